@@ -1,0 +1,15 @@
+//! Doorstep's domain: the words a school uses for home visits, and the rules that govern them.
+//!
+//! This crate is pure: no database, no network, no clock. Time is always passed in. Everything that
+//! crosses into the system from outside is parsed into a type here, or refused naming the field.
+
+pub mod ids;
+pub mod inputs;
+pub mod policy;
+pub mod risk;
+pub mod roles;
+pub mod visit;
+
+pub use ids::*;
+pub use inputs::FieldError;
+pub use roles::{Role, RoleSet};

@@ -1,0 +1,341 @@
+//! A school's home-visit policy as data, and the one evaluator that judges a visit against it.
+//!
+//! Each field is one rule a headteacher could point at in the school's policy text. A preset
+//! (see [`presets`]) is a file of these settings for one of the five real policies; a school starts
+//! from a preset and changes settings, and each change is stored as a new policy version.
+
+mod evaluate;
+pub mod presets;
+
+pub use evaluate::{
+    Appointment, RiskFacts, Stage, TransportFacts, Unmet, VehicleFacts, VisitFacts, VisitorFacts,
+    evaluate,
+};
+
+use crate::inputs::FieldError;
+use crate::roles::Role;
+use chrono::NaiveTime;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PolicySettings {
+    /// The policy's title, as the school calls it.
+    pub name: String,
+    /// IANA time zone the school's clock runs on (evenings, end of the working day).
+    pub timezone: String,
+    /// G1: how often the policy is reviewed, and who approves it.
+    pub review_every_months: u32,
+    pub approver: String,
+    /// P1: the reasons a visit may be made.
+    pub reason_categories: Vec<ReasonCategory>,
+    /// P2: "could the parents come into school instead?" must be answered "no" before a request.
+    pub ask_parents_come_in_first: bool,
+    /// P4: an unannounced visit must say why.
+    pub unannounced_needs_reason: bool,
+    pub authorisation: Authorisation,
+    pub staffing: Staffing,
+    pub buddy: BuddyRule,
+    pub risk_assessment: RiskAssessmentRule,
+    pub travel: TravelRule,
+    pub household: HouseholdRule,
+    pub animals: AnimalsRule,
+    pub check_in: CheckInRule,
+    pub slip: SlipRule,
+    pub incident_report: IncidentReportRule,
+    /// A2: who is told, how, and when, while a visitor is overdue. Ordered by `after_minutes`.
+    pub escalation: Vec<EscalationLevel>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReasonCategory {
+    pub key: String,
+    pub label: String,
+}
+
+/// P9, P10: who authorises, and what they must acknowledge.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Authorisation {
+    pub roles: Vec<Role>,
+    pub caution_flags_must_be_acknowledged: bool,
+}
+
+/// P12: how many go, and when one may go alone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Staffing {
+    pub minimum: u32,
+    pub first_visit_minimum: u32,
+    /// A repeat visit may be made alone after a signed-off assessment found it low risk after controls.
+    pub lone_when_low_risk_after_controls: bool,
+    /// A visit may be made alone when jointly co-ordinated with another agency's professional.
+    pub lone_when_joint_with_agency: bool,
+    pub evening: Option<EveningRule>,
+    /// Reasons that must be led by a particular role (HSP: attendance visits by the attendance lead plus one).
+    #[serde(default)]
+    pub category_leads: Vec<CategoryLead>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EveningRule {
+    #[schema(value_type = String)]
+    pub starts: NaiveTime,
+    pub lone_needs_backup_at_school: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryLead {
+    pub category: String,
+    pub role: Role,
+    pub minimum_staff: u32,
+}
+
+/// P5: the buddy at school and the code word.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BuddyRule {
+    pub required: bool,
+    pub code_word: CodeWordRule,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CodeWordRule {
+    Always,
+    /// Harton: "if working as a pair, agree a code word".
+    WhenPaired,
+    Optional,
+}
+
+/// P8: when a risk assessment is needed, who signs it off, and whether staff acknowledge it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RiskAssessmentRule {
+    pub required_for: RiskAssessmentRequiredFor,
+    /// Later visits need the household's assessment on file for review (REAch2).
+    pub repeat_visits_need_one_on_file: bool,
+    pub sign_off_roles: Vec<Role>,
+    pub staff_must_acknowledge: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RiskAssessmentRequiredFor {
+    Never,
+    FirstVisit,
+    EveryVisit,
+}
+
+/// P6, P12: vehicles, driver documents and transporting a pupil.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TravelRule {
+    pub driver_documents_valid_on_the_day: bool,
+    pub transport_minimum_staff: u32,
+    pub car_seat_under_years: u32,
+    pub car_seat_under_height_cm: u32,
+    pub transport_needs_business_insurance: bool,
+    pub pupil_sits_in_the_back: bool,
+}
+
+/// P10: a household where staff met aggression takes no new appointment until reviewed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HouseholdRule {
+    pub block_after_aggression: bool,
+    pub review_roles: Vec<Role>,
+}
+
+/// D6: animals put away, or the visit is cancelled (SEN Trust).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AnimalsRule {
+    pub must_be_secured: bool,
+    pub cancel_if_refused: bool,
+}
+
+/// D3: how often visitors check in, and how much grace before the ladder starts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CheckInRule {
+    pub interval_minutes: u32,
+    pub grace_minutes: u32,
+    pub remind_before_minutes: u32,
+    pub extend_minutes: u32,
+}
+
+/// D9, A6: the Home Visit Slip left when nobody is home.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SlipRule {
+    pub response_hours: u32,
+    pub wording: String,
+}
+
+/// A5: the incident report and when it is due.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IncidentReportRule {
+    pub due_to: Role,
+    #[schema(value_type = String)]
+    pub working_day_ends: NaiveTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EscalationLevel {
+    /// Minutes after the missed deadline (plus grace) at which this level fires.
+    pub after_minutes: u32,
+    pub notify: Vec<Recipient>,
+    pub channels: Vec<Channel>,
+    /// What the people told should do, in the policy's words.
+    pub instruction: String,
+    /// Attach the information pack for the police (names, phones, car, address, last contact).
+    #[serde(default)]
+    pub information_pack: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Recipient {
+    Visitors,
+    Buddy,
+    Office,
+    SeniorLeader,
+    Dsl,
+    SafeguardingTeam,
+    Headteacher,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    InApp,
+    Email,
+    Sms,
+    Webhook,
+}
+
+impl PolicySettings {
+    /// Parses settings from TOML, then checks they make sense together.
+    pub fn from_toml(text: &str) -> Result<Self, FieldError> {
+        let settings: PolicySettings = toml::from_str(text)
+            .map_err(|e| FieldError::new("settings", e.message().to_string()))?;
+        settings.check()?;
+        Ok(settings)
+    }
+
+    /// Settings a school submits are checked as a whole; the first problem is named.
+    pub fn check(&self) -> Result<(), FieldError> {
+        if self.name.trim().is_empty() {
+            return Err(FieldError::new("name", "must not be empty"));
+        }
+        if self.timezone.parse::<chrono_tz::Tz>().is_err() {
+            return Err(FieldError::new(
+                "timezone",
+                format!("'{}' is not a time zone, e.g. Europe/London", self.timezone),
+            ));
+        }
+        if self.reason_categories.is_empty() {
+            return Err(FieldError::new(
+                "reason_categories",
+                "list at least one reason for a visit",
+            ));
+        }
+        let mut keys: Vec<_> = self
+            .reason_categories
+            .iter()
+            .map(|c| c.key.as_str())
+            .collect();
+        keys.sort();
+        if keys.windows(2).any(|w| w[0] == w[1]) {
+            return Err(FieldError::new(
+                "reason_categories",
+                "each reason needs its own key",
+            ));
+        }
+        if self.authorisation.roles.is_empty() {
+            return Err(FieldError::new(
+                "authorisation.roles",
+                "name at least one role who may authorise visits",
+            ));
+        }
+        if self.staffing.minimum == 0 || self.staffing.first_visit_minimum == 0 {
+            return Err(FieldError::new(
+                "staffing.minimum",
+                "at least one member of staff makes a visit",
+            ));
+        }
+        for lead in &self.staffing.category_leads {
+            if !keys.contains(&lead.category.as_str()) {
+                return Err(FieldError::new(
+                    "staffing.category_leads",
+                    format!("'{}' is not one of the reason categories", lead.category),
+                ));
+            }
+        }
+        if self.risk_assessment.required_for != RiskAssessmentRequiredFor::Never
+            && self.risk_assessment.sign_off_roles.is_empty()
+        {
+            return Err(FieldError::new(
+                "risk_assessment.sign_off_roles",
+                "name who signs risk assessments off",
+            ));
+        }
+        if self.check_in.interval_minutes == 0 || self.check_in.interval_minutes > 24 * 60 {
+            return Err(FieldError::new(
+                "check_in.interval_minutes",
+                "must be between 1 and 1440 minutes",
+            ));
+        }
+        if self.check_in.remind_before_minutes >= self.check_in.interval_minutes {
+            return Err(FieldError::new(
+                "check_in.remind_before_minutes",
+                "must be shorter than the check-in interval",
+            ));
+        }
+        if self.escalation.is_empty() {
+            return Err(FieldError::new(
+                "escalation",
+                "an overdue visitor must alert somebody: add a level",
+            ));
+        }
+        if self
+            .escalation
+            .windows(2)
+            .any(|w| w[0].after_minutes >= w[1].after_minutes)
+        {
+            return Err(FieldError::new(
+                "escalation",
+                "levels must be in order of increasing after_minutes",
+            ));
+        }
+        if self
+            .escalation
+            .iter()
+            .any(|l| l.notify.is_empty() || l.channels.is_empty())
+        {
+            return Err(FieldError::new(
+                "escalation",
+                "every level needs recipients and channels",
+            ));
+        }
+        Ok(())
+    }
+
+    pub fn tz(&self) -> chrono_tz::Tz {
+        self.timezone.parse().unwrap_or(chrono_tz::Europe::London)
+    }
+
+    pub fn category(&self, key: &str) -> Option<&ReasonCategory> {
+        self.reason_categories.iter().find(|c| c.key == key)
+    }
+
+    pub fn may_authorise(&self, roles: &crate::RoleSet) -> bool {
+        roles.any_of(&self.authorisation.roles)
+    }
+}

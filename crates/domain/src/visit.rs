@@ -1,0 +1,338 @@
+//! A visit's lifecycle as one state machine.
+//!
+//! draft → requested → authorised / declined / changes requested → signed out → arrived →
+//! left the property → back at school or home safe → record completed; plus cancelled,
+//! rescheduled and nobody home. [`apply`] is the only way a visit moves; the store persists
+//! what it returns and the safety monitor reacts to it.
+
+use crate::ids::{StaffId, VisitId};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Where a visit is, with what that stage needs to be true.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum VisitState {
+    Draft,
+    Requested {
+        requested_at: DateTime<Utc>,
+        requested_by: StaffId,
+    },
+    ChangesRequested {
+        decided_at: DateTime<Utc>,
+        decided_by: StaffId,
+        comment: String,
+    },
+    Declined {
+        decided_at: DateTime<Utc>,
+        decided_by: StaffId,
+        comment: String,
+    },
+    Authorised {
+        authorised_at: DateTime<Utc>,
+        authorised_by: StaffId,
+    },
+    SignedOut {
+        signed_out_at: DateTime<Utc>,
+    },
+    Arrived {
+        arrived_at: DateTime<Utc>,
+    },
+    /// Nobody answered the door (D9): a slip or card is left.
+    NobodyHome {
+        recorded_at: DateTime<Utc>,
+    },
+    LeftProperty {
+        left_at: DateTime<Utc>,
+        early_for_safety: bool,
+    },
+    /// Back at school (signed in) or, when the plan said so, home safely.
+    Returned {
+        returned_at: DateTime<Utc>,
+        at_home: bool,
+    },
+    RecordCompleted {
+        completed_at: DateTime<Utc>,
+    },
+    Cancelled {
+        cancelled_at: DateTime<Utc>,
+        reason: String,
+    },
+    Rescheduled {
+        rescheduled_at: DateTime<Utc>,
+        new_visit: VisitId,
+    },
+}
+
+/// What somebody does to a visit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VisitStep {
+    Request { by: StaffId },
+    Authorise { by: StaffId },
+    Decline { by: StaffId, comment: String },
+    RequestChanges { by: StaffId, comment: String },
+    SignOut,
+    Arrive,
+    NobodyHome,
+    LeaveProperty { early_for_safety: bool },
+    Return { at_home: bool },
+    CompleteRecord,
+    Cancel { reason: String },
+    Reschedule { new_visit: VisitId },
+}
+
+impl VisitStep {
+    pub fn name(&self) -> &'static str {
+        match self {
+            VisitStep::Request { .. } => "request",
+            VisitStep::Authorise { .. } => "authorise",
+            VisitStep::Decline { .. } => "decline",
+            VisitStep::RequestChanges { .. } => "request changes",
+            VisitStep::SignOut => "sign out",
+            VisitStep::Arrive => "arrived",
+            VisitStep::NobodyHome => "nobody home",
+            VisitStep::LeaveProperty { .. } => "left the property",
+            VisitStep::Return { .. } => "back at school or home safe",
+            VisitStep::CompleteRecord => "complete the record",
+            VisitStep::Cancel { .. } => "cancel",
+            VisitStep::Reschedule { .. } => "reschedule",
+        }
+    }
+}
+
+/// A step that is not allowed from where the visit is.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("cannot {step} a visit that is {from}; from {from} the allowed steps are: {}", allowed_list(.allowed))]
+pub struct IllegalStep {
+    pub step: &'static str,
+    pub from: &'static str,
+    pub allowed: Vec<&'static str>,
+}
+
+fn allowed_list(allowed: &[&'static str]) -> String {
+    if allowed.is_empty() {
+        "none (the visit is finished)".to_string()
+    } else {
+        allowed.join(", ")
+    }
+}
+
+impl VisitState {
+    pub fn status(&self) -> &'static str {
+        match self {
+            VisitState::Draft => "draft",
+            VisitState::Requested { .. } => "requested",
+            VisitState::ChangesRequested { .. } => "changes_requested",
+            VisitState::Declined { .. } => "declined",
+            VisitState::Authorised { .. } => "authorised",
+            VisitState::SignedOut { .. } => "signed_out",
+            VisitState::Arrived { .. } => "arrived",
+            VisitState::NobodyHome { .. } => "nobody_home",
+            VisitState::LeftProperty { .. } => "left_property",
+            VisitState::Returned { .. } => "returned",
+            VisitState::RecordCompleted { .. } => "record_completed",
+            VisitState::Cancelled { .. } => "cancelled",
+            VisitState::Rescheduled { .. } => "rescheduled",
+        }
+    }
+
+    /// Staff are out of school and the safety monitor watches them.
+    pub fn is_out(&self) -> bool {
+        matches!(
+            self,
+            VisitState::SignedOut { .. }
+                | VisitState::Arrived { .. }
+                | VisitState::NobodyHome { .. }
+                | VisitState::LeftProperty { .. }
+        )
+    }
+
+    /// The plan may still be edited (before the request, or when changes were asked for).
+    pub fn is_editable(&self) -> bool {
+        matches!(
+            self,
+            VisitState::Draft | VisitState::ChangesRequested { .. }
+        )
+    }
+
+    /// The steps that can be taken from here, in the order a person would take them.
+    pub fn allowed_steps(&self) -> Vec<&'static str> {
+        match self {
+            VisitState::Draft | VisitState::ChangesRequested { .. } => vec!["request", "cancel"],
+            VisitState::Requested { .. } => {
+                vec![
+                    "authorise",
+                    "decline",
+                    "request changes",
+                    "cancel",
+                    "reschedule",
+                ]
+            }
+            VisitState::Authorised { .. } => vec!["sign out", "cancel", "reschedule"],
+            VisitState::SignedOut { .. } => vec!["arrived", "nobody home"],
+            VisitState::Arrived { .. } => vec!["nobody home", "left the property"],
+            VisitState::NobodyHome { .. } => vec!["left the property"],
+            VisitState::LeftProperty { .. } => vec!["back at school or home safe"],
+            VisitState::Returned { .. } => vec!["complete the record"],
+            VisitState::Cancelled { .. } | VisitState::Declined { .. } => vec!["reschedule"],
+            VisitState::RecordCompleted { .. } | VisitState::Rescheduled { .. } => vec![],
+        }
+    }
+}
+
+/// Moves a visit one step, or says which steps are allowed from where it is.
+pub fn apply(
+    state: &VisitState,
+    step: VisitStep,
+    now: DateTime<Utc>,
+) -> Result<VisitState, IllegalStep> {
+    use VisitState as S;
+    use VisitStep as E;
+    let next = match (state, step) {
+        (S::Draft | S::ChangesRequested { .. }, E::Request { by }) => S::Requested {
+            requested_at: now,
+            requested_by: by,
+        },
+        (S::Requested { .. }, E::Authorise { by }) => S::Authorised {
+            authorised_at: now,
+            authorised_by: by,
+        },
+        (S::Requested { .. }, E::Decline { by, comment }) => S::Declined {
+            decided_at: now,
+            decided_by: by,
+            comment,
+        },
+        (S::Requested { .. }, E::RequestChanges { by, comment }) => S::ChangesRequested {
+            decided_at: now,
+            decided_by: by,
+            comment,
+        },
+        (S::Authorised { .. }, E::SignOut) => S::SignedOut { signed_out_at: now },
+        (S::SignedOut { .. }, E::Arrive) => S::Arrived { arrived_at: now },
+        (S::SignedOut { .. } | S::Arrived { .. }, E::NobodyHome) => {
+            S::NobodyHome { recorded_at: now }
+        }
+        (S::Arrived { .. } | S::NobodyHome { .. }, E::LeaveProperty { early_for_safety }) => {
+            S::LeftProperty {
+                left_at: now,
+                early_for_safety,
+            }
+        }
+        (S::LeftProperty { .. }, E::Return { at_home }) => S::Returned {
+            returned_at: now,
+            at_home,
+        },
+        (S::Returned { .. }, E::CompleteRecord) => S::RecordCompleted { completed_at: now },
+        (
+            S::Draft | S::ChangesRequested { .. } | S::Requested { .. } | S::Authorised { .. },
+            E::Cancel { reason },
+        ) => S::Cancelled {
+            cancelled_at: now,
+            reason,
+        },
+        (
+            S::Requested { .. } | S::Authorised { .. } | S::Cancelled { .. } | S::Declined { .. },
+            E::Reschedule { new_visit },
+        ) => S::Rescheduled {
+            rescheduled_at: now,
+            new_visit,
+        },
+        (from, step) => {
+            return Err(IllegalStep {
+                step: step.name(),
+                from: from.status(),
+                allowed: from.allowed_steps(),
+            });
+        }
+    };
+    Ok(next)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn a_whole_visit_walks_from_draft_to_completed_record() {
+        let staff = StaffId(1);
+        let head = StaffId(2);
+        let steps = [
+            VisitStep::Request { by: staff },
+            VisitStep::Authorise { by: head },
+            VisitStep::SignOut,
+            VisitStep::Arrive,
+            VisitStep::LeaveProperty {
+                early_for_safety: false,
+            },
+            VisitStep::Return { at_home: false },
+            VisitStep::CompleteRecord,
+        ];
+        let mut state = VisitState::Draft;
+        for step in steps {
+            state = apply(&state, step, now()).unwrap();
+        }
+        assert_eq!(state.status(), "record_completed");
+    }
+
+    #[test]
+    fn nobody_can_sign_out_before_authorisation_and_the_error_names_the_allowed_steps() {
+        let requested = apply(
+            &VisitState::Draft,
+            VisitStep::Request { by: StaffId(1) },
+            now(),
+        )
+        .unwrap();
+        let err = apply(&requested, VisitStep::SignOut, now()).unwrap_err();
+        assert_eq!(err.from, "requested");
+        assert_eq!(
+            err.to_string(),
+            "cannot sign out a visit that is requested; from requested the allowed steps are: authorise, decline, request changes, cancel, reschedule"
+        );
+        assert!(apply(&VisitState::Draft, VisitStep::SignOut, now()).is_err());
+    }
+
+    #[test]
+    fn nobody_home_still_needs_leaving_and_returning() {
+        let mut s = VisitState::SignedOut {
+            signed_out_at: now(),
+        };
+        s = apply(&s, VisitStep::NobodyHome, now()).unwrap();
+        assert!(s.is_out());
+        assert!(apply(&s, VisitStep::Return { at_home: false }, now()).is_err());
+        s = apply(
+            &s,
+            VisitStep::LeaveProperty {
+                early_for_safety: false,
+            },
+            now(),
+        )
+        .unwrap();
+        s = apply(&s, VisitStep::Return { at_home: true }, now()).unwrap();
+        assert!(!s.is_out());
+    }
+
+    #[test]
+    fn a_finished_record_allows_nothing_more() {
+        let done = VisitState::RecordCompleted {
+            completed_at: now(),
+        };
+        let err = apply(&done, VisitStep::Cancel { reason: "x".into() }, now()).unwrap_err();
+        assert!(err.to_string().ends_with("none (the visit is finished)"));
+    }
+
+    #[test]
+    fn states_survive_serialisation() {
+        let s = VisitState::Authorised {
+            authorised_at: now(),
+            authorised_by: StaffId(4),
+        };
+        let json = serde_json::to_string(&s).unwrap();
+        assert!(json.contains("\"status\":\"authorised\""));
+        assert_eq!(serde_json::from_str::<VisitState>(&json).unwrap(), s);
+    }
+}
