@@ -336,3 +336,29 @@ mod tests {
         assert_eq!(serde_json::from_str::<VisitState>(&json).unwrap(), s);
     }
 }
+
+/// P12: a pupil carried in a staff car, as planned.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct TransportPlan {
+    pub pupil_age_years: Option<u32>,
+    pub pupil_height_cm: Option<u32>,
+    pub car_seat: bool,
+    pub rear_seat: bool,
+}
+
+/// Where the visitors go after the visit (P7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReturnsTo {
+    School,
+    Home,
+}
+
+impl ReturnsTo {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReturnsTo::School => "school",
+            ReturnsTo::Home => "home",
+        }
+    }
+}

@@ -1,1 +1,27 @@
-// placeholder
+//! Doorstep's storage: one [`Db`] over SQLite or PostgreSQL, and every SQL statement.
+//!
+//! Each query is written once in the portable subset (`$N` placeholders, `RETURNING`,
+//! `ON CONFLICT`, times bound from Rust) and run on whichever pool the URL chose. Reads go
+//! through [`Db`]; writes go through a [`Tx`] so a use case commits all of its rows, and its
+//! audit entry, or none of them.
+
+mod audit;
+mod db;
+mod households;
+mod risk;
+mod schools;
+mod staff;
+mod visits;
+
+pub use audit::{AuditEntry, AuditRow};
+pub use db::{Backend, Db, StoreError, Tx};
+pub use households::{
+    CautionFlag, Household, HouseholdMember, NewHousehold, NewMember, NewPupil, Pupil,
+};
+pub use risk::{NewRiskAssessment, RiskAssessment};
+pub use schools::{PolicyVersion, School, Trust};
+pub use staff::{NewStaff, NewVehicle, Staff, Vehicle};
+pub use visits::{
+    Decision, NewVisit, SafetyConcern, Visit, VisitEvent, VisitFilter, VisitStaff, VisitSummary,
+    VisitorOnPlan,
+};

@@ -1,0 +1,86 @@
+//! The append-only audit trail: who did what, when. The database refuses updates and deletes.
+
+use crate::db::{Db, Result, Tx, with_pool, with_tx};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use sqlx::types::Json;
+
+/// One thing somebody did, written in the same transaction as the change itself.
+#[derive(Debug, Clone)]
+pub struct AuditEntry {
+    pub at: DateTime<Utc>,
+    pub actor: Option<domain::StaffId>,
+    pub school: Option<domain::SchoolId>,
+    /// A verb phrase: "visit.authorise", "household.read".
+    pub action: String,
+    pub subject_type: &'static str,
+    pub subject_id: Option<i64>,
+    pub detail: serde_json::Value,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct AuditRow {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub actor_staff_id: Option<i64>,
+    pub school_id: Option<i64>,
+    pub action: String,
+    pub subject_type: String,
+    pub subject_id: Option<i64>,
+    #[schema(value_type = Object)]
+    pub detail: Option<Json<serde_json::Value>>,
+}
+
+impl Tx {
+    pub async fn append_audit(&mut self, e: &AuditEntry) -> Result<()> {
+        const Q: &str = "insert into audit_log (at, actor_staff_id, school_id, action, subject_type, subject_id, detail) \
+                         values ($1, $2, $3, $4, $5, $6, $7)";
+        with_tx!(self, c => sqlx::query(Q)
+            .bind(e.at)
+            .bind(e.actor.map(|a| a.0))
+            .bind(e.school.map(|s| s.0))
+            .bind(&e.action)
+            .bind(e.subject_type)
+            .bind(e.subject_id)
+            .bind(Json(&e.detail))
+            .execute(c)
+            .await
+            .map(|_| ()))?;
+        Ok(())
+    }
+}
+
+impl Db {
+    /// Appends one entry outside any other change (reads of sensitive records).
+    pub async fn append_audit(&self, e: &AuditEntry) -> Result<()> {
+        let mut tx = self.begin().await?;
+        tx.append_audit(e).await?;
+        tx.commit().await
+    }
+
+    /// Newest first: one trust's entries, optionally one school's and one subject's.
+    pub async fn audit_trail(
+        &self,
+        trust: domain::TrustId,
+        school: Option<domain::SchoolId>,
+        subject: Option<(&str, i64)>,
+        limit: i64,
+    ) -> Result<Vec<AuditRow>> {
+        const Q: &str = "select a.id, a.at, a.actor_staff_id, a.school_id, a.action, a.subject_type, a.subject_id, a.detail \
+            from audit_log a left join staff s on s.id = a.actor_staff_id \
+            where (a.school_id in (select id from schools where trust_id = $1) or (a.school_id is null and s.trust_id = $1)) \
+              and ($2 = 0 or a.school_id = $2) \
+              and ($3 = '' or a.subject_type = $3) and ($4 = 0 or a.subject_id = $4) \
+            order by a.id desc limit $5";
+        Ok(with_pool!(self, p => {
+            sqlx::query_as(Q)
+                .bind(trust.0)
+                .bind(school.map_or(0, |s| s.0))
+                .bind(subject.map_or("", |s| s.0))
+                .bind(subject.map_or(0, |s| s.1))
+                .bind(limit)
+                .fetch_all(p)
+                .await
+        })?)
+    }
+}

@@ -1,0 +1,288 @@
+//! One story through the store API, run on SQLite and on a throwaway PostgreSQL.
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use domain::policy::presets::preset;
+use domain::visit::{VisitState, VisitStep, apply};
+use domain::{Role, RoleSet, StaffId};
+use doorstep_store::{
+    AuditEntry, Db, NewHousehold, NewPupil, NewStaff, NewVisit, StoreError, VisitFilter,
+    VisitorOnPlan,
+};
+
+async fn backends() -> Vec<(&'static str, Db, Option<tempfile_guard::Guard>)> {
+    let mut out = Vec::new();
+    let (dir, url) = testkit::fresh_sqlite_url();
+    out.push((
+        "sqlite",
+        Db::connect(&url).await.expect("sqlite opens"),
+        Some(tempfile_guard::Guard(dir)),
+    ));
+    if let Some(url) = testkit::fresh_postgres_url() {
+        out.push((
+            "postgres",
+            Db::connect(&url).await.expect("postgres opens"),
+            None,
+        ));
+    }
+    out
+}
+
+mod tempfile_guard {
+    pub struct Guard(#[allow(dead_code)] pub tempfile::TempDir);
+}
+
+#[tokio::test]
+async fn both_migration_folders_build_the_same_tables_and_columns() {
+    let dbs = backends().await;
+    if dbs.len() < 2 {
+        eprintln!("PostgreSQL not installed here; schema comparison skipped");
+        return;
+    }
+    let sqlite = dbs[0].1.schema_outline().await.unwrap();
+    let pg = dbs[1].1.schema_outline().await.unwrap();
+    assert!(sqlite.len() > 50);
+    assert_eq!(sqlite, pg);
+}
+
+#[tokio::test]
+async fn a_visit_is_planned_moved_and_audited_on_every_backend() {
+    for (name, db, _guard) in backends().await {
+        let now = Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap();
+        let mut tx = db.begin().await.unwrap();
+        let trust = tx.create_trust("Test Trust").await.unwrap();
+        let school = tx
+            .create_school(trust, "Harton Academy", None, "harton", now)
+            .await
+            .unwrap();
+        let settings = preset("harton").unwrap();
+        let policy = tx
+            .add_policy_version(
+                school,
+                "harton",
+                &settings,
+                now.date_naive(),
+                NaiveDate::from_ymd_opt(2027, 11, 1).unwrap(),
+                None,
+                None,
+                now,
+            )
+            .await
+            .unwrap();
+        let roles = RoleSet::new(vec![Role::VisitingStaff]);
+        let ann = tx
+            .create_staff(
+                &NewStaff {
+                    trust,
+                    school: Some(school),
+                    name: "Ann",
+                    email: "ann@x.org",
+                    mobile: Some("07700900001"),
+                    job_title: None,
+                    password_hash: "h",
+                    roles: &roles,
+                },
+                now,
+            )
+            .await
+            .unwrap();
+        let dup = tx
+            .create_staff(
+                &NewStaff {
+                    trust,
+                    school: Some(school),
+                    name: "Ann 2",
+                    email: "ann@x.org",
+                    mobile: None,
+                    job_title: None,
+                    password_hash: "h",
+                    roles: &roles,
+                },
+                now,
+            )
+            .await;
+        assert!(
+            matches!(dup, Err(StoreError::Conflict { field: "email", .. })),
+            "{name}"
+        );
+        // The refused insert rolls the whole transaction back: no trust, school or staff is left.
+        drop(tx);
+        assert!(
+            db.staff_list(trust, None).await.unwrap().is_empty(),
+            "{name}"
+        );
+        let mut tx = db.begin().await.unwrap();
+        let trust = tx.create_trust("Test Trust 2").await.unwrap();
+        let school = tx
+            .create_school(trust, "Harton Academy", None, "harton", now)
+            .await
+            .unwrap();
+        let policy2 = tx
+            .add_policy_version(
+                school,
+                "harton",
+                &settings,
+                now.date_naive(),
+                NaiveDate::from_ymd_opt(2027, 11, 1).unwrap(),
+                None,
+                None,
+                now,
+            )
+            .await
+            .unwrap();
+        let _ = (policy, ann);
+        let ann = tx
+            .create_staff(
+                &NewStaff {
+                    trust,
+                    school: Some(school),
+                    name: "Ann",
+                    email: "ann2@x.org",
+                    mobile: Some("07700900001"),
+                    job_title: None,
+                    password_hash: "h",
+                    roles: &roles,
+                },
+                now,
+            )
+            .await
+            .unwrap();
+        let household = tx
+            .create_household(
+                &NewHousehold {
+                    school,
+                    family_name: "O'Brien",
+                    address: "1 High St",
+                    postcode: "NE34 6DL",
+                    landline: None,
+                    language_notes: None,
+                    pets: Some("dog"),
+                },
+                now,
+            )
+            .await
+            .unwrap();
+        let pupil = tx
+            .create_pupil(&NewPupil {
+                school,
+                household,
+                name: "Sam O'Brien",
+                date_of_birth: NaiveDate::from_ymd_opt(2015, 3, 1).unwrap(),
+                height_cm: Some(140),
+                year_group: Some("6"),
+            })
+            .await
+            .unwrap();
+        let visitors = [VisitorOnPlan {
+            staff: ann,
+            role_on_visit: "class teacher".into(),
+            is_driver: false,
+        }];
+        let plan = NewVisit {
+            school,
+            pupil,
+            household,
+            policy_version: policy2.id,
+            reason_category: "attendance_concern",
+            purpose: "Talk about attendance",
+            parents_could_come_in: Some(false),
+            parents_come_in_note: None,
+            appointment: "agreed",
+            agenda: None,
+            unannounced_reason: None,
+            expect_to_see: Some("Mum"),
+            planned_leave_school: now,
+            planned_arrive: now + chrono::Duration::minutes(15),
+            planned_leave_property: now + chrono::Duration::minutes(60),
+            planned_return: now + chrono::Duration::minutes(80),
+            returns_to: "school",
+            first_visit: true,
+            joint_agency: None,
+            transport: None,
+            buddy: None,
+            backup: None,
+            code_word: Some("Mr Jones"),
+            vehicle: None,
+            visitors: &visitors,
+            rescheduled_from: None,
+        };
+        let visit = tx.create_visit(&plan, ann, now).await.unwrap();
+        tx.append_audit(&AuditEntry {
+            at: now,
+            actor: Some(ann),
+            school: Some(school),
+            action: "visit.create".into(),
+            subject_type: "visit",
+            subject_id: Some(visit.0),
+            detail: serde_json::json!({}),
+        })
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+
+        let stored = db.visit(visit).await.unwrap();
+        assert_eq!(stored.staff.len(), 1, "{name}");
+        assert_eq!(stored.planned_arrive, plan.planned_arrive, "{name}");
+        assert!(stored.involves(ann));
+        assert!(!stored.involves(StaffId(999)));
+
+        let next = apply(&stored.state.0, VisitStep::Request { by: ann }, now).unwrap();
+        let mut tx = db.begin().await.unwrap();
+        let rev = tx
+            .set_visit_state(visit, stored.revision, &next, now)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        // A second writer holding the old revision is refused.
+        let mut tx = db.begin().await.unwrap();
+        let stale = tx
+            .set_visit_state(visit, stored.revision, &VisitState::Draft, now)
+            .await;
+        assert!(
+            matches!(
+                stale,
+                Err(StoreError::Conflict {
+                    field: "revision",
+                    ..
+                })
+            ),
+            "{name}"
+        );
+        drop(tx);
+        let reread = db.visit(visit).await.unwrap();
+        assert_eq!(reread.revision, rev);
+        assert_eq!(reread.status, "requested");
+
+        let mine = db
+            .visits(&VisitFilter {
+                involving: Some(ann),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(mine.len(), 1);
+        assert_eq!(mine[0].family_name, "O'Brien");
+        let others = db
+            .visits(&VisitFilter {
+                involving: Some(StaffId(999)),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert!(others.is_empty());
+
+        let trail = db.audit_trail(trust, None, None, 10).await.unwrap();
+        assert_eq!(trail.len(), 1, "{name}");
+        // The audit trail cannot be rewritten.
+        let tamper = match &db {
+            Db::Sqlite(p) => sqlx::query("update audit_log set action = 'x'")
+                .execute(p)
+                .await
+                .map(|_| ()),
+            Db::Pg(p) => sqlx::query("delete from audit_log")
+                .execute(p)
+                .await
+                .map(|_| ()),
+        };
+        assert!(tamper.is_err(), "{name}: audit log accepted a change");
+    }
+}
