@@ -5,6 +5,7 @@
 
 pub mod ids;
 pub mod inputs;
+pub mod monitor;
 pub mod policy;
 pub mod risk;
 pub mod roles;

@@ -1,1 +1,239 @@
-fn main() {}
+//! The `doorstep` command: serve, demo, migrate, user, policy.
+
+mod demo;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use domain::policy::presets;
+use domain::{Role, RoleSet};
+use server::{AppState, Clock};
+use std::path::PathBuf;
+use store::Db;
+
+#[derive(Parser)]
+#[command(name = "doorstep", version, about = "Home visits, run safely.")]
+struct Cli {
+    /// Database URL: sqlite://path/to/file.db or postgres://user@host/db. Default: SQLite in --data-dir.
+    #[arg(long, global = true, env = "DOORSTEP_DATABASE_URL")]
+    database_url: Option<String>,
+    /// Folder for the embedded SQLite database.
+    #[arg(long, global = true, env = "DOORSTEP_DATA_DIR", default_value = "data")]
+    data_dir: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server.
+    Serve(ServeArgs),
+    /// Create a demo trust with one school per preset, print the logins, and serve.
+    Demo {
+        #[command(flatten)]
+        serve: ServeArgs,
+        /// Only create the demo data.
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Bring the database schema up to date.
+    Migrate,
+    /// Manage staff accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// The shipped policy presets.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+}
+
+#[derive(clap::Args)]
+struct ServeArgs {
+    #[arg(long, env = "DOORSTEP_PORT", default_value_t = 8080)]
+    port: u16,
+    #[arg(long, env = "DOORSTEP_BIND", default_value = "127.0.0.1")]
+    bind: String,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a member of staff. The password is read from DOORSTEP_PASSWORD or standard input.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// Comma-separated: visiting_staff, office, senior_leader, dsl, safeguarding_team, headteacher, attendance_lead, trust_admin.
+        #[arg(long, value_delimiter = ',')]
+        roles: Vec<Role>,
+        /// The school's id; omit for a trust administrator.
+        #[arg(long)]
+        school: Option<i64>,
+        /// The trust's id (needed when --school is omitted).
+        #[arg(long)]
+        trust: Option<i64>,
+        #[arg(long)]
+        mobile: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum PolicyCommand {
+    /// One preset per line, name first.
+    List,
+    /// A preset's settings as TOML.
+    Show { name: String },
+}
+
+fn database_url(cli: &Cli) -> Result<String> {
+    if let Some(url) = &cli.database_url {
+        return Ok(url.clone());
+    }
+    std::fs::create_dir_all(&cli.data_dir)
+        .with_context(|| format!("creating the data folder {}", cli.data_dir.display()))?;
+    Ok(format!(
+        "sqlite://{}?mode=rwc",
+        cli.data_dir.join("doorstep.db").display()
+    ))
+}
+
+async fn open(cli: &Cli) -> Result<Db> {
+    let url = database_url(cli)?;
+    Db::connect(&url)
+        .await
+        .with_context(|| format!("opening the database at {}", redact(&url)))
+}
+
+/// Hides a password in a database URL before it is printed.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let creds = &url[scheme + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match &cli.command {
+        Command::Serve(args) => {
+            let db = open(&cli).await?;
+            serve(db, args).await
+        }
+        Command::Demo {
+            serve: args,
+            no_serve,
+        } => {
+            let db = open(&cli).await?;
+            let logins = demo::create(&db, Clock::System.now())
+                .await
+                .context("creating the demo data")?;
+            println!(
+                "Demo data ready. Every demo login uses the password: {}",
+                demo::PASSWORD
+            );
+            for (role, email) in &logins {
+                println!("  {role:<45} {email}");
+            }
+            if *no_serve {
+                return Ok(());
+            }
+            serve(db, args).await
+        }
+        Command::Migrate => {
+            open(&cli).await?;
+            println!("database is up to date");
+            Ok(())
+        }
+        Command::User(UserCommand::Add {
+            email,
+            name,
+            roles,
+            school,
+            trust,
+            mobile,
+        }) => {
+            let db = open(&cli).await?;
+            let password = match std::env::var("DOORSTEP_PASSWORD") {
+                Ok(p) => p,
+                Err(_) => {
+                    let mut line = String::new();
+                    eprintln!("Password for {email}:");
+                    std::io::stdin()
+                        .read_line(&mut line)
+                        .context("reading the password")?;
+                    line.trim_end_matches(['\r', '\n']).to_string()
+                }
+            };
+            let id = demo::add_user(
+                &db,
+                email,
+                name,
+                RoleSet::new(roles.clone()),
+                *school,
+                *trust,
+                mobile.as_deref(),
+                &password,
+            )
+            .await?;
+            println!("added {email} (staff id {id})");
+            Ok(())
+        }
+        Command::Policy(PolicyCommand::List) => {
+            for (name, school, _) in presets::PRESETS {
+                println!("{name}\t{school}");
+            }
+            Ok(())
+        }
+        Command::Policy(PolicyCommand::Show { name }) => {
+            let settings = presets::preset(name).map_err(|e| anyhow::anyhow!(e.reason))?;
+            print!("{}", presets::to_toml(&settings));
+            Ok(())
+        }
+    }
+}
+
+async fn serve(db: Db, args: &ServeArgs) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind((args.bind.as_str(), args.port))
+        .await
+        .with_context(|| format!("listening on {}:{}", args.bind, args.port))?;
+    let addr = listener.local_addr()?;
+    println!("Doorstep is running: open http://{addr}/ (health: http://{addr}/healthz)");
+    let state = AppState::new(db, Clock::System);
+    server::serve(listener, state, shutdown_signal())
+        .await
+        .context("serving")?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}

@@ -1,1 +1,140 @@
-// placeholder
+//! Doorstep's HTTP server: the JSON API, login sessions, role checks and the audit trail.
+//!
+//! Handlers parse input into domain types, call the store through one use case each, and
+//! answer with [`ApiError`] on failure. They never see SQL.
+
+mod access;
+mod audit_api;
+mod auth;
+pub mod clock;
+mod error;
+mod extract;
+mod households;
+mod openapi;
+mod risk;
+mod schools;
+mod staff;
+mod visits;
+
+pub use auth::hash_password;
+pub use clock::Clock;
+pub use error::ApiError;
+pub use schools::{adopt_policy, create_school_on_preset};
+
+use axum::Router;
+use axum::routing::get;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+use store::Db;
+use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+use utoipa_axum::router::OpenApiRouter;
+
+/// What every handler can reach. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    db: Db,
+    clock: Clock,
+    secure_cookies: bool,
+}
+
+impl AppState {
+    pub fn new(db: Db, clock: Clock) -> Self {
+        AppState {
+            inner: Arc::new(Inner {
+                db,
+                clock,
+                secure_cookies: false,
+            }),
+        }
+    }
+
+    /// Marks session cookies `Secure` (when served over HTTPS behind a proxy).
+    pub fn with_secure_cookies(self, secure: bool) -> Self {
+        let inner = Inner {
+            db: self.inner.db.clone(),
+            clock: self.inner.clock.clone(),
+            secure_cookies: secure,
+        };
+        AppState {
+            inner: Arc::new(inner),
+        }
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.inner.db
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.inner.clock
+    }
+
+    fn inner_secure(&self) -> bool {
+        self.inner.secure_cookies
+    }
+}
+
+/// The whole application: API routes, OpenAPI description and health check, with middleware.
+pub fn build_router(state: AppState) -> Router {
+    let (api, spec) = OpenApiRouter::with_openapi(openapi::ApiDoc::base())
+        .merge(auth::router())
+        .merge(schools::router())
+        .merge(staff::router())
+        .merge(households::router())
+        .merge(risk::router())
+        .merge(visits::router())
+        .merge(audit_api::router())
+        .split_for_parts();
+    let spec = Arc::new(spec);
+    let x_request_id = axum::http::HeaderName::from_static("x-request-id");
+    Router::new()
+        .merge(api)
+        .route(
+            "/api/openapi.json",
+            get(move || openapi::serve(spec.clone())),
+        )
+        .route("/healthz", get(healthz))
+        .fallback(error::not_found_fallback)
+        .with_state(state)
+        // Order, outermost last: ids first so every log line has one; panics become a 500
+        // page rather than a dropped connection; bodies are capped before anything reads them.
+        // Cross-site form posts are refused (Sec-Fetch-Site / Origin); the JSON API also demands
+        // application/json and the session cookie is SameSite=Strict.
+        .layer(tower_http::csrf::CsrfLayer::new())
+        .layer(RequestBodyLimitLayer::new(256 * 1024))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
+        .layer(CatchPanicLayer::custom(error::panic_response))
+        .layer(TraceLayer::new_for_http())
+        .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
+        .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid))
+}
+
+async fn healthz(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> Result<&'static str, ApiError> {
+    state.db().schools_of_trust(domain::TrustId(0)).await?;
+    Ok("ok")
+}
+
+/// Serves until `shutdown` resolves, then finishes the requests in flight.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, build_router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -114,6 +114,12 @@ impl Db {
             .ok_or_else(StoreError::not_found("trust", id.0))
     }
 
+    pub async fn trust_by_name(&self, name: &str) -> Result<Option<Trust>> {
+        Ok(
+            with_pool!(self, p => sqlx::query_as("select id, name from trusts where name = $1").bind(name).fetch_optional(p).await)?,
+        )
+    }
+
     pub async fn school(&self, id: SchoolId) -> Result<School> {
         with_pool!(self, p => sqlx::query_as("select id, trust_id, name, phone, preset from schools where id = $1").bind(id.0).fetch_optional(p).await)?
             .ok_or_else(StoreError::not_found("school", id.0))

@@ -132,6 +132,14 @@ impl Tx {
         Ok(())
     }
 
+    /// The school's first member of staff (the demo's headteacher), inside this transaction.
+    pub async fn first_staff_of_school(&mut self, school: SchoolId) -> Result<Option<i64>> {
+        const Q: &str = "select min(id) from staff where school_id = $1";
+        Ok(
+            with_tx!(self, c => sqlx::query_scalar::<_, Option<i64>>(Q).bind(school.0).fetch_one(c).await)?,
+        )
+    }
+
     pub async fn add_vehicle(&mut self, v: &NewVehicle<'_>) -> Result<VehicleId> {
         const Q: &str = "insert into vehicles (staff_id, registration, make_model, licence_expires, mot_expires, insurance_expires, business_insurance) \
                          values ($1, $2, $3, $4, $5, $6, $7) returning id";

@@ -116,6 +116,8 @@ pub struct VisitSummary {
     pub id: VisitId,
     #[sqlx(try_from = "i64")]
     pub school_id: SchoolId,
+    #[sqlx(try_from = "i64")]
+    pub household_id: HouseholdId,
     pub pupil_name: String,
     pub family_name: String,
     pub postcode: String,
@@ -395,7 +397,7 @@ impl Db {
     }
 
     pub async fn visits(&self, f: &VisitFilter) -> Result<Vec<VisitSummary>> {
-        const Q: &str = "select v.id, v.school_id, p.name as pupil_name, h.family_name, h.postcode, v.reason_category, v.status, \
+        const Q: &str = "select v.id, v.school_id, v.household_id, p.name as pupil_name, h.family_name, h.postcode, v.reason_category, v.status, \
             v.planned_leave_school, v.planned_return from visits v join pupils p on p.id = v.pupil_id join households h on h.id = v.household_id \
             join schools sc on sc.id = v.school_id \
             where ($1 = 0 or sc.trust_id = $1) and ($2 = 0 or v.school_id = $2) \

@@ -1,0 +1,152 @@
+//! Who may see and do what. Visiting staff see the visits they are on or buddy for; school
+//! leaders, the DSL and the office see their school; a trust administrator sees the trust.
+//! Records a person may not see answer "not found", so their existence is not revealed.
+
+use crate::AppState;
+use crate::error::ApiError;
+use domain::{Role, SchoolId, TrustId, VisitId};
+use store::{AuditEntry, Staff, Visit};
+
+/// The schools a member of staff works across.
+#[derive(Debug, Clone, Copy)]
+pub struct Scope {
+    pub trust: TrustId,
+    /// `None`: every school of the trust.
+    pub school: Option<SchoolId>,
+}
+
+pub fn scope(staff: &Staff) -> Scope {
+    if staff.roles.has(Role::TrustAdmin) {
+        Scope {
+            trust: staff.trust_id,
+            school: None,
+        }
+    } else {
+        Scope {
+            trust: staff.trust_id,
+            school: staff.school_id.or(Some(SchoolId(0))),
+        }
+    }
+}
+
+/// The school a request is about: the one named, which the person must work in, or their own.
+pub async fn school_in_scope(
+    state: &AppState,
+    staff: &Staff,
+    named: Option<i64>,
+) -> Result<SchoolId, ApiError> {
+    match named {
+        Some(id) => {
+            let school = state
+                .db()
+                .school(SchoolId(id))
+                .await
+                .map_err(|_| ApiError::NotFound("school".into()))?;
+            if can_see_school(staff, school.id, school.trust_id) {
+                Ok(school.id)
+            } else {
+                Err(ApiError::NotFound("school".into()))
+            }
+        }
+        None => staff.school_id.ok_or_else(|| {
+            ApiError::bad_request("school_id", "name the school (you work across the trust)")
+        }),
+    }
+}
+
+pub fn can_see_school(staff: &Staff, school: SchoolId, trust: TrustId) -> bool {
+    staff.trust_id == trust
+        && (staff.roles.has(Role::TrustAdmin) || staff.school_id == Some(school))
+}
+
+/// Allowed when the person holds any of `roles`.
+pub fn require_any(staff: &Staff, roles: &[Role], doing: &str) -> Result<(), ApiError> {
+    if staff.roles.any_of(roles) {
+        Ok(())
+    } else {
+        let who: Vec<_> = roles.iter().map(|r| r.title()).collect();
+        Err(ApiError::forbidden(format!(
+            "only {} may {doing}",
+            who.join(" or ")
+        )))
+    }
+}
+
+/// Whether the person sees the whole of this visit's school (not just visits they are on).
+pub async fn sees_school_visits(
+    state: &AppState,
+    staff: &Staff,
+    school: SchoolId,
+) -> Result<bool, ApiError> {
+    let s = state.db().school(school).await?;
+    Ok(can_see_school(staff, s.id, s.trust_id)
+        && (staff.roles.sees_whole_school() || staff.roles.has(Role::TrustAdmin)))
+}
+
+/// The visit, if this person may see it; otherwise "not found".
+pub async fn visible_visit(
+    state: &AppState,
+    staff: &Staff,
+    id: VisitId,
+) -> Result<Visit, ApiError> {
+    let visit = state.db().visit(id).await?;
+    if visit.involves(staff.id) || sees_school_visits(state, staff, visit.school_id).await? {
+        Ok(visit)
+    } else {
+        Err(ApiError::NotFound("visit".into()))
+    }
+}
+
+pub fn entry(
+    state: &AppState,
+    staff: &Staff,
+    action: &str,
+    subject_type: &'static str,
+    subject_id: i64,
+    school: Option<SchoolId>,
+    detail: serde_json::Value,
+) -> AuditEntry {
+    AuditEntry {
+        at: state.clock().now(),
+        actor: Some(staff.id),
+        school: school.or(staff.school_id),
+        action: action.to_string(),
+        subject_type,
+        subject_id: Some(subject_id),
+        detail,
+    }
+}
+
+/// Records a read or a stand-alone action in the audit trail.
+pub async fn audit(
+    state: &AppState,
+    staff: &Staff,
+    action: &str,
+    subject_type: &'static str,
+    subject_id: i64,
+    detail: serde_json::Value,
+) -> Result<(), ApiError> {
+    let e = entry(state, staff, action, subject_type, subject_id, None, detail);
+    Ok(state.db().append_audit(&e).await?)
+}
+
+/// Like [`audit`] for a record of a known school.
+pub async fn audit_read(
+    state: &AppState,
+    staff: &Staff,
+    action: &str,
+    subject_type: &'static str,
+    subject_id: i64,
+    school: SchoolId,
+) -> Result<(), ApiError> {
+    let e = entry(
+        state,
+        staff,
+        action,
+        subject_type,
+        subject_id,
+        Some(school),
+        serde_json::json!({}),
+    );
+    Ok(state.db().append_audit(&e).await?)
+}

@@ -1,0 +1,125 @@
+//! The one error type of the web layer and how it answers: 4xx bodies are
+//! `{ "error", "field", "reason" }` (plus `unmet` for policy refusals); 5xx are logged in full
+//! and answered with a generic message.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use domain::FieldError;
+use domain::policy::Unmet;
+use domain::visit::IllegalStep;
+use serde_json::json;
+use store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// Malformed request: unreadable JSON, wrong content type, bad path parameter.
+    #[error("{field}: {reason}")]
+    BadRequest { field: String, reason: String },
+    #[error("{0}")]
+    Invalid(#[from] FieldError),
+    #[error("sign in first")]
+    Unauthenticated,
+    #[error("not allowed: {0}")]
+    Forbidden(String),
+    #[error("{0} was not found")]
+    NotFound(String),
+    #[error("{field}: {reason}")]
+    Conflict { field: String, reason: String },
+    #[error("the policy refuses this: {}", .0.iter().map(|u| u.why.as_str()).collect::<Vec<_>>().join(" "))]
+    Refused(Vec<Unmet>),
+    #[error("{0}")]
+    IllegalStep(#[from] IllegalStep),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn bad_request(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        ApiError::BadRequest {
+            field: field.into(),
+            reason: reason.into(),
+        }
+    }
+
+    pub fn forbidden(reason: impl Into<String>) -> Self {
+        ApiError::Forbidden(reason.into())
+    }
+
+    pub fn internal(e: impl std::fmt::Display) -> Self {
+        ApiError::Internal(e.to_string())
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound { what, .. } => ApiError::NotFound(what.to_string()),
+            StoreError::Conflict { field, reason } => ApiError::Conflict {
+                field: field.to_string(),
+                reason,
+            },
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, body) = match &self {
+            ApiError::BadRequest { field, reason } => (
+                StatusCode::BAD_REQUEST,
+                json!({ "error": "bad_request", "field": field, "reason": reason }),
+            ),
+            ApiError::Invalid(e) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                json!({ "error": "invalid", "field": e.field, "reason": e.reason }),
+            ),
+            ApiError::Unauthenticated => (
+                StatusCode::UNAUTHORIZED,
+                json!({ "error": "unauthenticated", "field": null, "reason": "sign in first" }),
+            ),
+            ApiError::Forbidden(reason) => (
+                StatusCode::FORBIDDEN,
+                json!({ "error": "forbidden", "field": null, "reason": reason }),
+            ),
+            ApiError::NotFound(what) => (
+                StatusCode::NOT_FOUND,
+                json!({ "error": "not_found", "field": "id", "reason": format!("{what} was not found") }),
+            ),
+            ApiError::Conflict { field, reason } => (
+                StatusCode::CONFLICT,
+                json!({ "error": "conflict", "field": field, "reason": reason }),
+            ),
+            ApiError::Refused(unmet) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                json!({
+                    "error": "policy",
+                    "field": unmet.first().map(|u| u.rule),
+                    "reason": self.to_string(),
+                    "unmet": unmet,
+                }),
+            ),
+            ApiError::IllegalStep(e) => (
+                StatusCode::CONFLICT,
+                json!({ "error": "illegal_step", "field": "status", "reason": e.to_string(), "allowed": e.allowed }),
+            ),
+            ApiError::Internal(detail) => {
+                tracing::error!(error = %detail, "request failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    json!({ "error": "internal", "field": null, "reason": "something went wrong on our side; it has been logged" }),
+                )
+            }
+        };
+        (status, Json(body)).into_response()
+    }
+}
+
+pub async fn not_found_fallback() -> ApiError {
+    ApiError::NotFound("page".into())
+}
+
+pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    ApiError::Internal("a request handler panicked".into()).into_response()
+}

@@ -1,0 +1,326 @@
+//! A visit plan as submitted, checked field by field into a [`store::NewVisit`].
+
+use crate::AppState;
+use crate::access::school_in_scope;
+use crate::error::ApiError;
+use chrono::{DateTime, Duration, Utc};
+use domain::inputs;
+use domain::visit::{ReturnsTo, TransportPlan};
+use domain::{FieldError, PupilId, SchoolId, StaffId, VehicleId, VisitId};
+use serde::Deserialize;
+use store::{PolicyVersion, Pupil, Staff, VisitorOnPlan};
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum AppointmentInput {
+    /// P4: agreed with the family.
+    Agreed { agenda: Option<String> },
+    /// P4: unannounced, with the reason recorded.
+    Unannounced { reason: String },
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VisitorInput {
+    pub staff_id: i64,
+    /// e.g. "class teacher", "family liaison officer".
+    pub role_on_visit: String,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VisitPlanInput {
+    pub pupil_id: i64,
+    pub reason_category: String,
+    pub purpose: String,
+    /// P2: could the parents come into school instead?
+    pub parents_could_come_in: Option<bool>,
+    pub parents_come_in_note: Option<String>,
+    pub appointment: AppointmentInput,
+    /// Who the visit expects to see.
+    pub expect_to_see: Option<String>,
+    pub planned_leave_school: DateTime<Utc>,
+    pub planned_arrive: DateTime<Utc>,
+    pub planned_leave_property: DateTime<Utc>,
+    pub planned_return: DateTime<Utc>,
+    pub returns_to: ReturnsTo,
+    /// Another agency's professional attending at the same time (e.g. "Education Welfare Officer").
+    pub joint_agency: Option<String>,
+    pub transport: Option<TransportPlan>,
+    pub visitors: Vec<VisitorInput>,
+    pub buddy_staff_id: Option<i64>,
+    /// Someone at school for the whole visit to back up and report back to, if not the buddy.
+    pub backup_staff_id: Option<i64>,
+    pub code_word: Option<String>,
+    /// The vehicle used; its owner is the driver and must be on the visit.
+    pub vehicle_id: Option<i64>,
+}
+
+/// Everything in the plan, checked, with owned strings for the store.
+pub struct CheckedPlan {
+    pub school: SchoolId,
+    pub pupil: Pupil,
+    pub policy: PolicyVersion,
+    pub reason_category: String,
+    pub purpose: String,
+    pub parents_come_in_note: Option<String>,
+    pub appointment: &'static str,
+    pub agenda: Option<String>,
+    pub unannounced_reason: Option<String>,
+    pub expect_to_see: Option<String>,
+    pub joint_agency: Option<String>,
+    pub code_word: Option<String>,
+    pub visitors: Vec<VisitorOnPlan>,
+    pub vehicle: Option<VehicleId>,
+    pub first_visit: bool,
+}
+
+const MAX_VISITORS: usize = 6;
+
+async fn colleague(
+    state: &AppState,
+    school: SchoolId,
+    id: i64,
+    field: &str,
+) -> Result<Staff, ApiError> {
+    let staff = state
+        .db()
+        .staff(StaffId(id))
+        .await
+        .map_err(|_| FieldError::new(field, "no such member of staff"))?;
+    if staff.school_id != Some(school) || !staff.active {
+        return Err(
+            FieldError::new(field, "is not an active member of staff at this school").into(),
+        );
+    }
+    Ok(staff)
+}
+
+pub async fn check(
+    state: &AppState,
+    me: &Staff,
+    input: &VisitPlanInput,
+    visit: Option<VisitId>,
+) -> Result<CheckedPlan, ApiError> {
+    let pupil = state
+        .db()
+        .pupil(PupilId(input.pupil_id))
+        .await
+        .map_err(|_| FieldError::new("pupil_id", "no such pupil"))?;
+    let school = school_in_scope(state, me, Some(pupil.school_id.0))
+        .await
+        .map_err(|_| FieldError::new("pupil_id", "no such pupil"))?;
+    let policy = state.db().current_policy(school).await?;
+    if policy.settings.category(&input.reason_category).is_none() {
+        let keys: Vec<_> = policy
+            .settings
+            .reason_categories
+            .iter()
+            .map(|c| c.key.as_str())
+            .collect();
+        return Err(FieldError::new(
+            "reason_category",
+            format!("is not one of this school's reasons: {}", keys.join(", ")),
+        )
+        .into());
+    }
+    let purpose = inputs::text("purpose", &input.purpose, 2000)?;
+    let parents_come_in_note = inputs::optional_text(
+        "parents_come_in_note",
+        input.parents_come_in_note.as_deref().unwrap_or(""),
+        1000,
+    )?;
+    let (appointment, agenda, unannounced_reason) = match &input.appointment {
+        AppointmentInput::Agreed { agenda } => (
+            "agreed",
+            inputs::optional_text("appointment.agenda", agenda.as_deref().unwrap_or(""), 2000)?,
+            None,
+        ),
+        AppointmentInput::Unannounced { reason } => (
+            "unannounced",
+            None,
+            inputs::optional_text("appointment.reason", reason, 1000)?,
+        ),
+    };
+    let expect_to_see = inputs::optional_text(
+        "expect_to_see",
+        input.expect_to_see.as_deref().unwrap_or(""),
+        500,
+    )?;
+    let joint_agency = inputs::optional_text(
+        "joint_agency",
+        input.joint_agency.as_deref().unwrap_or(""),
+        200,
+    )?;
+    let code_word =
+        inputs::optional_text("code_word", input.code_word.as_deref().unwrap_or(""), 200)?;
+    check_times(input, state.clock().now())?;
+    if let Some(t) = &input.transport {
+        if t.pupil_age_years.is_some_and(|a| a > 25) {
+            return Err(
+                FieldError::new("transport.pupil_age_years", "is not a pupil's age").into(),
+            );
+        }
+        if t.pupil_height_cm.is_some_and(|h| !(30..=250).contains(&h)) {
+            return Err(FieldError::new(
+                "transport.pupil_height_cm",
+                "must be between 30 and 250 cm",
+            )
+            .into());
+        }
+    }
+
+    if input.visitors.is_empty() {
+        return Err(FieldError::new("visitors", "name the staff making the visit").into());
+    }
+    if input.visitors.len() > MAX_VISITORS {
+        return Err(FieldError::new(
+            "visitors",
+            format!("at most {MAX_VISITORS} staff on one visit"),
+        )
+        .into());
+    }
+    let vehicle = match input.vehicle_id {
+        Some(id) => Some(
+            state
+                .db()
+                .vehicle(VehicleId(id))
+                .await
+                .map_err(|_| FieldError::new("vehicle_id", "no such vehicle"))?,
+        ),
+        None => None,
+    };
+    let mut visitors: Vec<VisitorOnPlan> = Vec::new();
+    for (i, v) in input.visitors.iter().enumerate() {
+        let field = format!("visitors[{i}].staff_id");
+        let staff = colleague(state, school, v.staff_id, &field).await?;
+        if visitors.iter().any(|x| x.staff == staff.id) {
+            return Err(
+                FieldError::new(field, "this member of staff is already on the visit").into(),
+            );
+        }
+        let role_on_visit = inputs::text(
+            &format!("visitors[{i}].role_on_visit"),
+            &v.role_on_visit,
+            100,
+        )?;
+        visitors.push(VisitorOnPlan {
+            staff: staff.id,
+            role_on_visit,
+            is_driver: vehicle.as_ref().is_some_and(|veh| veh.staff_id == staff.id),
+        });
+    }
+    if vehicle.is_some() && !visitors.iter().any(|v| v.is_driver) {
+        return Err(FieldError::new(
+            "vehicle_id",
+            "the vehicle's driver must be one of the visiting staff",
+        )
+        .into());
+    }
+    for (field, id) in [
+        ("buddy_staff_id", input.buddy_staff_id),
+        ("backup_staff_id", input.backup_staff_id),
+    ] {
+        if let Some(id) = id {
+            colleague(state, school, id, field).await?;
+            if visitors.iter().any(|v| v.staff.0 == id) {
+                return Err(FieldError::new(
+                    field,
+                    "must be someone staying at school, not one of the visiting staff",
+                )
+                .into());
+            }
+        }
+    }
+    let first_visit = !state
+        .db()
+        .household_visited_before(pupil.household_id, visit)
+        .await?;
+    Ok(CheckedPlan {
+        school,
+        policy,
+        reason_category: input.reason_category.clone(),
+        purpose,
+        parents_come_in_note,
+        appointment,
+        agenda,
+        unannounced_reason,
+        expect_to_see,
+        joint_agency,
+        code_word,
+        visitors,
+        vehicle: vehicle.map(|v| v.id),
+        first_visit,
+        pupil,
+    })
+}
+
+fn check_times(input: &VisitPlanInput, now: DateTime<Utc>) -> Result<(), FieldError> {
+    let order = [
+        ("planned_leave_school", input.planned_leave_school),
+        ("planned_arrive", input.planned_arrive),
+        ("planned_leave_property", input.planned_leave_property),
+        ("planned_return", input.planned_return),
+    ];
+    for pair in order.windows(2) {
+        if pair[1].1 < pair[0].1 {
+            return Err(FieldError::new(
+                pair[1].0,
+                format!("must not be before {}", pair[0].0),
+            ));
+        }
+    }
+    if input.planned_leave_school < now - Duration::days(1) {
+        return Err(FieldError::new("planned_leave_school", "is in the past"));
+    }
+    if input.planned_leave_school > now + Duration::days(366) {
+        return Err(FieldError::new(
+            "planned_leave_school",
+            "is more than a year ahead",
+        ));
+    }
+    if input.planned_return - input.planned_leave_school > Duration::hours(12) {
+        return Err(FieldError::new(
+            "planned_return",
+            "a visit lasts at most 12 hours from leaving school",
+        ));
+    }
+    Ok(())
+}
+
+impl CheckedPlan {
+    pub fn as_new_visit<'a>(
+        &'a self,
+        input: &'a VisitPlanInput,
+        rescheduled_from: Option<VisitId>,
+    ) -> store::NewVisit<'a> {
+        store::NewVisit {
+            school: self.school,
+            pupil: self.pupil.id,
+            household: self.pupil.household_id,
+            policy_version: self.policy.id,
+            reason_category: &self.reason_category,
+            purpose: &self.purpose,
+            parents_could_come_in: input.parents_could_come_in,
+            parents_come_in_note: self.parents_come_in_note.as_deref(),
+            appointment: self.appointment,
+            agenda: self.agenda.as_deref(),
+            unannounced_reason: self.unannounced_reason.as_deref(),
+            expect_to_see: self.expect_to_see.as_deref(),
+            planned_leave_school: input.planned_leave_school,
+            planned_arrive: input.planned_arrive,
+            planned_leave_property: input.planned_leave_property,
+            planned_return: input.planned_return,
+            returns_to: input.returns_to.as_str(),
+            first_visit: self.first_visit,
+            joint_agency: self.joint_agency.as_deref(),
+            transport: input.transport.as_ref(),
+            buddy: input.buddy_staff_id.map(StaffId),
+            backup: input.backup_staff_id.map(StaffId),
+            code_word: self.code_word.as_deref(),
+            vehicle: self.vehicle,
+            visitors: &self.visitors,
+            rescheduled_from,
+        }
+    }
+}
