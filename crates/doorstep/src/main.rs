@@ -1,6 +1,6 @@
 //! The `doorstep` command: serve, demo, migrate, user, policy.
 
-mod demo;
+use doorstep::demo;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
