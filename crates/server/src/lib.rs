@@ -6,7 +6,6 @@
 mod access;
 mod audit_api;
 mod auth;
-pub mod clock;
 mod error;
 mod extract;
 mod households;
@@ -17,8 +16,8 @@ mod staff;
 mod visits;
 
 pub use auth::hash_password;
-pub use clock::Clock;
 pub use error::ApiError;
+pub use safety::Clock;
 pub use schools::{adopt_policy, create_school_on_preset};
 
 use axum::Router;

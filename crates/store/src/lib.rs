@@ -8,6 +8,7 @@
 mod audit;
 mod db;
 mod households;
+mod monitor;
 mod risk;
 mod schools;
 mod staff;
@@ -17,6 +18,10 @@ pub use audit::{AuditEntry, AuditRow};
 pub use db::{Backend, Db, StoreError, Tx};
 pub use households::{
     CautionFlag, Household, HouseholdMember, NewHousehold, NewMember, NewPupil, Pupil,
+};
+pub use monitor::{
+    Alarm, CheckIn, DeadlineRow, Delivery, MonitorPass, NewAlarm, NewCheckIn, NewDeadline,
+    NewNotification, Notification, Watch,
 };
 pub use risk::{NewRiskAssessment, RiskAssessment};
 pub use schools::{PolicyVersion, School, Trust};

@@ -1,0 +1,384 @@
+//! Alarms: raised once, climbing their ladder level by level, each level's messages queued in the
+//! outbox in the same transaction that records the level as fired.
+
+use crate::messages;
+use crate::people::visit_people;
+use crate::{Result, SafetyError};
+use chrono::{DateTime, Utc};
+use domain::monitor::{self, AlarmKind, DeadlineKind};
+use domain::policy::Channel;
+use domain::{FieldError, SchoolId, StaffId, VisitId, inputs};
+use std::str::FromStr;
+use store::{Alarm, Db, DeadlineRow, NewAlarm, NewNotification, Tx, Visit};
+
+/// An alarm somebody raises now (duress, panic, a doorstep observation).
+pub struct AlarmRequest {
+    pub kind: AlarmKind,
+    pub raised_by: Option<StaffId>,
+    pub detail: serde_json::Value,
+}
+
+pub(crate) async fn raise_in(
+    tx: &mut Tx,
+    visit: &Visit,
+    req: &AlarmRequest,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>> {
+    let key = format!(
+        "visit:{}:{}:{}:{}",
+        visit.id,
+        req.kind.as_str(),
+        now.timestamp_millis(),
+        req.raised_by.map_or(0, |s| s.0)
+    );
+    let alarm = tx
+        .raise_alarm(&NewAlarm {
+            school: visit.school_id,
+            visit: Some(visit.id),
+            kind: req.kind.as_str(),
+            dedupe_key: &key,
+            raised_at: now,
+            raised_by: req.raised_by,
+            detail: req.detail.clone(),
+            next_level: 0,
+            next_level_at: Some(now),
+        })
+        .await?;
+    Ok(alarm)
+}
+
+/// D4, D5, D6: raises an alarm now. Its first level goes out on the monitor's next pass
+/// (the server wakes the monitor at once).
+pub async fn raise(db: &Db, visit: &Visit, req: &AlarmRequest, now: DateTime<Utc>) -> Result<i64> {
+    let mut tx = db.begin().await?;
+    let id = raise_in(&mut tx, visit, req, now).await?;
+    tx.commit().await?;
+    id.ok_or_else(|| {
+        SafetyError::Invalid(FieldError::new("alarm", "this alarm was already raised"))
+    })
+}
+
+/// Fires one due deadline: exactly one caller claims it and raises its alarm.
+pub async fn fire_due_deadline(
+    db: &Db,
+    d: &DeadlineRow,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>> {
+    let kind = DeadlineKind::from_str(&d.kind)?;
+    let alarm_kind = AlarmKind::from_deadline(kind);
+    let mut tx = db.begin().await?;
+    if !tx.claim_deadline(d.id, d.due_at).await? {
+        return Ok(None);
+    }
+    let key = format!(
+        "deadline:{}:{}:{}",
+        d.visit_id,
+        d.kind,
+        d.due_at.timestamp_millis()
+    );
+    let alarm = tx
+        .raise_alarm(&NewAlarm {
+            school: SchoolId(d.school_id),
+            visit: Some(VisitId(d.visit_id)),
+            kind: alarm_kind.as_str(),
+            dedupe_key: &key,
+            raised_at: now,
+            raised_by: None,
+            detail: serde_json::json!({ "deadline": d.kind, "was_due_at": d.due_at, "late_by_ms": (now - d.fires_at).num_milliseconds() }),
+            next_level: 0,
+            next_level_at: Some(now),
+        })
+        .await?;
+    tx.commit().await?;
+    Ok(alarm)
+}
+
+/// A check-in falls due soon: remind the visitors (in the app and by text), once per due time.
+pub async fn remind(db: &Db, d: &DeadlineRow, now: DateTime<Utc>) -> Result<bool> {
+    let visit = db.visit(VisitId(d.visit_id)).await?;
+    let policy = db.policy_version(visit.policy_version_id).await?;
+    let (_, staff) = visit_people(db, &visit, None).await?;
+    let tz = policy.settings.tz();
+    let mut tx = db.begin().await?;
+    if !tx.mark_reminded(d.id, d.due_at).await? {
+        return Ok(false);
+    }
+    let (subject, body) = messages::reminder(
+        &visit,
+        d.due_at.with_timezone(&tz),
+        policy.settings.check_in.extend_minutes,
+    );
+    for visitor in &visit.staff {
+        let Some(person) = staff.iter().find(|s| s.id == visitor.staff_id) else {
+            continue;
+        };
+        for channel in [Channel::InApp, Channel::Sms] {
+            let Some(address) = messages::address(channel, person, None) else {
+                continue;
+            };
+            let key = format!(
+                "reminder:{}:{}:{}:{}",
+                d.id,
+                d.due_at.timestamp_millis(),
+                person.id,
+                messages::channel_name(channel)
+            );
+            tx.enqueue_notification(&NewNotification {
+                alarm: None,
+                visit: Some(visit.id),
+                staff: Some(person.id),
+                channel: messages::channel_name(channel),
+                address: &address,
+                subject: &subject,
+                body: &body,
+                idempotency_key: &key,
+                at: now,
+            })
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Fires every level of the alarm's ladder that has come due and was not fired yet, queueing its
+/// messages; returns how many levels fired. Safe to call from several instances at once.
+pub async fn fire_due_levels(
+    db: &Db,
+    alarm: &Alarm,
+    webhook: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<usize> {
+    let kind = AlarmKind::from_str(&alarm.kind)?;
+    let visit = match alarm.visit_id {
+        Some(id) => db.visit(VisitId(id)).await?,
+        None => {
+            return Err(FieldError::new("alarm", "an alarm without a visit has no ladder").into());
+        }
+    };
+    let policy = db.policy_version(visit.policy_version_id).await?;
+    let ladder = monitor::ladder_for(kind, &policy.settings.escalation);
+    let fired: Vec<usize> = db
+        .alarm_levels_fired(alarm.id)
+        .await?
+        .into_iter()
+        .map(|(l, _)| l as usize)
+        .collect();
+    let due: Vec<usize> = monitor::levels_due(&ladder, kind, alarm.raised_at, now)
+        .into_iter()
+        .filter(|l| !fired.contains(l))
+        .collect();
+    let watch = db.watch(visit.id).await?;
+    let (people, staff) = visit_people(db, &visit, watch.as_ref()).await?;
+    let pack = messages::information_pack(
+        db,
+        &visit,
+        watch.as_ref(),
+        kind,
+        alarm.raised_at,
+        &policy.settings,
+    )
+    .await?;
+    let mut tx = db.begin().await?;
+    let mut count = 0;
+    for level_index in &due {
+        let level = &ladder[*level_index];
+        if !tx
+            .record_level_fired(alarm.id, *level_index as i64, now)
+            .await?
+        {
+            continue;
+        }
+        count += 1;
+        let (subject, body) = messages::alarm_message(
+            &visit,
+            kind,
+            level,
+            level.information_pack.then_some(pack.as_str()),
+        );
+        for recipient in monitor::resolve_recipients(level, &people) {
+            let Some(person) = staff.iter().find(|s| s.id == recipient.staff) else {
+                continue;
+            };
+            for channel in level.channels.iter().filter(|c| **c != Channel::Webhook) {
+                let Some(address) = messages::address(*channel, person, None) else {
+                    continue;
+                };
+                let name = messages::channel_name(*channel);
+                let key = format!(
+                    "alarm:{}:level:{}:staff:{}:{}",
+                    alarm.id, level_index, person.id, name
+                );
+                tx.enqueue_notification(&NewNotification {
+                    alarm: Some(alarm.id),
+                    visit: Some(visit.id),
+                    staff: Some(person.id),
+                    channel: name,
+                    address: &address,
+                    subject: &subject,
+                    body: &body,
+                    idempotency_key: &key,
+                    at: now,
+                })
+                .await?;
+            }
+        }
+        if let Some(url) = webhook.filter(|_| level.channels.contains(&Channel::Webhook)) {
+            let key = format!("alarm:{}:level:{}:webhook", alarm.id, level_index);
+            tx.enqueue_notification(&NewNotification {
+                alarm: Some(alarm.id),
+                visit: Some(visit.id),
+                staff: None,
+                channel: "webhook",
+                address: url,
+                subject: &subject,
+                body: &body,
+                idempotency_key: &key,
+                at: now,
+            })
+            .await?;
+        }
+    }
+    let mut all_fired = fired.clone();
+    all_fired.extend(&due);
+    let next_at = monitor::next_level_at(&ladder, kind, alarm.raised_at, &all_fired);
+    let next_level = (0..ladder.len())
+        .find(|l| !all_fired.contains(l))
+        .unwrap_or(ladder.len());
+    tx.set_alarm_next_level(alarm.id, next_level as i64, next_at)
+        .await?;
+    tx.commit().await?;
+    Ok(count)
+}
+
+/// Tells everyone who was alerted about an alarm what happened to it, on the channels they got it on.
+async fn tell_everyone_alerted(
+    tx: &mut Tx,
+    db: &Db,
+    alarm: &Alarm,
+    event: &str,
+    text: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let sent = db.notifications_of_alarm(alarm.id).await?;
+    let subject = format!("Update: {}", messages::alarm_label(&alarm.kind));
+    for n in sent
+        .iter()
+        .filter(|n| n.idempotency_key.contains(":level:"))
+    {
+        let key = format!(
+            "alarm:{}:{}:{}:{}:{}",
+            alarm.id,
+            event,
+            n.staff_id.unwrap_or(0),
+            n.channel,
+            n.address
+        );
+        tx.enqueue_notification(&NewNotification {
+            alarm: Some(alarm.id),
+            visit: alarm.visit_id.map(VisitId),
+            staff: n.staff_id.map(StaffId),
+            channel: &n.channel,
+            address: &n.address,
+            subject: &subject,
+            body: text,
+            idempotency_key: &key,
+            at: now,
+        })
+        .await?;
+    }
+    Ok(())
+}
+
+/// A named person has it in hand: the ladder stops, and everyone alerted is told who.
+pub async fn acknowledge(
+    db: &Db,
+    alarm_id: i64,
+    by: &store::Staff,
+    note: &str,
+    now: DateTime<Utc>,
+) -> Result<Alarm> {
+    let note = inputs::text("note", note, 2000)?;
+    let alarm = db.alarm(alarm_id).await?;
+    let mut tx = db.begin().await?;
+    tx.acknowledge_alarm(alarm.id, by.id, &note, now).await?;
+    tell_everyone_alerted(
+        &mut tx,
+        db,
+        &alarm,
+        "acknowledged",
+        &format!(
+            "{} has acknowledged this alarm and is dealing with it: {note}",
+            by.name
+        ),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(db.alarm(alarm.id).await?)
+}
+
+/// Closed with an outcome (contact made and safe, police called, ...); everyone alerted is told.
+pub async fn resolve(
+    db: &Db,
+    alarm_id: i64,
+    by: &store::Staff,
+    outcome: &str,
+    now: DateTime<Utc>,
+) -> Result<Alarm> {
+    let outcome = inputs::text("outcome", outcome, 2000)?;
+    let alarm = db.alarm(alarm_id).await?;
+    let mut tx = db.begin().await?;
+    if !tx
+        .resolve_alarm(alarm.id, Some(by.id), &outcome, now)
+        .await?
+    {
+        return Err(store::StoreError::Conflict {
+            field: "alarm",
+            reason: "this alarm is already resolved".into(),
+        }
+        .into());
+    }
+    tell_everyone_alerted(
+        &mut tx,
+        db,
+        &alarm,
+        "resolved",
+        &format!("Resolved by {}: {outcome}", by.name),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(db.alarm(alarm.id).await?)
+}
+
+/// A check-in or a return answers the overdue alarm: resolve it and tell everyone alerted.
+pub(crate) async fn resolve_open_of_kind(
+    tx: &mut Tx,
+    db: &Db,
+    visit: &Visit,
+    kind: AlarmKind,
+    by: Option<StaffId>,
+    outcome: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    for alarm in db
+        .alarms_of_visit(visit.id)
+        .await?
+        .iter()
+        .filter(|a| a.kind == kind.as_str() && a.state != "resolved")
+    {
+        if tx.resolve_alarm(alarm.id, by, outcome, now).await? {
+            tell_everyone_alerted(
+                tx,
+                db,
+                alarm,
+                "resolved",
+                &format!("{}: {outcome}", messages::alarm_label(&alarm.kind)),
+                now,
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,182 @@
+//! What people are told: alarm messages per ladder level, reminders, and the information pack.
+
+use crate::Result;
+use chrono::{DateTime, Utc};
+use domain::VehicleId;
+use domain::inputs::{CarRegistration, PhoneNumber, Postcode};
+use domain::monitor::{AlarmKind, InformationPack, PackStaff};
+use domain::policy::{Channel, EscalationLevel, PolicySettings};
+use domain::visit::ReturnsTo;
+use std::str::FromStr;
+use store::{Db, Staff, Visit, Watch};
+
+pub fn channel_name(channel: Channel) -> &'static str {
+    match channel {
+        Channel::InApp => "in_app",
+        Channel::Email => "email",
+        Channel::Sms => "sms",
+        Channel::Webhook => "webhook",
+    }
+}
+
+/// Where a message on `channel` goes for this person, if they can be reached that way.
+pub fn address(channel: Channel, person: &Staff, webhook: Option<&str>) -> Option<String> {
+    match channel {
+        Channel::InApp => Some(format!("staff:{}", person.id)),
+        Channel::Email => Some(person.email.clone()),
+        Channel::Sms => person.mobile.clone(),
+        Channel::Webhook => webhook.map(str::to_string),
+    }
+}
+
+pub fn alarm_label(kind: &str) -> String {
+    AlarmKind::from_str(kind)
+        .map(|k| k.label().to_string())
+        .unwrap_or_else(|_| kind.to_string())
+}
+
+fn who(visit: &Visit) -> String {
+    visit
+        .staff
+        .iter()
+        .map(|s| s.name.as_str())
+        .collect::<Vec<_>>()
+        .join(" and ")
+}
+
+pub fn alarm_message(
+    visit: &Visit,
+    kind: AlarmKind,
+    level: &EscalationLevel,
+    pack: Option<&str>,
+) -> (String, String) {
+    let subject = format!(
+        "ALARM: {} — {} (visit {})",
+        kind.label(),
+        who(visit),
+        visit.id
+    );
+    let mut body = format!(
+        "{}\n\n{}\n\nVisit {}: {}.\n",
+        kind.label(),
+        level.instruction,
+        visit.id,
+        who(visit)
+    );
+    if kind.is_observation() {
+        body.push_str(&format!("\nGuidance: {}\n", kind.guidance()));
+    }
+    if let Some(pack) = pack {
+        body.push_str("\n--- Information pack ---\n");
+        body.push_str(pack);
+    }
+    (subject, body)
+}
+
+pub fn reminder(
+    visit: &Visit,
+    due: DateTime<chrono_tz::Tz>,
+    extend_minutes: u32,
+) -> (String, String) {
+    let subject = format!("Check-in due at {}", due.format("%H:%M"));
+    let body = format!(
+        "Your next check-in for visit {} is due at {}. Tap \"I'm OK\", or add {extend_minutes} minutes if you need more time.",
+        visit.id,
+        due.format("%H:%M")
+    );
+    (subject, body)
+}
+
+/// The pack a senior leader reads to the police: names, phones, car, address, who was visited,
+/// planned times, last contact and where it came from, and the checklist.
+pub async fn information_pack(
+    db: &Db,
+    visit: &Visit,
+    watch: Option<&Watch>,
+    kind: AlarmKind,
+    raised_at: DateTime<Utc>,
+    policy: &PolicySettings,
+) -> Result<String> {
+    let school = db.school(visit.school_id).await?;
+    let household = db.household(visit.household_id).await?;
+    let pupil = db.pupil(visit.pupil_id).await?;
+    let members = db.household_members(visit.household_id).await?;
+    let cautions = db.caution_flags(visit.household_id).await?;
+    let vehicle = match visit.vehicle_id {
+        Some(id) => Some(db.vehicle(VehicleId(id)).await?),
+        None => None,
+    };
+    let buddy = match watch
+        .and_then(|w| w.buddy_staff_id)
+        .or(visit.buddy_staff_id)
+    {
+        Some(id) => {
+            let b = db.staff(domain::StaffId(id)).await?;
+            Some(PackStaff {
+                name: b.name,
+                mobile: b.mobile.and_then(|m| PhoneNumber::parse("mobile", &m).ok()),
+            })
+        }
+        None => None,
+    };
+    let mut visiting = vec![format!("{} (pupil)", pupil.name)];
+    visiting.extend(
+        members
+            .iter()
+            .map(|m| format!("{} ({})", m.name, m.relationship)),
+    );
+    if let Some(expect) = &visit.expect_to_see {
+        visiting.push(format!("expected to see: {expect}"));
+    }
+    let last_contact = watch.map_or(raised_at, |w| w.last_contact_at);
+    let location = watch.and_then(|w| match (w.last_latitude, w.last_longitude) {
+        (Some(lat), Some(lon)) => Some(format!(
+            "{lat:.5}, {lon:.5} (from the phone at the last check-in)"
+        )),
+        _ => None,
+    });
+    let pack = InformationPack {
+        school: school.name,
+        school_phone: school
+            .phone
+            .and_then(|p| PhoneNumber::parse("phone", &p).ok()),
+        alarm: kind,
+        raised_at,
+        staff: visit
+            .staff
+            .iter()
+            .map(|s| PackStaff {
+                name: s.name.clone(),
+                mobile: s
+                    .mobile
+                    .as_deref()
+                    .and_then(|m| PhoneNumber::parse("mobile", m).ok()),
+            })
+            .collect(),
+        buddy,
+        vehicle: vehicle.and_then(|v| CarRegistration::parse("registration", &v.registration).ok()),
+        address: household.address,
+        postcode: Postcode::parse("postcode", &household.postcode).ok(),
+        family_landline: household
+            .landline
+            .and_then(|l| PhoneNumber::parse("landline", &l).ok()),
+        visiting,
+        cautions: cautions
+            .into_iter()
+            .map(|c| format!("{} (source: {})", c.description, c.source))
+            .collect(),
+        signed_out_at: watch.map_or(visit.planned_leave_school, |w| w.signed_out_at),
+        arrived_at: None,
+        expected_leave_property: visit.planned_leave_property,
+        expected_back: visit.planned_return,
+        returns_to: if visit.returns_to == "home" {
+            ReturnsTo::Home
+        } else {
+            ReturnsTo::School
+        },
+        last_contact,
+        last_contact_location: location,
+        tz: policy.tz(),
+    };
+    Ok(pack.render_text())
+}

@@ -1,0 +1,39 @@
+//! Who is involved in a visit, by the roles the ladder names.
+
+use crate::Result;
+use domain::monitor::VisitPeople;
+use domain::{Role, StaffId};
+use store::{Db, Staff, Visit, Watch};
+
+/// The visit's people and the school's office, leaders, DSL, safeguarding team and heads.
+/// The buddy is the current one from the watch (after any hand-over), or the planned one.
+pub async fn visit_people(
+    db: &Db,
+    visit: &Visit,
+    watch: Option<&Watch>,
+) -> Result<(VisitPeople, Vec<Staff>)> {
+    let school = db.school(visit.school_id).await?;
+    let staff = db.staff_list(school.trust_id, Some(school.id)).await?;
+    let with = |role: Role| -> Vec<StaffId> {
+        staff
+            .iter()
+            .filter(|s| s.active && s.roles.has(role))
+            .map(|s| s.id)
+            .collect()
+    };
+    let buddy = match watch {
+        Some(w) if w.buddy_left_at.is_some() => None,
+        Some(w) => w.buddy_staff_id.map(StaffId),
+        None => visit.buddy_staff_id.map(StaffId),
+    };
+    let people = VisitPeople {
+        visitors: visit.staff.iter().map(|s| s.staff_id).collect(),
+        buddy,
+        office: with(Role::Office),
+        senior_leaders: with(Role::SeniorLeader),
+        dsl: with(Role::Dsl),
+        safeguarding_team: with(Role::SafeguardingTeam),
+        headteachers: with(Role::Headteacher),
+    };
+    Ok((people, staff))
+}

@@ -1,0 +1,379 @@
+//! Watching a visit while staff are out: the watch row, its deadlines, check-ins and extensions.
+
+use crate::alarms::{self, AlarmRequest};
+use crate::{Result, SafetyError};
+use chrono::{DateTime, Utc};
+use domain::monitor::{self, AlarmKind, Timeline};
+use domain::policy::PolicySettings;
+use domain::visit::VisitState;
+use domain::{FieldError, StaffId, inputs};
+use sha2::{Digest, Sha256};
+use store::{Db, NewCheckIn, NewDeadline, Tx, Visit, Watch};
+
+fn timeline(visit: &Visit, w: &Watch) -> Timeline {
+    Timeline {
+        planned_leave_property: visit.planned_leave_property,
+        planned_return: visit.planned_return,
+        last_contact: w.last_contact_at,
+        extended_until: w.extended_until,
+        arrived: w.arrived,
+        left_property: w.left_property,
+    }
+}
+
+async fn store_deadlines(
+    tx: &mut Tx,
+    visit: &Visit,
+    w: &Watch,
+    policy: &PolicySettings,
+) -> Result<()> {
+    let due = monitor::deadlines(&policy.check_in, &timeline(visit, w));
+    let rows: Vec<NewDeadline> = due
+        .iter()
+        .map(|d| NewDeadline {
+            kind: d.kind.as_str(),
+            due_at: d.due_at,
+            fires_at: d.fires_at,
+            remind_at: d.remind_at,
+        })
+        .collect();
+    tx.set_deadlines(visit.id, visit.school_id, &rows).await?;
+    Ok(())
+}
+
+/// Keeps the watch and deadlines in step with a visit step, in the step's own transaction.
+/// `watch` is the watch as it was before the step.
+pub async fn after_step(
+    tx: &mut Tx,
+    db: &Db,
+    visit: &Visit,
+    watch: Option<Watch>,
+    next: &VisitState,
+    policy: &PolicySettings,
+    actor: Option<StaffId>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let fresh = || Watch {
+        visit_id: visit.id.0,
+        school_id: visit.school_id.0,
+        signed_out_at: now,
+        last_contact_at: now,
+        extended_until: None,
+        arrived: false,
+        left_property: false,
+        last_latitude: None,
+        last_longitude: None,
+        buddy_staff_id: visit.buddy_staff_id,
+        buddy_left_at: None,
+    };
+    let mut w = match next {
+        VisitState::SignedOut { .. } => fresh(),
+        VisitState::Returned { at_home, .. } => {
+            tx.end_watch(visit.id).await?;
+            let outcome = if *at_home {
+                "home safely"
+            } else {
+                "back at school"
+            };
+            for kind in [
+                AlarmKind::MissedCheckIn,
+                AlarmKind::OverdueLeaving,
+                AlarmKind::OverdueReturn,
+            ] {
+                alarms::resolve_open_of_kind(
+                    tx,
+                    db,
+                    visit,
+                    kind,
+                    actor,
+                    &format!("Staff are {outcome}."),
+                    now,
+                )
+                .await?;
+            }
+            return Ok(());
+        }
+        _ if !next.is_out() => return Ok(()),
+        _ => watch.unwrap_or_else(fresh),
+    };
+    w.last_contact_at = now;
+    match next {
+        VisitState::Arrived { .. } | VisitState::NobodyHome { .. } => w.arrived = true,
+        VisitState::LeftProperty { .. } => {
+            w.arrived = true;
+            w.left_property = true;
+        }
+        _ => {}
+    }
+    tx.put_watch(&w).await?;
+    store_deadlines(tx, visit, &w, policy).await?;
+    if matches!(next, VisitState::LeftProperty { .. }) {
+        alarms::resolve_open_of_kind(
+            tx,
+            db,
+            visit,
+            AlarmKind::OverdueLeaving,
+            actor,
+            "Staff have left the property.",
+            now,
+        )
+        .await?;
+    }
+    alarms::resolve_open_of_kind(
+        tx,
+        db,
+        visit,
+        AlarmKind::MissedCheckIn,
+        actor,
+        "Staff have been in touch.",
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+/// "I'm OK", optionally with a note and where the phone was.
+#[derive(Debug, Default, Clone)]
+pub struct CheckInInput {
+    pub note: Option<String>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub accuracy_m: Option<f64>,
+    /// A PIN typed with the check-in. The member of staff's duress PIN raises a silent alarm.
+    pub pin: Option<String>,
+    /// The phone's id for this action (offline queue): the same action is applied once.
+    pub client_ref: Option<String>,
+}
+
+/// What the caller is told. Deliberately the same shape for an ordinary and a duress check-in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckInOutcome {
+    pub recorded_at: DateTime<Utc>,
+    pub next_check_in_due: Option<DateTime<Utc>>,
+    /// Never shown to the visitor; for the server's logs and tests.
+    pub duress_alarm: Option<i64>,
+}
+
+fn pin_hash(staff: StaffId, pin: &str) -> String {
+    hex::encode(Sha256::digest(
+        format!("doorstep-duress:{}:{}", staff.0, pin.trim()).as_bytes(),
+    ))
+}
+
+/// Sets the member of staff's covert duress PIN.
+pub async fn set_duress_pin(db: &Db, staff: StaffId, pin: &str) -> Result<()> {
+    let pin = pin.trim();
+    if pin.len() < 4 || pin.len() > 12 || !pin.chars().all(|c| c.is_ascii_digit()) {
+        return Err(FieldError::new("pin", "a duress PIN is 4 to 12 digits").into());
+    }
+    let mut tx = db.begin().await?;
+    tx.set_duress_pin_hash(staff, &pin_hash(staff, pin)).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+fn check_location(input: &CheckInInput) -> Result<()> {
+    if input.latitude.is_some_and(|l| !(-90.0..=90.0).contains(&l)) {
+        return Err(FieldError::new("latitude", "must be between -90 and 90").into());
+    }
+    if input
+        .longitude
+        .is_some_and(|l| !(-180.0..=180.0).contains(&l))
+    {
+        return Err(FieldError::new("longitude", "must be between -180 and 180").into());
+    }
+    if input.latitude.is_some() != input.longitude.is_some() {
+        return Err(
+            FieldError::new("longitude", "give both latitude and longitude, or neither").into(),
+        );
+    }
+    Ok(())
+}
+
+async fn out_watch(db: &Db, visit: &Visit) -> Result<Watch> {
+    if !visit.state.is_out() {
+        return Err(SafetyError::NotOut(format!(
+            "this visit is {}; check-ins are for staff who are out",
+            visit.status
+        )));
+    }
+    db.watch(visit.id).await?.ok_or_else(|| {
+        SafetyError::NotOut("this visit is not being watched; sign out first".into())
+    })
+}
+
+/// D3: a check-in. Durable before it returns. A duress PIN looks the same to whoever holds the
+/// phone, raises a silent duress alarm and does not count as contact.
+pub async fn check_in(
+    db: &Db,
+    visit: &Visit,
+    staff: StaffId,
+    input: &CheckInInput,
+    policy: &PolicySettings,
+    now: DateTime<Utc>,
+) -> Result<CheckInOutcome> {
+    check_location(input)?;
+    let note = inputs::optional_text("note", input.note.as_deref().unwrap_or(""), 1000)?;
+    let client_ref =
+        inputs::optional_text("client_ref", input.client_ref.as_deref().unwrap_or(""), 100)?;
+    let w = out_watch(db, visit).await?;
+    let duress = match (&input.pin, db.duress_pin_hash(staff).await?) {
+        (Some(pin), Some(hash)) => monitor::is_duress_pin(&pin_hash(staff, pin), &hash),
+        _ => false,
+    };
+    let mut tx = db.begin().await?;
+    let recorded = tx
+        .record_check_in(&NewCheckIn {
+            visit: visit.id,
+            staff: Some(staff),
+            kind: if duress { "duress" } else { "ok" },
+            at: now,
+            note: note.as_deref(),
+            latitude: input.latitude,
+            longitude: input.longitude,
+            accuracy_m: input.accuracy_m,
+            client_ref: client_ref.as_deref(),
+        })
+        .await?;
+    let next_due = |w: &Watch| {
+        monitor::deadlines(&policy.check_in, &timeline(visit, w))
+            .into_iter()
+            .find(|d| d.kind == monitor::DeadlineKind::CheckIn)
+            .map(|d| d.due_at)
+    };
+    if recorded.is_none() {
+        // The phone sent this action before; it was applied then.
+        tx.commit().await?;
+        return Ok(CheckInOutcome {
+            recorded_at: now,
+            next_check_in_due: next_due(&w),
+            duress_alarm: None,
+        });
+    }
+    if duress {
+        let request = AlarmRequest {
+            kind: AlarmKind::Duress,
+            raised_by: Some(staff),
+            detail: serde_json::json!({ "how": "duress PIN at check-in", "latitude": input.latitude, "longitude": input.longitude }),
+        };
+        let alarm = alarms::raise_in(&mut tx, visit, &request, now).await?;
+        tx.commit().await?;
+        // To the phone this looks like an ordinary check-in: the next one seems due as usual.
+        let pretend = Watch {
+            last_contact_at: now,
+            ..w
+        };
+        return Ok(CheckInOutcome {
+            recorded_at: now,
+            next_check_in_due: next_due(&pretend),
+            duress_alarm: alarm,
+        });
+    }
+    let mut w = w;
+    w.last_contact_at = now;
+    if input.latitude.is_some() {
+        w.last_latitude = input.latitude;
+        w.last_longitude = input.longitude;
+    }
+    tx.put_watch(&w).await?;
+    store_deadlines(&mut tx, visit, &w, policy).await?;
+    alarms::resolve_open_of_kind(
+        &mut tx,
+        db,
+        visit,
+        AlarmKind::MissedCheckIn,
+        Some(staff),
+        &format!(
+            "Checked in at {}.",
+            now.with_timezone(&policy.tz()).format("%H:%M")
+        ),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(CheckInOutcome {
+        recorded_at: now,
+        next_check_in_due: next_due(&w),
+        duress_alarm: None,
+    })
+}
+
+/// D8: "need more time", with a reason. Moves leaving and return by the same amount and counts as contact.
+pub async fn extend(
+    db: &Db,
+    visit: &Visit,
+    staff: StaffId,
+    minutes: u32,
+    reason: &str,
+    client_ref: Option<&str>,
+    policy: &PolicySettings,
+    now: DateTime<Utc>,
+) -> Result<Watch> {
+    if minutes == 0 || minutes > 240 {
+        return Err(FieldError::new("minutes", "add between 1 and 240 minutes").into());
+    }
+    let reason = inputs::text("reason", reason, 1000)?;
+    let w = out_watch(db, visit).await?;
+    let moved = monitor::extend(&timeline(visit, &w), minutes, now);
+    let mut tx = db.begin().await?;
+    let recorded = tx
+        .record_check_in(&NewCheckIn {
+            visit: visit.id,
+            staff: Some(staff),
+            kind: "extend",
+            at: now,
+            note: Some(&reason),
+            latitude: None,
+            longitude: None,
+            accuracy_m: None,
+            client_ref,
+        })
+        .await?;
+    if recorded.is_none() {
+        tx.commit().await?;
+        return Ok(w);
+    }
+    let w = Watch {
+        last_contact_at: moved.last_contact,
+        extended_until: moved.extended_until,
+        ..w
+    };
+    tx.put_watch(&w).await?;
+    store_deadlines(&mut tx, visit, &w, policy).await?;
+    let note = format!("Extended by {minutes} minutes: {reason}");
+    for kind in [
+        AlarmKind::MissedCheckIn,
+        AlarmKind::OverdueLeaving,
+        AlarmKind::OverdueReturn,
+    ] {
+        alarms::resolve_open_of_kind(&mut tx, db, visit, kind, Some(staff), &note, now).await?;
+    }
+    tx.commit().await?;
+    Ok(w)
+}
+
+/// The buddy leaves site: hand the visit to another named colleague, or (with `None`) record that
+/// the buddy has gone so the board shows the visit as unwatched and the ladder uses the office.
+pub async fn hand_over_buddy(
+    db: &Db,
+    visit: &Visit,
+    to: Option<StaffId>,
+    now: DateTime<Utc>,
+) -> Result<Watch> {
+    let w = out_watch(db, visit).await?;
+    let w = match to {
+        Some(next) => Watch {
+            buddy_staff_id: Some(next.0),
+            buddy_left_at: None,
+            ..w
+        },
+        None => Watch {
+            buddy_left_at: Some(now),
+            ..w
+        },
+    };
+    let mut tx = db.begin().await?;
+    tx.put_watch(&w).await?;
+    tx.commit().await?;
+    Ok(w)
+}

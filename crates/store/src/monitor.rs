@@ -1,0 +1,553 @@
+//! The safety monitor's tables: check-ins, watches, deadlines, alarms, ladder levels and the
+//! notification outbox. Exactly-once is enforced by unique keys: an alarm's `dedupe_key`, an
+//! `(alarm_id, level)` pair, a notification's `idempotency_key`.
+
+use crate::db::{Db, Result, StoreError, Tx, with_pool, with_tx};
+use chrono::{DateTime, Utc};
+use domain::{SchoolId, StaffId, VisitId};
+use serde::Serialize;
+use sqlx::types::Json;
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct CheckIn {
+    pub id: i64,
+    pub visit_id: i64,
+    pub staff_id: Option<i64>,
+    pub kind: String,
+    pub at: DateTime<Utc>,
+    pub note: Option<String>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub accuracy_m: Option<f64>,
+}
+
+pub struct NewCheckIn<'a> {
+    pub visit: VisitId,
+    pub staff: Option<StaffId>,
+    pub kind: &'a str,
+    pub at: DateTime<Utc>,
+    pub note: Option<&'a str>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub accuracy_m: Option<f64>,
+    /// The phone's id for this action, so a retried offline action is stored once.
+    pub client_ref: Option<&'a str>,
+}
+
+/// A visit the monitor is watching: who is out, and the last word from them.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Watch {
+    pub visit_id: i64,
+    pub school_id: i64,
+    pub signed_out_at: DateTime<Utc>,
+    pub last_contact_at: DateTime<Utc>,
+    pub extended_until: Option<DateTime<Utc>>,
+    pub arrived: bool,
+    pub left_property: bool,
+    pub last_latitude: Option<f64>,
+    pub last_longitude: Option<f64>,
+    pub buddy_staff_id: Option<i64>,
+    pub buddy_left_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct DeadlineRow {
+    pub id: i64,
+    pub visit_id: i64,
+    pub school_id: i64,
+    pub kind: String,
+    pub due_at: DateTime<Utc>,
+    pub fires_at: DateTime<Utc>,
+    pub remind_at: Option<DateTime<Utc>>,
+    pub reminded: bool,
+    pub state: String,
+}
+
+/// One deadline to keep for a visit.
+pub struct NewDeadline<'a> {
+    pub kind: &'a str,
+    pub due_at: DateTime<Utc>,
+    pub fires_at: DateTime<Utc>,
+    pub remind_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Alarm {
+    pub id: i64,
+    pub school_id: i64,
+    pub visit_id: Option<i64>,
+    pub kind: String,
+    pub dedupe_key: String,
+    pub raised_at: DateTime<Utc>,
+    pub raised_by: Option<i64>,
+    #[schema(value_type = Object)]
+    pub detail: Option<Json<serde_json::Value>>,
+    pub state: String,
+    pub next_level: i64,
+    pub next_level_at: Option<DateTime<Utc>>,
+    pub acknowledged_by: Option<i64>,
+    pub acknowledged_at: Option<DateTime<Utc>>,
+    pub acknowledgement: Option<String>,
+    pub resolved_by: Option<i64>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub outcome: Option<String>,
+    pub all_channels_failed: bool,
+}
+
+pub struct NewAlarm<'a> {
+    pub school: SchoolId,
+    pub visit: Option<VisitId>,
+    pub kind: &'a str,
+    pub dedupe_key: &'a str,
+    pub raised_at: DateTime<Utc>,
+    pub raised_by: Option<StaffId>,
+    pub detail: serde_json::Value,
+    pub next_level: i64,
+    pub next_level_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Notification {
+    pub id: i64,
+    pub alarm_id: Option<i64>,
+    pub visit_id: Option<i64>,
+    pub staff_id: Option<i64>,
+    pub channel: String,
+    pub address: String,
+    pub subject: String,
+    pub body: String,
+    pub idempotency_key: String,
+    pub state: String,
+    pub attempts: i64,
+    pub next_attempt_at: DateTime<Utc>,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+pub struct NewNotification<'a> {
+    pub alarm: Option<i64>,
+    pub visit: Option<VisitId>,
+    pub staff: Option<StaffId>,
+    pub channel: &'a str,
+    pub address: &'a str,
+    pub subject: &'a str,
+    pub body: &'a str,
+    pub idempotency_key: &'a str,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct MonitorPass {
+    pub instance: String,
+    pub last_pass_at: DateTime<Utc>,
+    pub fired: i64,
+    pub escalated: i64,
+    pub delivered: i64,
+}
+
+const ALARM_COLUMNS: &str = "id, school_id, visit_id, kind, dedupe_key, raised_at, raised_by, detail, state, next_level, next_level_at, \
+    acknowledged_by, acknowledged_at, acknowledgement, resolved_by, resolved_at, outcome, all_channels_failed";
+const NOTIFICATION_COLUMNS: &str = "id, alarm_id, visit_id, staff_id, channel, address, subject, body, idempotency_key, state, attempts, \
+    next_attempt_at, last_error, created_at, sent_at";
+const DEADLINE_COLUMNS: &str =
+    "id, visit_id, school_id, kind, due_at, fires_at, remind_at, reminded, state";
+const WATCH_COLUMNS: &str = "visit_id, school_id, signed_out_at, last_contact_at, extended_until, arrived, left_property, last_latitude, \
+    last_longitude, buddy_staff_id, buddy_left_at";
+
+fn sql(q: String) -> sqlx::AssertSqlSafe<String> {
+    sqlx::AssertSqlSafe(q)
+}
+
+impl Tx {
+    /// Stores a check-in; `None` when the phone already sent this one (same `client_ref`).
+    pub async fn record_check_in(&mut self, c: &NewCheckIn<'_>) -> Result<Option<i64>> {
+        const Q: &str = "insert into check_ins (visit_id, staff_id, kind, at, note, latitude, longitude, accuracy_m, client_ref) \
+            values ($1, $2, $3, $4, $5, $6, $7, $8, $9) on conflict (visit_id, client_ref) do nothing returning id";
+        Ok(with_tx!(self, x => sqlx::query_scalar(Q)
+            .bind(c.visit.0)
+            .bind(c.staff.map(|s| s.0))
+            .bind(c.kind)
+            .bind(c.at)
+            .bind(c.note)
+            .bind(c.latitude)
+            .bind(c.longitude)
+            .bind(c.accuracy_m)
+            .bind(c.client_ref)
+            .fetch_optional(x)
+            .await)?)
+    }
+
+    pub async fn put_watch(&mut self, w: &Watch) -> Result<()> {
+        const Q: &str = "insert into watches (visit_id, school_id, signed_out_at, last_contact_at, extended_until, arrived, left_property, \
+            last_latitude, last_longitude, buddy_staff_id, buddy_left_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+            on conflict (visit_id) do update set last_contact_at = excluded.last_contact_at, extended_until = excluded.extended_until, \
+            arrived = excluded.arrived, left_property = excluded.left_property, last_latitude = excluded.last_latitude, \
+            last_longitude = excluded.last_longitude, buddy_staff_id = excluded.buddy_staff_id, buddy_left_at = excluded.buddy_left_at";
+        with_tx!(self, x => sqlx::query(Q)
+            .bind(w.visit_id)
+            .bind(w.school_id)
+            .bind(w.signed_out_at)
+            .bind(w.last_contact_at)
+            .bind(w.extended_until)
+            .bind(w.arrived)
+            .bind(w.left_property)
+            .bind(w.last_latitude)
+            .bind(w.last_longitude)
+            .bind(w.buddy_staff_id)
+            .bind(w.buddy_left_at)
+            .execute(x)
+            .await
+            .map(|_| ()))?;
+        Ok(())
+    }
+
+    /// The visitors are back: stop watching and drop the visit's deadlines.
+    pub async fn end_watch(&mut self, visit: VisitId) -> Result<()> {
+        with_tx!(self, x => sqlx::query("delete from deadlines where visit_id = $1").bind(visit.0).execute(x).await.map(|_| ()))?;
+        with_tx!(self, x => sqlx::query("delete from watches where visit_id = $1").bind(visit.0).execute(x).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Replaces the visit's deadlines with `deadlines` (one per kind). A kind whose due time is
+    /// unchanged keeps its state, so a fired deadline is not re-armed by an unrelated update.
+    pub async fn set_deadlines(
+        &mut self,
+        visit: VisitId,
+        school: SchoolId,
+        deadlines: &[NewDeadline<'_>],
+    ) -> Result<()> {
+        const UPSERT: &str = "insert into deadlines (visit_id, school_id, kind, due_at, fires_at, remind_at, reminded, state) \
+            values ($1, $2, $3, $4, $5, $6, $7, 'pending') on conflict (visit_id, kind) do update set \
+            state = case when deadlines.due_at = excluded.due_at then deadlines.state else 'pending' end, \
+            reminded = case when deadlines.due_at = excluded.due_at then deadlines.reminded else excluded.reminded end, \
+            due_at = excluded.due_at, fires_at = excluded.fires_at, remind_at = excluded.remind_at";
+        for d in deadlines {
+            with_tx!(self, x => sqlx::query(UPSERT)
+                .bind(visit.0)
+                .bind(school.0)
+                .bind(d.kind)
+                .bind(d.due_at)
+                .bind(d.fires_at)
+                .bind(d.remind_at)
+                .bind(false)
+                .execute(x)
+                .await
+                .map(|_| ()))?;
+        }
+        let keep: Vec<&str> = deadlines.iter().map(|d| d.kind).collect();
+        let existing: Vec<String> = with_tx!(self, x => sqlx::query_scalar("select kind from deadlines where visit_id = $1").bind(visit.0).fetch_all(x).await)?;
+        for kind in existing.iter().filter(|k| !keep.contains(&k.as_str())) {
+            with_tx!(self, x => sqlx::query("delete from deadlines where visit_id = $1 and kind = $2").bind(visit.0).bind(kind).execute(x).await.map(|_| ()))?;
+        }
+        Ok(())
+    }
+
+    /// Claims a due deadline for firing: true for exactly one caller.
+    pub async fn claim_deadline(&mut self, id: i64, due_at: DateTime<Utc>) -> Result<bool> {
+        const Q: &str = "update deadlines set state = 'fired' where id = $1 and state = 'pending' and due_at = $2";
+        let n = with_tx!(self, x => sqlx::query(Q).bind(id).bind(due_at).execute(x).await.map(|r| r.rows_affected()))?;
+        Ok(n == 1)
+    }
+
+    pub async fn mark_reminded(&mut self, id: i64, due_at: DateTime<Utc>) -> Result<bool> {
+        const Q: &str =
+            "update deadlines set reminded = $1 where id = $2 and reminded = $3 and due_at = $4";
+        let n = with_tx!(self, x => sqlx::query(Q).bind(true).bind(id).bind(false).bind(due_at).execute(x).await.map(|r| r.rows_affected()))?;
+        Ok(n == 1)
+    }
+
+    /// Raises an alarm once per `dedupe_key`; `None` when it was already raised.
+    pub async fn raise_alarm(&mut self, a: &NewAlarm<'_>) -> Result<Option<i64>> {
+        const Q: &str = "insert into alarms (school_id, visit_id, kind, dedupe_key, raised_at, raised_by, detail, state, next_level, next_level_at, all_channels_failed) \
+            values ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $9, $10) on conflict (dedupe_key) do nothing returning id";
+        Ok(with_tx!(self, x => sqlx::query_scalar(Q)
+            .bind(a.school.0)
+            .bind(a.visit.map(|v| v.0))
+            .bind(a.kind)
+            .bind(a.dedupe_key)
+            .bind(a.raised_at)
+            .bind(a.raised_by.map(|s| s.0))
+            .bind(Json(&a.detail))
+            .bind(a.next_level)
+            .bind(a.next_level_at)
+            .bind(false)
+            .fetch_optional(x)
+            .await)?)
+    }
+
+    /// Records that a ladder level fired; true for exactly one caller per (alarm, level).
+    pub async fn record_level_fired(
+        &mut self,
+        alarm: i64,
+        level: i64,
+        at: DateTime<Utc>,
+    ) -> Result<bool> {
+        const Q: &str = "insert into alarm_levels (alarm_id, level, fired_at) values ($1, $2, $3) on conflict (alarm_id, level) do nothing";
+        let n = with_tx!(self, x => sqlx::query(Q).bind(alarm).bind(level).bind(at).execute(x).await.map(|r| r.rows_affected()))?;
+        Ok(n == 1)
+    }
+
+    pub async fn set_alarm_next_level(
+        &mut self,
+        alarm: i64,
+        next_level: i64,
+        next_level_at: Option<DateTime<Utc>>,
+    ) -> Result<()> {
+        const Q: &str = "update alarms set next_level = $1, next_level_at = $2 where id = $3 and state = 'open'";
+        with_tx!(self, x => sqlx::query(Q).bind(next_level).bind(next_level_at).bind(alarm).execute(x).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    /// A named person has the alarm in hand: the ladder stops climbing.
+    pub async fn acknowledge_alarm(
+        &mut self,
+        alarm: i64,
+        by: StaffId,
+        note: &str,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        const Q: &str = "update alarms set state = 'acknowledged', acknowledged_by = $1, acknowledged_at = $2, acknowledgement = $3, \
+            next_level_at = null where id = $4 and state = 'open'";
+        let n = with_tx!(self, x => sqlx::query(Q).bind(by.0).bind(at).bind(note).bind(alarm).execute(x).await.map(|r| r.rows_affected()))?;
+        if n == 0 {
+            return Err(StoreError::Conflict {
+                field: "alarm",
+                reason: "this alarm is not open (already acknowledged or resolved)".into(),
+            });
+        }
+        Ok(())
+    }
+
+    pub async fn resolve_alarm(
+        &mut self,
+        alarm: i64,
+        by: Option<StaffId>,
+        outcome: &str,
+        at: DateTime<Utc>,
+    ) -> Result<bool> {
+        const Q: &str = "update alarms set state = 'resolved', resolved_by = $1, resolved_at = $2, outcome = $3, next_level_at = null \
+            where id = $4 and state <> 'resolved'";
+        let n = with_tx!(self, x => sqlx::query(Q).bind(by.map(|s| s.0)).bind(at).bind(outcome).bind(alarm).execute(x).await.map(|r| r.rows_affected()))?;
+        Ok(n == 1)
+    }
+
+    pub async fn flag_all_channels_failed(&mut self, alarm: i64) -> Result<()> {
+        with_tx!(self, x => sqlx::query("update alarms set all_channels_failed = $1 where id = $2").bind(true).bind(alarm).execute(x).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Queues a message once per idempotency key; true when newly queued.
+    pub async fn enqueue_notification(&mut self, n: &NewNotification<'_>) -> Result<bool> {
+        const Q: &str = "insert into notifications (alarm_id, visit_id, staff_id, channel, address, subject, body, idempotency_key, state, attempts, next_attempt_at, created_at) \
+            values ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', 0, $9, $9) on conflict (idempotency_key) do nothing";
+        let r = with_tx!(self, x => sqlx::query(Q)
+            .bind(n.alarm)
+            .bind(n.visit.map(|v| v.0))
+            .bind(n.staff.map(|s| s.0))
+            .bind(n.channel)
+            .bind(n.address)
+            .bind(n.subject)
+            .bind(n.body)
+            .bind(n.idempotency_key)
+            .bind(n.at)
+            .execute(x)
+            .await
+            .map(|r| r.rows_affected()))?;
+        Ok(r == 1)
+    }
+}
+
+impl Db {
+    /// Claims up to `limit` deliverable notifications for `instance` until `claim_until`:
+    /// pending ones that are due, and ones another instance claimed but never finished.
+    pub async fn claim_notifications(
+        &self,
+        instance: &str,
+        now: DateTime<Utc>,
+        claim_until: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<Notification>> {
+        let pick = "select id from notifications where (state = 'pending' and next_attempt_at <= $2) or (state = 'sending' and claimed_until < $2) \
+            order by next_attempt_at, id limit $4";
+        let q = match self {
+            Db::Sqlite(_) => format!(
+                "update notifications set state = 'sending', claimed_by = $1, claimed_until = $3 where id in ({pick}) returning {NOTIFICATION_COLUMNS}"
+            ),
+            Db::Pg(_) => format!(
+                "update notifications set state = 'sending', claimed_by = $1, claimed_until = $3 where id in ({pick} for update skip locked) returning {NOTIFICATION_COLUMNS}"
+            ),
+        };
+        let q = sql(q);
+        Ok(
+            with_pool!(self, p => sqlx::query_as(q).bind(instance).bind(now).bind(claim_until).bind(limit).fetch_all(p).await)?,
+        )
+    }
+
+    /// Finishes a claimed delivery: sent, or back to pending at `retry_at`, or failed for good.
+    pub async fn finish_notification(
+        &self,
+        id: i64,
+        instance: &str,
+        outcome: Delivery<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let r = match outcome {
+            Delivery::Sent => {
+                with_pool!(self, p => sqlx::query("update notifications set state = 'sent', sent_at = $1, attempts = attempts + 1, claimed_until = null \
+                where id = $2 and claimed_by = $3 and state = 'sending'").bind(now).bind(id).bind(instance).execute(p).await.map(|r| r.rows_affected()))
+            }
+            Delivery::Retry { error, at } => {
+                with_pool!(self, p => sqlx::query("update notifications set state = 'pending', attempts = attempts + 1, next_attempt_at = $1, \
+                last_error = $2, claimed_until = null where id = $3 and claimed_by = $4 and state = 'sending'").bind(at).bind(error).bind(id).bind(instance).execute(p).await.map(|r| r.rows_affected()))
+            }
+            Delivery::Failed { error } => {
+                with_pool!(self, p => sqlx::query("update notifications set state = 'failed', attempts = attempts + 1, last_error = $1, \
+                claimed_until = null where id = $2 and claimed_by = $3 and state = 'sending'").bind(error).bind(id).bind(instance).execute(p).await.map(|r| r.rows_affected()))
+            }
+        }?;
+        let _ = r;
+        Ok(())
+    }
+
+    pub async fn due_deadlines(&self, now: DateTime<Utc>, limit: i64) -> Result<Vec<DeadlineRow>> {
+        let q = sql(format!(
+            "select {DEADLINE_COLUMNS} from deadlines where state = 'pending' and fires_at <= $1 order by fires_at, id limit $2"
+        ));
+        Ok(with_pool!(self, p => sqlx::query_as(q).bind(now).bind(limit).fetch_all(p).await)?)
+    }
+
+    pub async fn due_reminders(&self, now: DateTime<Utc>, limit: i64) -> Result<Vec<DeadlineRow>> {
+        let q = sql(format!(
+            "select {DEADLINE_COLUMNS} from deadlines where reminded = $1 and state = 'pending' and remind_at <= $2 order by remind_at, id limit $3"
+        ));
+        Ok(
+            with_pool!(self, p => sqlx::query_as(q).bind(false).bind(now).bind(limit).fetch_all(p).await)?,
+        )
+    }
+
+    pub async fn deadlines_of(&self, visit: VisitId) -> Result<Vec<DeadlineRow>> {
+        let q = sql(format!(
+            "select {DEADLINE_COLUMNS} from deadlines where visit_id = $1 order by fires_at"
+        ));
+        Ok(with_pool!(self, p => sqlx::query_as(q).bind(visit.0).fetch_all(p).await)?)
+    }
+
+    pub async fn escalations_due(&self, now: DateTime<Utc>, limit: i64) -> Result<Vec<Alarm>> {
+        let q = sql(format!(
+            "select {ALARM_COLUMNS} from alarms where state = 'open' and next_level_at <= $1 order by next_level_at, id limit $2"
+        ));
+        Ok(with_pool!(self, p => sqlx::query_as(q).bind(now).bind(limit).fetch_all(p).await)?)
+    }
+
+    pub async fn alarm(&self, id: i64) -> Result<Alarm> {
+        let q = sql(format!("select {ALARM_COLUMNS} from alarms where id = $1"));
+        with_pool!(self, p => sqlx::query_as(q).bind(id).fetch_optional(p).await)?
+            .ok_or_else(StoreError::not_found("alarm", id))
+    }
+
+    /// Alarms not yet resolved for a school, most urgent first (duress and panic before the rest).
+    pub async fn unresolved_alarms(&self, school: SchoolId) -> Result<Vec<Alarm>> {
+        let q = sql(format!(
+            "select {ALARM_COLUMNS} from alarms where school_id = $1 and state <> 'resolved' order by raised_at, id"
+        ));
+        Ok(with_pool!(self, p => sqlx::query_as(q).bind(school.0).fetch_all(p).await)?)
+    }
+
+    pub async fn alarms_of_visit(&self, visit: VisitId) -> Result<Vec<Alarm>> {
+        let q = sql(format!(
+            "select {ALARM_COLUMNS} from alarms where visit_id = $1 order by raised_at, id"
+        ));
+        Ok(with_pool!(self, p => sqlx::query_as(q).bind(visit.0).fetch_all(p).await)?)
+    }
+
+    pub async fn all_alarms(&self) -> Result<Vec<Alarm>> {
+        let q = sql(format!("select {ALARM_COLUMNS} from alarms order by id"));
+        Ok(with_pool!(self, p => sqlx::query_as(q).fetch_all(p).await)?)
+    }
+
+    pub async fn alarm_levels_fired(&self, alarm: i64) -> Result<Vec<(i64, DateTime<Utc>)>> {
+        const Q: &str =
+            "select level, fired_at from alarm_levels where alarm_id = $1 order by level";
+        Ok(with_pool!(self, p => sqlx::query_as(Q).bind(alarm).fetch_all(p).await)?)
+    }
+
+    pub async fn notifications_of_alarm(&self, alarm: i64) -> Result<Vec<Notification>> {
+        let q = sql(format!(
+            "select {NOTIFICATION_COLUMNS} from notifications where alarm_id = $1 order by id"
+        ));
+        Ok(with_pool!(self, p => sqlx::query_as(q).bind(alarm).fetch_all(p).await)?)
+    }
+
+    /// A person's in-app messages after `after_id`, oldest first.
+    pub async fn in_app_notifications(
+        &self,
+        staff: StaffId,
+        after_id: i64,
+        limit: i64,
+    ) -> Result<Vec<Notification>> {
+        let q = sql(format!(
+            "select {NOTIFICATION_COLUMNS} from notifications where staff_id = $1 and channel = 'in_app' and id > $2 order by id limit $3"
+        ));
+        Ok(
+            with_pool!(self, p => sqlx::query_as(q).bind(staff.0).bind(after_id).bind(limit).fetch_all(p).await)?,
+        )
+    }
+
+    pub async fn watch(&self, visit: VisitId) -> Result<Option<Watch>> {
+        let q = sql(format!(
+            "select {WATCH_COLUMNS} from watches where visit_id = $1"
+        ));
+        Ok(with_pool!(self, p => sqlx::query_as(q).bind(visit.0).fetch_optional(p).await)?)
+    }
+
+    pub async fn watches_of_school(&self, school: SchoolId) -> Result<Vec<Watch>> {
+        let q = sql(format!(
+            "select {WATCH_COLUMNS} from watches where school_id = $1 order by signed_out_at"
+        ));
+        Ok(with_pool!(self, p => sqlx::query_as(q).bind(school.0).fetch_all(p).await)?)
+    }
+
+    pub async fn check_ins_of(&self, visit: VisitId) -> Result<Vec<CheckIn>> {
+        const Q: &str = "select id, visit_id, staff_id, kind, at, note, latitude, longitude, accuracy_m from check_ins where visit_id = $1 order by at, id";
+        Ok(with_pool!(self, p => sqlx::query_as(Q).bind(visit.0).fetch_all(p).await)?)
+    }
+
+    pub async fn record_monitor_pass(
+        &self,
+        instance: &str,
+        at: DateTime<Utc>,
+        fired: i64,
+        escalated: i64,
+        delivered: i64,
+    ) -> Result<()> {
+        const Q: &str = "insert into monitor_passes (instance, last_pass_at, fired, escalated, delivered) values ($1, $2, $3, $4, $5) \
+            on conflict (instance) do update set last_pass_at = excluded.last_pass_at, fired = excluded.fired, escalated = excluded.escalated, delivered = excluded.delivered";
+        with_pool!(self, p => sqlx::query(Q).bind(instance).bind(at).bind(fired).bind(escalated).bind(delivered).execute(p).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    pub async fn monitor_passes(&self) -> Result<Vec<MonitorPass>> {
+        const Q: &str = "select instance, last_pass_at, fired, escalated, delivered from monitor_passes order by last_pass_at desc";
+        Ok(with_pool!(self, p => sqlx::query_as(Q).fetch_all(p).await)?)
+    }
+
+    pub async fn duress_pin_hash(&self, staff: StaffId) -> Result<Option<String>> {
+        const Q: &str = "select duress_pin_hash from staff where id = $1";
+        Ok(with_pool!(self, p => sqlx::query_scalar::<_, Option<String>>(Q).bind(staff.0).fetch_optional(p).await)?.flatten())
+    }
+}
+
+impl Tx {
+    pub async fn set_duress_pin_hash(&mut self, staff: StaffId, hash: &str) -> Result<()> {
+        with_tx!(self, x => sqlx::query("update staff set duress_pin_hash = $1 where id = $2").bind(hash).bind(staff.0).execute(x).await.map(|_| ()))?;
+        Ok(())
+    }
+}
+
+/// How one delivery attempt ended.
+pub enum Delivery<'a> {
+    Sent,
+    Retry { error: &'a str, at: DateTime<Utc> },
+    Failed { error: &'a str },
+}
