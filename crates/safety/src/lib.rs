@@ -15,6 +15,7 @@ pub use alarms::{
     AlarmRequest, acknowledge, fire_due_deadline, fire_due_levels, raise, remind, resolve,
 };
 pub use clock::Clock;
+pub use messages::information_pack;
 pub use people::visit_people;
 pub use watch::{
     CheckInInput, CheckInOutcome, after_step, check_in, extend, hand_over_buddy, set_duress_pin,

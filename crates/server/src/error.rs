@@ -64,6 +64,19 @@ impl From<StoreError> for ApiError {
     }
 }
 
+impl From<safety::SafetyError> for ApiError {
+    fn from(e: safety::SafetyError) -> Self {
+        match e {
+            safety::SafetyError::Store(s) => s.into(),
+            safety::SafetyError::Invalid(f) => ApiError::Invalid(f),
+            safety::SafetyError::NotOut(reason) => ApiError::Conflict {
+                field: "status".into(),
+                reason,
+            },
+        }
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, body) = match &self {

@@ -4,11 +4,13 @@
 //! answer with [`ApiError`] on failure. They never see SQL.
 
 mod access;
+mod alarms;
 mod audit_api;
 mod auth;
 mod error;
 mod extract;
 mod households;
+mod in_progress;
 mod openapi;
 mod risk;
 mod schools;
@@ -44,6 +46,10 @@ struct Inner {
     db: Db,
     clock: Clock,
     secure_cookies: bool,
+    /// Wakes the safety monitor so a raised alarm goes out at once rather than on the next tick.
+    monitor_waker: Option<Arc<tokio::sync::Notify>>,
+    /// How old the monitor's last pass may be before /healthz fails.
+    monitor_max_age: chrono::Duration,
 }
 
 impl AppState {
@@ -53,20 +59,51 @@ impl AppState {
                 db,
                 clock,
                 secure_cookies: false,
+                monitor_waker: None,
+                monitor_max_age: chrono::Duration::seconds(30),
             }),
+        }
+    }
+
+    fn rebuild(self, change: impl FnOnce(&mut Inner)) -> Self {
+        let mut inner = Inner {
+            db: self.inner.db.clone(),
+            clock: self.inner.clock.clone(),
+            secure_cookies: self.inner.secure_cookies,
+            monitor_waker: self.inner.monitor_waker.clone(),
+            monitor_max_age: self.inner.monitor_max_age,
+        };
+        change(&mut inner);
+        AppState {
+            inner: Arc::new(inner),
         }
     }
 
     /// Marks session cookies `Secure` (when served over HTTPS behind a proxy).
     pub fn with_secure_cookies(self, secure: bool) -> Self {
-        let inner = Inner {
-            db: self.inner.db.clone(),
-            clock: self.inner.clock.clone(),
-            secure_cookies: secure,
-        };
-        AppState {
-            inner: Arc::new(inner),
+        self.rebuild(|i| i.secure_cookies = secure)
+    }
+
+    /// Connects the safety monitor: raised alarms wake it, and /healthz reports on its passes,
+    /// failing when the last completed pass is older than `max_age`.
+    pub fn with_monitor(self, waker: Arc<tokio::sync::Notify>, max_age: chrono::Duration) -> Self {
+        self.rebuild(|i| {
+            i.monitor_waker = Some(waker);
+            i.monitor_max_age = max_age;
+        })
+    }
+
+    pub(crate) fn wake_monitor(&self) {
+        if let Some(w) = &self.inner.monitor_waker {
+            w.notify_one();
         }
+    }
+
+    pub(crate) fn monitor_expected(&self) -> Option<chrono::Duration> {
+        self.inner
+            .monitor_waker
+            .as_ref()
+            .map(|_| self.inner.monitor_max_age)
     }
 
     pub fn db(&self) -> &Db {
@@ -91,6 +128,8 @@ pub fn build_router(state: AppState) -> Router {
         .merge(households::router())
         .merge(risk::router())
         .merge(visits::router())
+        .merge(in_progress::router())
+        .merge(alarms::router())
         .merge(audit_api::router())
         .split_for_parts();
     let spec = Arc::new(spec);
@@ -120,11 +159,43 @@ pub fn build_router(state: AppState) -> Router {
         .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid))
 }
 
+/// Ready when the database answers and, when a monitor runs here, its last pass is recent:
+/// who watches the watcher.
 async fn healthz(
     axum::extract::State(state): axum::extract::State<AppState>,
-) -> Result<&'static str, ApiError> {
-    state.db().schools_of_trust(domain::TrustId(0)).await?;
-    Ok("ok")
+) -> axum::response::Response {
+    use axum::http::StatusCode;
+    use axum::response::IntoResponse;
+    if let Err(e) = state.db().schools_of_trust(domain::TrustId(0)).await {
+        tracing::error!(error = %e, "health check: database unavailable");
+        return (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response();
+    }
+    let Some(max_age) = state.monitor_expected() else {
+        return "ok".into_response();
+    };
+    let now = state.clock().now();
+    let last = match state.db().monitor_passes().await {
+        Ok(passes) => passes.into_iter().map(|p| p.last_pass_at).max(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check: cannot read the monitor's passes");
+            None
+        }
+    };
+    match last {
+        Some(at) if now - at <= max_age => {
+            format!("ok\nmonitor last pass: {}", at.to_rfc3339()).into_response()
+        }
+        Some(at) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("monitor late: last pass {}", at.to_rfc3339()),
+        )
+            .into_response(),
+        None => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "monitor has not completed a pass yet",
+        )
+            .into_response(),
+    }
 }
 
 /// Serves until `shutdown` resolves, then finishes the requests in flight.

@@ -343,9 +343,23 @@ async fn take_step(
 ) -> Result<Visit, ApiError> {
     let now = state.clock().now();
     let next = apply(&visit.state, record.step, now)?;
+    let watch = state.db().watch(visit.id).await?;
+    let policy = state.db().policy_version(visit.policy_version_id).await?;
     let mut tx = state.db().begin().await?;
     tx.set_visit_state(visit.id, visit.revision, &next, now)
         .await?;
+    // The monitor starts, moves or stops watching in the same transaction as the step.
+    safety::after_step(
+        &mut tx,
+        state.db(),
+        visit,
+        watch,
+        &next,
+        &policy.settings,
+        Some(me.id),
+        now,
+    )
+    .await?;
     for flag in &record.acknowledge {
         tx.acknowledge_caution(visit.id, *flag, me.id, now).await?;
     }

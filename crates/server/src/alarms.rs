@@ -1,0 +1,394 @@
+//! Alarms and the office board: everyone out now, alarms at the top with acknowledge and
+//! resolve, delivery status per recipient, the information pack, and a live feed.
+
+use crate::AppState;
+use crate::access::{self, require_any, school_in_scope, sees_school_visits, visible_visit};
+use crate::auth::CurrentStaff;
+use crate::error::ApiError;
+use crate::extract::{ApiJson, Id};
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::response::IntoResponse;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use chrono::{DateTime, Utc};
+use domain::monitor::AlarmKind;
+use domain::{Role, SchoolId, StaffId, VisitId};
+use serde::{Deserialize, Serialize};
+use std::str::FromStr;
+use std::time::Duration;
+use store::{Alarm, Notification, Staff};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_alarms))
+        .routes(routes!(get_alarm))
+        .routes(routes!(acknowledge))
+        .routes(routes!(resolve))
+        .routes(routes!(board))
+        .routes(routes!(information_pack))
+        .routes(routes!(feed))
+}
+
+const WATCHERS: [Role; 7] = [
+    Role::Office,
+    Role::SeniorLeader,
+    Role::Dsl,
+    Role::SafeguardingTeam,
+    Role::Headteacher,
+    Role::TrustAdmin,
+    Role::AttendanceLead,
+];
+
+#[derive(Serialize, utoipa::ToSchema)]
+struct AlarmView {
+    #[serde(flatten)]
+    alarm: Alarm,
+    label: String,
+    /// Duress and panic first.
+    urgent: bool,
+}
+
+fn view(alarm: Alarm) -> AlarmView {
+    let kind = AlarmKind::from_str(&alarm.kind).ok();
+    AlarmView {
+        label: kind.map_or(alarm.kind.clone(), |k| k.label().to_string()),
+        urgent: kind.is_some_and(|k| k.starts_at_top()),
+        alarm,
+    }
+}
+
+/// The alarm, if this person may see it: watchers of its school, and the visit's people.
+async fn visible_alarm(state: &AppState, me: &Staff, id: i64) -> Result<Alarm, ApiError> {
+    let alarm = state.db().alarm(id).await?;
+    let school = SchoolId(alarm.school_id);
+    let visit_involves = match alarm.visit_id {
+        Some(v) => state.db().visit(VisitId(v)).await?.involves(me.id),
+        None => false,
+    };
+    if sees_school_visits(state, me, school).await? || visit_involves {
+        Ok(alarm)
+    } else {
+        Err(ApiError::NotFound("alarm".into()))
+    }
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+struct SchoolQuery {
+    school_id: Option<i64>,
+}
+
+/// Unresolved alarms of the school, most urgent first.
+#[utoipa::path(get, path = "/api/alarms", tag = "alarms", params(SchoolQuery), responses((status = 200, body = Vec<AlarmView>), (status = 403)))]
+async fn list_alarms(
+    State(state): State<AppState>,
+    CurrentStaff(me): CurrentStaff,
+    Query(q): Query<SchoolQuery>,
+) -> Result<Json<Vec<AlarmView>>, ApiError> {
+    require_any(&me, &WATCHERS, "watch the school's alarms")?;
+    let school = school_in_scope(&state, &me, q.school_id).await?;
+    let mut alarms: Vec<AlarmView> = state
+        .db()
+        .unresolved_alarms(school)
+        .await?
+        .into_iter()
+        .map(view)
+        .collect();
+    alarms.sort_by_key(|a| (!a.urgent, a.alarm.raised_at));
+    Ok(Json(alarms))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+struct AlarmDetail {
+    alarm: AlarmView,
+    levels_fired: Vec<LevelFired>,
+    /// Delivery status per recipient and channel.
+    deliveries: Vec<Notification>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+struct LevelFired {
+    level: i64,
+    fired_at: DateTime<Utc>,
+}
+
+#[utoipa::path(get, path = "/api/alarms/{id}", tag = "alarms", params(("id" = i64, Path)), responses((status = 200, body = AlarmDetail), (status = 404)))]
+async fn get_alarm(
+    State(state): State<AppState>,
+    CurrentStaff(me): CurrentStaff,
+    Id(id): Id,
+) -> Result<Json<AlarmDetail>, ApiError> {
+    let alarm = visible_alarm(&state, &me, id).await?;
+    let levels_fired = state
+        .db()
+        .alarm_levels_fired(alarm.id)
+        .await?
+        .into_iter()
+        .map(|(level, fired_at)| LevelFired { level, fired_at })
+        .collect();
+    let deliveries = state.db().notifications_of_alarm(alarm.id).await?;
+    Ok(Json(AlarmDetail {
+        alarm: view(alarm),
+        levels_fired,
+        deliveries,
+    }))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct NoteBody {
+    note: String,
+}
+
+/// A named person takes charge: the ladder stops climbing and everyone alerted is told.
+#[utoipa::path(post, path = "/api/alarms/{id}/acknowledge", tag = "alarms", params(("id" = i64, Path)), request_body = NoteBody,
+    responses((status = 200, body = AlarmView), (status = 404), (status = 409)))]
+async fn acknowledge(
+    State(state): State<AppState>,
+    CurrentStaff(me): CurrentStaff,
+    Id(id): Id,
+    ApiJson(body): ApiJson<NoteBody>,
+) -> Result<Json<AlarmView>, ApiError> {
+    let alarm = visible_alarm(&state, &me, id).await?;
+    let alarm =
+        safety::acknowledge(state.db(), alarm.id, &me, &body.note, state.clock().now()).await?;
+    access::audit_read(
+        &state,
+        &me,
+        "alarm.acknowledge",
+        "alarm",
+        alarm.id,
+        SchoolId(alarm.school_id),
+    )
+    .await?;
+    state.wake_monitor();
+    Ok(Json(view(alarm)))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct OutcomeBody {
+    /// e.g. "contact made, staff safe", "police called".
+    outcome: String,
+}
+
+#[utoipa::path(post, path = "/api/alarms/{id}/resolve", tag = "alarms", params(("id" = i64, Path)), request_body = OutcomeBody,
+    responses((status = 200, body = AlarmView), (status = 404), (status = 409)))]
+async fn resolve(
+    State(state): State<AppState>,
+    CurrentStaff(me): CurrentStaff,
+    Id(id): Id,
+    ApiJson(body): ApiJson<OutcomeBody>,
+) -> Result<Json<AlarmView>, ApiError> {
+    let alarm = visible_alarm(&state, &me, id).await?;
+    let alarm = safety::resolve(
+        state.db(),
+        alarm.id,
+        &me,
+        &body.outcome,
+        state.clock().now(),
+    )
+    .await?;
+    access::audit_read(
+        &state,
+        &me,
+        "alarm.resolve",
+        "alarm",
+        alarm.id,
+        SchoolId(alarm.school_id),
+    )
+    .await?;
+    state.wake_monitor();
+    Ok(Json(view(alarm)))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+struct OutNow {
+    visit_id: i64,
+    status: String,
+    staff: Vec<String>,
+    family_name: String,
+    address: String,
+    postcode: String,
+    buddy: Option<String>,
+    /// The buddy left site with nobody taking over.
+    buddy_missing: bool,
+    signed_out_at: DateTime<Utc>,
+    last_contact_at: DateTime<Utc>,
+    next_due: Option<DateTime<Utc>>,
+    due_back: DateTime<Utc>,
+    overdue: bool,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+struct Board {
+    now: DateTime<Utc>,
+    alarms: Vec<AlarmView>,
+    out: Vec<OutNow>,
+}
+
+/// The office board: alarms at the top, then everyone out now.
+#[utoipa::path(get, path = "/api/board", tag = "alarms", params(SchoolQuery), responses((status = 200, body = Board), (status = 403)))]
+async fn board(
+    State(state): State<AppState>,
+    CurrentStaff(me): CurrentStaff,
+    Query(q): Query<SchoolQuery>,
+) -> Result<Json<Board>, ApiError> {
+    require_any(&me, &WATCHERS, "see the office board")?;
+    let school = school_in_scope(&state, &me, q.school_id).await?;
+    let db = state.db();
+    let now = state.clock().now();
+    let mut alarms: Vec<AlarmView> = db
+        .unresolved_alarms(school)
+        .await?
+        .into_iter()
+        .map(view)
+        .collect();
+    alarms.sort_by_key(|a| (!a.urgent, !a.alarm.all_channels_failed, a.alarm.raised_at));
+    let mut out = Vec::new();
+    for w in db.watches_of_school(school).await? {
+        let visit = db.visit(VisitId(w.visit_id)).await?;
+        let household = db.household(visit.household_id).await?;
+        let deadlines = db.deadlines_of(visit.id).await?;
+        let due_back = deadlines
+            .iter()
+            .find(|d| d.kind == "return")
+            .map_or(visit.planned_return, |d| d.due_at);
+        let buddy = match w.buddy_staff_id {
+            Some(b) if w.buddy_left_at.is_none() => Some(db.staff(StaffId(b)).await?.name),
+            _ => None,
+        };
+        out.push(OutNow {
+            visit_id: visit.id.0,
+            status: visit.status.clone(),
+            staff: visit.staff.iter().map(|s| s.name.clone()).collect(),
+            family_name: household.family_name,
+            address: household.address,
+            postcode: household.postcode,
+            buddy_missing: buddy.is_none(),
+            buddy,
+            signed_out_at: w.signed_out_at,
+            last_contact_at: w.last_contact_at,
+            next_due: deadlines
+                .iter()
+                .filter(|d| d.state == "pending")
+                .map(|d| d.due_at)
+                .min(),
+            due_back,
+            overdue: deadlines
+                .iter()
+                .any(|d| d.state == "fired" || d.fires_at <= now)
+                || alarms.iter().any(|a| a.alarm.visit_id == Some(visit.id.0)),
+        });
+    }
+    out.sort_by_key(|o| (!o.overdue, o.next_due));
+    Ok(Json(Board { now, alarms, out }))
+}
+
+/// The information pack for the police, printable. Every read is audited.
+#[utoipa::path(get, path = "/api/visits/{id}/information-pack", tag = "alarms", params(("id" = i64, Path)),
+    responses((status = 200, content_type = "text/plain", body = String), (status = 403), (status = 404)))]
+async fn information_pack(
+    State(state): State<AppState>,
+    CurrentStaff(me): CurrentStaff,
+    Id(id): Id,
+) -> Result<impl IntoResponse, ApiError> {
+    let visit = visible_visit(&state, &me, VisitId(id)).await?;
+    if !visit.involves(me.id) {
+        require_any(&me, &WATCHERS, "read the information pack")?;
+    }
+    let policy = state.db().policy_version(visit.policy_version_id).await?;
+    let watch = state.db().watch(visit.id).await?;
+    let latest = state
+        .db()
+        .alarms_of_visit(visit.id)
+        .await?
+        .into_iter()
+        .last();
+    let (kind, raised_at) = match &latest {
+        Some(a) => (
+            AlarmKind::from_str(&a.kind).unwrap_or(AlarmKind::OverdueReturn),
+            a.raised_at,
+        ),
+        None => (AlarmKind::OverdueReturn, state.clock().now()),
+    };
+    let text = safety::information_pack(
+        state.db(),
+        &visit,
+        watch.as_ref(),
+        kind,
+        raised_at,
+        &policy.settings,
+    )
+    .await?;
+    access::audit_read(
+        &state,
+        &me,
+        "visit.information_pack.read",
+        "visit",
+        visit.id.0,
+        visit.school_id,
+    )
+    .await?;
+    Ok((
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; charset=utf-8",
+        )],
+        text,
+    ))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+struct FeedQuery {
+    /// Resume after this notification id (the browser sends Last-Event-ID itself).
+    after: Option<i64>,
+}
+
+/// My in-app messages as server-sent events, from the durable outbox: nothing is missed across
+/// reconnects.
+#[utoipa::path(get, path = "/api/feed", tag = "alarms", params(FeedQuery), responses((status = 200, content_type = "text/event-stream")))]
+async fn feed(
+    State(state): State<AppState>,
+    CurrentStaff(me): CurrentStaff,
+    headers: axum::http::HeaderMap,
+    Query(q): Query<FeedQuery>,
+) -> impl IntoResponse {
+    let resume = headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok());
+    let start = resume.or(q.after).unwrap_or(0);
+    let stream = futures_util::stream::unfold(
+        (state, me.id, start, Vec::<Notification>::new()),
+        |(state, staff, mut after, mut pending)| async move {
+            loop {
+                if let Some(n) = pending.pop() {
+                    after = after.max(n.id);
+                    let data = serde_json::json!({ "id": n.id, "alarm_id": n.alarm_id, "visit_id": n.visit_id, "subject": n.subject, "body": n.body, "at": n.created_at });
+                    let event = Event::default()
+                        .id(n.id.to_string())
+                        .event("notification")
+                        .data(data.to_string());
+                    return Some((
+                        Ok::<_, std::convert::Infallible>(event),
+                        (state, staff, after, pending),
+                    ));
+                }
+                match state.db().in_app_notifications(staff, after, 50).await {
+                    Ok(mut fresh) if !fresh.is_empty() => {
+                        fresh.reverse();
+                        pending = fresh;
+                    }
+                    Ok(_) => tokio::time::sleep(Duration::from_secs(1)).await,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "feed: cannot read notifications");
+                        tokio::time::sleep(Duration::from_secs(5)).await;
+                    }
+                }
+            }
+        },
+    );
+    Sse::new(stream).keep_alive(KeepAlive::default())
+}

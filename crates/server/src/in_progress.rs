@@ -1,0 +1,342 @@
+//! The visit in progress: one call for each safety action on a phone — I'm OK, need more time,
+//! panic, duress (the buddy heard the code word), doorstep observations, buddy hand-over.
+//! Each is durably committed before it is acknowledged.
+
+use crate::AppState;
+use crate::access::{self, sees_school_visits, visible_visit};
+use crate::auth::CurrentStaff;
+use crate::error::ApiError;
+use crate::extract::{ApiJson, Id};
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use domain::monitor::AlarmKind;
+use domain::{FieldError, StaffId, VisitId, inputs};
+use serde::{Deserialize, Serialize};
+use store::{Staff, Visit};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(check_in))
+        .routes(routes!(extend))
+        .routes(routes!(panic))
+        .routes(routes!(duress))
+        .routes(routes!(observation))
+        .routes(routes!(hand_over))
+        .routes(routes!(set_duress_pin))
+}
+
+async fn out_visit(state: &AppState, me: &Staff, id: i64, doing: &str) -> Result<Visit, ApiError> {
+    let visit = visible_visit(state, me, VisitId(id)).await?;
+    if !(visit.involves(me.id) || sees_school_visits(state, me, visit.school_id).await?) {
+        return Err(ApiError::forbidden(format!(
+            "only the staff on this visit, its buddy or the school office may {doing}"
+        )));
+    }
+    Ok(visit)
+}
+
+#[derive(Deserialize, utoipa::ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+struct CheckInBody {
+    note: Option<String>,
+    latitude: Option<f64>,
+    longitude: Option<f64>,
+    accuracy_m: Option<f64>,
+    /// Optional PIN. Your duress PIN raises a silent alarm and looks like an ordinary check-in.
+    pin: Option<String>,
+    /// The phone's id for this action: a retried action is applied once.
+    client_ref: Option<String>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+struct CheckInAnswer {
+    recorded_at: DateTime<Utc>,
+    next_check_in_due: Option<DateTime<Utc>>,
+}
+
+/// D3: "I'm OK" (with an optional note and the phone's location). Also used by the office to
+/// record a check-in phoned in.
+#[utoipa::path(post, path = "/api/visits/{id}/check-in", tag = "visit in progress", params(("id" = i64, Path)), request_body = CheckInBody,
+    responses((status = 200, body = CheckInAnswer), (status = 409), (status = 422)))]
+async fn check_in(
+    State(state): State<AppState>,
+    CurrentStaff(me): CurrentStaff,
+    Id(id): Id,
+    ApiJson(body): ApiJson<CheckInBody>,
+) -> Result<Json<CheckInAnswer>, ApiError> {
+    let visit = out_visit(&state, &me, id, "check in").await?;
+    let policy = state.db().policy_version(visit.policy_version_id).await?;
+    let input = safety::CheckInInput {
+        note: body.note,
+        latitude: body.latitude,
+        longitude: body.longitude,
+        accuracy_m: body.accuracy_m,
+        pin: body.pin,
+        client_ref: body.client_ref,
+    };
+    let outcome = safety::check_in(
+        state.db(),
+        &visit,
+        me.id,
+        &input,
+        &policy.settings,
+        state.clock().now(),
+    )
+    .await?;
+    if outcome.duress_alarm.is_some() {
+        tracing::warn!(visit.id = %visit.id, "covert duress raised at check-in");
+        state.wake_monitor();
+    }
+    Ok(Json(CheckInAnswer {
+        recorded_at: outcome.recorded_at,
+        next_check_in_due: outcome.next_check_in_due,
+    }))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct ExtendBody {
+    /// Defaults to the policy's one-tap extension (15 minutes in the presets).
+    minutes: Option<u32>,
+    reason: String,
+    client_ref: Option<String>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+struct ExtendAnswer {
+    leave_property_by: Option<DateTime<Utc>>,
+    back_by: DateTime<Utc>,
+}
+
+/// D8: need more time, with a reason.
+#[utoipa::path(post, path = "/api/visits/{id}/extend", tag = "visit in progress", params(("id" = i64, Path)), request_body = ExtendBody,
+    responses((status = 200, body = ExtendAnswer), (status = 409), (status = 422)))]
+async fn extend(
+    State(state): State<AppState>,
+    CurrentStaff(me): CurrentStaff,
+    Id(id): Id,
+    ApiJson(body): ApiJson<ExtendBody>,
+) -> Result<Json<ExtendAnswer>, ApiError> {
+    let visit = out_visit(&state, &me, id, "extend this visit").await?;
+    let policy = state.db().policy_version(visit.policy_version_id).await?;
+    let minutes = body
+        .minutes
+        .unwrap_or(policy.settings.check_in.extend_minutes);
+    let w = safety::extend(
+        state.db(),
+        &visit,
+        me.id,
+        minutes,
+        &body.reason,
+        body.client_ref.as_deref(),
+        &policy.settings,
+        state.clock().now(),
+    )
+    .await?;
+    let shift = w
+        .extended_until
+        .map(|e| e - visit.planned_leave_property)
+        .unwrap_or_default()
+        .max(chrono::Duration::zero());
+    Ok(Json(ExtendAnswer {
+        leave_property_by: w.extended_until,
+        back_by: visit.planned_return + shift,
+    }))
+}
+
+#[derive(Deserialize, utoipa::ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+struct AlarmBody {
+    note: Option<String>,
+    latitude: Option<f64>,
+    longitude: Option<f64>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+struct Raised {
+    alarm_id: i64,
+    guidance: &'static str,
+}
+
+async fn raise(
+    state: &AppState,
+    me: &Staff,
+    visit: &Visit,
+    kind: AlarmKind,
+    body: AlarmBody,
+) -> Result<(StatusCode, Json<Raised>), ApiError> {
+    let note = inputs::optional_text("note", body.note.as_deref().unwrap_or(""), 2000)?;
+    let detail = serde_json::json!({ "note": note, "latitude": body.latitude, "longitude": body.longitude, "raised_by": me.name });
+    let id = safety::raise(
+        state.db(),
+        visit,
+        &safety::AlarmRequest {
+            kind,
+            raised_by: Some(me.id),
+            detail,
+        },
+        state.clock().now(),
+    )
+    .await?;
+    state.wake_monitor();
+    tracing::warn!(visit.id = %visit.id, alarm.id = id, alarm.kind = kind.as_str(), "alarm raised");
+    Ok((
+        StatusCode::CREATED,
+        Json(Raised {
+            alarm_id: id,
+            guidance: kind.guidance(),
+        }),
+    ))
+}
+
+/// D5: panic — straight to the top of the ladder, with the information pack.
+#[utoipa::path(post, path = "/api/visits/{id}/panic", tag = "visit in progress", params(("id" = i64, Path)), request_body = AlarmBody,
+    responses((status = 201, body = Raised), (status = 404)))]
+async fn panic(
+    State(state): State<AppState>,
+    CurrentStaff(me): CurrentStaff,
+    Id(id): Id,
+    ApiJson(body): ApiJson<AlarmBody>,
+) -> Result<(StatusCode, Json<Raised>), ApiError> {
+    let visit = out_visit(&state, &me, id, "raise a panic alarm").await?;
+    raise(&state, &me, &visit, AlarmKind::Panic, body).await
+}
+
+/// D4: the buddy heard the code word (or the office did): a silent top-level alarm.
+#[utoipa::path(post, path = "/api/visits/{id}/duress", tag = "visit in progress", params(("id" = i64, Path)), request_body = AlarmBody,
+    responses((status = 201, body = Raised), (status = 404)))]
+async fn duress(
+    State(state): State<AppState>,
+    CurrentStaff(me): CurrentStaff,
+    Id(id): Id,
+    ApiJson(body): ApiJson<AlarmBody>,
+) -> Result<(StatusCode, Json<Raised>), ApiError> {
+    let visit = out_visit(&state, &me, id, "raise a duress alarm").await?;
+    raise(&state, &me, &visit, AlarmKind::Duress, body).await
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+enum Observation {
+    ChildAlone,
+    ChildInDanger,
+    NotInvitedIn,
+    AnimalsNotSecured,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct ObservationBody {
+    kind: Observation,
+    note: Option<String>,
+}
+
+/// D6: something on the doorstep that needs action now; the safeguarding team is told at once.
+#[utoipa::path(post, path = "/api/visits/{id}/observations", tag = "visit in progress", params(("id" = i64, Path)), request_body = ObservationBody,
+    responses((status = 201, body = Raised), (status = 404)))]
+async fn observation(
+    State(state): State<AppState>,
+    CurrentStaff(me): CurrentStaff,
+    Id(id): Id,
+    ApiJson(body): ApiJson<ObservationBody>,
+) -> Result<(StatusCode, Json<Raised>), ApiError> {
+    let visit = out_visit(&state, &me, id, "report an observation").await?;
+    let kind = match body.kind {
+        Observation::ChildAlone => AlarmKind::ChildAlone,
+        Observation::ChildInDanger => AlarmKind::ChildInDanger,
+        Observation::NotInvitedIn => AlarmKind::NotInvitedIn,
+        Observation::AnimalsNotSecured => AlarmKind::AnimalsNotSecured,
+    };
+    raise(
+        &state,
+        &me,
+        &visit,
+        kind,
+        AlarmBody {
+            note: body.note,
+            ..Default::default()
+        },
+    )
+    .await
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct HandOverBody {
+    /// The colleague taking over as buddy; null when the buddy leaves with nobody to take over.
+    to_staff_id: Option<i64>,
+}
+
+/// A buddy who leaves site hands the visit to a named colleague; without one the board shows the
+/// visit as unwatched and alarms go to the office instead.
+#[utoipa::path(post, path = "/api/visits/{id}/buddy-handover", tag = "visit in progress", params(("id" = i64, Path)), request_body = HandOverBody,
+    responses((status = 200, body = store::Watch), (status = 409), (status = 422)))]
+async fn hand_over(
+    State(state): State<AppState>,
+    CurrentStaff(me): CurrentStaff,
+    Id(id): Id,
+    ApiJson(body): ApiJson<HandOverBody>,
+) -> Result<Json<store::Watch>, ApiError> {
+    let visit = out_visit(&state, &me, id, "hand over the buddy role").await?;
+    let to = match body.to_staff_id {
+        Some(sid) => {
+            let next = state
+                .db()
+                .staff(StaffId(sid))
+                .await
+                .map_err(|_| FieldError::new("to_staff_id", "no such member of staff"))?;
+            if next.school_id != Some(visit.school_id)
+                || visit.staff.iter().any(|s| s.staff_id == next.id)
+            {
+                return Err(FieldError::new(
+                    "to_staff_id",
+                    "must be a colleague at school who is not on the visit",
+                )
+                .into());
+            }
+            Some(next.id)
+        }
+        None => None,
+    };
+    let w = safety::hand_over_buddy(state.db(), &visit, to, state.clock().now()).await?;
+    access::audit_read(
+        &state,
+        &me,
+        "visit.buddy_handover",
+        "visit",
+        visit.id.0,
+        visit.school_id,
+    )
+    .await?;
+    Ok(Json(w))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct PinBody {
+    pin: String,
+}
+
+/// Sets my covert duress PIN (4 to 12 digits).
+#[utoipa::path(post, path = "/api/me/duress-pin", tag = "visit in progress", request_body = PinBody, responses((status = 204), (status = 422)))]
+async fn set_duress_pin(
+    State(state): State<AppState>,
+    CurrentStaff(me): CurrentStaff,
+    ApiJson(body): ApiJson<PinBody>,
+) -> Result<StatusCode, ApiError> {
+    safety::set_duress_pin(state.db(), me.id, &body.pin).await?;
+    access::audit(
+        &state,
+        &me,
+        "staff.duress_pin.set",
+        "staff",
+        me.id.0,
+        serde_json::json!({}),
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
