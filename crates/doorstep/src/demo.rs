@@ -5,6 +5,8 @@ use chrono::{DateTime, Months, NaiveDate, Utc};
 use domain::{Role, RoleSet, SchoolId, StaffId, TrustId};
 use store::{Db, NewHousehold, NewMember, NewPupil, NewStaff, NewVehicle, Tx};
 
+mod history;
+
 pub const PASSWORD: &str = "doorstep-demo";
 pub const TRUST: &str = "Doorstep Demo Learning Trust";
 
@@ -77,6 +79,7 @@ pub async fn create(db: &Db, now: DateTime<Utc>) -> Result<Vec<(String, String)>
         now,
     )
     .await?;
+    let mut created = Vec::new();
     for (n, (preset, name, domain)) in SCHOOLS.iter().enumerate() {
         let school = server::create_school_on_preset(
             &mut tx,
@@ -92,8 +95,12 @@ pub async fn create(db: &Db, now: DateTime<Utc>) -> Result<Vec<(String, String)>
         school_people(&mut tx, trust, school, domain, n, &hash, now)
             .await
             .with_context(|| format!("demo staff for {name}"))?;
+        created.push((*preset, school, *domain));
     }
     tx.commit().await?;
+    history::create(db, &created, now)
+        .await
+        .context("the demo's history of visits")?;
     Ok(logins)
 }
 

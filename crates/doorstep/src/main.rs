@@ -1,5 +1,9 @@
 //! The `doorstep` command: serve, demo, migrate, user, policy.
 
+mod channels;
+mod export;
+
+use channels::ChannelArgs;
 use doorstep::demo;
 
 use anyhow::{Context, Result};
@@ -43,6 +47,9 @@ enum Command {
     /// The shipped policy presets.
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Export records for other systems, to standard output (e.g. visits as CSV).
+    #[command(subcommand)]
+    Export(export::ExportCommand),
 }
 
 #[derive(clap::Args)]
@@ -51,6 +58,11 @@ struct ServeArgs {
     port: u16,
     #[arg(long, env = "DOORSTEP_BIND", default_value = "127.0.0.1")]
     bind: String,
+    /// Serve without running the safety monitor here (another instance runs it).
+    #[arg(long, env = "DOORSTEP_NO_MONITOR")]
+    no_monitor: bool,
+    #[command(flatten)]
+    channels: ChannelArgs,
 }
 
 #[derive(Subcommand)]
@@ -136,7 +148,7 @@ async fn main() -> Result<()> {
             no_serve,
         } => {
             let db = open(&cli).await?;
-            let logins = demo::create(&db, Clock::System.now())
+            let logins = demo::create(&db, clock_from_env()?.now())
                 .await
                 .context("creating the demo data")?;
             println!(
@@ -190,6 +202,10 @@ async fn main() -> Result<()> {
             println!("added {email} (staff id {id})");
             Ok(())
         }
+        Command::Export(command) => {
+            let db = open(&cli).await?;
+            export::run(&db, command).await
+        }
         Command::Policy(PolicyCommand::List) => {
             for (name, school, _) in presets::PRESETS {
                 println!("{name}\t{school}");
@@ -205,16 +221,58 @@ async fn main() -> Result<()> {
 }
 
 async fn serve(db: Db, args: &ServeArgs) -> Result<()> {
+    notify::install_crypto_provider();
+    let channels = args.channels.build()?;
     let listener = tokio::net::TcpListener::bind((args.bind.as_str(), args.port))
         .await
         .with_context(|| format!("listening on {}:{}", args.bind, args.port))?;
     let addr = listener.local_addr()?;
+    let clock = clock_from_env()?;
+    let mut state = AppState::new(db.clone(), clock.clone());
+    // One shutdown signal for both: the server drains its requests, the monitor finishes its pass.
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let monitor_task = if args.no_monitor {
+        None
+    } else {
+        let mut settings = safety::monitor::MonitorSettings::new(args.channels.instance_name());
+        settings.heartbeat_url = args.channels.heartbeat_url.clone();
+        let monitor = safety::monitor::Monitor::new(db, clock, channels, settings);
+        // The monitor passes every second; /healthz fails once a pass is 30 s late.
+        state = state.with_monitor(monitor.waker(), chrono::Duration::seconds(30));
+        let mut stop = stop_rx.clone();
+        Some(tokio::spawn(monitor.run(async move {
+            let _ = stop.wait_for(|s| *s).await;
+        })))
+    };
     println!("Doorstep is running: open http://{addr}/ (health: http://{addr}/healthz)");
-    let state = AppState::new(db, Clock::System);
-    server::serve(listener, state, shutdown_signal())
-        .await
-        .context("serving")?;
+    let mut stop = stop_rx;
+    let server = server::serve(listener, state, async move {
+        let _ = stop.wait_for(|s| *s).await;
+    });
+    tokio::select! {
+        result = server => result.context("serving")?,
+        _ = shutdown_signal() => {
+            let _ = stop_tx.send(true);
+        }
+    }
+    if let Some(task) = monitor_task {
+        let _ = task.await;
+    }
     Ok(())
+}
+
+/// `DOORSTEP_CLOCK_START` (RFC 3339) starts the clock at that time, then it runs at real speed:
+/// for fire drills and for tests that restart the real process with deadlines already past.
+fn clock_from_env() -> Result<Clock> {
+    match std::env::var("DOORSTEP_CLOCK_START") {
+        Err(_) => Ok(Clock::System),
+        Ok(text) => {
+            let start = chrono::DateTime::parse_from_rfc3339(&text)
+                .with_context(|| format!("DOORSTEP_CLOCK_START: '{text}' is not an RFC 3339 time, e.g. 2026-11-23T10:00:00Z"))?;
+            tracing::warn!(clock.start = %start, "the clock is shifted: DOORSTEP_CLOCK_START is set");
+            Ok(Clock::starting_at(start.with_timezone(&chrono::Utc)))
+        }
+    }
 }
 
 async fn shutdown_signal() {

@@ -82,9 +82,11 @@ pub async fn fire_due_deadline(
             visit: Some(VisitId(d.visit_id)),
             kind: alarm_kind.as_str(),
             dedupe_key: &key,
-            raised_at: now,
+            // The ladder counts from when the deadline passed, not from when this process noticed:
+            // after an outage, an alarm two hours overdue goes straight to the rungs it has reached.
+            raised_at: d.fires_at,
             raised_by: None,
-            detail: serde_json::json!({ "deadline": d.kind, "was_due_at": d.due_at, "late_by_ms": (now - d.fires_at).num_milliseconds() }),
+            detail: serde_json::json!({ "deadline": d.kind, "was_due_at": d.due_at, "recorded_at": now, "late_by_ms": (now - d.fires_at).num_milliseconds() }),
             next_level: 0,
             next_level_at: Some(now),
         })

@@ -8,6 +8,7 @@
 mod alarms;
 pub mod clock;
 mod messages;
+pub mod monitor;
 mod people;
 mod watch;
 
@@ -16,6 +17,7 @@ pub use alarms::{
 };
 pub use clock::Clock;
 pub use messages::information_pack;
+pub use monitor::{Channels, Monitor, MonitorHealth, MonitorSettings, PassSummary, monitor_health};
 pub use people::visit_people;
 pub use watch::{
     CheckInInput, CheckInOutcome, after_step, check_in, extend, hand_over_buddy, set_duress_pin,

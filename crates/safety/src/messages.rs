@@ -4,7 +4,7 @@ use crate::Result;
 use chrono::{DateTime, Utc};
 use domain::VehicleId;
 use domain::inputs::{CarRegistration, PhoneNumber, Postcode};
-use domain::monitor::{AlarmKind, InformationPack, PackStaff};
+use domain::monitor::{AlarmKind, InformationPack, PackStaff, Timeline};
 use domain::policy::{Channel, EscalationLevel, PolicySettings};
 use domain::visit::ReturnsTo;
 use std::str::FromStr;
@@ -129,6 +129,14 @@ pub async fn information_pack(
         visiting.push(format!("expected to see: {expect}"));
     }
     let last_contact = watch.map_or(raised_at, |w| w.last_contact_at);
+    let timeline = watch.map(|w| Timeline {
+        planned_leave_property: visit.planned_leave_property,
+        planned_return: visit.planned_return,
+        last_contact: w.last_contact_at,
+        extended_until: w.extended_until,
+        arrived: w.arrived,
+        left_property: w.left_property,
+    });
     let location = watch.and_then(|w| match (w.last_latitude, w.last_longitude) {
         (Some(lat), Some(lon)) => Some(format!(
             "{lat:.5}, {lon:.5} (from the phone at the last check-in)"
@@ -167,8 +175,10 @@ pub async fn information_pack(
             .collect(),
         signed_out_at: watch.map_or(visit.planned_leave_school, |w| w.signed_out_at),
         arrived_at: None,
-        expected_leave_property: visit.planned_leave_property,
-        expected_back: visit.planned_return,
+        // "Need more time" moves both: the pack gives the times the visitors are now expected.
+        expected_leave_property: timeline
+            .map_or(visit.planned_leave_property, |t| t.leave_property_due()),
+        expected_back: timeline.map_or(visit.planned_return, |t| t.return_due()),
         returns_to: if visit.returns_to == "home" {
             ReturnsTo::Home
         } else {

@@ -4,7 +4,7 @@
 
 use crate::AppState;
 use crate::error::ApiError;
-use domain::{Role, SchoolId, TrustId, VisitId};
+use domain::{FieldError, Role, SchoolId, TrustId, VisitId};
 use store::{AuditEntry, Staff, Visit};
 
 /// The schools a member of staff works across.
@@ -37,15 +37,16 @@ pub async fn school_in_scope(
 ) -> Result<SchoolId, ApiError> {
     match named {
         Some(id) => {
-            let school = state
-                .db()
-                .school(SchoolId(id))
-                .await
-                .map_err(|_| ApiError::NotFound("school".into()))?;
+            let unknown = || ApiError::Invalid(FieldError::new("school_id", "no such school"));
+            let school = match state.db().school(SchoolId(id)).await {
+                Ok(school) => school,
+                Err(store::StoreError::NotFound { .. }) => return Err(unknown()),
+                Err(e) => return Err(e.into()),
+            };
             if can_see_school(staff, school.id, school.trust_id) {
                 Ok(school.id)
             } else {
-                Err(ApiError::NotFound("school".into()))
+                Err(unknown())
             }
         }
         None => staff.school_id.ok_or_else(|| {

@@ -5,9 +5,9 @@ use crate::AppState;
 use crate::access::{self, require_any, school_in_scope, sees_school_visits, visible_visit};
 use crate::auth::CurrentStaff;
 use crate::error::ApiError;
-use crate::extract::{ApiJson, Id};
+use crate::extract::{ApiJson, ApiQuery, Id};
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::IntoResponse;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use chrono::{DateTime, Utc};
@@ -84,7 +84,7 @@ struct SchoolQuery {
 async fn list_alarms(
     State(state): State<AppState>,
     CurrentStaff(me): CurrentStaff,
-    Query(q): Query<SchoolQuery>,
+    ApiQuery(q): ApiQuery<SchoolQuery>,
 ) -> Result<Json<Vec<AlarmView>>, ApiError> {
     require_any(&me, &WATCHERS, "watch the school's alarms")?;
     let school = school_in_scope(&state, &me, q.school_id).await?;
@@ -233,7 +233,7 @@ struct Board {
 async fn board(
     State(state): State<AppState>,
     CurrentStaff(me): CurrentStaff,
-    Query(q): Query<SchoolQuery>,
+    ApiQuery(q): ApiQuery<SchoolQuery>,
 ) -> Result<Json<Board>, ApiError> {
     require_any(&me, &WATCHERS, "see the office board")?;
     let school = school_in_scope(&state, &me, q.school_id).await?;
@@ -353,7 +353,7 @@ async fn feed(
     State(state): State<AppState>,
     CurrentStaff(me): CurrentStaff,
     headers: axum::http::HeaderMap,
-    Query(q): Query<FeedQuery>,
+    ApiQuery(q): ApiQuery<FeedQuery>,
 ) -> impl IntoResponse {
     let resume = headers
         .get("last-event-id")

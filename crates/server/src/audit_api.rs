@@ -4,8 +4,9 @@ use crate::AppState;
 use crate::access::{require_any, scope};
 use crate::auth::CurrentStaff;
 use crate::error::ApiError;
+use crate::extract::ApiQuery;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use domain::{Role, SchoolId};
 use serde::Deserialize;
 use store::AuditRow;
@@ -28,7 +29,7 @@ struct AuditQuery {
 async fn audit_trail(
     State(state): State<AppState>,
     CurrentStaff(me): CurrentStaff,
-    Query(q): Query<AuditQuery>,
+    ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> Result<Json<Vec<AuditRow>>, ApiError> {
     require_any(
         &me,

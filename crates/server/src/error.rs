@@ -133,6 +133,16 @@ pub async fn not_found_fallback() -> ApiError {
     ApiError::NotFound("page".into())
 }
 
+/// A known address asked with a method it does not take: the same JSON shape as every 4xx.
+pub async fn method_not_allowed_fallback(method: axum::http::Method) -> Response {
+    let reason = format!("this address does not take a {method} request");
+    (
+        StatusCode::METHOD_NOT_ALLOWED,
+        Json(json!({ "error": "method_not_allowed", "field": "method", "reason": reason })),
+    )
+        .into_response()
+}
+
 pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
     ApiError::Internal("a request handler panicked".into()).into_response()
 }

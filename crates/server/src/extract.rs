@@ -1,7 +1,7 @@
 //! Extractors that refuse bad input with an [`ApiError`] naming the field.
 
 use crate::error::ApiError;
-use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
@@ -25,7 +25,14 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
         }
         let bytes = axum::body::Bytes::from_request(req, state)
             .await
-            .map_err(|e| ApiError::bad_request("body", e.body_text()))?;
+            .map_err(|e| {
+                if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                    let limit_kb = crate::BODY_LIMIT_BYTES / 1024;
+                    ApiError::bad_request("body", format!("is larger than {limit_kb} KB"))
+                } else {
+                    ApiError::bad_request("body", e.body_text())
+                }
+            })?;
         let de = &mut serde_json::Deserializer::from_slice(&bytes);
         match serde_path_to_error::deserialize(de) {
             Ok(value) => Ok(ApiJson(value)),
@@ -54,6 +61,38 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
                 let reason = match message.split(" at line ").next() {
                     Some(m) => m.to_string(),
                     None => message,
+                };
+                Err(ApiError::bad_request(field, reason))
+            }
+        }
+    }
+}
+
+/// Query-string parameters, e.g. `?school_id=3`. A value of the wrong kind is a 400 naming the
+/// parameter, in the same JSON as every other error.
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match Query::<T>::from_request_parts(parts, state).await {
+            Ok(Query(value)) => Ok(ApiQuery(value)),
+            Err(e) => {
+                // axum reports "<prefix>: <parameter path>: <message>" or "<prefix>: <message>".
+                let text = e.body_text();
+                let detail = text.split_once(": ").map_or(text.as_str(), |(_, d)| d);
+                let named = detail.split_once(": ").filter(|(path, _)| {
+                    path.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "_.[]".contains(c))
+                });
+                let missing = detail
+                    .strip_prefix("missing field `")
+                    .and_then(|rest| rest.split('`').next());
+                let (field, reason) = match (named, missing) {
+                    (Some((path, reason)), _) => (path.to_string(), reason.to_string()),
+                    (None, Some(field)) => (field.to_string(), detail.to_string()),
+                    (None, None) => ("query".to_string(), detail.to_string()),
                 };
                 Err(ApiError::bad_request(field, reason))
             }

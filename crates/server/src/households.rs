@@ -5,9 +5,9 @@ use crate::AppState;
 use crate::access::{self, require_any, school_in_scope, sees_school_visits};
 use crate::auth::CurrentStaff;
 use crate::error::ApiError;
-use crate::extract::{ApiJson, Id};
+use crate::extract::{ApiJson, ApiQuery, Id};
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use domain::inputs::{self, PhoneNumber, Postcode};
@@ -163,7 +163,7 @@ struct SchoolQuery {
 async fn list_households(
     State(state): State<AppState>,
     CurrentStaff(me): CurrentStaff,
-    Query(q): Query<SchoolQuery>,
+    ApiQuery(q): ApiQuery<SchoolQuery>,
 ) -> Result<Json<Vec<Household>>, ApiError> {
     let school = school_in_scope(&state, &me, q.school_id).await?;
     let all = state.db().households_of_school(school).await?;
@@ -432,7 +432,7 @@ async fn review_household(
 async fn list_pupils(
     State(state): State<AppState>,
     CurrentStaff(me): CurrentStaff,
-    Query(q): Query<SchoolQuery>,
+    ApiQuery(q): ApiQuery<SchoolQuery>,
 ) -> Result<Json<Vec<Pupil>>, ApiError> {
     let school = school_in_scope(&state, &me, q.school_id).await?;
     Ok(Json(state.db().pupils_of_school(school).await?))

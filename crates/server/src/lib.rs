@@ -4,10 +4,12 @@
 //! answer with [`ApiError`] on failure. They never see SQL.
 
 mod access;
+mod after_visit;
 mod alarms;
 mod audit_api;
 mod auth;
 mod error;
+pub mod exports;
 mod extract;
 mod households;
 mod in_progress;
@@ -16,6 +18,7 @@ mod risk;
 mod schools;
 mod staff;
 mod visits;
+mod web;
 
 pub use auth::hash_password;
 pub use error::ApiError;
@@ -23,6 +26,7 @@ pub use safety::Clock;
 pub use schools::{adopt_policy, create_school_on_preset};
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::get;
 use std::future::Future;
 use std::sync::Arc;
@@ -30,11 +34,14 @@ use std::time::Duration;
 use store::Db;
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use utoipa_axum::router::OpenApiRouter;
+
+/// The largest request body read. Extractors enforce it (axum's `DefaultBodyLimit`), so an
+/// oversized body is refused with the API's JSON error naming the body, not a bare text answer.
+pub(crate) const BODY_LIMIT_BYTES: usize = 256 * 1024;
 
 /// What every handler can reach. Cheap to clone.
 #[derive(Clone)]
@@ -131,24 +138,29 @@ pub fn build_router(state: AppState) -> Router {
         .merge(in_progress::router())
         .merge(alarms::router())
         .merge(audit_api::router())
+        .merge(after_visit::router())
         .split_for_parts();
     let spec = Arc::new(spec);
+    // The web pages call the API in-process, as the signed-in person (see `web`).
+    let pages = web::router(api.clone().with_state(state.clone()));
     let x_request_id = axum::http::HeaderName::from_static("x-request-id");
     Router::new()
         .merge(api)
+        .merge(pages)
         .route(
             "/api/openapi.json",
             get(move || openapi::serve(spec.clone())),
         )
         .route("/healthz", get(healthz))
-        .fallback(error::not_found_fallback)
+        .fallback(web::fallback)
+        .method_not_allowed_fallback(error::method_not_allowed_fallback)
         .with_state(state)
         // Order, outermost last: ids first so every log line has one; panics become a 500
         // page rather than a dropped connection; bodies are capped before anything reads them.
         // Cross-site form posts are refused (Sec-Fetch-Site / Origin); the JSON API also demands
         // application/json and the session cookie is SameSite=Strict.
         .layer(tower_http::csrf::CsrfLayer::new())
-        .layer(RequestBodyLimitLayer::new(256 * 1024))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),

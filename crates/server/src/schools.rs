@@ -49,6 +49,7 @@ async fn list_presets(_signed_in: CurrentStaff) -> Result<Json<Vec<Preset>>, Api
 }
 
 /// Stores a policy version for a school: the preset's settings, or the school's own.
+#[allow(clippy::too_many_arguments)]
 pub async fn adopt_policy(
     tx: &mut Tx,
     school: SchoolId,

@@ -4,9 +4,9 @@ use crate::AppState;
 use crate::access::{self, require_any, school_in_scope};
 use crate::auth::{CurrentStaff, hash_password};
 use crate::error::ApiError;
-use crate::extract::{ApiJson, Id};
+use crate::extract::{ApiJson, ApiQuery, Id};
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use domain::inputs::{self, CarRegistration, PhoneNumber};
@@ -85,7 +85,7 @@ struct StaffQuery {
 async fn list_staff(
     State(state): State<AppState>,
     CurrentStaff(me): CurrentStaff,
-    Query(q): Query<StaffQuery>,
+    ApiQuery(q): ApiQuery<StaffQuery>,
 ) -> Result<Json<Vec<Staff>>, ApiError> {
     let school = match (q.school_id, me.roles.has(Role::TrustAdmin)) {
         (None, true) => None,

@@ -7,9 +7,9 @@ use crate::AppState;
 use crate::access::{self, require_any, scope, sees_school_visits, visible_visit};
 use crate::auth::CurrentStaff;
 use crate::error::ApiError;
-use crate::extract::{ApiJson, Id};
+use crate::extract::{ApiJson, ApiQuery, Id};
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use domain::inputs;
@@ -50,6 +50,8 @@ pub struct VisitDetail {
     events: Vec<VisitEvent>,
     safety_concerns: Vec<SafetyConcern>,
     acknowledged_cautions: Vec<CautionFlagId>,
+    /// Sign-out, check-ins, extensions: every word from the staff while out.
+    check_ins: Vec<store::CheckIn>,
     /// What stands between the visit and its next step, under its policy version.
     unmet: Vec<Unmet>,
 }
@@ -110,6 +112,7 @@ async fn detail(state: &AppState, me: &Staff, mut visit: Visit) -> Result<VisitD
         events: db.visit_events(visit.id).await?,
         safety_concerns: db.safety_concerns(visit.id).await?,
         acknowledged_cautions: db.acknowledged_cautions(visit.id).await?,
+        check_ins: db.check_ins_of(visit.id).await?,
         unmet,
         visit,
     })
@@ -128,7 +131,7 @@ struct VisitQuery {
 async fn list_visits(
     State(state): State<AppState>,
     CurrentStaff(me): CurrentStaff,
-    Query(q): Query<VisitQuery>,
+    ApiQuery(q): ApiQuery<VisitQuery>,
 ) -> Result<Json<Vec<VisitSummary>>, ApiError> {
     let s = scope(&me);
     let school = match q.school_id {
@@ -276,7 +279,7 @@ async fn policy_check(
     State(state): State<AppState>,
     CurrentStaff(me): CurrentStaff,
     Id(id): Id,
-    Query(q): Query<StageQuery>,
+    ApiQuery(q): ApiQuery<StageQuery>,
 ) -> Result<Json<PolicyCheck>, ApiError> {
     let visit = visible_visit(&state, &me, VisitId(id)).await?;
     let stage = match q.stage.as_deref() {

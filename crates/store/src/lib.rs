@@ -9,6 +9,7 @@ mod audit;
 mod db;
 mod households;
 mod monitor;
+mod records;
 mod risk;
 mod schools;
 mod staff;
@@ -22,6 +23,12 @@ pub use households::{
 pub use monitor::{
     Alarm, CheckIn, DeadlineRow, Delivery, MonitorPass, NewAlarm, NewCheckIn, NewDeadline,
     NewNotification, Notification, Watch,
+};
+pub use records::{
+    CalendarLink, FollowUpAction, HeadOnlyRecord, Incident, IncidentDraft, NewAction,
+    NewCalendarLink, NewHeadOnlyRecord, NewIncident, NewOutcome, NewSafeguardingConcern, NewSlip,
+    RecordRead, SLIP_DEADLINE, SafeguardingConcern, Slip, VisitOutcome, VisitRow, VisitRowFilter,
+    in_app_address, remind_overdue_incidents,
 };
 pub use risk::{NewRiskAssessment, RiskAssessment};
 pub use schools::{PolicyVersion, School, Trust};

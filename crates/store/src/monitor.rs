@@ -204,7 +204,8 @@ impl Tx {
 
     /// The visitors are back: stop watching and drop the visit's deadlines.
     pub async fn end_watch(&mut self, visit: VisitId) -> Result<()> {
-        with_tx!(self, x => sqlx::query("delete from deadlines where visit_id = $1").bind(visit.0).execute(x).await.map(|_| ()))?;
+        // A Home Visit Slip's deadline outlives the watch: the family answers after staff are back.
+        with_tx!(self, x => sqlx::query("delete from deadlines where visit_id = $1 and kind <> $2").bind(visit.0).bind(crate::records::SLIP_DEADLINE).execute(x).await.map(|_| ()))?;
         with_tx!(self, x => sqlx::query("delete from watches where visit_id = $1").bind(visit.0).execute(x).await.map(|_| ()))?;
         Ok(())
     }
@@ -237,7 +238,11 @@ impl Tx {
         }
         let keep: Vec<&str> = deadlines.iter().map(|d| d.kind).collect();
         let existing: Vec<String> = with_tx!(self, x => sqlx::query_scalar("select kind from deadlines where visit_id = $1").bind(visit.0).fetch_all(x).await)?;
-        for kind in existing.iter().filter(|k| !keep.contains(&k.as_str())) {
+        // Only the watch's own kinds are replaced; a slip's response deadline is not the watch's.
+        for kind in existing
+            .iter()
+            .filter(|k| !keep.contains(&k.as_str()) && k.as_str() != crate::records::SLIP_DEADLINE)
+        {
             with_tx!(self, x => sqlx::query("delete from deadlines where visit_id = $1 and kind = $2").bind(visit.0).bind(kind).execute(x).await.map(|_| ()))?;
         }
         Ok(())
@@ -283,7 +288,9 @@ impl Tx {
         level: i64,
         at: DateTime<Utc>,
     ) -> Result<bool> {
-        const Q: &str = "insert into alarm_levels (alarm_id, level, fired_at) values ($1, $2, $3) on conflict (alarm_id, level) do nothing";
+        // Only while the alarm is open: an acknowledgement that lands mid-pass stops the ladder.
+        const Q: &str = "insert into alarm_levels (alarm_id, level, fired_at) select $1, $2, $3 where exists \
+            (select 1 from alarms where id = $1 and state = 'open') on conflict (alarm_id, level) do nothing";
         let n = with_tx!(self, x => sqlx::query(Q).bind(alarm).bind(level).bind(at).execute(x).await.map(|r| r.rows_affected()))?;
         Ok(n == 1)
     }

@@ -17,7 +17,7 @@ create table check_ins (
 create index check_ins_by_visit on check_ins(visit_id, at);
 
 create table watches (
-    visit_id bigint generated always as identity primary key references visits(id),
+    visit_id bigint primary key references visits(id),
     school_id bigint not null references schools(id),
     signed_out_at timestamptz not null,
     last_contact_at timestamptz not null,

@@ -1,0 +1,447 @@
+//! The demo's history, so the after-the-visit screens have something to show: at every school a
+//! completed visit to the Brown family with its outcome and follow-up actions; at St Joseph's a
+//! Home Visit Slip nobody answered (its deadline passed, the DSL was alarmed and has it in hand);
+//! at REAch2 an abusive incident that blocked the household; at HSP a safeguarding concern.
+//!
+//! The history lives in its own household (the Browns) with the senior leader and the family
+//! liaison officer as visitors, so the Smith and Khan households and the class teacher start clean.
+//! Nothing is left in the outbox and no deadline is left to fire: this is the past.
+
+use anyhow::{Context, Result};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use domain::visit::VisitState;
+use domain::{HouseholdId, PupilId, SchoolId, StaffId, VisitId};
+use store::{
+    Db, IncidentDraft, NewAction, NewAlarm, NewHousehold, NewIncident, NewOutcome, NewPupil,
+    NewSafeguardingConcern, NewSlip, NewVisit, VisitorOnPlan,
+};
+
+struct People {
+    head: StaffId,
+    dsl: StaffId,
+    senior: StaffId,
+    liaison: StaffId,
+    office: StaffId,
+}
+
+async fn people(db: &Db, domain: &str) -> Result<People> {
+    let id = |local: &'static str| async move {
+        let email = format!("{local}@{domain}");
+        db.staff_login(&email)
+            .await?
+            .map(|(id, _)| id)
+            .with_context(|| format!("demo staff {email}"))
+    };
+    Ok(People {
+        head: id("head").await?,
+        dsl: id("dsl").await?,
+        senior: id("senior").await?,
+        liaison: id("liaison").await?,
+        office: id("office").await?,
+    })
+}
+
+/// Adds the history to the demo trust's schools. `schools` are (preset, school, e-mail domain).
+pub async fn create(db: &Db, schools: &[(&str, SchoolId, &str)], now: DateTime<Utc>) -> Result<()> {
+    for (n, (preset, school, domain)) in schools.iter().enumerate() {
+        let p = people(db, domain).await?;
+        let (household, pupil) = brown_family(db, *school, n, now).await?;
+        let day = now - Duration::days(7 + n as i64);
+        let visit = past_visit(db, *school, household, pupil, &p, day, false).await?;
+        outcome(db, visit, &p, day).await?;
+        match *preset {
+            "st-josephs" => unanswered_slip(db, *school, household, pupil, &p, now).await?,
+            "reach2" => incident(db, *school, household, pupil, visit, &p, day).await?,
+            "hsp" => concern(db, *school, pupil, visit, &p, day).await?,
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+async fn brown_family(
+    db: &Db,
+    school: SchoolId,
+    n: usize,
+    now: DateTime<Utc>,
+) -> Result<(HouseholdId, PupilId)> {
+    let mut tx = db.begin().await?;
+    let address = format!("{} Ocean Road, South Shields", 40 + n);
+    let household = tx
+        .create_household(
+            &NewHousehold {
+                school,
+                family_name: "Brown",
+                address: &address,
+                postcode: "NE33 2HZ",
+                landline: None,
+                language_notes: None,
+                pets: None,
+            },
+            now,
+        )
+        .await?;
+    let pupil = tx
+        .create_pupil(&NewPupil {
+            school,
+            household,
+            name: "Leo Brown",
+            date_of_birth: NaiveDate::from_ymd_opt(2019, 3, 8).context("date")?,
+            height_cm: Some(118),
+            year_group: Some("Year 2"),
+        })
+        .await?;
+    tx.commit().await?;
+    Ok((household, pupil))
+}
+
+/// A visit made on `day`: authorised, out at 10:00, back by 11:20, record completed. With
+/// `nobody_home`, nobody answered the door at 10:20.
+async fn past_visit(
+    db: &Db,
+    school: SchoolId,
+    household: HouseholdId,
+    pupil: PupilId,
+    p: &People,
+    day: DateTime<Utc>,
+    nobody_home: bool,
+) -> Result<VisitId> {
+    let policy = db.current_policy(school).await?;
+    let reason = policy
+        .settings
+        .reason_categories
+        .first()
+        .map(|c| c.key.clone())
+        .context("a reason")?;
+    let at = |h: u32, m: u32| -> Result<DateTime<Utc>> {
+        Ok(day
+            .date_naive()
+            .and_hms_opt(h, m, 0)
+            .context("time")?
+            .and_utc())
+    };
+    let visitors = [
+        VisitorOnPlan {
+            staff: p.liaison,
+            role_on_visit: "family liaison officer".into(),
+            is_driver: false,
+        },
+        VisitorOnPlan {
+            staff: p.senior,
+            role_on_visit: "deputy headteacher".into(),
+            is_driver: false,
+        },
+    ];
+    let mut tx = db.begin().await?;
+    let visit = tx
+        .create_visit(
+            &NewVisit {
+                school,
+                pupil,
+                household,
+                policy_version: policy.id,
+                reason_category: &reason,
+                purpose: "Leo has been absent for three days without contact; check he is safe and well.",
+                parents_could_come_in: Some(false),
+                parents_come_in_note: Some("No answer on the phone."),
+                appointment: "unannounced",
+                agenda: None,
+                unannounced_reason: Some("Safe-and-well check: no contact for three days."),
+                expect_to_see: Some("Leo's mother"),
+                planned_leave_school: at(10, 0)?,
+                planned_arrive: at(10, 20)?,
+                planned_leave_property: at(11, 0)?,
+                planned_return: at(11, 20)?,
+                returns_to: "school",
+                first_visit: true,
+                joint_agency: None,
+                transport: None,
+                buddy: Some(p.office),
+                backup: None,
+                code_word: Some("heron"),
+                vehicle: None,
+                visitors: &visitors,
+                rescheduled_from: None,
+            },
+            p.liaison,
+            at(8, 30)?,
+        )
+        .await?;
+    tx.add_decision(
+        visit,
+        p.head,
+        "authorised",
+        Some("Go together; ring the office on leaving."),
+        at(9, 0)?,
+    )
+    .await?;
+    let mut steps = vec![
+        ("requested", at(8, 40)?),
+        ("authorised", at(9, 0)?),
+        ("signed_out", at(10, 0)?),
+    ];
+    steps.push(if nobody_home {
+        ("nobody_home", at(10, 20)?)
+    } else {
+        ("arrived", at(10, 20)?)
+    });
+    steps.extend([
+        ("left_property", at(11, 0)?),
+        ("returned", at(11, 20)?),
+        ("record_completed", at(14, 0)?),
+    ]);
+    for (step, when) in &steps {
+        tx.add_visit_event(visit, step, Some(p.liaison), *when, &serde_json::json!({}))
+            .await?;
+    }
+    let done = VisitState::RecordCompleted {
+        completed_at: at(14, 0)?,
+    };
+    tx.set_visit_state(visit, 1, &done, at(14, 0)?).await?;
+    tx.commit().await?;
+    Ok(visit)
+}
+
+async fn outcome(db: &Db, id: VisitId, p: &People, day: DateTime<Utc>) -> Result<()> {
+    let visit = db.visit(id).await?;
+    let at = day + Duration::hours(4);
+    let mut tx = db.begin().await?;
+    tx.put_outcome(
+        &visit,
+        &NewOutcome {
+            outcome: "Spoke to Leo's mother on the doorstep. Leo has tonsillitis and has seen the GP; the family's phone was cut off. Leo was seen and looked well.",
+            action_required: Some("New contact number on the system; attendance lead to check Leo is back on Monday."),
+            people_seen: Some("Leo's mother, Leo"),
+        },
+        None,
+        p.liaison,
+        at,
+    )
+    .await?;
+    let actions = [
+        (
+            "Add the mother's new mobile number to the contacts",
+            p.office,
+            0,
+            true,
+        ),
+        (
+            "Check Leo is back in school and phone mum if not",
+            p.liaison,
+            10,
+            false,
+        ),
+    ];
+    for (description, owner, days, done) in actions {
+        let action = tx
+            .add_action(
+                &NewAction {
+                    school: visit.school_id,
+                    pupil: visit.pupil_id,
+                    visit: Some(visit.id),
+                    description,
+                    owner,
+                    due_on: (day + Duration::days(days)).date_naive(),
+                },
+                p.liaison,
+                at,
+            )
+            .await?;
+        if done {
+            tx.complete_action(action, owner, Some("Done."), at + Duration::hours(1))
+                .await?;
+        }
+    }
+    tx.add_visit_event(
+        visit.id,
+        "outcome_recorded",
+        Some(p.liaison),
+        at,
+        &serde_json::json!({}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// St Joseph's: nobody home yesterday; the slip's two hours passed with no word; the DSL was
+/// alarmed and is dealing with it (acknowledged, so the ladder has stopped).
+async fn unanswered_slip(
+    db: &Db,
+    school: SchoolId,
+    household: HouseholdId,
+    pupil: PupilId,
+    p: &People,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let day = now - Duration::days(1);
+    let visit = past_visit(db, school, household, pupil, p, day, true).await?;
+    let left_at = day
+        .date_naive()
+        .and_hms_opt(10, 25, 0)
+        .context("time")?
+        .and_utc();
+    let policy = db.current_policy(school).await?;
+    let respond_by = left_at + Duration::hours(i64::from(policy.settings.slip.response_hours));
+    let deadline = respond_by
+        .with_timezone(&policy.settings.tz())
+        .format("%H:%M on %A %-d %B %Y")
+        .to_string();
+    let message = policy
+        .settings
+        .slip
+        .wording
+        .replace("{child}", "Leo Brown")
+        .replace("{deadline}", &deadline);
+    let mut tx = db.begin().await?;
+    tx.create_slip(
+        &NewSlip {
+            visit,
+            school,
+            pupil,
+            left_at,
+            respond_by,
+            message: &message,
+            left_by: p.liaison,
+        },
+        left_at,
+    )
+    .await?;
+    tx.add_visit_event(
+        visit,
+        "slip_left",
+        Some(p.liaison),
+        left_at,
+        &serde_json::json!({}),
+    )
+    .await?;
+    tx.commit().await?;
+    // The monitor fired the deadline at the time on the slip: claim it, raise the alarm, and
+    // record the DSL's acknowledgement, as the monitor and the DSL would have done.
+    let row = db
+        .deadlines_of(visit)
+        .await?
+        .into_iter()
+        .find(|d| d.kind == store::SLIP_DEADLINE)
+        .context("the slip's deadline")?;
+    let mut tx = db.begin().await?;
+    tx.claim_deadline(row.id, row.due_at).await?;
+    let key = format!(
+        "deadline:{}:{}:{}",
+        visit,
+        row.kind,
+        row.due_at.timestamp_millis()
+    );
+    let alarm = tx
+        .raise_alarm(&NewAlarm {
+            school,
+            visit: Some(visit),
+            kind: domain::monitor::AlarmKind::SlipDeadlinePassed.as_str(),
+            dedupe_key: &key,
+            raised_at: respond_by,
+            raised_by: None,
+            detail: serde_json::json!({ "deadline": row.kind, "was_due_at": row.due_at }),
+            next_level: 1,
+            next_level_at: None,
+        })
+        .await?
+        .context("the demo alarm")?;
+    tx.record_level_fired(alarm, 0, respond_by).await?;
+    tx.acknowledge_alarm(
+        alarm,
+        p.dsl,
+        "Ringing the emergency contacts now; police welfare check at 16:00 if nobody answers.",
+        respond_by + Duration::minutes(10),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// REAch2: verbal abuse on the doorstep, shared with the head the same afternoon; the household
+/// is blocked until a senior leader reviews it.
+async fn incident(
+    db: &Db,
+    school: SchoolId,
+    household: HouseholdId,
+    pupil: PupilId,
+    visit: VisitId,
+    p: &People,
+    day: DateTime<Utc>,
+) -> Result<()> {
+    let at = day
+        .date_naive()
+        .and_hms_opt(10, 50, 0)
+        .context("time")?
+        .and_utc();
+    let mut tx = db.begin().await?;
+    let id = tx
+        .create_incident(
+            &NewIncident {
+                school,
+                household,
+                pupil: Some(pupil),
+                visit: Some(visit),
+                draft: IncidentDraft {
+                    kind: "verbal_abuse",
+                    occurred_at: at,
+                    location: Some("Front door"),
+                    account: "As we were leaving, Leo's uncle came to the door and shouted abuse at us, swearing and telling us not to come back. He did not come out of the house. We walked back to the car and rang the office.",
+                    people_involved: Some("Leo's uncle (not named)"),
+                    injuries: None,
+                    police_called: false,
+                },
+                author: p.senior,
+                due_at: at.date_naive().and_hms_opt(17, 0, 0).context("time")?.and_utc(),
+                household_blocked: true,
+                risk_review_requested: true,
+            },
+            at + Duration::hours(2),
+        )
+        .await?;
+    tx.submit_incident(id, at + Duration::hours(3)).await?;
+    tx.block_household(household, &format!("Verbal abuse on {} (incident report {id}): no new appointment until a senior leader has reviewed the case.", at.format("%d/%m/%Y")), at).await?;
+    tx.add_caution(
+        household,
+        "Verbal abuse towards staff from Leo's uncle",
+        &format!("incident report {id}"),
+        p.senior,
+        at,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// HSP: a concern from the visit, waiting for the DSL.
+async fn concern(
+    db: &Db,
+    school: SchoolId,
+    pupil: PupilId,
+    visit: VisitId,
+    p: &People,
+    day: DateTime<Utc>,
+) -> Result<()> {
+    let at = day
+        .date_naive()
+        .and_hms_opt(10, 40, 0)
+        .context("time")?
+        .and_utc();
+    let mut tx = db.begin().await?;
+    tx.raise_safeguarding_concern(
+        &NewSafeguardingConcern {
+            school,
+            pupil,
+            visit: Some(visit),
+            alarm: None,
+            source: "visit",
+            concern: "There was very little food in the kitchen and Leo said he had not had breakfast for two days.",
+            observed_at: at,
+            raised_by: p.liaison,
+        },
+        at + Duration::hours(3),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

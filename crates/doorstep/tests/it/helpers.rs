@@ -1,0 +1,258 @@
+//! The test harness: the real router on a fresh database seeded with the demo trust, a clock the
+//! test moves, and helpers in the school's words (log in, plan a visit, request, authorise).
+//!
+//! Requests go through `tower::ServiceExt::oneshot`, so no port is opened. Every test runs its body
+//! once on SQLite and once on a throwaway PostgreSQL (see [`for_each_backend`]).
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use server::{AppState, Clock};
+use std::future::Future;
+use store::Db;
+use tower::ServiceExt;
+
+mod answer;
+mod demo;
+
+pub use answer::{Answer, requirements};
+pub use demo::{DemoSchool, risk_assessment, visit_id, visit_plan, visitor};
+
+/// Every demo login uses this password.
+pub const PASSWORD: &str = doorstep::demo::PASSWORD;
+
+/// The trust administrator of the demo trust.
+pub const TRUST_ADMIN: &str = "admin@trust.demo";
+
+/// A Monday morning in term, 08:00 in London (GMT in November, so UTC is local time).
+pub fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 23, 8, 0, 0).unwrap()
+}
+
+/// The day the tests start on, as the API writes dates.
+pub fn today() -> NaiveDate {
+    t0().date_naive()
+}
+
+/// Runs `body` on a fresh SQLite database, then on a fresh PostgreSQL database. PostgreSQL is
+/// skipped (with a note) only when it is not installed; under `CI=true` that is a failure.
+pub async fn for_each_backend<F, Fut>(body: F)
+where
+    F: Fn(TestApp) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let (dir, url) = testkit::fresh_sqlite_url();
+    let app = TestApp::start("sqlite", &url).await;
+    let db = app.db.clone();
+    body(app).await;
+    db.close().await;
+    drop(dir);
+
+    match testkit::fresh_postgres_url() {
+        Some(url) => {
+            let app = TestApp::start("postgres", &url).await;
+            let db = app.db.clone();
+            body(app).await;
+            db.close().await;
+        }
+        None => eprintln!("PostgreSQL is not installed here: the PostgreSQL run was skipped"),
+    }
+}
+
+/// The application under test, with its own database and clock.
+pub struct TestApp {
+    pub backend: &'static str,
+    router: Router,
+    clock: Clock,
+    db: Db,
+}
+
+/// A signed-in member of staff (or an anonymous client): the session cookie to send.
+#[derive(Clone, Debug)]
+pub struct Session {
+    cookie: Option<String>,
+    pub email: String,
+    /// The staff id; 0 for an anonymous client.
+    pub id: i64,
+}
+
+impl Session {
+    /// Nobody signed in.
+    pub fn anonymous() -> Self {
+        Session {
+            cookie: None,
+            email: String::new(),
+            id: 0,
+        }
+    }
+}
+
+impl TestApp {
+    async fn start(backend: &'static str, url: &str) -> TestApp {
+        // Server errors are logged; show them with a failing test's output.
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter("warn")
+            .with_test_writer()
+            .try_init();
+        eprintln!("--- running on {backend}");
+        let db = Db::connect(url)
+            .await
+            .unwrap_or_else(|e| panic!("{backend}: opening {url}: {e}"));
+        doorstep::demo::create(&db, t0())
+            .await
+            .unwrap_or_else(|e| panic!("{backend}: seeding the demo trust: {e:#}"));
+        let clock = Clock::manual(t0());
+        let router = server::build_router(AppState::new(db.clone(), clock.clone()));
+        TestApp {
+            backend,
+            router,
+            clock,
+            db,
+        }
+    }
+
+    /// Moves the clock on; nothing sleeps.
+    pub fn advance(&self, minutes: i64) {
+        self.clock.advance(Duration::minutes(minutes));
+    }
+
+    /// A time on the first day of the tests, e.g. `at("18:30")`, as the API writes it.
+    pub fn at(&self, hh_mm: &str) -> String {
+        format!("{}T{hh_mm}:00Z", today())
+    }
+
+    /// Signs in with the demo password; panics if that fails.
+    pub async fn login(&self, email: &str) -> Session {
+        let (status, body, cookie) = self
+            .raw(
+                &Session::anonymous(),
+                Method::POST,
+                "/api/login",
+                Some("application/json"),
+                json!({ "email": email, "password": PASSWORD }).to_string(),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "login as {email}: {body}");
+        let cookie = cookie.unwrap_or_else(|| panic!("login as {email} set no cookie"));
+        Session {
+            cookie: Some(cookie),
+            email: email.to_string(),
+            id: body["id"]
+                .as_i64()
+                .unwrap_or_else(|| panic!("login answer has no id: {body}")),
+        }
+    }
+
+    pub async fn get(&self, who: &Session, path: &str) -> (StatusCode, Value) {
+        self.send(who, Method::GET, path, None).await
+    }
+
+    pub async fn post(&self, who: &Session, path: &str, body: Value) -> (StatusCode, Value) {
+        self.send(who, Method::POST, path, Some(body)).await
+    }
+
+    pub async fn put(&self, who: &Session, path: &str, body: Value) -> (StatusCode, Value) {
+        self.send(who, Method::PUT, path, Some(body)).await
+    }
+
+    /// Any method, with an optional JSON body.
+    pub async fn send(
+        &self,
+        who: &Session,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let (content_type, body) = match body {
+            Some(v) => (Some("application/json"), v.to_string()),
+            None => (None, String::new()),
+        };
+        let (status, value, _) = self.raw(who, method, path, content_type, body).await;
+        (status, value)
+    }
+
+    /// A request with a body exactly as given (for malformed input). The answer is parsed as
+    /// JSON; a body that is not JSON comes back as a JSON string, an empty one as null.
+    pub async fn send_raw(
+        &self,
+        who: &Session,
+        method: Method,
+        path: &str,
+        content_type: Option<&str>,
+        body: impl Into<Body>,
+    ) -> (StatusCode, Value) {
+        let (status, value, _) = self.raw(who, method, path, content_type, body).await;
+        (status, value)
+    }
+
+    async fn raw(
+        &self,
+        who: &Session,
+        method: Method,
+        path: &str,
+        content_type: Option<&str>,
+        body: impl Into<Body>,
+    ) -> (StatusCode, Value, Option<String>) {
+        let mut req = Request::builder().method(method).uri(path);
+        if let Some(ct) = content_type {
+            req = req.header(header::CONTENT_TYPE, ct);
+        }
+        let req = req.body(body.into()).expect("a well-formed test request");
+        self.call(who, req).await
+    }
+
+    /// Sends a request built by the test, as `who`.
+    pub async fn oneshot_as(&self, who: &Session, req: Request<Body>) -> (StatusCode, Value) {
+        let (status, value, _) = self.call(who, req).await;
+        (status, value)
+    }
+
+    async fn call(
+        &self,
+        who: &Session,
+        mut req: Request<Body>,
+    ) -> (StatusCode, Value, Option<String>) {
+        if let Some(cookie) = &who.cookie {
+            let value = header::HeaderValue::from_str(cookie).expect("a cookie header");
+            req.headers_mut().insert(header::COOKIE, value);
+        }
+        let res = self
+            .router
+            .clone()
+            .oneshot(req)
+            .await
+            .expect("the router always answers");
+        let status = res.status();
+        let cookie = res
+            .headers()
+            .get(header::SET_COOKIE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .map(str::to_string);
+        // A live feed never ends: answer with its status and leave the stream unread.
+        let streaming = res
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/event-stream"));
+        if streaming {
+            return (status, Value::Null, cookie);
+        }
+        let bytes = res
+            .into_body()
+            .collect()
+            .await
+            .expect("reading the answer")
+            .to_bytes();
+        let value = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+        };
+        (status, value, cookie)
+    }
+}

@@ -1,0 +1,9 @@
+//! Doorstep's integration tests, one binary to keep link time down: the policy scenarios, bad
+//! input, every route tried by every role, and the command line. Each API test runs on SQLite and
+//! on a throwaway PostgreSQL.
+
+mod bad_input;
+mod cli;
+mod helpers;
+mod roles;
+mod scenarios;

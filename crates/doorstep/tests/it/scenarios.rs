@@ -1,0 +1,20 @@
+//! Scenarios from the five school policies, as a member of staff would live them through the API:
+//! what is refused, which rule the refusal names, and what lets the visit go ahead.
+
+mod authorisation;
+mod need_to_know;
+mod risk_and_travel;
+mod staffing;
+
+use crate::helpers::{
+    Answer, PASSWORD, Session, TRUST_ADMIN, TestApp, for_each_backend, requirements, today,
+    visit_id, visitor,
+};
+use axum::http::StatusCode;
+use chrono::Duration;
+use serde_json::{Value, json};
+
+const OK: StatusCode = StatusCode::OK;
+const CREATED: StatusCode = StatusCode::CREATED;
+const FORBIDDEN: StatusCode = StatusCode::FORBIDDEN;
+const NOT_FOUND: StatusCode = StatusCode::NOT_FOUND;

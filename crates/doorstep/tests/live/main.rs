@@ -1,0 +1,6 @@
+//! Tests that run the real `doorstep` binary: killed with SIGKILL and restarted, and two
+//! instances sharing one PostgreSQL database. The processes run on a shifted clock
+//! (`DOORSTEP_CLOCK_START`) so deadlines fall while they are down without anyone waiting.
+
+mod durability;
+mod process;

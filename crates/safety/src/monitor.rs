@@ -1,0 +1,274 @@
+//! The safety monitor: one testable pass ([`Monitor::run_once`]) that fires due deadlines, reminds
+//! visitors, climbs alarm ladders and delivers the outbox; and the loop around it ([`Monitor::run`])
+//! that runs a pass every second (or at once when woken), survives any one failure or panic,
+//! records each completed pass for `/healthz` and calls the outbound heartbeat.
+//!
+//! Exactly-once lives in the store (claimed deadlines, unique ladder levels, idempotency keys,
+//! `SKIP LOCKED` claims), so any number of instances may run passes over one database. This
+//! module never reads the wall clock for domain time: `now` comes from the [`Clock`].
+
+mod deliver;
+mod run_loop;
+
+use crate::{Clock, Result, SafetyError, alarms};
+use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
+use std::sync::Arc;
+use store::Db;
+use tokio::sync::Notify;
+
+/// The delivery adapters, each built once and reused. A channel left `None` is not configured:
+/// its messages fail at once with "channel not configured" (and the board shows it).
+#[derive(Clone, Debug, Default)]
+pub struct Channels {
+    pub mailer: Option<notify::Mailer>,
+    pub sms: Option<notify::SmsGateway>,
+    /// The webhook and its URL, which is also the address recorded on its notifications.
+    pub webhook: Option<(notify::Webhook, String)>,
+}
+
+#[derive(Clone, Debug)]
+pub struct MonitorSettings {
+    /// Names this process in claims and in `monitor_passes`; unique per running instance.
+    pub instance: String,
+    /// The most deadlines, reminders, alarms and notifications one pass takes on.
+    pub batch: i64,
+    /// Delivery attempts before a temporarily failing message is given up as failed.
+    pub max_attempts: i64,
+    /// How long a claimed notification is ours before another instance may take it over.
+    pub claim_for: Duration,
+    /// Called (plain GET) at most once a minute after a completed pass, so that an outside
+    /// monitor notices if Doorstep itself stops.
+    pub heartbeat_url: Option<String>,
+}
+
+impl MonitorSettings {
+    /// Sensible defaults for an instance called `instance`.
+    pub fn new(instance: impl Into<String>) -> Self {
+        MonitorSettings {
+            instance: instance.into(),
+            batch: 500,
+            max_attempts: 8,
+            claim_for: Duration::seconds(60),
+            heartbeat_url: None,
+        }
+    }
+}
+
+/// What one pass did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct PassSummary {
+    pub deadlines_fired: usize,
+    pub reminders: usize,
+    pub levels_fired: usize,
+    pub delivered: usize,
+    /// Temporary failures put back in the outbox for a later attempt.
+    pub retried: usize,
+    /// Messages given up for good (permanent failure, attempts used up, channel not configured).
+    pub failed: usize,
+}
+
+impl PassSummary {
+    pub fn did_anything(&self) -> bool {
+        *self != PassSummary::default()
+    }
+}
+
+/// The safety monitor. Cheap to clone: clones share the database pool, adapters and waker.
+#[derive(Clone)]
+pub struct Monitor {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    db: Db,
+    clock: Clock,
+    channels: Channels,
+    settings: MonitorSettings,
+    waker: Arc<Notify>,
+}
+
+impl Monitor {
+    pub fn new(db: Db, clock: Clock, channels: Channels, settings: MonitorSettings) -> Self {
+        Monitor {
+            inner: Arc::new(Inner {
+                db,
+                clock,
+                channels,
+                settings,
+                waker: Arc::new(Notify::new()),
+            }),
+        }
+    }
+
+    /// `notify_one()` on it makes the running loop start a pass now, e.g. right after an alarm
+    /// was raised. A wake during a pass is kept and starts the next pass at once.
+    pub fn waker(&self) -> Arc<Notify> {
+        self.inner.waker.clone()
+    }
+
+    pub fn settings(&self) -> &MonitorSettings {
+        &self.inner.settings
+    }
+
+    /// One pass at `now`: (a) fire due deadlines, most urgent first; (b) remind visitors of
+    /// check-ins falling due; (c) fire the ladder levels that came due; (d) deliver the outbox.
+    /// Per-item failures are logged and skipped; the pass is `Err` (and not recorded as
+    /// completed) when a whole step could not run.
+    pub async fn run_once(&self, now: DateTime<Utc>) -> Result<PassSummary> {
+        self.inner.pass(now).await.map(|(summary, _)| summary)
+    }
+}
+
+/// What `/healthz` reports about the monitor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct MonitorHealth {
+    /// The newest completed pass of any instance on this database.
+    pub last_pass_at: Option<DateTime<Utc>>,
+    /// No completed pass within `max_age` of now (or none ever): alarms may not be going out.
+    pub late: bool,
+}
+
+/// Who watches the watcher: whether a monitor pass completed within `max_age` of `now`.
+pub async fn monitor_health(
+    db: &Db,
+    now: DateTime<Utc>,
+    max_age: Duration,
+) -> Result<MonitorHealth> {
+    let last_pass_at = db
+        .monitor_passes()
+        .await?
+        .into_iter()
+        .map(|p| p.last_pass_at)
+        .max();
+    let late = last_pass_at.is_none_or(|at| now - at > max_age);
+    Ok(MonitorHealth { last_pass_at, late })
+}
+
+/// Keeps the first error of a pass while letting the later steps run: deliveries must not stop
+/// because, say, one step's scan failed.
+#[derive(Default)]
+struct FirstError(Option<SafetyError>);
+
+impl FirstError {
+    fn take<T>(&mut self, step: &'static str, r: Result<T>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(e) => {
+                tracing::error!(monitor.step = step, error = %e, "a monitor step failed; the other steps still run");
+                self.0.get_or_insert(e);
+                None
+            }
+        }
+    }
+}
+
+impl Inner {
+    /// One pass; also says whether a step filled its batch (so the loop goes again at once).
+    async fn pass(self: &Arc<Self>, now: DateTime<Utc>) -> Result<(PassSummary, bool)> {
+        let mut errors = FirstError::default();
+        let mut summary = PassSummary::default();
+        let mut full = false;
+        if let Some((n, f)) = errors.take("deadlines", self.fire_deadlines(now).await) {
+            (summary.deadlines_fired, full) = (n, full | f);
+        }
+        if let Some((n, f)) = errors.take("reminders", self.send_reminders(now).await) {
+            (summary.reminders, full) = (n, full | f);
+        }
+        if let Some((n, f)) = errors.take("escalation", self.climb_ladders(now).await) {
+            (summary.levels_fired, full) = (n, full | f);
+        }
+        if let Some((d, f)) = errors.take("delivery", deliver::deliver(self, now).await) {
+            (summary.delivered, summary.retried, summary.failed) = (d.sent, d.retried, d.failed);
+            full |= f;
+        }
+        if let Some(e) = errors.0 {
+            return Err(e);
+        }
+        self.db
+            .record_monitor_pass(
+                &self.settings.instance,
+                now,
+                count(summary.deadlines_fired),
+                count(summary.levels_fired),
+                count(summary.delivered),
+            )
+            .await?;
+        if summary.did_anything() {
+            tracing::info!(
+                monitor.instance = %self.settings.instance,
+                monitor.deadlines_fired = summary.deadlines_fired,
+                monitor.reminders = summary.reminders,
+                monitor.levels_fired = summary.levels_fired,
+                monitor.delivered = summary.delivered,
+                monitor.retried = summary.retried,
+                monitor.failed = summary.failed,
+                "monitor pass"
+            );
+        }
+        Ok((summary, full))
+    }
+
+    async fn fire_deadlines(&self, now: DateTime<Utc>) -> Result<(usize, bool)> {
+        let due = self.db.due_deadlines(now, self.settings.batch).await?;
+        let (taken, mut handled, mut fired) = (due.len(), 0, 0);
+        for d in due {
+            match alarms::fire_due_deadline(&self.db, &d, now).await {
+                Ok(Some(alarm)) => {
+                    handled += 1;
+                    fired += 1;
+                    tracing::debug!(visit.id = d.visit_id, alarm.id = alarm, deadline.kind = %d.kind, "deadline missed: alarm raised");
+                }
+                // Fired already, by another pass or instance.
+                Ok(None) => handled += 1,
+                Err(e) => {
+                    tracing::error!(deadline.id = d.id, visit.id = d.visit_id, deadline.kind = %d.kind, error = %e,
+                        "could not raise the alarm for a missed deadline; trying again next pass");
+                }
+            }
+        }
+        Ok((fired, self.is_full(taken, handled)))
+    }
+
+    async fn send_reminders(&self, now: DateTime<Utc>) -> Result<(usize, bool)> {
+        let due = self.db.due_reminders(now, self.settings.batch).await?;
+        let (taken, mut handled, mut sent) = (due.len(), 0, 0);
+        for d in due {
+            match alarms::remind(&self.db, &d, now).await {
+                Ok(true) => (handled, sent) = (handled + 1, sent + 1),
+                Ok(false) => handled += 1,
+                Err(e) => {
+                    tracing::warn!(deadline.id = d.id, visit.id = d.visit_id, error = %e,
+                        "could not queue a check-in reminder; trying again next pass");
+                }
+            }
+        }
+        Ok((sent, self.is_full(taken, handled)))
+    }
+
+    async fn climb_ladders(&self, now: DateTime<Utc>) -> Result<(usize, bool)> {
+        let due = self.db.escalations_due(now, self.settings.batch).await?;
+        let webhook = self.channels.webhook.as_ref().map(|(_, url)| url.as_str());
+        let (taken, mut handled, mut fired) = (due.len(), 0, 0);
+        for alarm in due {
+            match alarms::fire_due_levels(&self.db, &alarm, webhook, now).await {
+                Ok(n) => (handled, fired) = (handled + 1, fired + n),
+                Err(e) => {
+                    tracing::error!(alarm.id = alarm.id, alarm.kind = %alarm.kind, visit.id = ?alarm.visit_id, error = %e,
+                        "could not fire an alarm's ladder level; trying again next pass");
+                }
+            }
+        }
+        Ok((fired, self.is_full(taken, handled)))
+    }
+
+    /// A step took a whole batch and got somewhere with it: more may be waiting. (A batch of
+    /// items that all fail must not make the loop spin.)
+    fn is_full(&self, taken: usize, handled: usize) -> bool {
+        handled > 0 && i64::try_from(taken).is_ok_and(|n| n >= self.settings.batch)
+    }
+}
+
+fn count(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}

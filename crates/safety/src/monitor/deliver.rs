@@ -1,0 +1,251 @@
+//! Delivering the outbox: claim due notifications, send each on its channel, record the outcome
+//! under the claim. Each channel has its own small concurrency bound, so a slow SMTP server never
+//! holds up the texts and webhooks of the same pass. Temporary failures come back with
+//! exponential back-off until the attempts run out; an alarm whose every outside channel failed
+//! is flagged for the board.
+
+use super::Inner;
+use crate::Result;
+use chrono::{DateTime, Duration, Utc};
+use notify::{DeliveryError, Message, WebhookEvent};
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::Instant;
+use store::{Delivery, Notification};
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+
+/// Sends in flight at once per channel.
+const PER_CHANNEL: usize = 8;
+/// The first retry waits this long; each further one twice as long as the one before …
+const FIRST_BACKOFF_SECONDS: i64 = 5;
+/// … up to this.
+const MAX_BACKOFF_SECONDS: i64 = 300;
+/// The exact `last_error` of a message whose channel has no adapter configured.
+pub(crate) const NOT_CONFIGURED: &str = "channel not configured";
+
+/// How the claimed notifications of one pass ended.
+#[derive(Debug, Default)]
+pub(super) struct Delivered {
+    pub sent: usize,
+    pub retried: usize,
+    pub failed: usize,
+}
+
+enum Outcome {
+    Sent,
+    Retried,
+    Failed {
+        alarm: Option<i64>,
+    },
+    /// Not attempted: the claim was running out (a stalled channel). Another pass or instance
+    /// takes it over once the claim lapses.
+    LeftForLater,
+}
+
+struct Limits {
+    email: Semaphore,
+    sms: Semaphore,
+    webhook: Semaphore,
+}
+
+pub(super) async fn deliver(inner: &Arc<Inner>, now: DateTime<Utc>) -> Result<(Delivered, bool)> {
+    let s = &inner.settings;
+    let claimed = inner
+        .db
+        .claim_notifications(&s.instance, now, now + s.claim_for, s.batch)
+        .await?;
+    let full = i64::try_from(claimed.len()).is_ok_and(|n| n >= s.batch);
+    let limits = Arc::new(Limits {
+        email: Semaphore::new(PER_CHANNEL),
+        sms: Semaphore::new(PER_CHANNEL),
+        webhook: Semaphore::new(PER_CHANNEL),
+    });
+    // Wall time, not domain time: how long this process has really been sending under the claim.
+    let started = Instant::now();
+    let mut tasks = JoinSet::new();
+    for n in claimed {
+        tasks.spawn(deliver_one(inner.clone(), limits.clone(), n, now, started));
+    }
+    let mut done = Delivered::default();
+    let mut failed_alarms = BTreeSet::new();
+    while let Some(joined) = tasks.join_next().await {
+        match joined {
+            Ok(Ok(Outcome::Sent)) => done.sent += 1,
+            Ok(Ok(Outcome::Retried)) => done.retried += 1,
+            Ok(Ok(Outcome::Failed { alarm })) => {
+                done.failed += 1;
+                failed_alarms.extend(alarm);
+            }
+            Ok(Ok(Outcome::LeftForLater)) => {}
+            Ok(Err(e)) => {
+                tracing::error!(error = %e, "could not record a delivery; the message is retried when its claim lapses");
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "a delivery task failed; the message is retried when its claim lapses");
+            }
+        }
+    }
+    for alarm in failed_alarms {
+        if let Err(e) = flag_if_every_channel_failed(inner, alarm).await {
+            tracing::error!(alarm.id = alarm, error = %e, "could not check whether every channel of an alarm failed");
+        }
+    }
+    Ok((done, full))
+}
+
+async fn deliver_one(
+    inner: Arc<Inner>,
+    limits: Arc<Limits>,
+    n: Notification,
+    now: DateTime<Utc>,
+    started: Instant,
+) -> Result<Outcome> {
+    let limit = match n.channel.as_str() {
+        "email" => Some(&limits.email),
+        "sms" => Some(&limits.sms),
+        "webhook" => Some(&limits.webhook),
+        _ => None,
+    };
+    // Closed never: the semaphores live as long as this pass.
+    let _permit = match limit {
+        Some(l) => l.acquire().await.ok(),
+        None => None,
+    };
+    let budget = inner.settings.claim_for.to_std().unwrap_or_default() / 2;
+    if started.elapsed() > budget {
+        return Ok(Outcome::LeftForLater);
+    }
+    let sent = send(&inner, &n).await;
+    let attempts = n.attempts + 1;
+    let (delivery, outcome) = match &sent {
+        Ok(()) => (Delivery::Sent, Outcome::Sent),
+        Err(Failure::Delivery(DeliveryError::Temporary(e)))
+            if attempts < inner.settings.max_attempts =>
+        {
+            let at = now + backoff(n.attempts);
+            let delivery = Delivery::Retry { error: e, at };
+            (delivery, Outcome::Retried)
+        }
+        Err(f) => {
+            let delivery = Delivery::Failed { error: f.text() };
+            (delivery, Outcome::Failed { alarm: n.alarm_id })
+        }
+    };
+    match &sent {
+        Ok(()) => {}
+        // Expected for every message on a channel the school has not set up; the board shows it.
+        Err(f @ Failure::NotConfigured) => tracing::debug!(
+            notification.id = n.id, notification.channel = %n.channel, error = f.text(),
+            "not delivered"
+        ),
+        Err(f) => tracing::warn!(
+            notification.id = n.id, notification.channel = %n.channel, alarm.id = ?n.alarm_id,
+            notification.attempts = attempts, error = f.text(), retrying = matches!(outcome, Outcome::Retried),
+            "delivery failed"
+        ),
+    }
+    inner
+        .db
+        .finish_notification(n.id, &inner.settings.instance, delivery, now)
+        .await?;
+    Ok(outcome)
+}
+
+enum Failure {
+    NotConfigured,
+    Delivery(DeliveryError),
+}
+
+impl Failure {
+    fn text(&self) -> &str {
+        match self {
+            Failure::NotConfigured => NOT_CONFIGURED,
+            Failure::Delivery(DeliveryError::Temporary(e) | DeliveryError::Permanent(e)) => e,
+        }
+    }
+}
+
+async fn send(inner: &Inner, n: &Notification) -> Result<(), Failure> {
+    let c = &inner.channels;
+    let message = || Message {
+        to: n.address.clone(),
+        subject: n.subject.clone(),
+        body: n.body.clone(),
+    };
+    let result = match n.channel.as_str() {
+        // The in-app feed reads the outbox table itself: queued is delivered.
+        "in_app" => Ok(()),
+        "email" => match &c.mailer {
+            Some(mailer) => mailer.send(&message()).await,
+            None => return Err(Failure::NotConfigured),
+        },
+        "sms" => match &c.sms {
+            Some(sms) => sms.send(&message(), &n.idempotency_key).await,
+            None => return Err(Failure::NotConfigured),
+        },
+        "webhook" => match &c.webhook {
+            Some((hook, _)) => {
+                let event = WebhookEvent {
+                    idempotency_key: n.idempotency_key.clone(),
+                    payload: serde_json::json!({
+                        "alarm_id": n.alarm_id,
+                        "visit_id": n.visit_id,
+                        "subject": n.subject,
+                        "body": n.body,
+                    }),
+                };
+                hook.send(&event).await
+            }
+            None => return Err(Failure::NotConfigured),
+        },
+        other => Err(DeliveryError::Permanent(format!(
+            "unknown channel '{other}'"
+        ))),
+    };
+    result.map_err(Failure::Delivery)
+}
+
+/// 5 s, 10 s, 20 s … capped at 5 minutes, after `attempts_so_far` failed attempts.
+fn backoff(attempts_so_far: i64) -> Duration {
+    let doublings = u32::try_from(attempts_so_far.clamp(0, 16)).unwrap_or(16);
+    let seconds = FIRST_BACKOFF_SECONDS.saturating_mul(1_i64 << doublings);
+    Duration::seconds(seconds.min(MAX_BACKOFF_SECONDS))
+}
+
+fn every_outside_message_failed(sent: &[Notification]) -> bool {
+    let mut outside = sent.iter().filter(|n| n.channel != "in_app").peekable();
+    outside.peek().is_some() && outside.all(|n| n.state == "failed")
+}
+
+/// "Shown loudly on the board": every message of the alarm outside the app has failed for good.
+async fn flag_if_every_channel_failed(inner: &Inner, alarm: i64) -> Result<()> {
+    let sent = inner.db.notifications_of_alarm(alarm).await?;
+    if !every_outside_message_failed(&sent) {
+        return Ok(());
+    }
+    if inner.db.alarm(alarm).await?.all_channels_failed {
+        return Ok(());
+    }
+    let mut tx = inner.db.begin().await?;
+    tx.flag_all_channels_failed(alarm).await?;
+    tx.commit().await?;
+    tracing::error!(
+        alarm.id = alarm,
+        "every channel failed for this alarm: nobody outside the app has been told"
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn back_off_doubles_from_five_seconds_up_to_five_minutes() {
+        let secs: Vec<i64> = (0..8).map(|a| backoff(a).num_seconds()).collect();
+        assert_eq!(secs, vec![5, 10, 20, 40, 80, 160, 300, 300]);
+        assert_eq!(backoff(-1).num_seconds(), 5);
+        assert_eq!(backoff(1_000).num_seconds(), 300);
+    }
+}

@@ -1,0 +1,117 @@
+//! The loop around one pass: a pass every second or as soon as woken, at once again when a pass
+//! filled its batch; a failed or panicking pass is logged and the loop goes on. The outbound
+//! heartbeat is called at most once a minute, only after a pass completed.
+
+use super::Monitor;
+use std::future::Future;
+use std::time::{Duration, Instant};
+use tokio::task::JoinHandle;
+
+/// Time between passes when nothing wakes the monitor.
+const TICK: Duration = Duration::from_secs(1);
+const HEARTBEAT_EVERY: Duration = Duration::from_secs(60);
+const HEARTBEAT_TIMEOUT: Duration = Duration::from_secs(5);
+
+impl Monitor {
+    /// Runs passes until `shutdown` completes. A pass under way when it does is finished first,
+    /// so no message is left half-sent. The first pass runs at once: whatever fell due while
+    /// Doorstep was down fires on start.
+    pub async fn run(self, shutdown: impl Future) {
+        tokio::pin!(shutdown);
+        let mut heartbeat = Heartbeat::new(self.inner.settings.heartbeat_url.clone());
+        tracing::info!(monitor.instance = %self.inner.settings.instance, "safety monitor started");
+        loop {
+            let now = self.inner.clock.now();
+            let inner = self.inner.clone();
+            // Spawned so that a panic in a pass is caught here rather than ending the loop.
+            let pass = tokio::spawn(async move { inner.pass(now).await });
+            let again_at_once = match pass.await {
+                Ok(Ok((_, full))) => {
+                    heartbeat.beat_if_due();
+                    full
+                }
+                Ok(Err(e)) => {
+                    tracing::error!(error = %e, "monitor pass failed; trying again shortly");
+                    false
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "monitor pass panicked; trying again shortly");
+                    false
+                }
+            };
+            let wait = if again_at_once { Duration::ZERO } else { TICK };
+            tokio::select! {
+                biased;
+                _ = &mut shutdown => break,
+                () = self.inner.waker.notified() => {}
+                () = tokio::time::sleep(wait) => {}
+            }
+        }
+        heartbeat.stop().await;
+        tracing::info!(monitor.instance = %self.inner.settings.instance, "safety monitor stopped");
+    }
+}
+
+/// The outbound "still alive" call. One client, built once; one call in flight at a time.
+struct Heartbeat {
+    target: Option<(reqwest::Client, String)>,
+    last: Option<Instant>,
+    in_flight: Option<JoinHandle<()>>,
+}
+
+impl Heartbeat {
+    fn new(url: Option<String>) -> Self {
+        let target = url.and_then(|url| {
+            notify::install_crypto_provider();
+            match reqwest::Client::builder()
+                .timeout(HEARTBEAT_TIMEOUT)
+                .connect_timeout(HEARTBEAT_TIMEOUT)
+                .build()
+            {
+                Ok(client) => Some((client, url)),
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot build the heartbeat HTTP client; no heartbeat will be sent");
+                    None
+                }
+            }
+        });
+        Heartbeat {
+            target,
+            last: None,
+            in_flight: None,
+        }
+    }
+
+    fn beat_if_due(&mut self) {
+        let Some((client, url)) = &self.target else {
+            return;
+        };
+        if self.last.is_some_and(|at| at.elapsed() < HEARTBEAT_EVERY)
+            || self.in_flight.as_ref().is_some_and(|h| !h.is_finished())
+        {
+            return;
+        }
+        self.last = Some(Instant::now());
+        let call = client.get(url.as_str()).send();
+        // Not awaited here so that a slow heartbeat endpoint never delays a pass; the handle is
+        // kept, and the result logged by the task.
+        self.in_flight = Some(tokio::spawn(async move {
+            match call.await {
+                Ok(r) if r.status().is_success() => tracing::debug!("heartbeat sent"),
+                Ok(r) => {
+                    tracing::warn!(
+                        http.status = r.status().as_u16(),
+                        "heartbeat URL refused the heartbeat"
+                    )
+                }
+                Err(e) => tracing::warn!(error = %e, "could not call the heartbeat URL"),
+            }
+        }));
+    }
+
+    async fn stop(self) {
+        if let Some(h) = self.in_flight {
+            let _ = h.await;
+        }
+    }
+}

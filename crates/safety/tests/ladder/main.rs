@@ -1,0 +1,19 @@
+//! The safety monitor end to end through `run_once` on a moved clock: each preset's ladder, duress,
+//! panic, acknowledgement, resolution, extension, reminders, delivery against real SMTP and HTTP
+//! servers, and two instances on one PostgreSQL database. Each test runs on a fresh SQLite
+//! database and, when PostgreSQL is installed, on a fresh PostgreSQL one.
+
+// A panic is how a test fails; the workspace's `unwrap_used` lint is for production code.
+#![allow(clippy::unwrap_used)]
+
+// The crate under test, by the name the rest of the workspace uses for it.
+extern crate doorstep_safety as safety;
+
+mod alarms;
+mod deadlines;
+mod delivery;
+mod health;
+mod helpers;
+mod presets;
+mod scale_out;
+mod school;

@@ -1,0 +1,258 @@
+//! G4: every visit exportable. Visits as CSV (one row per visit, for schools that keep their main
+//! record in CPOMS, MyConcern or Arbor) and as an iCalendar feed (P7's calendar of whereabouts).
+//! Shared by the API and the `doorstep export` command.
+//!
+//! The CSV opens in a spreadsheet as it should: RFC 4180 quoting (commas, quotes and new lines in
+//! names survive), a UTF-8 byte-order mark so accented names show, and any cell that a
+//! spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, carriage return) prefixed with a
+//! `'` so it shows as text.
+
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono_tz::Tz;
+use domain::{SchoolId, TrustId};
+use icalendar::{Calendar, Component, Event, EventLike, EventStatus};
+use std::collections::BTreeMap;
+use store::{Db, StoreError, VisitRow, VisitRowFilter};
+
+/// Which visits to export: one trust, optionally one school, and local dates (inclusive) on which
+/// staff planned to leave school.
+#[derive(Debug, Clone)]
+pub struct ExportQuery {
+    pub trust: TrustId,
+    pub school: Option<SchoolId>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+/// The most visits one export holds.
+pub const EXPORT_LIMIT: i64 = 100_000;
+
+const HEADERS: [&str; 35] = [
+    "visit_id",
+    "school",
+    "pupil",
+    "date_of_birth",
+    "family",
+    "address",
+    "postcode",
+    "reason_category",
+    "purpose",
+    "appointment",
+    "status",
+    "staff",
+    "staff_roles",
+    "buddy",
+    "authorised_by",
+    "authorised_at",
+    "planned_leave_school",
+    "planned_arrive",
+    "planned_leave_property",
+    "planned_return",
+    "returns_to",
+    "signed_out_at",
+    "arrived_at",
+    "nobody_home_at",
+    "left_property_at",
+    "returned_at",
+    "outcome",
+    "action_required",
+    "people_seen",
+    "actions_open",
+    "actions_done",
+    "slip_left_at",
+    "slip_respond_by",
+    "slip_responded_at",
+    "rescheduled_from",
+];
+
+/// A cell a spreadsheet shows as typed: formula triggers get a leading apostrophe.
+pub fn neutralise(cell: &str) -> String {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
+        _ => cell.to_string(),
+    }
+}
+
+fn local_midnight(d: NaiveDate, tz: Tz) -> DateTime<Utc> {
+    let naive = d.and_hms_opt(0, 0, 0).unwrap_or_default();
+    tz.from_local_datetime(&naive)
+        .earliest()
+        .map_or_else(|| naive.and_utc(), |t| t.with_timezone(&Utc))
+}
+
+/// Each school's time zone, from its current policy.
+async fn zones(db: &Db, rows: &[VisitRow]) -> Result<BTreeMap<i64, Tz>, StoreError> {
+    let mut out = BTreeMap::new();
+    for r in rows {
+        if !out.contains_key(&r.school_id) {
+            let tz = db
+                .current_policy(SchoolId(r.school_id))
+                .await?
+                .settings
+                .tz();
+            out.insert(r.school_id, tz);
+        }
+    }
+    Ok(out)
+}
+
+/// The visits the query names, oldest first.
+pub async fn visit_rows(db: &Db, q: &ExportQuery) -> Result<Vec<VisitRow>, StoreError> {
+    let tz = match q.school {
+        Some(s) => db.current_policy(s).await?.settings.tz(),
+        None => chrono_tz::Europe::London,
+    };
+    db.visit_rows(&VisitRowFilter {
+        trust: Some(q.trust),
+        school: q.school,
+        from: q.from.map(|d| local_midnight(d, tz)),
+        to: q
+            .to
+            .and_then(|d| d.succ_opt())
+            .map(|d| local_midnight(d, tz)),
+        limit: EXPORT_LIMIT,
+        ..VisitRowFilter::default()
+    })
+    .await
+}
+
+/// Visits as CSV bytes, one row per visit after the header; and how many visits.
+pub async fn visits_csv(db: &Db, q: &ExportQuery) -> Result<(Vec<u8>, usize), StoreError> {
+    let rows = visit_rows(db, q).await?;
+    let zones = zones(db, &rows).await?;
+    let count = rows.len();
+    let bytes = tokio::task::spawn_blocking(move || write_csv(&rows, &zones))
+        .await
+        .map_err(|e| StoreError::Corrupt(format!("writing the CSV: {e}")))?
+        .map_err(|e| StoreError::Corrupt(format!("writing the CSV: {e}")))?;
+    Ok((bytes, count))
+}
+
+fn write_csv(rows: &[VisitRow], zones: &BTreeMap<i64, Tz>) -> Result<Vec<u8>, csv::Error> {
+    // Excel reads a CSV as UTF-8 only when it starts with the byte-order mark.
+    let mut out = "\u{feff}".as_bytes().to_vec();
+    {
+        let mut w = csv::WriterBuilder::new()
+            .quote_style(csv::QuoteStyle::Necessary)
+            .from_writer(&mut out);
+        w.write_record(HEADERS)?;
+        for r in rows {
+            let tz = zones
+                .get(&r.school_id)
+                .copied()
+                .unwrap_or(chrono_tz::Europe::London);
+            let t = |at: Option<DateTime<Utc>>| {
+                at.map(|a| a.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string())
+                    .unwrap_or_default()
+            };
+            let opt = |s: &Option<String>| s.clone().unwrap_or_default();
+            let record = [
+                r.id.to_string(),
+                r.school_name.clone(),
+                r.pupil_name.clone(),
+                r.date_of_birth.to_string(),
+                r.family_name.clone(),
+                r.address.clone(),
+                r.postcode.clone(),
+                r.reason_category.clone(),
+                r.purpose.clone(),
+                r.appointment.clone(),
+                r.status.clone(),
+                r.staff
+                    .iter()
+                    .map(|(n, _)| n.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                r.staff
+                    .iter()
+                    .map(|(_, role)| role.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                opt(&r.buddy_name),
+                opt(&r.authorised_by),
+                t(r.authorised_at),
+                t(Some(r.planned_leave_school)),
+                t(Some(r.planned_arrive)),
+                t(Some(r.planned_leave_property)),
+                t(Some(r.planned_return)),
+                r.returns_to.clone(),
+                t(r.signed_out_at),
+                t(r.arrived_at),
+                t(r.nobody_home_at),
+                t(r.left_property_at),
+                t(r.returned_at),
+                opt(&r.outcome),
+                opt(&r.action_required),
+                opt(&r.people_seen),
+                r.actions_open.to_string(),
+                r.actions_done.to_string(),
+                t(r.slip_left_at),
+                t(r.slip_respond_by),
+                t(r.slip_responded_at),
+                r.rescheduled_from
+                    .map(|v| v.to_string())
+                    .unwrap_or_default(),
+            ];
+            w.write_record(record.iter().map(|c| neutralise(c)))?;
+        }
+        w.flush()?;
+    }
+    Ok(out)
+}
+
+/// P7: visits as an iCalendar feed of whereabouts. Deliberately thin — a calendar link can be
+/// synced to places a child's record must not go — so each event says who is out, when, and the
+/// postcode area, never the child, the family or the purpose.
+pub fn visits_ical(name: &str, rows: &[VisitRow], now: DateTime<Utc>) -> String {
+    let mut cal = Calendar::new();
+    cal.name(name);
+    for r in rows {
+        let staff: Vec<&str> = r.staff.iter().map(|(n, _)| n.as_str()).collect();
+        let outward = r.postcode.split(' ').next().unwrap_or_default();
+        let status = match r.status.as_str() {
+            "cancelled" | "declined" | "rescheduled" => EventStatus::Cancelled,
+            "draft" | "requested" | "changes_requested" => EventStatus::Tentative,
+            _ => EventStatus::Confirmed,
+        };
+        let description = format!(
+            "Home visit {} ({}). Staff: {}. Buddy: {}. Afterwards: {}.",
+            r.id,
+            r.status.replace('_', " "),
+            staff.join(", "),
+            r.buddy_name.as_deref().unwrap_or("none named"),
+            if r.returns_to == "home" {
+                "home"
+            } else {
+                "back to school"
+            },
+        );
+        cal.push(
+            Event::new()
+                .uid(&format!("visit-{}@doorstep", r.id))
+                .timestamp(now)
+                .summary(&format!("Home visit: {}", staff.join(", ")))
+                .location(outward)
+                .description(&description)
+                .starts(r.planned_leave_school)
+                .ends(r.planned_return)
+                .status(status)
+                .done(),
+        );
+    }
+    cal.done().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::neutralise;
+
+    #[test]
+    fn formula_triggers_become_text_and_everything_else_is_untouched() {
+        assert_eq!(neutralise("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(neutralise("+44"), "'+44");
+        assert_eq!(neutralise("-1"), "'-1");
+        assert_eq!(neutralise("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(neutralise("O'Brien, \"Jo\""), "O'Brien, \"Jo\"");
+        assert_eq!(neutralise(""), "");
+    }
+}

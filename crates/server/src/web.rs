@@ -1,0 +1,81 @@
+//! The web app: server-rendered pages for a phone on a doorstep, the office desktop and the head
+//! between meetings. Askama templates (`crates/server/templates/`), progressive enhancement with
+//! htmx, assets embedded in the binary, installable (manifest, icons, service worker).
+//!
+//! Two rules keep this room thin:
+//! - **Every change goes through the JSON API**, in-process ([`api::Api`]): a form handler turns
+//!   the form into the API's JSON, calls the same route the phone's `fetch` calls, and answers
+//!   with a 303 or re-renders the form with the API's error next to the field. Access checks,
+//!   policy refusals, transactions and the audit trail therefore exist once.
+//! - **Pages read through the store** with the API's access checks (`crate::access`), and audit
+//!   the reads the API audits. No SQL here, and no HTML built in Rust: templates only.
+
+mod api;
+mod assets;
+mod authorise;
+mod board;
+mod form;
+mod households;
+mod login;
+mod page;
+mod plan;
+mod policy;
+mod risk;
+mod staff;
+mod time;
+mod today;
+mod visit;
+
+#[cfg(test)]
+mod render_timings;
+
+use crate::AppState;
+use axum::Router;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+
+pub(crate) use api::Api;
+pub(crate) use page::{Ctx, WebError};
+
+/// The pages, their form handlers and the static assets. `api` is the JSON API with its state,
+/// which form handlers call in-process.
+pub fn router(api: Router) -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .merge(login::router())
+        .merge(today::router())
+        .merge(plan::router())
+        .merge(visit::router())
+        .merge(risk::router())
+        .merge(authorise::router())
+        .merge(board::router())
+        .merge(households::router())
+        .merge(staff::router())
+        .merge(policy::router())
+        .merge(assets::router())
+        .layer(axum::Extension(Api::new(api)))
+}
+
+/// Where a signed-in person starts: the office on the board, everyone else on their day.
+async fn home(ctx: Result<Ctx, WebError>) -> Response {
+    match ctx {
+        Ok(ctx) if ctx.chrome_flags().watches && !ctx.chrome_flags().visits => {
+            Redirect::to("/board").into_response()
+        }
+        Ok(_) => Redirect::to("/today").into_response(),
+        Err(_) => Redirect::to("/login").into_response(),
+    }
+}
+
+/// Unknown addresses: a page for people, the API's JSON for programs.
+pub async fn fallback(uri: axum::http::Uri, headers: axum::http::HeaderMap) -> Response {
+    let wants_html = headers
+        .get(axum::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"));
+    if wants_html && !uri.path().starts_with("/api/") {
+        WebError::from(crate::ApiError::NotFound("page".into())).into_response()
+    } else {
+        crate::error::not_found_fallback().await.into_response()
+    }
+}

@@ -1,0 +1,215 @@
+//! The authorisation queue (P9, P10) for the roles the policy names: the request, the household's
+//! caution flags (each must be acknowledged), the risk assessment with its sign-off, the policy
+//! check; approve, decline or ask for changes with a comment.
+
+use super::api::Unmet;
+use super::form::FormData;
+use super::page::{Chrome, Ctx, DECIDERS, Errors, WebError, render_with, see_other};
+use super::risk::{RiskSummary, summary};
+use super::time::Local;
+use super::visit::{Line, facts, seen_visit, status_label};
+use crate::AppState;
+use crate::access::require_any;
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::get;
+use serde::Deserialize;
+use serde_json::json;
+use store::VisitFilter;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/authorise", get(queue))
+        .route("/authorise/{id}", get(request_page).post(decide))
+}
+
+struct Waiting {
+    id: i64,
+    pupil: String,
+    family: String,
+    postcode: String,
+    reason: String,
+    when: String,
+}
+
+#[derive(Template)]
+#[template(path = "authorise_queue.html")]
+struct QueuePage {
+    chrome: Chrome,
+    flash: Option<&'static str>,
+    waiting: Vec<Waiting>,
+}
+
+#[derive(Deserialize)]
+struct DoneQuery {
+    done: Option<String>,
+}
+
+async fn queue(ctx: Ctx, Query(q): Query<DoneQuery>) -> Result<Response, WebError> {
+    require_any(&ctx.me, &DECIDERS, "authorise visits")?;
+    let db = ctx.state.db();
+    let school = ctx.me.school_id;
+    let policy = match school {
+        Some(s) => Some(db.current_policy(s).await?),
+        None => None,
+    };
+    let local = ctx.local().await?;
+    let requested = db
+        .visits(&VisitFilter {
+            trust: Some(ctx.me.trust_id),
+            school,
+            status: Some("requested".into()),
+            limit: Some(500),
+            ..Default::default()
+        })
+        .await?;
+    let waiting = requested
+        .into_iter()
+        .rev()
+        .map(|v| Waiting {
+            id: v.id.0,
+            pupil: v.pupil_name,
+            family: v.family_name,
+            postcode: v.postcode,
+            reason: policy
+                .as_ref()
+                .and_then(|p| p.settings.category(&v.reason_category))
+                .map_or(v.reason_category.clone(), |c| c.label.clone()),
+            when: local.day_time(v.planned_leave_school),
+        })
+        .collect();
+    let flash = match q.done.as_deref() {
+        Some("authorised") => Some("Authorised. The visiting staff can sign out when they leave."),
+        Some("declined") => Some("Declined; the visiting staff are told why."),
+        Some("changes") => Some("Changes asked for; the plan goes back to the visiting staff."),
+        _ => None,
+    };
+    Ok(render_with(
+        StatusCode::OK,
+        &QueuePage {
+            chrome: ctx.chrome("authorise"),
+            flash,
+            waiting,
+        },
+    ))
+}
+
+struct Caution {
+    id: i64,
+    text: String,
+    source: String,
+    acknowledged: bool,
+}
+
+#[derive(Template)]
+#[template(path = "authorise.html")]
+struct RequestPage {
+    chrome: Chrome,
+    errors: Errors,
+    id: i64,
+    title: String,
+    status: String,
+    status_label: &'static str,
+    facts: Vec<Line>,
+    cautions: Vec<Caution>,
+    blocked: String,
+    risk: Option<RiskSummary>,
+    unmet: Vec<Unmet>,
+    may_decide: bool,
+    comment: String,
+}
+
+#[derive(Deserialize)]
+struct PolicyCheckJson {
+    unmet: Vec<Unmet>,
+}
+
+async fn build(ctx: &Ctx, id: i64, f: Option<&FormData>, errors: Errors) -> Result<RequestPage, WebError> {
+    require_any(&ctx.me, &DECIDERS, "authorise visits")?;
+    let db = ctx.state.db();
+    let visit = seen_visit(ctx, id).await?;
+    let policy = db.policy_version(visit.policy_version_id).await?;
+    let settings = &policy.settings.0;
+    let (facts, _, household, pupil) = facts(ctx, &visit, settings).await?;
+    let acknowledged = db.acknowledged_cautions(visit.id).await?;
+    let ticked: Vec<&str> = f.map(|f| f.all("acknowledge_cautions")).unwrap_or_default();
+    let cautions = db
+        .caution_flags(visit.household_id)
+        .await?
+        .into_iter()
+        .map(|c| Caution {
+            acknowledged: acknowledged.contains(&c.id) || ticked.contains(&c.id.0.to_string().as_str()),
+            id: c.id.0,
+            text: c.description,
+            source: format!("{}, {}", c.source, Local::of(settings).day(c.raised_at)),
+        })
+        .collect();
+    let check: PolicyCheckJson = ctx
+        .get(&format!("/api/visits/{id}/policy-check?stage=authorise"))
+        .await?;
+    let return_to = format!("/authorise/{id}");
+    Ok(RequestPage {
+        chrome: ctx.chrome("authorise"),
+        errors,
+        id,
+        title: format!("{} — {} family", pupil.name, household.family_name),
+        status_label: status_label(&visit.status),
+        may_decide: visit.status == "requested" && ctx.me.roles.any_of(&settings.authorisation.roles),
+        status: visit.status.clone(),
+        facts,
+        cautions,
+        blocked: if household.blocked {
+            household.blocked_reason.clone().unwrap_or_else(|| "blocked".into())
+        } else {
+            String::new()
+        },
+        risk: summary(ctx, visit.household_id, settings, false, &return_to).await?,
+        unmet: check.unmet,
+        comment: f.map(|f| f.get("comment").to_string()).unwrap_or_default(),
+    })
+}
+
+async fn request_page(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, WebError> {
+    let page = build(&ctx, id, None, Errors::none()).await?;
+    Ok(render_with(StatusCode::OK, &page))
+}
+
+async fn decide(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
+    let comment = f.get("comment");
+    let (path, body, done) = match f.get("decision") {
+        "approve" => {
+            let flags: Vec<i64> = f
+                .all("acknowledge_cautions")
+                .iter()
+                .filter_map(|v| v.parse().ok())
+                .collect();
+            (
+                "authorise",
+                json!({ "comment": f.text_or_null("comment"), "acknowledge_cautions": flags }),
+                "authorised",
+            )
+        }
+        "decline" => ("decline", json!({ "comment": comment }), "declined"),
+        "changes" => ("request-changes", json!({ "comment": comment }), "changes"),
+        _ => {
+            let page = build(&ctx, id, Some(&f), Errors::one("decision", "Choose approve, decline or ask for changes")).await?;
+            return Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page));
+        }
+    };
+    match ctx.post(&format!("/api/visits/{id}/{path}"), body).await {
+        Ok(_) => Ok(see_other(&format!("/authorise?done={done}"))),
+        Err(e) if e.is_fixable() => {
+            let mut errors = Errors::from_failure(&e, &["comment"], "decision");
+            if errors.list.iter().any(|m| m.field == "comment") && done != "authorised" {
+                errors.list.retain(|m| m.field == "comment");
+                errors.list[0].message = "Say why, so the visiting staff know what to do".into();
+            }
+            let page = build(&ctx, id, Some(&f), errors).await?;
+            Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,262 @@
+//! The office board: everyone out now — who, where, with whom, last contact, next due, due
+//! back — overdue in red, alarms at the top with acknowledge and resolve, the information pack
+//! one click away. It refreshes itself every few seconds with htmx (and pauses while someone
+//! types into it). The board's content is the API's `/api/board`, so the office and any other
+//! client see the same thing.
+
+use super::form::FormData;
+use super::page::{Chrome, Choice, Ctx, Errors, WebError, render, render_with, see_other};
+use super::time::{Local, relative};
+use crate::AppState;
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use serde_json::json;
+use std::collections::HashMap;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/board", get(board))
+        .route("/board/live", get(live))
+        .route("/alarms/{id}/acknowledge", post(acknowledge))
+        .route("/alarms/{id}/resolve", post(resolve))
+        .route("/visits/{id}/pack", get(pack))
+}
+
+#[derive(Deserialize)]
+struct BoardJson {
+    now: DateTime<Utc>,
+    alarms: Vec<AlarmJson>,
+    out: Vec<OutJson>,
+}
+
+#[derive(Deserialize)]
+struct AlarmJson {
+    id: i64,
+    visit_id: Option<i64>,
+    raised_at: DateTime<Utc>,
+    state: String,
+    acknowledged_by: Option<i64>,
+    acknowledged_at: Option<DateTime<Utc>>,
+    acknowledgement: Option<String>,
+    all_channels_failed: bool,
+    label: String,
+    urgent: bool,
+}
+
+#[derive(Deserialize)]
+struct OutJson {
+    visit_id: i64,
+    status: String,
+    staff: Vec<String>,
+    family_name: String,
+    address: String,
+    postcode: String,
+    buddy: Option<String>,
+    buddy_missing: bool,
+    last_contact_at: DateTime<Utc>,
+    next_due: Option<DateTime<Utc>>,
+    due_back: DateTime<Utc>,
+    overdue: bool,
+}
+
+struct AlarmRow {
+    id: i64,
+    visit_id: i64,
+    label: String,
+    urgent: bool,
+    raised: String,
+    who: String,
+    where_: String,
+    acknowledged: String,
+    failed: bool,
+}
+
+struct OutRow {
+    visit_id: i64,
+    status: &'static str,
+    staff: String,
+    family: String,
+    address: String,
+    buddy: String,
+    last_contact: String,
+    next_due: String,
+    due_back: String,
+    overdue: bool,
+}
+
+/// The part of the board that refreshes itself.
+#[derive(Template)]
+#[template(path = "board_live.html")]
+struct Live {
+    school_id: i64,
+    now: String,
+    alarms: Vec<AlarmRow>,
+    out: Vec<OutRow>,
+    errors: Errors,
+    error_alarm: i64,
+}
+
+#[derive(Template)]
+#[template(path = "board.html")]
+struct BoardPage {
+    chrome: Chrome,
+    schools: Vec<Choice>,
+    live: Live,
+}
+
+#[derive(Deserialize)]
+struct SchoolQuery {
+    school_id: Option<i64>,
+}
+
+async fn live_part(ctx: &Ctx, school_id: Option<i64>, errors: Errors, error_alarm: i64) -> Result<Live, WebError> {
+    let school = ctx.school(school_id).await?;
+    let b: BoardJson = ctx.get(&format!("/api/board?school_id={}", school.0)).await?;
+    let db = ctx.state.db();
+    let local = Local::of(&db.current_policy(school).await?.settings);
+    let names: HashMap<i64, String> = db
+        .staff_list(ctx.me.trust_id, Some(school))
+        .await?
+        .into_iter()
+        .map(|s| (s.id.0, s.name))
+        .collect();
+    let when = |at: DateTime<Utc>| format!("{} ({})", local.time(at), relative(at, b.now));
+    let alarms = b
+        .alarms
+        .iter()
+        .map(|a| {
+            let out = b.out.iter().find(|o| Some(o.visit_id) == a.visit_id);
+            AlarmRow {
+                id: a.id,
+                visit_id: a.visit_id.unwrap_or_default(),
+                label: a.label.clone(),
+                urgent: a.urgent,
+                raised: when(a.raised_at),
+                who: out.map_or(String::new(), |o| o.staff.join(", ")),
+                where_: out.map_or(String::new(), |o| {
+                    format!("{} family, {}, {}", o.family_name, o.address, o.postcode)
+                }),
+                acknowledged: match (a.state.as_str(), a.acknowledged_by, a.acknowledged_at) {
+                    ("acknowledged", by, Some(at)) => format!(
+                        "{} took charge at {}: {}",
+                        by.and_then(|b| names.get(&b).cloned()).unwrap_or_else(|| "Someone".into()),
+                        local.time(at),
+                        a.acknowledgement.clone().unwrap_or_default()
+                    ),
+                    _ => String::new(),
+                },
+                failed: a.all_channels_failed,
+            }
+        })
+        .collect();
+    let out = b
+        .out
+        .iter()
+        .map(|o| OutRow {
+            visit_id: o.visit_id,
+            status: super::visit::status_label(&o.status),
+            staff: o.staff.join(", "),
+            family: o.family_name.clone(),
+            address: format!("{}, {}", o.address, o.postcode),
+            buddy: match (&o.buddy, o.buddy_missing) {
+                (Some(b), _) => b.clone(),
+                (None, _) => "No buddy on site: the office is watching".into(),
+            },
+            last_contact: when(o.last_contact_at),
+            next_due: o.next_due.map(when).unwrap_or_else(|| "—".into()),
+            due_back: when(o.due_back),
+            overdue: o.overdue,
+        })
+        .collect();
+    Ok(Live {
+        school_id: school.0,
+        now: local.time(b.now),
+        alarms,
+        out,
+        errors,
+        error_alarm,
+    })
+}
+
+async fn page(ctx: &Ctx, school_id: Option<i64>, errors: Errors, error_alarm: i64) -> Result<BoardPage, WebError> {
+    let live = live_part(ctx, school_id, errors, error_alarm).await?;
+    let school = ctx.school(school_id).await?;
+    Ok(BoardPage {
+        chrome: ctx.chrome("board"),
+        schools: ctx.school_choices(school).await?,
+        live,
+    })
+}
+
+async fn board(ctx: Ctx, Query(q): Query<SchoolQuery>) -> Result<Response, WebError> {
+    Ok(render(&page(&ctx, q.school_id, Errors::none(), 0).await?))
+}
+
+async fn live(ctx: Ctx, Query(q): Query<SchoolQuery>) -> Result<Response, WebError> {
+    Ok(render(&live_part(&ctx, q.school_id, Errors::none(), 0).await?))
+}
+
+async fn alarm_action(
+    ctx: Ctx,
+    id: i64,
+    f: FormData,
+    action: &str,
+    field: &str,
+) -> Result<Response, WebError> {
+    let school = f.get("school_id").parse::<i64>().ok();
+    let back = match school {
+        Some(s) => format!("/board?school_id={s}"),
+        None => "/board".to_string(),
+    };
+    let body = json!({ field: f.get(field) });
+    match ctx.post(&format!("/api/alarms/{id}/{action}"), body).await {
+        Ok(_) => Ok(see_other(&back)),
+        Err(e) if e.is_fixable() => {
+            let mut errors = Errors::from_failure(&e, &[], field);
+            for m in &mut errors.list {
+                m.anchor = format!("{field}-{id}");
+            }
+            let page = page(&ctx, school, errors, id).await?;
+            Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn acknowledge(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
+    alarm_action(ctx, id, f, "acknowledge", "note").await
+}
+
+async fn resolve(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
+    alarm_action(ctx, id, f, "resolve", "outcome").await
+}
+
+#[derive(Template)]
+#[template(path = "pack.html")]
+struct PackPage {
+    chrome: Chrome,
+    id: i64,
+    text: String,
+}
+
+/// The information pack for the police, printable. The API audits every read.
+async fn pack(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, WebError> {
+    let answer = ctx
+        .call(
+            axum::http::Method::GET,
+            &format!("/api/visits/{id}/information-pack"),
+            None,
+        )
+        .await?;
+    Ok(render(&PackPage {
+        chrome: ctx.chrome("board"),
+        id,
+        text: answer.text,
+    }))
+}

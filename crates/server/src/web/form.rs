@@ -1,0 +1,69 @@
+//! An HTML form as posted (`application/x-www-form-urlencoded`), with repeated names kept, so
+//! each page can turn it into the API's JSON and name the field of any problem.
+
+use super::page::WebError;
+use crate::error::ApiError;
+use axum::extract::{FromRequest, Request};
+
+pub struct FormData(Vec<(String, String)>);
+
+impl<S: Send + Sync> FromRequest<S> for FormData {
+    type Rejection = WebError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, WebError> {
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|e| ApiError::bad_request("form", e.body_text()))?;
+        Ok(FormData(
+            form_urlencoded::parse(&bytes)
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+        ))
+    }
+}
+
+impl FormData {
+    /// The value, trimmed; "" when absent.
+    pub fn get(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.trim())
+    }
+
+    /// The value when given and not blank.
+    pub fn opt(&self, name: &str) -> Option<&str> {
+        Some(self.get(name)).filter(|v| !v.is_empty())
+    }
+
+    /// The value as owned text for JSON, `null` when blank.
+    pub fn text_or_null(&self, name: &str) -> serde_json::Value {
+        self.opt(name)
+            .map_or(serde_json::Value::Null, |v| v.to_string().into())
+    }
+
+    /// Every value given for a repeated name (checkboxes).
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.trim())
+            .filter(|v| !v.is_empty())
+            .collect()
+    }
+
+    pub fn checked(&self, name: &str) -> bool {
+        matches!(self.get(name), "on" | "true" | "yes" | "1")
+    }
+
+    /// A whole number, or an error naming the field.
+    pub fn number(&self, name: &str, label: &str) -> Result<Option<i64>, (String, String)> {
+        match self.opt(name) {
+            None => Ok(None),
+            Some(v) => v
+                .parse::<i64>()
+                .map(Some)
+                .map_err(|_| (name.to_string(), format!("{label} must be a whole number"))),
+        }
+    }
+}

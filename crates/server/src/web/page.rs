@@ -1,0 +1,444 @@
+//! What every page shares: the signed-in person ([`Ctx`]), the frame around each page
+//! ([`Chrome`]), field errors ([`Errors`]) and the error pages ([`WebError`]).
+
+use super::api::{Answer, Api, Failure, Unmet};
+use crate::AppState;
+use crate::auth::CurrentStaff;
+use crate::error::ApiError;
+use askama::Template;
+use axum::extract::FromRequestParts;
+use axum::http::header::{CACHE_CONTROL, COOKIE};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, Method, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use domain::{Role, SchoolId};
+use serde::de::DeserializeOwned;
+use store::Staff;
+
+/// The signed-in member of staff, and the API as them.
+pub struct Ctx {
+    pub state: AppState,
+    pub me: Staff,
+    api: Api,
+    cookie: Option<HeaderValue>,
+}
+
+impl FromRequestParts<AppState> for Ctx {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
+        let api = parts
+            .extensions
+            .get::<Api>()
+            .cloned()
+            .ok_or_else(|| Failure::internal("the web router lost its API"))?;
+        let me = match CurrentStaff::from_request_parts(parts, state).await {
+            Ok(CurrentStaff(me)) => me,
+            Err(ApiError::Unauthenticated) => {
+                let next = parts
+                    .uri
+                    .path_and_query()
+                    .map_or("/", |p| p.as_str())
+                    .to_string();
+                return Err(WebError::SignIn { next });
+            }
+            Err(e) => return Err(e.into()),
+        };
+        Ok(Ctx {
+            state: state.clone(),
+            me,
+            api,
+            cookie: parts.headers.get(COOKIE).cloned(),
+        })
+    }
+}
+
+/// Which parts of the app a person's roles open. The server checks again on every action.
+#[derive(Debug, Clone, Copy)]
+pub struct Flags {
+    pub visits: bool,
+    pub authorises: bool,
+    pub watches: bool,
+    pub manages: bool,
+}
+
+pub const WATCHERS: [Role; 7] = [
+    Role::Office,
+    Role::SeniorLeader,
+    Role::Dsl,
+    Role::SafeguardingTeam,
+    Role::Headteacher,
+    Role::TrustAdmin,
+    Role::AttendanceLead,
+];
+
+pub const DECIDERS: [Role; 5] = [
+    Role::Headteacher,
+    Role::SeniorLeader,
+    Role::Dsl,
+    Role::SafeguardingTeam,
+    Role::TrustAdmin,
+];
+
+impl Ctx {
+    pub fn chrome_flags(&self) -> Flags {
+        let roles = &self.me.roles;
+        Flags {
+            visits: roles.any_of(&[Role::VisitingStaff, Role::AttendanceLead])
+                || roles.any_of(&DECIDERS),
+            authorises: roles.any_of(&DECIDERS),
+            watches: roles.any_of(&WATCHERS),
+            manages: roles.any_of(&[Role::Headteacher, Role::TrustAdmin]),
+        }
+    }
+
+    /// The frame of a page; `current` names the navigation entry to mark.
+    pub fn chrome(&self, current: &'static str) -> Chrome {
+        let f = self.chrome_flags();
+        let mut nav = vec![NavItem::new("/today", "Today", "today")];
+        if f.visits {
+            nav.push(NavItem::new("/visits/new", "Plan a visit", "plan"));
+        }
+        if f.authorises {
+            nav.push(NavItem::new("/authorise", "Authorise", "authorise"));
+        }
+        if f.watches {
+            nav.push(NavItem::new("/board", "Office board", "board"));
+        }
+        nav.push(NavItem::new("/households", "Households", "households"));
+        nav.push(NavItem::new("/staff", "Staff", "staff"));
+        nav.push(NavItem::new("/policy", "Policy", "policy"));
+        Chrome {
+            name: self.me.name.clone(),
+            nav,
+            current,
+        }
+    }
+
+    /// Calls the API as this person.
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&serde_json::Value>,
+    ) -> Result<Answer, Failure> {
+        self.api.send(self.cookie.as_ref(), method, path, body).await
+    }
+
+    pub async fn post(&self, path: &str, body: serde_json::Value) -> Result<Answer, Failure> {
+        self.call(Method::POST, path, Some(&body)).await
+    }
+
+    /// Reads from the API; any refusal becomes an error page.
+    pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, WebError> {
+        Ok(self.call(Method::GET, path, None).await?.json()?)
+    }
+
+    /// The school a page is about: the one asked for (trust administrators), or the person's own.
+    pub async fn school(&self, asked: Option<i64>) -> Result<SchoolId, WebError> {
+        match (asked, self.me.school_id) {
+            (None, Some(own)) => Ok(own),
+            (None, None) => {
+                let schools = self.state.db().schools_of_trust(self.me.trust_id).await?;
+                schools
+                    .first()
+                    .map(|s| s.id)
+                    .ok_or_else(|| ApiError::NotFound("school".into()).into())
+            }
+            (Some(id), _) => Ok(crate::access::school_in_scope(&self.state, &self.me, Some(id)).await?),
+        }
+    }
+
+    /// The school's clock (the policy's time zone).
+    pub async fn local(&self) -> Result<super::time::Local, WebError> {
+        let school = self.school(None).await?;
+        let policy = self.state.db().current_policy(school).await?;
+        Ok(super::time::Local::of(&policy.settings))
+    }
+
+    /// The schools this person may switch between (more than one only for a trust administrator).
+    pub async fn school_choices(&self, current: SchoolId) -> Result<Vec<Choice>, WebError> {
+        if !self.me.roles.has(Role::TrustAdmin) {
+            return Ok(vec![]);
+        }
+        let schools = self.state.db().schools_of_trust(self.me.trust_id).await?;
+        Ok(schools
+            .into_iter()
+            .map(|s| Choice::new(s.id.0.to_string(), s.name, s.id == current))
+            .collect())
+    }
+}
+
+/// One entry of a `<select>` or a group of radio buttons.
+#[derive(Debug, Clone)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+impl Choice {
+    pub fn new(value: impl Into<String>, label: impl Into<String>, selected: bool) -> Self {
+        Choice {
+            value: value.into(),
+            label: label.into(),
+            selected,
+        }
+    }
+}
+
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub key: &'static str,
+}
+
+impl NavItem {
+    fn new(href: &'static str, label: &'static str, key: &'static str) -> Self {
+        NavItem { href, label, key }
+    }
+}
+
+/// The frame around every signed-in page.
+pub struct Chrome {
+    pub name: String,
+    pub nav: Vec<NavItem>,
+    pub current: &'static str,
+}
+
+/// One message about one field; `anchor` is the id of the input it is about.
+#[derive(Debug, Clone)]
+pub struct FieldMessage {
+    pub field: String,
+    pub anchor: String,
+    pub message: String,
+}
+
+/// The errors shown on a form: each next to its field, and all of them in a summary at the top.
+#[derive(Debug, Clone, Default)]
+pub struct Errors {
+    pub list: Vec<FieldMessage>,
+    /// Every rule of the policy a refused request breaks.
+    pub unmet: Vec<Unmet>,
+}
+
+/// The id an input named `name` carries: `visitors[0].staff_id` → `visitors-0-staff_id`.
+pub fn anchor(name: &str) -> String {
+    name.replace("].", "-")
+        .replace(['[', '.'], "-")
+        .replace(']', "")
+}
+
+impl Errors {
+    pub fn none() -> Self {
+        Errors::default()
+    }
+
+    pub fn one(field: &str, message: impl Into<String>) -> Self {
+        let mut e = Errors::default();
+        e.add(field, message);
+        e
+    }
+
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.list.push(FieldMessage {
+            field: field.to_string(),
+            anchor: anchor(field),
+            message: message.into(),
+        });
+    }
+
+    /// The API's refusal, placed on the form. A field the form does not show is reported
+    /// against `fallback`.
+    pub fn from_failure(f: &Failure, known: &[&str], fallback: &str) -> Self {
+        let mut e = Errors::default();
+        let field = f.field.clone().unwrap_or_default();
+        let field = if known.contains(&field.as_str()) || known.is_empty() {
+            field
+        } else {
+            fallback.to_string()
+        };
+        let message = if f.error == "policy" {
+            "The school's policy does not allow this yet. Each rule still unmet is listed below."
+                .to_string()
+        } else {
+            f.reason.clone()
+        };
+        e.add(&field, message);
+        e.unmet = f.unmet.clone();
+        e
+    }
+
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.list
+            .iter()
+            .find(|m| m.field == field)
+            .map(|m| m.message.as_str())
+    }
+
+    /// The id of the input named `field` (templates cannot compute it).
+    pub fn id(&self, field: &str) -> String {
+        anchor(field)
+    }
+
+    pub fn has(&self, field: &str) -> bool {
+        self.get(field).is_some()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty() && self.unmet.is_empty()
+    }
+}
+
+/// Renders a template as a page. Pages carry personal data: never cached by the browser.
+pub fn render<T: Template>(template: &T) -> Response {
+    render_with(StatusCode::OK, template)
+}
+
+pub fn render_with<T: Template>(status: StatusCode, template: &T) -> Response {
+    match template.render() {
+        Ok(html) => (
+            status,
+            [(CACHE_CONTROL, HeaderValue::from_static("no-store"))],
+            Html(html),
+        )
+            .into_response(),
+        Err(e) => WebError::from(Failure::internal(format!("template: {e}"))).into_response(),
+    }
+}
+
+/// Where to go after a form, if the form named a page of this site.
+pub fn local_path(raw: &str, default: &str) -> String {
+    if raw.starts_with('/') && !raw.starts_with("//") && !raw.contains('\\') {
+        raw.to_string()
+    } else {
+        default.to_string()
+    }
+}
+
+pub fn see_other(path: &str) -> Response {
+    Redirect::to(path).into_response()
+}
+
+/// A request that cannot be served as asked: sign in, or an error page in plain words.
+#[derive(Debug)]
+pub enum WebError {
+    SignIn { next: String },
+    Failed(Failure),
+}
+
+impl From<Failure> for WebError {
+    fn from(f: Failure) -> Self {
+        if f.status == StatusCode::UNAUTHORIZED {
+            WebError::SignIn { next: "/".into() }
+        } else {
+            WebError::Failed(f)
+        }
+    }
+}
+
+impl From<ApiError> for WebError {
+    fn from(e: ApiError) -> Self {
+        let (status, error, field, reason, unmet) = match e {
+            ApiError::Unauthenticated => return WebError::SignIn { next: "/".into() },
+            ApiError::BadRequest { field, reason } => {
+                (StatusCode::BAD_REQUEST, "bad_request", Some(field), reason, vec![])
+            }
+            ApiError::Invalid(f) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                Some(f.field),
+                f.reason,
+                vec![],
+            ),
+            ApiError::Forbidden(reason) => (StatusCode::FORBIDDEN, "forbidden", None, reason, vec![]),
+            ApiError::NotFound(what) => (
+                StatusCode::NOT_FOUND,
+                "not_found",
+                None,
+                format!("{what} was not found"),
+                vec![],
+            ),
+            ApiError::Conflict { field, reason } => {
+                (StatusCode::CONFLICT, "conflict", Some(field), reason, vec![])
+            }
+            ApiError::Refused(unmet) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "policy",
+                None,
+                "the school's policy does not allow this".to_string(),
+                unmet
+                    .into_iter()
+                    .map(|u| Unmet {
+                        requirement: u.requirement.to_string(),
+                        rule: u.rule.to_string(),
+                        why: u.why,
+                    })
+                    .collect(),
+            ),
+            ApiError::IllegalStep(e) => (
+                StatusCode::CONFLICT,
+                "illegal_step",
+                Some("status".to_string()),
+                e.to_string(),
+                vec![],
+            ),
+            ApiError::Internal(detail) => return WebError::Failed(Failure::internal(detail)),
+        };
+        WebError::Failed(Failure {
+            status,
+            error: error.to_string(),
+            field,
+            reason,
+            unmet,
+        })
+    }
+}
+
+impl From<domain::FieldError> for WebError {
+    fn from(e: domain::FieldError) -> Self {
+        ApiError::Invalid(e).into()
+    }
+}
+
+impl From<store::StoreError> for WebError {
+    fn from(e: store::StoreError) -> Self {
+        ApiError::from(e).into()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    title: &'static str,
+    reason: String,
+    unmet: Vec<Unmet>,
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        match self {
+            WebError::SignIn { next } => {
+                let next: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
+                Redirect::to(&format!("/login?next={next}")).into_response()
+            }
+            WebError::Failed(f) => {
+                let title = match f.status {
+                    StatusCode::FORBIDDEN => "Not allowed",
+                    StatusCode::NOT_FOUND => "Not found",
+                    s if s.is_server_error() => "Something went wrong",
+                    _ => "That could not be done",
+                };
+                let page = ErrorPage {
+                    title,
+                    reason: f.reason,
+                    unmet: f.unmet,
+                };
+                match page.render() {
+                    Ok(html) => (f.status, Html(html)).into_response(),
+                    Err(_) => (f.status, "Something went wrong").into_response(),
+                }
+            }
+        }
+    }
+}

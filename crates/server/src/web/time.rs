@@ -1,0 +1,99 @@
+//! Times as the school reads them: in the policy's time zone, in words a phone screen can hold.
+
+use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono_tz::Tz;
+use domain::policy::PolicySettings;
+
+/// Formats and reads times on the school's clock.
+#[derive(Debug, Clone, Copy)]
+pub struct Local {
+    tz: Tz,
+}
+
+impl Local {
+    pub fn of(settings: &PolicySettings) -> Self {
+        Local { tz: settings.tz() }
+    }
+
+    /// "14:05"
+    pub fn time(&self, at: DateTime<Utc>) -> String {
+        at.with_timezone(&self.tz).format("%H:%M").to_string()
+    }
+
+    /// "Mon 3 Mar, 14:05"
+    pub fn day_time(&self, at: DateTime<Utc>) -> String {
+        at.with_timezone(&self.tz)
+            .format("%a %-d %b, %H:%M")
+            .to_string()
+    }
+
+    /// "Mon 3 Mar 2026"
+    pub fn day(&self, at: DateTime<Utc>) -> String {
+        at.with_timezone(&self.tz).format("%a %-d %b %Y").to_string()
+    }
+
+    pub fn date_of(&self, at: DateTime<Utc>) -> NaiveDate {
+        at.with_timezone(&self.tz).date_naive()
+    }
+
+    /// The value of an `<input type="date">`.
+    pub fn date_input(&self, at: DateTime<Utc>) -> String {
+        at.with_timezone(&self.tz).format("%Y-%m-%d").to_string()
+    }
+
+    /// The value of an `<input type="time">`.
+    pub fn time_input(&self, at: DateTime<Utc>) -> String {
+        self.time(at)
+    }
+
+    /// A date and a time typed on the school's clock. `None` when either cannot be read.
+    pub fn parse(&self, date: &str, time: &str) -> Option<DateTime<Utc>> {
+        let d = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").ok()?;
+        let t = NaiveTime::parse_from_str(time.trim(), "%H:%M")
+            .or_else(|_| NaiveTime::parse_from_str(time.trim(), "%H:%M:%S"))
+            .ok()?;
+        self.tz
+            .from_local_datetime(&d.and_time(t))
+            .earliest()
+            .map(|local| local.with_timezone(&Utc))
+    }
+}
+
+/// A machine-readable time for `<time datetime>` and the countdown script.
+pub fn iso(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// "in 12 min", "4 min ago", "now".
+pub fn relative(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let mins = (at - now).num_seconds() as f64 / 60.0;
+    let whole = mins.abs().round() as i64;
+    let amount = if whole >= 120 {
+        format!("{} h {} min", whole / 60, whole % 60)
+    } else {
+        format!("{whole} min")
+    };
+    if whole == 0 {
+        "now".to_string()
+    } else if mins > 0.0 {
+        format!("in {amount}")
+    } else {
+        format!("{amount} ago")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_read_and_shown_on_the_schools_clock() {
+        let london = Local { tz: chrono_tz::Europe::London };
+        let summer = london.parse("2026-07-01", "14:30").unwrap();
+        assert_eq!(iso(summer), "2026-07-01T13:30:00Z");
+        assert_eq!(london.time(summer), "14:30");
+        assert!(london.parse("2026-07-01", "25:00").is_none());
+        assert_eq!(relative(summer, summer - chrono::Duration::minutes(12)), "in 12 min");
+        assert_eq!(relative(summer, summer + chrono::Duration::minutes(4)), "4 min ago");
+    }
+}

@@ -1,0 +1,347 @@
+//! Today, for visiting staff on a phone: my visits, and on each one that is under way big
+//! one-tap actions (left school, arrived, I'm OK, need more time, leaving, back, panic) with the
+//! next check-in counting down. With JavaScript the same forms go to the JSON API by `fetch`
+//! and are queued on the phone when there is no signal (`static/app.js`).
+
+use super::form::FormData;
+use super::page::{Chrome, Ctx, Errors, WebError, render_with, see_other};
+use super::time::{Local, iso, relative};
+use super::visit::{seen_visit, status_label};
+use crate::AppState;
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use chrono::{DateTime, Utc};
+use domain::{StaffId, VisitId};
+use serde::Deserialize;
+use serde_json::json;
+use store::{DeadlineRow, VisitFilter, VisitSummary};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/today", get(today))
+        .route("/today/{id}/{action}", post(act))
+}
+
+/// Under way, or ready to go today: these get the big buttons.
+const UNDER_WAY: [&str; 4] = ["signed_out", "arrived", "nobody_home", "left_property"];
+/// More than this many cards and a phone screen is useless; the rest are listed.
+const MAX_CARDS: usize = 6;
+
+#[derive(Template)]
+#[template(path = "today.html")]
+struct TodayPage {
+    chrome: Chrome,
+    flash: Option<&'static str>,
+    cards: Vec<Card>,
+    others: Vec<Row>,
+    errors: Errors,
+    error_visit: i64,
+}
+
+pub struct Due {
+    pub iso: String,
+    pub time: String,
+    pub relative: String,
+    pub overdue: bool,
+}
+
+impl Due {
+    fn new(at: DateTime<Utc>, now: DateTime<Utc>, local: &Local) -> Self {
+        Due {
+            iso: iso(at),
+            time: local.time(at),
+            relative: relative(at, now),
+            overdue: at <= now,
+        }
+    }
+}
+
+pub struct Person {
+    pub name: String,
+    pub mobile: String,
+}
+
+struct Card {
+    id: i64,
+    status: String,
+    status_label: &'static str,
+    pupil: String,
+    family: String,
+    address: String,
+    postcode: String,
+    landline: String,
+    staff: Vec<Person>,
+    buddy: Option<Person>,
+    i_visit: bool,
+    code_word: String,
+    leave_school: String,
+    arrive: String,
+    leave_property: String,
+    back: String,
+    returns_home: bool,
+    next_due: Option<Due>,
+    leave_by: Option<Due>,
+    back_by: Option<Due>,
+    last_contact: String,
+    check_ins: usize,
+    extend_minutes: u32,
+    client_ref: String,
+    extend_ref: String,
+}
+
+impl Card {
+    fn out(&self) -> bool {
+        UNDER_WAY.contains(&self.status.as_str())
+    }
+    fn can_sign_out(&self) -> bool {
+        self.status == "authorised" && self.i_visit
+    }
+    fn can_arrive(&self) -> bool {
+        self.status == "signed_out" && self.i_visit
+    }
+    fn can_leave(&self) -> bool {
+        (self.status == "arrived" || self.status == "nobody_home") && self.i_visit
+    }
+    fn can_return(&self) -> bool {
+        self.status == "left_property" && self.i_visit
+    }
+    fn observations(&self) -> [(&'static str, &'static str); 4] {
+        [
+            ("child_alone", "A child is alone or unsupervised"),
+            ("child_in_danger", "A child is in immediate danger (call 999)"),
+            ("not_invited_in", "Not invited in by a responsible adult"),
+            ("animals_not_secured", "Animals not put away"),
+        ]
+    }
+    fn extend_choices(&self) -> Vec<(u32, bool)> {
+        let mut mins = vec![15, 30, 45, 60];
+        if !mins.contains(&self.extend_minutes) {
+            mins.push(self.extend_minutes);
+            mins.sort_unstable();
+        }
+        mins.into_iter()
+            .map(|m| (m, m == self.extend_minutes))
+            .collect()
+    }
+}
+
+struct Row {
+    id: i64,
+    pupil: String,
+    family: String,
+    when: String,
+    status_label: &'static str,
+}
+
+#[derive(Deserialize)]
+struct TodayQuery {
+    done: Option<String>,
+}
+
+fn flash(done: Option<&str>) -> Option<&'static str> {
+    Some(match done? {
+        "signed-out" => "You are signed out of school. Stay safe, and check in when asked.",
+        "arrived" => "Arrival recorded.",
+        "nobody-home" => "Recorded that nobody was home. Leave the slip or card.",
+        "left" => "Recorded that you have left the property.",
+        "returned" => "Welcome back. The visit is closed for the office.",
+        "checked-in" => "Check-in sent.",
+        "extended" => "More time recorded; your times have moved on.",
+        "panic" => "Alarm raised: school is being alerted now. If you are in danger, call 999.",
+        "duress" => "Alarm raised silently: senior staff are being alerted now.",
+        "observation" => "Reported: the safeguarding team is being told now.",
+        _ => return None,
+    })
+}
+
+async fn today(ctx: Ctx, Query(q): Query<TodayQuery>) -> Result<Response, WebError> {
+    let page = build(&ctx, flash(q.done.as_deref()), Errors::none(), 0).await?;
+    Ok(render_with(StatusCode::OK, &page))
+}
+
+async fn build(
+    ctx: &Ctx,
+    flash: Option<&'static str>,
+    errors: Errors,
+    error_visit: i64,
+) -> Result<TodayPage, WebError> {
+    let db = ctx.state.db();
+    let now = ctx.state.clock().now();
+    let mine = db
+        .visits(&VisitFilter {
+            trust: Some(ctx.me.trust_id),
+            involving: Some(ctx.me.id),
+            limit: Some(200),
+            ..Default::default()
+        })
+        .await?;
+    let local = ctx.local().await?;
+    let today = local.date_of(now);
+    let ready = |v: &VisitSummary| {
+        UNDER_WAY.contains(&v.status.as_str())
+            || (v.status == "authorised" && local.date_of(v.planned_leave_school) <= today)
+    };
+    let mut cards = Vec::new();
+    let mut others = Vec::new();
+    // Under way first, then ready to go, soonest first.
+    let mut sorted: Vec<&VisitSummary> = mine.iter().collect();
+    sorted.sort_by_key(|v| (!UNDER_WAY.contains(&v.status.as_str()), v.planned_leave_school));
+    for v in sorted {
+        if ready(v) && cards.len() < MAX_CARDS {
+            cards.push(card(ctx, v.id, now).await?);
+        } else if !matches!(
+            v.status.as_str(),
+            "record_completed" | "cancelled" | "rescheduled" | "declined"
+        ) || local.date_of(v.planned_leave_school) == today
+        {
+            others.push(Row {
+                id: v.id.0,
+                pupil: v.pupil_name.clone(),
+                family: v.family_name.clone(),
+                when: local.day_time(v.planned_leave_school),
+                status_label: status_label(&v.status),
+            });
+        }
+    }
+    others.reverse();
+    Ok(TodayPage {
+        chrome: ctx.chrome("today"),
+        flash,
+        cards,
+        others,
+        errors,
+        error_visit,
+    })
+}
+
+fn first_of<'a>(deadlines: &'a [DeadlineRow], kind: &str) -> Option<&'a DeadlineRow> {
+    deadlines
+        .iter()
+        .filter(|d| d.kind == kind && d.state != "done")
+        .min_by_key(|d| d.due_at)
+}
+
+async fn card(ctx: &Ctx, id: VisitId, now: DateTime<Utc>) -> Result<Card, WebError> {
+    let db = ctx.state.db();
+    let visit = seen_visit(ctx, id.0).await?;
+    let policy = db.policy_version(visit.policy_version_id).await?;
+    let local = Local::of(&policy.settings);
+    let household = db.household(visit.household_id).await?;
+    let pupil = db.pupil(visit.pupil_id).await?;
+    let watch = db.watch(visit.id).await?;
+    let deadlines = if watch.is_some() {
+        db.deadlines_of(visit.id).await?
+    } else {
+        vec![]
+    };
+    let check_ins = if watch.is_some() {
+        db.check_ins_of(visit.id).await?.len()
+    } else {
+        0
+    };
+    let buddy = match visit.buddy_staff_id {
+        Some(b) => {
+            let s = db.staff(StaffId(b)).await?;
+            Some(Person {
+                name: s.name,
+                mobile: s.mobile.unwrap_or_default(),
+            })
+        }
+        None => None,
+    };
+    let due = |kind: &str| first_of(&deadlines, kind).map(|d| Due::new(d.due_at, now, &local));
+    Ok(Card {
+        id: visit.id.0,
+        status: visit.status.clone(),
+        status_label: status_label(&visit.status),
+        pupil: pupil.name,
+        family: household.family_name,
+        address: household.address,
+        postcode: household.postcode,
+        landline: household.landline.unwrap_or_default(),
+        staff: visit
+            .staff
+            .iter()
+            .map(|s| Person {
+                name: s.name.clone(),
+                mobile: s.mobile.clone().unwrap_or_default(),
+            })
+            .collect(),
+        buddy,
+        i_visit: visit.staff.iter().any(|s| s.staff_id == ctx.me.id),
+        code_word: visit.code_word.clone().unwrap_or_default(),
+        leave_school: local.time(visit.planned_leave_school),
+        arrive: local.time(visit.planned_arrive),
+        leave_property: local.time(visit.planned_leave_property),
+        back: local.time(visit.planned_return),
+        returns_home: visit.returns_to == "home",
+        next_due: due("check_in"),
+        leave_by: due("leave_property"),
+        back_by: due("return"),
+        last_contact: watch
+            .as_ref()
+            .map(|w| local.time(w.last_contact_at))
+            .unwrap_or_default(),
+        check_ins,
+        extend_minutes: policy.settings.check_in.extend_minutes,
+        client_ref: uuid::Uuid::new_v4().to_string(),
+        extend_ref: uuid::Uuid::new_v4().to_string(),
+    })
+}
+
+/// One tap on the Today page without JavaScript: the same call the phone's `fetch` makes.
+async fn act(
+    ctx: Ctx,
+    Path((id, action)): Path<(i64, String)>,
+    form: FormData,
+) -> Result<Response, WebError> {
+    let (api, body, done) = match action.as_str() {
+        "sign-out" => ("sign-out", json!({}), "signed-out"),
+        "arrived" => ("arrived", json!({}), "arrived"),
+        "nobody-home" => ("nobody-home", json!({}), "nobody-home"),
+        "left" => (
+            "left",
+            json!({ "early_for_safety": form.get("early_for_safety") == "true" }),
+            "left",
+        ),
+        "returned" => (
+            "returned",
+            json!({ "at_home": form.get("at_home") == "true" }),
+            "returned",
+        ),
+        "check-in" => (
+            "check-in",
+            json!({ "note": form.text_or_null("note"), "pin": form.text_or_null("pin"), "client_ref": form.text_or_null("client_ref") }),
+            "checked-in",
+        ),
+        "extend" => {
+            let minutes = form.get("minutes").parse::<u32>().ok();
+            (
+                "extend",
+                json!({ "minutes": minutes, "reason": form.get("reason"), "client_ref": form.text_or_null("client_ref") }),
+                "extended",
+            )
+        }
+        "panic" => ("panic", json!({ "note": form.text_or_null("note") }), "panic"),
+        "duress" => ("duress", json!({}), "duress"),
+        "observation" => (
+            "observations",
+            json!({ "kind": form.get("kind"), "note": form.text_or_null("note") }),
+            "observation",
+        ),
+        _ => return Err(crate::ApiError::NotFound("action".into()).into()),
+    };
+    match ctx.post(&format!("/api/visits/{id}/{api}"), body).await {
+        Ok(_) => Ok(see_other(&format!("/today?done={done}#visit-{id}"))),
+        Err(f) if f.is_fixable() => {
+            let errors = Errors::from_failure(&f, &[], "status");
+            let page = build(&ctx, None, errors, id).await?;
+            Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(f) => Err(f.into()),
+    }
+}

@@ -1,0 +1,457 @@
+//! One visit's page: the plan, the policy check for its next step, the risk assessment, the
+//! decisions, every event and check-in; and its actions — request authorisation, cancel, raise
+//! a safety concern (P11).
+
+use super::form::FormData;
+use super::page::{Chrome, Ctx, Errors, WATCHERS, WebError, render_with, see_other};
+use super::plan::{PolicyPanel, policy_panel};
+use super::risk::{RiskSummary, summary};
+use super::time::Local;
+use crate::AppState;
+use crate::access;
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use domain::{VehicleId, VisitId};
+use serde::Deserialize;
+use serde_json::json;
+use std::collections::HashMap;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/visits/{id}", get(visit_page))
+        .route("/visits/{id}/request", post(request))
+        .route("/visits/{id}/cancel", post(cancel))
+        .route("/visits/{id}/concerns", post(concern))
+        .route("/concerns/{id}/resolve", post(resolve_concern))
+}
+
+/// A visit's status as the school would say it.
+pub fn status_label(status: &str) -> &'static str {
+    match status {
+        "draft" => "Draft",
+        "requested" => "Waiting for authorisation",
+        "changes_requested" => "Changes asked for",
+        "declined" => "Declined",
+        "authorised" => "Authorised",
+        "signed_out" => "Signed out, on the way",
+        "arrived" => "At the house",
+        "nobody_home" => "Nobody home",
+        "left_property" => "Left the house",
+        "returned" => "Back",
+        "record_completed" => "Record completed",
+        "cancelled" => "Cancelled",
+        "rescheduled" => "Rescheduled",
+        _ => "Unknown",
+    }
+}
+
+fn step_label(step: &str) -> String {
+    match step {
+        "planned" => "Planned".into(),
+        "plan_changed" => "Plan changed".into(),
+        "requested" => "Authorisation requested".into(),
+        "authorised" => "Authorised".into(),
+        "declined" => "Declined".into(),
+        "changes_requested" => "Changes asked for".into(),
+        "signed_out" => "Signed out of school".into(),
+        "arrived" => "Arrived".into(),
+        "nobody_home" => "Nobody home".into(),
+        "left_property" => "Left the house".into(),
+        "returned" => "Back".into(),
+        "record_completed" => "Record completed".into(),
+        "cancelled" => "Cancelled".into(),
+        "rescheduled" => "Rescheduled".into(),
+        "safety_concern_raised" => "Safety concern raised".into(),
+        "safety_concern_resolved" => "Safety concern dealt with".into(),
+        other => other.replace('_', " "),
+    }
+}
+
+pub struct Line {
+    pub label: String,
+    pub value: String,
+}
+
+fn line(label: &str, value: impl Into<String>) -> Line {
+    Line {
+        label: label.to_string(),
+        value: value.into(),
+    }
+}
+
+pub struct Event {
+    pub at: String,
+    pub what: String,
+    pub who: String,
+    pub note: String,
+}
+
+pub struct ConcernView {
+    pub id: i64,
+    pub text: String,
+    pub raised: String,
+    pub resolution: String,
+}
+
+#[derive(Template)]
+#[template(path = "visit.html")]
+struct VisitPage {
+    chrome: Chrome,
+    flash: Option<&'static str>,
+    errors: Errors,
+    id: i64,
+    title: String,
+    status: String,
+    status_label: &'static str,
+    household_id: i64,
+    pupil_id: i64,
+    facts: Vec<Line>,
+    check: Option<PolicyPanel>,
+    risk: Option<RiskSummary>,
+    risk_link: String,
+    events: Vec<Event>,
+    check_ins: Vec<Event>,
+    concerns: Vec<ConcernView>,
+    can_edit: bool,
+    can_request: bool,
+    can_cancel: bool,
+    can_resolve: bool,
+    pack: bool,
+    authorisers: String,
+}
+
+#[derive(Deserialize)]
+struct DoneQuery {
+    done: Option<String>,
+    saved: Option<String>,
+}
+
+fn flash(q: &DoneQuery) -> Option<&'static str> {
+    if q.saved.is_some() {
+        return Some("Saved. The policy check below shows anything still to do.");
+    }
+    Some(match q.done.as_deref()? {
+        "requested" => "Sent for authorisation.",
+        "cancelled" => "The visit is cancelled.",
+        "concern" => "Your concern is recorded; the visit waits until it is dealt with.",
+        "resolved" => "The concern is dealt with.",
+        "risk-assessed" => "The risk assessment is saved.",
+        _ => return None,
+    })
+}
+
+async fn visit_page(ctx: Ctx, Path(id): Path<i64>, Query(q): Query<DoneQuery>) -> Result<Response, WebError> {
+    let page = build(&ctx, id, flash(&q), Errors::none()).await?;
+    Ok(render_with(StatusCode::OK, &page))
+}
+
+/// The visit, if this person may see it, with the code word only for the people on it and the
+/// buddy (P5); the look is audited as the API audits it (A9).
+pub async fn seen_visit(ctx: &Ctx, id: i64) -> Result<store::Visit, WebError> {
+    let mut visit = access::visible_visit(&ctx.state, &ctx.me, VisitId(id)).await?;
+    if !visit.involves(ctx.me.id) {
+        visit.code_word = None;
+    }
+    let action = if visit.code_word.is_some() {
+        "visit.read_with_code_word"
+    } else {
+        "visit.read"
+    };
+    access::audit_read(&ctx.state, &ctx.me, action, "visit", id, visit.school_id).await?;
+    Ok(visit)
+}
+
+/// The plan in lines a person reads: who, where, why, when, with what.
+pub async fn facts(
+    ctx: &Ctx,
+    visit: &store::Visit,
+    settings: &domain::policy::PolicySettings,
+) -> Result<(Vec<Line>, HashMap<i64, String>, store::Household, store::Pupil), WebError> {
+    let db = ctx.state.db();
+    let local = Local::of(settings);
+    let household = db.household(visit.household_id).await?;
+    let pupil = db.pupil(visit.pupil_id).await?;
+    let mut names: HashMap<i64, String> = HashMap::new();
+    for s in db
+        .staff_list(ctx.me.trust_id, Some(visit.school_id))
+        .await?
+    {
+        names.insert(s.id.0, s.name);
+    }
+    let name = |id: Option<i64>| {
+        id.and_then(|i| names.get(&i).cloned())
+            .unwrap_or_else(|| "—".into())
+    };
+    let mut facts = vec![
+        line("Pupil", format!("{} ({})", pupil.name, pupil.year_group.clone().unwrap_or_default())),
+        line("Household", format!("{} family, {}, {}", household.family_name, household.address, household.postcode)),
+        line(
+            "Reason",
+            settings
+                .category(&visit.reason_category)
+                .map_or(visit.reason_category.clone(), |c| c.label.clone()),
+        ),
+        line("Purpose", visit.purpose.clone()),
+        line(
+            "Could they come in instead?",
+            match visit.parents_could_come_in {
+                Some(true) => "Yes".to_string(),
+                Some(false) => format!(
+                    "No{}",
+                    visit
+                        .parents_come_in_note
+                        .as_deref()
+                        .map(|n| format!(": {n}"))
+                        .unwrap_or_default()
+                ),
+                None => "Not answered".to_string(),
+            },
+        ),
+        line(
+            "Appointment",
+            if visit.appointment == "unannounced" {
+                format!(
+                    "Unannounced: {}",
+                    visit.unannounced_reason.clone().unwrap_or_default()
+                )
+            } else {
+                format!(
+                    "Agreed with the family{}",
+                    visit
+                        .agenda
+                        .as_deref()
+                        .map(|a| format!(": {a}"))
+                        .unwrap_or_default()
+                )
+            },
+        ),
+        line(
+            "Staff",
+            visit
+                .staff
+                .iter()
+                .map(|s| {
+                    format!(
+                        "{} ({}{})",
+                        s.name,
+                        s.role_on_visit,
+                        if s.is_driver { ", driving" } else { "" }
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+        line("Buddy at school", name(visit.buddy_staff_id)),
+    ];
+    if visit.backup_staff_id.is_some() {
+        facts.push(line("Back-up at school", name(visit.backup_staff_id)));
+    }
+    if let Some(w) = &visit.code_word {
+        facts.push(line("Code word", w.clone()));
+    }
+    if let Some(a) = &visit.joint_agency {
+        facts.push(line("With", a.clone()));
+    }
+    if let Some(v) = visit.vehicle_id {
+        let v = db.vehicle(VehicleId(v)).await?;
+        facts.push(line(
+            "Car",
+            format!("{} {}", v.registration, v.make_model.unwrap_or_default()),
+        ));
+    }
+    if let Some(t) = &visit.transport {
+        facts.push(line(
+            "Transporting the pupil",
+            format!(
+                "age {}, {} cm, car seat: {}, rear seat: {}",
+                t.0.pupil_age_years.map_or("?".into(), |a| a.to_string()),
+                t.0.pupil_height_cm.map_or("?".into(), |a| a.to_string()),
+                if t.0.car_seat { "yes" } else { "no" },
+                if t.0.rear_seat { "yes" } else { "no" }
+            ),
+        ));
+    }
+    if let Some(e) = &visit.expect_to_see {
+        facts.push(line("Expect to see", e.clone()));
+    }
+    facts.push(line(
+        "Planned",
+        format!(
+            "{}: leave school {}, arrive {}, leave the house {}, {} {}",
+            local.day(visit.planned_leave_school),
+            local.time(visit.planned_leave_school),
+            local.time(visit.planned_arrive),
+            local.time(visit.planned_leave_property),
+            if visit.returns_to == "home" { "home" } else { "back at school" },
+            local.time(visit.planned_return)
+        ),
+    ));
+    facts.push(line(
+        "First visit to this household",
+        if visit.first_visit { "Yes" } else { "No" },
+    ));
+    for d in db.decisions(visit.id).await? {
+        facts.push(line(
+            "Decision",
+            format!(
+                "{} by {} on {}{}",
+                d.decision.replace('_', " "),
+                d.decided_by_name,
+                local.day_time(d.decided_at),
+                d.comment.map(|c| format!(": {c}")).unwrap_or_default()
+            ),
+        ));
+    }
+    Ok((facts, names, household, pupil))
+}
+
+async fn build(
+    ctx: &Ctx,
+    id: i64,
+    flash: Option<&'static str>,
+    errors: Errors,
+) -> Result<VisitPage, WebError> {
+    let db = ctx.state.db();
+    let visit = seen_visit(ctx, id).await?;
+    let involved = visit.involves(ctx.me.id);
+    let policy = db.policy_version(visit.policy_version_id).await?;
+    let settings = &policy.settings.0;
+    let local = Local::of(settings);
+    let (facts, names, household, pupil) = facts(ctx, &visit, settings).await?;
+    let name = |id: Option<i64>| {
+        id.and_then(|i| names.get(&i).cloned())
+            .unwrap_or_else(|| "—".into())
+    };
+    let events = db
+        .visit_events(visit.id)
+        .await?
+        .into_iter()
+        .map(|e| Event {
+            at: local.day_time(e.at),
+            what: step_label(&e.step),
+            who: name(e.actor_staff_id),
+            note: String::new(),
+        })
+        .collect();
+    let check_ins = db
+        .check_ins_of(visit.id)
+        .await?
+        .into_iter()
+        // A covert duress check-in looks like any other to everyone but the monitor.
+        .map(|c| Event {
+            at: local.day_time(c.at),
+            what: if c.kind == "extend" { "More time".into() } else { "I'm OK".into() },
+            who: name(c.staff_id),
+            note: c.note.unwrap_or_default(),
+        })
+        .collect();
+    let concerns = db
+        .safety_concerns(visit.id)
+        .await?
+        .into_iter()
+        .map(|c| ConcernView {
+            id: c.id.0,
+            text: c.concern,
+            raised: format!("{}, {}", name(Some(c.raised_by)), local.day_time(c.raised_at)),
+            resolution: match (c.resolution, c.resolved_by) {
+                (Some(r), by) => format!("Dealt with by {}: {r}", name(by)),
+                _ => String::new(),
+            },
+        })
+        .collect();
+    let planning = matches!(
+        visit.status.as_str(),
+        "draft" | "changes_requested" | "requested" | "authorised"
+    );
+    let check = if planning {
+        Some(policy_panel(ctx, &visit, "").await?)
+    } else {
+        None
+    };
+    let visitor = visit.staff.iter().any(|s| s.staff_id == ctx.me.id);
+    let return_to = format!("/visits/{id}");
+    let risk = summary(ctx, visit.household_id, settings, visitor, &return_to).await?;
+    let authorisers: Vec<&str> = settings.authorisation.roles.iter().map(|r| r.title()).collect();
+    Ok(VisitPage {
+        chrome: ctx.chrome("today"),
+        flash,
+        errors,
+        id,
+        title: format!("{} — {} family", pupil.name, household.family_name),
+        status_label: status_label(&visit.status),
+        status: visit.status.clone(),
+        household_id: household.id.0,
+        pupil_id: pupil.id.0,
+        facts,
+        check,
+        risk,
+        risk_link: format!("/households/{}/risk-assessments/new?visit_id={id}", household.id),
+        events,
+        check_ins,
+        concerns,
+        can_edit: visit.state.is_editable(),
+        can_request: visit.state.is_editable(),
+        can_cancel: matches!(
+            visit.status.as_str(),
+            "draft" | "changes_requested" | "requested" | "authorised"
+        ),
+        can_resolve: ctx.me.roles.any_of(&settings.authorisation.roles),
+        pack: visit.state.is_out()
+            && (involved || ctx.me.roles.any_of(&WATCHERS)),
+        authorisers: authorisers.join(" or "),
+    })
+}
+
+async fn after(
+    ctx: &Ctx,
+    id: i64,
+    result: Result<super::api::Answer, super::api::Failure>,
+    done: &str,
+    fallback: &str,
+) -> Result<Response, WebError> {
+    match result {
+        Ok(_) => Ok(see_other(&format!("/visits/{id}?done={done}"))),
+        Err(f) if f.is_fixable() => {
+            let errors = Errors::from_failure(&f, &[], fallback);
+            let page = build(ctx, id, None, errors).await?;
+            Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(f) => Err(f.into()),
+    }
+}
+
+/// P9: asks for authorisation; a refusal lists every unmet rule.
+async fn request(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, WebError> {
+    let r = ctx.post(&format!("/api/visits/{id}/request"), json!({})).await;
+    after(&ctx, id, r, "requested", "request").await
+}
+
+async fn cancel(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
+    let r = ctx
+        .post(&format!("/api/visits/{id}/cancel"), json!({ "reason": f.get("reason") }))
+        .await;
+    after(&ctx, id, r, "cancelled", "reason").await
+}
+
+async fn concern(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
+    let r = ctx
+        .post(&format!("/api/visits/{id}/concerns"), json!({ "concern": f.get("concern") }))
+        .await;
+    after(&ctx, id, r, "concern", "concern").await
+}
+
+async fn resolve_concern(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
+    let concern = ctx
+        .state
+        .db()
+        .safety_concern(domain::SafetyConcernId(id))
+        .await?;
+    let r = ctx
+        .post(&format!("/api/concerns/{id}/resolve"), json!({ "resolution": f.get("resolution") }))
+        .await;
+    after(&ctx, concern.visit_id, r, "resolved", "resolution").await
+}

@@ -1,0 +1,235 @@
+// Doorstep's page script. Everything here is an enhancement: every form also works without it.
+//
+// 1. The offline action queue. A form marked `data-api` (the one-tap actions on Today) is sent to
+//    the JSON API with fetch. With no signal, or when the server cannot answer, the action is
+//    kept in localStorage and sent, in order, as soon as the phone is back online. Each action
+//    carries a `client_ref` (a fresh uuid per tap) where the API takes one, so an action sent
+//    twice — a retry after a lost answer — is applied once.
+// 2. The countdown to the next check-in.
+// 3. Registering the service worker (offline shell, installable app).
+(function () {
+  "use strict";
+
+  var KEY = "doorstep.queue.v1";
+  var flushing = false;
+
+  function uuid() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var b = new Uint8Array(16);
+    crypto.getRandomValues(b);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    var h = Array.prototype.map.call(b, function (x) { return (x + 0x100).toString(16).slice(1); }).join("");
+    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
+  }
+
+  function load() {
+    try { return JSON.parse(localStorage.getItem(KEY) || "[]"); } catch (e) { return []; }
+  }
+  function save(q) { localStorage.setItem(KEY, JSON.stringify(q)); }
+
+  function status(text, sent) {
+    var el = document.getElementById("queue-status");
+    if (!el) return;
+    if (!text) { el.hidden = true; el.textContent = ""; return; }
+    el.hidden = false;
+    el.textContent = text;
+    el.classList.toggle("sent", !!sent);
+  }
+
+  function showQueue() {
+    var q = load();
+    if (q.length === 0) return;
+    var labels = q.map(function (i) { return i.label; }).join(", ");
+    status("No signal: " + q.length + " action" + (q.length > 1 ? "s" : "") + " saved on this phone (" + labels +
+      "). They will be sent automatically when you have signal.");
+  }
+
+  // The JSON body of a form: inputs marked data-json, typed by data-type.
+  function bodyOf(form) {
+    var body = {};
+    form.querySelectorAll("[data-json]").forEach(function (el) {
+      var v = el.value.trim();
+      var t = el.getAttribute("data-type");
+      if (t === "bool") body[el.dataset.json] = v === "true";
+      else if (t === "int") body[el.dataset.json] = v === "" ? null : parseInt(v, 10);
+      else body[el.dataset.json] = v === "" ? null : v;
+    });
+    return body;
+  }
+
+  // "ok" (with the answer), "offline" (keep and retry), "auth" (sign in again, keep),
+  // or "rejected" (the server refused it: show why, do not retry).
+  function send(item) {
+    return fetch(item.url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "content-type": "application/json", "accept": "application/json" },
+      body: JSON.stringify(item.body)
+    }).then(function (res) {
+      return res.text().then(function (text) {
+        var json = null;
+        try { json = text ? JSON.parse(text) : null; } catch (e) { json = null; }
+        if (res.ok) return { kind: "ok", json: json };
+        if (res.status === 401) return { kind: "auth" };
+        if (res.status >= 500 || res.status === 408 || res.status === 429) return { kind: "offline" };
+        return { kind: "rejected", reason: (json && json.reason) || ("refused (" + res.status + ")") };
+      });
+    }, function () { return { kind: "offline" }; });
+  }
+
+  function afterOk(item, json, form) {
+    if (item.action === "check-in" && json && form) {
+      var card = form.closest(".visit-card");
+      var cd = card && card.querySelector("[data-countdown]");
+      if (cd && json.next_check_in_due) {
+        cd.setAttribute("data-countdown", json.next_check_in_due);
+        var t = card.querySelector(".next-due time");
+        if (t) {
+          t.setAttribute("datetime", json.next_check_in_due);
+          t.textContent = new Date(json.next_check_in_due).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", hour12: false });
+        }
+        tick();
+      }
+      status("Check-in sent at " + new Date().toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", hour12: false }) + ".", true);
+      form.querySelectorAll("input[name=note], input[name=pin]").forEach(function (el) { el.value = ""; });
+      return;
+    }
+    if (item.action === "extend") {
+      window.location.reload();
+      return;
+    }
+    if (item.reload) { window.location.href = "/today?done=" + encodeURIComponent(item.done || "") + "#visit-" + (item.visit || ""); return; }
+    status("Sent: " + item.label + ".", true);
+  }
+
+  function showRejected(form, reason) {
+    var p = form.querySelector(".field-error.js");
+    if (!p) {
+      p = document.createElement("p");
+      p.className = "field-error js";
+      p.setAttribute("role", "alert");
+      form.insertBefore(p, form.firstChild);
+    }
+    p.textContent = reason;
+  }
+
+  var DONE = { "sign-out": "signed-out", "arrived": "arrived", "nobody-home": "nobody-home", "left": "left",
+    "returned": "returned", "panic": "panic", "duress": "duress", "observation": "observation" };
+
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (form instanceof HTMLFormElement && form.getAttribute("action") === "/logout" &&
+        navigator.serviceWorker && navigator.serviceWorker.controller) {
+      navigator.serviceWorker.controller.postMessage("signed-out");
+    }
+    if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-api") || !window.fetch) return;
+    e.preventDefault();
+    var button = e.submitter || form.querySelector("button");
+    var id = uuid();
+    var body = bodyOf(form);
+    if ("client_ref" in body) body.client_ref = id;
+    var m = /\/api\/visits\/(\d+)\//.exec(form.getAttribute("data-api"));
+    var item = {
+      id: id,
+      url: form.getAttribute("data-api"),
+      body: body,
+      action: form.getAttribute("data-action"),
+      done: DONE[form.getAttribute("data-action")] || "",
+      visit: m ? m[1] : "",
+      label: (button && button.textContent.trim()) || form.getAttribute("data-action"),
+      reload: form.hasAttribute("data-reload"),
+      at: new Date().toISOString()
+    };
+    if (button) { button.disabled = true; setTimeout(function () { button.disabled = false; }, 1500); }
+    // Anything already waiting goes first, so actions reach the server in the order tapped.
+    if (load().length > 0) {
+      var q = load(); q.push(item); save(q); showQueue(); flush(); return;
+    }
+    send(item).then(function (r) {
+      if (r.kind === "ok") afterOk(item, r.json, form);
+      else if (r.kind === "rejected") showRejected(form, r.reason);
+      else {
+        var q = load(); q.push(item); save(q);
+        if (r.kind === "auth") status("Your sign-in has run out: sign in again and the saved action will be sent.");
+        else showQueue();
+      }
+    });
+  });
+
+  function flush() {
+    if (flushing) return;
+    var q = load();
+    if (q.length === 0) return;
+    flushing = true;
+    var sent = [];
+    var step = function () {
+      var q = load();
+      if (q.length === 0) return Promise.resolve("empty");
+      var item = q[0];
+      return send(item).then(function (r) {
+        if (r.kind === "ok" || r.kind === "rejected") {
+          var rest = load().filter(function (i) { return i.id !== item.id; });
+          save(rest);
+          sent.push(item);
+          return step();
+        }
+        return r.kind;
+      });
+    };
+    step().then(function (outcome) {
+      flushing = false;
+      if (outcome === "empty" && sent.length > 0) {
+        status("Sent " + sent.length + " saved action" + (sent.length > 1 ? "s" : "") + ": " +
+          sent.map(function (i) { return i.label; }).join(", ") + ".", true);
+        if (location.pathname === "/today") setTimeout(function () { location.href = "/today"; }, 1200);
+      } else if (outcome === "auth") {
+        status("Your sign-in has run out: sign in again and the saved actions will be sent.");
+      } else {
+        showQueue();
+      }
+    }, function () { flushing = false; });
+  }
+
+  window.addEventListener("online", flush);
+  document.addEventListener("visibilitychange", function () { if (!document.hidden) flush(); });
+  setInterval(function () { if (load().length > 0) flush(); }, 10000);
+
+  // The countdown to the next check-in, every second.
+  function fmt(ms) {
+    var s = Math.floor(ms / 1000), h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
+    var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+    return h > 0 ? h + ":" + pad(m) + ":" + pad(r) : m + ":" + pad(r);
+  }
+  function tick() {
+    document.querySelectorAll("[data-countdown]").forEach(function (el) {
+      var due = Date.parse(el.getAttribute("data-countdown"));
+      if (isNaN(due)) return;
+      var left = due - Date.now();
+      el.textContent = left > 0 ? "in " + fmt(left) : "overdue by " + fmt(-left);
+      var box = el.closest(".next-due");
+      if (box) box.classList.toggle("overdue", left <= 0);
+    });
+  }
+  setInterval(tick, 1000);
+
+  // The live board pauses while someone is typing into one of its forms.
+  window.doorstepIdle = function (root) {
+    var a = document.activeElement;
+    return !(a && root && root.contains(a) && a.matches("input, textarea, select"));
+  };
+
+  document.addEventListener("DOMContentLoaded", function () {
+    tick();
+    showQueue();
+    if (navigator.onLine !== false) flush();
+    var summary = document.getElementById("error-summary");
+    if (summary) summary.focus();
+  });
+
+  if ("serviceWorker" in navigator) {
+    window.addEventListener("load", function () {
+      navigator.serviceWorker.register("/sw.js").catch(function () {});
+    });
+  }
+})();

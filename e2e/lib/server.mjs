@@ -1,0 +1,107 @@
+// Starts the real `doorstep demo` binary on a free port with a fresh data folder, and talks to
+// its JSON API the way any client would.
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, existsSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const BINARY = process.env.DOORSTEP_BIN || join(ROOT, "target", "debug", "doorstep");
+export const PASSWORD = "doorstep-demo";
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startServer() {
+  if (!existsSync(BINARY)) throw new Error(`${BINARY} is missing: run cargo build -p doorstep first`);
+  const dataDir = mkdtempSync(join(tmpdir(), "doorstep-e2e-"));
+  const port = await freePort();
+  const child = spawn(BINARY, ["demo", "--data-dir", dataDir, "--port", String(port)], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, RUST_LOG: process.env.RUST_LOG || "warn" },
+  });
+  let log = "";
+  child.stdout.on("data", (d) => { log += d; });
+  child.stderr.on("data", (d) => { log += d; });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`doorstep exited early:\n${log}`);
+    try {
+      const res = await fetch(`${url}/login`);
+      if (res.ok) break;
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) { child.kill("SIGKILL"); throw new Error(`doorstep did not start:\n${log}`); }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    log: () => log,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill("SIGTERM");
+        await new Promise((r) => { child.once("exit", r); setTimeout(r, 5000); });
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A JSON API client signed in as one demo person. */
+export async function apiAs(url, email) {
+  const res = await fetch(`${url}/api/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, password: PASSWORD }),
+  });
+  if (!res.ok) throw new Error(`login ${email}: ${res.status}`);
+  const cookie = res.headers.get("set-cookie").split(";")[0];
+  const me = await res.json();
+  const call = async (method, path, body) => {
+    const r = await fetch(`${url}${path}`, {
+      method,
+      headers: { cookie, "content-type": "application/json", accept: "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await r.text();
+    let json = null;
+    try { json = text ? JSON.parse(text) : null; } catch { json = text; }
+    return { status: r.status, json };
+  };
+  return {
+    me,
+    cookie,
+    get: (p) => call("GET", p),
+    post: (p, b = {}) => call("POST", p, b),
+    put: (p, b) => call("PUT", p, b),
+  };
+}
+
+/** Harton's policy with a one-minute check-in, no grace, and a ladder that starts at once. */
+export async function shortCheckIns(url) {
+  const head = await apiAs(url, "head@harton.demo");
+  const school = head.me.school_id;
+  const current = await head.get(`/api/schools/${school}/policy`);
+  const settings = current.json.settings;
+  settings.check_in.interval_minutes = 1;
+  settings.check_in.grace_minutes = 0;
+  settings.check_in.remind_before_minutes = 0;
+  settings.escalation = settings.escalation.map((level, i) => ({ ...level, after_minutes: i }));
+  const r = await head.put(`/api/schools/${school}/policy`, {
+    settings,
+    change_note: "End-to-end test: check in every minute",
+  });
+  if (r.status !== 201) throw new Error(`policy change: ${r.status} ${JSON.stringify(r.json)}`);
+  return school;
+}

@@ -1,0 +1,12 @@
+import { launch, signIn, shot, DESKTOP, PHONE } from "/work/main/e2e/lib/browser.mjs";
+const url = process.argv[2];
+const b = await launch();
+const ctx = await b.newContext(PHONE);
+const page = await ctx.newPage();
+page.on("console", (m) => console.log("console:", m.text()));
+await signIn(page, url, "teacher@harton.demo");
+await shot(page, "smoke-today");
+await page.goto(url + "/visits/new");
+await shot(page, "smoke-plan");
+console.log(page.url());
+await b.close();
