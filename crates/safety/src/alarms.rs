@@ -64,9 +64,31 @@ pub async fn fire_due_deadline(
     d: &DeadlineRow,
     now: DateTime<Utc>,
 ) -> Result<Option<i64>> {
+    let mut tx = db.begin().await?;
+    let alarm = fire_in(&mut tx, d, now).await?;
+    tx.commit().await?;
+    Ok(alarm)
+}
+
+/// Fires a batch of due deadlines in one transaction (one disk flush for all of them). On any
+/// error nothing is written and the caller fires them one by one instead.
+pub async fn fire_due_deadlines(
+    db: &Db,
+    due: &[DeadlineRow],
+    now: DateTime<Utc>,
+) -> Result<Vec<Option<i64>>> {
+    let mut tx = db.begin().await?;
+    let mut alarms = Vec::with_capacity(due.len());
+    for d in due {
+        alarms.push(fire_in(&mut tx, d, now).await?);
+    }
+    tx.commit().await?;
+    Ok(alarms)
+}
+
+async fn fire_in(tx: &mut Tx, d: &DeadlineRow, now: DateTime<Utc>) -> Result<Option<i64>> {
     let kind = DeadlineKind::from_str(&d.kind)?;
     let alarm_kind = AlarmKind::from_deadline(kind);
-    let mut tx = db.begin().await?;
     if !tx.claim_deadline(d.id, d.due_at).await? {
         return Ok(None);
     }
@@ -91,7 +113,6 @@ pub async fn fire_due_deadline(
             next_level_at: Some(now),
         })
         .await?;
-    tx.commit().await?;
     Ok(alarm)
 }
 

@@ -7,6 +7,7 @@
 
 mod alarms;
 pub mod clock;
+mod group_commit;
 mod messages;
 pub mod monitor;
 mod people;
@@ -16,6 +17,7 @@ pub use alarms::{
     AlarmRequest, acknowledge, fire_due_deadline, fire_due_levels, raise, remind, resolve,
 };
 pub use clock::Clock;
+pub use group_commit::CheckInWriter;
 pub use messages::information_pack;
 pub use monitor::{Channels, Monitor, MonitorHealth, MonitorSettings, PassSummary, monitor_health};
 pub use people::visit_people;

@@ -211,6 +211,15 @@ impl Inner {
 
     async fn fire_deadlines(&self, now: DateTime<Utc>) -> Result<(usize, bool)> {
         let due = self.db.due_deadlines(now, self.settings.batch).await?;
+        if due.is_empty() {
+            return Ok((0, false));
+        }
+        // Most urgent first, all in one transaction; one by one if that fails, so a single bad
+        // row cannot hold back the others.
+        if let Ok(alarms) = alarms::fire_due_deadlines(&self.db, &due, now).await {
+            let fired = alarms.iter().filter(|a| a.is_some()).count();
+            return Ok((fired, self.is_full(due.len(), due.len())));
+        }
         let (taken, mut handled, mut fired) = (due.len(), 0, 0);
         for d in due {
             match alarms::fire_due_deadline(&self.db, &d, now).await {

@@ -203,8 +203,126 @@ async fn out_watch(db: &Db, visit: &Visit) -> Result<Watch> {
     })
 }
 
-/// D3: a check-in. Durable before it returns. A duress PIN looks the same to whoever holds the
-/// phone, raises a silent duress alarm and does not count as contact.
+/// A check-in checked and read, ready to be written (alone, or in a group commit).
+pub struct PreparedCheckIn {
+    visit: Visit,
+    staff: StaffId,
+    note: Option<String>,
+    client_ref: Option<String>,
+    latitude: Option<f64>,
+    longitude: Option<f64>,
+    accuracy_m: Option<f64>,
+    duress: bool,
+    watch: Watch,
+    policy: PolicySettings,
+    now: DateTime<Utc>,
+}
+
+/// Checks the input and reads what the write needs. Nothing is written.
+pub async fn prepare_check_in(
+    db: &Db,
+    visit: &Visit,
+    staff: StaffId,
+    input: &CheckInInput,
+    policy: &PolicySettings,
+    now: DateTime<Utc>,
+) -> Result<PreparedCheckIn> {
+    check_location(input)?;
+    let note = inputs::optional_text("note", input.note.as_deref().unwrap_or(""), 1000)?;
+    let client_ref =
+        inputs::optional_text("client_ref", input.client_ref.as_deref().unwrap_or(""), 100)?;
+    let watch = out_watch(db, visit).await?;
+    let duress = match (&input.pin, db.duress_pin_hash(staff).await?) {
+        (Some(pin), Some(hash)) => monitor::is_duress_pin(&pin_hash(staff, pin), &hash),
+        _ => false,
+    };
+    Ok(PreparedCheckIn {
+        visit: visit.clone(),
+        staff,
+        note,
+        client_ref,
+        latitude: input.latitude,
+        longitude: input.longitude,
+        accuracy_m: input.accuracy_m,
+        duress,
+        watch,
+        policy: policy.clone(),
+        now,
+    })
+}
+
+/// Writes a prepared check-in inside `tx`. Under duress the phone must behave exactly as after
+/// an ordinary check-in (the next check-in and its reminder fall due as usual), so nothing on it
+/// gives the visitor away; the duress alarm itself goes straight to the top of the ladder.
+pub async fn apply_check_in(tx: &mut Tx, db: &Db, p: &PreparedCheckIn) -> Result<CheckInOutcome> {
+    let (visit, policy, now) = (&p.visit, &p.policy, p.now);
+    let next_due = |w: &Watch| {
+        monitor::deadlines(&policy.check_in, &timeline(visit, w))
+            .into_iter()
+            .find(|d| d.kind == monitor::DeadlineKind::CheckIn)
+            .map(|d| d.due_at)
+    };
+    let recorded = tx
+        .record_check_in(&NewCheckIn {
+            visit: visit.id,
+            staff: Some(p.staff),
+            kind: if p.duress { "duress" } else { "ok" },
+            at: now,
+            note: p.note.as_deref(),
+            latitude: p.latitude,
+            longitude: p.longitude,
+            accuracy_m: p.accuracy_m,
+            client_ref: p.client_ref.as_deref(),
+        })
+        .await?;
+    if recorded.is_none() {
+        // The phone sent this action before; it was applied then.
+        return Ok(CheckInOutcome {
+            recorded_at: now,
+            next_check_in_due: next_due(&p.watch),
+            duress_alarm: None,
+        });
+    }
+    let duress_alarm = if p.duress {
+        let request = AlarmRequest {
+            kind: AlarmKind::Duress,
+            raised_by: Some(p.staff),
+            detail: serde_json::json!({ "how": "duress PIN at check-in", "latitude": p.latitude, "longitude": p.longitude }),
+        };
+        alarms::raise_in(tx, visit, &request, now).await?
+    } else {
+        None
+    };
+    let mut w = p.watch.clone();
+    w.last_contact_at = now;
+    if p.latitude.is_some() {
+        w.last_latitude = p.latitude;
+        w.last_longitude = p.longitude;
+    }
+    tx.put_watch(&w).await?;
+    store_deadlines(tx, visit, &w, policy).await?;
+    let said = format!(
+        "Checked in at {}.",
+        now.with_timezone(&policy.tz()).format("%H:%M")
+    );
+    alarms::resolve_open_of_kind(
+        tx,
+        db,
+        visit,
+        AlarmKind::MissedCheckIn,
+        Some(p.staff),
+        &said,
+        now,
+    )
+    .await?;
+    Ok(CheckInOutcome {
+        recorded_at: now,
+        next_check_in_due: next_due(&w),
+        duress_alarm,
+    })
+}
+
+/// D3: a check-in in its own transaction. Durable before it returns.
 pub async fn check_in(
     db: &Db,
     visit: &Visit,
@@ -213,86 +331,12 @@ pub async fn check_in(
     policy: &PolicySettings,
     now: DateTime<Utc>,
 ) -> Result<CheckInOutcome> {
-    check_location(input)?;
-    let note = inputs::optional_text("note", input.note.as_deref().unwrap_or(""), 1000)?;
-    let client_ref =
-        inputs::optional_text("client_ref", input.client_ref.as_deref().unwrap_or(""), 100)?;
-    let w = out_watch(db, visit).await?;
-    let duress = match (&input.pin, db.duress_pin_hash(staff).await?) {
-        (Some(pin), Some(hash)) => monitor::is_duress_pin(&pin_hash(staff, pin), &hash),
-        _ => false,
-    };
+    let prepared = prepare_check_in(db, visit, staff, input, policy, now).await?;
     let mut tx = db.begin().await?;
-    let recorded = tx
-        .record_check_in(&NewCheckIn {
-            visit: visit.id,
-            staff: Some(staff),
-            kind: if duress { "duress" } else { "ok" },
-            at: now,
-            note: note.as_deref(),
-            latitude: input.latitude,
-            longitude: input.longitude,
-            accuracy_m: input.accuracy_m,
-            client_ref: client_ref.as_deref(),
-        })
-        .await?;
-    let next_due = |w: &Watch| {
-        monitor::deadlines(&policy.check_in, &timeline(visit, w))
-            .into_iter()
-            .find(|d| d.kind == monitor::DeadlineKind::CheckIn)
-            .map(|d| d.due_at)
-    };
-    if recorded.is_none() {
-        // The phone sent this action before; it was applied then.
-        tx.commit().await?;
-        return Ok(CheckInOutcome {
-            recorded_at: now,
-            next_check_in_due: next_due(&w),
-            duress_alarm: None,
-        });
-    }
-    // Under duress the phone must behave exactly as after an ordinary check-in, including the
-    // next reminder and check-in falling due as usual, so nothing on it gives the visitor away.
-    // The duress alarm is at the top of the ladder already.
-    let duress_alarm = if duress {
-        let request = AlarmRequest {
-            kind: AlarmKind::Duress,
-            raised_by: Some(staff),
-            detail: serde_json::json!({ "how": "duress PIN at check-in", "latitude": input.latitude, "longitude": input.longitude }),
-        };
-        alarms::raise_in(&mut tx, visit, &request, now).await?
-    } else {
-        None
-    };
-    let mut w = w;
-    w.last_contact_at = now;
-    if input.latitude.is_some() {
-        w.last_latitude = input.latitude;
-        w.last_longitude = input.longitude;
-    }
-    tx.put_watch(&w).await?;
-    store_deadlines(&mut tx, visit, &w, policy).await?;
-    alarms::resolve_open_of_kind(
-        &mut tx,
-        db,
-        visit,
-        AlarmKind::MissedCheckIn,
-        Some(staff),
-        &format!(
-            "Checked in at {}.",
-            now.with_timezone(&policy.tz()).format("%H:%M")
-        ),
-        now,
-    )
-    .await?;
+    let outcome = apply_check_in(&mut tx, db, &prepared).await?;
     tx.commit().await?;
-    Ok(CheckInOutcome {
-        recorded_at: now,
-        next_check_in_due: next_due(&w),
-        duress_alarm,
-    })
+    Ok(outcome)
 }
-
 /// D8: "need more time", with a reason. Moves leaving and return by the same amount and counts as contact.
 #[allow(clippy::too_many_arguments)]
 pub async fn extend(

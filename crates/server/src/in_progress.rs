@@ -78,15 +78,11 @@ async fn check_in(
         pin: body.pin,
         client_ref: body.client_ref,
     };
-    let outcome = safety::check_in(
-        state.db(),
-        &visit,
-        me.id,
-        &input,
-        &policy.settings,
-        state.clock().now(),
-    )
-    .await?;
+    let now = state.clock().now();
+    let outcome = match state.check_in_writer() {
+        Some(writer) => writer.check_in(&visit, me.id, &input, &policy.settings, now).await?,
+        None => safety::check_in(state.db(), &visit, me.id, &input, &policy.settings, now).await?,
+    };
     if outcome.duress_alarm.is_some() {
         tracing::warn!(visit.id = %visit.id, "covert duress raised at check-in");
         state.wake_monitor();

@@ -57,6 +57,8 @@ struct Inner {
     monitor_waker: Option<Arc<tokio::sync::Notify>>,
     /// How old the monitor's last pass may be before /healthz fails.
     monitor_max_age: chrono::Duration,
+    /// Group commit for check-ins; without it each check-in is its own transaction.
+    check_in_writer: Option<safety::CheckInWriter>,
 }
 
 impl AppState {
@@ -68,6 +70,7 @@ impl AppState {
                 secure_cookies: false,
                 monitor_waker: None,
                 monitor_max_age: chrono::Duration::seconds(30),
+                check_in_writer: None,
             }),
         }
     }
@@ -79,6 +82,7 @@ impl AppState {
             secure_cookies: self.inner.secure_cookies,
             monitor_waker: self.inner.monitor_waker.clone(),
             monitor_max_age: self.inner.monitor_max_age,
+            check_in_writer: self.inner.check_in_writer.clone(),
         };
         change(&mut inner);
         AppState {
@@ -98,6 +102,16 @@ impl AppState {
             i.monitor_waker = Some(waker);
             i.monitor_max_age = max_age;
         })
+    }
+
+    /// Writes check-ins through a group commit (needs a tokio runtime).
+    pub fn with_group_commit(self) -> Self {
+        let writer = safety::CheckInWriter::spawn(self.inner.db.clone());
+        self.rebuild(|i| i.check_in_writer = Some(writer))
+    }
+
+    pub(crate) fn check_in_writer(&self) -> Option<&safety::CheckInWriter> {
+        self.inner.check_in_writer.as_ref()
     }
 
     pub(crate) fn wake_monitor(&self) {

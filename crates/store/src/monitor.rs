@@ -520,6 +520,18 @@ impl Db {
         Ok(with_pool!(self, p => sqlx::query_as(Q).bind(visit.0).fetch_all(p).await)?)
     }
 
+    /// The soonest moment the monitor has work: a deadline, a reminder, a ladder rung or a retry.
+    pub async fn next_monitor_work(&self) -> Result<Option<DateTime<Utc>>> {
+        const Q: &str = "select min(t) from ( \
+            select min(fires_at) as t from deadlines where state = 'pending' \
+            union all select min(remind_at) from deadlines where state = 'pending' and reminded = $1 \
+            union all select min(next_level_at) from alarms where state = 'open' \
+            union all select min(next_attempt_at) from notifications where state = 'pending') as due";
+        Ok(
+            with_pool!(self, p => sqlx::query_scalar::<_, Option<DateTime<Utc>>>(Q).bind(false).fetch_one(p).await)?,
+        )
+    }
+
     pub async fn record_monitor_pass(
         &self,
         instance: &str,

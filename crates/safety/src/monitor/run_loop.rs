@@ -39,7 +39,11 @@ impl Monitor {
                     false
                 }
             };
-            let wait = if again_at_once { Duration::ZERO } else { TICK };
+            let wait = if again_at_once {
+                Duration::ZERO
+            } else {
+                self.until_next_work().await
+            };
             tokio::select! {
                 biased;
                 _ = &mut shutdown => break,
@@ -49,6 +53,24 @@ impl Monitor {
         }
         heartbeat.stop().await;
         tracing::info!(monitor.instance = %self.inner.settings.instance, "safety monitor stopped");
+    }
+}
+
+impl Monitor {
+    /// Sleep until the soonest deadline, rung or retry, but never longer than a tick: an alarm
+    /// is recorded the moment it falls due rather than up to a second later.
+    async fn until_next_work(&self) -> Duration {
+        match self.inner.db.next_monitor_work().await {
+            Ok(Some(at)) => (at - self.inner.clock.now())
+                .to_std()
+                .unwrap_or(Duration::ZERO)
+                .min(TICK),
+            Ok(None) => TICK,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot read when the next deadline falls; passing every tick");
+                TICK
+            }
+        }
     }
 }
 

@@ -12,6 +12,7 @@ extern crate doorstep_safety as safety;
 mod alarms;
 mod deadlines;
 mod delivery;
+mod group_commit;
 mod health;
 mod helpers;
 mod presets;

@@ -1,0 +1,100 @@
+//! Group commit for check-ins: every check-in waiting at the same moment is written in one
+//! transaction, so one disk flush makes many of them durable. Each caller is answered only after
+//! that commit, exactly as if it had been written alone.
+
+use crate::watch::{
+    CheckInInput, CheckInOutcome, PreparedCheckIn, apply_check_in, prepare_check_in,
+};
+use crate::{Result, SafetyError};
+use chrono::{DateTime, Utc};
+use domain::StaffId;
+use domain::policy::PolicySettings;
+use store::{Db, Visit};
+use tokio::sync::{mpsc, oneshot};
+
+/// The most check-ins written in one transaction.
+const MAX_GROUP: usize = 256;
+
+struct Job {
+    prepared: PreparedCheckIn,
+    reply: oneshot::Sender<Result<CheckInOutcome>>,
+}
+
+/// A handle on the writer task. Cheap to clone; the task ends when every handle is dropped.
+#[derive(Clone)]
+pub struct CheckInWriter {
+    db: Db,
+    jobs: mpsc::Sender<Job>,
+}
+
+impl CheckInWriter {
+    /// Starts the writer task on the current tokio runtime.
+    pub fn spawn(db: Db) -> Self {
+        let (jobs, rx) = mpsc::channel(4 * MAX_GROUP);
+        tokio::spawn(write_groups(db.clone(), rx));
+        CheckInWriter { db, jobs }
+    }
+
+    /// Checks and reads as [`crate::check_in`] does, then waits for the group commit.
+    pub async fn check_in(
+        &self,
+        visit: &Visit,
+        staff: StaffId,
+        input: &CheckInInput,
+        policy: &PolicySettings,
+        now: DateTime<Utc>,
+    ) -> Result<CheckInOutcome> {
+        let prepared = prepare_check_in(&self.db, visit, staff, input, policy, now).await?;
+        let (reply, answer) = oneshot::channel();
+        let writer_gone =
+            || SafetyError::NotOut("the check-in writer has stopped; try again".into());
+        self.jobs
+            .send(Job { prepared, reply })
+            .await
+            .map_err(|_| writer_gone())?;
+        answer.await.map_err(|_| writer_gone())?
+    }
+}
+
+async fn write_groups(db: Db, mut rx: mpsc::Receiver<Job>) {
+    while let Some(first) = rx.recv().await {
+        let mut group = vec![first];
+        while group.len() < MAX_GROUP {
+            match rx.try_recv() {
+                Ok(job) => group.push(job),
+                Err(_) => break,
+            }
+        }
+        match write_together(&db, &group).await {
+            Ok(outcomes) => {
+                for (job, outcome) in group.into_iter().zip(outcomes) {
+                    let _ = job.reply.send(Ok(outcome));
+                }
+            }
+            Err(e) => {
+                // One bad check-in must not cost the others theirs: write each alone.
+                tracing::warn!(error = %e, group.size = group.len(), "group commit failed; writing the check-ins one by one");
+                for job in group {
+                    let _ = job.reply.send(write_alone(&db, &job.prepared).await);
+                }
+            }
+        }
+    }
+}
+
+async fn write_together(db: &Db, group: &[Job]) -> Result<Vec<CheckInOutcome>> {
+    let mut tx = db.begin().await?;
+    let mut outcomes = Vec::with_capacity(group.len());
+    for job in group {
+        outcomes.push(apply_check_in(&mut tx, db, &job.prepared).await?);
+    }
+    tx.commit().await?;
+    Ok(outcomes)
+}
+
+async fn write_alone(db: &Db, prepared: &PreparedCheckIn) -> Result<CheckInOutcome> {
+    let mut tx = db.begin().await?;
+    let outcome = apply_check_in(&mut tx, db, prepared).await?;
+    tx.commit().await?;
+    Ok(outcome)
+}
