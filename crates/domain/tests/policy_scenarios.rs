@@ -1,5 +1,8 @@
 //! Scenarios written from the policy texts, one preset at a time.
 
+// A panic is how a test fails; the workspace's `unwrap_used` lint is for production code.
+#![allow(clippy::unwrap_used)]
+
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use doorstep_domain::policy::presets::{self, preset};
 use doorstep_domain::policy::{

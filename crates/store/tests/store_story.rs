@@ -1,5 +1,8 @@
 //! One story through the store API, run on SQLite and on a throwaway PostgreSQL.
 
+// A panic is how a test fails; the workspace's `unwrap_used` lint is for production code.
+#![allow(clippy::unwrap_used)]
+
 use chrono::{NaiveDate, TimeZone, Utc};
 use domain::policy::presets::preset;
 use domain::visit::{VisitState, VisitStep, apply};
