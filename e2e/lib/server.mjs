@@ -105,3 +105,49 @@ export async function shortCheckIns(url) {
   if (r.status !== 201) throw new Error(`policy change: ${r.status} ${JSON.stringify(r.json)}`);
   return school;
 }
+
+/** Plans, requests and authorises a visit through the API; optionally signs it out. */
+export async function visitThroughApi(url, { pupil = "Ava Smith", signOut = true, request = true, authorise = true } = {}) {
+  const teacher = await apiAs(url, "teacher@harton.demo");
+  const staff = (await teacher.get("/api/staff")).json;
+  const byEmail = (e) => staff.find((s) => s.email === e).id;
+  const pupils = (await teacher.get("/api/pupils")).json;
+  const p = pupils.find((x) => x.name === pupil);
+  const at = (mins) => new Date(Date.now() + mins * 60_000).toISOString();
+  const created = await teacher.post("/api/visits", {
+    pupil_id: p.id,
+    reason_category: "attendance_concern",
+    purpose: "Talk about attendance",
+    parents_could_come_in: false,
+    appointment: { kind: "agreed", agenda: "Attendance" },
+    planned_leave_school: at(1),
+    planned_arrive: at(15),
+    planned_leave_property: at(60),
+    planned_return: at(75),
+    returns_to: "school",
+    visitors: [
+      { staff_id: teacher.me.id, role_on_visit: "Class teacher" },
+      { staff_id: byEmail("liaison@harton.demo"), role_on_visit: "Family liaison officer" },
+    ],
+    buddy_staff_id: byEmail("dsl@harton.demo"),
+    code_word: "bluebell",
+  });
+  if (created.status !== 201) throw new Error(`create visit: ${JSON.stringify(created.json)}`);
+  const id = created.json.visit.id;
+  if (!request) return { id, householdId: p.household_id, pupilId: p.id };
+  const req = await teacher.post(`/api/visits/${id}/request`);
+  if (req.status !== 200) throw new Error(`request: ${JSON.stringify(req.json)}`);
+  if (!authorise) return { id, householdId: p.household_id, pupilId: p.id };
+  const head = await apiAs(url, "head@harton.demo");
+  const household = (await head.get(`/api/households/${p.household_id}`)).json;
+  const ok = await head.post(`/api/visits/${id}/authorise`, {
+    comment: "Fine",
+    acknowledge_cautions: household.caution_flags.map((c) => c.id),
+  });
+  if (ok.status !== 200) throw new Error(`authorise: ${JSON.stringify(ok.json)}`);
+  if (signOut) {
+    const out = await teacher.post(`/api/visits/${id}/sign-out`);
+    if (out.status !== 200) throw new Error(`sign out: ${JSON.stringify(out.json)}`);
+  }
+  return { id, householdId: p.household_id, pupilId: p.id, teacher };
+}

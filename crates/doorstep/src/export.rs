@@ -36,6 +36,9 @@ pub struct VisitsArgs {
     /// Last day, inclusive (YYYY-MM-DD).
     #[arg(long)]
     to: Option<NaiveDate>,
+    /// Start with the UTF-8 byte-order mark, for opening the file in Excel.
+    #[arg(long)]
+    excel: bool,
 }
 
 async fn school(db: &Db, named: &str) -> Result<(TrustId, SchoolId)> {
@@ -106,7 +109,7 @@ pub async fn run(db: &Db, command: &ExportCommand) -> Result<()> {
         from: args.from,
         to: args.to,
     };
-    let (bytes, count) = visits_csv(db, &query)
+    let (bytes, count) = visits_csv(db, &query, args.excel)
         .await
         .context("reading the visits to export")?;
     db.append_audit(&AuditEntry {

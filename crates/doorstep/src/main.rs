@@ -1,5 +1,6 @@
 //! The `doorstep` command: serve, demo, migrate, user, policy.
 
+mod bench;
 mod channels;
 mod export;
 
@@ -50,6 +51,9 @@ enum Command {
     /// Export records for other systems, to standard output (e.g. visits as CSV).
     #[command(subcommand)]
     Export(export::ExportCommand),
+    /// Benchmarks (not tests): `doorstep bench monitor` measures the safety monitor at scale.
+    #[command(subcommand)]
+    Bench(bench::BenchCommand),
 }
 
 #[derive(clap::Args)]
@@ -206,6 +210,7 @@ async fn main() -> Result<()> {
             let db = open(&cli).await?;
             export::run(&db, command).await
         }
+        Command::Bench(command) => bench::run(command, cli.database_url.as_deref()).await,
         Command::Policy(PolicyCommand::List) => {
             for (name, school, _) in presets::PRESETS {
                 println!("{name}\t{school}");

@@ -175,6 +175,15 @@ impl Inner {
         if let Some((n, f)) = errors.take("reminders", self.send_reminders(now).await) {
             (summary.reminders, full) = (n, full | f);
         }
+        // A5: incident reports not shared with the head by the end of the working day.
+        if let Some(n) = errors.take(
+            "incident reminders",
+            store::remind_overdue_incidents(&self.db, now)
+                .await
+                .map_err(Into::into),
+        ) {
+            summary.reminders += n;
+        }
         if let Some((n, f)) = errors.take("escalation", self.climb_ladders(now).await) {
             (summary.levels_fired, full) = (n, full | f);
         }

@@ -79,6 +79,35 @@ pub(crate) async fn readable_visit_record(
     Ok((visit, pupil, school))
 }
 
+/// A record named by the caller: `None` when there is no such record, so the caller can name the
+/// field; any other failure stays an error (an outage must not look like "not found").
+pub(crate) fn found<T>(r: Result<T, store::StoreError>) -> Result<Option<T>, ApiError> {
+    match r {
+        Ok(v) => Ok(Some(v)),
+        Err(store::StoreError::NotFound { .. }) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// "Not found" named as `what`; any other error unchanged.
+pub(crate) fn hide_as(what: &'static str) -> impl FnOnce(ApiError) -> ApiError {
+    move |e| match e {
+        ApiError::NotFound(_) => ApiError::NotFound(what.into()),
+        other => other,
+    }
+}
+
+/// "Not found" as a refusal naming the field the caller filled in; any other error unchanged.
+pub(crate) fn unknown(
+    field: &'static str,
+    reason: &'static str,
+) -> impl FnOnce(ApiError) -> ApiError {
+    move |e| match e {
+        ApiError::NotFound(_) => ApiError::Invalid(domain::FieldError::new(field, reason)),
+        other => other,
+    }
+}
+
 /// The school's time zone, from its current policy.
 pub(crate) async fn school_tz(state: &AppState, school: SchoolId) -> Result<Tz, ApiError> {
     Ok(state.db().current_policy(school).await?.settings.tz())

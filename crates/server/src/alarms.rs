@@ -12,7 +12,7 @@ use axum::response::IntoResponse;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use chrono::{DateTime, Utc};
 use domain::monitor::AlarmKind;
-use domain::{Role, SchoolId, StaffId, VisitId};
+use domain::{Role, SchoolId, VisitId};
 use serde::{Deserialize, Serialize};
 use std::str::FromStr;
 use std::time::Duration;
@@ -246,30 +246,26 @@ async fn board(
         .map(view)
         .collect();
     alarms.sort_by_key(|a| (!a.urgent, !a.alarm.all_channels_failed, a.alarm.raised_at));
+    // Three reads for the whole board, however many staff are out.
     let mut out = Vec::new();
-    for w in db.watches_of_school(school).await? {
-        let visit = db.visit(VisitId(w.visit_id)).await?;
-        let household = db.household(visit.household_id).await?;
-        let deadlines = db.deadlines_of(visit.id).await?;
+    for row in db.out_now(school).await? {
+        let deadlines = &row.deadlines;
         let due_back = deadlines
             .iter()
             .find(|d| d.kind == "return")
-            .map_or(visit.planned_return, |d| d.due_at);
-        let buddy = match w.buddy_staff_id {
-            Some(b) if w.buddy_left_at.is_none() => Some(db.staff(StaffId(b)).await?.name),
-            _ => None,
-        };
+            .map_or(row.planned_return, |d| d.due_at);
+        let buddy = row.buddy_name.filter(|_| row.buddy_left_at.is_none());
         out.push(OutNow {
-            visit_id: visit.id.0,
-            status: visit.status.clone(),
-            staff: visit.staff.iter().map(|s| s.name.clone()).collect(),
-            family_name: household.family_name,
-            address: household.address,
-            postcode: household.postcode,
+            visit_id: row.visit_id,
+            status: row.status,
+            staff: row.staff,
+            family_name: row.family_name,
+            address: row.address,
+            postcode: row.postcode,
             buddy_missing: buddy.is_none(),
             buddy,
-            signed_out_at: w.signed_out_at,
-            last_contact_at: w.last_contact_at,
+            signed_out_at: row.signed_out_at,
+            last_contact_at: row.last_contact_at,
             next_due: deadlines
                 .iter()
                 .filter(|d| d.state == "pending")
@@ -279,7 +275,7 @@ async fn board(
             overdue: deadlines
                 .iter()
                 .any(|d| d.state == "fired" || d.fires_at <= now)
-                || alarms.iter().any(|a| a.alarm.visit_id == Some(visit.id.0)),
+                || alarms.iter().any(|a| a.alarm.visit_id == Some(row.visit_id)),
         });
     }
     out.sort_by_key(|o| (!o.overdue, o.next_due));

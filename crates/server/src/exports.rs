@@ -3,7 +3,7 @@
 //! Shared by the API and the `doorstep export` command.
 //!
 //! The CSV opens in a spreadsheet as it should: RFC 4180 quoting (commas, quotes and new lines in
-//! names survive), a UTF-8 byte-order mark so accented names show, and any cell that a
+//! names survive), a UTF-8 byte-order mark (for downloads) so accented names show, and any cell that a
 //! spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, carriage return) prefixed with a
 //! `'` so it shows as text.
 
@@ -84,13 +84,13 @@ fn local_midnight(d: NaiveDate, tz: Tz) -> DateTime<Utc> {
 async fn zones(db: &Db, rows: &[VisitRow]) -> Result<BTreeMap<i64, Tz>, StoreError> {
     let mut out = BTreeMap::new();
     for r in rows {
-        if !out.contains_key(&r.school_id) {
-            let tz = db
-                .current_policy(SchoolId(r.school_id))
-                .await?
-                .settings
-                .tz();
-            out.insert(r.school_id, tz);
+        if let std::collections::btree_map::Entry::Vacant(e) = out.entry(r.school_id) {
+            e.insert(
+                db.current_policy(SchoolId(r.school_id))
+                    .await?
+                    .settings
+                    .tz(),
+            );
         }
     }
     Ok(out)
@@ -116,21 +116,35 @@ pub async fn visit_rows(db: &Db, q: &ExportQuery) -> Result<Vec<VisitRow>, Store
     .await
 }
 
-/// Visits as CSV bytes, one row per visit after the header; and how many visits.
-pub async fn visits_csv(db: &Db, q: &ExportQuery) -> Result<(Vec<u8>, usize), StoreError> {
+/// Visits as CSV bytes, one row per visit after the header; and how many visits. With `bom`, the
+/// bytes start with the UTF-8 byte-order mark Excel needs to read accented names (downloads);
+/// without it they suit scripts and importers (the command line).
+pub async fn visits_csv(
+    db: &Db,
+    q: &ExportQuery,
+    bom: bool,
+) -> Result<(Vec<u8>, usize), StoreError> {
     let rows = visit_rows(db, q).await?;
     let zones = zones(db, &rows).await?;
     let count = rows.len();
-    let bytes = tokio::task::spawn_blocking(move || write_csv(&rows, &zones))
+    let bytes = tokio::task::spawn_blocking(move || write_csv(&rows, &zones, bom))
         .await
         .map_err(|e| StoreError::Corrupt(format!("writing the CSV: {e}")))?
         .map_err(|e| StoreError::Corrupt(format!("writing the CSV: {e}")))?;
     Ok((bytes, count))
 }
 
-fn write_csv(rows: &[VisitRow], zones: &BTreeMap<i64, Tz>) -> Result<Vec<u8>, csv::Error> {
+fn write_csv(
+    rows: &[VisitRow],
+    zones: &BTreeMap<i64, Tz>,
+    bom: bool,
+) -> Result<Vec<u8>, csv::Error> {
     // Excel reads a CSV as UTF-8 only when it starts with the byte-order mark.
-    let mut out = "\u{feff}".as_bytes().to_vec();
+    let mut out = if bom {
+        "\u{feff}".as_bytes().to_vec()
+    } else {
+        Vec::new()
+    };
     {
         let mut w = csv::WriterBuilder::new()
             .quote_style(csv::QuoteStyle::Necessary)

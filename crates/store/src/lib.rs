@@ -6,6 +6,7 @@
 //! audit entry, or none of them.
 
 mod audit;
+mod board;
 mod db;
 mod households;
 mod monitor;
@@ -16,6 +17,7 @@ mod staff;
 mod visits;
 
 pub use audit::{AuditEntry, AuditRow};
+pub use board::OutNowRow;
 pub use db::{Backend, Db, StoreError, Tx};
 pub use households::{
     CautionFlag, Household, HouseholdMember, NewHousehold, NewMember, NewPupil, Pupil,

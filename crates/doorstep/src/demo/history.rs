@@ -3,8 +3,8 @@
 //! Home Visit Slip nobody answered (its deadline passed, the DSL was alarmed and has it in hand);
 //! at REAch2 an abusive incident that blocked the household; at HSP a safeguarding concern.
 //!
-//! The history lives in its own household (the Browns) with the senior leader and the family
-//! liaison officer as visitors, so the Smith and Khan households and the class teacher start clean.
+//! The history lives in its own household (the Browns), visited by the DSL and the deputy head, so
+//! the Smith and Khan households, the class teacher and the family liaison officer start clean.
 //! Nothing is left in the outbox and no deadline is left to fire: this is the past.
 
 use anyhow::{Context, Result};
@@ -20,7 +20,6 @@ struct People {
     head: StaffId,
     dsl: StaffId,
     senior: StaffId,
-    liaison: StaffId,
     office: StaffId,
 }
 
@@ -36,7 +35,6 @@ async fn people(db: &Db, domain: &str) -> Result<People> {
         head: id("head").await?,
         dsl: id("dsl").await?,
         senior: id("senior").await?,
-        liaison: id("liaison").await?,
         office: id("office").await?,
     })
 }
@@ -122,8 +120,8 @@ async fn past_visit(
     };
     let visitors = [
         VisitorOnPlan {
-            staff: p.liaison,
-            role_on_visit: "family liaison officer".into(),
+            staff: p.dsl,
+            role_on_visit: "designated safeguarding lead".into(),
             is_driver: false,
         },
         VisitorOnPlan {
@@ -163,7 +161,7 @@ async fn past_visit(
                 visitors: &visitors,
                 rescheduled_from: None,
             },
-            p.liaison,
+            p.senior,
             at(8, 30)?,
         )
         .await?;
@@ -191,7 +189,7 @@ async fn past_visit(
         ("record_completed", at(14, 0)?),
     ]);
     for (step, when) in &steps {
-        tx.add_visit_event(visit, step, Some(p.liaison), *when, &serde_json::json!({}))
+        tx.add_visit_event(visit, step, Some(p.senior), *when, &serde_json::json!({}))
             .await?;
     }
     let done = VisitState::RecordCompleted {
@@ -214,7 +212,7 @@ async fn outcome(db: &Db, id: VisitId, p: &People, day: DateTime<Utc>) -> Result
             people_seen: Some("Leo's mother, Leo"),
         },
         None,
-        p.liaison,
+        p.senior,
         at,
     )
     .await?;
@@ -227,7 +225,7 @@ async fn outcome(db: &Db, id: VisitId, p: &People, day: DateTime<Utc>) -> Result
         ),
         (
             "Check Leo is back in school and phone mum if not",
-            p.liaison,
+            p.senior,
             10,
             false,
         ),
@@ -243,7 +241,7 @@ async fn outcome(db: &Db, id: VisitId, p: &People, day: DateTime<Utc>) -> Result
                     owner,
                     due_on: (day + Duration::days(days)).date_naive(),
                 },
-                p.liaison,
+                p.senior,
                 at,
             )
             .await?;
@@ -255,7 +253,7 @@ async fn outcome(db: &Db, id: VisitId, p: &People, day: DateTime<Utc>) -> Result
     tx.add_visit_event(
         visit.id,
         "outcome_recorded",
-        Some(p.liaison),
+        Some(p.senior),
         at,
         &serde_json::json!({}),
     )
@@ -302,7 +300,7 @@ async fn unanswered_slip(
             left_at,
             respond_by,
             message: &message,
-            left_by: p.liaison,
+            left_by: p.senior,
         },
         left_at,
     )
@@ -310,7 +308,7 @@ async fn unanswered_slip(
     tx.add_visit_event(
         visit,
         "slip_left",
-        Some(p.liaison),
+        Some(p.senior),
         left_at,
         &serde_json::json!({}),
     )
@@ -437,7 +435,7 @@ async fn concern(
             source: "visit",
             concern: "There was very little food in the kitchen and Leo said he had not had breakfast for two days.",
             observed_at: at,
-            raised_by: p.liaison,
+            raised_by: p.senior,
         },
         at + Duration::hours(3),
     )

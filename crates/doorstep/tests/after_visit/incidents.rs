@@ -27,6 +27,8 @@ async fn an_incident_at_four_is_overdue_at_the_end_of_the_day_and_reminds_the_au
         assert_eq!(incident["household_blocked_now"], false, "a trip blocks nobody");
         assert_eq!(incident["risk_assessment_update"], "requested");
 
+        let next = app.db.next_incident_reminder_at().await.unwrap();
+        assert_eq!(next, Some(app.today("17:00")), "the monitor knows when to wake");
         app.set_time("16:59");
         assert_eq!(app.monitor_pass().await.2, 0, "not overdue yet");
         app.set_time("17:00");

@@ -2,5 +2,6 @@
 //! instances sharing one PostgreSQL database. The processes run on a shifted clock
 //! (`DOORSTEP_CLOCK_START`) so deadlines fall while they are down without anyone waiting.
 
+mod bench;
 mod durability;
 mod process;

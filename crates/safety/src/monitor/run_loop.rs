@@ -60,7 +60,15 @@ impl Monitor {
     /// Sleep until the soonest deadline, rung or retry, but never longer than a tick: an alarm
     /// is recorded the moment it falls due rather than up to a second later.
     async fn until_next_work(&self) -> Duration {
-        match self.inner.db.next_monitor_work().await {
+        let db = &self.inner.db;
+        let next = match (
+            db.next_monitor_work().await,
+            db.next_incident_reminder_at().await,
+        ) {
+            (Ok(a), Ok(b)) => Ok(a.into_iter().chain(b).min()),
+            (Err(e), _) | (_, Err(e)) => Err(e),
+        };
+        match next {
             Ok(Some(at)) => (at - self.inner.clock.now())
                 .to_std()
                 .unwrap_or(Duration::ZERO)

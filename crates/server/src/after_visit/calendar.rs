@@ -63,7 +63,7 @@ async fn visits_csv(
         from: q.from,
         to: q.to,
     };
-    let (bytes, count) = exports::visits_csv(state.db(), &query).await?;
+    let (bytes, count) = exports::visits_csv(state.db(), &query, true).await?;
     let e = access::entry(
         &state,
         &me,

@@ -109,11 +109,8 @@ async fn raise(
     }
     let visit = match input.visit_id {
         Some(v) => {
-            let visit = db
-                .visit(VisitId(v))
-                .await
-                .ok()
-                .filter(|v| v.pupil_id == pupil.id);
+            let visit =
+                super::found(db.visit(VisitId(v)).await)?.filter(|v| v.pupil_id == pupil.id);
             Some(
                 visit
                     .ok_or_else(|| FieldError::new("visit_id", "is not a visit to this pupil"))?
@@ -123,11 +120,7 @@ async fn raise(
         None => None,
     };
     if let Some(a) = input.alarm_id {
-        let alarm = db
-            .alarm(a)
-            .await
-            .ok()
-            .filter(|a| a.school_id == school.id.0);
+        let alarm = super::found(db.alarm(a).await)?.filter(|a| a.school_id == school.id.0);
         if alarm.is_none() {
             return Err(FieldError::new("alarm_id", "is not an alarm at this school").into());
         }
@@ -214,7 +207,7 @@ async fn get_concern(
     let c = state.db().safeguarding_concern(id).await?;
     let (pupil, school) = readable_pupil(&state, &me, c.pupil_id)
         .await
-        .map_err(|_| ApiError::NotFound("safeguarding concern".into()))?;
+        .map_err(super::hide_as("safeguarding concern"))?;
     let e = access::entry(
         &state,
         &me,
@@ -249,7 +242,7 @@ async fn acknowledge(
     let c = state.db().safeguarding_concern(id).await?;
     let (pupil, school) = readable_pupil(&state, &me, c.pupil_id)
         .await
-        .map_err(|_| ApiError::NotFound("safeguarding concern".into()))?;
+        .map_err(super::hide_as("safeguarding concern"))?;
     require_any(
         &me,
         &SAFEGUARDING_LEADS,

@@ -109,7 +109,7 @@ async fn record(
         Some(v) => Some(
             db.visit(VisitId(v))
                 .await
-                .map_err(|_| FieldError::new("visit_id", "no such visit"))?,
+                .map_err(|e| super::unknown("visit_id", "no such visit")(e.into()))?,
         ),
         None => None,
     };
@@ -117,7 +117,7 @@ async fn record(
         Some(p) => Some(
             db.pupil(PupilId(p))
                 .await
-                .map_err(|_| FieldError::new("pupil_id", "no such pupil"))?,
+                .map_err(|e| super::unknown("pupil_id", "no such pupil")(e.into()))?,
         ),
         None => None,
     };
@@ -138,9 +138,7 @@ async fn record(
     }
     let about = match input.about_staff_id {
         Some(id) => Some(
-            db.staff(StaffId(id))
-                .await
-                .ok()
+            super::found(db.staff(StaffId(id)).await)?
                 .filter(|x| x.school_id == Some(school))
                 .ok_or_else(|| {
                     FieldError::new("about_staff_id", "is not a member of staff at this school")
@@ -240,7 +238,7 @@ async fn readable(state: &AppState, me: &Staff, id: i64) -> Result<HeadOnlyRecor
         .db()
         .head_only_record(id)
         .await
-        .map_err(|_| ApiError::NotFound("record".into()))?;
+        .map_err(|e| super::hide_as("record")(e.into()))?;
     if may_read(state, me, r.school_id, r.about_staff_id).await? {
         Ok(r)
     } else {

@@ -56,10 +56,8 @@ const HAPPENED: [&str; 4] = [
 
 async fn view(state: &AppState, visit: &Visit) -> Result<VisitRecordView, ApiError> {
     let db = state.db();
-    let slip = match db.slip_of_visit(visit.id).await? {
-        Some(s) => Some(slip_view(s, state.clock().now())),
-        None => None,
-    };
+    let now = state.clock().now();
+    let slip = db.slip_of_visit(visit.id).await?.map(|s| slip_view(s, now));
     Ok(VisitRecordView {
         visit_id: visit.id.0,
         pupil_id: visit.pupil_id.0,
@@ -138,11 +136,7 @@ async fn check_action(
     a: &ActionInput,
 ) -> Result<(String, StaffId), ApiError> {
     let description = inputs::text(&format!("{field}.description"), &a.description, 1000)?;
-    let owner = state
-        .db()
-        .staff(StaffId(a.owner_staff_id))
-        .await
-        .ok()
+    let owner = super::found(state.db().staff(StaffId(a.owner_staff_id)).await)?
         .filter(|s| s.active && s.school_id == Some(visit.school_id))
         .ok_or_else(|| {
             FieldError::new(
@@ -348,7 +342,7 @@ async fn action_done(
     let action = state.db().action(id).await?;
     let (_, school) = super::readable_pupil(&state, &me, action.pupil_id)
         .await
-        .map_err(|_| ApiError::NotFound("follow-up action".into()))?;
+        .map_err(super::hide_as("follow-up action"))?;
     let on_visit = match action.visit_id {
         Some(v) => state.db().visit(VisitId(v)).await?.involves(me.id),
         None => false,

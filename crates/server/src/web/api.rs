@@ -32,7 +32,6 @@ impl Answer {
 #[derive(Debug, Clone, Deserialize)]
 pub struct Unmet {
     pub requirement: String,
-    pub rule: String,
     pub why: String,
 }
 

@@ -55,15 +55,4 @@ impl FormData {
     pub fn checked(&self, name: &str) -> bool {
         matches!(self.get(name), "on" | "true" | "yes" | "1")
     }
-
-    /// A whole number, or an error naming the field.
-    pub fn number(&self, name: &str, label: &str) -> Result<Option<i64>, (String, String)> {
-        match self.opt(name) {
-            None => Ok(None),
-            Some(v) => v
-                .parse::<i64>()
-                .map(Some)
-                .map_err(|_| (name.to_string(), format!("{label} must be a whole number"))),
-        }
-    }
 }

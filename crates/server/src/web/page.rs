@@ -59,7 +59,6 @@ pub struct Flags {
     pub visits: bool,
     pub authorises: bool,
     pub watches: bool,
-    pub manages: bool,
 }
 
 pub const WATCHERS: [Role; 7] = [
@@ -88,7 +87,6 @@ impl Ctx {
                 || roles.any_of(&DECIDERS),
             authorises: roles.any_of(&DECIDERS),
             watches: roles.any_of(&WATCHERS),
-            manages: roles.any_of(&[Role::Headteacher, Role::TrustAdmin]),
         }
     }
 
@@ -252,8 +250,13 @@ impl Errors {
     /// against `fallback`.
     pub fn from_failure(f: &Failure, known: &[&str], fallback: &str) -> Self {
         let mut e = Errors::default();
-        let field = f.field.clone().unwrap_or_default();
-        let field = if known.contains(&field.as_str()) || known.is_empty() {
+        let field = if f.error == "policy" {
+            // Refusals point at the policy check, which lists every unmet rule.
+            "policy-check".to_string()
+        } else {
+            f.field.clone().unwrap_or_default()
+        };
+        let field = if known.contains(&field.as_str()) || known.is_empty() || f.error == "policy" {
             field
         } else {
             fallback.to_string()
@@ -371,7 +374,6 @@ impl From<ApiError> for WebError {
                     .into_iter()
                     .map(|u| Unmet {
                         requirement: u.requirement.to_string(),
-                        rule: u.rule.to_string(),
                         why: u.why,
                     })
                     .collect(),

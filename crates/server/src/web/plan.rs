@@ -455,7 +455,6 @@ impl PlanForm {
 #[derive(Template)]
 #[template(path = "policy_panel.html")]
 pub struct PolicyPanel {
-    pub visit_id: i64,
     pub stage: String,
     pub unmet: Vec<super::api::Unmet>,
     pub revision: String,
@@ -474,8 +473,12 @@ pub async fn policy_panel(ctx: &Ctx, visit: &Visit, note: &str) -> Result<Policy
         .get(&format!("/api/visits/{}/policy-check", visit.id))
         .await?;
     Ok(PolicyPanel {
-        visit_id: visit.id.0,
-        stage: check.stage,
+        stage: match check.stage.as_str() {
+            "authorise" => "before it is authorised",
+            "sign_out" => "before anyone leaves",
+            _ => "before it is requested",
+        }
+        .to_string(),
         // Whether the person looking may authorise is not the plan's problem.
         unmet: check
             .unmet
@@ -610,14 +613,31 @@ async fn save(
         .parse::<i64>()
         .unwrap_or(visit.revision)
         .into();
-    match ctx
-        .call(Method::PUT, &format!("/api/visits/{}", visit.id), Some(&body))
-        .await
+    let path = format!("/api/visits/{}", visit.id);
+    let mut result = ctx.call(Method::PUT, &path, Some(&body)).await;
+    // The page's own autosave may have moved the revision a moment before Save was pressed:
+    // that is not "someone else", so save again on top of it.
+    if let Err(f) = &result
+        && f.field.as_deref() == Some("revision")
+        && own_autosave(ctx, visit).await?
     {
+        body["revision"] = ctx.state.db().visit(visit.id).await?.revision.into();
+        result = ctx.call(Method::PUT, &path, Some(&body)).await;
+    }
+    match result {
         Ok(_) => Ok(Ok(())),
         Err(f) if f.is_fixable() => Ok(Err(place_errors(&f, &rows))),
         Err(f) => Err(f.into()),
     }
+}
+
+/// Whether the last change to the plan was this person's, in the last few minutes.
+async fn own_autosave(ctx: &Ctx, visit: &Visit) -> Result<bool, WebError> {
+    let events = ctx.state.db().visit_events(visit.id).await?;
+    let recent = ctx.state.clock().now() - Duration::minutes(5);
+    Ok(events.last().is_some_and(|e| {
+        e.step == "plan_changed" && e.actor_staff_id == Some(ctx.me.id.0) && e.at >= recent
+    }))
 }
 
 async fn update(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {

@@ -207,7 +207,6 @@ async fn build(
             });
         }
     }
-    others.reverse();
     Ok(TodayPage {
         chrome: ctx.chrome("today"),
         flash,

@@ -205,6 +205,19 @@ impl Db {
         Ok(with_pool!(self, p => sqlx::query_as(q).bind(author.0).fetch_all(p).await)?)
     }
 
+    /// When [`remind_overdue_incidents`] next has work: the soonest due time of a report not yet
+    /// reminded about, or a day after the last reminder of one still not shared. For a monitor
+    /// loop that sleeps until its next piece of work.
+    pub async fn next_incident_reminder_at(&self) -> Result<Option<DateTime<Utc>>> {
+        const Q: &str = "select due_at, last_reminded_at from incidents where submitted_at is null";
+        let rows: Vec<(DateTime<Utc>, Option<DateTime<Utc>>)> =
+            with_pool!(self, p => sqlx::query_as(Q).fetch_all(p).await)?;
+        Ok(rows
+            .into_iter()
+            .map(|(due, last)| last.map_or(due, |l| l + Duration::hours(24)))
+            .min())
+    }
+
     /// Reports not shared with the head by their due time whose next reminder is due: the first
     /// at the due time, then one a day.
     async fn incidents_to_remind(&self, now: DateTime<Utc>, limit: i64) -> Result<Vec<Incident>> {

@@ -1,0 +1,70 @@
+// The offline queue: "I'm OK" tapped with no signal is kept on the phone and reaches the server
+// exactly once when the signal is back — and sending it again (a retry after a lost answer)
+// changes nothing.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startServer, visitThroughApi } from "../lib/server.mjs";
+import { launch, shot, signIn, PHONE } from "../lib/browser.mjs";
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** The check-ins the server holds for a visit, as its page lists them. */
+async function checkIns(id, cookie) {
+  const html = await (await fetch(`${server.url}/visits/${id}`, { headers: { cookie } })).text();
+  return (html.match(/data-check-in/g) || []).length;
+}
+
+test("a check-in tapped offline reaches the server once when the phone is back online", { timeout: 120_000 }, async () => {
+  const { id, teacher } = await visitThroughApi(server.url);
+  const context = await browser.newContext(PHONE);
+  try {
+    const page = await context.newPage();
+    await signIn(page, server.url, "teacher@harton.demo");
+    await page.goto(`${server.url}/today`);
+    const card = page.locator(`#visit-${id}`);
+    await card.getByRole("button", { name: "I'm OK" }).waitFor();
+
+    await context.setOffline(true);
+    await card.getByRole("button", { name: "I'm OK" }).click();
+    const status = page.locator("#queue-status");
+    await status.getByText(/No signal: 1 action saved on this phone/).waitFor();
+    const queued = await page.evaluate(() => JSON.parse(localStorage.getItem("doorstep.queue.v1")));
+    assert.equal(queued.length, 1);
+    assert.equal(queued[0].url, `/api/visits/${id}/check-in`);
+    const clientRef = queued[0].body.client_ref;
+    assert.match(clientRef, /^[0-9a-f-]{36}$/);
+    await shot(page, "offline-01-queued");
+
+    // Nothing reached the server while offline.
+    assert.equal(await checkIns(id, teacher.cookie), 0);
+
+    await context.setOffline(false);
+    await page.getByText(/Sent 1 saved action/).waitFor({ timeout: 30_000 });
+    await page.waitForURL(`${server.url}/today`);
+    assert.equal(await page.evaluate(() => JSON.parse(localStorage.getItem("doorstep.queue.v1") || "[]").length), 0);
+    await shot(page, "offline-02-sent");
+
+    // The server has exactly one check-in, and a second delivery of the same action adds none.
+    const again = await teacher.post(`/api/visits/${id}/check-in`, { client_ref: clientRef });
+    assert.equal(again.status, 200);
+    await page.evaluate(() => window.dispatchEvent(new Event("online")));
+    await page.waitForTimeout(500);
+    assert.equal(await checkIns(id, teacher.cookie), 1);
+    await page.goto(`${server.url}/visits/${id}`);
+    assert.equal(await page.locator("[data-check-in]").count(), 1);
+    await shot(page, "offline-03-one-check-in");
+  } finally {
+    await context.close();
+  }
+});
