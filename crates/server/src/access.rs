@@ -98,6 +98,24 @@ pub async fn visible_visit(
     }
 }
 
+/// The visit, if this person may move it along or act on it: the people on it and its buddy, or
+/// those who see the school's visits (the office records phoned-in check-ins, leaders step in).
+pub async fn visit_to_act_on(
+    state: &AppState,
+    staff: &Staff,
+    id: VisitId,
+    doing: &str,
+) -> Result<Visit, ApiError> {
+    let visit = visible_visit(state, staff, id).await?;
+    if visit.involves(staff.id) || sees_school_visits(state, staff, visit.school_id).await? {
+        Ok(visit)
+    } else {
+        Err(ApiError::forbidden(format!(
+            "only the staff on this visit, its buddy or school leaders and office may {doing}"
+        )))
+    }
+}
+
 pub fn entry(
     state: &AppState,
     staff: &Staff,

@@ -3,7 +3,7 @@
 //! Each is durably committed before it is acknowledged.
 
 use crate::AppState;
-use crate::access::{self, sees_school_visits, visible_visit};
+use crate::access;
 use crate::auth::CurrentStaff;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, Id};
@@ -30,13 +30,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 async fn out_visit(state: &AppState, me: &Staff, id: i64, doing: &str) -> Result<Visit, ApiError> {
-    let visit = visible_visit(state, me, VisitId(id)).await?;
-    if !(visit.involves(me.id) || sees_school_visits(state, me, visit.school_id).await?) {
-        return Err(ApiError::forbidden(format!(
-            "only the staff on this visit, its buddy or the school office may {doing}"
-        )));
-    }
-    Ok(visit)
+    access::visit_to_act_on(state, me, VisitId(id), doing).await
 }
 
 #[derive(Deserialize, utoipa::ToSchema, Default)]
@@ -80,7 +74,11 @@ async fn check_in(
     };
     let now = state.clock().now();
     let outcome = match state.check_in_writer() {
-        Some(writer) => writer.check_in(&visit, me.id, &input, &policy.settings, now).await?,
+        Some(writer) => {
+            writer
+                .check_in(&visit, me.id, &input, &policy.settings, now)
+                .await?
+        }
         None => safety::check_in(state.db(), &visit, me.id, &input, &policy.settings, now).await?,
     };
     if outcome.duress_alarm.is_some() {

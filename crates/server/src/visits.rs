@@ -4,7 +4,7 @@ mod facts;
 mod plan;
 
 use crate::AppState;
-use crate::access::{self, require_any, scope, sees_school_visits, visible_visit};
+use crate::access::{self, require_any, scope, sees_school_visits, visible_visit, visit_to_act_on};
 use crate::auth::CurrentStaff;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery, Id};
@@ -312,22 +312,6 @@ async fn policy_check(
     }))
 }
 
-/// Who may move a visit along: the people on it (and its buddy) or those who see the school's visits.
-fn require_involved_or_school(
-    visit: &Visit,
-    me: &Staff,
-    sees_school: bool,
-    doing: &str,
-) -> Result<(), ApiError> {
-    if visit.involves(me.id) || sees_school {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden(format!(
-            "only the staff on this visit, its buddy or school leaders may {doing}"
-        )))
-    }
-}
-
 /// Applies one step: refuses illegal steps, then stores the new state, an event, any decision and
 /// the audit entry in one transaction.
 struct StepRecord<'a> {
@@ -412,13 +396,7 @@ async fn request_visit(
     CurrentStaff(me): CurrentStaff,
     Id(id): Id,
 ) -> Result<Json<VisitDetail>, ApiError> {
-    let visit = visible_visit(&state, &me, VisitId(id)).await?;
-    require_involved_or_school(
-        &visit,
-        &me,
-        sees_school_visits(&state, &me, visit.school_id).await?,
-        "request this visit",
-    )?;
+    let visit = visit_to_act_on(&state, &me, VisitId(id), "request this visit").await?;
     apply(
         &visit.state,
         VisitStep::Request { by: me.id },
@@ -584,13 +562,7 @@ async fn sign_out(
     CurrentStaff(me): CurrentStaff,
     Id(id): Id,
 ) -> Result<Json<VisitDetail>, ApiError> {
-    let visit = visible_visit(&state, &me, VisitId(id)).await?;
-    require_involved_or_school(
-        &visit,
-        &me,
-        sees_school_visits(&state, &me, visit.school_id).await?,
-        "sign this visit out",
-    )?;
+    let visit = visit_to_act_on(&state, &me, VisitId(id), "sign this visit out").await?;
     let now = state.clock().now();
     apply(&visit.state, VisitStep::SignOut, now)?;
     let unmet = check_policy(&state, &visit, Stage::SignOut, None, &[]).await?;
@@ -646,13 +618,7 @@ async fn movement(
     record: StepRecord<'_>,
     doing: &str,
 ) -> Result<Json<VisitDetail>, ApiError> {
-    let visit = visible_visit(state, me, VisitId(id)).await?;
-    require_involved_or_school(
-        &visit,
-        me,
-        sees_school_visits(state, me, visit.school_id).await?,
-        doing,
-    )?;
+    let visit = visit_to_act_on(&state, &me, VisitId(id), doing).await?;
     let visit = take_step(state, me, &visit, record).await?;
     step_response(state, me, visit).await
 }
@@ -817,13 +783,7 @@ async fn reschedule_visit(
     Id(id): Id,
     ApiJson(input): ApiJson<RescheduleInput>,
 ) -> Result<(StatusCode, Json<VisitDetail>), ApiError> {
-    let old = visible_visit(&state, &me, VisitId(id)).await?;
-    require_involved_or_school(
-        &old,
-        &me,
-        sees_school_visits(&state, &me, old.school_id).await?,
-        "reschedule this visit",
-    )?;
+    let old = visit_to_act_on(&state, &me, VisitId(id), "reschedule this visit").await?;
     let now = state.clock().now();
     // Refuse before writing anything: the placeholder id is replaced once the new visit exists.
     apply(
@@ -925,13 +885,8 @@ async fn raise_concern(
     Id(id): Id,
     ApiJson(input): ApiJson<ConcernInput>,
 ) -> Result<(StatusCode, Json<SafetyConcern>), ApiError> {
-    let visit = visible_visit(&state, &me, VisitId(id)).await?;
-    require_involved_or_school(
-        &visit,
-        &me,
-        sees_school_visits(&state, &me, visit.school_id).await?,
-        "raise a concern about this visit",
-    )?;
+    let visit =
+        visit_to_act_on(&state, &me, VisitId(id), "raise a concern about this visit").await?;
     let concern = inputs::text("concern", &input.concern, 2000)?;
     let now = state.clock().now();
     let mut tx = state.db().begin().await?;
