@@ -58,6 +58,7 @@ struct Report {
     backend: &'static str,
     visits: usize,
     setup_s: f64,
+    setup_visits_s: f64,
     sample: usize,
     window_s: u64,
     lag: lag::Lag,
@@ -78,7 +79,10 @@ async fn monitor(args: &MonitorArgs, database_url: Option<&str>) -> Result<()> {
         .context("creating a temporary folder")?;
     let url = match database_url {
         Some(url) => url.to_string(),
-        None => format!("sqlite://{}?mode=rwc", dir.path().join("doorstep.db").display()),
+        None => format!(
+            "sqlite://{}?mode=rwc",
+            dir.path().join("doorstep.db").display()
+        ),
     };
     eprintln!("setting up {} visits that are out …", args.visits);
     let setup = setup::create(&url, parts, clients).await?;
@@ -116,9 +120,15 @@ async fn monitor(args: &MonitorArgs, database_url: Option<&str>) -> Result<()> {
     }));
     let how_long = Duration::from_secs(args.load_secs);
     let signed_in = load::sign_in(&base, &setup).await?;
-    eprintln!("check-ins over HTTP: {clients} clients for {} s …", args.load_secs);
+    eprintln!(
+        "check-ins over HTTP: {clients} clients for {} s …",
+        args.load_secs
+    );
     let check_ins = load::check_ins(&base, &setup, signed_in, how_long).await?;
-    eprintln!("raw SQLite inserts: {clients} writers for {} s …", args.load_secs);
+    eprintln!(
+        "raw SQLite inserts: {clients} writers for {} s …",
+        args.load_secs
+    );
     let raw = load::raw_inserts(dir.path(), clients, how_long).await?;
 
     let _ = stop_tx.send(true);
@@ -135,6 +145,7 @@ async fn monitor(args: &MonitorArgs, database_url: Option<&str>) -> Result<()> {
         },
         visits: args.visits,
         setup_s: setup.seconds,
+        setup_visits_s: setup.visits_seconds,
         sample: parts.sample,
         window_s: args.window_secs,
         lag,
@@ -172,7 +183,11 @@ fn sorted(v: &[f64]) -> Vec<f64> {
 /// (p50, p99, max)
 fn spread(v: &[f64]) -> (f64, f64, f64) {
     let s = sorted(v);
-    (percentile(&s, 50.0), percentile(&s, 99.0), s.last().copied().unwrap_or_default())
+    (
+        percentile(&s, 50.0),
+        percentile(&s, 99.0),
+        s.last().copied().unwrap_or_default(),
+    )
 }
 
 fn round(x: f64, places: i32) -> f64 {
@@ -182,7 +197,8 @@ fn round(x: f64, places: i32) -> f64 {
 
 /// VmHWM: the most resident memory this process has had, in MiB.
 fn peak_rss_mb() -> Result<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").context("reading /proc/self/status")?;
+    let status =
+        std::fs::read_to_string("/proc/self/status").context("reading /proc/self/status")?;
     let kb: f64 = status
         .lines()
         .find_map(|l| l.strip_prefix("VmHWM:"))
@@ -224,9 +240,18 @@ impl Report {
         let mut row = |what: &str, value: String| t.push_str(&format!("  {what:<58} {value}\n"));
         row("active visits", format!("{}", self.visits));
         row("database", self.backend.to_string());
-        row("set-up (demo trust, visitors, households, visits)", format!("{:.1} s", self.setup_s));
         row(
-            &format!("deadline → alarm durably recorded ({} over {} s)", self.sample, self.window_s),
+            "set-up (demo trust, visitors, households, visits)",
+            format!(
+                "{:.1} s (of which the visits {:.1} s)",
+                self.setup_s, self.setup_visits_s
+            ),
+        );
+        row(
+            &format!(
+                "deadline → alarm durably recorded ({} over {} s)",
+                self.sample, self.window_s
+            ),
             format!("p50 {p50:.1} ms   p99 {p99:.1} ms   max {max:.1} ms"),
         );
         row(
@@ -244,7 +269,10 @@ impl Report {
             ),
         );
         row(
-            &format!("raw durable single-row SQLite inserts ({} writers)", self.clients),
+            &format!(
+                "raw durable single-row SQLite inserts ({} writers)",
+                self.clients
+            ),
             format!(
                 "{:.0} /s   ({} in {:.1} s; {} errors)",
                 self.raw.per_second(),
@@ -254,7 +282,10 @@ impl Report {
             ),
         );
         row("check-ins ÷ raw inserts", format!("{:.2}", self.ratio()));
-        row("peak resident memory (VmHWM)", format!("{:.0} MB", self.peak_rss_mb));
+        row(
+            "peak resident memory (VmHWM)",
+            format!("{:.0} MB", self.peak_rss_mb),
+        );
         row(
             &format!(
                 "restart → all overdue alarms fired ({} overdue, 60 s outage)",
@@ -263,10 +294,16 @@ impl Report {
             format!("{:.2} s", self.recovery.alarms_s),
         );
         row(
-            &format!("restart → the outage's {} reminders queued", self.recovery.reminders),
+            &format!(
+                "restart → the outage's {} reminders queued",
+                self.recovery.reminders
+            ),
             format!("{:.2} s", self.recovery.reminders_s),
         );
-        for (what, e) in [("check-in", &self.check_ins.first_error), ("raw insert", &self.raw.first_error)] {
+        for (what, e) in [
+            ("check-in", &self.check_ins.first_error),
+            ("raw insert", &self.raw.first_error),
+        ] {
             if let Some(e) = e {
                 row(&format!("first {what} error"), e.clone());
             }

@@ -18,7 +18,11 @@ pub struct ChannelArgs {
     pub smtp_username: Option<String>,
     #[arg(long, env = "DOORSTEP_SMTP_PASSWORD", hide_env_values = true)]
     pub smtp_password: Option<String>,
-    #[arg(long, env = "DOORSTEP_SMTP_FROM", default_value = "Doorstep <doorstep@localhost>")]
+    #[arg(
+        long,
+        env = "DOORSTEP_SMTP_FROM",
+        default_value = "Doorstep <doorstep@localhost>"
+    )]
     pub smtp_from: String,
     /// The SMS gateway's send endpoint (JSON POST {to, from, body}). Unset: no SMS channel.
     #[arg(long, env = "DOORSTEP_SMS_URL")]
@@ -63,33 +67,59 @@ impl ChannelArgs {
                     from: self.smtp_from.clone(),
                     timeout: SEND_TIMEOUT,
                 };
-                Some(notify::Mailer::new(&settings).map_err(|e| anyhow::anyhow!("DOORSTEP_SMTP_*: {e}"))?)
+                Some(
+                    notify::Mailer::new(&settings)
+                        .map_err(|e| anyhow::anyhow!("DOORSTEP_SMTP_*: {e}"))?,
+                )
             }
         };
         let sms = match &self.sms_url {
             None => None,
             Some(url) => {
-                let settings = notify::SmsSettings { url: url.clone(), api_key: self.sms_api_key.clone(), sender: self.sms_sender.clone(), timeout: SEND_TIMEOUT };
-                Some(notify::SmsGateway::new(&settings).map_err(|e| anyhow::anyhow!("DOORSTEP_SMS_*: {e}"))?)
+                let settings = notify::SmsSettings {
+                    url: url.clone(),
+                    api_key: self.sms_api_key.clone(),
+                    sender: self.sms_sender.clone(),
+                    timeout: SEND_TIMEOUT,
+                };
+                Some(
+                    notify::SmsGateway::new(&settings)
+                        .map_err(|e| anyhow::anyhow!("DOORSTEP_SMS_*: {e}"))?,
+                )
             }
         };
         let webhook = match (&self.webhook_url, &self.webhook_secret) {
             (None, _) => None,
-            (Some(_), None) => bail!("DOORSTEP_WEBHOOK_SECRET: a webhook needs a secret to sign its messages"),
+            (Some(_), None) => {
+                bail!("DOORSTEP_WEBHOOK_SECRET: a webhook needs a secret to sign its messages")
+            }
             (Some(url), Some(secret)) => {
-                let settings = notify::WebhookSettings { url: url.clone(), secret: secret.clone(), timeout: SEND_TIMEOUT };
-                Some((notify::Webhook::new(&settings).map_err(|e| anyhow::anyhow!("DOORSTEP_WEBHOOK_*: {e}"))?, url.clone()))
+                let settings = notify::WebhookSettings {
+                    url: url.clone(),
+                    secret: secret.clone(),
+                    timeout: SEND_TIMEOUT,
+                };
+                Some((
+                    notify::Webhook::new(&settings)
+                        .map_err(|e| anyhow::anyhow!("DOORSTEP_WEBHOOK_*: {e}"))?,
+                    url.clone(),
+                ))
             }
         };
-        Ok(safety::monitor::Channels { mailer, sms, webhook })
+        Ok(safety::monitor::Channels {
+            mailer,
+            sms,
+            webhook,
+        })
     }
 
     pub fn instance_name(&self) -> String {
         if let Some(name) = &self.instance {
             return name.clone();
         }
-        let host = std::fs::read_to_string("/etc/hostname").map(|h| h.trim().to_string()).unwrap_or_else(|_| "doorstep".into());
+        let host = std::fs::read_to_string("/etc/hostname")
+            .map(|h| h.trim().to_string())
+            .unwrap_or_else(|_| "doorstep".into());
         format!("{host}-{}", std::process::id())
     }
 }
-

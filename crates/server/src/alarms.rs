@@ -246,14 +246,9 @@ async fn board(
         .map(view)
         .collect();
     alarms.sort_by_key(|a| (!a.urgent, !a.alarm.all_channels_failed, a.alarm.raised_at));
-    // Three reads for the whole board, however many staff are out.
+    // One read for the whole board, however many staff are out.
     let mut out = Vec::new();
-    for row in db.out_now(school).await? {
-        let deadlines = &row.deadlines;
-        let due_back = deadlines
-            .iter()
-            .find(|d| d.kind == "return")
-            .map_or(row.planned_return, |d| d.due_at);
+    for row in db.out_now(school, now).await? {
         let buddy = row.buddy_name.filter(|_| row.buddy_left_at.is_none());
         out.push(OutNow {
             visit_id: row.visit_id,
@@ -266,16 +261,12 @@ async fn board(
             buddy,
             signed_out_at: row.signed_out_at,
             last_contact_at: row.last_contact_at,
-            next_due: deadlines
-                .iter()
-                .filter(|d| d.state == "pending")
-                .map(|d| d.due_at)
-                .min(),
-            due_back,
-            overdue: deadlines
-                .iter()
-                .any(|d| d.state == "fired" || d.fires_at <= now)
-                || alarms.iter().any(|a| a.alarm.visit_id == Some(row.visit_id)),
+            next_due: row.next_due,
+            due_back: row.return_due.unwrap_or(row.planned_return),
+            overdue: row.late
+                || alarms
+                    .iter()
+                    .any(|a| a.alarm.visit_id == Some(row.visit_id)),
         });
     }
     out.sort_by_key(|o| (!o.overdue, o.next_due));

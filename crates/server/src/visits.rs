@@ -618,7 +618,7 @@ async fn movement(
     record: StepRecord<'_>,
     doing: &str,
 ) -> Result<Json<VisitDetail>, ApiError> {
-    let visit = visit_to_act_on(&state, &me, VisitId(id), doing).await?;
+    let visit = visit_to_act_on(state, me, VisitId(id), doing).await?;
     let visit = take_step(state, me, &visit, record).await?;
     step_response(state, me, visit).await
 }

@@ -1,14 +1,12 @@
-//! The office board in three reads, however many staff are out: the watches with their visit,
-//! household and buddy; the staff on those visits; their deadlines.
+//! The office board in one read, however many staff are out: each watched visit with its
+//! household, buddy, visiting staff and what its deadlines add up to.
 
-use crate::db::{Db, Result, with_pool};
-use crate::monitor::DeadlineRow;
+use crate::db::{Backend, Db, Result, with_pool};
 use chrono::{DateTime, Utc};
 use domain::SchoolId;
-use std::collections::HashMap;
 
 /// One visit the monitor is watching, with what the board shows about it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OutNowRow {
     pub visit_id: i64,
     pub status: String,
@@ -23,11 +21,16 @@ pub struct OutNowRow {
     pub planned_return: DateTime<Utc>,
     /// The visiting staff, the driver first.
     pub staff: Vec<String>,
-    pub deadlines: Vec<DeadlineRow>,
+    /// The earliest deadline still pending.
+    pub next_due: Option<DateTime<Utc>>,
+    /// When the "back" deadline falls, if there is one.
+    pub return_due: Option<DateTime<Utc>>,
+    /// A deadline has fired, or is past its firing time.
+    pub late: bool,
 }
 
 #[derive(sqlx::FromRow)]
-struct WatchRow {
+struct Row {
     visit_id: i64,
     status: String,
     family_name: String,
@@ -38,48 +41,63 @@ struct WatchRow {
     signed_out_at: DateTime<Utc>,
     last_contact_at: DateTime<Utc>,
     planned_return: DateTime<Utc>,
+    staff: Option<String>,
+    next_due: Option<DateTime<Utc>>,
+    return_due: Option<DateTime<Utc>>,
+    late: Option<i64>,
+}
+
+/// Separates the names aggregated into one column (a control character no name contains).
+const SEPARATOR: char = '\u{1f}';
+
+fn query(backend: Backend) -> String {
+    // The only difference between the dialects is the name of the ordered string aggregate.
+    let names = match backend {
+        Backend::Sqlite => "group_concat(s.name, char(31) order by vs.is_driver desc, s.name)",
+        Backend::Postgres => "string_agg(s.name, chr(31) order by vs.is_driver desc, s.name)",
+    };
+    format!(
+        "select w.visit_id, v.status, h.family_name, h.address, h.postcode, b.name as buddy_name, \
+         w.buddy_left_at, w.signed_out_at, w.last_contact_at, v.planned_return, \
+         (select {names} from visit_staff vs join staff s on s.id = vs.staff_id where vs.visit_id = w.visit_id) as staff, \
+         min(case when d.state = 'pending' then d.due_at end) as next_due, \
+         min(case when d.kind = 'return' then d.due_at end) as return_due, \
+         sum(case when d.state = 'fired' or d.fires_at <= $2 then 1 else 0 end) as late \
+         from watches w join visits v on v.id = w.visit_id join households h on h.id = v.household_id \
+         left join staff b on b.id = w.buddy_staff_id left join deadlines d on d.visit_id = w.visit_id \
+         where w.school_id = $1 \
+         group by w.visit_id, v.status, h.family_name, h.address, h.postcode, b.name, w.buddy_left_at, \
+         w.signed_out_at, w.last_contact_at, v.planned_return \
+         order by w.signed_out_at, w.visit_id"
+    )
 }
 
 impl Db {
-    /// Everyone out now for a school, in the order they left.
-    pub async fn out_now(&self, school: SchoolId) -> Result<Vec<OutNowRow>> {
-        const WATCHES: &str = "select w.visit_id, v.status, h.family_name, h.address, h.postcode, b.name as buddy_name, \
-            w.buddy_left_at, w.signed_out_at, w.last_contact_at, v.planned_return \
-            from watches w join visits v on v.id = w.visit_id join households h on h.id = v.household_id \
-            left join staff b on b.id = w.buddy_staff_id where w.school_id = $1 order by w.signed_out_at, w.visit_id";
-        const STAFF: &str = "select vs.visit_id, s.name from visit_staff vs join staff s on s.id = vs.staff_id \
-            join watches w on w.visit_id = vs.visit_id where w.school_id = $1 order by vs.visit_id, vs.is_driver desc, s.name";
-        const DEADLINES: &str = "select d.id, d.visit_id, d.school_id, d.kind, d.due_at, d.fires_at, d.remind_at, d.reminded, d.state \
-            from deadlines d join watches w on w.visit_id = d.visit_id where w.school_id = $1 order by d.fires_at, d.id";
-        let watches: Vec<WatchRow> =
-            with_pool!(self, p => sqlx::query_as(WATCHES).bind(school.0).fetch_all(p).await)?;
-        let staff: Vec<(i64, String)> =
-            with_pool!(self, p => sqlx::query_as(STAFF).bind(school.0).fetch_all(p).await)?;
-        let deadlines: Vec<DeadlineRow> =
-            with_pool!(self, p => sqlx::query_as(DEADLINES).bind(school.0).fetch_all(p).await)?;
-        let mut names: HashMap<i64, Vec<String>> = HashMap::new();
-        for (visit, name) in staff {
-            names.entry(visit).or_default().push(name);
-        }
-        let mut due: HashMap<i64, Vec<DeadlineRow>> = HashMap::new();
-        for d in deadlines {
-            due.entry(d.visit_id).or_default().push(d);
-        }
-        Ok(watches
+    /// Everyone out now for a school, in the order they left; `now` decides what is late.
+    pub async fn out_now(&self, school: SchoolId, now: DateTime<Utc>) -> Result<Vec<OutNowRow>> {
+        let q = sqlx::AssertSqlSafe(query(self.backend()));
+        let rows: Vec<Row> =
+            with_pool!(self, p => sqlx::query_as(q).bind(school.0).bind(now).fetch_all(p).await)?;
+        Ok(rows
             .into_iter()
-            .map(|w| OutNowRow {
-                staff: names.remove(&w.visit_id).unwrap_or_default(),
-                deadlines: due.remove(&w.visit_id).unwrap_or_default(),
-                visit_id: w.visit_id,
-                status: w.status,
-                family_name: w.family_name,
-                address: w.address,
-                postcode: w.postcode,
-                buddy_name: w.buddy_name,
-                buddy_left_at: w.buddy_left_at,
-                signed_out_at: w.signed_out_at,
-                last_contact_at: w.last_contact_at,
-                planned_return: w.planned_return,
+            .map(|r| OutNowRow {
+                visit_id: r.visit_id,
+                status: r.status,
+                family_name: r.family_name,
+                address: r.address,
+                postcode: r.postcode,
+                buddy_name: r.buddy_name,
+                buddy_left_at: r.buddy_left_at,
+                signed_out_at: r.signed_out_at,
+                last_contact_at: r.last_contact_at,
+                planned_return: r.planned_return,
+                staff: r
+                    .staff
+                    .map(|s| s.split(SEPARATOR).map(str::to_string).collect())
+                    .unwrap_or_default(),
+                next_due: r.next_due,
+                return_due: r.return_due,
+                late: r.late.unwrap_or(0) > 0,
             })
             .collect())
     }

@@ -246,6 +246,13 @@ impl Db {
             .ok_or_else(StoreError::not_found("vehicle", id.0))
     }
 
+    /// Every vehicle of the school's staff, in one read (the plan form's list of cars).
+    pub async fn vehicles_of_school(&self, school: SchoolId) -> Result<Vec<Vehicle>> {
+        const Q: &str = "select v.id, v.staff_id, v.registration, v.make_model, v.licence_expires, v.mot_expires, v.insurance_expires, \
+                         v.business_insurance from vehicles v join staff s on s.id = v.staff_id where s.school_id = $1 order by v.registration";
+        Ok(with_pool!(self, p => sqlx::query_as(Q).bind(school.0).fetch_all(p).await)?)
+    }
+
     pub async fn vehicles_of(&self, staff: StaffId) -> Result<Vec<Vehicle>> {
         const Q: &str = "select id, staff_id, registration, make_model, licence_expires, mot_expires, insurance_expires, business_insurance from vehicles where staff_id = $1 order by registration";
         Ok(with_pool!(self, p => sqlx::query_as(Q).bind(staff.0).fetch_all(p).await)?)

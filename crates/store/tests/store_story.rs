@@ -289,3 +289,182 @@ async fn a_visit_is_planned_moved_and_audited_on_every_backend() {
         assert!(tamper.is_err(), "{name}: audit log accepted a change");
     }
 }
+
+#[tokio::test]
+async fn the_board_reads_everyone_out_with_their_staff_and_deadlines_on_every_backend() {
+    use doorstep_store::{NewDeadline, Watch};
+    for (name, db, _guard) in backends().await {
+        let now = Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap();
+        let minutes = chrono::Duration::minutes;
+        let mut tx = db.begin().await.unwrap();
+        let trust = tx.create_trust("Board Trust").await.unwrap();
+        let school = tx
+            .create_school(trust, "Harton Academy", None, "harton", now)
+            .await
+            .unwrap();
+        let policy = tx
+            .add_policy_version(
+                school,
+                "harton",
+                &preset("harton").unwrap(),
+                now.date_naive(),
+                NaiveDate::from_ymd_opt(2027, 11, 1).unwrap(),
+                None,
+                None,
+                now,
+            )
+            .await
+            .unwrap();
+        let roles = RoleSet::new(vec![Role::VisitingStaff]);
+        let mut people = Vec::new();
+        for who in ["Zoe", "Ann", "Cara"] {
+            people.push(
+                tx.create_staff(
+                    &NewStaff {
+                        trust,
+                        school: Some(school),
+                        name: who,
+                        email: &format!("{who}@board.test"),
+                        mobile: None,
+                        job_title: None,
+                        password_hash: "h",
+                        roles: &roles,
+                    },
+                    now,
+                )
+                .await
+                .unwrap(),
+            );
+        }
+        let household = tx
+            .create_household(
+                &NewHousehold {
+                    school,
+                    family_name: "Khan",
+                    address: "3 Marsden Lane",
+                    postcode: "NE34 7AB",
+                    landline: None,
+                    language_notes: None,
+                    pets: None,
+                },
+                now,
+            )
+            .await
+            .unwrap();
+        let pupil = tx
+            .create_pupil(&NewPupil {
+                school,
+                household,
+                name: "Zara Khan",
+                date_of_birth: NaiveDate::from_ymd_opt(2014, 11, 2).unwrap(),
+                height_cm: None,
+                year_group: None,
+            })
+            .await
+            .unwrap();
+        // Zoe drives, so she is named first; then the rest by name.
+        let visitors = [
+            VisitorOnPlan {
+                staff: people[1],
+                role_on_visit: "teacher".into(),
+                is_driver: false,
+            },
+            VisitorOnPlan {
+                staff: people[0],
+                role_on_visit: "liaison".into(),
+                is_driver: true,
+            },
+        ];
+        let visit = tx
+            .create_visit(
+                &NewVisit {
+                    school,
+                    pupil,
+                    household,
+                    policy_version: policy.id,
+                    reason_category: "attendance_concern",
+                    purpose: "Attendance",
+                    parents_could_come_in: Some(false),
+                    parents_come_in_note: None,
+                    appointment: "agreed",
+                    agenda: None,
+                    unannounced_reason: None,
+                    expect_to_see: None,
+                    planned_leave_school: now,
+                    planned_arrive: now + minutes(15),
+                    planned_leave_property: now + minutes(60),
+                    planned_return: now + minutes(80),
+                    returns_to: "school",
+                    first_visit: true,
+                    joint_agency: None,
+                    transport: None,
+                    buddy: Some(people[2]),
+                    backup: None,
+                    code_word: None,
+                    vehicle: None,
+                    visitors: &visitors,
+                    rescheduled_from: None,
+                },
+                people[1],
+                now,
+            )
+            .await
+            .unwrap();
+        tx.put_watch(&Watch {
+            visit_id: visit.0,
+            school_id: school.0,
+            signed_out_at: now,
+            last_contact_at: now,
+            extended_until: None,
+            arrived: false,
+            left_property: false,
+            last_latitude: None,
+            last_longitude: None,
+            buddy_staff_id: Some(people[2].0),
+            buddy_left_at: None,
+        })
+        .await
+        .unwrap();
+        tx.set_deadlines(
+            visit,
+            school,
+            &[
+                NewDeadline {
+                    kind: "check_in",
+                    due_at: now + minutes(30),
+                    fires_at: now + minutes(35),
+                    remind_at: None,
+                },
+                NewDeadline {
+                    kind: "return",
+                    due_at: now + minutes(80),
+                    fires_at: now + minutes(90),
+                    remind_at: None,
+                },
+            ],
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+
+        let rows = db.out_now(school, now).await.unwrap();
+        assert_eq!(rows.len(), 1, "{name}");
+        let row = &rows[0];
+        assert_eq!(
+            row.staff,
+            vec!["Zoe".to_string(), "Ann".to_string()],
+            "{name}"
+        );
+        assert_eq!(row.family_name, "Khan", "{name}");
+        assert_eq!(row.buddy_name.as_deref(), Some("Cara"), "{name}");
+        assert_eq!(row.next_due, Some(now + minutes(30)), "{name}");
+        assert_eq!(row.return_due, Some(now + minutes(80)), "{name}");
+        assert!(!row.late, "{name}");
+        // Past the check-in's firing time the visit is late, fired or not.
+        assert!(
+            db.out_now(school, now + minutes(36)).await.unwrap()[0].late,
+            "{name}"
+        );
+        let _ = StaffId(0);
+    }
+}

@@ -53,7 +53,9 @@ pub async fn arrange(setup: &Setup, observer: &Db, window: std::time::Duration) 
         super::sql::scalar(observer, "select coalesce(max(id), 0) from alarms", &[]).await?;
     move_check_ins(setup, &moves).await?;
     if Utc::now() >= first {
-        bail!("arranging the sample took longer than the lead-in; the first deadlines were already due");
+        bail!(
+            "arranging the sample took longer than the lead-in; the first deadlines were already due"
+        );
     }
     Ok(Sample {
         due,
@@ -77,7 +79,10 @@ pub async fn observe(observer: &Db, sample: Sample) -> Result<Lag> {
     let mut seen: HashMap<i64, f64> = HashMap::with_capacity(n);
     while seen.len() < n {
         if Utc::now() > give_up {
-            bail!("only {} of {n} sample alarms were recorded within 2 minutes of falling due", seen.len());
+            bail!(
+                "only {} of {n} sample alarms were recorded within 2 minutes of falling due",
+                seen.len()
+            );
         }
         let rows = alarms_after(observer, after).await?;
         let observed = Utc::now();
@@ -87,7 +92,8 @@ pub async fn observe(observer: &Db, sample: Sample) -> Result<Lag> {
                 continue;
             };
             if raised_at == *fires_at {
-                seen.entry(visit.unwrap_or_default()).or_insert_with(|| millis(observed - *fires_at));
+                seen.entry(visit.unwrap_or_default())
+                    .or_insert_with(|| millis(observed - *fires_at));
             }
         }
         tokio::time::sleep(POLL).await;
@@ -98,10 +104,13 @@ pub async fn observe(observer: &Db, sample: Sample) -> Result<Lag> {
         let (Some(visit), Some(detail)) = (alarm.visit_id, alarm.detail) else {
             continue;
         };
-        if due.get(&visit) == Some(&alarm.raised_at) {
-            if let Some(late) = detail.0.get("late_by_ms").and_then(serde_json::Value::as_f64) {
-                pass_ms.push(late);
-            }
+        if due.get(&visit) == Some(&alarm.raised_at)
+            && let Some(late) = detail
+                .0
+                .get("late_by_ms")
+                .and_then(serde_json::Value::as_f64)
+        {
+            pass_ms.push(late);
         }
     }
     Ok(Lag {
@@ -111,5 +120,6 @@ pub async fn observe(observer: &Db, sample: Sample) -> Result<Lag> {
 }
 
 fn millis(d: Duration) -> f64 {
-    d.num_microseconds().map_or(f64::MAX, |us| us as f64 / 1000.0)
+    d.num_microseconds()
+        .map_or(f64::MAX, |us| us as f64 / 1000.0)
 }

@@ -5,9 +5,7 @@
 use super::setup::Setup;
 use anyhow::{Context, Result, bail};
 use chrono::Utc;
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
-};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::path::Path;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -57,7 +55,11 @@ pub async fn sign_in(base: &str, setup: &Setup) -> Result<Vec<(reqwest::Client, 
             .get_all(reqwest::header::SET_COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok())
-            .find_map(|v| v.split(';').next().filter(|c| c.starts_with("doorstep_session=")))
+            .find_map(|v| {
+                v.split(';')
+                    .next()
+                    .filter(|c| c.starts_with("doorstep_session="))
+            })
             .context("the login's session cookie")?
             .to_string();
         out.push((client, cookie));
@@ -85,7 +87,13 @@ pub async fn check_ins(
         let stop = stop.clone();
         let base = base.to_string();
         tasks.spawn(async move {
-            let mut rate = Rate { done: 0, seconds: 0.0, errors: 0, latencies_ms: Vec::new(), first_error: None };
+            let mut rate = Rate {
+                done: 0,
+                seconds: 0.0,
+                errors: 0,
+                latencies_ms: Vec::new(),
+                first_error: None,
+            };
             if visits.is_empty() {
                 return rate;
             }
@@ -107,7 +115,9 @@ pub async fn check_ins(
                     .send()
                     .await;
                 let outcome = match answer {
-                    Ok(r) if r.status().is_success() => r.bytes().await.map(|_| ()).map_err(|e| e.to_string()),
+                    Ok(r) if r.status().is_success() => {
+                        r.bytes().await.map(|_| ()).map_err(|e| e.to_string())
+                    }
                     Ok(r) => {
                         let status = r.status();
                         let text = r.text().await.unwrap_or_default();
@@ -118,7 +128,8 @@ pub async fn check_ins(
                 match outcome {
                     Ok(()) => {
                         rate.done += 1;
-                        rate.latencies_ms.push(sent.elapsed().as_secs_f64() * 1000.0);
+                        rate.latencies_ms
+                            .push(sent.elapsed().as_secs_f64() * 1000.0);
                     }
                     Err(e) => {
                         rate.errors += 1;
@@ -131,7 +142,13 @@ pub async fn check_ins(
     }
     tokio::time::sleep(how_long).await;
     stop.store(true, Ordering::Relaxed);
-    let mut total = Rate { done: 0, seconds: 0.0, errors: 0, latencies_ms: Vec::new(), first_error: None };
+    let mut total = Rate {
+        done: 0,
+        seconds: 0.0,
+        errors: 0,
+        latencies_ms: Vec::new(),
+        first_error: None,
+    };
     while let Some(r) = tasks.join_next().await {
         let r = r?;
         total.done += r.done;
@@ -176,12 +193,13 @@ pub async fn raw_inserts(dir: &Path, tasks: usize, how_long: Duration) -> Result
             while !stop.load(Ordering::Relaxed) {
                 n += 1;
                 // Autocommit: one INSERT, one transaction, one durable commit.
-                let r = sqlx::query("insert into check_ins (visit_id, at, note) values ($1, $2, $3)")
-                    .bind(k as i64 * 1_000_000 + n)
-                    .bind(Utc::now())
-                    .bind("All fine, still with the family.")
-                    .execute(&pool)
-                    .await;
+                let r =
+                    sqlx::query("insert into check_ins (visit_id, at, note) values ($1, $2, $3)")
+                        .bind(k as i64 * 1_000_000 + n)
+                        .bind(Utc::now())
+                        .bind("All fine, still with the family.")
+                        .execute(&pool)
+                        .await;
                 match r {
                     Ok(_) => done += 1,
                     Err(e) => {
@@ -195,7 +213,13 @@ pub async fn raw_inserts(dir: &Path, tasks: usize, how_long: Duration) -> Result
     }
     tokio::time::sleep(how_long).await;
     stop.store(true, Ordering::Relaxed);
-    let mut total = Rate { done: 0, seconds: 0.0, errors: 0, latencies_ms: Vec::new(), first_error: None };
+    let mut total = Rate {
+        done: 0,
+        seconds: 0.0,
+        errors: 0,
+        latencies_ms: Vec::new(),
+        first_error: None,
+    };
     while let Some(r) = set.join_next().await {
         let (done, errors, first_error) = r?;
         total.done += done;

@@ -49,15 +49,20 @@ pub async fn measure(setup: &Setup, observer: &Db) -> Result<Recovery> {
     // The restart: a fresh pool (as a new process opens) and a fresh monitor.
     let restarted = Instant::now();
     let db = Db::connect(&setup.url).await?;
-    let monitor = Monitor::new(db.clone(), Clock::System, Channels::default(), MonitorSettings::new("bench-restarted"));
+    let monitor = Monitor::new(
+        db.clone(),
+        Clock::System,
+        Channels::default(),
+        MonitorSettings::new("bench-restarted"),
+    );
     let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
     let task = tokio::spawn(monitor.run(async move {
         let _ = stop_rx.wait_for(|s| *s).await;
     }));
 
-    const OVERDUE: &str = "select count(*) from deadlines where state = 'pending' and fires_at <= $1";
-    const REMINDERS: &str =
-        "select count(*) from deadlines where state = 'pending' and reminded = $1 and remind_at <= $2";
+    const OVERDUE: &str =
+        "select count(*) from deadlines where state = 'pending' and fires_at <= $1";
+    const REMINDERS: &str = "select count(*) from deadlines where state = 'pending' and reminded = $1 and remind_at <= $2";
     let (mut alarms_s, mut reminders_s) = (None, None);
     while alarms_s.is_none() || reminders_s.is_none() {
         if restarted.elapsed() > std::time::Duration::from_secs(600) {

@@ -57,12 +57,13 @@ pub struct Setup {
     pub url: String,
     pub parts: Parts,
     pub rule: CheckInRule,
-    pub school: SchoolId,
     /// The benchmark's visiting staff (one per HTTP client) and their e-mail addresses.
     pub visitors: Vec<(StaffId, String)>,
     /// Visit ids by index.
     pub visits: Vec<i64>,
     pub seconds: f64,
+    /// Of which inserting the visits, their visitors, watches and deadlines.
+    pub visits_seconds: f64,
 }
 
 impl Setup {
@@ -75,7 +76,9 @@ impl Setup {
 /// Opens the database (creating its schema), refuses one that already holds visits, and fills it.
 pub async fn create(url: &str, parts: Parts, clients: usize) -> Result<Setup> {
     let started = std::time::Instant::now();
-    let db = Db::connect(url).await.context("opening the benchmark database")?;
+    let db = Db::connect(url)
+        .await
+        .context("opening the benchmark database")?;
     let existing = scalar(&db, "select count(*) from visits", &[]).await?;
     if existing > 0 {
         bail!(
@@ -83,7 +86,9 @@ pub async fn create(url: &str, parts: Parts, clients: usize) -> Result<Setup> {
         );
     }
     let now = Utc::now();
-    crate::demo::create(&db, now).await.context("the demo trust")?;
+    crate::demo::create(&db, now)
+        .await
+        .context("the demo trust")?;
     let (head, _) = db
         .staff_login("head@harton.demo")
         .await?
@@ -112,15 +117,29 @@ pub async fn create(url: &str, parts: Parts, clients: usize) -> Result<Setup> {
         base: now,
     };
     let mut ids = vec![0i64; parts.visits];
+    let inserting = std::time::Instant::now();
     let mut next = 0;
     while next < parts.visits {
         let end = (next + CHUNK).min(parts.visits);
-        insert_visits(&db, &plan, &parts, next..end, &visitors, &households, &mut ids).await?;
+        insert_visits(
+            &db,
+            &plan,
+            &parts,
+            next..end,
+            &visitors,
+            &households,
+            &mut ids,
+        )
+        .await?;
         next = end;
-        if end % 20_000 == 0 {
-            eprintln!("  … {end} visits");
+        if end.is_multiple_of(20_000) {
+            eprintln!(
+                "  … {end} visits ({:.1} s)",
+                inserting.elapsed().as_secs_f64()
+            );
         }
     }
+    let visits_seconds = inserting.elapsed().as_secs_f64();
     if let Db::Pg(p) = &db {
         // As autovacuum would have long since done on a live database.
         sqlx::query("analyze").execute(p).await?;
@@ -130,10 +149,10 @@ pub async fn create(url: &str, parts: Parts, clients: usize) -> Result<Setup> {
         url: url.to_string(),
         parts,
         rule: settings.check_in,
-        school,
         visitors,
         visits: ids,
         seconds: started.elapsed().as_secs_f64(),
+        visits_seconds,
     })
 }
 
@@ -255,7 +274,11 @@ fn times(plan: &Plan, parts: &Parts, i: usize) -> Times {
     }
 }
 
-pub fn timeline(leave_property: DateTime<Utc>, back: DateTime<Utc>, last_contact: DateTime<Utc>) -> Timeline {
+pub fn timeline(
+    leave_property: DateTime<Utc>,
+    back: DateTime<Utc>,
+    last_contact: DateTime<Utc>,
+) -> Timeline {
     Timeline {
         planned_leave_property: leave_property,
         planned_return: back,
@@ -342,7 +365,13 @@ async fn insert_visits(
         ]);
     }
     let mut tx = db.begin().await?;
-    let sql = insert_sql("visits", &VISIT_COLUMNS, range.len(), "returning id, purpose");
+    let sql = insert_sql(
+        db.backend(),
+        "visits",
+        &VISIT_COLUMNS,
+        range.len(),
+        "returning id, purpose",
+    );
     for (id, purpose) in insert_returning(&mut tx, sql, &vals).await? {
         let i: usize = purpose
             .strip_prefix("Benchmark visit #")
@@ -373,7 +402,10 @@ async fn insert_visits(
             V::B(false),
             V::OI(Some(plan.buddy.0)),
         ]);
-        for d in monitor::deadlines(&plan.rule, &timeline(t.leave_property, t.back, t.last_contact)) {
+        for d in monitor::deadlines(
+            &plan.rule,
+            &timeline(t.leave_property, t.back, t.last_contact),
+        ) {
             deadline_rows += 1;
             deadlines.extend([
                 V::I(id),
@@ -388,6 +420,7 @@ async fn insert_visits(
         }
     }
     let sql = insert_sql(
+        db.backend(),
         "visit_staff",
         &["visit_id", "staff_id", "role_on_visit", "is_driver"],
         range.len(),
@@ -395,6 +428,7 @@ async fn insert_visits(
     );
     exec(&mut tx, sql, &staff).await?;
     let sql = insert_sql(
+        db.backend(),
         "watches",
         &[
             "visit_id",
@@ -410,6 +444,7 @@ async fn insert_visits(
     );
     exec(&mut tx, sql, &watches).await?;
     let sql = insert_sql(
+        db.backend(),
         "deadlines",
         &[
             "visit_id",

@@ -42,7 +42,9 @@ fn bench_monitor_prints_every_figure_as_json() {
     assert_eq!(keys, expected, "exactly the documented keys");
 
     let number = |key: &str| -> f64 {
-        let n = figures[key].as_f64().unwrap_or_else(|| panic!("{key} is a number: {figures}"));
+        let n = figures[key]
+            .as_f64()
+            .unwrap_or_else(|| panic!("{key} is a number: {figures}"));
         assert!(n.is_finite() && n >= 0.0, "{key} = {n}");
         n
     };
@@ -52,11 +54,17 @@ fn bench_monitor_prints_every_figure_as_json() {
         number("alarm_lag_p99_ms"),
         number("alarm_lag_max_ms"),
     );
-    assert!(p50 <= p99 && p99 <= max, "p50 {p50} ≤ p99 {p99} ≤ max {max}");
+    assert!(
+        p50 <= p99 && p99 <= max,
+        "p50 {p50} ≤ p99 {p99} ≤ max {max}"
+    );
     let (check_ins, raw) = (number("checkins_per_s"), number("raw_inserts_per_s"));
     assert!(check_ins > 0.0 && raw > 0.0, "{figures}");
     let ratio = number("checkin_ratio");
-    assert!((ratio - check_ins / raw).abs() <= 0.01 * ratio.max(1.0), "ratio {ratio} vs {check_ins}/{raw}");
+    assert!(
+        (ratio - check_ins / raw).abs() <= 0.01 * ratio.max(1.0),
+        "ratio {ratio} vs {check_ins}/{raw}"
+    );
     assert!(number("peak_rss_mb") > 1.0, "{figures}");
     number("recovery_s");
 }

@@ -15,7 +15,8 @@ const LEVELS: usize = 4;
 const KINDS: [&str; 2] = ["missed_check_in", "overdue_leaving"];
 
 fn at(minutes: i64) -> String {
-    (chrono::DateTime::parse_from_rfc3339(T0).expect("T0") + chrono::Duration::minutes(minutes)).to_rfc3339()
+    (chrono::DateTime::parse_from_rfc3339(T0).expect("T0") + chrono::Duration::minutes(minutes))
+        .to_rfc3339()
 }
 
 /// Plans, authorises and signs out `count` Harton visits, each with one acknowledged check-in.
@@ -26,9 +27,24 @@ fn visits_out(d: &Doorstep, count: usize) -> Vec<(i64, String)> {
     let me = teacher.must(teacher.get("/api/me"), "me");
     let school = me["school_id"].as_i64().expect("school");
     let staff = teacher.must(teacher.get("/api/staff"), "staff");
-    let liaison = staff.as_array().expect("list").iter().find(|s| s["email"] == "liaison@harton.demo").expect("liaison")["id"].clone();
-    let pupils = teacher.must(teacher.get(&format!("/api/pupils?school_id={school}")), "pupils");
-    let ava = pupils.as_array().expect("list").iter().find(|p| p["name"] == "Ava Smith").expect("Ava")["id"].clone();
+    let liaison = staff
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|s| s["email"] == "liaison@harton.demo")
+        .expect("liaison")["id"]
+        .clone();
+    let pupils = teacher.must(
+        teacher.get(&format!("/api/pupils?school_id={school}")),
+        "pupils",
+    );
+    let ava = pupils
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|p| p["name"] == "Ava Smith")
+        .expect("Ava")["id"]
+        .clone();
     let mut out = Vec::new();
     for i in 0..count {
         let plan = json!({
@@ -40,11 +56,29 @@ fn visits_out(d: &Doorstep, count: usize) -> Vec<(i64, String)> {
         });
         let visit = teacher.must(teacher.post("/api/visits", plan), "plan");
         let id = visit["visit"]["id"].as_i64().expect("visit id");
-        teacher.must(teacher.post(&format!("/api/visits/{id}/request"), json!({})), "request");
-        head.must(head.post(&format!("/api/visits/{id}/authorise"), json!({ "comment": "ok" })), "authorise");
-        teacher.must(teacher.post(&format!("/api/visits/{id}/sign-out"), json!({})), "sign out");
+        teacher.must(
+            teacher.post(&format!("/api/visits/{id}/request"), json!({})),
+            "request",
+        );
+        head.must(
+            head.post(
+                &format!("/api/visits/{id}/authorise"),
+                json!({ "comment": "ok" }),
+            ),
+            "authorise",
+        );
+        teacher.must(
+            teacher.post(&format!("/api/visits/{id}/sign-out"), json!({})),
+            "sign out",
+        );
         let note = format!("arrived safely, visit {i}");
-        teacher.must(teacher.post(&format!("/api/visits/{id}/check-in"), json!({ "note": note, "client_ref": format!("phone-{i}") })), "check in");
+        teacher.must(
+            teacher.post(
+                &format!("/api/visits/{id}/check-in"),
+                json!({ "note": note, "client_ref": format!("phone-{i}") }),
+            ),
+            "check in",
+        );
         out.push((id, note));
     }
     out
@@ -57,7 +91,10 @@ fn alarms_with_levels(office: &Client) -> Vec<(Value, Vec<i64>)> {
     for a in alarms.as_array().cloned().unwrap_or_default() {
         let id = a["id"].as_i64().expect("alarm id");
         let (_, detail) = office.get(&format!("/api/alarms/{id}"));
-        let levels = detail["levels_fired"].as_array().map(|l| l.iter().filter_map(|x| x["level"].as_i64()).collect()).unwrap_or_default();
+        let levels = detail["levels_fired"]
+            .as_array()
+            .map(|l| l.iter().filter_map(|x| x["level"].as_i64()).collect())
+            .unwrap_or_default();
         out.push((a, levels));
     }
     out
@@ -66,9 +103,17 @@ fn alarms_with_levels(office: &Client) -> Vec<(Value, Vec<i64>)> {
 fn all_fired(office: &Client, visits: usize) -> Option<Vec<(Value, Vec<i64>)>> {
     let alarms = alarms_with_levels(office);
     if std::env::var("DEBUG_LIVE").is_ok() {
-        eprintln!("{} alarms: {:?}", alarms.len(), alarms.iter().map(|(a, l)| (a["kind"].clone(), l.clone())).collect::<Vec<_>>());
+        eprintln!(
+            "{} alarms: {:?}",
+            alarms.len(),
+            alarms
+                .iter()
+                .map(|(a, l)| (a["kind"].clone(), l.clone()))
+                .collect::<Vec<_>>()
+        );
     }
-    let complete = alarms.len() >= visits * KINDS.len() && alarms.iter().all(|(_, levels)| levels.len() >= LEVELS);
+    let complete = alarms.len() >= visits * KINDS.len()
+        && alarms.iter().all(|(_, levels)| levels.len() >= LEVELS);
     complete.then_some(alarms)
 }
 
@@ -76,14 +121,28 @@ fn all_fired(office: &Client, visits: usize) -> Option<Vec<(Value, Vec<i64>)>> {
 fn assert_once_each(alarms: &[(Value, Vec<i64>)], visits: &[(i64, String)]) {
     let mut per_visit_kind: HashMap<(i64, String), usize> = HashMap::new();
     for (a, levels) in alarms {
-        *per_visit_kind.entry((a["visit_id"].as_i64().expect("visit"), a["kind"].as_str().expect("kind").to_string())).or_default() += 1;
+        *per_visit_kind
+            .entry((
+                a["visit_id"].as_i64().expect("visit"),
+                a["kind"].as_str().expect("kind").to_string(),
+            ))
+            .or_default() += 1;
         let mut sorted = levels.clone();
         sorted.sort();
-        assert_eq!(sorted, (0..LEVELS as i64).collect::<Vec<_>>(), "alarm {} fired levels {levels:?}", a["id"]);
+        assert_eq!(
+            sorted,
+            (0..LEVELS as i64).collect::<Vec<_>>(),
+            "alarm {} fired levels {levels:?}",
+            a["id"]
+        );
     }
     for (visit, _) in visits {
         for kind in KINDS {
-            assert_eq!(per_visit_kind.get(&(*visit, kind.to_string())), Some(&1), "visit {visit}: {kind}");
+            assert_eq!(
+                per_visit_kind.get(&(*visit, kind.to_string())),
+                Some(&1),
+                "visit {visit}: {kind}"
+            );
         }
     }
     assert_eq!(alarms.len(), visits.len() * KINDS.len(), "no other alarms");
@@ -93,7 +152,12 @@ fn assert_check_ins_kept(d: &Doorstep, visits: &[(i64, String)]) {
     let teacher = d.login("teacher@harton.demo");
     for (id, note) in visits {
         let detail = teacher.must(teacher.get(&format!("/api/visits/{id}")), "visit");
-        let notes: Vec<&str> = detail["check_ins"].as_array().expect("check-ins").iter().filter_map(|c| c["note"].as_str()).collect();
+        let notes: Vec<&str> = detail["check_ins"]
+            .as_array()
+            .expect("check-ins")
+            .iter()
+            .filter_map(|c| c["note"].as_str())
+            .collect();
         assert_eq!(notes, [note.as_str()], "visit {id}'s acknowledged check-in");
     }
 }
@@ -101,7 +165,10 @@ fn assert_check_ins_kept(d: &Doorstep, visits: &[(i64, String)]) {
 #[test]
 fn alarms_that_fell_due_while_doorstep_was_killed_fire_once_on_restart() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!("sqlite://{}?mode=rwc", dir.path().join("doorstep.db").display());
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("doorstep.db").display()
+    );
     seed(&url, T0);
     let first = Doorstep::start(&url, T0, "first");
     let visits = visits_out(&first, 3);
@@ -112,7 +179,10 @@ fn alarms_that_fell_due_while_doorstep_was_killed_fire_once_on_restart() {
     let second = Doorstep::start(&url, LATER, "second");
     let office = second.login("office@harton.demo");
     let fired = eventually(Duration::from_secs(60), || all_fired(&office, visits.len()));
-    eprintln!("restart to every overdue alarm fired: {:?}", restarted.elapsed());
+    eprintln!(
+        "restart to every overdue alarm fired: {:?}",
+        restarted.elapsed()
+    );
     assert_once_each(&fired, &visits);
     // Killed again straight after, and restarted: nothing fires a second time.
     second.kill9();
@@ -140,7 +210,9 @@ fn two_instances_on_one_postgresql_fire_each_alarm_once_when_one_is_killed() {
     let b = Doorstep::start(&url, LATER, "instance-b");
     let office = b.login("office@harton.demo");
     // Kill one instance while the ladders are still being climbed.
-    eventually(Duration::from_secs(60), || (!alarms_with_levels(&office).is_empty()).then_some(()));
+    eventually(Duration::from_secs(60), || {
+        (!alarms_with_levels(&office).is_empty()).then_some(())
+    });
     a.kill9();
     let fired = eventually(Duration::from_secs(90), || all_fired(&office, visits.len()));
     assert_once_each(&fired, &visits);

@@ -23,8 +23,15 @@ pub fn command(db_url: &str, clock_start: &str) -> Command {
 
 /// `doorstep demo --no-serve`: the demo trust, created "at" `clock_start`.
 pub fn seed(db_url: &str, clock_start: &str) {
-    let out = command(db_url, clock_start).args(["demo", "--no-serve"]).output().expect("running doorstep demo");
-    assert!(out.status.success(), "demo failed: {}", String::from_utf8_lossy(&out.stderr));
+    let out = command(db_url, clock_start)
+        .args(["demo", "--no-serve"])
+        .output()
+        .expect("running doorstep demo");
+    assert!(
+        out.status.success(),
+        "demo failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 impl Doorstep {
@@ -46,7 +53,11 @@ impl Doorstep {
                 }
             }
         });
-        let port = rx.recv_timeout(Duration::from_secs(60)).ok().flatten().expect("doorstep printed its address");
+        let port = rx
+            .recv_timeout(Duration::from_secs(60))
+            .ok()
+            .flatten()
+            .expect("doorstep printed its address");
         Doorstep { child, port }
     }
 
@@ -77,7 +88,10 @@ impl Client {
     /// One HTTP/1.1 exchange; returns the status, the header block and the body.
     fn exchange(&self, method: &str, path: &str, body: Option<&Value>) -> (u16, String, String) {
         let body = body.map(Value::to_string).unwrap_or_default();
-        let mut request = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
+        let mut request = format!(
+            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: {}\r\n",
+            body.len()
+        );
         if !body.is_empty() {
             request.push_str("Content-Type: application/json\r\n");
         }
@@ -86,23 +100,39 @@ impl Client {
         }
         request.push_str("\r\n");
         request.push_str(&body);
-        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connecting to doorstep");
-        stream.set_read_timeout(Some(Duration::from_secs(30))).expect("setting a timeout");
-        stream.write_all(request.as_bytes()).expect("sending the request");
+        let mut stream =
+            TcpStream::connect(("127.0.0.1", self.port)).expect("connecting to doorstep");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .expect("setting a timeout");
+        stream
+            .write_all(request.as_bytes())
+            .expect("sending the request");
         let mut raw = String::new();
         stream.read_to_string(&mut raw).expect("reading the answer");
         let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
-        let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).expect("a status line");
+        let status = head
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .expect("a status line");
         (status, head.to_string(), body.to_string())
     }
 
     pub fn login(port: u16, email: &str) -> Client {
         let mut c = Client { port, cookie: None };
-        let (status, head, body) = c.exchange("POST", "/api/login", Some(&serde_json::json!({ "email": email, "password": "doorstep-demo" })));
+        let (status, head, body) = c.exchange(
+            "POST",
+            "/api/login",
+            Some(&serde_json::json!({ "email": email, "password": "doorstep-demo" })),
+        );
         assert_eq!(status, 200, "login as {email}: {body}");
         let cookie = head
             .lines()
-            .find_map(|l| l.strip_prefix("set-cookie: ").or_else(|| l.strip_prefix("Set-Cookie: ")))
+            .find_map(|l| {
+                l.strip_prefix("set-cookie: ")
+                    .or_else(|| l.strip_prefix("Set-Cookie: "))
+            })
             .and_then(|v| v.split(';').next())
             .expect("a session cookie");
         c.cookie = Some(cookie.to_string());
@@ -111,17 +141,26 @@ impl Client {
 
     pub fn get(&self, path: &str) -> (u16, Value) {
         let (status, _, body) = self.exchange("GET", path, None);
-        (status, serde_json::from_str(&body).unwrap_or(Value::String(body)))
+        (
+            status,
+            serde_json::from_str(&body).unwrap_or(Value::String(body)),
+        )
     }
 
     pub fn post(&self, path: &str, json: Value) -> (u16, Value) {
         let (status, _, body) = self.exchange("POST", path, Some(&json));
-        (status, serde_json::from_str(&body).unwrap_or(Value::String(body)))
+        (
+            status,
+            serde_json::from_str(&body).unwrap_or(Value::String(body)),
+        )
     }
 
     /// Asserts a 2xx answer and returns its JSON.
     pub fn must(&self, (status, body): (u16, Value), what: &str) -> Value {
-        assert!((200..300).contains(&status), "{what} answered {status}: {body}");
+        assert!(
+            (200..300).contains(&status),
+            "{what} answered {status}: {body}"
+        );
         body
     }
 }

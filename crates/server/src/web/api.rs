@@ -134,7 +134,10 @@ impl Api {
         let parsed: FailureBody = serde_json::from_slice(&bytes).map_err(|_| {
             Failure::internal(format!(
                 "{status}: {}",
-                String::from_utf8_lossy(&bytes).chars().take(200).collect::<String>()
+                String::from_utf8_lossy(&bytes)
+                    .chars()
+                    .take(200)
+                    .collect::<String>()
             ))
         })?;
         Err(Failure {

@@ -127,7 +127,12 @@ struct PolicyCheckJson {
     unmet: Vec<Unmet>,
 }
 
-async fn build(ctx: &Ctx, id: i64, f: Option<&FormData>, errors: Errors) -> Result<RequestPage, WebError> {
+async fn build(
+    ctx: &Ctx,
+    id: i64,
+    f: Option<&FormData>,
+    errors: Errors,
+) -> Result<RequestPage, WebError> {
     require_any(&ctx.me, &DECIDERS, "authorise visits")?;
     let db = ctx.state.db();
     let visit = seen_visit(ctx, id).await?;
@@ -141,7 +146,8 @@ async fn build(ctx: &Ctx, id: i64, f: Option<&FormData>, errors: Errors) -> Resu
         .await?
         .into_iter()
         .map(|c| Caution {
-            acknowledged: acknowledged.contains(&c.id) || ticked.contains(&c.id.0.to_string().as_str()),
+            acknowledged: acknowledged.contains(&c.id)
+                || ticked.contains(&c.id.0.to_string().as_str()),
             id: c.id.0,
             text: c.description,
             source: format!("{}, {}", c.source, Local::of(settings).day(c.raised_at)),
@@ -157,12 +163,16 @@ async fn build(ctx: &Ctx, id: i64, f: Option<&FormData>, errors: Errors) -> Resu
         id,
         title: format!("{} — {} family", pupil.name, household.family_name),
         status_label: status_label(&visit.status),
-        may_decide: visit.status == "requested" && ctx.me.roles.any_of(&settings.authorisation.roles),
+        may_decide: visit.status == "requested"
+            && ctx.me.roles.any_of(&settings.authorisation.roles),
         status: visit.status.clone(),
         facts,
         cautions,
         blocked: if household.blocked {
-            household.blocked_reason.clone().unwrap_or_else(|| "blocked".into())
+            household
+                .blocked_reason
+                .clone()
+                .unwrap_or_else(|| "blocked".into())
         } else {
             String::new()
         },
@@ -195,7 +205,13 @@ async fn decide(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, 
         "decline" => ("decline", json!({ "comment": comment }), "declined"),
         "changes" => ("request-changes", json!({ "comment": comment }), "changes"),
         _ => {
-            let page = build(&ctx, id, Some(&f), Errors::one("decision", "Choose approve, decline or ask for changes")).await?;
+            let page = build(
+                &ctx,
+                id,
+                Some(&f),
+                Errors::one("decision", "Choose approve, decline or ask for changes"),
+            )
+            .await?;
             return Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page));
         }
     };

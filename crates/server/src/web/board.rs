@@ -5,7 +5,7 @@
 //! client see the same thing.
 
 use super::form::FormData;
-use super::page::{Chrome, Choice, Ctx, Errors, WebError, render, render_with, see_other};
+use super::page::{Choice, Chrome, Ctx, Errors, WebError, render, render_with, see_other};
 use super::time::{Local, relative};
 use crate::AppState;
 use askama::Template;
@@ -115,9 +115,16 @@ struct SchoolQuery {
     school_id: Option<i64>,
 }
 
-async fn live_part(ctx: &Ctx, school_id: Option<i64>, errors: Errors, error_alarm: i64) -> Result<Live, WebError> {
+async fn live_part(
+    ctx: &Ctx,
+    school_id: Option<i64>,
+    errors: Errors,
+    error_alarm: i64,
+) -> Result<Live, WebError> {
     let school = ctx.school(school_id).await?;
-    let b: BoardJson = ctx.get(&format!("/api/board?school_id={}", school.0)).await?;
+    let b: BoardJson = ctx
+        .get(&format!("/api/board?school_id={}", school.0))
+        .await?;
     let db = ctx.state.db();
     let local = Local::of(&db.current_policy(school).await?.settings);
     let names: HashMap<i64, String> = db
@@ -145,7 +152,8 @@ async fn live_part(ctx: &Ctx, school_id: Option<i64>, errors: Errors, error_alar
                 acknowledged: match (a.state.as_str(), a.acknowledged_by, a.acknowledged_at) {
                     ("acknowledged", by, Some(at)) => format!(
                         "{} took charge at {}: {}",
-                        by.and_then(|b| names.get(&b).cloned()).unwrap_or_else(|| "Someone".into()),
+                        by.and_then(|b| names.get(&b).cloned())
+                            .unwrap_or_else(|| "Someone".into()),
                         local.time(at),
                         a.acknowledgement.clone().unwrap_or_default()
                     ),
@@ -184,7 +192,12 @@ async fn live_part(ctx: &Ctx, school_id: Option<i64>, errors: Errors, error_alar
     })
 }
 
-async fn page(ctx: &Ctx, school_id: Option<i64>, errors: Errors, error_alarm: i64) -> Result<BoardPage, WebError> {
+async fn page(
+    ctx: &Ctx,
+    school_id: Option<i64>,
+    errors: Errors,
+    error_alarm: i64,
+) -> Result<BoardPage, WebError> {
     let live = live_part(ctx, school_id, errors, error_alarm).await?;
     let school = ctx.school(school_id).await?;
     Ok(BoardPage {
@@ -199,7 +212,9 @@ async fn board(ctx: Ctx, Query(q): Query<SchoolQuery>) -> Result<Response, WebEr
 }
 
 async fn live(ctx: Ctx, Query(q): Query<SchoolQuery>) -> Result<Response, WebError> {
-    Ok(render(&live_part(&ctx, q.school_id, Errors::none(), 0).await?))
+    Ok(render(
+        &live_part(&ctx, q.school_id, Errors::none(), 0).await?,
+    ))
 }
 
 async fn alarm_action(

@@ -2,7 +2,7 @@
 //! caution flags and their source, the block after aggression and its review; the pupil page.
 
 use super::form::FormData;
-use super::page::{Chrome, Choice, Ctx, Errors, WebError, render, render_with, see_other};
+use super::page::{Choice, Chrome, Ctx, Errors, WebError, render, render_with, see_other};
 use super::risk::{RiskSummary, summary};
 use super::time::Local;
 use super::visit::status_label;
@@ -146,7 +146,10 @@ async fn create(ctx: Ctx, f: FormData) -> Result<Response, WebError> {
                 .iter()
                 .map(|n| (*n, f.get(n).to_string()))
                 .collect();
-            v.push(("cautions[0].source", f.get("cautions[0].source").to_string()));
+            v.push((
+                "cautions[0].source",
+                f.get("cautions[0].source").to_string(),
+            ));
             let page = NewPage {
                 chrome: ctx.chrome("households"),
                 school_id: f.get("school_id").parse().unwrap_or_default(),
@@ -200,7 +203,11 @@ struct DetailPage {
     may_review: bool,
 }
 
-async fn visits_of(ctx: &Ctx, household: &store::Household, local: &Local) -> Result<Vec<VisitRow>, WebError> {
+async fn visits_of(
+    ctx: &Ctx,
+    household: &store::Household,
+    local: &Local,
+) -> Result<Vec<VisitRow>, WebError> {
     let sees_all = sees_school_visits(&ctx.state, &ctx.me, household.school_id).await?;
     let rows = ctx
         .state
@@ -227,12 +234,21 @@ async fn visits_of(ctx: &Ctx, household: &store::Household, local: &Local) -> Re
 async fn build(ctx: &Ctx, id: i64, errors: Errors) -> Result<DetailPage, WebError> {
     let db = ctx.state.db();
     let h = visible_household(&ctx.state, &ctx.me, HouseholdId(id)).await?;
-    access::audit_read(&ctx.state, &ctx.me, "household.read", "household", id, h.school_id).await?;
+    access::audit_read(
+        &ctx.state,
+        &ctx.me,
+        "household.read",
+        "household",
+        id,
+        h.school_id,
+    )
+    .await?;
     let policy = db.current_policy(h.school_id).await?;
     let local = Local::of(&policy.settings);
-    let mut facts = vec![
-        ("Address".to_string(), format!("{}, {}", h.address, h.postcode)),
-    ];
+    let mut facts = vec![(
+        "Address".to_string(),
+        format!("{}, {}", h.address, h.postcode),
+    )];
     if let Some(l) = &h.landline {
         facts.push(("Landline".into(), l.clone()));
     }
@@ -290,10 +306,22 @@ async fn build(ctx: &Ctx, id: i64, errors: Errors) -> Result<DetailPage, WebErro
         members,
         cautions,
         pupils,
-        risk: summary(ctx, h.id, &policy.settings, false, &format!("/households/{id}")).await?,
+        risk: summary(
+            ctx,
+            h.id,
+            &policy.settings,
+            false,
+            &format!("/households/{id}"),
+        )
+        .await?,
         visits,
         may_block: !h.blocked
-            && ctx.me.roles.any_of(&[Role::SeniorLeader, Role::Dsl, Role::Headteacher, Role::SafeguardingTeam]),
+            && ctx.me.roles.any_of(&[
+                Role::SeniorLeader,
+                Role::Dsl,
+                Role::Headteacher,
+                Role::SafeguardingTeam,
+            ]),
         may_review: h.blocked && ctx.me.roles.any_of(&policy.settings.household.review_roles),
     })
 }
@@ -303,7 +331,11 @@ async fn detail(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, WebError> {
 }
 
 /// The household's forms: add a person, a caution flag or a pupil; block; review.
-async fn act(ctx: Ctx, Path((id, action)): Path<(i64, String)>, f: FormData) -> Result<Response, WebError> {
+async fn act(
+    ctx: Ctx,
+    Path((id, action)): Path<(i64, String)>,
+    f: FormData,
+) -> Result<Response, WebError> {
     let (path, body): (String, Value) = match action.as_str() {
         "members" => (
             format!("/api/households/{id}/members"),
@@ -374,9 +406,20 @@ async fn pupil_page(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, WebError>
     let household = visible_household(&ctx.state, &ctx.me, pupil.household_id)
         .await
         .map_err(|_| crate::ApiError::NotFound("pupil".into()))?;
-    access::audit_read(&ctx.state, &ctx.me, "pupil.read", "pupil", id, pupil.school_id).await?;
+    access::audit_read(
+        &ctx.state,
+        &ctx.me,
+        "pupil.read",
+        "pupil",
+        id,
+        pupil.school_id,
+    )
+    .await?;
     let local = Local::of(&db.current_policy(pupil.school_id).await?.settings);
-    let mut facts = vec![("Date of birth".to_string(), pupil.date_of_birth.format("%-d %B %Y").to_string())];
+    let mut facts = vec![(
+        "Date of birth".to_string(),
+        pupil.date_of_birth.format("%-d %B %Y").to_string(),
+    )];
     if let Some(y) = &pupil.year_group {
         facts.push(("Year group".into(), y.clone()));
     }

@@ -52,7 +52,10 @@ async fn login(Extension(api): Extension<Api>, form: FormData) -> Response {
     }
     if errors.is_empty() {
         let body = serde_json::json!({ "email": email, "password": form.get("password") });
-        match api.send(None, Method::POST, "/api/login", Some(&body)).await {
+        match api
+            .send(None, Method::POST, "/api/login", Some(&body))
+            .await
+        {
             Ok(answer) => {
                 let mut resp = Redirect::to(&next).into_response();
                 for c in answer.set_cookies {

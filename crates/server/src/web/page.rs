@@ -120,7 +120,9 @@ impl Ctx {
         path: &str,
         body: Option<&serde_json::Value>,
     ) -> Result<Answer, Failure> {
-        self.api.send(self.cookie.as_ref(), method, path, body).await
+        self.api
+            .send(self.cookie.as_ref(), method, path, body)
+            .await
     }
 
     pub async fn post(&self, path: &str, body: serde_json::Value) -> Result<Answer, Failure> {
@@ -143,7 +145,9 @@ impl Ctx {
                     .map(|s| s.id)
                     .ok_or_else(|| ApiError::NotFound("school".into()).into())
             }
-            (Some(id), _) => Ok(crate::access::school_in_scope(&self.state, &self.me, Some(id)).await?),
+            (Some(id), _) => {
+                Ok(crate::access::school_in_scope(&self.state, &self.me, Some(id)).await?)
+            }
         }
     }
 
@@ -344,9 +348,13 @@ impl From<ApiError> for WebError {
     fn from(e: ApiError) -> Self {
         let (status, error, field, reason, unmet) = match e {
             ApiError::Unauthenticated => return WebError::SignIn { next: "/".into() },
-            ApiError::BadRequest { field, reason } => {
-                (StatusCode::BAD_REQUEST, "bad_request", Some(field), reason, vec![])
-            }
+            ApiError::BadRequest { field, reason } => (
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                Some(field),
+                reason,
+                vec![],
+            ),
             ApiError::Invalid(f) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid",
@@ -354,7 +362,9 @@ impl From<ApiError> for WebError {
                 f.reason,
                 vec![],
             ),
-            ApiError::Forbidden(reason) => (StatusCode::FORBIDDEN, "forbidden", None, reason, vec![]),
+            ApiError::Forbidden(reason) => {
+                (StatusCode::FORBIDDEN, "forbidden", None, reason, vec![])
+            }
             ApiError::NotFound(what) => (
                 StatusCode::NOT_FOUND,
                 "not_found",
@@ -362,9 +372,13 @@ impl From<ApiError> for WebError {
                 format!("{what} was not found"),
                 vec![],
             ),
-            ApiError::Conflict { field, reason } => {
-                (StatusCode::CONFLICT, "conflict", Some(field), reason, vec![])
-            }
+            ApiError::Conflict { field, reason } => (
+                StatusCode::CONFLICT,
+                "conflict",
+                Some(field),
+                reason,
+                vec![],
+            ),
             ApiError::Refused(unmet) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "policy",

@@ -5,7 +5,7 @@
 
 use super::api::Failure;
 use super::form::FormData;
-use super::page::{Chrome, Choice, Ctx, Errors, WebError, render, render_with, see_other};
+use super::page::{Choice, Chrome, Ctx, Errors, WebError, render, render_with, see_other};
 use super::policy::rules_in_words;
 use super::time::{Local, iso};
 use crate::AppState;
@@ -16,8 +16,8 @@ use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
 use chrono::{DateTime, Duration, Timelike, Utc};
-use domain::policy::PolicySettings;
 use domain::SchoolId;
+use domain::policy::PolicySettings;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use store::Visit;
@@ -71,11 +71,14 @@ impl PlanForm {
     fn blank(me: &store::Staff, now: DateTime<Utc>, local: &Local) -> Self {
         // Leave on the next half hour, at least 30 minutes from now.
         let start = now + Duration::minutes(30);
-        let start = start - Duration::minutes(i64::from(start.minute() % 30))
+        let start = start
+            - Duration::minutes(i64::from(start.minute() % 30))
             - Duration::seconds(i64::from(start.second()));
         let mut visitors = vec![(
             me.id.0.to_string(),
-            me.job_title.clone().unwrap_or_else(|| "visiting staff".into()),
+            me.job_title
+                .clone()
+                .unwrap_or_else(|| "visiting staff".into()),
         )];
         visitors.resize(VISITOR_ROWS, (String::new(), String::new()));
         PlanForm {
@@ -98,7 +101,10 @@ impl PlanForm {
             .iter()
             .map(|s| (s.staff_id.0.to_string(), s.role_on_visit.clone()))
             .collect();
-        visitors.resize(VISITOR_ROWS.max(visitors.len()), (String::new(), String::new()));
+        visitors.resize(
+            VISITOR_ROWS.max(visitors.len()),
+            (String::new(), String::new()),
+        );
         let t = v.transport.as_ref().map(|t| &t.0);
         PlanForm {
             pupil_id: v.pupil_id.0.to_string(),
@@ -212,14 +218,22 @@ impl PlanForm {
             }
             parsed.map(iso)
         };
-        let leave = at("planned_leave_school", &self.planned_leave_school, "when you leave school");
+        let leave = at(
+            "planned_leave_school",
+            &self.planned_leave_school,
+            "when you leave school",
+        );
         let arrive = at("planned_arrive", &self.planned_arrive, "when you arrive");
         let leave_property = at(
             "planned_leave_property",
             &self.planned_leave_property,
             "when you leave the house",
         );
-        let back = at("planned_return", &self.planned_return, "when you will be back");
+        let back = at(
+            "planned_return",
+            &self.planned_return,
+            "when you will be back",
+        );
         let mut rows = Vec::new();
         let mut visitors = Vec::new();
         for (i, (staff, role)) in self.visitors.iter().enumerate() {
@@ -232,8 +246,18 @@ impl PlanForm {
                 visitors.push(json!({ "staff_id": sid, "role_on_visit": role }));
             }
         }
-        let buddy = id(&mut errors, "buddy_staff_id", &self.buddy_staff_id, "the buddy");
-        let backup = id(&mut errors, "backup_staff_id", &self.backup_staff_id, "who backs up");
+        let buddy = id(
+            &mut errors,
+            "buddy_staff_id",
+            &self.buddy_staff_id,
+            "the buddy",
+        );
+        let backup = id(
+            &mut errors,
+            "backup_staff_id",
+            &self.backup_staff_id,
+            "who backs up",
+        );
         let vehicle = id(&mut errors, "vehicle_id", &self.vehicle_id, "the vehicle");
         let number = |errors: &mut Errors, field: &str, v: &str| -> Option<u32> {
             if v.is_empty() {
@@ -327,7 +351,11 @@ async fn options(ctx: &Ctx, school: SchoolId, form: &PlanForm) -> Result<Options
     let db = ctx.state.db();
     let policy = db.current_policy(school).await?;
     let households = db.households_of_school(school).await?;
-    let mut pupils = vec![Choice::new("", "Choose the pupil", form.pupil_id.is_empty())];
+    let mut pupils = vec![Choice::new(
+        "",
+        "Choose the pupil",
+        form.pupil_id.is_empty(),
+    )];
     for p in db.pupils_of_school(school).await? {
         let h = households.iter().find(|h| h.id == p.household_id);
         let label = format!(
@@ -344,31 +372,44 @@ async fn options(ctx: &Ctx, school: SchoolId, form: &PlanForm) -> Result<Options
         let selected = value == form.pupil_id;
         pupils.push(Choice::new(value, label, selected));
     }
-    let reasons = std::iter::once(Choice::new("", "Choose a reason", form.reason_category.is_empty()))
-        .chain(policy.settings.reason_categories.iter().map(|c| {
-            Choice::new(c.key.clone(), c.label.clone(), c.key == form.reason_category)
-        }))
-        .collect();
+    let reasons = std::iter::once(Choice::new(
+        "",
+        "Choose a reason",
+        form.reason_category.is_empty(),
+    ))
+    .chain(policy.settings.reason_categories.iter().map(|c| {
+        Choice::new(
+            c.key.clone(),
+            c.label.clone(),
+            c.key == form.reason_category,
+        )
+    }))
+    .collect();
     let colleagues: Vec<_> = db
         .staff_list(ctx.me.trust_id, Some(school))
         .await?
         .into_iter()
         .filter(|s| s.active)
         .collect();
-    let mut vehicles = Vec::new();
-    for s in &colleagues {
-        for v in db.vehicles_of(s.id).await? {
-            vehicles.push((
+    let vehicles = db
+        .vehicles_of_school(school)
+        .await?
+        .into_iter()
+        .map(|v| {
+            let driver = colleagues
+                .iter()
+                .find(|s| s.id == v.staff_id)
+                .map_or("", |s| s.name.as_str());
+            (
                 v.id.0.to_string(),
                 format!(
-                    "{} — {} ({})",
+                    "{} — {} ({driver})",
                     v.registration,
-                    v.make_model.as_deref().unwrap_or("vehicle"),
-                    s.name
+                    v.make_model.as_deref().unwrap_or("vehicle")
                 ),
-            ));
-        }
-    }
+            )
+        })
+        .collect();
     let staff = colleagues
         .into_iter()
         .map(|s| {
@@ -508,7 +549,11 @@ async fn page(
             label: format!("Visiting staff {}", index + 1),
             staff: pick(
                 &o.staff,
-                if index == 0 { "Choose who goes" } else { "Nobody else" },
+                if index == 0 {
+                    "Choose who goes"
+                } else {
+                    "Nobody else"
+                },
                 staff,
             ),
             role: role.clone(),
@@ -523,7 +568,11 @@ async fn page(
         visit_id: visit.map_or(0, |v| v.id.0),
         buddies: pick(&o.staff, "No buddy", &form.buddy_staff_id),
         backups: pick(&o.staff, "Nobody else", &form.backup_staff_id),
-        vehicles: pick(&o.vehicles, "No car (walking or public transport)", &form.vehicle_id),
+        vehicles: pick(
+            &o.vehicles,
+            "No car (walking or public transport)",
+            &form.vehicle_id,
+        ),
         visitor_rows,
         pupils: o.pupils,
         reasons: o.reasons,
@@ -549,7 +598,9 @@ async fn new_page(ctx: Ctx, Query(q): Query<NewQuery>) -> Result<Response, WebEr
     let local = ctx.local().await?;
     let mut form = PlanForm::blank(&ctx.me, ctx.state.clock().now(), &local);
     form.pupil_id = opt_id(q.pupil_id);
-    Ok(render(&page(&ctx, school, None, form, Errors::none()).await?))
+    Ok(render(
+        &page(&ctx, school, None, form, Errors::none()).await?,
+    ))
 }
 
 async fn create(ctx: Ctx, f: FormData) -> Result<Response, WebError> {
@@ -586,10 +637,16 @@ async fn edit_page(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, WebError> 
     if !visit.state.is_editable() {
         return Ok(see_other(&format!("/visits/{id}")));
     }
-    let policy = ctx.state.db().policy_version(visit.policy_version_id).await?;
+    let policy = ctx
+        .state
+        .db()
+        .policy_version(visit.policy_version_id)
+        .await?;
     let form = PlanForm::of_visit(&visit, &Local::of(&policy.settings));
     let school = visit.school_id;
-    Ok(render(&page(&ctx, school, Some(&visit), form, Errors::none()).await?))
+    Ok(render(
+        &page(&ctx, school, Some(&visit), form, Errors::none()).await?,
+    ))
 }
 
 /// Saves the plan through the API (`PUT /api/visits/{id}`), naming the revision edited.
@@ -642,7 +699,11 @@ async fn own_autosave(ctx: &Ctx, visit: &Visit) -> Result<bool, WebError> {
 
 async fn update(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
     let visit = editable(&ctx, id).await?;
-    let policy = ctx.state.db().policy_version(visit.policy_version_id).await?;
+    let policy = ctx
+        .state
+        .db()
+        .policy_version(visit.policy_version_id)
+        .await?;
     let form = PlanForm::of_form(&f);
     match save(&ctx, &visit, &policy.settings, &form).await? {
         Ok(()) => Ok(see_other(&format!("/visits/{id}?saved=1"))),
@@ -656,12 +717,19 @@ async fn update(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, 
 /// htmx: saves the draft as it changes and answers with the policy check (and the new revision).
 async fn autosave(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
     let visit = editable(&ctx, id).await?;
-    let policy = ctx.state.db().policy_version(visit.policy_version_id).await?;
+    let policy = ctx
+        .state
+        .db()
+        .policy_version(visit.policy_version_id)
+        .await?;
     let form = PlanForm::of_form(&f);
     let note = match save(&ctx, &visit, &policy.settings, &form).await? {
         Ok(()) => "Saved.".to_string(),
         Err(errors) => {
-            let first = errors.list.first().map_or(String::new(), |m| m.message.clone());
+            let first = errors
+                .list
+                .first()
+                .map_or(String::new(), |m| m.message.clone());
             format!("Not saved yet: {first}")
         }
     };

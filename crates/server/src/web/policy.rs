@@ -4,7 +4,7 @@
 //! (the API decides).
 
 use super::form::FormData;
-use super::page::{Chrome, Choice, Ctx, Errors, WebError, render, render_with, see_other};
+use super::page::{Choice, Chrome, Ctx, Errors, WebError, render, render_with, see_other};
 use crate::AppState;
 use askama::Template;
 use axum::Router;
@@ -81,9 +81,16 @@ struct PolicyQuery {
     changed: Option<String>,
 }
 
-async fn build(ctx: &Ctx, school_id: Option<i64>, errors: Errors, f: Option<&FormData>) -> Result<PolicyPage, WebError> {
+async fn build(
+    ctx: &Ctx,
+    school_id: Option<i64>,
+    errors: Errors,
+    f: Option<&FormData>,
+) -> Result<PolicyPage, WebError> {
     let school = ctx.school(school_id).await?;
-    let current: VersionJson = ctx.get(&format!("/api/schools/{}/policy", school.0)).await?;
+    let current: VersionJson = ctx
+        .get(&format!("/api/schools/{}/policy", school.0))
+        .await?;
     let versions: Vec<VersionJson> = ctx
         .get(&format!("/api/schools/{}/policy/versions", school.0))
         .await?;
@@ -91,9 +98,8 @@ async fn build(ctx: &Ctx, school_id: Option<i64>, errors: Errors, f: Option<&For
     let local = super::time::Local::of(&current.settings);
     let c = &current.settings.check_in;
     // After a refusal the form shows what was typed.
-    let value = |name: &str, default: String| {
-        f.and_then(|f| f.opt(name)).map_or(default, str::to_string)
-    };
+    let value =
+        |name: &str, default: String| f.and_then(|f| f.opt(name)).map_or(default, str::to_string);
     Ok(PolicyPage {
         chrome: ctx.chrome("policy"),
         flash: false,
@@ -103,14 +109,22 @@ async fn build(ctx: &Ctx, school_id: Option<i64>, errors: Errors, f: Option<&For
         title: current.settings.name.clone(),
         version: current.version,
         preset: current.preset.clone(),
-        approved: format!("{} by {}", current.approved_on.format("%-d %B %Y"), current.approved_by),
+        approved: format!(
+            "{} by {}",
+            current.approved_on.format("%-d %B %Y"),
+            current.approved_by
+        ),
         review_due: current.review_due.format("%-d %B %Y").to_string(),
         rules: rules_in_words(&current.settings),
         presets: list
             .into_iter()
             .map(|p| {
                 let selected = p.name == current.preset;
-                Choice::new(p.name.clone(), format!("{} ({})", p.written_for, p.name), selected)
+                Choice::new(
+                    p.name.clone(),
+                    format!("{} ({})", p.written_for, p.name),
+                    selected,
+                )
             })
             .collect(),
         interval: value("interval_minutes", c.interval_minutes.to_string()),
@@ -150,7 +164,11 @@ fn minutes(f: &FormData, name: &str, errors: &mut Errors) -> u32 {
 }
 
 /// One of the three ways to change the policy, each a new version through the API.
-async fn change(ctx: Ctx, Path((school, kind)): Path<(i64, String)>, f: FormData) -> Result<Response, WebError> {
+async fn change(
+    ctx: Ctx,
+    Path((school, kind)): Path<(i64, String)>,
+    f: FormData,
+) -> Result<Response, WebError> {
     let note = f.get("change_note");
     let mut errors = Errors::none();
     let body: Option<Value> = match kind.as_str() {
@@ -160,9 +178,12 @@ async fn change(ctx: Ctx, Path((school, kind)): Path<(i64, String)>, f: FormData
             let mut settings = current.settings;
             settings.check_in.interval_minutes = minutes(&f, "interval_minutes", &mut errors);
             settings.check_in.grace_minutes = minutes(&f, "grace_minutes", &mut errors);
-            settings.check_in.remind_before_minutes = minutes(&f, "remind_before_minutes", &mut errors);
+            settings.check_in.remind_before_minutes =
+                minutes(&f, "remind_before_minutes", &mut errors);
             settings.check_in.extend_minutes = minutes(&f, "extend_minutes", &mut errors);
-            errors.is_empty().then(|| json!({ "settings": settings, "change_note": note }))
+            errors
+                .is_empty()
+                .then(|| json!({ "settings": settings, "change_note": note }))
         }
         "settings" => match PolicySettings::from_toml(f.get("toml")) {
             Ok(settings) => Some(json!({ "settings": settings, "change_note": note })),
@@ -175,7 +196,11 @@ async fn change(ctx: Ctx, Path((school, kind)): Path<(i64, String)>, f: FormData
     };
     if let Some(body) = body {
         match ctx
-            .call(Method::PUT, &format!("/api/schools/{school}/policy"), Some(&body))
+            .call(
+                Method::PUT,
+                &format!("/api/schools/{school}/policy"),
+                Some(&body),
+            )
             .await
         {
             Ok(_) => return Ok(see_other(&format!("/policy?school_id={school}&changed=1"))),
@@ -186,17 +211,15 @@ async fn change(ctx: Ctx, Path((school, kind)): Path<(i64, String)>, f: FormData
                     && field.starts_with("settings")
                 {
                     e.reason = format!("{field}: {}", e.reason);
-                    e.field = Some(
-                        match kind.as_str() {
-                            "check-ins" if field.contains("check_in.") => field
-                                .rsplit('.')
-                                .next()
-                                .unwrap_or("interval_minutes")
-                                .to_string(),
-                            "check-ins" => "interval_minutes".into(),
-                            _ => "toml".into(),
-                        },
-                    );
+                    e.field = Some(match kind.as_str() {
+                        "check-ins" if field.contains("check_in.") => field
+                            .rsplit('.')
+                            .next()
+                            .unwrap_or("interval_minutes")
+                            .to_string(),
+                        "check-ins" => "interval_minutes".into(),
+                        _ => "toml".into(),
+                    });
                 }
                 errors = Errors::from_failure(&e, &[], "change_note");
             }

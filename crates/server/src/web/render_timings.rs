@@ -19,7 +19,13 @@ use tower::ServiceExt;
 const OUT: usize = 500;
 const RUNS: usize = 7;
 
-async fn person(tx: &mut Tx, trust: TrustId, school: SchoolId, n: usize, roles: &[Role]) -> StaffId {
+async fn person(
+    tx: &mut Tx,
+    trust: TrustId,
+    school: SchoolId,
+    n: usize,
+    roles: &[Role],
+) -> StaffId {
     let email = format!("p{n}@timing.test");
     tx.create_staff(
         &NewStaff {
@@ -69,9 +75,10 @@ async fn seed(db: &Db) -> Seeded {
     let now = Utc::now();
     let mut tx = db.begin().await.expect("tx");
     let trust = tx.create_trust("Timing Trust").await.expect("trust");
-    let school = create_school_on_preset(&mut tx, trust, "Timing Academy", None, "harton", None, now)
-        .await
-        .expect("school");
+    let school =
+        create_school_on_preset(&mut tx, trust, "Timing Academy", None, "harton", None, now)
+            .await
+            .expect("school");
     let head = person(&mut tx, trust, school, 0, &[Role::Headteacher]).await;
     let office = person(&mut tx, trust, school, 1, &[Role::Office]).await;
     let buddy = person(&mut tx, trust, school, 2, &[Role::Dsl]).await;
@@ -178,9 +185,18 @@ async fn seed(db: &Db) -> Seeded {
                 .set_visit_state(id, revision, &next, now)
                 .await
                 .expect("state");
-            safety::after_step(&mut tx, db, &visit, None, &next, &policy.settings, None, now)
-                .await
-                .expect("watch");
+            safety::after_step(
+                &mut tx,
+                db,
+                &visit,
+                None,
+                &next,
+                &policy.settings,
+                None,
+                now,
+            )
+            .await
+            .expect("watch");
             state = next;
         }
         tx.commit().await.expect("commit");
@@ -222,30 +238,77 @@ async fn every_page_renders_with_500_visits_out_and_its_time_is_printed() {
         .await
         .expect("db");
     let s = seed(&db).await;
-    let out = db.watches_of_school(db.visit(domain::VisitId(s.out_visit)).await.expect("v").school_id).await.expect("watches");
+    let out = db
+        .watches_of_school(
+            db.visit(domain::VisitId(s.out_visit))
+                .await
+                .expect("v")
+                .school_id,
+        )
+        .await
+        .expect("watches");
     assert_eq!(out.len(), OUT);
     let app = build_router(AppState::new(db.clone(), Clock::System));
     let pages: Vec<(&str, String, &str)> = vec![
         ("login", "/login".into(), ""),
         ("today (visiting staff)", "/today".into(), &s.teacher),
         ("plan a visit", "/visits/new".into(), &s.teacher),
-        ("visit page (out)", format!("/visits/{}", s.out_visit), &s.teacher),
-        ("change the plan (draft)", format!("/visits/{}/edit", s.draft_visit), &s.head),
-        ("authorisation queue (50 waiting)", "/authorise".into(), &s.head),
-        ("authorise a request", format!("/authorise/{}", s.requested_visit), &s.head),
-        ("office board (500 out, 20 alarms)", "/board".into(), &s.office),
+        (
+            "visit page (out)",
+            format!("/visits/{}", s.out_visit),
+            &s.teacher,
+        ),
+        (
+            "change the plan (draft)",
+            format!("/visits/{}/edit", s.draft_visit),
+            &s.head,
+        ),
+        (
+            "authorisation queue (50 waiting)",
+            "/authorise".into(),
+            &s.head,
+        ),
+        (
+            "authorise a request",
+            format!("/authorise/{}", s.requested_visit),
+            &s.head,
+        ),
+        (
+            "office board (500 out, 20 alarms)",
+            "/board".into(),
+            &s.office,
+        ),
         ("office board, live part", "/board/live".into(), &s.office),
-        ("information pack", format!("/visits/{}/pack", s.out_visit), &s.office),
+        ("(JSON) GET /api/board", "/api/board".into(), &s.office),
+        (
+            "information pack",
+            format!("/visits/{}/pack", s.out_visit),
+            &s.office,
+        ),
         ("households (551)", "/households".into(), &s.office),
-        ("household", format!("/households/{}", s.household), &s.office),
+        (
+            "household",
+            format!("/households/{}", s.household),
+            &s.office,
+        ),
         ("pupil", format!("/pupils/{}", s.pupil), &s.office),
-        ("risk assessment form", format!("/households/{}/risk-assessments/new", s.household), &s.head),
+        (
+            "risk assessment form",
+            format!("/households/{}/risk-assessments/new", s.household),
+            &s.head,
+        ),
         ("staff", "/staff".into(), &s.office),
-        ("staff member", format!("/staff/{}", s.teacher_id), &s.teacher),
+        (
+            "staff member",
+            format!("/staff/{}", s.teacher_id),
+            &s.teacher,
+        ),
         ("policy", "/policy".into(), &s.head),
     ];
-    println!("\npage render times through the router, {OUT} visits out (SQLite, {RUNS} runs after one warm-up):");
-    println!("{:<36} {:>9} {:>9}", "page", "median", "max");
+    println!(
+        "\npage render times through the router, {OUT} visits out (SQLite, {RUNS} runs after one warm-up):"
+    );
+    println!("{:<36} {:>9} {:>9} {:>9}", "page", "min", "median", "max");
     for (name, path, cookie) in pages {
         let mut times = Vec::new();
         for run in 0..=RUNS {
@@ -264,19 +327,43 @@ async fn every_page_renders_with_500_visits_out_and_its_time_is_printed() {
                 .await
                 .expect("body");
             let took = started.elapsed();
-            assert_eq!(status, StatusCode::OK, "{name} ({path}): {}", String::from_utf8_lossy(&body));
+            assert_eq!(
+                status,
+                StatusCode::OK,
+                "{name} ({path}): {}",
+                String::from_utf8_lossy(&body)
+            );
             if run > 0 {
                 times.push(took);
             }
         }
         times.sort();
         println!(
-            "{:<36} {:>7.1}ms {:>7.1}ms",
+            "{:<36} {:>7.1}ms {:>7.1}ms {:>7.1}ms",
             name,
+            times[0].as_secs_f64() * 1000.0,
             times[times.len() / 2].as_secs_f64() * 1000.0,
             times[times.len() - 1].as_secs_f64() * 1000.0
         );
     }
+    let school = db
+        .visit(domain::VisitId(s.out_visit))
+        .await
+        .expect("visit")
+        .school_id;
+    let mut reads = Vec::new();
+    for _ in 0..RUNS {
+        let started = Instant::now();
+        let rows = db.out_now(school, Utc::now()).await.expect("out now");
+        reads.push(started.elapsed());
+        assert_eq!(rows.len(), OUT);
+    }
+    reads.sort();
+    println!(
+        "{:<36} {:>7.1}ms",
+        "(store) out_now: the board's reads",
+        reads[reads.len() / 2].as_secs_f64() * 1000.0
+    );
     db.close().await;
     let _ = std::fs::remove_dir_all(&dir);
 }

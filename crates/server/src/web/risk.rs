@@ -3,7 +3,9 @@
 
 use super::api::Failure;
 use super::form::FormData;
-use super::page::{Chrome, Choice, Ctx, Errors, WebError, local_path, render, render_with, see_other};
+use super::page::{
+    Choice, Chrome, Ctx, Errors, WebError, local_path, render, render_with, see_other,
+};
 use super::time::Local;
 use crate::AppState;
 use crate::households::visible_household;
@@ -116,14 +118,27 @@ pub async fn summary(
             let q = serde_json::to_value(&q.0).unwrap_or(Value::Null);
             QUESTIONS
                 .iter()
-                .map(|(key, text)| (*text, if q[*key] == Value::Bool(true) { "Yes" } else { "No" }))
+                .map(|(key, text)| {
+                    (
+                        *text,
+                        if q[*key] == Value::Bool(true) {
+                            "Yes"
+                        } else {
+                            "No"
+                        },
+                    )
+                })
                 .collect()
         }
         None => vec![],
     };
     Ok(Some(RiskSummary {
         id: ra.id.0,
-        completed: format!("{} by {}", local.day_time(ra.completed_at), name(ra.completed_by).await),
+        completed: format!(
+            "{} by {}",
+            local.day_time(ra.completed_at),
+            name(ra.completed_by).await
+        ),
         answers,
         hazards: ra
             .hazards
@@ -143,7 +158,10 @@ pub async fn summary(
         control_measures: ra.control_measures.clone().unwrap_or_default(),
         risk_after: ra.risk_after.clone(),
         can_sign_off: signed_off.is_empty()
-            && ctx.me.roles.any_of(&settings.risk_assessment.sign_off_roles),
+            && ctx
+                .me
+                .roles
+                .any_of(&settings.risk_assessment.sign_off_roles),
         signed_off,
         may_acknowledge: visitor && !acks.contains(&ctx.me.id),
         acknowledged_by,
@@ -233,8 +251,14 @@ fn form_page(
             HazardRow {
                 hazard: get(&n("hazard")),
                 people: get(&n("people_at_risk")),
-                severities: options(&["minor", "serious", "major"], if sev.is_empty() { "serious" } else { &sev }),
-                likelihoods: options(&["remote", "possible", "likely"], if lik.is_empty() { "possible" } else { &lik }),
+                severities: options(
+                    &["minor", "serious", "major"],
+                    if sev.is_empty() { "serious" } else { &sev },
+                ),
+                likelihoods: options(
+                    &["remote", "possible", "likely"],
+                    if lik.is_empty() { "possible" } else { &lik },
+                ),
                 controls: get(&n("controls")),
                 hazard_field: n("hazard"),
                 people_field: n("people_at_risk"),
@@ -265,7 +289,11 @@ struct NewQuery {
     visit_id: Option<i64>,
 }
 
-async fn new_page(ctx: Ctx, Path(id): Path<i64>, Query(q): Query<NewQuery>) -> Result<Response, WebError> {
+async fn new_page(
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Query(q): Query<NewQuery>,
+) -> Result<Response, WebError> {
     let household = visible_household(&ctx.state, &ctx.me, HouseholdId(id)).await?;
     let mut page = form_page(&ctx, &household, None, Errors::none());
     page.visit_id = q.visit_id.map(|v| v.to_string()).unwrap_or_default();
@@ -300,7 +328,10 @@ fn to_json(f: &FormData) -> Result<(Value, Vec<usize>), Errors> {
     let mut hazards = Vec::new();
     for i in 0..HAZARD_ROWS {
         let n = |part: &str| format!("hazards[{i}].{part}");
-        if f.opt(&n("hazard")).is_none() && f.opt(&n("controls")).is_none() && f.opt(&n("people_at_risk")).is_none() {
+        if f.opt(&n("hazard")).is_none()
+            && f.opt(&n("controls")).is_none()
+            && f.opt(&n("people_at_risk")).is_none()
+        {
             continue;
         }
         rows.push(i);
@@ -388,7 +419,10 @@ async fn sign_off(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response
 
 async fn acknowledge(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
     let back = local_path(f.get("return_to"), "/");
-    ctx.post(&format!("/api/risk-assessments/{id}/acknowledge"), json!({}))
-        .await?;
+    ctx.post(
+        &format!("/api/risk-assessments/{id}/acknowledge"),
+        json!({}),
+    )
+    .await?;
     Ok(see_other(&back))
 }

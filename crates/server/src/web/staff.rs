@@ -1,7 +1,7 @@
 //! Staff, their roles, vehicles and driver documents (P6); my covert duress PIN (D4).
 
 use super::form::FormData;
-use super::page::{Chrome, Choice, Ctx, Errors, WebError, render, render_with, see_other};
+use super::page::{Choice, Chrome, Ctx, Errors, WebError, render, render_with, see_other};
 use crate::AppState;
 use askama::Template;
 use axum::Router;
@@ -25,7 +25,10 @@ pub fn router() -> Router<AppState> {
 fn titles(roles: &[String]) -> String {
     roles
         .iter()
-        .map(|r| r.parse::<Role>().map_or(r.clone(), |r| r.title().to_string()))
+        .map(|r| {
+            r.parse::<Role>()
+                .map_or(r.clone(), |r| r.title().to_string())
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -65,7 +68,12 @@ struct SchoolQuery {
     school_id: Option<i64>,
 }
 
-async fn page(ctx: &Ctx, school_id: Option<i64>, errors: Errors, f: Option<&FormData>) -> Result<ListPage, WebError> {
+async fn page(
+    ctx: &Ctx,
+    school_id: Option<i64>,
+    errors: Errors,
+    f: Option<&FormData>,
+) -> Result<ListPage, WebError> {
     let school = ctx.school(school_id).await?;
     let rows = ctx
         .state
@@ -78,7 +86,12 @@ async fn page(ctx: &Ctx, school_id: Option<i64>, errors: Errors, f: Option<&Form
             id: s.id.0,
             name: s.name,
             job: s.job_title.unwrap_or_default(),
-            roles: s.roles.iter().map(|r| r.title()).collect::<Vec<_>>().join(", "),
+            roles: s
+                .roles
+                .iter()
+                .map(|r| r.title())
+                .collect::<Vec<_>>()
+                .join(", "),
             mobile: s.mobile.unwrap_or_default(),
         })
         .collect();
@@ -105,7 +118,9 @@ async fn page(ctx: &Ctx, school_id: Option<i64>, errors: Errors, f: Option<&Form
 }
 
 async fn list(ctx: Ctx, Query(q): Query<SchoolQuery>) -> Result<Response, WebError> {
-    Ok(render(&page(&ctx, q.school_id, Errors::none(), None).await?))
+    Ok(render(
+        &page(&ctx, q.school_id, Errors::none(), None).await?,
+    ))
 }
 
 async fn create(ctx: Ctx, f: FormData) -> Result<Response, WebError> {
@@ -129,7 +144,13 @@ async fn create(ctx: Ctx, f: FormData) -> Result<Response, WebError> {
             if e.field.as_deref().is_some_and(|f| f.starts_with("roles")) {
                 e.field = Some("roles".into());
             }
-            let page = page(&ctx, school, Errors::from_failure(&e, &[], "name"), Some(&f)).await?;
+            let page = page(
+                &ctx,
+                school,
+                Errors::from_failure(&e, &[], "name"),
+                Some(&f),
+            )
+            .await?;
             Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
         Err(e) => Err(e.into()),
@@ -202,7 +223,12 @@ fn document(label: &'static str, date: Option<NaiveDate>, today: NaiveDate) -> D
     }
 }
 
-async fn build(ctx: &Ctx, id: i64, errors: Errors, pin_saved: bool) -> Result<DetailPage, WebError> {
+async fn build(
+    ctx: &Ctx,
+    id: i64,
+    errors: Errors,
+    pin_saved: bool,
+) -> Result<DetailPage, WebError> {
     let s: StaffJson = ctx.get(&format!("/api/staff/{id}")).await?;
     let vehicles: Vec<VehicleJson> = ctx.get(&format!("/api/staff/{id}/vehicles")).await?;
     let today = ctx.local().await?.date_of(ctx.state.clock().now());
@@ -217,7 +243,11 @@ async fn build(ctx: &Ctx, id: i64, errors: Errors, pin_saved: bool) -> Result<De
                 document("Insurance", v.insurance_expires, today),
                 Document {
                     label: "Business use",
-                    value: if v.business_insurance { "insured".into() } else { "NOT insured for business use".into() },
+                    value: if v.business_insurance {
+                        "insured".into()
+                    } else {
+                        "NOT insured for business use".into()
+                    },
                     problem: !v.business_insurance,
                 },
             ],
@@ -236,7 +266,11 @@ async fn build(ctx: &Ctx, id: i64, errors: Errors, pin_saved: bool) -> Result<De
         ],
         name: s.name,
         vehicles,
-        may_add_vehicle: is_me || ctx.me.roles.any_of(&[Role::Office, Role::Headteacher, Role::TrustAdmin]),
+        may_add_vehicle: is_me
+            || ctx
+                .me
+                .roles
+                .any_of(&[Role::Office, Role::Headteacher, Role::TrustAdmin]),
         is_me,
         pin_saved,
     })
@@ -247,8 +281,14 @@ struct DetailQuery {
     pin: Option<String>,
 }
 
-async fn detail(ctx: Ctx, Path(id): Path<i64>, Query(q): Query<DetailQuery>) -> Result<Response, WebError> {
-    Ok(render(&build(&ctx, id, Errors::none(), q.pin.is_some()).await?))
+async fn detail(
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Query(q): Query<DetailQuery>,
+) -> Result<Response, WebError> {
+    Ok(render(
+        &build(&ctx, id, Errors::none(), q.pin.is_some()).await?,
+    ))
 }
 
 async fn add_vehicle(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
@@ -264,7 +304,13 @@ async fn add_vehicle(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Respo
     match ctx.post(&format!("/api/staff/{id}/vehicles"), body).await {
         Ok(_) => Ok(see_other(&format!("/staff/{id}"))),
         Err(e) if e.is_fixable() => {
-            let page = build(&ctx, id, Errors::from_failure(&e, &[], "registration"), false).await?;
+            let page = build(
+                &ctx,
+                id,
+                Errors::from_failure(&e, &[], "registration"),
+                false,
+            )
+            .await?;
             Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
         Err(e) => Err(e.into()),
@@ -273,7 +319,10 @@ async fn add_vehicle(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Respo
 
 async fn duress_pin(ctx: Ctx, f: FormData) -> Result<Response, WebError> {
     let id = ctx.me.id.0;
-    match ctx.post("/api/me/duress-pin", json!({ "pin": f.get("pin") })).await {
+    match ctx
+        .post("/api/me/duress-pin", json!({ "pin": f.get("pin") }))
+        .await
+    {
         Ok(_) => Ok(see_other(&format!("/staff/{id}?pin=saved"))),
         Err(e) if e.is_fixable() => {
             let page = build(&ctx, id, Errors::from_failure(&e, &[], "pin"), false).await?;

@@ -1,6 +1,6 @@
 //! Times as the school reads them: in the policy's time zone, in words a phone screen can hold.
 
-use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
 use domain::policy::PolicySettings;
 
@@ -17,7 +17,9 @@ impl Local {
 
     /// "14:05"
     pub fn time(&self, at: DateTime<Utc>) -> String {
-        at.with_timezone(&self.tz).format("%H:%M").to_string()
+        // Called for every row of the board: no format-string parsing.
+        let t = at.with_timezone(&self.tz);
+        format!("{:02}:{:02}", t.hour(), t.minute())
     }
 
     /// "Mon 3 Mar, 14:05"
@@ -29,7 +31,9 @@ impl Local {
 
     /// "Mon 3 Mar 2026"
     pub fn day(&self, at: DateTime<Utc>) -> String {
-        at.with_timezone(&self.tz).format("%a %-d %b %Y").to_string()
+        at.with_timezone(&self.tz)
+            .format("%a %-d %b %Y")
+            .to_string()
     }
 
     pub fn date_of(&self, at: DateTime<Utc>) -> NaiveDate {
@@ -88,12 +92,20 @@ mod tests {
 
     #[test]
     fn times_are_read_and_shown_on_the_schools_clock() {
-        let london = Local { tz: chrono_tz::Europe::London };
+        let london = Local {
+            tz: chrono_tz::Europe::London,
+        };
         let summer = london.parse("2026-07-01", "14:30").unwrap();
         assert_eq!(iso(summer), "2026-07-01T13:30:00Z");
         assert_eq!(london.time(summer), "14:30");
         assert!(london.parse("2026-07-01", "25:00").is_none());
-        assert_eq!(relative(summer, summer - chrono::Duration::minutes(12)), "in 12 min");
-        assert_eq!(relative(summer, summer + chrono::Duration::minutes(4)), "4 min ago");
+        assert_eq!(
+            relative(summer, summer - chrono::Duration::minutes(12)),
+            "in 12 min"
+        );
+        assert_eq!(
+            relative(summer, summer + chrono::Duration::minutes(4)),
+            "4 min ago"
+        );
     }
 }

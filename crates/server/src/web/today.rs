@@ -112,7 +112,10 @@ impl Card {
     fn observations(&self) -> [(&'static str, &'static str); 4] {
         [
             ("child_alone", "A child is alone or unsupervised"),
-            ("child_in_danger", "A child is in immediate danger (call 999)"),
+            (
+                "child_in_danger",
+                "A child is in immediate danger (call 999)",
+            ),
             ("not_invited_in", "Not invited in by a responsible adult"),
             ("animals_not_secured", "Animals not put away"),
         ]
@@ -189,7 +192,12 @@ async fn build(
     let mut others = Vec::new();
     // Under way first, then ready to go, soonest first.
     let mut sorted: Vec<&VisitSummary> = mine.iter().collect();
-    sorted.sort_by_key(|v| (!UNDER_WAY.contains(&v.status.as_str()), v.planned_leave_school));
+    sorted.sort_by_key(|v| {
+        (
+            !UNDER_WAY.contains(&v.status.as_str()),
+            v.planned_leave_school,
+        )
+    });
     for v in sorted {
         if ready(v) && cards.len() < MAX_CARDS {
             cards.push(card(ctx, v.id, now).await?);
@@ -325,7 +333,11 @@ async fn act(
                 "extended",
             )
         }
-        "panic" => ("panic", json!({ "note": form.text_or_null("note") }), "panic"),
+        "panic" => (
+            "panic",
+            json!({ "note": form.text_or_null("note") }),
+            "panic",
+        ),
         "duress" => ("duress", json!({}), "duress"),
         "observation" => (
             "observations",

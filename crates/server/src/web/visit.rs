@@ -144,7 +144,11 @@ fn flash(q: &DoneQuery) -> Option<&'static str> {
     })
 }
 
-async fn visit_page(ctx: Ctx, Path(id): Path<i64>, Query(q): Query<DoneQuery>) -> Result<Response, WebError> {
+async fn visit_page(
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Query(q): Query<DoneQuery>,
+) -> Result<Response, WebError> {
     let page = build(&ctx, id, flash(&q), Errors::none()).await?;
     Ok(render_with(StatusCode::OK, &page))
 }
@@ -170,7 +174,15 @@ pub async fn facts(
     ctx: &Ctx,
     visit: &store::Visit,
     settings: &domain::policy::PolicySettings,
-) -> Result<(Vec<Line>, HashMap<i64, String>, store::Household, store::Pupil), WebError> {
+) -> Result<
+    (
+        Vec<Line>,
+        HashMap<i64, String>,
+        store::Household,
+        store::Pupil,
+    ),
+    WebError,
+> {
     let db = ctx.state.db();
     let local = Local::of(settings);
     let household = db.household(visit.household_id).await?;
@@ -187,8 +199,21 @@ pub async fn facts(
             .unwrap_or_else(|| "—".into())
     };
     let mut facts = vec![
-        line("Pupil", format!("{} ({})", pupil.name, pupil.year_group.clone().unwrap_or_default())),
-        line("Household", format!("{} family, {}, {}", household.family_name, household.address, household.postcode)),
+        line(
+            "Pupil",
+            format!(
+                "{} ({})",
+                pupil.name,
+                pupil.year_group.clone().unwrap_or_default()
+            ),
+        ),
+        line(
+            "Household",
+            format!(
+                "{} family, {}, {}",
+                household.family_name, household.address, household.postcode
+            ),
+        ),
         line(
             "Reason",
             settings
@@ -286,7 +311,11 @@ pub async fn facts(
             local.time(visit.planned_leave_school),
             local.time(visit.planned_arrive),
             local.time(visit.planned_leave_property),
-            if visit.returns_to == "home" { "home" } else { "back at school" },
+            if visit.returns_to == "home" {
+                "home"
+            } else {
+                "back at school"
+            },
             local.time(visit.planned_return)
         ),
     ));
@@ -344,7 +373,11 @@ async fn build(
         // A covert duress check-in looks like any other to everyone but the monitor.
         .map(|c| Event {
             at: local.day_time(c.at),
-            what: if c.kind == "extend" { "More time".into() } else { "I'm OK".into() },
+            what: if c.kind == "extend" {
+                "More time".into()
+            } else {
+                "I'm OK".into()
+            },
             who: name(c.staff_id),
             note: c.note.unwrap_or_default(),
         })
@@ -356,7 +389,11 @@ async fn build(
         .map(|c| ConcernView {
             id: c.id.0,
             text: c.concern,
-            raised: format!("{}, {}", name(Some(c.raised_by)), local.day_time(c.raised_at)),
+            raised: format!(
+                "{}, {}",
+                name(Some(c.raised_by)),
+                local.day_time(c.raised_at)
+            ),
             resolution: match (c.resolution, c.resolved_by) {
                 (Some(r), by) => format!("Dealt with by {}: {r}", name(by)),
                 _ => String::new(),
@@ -375,7 +412,12 @@ async fn build(
     let visitor = visit.staff.iter().any(|s| s.staff_id == ctx.me.id);
     let return_to = format!("/visits/{id}");
     let risk = summary(ctx, visit.household_id, settings, visitor, &return_to).await?;
-    let authorisers: Vec<&str> = settings.authorisation.roles.iter().map(|r| r.title()).collect();
+    let authorisers: Vec<&str> = settings
+        .authorisation
+        .roles
+        .iter()
+        .map(|r| r.title())
+        .collect();
     Ok(VisitPage {
         chrome: ctx.chrome("today"),
         flash,
@@ -389,7 +431,10 @@ async fn build(
         facts,
         check,
         risk,
-        risk_link: format!("/households/{}/risk-assessments/new?visit_id={id}", household.id),
+        risk_link: format!(
+            "/households/{}/risk-assessments/new?visit_id={id}",
+            household.id
+        ),
         events,
         check_ins,
         concerns,
@@ -400,8 +445,7 @@ async fn build(
             "draft" | "changes_requested" | "requested" | "authorised"
         ),
         can_resolve: ctx.me.roles.any_of(&settings.authorisation.roles),
-        pack: visit.state.is_out()
-            && (involved || ctx.me.roles.any_of(&WATCHERS)),
+        pack: visit.state.is_out() && (involved || ctx.me.roles.any_of(&WATCHERS)),
         authorisers: authorisers.join(" or "),
     })
 }
@@ -426,20 +470,28 @@ async fn after(
 
 /// P9: asks for authorisation; a refusal lists every unmet rule.
 async fn request(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, WebError> {
-    let r = ctx.post(&format!("/api/visits/{id}/request"), json!({})).await;
+    let r = ctx
+        .post(&format!("/api/visits/{id}/request"), json!({}))
+        .await;
     after(&ctx, id, r, "requested", "request").await
 }
 
 async fn cancel(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
     let r = ctx
-        .post(&format!("/api/visits/{id}/cancel"), json!({ "reason": f.get("reason") }))
+        .post(
+            &format!("/api/visits/{id}/cancel"),
+            json!({ "reason": f.get("reason") }),
+        )
         .await;
     after(&ctx, id, r, "cancelled", "reason").await
 }
 
 async fn concern(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
     let r = ctx
-        .post(&format!("/api/visits/{id}/concerns"), json!({ "concern": f.get("concern") }))
+        .post(
+            &format!("/api/visits/{id}/concerns"),
+            json!({ "concern": f.get("concern") }),
+        )
         .await;
     after(&ctx, id, r, "concern", "concern").await
 }
@@ -451,7 +503,10 @@ async fn resolve_concern(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<R
         .safety_concern(domain::SafetyConcernId(id))
         .await?;
     let r = ctx
-        .post(&format!("/api/concerns/{id}/resolve"), json!({ "resolution": f.get("resolution") }))
+        .post(
+            &format!("/api/concerns/{id}/resolve"),
+            json!({ "resolution": f.get("resolution") }),
+        )
         .await;
     after(&ctx, concern.visit_id, r, "resolved", "resolution").await
 }
