@@ -169,8 +169,14 @@ impl Inner {
         let mut errors = FirstError::default();
         let mut summary = PassSummary::default();
         let mut full = false;
-        if let Some((n, f)) = errors.take("deadlines", self.fire_deadlines(now).await) {
-            (summary.deadlines_fired, full) = (n, full | f);
+        // Every missed deadline gets its alarm recorded before any ladder or delivery work, so a
+        // backlog after a restart is raised in batches back to back rather than 500 at a time
+        // with each batch's ladders climbed in between.
+        while let Some((n, more)) = errors.take("deadlines", self.fire_deadlines(now).await) {
+            summary.deadlines_fired += n;
+            if !more {
+                break;
+            }
         }
         if let Some((n, f)) = errors.take("reminders", self.send_reminders(now).await) {
             (summary.reminders, full) = (n, full | f);
