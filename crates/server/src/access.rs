@@ -149,6 +149,35 @@ pub async fn audit(
     Ok(state.db().append_audit(&e).await?)
 }
 
+/// One read for [`audit_reads`]: what was read, of which school.
+pub struct Read {
+    pub action: &'static str,
+    pub subject_type: &'static str,
+    pub subject_id: i64,
+    pub school: SchoolId,
+}
+
+/// Records several reads made for one page in one transaction (one flush, not one per read).
+pub async fn audit_reads(state: &AppState, staff: &Staff, reads: &[Read]) -> Result<(), ApiError> {
+    if reads.is_empty() {
+        return Ok(());
+    }
+    let mut tx = state.db().begin().await?;
+    for r in reads {
+        let e = entry(
+            state,
+            staff,
+            r.action,
+            r.subject_type,
+            r.subject_id,
+            Some(r.school),
+            serde_json::json!({}),
+        );
+        tx.append_audit(&e).await?;
+    }
+    Ok(tx.commit().await?)
+}
+
 /// Like [`audit`] for a record of a known school.
 pub async fn audit_read(
     state: &AppState,

@@ -42,12 +42,12 @@ const WATCHERS: [Role; 7] = [
 ];
 
 #[derive(Serialize, utoipa::ToSchema)]
-struct AlarmView {
+pub(crate) struct AlarmView {
     #[serde(flatten)]
-    alarm: Alarm,
-    label: String,
+    pub alarm: Alarm,
+    pub label: String,
     /// Duress and panic first.
-    urgent: bool,
+    pub urgent: bool,
 }
 
 fn view(alarm: Alarm) -> AlarmView {
@@ -204,28 +204,29 @@ async fn resolve(
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
-struct OutNow {
-    visit_id: i64,
-    status: String,
-    staff: Vec<String>,
-    family_name: String,
-    address: String,
-    postcode: String,
-    buddy: Option<String>,
+pub(crate) struct OutNow {
+    pub visit_id: i64,
+    pub status: String,
+    pub staff: Vec<String>,
+    pub family_name: String,
+    pub address: String,
+    pub postcode: String,
+    pub buddy: Option<String>,
     /// The buddy left site with nobody taking over.
-    buddy_missing: bool,
-    signed_out_at: DateTime<Utc>,
-    last_contact_at: DateTime<Utc>,
-    next_due: Option<DateTime<Utc>>,
-    due_back: DateTime<Utc>,
-    overdue: bool,
+    pub buddy_missing: bool,
+    pub signed_out_at: DateTime<Utc>,
+    pub last_contact_at: DateTime<Utc>,
+    pub next_due: Option<DateTime<Utc>>,
+    pub due_back: DateTime<Utc>,
+    pub overdue: bool,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
-struct Board {
-    now: DateTime<Utc>,
-    alarms: Vec<AlarmView>,
-    out: Vec<OutNow>,
+pub(crate) struct Board {
+    pub school_id: i64,
+    pub now: DateTime<Utc>,
+    pub alarms: Vec<AlarmView>,
+    pub out: Vec<OutNow>,
 }
 
 /// The office board: alarms at the top, then everyone out now.
@@ -235,8 +236,17 @@ async fn board(
     CurrentStaff(me): CurrentStaff,
     ApiQuery(q): ApiQuery<SchoolQuery>,
 ) -> Result<Json<Board>, ApiError> {
-    require_any(&me, &WATCHERS, "see the office board")?;
-    let school = school_in_scope(&state, &me, q.school_id).await?;
+    Ok(Json(read_board(&state, &me, q.school_id).await?))
+}
+
+/// The board as the API and the web page show it, read once for both.
+pub(crate) async fn read_board(
+    state: &AppState,
+    me: &Staff,
+    school_id: Option<i64>,
+) -> Result<Board, ApiError> {
+    require_any(me, &WATCHERS, "see the office board")?;
+    let school = school_in_scope(state, me, school_id).await?;
     let db = state.db();
     let now = state.clock().now();
     let mut alarms: Vec<AlarmView> = db
@@ -246,31 +256,39 @@ async fn board(
         .map(view)
         .collect();
     alarms.sort_by_key(|a| (!a.urgent, !a.alarm.all_channels_failed, a.alarm.raised_at));
+    let alarmed: std::collections::HashSet<i64> =
+        alarms.iter().filter_map(|a| a.alarm.visit_id).collect();
     // One read for the whole board, however many staff are out.
-    let mut out = Vec::new();
-    for row in db.out_now(school, now).await? {
-        let buddy = row.buddy_name.filter(|_| row.buddy_left_at.is_none());
-        out.push(OutNow {
-            visit_id: row.visit_id,
-            status: row.status,
-            staff: row.staff,
-            family_name: row.family_name,
-            address: row.address,
-            postcode: row.postcode,
-            buddy_missing: buddy.is_none(),
-            buddy,
-            signed_out_at: row.signed_out_at,
-            last_contact_at: row.last_contact_at,
-            next_due: row.next_due,
-            due_back: row.return_due.unwrap_or(row.planned_return),
-            overdue: row.late
-                || alarms
-                    .iter()
-                    .any(|a| a.alarm.visit_id == Some(row.visit_id)),
-        });
-    }
+    let mut out: Vec<OutNow> = db
+        .out_now(school, now)
+        .await?
+        .into_iter()
+        .map(|row| {
+            let buddy = row.buddy_name.filter(|_| row.buddy_left_at.is_none());
+            OutNow {
+                visit_id: row.visit_id,
+                status: row.status,
+                staff: row.staff,
+                family_name: row.family_name,
+                address: row.address,
+                postcode: row.postcode,
+                buddy_missing: buddy.is_none(),
+                buddy,
+                signed_out_at: row.signed_out_at,
+                last_contact_at: row.last_contact_at,
+                next_due: row.next_due,
+                due_back: row.return_due.unwrap_or(row.planned_return),
+                overdue: row.late || alarmed.contains(&row.visit_id),
+            }
+        })
+        .collect();
     out.sort_by_key(|o| (!o.overdue, o.next_due));
-    Ok(Json(Board { now, alarms, out }))
+    Ok(Board {
+        school_id: school.0,
+        now,
+        alarms,
+        out,
+    })
 }
 
 /// The information pack for the police, printable. Every read is audited.

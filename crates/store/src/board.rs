@@ -56,18 +56,22 @@ fn query(backend: Backend) -> String {
         Backend::Sqlite => "group_concat(s.name, char(31) order by vs.is_driver desc, s.name)",
         Backend::Postgres => "string_agg(s.name, chr(31) order by vs.is_driver desc, s.name)",
     };
+    // The deadlines are summed per visit before the join, so the group by runs over one
+    // integer key rather than every text column of the board.
     format!(
         "select w.visit_id, v.status, h.family_name, h.address, h.postcode, b.name as buddy_name, \
          w.buddy_left_at, w.signed_out_at, w.last_contact_at, v.planned_return, \
          (select {names} from visit_staff vs join staff s on s.id = vs.staff_id where vs.visit_id = w.visit_id) as staff, \
-         min(case when d.state = 'pending' then d.due_at end) as next_due, \
-         min(case when d.kind = 'return' then d.due_at end) as return_due, \
-         sum(case when d.state = 'fired' or d.fires_at <= $2 then 1 else 0 end) as late \
+         dl.next_due, dl.return_due, dl.late \
          from watches w join visits v on v.id = w.visit_id join households h on h.id = v.household_id \
-         left join staff b on b.id = w.buddy_staff_id left join deadlines d on d.visit_id = w.visit_id \
+         left join staff b on b.id = w.buddy_staff_id \
+         left join (select d.visit_id, \
+                min(case when d.state = 'pending' then d.due_at end) as next_due, \
+                min(case when d.kind = 'return' then d.due_at end) as return_due, \
+                sum(case when d.state = 'fired' or d.fires_at <= $2 then 1 else 0 end) as late \
+              from watches wd join deadlines d on d.visit_id = wd.visit_id \
+              where wd.school_id = $1 group by d.visit_id) dl on dl.visit_id = w.visit_id \
          where w.school_id = $1 \
-         group by w.visit_id, v.status, h.family_name, h.address, h.postcode, b.name, w.buddy_left_at, \
-         w.signed_out_at, w.last_contact_at, v.planned_return \
          order by w.signed_out_at, w.visit_id"
     )
 }

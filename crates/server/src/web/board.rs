@@ -28,43 +28,6 @@ pub fn router() -> Router<AppState> {
         .route("/visits/{id}/pack", get(pack))
 }
 
-#[derive(Deserialize)]
-struct BoardJson {
-    now: DateTime<Utc>,
-    alarms: Vec<AlarmJson>,
-    out: Vec<OutJson>,
-}
-
-#[derive(Deserialize)]
-struct AlarmJson {
-    id: i64,
-    visit_id: Option<i64>,
-    raised_at: DateTime<Utc>,
-    state: String,
-    acknowledged_by: Option<i64>,
-    acknowledged_at: Option<DateTime<Utc>>,
-    acknowledgement: Option<String>,
-    all_channels_failed: bool,
-    label: String,
-    urgent: bool,
-}
-
-#[derive(Deserialize)]
-struct OutJson {
-    visit_id: i64,
-    status: String,
-    staff: Vec<String>,
-    family_name: String,
-    address: String,
-    postcode: String,
-    buddy: Option<String>,
-    buddy_missing: bool,
-    last_contact_at: DateTime<Utc>,
-    next_due: Option<DateTime<Utc>>,
-    due_back: DateTime<Utc>,
-    overdue: bool,
-}
-
 struct AlarmRow {
     id: i64,
     visit_id: i64,
@@ -121,45 +84,48 @@ async fn live_part(
     errors: Errors,
     error_alarm: i64,
 ) -> Result<Live, WebError> {
-    let school = ctx.school(school_id).await?;
-    let b: BoardJson = ctx
-        .get(&format!("/api/board?school_id={}", school.0))
-        .await?;
+    let b = crate::alarms::read_board(&ctx.state, &ctx.me, school_id).await?;
+    let school = domain::SchoolId(b.school_id);
     let db = ctx.state.db();
     let local = Local::of(&db.current_policy(school).await?.settings);
-    let names: HashMap<i64, String> = db
-        .staff_list(ctx.me.trust_id, Some(school))
-        .await?
-        .into_iter()
-        .map(|s| (s.id.0, s.name))
-        .collect();
+    // Names only for whoever took charge of an alarm, not the whole staff list.
+    let mut names: HashMap<i64, String> = HashMap::new();
+    for by in b.alarms.iter().filter_map(|a| a.alarm.acknowledged_by) {
+        if let std::collections::hash_map::Entry::Vacant(e) = names.entry(by) {
+            e.insert(db.staff(domain::StaffId(by)).await?.name);
+        }
+    }
     let when = |at: DateTime<Utc>| format!("{} ({})", local.time(at), relative(at, b.now));
     let alarms = b
         .alarms
         .iter()
         .map(|a| {
-            let out = b.out.iter().find(|o| Some(o.visit_id) == a.visit_id);
+            let out = b.out.iter().find(|o| Some(o.visit_id) == a.alarm.visit_id);
             AlarmRow {
-                id: a.id,
-                visit_id: a.visit_id.unwrap_or_default(),
+                id: a.alarm.id,
+                visit_id: a.alarm.visit_id.unwrap_or_default(),
                 label: a.label.clone(),
                 urgent: a.urgent,
-                raised: when(a.raised_at),
+                raised: when(a.alarm.raised_at),
                 who: out.map_or(String::new(), |o| o.staff.join(", ")),
                 where_: out.map_or(String::new(), |o| {
                     format!("{} family, {}, {}", o.family_name, o.address, o.postcode)
                 }),
-                acknowledged: match (a.state.as_str(), a.acknowledged_by, a.acknowledged_at) {
+                acknowledged: match (
+                    a.alarm.state.as_str(),
+                    a.alarm.acknowledged_by,
+                    a.alarm.acknowledged_at,
+                ) {
                     ("acknowledged", by, Some(at)) => format!(
                         "{} took charge at {}: {}",
                         by.and_then(|b| names.get(&b).cloned())
                             .unwrap_or_else(|| "Someone".into()),
                         local.time(at),
-                        a.acknowledgement.clone().unwrap_or_default()
+                        a.alarm.acknowledgement.clone().unwrap_or_default()
                     ),
                     _ => String::new(),
                 },
-                failed: a.all_channels_failed,
+                failed: a.alarm.all_channels_failed,
             }
         })
         .collect();
@@ -183,7 +149,7 @@ async fn live_part(
         })
         .collect();
     Ok(Live {
-        school_id: school.0,
+        school_id: b.school_id,
         now: local.time(b.now),
         alarms,
         out,
@@ -199,10 +165,9 @@ async fn page(
     error_alarm: i64,
 ) -> Result<BoardPage, WebError> {
     let live = live_part(ctx, school_id, errors, error_alarm).await?;
-    let school = ctx.school(school_id).await?;
     Ok(BoardPage {
         chrome: ctx.chrome("board"),
-        schools: ctx.school_choices(school).await?,
+        schools: ctx.school_choices(domain::SchoolId(live.school_id)).await?,
         live,
     })
 }

@@ -6,7 +6,7 @@
 use super::form::FormData;
 use super::page::{Chrome, Ctx, Errors, WebError, render_with, see_other};
 use super::time::{Local, iso, relative};
-use super::visit::{seen_visit, status_label};
+use super::visit::{status_label, visit_to_show};
 use crate::AppState;
 use askama::Template;
 use axum::Router;
@@ -189,6 +189,7 @@ async fn build(
             || (v.status == "authorised" && local.date_of(v.planned_leave_school) <= today)
     };
     let mut cards = Vec::new();
+    let mut reads = Vec::new();
     let mut others = Vec::new();
     // Under way first, then ready to go, soonest first.
     let mut sorted: Vec<&VisitSummary> = mine.iter().collect();
@@ -200,7 +201,9 @@ async fn build(
     });
     for v in sorted {
         if ready(v) && cards.len() < MAX_CARDS {
-            cards.push(card(ctx, v.id, now).await?);
+            let (card, read) = card(ctx, v.id, now).await?;
+            cards.push(card);
+            reads.push(read);
         } else if !matches!(
             v.status.as_str(),
             "record_completed" | "cancelled" | "rescheduled" | "declined"
@@ -215,6 +218,7 @@ async fn build(
             });
         }
     }
+    crate::access::audit_reads(&ctx.state, &ctx.me, &reads).await?;
     Ok(TodayPage {
         chrome: ctx.chrome("today"),
         flash,
@@ -232,9 +236,14 @@ fn first_of<'a>(deadlines: &'a [DeadlineRow], kind: &str) -> Option<&'a Deadline
         .min_by_key(|d| d.due_at)
 }
 
-async fn card(ctx: &Ctx, id: VisitId, now: DateTime<Utc>) -> Result<Card, WebError> {
+/// One visit's card, and the read of it (code word included) for the audit trail.
+async fn card(
+    ctx: &Ctx,
+    id: VisitId,
+    now: DateTime<Utc>,
+) -> Result<(Card, crate::access::Read), WebError> {
     let db = ctx.state.db();
-    let visit = seen_visit(ctx, id.0).await?;
+    let (visit, read) = visit_to_show(ctx, id.0).await?;
     let policy = db.policy_version(visit.policy_version_id).await?;
     let local = Local::of(&policy.settings);
     let household = db.household(visit.household_id).await?;
@@ -261,7 +270,7 @@ async fn card(ctx: &Ctx, id: VisitId, now: DateTime<Utc>) -> Result<Card, WebErr
         None => None,
     };
     let due = |kind: &str| first_of(&deadlines, kind).map(|d| Due::new(d.due_at, now, &local));
-    Ok(Card {
+    let card = Card {
         id: visit.id.0,
         status: visit.status.clone(),
         status_label: status_label(&visit.status),
@@ -297,7 +306,8 @@ async fn card(ctx: &Ctx, id: VisitId, now: DateTime<Utc>) -> Result<Card, WebErr
         extend_minutes: policy.settings.check_in.extend_minutes,
         client_ref: uuid::Uuid::new_v4().to_string(),
         extend_ref: uuid::Uuid::new_v4().to_string(),
-    })
+    };
+    Ok((card, read))
 }
 
 /// One tap on the Today page without JavaScript: the same call the phone's `fetch` makes.

@@ -156,6 +156,22 @@ async fn visit_page(
 /// The visit, if this person may see it, with the code word only for the people on it and the
 /// buddy (P5); the look is audited as the API audits it (A9).
 pub async fn seen_visit(ctx: &Ctx, id: i64) -> Result<store::Visit, WebError> {
+    let (visit, read) = visit_to_show(ctx, id).await?;
+    access::audit_read(
+        &ctx.state,
+        &ctx.me,
+        read.action,
+        read.subject_type,
+        read.subject_id,
+        read.school,
+    )
+    .await?;
+    Ok(visit)
+}
+
+/// The visit as this person may see it (the code word only for its people), and the read to
+/// audit, for pages that show several visits and audit them together.
+pub async fn visit_to_show(ctx: &Ctx, id: i64) -> Result<(store::Visit, access::Read), WebError> {
     let mut visit = access::visible_visit(&ctx.state, &ctx.me, VisitId(id)).await?;
     if !visit.involves(ctx.me.id) {
         visit.code_word = None;
@@ -165,8 +181,13 @@ pub async fn seen_visit(ctx: &Ctx, id: i64) -> Result<store::Visit, WebError> {
     } else {
         "visit.read"
     };
-    access::audit_read(&ctx.state, &ctx.me, action, "visit", id, visit.school_id).await?;
-    Ok(visit)
+    let read = access::Read {
+        action,
+        subject_type: "visit",
+        subject_id: id,
+        school: visit.school_id,
+    };
+    Ok((visit, read))
 }
 
 /// The plan in lines a person reads: who, where, why, when, with what.
