@@ -223,7 +223,12 @@ async fn update_visit(
             reason: format!("a visit that is {} can no longer be changed", visit.status),
         });
     }
-    let checked = plan::check(&state, &me, &input.plan, Some(visit.id)).await?;
+    let mut checked = plan::check(&state, &me, &input.plan, Some(visit.id)).await?;
+    // Someone editing a visit they are not on never saw its code word (P5), so leaving it out
+    // keeps it rather than erasing what the visitors agreed.
+    if checked.code_word.is_none() && !visit.involves(me.id) {
+        checked.code_word = visit.code_word.clone();
+    }
     if checked.pupil.id != visit.pupil_id {
         return Err(FieldError::new("pupil_id", "plan a new visit for a different pupil").into());
     }

@@ -2,6 +2,7 @@
 //! reason, and policy versions that visits keep.
 
 use super::*;
+use crate::helpers::visit_plan;
 
 #[tokio::test]
 async fn the_code_word_is_shown_only_to_the_visiting_staff_and_the_buddy() {
@@ -63,6 +64,49 @@ async fn the_code_word_is_shown_only_to_the_visiting_staff_and_the_buddy() {
             assert!(without.contains(&who.id), "{} not in {trail}", who.email);
             assert!(!with_word.contains(&who.id));
         }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_editor_who_cannot_see_the_code_word_does_not_erase_it() {
+    for_each_backend(|app| async move {
+        let school = app.school("harton.demo").await;
+        let teacher = app.login(&school.email("teacher")).await;
+        let head = app.login(&school.email("head")).await;
+        let visit = app
+            .planned_visit(&teacher, "harton.demo", json!({ "code_word": "bluebell" }))
+            .await;
+        let path = format!("/api/visits/{visit}");
+        let seen = app.get(&head, &path).await.expect_status(OK);
+        assert_eq!(seen["visit"]["code_word"], Value::Null);
+
+        let mut plan = visit_plan(
+            &school,
+            &app,
+            json!({ "purpose": "Attendance, moved to the afternoon", "code_word": null }),
+        );
+        plan["revision"] = seen["visit"]["revision"].clone();
+        app.put(&head, &path, plan).await.expect_status(OK);
+
+        let after = app.get(&teacher, &path).await.expect_status(OK);
+        assert_eq!(
+            after["visit"]["purpose"],
+            "Attendance, moved to the afternoon"
+        );
+        assert_eq!(
+            after["visit"]["code_word"], "bluebell",
+            "the visitors' code word is kept"
+        );
+
+        let mut changed = visit_plan(&school, &app, json!({ "code_word": "marigold" }));
+        changed["revision"] = after["visit"]["revision"].clone();
+        app.put(&teacher, &path, changed).await.expect_status(OK);
+        let changed = app.get(&teacher, &path).await.expect_status(OK);
+        assert_eq!(
+            changed["visit"]["code_word"], "marigold",
+            "the visitors can change it"
+        );
     })
     .await;
 }
