@@ -31,12 +31,22 @@ pub(crate) async fn raise_in(
         now.timestamp_millis(),
         req.raised_by.map_or(0, |s| s.0)
     );
+    raise_keyed_in(tx, visit, req, &key, now).await
+}
+
+async fn raise_keyed_in(
+    tx: &mut Tx,
+    visit: &Visit,
+    req: &AlarmRequest,
+    key: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>> {
     let alarm = tx
         .raise_alarm(&NewAlarm {
             school: visit.school_id,
             visit: Some(visit.id),
             kind: req.kind.as_str(),
-            dedupe_key: &key,
+            dedupe_key: key,
             raised_at: now,
             raised_by: req.raised_by,
             detail: req.detail.clone(),
@@ -56,6 +66,58 @@ pub async fn raise(db: &Db, visit: &Visit, req: &AlarmRequest, now: DateTime<Utc
     id.ok_or_else(|| {
         SafetyError::Invalid(FieldError::new("alarm", "this alarm was already raised"))
     })
+}
+
+/// An alarm raised from a phone: the alarm and whether this call raised it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RaisedFromPhone {
+    pub alarm_id: i64,
+    /// False when the same tap (the same `client_ref`) had already raised it, e.g. a panic sent
+    /// again by the phone's offline queue.
+    pub newly_raised: bool,
+}
+
+/// Like [`raise`], for a tap that may reach the server more than once: with a `client_ref` the
+/// same tap raises one alarm however often it is sent.
+pub async fn raise_from_phone(
+    db: &Db,
+    visit: &Visit,
+    req: &AlarmRequest,
+    client_ref: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<RaisedFromPhone> {
+    let Some(client_ref) = client_ref else {
+        let alarm_id = raise(db, visit, req, now).await?;
+        return Ok(RaisedFromPhone {
+            alarm_id,
+            newly_raised: true,
+        });
+    };
+    let key = format!(
+        "visit:{}:{}:client:{}:{}",
+        visit.id,
+        req.kind.as_str(),
+        req.raised_by.map_or(0, |s| s.0),
+        client_ref
+    );
+    let mut tx = db.begin().await?;
+    let raised = raise_keyed_in(&mut tx, visit, req, &key, now).await?;
+    tx.commit().await?;
+    match raised {
+        Some(alarm_id) => Ok(RaisedFromPhone {
+            alarm_id,
+            newly_raised: true,
+        }),
+        None => {
+            let alarm_id = db.alarm_id_by_dedupe_key(&key).await?.ok_or_else(|| {
+                SafetyError::Invalid(FieldError::new("alarm", "this alarm was already raised"))
+            })?;
+            Ok(RaisedFromPhone {
+                alarm_id,
+                newly_raised: false,
+            })
+        }
+    }
 }
 
 /// Fires one due deadline: exactly one caller claims it and raises its alarm.

@@ -14,7 +14,8 @@ mod people;
 mod watch;
 
 pub use alarms::{
-    AlarmRequest, acknowledge, fire_due_deadline, fire_due_levels, raise, remind, resolve,
+    AlarmRequest, RaisedFromPhone, acknowledge, fire_due_deadline, fire_due_levels, raise,
+    raise_from_phone, remind, resolve,
 };
 pub use clock::Clock;
 pub use group_commit::CheckInWriter;

@@ -148,6 +148,9 @@ struct AlarmBody {
     note: Option<String>,
     latitude: Option<f64>,
     longitude: Option<f64>,
+    /// The phone's own id for this tap: sent again (say from its offline queue), it raises no
+    /// second alarm and gets the first one's answer.
+    client_ref: Option<String>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -164,8 +167,10 @@ async fn raise(
     body: AlarmBody,
 ) -> Result<(StatusCode, Json<Raised>), ApiError> {
     let note = inputs::optional_text("note", body.note.as_deref().unwrap_or(""), 2000)?;
+    let client_ref =
+        inputs::optional_text("client_ref", body.client_ref.as_deref().unwrap_or(""), 100)?;
     let detail = serde_json::json!({ "note": note, "latitude": body.latitude, "longitude": body.longitude, "raised_by": me.name });
-    let id = safety::raise(
+    let raised = safety::raise_from_phone(
         state.db(),
         visit,
         &safety::AlarmRequest {
@@ -173,15 +178,21 @@ async fn raise(
             raised_by: Some(me.id),
             detail,
         },
+        client_ref.as_deref(),
         state.clock().now(),
     )
     .await?;
-    state.wake_monitor();
-    tracing::warn!(visit.id = %visit.id, alarm.id = id, alarm.kind = kind.as_str(), "alarm raised");
+    let status = if raised.newly_raised {
+        state.wake_monitor();
+        tracing::warn!(visit.id = %visit.id, alarm.id = raised.alarm_id, alarm.kind = kind.as_str(), "alarm raised");
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
     Ok((
-        StatusCode::CREATED,
+        status,
         Json(Raised {
-            alarm_id: id,
+            alarm_id: raised.alarm_id,
             guidance: kind.guidance(),
         }),
     ))
@@ -189,7 +200,7 @@ async fn raise(
 
 /// D5: panic — straight to the top of the ladder, with the information pack.
 #[utoipa::path(post, path = "/api/visits/{id}/panic", tag = "visit in progress", params(("id" = i64, Path)), request_body = AlarmBody,
-    responses((status = 201, body = Raised), (status = 404)))]
+    responses((status = 201, body = Raised), (status = 200, description = "the same tap (client_ref) was already received", body = Raised), (status = 404)))]
 async fn panic(
     State(state): State<AppState>,
     CurrentStaff(me): CurrentStaff,
@@ -202,7 +213,7 @@ async fn panic(
 
 /// D4: the buddy heard the code word (or the office did): a silent top-level alarm.
 #[utoipa::path(post, path = "/api/visits/{id}/duress", tag = "visit in progress", params(("id" = i64, Path)), request_body = AlarmBody,
-    responses((status = 201, body = Raised), (status = 404)))]
+    responses((status = 201, body = Raised), (status = 200, description = "the same tap (client_ref) was already received", body = Raised), (status = 404)))]
 async fn duress(
     State(state): State<AppState>,
     CurrentStaff(me): CurrentStaff,
@@ -227,11 +238,13 @@ enum Observation {
 struct ObservationBody {
     kind: Observation,
     note: Option<String>,
+    /// As for panic: the same tap sent twice raises one alarm.
+    client_ref: Option<String>,
 }
 
 /// D6: something on the doorstep that needs action now; the safeguarding team is told at once.
 #[utoipa::path(post, path = "/api/visits/{id}/observations", tag = "visit in progress", params(("id" = i64, Path)), request_body = ObservationBody,
-    responses((status = 201, body = Raised), (status = 404)))]
+    responses((status = 201, body = Raised), (status = 200, description = "the same tap (client_ref) was already received", body = Raised), (status = 404)))]
 async fn observation(
     State(state): State<AppState>,
     CurrentStaff(me): CurrentStaff,
@@ -252,6 +265,7 @@ async fn observation(
         kind,
         AlarmBody {
             note: body.note,
+            client_ref: body.client_ref,
             ..Default::default()
         },
     )

@@ -447,6 +447,12 @@ impl Db {
         Ok(with_pool!(self, p => sqlx::query_as(q).bind(now).bind(limit).fetch_all(p).await)?)
     }
 
+    /// The alarm raised under `dedupe_key`, if any.
+    pub async fn alarm_id_by_dedupe_key(&self, dedupe_key: &str) -> Result<Option<i64>> {
+        const Q: &str = "select id from alarms where dedupe_key = $1";
+        Ok(with_pool!(self, p => sqlx::query_scalar(Q).bind(dedupe_key).fetch_optional(p).await)?)
+    }
+
     pub async fn alarm(&self, id: i64) -> Result<Alarm> {
         let q = sql(format!("select {ALARM_COLUMNS} from alarms where id = $1"));
         with_pool!(self, p => sqlx::query_as(q).bind(id).fetch_optional(p).await)?

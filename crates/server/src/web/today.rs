@@ -91,6 +91,9 @@ struct Card {
     extend_minutes: u32,
     client_ref: String,
     extend_ref: String,
+    /// Panic, duress and observations: the alarm's kind is part of its key, so one id per card
+    /// tells a resend from a second tap of a different button.
+    alarm_ref: String,
 }
 
 impl Card {
@@ -306,6 +309,7 @@ async fn card(
         extend_minutes: policy.settings.check_in.extend_minutes,
         client_ref: uuid::Uuid::new_v4().to_string(),
         extend_ref: uuid::Uuid::new_v4().to_string(),
+        alarm_ref: uuid::Uuid::new_v4().to_string(),
     };
     Ok((card, read))
 }
@@ -345,13 +349,17 @@ async fn act(
         }
         "panic" => (
             "panic",
-            json!({ "note": form.text_or_null("note") }),
+            json!({ "note": form.text_or_null("note"), "client_ref": form.text_or_null("client_ref") }),
             "panic",
         ),
-        "duress" => ("duress", json!({}), "duress"),
+        "duress" => (
+            "duress",
+            json!({ "client_ref": form.text_or_null("client_ref") }),
+            "duress",
+        ),
         "observation" => (
             "observations",
-            json!({ "kind": form.get("kind"), "note": form.text_or_null("note") }),
+            json!({ "kind": form.get("kind"), "note": form.text_or_null("note"), "client_ref": form.text_or_null("client_ref") }),
             "observation",
         ),
         _ => return Err(crate::ApiError::NotFound("action".into()).into()),

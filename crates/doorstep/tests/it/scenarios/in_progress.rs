@@ -1,0 +1,85 @@
+//! D5, D6: an alarm tapped on a phone with a poor signal reaches the board once, however often
+//! the phone's offline queue sends it.
+
+use super::*;
+
+#[tokio::test]
+async fn a_panic_sent_again_by_the_phone_raises_one_alarm() {
+    for_each_backend(|app| async move {
+        let school = app.school("harton.demo").await;
+        let teacher = app.login(&school.email("teacher")).await;
+        let senior = app.login(&school.email("senior")).await;
+        let head = app.login(&school.email("head")).await;
+        let office = app.login(&school.email("office")).await;
+        let assessment = app
+            .assess_risk(&senior, school.smith, "medium", "low")
+            .await;
+        app.sign_off(&senior, assessment).await.expect_status(OK);
+        let visit = app.planned_visit(&teacher, "harton.demo", json!({})).await;
+        app.request(&teacher, visit).await.expect_status(OK);
+        app.authorise(&head, visit, json!({}))
+            .await
+            .expect_status(OK);
+        app.step(&teacher, visit, "sign-out")
+            .await
+            .expect_status(OK);
+
+        let panic = format!("/api/visits/{visit}/panic");
+        let tap = json!({ "note": "Help", "client_ref": "phone-tap-1" });
+        let first = app
+            .post(&teacher, &panic, tap.clone())
+            .await
+            .expect_status(CREATED);
+        let again = app.post(&teacher, &panic, tap).await.expect_status(OK);
+        assert_eq!(
+            first["alarm_id"], again["alarm_id"],
+            "the resend answers with the first alarm"
+        );
+
+        let observation = format!("/api/visits/{visit}/observations");
+        let seen = json!({ "kind": "child_alone", "client_ref": "phone-tap-2" });
+        app.post(&teacher, &observation, seen.clone())
+            .await
+            .expect_status(CREATED);
+        app.post(&teacher, &observation, seen)
+            .await
+            .expect_status(OK);
+
+        let second_tap = json!({ "note": "Still need help", "client_ref": "phone-tap-3" });
+        let second = app
+            .post(&teacher, &panic, second_tap)
+            .await
+            .expect_status(CREATED);
+        assert_ne!(
+            second["alarm_id"], first["alarm_id"],
+            "a new tap is a new alarm"
+        );
+
+        let alarms = app.get(&office, "/api/alarms").await.expect_status(OK);
+        let kinds: Vec<&str> = alarms
+            .as_array()
+            .expect("a list")
+            .iter()
+            .filter(|a| a["visit_id"] == json!(visit))
+            .filter_map(|a| a["kind"].as_str())
+            .collect();
+        assert_eq!(
+            kinds.iter().filter(|k| **k == "panic").count(),
+            2,
+            "{alarms}"
+        );
+        assert_eq!(
+            kinds.iter().filter(|k| **k == "child_alone").count(),
+            1,
+            "{alarms}"
+        );
+
+        let too_long = json!({ "client_ref": "x".repeat(101) });
+        let refused = app
+            .post(&teacher, &panic, too_long)
+            .await
+            .expect_status(StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(refused["field"], "client_ref", "{refused}");
+    })
+    .await;
+}
