@@ -33,10 +33,13 @@ pub enum Role {
     AttendanceLead,
     /// Sees and administers every school of the trust.
     TrustAdmin,
+    /// The chair of the school's governing body: reads allegations about the headteacher (A10),
+    /// which the head must not see. Nothing else.
+    ChairOfGovernors,
 }
 
 impl Role {
-    pub const ALL: [Role; 8] = [
+    pub const ALL: [Role; 9] = [
         Role::VisitingStaff,
         Role::Office,
         Role::SeniorLeader,
@@ -45,6 +48,7 @@ impl Role {
         Role::Headteacher,
         Role::AttendanceLead,
         Role::TrustAdmin,
+        Role::ChairOfGovernors,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -57,6 +61,7 @@ impl Role {
             Role::Headteacher => "headteacher",
             Role::AttendanceLead => "attendance_lead",
             Role::TrustAdmin => "trust_admin",
+            Role::ChairOfGovernors => "chair_of_governors",
         }
     }
 
@@ -71,6 +76,7 @@ impl Role {
             Role::Headteacher => "the headteacher",
             Role::AttendanceLead => "the attendance lead",
             Role::TrustAdmin => "a trust administrator",
+            Role::ChairOfGovernors => "the chair of governors",
         }
     }
 }

@@ -113,6 +113,13 @@ async fn create_staff(
             "only a trust administrator may make a trust administrator",
         ));
     }
+    // The chair of governors reads allegations about the head (A10): the head, who adds the
+    // school's staff, must not be able to make (and sign in as) one.
+    if !me.roles.has(Role::TrustAdmin) && input.roles.contains(&Role::ChairOfGovernors) {
+        return Err(ApiError::forbidden(
+            "only a trust administrator may add the chair of governors",
+        ));
+    }
     let valid = validate_staff(&input).await?;
     let now = state.clock().now();
     let mut tx = state.db().begin().await?;

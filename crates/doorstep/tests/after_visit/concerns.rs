@@ -101,3 +101,145 @@ async fn allegations_and_parents_concerns_are_kept_apart_for_the_head_only() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_allegation_about_the_headteacher_goes_to_the_chair_of_governors_never_the_head() {
+    for_each_backend(|app| async move {
+        let school = app.school("kingsdown.demo").await;
+        let chair_account = json!({
+            "name": "Grace Governor",
+            "email": "chair@kingsdown.demo",
+            "job_title": "Chair of governors",
+            "roles": ["chair_of_governors"],
+            "password": doorstep::demo::PASSWORD,
+            "school_id": school.id
+        });
+        // The head adds the school's staff, but may not make the chair (and so read about themself).
+        let head = app.login(&school.email("head")).await;
+        expect(
+            app.post(&head, "/api/staff", chair_account.clone()).await,
+            StatusCode::FORBIDDEN,
+        );
+        let admin = app.login("admin@trust.demo").await;
+        expect(
+            app.post(&admin, "/api/staff", chair_account).await,
+            StatusCode::CREATED,
+        );
+        let chair = app.login("chair@kingsdown.demo").await;
+
+        let office = app.login(&school.email("office")).await;
+        let head_id = app.staff_id(&school.email("head")).await;
+        let teacher_id = app.staff_id(&school.email("teacher")).await;
+        let about_head = json!({
+            "kind": "allegation_against_staff",
+            "pupil_id": school.ava,
+            "about_staff_id": head_id,
+            "raised_by_name": "Jo Smith (mother), in person",
+            "account": "Says the head shouted at Ava in the corridor."
+        });
+        let receipt = expect(
+            app.post(&office, "/api/head-only-records", about_head)
+                .await,
+            StatusCode::CREATED,
+        );
+        assert_eq!(
+            receipt["visible_to"],
+            "the chair of governors and the trust's administrators"
+        );
+        let id = receipt["id"].as_i64().unwrap();
+        let about_teacher = json!({
+            "kind": "allegation_against_staff",
+            "about_staff_id": teacher_id,
+            "raised_by_name": "Jo Smith",
+            "account": "Says the teacher was rude."
+        });
+        let other = expect(
+            app.post(&office, "/api/head-only-records", about_teacher)
+                .await,
+            StatusCode::CREATED,
+        )["id"]
+            .as_i64()
+            .unwrap();
+
+        // The head neither reads nor lists it, and is not told it exists.
+        expect(
+            app.get(&head, &format!("/api/head-only-records/{id}"))
+                .await,
+            StatusCode::NOT_FOUND,
+        );
+        let listed = expect(
+            app.get(&head, "/api/head-only-records").await,
+            StatusCode::OK,
+        );
+        assert_eq!(
+            listed
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["id"].as_i64().unwrap())
+                .collect::<Vec<_>>(),
+            vec![other]
+        );
+        expect(
+            app.post(
+                &head,
+                &format!("/api/head-only-records/{id}/close"),
+                json!({ "outcome": "x" }),
+            )
+            .await,
+            StatusCode::NOT_FOUND,
+        );
+        assert!(
+            !app.messages_to(&school.email("head"))
+                .await
+                .iter()
+                .any(|(_, _, b)| b.contains(&format!("record {id}")))
+        );
+
+        // The chair is told, reads it and deals with it, and sees nothing else of the head's.
+        let told = app.messages_to("chair@kingsdown.demo").await;
+        assert!(
+            told.iter().any(|(_, s, b)| s.contains("allegation")
+                && b.contains(&format!("record {id}"))
+                && !b.contains("shouted")),
+            "{told:?}"
+        );
+        let read = expect(
+            app.get(&chair, &format!("/api/head-only-records/{id}"))
+                .await,
+            StatusCode::OK,
+        );
+        assert!(read["account"].as_str().unwrap().contains("shouted"));
+        let listed = expect(
+            app.get(&chair, "/api/head-only-records").await,
+            StatusCode::OK,
+        );
+        assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
+        expect(
+            app.get(&chair, &format!("/api/head-only-records/{other}"))
+                .await,
+            StatusCode::NOT_FOUND,
+        );
+        // The trust's administrators read it too; the DSL does not.
+        expect(
+            app.get(&admin, &format!("/api/head-only-records/{id}"))
+                .await,
+            StatusCode::OK,
+        );
+        let dsl = app.login(&school.email("dsl")).await;
+        expect(
+            app.get(&dsl, &format!("/api/head-only-records/{id}")).await,
+            StatusCode::NOT_FOUND,
+        );
+        expect(
+            app.post(
+                &chair,
+                &format!("/api/head-only-records/{id}/close"),
+                json!({ "outcome": "LADO consulted; investigation by the governors." }),
+            )
+            .await,
+            StatusCode::OK,
+        );
+    })
+    .await;
+}

@@ -4,8 +4,10 @@
 //! allegations against staff policy").
 //!
 //! Anyone at the school may record one; only the headteacher reads it back. An allegation about
-//! the headteacher goes to the trust's administrators instead (the school's other heads, if any,
-//! still see it; the head it is about does not). Nobody else is told it exists: reads are 404.
+//! a headteacher (the member of staff it is about holds that role) goes to the school's chair of
+//! governors and the trust's administrators instead, as "Keeping children safe in education" has
+//! it: no headteacher of the school reads it, and none is told. Nobody else is told it exists:
+//! reads are 404.
 
 use super::{short_datetime, staff_with};
 use crate::AppState;
@@ -81,7 +83,18 @@ async fn may_read(
     if !can_see_school(me, s.id, s.trust_id) || about == Some(me.id.0) {
         return Ok(false);
     }
-    let head_is_subject = match about {
+    let own_school = me.school_id == Some(school);
+    Ok(if about_head(state, about).await? {
+        (me.roles.has(Role::ChairOfGovernors) && own_school) || me.roles.has(Role::TrustAdmin)
+    } else {
+        me.roles.has(Role::Headteacher) && own_school
+    })
+}
+
+/// Whether the member of staff a record is about is a headteacher: then it goes to the chair of
+/// governors (and the trust), never to a head.
+async fn about_head(state: &AppState, about: Option<i64>) -> Result<bool, ApiError> {
+    Ok(match about {
         Some(id) => state
             .db()
             .staff(StaffId(id))
@@ -89,11 +102,7 @@ async fn may_read(
             .roles
             .has(Role::Headteacher),
         None => false,
-    };
-    Ok(
-        (me.roles.has(Role::Headteacher) && me.school_id == Some(school))
-            || (head_is_subject && me.roles.has(Role::TrustAdmin)),
-    )
+    })
 }
 
 /// A10: records an allegation against staff or a parent's concern about a visit, for the head.
@@ -153,24 +162,35 @@ async fn record(
     if received_at > now + Duration::minutes(5) {
         return Err(FieldError::new("received_at", "is in the future").into());
     }
-    let mut readers = staff_with(
-        &state,
-        &s,
-        &[Role::Headteacher],
-        about.as_ref().map(|a| a.id),
-    )
-    .await?;
-    if about
+    let about_head = about
         .as_ref()
-        .is_some_and(|a| a.roles.has(Role::Headteacher))
-    {
-        readers.extend(
+        .is_some_and(|a| a.roles.has(Role::Headteacher));
+    let readers = if about_head {
+        let mut chair = staff_with(
+            &state,
+            &s,
+            &[Role::ChairOfGovernors],
+            about.as_ref().map(|a| a.id),
+        )
+        .await?;
+        chair.extend(
             db.staff_list(s.trust_id, None)
                 .await?
                 .into_iter()
-                .filter(|x| x.active && x.roles.has(Role::TrustAdmin)),
+                .filter(|x| {
+                    x.active && x.roles.has(Role::TrustAdmin) && !x.roles.has(Role::Headteacher)
+                }),
         );
-    }
+        chair
+    } else {
+        staff_with(
+            &state,
+            &s,
+            &[Role::Headteacher],
+            about.as_ref().map(|a| a.id),
+        )
+        .await?
+    };
     let mut tx = db.begin().await?;
     let id = tx
         .create_head_only_record(
@@ -228,7 +248,11 @@ async fn record(
             id,
             kind: input.kind.as_str(),
             recorded_at: now,
-            visible_to: "the headteacher",
+            visible_to: if about_head {
+                "the chair of governors and the trust's administrators"
+            } else {
+                "the headteacher"
+            },
         }),
     ))
 }
@@ -272,7 +296,8 @@ struct ListQuery {
     school_id: Option<i64>,
 }
 
-/// The school's records for the head, newest first. Anyone else is refused.
+/// The school's records for the head, newest first; for the chair of governors and the trust's
+/// administrators, those about a headteacher. Anyone else is refused.
 #[utoipa::path(get, path = "/api/head-only-records", tag = "after the visit", params(ListQuery),
     responses((status = 200, body = Vec<HeadOnlyRecord>), (status = 403)))]
 async fn list(
@@ -281,9 +306,12 @@ async fn list(
     Query(q): Query<ListQuery>,
 ) -> Result<Json<Vec<HeadOnlyRecord>>, ApiError> {
     let school = access::school_in_scope(&state, &me, q.school_id).await?;
-    if !me.roles.any_of(&[Role::Headteacher, Role::TrustAdmin]) {
+    if !me
+        .roles
+        .any_of(&[Role::Headteacher, Role::TrustAdmin, Role::ChairOfGovernors])
+    {
         return Err(ApiError::forbidden(
-            "only the headteacher reads these records",
+            "only the headteacher (or, about the head, the chair of governors) reads these records",
         ));
     }
     let mut list = Vec::new();
