@@ -11,6 +11,8 @@ let browser;
 let out;
 let draft;
 let requested;
+let slipped;
+let happened;
 
 before(async () => {
   server = await startServer();
@@ -21,6 +23,14 @@ before(async () => {
   assert.equal(panic.status, 201);
   draft = await visitThroughApi(server.url, { pupil: "Ava Smith", request: false });
   requested = await visitThroughApi(server.url, { pupil: "Ava Smith", authorise: false });
+  // After the visit: one where nobody was home and a slip was left, one that happened.
+  slipped = await visitThroughApi(server.url, { pupil: "Ava Smith" });
+  assert.equal((await slipped.teacher.post(`/api/visits/${slipped.id}/nobody-home`, {})).status, 200);
+  assert.equal((await slipped.teacher.post(`/api/visits/${slipped.id}/slip`, {})).status, 201);
+  happened = await visitThroughApi(server.url, { pupil: "Ava Smith" });
+  for (const [step, body] of [["arrived", {}], ["left", { early_for_safety: false }], ["returned", { at_home: false }]]) {
+    assert.equal((await happened.teacher.post(`/api/visits/${happened.id}/${step}`, body)).status, 200);
+  }
 });
 
 after(async () => {
@@ -64,6 +74,15 @@ for (const [device, options] of [["desktop", DESKTOP], ["phone", PHONE]]) {
         ["staff", "/staff"],
         ["my page", `/staff/${out.teacher.me.id}`],
         ["policy", "/policy"],
+        ["my actions", "/actions"],
+        ["incident reports", "/incidents"],
+        ["report an incident", `/incidents/new?visit_id=${out.id}`],
+        ["report an incident about a household", "/incidents/new"],
+        ["record for the head", `/head-only/new?visit_id=${out.id}`],
+        ["pupil's chronology", `/pupils/${out.pupilId}/chronology`],
+        ["exports and calendars", "/exports"],
+        ["after the visit (nobody home, slip)", `/visits/${slipped.id}`],
+        ["after the visit (outcome form)", `/visits/${happened.id}`],
         ["not found", "/no-such-page"],
         ["not allowed", "/authorise"],
       ];
@@ -77,6 +96,18 @@ for (const [device, options] of [["desktop", DESKTOP], ["phone", PHONE]]) {
       await page.getByRole("button", { name: "Save and check against the policy" }).click();
       await page.locator("#error-summary").waitFor();
       await audit(page, "plan with errors", problems);
+      await page.goto(`${url}/incidents/new?visit_id=${out.id}`);
+      await page.getByRole("button", { name: "Save the report" }).click();
+      await page.locator("#error-summary").waitFor();
+      await audit(page, "incident report with errors", problems);
+      await page.goto(`${url}/visits/${happened.id}`);
+      await page.getByRole("button", { name: "Save the outcome" }).click();
+      await page.locator("#error-summary").waitFor();
+      await audit(page, "outcome with errors", problems);
+      await page.goto(`${url}/exports`);
+      await page.getByRole("button", { name: "Make the link" }).click();
+      await page.getByLabel("Calendar address").waitFor();
+      await audit(page, "a new calendar link", problems);
       await page.goto(`${url}/households/${out.householdId}/risk-assessments/new`);
       await page.getByLabel("Is anyone in the household known for violent offences?").first().waitFor().catch(() => {});
       await page.getByRole("button", { name: "Save the risk assessment" }).click();
@@ -94,6 +125,11 @@ for (const [device, options] of [["desktop", DESKTOP], ["phone", PHONE]]) {
         ["authorise a request", `/authorise/${requested.id}`],
         ["policy (head)", "/policy"],
         ["staff (head)", "/staff"],
+        ["incident reports (head)", "/incidents"],
+        ["safeguarding concerns (head)", "/safeguarding"],
+        ["records for the head", "/head-only"],
+        ["chronology with who read it (head)", `/pupils/${out.pupilId}/chronology`],
+        ["exports with the CSV (head)", "/exports"],
       ]) {
         await page.goto(`${url}${path}`);
         await audit(page, label, problems);

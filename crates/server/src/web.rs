@@ -10,16 +10,23 @@
 //! - **Pages read through the store** with the API's access checks (`crate::access`), and audit
 //!   the reads the API audits. No SQL here, and no HTML built in Rust: templates only.
 
+mod actions;
 mod api;
 mod assets;
 mod authorise;
 mod board;
+mod chronology;
+mod concerns;
+mod exports;
 mod form;
+mod head_only;
 mod households;
+mod incidents;
 mod login;
 mod page;
 mod plan;
 mod policy;
+mod record;
 mod risk;
 mod staff;
 mod time;
@@ -46,6 +53,13 @@ pub fn router(api: Router) -> Router<AppState> {
         .merge(today::router())
         .merge(plan::router())
         .merge(visit::router())
+        .merge(record::router())
+        .merge(actions::router())
+        .merge(incidents::router())
+        .merge(concerns::router())
+        .merge(head_only::router())
+        .merge(chronology::router())
+        .merge(exports::router())
         .merge(risk::router())
         .merge(authorise::router())
         .merge(board::router())
@@ -59,6 +73,7 @@ pub fn router(api: Router) -> Router<AppState> {
 /// Where a signed-in person starts: the office on the board, everyone else on their day.
 async fn home(ctx: Result<Ctx, WebError>) -> Response {
     match ctx {
+        Ok(ctx) if !ctx.chrome_flags().staff => Redirect::to("/head-only").into_response(),
         Ok(ctx) if ctx.chrome_flags().watches && !ctx.chrome_flags().visits => {
             Redirect::to("/board").into_response()
         }

@@ -52,6 +52,11 @@ impl FormData {
             .collect()
     }
 
+    /// Every name and value as posted, to show a refused form again as it was typed.
+    pub fn pairs(&self) -> Vec<(String, String)> {
+        self.0.clone()
+    }
+
     pub fn checked(&self, name: &str) -> bool {
         matches!(self.get(name), "on" | "true" | "yes" | "1")
     }

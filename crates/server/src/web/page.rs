@@ -59,6 +59,12 @@ pub struct Flags {
     pub visits: bool,
     pub authorises: bool,
     pub watches: bool,
+    /// A member of the school's staff (the chair of governors alone is not).
+    pub staff: bool,
+    /// The DSL, the safeguarding team and the head: safeguarding concerns (A4).
+    pub safeguarding: bool,
+    /// Records for the head (A10): the head; about the head, the chair and the trust.
+    pub head_only: bool,
 }
 
 pub const WATCHERS: [Role; 7] = [
@@ -87,12 +93,22 @@ impl Ctx {
                 || roles.any_of(&DECIDERS),
             authorises: roles.any_of(&DECIDERS),
             watches: roles.any_of(&WATCHERS),
+            staff: roles.iter().any(|r| r != Role::ChairOfGovernors),
+            safeguarding: roles.any_of(&[Role::Dsl, Role::SafeguardingTeam, Role::Headteacher]),
+            head_only: roles.any_of(&[Role::Headteacher, Role::TrustAdmin, Role::ChairOfGovernors]),
         }
     }
 
     /// The frame of a page; `current` names the navigation entry to mark.
     pub fn chrome(&self, current: &'static str) -> Chrome {
         let f = self.chrome_flags();
+        if !f.staff {
+            return Chrome {
+                name: self.me.name.clone(),
+                nav: vec![NavItem::new("/head-only", "For the head", "head-only")],
+                current,
+            };
+        }
         let mut nav = vec![NavItem::new("/today", "Today", "today")];
         if f.visits {
             nav.push(NavItem::new("/visits/new", "Plan a visit", "plan"));
@@ -103,9 +119,22 @@ impl Ctx {
         if f.watches {
             nav.push(NavItem::new("/board", "Office board", "board"));
         }
+        nav.push(NavItem::new("/actions", "My actions", "actions"));
+        nav.push(NavItem::new("/incidents", "Incidents", "incidents"));
+        if f.safeguarding {
+            nav.push(NavItem::new(
+                "/safeguarding",
+                "Safeguarding",
+                "safeguarding",
+            ));
+        }
+        if f.head_only {
+            nav.push(NavItem::new("/head-only", "For the head", "head-only"));
+        }
         nav.push(NavItem::new("/households", "Households", "households"));
         nav.push(NavItem::new("/staff", "Staff", "staff"));
         nav.push(NavItem::new("/policy", "Policy", "policy"));
+        nav.push(NavItem::new("/exports", "Exports", "exports"));
         Chrome {
             name: self.me.name.clone(),
             nav,

@@ -304,6 +304,30 @@ async fn every_page_renders_with_500_visits_out_and_its_time_is_printed() {
             &s.teacher,
         ),
         ("policy", "/policy".into(), &s.head),
+        ("my actions", "/actions".into(), &s.teacher),
+        ("incident reports", "/incidents".into(), &s.head),
+        (
+            "report an incident (from a visit)",
+            format!("/incidents/new?visit_id={}", s.out_visit),
+            &s.teacher,
+        ),
+        (
+            "safeguarding concerns (DSL)",
+            "/safeguarding".into(),
+            &s.head,
+        ),
+        ("records for the head", "/head-only".into(), &s.head),
+        (
+            "record for the head (form)",
+            "/head-only/new".into(),
+            &s.teacher,
+        ),
+        (
+            "pupil's chronology",
+            format!("/pupils/{}/chronology", s.pupil),
+            &s.head,
+        ),
+        ("exports and calendars", "/exports".into(), &s.head),
     ];
     println!(
         "\npage render times through the router, {OUT} visits out (SQLite, {RUNS} runs after one warm-up):"

@@ -5,6 +5,7 @@
 use super::form::FormData;
 use super::page::{Chrome, Ctx, Errors, WATCHERS, WebError, render_with, see_other};
 use super::plan::{PolicyPanel, policy_panel};
+use super::record::{Record, panel};
 use super::risk::{RiskSummary, summary};
 use super::time::Local;
 use crate::AppState;
@@ -116,6 +117,8 @@ struct VisitPage {
     events: Vec<Event>,
     check_ins: Vec<Event>,
     concerns: Vec<ConcernView>,
+    /// After the visit: `None` for anyone the API does not let read the record (A9).
+    record: Option<Record>,
     can_edit: bool,
     can_request: bool,
     can_cancel: bool,
@@ -140,6 +143,18 @@ fn flash(q: &DoneQuery) -> Option<&'static str> {
         "concern" => "Your concern is recorded; the visit waits until it is dealt with.",
         "resolved" => "The concern is dealt with.",
         "risk-assessed" => "The risk assessment is saved.",
+        "outcome" => "The outcome is recorded on the pupil's chronology.",
+        "action" => "The follow-up action is added; its owner is told.",
+        "action-done" => "The action is marked done.",
+        "nobody-home" => "Recorded that nobody was home. Leave the Home Visit Slip.",
+        "slip" => {
+            "The slip is recorded. The DSL is alerted if the family has not responded by the deadline."
+        }
+        "slip-answered" => "The family's response is recorded; the slip's deadline is closed.",
+        "safeguarding" => "The concern has gone to the DSL.",
+        "planned-again" => {
+            "A new visit is planned, linked to the first. Check it and request authorisation."
+        }
         _ => return None,
     })
 }
@@ -149,7 +164,7 @@ async fn visit_page(
     Path(id): Path<i64>,
     Query(q): Query<DoneQuery>,
 ) -> Result<Response, WebError> {
-    let page = build(&ctx, id, flash(&q), Errors::none()).await?;
+    let page = build(&ctx, id, flash(&q), Errors::none(), vec![]).await?;
     Ok(render_with(StatusCode::OK, &page))
 }
 
@@ -359,11 +374,23 @@ pub async fn facts(
     Ok((facts, names, household, pupil))
 }
 
+/// The visit's page again, with a refused form's errors next to its fields and what was typed.
+pub(super) async fn refused(
+    ctx: &Ctx,
+    id: i64,
+    errors: Errors,
+    typed: Vec<(String, String)>,
+) -> Result<Response, WebError> {
+    let page = build(ctx, id, None, errors, typed).await?;
+    Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
+}
+
 async fn build(
     ctx: &Ctx,
     id: i64,
     flash: Option<&'static str>,
     errors: Errors,
+    typed: Vec<(String, String)>,
 ) -> Result<VisitPage, WebError> {
     let db = ctx.state.db();
     let visit = seen_visit(ctx, id).await?;
@@ -376,9 +403,9 @@ async fn build(
         id.and_then(|i| names.get(&i).cloned())
             .unwrap_or_else(|| "—".into())
     };
-    let events = db
-        .visit_events(visit.id)
-        .await?
+    let raw_events = db.visit_events(visit.id).await?;
+    let nobody_home_seen = raw_events.iter().any(|e| e.step == "nobody_home");
+    let events = raw_events
         .into_iter()
         .map(|e| Event {
             at: local.day_time(e.at),
@@ -433,6 +460,7 @@ async fn build(
     let visitor = visit.staff.iter().any(|s| s.staff_id == ctx.me.id);
     let return_to = format!("/visits/{id}");
     let risk = summary(ctx, visit.household_id, settings, visitor, &return_to).await?;
+    let record = panel(ctx, &visit, &local, nobody_home_seen, typed).await?;
     let authorisers: Vec<&str> = settings
         .authorisation
         .roles
@@ -459,6 +487,7 @@ async fn build(
         events,
         check_ins,
         concerns,
+        record,
         can_edit: visit.state.is_editable(),
         can_request: visit.state.is_editable(),
         can_cancel: matches!(
@@ -482,7 +511,7 @@ async fn after(
         Ok(_) => Ok(see_other(&format!("/visits/{id}?done={done}"))),
         Err(f) if f.is_fixable() => {
             let errors = Errors::from_failure(&f, &[], fallback);
-            let page = build(ctx, id, None, errors).await?;
+            let page = build(ctx, id, None, errors, vec![]).await?;
             Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
         Err(f) => Err(f.into()),

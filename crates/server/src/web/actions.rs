@@ -1,0 +1,65 @@
+//! "My actions": the follow-up actions I own that are not done yet, soonest due first, the
+//! overdue ones marked (A3); and marking an action done from here or from its visit's page.
+
+use super::form::FormData;
+use super::page::{Chrome, Ctx, WebError, local_path, render, see_other};
+use super::record::{ActionJson, ActionRow};
+use super::time::Local;
+use crate::AppState;
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query};
+use axum::response::Response;
+use axum::routing::{get, post};
+use serde::Deserialize;
+use serde_json::json;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/actions", get(mine))
+        .route("/actions/{id}/done", post(done))
+}
+
+#[derive(Template)]
+#[template(path = "my_actions.html")]
+struct MinePage {
+    chrome: Chrome,
+    flash: bool,
+    actions: Vec<ActionRow>,
+    overdue: usize,
+}
+
+#[derive(Deserialize)]
+struct DoneQuery {
+    done: Option<String>,
+}
+
+async fn mine(ctx: Ctx, Query(q): Query<DoneQuery>) -> Result<Response, WebError> {
+    let school = ctx.school(None).await?;
+    let policy = ctx.state.db().current_policy(school).await?;
+    let local = Local::of(&policy.settings);
+    let today = local.date_of(ctx.state.clock().now());
+    let list: Vec<ActionJson> = ctx.get("/api/actions").await?;
+    let actions: Vec<ActionRow> = list
+        .into_iter()
+        .map(|a| ActionRow::of(a, today, &local))
+        .collect();
+    Ok(render(&MinePage {
+        chrome: ctx.chrome("actions"),
+        flash: q.done.is_some(),
+        overdue: actions.iter().filter(|a| a.overdue).count(),
+        actions,
+    }))
+}
+
+/// Marks an action done through the API and goes back where the button was.
+async fn done(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
+    ctx.post(
+        &format!("/api/actions/{id}/done"),
+        json!({ "note": f.text_or_null("note") }),
+    )
+    .await?;
+    let back = local_path(f.get("return_to"), "/actions");
+    let back = back.split(['?', '#']).next().unwrap_or("/actions");
+    Ok(see_other(&format!("{back}?done=action-done")))
+}

@@ -1,0 +1,189 @@
+//! A pupil's chronology (A3): every visit, outcome, action, slip, safeguarding concern and
+//! incident in time order, filtered by kind and dates, with the same as a PDF; and for the DSL
+//! and the head, who has read the child's records (A9). Read through the API, which lets in only
+//! the staff involved with the child, the DSL and the head — anyone else is told "not found" —
+//! and records every look.
+
+use super::page::{Choice, Chrome, Ctx, Errors, WebError, render_with};
+use super::time::Local;
+use crate::AppState;
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query};
+use axum::http::{Method, StatusCode};
+use axum::response::Response;
+use axum::routing::get;
+use chrono::{DateTime, Utc};
+use domain::Role;
+use serde::Deserialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/pupils/{id}/chronology", get(chronology))
+}
+
+const KINDS: [(&str, &str); 6] = [
+    ("visit", "Visits"),
+    ("outcome", "Outcomes"),
+    ("action", "Follow-up actions"),
+    ("slip", "Home Visit Slips"),
+    ("concern", "Safeguarding concerns"),
+    ("incident", "Incidents"),
+];
+
+#[derive(Deserialize, Default)]
+struct Filter {
+    kind: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+}
+
+impl Filter {
+    /// The filter as a query string for the API and the PDF link.
+    fn query(&self) -> String {
+        let mut q = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in [("kind", &self.kind), ("from", &self.from), ("to", &self.to)] {
+            if let Some(v) = v.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+                q.append_pair(k, v);
+            }
+        }
+        q.finish()
+    }
+}
+
+#[derive(Deserialize)]
+struct ChronologyJson {
+    pupil_name: String,
+    entries: Vec<EntryJson>,
+}
+
+#[derive(Deserialize)]
+struct EntryJson {
+    at: DateTime<Utc>,
+    kind: String,
+    title: String,
+    detail: String,
+    visit_id: Option<i64>,
+}
+
+#[derive(Deserialize)]
+struct ReadJson {
+    at: DateTime<Utc>,
+    actor_name: Option<String>,
+    action: String,
+}
+
+pub struct Entry {
+    pub when: String,
+    pub kind: &'static str,
+    pub title: String,
+    pub detail: String,
+    pub visit_id: i64,
+}
+
+pub struct Read {
+    pub when: String,
+    pub who: String,
+    pub what: String,
+}
+
+#[derive(Template)]
+#[template(path = "chronology.html")]
+struct Page {
+    chrome: Chrome,
+    errors: Errors,
+    id: i64,
+    name: String,
+    kinds: Vec<Choice>,
+    from: String,
+    to: String,
+    entries: Vec<Entry>,
+    pdf: String,
+    /// For the DSL and the head: who read this child's records.
+    reads: Option<Vec<Read>>,
+}
+
+fn kind_label(kind: &str) -> &'static str {
+    KINDS
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map_or("Record", |(_, l)| l)
+}
+
+async fn chronology(
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Query(filter): Query<Filter>,
+) -> Result<Response, WebError> {
+    let query = filter.query();
+    let chosen = filter.kind.clone().unwrap_or_default();
+    let mut kinds = vec![Choice::new("", "Everything", chosen.is_empty())];
+    kinds.extend(KINDS.iter().map(|(k, l)| Choice::new(*k, *l, *k == chosen)));
+    let (status, errors, chron) = match ctx
+        .call(
+            Method::GET,
+            &format!("/api/pupils/{id}/chronology?{query}"),
+            None,
+        )
+        .await
+    {
+        Ok(a) => (StatusCode::OK, Errors::none(), a.json::<ChronologyJson>()?),
+        Err(f) if f.status == StatusCode::BAD_REQUEST => {
+            // A filter the API cannot use: show it next to its field, with everything listed.
+            let errors = Errors::from_failure(&f, &["kind", "from", "to"], "from");
+            let all: ChronologyJson = ctx.get(&format!("/api/pupils/{id}/chronology")).await?;
+            (StatusCode::BAD_REQUEST, errors, all)
+        }
+        Err(f) => return Err(f.into()),
+    };
+    let pupil = ctx.state.db().pupil(domain::PupilId(id)).await?;
+    let local = Local::of(
+        &ctx.state
+            .db()
+            .current_policy(pupil.school_id)
+            .await?
+            .settings,
+    );
+    let entries = chron
+        .entries
+        .into_iter()
+        .map(|e| Entry {
+            when: local.day_time(e.at),
+            kind: kind_label(&e.kind),
+            title: e.title,
+            detail: e.detail,
+            visit_id: e.visit_id.unwrap_or_default(),
+        })
+        .collect();
+    let reads = if ctx
+        .me
+        .roles
+        .any_of(&[Role::Dsl, Role::SafeguardingTeam, Role::Headteacher])
+    {
+        let list: Vec<ReadJson> = ctx.get(&format!("/api/pupils/{id}/reads")).await?;
+        Some(
+            list.into_iter()
+                .take(200)
+                .map(|r| Read {
+                    when: local.day_time(r.at),
+                    who: r.actor_name.unwrap_or_else(|| "—".into()),
+                    what: r.action.replace(['_', '.'], " "),
+                })
+                .collect(),
+        )
+    } else {
+        None
+    };
+    let page = Page {
+        chrome: ctx.chrome("households"),
+        errors,
+        id,
+        name: chron.pupil_name,
+        kinds,
+        from: filter.from.clone().unwrap_or_default(),
+        to: filter.to.clone().unwrap_or_default(),
+        entries,
+        pdf: format!("/api/pupils/{id}/chronology.pdf?{query}"),
+        reads,
+    };
+    Ok(render_with(status, &page))
+}

@@ -1,0 +1,160 @@
+//! Safeguarding concerns for the DSL (A4): every concern raised at the school, newest first, the
+//! ones not yet acknowledged on top, and acknowledging one with what the DSL decided. The API
+//! decides who may list them (the DSL, the safeguarding team and the head) and audits each look.
+
+use super::form::FormData;
+use super::page::{Chrome, Ctx, Errors, WebError, render, render_with, see_other};
+use super::time::Local;
+use crate::AppState;
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use serde_json::json;
+use std::collections::HashMap;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/safeguarding", get(list))
+        .route("/safeguarding/{id}/acknowledge", post(acknowledge))
+}
+
+#[derive(Deserialize)]
+struct ConcernJson {
+    id: i64,
+    pupil_id: i64,
+    visit_id: Option<i64>,
+    source: String,
+    concern: String,
+    observed_at: DateTime<Utc>,
+    raised_by_name: String,
+    acknowledged_at: Option<DateTime<Utc>>,
+    dsl_note: Option<String>,
+}
+
+pub struct Row {
+    pub id: i64,
+    pub pupil: String,
+    pub pupil_id: i64,
+    pub visit_id: i64,
+    pub heading: String,
+    pub concern: String,
+    pub acknowledged: String,
+    /// The name of this concern's note field, so each form's error sits by its own field.
+    pub field: String,
+    pub note: String,
+}
+
+#[derive(Template)]
+#[template(path = "safeguarding.html")]
+struct ListPage {
+    chrome: Chrome,
+    flash: bool,
+    errors: Errors,
+    open: Vec<Row>,
+    done: Vec<Row>,
+}
+
+#[derive(Deserialize)]
+struct DoneQuery {
+    done: Option<String>,
+}
+
+async fn page(
+    ctx: &Ctx,
+    flash: bool,
+    errors: Errors,
+    typed: Option<(i64, String)>,
+) -> Result<ListPage, WebError> {
+    let school = ctx.school(None).await?;
+    let local = Local::of(&ctx.state.db().current_policy(school).await?.settings);
+    let list: Vec<ConcernJson> = ctx
+        .get(&format!(
+            "/api/safeguarding-concerns?school_id={}",
+            school.0
+        ))
+        .await?;
+    // Only the names of the children concerned: the school may have hundreds.
+    let mut names: HashMap<i64, String> = HashMap::new();
+    for c in &list {
+        if let std::collections::hash_map::Entry::Vacant(slot) = names.entry(c.pupil_id) {
+            slot.insert(
+                ctx.state
+                    .db()
+                    .pupil(domain::PupilId(c.pupil_id))
+                    .await?
+                    .name,
+            );
+        }
+    }
+    let (mut open, mut done) = (vec![], vec![]);
+    for c in list {
+        let row = Row {
+            id: c.id,
+            pupil: names.get(&c.pupil_id).cloned().unwrap_or_default(),
+            pupil_id: c.pupil_id,
+            visit_id: c.visit_id.unwrap_or_default(),
+            heading: format!(
+                "Raised by {}, {} ({})",
+                c.raised_by_name,
+                local.day_time(c.observed_at),
+                c.source.replace('_', " ")
+            ),
+            concern: c.concern,
+            acknowledged: match (c.acknowledged_at, c.dsl_note) {
+                (Some(at), note) => {
+                    format!("{}: {}", local.day_time(at), note.unwrap_or_default())
+                }
+                _ => String::new(),
+            },
+            field: format!("note-{}", c.id),
+            note: typed
+                .as_ref()
+                .filter(|(id, _)| *id == c.id)
+                .map(|(_, n)| n.clone())
+                .unwrap_or_default(),
+        };
+        if row.acknowledged.is_empty() {
+            open.push(row);
+        } else {
+            done.push(row);
+        }
+    }
+    Ok(ListPage {
+        chrome: ctx.chrome("safeguarding"),
+        flash,
+        errors,
+        open,
+        done,
+    })
+}
+
+async fn list(ctx: Ctx, Query(q): Query<DoneQuery>) -> Result<Response, WebError> {
+    Ok(render(
+        &page(&ctx, q.done.is_some(), Errors::none(), None).await?,
+    ))
+}
+
+async fn acknowledge(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
+    let field = format!("note-{id}");
+    let note = f.get(&field).to_string();
+    match ctx
+        .post(
+            &format!("/api/safeguarding-concerns/{id}/acknowledge"),
+            json!({ "note": note }),
+        )
+        .await
+    {
+        Ok(_) => Ok(see_other("/safeguarding?done=acknowledged")),
+        Err(e) if e.is_fixable() => {
+            let errors = Errors::from_failure(&e, &[field.as_str()], &field);
+            let page = page(&ctx, false, errors, Some((id, note))).await?;
+            Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,288 @@
+//! Records for the head only (A10): allegations against staff and parents' concerns about a
+//! visit, kept apart from the child's records. Anyone at the school records one here; only the
+//! headteacher reads them back — or, when the allegation is about a headteacher, the chair of
+//! governors and the trust's administrators (the API decides, and audits each read).
+
+use super::form::FormData;
+use super::page::{Choice, Chrome, Ctx, Errors, WebError, render, render_with, see_other};
+use super::time::Local;
+use crate::AppState;
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use serde_json::json;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/head-only", get(list).post(record))
+        .route("/head-only/new", get(new_page))
+        .route("/head-only/{id}/close", post(close))
+}
+
+fn kind_label(kind: &str) -> &'static str {
+    match kind {
+        "allegation_against_staff" => "Allegation against a member of staff",
+        _ => "A parent's concern about a home visit",
+    }
+}
+
+#[derive(Deserialize)]
+struct RecordJson {
+    id: i64,
+    kind: String,
+    visit_id: Option<i64>,
+    about_staff_id: Option<i64>,
+    raised_by_name: String,
+    received_at: DateTime<Utc>,
+    account: String,
+    recorded_at: DateTime<Utc>,
+    outcome: Option<String>,
+    closed_at: Option<DateTime<Utc>>,
+}
+
+pub struct Row {
+    pub id: i64,
+    pub kind: &'static str,
+    pub about: String,
+    pub raised: String,
+    pub account: String,
+    pub visit_id: i64,
+    pub outcome: String,
+    pub field: String,
+    pub typed: String,
+}
+
+#[derive(Template)]
+#[template(path = "head_only.html")]
+struct ListPage {
+    chrome: Chrome,
+    flash: bool,
+    errors: Errors,
+    rows: Vec<Row>,
+}
+
+#[derive(Deserialize)]
+struct DoneQuery {
+    done: Option<String>,
+}
+
+async fn page(
+    ctx: &Ctx,
+    flash: bool,
+    errors: Errors,
+    typed: Option<(i64, String)>,
+) -> Result<ListPage, WebError> {
+    let school = ctx.school(None).await?;
+    let db = ctx.state.db();
+    let local = Local::of(&db.current_policy(school).await?.settings);
+    let list: Vec<RecordJson> = ctx
+        .get(&format!("/api/head-only-records?school_id={}", school.0))
+        .await?;
+    let mut rows = vec![];
+    for r in list {
+        let about = match r.about_staff_id {
+            Some(id) => db.staff(domain::StaffId(id)).await?.name,
+            None => String::new(),
+        };
+        rows.push(Row {
+            id: r.id,
+            kind: kind_label(&r.kind),
+            about,
+            raised: format!(
+                "{}, received {} (recorded {})",
+                r.raised_by_name,
+                local.day_time(r.received_at),
+                local.day_time(r.recorded_at)
+            ),
+            account: r.account,
+            visit_id: r.visit_id.unwrap_or_default(),
+            outcome: match (r.closed_at, r.outcome) {
+                (Some(at), Some(o)) => format!("{}: {o}", local.day_time(at)),
+                _ => String::new(),
+            },
+            field: format!("outcome-{}", r.id),
+            typed: typed
+                .as_ref()
+                .filter(|(id, _)| *id == r.id)
+                .map(|(_, t)| t.clone())
+                .unwrap_or_default(),
+        });
+    }
+    Ok(ListPage {
+        chrome: ctx.chrome("head-only"),
+        flash,
+        errors,
+        rows,
+    })
+}
+
+async fn list(ctx: Ctx, Query(q): Query<DoneQuery>) -> Result<Response, WebError> {
+    Ok(render(
+        &page(&ctx, q.done.is_some(), Errors::none(), None).await?,
+    ))
+}
+
+async fn close(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
+    let field = format!("outcome-{id}");
+    let outcome = f.get(&field).to_string();
+    match ctx
+        .post(
+            &format!("/api/head-only-records/{id}/close"),
+            json!({ "outcome": outcome }),
+        )
+        .await
+    {
+        Ok(_) => Ok(see_other("/head-only?done=closed")),
+        Err(e) if e.is_fixable() => {
+            let errors = Errors::from_failure(&e, &[field.as_str()], &field);
+            let page = page(&ctx, false, errors, Some((id, outcome))).await?;
+            Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "head_only_new.html")]
+struct NewPage {
+    chrome: Chrome,
+    errors: Errors,
+    receipt: String,
+    v: Vec<(String, String)>,
+    kinds: Vec<Choice>,
+    staff: Vec<Choice>,
+}
+
+impl NewPage {
+    fn value(&self, name: &str) -> &str {
+        self.v
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+}
+
+#[derive(Deserialize)]
+struct NewQuery {
+    visit_id: Option<i64>,
+    to: Option<String>,
+}
+
+async fn form(
+    ctx: &Ctx,
+    v: Vec<(String, String)>,
+    errors: Errors,
+    receipt: String,
+) -> Result<NewPage, WebError> {
+    let school = ctx.school(None).await?;
+    let pick = |name: &str| {
+        v.iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map_or(String::new(), |(_, x)| x.clone())
+    };
+    let (kind, about) = (pick("kind"), pick("about_staff_id"));
+    let mut staff = vec![Choice::new("", "Nobody in particular", about.is_empty())];
+    staff.extend(
+        ctx.state
+            .db()
+            .staff_list(ctx.me.trust_id, Some(school))
+            .await?
+            .into_iter()
+            .filter(|s| s.active)
+            .map(|s| {
+                let id = s.id.0.to_string();
+                let selected = id == about;
+                Choice::new(id, s.name, selected)
+            }),
+    );
+    let kinds = [
+        (
+            "allegation_against_staff",
+            "An allegation against a member of staff",
+        ),
+        (
+            "parent_concern",
+            "A parent's or carer's concern about a home visit",
+        ),
+    ]
+    .iter()
+    .map(|(k, l)| Choice::new(*k, *l, *k == kind))
+    .collect();
+    Ok(NewPage {
+        chrome: ctx.chrome("head-only"),
+        errors,
+        receipt,
+        v,
+        kinds,
+        staff,
+    })
+}
+
+async fn new_page(ctx: Ctx, Query(q): Query<NewQuery>) -> Result<Response, WebError> {
+    let v = vec![(
+        "visit_id".to_string(),
+        q.visit_id.map(|i| i.to_string()).unwrap_or_default(),
+    )];
+    let receipt = match q.to.as_deref() {
+        Some("head") => {
+            "Recorded. Only the headteacher can read it; they have been told it is waiting."
+        }
+        Some("chair") => {
+            "Recorded. It is about the headteacher, so only the chair of governors and the trust's administrators can read it; they have been told."
+        }
+        _ => "",
+    };
+    Ok(render(
+        &form(&ctx, v, Errors::none(), receipt.into()).await?,
+    ))
+}
+
+/// A10: the record goes to the head (or the chair); the person who made it cannot read it back.
+async fn record(ctx: Ctx, f: FormData) -> Result<Response, WebError> {
+    let id_or_null = |name: &str| {
+        f.get(name)
+            .parse::<i64>()
+            .map_or(serde_json::Value::Null, Into::into)
+    };
+    if f.opt("kind").is_none() {
+        let errors = Errors::one(
+            "kind",
+            "Choose whether it is an allegation or a parent's concern",
+        );
+        let page = form(&ctx, f.pairs(), errors, String::new()).await?;
+        return Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page));
+    }
+    let body = json!({
+        "kind": f.opt("kind"),
+        "visit_id": id_or_null("visit_id"),
+        "about_staff_id": id_or_null("about_staff_id"),
+        "raised_by_name": f.get("raised_by_name"),
+        "account": f.get("account"),
+    });
+    match ctx.post("/api/head-only-records", body).await {
+        Ok(a) => {
+            let to = if a.body["visible_to"]
+                .as_str()
+                .is_some_and(|v| v.contains("chair"))
+            {
+                "chair"
+            } else {
+                "head"
+            };
+            Ok(see_other(&format!("/head-only/new?to={to}")))
+        }
+        Err(e) if e.is_fixable() => {
+            let errors = Errors::from_failure(&e, &[], "kind");
+            let page = form(&ctx, f.pairs(), errors, String::new()).await?;
+            Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,470 @@
+//! After the visit, on the visit's page (A3, A4, A7, D9): the outcome in the words of St Joseph's
+//! Home Visit Form with follow-up actions (an owner and a due date each), "nobody home" and the
+//! Home Visit Slip with the family's response, planning the visit again, a safeguarding concern
+//! for the DSL, and the way to an incident report and the printable record.
+//!
+//! The record is read through the JSON API (`GET /api/visits/{id}/outcome`), so need-to-know (A9)
+//! and the audit of each read apply unchanged; anyone the API refuses sees no record here. Every
+//! change is a call to the API; a refusal comes back on the visit's page, next to its field.
+
+use super::api::{Answer, Failure};
+use super::form::FormData;
+use super::page::{Choice, Ctx, Errors, WebError, see_other};
+use super::time::Local;
+use super::visit::refused;
+use crate::AppState;
+use axum::Router;
+use axum::extract::Path;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::post;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde::Deserialize;
+use serde_json::json;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/visits/{id}/outcome", post(outcome))
+        .route("/visits/{id}/actions", post(add_action))
+        .route("/visits/{id}/nobody-home", post(nobody_home))
+        .route("/visits/{id}/slip", post(leave_slip))
+        .route("/visits/{id}/slip/response", post(slip_response))
+        .route("/visits/{id}/again", post(again))
+        .route("/visits/{id}/safeguarding", post(safeguarding))
+}
+
+#[derive(Deserialize)]
+struct RecordJson {
+    outcome: Option<OutcomeJson>,
+    actions: Vec<ActionJson>,
+    slip: Option<SlipJson>,
+    record_pdf: String,
+}
+
+#[derive(Deserialize)]
+struct OutcomeJson {
+    outcome: String,
+    action_required: Option<String>,
+    people_seen: Option<String>,
+    revision: i64,
+    updated_at: DateTime<Utc>,
+}
+
+/// A follow-up action as the API answers it.
+#[derive(Deserialize)]
+pub struct ActionJson {
+    pub id: i64,
+    pub pupil_id: i64,
+    pub visit_id: Option<i64>,
+    pub description: String,
+    pub owner_name: String,
+    pub due_on: NaiveDate,
+    pub done_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Deserialize)]
+struct SlipJson {
+    slip: SlipInner,
+    status: String,
+    pdf: String,
+}
+
+#[derive(Deserialize)]
+struct SlipInner {
+    left_at: DateTime<Utc>,
+    respond_by: DateTime<Utc>,
+    message: String,
+    responded_at: Option<DateTime<Utc>>,
+    response_from: Option<String>,
+    response_note: Option<String>,
+}
+
+/// One follow-up action in a list.
+pub struct ActionRow {
+    pub id: i64,
+    pub description: String,
+    pub owner: String,
+    pub due: String,
+    pub overdue: bool,
+    pub done: String,
+    pub visit_id: i64,
+    pub pupil_id: i64,
+}
+
+impl ActionRow {
+    pub fn of(a: ActionJson, today: NaiveDate, local: &Local) -> Self {
+        ActionRow {
+            id: a.id,
+            description: a.description,
+            owner: a.owner_name,
+            due: a.due_on.format("%a %-d %b %Y").to_string(),
+            overdue: a.done_at.is_none() && a.due_on < today,
+            done: a.done_at.map(|d| local.day_time(d)).unwrap_or_default(),
+            visit_id: a.visit_id.unwrap_or_default(),
+            pupil_id: a.pupil_id,
+        }
+    }
+}
+
+pub struct SlipRow {
+    pub left: String,
+    pub respond_by: String,
+    pub message: String,
+    pub status: &'static str,
+    pub overdue: bool,
+    pub answered: String,
+    pub pdf: String,
+}
+
+/// The "after the visit" part of a visit's page.
+pub struct Record {
+    /// What the forms show: the record as stored, or what was typed into a refused form.
+    v: Vec<(String, String)>,
+    pub recorded: String,
+    pub can_write: bool,
+    pub actions: Vec<ActionRow>,
+    pub outcome_owners: Vec<Choice>,
+    pub action_owners: Vec<Choice>,
+    pub slip: Option<SlipRow>,
+    pub nobody_home_now: bool,
+    pub leave_slip: bool,
+    /// "revisit" (nobody was home), "reschedule" (cancelled, declined, not yet gone) or "".
+    pub again: &'static str,
+    pub record_pdf: String,
+}
+
+impl Record {
+    pub fn value(&self, name: &str) -> &str {
+        self.v
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+}
+
+/// States in which staff have been to the house, so there is an outcome to write.
+const HAPPENED: [&str; 4] = [
+    "nobody_home",
+    "left_property",
+    "returned",
+    "record_completed",
+];
+
+fn owners(staff: &[store::Staff], selected: &str) -> Vec<Choice> {
+    let mut list = vec![Choice::new(
+        "",
+        "Choose who will do it",
+        selected.is_empty(),
+    )];
+    list.extend(staff.iter().filter(|s| s.active).map(|s| {
+        Choice::new(
+            s.id.0.to_string(),
+            s.name.clone(),
+            s.id.0.to_string() == selected,
+        )
+    }));
+    list
+}
+
+/// The visit's record as this person may see it; `None` when the API says it is not theirs to read.
+pub async fn panel(
+    ctx: &Ctx,
+    visit: &store::Visit,
+    local: &Local,
+    nobody_home_seen: bool,
+    typed: Vec<(String, String)>,
+) -> Result<Option<Record>, WebError> {
+    let record: RecordJson = match ctx
+        .call(
+            axum::http::Method::GET,
+            &format!("/api/visits/{}/outcome", visit.id),
+            None,
+        )
+        .await
+    {
+        Ok(answer) => answer.json()?,
+        Err(f) if f.status == StatusCode::NOT_FOUND || f.status == StatusCode::FORBIDDEN => {
+            return Ok(None);
+        }
+        Err(f) => return Err(f.into()),
+    };
+    let now = ctx.state.clock().now();
+    let today = local.date_of(now);
+    let me = ctx.me.id.0.to_string();
+    let mut v: Vec<(String, String)> = vec![
+        ("actions[0].owner_staff_id".into(), me.clone()),
+        ("action.owner_staff_id".into(), me),
+        (
+            "actions[0].due_on".into(),
+            (today + Duration::days(7)).to_string(),
+        ),
+        (
+            "action.due_on".into(),
+            (today + Duration::days(7)).to_string(),
+        ),
+        ("again_date".into(), (today + Duration::days(1)).to_string()),
+        (
+            "planned_leave_school".into(),
+            local.time(visit.planned_leave_school),
+        ),
+        ("planned_arrive".into(), local.time(visit.planned_arrive)),
+        (
+            "planned_leave_property".into(),
+            local.time(visit.planned_leave_property),
+        ),
+        ("planned_return".into(), local.time(visit.planned_return)),
+    ];
+    let mut recorded = String::new();
+    if let Some(o) = &record.outcome {
+        v.push(("outcome".into(), o.outcome.clone()));
+        v.push((
+            "action_required".into(),
+            o.action_required.clone().unwrap_or_default(),
+        ));
+        v.push((
+            "people_seen".into(),
+            o.people_seen.clone().unwrap_or_default(),
+        ));
+        v.push(("revision".into(), o.revision.to_string()));
+        recorded = format!("Last changed {}", local.day_time(o.updated_at));
+    }
+    v.extend(typed);
+    let staff = ctx
+        .state
+        .db()
+        .staff_list(ctx.me.trust_id, Some(visit.school_id))
+        .await?;
+    let pick = |name: &str| {
+        v.iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map_or(String::new(), |(_, x)| x.clone())
+    };
+    let outcome_owners = owners(&staff, &pick("actions[0].owner_staff_id"));
+    let action_owners = owners(&staff, &pick("action.owner_staff_id"));
+    let slip = record.slip.map(|s| SlipRow {
+        left: local.day_time(s.slip.left_at),
+        respond_by: local.day_time(s.slip.respond_by),
+        message: s.slip.message,
+        status: match s.status.as_str() {
+            "answered" => "The family responded",
+            "deadline_passed" => "No response and the deadline has passed: the DSL is alerted",
+            _ => "Waiting for the family to respond",
+        },
+        overdue: s.status == "deadline_passed",
+        answered: match s.slip.responded_at {
+            Some(at) => format!(
+                "{} — {}{}",
+                local.day_time(at),
+                s.slip.response_from.unwrap_or_default(),
+                s.slip
+                    .response_note
+                    .map(|n| format!(": {n}"))
+                    .unwrap_or_default()
+            ),
+            None => String::new(),
+        },
+        pdf: s.pdf,
+    });
+    let status = visit.status.as_str();
+    let again = if nobody_home_seen && HAPPENED.contains(&status) {
+        "revisit"
+    } else if matches!(
+        status,
+        "requested" | "authorised" | "cancelled" | "declined"
+    ) {
+        "reschedule"
+    } else {
+        ""
+    };
+    Ok(Some(Record {
+        recorded,
+        can_write: HAPPENED.contains(&status),
+        actions: record
+            .actions
+            .into_iter()
+            .map(|a| ActionRow::of(a, today, local))
+            .collect(),
+        outcome_owners,
+        action_owners,
+        leave_slip: nobody_home_seen && slip.is_none(),
+        slip,
+        nobody_home_now: matches!(status, "signed_out" | "arrived"),
+        again,
+        record_pdf: record.record_pdf,
+        v,
+    }))
+}
+
+/// A 303 back to the visit, or its page again with the API's refusal next to the field.
+async fn back(
+    ctx: &Ctx,
+    id: i64,
+    result: Result<Answer, Failure>,
+    done: &str,
+    rename: &[(&str, &str)],
+    f: &FormData,
+) -> Result<Response, WebError> {
+    match result {
+        Ok(_) => Ok(see_other(&format!("/visits/{id}?done={done}#after"))),
+        Err(failure) if failure.is_fixable() => {
+            let mut errors = Errors::from_failure(&failure, &[], "after");
+            for m in &mut errors.list {
+                if let Some((_, to)) = rename.iter().find(|(from, _)| *from == m.field) {
+                    m.field = (*to).to_string();
+                    m.anchor = super::page::anchor(to);
+                }
+            }
+            refused(ctx, id, errors, f.pairs()).await
+        }
+        Err(failure) => Err(failure.into()),
+    }
+}
+
+fn id_or_null(f: &FormData, name: &str) -> serde_json::Value {
+    f.get(name)
+        .parse::<i64>()
+        .map_or(serde_json::Value::Null, Into::into)
+}
+
+fn date_or_null(f: &FormData, name: &str) -> serde_json::Value {
+    f.opt(name).map_or(serde_json::Value::Null, |d| d.into())
+}
+
+/// A3: the outcome, with a first follow-up action if one is written.
+async fn outcome(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
+    let mut actions = vec![];
+    if f.opt("actions[0].description").is_some() {
+        actions.push(json!({
+            "description": f.get("actions[0].description"),
+            "owner_staff_id": id_or_null(&f, "actions[0].owner_staff_id"),
+            "due_on": date_or_null(&f, "actions[0].due_on"),
+        }));
+    }
+    let body = json!({
+        "outcome": f.get("outcome"),
+        "action_required": f.text_or_null("action_required"),
+        "people_seen": f.text_or_null("people_seen"),
+        "revision": f.get("revision").parse::<i64>().ok(),
+        "actions": actions,
+    });
+    let r = ctx
+        .call(
+            axum::http::Method::PUT,
+            &format!("/api/visits/{id}/outcome"),
+            Some(&body),
+        )
+        .await;
+    back(&ctx, id, r, "outcome", &[], &f).await
+}
+
+async fn add_action(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
+    let body = json!({
+        "description": f.get("action.description"),
+        "owner_staff_id": id_or_null(&f, "action.owner_staff_id"),
+        "due_on": date_or_null(&f, "action.due_on"),
+    });
+    let r = ctx.post(&format!("/api/visits/{id}/actions"), body).await;
+    back(&ctx, id, r, "action", &[], &f).await
+}
+
+/// D9: nobody answered the door.
+async fn nobody_home(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
+    let r = ctx
+        .post(&format!("/api/visits/{id}/nobody-home"), json!({}))
+        .await;
+    back(&ctx, id, r, "nobody-home", &[], &f).await
+}
+
+/// D9: the Home Visit Slip goes through the door now; its deadline is armed.
+async fn leave_slip(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
+    let r = ctx.post(&format!("/api/visits/{id}/slip"), json!({})).await;
+    back(&ctx, id, r, "slip", &[], &f).await
+}
+
+/// A6: the family got in touch; the slip's deadline is disarmed.
+async fn slip_response(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
+    let body = json!({ "from": f.get("from"), "note": f.text_or_null("slip_note") });
+    let r = ctx
+        .post(&format!("/api/visits/{id}/slip/response"), body)
+        .await;
+    back(&ctx, id, r, "slip-answered", &[("note", "slip_note")], &f).await
+}
+
+/// A7: plan the visit again at new times, linked to this one: a revisit after nobody was home,
+/// otherwise a reschedule. The new draft's page opens.
+async fn again(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
+    let visit = super::visit::seen_visit(&ctx, id).await?;
+    let policy = ctx
+        .state
+        .db()
+        .policy_version(visit.policy_version_id)
+        .await?;
+    let local = Local::of(&policy.settings.0);
+    let mut times = serde_json::Map::new();
+    let mut errors = Errors::none();
+    for name in [
+        "planned_leave_school",
+        "planned_arrive",
+        "planned_leave_property",
+        "planned_return",
+    ] {
+        match local.parse(f.get("again_date"), f.get(name)) {
+            Some(at) => {
+                times.insert(name.into(), json!(at));
+            }
+            None if NaiveDate::parse_from_str(f.get("again_date"), "%Y-%m-%d").is_err() => {
+                errors = Errors::one("again_date", "Enter the day of the new visit");
+                break;
+            }
+            None => errors.add(name, "Enter a time like 09:30"),
+        }
+    }
+    if !errors.is_empty() {
+        return refused(&ctx, id, errors, f.pairs()).await;
+    }
+    let which = if f.get("again") == "revisit" {
+        "revisit"
+    } else {
+        "reschedule"
+    };
+    let r = ctx
+        .post(&format!("/api/visits/{id}/{which}"), times.into())
+        .await;
+    match r {
+        Ok(answer) => {
+            let new = answer.body["visit_id"]
+                .as_i64()
+                .or(answer.body["visit"]["id"].as_i64())
+                .unwrap_or(id);
+            Ok(see_other(&format!("/visits/{new}?done=planned-again")))
+        }
+        Err(failure) => back(&ctx, id, Err(failure), "", &[], &f).await,
+    }
+}
+
+/// A4: a safeguarding concern about the child, to the DSL at once.
+async fn safeguarding(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
+    let visit = super::visit::seen_visit(&ctx, id).await?;
+    let body = json!({
+        "concern": f.get("safeguarding"),
+        "source": "visit",
+        "visit_id": id,
+    });
+    let r = ctx
+        .post(
+            &format!("/api/pupils/{}/safeguarding-concerns", visit.pupil_id),
+            body,
+        )
+        .await;
+    back(
+        &ctx,
+        id,
+        r,
+        "safeguarding",
+        &[("concern", "safeguarding")],
+        &f,
+    )
+    .await
+}
