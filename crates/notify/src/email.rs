@@ -124,10 +124,28 @@ impl Mailer {
 
     /// Sends one plain-text email to `m.to`, giving up after the configured timeout.
     pub async fn send(&self, m: &Message) -> Result<(), DeliveryError> {
+        self.send_with_id(m, None).await
+    }
+
+    /// Like [`send`](Self::send), with a Message-ID made from the delivery's idempotency key: SMTP
+    /// cannot tell a retry from a new e-mail, so a delivery sent again after a crash between
+    /// sending and recording it carries the same Message-ID, which mail servers and clients use
+    /// to drop the duplicate.
+    pub async fn send_once(&self, m: &Message, idempotency_key: &str) -> Result<(), DeliveryError> {
+        let local: String = idempotency_key
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect();
+        let id = format!("<{local}@{}>", self.inner.from.email.domain());
+        self.send_with_id(m, Some(id)).await
+    }
+
+    async fn send_with_id(&self, m: &Message, id: Option<String>) -> Result<(), DeliveryError> {
         let to: Mailbox = m.to.parse().map_err(|e| {
             DeliveryError::Permanent(format!("recipient {:?} is not an address: {e}", m.to))
         })?;
         let email = lettre::Message::builder()
+            .message_id(id)
             .from(self.inner.from.clone())
             .to(to)
             .subject(&m.subject)

@@ -33,6 +33,43 @@ async fn email_reaches_the_smtp_server_with_subject_and_body() {
 }
 
 #[tokio::test]
+async fn a_delivery_sent_twice_carries_the_same_message_id_so_the_copy_can_be_dropped() {
+    let server = SmtpServer::start().await;
+    let mailer = Mailer::new(&server.settings()).unwrap();
+
+    mailer
+        .send_once(&alarm_email(), "alarm:7:level:1:staff:3:email")
+        .await
+        .unwrap();
+    mailer
+        .send_once(&alarm_email(), "alarm:7:level:1:staff:3:email")
+        .await
+        .unwrap();
+    mailer
+        .send_once(&alarm_email(), "alarm:7:level:2:staff:3:email")
+        .await
+        .unwrap();
+
+    let ids: Vec<String> = server
+        .received()
+        .iter()
+        .map(|m| {
+            m.data
+                .lines()
+                .find_map(|l| l.strip_prefix("Message-ID: "))
+                .unwrap_or_else(|| panic!("no Message-ID in {}", m.data))
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(ids[0], "<alarm-7-level-1-staff-3-email@school.test>");
+    assert_eq!(
+        ids[0], ids[1],
+        "the resend is recognisable as the same e-mail"
+    );
+    assert_ne!(ids[0], ids[2], "another level is another e-mail");
+}
+
+#[tokio::test]
 async fn one_mailer_sends_several_messages() {
     let server = SmtpServer::start().await;
     let mailer = Mailer::new(&server.settings()).unwrap();

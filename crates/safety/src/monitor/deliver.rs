@@ -177,7 +177,7 @@ async fn send(inner: &Inner, n: &Notification) -> Result<(), Failure> {
         // The in-app feed reads the outbox table itself: queued is delivered.
         "in_app" => Ok(()),
         "email" => match &c.mailer {
-            Some(mailer) => mailer.send(&message()).await,
+            Some(mailer) => mailer.send_once(&message(), &n.idempotency_key).await,
             None => return Err(Failure::NotConfigured),
         },
         "sms" => match &c.sms {
