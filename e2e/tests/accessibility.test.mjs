@@ -13,6 +13,7 @@ let draft;
 let requested;
 let slipped;
 let happened;
+let incident;
 
 before(async () => {
   server = await startServer();
@@ -31,6 +32,9 @@ before(async () => {
   for (const [step, body] of [["arrived", {}], ["left", { early_for_safety: false }], ["returned", { at_home: false }]]) {
     assert.equal((await happened.teacher.post(`/api/visits/${happened.id}/${step}`, body)).status, 200);
   }
+  const report = await happened.teacher.post("/api/incidents", { visit_id: happened.id, kind: "fall", occurred_at: new Date().toISOString() });
+  assert.equal(report.status, 201, JSON.stringify(report.json));
+  incident = report.json.incident.id;
 });
 
 after(async () => {
@@ -83,6 +87,7 @@ for (const [device, options] of [["desktop", DESKTOP], ["phone", PHONE]]) {
         ["exports and calendars", "/exports"],
         ["after the visit (nobody home, slip)", `/visits/${slipped.id}`],
         ["after the visit (outcome form)", `/visits/${happened.id}`],
+        ["a draft incident report", `/incidents/${incident}`],
         ["not found", "/no-such-page"],
         ["not allowed", "/authorise"],
       ];

@@ -80,6 +80,10 @@ for (const [device, options] of [["desktop", DESKTOP], ["phone", PHONE]]) {
       await page.getByText("The outcome is recorded on the pupil's chronology.").waitFor();
       await after.locator("#actions strong", { hasText: action }).waitFor();
       await shot(page, `after-${device}-01-outcome`);
+      const formHref = await after.getByRole("link", { name: "Home Visit Form (PDF)" }).getAttribute("href");
+      const form = await ctx.request.get(`${url}${formHref}`);
+      assert.equal(form.status(), 200);
+      assert.equal((await form.body()).subarray(0, 5).toString(), "%PDF-");
 
       // The action is the teacher's (the owner by default) and shows under "My actions".
       await page.getByRole("link", { name: "My actions" }).click();
@@ -173,13 +177,18 @@ test("an incident report is written from the visit and shared with the head", { 
     await page.locator("#kind .field-error").waitFor();
     await page.getByLabel("A trip").check();
     await page.getByLabel("Where exactly").fill("The front path");
-    await page.getByLabel("What happened").fill("Tripped on a loose paving slab leaving the house; grazed hand.");
     await page.getByLabel("Injuries").fill("Grazed left hand");
     await page.getByRole("button", { name: "Save the report" }).click();
     await page.getByText("The report is saved.").waitFor();
     await page.locator("#incident-status").getByText(/Draft/).waitFor();
+    // Not shareable without the account of what happened: the reason sits by that field.
     await page.getByRole("button", { name: "Share with the head" }).click();
+    await page.locator("#account-error").waitFor();
+    await page.getByLabel("What happened").fill("Tripped on a loose paving slab leaving the house; grazed hand.");
+    await page.getByLabel("Share the report with the head now").check();
+    await page.getByRole("button", { name: "Save the report" }).click();
     await page.getByText("The report is shared with the head.").waitFor();
+    await page.getByText("Tripped on a loose paving slab").waitFor();
     await page.locator("#incident-status").getByText("Shared with the head").waitFor();
     const id = Number(/\/incidents\/(\d+)/.exec(page.url())[1]);
     await shot(page, "after-06-incident");
@@ -304,6 +313,48 @@ test("a calendar link is made, answers iCal, and stops when revoked", { timeout:
     await page.getByRole("button", { name: /Revoke.*My phone/ }).click();
     await page.getByText("The link is revoked").waitFor();
     assert.equal((await fetch(address)).status, 404);
+  } finally {
+    await ctx.close();
+  }
+});
+
+test("an allegation about the head goes to the chair of governors, not the head", { timeout: 90_000 }, async () => {
+  const url = server.url;
+  const admin = await apiAs(url, "admin@trust.demo");
+  const head = await apiAs(url, "head@harton.demo");
+  const made = await admin.post("/api/staff", {
+    name: "Grace Governor",
+    email: "chair@harton.demo",
+    roles: ["chair_of_governors"],
+    password: "doorstep-demo",
+    school_id: head.me.school_id,
+  });
+  assert.equal(made.status, 201, JSON.stringify(made.json));
+  const ctx = await browser.newContext(DESKTOP);
+  try {
+    const page = await ctx.newPage();
+    await signIn(page, url, "office@harton.demo");
+    await page.goto(`${url}/head-only/new`);
+    await page.getByLabel("An allegation against a member of staff").check();
+    await page.getByLabel("Which member of staff it is about").selectOption({ label: "Helen Head" });
+    await page.getByLabel("Who raised it, and how").fill("Jo Smith (mother), at the gate");
+    await page.getByLabel("What they said").fill("Says the head spoke to her son roughly in the corridor.");
+    await page.getByRole("button", { name: "Send to the head" }).click();
+    await page.getByText("only the chair of governors and the trust's administrators can read it").waitFor();
+    await shot(page, "after-10-allegation-recorded");
+
+    await signIn(page, url, "head@harton.demo");
+    await page.getByRole("link", { name: "For the head", exact: true }).click();
+    assert.equal(await page.getByText("spoke to her son roughly").count(), 0, "the head does not see it");
+
+    await signIn(page, url, "chair@harton.demo");
+    await page.waitForURL(/\/head-only$/);
+    const record = page.locator("article", { hasText: "spoke to her son roughly" });
+    await record.waitFor();
+    await shot(page, "after-11-chair");
+    await record.getByLabel("How it was dealt with").fill("Referred to the LADO; governors' investigation.");
+    await record.getByRole("button", { name: "Close the record" }).click();
+    await page.getByText("Closed with what was done.").waitFor();
   } finally {
     await ctx.close();
   }

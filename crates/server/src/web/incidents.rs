@@ -9,7 +9,7 @@ use super::time::Local;
 use crate::AppState;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query};
+use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -18,12 +18,14 @@ use domain::{HouseholdId, SchoolId};
 use serde::Deserialize;
 use serde_json::json;
 
+mod detail;
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/incidents", get(list).post(create))
         .route("/incidents/new", get(new_page))
-        .route("/incidents/{id}", get(detail))
-        .route("/incidents/{id}/submit", post(submit))
+        .route("/incidents/{id}", get(detail::detail).post(detail::update))
+        .route("/incidents/{id}/submit", post(detail::submit))
 }
 
 const KINDS: [(&str, &str); 6] = [
@@ -45,6 +47,7 @@ fn kind_label(kind: &str) -> &'static str {
 #[derive(Deserialize)]
 struct IncidentJson {
     id: i64,
+    school_id: i64,
     household_id: i64,
     visit_id: Option<i64>,
     kind: String,
@@ -253,28 +256,18 @@ async fn refuse(
     Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
 }
 
-/// Records the report; with "share now" ticked it goes to the head at once.
-async fn create(ctx: Ctx, f: FormData) -> Result<Response, WebError> {
-    let visit_id = f.get("visit_id").parse::<i64>().ok();
-    let school = ctx.school(None).await?;
-    let local = local_of(&ctx, school).await?;
+/// The report as the API takes it (`ReportInput`), or the field a person must fix first.
+fn report_json(f: &FormData, local: &Local) -> Result<serde_json::Value, Errors> {
     if f.opt("kind").is_none() {
-        return refuse(
-            &ctx,
-            visit_id,
-            &f,
-            Errors::one("kind", "Choose what happened"),
-        )
-        .await;
+        return Err(Errors::one("kind", "Choose what happened"));
     }
     let Some(occurred_at) = local.parse(f.get("occurred_on"), f.get("occurred_at")) else {
-        let errors = Errors::one(
+        return Err(Errors::one(
             "occurred_at",
             "Enter the day and time it happened, like 14:30",
-        );
-        return refuse(&ctx, visit_id, &f, errors).await;
+        ));
     };
-    let mut body = json!({
+    Ok(json!({
         "kind": f.get("kind"),
         "occurred_at": occurred_at,
         "location": f.text_or_null("location"),
@@ -282,7 +275,18 @@ async fn create(ctx: Ctx, f: FormData) -> Result<Response, WebError> {
         "people_involved": f.text_or_null("people_involved"),
         "injuries": f.text_or_null("injuries"),
         "police_called": f.checked("police_called"),
-    });
+    }))
+}
+
+/// Records the report; with "share now" ticked it goes to the head at once.
+async fn create(ctx: Ctx, f: FormData) -> Result<Response, WebError> {
+    let visit_id = f.get("visit_id").parse::<i64>().ok();
+    let school = ctx.school(None).await?;
+    let local = local_of(&ctx, school).await?;
+    let mut body = match report_json(&f, &local) {
+        Ok(body) => body,
+        Err(errors) => return refuse(&ctx, visit_id, &f, errors).await,
+    };
     match visit_id {
         Some(v) => body["visit_id"] = v.into(),
         None => body["household_id"] = f.get("household_id").parse::<i64>().ok().into(),
@@ -296,129 +300,7 @@ async fn create(ctx: Ctx, f: FormData) -> Result<Response, WebError> {
     };
     let id = answer.body["incident"]["id"].as_i64().unwrap_or_default();
     if f.checked("share_now") {
-        return share(&ctx, id).await;
+        return detail::share(&ctx, id).await;
     }
     Ok(see_other(&format!("/incidents/{id}?done=recorded")))
-}
-
-#[derive(Template)]
-#[template(path = "incident.html")]
-struct DetailPage {
-    chrome: Chrome,
-    errors: Errors,
-    flash: Option<&'static str>,
-    id: i64,
-    kind: &'static str,
-    facts: Vec<(&'static str, String)>,
-    account: String,
-    status: &'static str,
-    overdue: bool,
-    can_share: bool,
-    visit_id: i64,
-    household_id: i64,
-}
-
-#[derive(Deserialize)]
-struct IncidentViewJson {
-    incident: IncidentJson,
-}
-
-async fn detail_page(
-    ctx: &Ctx,
-    id: i64,
-    flash: Option<&'static str>,
-    errors: Errors,
-) -> Result<DetailPage, WebError> {
-    let view: IncidentViewJson = ctx.get(&format!("/api/incidents/{id}")).await?;
-    let i = view.incident;
-    let school = ctx.school(None).await?;
-    let local = local_of(ctx, school).await?;
-    let (status, overdue) = status(&i, ctx.state.clock().now());
-    let household = ctx
-        .state
-        .db()
-        .household(HouseholdId(i.household_id))
-        .await?;
-    let mut facts = vec![
-        ("Happened", local.day_time(i.occurred_at)),
-        (
-            "Household",
-            format!("{} family, {}", household.family_name, household.postcode),
-        ),
-        ("Where", i.location.clone().unwrap_or_default()),
-        (
-            "People involved",
-            i.people_involved.clone().unwrap_or_default(),
-        ),
-        ("Injuries", i.injuries.clone().unwrap_or_default()),
-        (
-            "Police called",
-            if i.police_called { "Yes" } else { "No" }.into(),
-        ),
-        ("Due with the head by", local.day_time(i.due_at)),
-    ];
-    if let Some(at) = i.submitted_at {
-        facts.push(("Shared with the head", local.day_time(at)));
-    }
-    if i.household_blocked {
-        facts.push((
-            "Household",
-            "Blocked for new appointments until a senior leader reviews it".into(),
-        ));
-    }
-    facts.retain(|(_, v)| !v.is_empty());
-    Ok(DetailPage {
-        chrome: ctx.chrome("incidents"),
-        errors,
-        flash,
-        id: i.id,
-        kind: kind_label(&i.kind),
-        facts,
-        account: i.account.clone(),
-        status,
-        overdue,
-        can_share: i.submitted_at.is_none() && i.author_staff_id == ctx.me.id.0,
-        visit_id: i.visit_id.unwrap_or_default(),
-        household_id: i.household_id,
-    })
-}
-
-#[derive(Deserialize)]
-struct DoneQuery {
-    done: Option<String>,
-}
-
-async fn detail(
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    Query(q): Query<DoneQuery>,
-) -> Result<Response, WebError> {
-    let flash = match q.done.as_deref() {
-        Some("recorded") => {
-            Some("The report is saved. Share it with the head by the end of the day.")
-        }
-        Some("shared") => Some("The report is shared with the head."),
-        _ => None,
-    };
-    Ok(render(&detail_page(&ctx, id, flash, Errors::none()).await?))
-}
-
-/// A5: shares the report with the head; a report without an account comes back with the reason.
-async fn share(ctx: &Ctx, id: i64) -> Result<Response, WebError> {
-    match ctx
-        .post(&format!("/api/incidents/{id}/submit"), json!({}))
-        .await
-    {
-        Ok(_) => Ok(see_other(&format!("/incidents/{id}?done=shared"))),
-        Err(e) if e.is_fixable() => {
-            let errors = Errors::from_failure(&e, &["share"], "share");
-            let page = detail_page(ctx, id, None, errors).await?;
-            Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-async fn submit(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, WebError> {
-    share(&ctx, id).await
 }
