@@ -162,6 +162,28 @@ test("nobody home: the slip, its PDF, the family's response and a revisit", { ti
   }
 });
 
+test("the office records the family's response to a slip without seeing the child's record", { timeout: 60_000 }, async () => {
+  const url = server.url;
+  const v = await visitThroughApi(url, { pupil: "Ava Smith" });
+  assert.equal((await v.teacher.post(`/api/visits/${v.id}/nobody-home`, {})).status, 200);
+  assert.equal((await v.teacher.post(`/api/visits/${v.id}/slip`, {})).status, 201);
+  const ctx = await browser.newContext(DESKTOP);
+  try {
+    const page = await ctx.newPage();
+    await signIn(page, url, "office@harton.demo");
+    await page.goto(`${url}/visits/${v.id}`);
+    assert.equal(await page.getByRole("button", { name: "Save the outcome" }).count(), 0, "no record for the office");
+    await page.getByLabel("Who got in touch, and how").fill("Mr Smith called in at reception");
+    await page.getByRole("button", { name: "Record the family's response" }).click();
+    await page.getByText("The family's response is recorded").waitFor();
+    const slip = await v.teacher.get(`/api/visits/${v.id}/slip`);
+    assert.equal(slip.json.status, "answered");
+    assert.equal(slip.json.slip.response_from, "Mr Smith called in at reception");
+  } finally {
+    await ctx.close();
+  }
+});
+
 test("an incident report is written from the visit and shared with the head", { timeout: 90_000 }, async () => {
   const url = server.url;
   const v = await happenedVisit(url);

@@ -119,6 +119,9 @@ struct VisitPage {
     concerns: Vec<ConcernView>,
     /// After the visit: `None` for anyone the API does not let read the record (A9).
     record: Option<Record>,
+    /// For the office and leaders, who may not read the record (A9) but take the family's call:
+    /// the form to record their response to the Home Visit Slip (A6).
+    slip_call: bool,
     can_edit: bool,
     can_request: bool,
     can_cancel: bool,
@@ -461,6 +464,9 @@ async fn build(
     let return_to = format!("/visits/{id}");
     let risk = summary(ctx, visit.household_id, settings, visitor, &return_to).await?;
     let record = panel(ctx, &visit, &local, nobody_home_seen, typed).await?;
+    let slip_call = record.is_none()
+        && nobody_home_seen
+        && access::sees_school_visits(&ctx.state, &ctx.me, visit.school_id).await?;
     let authorisers: Vec<&str> = settings
         .authorisation
         .roles
@@ -488,6 +494,7 @@ async fn build(
         check_ins,
         concerns,
         record,
+        slip_call,
         can_edit: visit.state.is_editable(),
         can_request: visit.state.is_editable(),
         can_cancel: matches!(
