@@ -381,3 +381,52 @@ test("an allegation about the head goes to the chair of governors, not the head"
     await ctx.close();
   }
 });
+
+test("an authorised visit is rescheduled from its page, linked to the first", { timeout: 60_000 }, async () => {
+  const url = server.url;
+  const v = await visitThroughApi(url, { pupil: "Ava Smith", signOut: false });
+  const ctx = await browser.newContext(PHONE);
+  try {
+    const page = await ctx.newPage();
+    await signIn(page, url, "teacher@harton.demo");
+    await page.goto(`${url}/visits/${v.id}`);
+    await page.getByRole("heading", { name: "Reschedule" }).waitFor();
+    // A time that cannot be read is refused next to its field.
+    await page.getByLabel("Arrive").fill("");
+    await page.getByRole("button", { name: "Plan the visit again" }).click();
+    await page.locator("#planned_arrive-error").waitFor();
+    await page.getByLabel("Arrive").fill("10:15");
+    await page.getByLabel("Leave school").fill("10:00");
+    await page.getByLabel("Leave the house").fill("11:00");
+    await page.getByLabel("Back", { exact: true }).fill("11:20");
+    await page.getByRole("button", { name: "Plan the visit again" }).click();
+    await page.getByText("A new visit is planned, linked to the first.").waitFor();
+    const again = Number(/\/visits\/(\d+)/.exec(page.url())[1]);
+    const old = await v.teacher.get(`/api/visits/${v.id}`);
+    assert.equal(old.json.visit?.status ?? old.json.status, "rescheduled");
+    assert.notEqual(again, v.id);
+  } finally {
+    await ctx.close();
+  }
+});
+
+test("the after-the-visit forms work without JavaScript", { timeout: 60_000 }, async () => {
+  const url = server.url;
+  const v = await happenedVisit(url);
+  const ctx = await browser.newContext({ ...DESKTOP, javaScriptEnabled: false });
+  try {
+    const page = await ctx.newPage();
+    await signIn(page, url, "teacher@harton.demo");
+    await page.goto(`${url}/visits/${v.id}`);
+    await page.getByLabel("Outcome of home visit").fill("Seen at the door; all well (no JavaScript).");
+    await page.getByRole("button", { name: "Save the outcome" }).click();
+    await page.waitForURL(/done=outcome/);
+    await page.getByLabel("Tell the DSL about a concern for the child").fill("Nothing new; testing without JavaScript.");
+    await page.getByRole("button", { name: "Send to the DSL" }).click();
+    await page.waitForURL(/done=safeguarding/);
+    await page.goto(`${url}/pupils/${v.pupilId}/chronology?kind=outcome`);
+    await page.getByText("Seen at the door; all well (no JavaScript).").waitFor();
+  } finally {
+    await ctx.close();
+  }
+});
