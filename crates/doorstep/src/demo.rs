@@ -24,7 +24,7 @@ const SCHOOLS: [(&str, &str, &str); 5] = [
 ];
 
 /// (local part, name, job title, roles)
-const STAFF: [(&str, &str, &str, &[Role]); 6] = [
+const STAFF: [(&str, &str, &str, &[Role]); 7] = [
     ("head", "Helen Head", "Headteacher", &[Role::Headteacher]),
     (
         "dsl",
@@ -50,6 +50,13 @@ const STAFF: [(&str, &str, &str, &[Role]); 6] = [
         "Lina Liaison",
         "Family Liaison Officer",
         &[Role::VisitingStaff, Role::AttendanceLead],
+    ),
+    // Reads allegations about the head (A10); not a member of staff who visits.
+    (
+        "chair",
+        "Chris Chair",
+        "Chair of Governors",
+        &[Role::ChairOfGovernors],
     ),
 ];
 

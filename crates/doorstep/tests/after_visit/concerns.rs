@@ -108,7 +108,7 @@ async fn an_allegation_about_the_headteacher_goes_to_the_chair_of_governors_neve
         let school = app.school("kingsdown.demo").await;
         let chair_account = json!({
             "name": "Grace Governor",
-            "email": "chair@kingsdown.demo",
+            "email": "incoming.chair@kingsdown.demo",
             "job_title": "Chair of governors",
             "roles": ["chair_of_governors"],
             "password": doorstep::demo::PASSWORD,
@@ -125,7 +125,7 @@ async fn an_allegation_about_the_headteacher_goes_to_the_chair_of_governors_neve
             app.post(&admin, "/api/staff", chair_account).await,
             StatusCode::CREATED,
         );
-        let chair = app.login("chair@kingsdown.demo").await;
+        let chair = app.login("incoming.chair@kingsdown.demo").await;
 
         let office = app.login(&school.email("office")).await;
         let head_id = app.staff_id(&school.email("head")).await;
@@ -197,7 +197,7 @@ async fn an_allegation_about_the_headteacher_goes_to_the_chair_of_governors_neve
         );
 
         // The chair is told, reads it and deals with it, and sees nothing else of the head's.
-        let told = app.messages_to("chair@kingsdown.demo").await;
+        let told = app.messages_to("incoming.chair@kingsdown.demo").await;
         assert!(
             told.iter().any(|(_, s, b)| s.contains("allegation")
                 && b.contains(&format!("record {id}"))
