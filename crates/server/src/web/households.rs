@@ -398,6 +398,8 @@ struct PupilPage {
     household_id: i64,
     family: String,
     visits: Vec<VisitRow>,
+    /// Only the staff involved with the child, the DSL and the head may open it (A9).
+    reads_chronology: bool,
 }
 
 async fn pupil_page(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, WebError> {
@@ -431,6 +433,9 @@ async fn pupil_page(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, WebError>
         .into_iter()
         .filter(|v| v.pupil == pupil.name)
         .collect();
+    let reads_chronology = crate::after_visit::readable_pupil(&ctx.state, &ctx.me, pupil.id)
+        .await
+        .is_ok();
     Ok(render(&PupilPage {
         chrome: ctx.chrome("households"),
         id,
@@ -439,5 +444,6 @@ async fn pupil_page(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, WebError>
         household_id: household.id.0,
         family: household.family_name,
         visits,
+        reads_chronology,
     }))
 }
