@@ -235,6 +235,36 @@ impl Db {
         Ok(id.map(StaffId))
     }
 
+    /// The active member of staff a live session belongs to, with their roles, in one read:
+    /// the session, the account and its roles are read together on every request, so a logout,
+    /// a deactivation or a role change counts from the very next request.
+    pub async fn session_member(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Staff>> {
+        const WHERE: &str = " join sessions ss on ss.staff_id = s.id where ss.token_hash = $1 and ss.expires_at > $2 and s.active = $3";
+        let row: Option<StaffRow> = match self {
+            Db::Sqlite(p) => {
+                sqlx::query_as(sqlx::AssertSqlSafe(format!("{STAFF_SQLITE}{WHERE}")))
+                    .bind(token_hash)
+                    .bind(now)
+                    .bind(true)
+                    .fetch_optional(p)
+                    .await?
+            }
+            Db::Pg(p) => {
+                sqlx::query_as(sqlx::AssertSqlSafe(format!("{STAFF_PG}{WHERE}")))
+                    .bind(token_hash)
+                    .bind(now)
+                    .bind(true)
+                    .fetch_optional(p)
+                    .await?
+            }
+        };
+        row.map(StaffRow::into_staff).transpose()
+    }
+
     pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
         with_pool!(self, p => sqlx::query("delete from sessions where token_hash = $1").bind(token_hash).execute(p).await.map(|_| ()))?;
         Ok(())
