@@ -10,6 +10,7 @@ use domain::{
 };
 use serde::Serialize;
 use sqlx::types::Json;
+use sqlx::{FromRow, Row};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VisitorOnPlan {
@@ -385,15 +386,39 @@ fn stale() -> StoreError {
 }
 
 impl Db {
+    /// The visit with its staff, in one read: a row per member of staff on it (or one row with
+    /// no staff columns when there are none).
     pub async fn visit(&self, id: VisitId) -> Result<Visit> {
-        let q = sqlx::AssertSqlSafe(format!("select {VISIT_COLUMNS} from visits where id = $1"));
-        let mut visit: Visit =
-            with_pool!(self, p => sqlx::query_as(q).bind(id.0).fetch_optional(p).await)?
-                .ok_or_else(StoreError::not_found("visit", id.0))?;
-        const STAFF: &str = "select vs.staff_id, s.name, s.mobile, vs.role_on_visit, vs.is_driver from visit_staff vs \
-                             join staff s on s.id = vs.staff_id where vs.visit_id = $1 order by vs.is_driver desc, s.name";
-        visit.staff = with_pool!(self, p => sqlx::query_as(STAFF).bind(id.0).fetch_all(p).await)?;
-        Ok(visit)
+        static Q: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+            let columns: Vec<String> = VISIT_COLUMNS
+                .split(", ")
+                .map(|c| format!("v.{}", c.trim()))
+                .collect();
+            format!(
+                "select {}, vs.staff_id as vs_staff_id, s.name as vs_name, s.mobile as vs_mobile, \
+                 vs.role_on_visit as vs_role_on_visit, vs.is_driver as vs_is_driver from visits v \
+                 left join visit_staff vs on vs.visit_id = v.id left join staff s on s.id = vs.staff_id \
+                 where v.id = $1 order by vs.is_driver desc, s.name",
+                columns.join(", ")
+            )
+        });
+        with_pool!(self, p => {
+            let rows = sqlx::query(sqlx::AssertSqlSafe(Q.as_str())).bind(id.0).fetch_all(p).await?;
+            let first = rows.first().ok_or_else(StoreError::not_found("visit", id.0))?;
+            let mut visit = Visit::from_row(first)?;
+            for r in &rows {
+                if let Some(staff_id) = r.try_get::<Option<i64>, _>("vs_staff_id")? {
+                    visit.staff.push(VisitStaff {
+                        staff_id: StaffId(staff_id),
+                        name: r.try_get("vs_name")?,
+                        mobile: r.try_get("vs_mobile")?,
+                        role_on_visit: r.try_get("vs_role_on_visit")?,
+                        is_driver: r.try_get("vs_is_driver")?,
+                    });
+                }
+            }
+            Ok(visit)
+        })
     }
 
     pub async fn visits(&self, f: &VisitFilter) -> Result<Vec<VisitSummary>> {
