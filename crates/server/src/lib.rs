@@ -59,7 +59,16 @@ struct Inner {
     monitor_max_age: chrono::Duration,
     /// Group commit for check-ins; without it each check-in is its own transaction.
     check_in_writer: Option<safety::CheckInWriter>,
+    /// Policy versions already read. A version is never changed once stored (a new policy is a
+    /// new version), so a cached one is always current.
+    policy_versions: Arc<PolicyCache>,
 }
+
+/// The most policy versions kept; past it the cache starts again empty.
+const POLICY_CACHE_MAX: usize = 1024;
+
+#[derive(Default)]
+struct PolicyCache(std::sync::Mutex<std::collections::HashMap<i64, Arc<store::PolicyVersion>>>);
 
 impl AppState {
     pub fn new(db: Db, clock: Clock) -> Self {
@@ -71,6 +80,7 @@ impl AppState {
                 monitor_waker: None,
                 monitor_max_age: chrono::Duration::seconds(30),
                 check_in_writer: None,
+                policy_versions: Arc::default(),
             }),
         }
     }
@@ -83,6 +93,7 @@ impl AppState {
             monitor_waker: self.inner.monitor_waker.clone(),
             monitor_max_age: self.inner.monitor_max_age,
             check_in_writer: self.inner.check_in_writer.clone(),
+            policy_versions: self.inner.policy_versions.clone(),
         };
         change(&mut inner);
         AppState {
@@ -129,6 +140,25 @@ impl AppState {
 
     pub fn db(&self) -> &Db {
         &self.inner.db
+    }
+
+    /// A policy version, read once and then kept (versions are immutable).
+    pub(crate) async fn policy_version(
+        &self,
+        id: domain::PolicyVersionId,
+    ) -> Result<Arc<store::PolicyVersion>, ApiError> {
+        let cache = &self.inner.policy_versions.0;
+        if let Some(p) = cache.lock().ok().and_then(|c| c.get(&id.0).cloned()) {
+            return Ok(p);
+        }
+        let p = Arc::new(self.inner.db.policy_version(id).await?);
+        if let Ok(mut c) = cache.lock() {
+            if c.len() >= POLICY_CACHE_MAX {
+                c.clear();
+            }
+            c.insert(id.0, p.clone());
+        }
+        Ok(p)
     }
 
     pub fn clock(&self) -> &Clock {
