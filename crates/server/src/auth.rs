@@ -43,8 +43,7 @@ impl FromRequestParts<AppState> for CurrentStaff {
         let token = session_token(&parts.headers).ok_or(ApiError::Unauthenticated)?;
         // One read: the session, the account (active only) and its roles.
         let staff = state
-            .db()
-            .session_member(&token_hash(&token), state.clock().now())
+            .session_member(token_hash(&token), state.clock().now())
             .await?
             .ok_or(ApiError::Unauthenticated)?;
         Ok(CurrentStaff(staff))
