@@ -128,19 +128,18 @@ pub async fn remind(db: &Db, d: &DeadlineRow, now: DateTime<Utc>) -> Result<bool
 /// order, whether this call queued it (false: reminded already).
 pub async fn remind_all(db: &Db, due: &[DeadlineRow], now: DateTime<Utc>) -> Result<Vec<bool>> {
     use std::collections::HashMap;
+    use std::collections::hash_map::Entry;
     let mut staff_of: HashMap<i64, Vec<store::Staff>> = HashMap::new();
     let mut policies: HashMap<i64, store::PolicyVersion> = HashMap::new();
     let mut read = Vec::with_capacity(due.len());
     for d in due {
         let visit = db.visit(VisitId(d.visit_id)).await?;
-        if !policies.contains_key(&visit.policy_version_id.0) {
-            let policy = db.policy_version(visit.policy_version_id).await?;
-            policies.insert(visit.policy_version_id.0, policy);
+        if let Entry::Vacant(slot) = policies.entry(visit.policy_version_id.0) {
+            slot.insert(db.policy_version(visit.policy_version_id).await?);
         }
-        if !staff_of.contains_key(&visit.school_id.0) {
+        if let Entry::Vacant(slot) = staff_of.entry(visit.school_id.0) {
             let school = db.school(visit.school_id).await?;
-            let staff = db.staff_list(school.trust_id, Some(school.id)).await?;
-            staff_of.insert(visit.school_id.0, staff);
+            slot.insert(db.staff_list(school.trust_id, Some(school.id)).await?);
         }
         read.push(visit);
     }
