@@ -269,15 +269,20 @@ async fn read_climb<'a>(db: &Db, alarm: &'a Alarm, now: DateTime<Utc>) -> Result
         .collect();
     let watch = db.watch(visit.id).await?;
     let (people, staff) = visit_people(db, &visit, watch.as_ref()).await?;
-    let pack = messages::information_pack(
-        db,
-        &visit,
-        watch.as_ref(),
-        kind,
-        alarm.raised_at,
-        &policy.settings,
-    )
-    .await?;
+    // The information pack takes several reads; only levels that send it need it.
+    let pack = if due.iter().any(|l| ladder[*l].information_pack) {
+        messages::information_pack(
+            db,
+            &visit,
+            watch.as_ref(),
+            kind,
+            alarm.raised_at,
+            &policy.settings,
+        )
+        .await?
+    } else {
+        String::new()
+    };
     Ok(Climb {
         alarm,
         kind,
