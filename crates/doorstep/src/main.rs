@@ -233,7 +233,9 @@ async fn serve(db: Db, args: &ServeArgs) -> Result<()> {
         .with_context(|| format!("listening on {}:{}", args.bind, args.port))?;
     let addr = listener.local_addr()?;
     let clock = clock_from_env()?;
-    let mut state = AppState::new(db.clone(), clock.clone()).with_group_commit();
+    let mut state = AppState::new(db.clone(), clock.clone())
+        .with_group_commit()
+        .with_read_batching();
     // One shutdown signal for both: the server drains its requests, the monitor finishes its pass.
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let monitor_task = if args.no_monitor {

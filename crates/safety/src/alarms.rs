@@ -180,50 +180,83 @@ async fn fire_in(tx: &mut Tx, d: &DeadlineRow, now: DateTime<Utc>) -> Result<Opt
 
 /// A check-in falls due soon: remind the visitors (in the app and by text), once per due time.
 pub async fn remind(db: &Db, d: &DeadlineRow, now: DateTime<Utc>) -> Result<bool> {
-    let visit = db.visit(VisitId(d.visit_id)).await?;
-    let policy = db.policy_version(visit.policy_version_id).await?;
-    let (_, staff) = visit_people(db, &visit, None).await?;
-    let tz = policy.settings.tz();
-    let mut tx = db.begin().await?;
-    if !tx.mark_reminded(d.id, d.due_at).await? {
-        return Ok(false);
+    let mut reminded = remind_all(db, std::slice::from_ref(d), now).await?;
+    Ok(reminded.pop().unwrap_or(false))
+}
+
+/// [`remind`] for a batch of due reminders in one transaction (one disk flush for all of them;
+/// after an outage there can be thousands). Each school's staff and each policy version are read
+/// once. On any error nothing is written; the caller then reminds them one by one. For each, in
+/// order, whether this call queued it (false: reminded already).
+pub async fn remind_all(db: &Db, due: &[DeadlineRow], now: DateTime<Utc>) -> Result<Vec<bool>> {
+    use std::collections::HashMap;
+    use std::collections::hash_map::Entry;
+    let mut staff_of: HashMap<i64, Vec<store::Staff>> = HashMap::new();
+    let mut policies: HashMap<i64, store::PolicyVersion> = HashMap::new();
+    let mut read = Vec::with_capacity(due.len());
+    for d in due {
+        let visit = db.visit(VisitId(d.visit_id)).await?;
+        if let Entry::Vacant(slot) = policies.entry(visit.policy_version_id.0) {
+            slot.insert(db.policy_version(visit.policy_version_id).await?);
+        }
+        if let Entry::Vacant(slot) = staff_of.entry(visit.school_id.0) {
+            let school = db.school(visit.school_id).await?;
+            slot.insert(db.staff_list(school.trust_id, Some(school.id)).await?);
+        }
+        read.push(visit);
     }
-    let (subject, body) = messages::reminder(
-        &visit,
-        d.due_at.with_timezone(&tz),
-        policy.settings.check_in.extend_minutes,
-    );
-    for visitor in &visit.staff {
-        let Some(person) = staff.iter().find(|s| s.id == visitor.staff_id) else {
+    let mut tx = db.begin().await?;
+    let mut queued = Vec::with_capacity(due.len());
+    for (d, visit) in due.iter().zip(&read) {
+        if !tx.mark_reminded(d.id, d.due_at).await? {
+            queued.push(false);
+            continue;
+        }
+        queued.push(true);
+        let (Some(policy), Some(staff)) = (
+            policies.get(&visit.policy_version_id.0),
+            staff_of.get(&visit.school_id.0),
+        ) else {
             continue;
         };
-        for channel in [Channel::InApp, Channel::Sms] {
-            let Some(address) = messages::address(channel, person, None) else {
+        let tz = policy.settings.tz();
+        let (subject, body) = messages::reminder(
+            visit,
+            d.due_at.with_timezone(&tz),
+            policy.settings.check_in.extend_minutes,
+        );
+        for visitor in &visit.staff {
+            let Some(person) = staff.iter().find(|s| s.id == visitor.staff_id) else {
                 continue;
             };
-            let key = format!(
-                "reminder:{}:{}:{}:{}",
-                d.id,
-                d.due_at.timestamp_millis(),
-                person.id,
-                messages::channel_name(channel)
-            );
-            tx.enqueue_notification(&NewNotification {
-                alarm: None,
-                visit: Some(visit.id),
-                staff: Some(person.id),
-                channel: messages::channel_name(channel),
-                address: &address,
-                subject: &subject,
-                body: &body,
-                idempotency_key: &key,
-                at: now,
-            })
-            .await?;
+            for channel in [Channel::InApp, Channel::Sms] {
+                let Some(address) = messages::address(channel, person, None) else {
+                    continue;
+                };
+                let key = format!(
+                    "reminder:{}:{}:{}:{}",
+                    d.id,
+                    d.due_at.timestamp_millis(),
+                    person.id,
+                    messages::channel_name(channel)
+                );
+                tx.enqueue_notification(&NewNotification {
+                    alarm: None,
+                    visit: Some(visit.id),
+                    staff: Some(person.id),
+                    channel: messages::channel_name(channel),
+                    address: &address,
+                    subject: &subject,
+                    body: &body,
+                    idempotency_key: &key,
+                    at: now,
+                })
+                .await?;
+            }
         }
     }
     tx.commit().await?;
-    Ok(true)
+    Ok(queued)
 }
 
 /// Fires every level of the alarm's ladder that has come due and was not fired yet, queueing its
@@ -234,6 +267,49 @@ pub async fn fire_due_levels(
     webhook: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<usize> {
+    let climb = read_climb(db, alarm, now).await?;
+    let mut tx = db.begin().await?;
+    let count = write_climb(&mut tx, &climb, webhook, now).await?;
+    tx.commit().await?;
+    Ok(count)
+}
+
+/// [`fire_due_levels`] for many alarms: everything is read first, then every alarm's levels are
+/// written in one transaction (one disk flush for all of them). On any error nothing is written
+/// and the caller climbs them one by one instead. Levels fired, per alarm in order.
+pub async fn fire_due_levels_of_all(
+    db: &Db,
+    alarms: &[Alarm],
+    webhook: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Vec<usize>> {
+    let mut climbs = Vec::with_capacity(alarms.len());
+    for alarm in alarms {
+        climbs.push(read_climb(db, alarm, now).await?);
+    }
+    let mut tx = db.begin().await?;
+    let mut counts = Vec::with_capacity(climbs.len());
+    for climb in &climbs {
+        counts.push(write_climb(&mut tx, climb, webhook, now).await?);
+    }
+    tx.commit().await?;
+    Ok(counts)
+}
+
+/// What climbing one alarm's ladder needs, read before its transaction.
+struct Climb<'a> {
+    alarm: &'a Alarm,
+    kind: AlarmKind,
+    visit: Visit,
+    ladder: Vec<domain::policy::EscalationLevel>,
+    fired: Vec<usize>,
+    due: Vec<usize>,
+    people: domain::monitor::VisitPeople,
+    staff: Vec<store::Staff>,
+    pack: String,
+}
+
+async fn read_climb<'a>(db: &Db, alarm: &'a Alarm, now: DateTime<Utc>) -> Result<Climb<'a>> {
     let kind = AlarmKind::from_str(&alarm.kind)?;
     let visit = match alarm.visit_id {
         Some(id) => db.visit(VisitId(id)).await?,
@@ -255,18 +331,43 @@ pub async fn fire_due_levels(
         .collect();
     let watch = db.watch(visit.id).await?;
     let (people, staff) = visit_people(db, &visit, watch.as_ref()).await?;
-    let pack = messages::information_pack(
-        db,
-        &visit,
-        watch.as_ref(),
+    // The information pack takes several reads; only levels that send it need it.
+    let pack = if due.iter().any(|l| ladder[*l].information_pack) {
+        messages::information_pack(
+            db,
+            &visit,
+            watch.as_ref(),
+            kind,
+            alarm.raised_at,
+            &policy.settings,
+        )
+        .await?
+    } else {
+        String::new()
+    };
+    Ok(Climb {
+        alarm,
         kind,
-        alarm.raised_at,
-        &policy.settings,
-    )
-    .await?;
-    let mut tx = db.begin().await?;
+        visit,
+        ladder,
+        fired,
+        due,
+        people,
+        staff,
+        pack,
+    })
+}
+
+async fn write_climb(
+    tx: &mut Tx,
+    c: &Climb<'_>,
+    webhook: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<usize> {
+    let (alarm, kind, visit, ladder) = (c.alarm, c.kind, &c.visit, &c.ladder);
+    let (fired, due, people, staff, pack) = (&c.fired, &c.due, &c.people, &c.staff, &c.pack);
     let mut count = 0;
-    for level_index in &due {
+    for level_index in due {
         let level = &ladder[*level_index];
         if !tx
             .record_level_fired(alarm.id, *level_index as i64, now)
@@ -276,12 +377,12 @@ pub async fn fire_due_levels(
         }
         count += 1;
         let (subject, body) = messages::alarm_message(
-            &visit,
+            visit,
             kind,
             level,
             level.information_pack.then_some(pack.as_str()),
         );
-        for recipient in monitor::resolve_recipients(level, &people) {
+        for recipient in monitor::resolve_recipients(level, people) {
             let Some(person) = staff.iter().find(|s| s.id == recipient.staff) else {
                 continue;
             };
@@ -325,14 +426,13 @@ pub async fn fire_due_levels(
         }
     }
     let mut all_fired = fired.clone();
-    all_fired.extend(&due);
-    let next_at = monitor::next_level_at(&ladder, kind, alarm.raised_at, &all_fired);
+    all_fired.extend(due);
+    let next_at = monitor::next_level_at(ladder, kind, alarm.raised_at, &all_fired);
     let next_level = (0..ladder.len())
         .find(|l| !all_fired.contains(l))
         .unwrap_or(ladder.len());
     tx.set_alarm_next_level(alarm.id, next_level as i64, next_at)
         .await?;
-    tx.commit().await?;
     Ok(count)
 }
 
@@ -447,12 +547,22 @@ pub(crate) async fn resolve_open_of_kind(
     outcome: &str,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    for alarm in db
-        .alarms_of_visit(visit.id)
-        .await?
-        .iter()
-        .filter(|a| a.kind == kind.as_str() && a.state != "resolved")
-    {
+    let open = tx
+        .unresolved_alarms_of_visits(&[visit.id], kind.as_str())
+        .await?;
+    resolve_alarms(tx, db, &open, by, outcome, now).await
+}
+
+/// Resolves these alarms (read in `tx`) with `outcome` and tells everyone alerted.
+pub(crate) async fn resolve_alarms(
+    tx: &mut Tx,
+    db: &Db,
+    alarms: &[Alarm],
+    by: Option<StaffId>,
+    outcome: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    for alarm in alarms {
         if tx.resolve_alarm(alarm.id, by, outcome, now).await? {
             tell_everyone_alerted(
                 tx,

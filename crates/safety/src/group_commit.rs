@@ -3,7 +3,8 @@
 //! that commit, exactly as if it had been written alone.
 
 use crate::watch::{
-    CheckInInput, CheckInOutcome, PreparedCheckIn, apply_check_in, prepare_check_in,
+    CheckInInput, CheckInOutcome, PreparedCheckIn, apply_check_in, apply_check_ins,
+    prepare_check_in,
 };
 use crate::{Result, SafetyError};
 use chrono::{DateTime, Utc};
@@ -68,7 +69,7 @@ async fn write_groups(db: Db, mut rx: mpsc::Receiver<Job>) {
         match write_together(&db, &group).await {
             Ok(outcomes) => {
                 for (job, outcome) in group.into_iter().zip(outcomes) {
-                    let _ = job.reply.send(Ok(outcome));
+                    let _ = job.reply.send(outcome);
                 }
             }
             Err(e) => {
@@ -82,12 +83,10 @@ async fn write_groups(db: Db, mut rx: mpsc::Receiver<Job>) {
     }
 }
 
-async fn write_together(db: &Db, group: &[Job]) -> Result<Vec<CheckInOutcome>> {
+async fn write_together(db: &Db, group: &[Job]) -> Result<Vec<Result<CheckInOutcome>>> {
+    let prepared: Vec<&PreparedCheckIn> = group.iter().map(|j| &j.prepared).collect();
     let mut tx = db.begin().await?;
-    let mut outcomes = Vec::with_capacity(group.len());
-    for job in group {
-        outcomes.push(apply_check_in(&mut tx, db, &job.prepared).await?);
-    }
+    let outcomes = apply_check_ins(&mut tx, db, &prepared).await?;
     tx.commit().await?;
     Ok(outcomes)
 }

@@ -86,6 +86,9 @@ struct Inner {
     channels: Channels,
     settings: MonitorSettings,
     waker: Arc<Notify>,
+    /// Held while firing deadlines, so that the pass and the on-time firer (see `run`) never
+    /// claim the same deadlines at once.
+    firing: tokio::sync::Mutex<()>,
 }
 
 impl Monitor {
@@ -97,6 +100,7 @@ impl Monitor {
                 channels,
                 settings,
                 waker: Arc::new(Notify::new()),
+                firing: tokio::sync::Mutex::new(()),
             }),
         }
     }
@@ -172,11 +176,8 @@ impl Inner {
         // Every missed deadline gets its alarm recorded before any ladder or delivery work, so a
         // backlog after a restart is raised in batches back to back rather than 500 at a time
         // with each batch's ladders climbed in between.
-        while let Some((n, more)) = errors.take("deadlines", self.fire_deadlines(now).await) {
-            summary.deadlines_fired += n;
-            if !more {
-                break;
-            }
+        if let Some(n) = errors.take("deadlines", self.fire_all_due(now).await) {
+            summary.deadlines_fired = n;
         }
         if let Some((n, f)) = errors.take("reminders", self.send_reminders(now).await) {
             (summary.reminders, full) = (n, full | f);
@@ -224,6 +225,19 @@ impl Inner {
         Ok((summary, full))
     }
 
+    /// Fires every deadline due at `now`, batch after batch; how many alarms were raised.
+    async fn fire_all_due(&self, now: DateTime<Utc>) -> Result<usize> {
+        let _firing = self.firing.lock().await;
+        let mut fired = 0;
+        loop {
+            let (n, more) = self.fire_deadlines(now).await?;
+            fired += n;
+            if !more {
+                return Ok(fired);
+            }
+        }
+    }
+
     async fn fire_deadlines(&self, now: DateTime<Utc>) -> Result<(usize, bool)> {
         let due = self.db.due_deadlines(now, self.settings.batch).await?;
         if due.is_empty() {
@@ -256,6 +270,15 @@ impl Inner {
 
     async fn send_reminders(&self, now: DateTime<Utc>) -> Result<(usize, bool)> {
         let due = self.db.due_reminders(now, self.settings.batch).await?;
+        if due.is_empty() {
+            return Ok((0, false));
+        }
+        // All in one transaction; one by one if that fails, so a single bad row cannot hold back
+        // the others.
+        if let Ok(queued) = alarms::remind_all(&self.db, &due, now).await {
+            let sent = queued.iter().filter(|q| **q).count();
+            return Ok((sent, self.is_full(due.len(), due.len())));
+        }
         let (taken, mut handled, mut sent) = (due.len(), 0, 0);
         for d in due {
             match alarms::remind(&self.db, &d, now).await {
@@ -273,6 +296,15 @@ impl Inner {
     async fn climb_ladders(&self, now: DateTime<Utc>) -> Result<(usize, bool)> {
         let due = self.db.escalations_due(now, self.settings.batch).await?;
         let webhook = self.channels.webhook.as_ref().map(|(_, url)| url.as_str());
+        if due.is_empty() {
+            return Ok((0, false));
+        }
+        // All in one transaction; one by one if that fails, so a single bad alarm cannot hold
+        // back the others.
+        if let Ok(counts) = alarms::fire_due_levels_of_all(&self.db, &due, webhook, now).await {
+            let fired = counts.iter().sum();
+            return Ok((fired, self.is_full(due.len(), due.len())));
+        }
         let (taken, mut handled, mut fired) = (due.len(), 0, 0);
         for alarm in due {
             match alarms::fire_due_levels(&self.db, &alarm, webhook, now).await {

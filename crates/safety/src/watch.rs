@@ -3,12 +3,13 @@
 use crate::alarms::{self, AlarmRequest};
 use crate::{Result, SafetyError};
 use chrono::{DateTime, Utc};
+use domain::VisitId;
 use domain::monitor::{self, AlarmKind, Timeline};
 use domain::policy::PolicySettings;
 use domain::visit::VisitState;
 use domain::{FieldError, StaffId, inputs};
 use sha2::{Digest, Sha256};
-use store::{Db, NewCheckIn, NewDeadline, Tx, Visit, Watch};
+use store::{Db, NewCheckIn, NewDeadline, Tx, Visit, VisitDeadlines, Watch};
 
 fn timeline(visit: &Visit, w: &Watch) -> Timeline {
     Timeline {
@@ -213,12 +214,12 @@ pub struct PreparedCheckIn {
     longitude: Option<f64>,
     accuracy_m: Option<f64>,
     duress: bool,
-    watch: Watch,
     policy: PolicySettings,
     now: DateTime<Utc>,
 }
 
-/// Checks the input and reads what the write needs. Nothing is written.
+/// Checks the input and reads what the write needs. Nothing is written. The watch is read in the
+/// write's own transaction, so check-ins of one visit in one group each see the one before.
 pub async fn prepare_check_in(
     db: &Db,
     visit: &Visit,
@@ -231,10 +232,19 @@ pub async fn prepare_check_in(
     let note = inputs::optional_text("note", input.note.as_deref().unwrap_or(""), 1000)?;
     let client_ref =
         inputs::optional_text("client_ref", input.client_ref.as_deref().unwrap_or(""), 100)?;
-    let watch = out_watch(db, visit).await?;
-    let duress = match (&input.pin, db.duress_pin_hash(staff).await?) {
-        (Some(pin), Some(hash)) => monitor::is_duress_pin(&pin_hash(staff, pin), &hash),
-        _ => false,
+    if !visit.state.is_out() {
+        return Err(SafetyError::NotOut(format!(
+            "this visit is {}; check-ins are for staff who are out",
+            visit.status
+        )));
+    }
+    // The stored PIN is read only when a PIN was typed: an ordinary check-in needs no more.
+    let duress = match &input.pin {
+        Some(pin) => match db.duress_pin_hash(staff).await? {
+            Some(hash) => monitor::is_duress_pin(&pin_hash(staff, pin), &hash),
+            None => false,
+        },
+        None => false,
     };
     Ok(PreparedCheckIn {
         visit: visit.clone(),
@@ -245,7 +255,6 @@ pub async fn prepare_check_in(
         longitude: input.longitude,
         accuracy_m: input.accuracy_m,
         duress,
-        watch,
         policy: policy.clone(),
         now,
     })
@@ -255,71 +264,158 @@ pub async fn prepare_check_in(
 /// an ordinary check-in (the next check-in and its reminder fall due as usual), so nothing on it
 /// gives the visitor away; the duress alarm itself goes straight to the top of the ladder.
 pub async fn apply_check_in(tx: &mut Tx, db: &Db, p: &PreparedCheckIn) -> Result<CheckInOutcome> {
-    let (visit, policy, now) = (&p.visit, &p.policy, p.now);
-    let next_due = |w: &Watch| {
-        monitor::deadlines(&policy.check_in, &timeline(visit, w))
-            .into_iter()
-            .find(|d| d.kind == monitor::DeadlineKind::CheckIn)
-            .map(|d| d.due_at)
-    };
-    let recorded = tx
-        .record_check_in(&NewCheckIn {
-            visit: visit.id,
+    let mut outcomes = apply_check_ins(tx, db, &[p]).await?;
+    outcomes
+        .pop()
+        .unwrap_or_else(|| Err(SafetyError::NotOut("the check-in was not written".into())))
+}
+
+fn next_check_in_due(p: &PreparedCheckIn, w: &Watch) -> Option<DateTime<Utc>> {
+    monitor::deadlines(&p.policy.check_in, &timeline(&p.visit, w))
+        .into_iter()
+        .find(|d| d.kind == monitor::DeadlineKind::CheckIn)
+        .map(|d| d.due_at)
+}
+
+fn not_watched() -> SafetyError {
+    SafetyError::NotOut("this visit is not being watched; sign out first".into())
+}
+
+/// Writes prepared check-ins inside `tx`, in order, with the same result as writing them one
+/// after another ([`apply_check_in`] each), but in a few multi-row statements for the whole
+/// group: the watches read, the check-ins stored, then each visit's watch and deadlines as its
+/// last check-in leaves them, then the overdue check-in alarms they answer. Each check-in has its
+/// own result: one for a visit no longer watched fails alone, and nothing of it is written.
+pub async fn apply_check_ins(
+    tx: &mut Tx,
+    db: &Db,
+    group: &[&PreparedCheckIn],
+) -> Result<Vec<Result<CheckInOutcome>>> {
+    let mut ids: Vec<VisitId> = Vec::new();
+    for p in group {
+        if !ids.contains(&p.visit.id) {
+            ids.push(p.visit.id);
+        }
+    }
+    // The watches as they stand in this transaction; updated as each check-in is applied.
+    let mut watches: Vec<Watch> = tx.watches_of_visits(&ids).await?;
+    let watched: Vec<&PreparedCheckIn> = group
+        .iter()
+        .copied()
+        .filter(|p| watches.iter().any(|w| w.visit_id == p.visit.id.0))
+        .collect();
+    let rows: Vec<NewCheckIn<'_>> = watched
+        .iter()
+        .map(|p| NewCheckIn {
+            visit: p.visit.id,
             staff: Some(p.staff),
             kind: if p.duress { "duress" } else { "ok" },
-            at: now,
+            at: p.now,
             note: p.note.as_deref(),
             latitude: p.latitude,
             longitude: p.longitude,
             accuracy_m: p.accuracy_m,
             client_ref: p.client_ref.as_deref(),
         })
-        .await?;
-    if recorded.is_none() {
-        // The phone sent this action before; it was applied then.
-        return Ok(CheckInOutcome {
-            recorded_at: now,
-            next_check_in_due: next_due(&p.watch),
-            duress_alarm: None,
-        });
-    }
-    let duress_alarm = if p.duress {
-        let request = AlarmRequest {
-            kind: AlarmKind::Duress,
-            raised_by: Some(p.staff),
-            detail: serde_json::json!({ "how": "duress PIN at check-in", "latitude": p.latitude, "longitude": p.longitude }),
+        .collect();
+    let mut recorded = tx.record_check_ins(&rows).await?.into_iter();
+    let mut outcomes = Vec::with_capacity(group.len());
+    // The visits written to, each with the first check-in that was stored for it.
+    let mut touched: Vec<(VisitId, &PreparedCheckIn)> = Vec::new();
+    for p in group {
+        let Some(w) = watches.iter_mut().find(|w| w.visit_id == p.visit.id.0) else {
+            outcomes.push(Err(not_watched()));
+            continue;
         };
-        alarms::raise_in(tx, visit, &request, now).await?
-    } else {
-        None
-    };
-    let mut w = p.watch.clone();
-    w.last_contact_at = now;
-    if p.latitude.is_some() {
-        w.last_latitude = p.latitude;
-        w.last_longitude = p.longitude;
+        if recorded.next() != Some(true) {
+            // The phone sent this action before; it was applied then.
+            outcomes.push(Ok(CheckInOutcome {
+                recorded_at: p.now,
+                next_check_in_due: next_check_in_due(p, w),
+                duress_alarm: None,
+            }));
+            continue;
+        }
+        let duress_alarm = if p.duress {
+            let request = AlarmRequest {
+                kind: AlarmKind::Duress,
+                raised_by: Some(p.staff),
+                detail: serde_json::json!({ "how": "duress PIN at check-in", "latitude": p.latitude, "longitude": p.longitude }),
+            };
+            alarms::raise_in(tx, &p.visit, &request, p.now).await?
+        } else {
+            None
+        };
+        w.last_contact_at = p.now;
+        if p.latitude.is_some() {
+            w.last_latitude = p.latitude;
+            w.last_longitude = p.longitude;
+        }
+        outcomes.push(Ok(CheckInOutcome {
+            recorded_at: p.now,
+            next_check_in_due: next_check_in_due(p, w),
+            duress_alarm,
+        }));
+        if !touched.iter().any(|(v, _)| *v == p.visit.id) {
+            touched.push((p.visit.id, p));
+        }
     }
-    tx.put_watch(&w).await?;
-    store_deadlines(tx, visit, &w, policy).await?;
-    let said = format!(
-        "Checked in at {}.",
-        now.with_timezone(&policy.tz()).format("%H:%M")
-    );
-    alarms::resolve_open_of_kind(
-        tx,
-        db,
-        visit,
-        AlarmKind::MissedCheckIn,
-        Some(p.staff),
-        &said,
-        now,
-    )
-    .await?;
-    Ok(CheckInOutcome {
-        recorded_at: now,
-        next_check_in_due: next_due(&w),
-        duress_alarm,
-    })
+    if touched.is_empty() {
+        return Ok(outcomes);
+    }
+    watches.retain(|w| touched.iter().any(|(v, _)| v.0 == w.visit_id));
+    tx.put_watches(&watches).await?;
+    // Each visit's deadlines as its last check-in in the group leaves them.
+    let due: Vec<Vec<NewDeadline<'_>>> = touched
+        .iter()
+        .map(|(visit, p)| {
+            let w = watches.iter().find(|w| w.visit_id == visit.0);
+            w.map(|w| {
+                monitor::deadlines(&p.policy.check_in, &timeline(&p.visit, w))
+                    .iter()
+                    .map(|d| NewDeadline {
+                        kind: d.kind.as_str(),
+                        due_at: d.due_at,
+                        fires_at: d.fires_at,
+                        remind_at: d.remind_at,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+        })
+        .collect();
+    let per_visit: Vec<VisitDeadlines<'_>> = touched
+        .iter()
+        .zip(&due)
+        .map(|((visit, p), deadlines)| VisitDeadlines {
+            visit: *visit,
+            school: p.visit.school_id,
+            deadlines,
+        })
+        .collect();
+    tx.set_deadlines_of_visits(&per_visit).await?;
+    // A check-in answers its visit's overdue check-in alarm; the first check-in of the visit in
+    // the group is the one that resolves it, as when written one after another.
+    let ids: Vec<VisitId> = touched.iter().map(|(v, _)| *v).collect();
+    let open = tx
+        .unresolved_alarms_of_visits(&ids, AlarmKind::MissedCheckIn.as_str())
+        .await?;
+    for (visit, p) in &touched {
+        let answered: Vec<store::Alarm> = open
+            .iter()
+            .filter(|a| a.visit_id == Some(visit.0))
+            .cloned()
+            .collect();
+        if answered.is_empty() {
+            continue;
+        }
+        let said = format!(
+            "Checked in at {}.",
+            p.now.with_timezone(&p.policy.tz()).format("%H:%M")
+        );
+        alarms::resolve_alarms(tx, db, &answered, Some(p.staff), &said, p.now).await?;
+    }
+    Ok(outcomes)
 }
 
 /// D3: a check-in in its own transaction. Durable before it returns.

@@ -90,7 +90,7 @@ pub async fn visible_visit(
     staff: &Staff,
     id: VisitId,
 ) -> Result<Visit, ApiError> {
-    let visit = state.db().visit(id).await?;
+    let visit = state.visit(id).await?;
     if visit.involves(staff.id) || sees_school_visits(state, staff, visit.school_id).await? {
         Ok(visit)
     } else {

@@ -41,15 +41,11 @@ impl FromRequestParts<AppState> for CurrentStaff {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let token = session_token(&parts.headers).ok_or(ApiError::Unauthenticated)?;
-        let staff_id = state
-            .db()
-            .session_staff(&token_hash(&token), state.clock().now())
+        // One read: the session, the account (active only) and its roles.
+        let staff = state
+            .session_member(token_hash(&token), state.clock().now())
             .await?
             .ok_or(ApiError::Unauthenticated)?;
-        let staff = state.db().staff(staff_id).await?;
-        if !staff.active {
-            return Err(ApiError::Unauthenticated);
-        }
         Ok(CurrentStaff(staff))
     }
 }

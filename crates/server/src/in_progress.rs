@@ -63,7 +63,7 @@ async fn check_in(
     ApiJson(body): ApiJson<CheckInBody>,
 ) -> Result<Json<CheckInAnswer>, ApiError> {
     let visit = out_visit(&state, &me, id, "check in").await?;
-    let policy = state.db().policy_version(visit.policy_version_id).await?;
+    let policy = state.policy_version(visit.policy_version_id).await?;
     let input = safety::CheckInInput {
         note: body.note,
         latitude: body.latitude,
@@ -116,7 +116,7 @@ async fn extend(
     ApiJson(body): ApiJson<ExtendBody>,
 ) -> Result<Json<ExtendAnswer>, ApiError> {
     let visit = out_visit(&state, &me, id, "extend this visit").await?;
-    let policy = state.db().policy_version(visit.policy_version_id).await?;
+    let policy = state.policy_version(visit.policy_version_id).await?;
     let minutes = body
         .minutes
         .unwrap_or(policy.settings.check_in.extend_minutes);

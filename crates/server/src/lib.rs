@@ -14,6 +14,7 @@ mod extract;
 mod households;
 mod in_progress;
 mod openapi;
+mod read_batch;
 mod risk;
 mod schools;
 mod staff;
@@ -59,7 +60,25 @@ struct Inner {
     monitor_max_age: chrono::Duration,
     /// Group commit for check-ins; without it each check-in is its own transaction.
     check_in_writer: Option<safety::CheckInWriter>,
+    /// Policy versions already read. A version is never changed once stored (a new policy is a
+    /// new version), so a cached one is always current.
+    policy_versions: Arc<PolicyCache>,
+    /// Read batching for the reads every request makes; without it each is its own query.
+    reads: Option<Reads>,
 }
+
+#[derive(Clone)]
+struct Reads {
+    /// Token hash → (session expiry, member of staff).
+    sessions: read_batch::ReadBatcher<String, (chrono::DateTime<chrono::Utc>, store::Staff)>,
+    visits: read_batch::ReadBatcher<domain::VisitId, store::Visit>,
+}
+
+/// The most policy versions kept; past it the cache starts again empty.
+const POLICY_CACHE_MAX: usize = 1024;
+
+#[derive(Default)]
+struct PolicyCache(std::sync::Mutex<std::collections::HashMap<i64, Arc<store::PolicyVersion>>>);
 
 impl AppState {
     pub fn new(db: Db, clock: Clock) -> Self {
@@ -71,6 +90,8 @@ impl AppState {
                 monitor_waker: None,
                 monitor_max_age: chrono::Duration::seconds(30),
                 check_in_writer: None,
+                policy_versions: Arc::default(),
+                reads: None,
             }),
         }
     }
@@ -83,6 +104,8 @@ impl AppState {
             monitor_waker: self.inner.monitor_waker.clone(),
             monitor_max_age: self.inner.monitor_max_age,
             check_in_writer: self.inner.check_in_writer.clone(),
+            policy_versions: self.inner.policy_versions.clone(),
+            reads: self.inner.reads.clone(),
         };
         change(&mut inner);
         AppState {
@@ -110,6 +133,63 @@ impl AppState {
         self.rebuild(|i| i.check_in_writer = Some(writer))
     }
 
+    /// Batches the reads every request makes (its session, the visit it acts on): requests
+    /// arriving together share one query. Starts tasks on the current tokio runtime.
+    pub fn with_read_batching(self) -> Self {
+        let db = self.inner.db.clone();
+        let sessions = read_batch::ReadBatcher::spawn(move |keys: Vec<String>| {
+            let db = db.clone();
+            async move {
+                let found = db.session_members(&keys).await?;
+                Ok(found
+                    .into_iter()
+                    .map(|(token, expires, staff)| (token, (expires, staff)))
+                    .collect())
+            }
+        });
+        let db = self.inner.db.clone();
+        let visits = read_batch::ReadBatcher::spawn(move |keys: Vec<domain::VisitId>| {
+            let db = db.clone();
+            async move {
+                let found = db.visits_by_id(&keys).await?;
+                Ok(found.into_iter().map(|v| (v.id, v)).collect())
+            }
+        });
+        self.rebuild(|i| i.reads = Some(Reads { sessions, visits }))
+    }
+
+    /// The active member of staff whose live session this is (see [`Db::session_member`]).
+    pub(crate) async fn session_member(
+        &self,
+        token_hash: String,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Option<store::Staff>, ApiError> {
+        if let Some(reads) = &self.inner.reads
+            && let Some(found) = reads.sessions.get(token_hash.clone()).await
+        {
+            return Ok(found
+                .filter(|(expires, _)| *expires > now)
+                .map(|(_, staff)| staff));
+        }
+        Ok(self.inner.db.session_member(&token_hash, now).await?)
+    }
+
+    /// The visit with its staff (see [`Db::visit`]).
+    pub(crate) async fn visit(&self, id: domain::VisitId) -> Result<store::Visit, ApiError> {
+        if let Some(reads) = &self.inner.reads
+            && let Some(found) = reads.visits.get(id).await
+        {
+            return found.ok_or_else(|| {
+                store::StoreError::NotFound {
+                    what: "visit",
+                    id: id.0,
+                }
+                .into()
+            });
+        }
+        Ok(self.inner.db.visit(id).await?)
+    }
+
     pub(crate) fn check_in_writer(&self) -> Option<&safety::CheckInWriter> {
         self.inner.check_in_writer.as_ref()
     }
@@ -129,6 +209,25 @@ impl AppState {
 
     pub fn db(&self) -> &Db {
         &self.inner.db
+    }
+
+    /// A policy version, read once and then kept (versions are immutable).
+    pub(crate) async fn policy_version(
+        &self,
+        id: domain::PolicyVersionId,
+    ) -> Result<Arc<store::PolicyVersion>, ApiError> {
+        let cache = &self.inner.policy_versions.0;
+        if let Some(p) = cache.lock().ok().and_then(|c| c.get(&id.0).cloned()) {
+            return Ok(p);
+        }
+        let p = Arc::new(self.inner.db.policy_version(id).await?);
+        if let Ok(mut c) = cache.lock() {
+            if c.len() >= POLICY_CACHE_MAX {
+                c.clear();
+            }
+            c.insert(id.0, p.clone());
+        }
+        Ok(p)
     }
 
     pub fn clock(&self) -> &Clock {

@@ -24,7 +24,7 @@ pub use households::{
 };
 pub use monitor::{
     Alarm, CheckIn, DeadlineRow, Delivery, MonitorPass, NewAlarm, NewCheckIn, NewDeadline,
-    NewNotification, Notification, Watch,
+    NewNotification, Notification, VisitDeadlines, Watch,
 };
 pub use records::{
     CalendarLink, FollowUpAction, HeadOnlyRecord, Incident, IncidentDraft, NewAction,

@@ -4,6 +4,7 @@ use crate::db::{Db, Result, StoreError, Tx, with_pool, with_tx};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::{Role, RoleSet, SchoolId, StaffId, TrustId, VehicleId};
 use serde::Serialize;
+use sqlx::{FromRow, Row};
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Staff {
@@ -233,6 +234,79 @@ impl Db {
         const Q: &str = "select staff_id from sessions where token_hash = $1 and expires_at > $2";
         let id: Option<i64> = with_pool!(self, p => sqlx::query_scalar(Q).bind(token_hash).bind(now).fetch_optional(p).await)?;
         Ok(id.map(StaffId))
+    }
+
+    /// The active member of staff a live session belongs to, with their roles, in one read:
+    /// the session, the account and its roles are read together on every request, so a logout,
+    /// a deactivation or a role change counts from the very next request.
+    pub async fn session_member(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Staff>> {
+        const WHERE: &str = " join sessions ss on ss.staff_id = s.id where ss.token_hash = $1 and ss.expires_at > $2 and s.active = $3";
+        let row: Option<StaffRow> = match self {
+            Db::Sqlite(p) => {
+                sqlx::query_as(sqlx::AssertSqlSafe(format!("{STAFF_SQLITE}{WHERE}")))
+                    .bind(token_hash)
+                    .bind(now)
+                    .bind(true)
+                    .fetch_optional(p)
+                    .await?
+            }
+            Db::Pg(p) => {
+                sqlx::query_as(sqlx::AssertSqlSafe(format!("{STAFF_PG}{WHERE}")))
+                    .bind(token_hash)
+                    .bind(now)
+                    .bind(true)
+                    .fetch_optional(p)
+                    .await?
+            }
+        };
+        row.map(StaffRow::into_staff).transpose()
+    }
+
+    /// [`Db::session_member`] for many sessions in one read, with each session's expiry (the
+    /// caller compares it with its own `now`): (token hash, expires at, member of staff), for the
+    /// sessions that exist and belong to an active account.
+    pub async fn session_members(
+        &self,
+        token_hashes: &[String],
+    ) -> Result<Vec<(String, DateTime<Utc>, Staff)>> {
+        const EXTRA: &str =
+            "select ss.token_hash as session_token_hash, ss.expires_at as session_expires_at, ";
+        let mut out = Vec::with_capacity(token_hashes.len());
+        for chunk in token_hashes.chunks(64) {
+            // Padded to a power of two with the last value, so the statement has few shapes.
+            let mut keys: Vec<&str> = chunk.iter().map(String::as_str).collect();
+            keys.resize(chunk.len().next_power_of_two(), keys[keys.len() - 1]);
+            macro_rules! read {
+                ($base:expr, $p:expr) => {{
+                    let mut q = sqlx::QueryBuilder::new(format!(
+                        "{EXTRA}{} join sessions ss on ss.staff_id = s.id where s.active = ",
+                        &$base["select ".len()..]
+                    ));
+                    q.push_bind(true);
+                    q.push(" and ss.token_hash in (");
+                    let mut list = q.separated(", ");
+                    for k in &keys {
+                        list.push_bind(*k);
+                    }
+                    q.push(")");
+                    let rows = q.build().fetch_all($p).await?;
+                    for r in &rows {
+                        let token: String = r.try_get("session_token_hash")?;
+                        let expires: DateTime<Utc> = r.try_get("session_expires_at")?;
+                        out.push((token, expires, StaffRow::from_row(r)?.into_staff()?));
+                    }
+                }};
+            }
+            match self {
+                Db::Sqlite(p) => read!(STAFF_SQLITE, p),
+                Db::Pg(p) => read!(STAFF_PG, p),
+            }
+        }
+        Ok(out)
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<()> {

@@ -10,6 +10,7 @@ use domain::{
 };
 use serde::Serialize;
 use sqlx::types::Json;
+use sqlx::{FromRow, Row};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VisitorOnPlan {
@@ -385,15 +386,63 @@ fn stale() -> StoreError {
 }
 
 impl Db {
+    /// The visit with its staff, in one read: a row per member of staff on it (or one row with
+    /// no staff columns when there are none).
     pub async fn visit(&self, id: VisitId) -> Result<Visit> {
-        let q = sqlx::AssertSqlSafe(format!("select {VISIT_COLUMNS} from visits where id = $1"));
-        let mut visit: Visit =
-            with_pool!(self, p => sqlx::query_as(q).bind(id.0).fetch_optional(p).await)?
-                .ok_or_else(StoreError::not_found("visit", id.0))?;
-        const STAFF: &str = "select vs.staff_id, s.name, s.mobile, vs.role_on_visit, vs.is_driver from visit_staff vs \
-                             join staff s on s.id = vs.staff_id where vs.visit_id = $1 order by vs.is_driver desc, s.name";
-        visit.staff = with_pool!(self, p => sqlx::query_as(STAFF).bind(id.0).fetch_all(p).await)?;
-        Ok(visit)
+        self.visits_by_id(&[id])
+            .await?
+            .pop()
+            .ok_or_else(StoreError::not_found("visit", id.0))
+    }
+
+    /// The visits that exist of these, each with its staff, in one read per 64 ids.
+    pub async fn visits_by_id(&self, ids: &[VisitId]) -> Result<Vec<Visit>> {
+        static Q: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+            let columns: Vec<String> = VISIT_COLUMNS
+                .split(", ")
+                .map(|c| format!("v.{}", c.trim()))
+                .collect();
+            format!(
+                "select {}, vs.staff_id as vs_staff_id, s.name as vs_name, s.mobile as vs_mobile, \
+                 vs.role_on_visit as vs_role_on_visit, vs.is_driver as vs_is_driver from visits v \
+                 left join visit_staff vs on vs.visit_id = v.id left join staff s on s.id = vs.staff_id \
+                 where v.id in (",
+                columns.join(", ")
+            )
+        });
+        let mut out: Vec<Visit> = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(64) {
+            // Padded to a power of two with the last id, so the statement has few shapes.
+            let mut keys: Vec<i64> = chunk.iter().map(|v| v.0).collect();
+            keys.resize(chunk.len().next_power_of_two(), keys[keys.len() - 1]);
+            with_pool!(self, p => {
+                let mut q = sqlx::QueryBuilder::new(Q.as_str());
+                let mut list = q.separated(", ");
+                for k in &keys {
+                    list.push_bind(*k);
+                }
+                q.push(") order by v.id, vs.is_driver desc, s.name");
+                let rows = q.build().fetch_all(p).await?;
+                for r in &rows {
+                    let id: i64 = r.try_get("id")?;
+                    if out.last().is_none_or(|v| v.id.0 != id) {
+                        out.push(Visit::from_row(r)?);
+                    }
+                    if let Some(staff_id) = r.try_get::<Option<i64>, _>("vs_staff_id")?
+                        && let Some(visit) = out.last_mut()
+                    {
+                        visit.staff.push(VisitStaff {
+                            staff_id: StaffId(staff_id),
+                            name: r.try_get("vs_name")?,
+                            mobile: r.try_get("vs_mobile")?,
+                            role_on_visit: r.try_get("vs_role_on_visit")?,
+                            is_driver: r.try_get("vs_is_driver")?,
+                        });
+                    }
+                }
+            });
+        }
+        Ok(out)
     }
 
     pub async fn visits(&self, f: &VisitFilter) -> Result<Vec<VisitSummary>> {

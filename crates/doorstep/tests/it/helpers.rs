@@ -105,7 +105,9 @@ impl TestApp {
             .await
             .unwrap_or_else(|e| panic!("{backend}: seeding the demo trust: {e:#}"));
         let clock = Clock::manual(t0());
-        let router = server::build_router(AppState::new(db.clone(), clock.clone()));
+        // Read batching on, as `doorstep serve` runs (the after-visit suite covers it off).
+        let router =
+            server::build_router(AppState::new(db.clone(), clock.clone()).with_read_batching());
         TestApp {
             backend,
             router,

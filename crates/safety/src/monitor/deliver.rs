@@ -35,12 +35,7 @@ pub(super) struct Delivered {
 enum Outcome {
     Sent,
     Retried,
-    Failed {
-        alarm: Option<i64>,
-    },
-    /// Not attempted: the claim was running out (a stalled channel). Another pass or instance
-    /// takes it over once the claim lapses.
-    LeftForLater,
+    Failed { alarm: Option<i64> },
 }
 
 struct Limits {
@@ -69,38 +64,95 @@ pub(super) async fn deliver(inner: &Arc<Inner>, now: DateTime<Utc>) -> Result<(D
     }
     let mut done = Delivered::default();
     let mut failed_alarms = BTreeSet::new();
+    // Outcomes are recorded in one transaction for all the sends finished by then: the in-app
+    // messages of a whole pass with one disk flush, a slow channel's as each send ends.
+    let mut finished: Vec<(i64, Finish)> = Vec::new();
     while let Some(joined) = tasks.join_next().await {
-        match joined {
-            Ok(Ok(Outcome::Sent)) => done.sent += 1,
-            Ok(Ok(Outcome::Retried)) => done.retried += 1,
-            Ok(Ok(Outcome::Failed { alarm })) => {
-                done.failed += 1;
-                failed_alarms.extend(alarm);
-            }
-            Ok(Ok(Outcome::LeftForLater)) => {}
-            Ok(Err(e)) => {
-                tracing::error!(error = %e, "could not record a delivery; the message is retried when its claim lapses");
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "a delivery task failed; the message is retried when its claim lapses");
+        let mut joined = Some(joined);
+        while let Some(j) = joined.take().or_else(|| tasks.try_join_next()) {
+            match j {
+                Ok(Some((id, finish, outcome))) => {
+                    match outcome {
+                        Outcome::Sent => done.sent += 1,
+                        Outcome::Retried => done.retried += 1,
+                        Outcome::Failed { alarm } => {
+                            done.failed += 1;
+                            failed_alarms.extend(alarm);
+                        }
+                    }
+                    finished.push((id, finish));
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    tracing::error!(error = %e, "a delivery task failed; the message is retried when its claim lapses");
+                }
             }
         }
+        record(inner, &mut finished, now).await;
     }
-    for alarm in failed_alarms {
-        if let Err(e) = flag_if_every_channel_failed(inner, alarm).await {
-            tracing::error!(alarm.id = alarm, error = %e, "could not check whether every channel of an alarm failed");
-        }
+    if let Err(e) = flag_if_every_channel_failed(inner, &failed_alarms).await {
+        tracing::error!(error = %e, "could not check whether every channel of an alarm failed");
     }
     Ok((done, full))
 }
 
+/// How a send ended, to be recorded under the claim.
+enum Finish {
+    Sent,
+    Retry { error: String, at: DateTime<Utc> },
+    Failed { error: String },
+}
+
+impl Finish {
+    fn delivery(&self) -> Delivery<'_> {
+        match self {
+            Finish::Sent => Delivery::Sent,
+            Finish::Retry { error, at } => Delivery::Retry { error, at: *at },
+            Finish::Failed { error } => Delivery::Failed { error },
+        }
+    }
+}
+
+/// Records the finished sends in one transaction (one by one if that fails) and empties the list.
+async fn record(inner: &Inner, finished: &mut Vec<(i64, Finish)>, now: DateTime<Utc>) {
+    if finished.is_empty() {
+        return;
+    }
+    let instance = &inner.settings.instance;
+    let together = async {
+        let mut tx = inner.db.begin().await?;
+        for (id, finish) in finished.iter() {
+            tx.finish_notification(*id, instance, &finish.delivery(), now)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok::<(), store::StoreError>(())
+    };
+    if let Err(e) = together.await {
+        tracing::warn!(error = %e, "recording the deliveries together failed; recording them one by one");
+        for (id, finish) in finished.iter() {
+            if let Err(e) = inner
+                .db
+                .finish_notification(*id, instance, finish.delivery(), now)
+                .await
+            {
+                tracing::error!(notification.id = id, error = %e, "could not record a delivery; the message is retried when its claim lapses");
+            }
+        }
+    }
+    finished.clear();
+}
+
+/// Sends one claimed message; what to record, or `None` when it was not attempted because the
+/// claim was running out (a stalled channel): another pass or instance takes it over once the
+/// claim lapses.
 async fn deliver_one(
     inner: Arc<Inner>,
     limits: Arc<Limits>,
     n: Notification,
     now: DateTime<Utc>,
     started: Instant,
-) -> Result<Outcome> {
+) -> Option<(i64, Finish, Outcome)> {
     let limit = match n.channel.as_str() {
         "email" => Some(&limits.email),
         "sms" => Some(&limits.sms),
@@ -114,22 +166,27 @@ async fn deliver_one(
     };
     let budget = inner.settings.claim_for.to_std().unwrap_or_default() / 2;
     if started.elapsed() > budget {
-        return Ok(Outcome::LeftForLater);
+        return None;
     }
     let sent = send(&inner, &n).await;
     let attempts = n.attempts + 1;
-    let (delivery, outcome) = match &sent {
-        Ok(()) => (Delivery::Sent, Outcome::Sent),
+    let (finish, outcome) = match &sent {
+        Ok(()) => (Finish::Sent, Outcome::Sent),
         Err(Failure::Delivery(DeliveryError::Temporary(e)))
             if attempts < inner.settings.max_attempts =>
         {
             let at = now + backoff(n.attempts);
-            let delivery = Delivery::Retry { error: e, at };
-            (delivery, Outcome::Retried)
+            let finish = Finish::Retry {
+                error: e.clone(),
+                at,
+            };
+            (finish, Outcome::Retried)
         }
         Err(f) => {
-            let delivery = Delivery::Failed { error: f.text() };
-            (delivery, Outcome::Failed { alarm: n.alarm_id })
+            let finish = Finish::Failed {
+                error: f.text().to_string(),
+            };
+            (finish, Outcome::Failed { alarm: n.alarm_id })
         }
     };
     match &sent {
@@ -145,11 +202,7 @@ async fn deliver_one(
             "delivery failed"
         ),
     }
-    inner
-        .db
-        .finish_notification(n.id, &inner.settings.instance, delivery, now)
-        .await?;
-    Ok(outcome)
+    Some((n.id, finish, outcome))
 }
 
 enum Failure {
@@ -219,21 +272,39 @@ fn every_outside_message_failed(sent: &[Notification]) -> bool {
 }
 
 /// "Shown loudly on the board": every message of the alarm outside the app has failed for good.
-async fn flag_if_every_channel_failed(inner: &Inner, alarm: i64) -> Result<()> {
-    let sent = inner.db.notifications_of_alarm(alarm).await?;
-    if !every_outside_message_failed(&sent) {
-        return Ok(());
+/// The alarms newly in that state are flagged together, in one transaction.
+async fn flag_if_every_channel_failed(inner: &Inner, alarms: &BTreeSet<i64>) -> Result<()> {
+    let mut to_flag = Vec::new();
+    for &alarm in alarms {
+        let newly = async {
+            let sent = inner.db.notifications_of_alarm(alarm).await?;
+            Ok::<bool, store::StoreError>(
+                every_outside_message_failed(&sent)
+                    && !inner.db.alarm(alarm).await?.all_channels_failed,
+            )
+        };
+        match newly.await {
+            Ok(true) => to_flag.push(alarm),
+            Ok(false) => {}
+            Err(e) => {
+                tracing::error!(alarm.id = alarm, error = %e, "could not check whether every channel of an alarm failed");
+            }
+        }
     }
-    if inner.db.alarm(alarm).await?.all_channels_failed {
+    if to_flag.is_empty() {
         return Ok(());
     }
     let mut tx = inner.db.begin().await?;
-    tx.flag_all_channels_failed(alarm).await?;
+    for &alarm in &to_flag {
+        tx.flag_all_channels_failed(alarm).await?;
+    }
     tx.commit().await?;
-    tracing::error!(
-        alarm.id = alarm,
-        "every channel failed for this alarm: nobody outside the app has been told"
-    );
+    for alarm in to_flag {
+        tracing::error!(
+            alarm.id = alarm,
+            "every channel failed for this alarm: nobody outside the app has been told"
+        );
+    }
     Ok(())
 }
 

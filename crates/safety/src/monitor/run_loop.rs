@@ -9,6 +9,8 @@ use tokio::task::JoinHandle;
 
 /// Time between passes when nothing wakes the monitor.
 const TICK: Duration = Duration::from_secs(1);
+/// How soon the firer looks again when a due deadline could not be fired.
+const RETRY_STUCK: Duration = Duration::from_millis(50);
 const HEARTBEAT_EVERY: Duration = Duration::from_secs(60);
 const HEARTBEAT_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -20,6 +22,10 @@ impl Monitor {
         tokio::pin!(shutdown);
         let mut heartbeat = Heartbeat::new(self.inner.settings.heartbeat_url.clone());
         tracing::info!(monitor.instance = %self.inner.settings.instance, "safety monitor started");
+        // Deadlines fire on time in a task of their own, so that an alarm is recorded the moment
+        // its deadline passes, not after whatever ladder and delivery work a pass is doing.
+        let (stop_firer, firer_stopped) = tokio::sync::watch::channel(false);
+        let firer = tokio::spawn(self.clone().fire_on_time(firer_stopped));
         loop {
             let now = self.inner.clock.now();
             let inner = self.inner.clone();
@@ -51,12 +57,63 @@ impl Monitor {
                 () = tokio::time::sleep(wait) => {}
             }
         }
+        let _ = stop_firer.send(true);
+        if let Err(e) = firer.await {
+            tracing::error!(error = %e, "the deadline firer ended abnormally");
+        }
         heartbeat.stop().await;
         tracing::info!(monitor.instance = %self.inner.settings.instance, "safety monitor stopped");
     }
 }
 
 impl Monitor {
+    /// Fires each deadline as it falls due, until `stop` turns true, and wakes the pass loop
+    /// after firing so the new alarms' first ladder level goes out at once. A failed or
+    /// panicking attempt is logged and tried again shortly.
+    async fn fire_on_time(self, mut stop: tokio::sync::watch::Receiver<bool>) {
+        loop {
+            let now = self.inner.clock.now();
+            let inner = self.inner.clone();
+            let fired = match tokio::spawn(async move { inner.fire_all_due(now).await }).await {
+                Ok(Ok(n)) => n,
+                Ok(Err(e)) => {
+                    tracing::error!(error = %e, "firing due deadlines failed; trying again shortly");
+                    0
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "firing due deadlines panicked; trying again shortly");
+                    0
+                }
+            };
+            if fired > 0 {
+                self.inner.waker.notify_one();
+            }
+            let wait = match self.inner.db.next_deadline_at().await {
+                Ok(Some(at)) => (at - self.inner.clock.now())
+                    .to_std()
+                    .unwrap_or(Duration::ZERO)
+                    .min(TICK),
+                Ok(None) => TICK,
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot read when the next deadline falls; looking every tick");
+                    TICK
+                }
+            };
+            // Something due that this attempt could not fire (a failing row, or another instance
+            // holding it): look again shortly rather than spinning.
+            let wait = if wait.is_zero() && fired == 0 {
+                RETRY_STUCK
+            } else {
+                wait
+            };
+            tokio::select! {
+                biased;
+                _ = stop.wait_for(|s| *s) => break,
+                () = tokio::time::sleep(wait) => {}
+            }
+        }
+    }
+
     /// Sleep until the soonest deadline, rung or retry, but never longer than a tick: an alarm
     /// is recorded the moment it falls due rather than up to a second later.
     async fn until_next_work(&self) -> Duration {
