@@ -23,7 +23,8 @@ pub use messages::information_pack;
 pub use monitor::{Channels, Monitor, MonitorHealth, MonitorSettings, PassSummary, monitor_health};
 pub use people::visit_people;
 pub use watch::{
-    CheckInInput, CheckInOutcome, after_step, check_in, extend, hand_over_buddy, set_duress_pin,
+    CheckInInput, CheckInOutcome, PreparedCheckIn, after_step, apply_check_ins, check_in, extend,
+    hand_over_buddy, prepare_check_in, set_duress_pin,
 };
 
 use domain::FieldError;

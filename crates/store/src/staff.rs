@@ -226,16 +226,6 @@ impl Db {
         Ok(())
     }
 
-    pub async fn session_staff(
-        &self,
-        token_hash: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Option<StaffId>> {
-        const Q: &str = "select staff_id from sessions where token_hash = $1 and expires_at > $2";
-        let id: Option<i64> = with_pool!(self, p => sqlx::query_scalar(Q).bind(token_hash).bind(now).fetch_optional(p).await)?;
-        Ok(id.map(StaffId))
-    }
-
     /// The active member of staff a live session belongs to, with their roles, in one read:
     /// the session, the account and its roles are read together on every request, so a logout,
     /// a deactivation or a role change counts from the very next request.
