@@ -61,3 +61,13 @@ impl FormData {
         matches!(self.get(name), "on" | "true" | "yes" | "1")
     }
 }
+
+/// The last value typed for `name` in a refused form's pairs (see [`FormData::pairs`]); "" when
+/// absent. Pages keep the pairs to show the form again as it was typed.
+pub fn typed<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
+    pairs
+        .iter()
+        .rev()
+        .find(|(k, _)| k == name)
+        .map_or("", |(_, v)| v.as_str())
+}

@@ -160,11 +160,7 @@ struct NewPage {
 
 impl NewPage {
     fn value(&self, name: &str) -> &str {
-        self.v
-            .iter()
-            .rev()
-            .find(|(k, _)| k == name)
-            .map_or("", |(_, v)| v.as_str())
+        super::form::typed(&self.v, name)
     }
 }
 
@@ -181,12 +177,7 @@ async fn form(
     receipt: String,
 ) -> Result<NewPage, WebError> {
     let school = ctx.school(None).await?;
-    let pick = |name: &str| {
-        v.iter()
-            .rev()
-            .find(|(k, _)| k == name)
-            .map_or(String::new(), |(_, x)| x.clone())
-    };
+    let pick = |name: &str| crate::web::form::typed(&v, name).to_string();
     let (kind, about) = (pick("kind"), pick("about_staff_id"));
     let mut staff = vec![Choice::new("", "Nobody in particular", about.is_empty())];
     staff.extend(

@@ -148,11 +148,7 @@ struct NewPage {
 
 impl NewPage {
     fn value(&self, name: &str) -> &str {
-        self.v
-            .iter()
-            .rev()
-            .find(|(k, _)| k == name)
-            .map_or("", |(_, v)| v.as_str())
+        super::form::typed(&self.v, name)
     }
 }
 

@@ -119,11 +119,7 @@ pub struct Record {
 
 impl Record {
     pub fn value(&self, name: &str) -> &str {
-        self.v
-            .iter()
-            .rev()
-            .find(|(k, _)| k == name)
-            .map_or("", |(_, v)| v.as_str())
+        super::form::typed(&self.v, name)
     }
 }
 
@@ -219,12 +215,7 @@ pub async fn panel(
         .db()
         .staff_list(ctx.me.trust_id, Some(visit.school_id))
         .await?;
-    let pick = |name: &str| {
-        v.iter()
-            .rev()
-            .find(|(k, _)| k == name)
-            .map_or(String::new(), |(_, x)| x.clone())
-    };
+    let pick = |name: &str| crate::web::form::typed(&v, name).to_string();
     let outcome_owners = owners(&staff, &pick("actions[0].owner_staff_id"));
     let action_owners = owners(&staff, &pick("action.owner_staff_id"));
     let slip = record.slip.map(|s| SlipRow {

@@ -34,11 +34,7 @@ struct DetailPage {
 
 impl DetailPage {
     fn value(&self, name: &str) -> &str {
-        self.v
-            .iter()
-            .rev()
-            .find(|(k, _)| k == name)
-            .map_or("", |(_, v)| v.as_str())
+        crate::web::form::typed(&self.v, name)
     }
 }
 
