@@ -17,7 +17,7 @@ mod setup;
 mod sql;
 
 use anyhow::{Context, Result};
-use safety::{Channels, Clock, Monitor, MonitorSettings};
+use app::{Channels, Clock, Monitor, MonitorSettings};
 use std::time::Duration;
 use store::Db;
 

@@ -48,7 +48,7 @@ const SEND_TIMEOUT: Duration = Duration::from_secs(15);
 
 impl ChannelArgs {
     /// Builds the adapters once; a half-configured channel is an error naming the setting.
-    pub fn build(&self) -> Result<safety::monitor::Channels> {
+    pub fn build(&self) -> Result<app::monitor::Channels> {
         let mailer = match &self.smtp_host {
             None => None,
             Some(host) => {
@@ -106,7 +106,7 @@ impl ChannelArgs {
                 ))
             }
         };
-        Ok(safety::monitor::Channels {
+        Ok(app::monitor::Channels {
             mailer,
             sms,
             webhook,

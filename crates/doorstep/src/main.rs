@@ -241,9 +241,9 @@ async fn serve(db: Db, args: &ServeArgs) -> Result<()> {
     let monitor_task = if args.no_monitor {
         None
     } else {
-        let mut settings = safety::monitor::MonitorSettings::new(args.channels.instance_name());
+        let mut settings = app::monitor::MonitorSettings::new(args.channels.instance_name());
         settings.heartbeat_url = args.channels.heartbeat_url.clone();
-        let monitor = safety::monitor::Monitor::new(db, clock, channels, settings);
+        let monitor = app::monitor::Monitor::new(db, clock, channels, settings);
         // The monitor passes every second; /healthz fails once a pass is 30 s late.
         state = state.with_monitor(monitor.waker(), chrono::Duration::seconds(30));
         let mut stop = stop_rx.clone();

@@ -15,14 +15,13 @@ mod outcomes;
 mod slips;
 
 use crate::AppState;
-use crate::access::can_see_school;
 use crate::error::ApiError;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
-use domain::{PupilId, Role, SchoolId, StaffId, VisitId};
-use store::{NewNotification, Pupil, School, Staff, Tx, Visit};
+use domain::{Role, SchoolId, StaffId, VisitId};
+use store::{NewNotification, School, Staff, Tx};
 use utoipa_axum::router::OpenApiRouter;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -36,58 +35,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(calendar::router())
 }
 
-/// The DSL, the safeguarding team (the DSL's deputies) and the head see every child's records.
-fn sees_all_children(me: &Staff) -> bool {
-    me.roles
-        .any_of(&[Role::Dsl, Role::SafeguardingTeam, Role::Headteacher])
-}
-
-/// A9: the pupil, if this person may read the child's records; otherwise "not found".
-pub(crate) async fn readable_pupil(
-    state: &AppState,
-    me: &Staff,
-    id: PupilId,
-) -> Result<(Pupil, School), ApiError> {
-    let pupil = state.db().pupil(id).await?;
-    let school = state.db().school(pupil.school_id).await?;
-    // The DSL and head of the child's own school; a trust administrator runs the trust but is
-    // not one of the school's people for a child's records.
-    let school_lead =
-        me.trust_id == school.trust_id && me.school_id == Some(school.id) && sees_all_children(me);
-    let involved = can_see_school(me, school.id, school.trust_id)
-        && state.db().involved_with_pupil(me.id, pupil.id).await?;
-    if school_lead || involved {
-        Ok((pupil, school))
-    } else {
-        Err(ApiError::NotFound("pupil".into()))
-    }
-}
-
-/// A9: the visit, if this person may read its record (outcome, actions, slip).
-pub(crate) async fn readable_visit_record(
-    state: &AppState,
-    me: &Staff,
-    id: VisitId,
-) -> Result<(Visit, Pupil, School), ApiError> {
-    let visit = state.db().visit(id).await?;
-    let (pupil, school) = readable_pupil(state, me, visit.pupil_id)
-        .await
-        .map_err(|e| match e {
-            ApiError::NotFound(_) => ApiError::NotFound("visit".into()),
-            other => other,
-        })?;
-    Ok((visit, pupil, school))
-}
-
-/// A record named by the caller: `None` when there is no such record, so the caller can name the
-/// field; any other failure stays an error (an outage must not look like "not found").
-pub(crate) fn found<T>(r: Result<T, store::StoreError>) -> Result<Option<T>, ApiError> {
-    match r {
-        Ok(v) => Ok(Some(v)),
-        Err(store::StoreError::NotFound { .. }) => Ok(None),
-        Err(e) => Err(e.into()),
-    }
-}
+pub(crate) use app::access::{found, readable_pupil, readable_visit_record};
+pub(crate) use app::permissions::reads_every_child as sees_all_children;
 
 /// "Not found" named as `what`; any other error unchanged.
 pub(crate) fn hide_as(what: &'static str) -> impl FnOnce(ApiError) -> ApiError {

@@ -2,7 +2,7 @@
 //! resolve, delivery status per recipient, the information pack, and a live feed.
 
 use crate::AppState;
-use crate::access::{self, require_any, school_in_scope, sees_school_visits, visible_visit};
+use crate::access::{self, require_any, school_in_scope, visible_visit};
 use crate::auth::CurrentStaff;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery, Id};
@@ -12,7 +12,7 @@ use axum::response::IntoResponse;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use chrono::{DateTime, Utc};
 use domain::monitor::AlarmKind;
-use domain::{Role, SchoolId, VisitId};
+use domain::{SchoolId, VisitId};
 use serde::{Deserialize, Serialize};
 use std::str::FromStr;
 use std::time::Duration;
@@ -31,15 +31,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(feed))
 }
 
-const WATCHERS: [Role; 7] = [
-    Role::Office,
-    Role::SeniorLeader,
-    Role::Dsl,
-    Role::SafeguardingTeam,
-    Role::Headteacher,
-    Role::TrustAdmin,
-    Role::AttendanceLead,
-];
+use app::permissions::ALARM_WATCHERS as WATCHERS;
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub(crate) struct AlarmView {
@@ -59,19 +51,8 @@ fn view(alarm: Alarm) -> AlarmView {
     }
 }
 
-/// The alarm, if this person may see it: watchers of its school, and the visit's people.
 async fn visible_alarm(state: &AppState, me: &Staff, id: i64) -> Result<Alarm, ApiError> {
-    let alarm = state.db().alarm(id).await?;
-    let school = SchoolId(alarm.school_id);
-    let visit_involves = match alarm.visit_id {
-        Some(v) => state.db().visit(VisitId(v)).await?.involves(me.id),
-        None => false,
-    };
-    if sees_school_visits(state, me, school).await? || visit_involves {
-        Ok(alarm)
-    } else {
-        Err(ApiError::NotFound("alarm".into()))
-    }
+    Ok(app::access::visible_alarm(state, me, id).await?)
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -152,7 +133,7 @@ async fn acknowledge(
 ) -> Result<Json<AlarmView>, ApiError> {
     let alarm = visible_alarm(&state, &me, id).await?;
     let alarm =
-        safety::acknowledge(state.db(), alarm.id, &me, &body.note, state.clock().now()).await?;
+        app::acknowledge(state.db(), alarm.id, &me, &body.note, state.clock().now()).await?;
     access::audit_read(
         &state,
         &me,
@@ -182,7 +163,7 @@ async fn resolve(
     ApiJson(body): ApiJson<OutcomeBody>,
 ) -> Result<Json<AlarmView>, ApiError> {
     let alarm = visible_alarm(&state, &me, id).await?;
-    let alarm = safety::resolve(
+    let alarm = app::resolve(
         state.db(),
         alarm.id,
         &me,
@@ -318,7 +299,7 @@ async fn information_pack(
         ),
         None => (AlarmKind::OverdueReturn, state.clock().now()),
     };
-    let text = safety::information_pack(
+    let text = app::information_pack(
         state.db(),
         &visit,
         watch.as_ref(),

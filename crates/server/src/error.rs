@@ -30,6 +30,9 @@ pub enum ApiError {
     Refused(Vec<Unmet>),
     #[error("{0}")]
     IllegalStep(#[from] IllegalStep),
+    /// Not done now, nothing wrong with the request: try again (503, `Retry-After`).
+    #[error("{0}")]
+    Unavailable(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -64,15 +67,19 @@ impl From<StoreError> for ApiError {
     }
 }
 
-impl From<safety::SafetyError> for ApiError {
-    fn from(e: safety::SafetyError) -> Self {
+impl From<app::Refusal> for ApiError {
+    fn from(e: app::Refusal) -> Self {
+        use app::Refusal;
         match e {
-            safety::SafetyError::Store(s) => s.into(),
-            safety::SafetyError::Invalid(f) => ApiError::Invalid(f),
-            safety::SafetyError::NotOut(reason) => ApiError::Conflict {
-                field: "status".into(),
-                reason,
-            },
+            Refusal::BadRequest { field, reason } => ApiError::BadRequest { field, reason },
+            Refusal::Invalid { field, reason } => ApiError::Invalid(FieldError { field, reason }),
+            Refusal::Forbidden(reason) => ApiError::Forbidden(reason),
+            Refusal::NotFound(what) => ApiError::NotFound(what),
+            Refusal::Conflict { field, reason } => ApiError::Conflict { field, reason },
+            Refusal::Unmet(unmet) => ApiError::Refused(unmet),
+            Refusal::IllegalStep(e) => ApiError::IllegalStep(e),
+            Refusal::Unavailable(reason) => ApiError::Unavailable(reason),
+            internal @ Refusal::Internal(_) => ApiError::Internal(internal.chain()),
         }
     }
 }
@@ -117,6 +124,16 @@ impl IntoResponse for ApiError {
                 StatusCode::CONFLICT,
                 json!({ "error": "illegal_step", "field": "status", "reason": e.to_string(), "allowed": e.allowed }),
             ),
+            ApiError::Unavailable(reason) => {
+                tracing::warn!(reason = %reason, "request answered 503: try again");
+                let body = json!({ "error": "unavailable", "field": null, "reason": reason });
+                return (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    [(axum::http::header::RETRY_AFTER, "2")],
+                    Json(body),
+                )
+                    .into_response();
+            }
             ApiError::Internal(detail) => {
                 tracing::error!(error = %detail, "request failed");
                 (

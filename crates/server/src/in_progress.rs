@@ -30,7 +30,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 async fn out_visit(state: &AppState, me: &Staff, id: i64, doing: &str) -> Result<Visit, ApiError> {
-    access::visit_to_act_on(state, me, VisitId(id), doing).await
+    Ok(access::visit_to_act_on(state, me, VisitId(id), doing).await?)
 }
 
 #[derive(Deserialize, utoipa::ToSchema, Default)]
@@ -64,7 +64,7 @@ async fn check_in(
 ) -> Result<Json<CheckInAnswer>, ApiError> {
     let visit = out_visit(&state, &me, id, "check in").await?;
     let policy = state.policy_version(visit.policy_version_id).await?;
-    let input = safety::CheckInInput {
+    let input = app::CheckInInput {
         note: body.note,
         latitude: body.latitude,
         longitude: body.longitude,
@@ -79,7 +79,7 @@ async fn check_in(
                 .check_in(&visit, me.id, &input, &policy.settings, now)
                 .await?
         }
-        None => safety::check_in(state.db(), &visit, me.id, &input, &policy.settings, now).await?,
+        None => app::check_in(state.db(), &visit, me.id, &input, &policy.settings, now).await?,
     };
     if outcome.duress_alarm.is_some() {
         tracing::warn!(visit.id = %visit.id, "covert duress raised at check-in");
@@ -120,7 +120,7 @@ async fn extend(
     let minutes = body
         .minutes
         .unwrap_or(policy.settings.check_in.extend_minutes);
-    let w = safety::extend(
+    let w = app::extend(
         state.db(),
         &visit,
         me.id,
@@ -170,10 +170,10 @@ async fn raise(
     let client_ref =
         inputs::optional_text("client_ref", body.client_ref.as_deref().unwrap_or(""), 100)?;
     let detail = serde_json::json!({ "note": note, "latitude": body.latitude, "longitude": body.longitude, "raised_by": me.name });
-    let raised = safety::raise_from_phone(
+    let raised = app::raise_from_phone(
         state.db(),
         visit,
-        &safety::AlarmRequest {
+        &app::AlarmRequest {
             kind,
             raised_by: Some(me.id),
             detail,
@@ -310,7 +310,7 @@ async fn hand_over(
         }
         None => None,
     };
-    let w = safety::hand_over_buddy(state.db(), &visit, to, state.clock().now()).await?;
+    let w = app::hand_over_buddy(state.db(), &visit, to, state.clock().now()).await?;
     access::audit_read(
         &state,
         &me,
@@ -336,7 +336,7 @@ async fn set_duress_pin(
     CurrentStaff(me): CurrentStaff,
     ApiJson(body): ApiJson<PinBody>,
 ) -> Result<StatusCode, ApiError> {
-    safety::set_duress_pin(state.db(), me.id, &body.pin).await?;
+    app::set_duress_pin(state.db(), me.id, &body.pin).await?;
     access::audit(
         &state,
         &me,

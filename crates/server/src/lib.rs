@@ -14,16 +14,16 @@ mod extract;
 mod households;
 mod in_progress;
 mod openapi;
-mod read_batch;
 mod risk;
 mod schools;
 mod staff;
 mod visits;
 mod web;
 
+use app::read_batch;
+pub use app::{App, Clock};
 pub use auth::hash_password;
 pub use error::ApiError;
-pub use safety::Clock;
 pub use schools::{adopt_policy, create_school_on_preset};
 
 use axum::Router;
@@ -44,73 +44,54 @@ use utoipa_axum::router::OpenApiRouter;
 /// oversized body is refused with the API's JSON error naming the body, not a bare text answer.
 pub(crate) const BODY_LIMIT_BYTES: usize = 256 * 1024;
 
-/// What every handler can reach. Cheap to clone.
+/// What every handler can reach: the use cases' [`app::App`] (by `Deref`), and what only HTTP
+/// needs (cookies, sessions, the health check's expectations). Cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
     inner: Arc<Inner>,
 }
 
-struct Inner {
-    db: Db,
-    clock: Clock,
-    secure_cookies: bool,
-    /// Wakes the safety monitor so a raised alarm goes out at once rather than on the next tick.
-    monitor_waker: Option<Arc<tokio::sync::Notify>>,
-    /// How old the monitor's last pass may be before /healthz fails.
-    monitor_max_age: chrono::Duration,
-    /// Group commit for check-ins; without it each check-in is its own transaction.
-    check_in_writer: Option<safety::CheckInWriter>,
-    /// Policy versions already read. A version is never changed once stored (a new policy is a
-    /// new version), so a cached one is always current.
-    policy_versions: Arc<PolicyCache>,
-    /// Read batching for the reads every request makes; without it each is its own query.
-    reads: Option<Reads>,
-}
-
 #[derive(Clone)]
-struct Reads {
-    /// Token hash → (session expiry, member of staff).
-    sessions: read_batch::ReadBatcher<String, (chrono::DateTime<chrono::Utc>, store::Staff)>,
-    visits: read_batch::ReadBatcher<domain::VisitId, store::Visit>,
+struct Inner {
+    app: App,
+    secure_cookies: bool,
+    /// How old the monitor's last pass may be before /healthz fails (when a monitor runs here).
+    monitor_max_age: chrono::Duration,
+    /// Token hash → (session expiry, member of staff), shared by concurrent requests.
+    sessions:
+        Option<read_batch::ReadBatcher<String, (chrono::DateTime<chrono::Utc>, store::Staff)>>,
 }
 
-/// The most policy versions kept; past it the cache starts again empty.
-const POLICY_CACHE_MAX: usize = 1024;
-
-#[derive(Default)]
-struct PolicyCache(std::sync::Mutex<std::collections::HashMap<i64, Arc<store::PolicyVersion>>>);
+impl std::ops::Deref for AppState {
+    type Target = App;
+    fn deref(&self) -> &App {
+        &self.inner.app
+    }
+}
 
 impl AppState {
     pub fn new(db: Db, clock: Clock) -> Self {
         AppState {
             inner: Arc::new(Inner {
-                db,
-                clock,
+                app: App::new(db, clock),
                 secure_cookies: false,
-                monitor_waker: None,
                 monitor_max_age: chrono::Duration::seconds(30),
-                check_in_writer: None,
-                policy_versions: Arc::default(),
-                reads: None,
+                sessions: None,
             }),
         }
     }
 
     fn rebuild(self, change: impl FnOnce(&mut Inner)) -> Self {
-        let mut inner = Inner {
-            db: self.inner.db.clone(),
-            clock: self.inner.clock.clone(),
-            secure_cookies: self.inner.secure_cookies,
-            monitor_waker: self.inner.monitor_waker.clone(),
-            monitor_max_age: self.inner.monitor_max_age,
-            check_in_writer: self.inner.check_in_writer.clone(),
-            policy_versions: self.inner.policy_versions.clone(),
-            reads: self.inner.reads.clone(),
-        };
+        let mut inner = (*self.inner).clone();
         change(&mut inner);
         AppState {
             inner: Arc::new(inner),
         }
+    }
+
+    /// The use cases, as every handler calls them.
+    pub fn app(&self) -> &App {
+        &self.inner.app
     }
 
     /// Marks session cookies `Secure` (when served over HTTPS behind a proxy).
@@ -122,21 +103,20 @@ impl AppState {
     /// failing when the last completed pass is older than `max_age`.
     pub fn with_monitor(self, waker: Arc<tokio::sync::Notify>, max_age: chrono::Duration) -> Self {
         self.rebuild(|i| {
-            i.monitor_waker = Some(waker);
+            i.app = i.app.clone().with_monitor_waker(waker);
             i.monitor_max_age = max_age;
         })
     }
 
     /// Writes check-ins through a group commit (needs a tokio runtime).
     pub fn with_group_commit(self) -> Self {
-        let writer = safety::CheckInWriter::spawn(self.inner.db.clone());
-        self.rebuild(|i| i.check_in_writer = Some(writer))
+        self.rebuild(|i| i.app = i.app.clone().with_group_commit())
     }
 
     /// Batches the reads every request makes (its session, the visit it acts on): requests
     /// arriving together share one query. Starts tasks on the current tokio runtime.
     pub fn with_read_batching(self) -> Self {
-        let db = self.inner.db.clone();
+        let db = self.db().clone();
         let sessions = read_batch::ReadBatcher::spawn(move |keys: Vec<String>| {
             let db = db.clone();
             async move {
@@ -147,15 +127,10 @@ impl AppState {
                     .collect())
             }
         });
-        let db = self.inner.db.clone();
-        let visits = read_batch::ReadBatcher::spawn(move |keys: Vec<domain::VisitId>| {
-            let db = db.clone();
-            async move {
-                let found = db.visits_by_id(&keys).await?;
-                Ok(found.into_iter().map(|v| (v.id, v)).collect())
-            }
-        });
-        self.rebuild(|i| i.reads = Some(Reads { sessions, visits }))
+        self.rebuild(|i| {
+            i.app = i.app.clone().with_read_batching();
+            i.sessions = Some(sessions);
+        })
     }
 
     /// The active member of staff whose live session this is (see [`Db::session_member`]).
@@ -164,74 +139,18 @@ impl AppState {
         token_hash: String,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Option<store::Staff>, ApiError> {
-        if let Some(reads) = &self.inner.reads
-            && let Some(found) = reads.sessions.get(token_hash.clone()).await
+        if let Some(sessions) = &self.inner.sessions
+            && let Some(found) = sessions.get(token_hash.clone()).await
         {
             return Ok(found
                 .filter(|(expires, _)| *expires > now)
                 .map(|(_, staff)| staff));
         }
-        Ok(self.inner.db.session_member(&token_hash, now).await?)
-    }
-
-    /// The visit with its staff (see [`Db::visit`]).
-    pub(crate) async fn visit(&self, id: domain::VisitId) -> Result<store::Visit, ApiError> {
-        if let Some(reads) = &self.inner.reads
-            && let Some(found) = reads.visits.get(id).await
-        {
-            return found.ok_or_else(|| {
-                store::StoreError::NotFound {
-                    what: "visit",
-                    id: id.0,
-                }
-                .into()
-            });
-        }
-        Ok(self.inner.db.visit(id).await?)
-    }
-
-    pub(crate) fn check_in_writer(&self) -> Option<&safety::CheckInWriter> {
-        self.inner.check_in_writer.as_ref()
-    }
-
-    pub(crate) fn wake_monitor(&self) {
-        if let Some(w) = &self.inner.monitor_waker {
-            w.notify_one();
-        }
+        Ok(self.db().session_member(&token_hash, now).await?)
     }
 
     pub(crate) fn monitor_expected(&self) -> Option<chrono::Duration> {
-        self.inner
-            .monitor_waker
-            .as_ref()
-            .map(|_| self.inner.monitor_max_age)
-    }
-
-    pub fn db(&self) -> &Db {
-        &self.inner.db
-    }
-
-    /// A policy version, read once and then kept (versions are immutable).
-    pub(crate) async fn policy_version(
-        &self,
-        id: domain::PolicyVersionId,
-    ) -> Result<Arc<store::PolicyVersion>, ApiError> {
-        let cache = &self.inner.policy_versions.0;
-        if let Some(p) = cache.lock().ok().and_then(|c| c.get(&id.0).cloned()) {
-            return Ok(p);
-        }
-        let p = Arc::new(self.inner.db.policy_version(id).await?);
-        if let Ok(mut c) = cache.lock() {
-            if c.len() >= POLICY_CACHE_MAX {
-                c.clear();
-            }
-            c.insert(id.0, p.clone());
-        }
-        Ok(p)
-    }
-
-    pub fn clock(&self) -> &Clock {
-        &self.inner.clock
+        self.has_monitor().then_some(self.inner.monitor_max_age)
     }
 
     fn inner_secure(&self) -> bool {

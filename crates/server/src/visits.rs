@@ -341,7 +341,7 @@ async fn take_step(
     tx.set_visit_state(visit.id, visit.revision, &next, now)
         .await?;
     // The monitor starts, moves or stops watching in the same transaction as the step.
-    safety::after_step(
+    app::after_step(
         &mut tx,
         state.db(),
         visit,

@@ -9,8 +9,8 @@ use super::setup::{
 };
 use super::sql::{V, scalar};
 use anyhow::{Result, bail};
+use app::{Channels, Clock, Monitor, MonitorSettings};
 use chrono::{Duration, Utc};
-use safety::{Channels, Clock, Monitor, MonitorSettings};
 use std::time::Instant;
 use store::Db;
 

@@ -243,7 +243,7 @@ struct Plan {
     base: DateTime<Utc>,
 }
 
-/// Milliseconds are what the clock keeps (see `safety::Clock::now`).
+/// Milliseconds are what the clock keeps (see `app::Clock::now`).
 pub fn ms(t: DateTime<Utc>) -> DateTime<Utc> {
     DateTime::from_timestamp_millis(t.timestamp_millis()).unwrap_or(t)
 }

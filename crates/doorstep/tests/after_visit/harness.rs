@@ -313,7 +313,7 @@ impl App {
         let now = self.now();
         let mut raised = 0;
         for d in self.db.due_deadlines(now, 100).await.unwrap() {
-            if safety::fire_due_deadline(&self.db, &d, now)
+            if app::fire_due_deadline(&self.db, &d, now)
                 .await
                 .unwrap()
                 .is_some()
@@ -323,9 +323,7 @@ impl App {
         }
         let mut levels = 0;
         for a in self.db.escalations_due(now, 100).await.unwrap() {
-            levels += safety::fire_due_levels(&self.db, &a, None, now)
-                .await
-                .unwrap();
+            levels += app::fire_due_levels(&self.db, &a, None, now).await.unwrap();
         }
         let reminded = store::remind_overdue_incidents(&self.db, now)
             .await

@@ -207,7 +207,7 @@ async fn get_concern(
     let c = state.db().safeguarding_concern(id).await?;
     let (pupil, school) = readable_pupil(&state, &me, c.pupil_id)
         .await
-        .map_err(super::hide_as("safeguarding concern"))?;
+        .map_err(app::access::hide_as("safeguarding concern"))?;
     let e = access::entry(
         &state,
         &me,
@@ -242,7 +242,7 @@ async fn acknowledge(
     let c = state.db().safeguarding_concern(id).await?;
     let (pupil, school) = readable_pupil(&state, &me, c.pupil_id)
         .await
-        .map_err(super::hide_as("safeguarding concern"))?;
+        .map_err(app::access::hide_as("safeguarding concern"))?;
     require_any(
         &me,
         &SAFEGUARDING_LEADS,

@@ -82,8 +82,8 @@ async fn readable_incident(state: &AppState, me: &Staff, id: i64) -> Result<Inci
     let involved = match i.pupil_id {
         Some(p) => match readable_pupil(state, me, PupilId(p)).await {
             Ok(_) => true,
-            Err(ApiError::NotFound(_)) => false,
-            Err(e) => return Err(e),
+            Err(app::Refusal::NotFound(_)) => false,
+            Err(e) => return Err(e.into()),
         },
         None => false,
     };

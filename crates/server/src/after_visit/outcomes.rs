@@ -342,7 +342,7 @@ async fn action_done(
     let action = state.db().action(id).await?;
     let (_, school) = super::readable_pupil(&state, &me, action.pupil_id)
         .await
-        .map_err(super::hide_as("follow-up action"))?;
+        .map_err(app::access::hide_as("follow-up action"))?;
     let on_visit = match action.visit_id {
         Some(v) => state.db().visit(VisitId(v)).await?.involves(me.id),
         None => false,

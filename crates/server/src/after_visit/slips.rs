@@ -299,7 +299,7 @@ async fn record_response(
         .filter(|a| a.kind == AlarmKind::SlipDeadlinePassed.as_str() && a.state != "resolved");
     for alarm in open {
         let outcome = format!("The family responded to the Home Visit Slip: {from}.");
-        safety::resolve(db, alarm.id, &me, &outcome, now).await?;
+        app::resolve(db, alarm.id, &me, &outcome, now).await?;
         state.wake_monitor();
     }
     let slip = db

@@ -67,23 +67,7 @@ pub struct Flags {
     pub head_only: bool,
 }
 
-pub const WATCHERS: [Role; 7] = [
-    Role::Office,
-    Role::SeniorLeader,
-    Role::Dsl,
-    Role::SafeguardingTeam,
-    Role::Headteacher,
-    Role::TrustAdmin,
-    Role::AttendanceLead,
-];
-
-pub const DECIDERS: [Role; 5] = [
-    Role::Headteacher,
-    Role::SeniorLeader,
-    Role::Dsl,
-    Role::SafeguardingTeam,
-    Role::TrustAdmin,
-];
+pub use app::permissions::{ALARM_WATCHERS as WATCHERS, DECIDERS};
 
 impl Ctx {
     pub fn chrome_flags(&self) -> Flags {
@@ -428,6 +412,13 @@ impl From<ApiError> for WebError {
                 e.to_string(),
                 vec![],
             ),
+            ApiError::Unavailable(reason) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                None,
+                reason,
+                vec![],
+            ),
             ApiError::Internal(detail) => return WebError::Failed(Failure::internal(detail)),
         };
         WebError::Failed(Failure {
@@ -437,6 +428,12 @@ impl From<ApiError> for WebError {
             reason,
             unmet,
         })
+    }
+}
+
+impl From<app::Refusal> for WebError {
+    fn from(e: app::Refusal) -> Self {
+        ApiError::from(e).into()
     }
 }
 

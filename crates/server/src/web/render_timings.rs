@@ -185,7 +185,7 @@ async fn seed(db: &Db) -> Seeded {
                 .set_visit_state(id, revision, &next, now)
                 .await
                 .expect("state");
-            safety::after_step(
+            app::after_step(
                 &mut tx,
                 db,
                 &visit,
@@ -202,10 +202,10 @@ async fn seed(db: &Db) -> Seeded {
         tx.commit().await.expect("commit");
         if i < 20 {
             let visit = db.visit(id).await.expect("visit");
-            safety::raise(
+            app::raise(
                 db,
                 &visit,
-                &safety::AlarmRequest {
+                &app::AlarmRequest {
                     kind: domain::monitor::AlarmKind::MissedCheckIn,
                     raised_by: None,
                     detail: serde_json::json!({}),

@@ -93,7 +93,7 @@ pub(super) async fn place(
     if let Some(v) = input.visit_id {
         let visit = visible_visit(state, me, VisitId(v))
             .await
-            .map_err(super::super::unknown("visit_id", "no such visit"))?;
+            .map_err(app::access::unknown("visit_id", "no such visit"))?;
         if !visit.involves(me.id) && !sees_school_visits(state, me, visit.school_id).await? {
             return Err(ApiError::forbidden(
                 "only the staff on this visit, its buddy or school leaders may report an incident on it",

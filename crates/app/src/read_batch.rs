@@ -16,7 +16,7 @@ const IN_FLIGHT: usize = 4;
 type Reply<V> = oneshot::Sender<Option<Option<V>>>;
 
 /// A handle on a batching reader task. Cheap to clone; the task ends when every handle is dropped.
-pub(crate) struct ReadBatcher<K, V> {
+pub struct ReadBatcher<K, V> {
     asks: mpsc::Sender<(K, Reply<V>)>,
 }
 
@@ -35,7 +35,7 @@ where
 {
     /// Starts the task on the current tokio runtime. `read` reads the values of distinct keys
     /// and returns those found, each with its key.
-    pub(crate) fn spawn<F, Fut>(read: F) -> Self
+    pub fn spawn<F, Fut>(read: F) -> Self
     where
         F: Fn(Vec<K>) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<Vec<(K, V)>, store::StoreError>> + Send + 'static,
@@ -47,7 +47,7 @@ where
 
     /// The value of `key` (`Some(None)`: there is none), or `None` when the batched read could
     /// not be done and the caller should read alone.
-    pub(crate) async fn get(&self, key: K) -> Option<Option<V>> {
+    pub async fn get(&self, key: K) -> Option<Option<V>> {
         let (reply, answer) = oneshot::channel();
         self.asks.send((key, reply)).await.ok()?;
         answer.await.ok().flatten()

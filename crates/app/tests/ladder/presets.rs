@@ -1,8 +1,8 @@
 //! Each preset's missed-check-in ladder, walked level by level on a moved clock.
 
 use crate::helpers::{TestApp, backends, minutes, parts, reached};
+use app::Channels;
 use chrono::Duration;
-use safety::Channels;
 use std::collections::BTreeSet;
 
 #[tokio::test]

@@ -1,7 +1,7 @@
 //! Watching a visit while staff are out: the watch row, its deadlines, check-ins and extensions.
 
 use crate::alarms::{self, AlarmRequest};
-use crate::{Result, SafetyError};
+use crate::{Refusal, Result};
 use chrono::{DateTime, Utc};
 use domain::VisitId;
 use domain::monitor::{self, AlarmKind, Timeline};
@@ -194,14 +194,14 @@ fn check_location(input: &CheckInInput) -> Result<()> {
 
 async fn out_watch(db: &Db, visit: &Visit) -> Result<Watch> {
     if !visit.state.is_out() {
-        return Err(SafetyError::NotOut(format!(
+        return Err(Refusal::not_out(format!(
             "this visit is {}; check-ins are for staff who are out",
             visit.status
         )));
     }
-    db.watch(visit.id).await?.ok_or_else(|| {
-        SafetyError::NotOut("this visit is not being watched; sign out first".into())
-    })
+    db.watch(visit.id)
+        .await?
+        .ok_or_else(|| Refusal::not_out("this visit is not being watched; sign out first"))
 }
 
 /// A check-in checked and read, ready to be written (alone, or in a group commit).
@@ -233,7 +233,7 @@ pub async fn prepare_check_in(
     let client_ref =
         inputs::optional_text("client_ref", input.client_ref.as_deref().unwrap_or(""), 100)?;
     if !visit.state.is_out() {
-        return Err(SafetyError::NotOut(format!(
+        return Err(Refusal::not_out(format!(
             "this visit is {}; check-ins are for staff who are out",
             visit.status
         )));
@@ -267,7 +267,7 @@ pub async fn apply_check_in(tx: &mut Tx, db: &Db, p: &PreparedCheckIn) -> Result
     let mut outcomes = apply_check_ins(tx, db, &[p]).await?;
     outcomes
         .pop()
-        .unwrap_or_else(|| Err(SafetyError::NotOut("the check-in was not written".into())))
+        .unwrap_or_else(|| Err(Refusal::not_out("the check-in was not written")))
 }
 
 fn next_check_in_due(p: &PreparedCheckIn, w: &Watch) -> Option<DateTime<Utc>> {
@@ -277,8 +277,8 @@ fn next_check_in_due(p: &PreparedCheckIn, w: &Watch) -> Option<DateTime<Utc>> {
         .map(|d| d.due_at)
 }
 
-fn not_watched() -> SafetyError {
-    SafetyError::NotOut("this visit is not being watched; sign out first".into())
+fn not_watched() -> Refusal {
+    Refusal::not_out("this visit is not being watched; sign out first")
 }
 
 /// Writes prepared check-ins inside `tx`, in order, with the same result as writing them one

@@ -2,8 +2,8 @@
 //! a late check-in).
 
 use crate::helpers::{TestApp, backends, minutes, parts};
+use app::{AlarmRequest, Channels, CheckInInput};
 use domain::monitor::AlarmKind;
-use safety::{AlarmRequest, Channels, CheckInInput};
 use std::collections::BTreeSet;
 use store::Alarm;
 
@@ -25,12 +25,12 @@ async fn a_duress_pin_looks_like_a_check_in_and_silently_alerts_the_top_of_the_l
             &app.policy.settings,
         );
         let visit = app.out_on_a_visit().await;
-        safety::set_duress_pin(&app.db, p.teacher, "9911")
+        app::set_duress_pin(&app.db, p.teacher, "9911")
             .await
             .unwrap();
 
         app.advance(minutes(10));
-        let ordinary = safety::check_in(
+        let ordinary = app::check_in(
             &app.db,
             &visit,
             p.teacher,
@@ -42,7 +42,7 @@ async fn a_duress_pin_looks_like_a_check_in_and_silently_alerts_the_top_of_the_l
         .unwrap();
         assert_eq!(ordinary.duress_alarm, None);
         app.advance(minutes(10));
-        let duress = safety::check_in(
+        let duress = app::check_in(
             &app.db,
             &visit,
             p.teacher,
@@ -111,7 +111,7 @@ async fn the_panic_button_goes_straight_to_the_top_level_with_the_information_pa
             raised_by: Some(app.people.liaison),
             detail: serde_json::json!({ "how": "panic button" }),
         };
-        let id = safety::raise(&app.db, &visit, &request, app.now())
+        let id = app::raise(&app.db, &visit, &request, app.now())
             .await
             .unwrap();
 
@@ -144,7 +144,7 @@ async fn the_panic_button_goes_straight_to_the_top_level_with_the_information_pa
 }
 
 /// Fires the visit's missed check-in (Harton: 30 minutes + 5 grace) and returns its alarm.
-async fn miss_a_check_in(app: &TestApp, monitor: &safety::Monitor) -> (store::Visit, Alarm) {
+async fn miss_a_check_in(app: &TestApp, monitor: &app::Monitor) -> (store::Visit, Alarm) {
     let visit = app.out_on_a_visit().await;
     app.advance(minutes(35));
     let summary = app.pass(monitor).await;
@@ -188,7 +188,7 @@ async fn an_acknowledgement_stops_the_ladder_and_everyone_alerted_hears_who_has_
         assert_eq!(app.levels_fired(&alarm).await, vec![0, 1]);
 
         let senior = app.staff(app.people.senior).await;
-        let acked = safety::acknowledge(
+        let acked = app::acknowledge(
             &app.db,
             alarm.id,
             &senior,
@@ -233,8 +233,8 @@ async fn a_late_check_in_resolves_the_missed_check_in_and_everyone_alerted_is_to
 
         app.advance(minutes(2));
         let settings = &app.policy.settings;
-        let input = safety::CheckInInput::default();
-        safety::check_in(
+        let input = app::CheckInInput::default();
+        app::check_in(
             &app.db,
             &visit,
             app.people.liaison,

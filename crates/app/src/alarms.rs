@@ -3,7 +3,7 @@
 
 use crate::messages;
 use crate::people::visit_people;
-use crate::{Result, SafetyError};
+use crate::{Refusal, Result};
 use chrono::{DateTime, Utc};
 use domain::monitor::{self, AlarmKind, DeadlineKind};
 use domain::policy::Channel;
@@ -63,9 +63,7 @@ pub async fn raise(db: &Db, visit: &Visit, req: &AlarmRequest, now: DateTime<Utc
     let mut tx = db.begin().await?;
     let id = raise_in(&mut tx, visit, req, now).await?;
     tx.commit().await?;
-    id.ok_or_else(|| {
-        SafetyError::Invalid(FieldError::new("alarm", "this alarm was already raised"))
-    })
+    id.ok_or_else(|| Refusal::invalid("alarm", "this alarm was already raised"))
 }
 
 /// An alarm raised from a phone: the alarm and whether this call raised it.
@@ -109,9 +107,10 @@ pub async fn raise_from_phone(
             newly_raised: true,
         }),
         None => {
-            let alarm_id = db.alarm_id_by_dedupe_key(&key).await?.ok_or_else(|| {
-                SafetyError::Invalid(FieldError::new("alarm", "this alarm was already raised"))
-            })?;
+            let alarm_id = db
+                .alarm_id_by_dedupe_key(&key)
+                .await?
+                .ok_or_else(|| Refusal::invalid("alarm", "this alarm was already raised"))?;
             Ok(RaisedFromPhone {
                 alarm_id,
                 newly_raised: false,

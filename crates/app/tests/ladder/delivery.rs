@@ -2,6 +2,7 @@
 //! retries, and the board's flag for an alarm nobody outside the app has heard about.
 
 use crate::helpers::{TestApp, backends, minutes};
+use app::{AlarmRequest, Channels, Monitor, MonitorSettings};
 use chrono::Duration;
 use domain::monitor::AlarmKind;
 use notify::testing::{HttpRecorder, SmtpServer};
@@ -9,7 +10,6 @@ use notify::{
     Mailer, SIGNATURE_HEADER, SmsGateway, SmsSettings, TIMESTAMP_HEADER, Webhook, WebhookSettings,
     verify_signature,
 };
-use safety::{AlarmRequest, Channels, Monitor, MonitorSettings};
 use store::{Alarm, Notification, Visit};
 
 const SECRET: &str = "whsec-doorstep-test";
@@ -40,7 +40,7 @@ async fn panic_on(app: &TestApp, visit: &Visit) -> Alarm {
         raised_by: Some(app.people.teacher),
         detail: serde_json::json!({}),
     };
-    let id = safety::raise(&app.db, visit, &request, app.now())
+    let id = app::raise(&app.db, visit, &request, app.now())
         .await
         .unwrap();
     app.db.alarm(id).await.unwrap()

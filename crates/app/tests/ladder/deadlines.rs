@@ -2,12 +2,12 @@
 //! reminder comes shortly before each check-in falls due.
 
 use crate::helpers::{TestApp, backends, minutes};
+use app::Channels;
 use chrono::Duration;
 use domain::monitor::DeadlineKind;
 use domain::visit::VisitStep;
 use notify::testing::HttpRecorder;
 use notify::{SmsGateway, SmsSettings};
-use safety::Channels;
 use std::collections::BTreeSet;
 
 #[tokio::test]
@@ -25,7 +25,7 @@ async fn fifteen_more_minutes_moves_leaving_and_return_and_nothing_fires_at_the_
 
         app.set(t0 + minutes(15));
         let settings = &app.policy.settings;
-        let watch = safety::extend(
+        let watch = app::extend(
             &app.db,
             &visit,
             app.people.teacher,

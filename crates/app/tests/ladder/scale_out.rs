@@ -1,10 +1,10 @@
 //! Two Doorstep instances on one PostgreSQL database, passes running side by side.
 
 use crate::helpers::{Backend, TestApp, minutes};
+use app::{Channels, Monitor, MonitorSettings, PassSummary};
 use chrono::{DateTime, Utc};
 use notify::testing::{HttpRecorder, SmtpServer};
 use notify::{Mailer, SmsGateway, SmsSettings};
-use safety::{Channels, Monitor, MonitorSettings, PassSummary};
 use std::collections::BTreeMap;
 use store::Db;
 

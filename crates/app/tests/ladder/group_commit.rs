@@ -2,7 +2,7 @@
 
 use crate::helpers::{TestApp, minutes};
 use crate::school::backends;
-use safety::{Channels, CheckInInput, CheckInWriter, apply_check_ins, prepare_check_in};
+use app::{Channels, CheckInInput, CheckInWriter, apply_check_ins, prepare_check_in};
 
 #[tokio::test]
 async fn forty_check_ins_at_once_are_each_recorded_once_and_move_each_visits_next_deadline() {

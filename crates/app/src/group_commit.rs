@@ -6,7 +6,7 @@ use crate::watch::{
     CheckInInput, CheckInOutcome, PreparedCheckIn, apply_check_in, apply_check_ins,
     prepare_check_in,
 };
-use crate::{Result, SafetyError};
+use crate::{Refusal, Result};
 use chrono::{DateTime, Utc};
 use domain::StaffId;
 use domain::policy::PolicySettings;
@@ -36,6 +36,17 @@ impl CheckInWriter {
         CheckInWriter { db, jobs }
     }
 
+    /// Whether the writer task has ended (it panicked or its runtime stopped): check-ins can
+    /// then not be written here, and the process must be restarted.
+    pub fn is_closed(&self) -> bool {
+        self.jobs.is_closed()
+    }
+
+    /// Resolves when the writer task has ended.
+    pub async fn closed(&self) {
+        self.jobs.closed().await
+    }
+
     /// Checks and reads as [`crate::check_in`] does, then waits for the group commit.
     pub async fn check_in(
         &self,
@@ -47,8 +58,12 @@ impl CheckInWriter {
     ) -> Result<CheckInOutcome> {
         let prepared = prepare_check_in(&self.db, visit, staff, input, policy, now).await?;
         let (reply, answer) = oneshot::channel();
-        let writer_gone =
-            || SafetyError::NotOut("the check-in writer has stopped; try again".into());
+        // Not "not out": the phone's queue would drop the tap as final. 503 makes it retry.
+        let writer_gone = || {
+            Refusal::Unavailable(
+                "the check-in could not be written just now; it will be sent again".into(),
+            )
+        };
         self.jobs
             .send(Job { prepared, reply })
             .await

@@ -7,7 +7,7 @@
 #![allow(clippy::unwrap_used)]
 
 // The crate under test, by the name the rest of the workspace uses for it.
-extern crate doorstep_safety as safety;
+extern crate doorstep_app as app;
 
 mod alarms;
 mod deadlines;

@@ -2,10 +2,10 @@
 //! at once on start, a pass when woken, the outbound heartbeat, a clean stop.
 
 use crate::helpers::{TestApp, backends, minutes};
+use app::{AlarmRequest, Channels, Monitor, MonitorSettings, monitor_health};
 use chrono::Duration;
 use domain::monitor::AlarmKind;
 use notify::testing::HttpRecorder;
-use safety::{AlarmRequest, Channels, Monitor, MonitorSettings, monitor_health};
 use std::future::Future;
 
 /// Waits (a bounded while) for the background loop to get somewhere; no domain deadline is
@@ -95,7 +95,7 @@ async fn the_loop_passes_at_once_on_start_beats_the_heartbeat_wakes_for_an_alarm
             raised_by: Some(app.people.teacher),
             detail: serde_json::json!({}),
         };
-        let panic = safety::raise(&app.db, &visit, &request, app.now())
+        let panic = app::raise(&app.db, &visit, &request, app.now())
             .await
             .unwrap();
         waker.notify_one();

@@ -4,10 +4,10 @@
 
 use crate::school::seed;
 pub use crate::school::{Backend, People, backends};
+use app::{Channels, Clock, Monitor, MonitorSettings, PassSummary};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use domain::visit::{VisitState, VisitStep, apply};
 use domain::{SchoolId, StaffId, VehicleId};
-use safety::{Channels, Clock, Monitor, MonitorSettings, PassSummary};
 use std::collections::BTreeSet;
 use store::{Alarm, Db, NewVisit, Notification, PolicyVersion, Visit, VisitorOnPlan};
 use tempfile::TempDir;
@@ -165,7 +165,7 @@ impl TestApp {
         tx.set_visit_state(visit.id, visit.revision, &next, now)
             .await
             .unwrap();
-        safety::after_step(
+        app::after_step(
             &mut tx,
             &self.db,
             &visit,

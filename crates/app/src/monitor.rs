@@ -10,7 +10,7 @@
 mod deliver;
 mod run_loop;
 
-use crate::{Clock, Result, SafetyError, alarms};
+use crate::{Clock, Refusal, Result, alarms};
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 use std::sync::Arc;
@@ -152,7 +152,7 @@ pub async fn monitor_health(
 /// Keeps the first error of a pass while letting the later steps run: deliveries must not stop
 /// because, say, one step's scan failed.
 #[derive(Default)]
-struct FirstError(Option<SafetyError>);
+struct FirstError(Option<Refusal>);
 
 impl FirstError {
     fn take<T>(&mut self, step: &'static str, r: Result<T>) -> Option<T> {

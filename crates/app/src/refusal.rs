@@ -1,0 +1,119 @@
+//! The one error type of the use cases: why a thing a person asked for was not done.
+//!
+//! A refusal the person can act on names the field and says what to do, in a school's words.
+//! A fault of ours ([`Refusal::Internal`]) keeps its whole source chain for the log and is never
+//! dressed up as "not found" or a field error: a database outage must not read as "no such pupil".
+
+use domain::FieldError;
+use domain::policy::Unmet;
+use domain::visit::IllegalStep;
+use store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Refusal {
+    /// The request itself is malformed (a value of the wrong kind, a missing part): HTTP 400.
+    #[error("{field}: {reason}")]
+    BadRequest { field: String, reason: String },
+    /// A value the person typed is not acceptable; `field` names it: HTTP 422.
+    #[error("{field}: {reason}")]
+    Invalid { field: String, reason: String },
+    /// The person may not do this (they can see the record, but not change it this way).
+    #[error("not allowed: {0}")]
+    Forbidden(String),
+    /// No such record, or one this person may not know exists.
+    #[error("{0} was not found")]
+    NotFound(String),
+    /// The record's current state does not allow this (already done, changed meanwhile).
+    #[error("{field}: {reason}")]
+    Conflict { field: String, reason: String },
+    /// Every rule of the school's policy the request breaks, each with its requirement id.
+    #[error("the policy refuses this: {}", .0.iter().map(|u| u.why.as_str()).collect::<Vec<_>>().join(" "))]
+    Unmet(Vec<Unmet>),
+    /// The visit's lifecycle does not allow this step now; the refusal lists those it allows.
+    #[error("{0}")]
+    IllegalStep(#[from] IllegalStep),
+    /// Not written now, but nothing is wrong with the request: try again (HTTP 503). A phone's
+    /// offline queue keeps such a tap and sends it again.
+    #[error("{0}")]
+    Unavailable(String),
+    /// A fault of ours. Logged in full; the person is told only that it has been logged.
+    #[error("internal error: {0}")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+pub type Result<T, E = Refusal> = std::result::Result<T, E>;
+
+impl Refusal {
+    pub fn bad_request(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        Refusal::BadRequest {
+            field: field.into(),
+            reason: reason.into(),
+        }
+    }
+
+    pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        Refusal::Invalid {
+            field: field.into(),
+            reason: reason.into(),
+        }
+    }
+
+    pub fn forbidden(reason: impl Into<String>) -> Self {
+        Refusal::Forbidden(reason.into())
+    }
+
+    pub fn not_found(what: impl Into<String>) -> Self {
+        Refusal::NotFound(what.into())
+    }
+
+    pub fn conflict(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        Refusal::Conflict {
+            field: field.into(),
+            reason: reason.into(),
+        }
+    }
+
+    /// The action needs the visitors to be out (signed out and not yet back).
+    pub fn not_out(reason: impl Into<String>) -> Self {
+        Refusal::conflict("status", reason)
+    }
+
+    /// A fault of ours described in words (when there is no error value to keep).
+    pub fn internal(detail: impl std::fmt::Display) -> Self {
+        Refusal::Internal(detail.to_string().into())
+    }
+
+    /// The source chain of an internal error, for the log: "a: b: c".
+    pub fn chain(&self) -> String {
+        let mut text = self.to_string();
+        let mut source = std::error::Error::source(self);
+        while let Some(s) = source {
+            text.push_str(": ");
+            text.push_str(&s.to_string());
+            source = s.source();
+        }
+        text
+    }
+}
+
+impl From<FieldError> for Refusal {
+    fn from(e: FieldError) -> Self {
+        Refusal::Invalid {
+            field: e.field.to_string(),
+            reason: e.reason,
+        }
+    }
+}
+
+impl From<StoreError> for Refusal {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound { what, .. } => Refusal::NotFound(what.to_string()),
+            StoreError::Conflict { field, reason } => Refusal::Conflict {
+                field: field.to_string(),
+                reason,
+            },
+            other => Refusal::Internal(Box::new(other)),
+        }
+    }
+}
