@@ -18,11 +18,14 @@ mod context;
 mod group_commit;
 mod messages;
 pub mod monitor;
+pub mod outbox;
 mod people;
 pub mod permissions;
 pub mod read_batch;
 mod refusal;
+pub mod school;
 mod watch;
+pub mod words;
 
 pub use alarms::{
     AlarmRequest, RaisedFromPhone, acknowledge, fire_due_deadline, fire_due_levels, raise,

@@ -5,29 +5,12 @@ use chrono::{DateTime, Utc};
 use domain::VehicleId;
 use domain::inputs::{CarRegistration, PhoneNumber, Postcode};
 use domain::monitor::{AlarmKind, InformationPack, PackStaff, Timeline};
-use domain::policy::{Channel, EscalationLevel, PolicySettings};
+use domain::policy::{EscalationLevel, PolicySettings};
 use domain::visit::ReturnsTo;
 use std::str::FromStr;
-use store::{Db, Staff, Visit, Watch};
+use store::{Db, Visit, Watch};
 
-pub fn channel_name(channel: Channel) -> &'static str {
-    match channel {
-        Channel::InApp => "in_app",
-        Channel::Email => "email",
-        Channel::Sms => "sms",
-        Channel::Webhook => "webhook",
-    }
-}
-
-/// Where a message on `channel` goes for this person, if they can be reached that way.
-pub fn address(channel: Channel, person: &Staff, webhook: Option<&str>) -> Option<String> {
-    match channel {
-        Channel::InApp => Some(format!("staff:{}", person.id)),
-        Channel::Email => Some(person.email.clone()),
-        Channel::Sms => person.mobile.clone(),
-        Channel::Webhook => webhook.map(str::to_string),
-    }
-}
+pub use crate::outbox::{address, channel_name};
 
 pub fn alarm_label(kind: &str) -> String {
     AlarmKind::from_str(kind)

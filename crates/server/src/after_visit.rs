@@ -18,10 +18,6 @@ use crate::AppState;
 use crate::error::ApiError;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, NaiveDate, Utc};
-use chrono_tz::Tz;
-use domain::{Role, SchoolId, StaffId, VisitId};
-use store::{NewNotification, School, Staff, Tx};
 use utoipa_axum::router::OpenApiRouter;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -57,79 +53,9 @@ pub(crate) fn unknown(
     }
 }
 
-/// The school's time zone, from its current policy.
-pub(crate) async fn school_tz(state: &AppState, school: SchoolId) -> Result<Tz, ApiError> {
-    Ok(state.db().current_policy(school).await?.settings.tz())
-}
-
-/// Active staff of a school holding any of `roles`, leaving out `except`.
-pub(crate) async fn staff_with(
-    state: &AppState,
-    school: &School,
-    roles: &[Role],
-    except: Option<StaffId>,
-) -> Result<Vec<Staff>, ApiError> {
-    Ok(state
-        .db()
-        .staff_list(school.trust_id, Some(school.id))
-        .await?
-        .into_iter()
-        .filter(|s| s.active && s.roles.any_of(roles) && Some(s.id) != except)
-        .collect())
-}
-
-/// Queues a message to each person in the app and by e-mail, once per `key` and person.
-/// Returns how many people were told.
-pub(crate) async fn tell(
-    tx: &mut Tx,
-    people: &[Staff],
-    key: &str,
-    subject: &str,
-    body: &str,
-    visit: Option<VisitId>,
-    now: DateTime<Utc>,
-) -> Result<usize, ApiError> {
-    for person in people {
-        for (channel, address) in [
-            ("in_app", store::in_app_address(person.id)),
-            ("email", person.email.clone()),
-        ] {
-            let idempotency_key = format!("{key}:staff:{}:{channel}", person.id);
-            tx.enqueue_notification(&NewNotification {
-                alarm: None,
-                visit,
-                staff: Some(person.id),
-                channel,
-                address: &address,
-                subject,
-                body,
-                idempotency_key: &idempotency_key,
-                at: now,
-            })
-            .await?;
-        }
-    }
-    Ok(people.len())
-}
-
-/// "Monday 23 November 2026"
-pub(crate) fn long_date(at: DateTime<Utc>, tz: Tz) -> String {
-    at.with_timezone(&tz).format("%A %-d %B %Y").to_string()
-}
-
-/// "10:20"
-pub(crate) fn clock_time(at: DateTime<Utc>, tz: Tz) -> String {
-    at.with_timezone(&tz).format("%H:%M").to_string()
-}
-
-/// "23/11/2026 10:20"
-pub(crate) fn short_datetime(at: DateTime<Utc>, tz: Tz) -> String {
-    at.with_timezone(&tz).format("%d/%m/%Y %H:%M").to_string()
-}
-
-pub(crate) fn short_date(d: NaiveDate) -> String {
-    d.format("%d/%m/%Y").to_string()
-}
+pub(crate) use app::outbox::tell;
+pub(crate) use app::school::{school_tz, staff_with};
+pub(crate) use app::words::{clock_time, long_date, short_date, short_datetime};
 
 /// Renders a document off the async threads (STYLE: PDF work in `spawn_blocking`).
 pub(crate) async fn render<T: Send + 'static>(
