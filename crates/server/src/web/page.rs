@@ -289,6 +289,11 @@ impl Errors {
         e
     }
 
+    /// A use case's refusal, placed on the form (see [`Errors::from_failure`]).
+    pub fn from_refusal(r: app::Refusal, known: &[&str], fallback: &str) -> Self {
+        Self::from_failure(&Failure::from(r), known, fallback)
+    }
+
     pub fn get(&self, field: &str) -> Option<&str> {
         self.list
             .iter()
@@ -434,6 +439,16 @@ impl From<ApiError> for WebError {
 impl From<app::Refusal> for WebError {
     fn from(e: app::Refusal) -> Self {
         ApiError::from(e).into()
+    }
+}
+
+impl From<app::Refusal> for Failure {
+    /// A use case's refusal as the page shows it (a sign-in refusal cannot come from a use case).
+    fn from(e: app::Refusal) -> Self {
+        match WebError::from(e) {
+            WebError::Failed(f) => f,
+            WebError::SignIn { .. } => Failure::internal("a use case asked to sign in"),
+        }
     }
 }
 
