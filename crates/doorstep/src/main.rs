@@ -63,7 +63,10 @@ struct ServeArgs {
     #[arg(long, env = "DOORSTEP_BIND", default_value = "127.0.0.1")]
     bind: String,
     /// Serve without running the safety monitor here (another instance runs it).
-    #[arg(long, env = "DOORSTEP_NO_MONITOR")]
+    /// Accepts 1/0, true/false, yes/no, on/off (as environment settings are commonly written).
+    #[arg(long, env = "DOORSTEP_NO_MONITOR", action = clap::ArgAction::Set,
+        value_parser = clap::builder::BoolishValueParser::new(), num_args = 0..=1,
+        default_value = "false", default_missing_value = "true")]
     no_monitor: bool,
     #[command(flatten)]
     channels: ChannelArgs,
@@ -238,7 +241,7 @@ async fn serve(db: Db, args: &ServeArgs) -> Result<()> {
         .with_read_batching();
     // One shutdown signal for both: the server drains its requests, the monitor finishes its pass.
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let monitor_task = if args.no_monitor {
+    let mut monitor_task = if args.no_monitor {
         None
     } else {
         let mut settings = app::monitor::MonitorSettings::new(args.channels.instance_name());
@@ -251,15 +254,38 @@ async fn serve(db: Db, args: &ServeArgs) -> Result<()> {
             let _ = stop.wait_for(|s| *s).await;
         })))
     };
+    // Supervision: if the monitor or the check-in writer ends while serving, alarms or check-ins
+    // would silently stop. Exit with an error instead, so the service manager restarts Doorstep.
+    let writer = state.check_in_writer().cloned();
+    let writer_ended = async move {
+        match writer {
+            Some(w) => w.closed().await,
+            None => std::future::pending().await,
+        }
+    };
     println!("Doorstep is running: open http://{addr}/ (health: http://{addr}/healthz)");
     let mut stop = stop_rx;
     let server = server::serve(listener, state, async move {
         let _ = stop.wait_for(|s| *s).await;
     });
+    let monitor_ended = async {
+        match monitor_task.as_mut() {
+            Some(task) => task.await,
+            None => std::future::pending().await,
+        }
+    };
     tokio::select! {
         result = server => result.context("serving")?,
         _ = shutdown_signal() => {
             let _ = stop_tx.send(true);
+        }
+        ended = monitor_ended => {
+            tracing::error!(outcome = ?ended, "the safety monitor stopped while serving; exiting so Doorstep is restarted");
+            anyhow::bail!("the safety monitor stopped while serving ({ended:?}); exiting so the service manager restarts Doorstep");
+        }
+        () = writer_ended => {
+            tracing::error!("the check-in writer stopped while serving; exiting so Doorstep is restarted");
+            anyhow::bail!("the check-in writer stopped while serving; exiting so the service manager restarts Doorstep");
         }
     }
     if let Some(task) = monitor_task {
@@ -300,5 +326,37 @@ async fn shutdown_signal() {
     tokio::select! {
         _ = ctrl_c => {},
         _ = terminate => {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn no_monitor(args: &[&str]) -> Result<bool, clap::Error> {
+        let cli = Cli::try_parse_from(args)?;
+        match cli.command {
+            Command::Serve(a) => Ok(a.no_monitor),
+            _ => panic!("not serve"),
+        }
+    }
+
+    #[test]
+    fn no_monitor_accepts_the_ways_people_write_a_yes_or_a_no() {
+        assert!(!no_monitor(&["doorstep", "serve"]).unwrap());
+        assert!(no_monitor(&["doorstep", "serve", "--no-monitor"]).unwrap());
+        for yes in ["1", "true", "yes", "on"] {
+            assert!(
+                no_monitor(&["doorstep", "serve", "--no-monitor", yes]).unwrap(),
+                "{yes}"
+            );
+        }
+        for no in ["0", "false", "no", "off"] {
+            assert!(
+                !no_monitor(&["doorstep", "serve", "--no-monitor", no]).unwrap(),
+                "{no}"
+            );
+        }
+        assert!(no_monitor(&["doorstep", "serve", "--no-monitor", "perhaps"]).is_err());
     }
 }

@@ -160,6 +160,29 @@ pub async fn method_not_allowed_fallback(method: axum::http::Method) -> Response
         .into_response()
 }
 
+/// How long one request may take before it is answered "try again".
+pub const REQUEST_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Answers a request that takes longer than [`REQUEST_TIME_LIMIT`] with 408 and the same JSON as
+/// every other error (a bare 408 left phones and scripts guessing).
+pub async fn time_limit(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    match tokio::time::timeout(REQUEST_TIME_LIMIT, next.run(req)).await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::warn!(
+                limit.seconds = REQUEST_TIME_LIMIT.as_secs(),
+                "request took too long"
+            );
+            let reason = "this took too long to answer and was stopped; try again";
+            (
+                StatusCode::REQUEST_TIMEOUT,
+                Json(json!({ "error": "timeout", "field": null, "reason": reason })),
+            )
+                .into_response()
+        }
+    }
+}
+
 pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
     ApiError::Internal("a request handler panicked".into()).into_response()
 }

@@ -31,12 +31,10 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::get;
 use std::future::Future;
 use std::sync::Arc;
-use std::time::Duration;
 use store::Db;
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use utoipa_axum::router::OpenApiRouter;
 
@@ -193,18 +191,15 @@ pub fn build_router(state: AppState) -> Router {
         // application/json and the session cookie is SameSite=Strict.
         .layer(tower_http::csrf::CsrfLayer::new())
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
-        .layer(TimeoutLayer::with_status_code(
-            axum::http::StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(30),
-        ))
+        .layer(axum::middleware::from_fn(error::time_limit))
         .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(TraceLayer::new_for_http())
         .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
         .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid))
 }
 
-/// Ready when the database answers and, when a monitor runs here, its last pass is recent:
-/// who watches the watcher.
+/// Ready when the database answers, the check-in writer runs and, when a monitor runs here, its
+/// last pass is recent: who watches the watcher.
 async fn healthz(
     axum::extract::State(state): axum::extract::State<AppState>,
 ) -> axum::response::Response {
@@ -213,6 +208,10 @@ async fn healthz(
     if let Err(e) = state.db().schools_of_trust(domain::TrustId(0)).await {
         tracing::error!(error = %e, "health check: database unavailable");
         return (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response();
+    }
+    if let Some(dead) = state.dead_task() {
+        tracing::error!(task = dead, "health check: a background task has stopped");
+        return (StatusCode::SERVICE_UNAVAILABLE, dead).into_response();
     }
     let Some(max_age) = state.monitor_expected() else {
         return "ok".into_response();
