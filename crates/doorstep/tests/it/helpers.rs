@@ -116,6 +116,19 @@ impl TestApp {
         }
     }
 
+    /// The use cases on the same database and clock, to call them directly (no HTTP).
+    pub fn use_cases(&self) -> app::App {
+        app::App::new(self.db.clone(), self.clock.clone())
+    }
+
+    /// The member of staff signed in as `who`, as the use cases take them.
+    pub async fn staff(&self, who: &Session) -> store::Staff {
+        self.db
+            .staff(domain::StaffId(who.id))
+            .await
+            .unwrap_or_else(|e| panic!("reading {}: {e}", who.email))
+    }
+
     /// Moves the clock on; nothing sleeps.
     pub fn advance(&self, minutes: i64) {
         self.clock.advance(Duration::minutes(minutes));
