@@ -2,6 +2,8 @@
 //! demo role, with exactly the access each role has today. A record class added to
 //! `RecordClass::ALL` without a test here fails [`every_record_class_has_its_decision_tested`].
 
+mod routes;
+
 use crate::helpers::{Answer, Session, TRUST_ADMIN, TestApp, for_each_backend};
 use app::Refusal;
 use app::access::{self, RecordClass};
@@ -14,7 +16,7 @@ const DOMAIN: &str = "reach2.demo";
 
 /// The people asked: each demo role of one school by the local part of their e-mail, the trust
 /// administrator, and the head of another school of the trust.
-const PEOPLE: [&str; 9] = [
+pub(crate) const PEOPLE: [&str; 9] = [
     "teacher",
     "liaison",
     "office",
@@ -28,7 +30,7 @@ const PEOPLE: [&str; 9] = [
 
 /// What one person gets from a decision.
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Got {
+pub(crate) enum Got {
     Yes,
     /// "Not found": the record's existence is not revealed.
     Hidden,
@@ -50,20 +52,21 @@ fn got<T>(r: Result<T, Refusal>) -> Got {
 /// a visit by the teacher and the DSL with the senior leader as buddy, out with a panic alarm raised; a
 /// safeguarding concern raised by the office; an incident reported by the teacher; a record for
 /// the head about the liaison officer, and one about the head.
-struct World {
-    people: BTreeMap<&'static str, store::Staff>,
-    household: HouseholdId,
-    pupil: PupilId,
-    visit: VisitId,
-    alarm: i64,
-    concern: i64,
-    incident: i64,
-    about_staff: i64,
-    about_head: i64,
+pub(crate) struct World {
+    pub sessions: BTreeMap<&'static str, Session>,
+    pub people: BTreeMap<&'static str, store::Staff>,
+    pub household: HouseholdId,
+    pub pupil: PupilId,
+    pub visit: VisitId,
+    pub alarm: i64,
+    pub concern: i64,
+    pub incident: i64,
+    pub about_staff: i64,
+    pub about_head: i64,
 }
 
 impl World {
-    async fn create(app: &TestApp) -> World {
+    pub async fn create(app: &TestApp) -> World {
         let school = app.school(DOMAIN).await;
         let mut sessions: BTreeMap<&'static str, Session> = BTreeMap::new();
         for who in PEOPLE {
@@ -157,6 +160,7 @@ impl World {
             people.insert(who, app.staff(&sessions[who]).await);
         }
         World {
+            sessions,
             people,
             household: HouseholdId(household),
             pupil: PupilId(pupil),
@@ -170,7 +174,7 @@ impl World {
     }
 
     /// What each person gets from one decision of `class`.
-    async fn ask(&self, app: &app::App, class: RecordClass, who: &store::Staff) -> Vec<Got> {
+    pub async fn ask(&self, app: &app::App, class: RecordClass, who: &store::Staff) -> Vec<Got> {
         match class {
             RecordClass::Visit => vec![
                 got(access::visible_visit(app, who, self.visit).await),
