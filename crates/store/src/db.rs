@@ -1,8 +1,9 @@
 //! The pool enum, connection settings, migrations and transactions.
 
+use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
+use sqlx::{PgPool, Postgres, Sqlite, SqlitePool};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -20,8 +21,93 @@ pub enum Backend {
 
 /// A write transaction on either backend.
 pub enum Tx {
-    Sqlite(Transaction<'static, Sqlite>),
-    Pg(Transaction<'static, Postgres>),
+    Sqlite(Open<Sqlite>),
+    Pg(Open<Postgres>),
+}
+
+/// A pooled connection inside a transaction that Doorstep begins and ends itself.
+///
+/// Why not sqlx's `Transaction`: when a COMMIT fails (a full disk, an I/O error), SQLite may end
+/// the transaction itself; sqlx's rollback-on-drop then fails too, and the connection goes back
+/// to the pool still counting itself inside a transaction, so every later `BEGIN IMMEDIATE` on it
+/// fails ("begin_with at non-zero transaction depth") until a restart. Here a connection whose
+/// COMMIT or ROLLBACK failed is closed, never reused; the pool opens a fresh one, so writes
+/// resume as soon as the fault clears.
+pub struct Open<DB: sqlx::Database> {
+    /// `None` only once committed or dropped.
+    conn: Option<PoolConnection<DB>>,
+}
+
+impl<DB: sqlx::Database> std::ops::Deref for Open<DB> {
+    type Target = DB::Connection;
+    fn deref(&self) -> &DB::Connection {
+        self.conn
+            .as_ref()
+            .expect("a transaction is used only until it ends")
+    }
+}
+
+impl<DB: sqlx::Database> std::ops::DerefMut for Open<DB> {
+    fn deref_mut(&mut self) -> &mut DB::Connection {
+        self.conn
+            .as_mut()
+            .expect("a transaction is used only until it ends")
+    }
+}
+
+impl<DB: sqlx::Database> Open<DB>
+where
+    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
+{
+    async fn begin(pool: &sqlx::Pool<DB>, statement: &'static str) -> Result<Self> {
+        let mut conn = pool.acquire().await?;
+        if let Err(e) = sqlx::raw_sql(statement).execute(&mut *conn).await {
+            conn.close_on_drop();
+            return Err(e.into());
+        }
+        Ok(Open { conn: Some(conn) })
+    }
+
+    async fn commit(&mut self) -> Result<()> {
+        let Some(mut conn) = self.conn.take() else {
+            return Ok(());
+        };
+        match sqlx::raw_sql("commit").execute(&mut *conn).await {
+            Ok(_) => Ok(()),
+            Err(e) => {
+                tracing::warn!(error = %e, "a commit failed: its connection is closed, not reused");
+                conn.close_on_drop();
+                Err(e.into())
+            }
+        }
+    }
+
+    /// A transaction dropped without commit (a refusal, an error, a cancelled request) is rolled
+    /// back before its connection is used again; if that fails, the connection is closed.
+    fn roll_back_on_drop(&mut self) {
+        let Some(mut conn) = self.conn.take() else {
+            return;
+        };
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            conn.close_on_drop();
+            return;
+        };
+        runtime.spawn(async move {
+            if let Err(e) = sqlx::raw_sql("rollback").execute(&mut *conn).await {
+                tracing::warn!(error = %e, "a rollback failed: its connection is closed, not reused");
+                conn.close_on_drop();
+            }
+        });
+    }
+}
+
+impl Drop for Tx {
+    fn drop(&mut self) {
+        match self {
+            Tx::Sqlite(t) => t.roll_back_on_drop(),
+            Tx::Pg(t) => t.roll_back_on_drop(),
+        }
+    }
 }
 
 /// Runs the same code on whichever pool this is. Each arm is monomorphised for its driver.
@@ -143,8 +229,8 @@ impl Db {
     /// so two writers queue instead of failing on a lock upgrade.
     pub async fn begin(&self) -> Result<Tx> {
         Ok(match self {
-            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
-            Db::Pg(p) => Tx::Pg(p.begin().await?),
+            Db::Sqlite(p) => Tx::Sqlite(Open::begin(p, "begin immediate").await?),
+            Db::Pg(p) => Tx::Pg(Open::begin(p, "begin").await?),
         })
     }
 
@@ -166,11 +252,12 @@ impl Db {
 }
 
 impl Tx {
-    pub async fn commit(self) -> Result<()> {
-        match self {
-            Tx::Sqlite(t) => t.commit().await?,
-            Tx::Pg(t) => t.commit().await?,
+    /// Commits. Errors: the database's; the connection is then closed (see [`Open`]) and nothing
+    /// of the transaction was written.
+    pub async fn commit(mut self) -> Result<()> {
+        match &mut self {
+            Tx::Sqlite(t) => t.commit().await,
+            Tx::Pg(t) => t.commit().await,
         }
-        Ok(())
     }
 }
