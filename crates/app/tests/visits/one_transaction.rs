@@ -25,7 +25,12 @@ async fn a_concern_raised_while_signing_out_stops_the_sign_out() {
         let mut concern = t.db.begin().await.unwrap();
         concern.lock_visit(visit.id).await.unwrap();
         concern
-            .raise_safety_concern(visit.id, t.people.liaison, "Dog loose at the house", t.now())
+            .raise_safety_concern(
+                visit.id,
+                t.people.liaison,
+                "Dog loose at the house",
+                t.now(),
+            )
             .await
             .unwrap();
 
@@ -52,7 +57,11 @@ async fn a_concern_raised_while_signing_out_stops_the_sign_out() {
         }
         let after = t.db.visit(visit.id).await.unwrap();
         assert_eq!(after.status, "authorised", "[{}]", t.backend);
-        assert!(t.db.watch(visit.id).await.unwrap().is_none(), "[{}]", t.backend);
+        assert!(
+            t.db.watch(visit.id).await.unwrap().is_none(),
+            "[{}]",
+            t.backend
+        );
     }
 }
 
@@ -65,7 +74,10 @@ async fn refuse_audit_of(db: &Db, actions: &str) {
                 "create trigger refuse_audit before insert on audit_log when new.action in ({actions}) \
                  begin select raise(abort, 'the audit log refused the row'); end"
             );
-            sqlx::query(sqlx::AssertSqlSafe(q)).execute(p).await.unwrap();
+            sqlx::query(sqlx::AssertSqlSafe(q))
+                .execute(p)
+                .await
+                .unwrap();
         }
         Db::Pg(p) => {
             let f = format!(
@@ -73,7 +85,10 @@ async fn refuse_audit_of(db: &Db, actions: &str) {
                  if new.action in ({actions}) then raise exception 'the audit log refused the row'; end if; \
                  return new; end $$"
             );
-            sqlx::query(sqlx::AssertSqlSafe(f)).execute(p).await.unwrap();
+            sqlx::query(sqlx::AssertSqlSafe(f))
+                .execute(p)
+                .await
+                .unwrap();
             sqlx::query(
                 "create trigger refuse_audit before insert on audit_log for each row execute function refuse_audit()",
             )
@@ -132,6 +147,10 @@ async fn a_step_whose_audit_row_cannot_be_written_is_not_taken() {
             t.backend
         );
         let watch = t.db.watch(visit.id).await.unwrap().unwrap();
-        assert!(!watch.arrived, "[{}] the monitor still waits for arrival", t.backend);
+        assert!(
+            !watch.arrived,
+            "[{}] the monitor still waits for arrival",
+            t.backend
+        );
     }
 }
