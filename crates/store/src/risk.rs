@@ -136,3 +136,24 @@ impl Db {
         Ok(ids.into_iter().map(StaffId).collect())
     }
 }
+
+/// Reads inside a use case's transaction (the policy check before a visit's step).
+impl Tx {
+    /// The household's most recent assessment: the one a visit is judged by.
+    pub async fn latest_risk_assessment(
+        &mut self,
+        household: HouseholdId,
+    ) -> Result<Option<RiskAssessment>> {
+        let q = sqlx::AssertSqlSafe(format!(
+            "select {COLUMNS} from risk_assessments where household_id = $1 order by completed_at desc, id desc limit 1"
+        ));
+        Ok(with_tx!(self, c => sqlx::query_as(q).bind(household.0).fetch_optional(c).await)?)
+    }
+
+    pub async fn risk_acknowledgements(&mut self, id: RiskAssessmentId) -> Result<Vec<StaffId>> {
+        const Q: &str = "select staff_id from risk_acknowledgements where risk_assessment_id = $1 order by staff_id";
+        let ids: Vec<i64> =
+            with_tx!(self, c => sqlx::query_scalar(Q).bind(id.0).fetch_all(c).await)?;
+        Ok(ids.into_iter().map(StaffId).collect())
+    }
+}

@@ -322,3 +322,33 @@ impl Db {
         Ok(with_pool!(self, p => sqlx::query_as(Q).bind(staff.0).fetch_all(p).await)?)
     }
 }
+
+/// Reads inside a use case's transaction (a visit's plan and its policy check).
+impl Tx {
+    pub async fn staff(&mut self, id: StaffId) -> Result<Staff> {
+        let row: Option<StaffRow> = match self {
+            Tx::Sqlite(t) => {
+                sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                    "{STAFF_SQLITE} where s.id = $1"
+                )))
+                .bind(id.0)
+                .fetch_optional(&mut **t)
+                .await?
+            }
+            Tx::Pg(t) => {
+                sqlx::query_as(sqlx::AssertSqlSafe(format!("{STAFF_PG} where s.id = $1")))
+                    .bind(id.0)
+                    .fetch_optional(&mut **t)
+                    .await?
+            }
+        };
+        row.ok_or_else(StoreError::not_found("member of staff", id.0))?
+            .into_staff()
+    }
+
+    pub async fn vehicle(&mut self, id: VehicleId) -> Result<Vehicle> {
+        const Q: &str = "select id, staff_id, registration, make_model, licence_expires, mot_expires, insurance_expires, business_insurance from vehicles where id = $1";
+        with_tx!(self, c => sqlx::query_as(Q).bind(id.0).fetch_optional(c).await)?
+            .ok_or_else(StoreError::not_found("vehicle", id.0))
+    }
+}

@@ -2,22 +2,24 @@
 //! caution flags (each must be acknowledged), the risk assessment with its sign-off, the policy
 //! check; approve, decline or ask for changes with a comment.
 
-use super::api::Unmet;
 use super::form::FormData;
-use super::page::{Chrome, Ctx, DECIDERS, Errors, WebError, render_with, see_other};
+use super::page::{Chrome, Ctx, Errors, WebError, render_with, see_other};
 use super::risk::{RiskSummary, summary};
 use super::time::Local;
-use super::visit::{Line, facts, seen_visit, status_label};
+use super::visit::{Line, facts, fixable, seen_visit, status_label};
 use crate::AppState;
-use crate::access::require_any;
+use app::access::require_any;
+use app::permissions::DECIDERS;
+use app::visits::{self, AuthoriseInput, CommentInput};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
+use domain::VisitId;
+use domain::policy::{Stage, Unmet};
 use serde::Deserialize;
-use serde_json::json;
 use store::VisitFilter;
 
 pub fn router() -> Router<AppState> {
@@ -122,11 +124,6 @@ struct RequestPage {
     comment: String,
 }
 
-#[derive(Deserialize)]
-struct PolicyCheckJson {
-    unmet: Vec<Unmet>,
-}
-
 async fn build(
     ctx: &Ctx,
     id: i64,
@@ -153,9 +150,7 @@ async fn build(
             source: format!("{}, {}", c.source, Local::of(settings).day(c.raised_at)),
         })
         .collect();
-    let check: PolicyCheckJson = ctx
-        .get(&format!("/api/visits/{id}/policy-check?stage=authorise"))
-        .await?;
+    let check = visits::policy_check(&ctx.state, &ctx.me, visit.id, Some(Stage::Authorise)).await?;
     let return_to = format!("/authorise/{id}");
     Ok(RequestPage {
         chrome: ctx.chrome("authorise"),
@@ -188,22 +183,31 @@ async fn request_page(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, WebErro
 }
 
 async fn decide(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
-    let comment = f.get("comment");
-    let (path, body, done) = match f.get("decision") {
+    let visit = VisitId(id);
+    let comment = || CommentInput {
+        comment: f.get("comment").to_string(),
+    };
+    let (result, done) = match f.get("decision") {
         "approve" => {
-            let flags: Vec<i64> = f
-                .all("acknowledge_cautions")
-                .iter()
-                .filter_map(|v| v.parse().ok())
-                .collect();
-            (
-                "authorise",
-                json!({ "comment": f.text_or_null("comment"), "acknowledge_cautions": flags }),
-                "authorised",
-            )
+            let input = AuthoriseInput {
+                comment: f.opt("comment").map(str::to_string),
+                acknowledge_cautions: f
+                    .all("acknowledge_cautions")
+                    .iter()
+                    .filter_map(|v| v.parse().ok())
+                    .collect(),
+            };
+            let r = visits::authorise(&ctx.state, &ctx.me, visit, input).await;
+            (r, "authorised")
         }
-        "decline" => ("decline", json!({ "comment": comment }), "declined"),
-        "changes" => ("request-changes", json!({ "comment": comment }), "changes"),
+        "decline" => (
+            visits::decline(&ctx.state, &ctx.me, visit, comment()).await,
+            "declined",
+        ),
+        "changes" => (
+            visits::request_changes(&ctx.state, &ctx.me, visit, comment()).await,
+            "changes",
+        ),
         _ => {
             let page = build(
                 &ctx,
@@ -215,10 +219,10 @@ async fn decide(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, 
             return Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page));
         }
     };
-    match ctx.post(&format!("/api/visits/{id}/{path}"), body).await {
+    match result {
         Ok(_) => Ok(see_other(&format!("/authorise?done={done}"))),
-        Err(e) if e.is_fixable() => {
-            let mut errors = Errors::from_failure(&e, &["comment"], "decision");
+        Err(e) if fixable(&e) => {
+            let mut errors = Errors::from_refusal(e, &["comment"], "decision");
             if errors.list.iter().any(|m| m.field == "comment") && done != "authorised" {
                 errors.list.retain(|m| m.field == "comment");
                 errors.list[0].message = "Say why, so the visiting staff know what to do".into();

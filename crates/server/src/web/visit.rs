@@ -2,24 +2,30 @@
 //! decisions, every event and check-in; and its actions — request authorisation, cancel, raise
 //! a safety concern (P11).
 
+mod check;
+mod facts;
+
+pub use check::{PolicyPanel, policy_panel};
+pub use facts::{Line, facts};
+
 use super::form::FormData;
 use super::page::{Chrome, Ctx, Errors, WATCHERS, WebError, render_with, see_other};
-use super::plan::{PolicyPanel, policy_panel};
 use super::record::{Record, panel};
 use super::risk::{RiskSummary, summary};
 use super::time::Local;
 use crate::AppState;
-use crate::access;
+use app::access;
+use app::audit::{self, Read};
+use app::permissions::redact_code_word;
+use app::visits::{self, CancelInput, ConcernInput, ResolveInput, VisitDetail};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
-use domain::{VehicleId, VisitId};
+use domain::{SafetyConcernId, VisitId};
 use serde::Deserialize;
-use serde_json::json;
-use std::collections::HashMap;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -69,18 +75,6 @@ fn step_label(step: &str) -> String {
         "safety_concern_raised" => "Safety concern raised".into(),
         "safety_concern_resolved" => "Safety concern dealt with".into(),
         other => other.replace('_', " "),
-    }
-}
-
-pub struct Line {
-    pub label: String,
-    pub value: String,
-}
-
-fn line(label: &str, value: impl Into<String>) -> Line {
-    Line {
-        label: label.to_string(),
-        value: value.into(),
     }
 }
 
@@ -175,7 +169,7 @@ async fn visit_page(
 /// buddy (P5); the look is audited as the API audits it (A9).
 pub async fn seen_visit(ctx: &Ctx, id: i64) -> Result<store::Visit, WebError> {
     let (visit, read) = visit_to_show(ctx, id).await?;
-    access::audit_read(
+    audit::audit_read(
         &ctx.state,
         &ctx.me,
         read.action,
@@ -189,192 +183,20 @@ pub async fn seen_visit(ctx: &Ctx, id: i64) -> Result<store::Visit, WebError> {
 
 /// The visit as this person may see it (the code word only for its people), and the read to
 /// audit, for pages that show several visits and audit them together.
-pub async fn visit_to_show(ctx: &Ctx, id: i64) -> Result<(store::Visit, access::Read), WebError> {
+pub async fn visit_to_show(ctx: &Ctx, id: i64) -> Result<(store::Visit, Read), WebError> {
     let mut visit = access::visible_visit(&ctx.state, &ctx.me, VisitId(id)).await?;
-    if !visit.involves(ctx.me.id) {
-        visit.code_word = None;
-    }
-    let action = if visit.code_word.is_some() {
+    let action = if redact_code_word(&mut visit, &ctx.me) {
         "visit.read_with_code_word"
     } else {
         "visit.read"
     };
-    let read = access::Read {
+    let read = Read {
         action,
         subject_type: "visit",
         subject_id: id,
         school: visit.school_id,
     };
     Ok((visit, read))
-}
-
-/// The plan in lines a person reads: who, where, why, when, with what.
-pub async fn facts(
-    ctx: &Ctx,
-    visit: &store::Visit,
-    settings: &domain::policy::PolicySettings,
-) -> Result<
-    (
-        Vec<Line>,
-        HashMap<i64, String>,
-        store::Household,
-        store::Pupil,
-    ),
-    WebError,
-> {
-    let db = ctx.state.db();
-    let local = Local::of(settings);
-    let household = db.household(visit.household_id).await?;
-    let pupil = db.pupil(visit.pupil_id).await?;
-    let mut names: HashMap<i64, String> = HashMap::new();
-    for s in db
-        .staff_list(ctx.me.trust_id, Some(visit.school_id))
-        .await?
-    {
-        names.insert(s.id.0, s.name);
-    }
-    let name = |id: Option<i64>| {
-        id.and_then(|i| names.get(&i).cloned())
-            .unwrap_or_else(|| "—".into())
-    };
-    let mut facts = vec![
-        line(
-            "Pupil",
-            format!(
-                "{} ({})",
-                pupil.name,
-                pupil.year_group.clone().unwrap_or_default()
-            ),
-        ),
-        line(
-            "Household",
-            format!(
-                "{} family, {}, {}",
-                household.family_name, household.address, household.postcode
-            ),
-        ),
-        line(
-            "Reason",
-            settings
-                .category(&visit.reason_category)
-                .map_or(visit.reason_category.clone(), |c| c.label.clone()),
-        ),
-        line("Purpose", visit.purpose.clone()),
-        line(
-            "Could they come in instead?",
-            match visit.parents_could_come_in {
-                Some(true) => "Yes".to_string(),
-                Some(false) => format!(
-                    "No{}",
-                    visit
-                        .parents_come_in_note
-                        .as_deref()
-                        .map(|n| format!(": {n}"))
-                        .unwrap_or_default()
-                ),
-                None => "Not answered".to_string(),
-            },
-        ),
-        line(
-            "Appointment",
-            if visit.appointment == "unannounced" {
-                format!(
-                    "Unannounced: {}",
-                    visit.unannounced_reason.clone().unwrap_or_default()
-                )
-            } else {
-                format!(
-                    "Agreed with the family{}",
-                    visit
-                        .agenda
-                        .as_deref()
-                        .map(|a| format!(": {a}"))
-                        .unwrap_or_default()
-                )
-            },
-        ),
-        line(
-            "Staff",
-            visit
-                .staff
-                .iter()
-                .map(|s| {
-                    format!(
-                        "{} ({}{})",
-                        s.name,
-                        s.role_on_visit,
-                        if s.is_driver { ", driving" } else { "" }
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join("; "),
-        ),
-        line("Buddy at school", name(visit.buddy_staff_id)),
-    ];
-    if visit.backup_staff_id.is_some() {
-        facts.push(line("Back-up at school", name(visit.backup_staff_id)));
-    }
-    if let Some(w) = &visit.code_word {
-        facts.push(line("Code word", w.clone()));
-    }
-    if let Some(a) = &visit.joint_agency {
-        facts.push(line("With", a.clone()));
-    }
-    if let Some(v) = visit.vehicle_id {
-        let v = db.vehicle(VehicleId(v)).await?;
-        facts.push(line(
-            "Car",
-            format!("{} {}", v.registration, v.make_model.unwrap_or_default()),
-        ));
-    }
-    if let Some(t) = &visit.transport {
-        facts.push(line(
-            "Transporting the pupil",
-            format!(
-                "age {}, {} cm, car seat: {}, rear seat: {}",
-                t.0.pupil_age_years.map_or("?".into(), |a| a.to_string()),
-                t.0.pupil_height_cm.map_or("?".into(), |a| a.to_string()),
-                if t.0.car_seat { "yes" } else { "no" },
-                if t.0.rear_seat { "yes" } else { "no" }
-            ),
-        ));
-    }
-    if let Some(e) = &visit.expect_to_see {
-        facts.push(line("Expect to see", e.clone()));
-    }
-    facts.push(line(
-        "Planned",
-        format!(
-            "{}: leave school {}, arrive {}, leave the house {}, {} {}",
-            local.day(visit.planned_leave_school),
-            local.time(visit.planned_leave_school),
-            local.time(visit.planned_arrive),
-            local.time(visit.planned_leave_property),
-            if visit.returns_to == "home" {
-                "home"
-            } else {
-                "back at school"
-            },
-            local.time(visit.planned_return)
-        ),
-    ));
-    facts.push(line(
-        "First visit to this household",
-        if visit.first_visit { "Yes" } else { "No" },
-    ));
-    for d in db.decisions(visit.id).await? {
-        facts.push(line(
-            "Decision",
-            format!(
-                "{} by {} on {}{}",
-                d.decision.replace('_', " "),
-                d.decided_by_name,
-                local.day_time(d.decided_at),
-                d.comment.map(|c| format!(": {c}")).unwrap_or_default()
-            ),
-        ));
-    }
-    Ok((facts, names, household, pupil))
 }
 
 /// The visit's page again, with a refused form's errors next to its fields and what was typed.
@@ -507,63 +329,67 @@ async fn build(
     })
 }
 
-async fn after(
+/// Back to the visit's page after an action, or its page again with the refusal by its field.
+async fn after<T>(
     ctx: &Ctx,
     id: i64,
-    result: Result<super::api::Answer, super::api::Failure>,
+    result: app::Result<T>,
     done: &str,
     fallback: &str,
 ) -> Result<Response, WebError> {
     match result {
         Ok(_) => Ok(see_other(&format!("/visits/{id}?done={done}"))),
-        Err(f) if f.is_fixable() => {
-            let errors = Errors::from_failure(&f, &[], fallback);
+        Err(refusal) if fixable(&refusal) => {
+            let errors = Errors::from_refusal(refusal, &[], fallback);
             let page = build(ctx, id, None, errors, vec![]).await?;
             Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
-        Err(f) => Err(f.into()),
+        Err(refusal) => Err(refusal.into()),
     }
+}
+
+/// A refusal the person can put right on the form (400, 422, 409), as opposed to "not allowed",
+/// "not found" or a fault of ours, which get their own page.
+pub(super) fn fixable(refusal: &app::Refusal) -> bool {
+    use app::Refusal as R;
+    matches!(
+        refusal,
+        R::BadRequest { .. }
+            | R::Invalid { .. }
+            | R::Conflict { .. }
+            | R::Unmet(_)
+            | R::IllegalStep(_)
+    )
 }
 
 /// P9: asks for authorisation; a refusal lists every unmet rule.
 async fn request(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, WebError> {
-    let r = ctx
-        .post(&format!("/api/visits/{id}/request"), json!({}))
-        .await;
+    let r: app::Result<VisitDetail> = visits::request(&ctx.state, &ctx.me, VisitId(id)).await;
     after(&ctx, id, r, "requested", "request").await
 }
 
 async fn cancel(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
-    let r = ctx
-        .post(
-            &format!("/api/visits/{id}/cancel"),
-            json!({ "reason": f.get("reason") }),
-        )
-        .await;
+    let input = CancelInput {
+        reason: f.get("reason").to_string(),
+    };
+    let r = visits::cancel(&ctx.state, &ctx.me, VisitId(id), input).await;
     after(&ctx, id, r, "cancelled", "reason").await
 }
 
 async fn concern(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
-    let r = ctx
-        .post(
-            &format!("/api/visits/{id}/concerns"),
-            json!({ "concern": f.get("concern") }),
-        )
-        .await;
+    let input = ConcernInput {
+        concern: f.get("concern").to_string(),
+    };
+    let r = visits::raise_concern(&ctx.state, &ctx.me, VisitId(id), input).await;
     after(&ctx, id, r, "concern", "concern").await
 }
 
 async fn resolve_concern(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
-    let concern = ctx
-        .state
-        .db()
-        .safety_concern(domain::SafetyConcernId(id))
-        .await?;
-    let r = ctx
-        .post(
-            &format!("/api/concerns/{id}/resolve"),
-            json!({ "resolution": f.get("resolution") }),
-        )
-        .await;
-    after(&ctx, concern.visit_id, r, "resolved", "resolution").await
+    let id = SafetyConcernId(id);
+    let visit = visits::visit_of_concern(&ctx.state, &ctx.me, id).await?;
+    let input = ResolveInput {
+        resolution: f.get("resolution").to_string(),
+    };
+    let r = visits::resolve_concern(&ctx.state, &ctx.me, id, input).await;
+    after(&ctx, visit.0, r, "resolved", "resolution").await
 }

@@ -1,16 +1,17 @@
-//! A visit plan as submitted, checked field by field into a [`store::NewVisit`].
+//! A visit plan as submitted, checked field by field into a [`store::NewVisit`]. The reads run
+//! inside the use case's transaction; which school the pupil belongs to is an access decision
+//! ([`crate::access::school_in_scope`]) taken before it.
 
-use crate::AppState;
-use crate::access::school_in_scope;
-use crate::error::ApiError;
+use crate::access::{found, school_in_scope};
+use crate::{App, Refusal, Result};
 use chrono::{DateTime, Duration, Utc};
 use domain::inputs;
 use domain::visit::{ReturnsTo, TransportPlan};
 use domain::{FieldError, PupilId, SchoolId, StaffId, VehicleId, VisitId};
 use serde::Deserialize;
-use store::{PolicyVersion, Pupil, Staff, VisitorOnPlan};
+use store::{PolicyVersion, Pupil, Staff, Tx, VisitorOnPlan};
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum AppointmentInput {
     /// P4: agreed with the family.
@@ -19,7 +20,7 @@ pub enum AppointmentInput {
     Unannounced { reason: String },
 }
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VisitorInput {
     pub staff_id: i64,
@@ -27,7 +28,7 @@ pub struct VisitorInput {
     pub role_on_visit: String,
 }
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VisitPlanInput {
     pub pupil_id: i64,
@@ -77,17 +78,11 @@ pub struct CheckedPlan {
 
 const MAX_VISITORS: usize = 6;
 
-async fn colleague(
-    state: &AppState,
-    school: SchoolId,
-    id: i64,
-    field: &str,
-) -> Result<Staff, ApiError> {
-    let staff = state
-        .db()
-        .staff(StaffId(id))
-        .await
-        .map_err(|_| FieldError::new(field, "no such member of staff"))?;
+/// A member of staff named in the plan: active, at this school. A store fault stays a fault.
+async fn colleague(tx: &mut Tx, school: SchoolId, id: i64, field: &str) -> Result<Staff> {
+    let Some(staff) = found(tx.staff(StaffId(id)).await)? else {
+        return Err(FieldError::new(field, "no such member of staff").into());
+    };
     if staff.school_id != Some(school) || !staff.active {
         return Err(
             FieldError::new(field, "is not an active member of staff at this school").into(),
@@ -96,21 +91,33 @@ async fn colleague(
     Ok(staff)
 }
 
+/// The pupil the plan is about and their school, if this person works there.
+/// Errors: `Invalid("pupil_id", "no such pupil")` for a pupil that does not exist or is of a
+/// school they do not work in; a store fault is `Internal`.
+pub async fn pupil_in_scope(app: &App, me: &Staff, id: i64) -> Result<(Pupil, SchoolId)> {
+    let no_such = || Refusal::from(FieldError::new("pupil_id", "no such pupil"));
+    let Some(pupil) = found(app.db().pupil(PupilId(id)).await)? else {
+        return Err(no_such());
+    };
+    match school_in_scope(app, me, Some(pupil.school_id.0)).await {
+        Ok(school) => Ok((pupil, school)),
+        Err(Refusal::Invalid { field, .. }) if field == "school_id" => Err(no_such()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Checks the plan field by field, reading inside `tx`: the school's policy in force, the staff,
+/// the vehicle. `pupil` and `school` come from [`pupil_in_scope`]; `visit` is the visit being
+/// changed (so its own arrival does not count as a visit before). `now`: UTC.
+/// Errors: `Invalid` naming the first field that is wrong, in the order the form asks.
 pub async fn check(
-    state: &AppState,
-    me: &Staff,
+    tx: &mut Tx,
+    (pupil, school): (Pupil, SchoolId),
     input: &VisitPlanInput,
     visit: Option<VisitId>,
-) -> Result<CheckedPlan, ApiError> {
-    let pupil = state
-        .db()
-        .pupil(PupilId(input.pupil_id))
-        .await
-        .map_err(|_| FieldError::new("pupil_id", "no such pupil"))?;
-    let school = school_in_scope(state, me, Some(pupil.school_id.0))
-        .await
-        .map_err(|_| FieldError::new("pupil_id", "no such pupil"))?;
-    let policy = state.db().current_policy(school).await?;
+    now: DateTime<Utc>,
+) -> Result<CheckedPlan> {
+    let policy = tx.current_policy(school).await?;
     if policy.settings.category(&input.reason_category).is_none() {
         let keys: Vec<_> = policy
             .settings
@@ -154,7 +161,7 @@ pub async fn check(
     )?;
     let code_word =
         inputs::optional_text("code_word", input.code_word.as_deref().unwrap_or(""), 200)?;
-    check_times(input, state.clock().now())?;
+    check_times(input, now)?;
     if let Some(t) = &input.transport {
         if t.pupil_age_years.is_some_and(|a| a > 25) {
             return Err(
@@ -181,19 +188,16 @@ pub async fn check(
         .into());
     }
     let vehicle = match input.vehicle_id {
-        Some(id) => Some(
-            state
-                .db()
-                .vehicle(VehicleId(id))
-                .await
-                .map_err(|_| FieldError::new("vehicle_id", "no such vehicle"))?,
-        ),
+        Some(id) => match found(tx.vehicle(VehicleId(id)).await)? {
+            Some(v) => Some(v),
+            None => return Err(FieldError::new("vehicle_id", "no such vehicle").into()),
+        },
         None => None,
     };
     let mut visitors: Vec<VisitorOnPlan> = Vec::new();
     for (i, v) in input.visitors.iter().enumerate() {
         let field = format!("visitors[{i}].staff_id");
-        let staff = colleague(state, school, v.staff_id, &field).await?;
+        let staff = colleague(tx, school, v.staff_id, &field).await?;
         if visitors.iter().any(|x| x.staff == staff.id) {
             return Err(
                 FieldError::new(field, "this member of staff is already on the visit").into(),
@@ -222,7 +226,7 @@ pub async fn check(
         ("backup_staff_id", input.backup_staff_id),
     ] {
         if let Some(id) = id {
-            colleague(state, school, id, field).await?;
+            colleague(tx, school, id, field).await?;
             if visitors.iter().any(|v| v.staff.0 == id) {
                 return Err(FieldError::new(
                     field,
@@ -232,8 +236,7 @@ pub async fn check(
             }
         }
     }
-    let first_visit = !state
-        .db()
+    let first_visit = !tx
         .household_visited_before(pupil.household_id, visit)
         .await?;
     Ok(CheckedPlan {

@@ -1,0 +1,29 @@
+//! Visits: plan one, read it, ask for and give authorisation, and record each step of its life
+//! (sign out, arrived, nobody home, left, back, record completed, cancelled, rescheduled), with
+//! staff safety concerns (P11). The JSON API and the web pages both call these functions.
+//!
+//! Every use case that changes a visit is one transaction: on PostgreSQL the visit's row is
+//! locked first; then its reads, the step's policy check, its writes and its audit row. So a
+//! safety concern raised a moment before a request is seen by the request's check, and a step
+//! whose audit row cannot be written is not taken. No HTTP and no SQL here.
+
+mod concerns;
+mod facts;
+mod plan;
+mod planning;
+mod read;
+mod step;
+mod steps;
+
+pub use concerns::{ConcernInput, ResolveInput, raise_concern, resolve_concern, visit_of_concern};
+pub use plan::{AppointmentInput, VisitPlanInput, VisitorInput};
+pub use planning::{RescheduleInput, UpdateVisitInput, create, reschedule, update};
+pub use read::{
+    PolicyCheck, VisitDetail, VisitQuery, detail, get, list, next_stage, policy_check,
+    policy_check_named, stage_named,
+};
+pub use steps::{
+    AuthoriseInput, CancelInput, CommentInput, LeftInput, ReturnedInput, arrived, authorise,
+    cancel, complete_record, decline, left, nobody_home, request, request_changes, returned,
+    sign_out,
+};

@@ -1,0 +1,177 @@
+//! Reading visits: the list a person may see, one visit with everything about it, and the
+//! policy check of its next step. Reads change nothing but the audit trail (A9).
+
+use super::facts::{self, Pool};
+use crate::access::{school_in_scope, scope, sees_school_visits, visible_visit};
+use crate::permissions::redact_code_word;
+use crate::{App, Refusal, Result, audit};
+use domain::policy::{Stage, Unmet};
+use domain::{CautionFlagId, Role, SchoolId, VisitId};
+use serde::{Deserialize, Serialize};
+use store::{Decision, SafetyConcern, Staff, Visit, VisitEvent, VisitFilter, VisitSummary};
+
+/// One visit as a person may see it, with everything recorded about it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct VisitDetail {
+    pub visit: Visit,
+    pub decisions: Vec<Decision>,
+    pub events: Vec<VisitEvent>,
+    pub safety_concerns: Vec<SafetyConcern>,
+    pub acknowledged_cautions: Vec<CautionFlagId>,
+    /// Sign-out, check-ins, extensions: every word from the staff while out.
+    pub check_ins: Vec<store::CheckIn>,
+    /// What stands between the visit and its next step, under its policy version.
+    pub unmet: Vec<Unmet>,
+}
+
+/// Which visits to list.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+pub struct VisitQuery {
+    pub school_id: Option<i64>,
+    pub status: Option<String>,
+    /// Only visits I am on or buddy for.
+    pub mine: Option<bool>,
+}
+
+/// The policy check of a visit at one stage.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct PolicyCheck {
+    /// request, authorise or sign_out.
+    pub stage: String,
+    pub policy_version: i64,
+    pub unmet: Vec<Unmet>,
+}
+
+/// The stage the visit's next step is checked at: authorise once requested, sign out once
+/// authorised, otherwise the request.
+pub fn next_stage(visit: &Visit) -> Stage {
+    match visit.status.as_str() {
+        "requested" => Stage::Authorise,
+        "authorised" => Stage::SignOut,
+        _ => Stage::Request,
+    }
+}
+
+/// A stage named in a query. Errors: `BadRequest("stage")` for any other word.
+pub fn stage_named(name: &str) -> Result<Stage> {
+    match name {
+        "request" => Ok(Stage::Request),
+        "authorise" => Ok(Stage::Authorise),
+        "sign_out" => Ok(Stage::SignOut),
+        other => Err(Refusal::bad_request(
+            "stage",
+            format!("'{other}' is not request, authorise or sign_out"),
+        )),
+    }
+}
+
+fn stage_word(stage: Stage) -> &'static str {
+    match stage {
+        Stage::Request => "request",
+        Stage::Authorise => "authorise",
+        Stage::SignOut => "sign_out",
+    }
+}
+
+/// Visits this person may see: their own, or their school's (their trust's) for leaders and the
+/// office; at most 500, latest first. Errors: `Invalid("school_id")` for a school they do not
+/// work in.
+pub async fn list(app: &App, me: &Staff, q: VisitQuery) -> Result<Vec<VisitSummary>> {
+    let s = scope(me);
+    let school = match q.school_id {
+        Some(id) => Some(school_in_scope(app, me, Some(id)).await?),
+        None => s.school.filter(|id| *id != SchoolId(0)),
+    };
+    let sees_all = match school {
+        Some(school) => sees_school_visits(app, me, school).await?,
+        None => me.roles.has(Role::TrustAdmin),
+    };
+    let involving = if q.mine.unwrap_or(false) || !sees_all {
+        Some(me.id)
+    } else {
+        None
+    };
+    let filter = VisitFilter {
+        trust: Some(me.trust_id),
+        school,
+        involving,
+        status: q.status.filter(|s| !s.is_empty()),
+        limit: Some(500),
+    };
+    Ok(app.db().visits(&filter).await?)
+}
+
+/// One visit with its decisions, events, concerns and check-ins. Errors: `NotFound("visit")`
+/// for a visit this person may not see.
+pub async fn get(app: &App, me: &Staff, id: VisitId) -> Result<VisitDetail> {
+    let visit = visible_visit(app, me, id).await?;
+    detail(app, me, visit).await
+}
+
+/// The visit as this person may see it: the code word only for the people on it and the buddy
+/// (P5). The look is audited, naming whether the code word was shown (A9).
+pub async fn detail(app: &App, me: &Staff, mut visit: Visit) -> Result<VisitDetail> {
+    let action = if redact_code_word(&mut visit, me) {
+        "visit.read_with_code_word"
+    } else {
+        "visit.read"
+    };
+    audit::audit_read(app, me, action, "visit", visit.id.0, visit.school_id).await?;
+    let db = app.db();
+    let unmet = if matches!(
+        visit.status.as_str(),
+        "draft" | "changes_requested" | "requested" | "authorised"
+    ) {
+        facts::check(app, &mut Pool(db), &visit, next_stage(&visit), None, &[])
+            .await?
+            .into_iter()
+            // Whether the person looking may authorise is not the plan's problem.
+            .filter(|u| u.requirement != "P9")
+            .collect()
+    } else {
+        vec![]
+    };
+    Ok(VisitDetail {
+        decisions: db.decisions(visit.id).await?,
+        events: db.visit_events(visit.id).await?,
+        safety_concerns: db.safety_concerns(visit.id).await?,
+        acknowledged_cautions: db.acknowledged_cautions(visit.id).await?,
+        check_ins: db.check_ins_of(visit.id).await?,
+        unmet,
+        visit,
+    })
+}
+
+/// [`policy_check`] at a stage named in a query ("request", "authorise", "sign_out"). Errors:
+/// `NotFound("visit")` first, then `BadRequest("stage")` for any other word.
+pub async fn policy_check_named(
+    app: &App,
+    me: &Staff,
+    id: VisitId,
+    stage: Option<&str>,
+) -> Result<PolicyCheck> {
+    visible_visit(app, me, id).await?;
+    let stage = stage.map(stage_named).transpose()?;
+    policy_check(app, me, id, stage).await
+}
+
+/// Every rule of the school's policy the visit does not yet meet at `stage` (the visit's next
+/// step when `None`), in plain words. At the authorise stage the person asking is judged as the
+/// authoriser (P9). Errors: `NotFound("visit")`.
+pub async fn policy_check(
+    app: &App,
+    me: &Staff,
+    id: VisitId,
+    stage: Option<Stage>,
+) -> Result<PolicyCheck> {
+    let visit = visible_visit(app, me, id).await?;
+    let stage = stage.unwrap_or_else(|| next_stage(&visit));
+    let authoriser = (stage == Stage::Authorise).then_some(&me.roles);
+    let policy = app.policy_version(visit.policy_version_id).await?;
+    let unmet = facts::check(app, &mut Pool(app.db()), &visit, stage, authoriser, &[]).await?;
+    Ok(PolicyCheck {
+        stage: stage_word(stage).to_string(),
+        policy_version: policy.version,
+        unmet,
+    })
+}

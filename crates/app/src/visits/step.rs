@@ -1,0 +1,167 @@
+//! One step of a visit's life, written as one transaction: the visit row locked (PostgreSQL),
+//! read again, the step checked against the lifecycle and, where the step has one, against the
+//! school's policy; then the new state, the safety monitor's watch, any acknowledged caution
+//! flags and decision, the visit's event and the audit row. A refusal at any point writes nothing.
+
+use super::facts;
+use super::read::{VisitDetail, detail};
+use crate::{App, Refusal, Result, audit};
+use chrono::{DateTime, Utc};
+use domain::policy::Stage;
+use domain::visit::{VisitStep, apply};
+use domain::{CautionFlagId, FieldError, VehicleId};
+use serde_json::{Value, json};
+use store::{Staff, Tx, Visit};
+
+/// What one step writes besides the new state.
+pub(super) struct StepRecord {
+    pub step: VisitStep,
+    /// The event's name; the audit action is `visit.<event>`.
+    pub event: &'static str,
+    pub detail: Value,
+    /// A decision on the request (P9), with its comment.
+    pub decision: Option<(&'static str, Option<String>)>,
+    /// Caution flags acknowledged with this step (P10), as the authoriser ticked them.
+    pub acknowledge: Vec<i64>,
+    /// The policy stage the step must pass, checked inside the transaction.
+    pub stage: Option<Stage>,
+    /// Sign-out: the event's detail is the office log (REAch2 Appendix 3), read in the step.
+    pub office_log: bool,
+}
+
+impl StepRecord {
+    /// A step with nothing to record but its event.
+    pub fn simple(step: VisitStep, event: &'static str) -> Self {
+        StepRecord::with_detail(step, event, json!({}))
+    }
+
+    pub fn with_detail(step: VisitStep, event: &'static str, detail: Value) -> Self {
+        StepRecord {
+            step,
+            event,
+            detail,
+            decision: None,
+            acknowledge: vec![],
+            stage: None,
+            office_log: false,
+        }
+    }
+}
+
+/// Takes the step on a visit this person may act on (decided before by the caller) and
+/// answers with the visit as they may see it.
+pub(super) async fn take(
+    app: &App,
+    me: &Staff,
+    visit: &Visit,
+    record: StepRecord,
+) -> Result<VisitDetail> {
+    let now = app.now();
+    let mut tx = app.db().begin().await?;
+    tx.lock_visit(visit.id).await?;
+    let visit = tx.visit(visit.id).await?;
+    let acknowledge = cautions_on_household(&mut tx, &visit, &record.acknowledge).await?;
+    let next = apply(&visit.state, record.step, now)?;
+    if let Some(stage) = record.stage {
+        let authoriser = (stage == Stage::Authorise).then_some(&me.roles);
+        let unmet = facts::check(app, &mut tx, &visit, stage, authoriser, &acknowledge).await?;
+        if !unmet.is_empty() {
+            return Err(Refusal::Unmet(unmet));
+        }
+    }
+    let detail_of_step = if record.office_log {
+        office_log(&mut tx, &visit, now).await?
+    } else {
+        record.detail
+    };
+    let policy = app.policy_version(visit.policy_version_id).await?;
+    let watch = tx.watches_of_visits(&[visit.id]).await?.pop();
+    tx.set_visit_state(visit.id, visit.revision, &next, now)
+        .await?;
+    // The monitor starts, moves or stops watching in the same transaction as the step.
+    crate::after_step(
+        &mut tx,
+        app.db(),
+        &visit,
+        watch,
+        &next,
+        &policy.settings,
+        Some(me.id),
+        now,
+    )
+    .await?;
+    for flag in &acknowledge {
+        tx.acknowledge_caution(visit.id, *flag, me.id, now).await?;
+    }
+    if let Some((decision, comment)) = &record.decision {
+        tx.add_decision(visit.id, me.id, decision, comment.as_deref(), now)
+            .await?;
+    }
+    tx.add_visit_event(visit.id, record.event, Some(me.id), now, &detail_of_step)
+        .await?;
+    tx.append_audit(&audit::entry(
+        app,
+        me,
+        &format!("visit.{}", record.event),
+        "visit",
+        visit.id.0,
+        Some(visit.school_id),
+        detail_of_step,
+    ))
+    .await?;
+    tx.commit().await?;
+    let visit = app.db().visit(visit.id).await?;
+    detail(app, me, visit).await
+}
+
+/// The flags ticked, each one a caution flag on the visit's household (P10).
+/// Errors: `Invalid("acknowledge_cautions[i]")` naming the first that is not.
+async fn cautions_on_household(
+    tx: &mut Tx,
+    visit: &Visit,
+    ticked: &[i64],
+) -> Result<Vec<CautionFlagId>> {
+    if ticked.is_empty() {
+        return Ok(vec![]);
+    }
+    let flags: Vec<CautionFlagId> = tx
+        .caution_flags(visit.household_id)
+        .await?
+        .into_iter()
+        .map(|f| f.id)
+        .collect();
+    let mut out = Vec::new();
+    for (i, raw) in ticked.iter().enumerate() {
+        let flag = CautionFlagId(*raw);
+        if !flags.contains(&flag) {
+            return Err(FieldError::new(
+                format!("acknowledge_cautions[{i}]"),
+                "is not a caution flag on this household",
+            )
+            .into());
+        }
+        out.push(flag);
+    }
+    Ok(out)
+}
+
+/// D1: the office log written when the visitors leave school (REAch2 Appendix 3).
+async fn office_log(tx: &mut Tx, visit: &Visit, now: DateTime<Utc>) -> Result<Value> {
+    let household = tx.household(visit.household_id).await?;
+    let car = match visit.vehicle_id {
+        Some(id) => Some(tx.vehicle(VehicleId(id)).await?.registration),
+        None => None,
+    };
+    Ok(json!({
+        "time_leaving": now,
+        "staff": visit.staff.iter().map(|s| json!({ "name": s.name, "mobile": s.mobile, "role": s.role_on_visit })).collect::<Vec<_>>(),
+        "car_registration": car,
+        "address": household.address,
+        "postcode": household.postcode,
+        "expecting_to_see": visit.expect_to_see,
+        "planned_arrive": visit.planned_arrive,
+        "planned_leave_property": visit.planned_leave_property,
+        "planned_return": visit.planned_return,
+        "returns_to": visit.returns_to,
+    }))
+}

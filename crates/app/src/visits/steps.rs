@@ -1,0 +1,248 @@
+//! The steps of a visit's life, one use case each: request (P9), authorise / decline / ask for
+//! changes (P9, P10), sign out (D1), arrived (D2), nobody home (D9), left (A1, D7), back (A1),
+//! record completed and cancelled (A7). Each is one transaction ([`super::step::take`]) and
+//! answers with the visit as the person may see it.
+
+use super::read::VisitDetail;
+use super::step::{StepRecord, take};
+use crate::access::{require_any, visible_visit, visit_to_act_on};
+use crate::{App, Result};
+use domain::VisitId;
+use domain::inputs;
+use domain::policy::Stage;
+use domain::visit::VisitStep;
+use serde::Deserialize;
+use serde_json::json;
+use store::Staff;
+
+/// Asks for authorisation. Errors: `Forbidden` for someone not on the visit nor of its school's
+/// leaders and office; `IllegalStep` unless a draft or changes were asked for; `Unmet` naming
+/// every rule the plan breaks (the school's policy at the request stage).
+pub async fn request(app: &App, me: &Staff, id: VisitId) -> Result<VisitDetail> {
+    let visit = visit_to_act_on(app, me, id, "request this visit").await?;
+    let mut record = StepRecord::simple(VisitStep::Request { by: me.id }, "requested");
+    record.stage = Some(Stage::Request);
+    take(app, me, &visit, record).await
+}
+
+/// The authoriser's approval (P9).
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AuthoriseInput {
+    pub comment: Option<String>,
+    /// P10: the caution flags the authoriser has read and acknowledges.
+    #[serde(default)]
+    pub acknowledge_cautions: Vec<i64>,
+}
+
+/// P9: the authoriser approves, acknowledging each caution flag (P10). Errors: `Forbidden`
+/// unless the person holds a role the policy names to authorise; `Invalid("comment")` over 2000
+/// characters; `Invalid("acknowledge_cautions[i]")` for a flag not on the household;
+/// `IllegalStep` unless requested; `Unmet` for every rule still unmet at the authorise stage.
+pub async fn authorise(
+    app: &App,
+    me: &Staff,
+    id: VisitId,
+    input: AuthoriseInput,
+) -> Result<VisitDetail> {
+    let visit = visible_visit(app, me, id).await?;
+    let policy = app.policy_version(visit.policy_version_id).await?;
+    require_any(
+        me,
+        &policy.settings.authorisation.roles,
+        "authorise a visit under this school's policy",
+    )?;
+    let comment = inputs::optional_text("comment", input.comment.as_deref().unwrap_or(""), 2000)?;
+    let record = StepRecord {
+        step: VisitStep::Authorise { by: me.id },
+        event: "authorised",
+        detail: json!({ "comment": comment, "policy_version": policy.version }),
+        decision: Some(("authorised", comment)),
+        acknowledge: input.acknowledge_cautions,
+        stage: Some(Stage::Authorise),
+        office_log: false,
+    };
+    take(app, me, &visit, record).await
+}
+
+/// A decision that must say why.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CommentInput {
+    pub comment: String,
+}
+
+/// P9: the authoriser declines, saying why. Errors as [`authorise`]; `Invalid("comment")` when
+/// the comment is empty.
+pub async fn decline(
+    app: &App,
+    me: &Staff,
+    id: VisitId,
+    input: CommentInput,
+) -> Result<VisitDetail> {
+    decide(app, me, id, &input.comment, false).await
+}
+
+/// P9: the authoriser asks for changes to the plan, saying which. Errors as [`decline`].
+pub async fn request_changes(
+    app: &App,
+    me: &Staff,
+    id: VisitId,
+    input: CommentInput,
+) -> Result<VisitDetail> {
+    decide(app, me, id, &input.comment, true).await
+}
+
+async fn decide(
+    app: &App,
+    me: &Staff,
+    id: VisitId,
+    comment: &str,
+    changes: bool,
+) -> Result<VisitDetail> {
+    let visit = visible_visit(app, me, id).await?;
+    let policy = app.policy_version(visit.policy_version_id).await?;
+    require_any(
+        me,
+        &policy.settings.authorisation.roles,
+        "decide on a visit under this school's policy",
+    )?;
+    let comment = inputs::text("comment", comment, 2000)?;
+    let (step, event) = if changes {
+        let step = VisitStep::RequestChanges {
+            by: me.id,
+            comment: comment.clone(),
+        };
+        (step, "changes_requested")
+    } else {
+        let step = VisitStep::Decline {
+            by: me.id,
+            comment: comment.clone(),
+        };
+        (step, "declined")
+    };
+    let mut record = StepRecord::with_detail(step, event, json!({ "comment": comment }));
+    record.decision = Some((event, Some(comment)));
+    take(app, me, &visit, record).await
+}
+
+/// D1: signs the visitors out of school, writing the office log (REAch2 Appendix 3); the safety
+/// monitor starts watching. Errors: `IllegalStep` unless authorised; `Unmet` for every rule
+/// unmet at the sign-out stage.
+pub async fn sign_out(app: &App, me: &Staff, id: VisitId) -> Result<VisitDetail> {
+    let visit = visit_to_act_on(app, me, id, "sign this visit out").await?;
+    let mut record = StepRecord::simple(VisitStep::SignOut, "signed_out");
+    record.stage = Some(Stage::SignOut);
+    record.office_log = true;
+    take(app, me, &visit, record).await
+}
+
+/// D2: arrived at the property. Errors: `IllegalStep` unless signed out.
+pub async fn arrived(app: &App, me: &Staff, id: VisitId) -> Result<VisitDetail> {
+    let visit = visit_to_act_on(app, me, id, "record arrival").await?;
+    take(
+        app,
+        me,
+        &visit,
+        StepRecord::simple(VisitStep::Arrive, "arrived"),
+    )
+    .await
+}
+
+/// D9: nobody answered; a slip or card is left. Errors: `IllegalStep` unless out.
+pub async fn nobody_home(app: &App, me: &Staff, id: VisitId) -> Result<VisitDetail> {
+    let visit = visit_to_act_on(app, me, id, "record that nobody was home").await?;
+    let record = StepRecord::simple(VisitStep::NobodyHome, "nobody_home");
+    take(app, me, &visit, record).await
+}
+
+/// Leaving the property.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LeftInput {
+    /// D7: left early because staff felt unsafe.
+    #[serde(default)]
+    pub early_for_safety: bool,
+    pub note: Option<String>,
+}
+
+/// A1: left the property (D7: early, for safety). Errors: `Invalid("note")` over 2000
+/// characters; `IllegalStep` unless at the property or nobody was home.
+pub async fn left(app: &App, me: &Staff, id: VisitId, input: LeftInput) -> Result<VisitDetail> {
+    let note = inputs::optional_text("note", input.note.as_deref().unwrap_or(""), 2000)?;
+    let visit = visit_to_act_on(app, me, id, "record leaving").await?;
+    let step = VisitStep::LeaveProperty {
+        early_for_safety: input.early_for_safety,
+    };
+    let detail = json!({ "early_for_safety": input.early_for_safety, "note": note });
+    take(
+        app,
+        me,
+        &visit,
+        StepRecord::with_detail(step, "left_property", detail),
+    )
+    .await
+}
+
+/// Back at school, or home safely.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReturnedInput {
+    /// true: home safely rather than back at school.
+    #[serde(default)]
+    pub at_home: bool,
+}
+
+/// A1: back at school (signed in) or home safely; the safety monitor stops watching and open
+/// alarms of lateness are resolved. Errors: `IllegalStep` unless the visitors left the property.
+pub async fn returned(
+    app: &App,
+    me: &Staff,
+    id: VisitId,
+    input: ReturnedInput,
+) -> Result<VisitDetail> {
+    let visit = visit_to_act_on(app, me, id, "record the return").await?;
+    let step = VisitStep::Return {
+        at_home: input.at_home,
+    };
+    let detail = json!({ "at_home": input.at_home });
+    take(
+        app,
+        me,
+        &visit,
+        StepRecord::with_detail(step, "returned", detail),
+    )
+    .await
+}
+
+/// The visit's record is complete. Errors: `IllegalStep` unless the visitors are back.
+pub async fn complete_record(app: &App, me: &Staff, id: VisitId) -> Result<VisitDetail> {
+    let visit = visit_to_act_on(app, me, id, "complete the record").await?;
+    let record = StepRecord::simple(VisitStep::CompleteRecord, "record_completed");
+    take(app, me, &visit, record).await
+}
+
+/// Why a visit is cancelled.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CancelInput {
+    pub reason: String,
+}
+
+/// Cancels a visit that has not started (A7: it should then be rescheduled).
+/// Errors: `Invalid("reason")` when empty or over 1000 characters; `IllegalStep` once out.
+pub async fn cancel(app: &App, me: &Staff, id: VisitId, input: CancelInput) -> Result<VisitDetail> {
+    let reason = inputs::text("reason", &input.reason, 1000)?;
+    let visit = visit_to_act_on(app, me, id, "cancel this visit").await?;
+    let step = VisitStep::Cancel {
+        reason: reason.clone(),
+    };
+    let detail = json!({ "reason": reason });
+    take(
+        app,
+        me,
+        &visit,
+        StepRecord::with_detail(step, "cancelled", detail),
+    )
+    .await
+}

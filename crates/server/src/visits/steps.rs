@@ -1,0 +1,150 @@
+//! The steps of a visit's life over JSON: request, authorise, decline, ask for changes, sign
+//! out, arrived, nobody home, left, back, record completed, cancel. Each calls its use case in
+//! [`app::visits`]; the use case decides access, checks the policy and writes in one transaction.
+
+use crate::AppState;
+use crate::auth::CurrentStaff;
+use crate::error::ApiError;
+use crate::extract::{ApiJson, Id};
+use app::visits::{
+    self, AuthoriseInput, CancelInput, CommentInput, LeftInput, ReturnedInput, VisitDetail,
+};
+use axum::Json;
+use axum::extract::State;
+use domain::VisitId;
+
+/// Asks for authorisation. Refused, naming every unmet rule, if the plan breaks the policy.
+#[utoipa::path(post, path = "/api/visits/{id}/request", tag = "visits", params(("id" = i64, Path)),
+    responses((status = 200, body = VisitDetail), (status = 409), (status = 422)))]
+pub(super) async fn request_visit(
+    State(state): State<AppState>,
+    CurrentStaff(me): CurrentStaff,
+    Id(id): Id,
+) -> Result<Json<VisitDetail>, ApiError> {
+    Ok(Json(visits::request(&state, &me, VisitId(id)).await?))
+}
+
+/// P9: the authoriser approves, acknowledging each caution flag (P10).
+#[utoipa::path(post, path = "/api/visits/{id}/authorise", tag = "visits", params(("id" = i64, Path)), request_body = AuthoriseInput,
+    responses((status = 200, body = VisitDetail), (status = 403), (status = 409), (status = 422)))]
+pub(super) async fn authorise_visit(
+    State(state): State<AppState>,
+    CurrentStaff(me): CurrentStaff,
+    Id(id): Id,
+    ApiJson(input): ApiJson<AuthoriseInput>,
+) -> Result<Json<VisitDetail>, ApiError> {
+    Ok(Json(
+        visits::authorise(&state, &me, VisitId(id), input).await?,
+    ))
+}
+
+/// P9: the authoriser declines, saying why.
+#[utoipa::path(post, path = "/api/visits/{id}/decline", tag = "visits", params(("id" = i64, Path)), request_body = CommentInput,
+    responses((status = 200, body = VisitDetail), (status = 403), (status = 409)))]
+pub(super) async fn decline_visit(
+    State(state): State<AppState>,
+    CurrentStaff(me): CurrentStaff,
+    Id(id): Id,
+    ApiJson(input): ApiJson<CommentInput>,
+) -> Result<Json<VisitDetail>, ApiError> {
+    Ok(Json(
+        visits::decline(&state, &me, VisitId(id), input).await?,
+    ))
+}
+
+/// P9: the authoriser asks for changes to the plan.
+#[utoipa::path(post, path = "/api/visits/{id}/request-changes", tag = "visits", params(("id" = i64, Path)), request_body = CommentInput,
+    responses((status = 200, body = VisitDetail), (status = 403), (status = 409)))]
+pub(super) async fn request_changes(
+    State(state): State<AppState>,
+    CurrentStaff(me): CurrentStaff,
+    Id(id): Id,
+    ApiJson(input): ApiJson<CommentInput>,
+) -> Result<Json<VisitDetail>, ApiError> {
+    let detail = visits::request_changes(&state, &me, VisitId(id), input).await?;
+    Ok(Json(detail))
+}
+
+/// D1: signs the visitors out of school, writing the office log (REAch2 Appendix 3).
+#[utoipa::path(post, path = "/api/visits/{id}/sign-out", tag = "visit in progress", params(("id" = i64, Path)),
+    responses((status = 200, body = VisitDetail), (status = 409), (status = 422)))]
+pub(super) async fn sign_out(
+    State(state): State<AppState>,
+    CurrentStaff(me): CurrentStaff,
+    Id(id): Id,
+) -> Result<Json<VisitDetail>, ApiError> {
+    Ok(Json(visits::sign_out(&state, &me, VisitId(id)).await?))
+}
+
+/// D2: arrived at the property.
+#[utoipa::path(post, path = "/api/visits/{id}/arrived", tag = "visit in progress", params(("id" = i64, Path)),
+    responses((status = 200, body = VisitDetail), (status = 409)))]
+pub(super) async fn arrived(
+    State(state): State<AppState>,
+    CurrentStaff(me): CurrentStaff,
+    Id(id): Id,
+) -> Result<Json<VisitDetail>, ApiError> {
+    Ok(Json(visits::arrived(&state, &me, VisitId(id)).await?))
+}
+
+/// D9: nobody answered; a slip or card is left.
+#[utoipa::path(post, path = "/api/visits/{id}/nobody-home", tag = "visit in progress", params(("id" = i64, Path)),
+    responses((status = 200, body = VisitDetail), (status = 409)))]
+pub(super) async fn nobody_home(
+    State(state): State<AppState>,
+    CurrentStaff(me): CurrentStaff,
+    Id(id): Id,
+) -> Result<Json<VisitDetail>, ApiError> {
+    Ok(Json(visits::nobody_home(&state, &me, VisitId(id)).await?))
+}
+
+/// A1: left the property (D7: early, for safety).
+#[utoipa::path(post, path = "/api/visits/{id}/left", tag = "visit in progress", params(("id" = i64, Path)), request_body = LeftInput,
+    responses((status = 200, body = VisitDetail), (status = 409)))]
+pub(super) async fn left_property(
+    State(state): State<AppState>,
+    CurrentStaff(me): CurrentStaff,
+    Id(id): Id,
+    ApiJson(input): ApiJson<LeftInput>,
+) -> Result<Json<VisitDetail>, ApiError> {
+    Ok(Json(visits::left(&state, &me, VisitId(id), input).await?))
+}
+
+/// A1: back at school (signed in) or home safely.
+#[utoipa::path(post, path = "/api/visits/{id}/returned", tag = "visit in progress", params(("id" = i64, Path)), request_body = ReturnedInput,
+    responses((status = 200, body = VisitDetail), (status = 409)))]
+pub(super) async fn returned(
+    State(state): State<AppState>,
+    CurrentStaff(me): CurrentStaff,
+    Id(id): Id,
+    ApiJson(input): ApiJson<ReturnedInput>,
+) -> Result<Json<VisitDetail>, ApiError> {
+    Ok(Json(
+        visits::returned(&state, &me, VisitId(id), input).await?,
+    ))
+}
+
+/// The visit's record is complete.
+#[utoipa::path(post, path = "/api/visits/{id}/complete", tag = "visits", params(("id" = i64, Path)),
+    responses((status = 200, body = VisitDetail), (status = 409)))]
+pub(super) async fn complete_record(
+    State(state): State<AppState>,
+    CurrentStaff(me): CurrentStaff,
+    Id(id): Id,
+) -> Result<Json<VisitDetail>, ApiError> {
+    Ok(Json(
+        visits::complete_record(&state, &me, VisitId(id)).await?,
+    ))
+}
+
+/// Cancels a visit that has not started (A7: it should then be rescheduled).
+#[utoipa::path(post, path = "/api/visits/{id}/cancel", tag = "visits", params(("id" = i64, Path)), request_body = CancelInput,
+    responses((status = 200, body = VisitDetail), (status = 409), (status = 422)))]
+pub(super) async fn cancel_visit(
+    State(state): State<AppState>,
+    CurrentStaff(me): CurrentStaff,
+    Id(id): Id,
+    ApiJson(input): ApiJson<CancelInput>,
+) -> Result<Json<VisitDetail>, ApiError> {
+    Ok(Json(visits::cancel(&state, &me, VisitId(id), input).await?))
+}

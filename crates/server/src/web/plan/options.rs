@@ -1,0 +1,120 @@
+//! What the plan form offers to choose from: the school's pupils, its reasons for a visit, its
+//! active staff and their cars, and the policy's rules in words.
+
+use super::super::page::{Choice, Ctx, WebError};
+use super::super::policy::rules_in_words;
+use super::form::PlanForm;
+use domain::SchoolId;
+
+/// Everything the plan form offers to choose from.
+pub struct Options {
+    pub pupils: Vec<Choice>,
+    pub reasons: Vec<Choice>,
+    pub staff: Vec<(String, String)>,
+    pub vehicles: Vec<(String, String)>,
+    pub rules: Vec<String>,
+}
+
+pub(super) async fn options(
+    ctx: &Ctx,
+    school: SchoolId,
+    form: &PlanForm,
+) -> Result<Options, WebError> {
+    let db = ctx.state.db();
+    let policy = db.current_policy(school).await?;
+    let households = db.households_of_school(school).await?;
+    let mut pupils = vec![Choice::new(
+        "",
+        "Choose the pupil",
+        form.pupil_id.is_empty(),
+    )];
+    for p in db.pupils_of_school(school).await? {
+        let h = households.iter().find(|h| h.id == p.household_id);
+        let label = format!(
+            "{}{} — {} family, {}",
+            p.name,
+            p.year_group
+                .as_deref()
+                .map(|y| format!(" ({y})"))
+                .unwrap_or_default(),
+            h.map_or("", |h| h.family_name.as_str()),
+            h.map_or("", |h| h.postcode.as_str()),
+        );
+        let value = p.id.0.to_string();
+        let selected = value == form.pupil_id;
+        pupils.push(Choice::new(value, label, selected));
+    }
+    let reasons = std::iter::once(Choice::new(
+        "",
+        "Choose a reason",
+        form.reason_category.is_empty(),
+    ))
+    .chain(policy.settings.reason_categories.iter().map(|c| {
+        Choice::new(
+            c.key.clone(),
+            c.label.clone(),
+            c.key == form.reason_category,
+        )
+    }))
+    .collect();
+    let colleagues: Vec<_> = db
+        .staff_list(ctx.me.trust_id, Some(school))
+        .await?
+        .into_iter()
+        .filter(|s| s.active)
+        .collect();
+    let vehicles = db
+        .vehicles_of_school(school)
+        .await?
+        .into_iter()
+        .map(|v| {
+            let driver = colleagues
+                .iter()
+                .find(|s| s.id == v.staff_id)
+                .map_or("", |s| s.name.as_str());
+            (
+                v.id.0.to_string(),
+                format!(
+                    "{} — {} ({driver})",
+                    v.registration,
+                    v.make_model.as_deref().unwrap_or("vehicle")
+                ),
+            )
+        })
+        .collect();
+    let staff = colleagues
+        .into_iter()
+        .map(|s| {
+            let label = match &s.job_title {
+                Some(t) => format!("{} — {t}", s.name),
+                None => s.name.clone(),
+            };
+            (s.id.0.to_string(), label)
+        })
+        .collect();
+    Ok(Options {
+        pupils,
+        reasons,
+        staff,
+        vehicles,
+        rules: rules_in_words(&policy.settings),
+    })
+}
+
+/// `(value, label, selected)` for a select with a blank first entry.
+pub(super) fn pick(all: &[(String, String)], blank: &str, current: &str) -> Vec<Choice> {
+    std::iter::once(Choice::new("", blank, current.is_empty()))
+        .chain(
+            all.iter()
+                .map(|(v, l)| Choice::new(v.clone(), l.clone(), v == current)),
+        )
+        .collect()
+}
+
+pub struct VisitorRow {
+    pub staff_field: String,
+    pub role_field: String,
+    pub label: String,
+    pub staff: Vec<Choice>,
+    pub role: String,
+}
