@@ -67,7 +67,9 @@ async fn readers(
             .staff_list(school.trust_id, None)
             .await?
             .into_iter()
-            .filter(|x| x.active && x.roles.has(Role::TrustAdmin) && !x.roles.has(Role::Headteacher)),
+            .filter(|x| {
+                x.active && x.roles.has(Role::TrustAdmin) && !x.roles.has(Role::Headteacher)
+            }),
     );
     Ok(chair)
 }

@@ -6,7 +6,8 @@ use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 
 /// What a chronology entry is about, in the order entries of one moment are listed.
-pub const CHRONOLOGY_KINDS: [&str; 6] = ["visit", "outcome", "action", "slip", "concern", "incident"];
+pub const CHRONOLOGY_KINDS: [&str; 6] =
+    ["visit", "outcome", "action", "slip", "concern", "incident"];
 
 /// A checked filter: the kinds kept, and the half-open UTC range `[from, to)`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,8 +119,13 @@ mod tests {
     #[test]
     fn the_dates_are_whole_days_on_the_school_clock() {
         let london = chrono_tz::Europe::London;
-        let f = ChronologyFilter::parse(Some("concern, incident"), Some(day(2)), Some(day(23)), london)
-            .unwrap();
+        let f = ChronologyFilter::parse(
+            Some("concern, incident"),
+            Some(day(2)),
+            Some(day(23)),
+            london,
+        )
+        .unwrap();
         assert_eq!(f.kinds, ["concern", "incident"]);
         assert_eq!(f.words, "concern, incident from 02/11/2026 to 23/11/2026");
         let at = |d, h| Utc.with_ymd_and_hms(2026, 11, d, h, 0, 0).unwrap();
@@ -142,6 +148,9 @@ mod tests {
         assert_eq!(e.field, "kind");
         assert!(e.reason.contains("'gossip' is not one of: visit, outcome"));
         let e = ChronologyFilter::parse(None, Some(day(23)), Some(day(2)), london).unwrap_err();
-        assert_eq!((e.field.as_str(), e.reason.as_str()), ("to", "must not be before from"));
+        assert_eq!(
+            (e.field.as_str(), e.reason.as_str()),
+            ("to", "must not be before from")
+        );
     }
 }

@@ -55,9 +55,12 @@ impl HeadOnlyKind {
 
     /// The kind as stored back; `None` for a word that is not a kind.
     pub fn parse(s: &str) -> Option<HeadOnlyKind> {
-        [HeadOnlyKind::AllegationAgainstStaff, HeadOnlyKind::ParentConcern]
-            .into_iter()
-            .find(|k| k.as_str() == s)
+        [
+            HeadOnlyKind::AllegationAgainstStaff,
+            HeadOnlyKind::ParentConcern,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
     }
 
     /// What the message to its reader says is waiting (never its content).
@@ -105,7 +108,10 @@ mod tests {
 
     #[test]
     fn head_only_kinds_read_back_from_their_stored_words() {
-        for k in [HeadOnlyKind::AllegationAgainstStaff, HeadOnlyKind::ParentConcern] {
+        for k in [
+            HeadOnlyKind::AllegationAgainstStaff,
+            HeadOnlyKind::ParentConcern,
+        ] {
             assert_eq!(HeadOnlyKind::parse(k.as_str()), Some(k));
         }
         assert_eq!(HeadOnlyKind::parse("rumour"), None);

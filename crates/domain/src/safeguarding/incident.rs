@@ -241,7 +241,10 @@ mod tests {
     #[test]
     fn an_incident_in_the_future_or_over_a_month_ago_is_refused() {
         let now = utc(23, 12, 0);
-        assert!(check_occurred_at(utc(23, 12, 4), now).is_ok(), "a phone's clock");
+        assert!(
+            check_occurred_at(utc(23, 12, 4), now).is_ok(),
+            "a phone's clock"
+        );
         assert_eq!(
             check_occurred_at(utc(23, 12, 6), now).unwrap_err().reason,
             "is in the future"
@@ -257,7 +260,10 @@ mod tests {
     #[test]
     fn a_report_is_a_draft_until_due_then_overdue_until_shared() {
         let due = utc(23, 17, 0);
-        assert_eq!(ReportStatus::at(None, due, utc(23, 16, 59)), ReportStatus::Draft);
+        assert_eq!(
+            ReportStatus::at(None, due, utc(23, 16, 59)),
+            ReportStatus::Draft
+        );
         assert_eq!(ReportStatus::at(None, due, due), ReportStatus::Overdue);
         assert_eq!(
             ReportStatus::at(Some(utc(24, 9, 0)), due, utc(24, 10, 0)),

@@ -55,7 +55,9 @@ async fn acknowledge(
     Id(id): Id,
     ApiJson(input): ApiJson<AcknowledgeInput>,
 ) -> Result<Json<SafeguardingConcern>, ApiError> {
-    Ok(Json(uc::acknowledge_concern(&state, &me, id, &input).await?))
+    Ok(Json(
+        uc::acknowledge_concern(&state, &me, id, &input).await?,
+    ))
 }
 
 /// The school's safeguarding concerns, newest first: for the DSL, the safeguarding team and the head.

@@ -54,13 +54,15 @@ impl Filter {
 
     /// The filter as the use case takes it; a date that is not one is refused naming its field.
     fn checked(&self) -> Result<ChronologyQuery, Refusal> {
-        let date = |field: &'static str, v: &Option<String>| {
-            match v.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
-                None => Ok(None),
-                Some(v) => v.parse::<NaiveDate>().map(Some).map_err(|_| {
-                    Refusal::bad_request(field, format!("'{v}' is not a date like 2026-09-01"))
-                }),
-            }
+        let date = |field: &'static str, v: &Option<String>| match v
+            .as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+        {
+            None => Ok(None),
+            Some(v) => v.parse::<NaiveDate>().map(Some).map_err(|_| {
+                Refusal::bad_request(field, format!("'{v}' is not a date like 2026-09-01"))
+            }),
         };
         Ok(ChronologyQuery {
             kind: self.kind.clone().filter(|k| !k.trim().is_empty()),

@@ -233,7 +233,11 @@ impl Db {
 
     /// Reports not shared with the head by their due time whose next reminder is due: the first
     /// at the due time, then one a day. At most `limit`, the longest overdue first.
-    pub async fn incidents_to_remind(&self, now: DateTime<Utc>, limit: i64) -> Result<Vec<Incident>> {
+    pub async fn incidents_to_remind(
+        &self,
+        now: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<Incident>> {
         let q = sql(format!(
             "select {INCIDENT_COLUMNS} from incidents where submitted_at is null and due_at <= $1 \
              and (last_reminded_at is null or last_reminded_at <= $2) order by due_at, id limit $3"
