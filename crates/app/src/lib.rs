@@ -23,6 +23,7 @@ mod people;
 pub mod permissions;
 pub mod read_batch;
 mod refusal;
+pub mod safeguarding;
 pub mod school;
 pub mod visits;
 mod watch;

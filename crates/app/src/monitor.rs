@@ -185,9 +185,7 @@ impl Inner {
         // A5: incident reports not shared with the head by the end of the working day.
         if let Some(n) = errors.take(
             "incident reminders",
-            store::remind_overdue_incidents(&self.db, now)
-                .await
-                .map_err(Into::into),
+            crate::safeguarding::remind_overdue_incidents(&self.db, now).await,
         ) {
             summary.reminders += n;
         }

@@ -9,6 +9,7 @@ pub mod monitor;
 pub mod policy;
 pub mod risk;
 pub mod roles;
+pub mod safeguarding;
 pub mod visit;
 
 pub use ids::*;

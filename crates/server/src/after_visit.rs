@@ -34,25 +34,6 @@ pub fn router() -> OpenApiRouter<AppState> {
 pub(crate) use app::access::{found, readable_pupil, readable_visit_record};
 pub(crate) use app::permissions::reads_every_child as sees_all_children;
 
-/// "Not found" named as `what`; any other error unchanged.
-pub(crate) fn hide_as(what: &'static str) -> impl FnOnce(ApiError) -> ApiError {
-    move |e| match e {
-        ApiError::NotFound(_) => ApiError::NotFound(what.into()),
-        other => other,
-    }
-}
-
-/// "Not found" as a refusal naming the field the caller filled in; any other error unchanged.
-pub(crate) fn unknown(
-    field: &'static str,
-    reason: &'static str,
-) -> impl FnOnce(ApiError) -> ApiError {
-    move |e| match e {
-        ApiError::NotFound(_) => ApiError::Invalid(domain::FieldError::new(field, reason)),
-        other => other,
-    }
-}
-
 pub(crate) use app::outbox::tell;
 pub(crate) use app::school::{school_tz, staff_with};
 pub(crate) use app::words::{clock_time, long_date, short_date, short_datetime};

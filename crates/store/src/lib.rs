@@ -30,7 +30,7 @@ pub use records::{
     CalendarLink, FollowUpAction, HeadOnlyRecord, Incident, IncidentDraft, NewAction,
     NewCalendarLink, NewHeadOnlyRecord, NewIncident, NewOutcome, NewSafeguardingConcern, NewSlip,
     RecordRead, SLIP_DEADLINE, SafeguardingConcern, Slip, VisitOutcome, VisitRow, VisitRowFilter,
-    in_app_address, remind_overdue_incidents,
+    in_app_address,
 };
 pub use risk::{NewRiskAssessment, RiskAssessment};
 pub use schools::{PolicyVersion, School, Trust};

@@ -17,7 +17,7 @@ pub use calendar::{CalendarLink, NewCalendarLink};
 pub use concerns::{
     HeadOnlyRecord, NewHeadOnlyRecord, NewSafeguardingConcern, SafeguardingConcern,
 };
-pub use incidents::{Incident, IncidentDraft, NewIncident, remind_overdue_incidents};
+pub use incidents::{Incident, IncidentDraft, NewIncident};
 pub use outcomes::{FollowUpAction, NewAction, NewOutcome, VisitOutcome};
 pub use slips::{NewSlip, Slip};
 pub use visit_rows::{RecordRead, VisitRow, VisitRowFilter};

@@ -325,7 +325,7 @@ impl App {
         for a in self.db.escalations_due(now, 100).await.unwrap() {
             levels += app::fire_due_levels(&self.db, &a, None, now).await.unwrap();
         }
-        let reminded = store::remind_overdue_incidents(&self.db, now)
+        let reminded = app::safeguarding::remind_overdue_incidents(&self.db, now)
             .await
             .unwrap();
         (raised, levels, reminded)

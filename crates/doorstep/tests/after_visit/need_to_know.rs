@@ -151,3 +151,36 @@ async fn only_staff_involved_with_the_child_the_dsl_and_the_head_read_the_record
     })
     .await;
 }
+
+#[tokio::test]
+async fn reading_the_audit_trail_is_itself_in_the_audit_trail() {
+    for_each_backend(|app| async move {
+        let school = app.school("stjosephs.demo").await;
+        let dsl = app.login(&school.email("dsl")).await;
+        expect(app.get(&dsl, "/api/audit").await, StatusCode::OK);
+        let trail = expect(app.get(&dsl, "/api/audit").await, StatusCode::OK);
+        assert!(
+            trail
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r["action"] == "audit_trail.viewed" && r["actor_staff_id"] == dsl.id),
+            "{trail}"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_chronology_page_with_a_date_that_is_not_one_shows_the_reason_by_the_field() {
+    for_each_backend(|app| async move {
+        let school = app.school("stjosephs.demo").await;
+        let dsl = app.login(&school.email("dsl")).await;
+        let path = format!("/pupils/{}/chronology?from=23/11/2026", school.ava);
+        let (status, _, body) = app.raw(&dsl, Method::GET, &path, None).await;
+        let page = String::from_utf8_lossy(&body);
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{page}");
+        assert!(page.contains("is not a date like 2026-09-01"), "{page}");
+    })
+    .await;
+}

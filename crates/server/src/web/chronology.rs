@@ -1,20 +1,23 @@
 //! A pupil's chronology (A3): every visit, outcome, action, slip, safeguarding concern and
 //! incident in time order, filtered by kind and dates, with the same as a PDF; and for the DSL
-//! and the head, who has read the child's records (A9). Read through the API, which lets in only
-//! the staff involved with the child, the DSL and the head — anyone else is told "not found" —
-//! and records every look.
+//! and the head, who has read the child's records (A9). Read through `app::safeguarding`, which
+//! lets in only the staff involved with the child, the DSL and the head — anyone else is told
+//! "not found" — and records every look.
 
 use super::page::{Choice, Chrome, Ctx, Errors, WebError, render_with};
 use super::time::Local;
 use crate::AppState;
+use app::Refusal;
+use app::permissions::reads_every_child;
+use app::safeguarding::{ChronologyQuery, chronology as read_chronology, record_reads};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query};
-use axum::http::{Method, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
-use chrono::{DateTime, Utc};
-use domain::Role;
+use chrono::NaiveDate;
+use domain::PupilId;
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
@@ -38,7 +41,7 @@ struct Filter {
 }
 
 impl Filter {
-    /// The filter as a query string for the API and the PDF link.
+    /// The filter as a query string for the PDF link.
     fn query(&self) -> String {
         let mut q = form_urlencoded::Serializer::new(String::new());
         for (k, v) in [("kind", &self.kind), ("from", &self.from), ("to", &self.to)] {
@@ -48,28 +51,25 @@ impl Filter {
         }
         q.finish()
     }
-}
 
-#[derive(Deserialize)]
-struct ChronologyJson {
-    pupil_name: String,
-    entries: Vec<EntryJson>,
-}
-
-#[derive(Deserialize)]
-struct EntryJson {
-    at: DateTime<Utc>,
-    kind: String,
-    title: String,
-    detail: String,
-    visit_id: Option<i64>,
-}
-
-#[derive(Deserialize)]
-struct ReadJson {
-    at: DateTime<Utc>,
-    actor_name: Option<String>,
-    action: String,
+    /// The filter as the use case takes it; a date that is not one is refused naming its field.
+    fn checked(&self) -> Result<ChronologyQuery, Refusal> {
+        let date = |field: &'static str, v: &Option<String>| match v
+            .as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+        {
+            None => Ok(None),
+            Some(v) => v.parse::<NaiveDate>().map(Some).map_err(|_| {
+                Refusal::bad_request(field, format!("'{v}' is not a date like 2026-09-01"))
+            }),
+        };
+        Ok(ChronologyQuery {
+            kind: self.kind.clone().filter(|k| !k.trim().is_empty()),
+            from: date("from", &self.from)?,
+            to: date("to", &self.to)?,
+        })
+    }
 }
 
 pub struct Entry {
@@ -118,48 +118,31 @@ async fn chronology(
     let chosen = filter.kind.clone().unwrap_or_default();
     let mut kinds = vec![Choice::new("", "Everything", chosen.is_empty())];
     kinds.extend(KINDS.iter().map(|(k, l)| Choice::new(*k, *l, *k == chosen)));
-    let (status, errors, chron) = match ctx
-        .call(
-            Method::GET,
-            &format!("/api/pupils/{id}/chronology?{query}"),
-            None,
-        )
-        .await
-    {
-        Ok(a) => (StatusCode::OK, Errors::none(), a.json::<ChronologyJson>()?),
-        Err(f) if f.status == StatusCode::BAD_REQUEST => {
-            // A filter the API cannot use: show it next to its field, with everything listed.
-            let errors = Errors::from_failure(&f, &["kind", "from", "to"], "from");
-            let all: ChronologyJson = ctx.get(&format!("/api/pupils/{id}/chronology")).await?;
-            (StatusCode::BAD_REQUEST, errors, all)
-        }
-        Err(f) => return Err(f.into()),
+    let pupil = PupilId(id);
+    let asked = filter.checked();
+    let (status, errors, chron) = match asked {
+        Ok(q) => match read_chronology(&ctx.state, &ctx.me, pupil, &q).await {
+            Ok(c) => (StatusCode::OK, Errors::none(), c),
+            Err(e @ Refusal::BadRequest { .. }) => bad_filter(&ctx, pupil, e).await?,
+            Err(e) => return Err(e.into()),
+        },
+        Err(e) => bad_filter(&ctx, pupil, e).await?,
     };
-    let pupil = ctx.state.db().pupil(domain::PupilId(id)).await?;
-    let local = Local::of(
-        &ctx.state
-            .db()
-            .current_policy(pupil.school_id)
-            .await?
-            .settings,
-    );
+    let school = ctx.state.db().pupil(pupil).await?.school_id;
+    let local = Local::of(&ctx.state.db().current_policy(school).await?.settings);
     let entries = chron
         .entries
         .into_iter()
         .map(|e| Entry {
             when: local.day_time(e.at),
-            kind: kind_label(&e.kind),
+            kind: kind_label(e.kind),
             title: e.title,
             detail: e.detail,
             visit_id: e.visit_id.unwrap_or_default(),
         })
         .collect();
-    let reads = if ctx
-        .me
-        .roles
-        .any_of(&[Role::Dsl, Role::SafeguardingTeam, Role::Headteacher])
-    {
-        let list: Vec<ReadJson> = ctx.get(&format!("/api/pupils/{id}/reads")).await?;
+    let reads = if reads_every_child(&ctx.me) {
+        let list = record_reads(&ctx.state, &ctx.me, pupil).await?;
         Some(
             list.into_iter()
                 .take(200)
@@ -186,4 +169,15 @@ async fn chronology(
         reads,
     };
     Ok(render_with(status, &page))
+}
+
+/// A filter that cannot be used: the refusal next to its field, with everything listed.
+async fn bad_filter(
+    ctx: &Ctx,
+    pupil: PupilId,
+    refusal: Refusal,
+) -> Result<(StatusCode, Errors, app::safeguarding::Chronology), WebError> {
+    let errors = Errors::from_refusal(refusal, &["kind", "from", "to"], "from");
+    let all = read_chronology(&ctx.state, &ctx.me, pupil, &ChronologyQuery::default()).await?;
+    Ok((StatusCode::BAD_REQUEST, errors, all))
 }

@@ -1,39 +1,27 @@
 //! Safeguarding concerns for the DSL (A4): every concern raised at the school, newest first, the
-//! ones not yet acknowledged on top, and acknowledging one with what the DSL decided. The API
-//! decides who may list them (the DSL, the safeguarding team and the head) and audits each look.
+//! ones not yet acknowledged on top, and acknowledging one with what the DSL decided. The use
+//! cases (`app::safeguarding`) decide who may list them (the DSL, the safeguarding team and the
+//! head) and audit each look.
 
 use super::form::FormData;
+use super::incidents::fixable;
 use super::page::{Chrome, Ctx, Errors, WebError, render, render_with, see_other};
 use super::time::Local;
 use crate::AppState;
+use app::safeguarding::{AcknowledgeInput, ConcernQuery, acknowledge_concern, list_concerns};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
-use chrono::{DateTime, Utc};
 use serde::Deserialize;
-use serde_json::json;
 use std::collections::HashMap;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/safeguarding", get(list))
         .route("/safeguarding/{id}/acknowledge", post(acknowledge))
-}
-
-#[derive(Deserialize)]
-struct ConcernJson {
-    id: i64,
-    pupil_id: i64,
-    visit_id: Option<i64>,
-    source: String,
-    concern: String,
-    observed_at: DateTime<Utc>,
-    raised_by_name: String,
-    acknowledged_at: Option<DateTime<Utc>>,
-    dsl_note: Option<String>,
 }
 
 pub struct Row {
@@ -72,31 +60,24 @@ async fn page(
 ) -> Result<ListPage, WebError> {
     let school = ctx.school(None).await?;
     let local = Local::of(&ctx.state.db().current_policy(school).await?.settings);
-    let list: Vec<ConcernJson> = ctx
-        .get(&format!(
-            "/api/safeguarding-concerns?school_id={}",
-            school.0
-        ))
-        .await?;
+    let q = ConcernQuery {
+        school_id: Some(school.0),
+        open: None,
+    };
+    let list = list_concerns(&ctx.state, &ctx.me, &q).await?;
     // Only the names of the children concerned: the school may have hundreds.
     let mut names: HashMap<i64, String> = HashMap::new();
     for c in &list {
-        if let std::collections::hash_map::Entry::Vacant(slot) = names.entry(c.pupil_id) {
-            slot.insert(
-                ctx.state
-                    .db()
-                    .pupil(domain::PupilId(c.pupil_id))
-                    .await?
-                    .name,
-            );
+        if let std::collections::hash_map::Entry::Vacant(slot) = names.entry(c.pupil_id.0) {
+            slot.insert(ctx.state.db().pupil(c.pupil_id).await?.name);
         }
     }
     let (mut open, mut done) = (vec![], vec![]);
     for c in list {
         let row = Row {
             id: c.id,
-            pupil: names.get(&c.pupil_id).cloned().unwrap_or_default(),
-            pupil_id: c.pupil_id,
+            pupil: names.get(&c.pupil_id.0).cloned().unwrap_or_default(),
+            pupil_id: c.pupil_id.0,
             visit_id: c.visit_id.unwrap_or_default(),
             heading: format!(
                 "Raised by {}, {} ({})",
@@ -142,16 +123,11 @@ async fn list(ctx: Ctx, Query(q): Query<DoneQuery>) -> Result<Response, WebError
 async fn acknowledge(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
     let field = format!("note-{id}");
     let note = f.get(&field).to_string();
-    match ctx
-        .post(
-            &format!("/api/safeguarding-concerns/{id}/acknowledge"),
-            json!({ "note": note }),
-        )
-        .await
-    {
+    let input = AcknowledgeInput { note: note.clone() };
+    match acknowledge_concern(&ctx.state, &ctx.me, id, &input).await {
         Ok(_) => Ok(see_other("/safeguarding?done=acknowledged")),
-        Err(e) if e.is_fixable() => {
-            let errors = Errors::from_failure(&e, &[field.as_str()], &field);
+        Err(e) if fixable(&e) => {
+            let errors = Errors::from_refusal(e, &[field.as_str()], &field);
             let page = page(&ctx, false, errors, Some((id, note))).await?;
             Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }

@@ -1,21 +1,24 @@
 //! Records for the head only (A10): allegations against staff and parents' concerns about a
 //! visit, kept apart from the child's records. Anyone at the school records one here; only the
 //! headteacher reads them back — or, when the allegation is about a headteacher, the chair of
-//! governors and the trust's administrators (the API decides, and audits each read).
+//! governors and the trust's administrators (`app::safeguarding` decides, and audits each read).
 
 use super::form::FormData;
+use super::incidents::fixable;
 use super::page::{Choice, Chrome, Ctx, Errors, WebError, render, render_with, see_other};
 use super::time::Local;
 use crate::AppState;
+use app::safeguarding::{
+    CloseInput, HeadOnlyQuery, RecordInput, close_head_only, head_only_records, record_head_only,
+};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
-use chrono::{DateTime, Utc};
+use domain::safeguarding::HeadOnlyKind;
 use serde::Deserialize;
-use serde_json::json;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -29,20 +32,6 @@ fn kind_label(kind: &str) -> &'static str {
         "allegation_against_staff" => "Allegation against a member of staff",
         _ => "A parent's concern about a home visit",
     }
-}
-
-#[derive(Deserialize)]
-struct RecordJson {
-    id: i64,
-    kind: String,
-    visit_id: Option<i64>,
-    about_staff_id: Option<i64>,
-    raised_by_name: String,
-    received_at: DateTime<Utc>,
-    account: String,
-    recorded_at: DateTime<Utc>,
-    outcome: Option<String>,
-    closed_at: Option<DateTime<Utc>>,
 }
 
 pub struct Row {
@@ -80,9 +69,10 @@ async fn page(
     let school = ctx.school(None).await?;
     let db = ctx.state.db();
     let local = Local::of(&db.current_policy(school).await?.settings);
-    let list: Vec<RecordJson> = ctx
-        .get(&format!("/api/head-only-records?school_id={}", school.0))
-        .await?;
+    let q = HeadOnlyQuery {
+        school_id: Some(school.0),
+    };
+    let list = head_only_records(&ctx.state, &ctx.me, &q).await?;
     let mut rows = vec![];
     for r in list {
         let about = match r.about_staff_id {
@@ -130,16 +120,13 @@ async fn list(ctx: Ctx, Query(q): Query<DoneQuery>) -> Result<Response, WebError
 async fn close(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
     let field = format!("outcome-{id}");
     let outcome = f.get(&field).to_string();
-    match ctx
-        .post(
-            &format!("/api/head-only-records/{id}/close"),
-            json!({ "outcome": outcome }),
-        )
-        .await
-    {
+    let input = CloseInput {
+        outcome: outcome.clone(),
+    };
+    match close_head_only(&ctx.state, &ctx.me, id, &input).await {
         Ok(_) => Ok(see_other("/head-only?done=closed")),
-        Err(e) if e.is_fixable() => {
-            let errors = Errors::from_failure(&e, &[field.as_str()], &field);
+        Err(e) if fixable(&e) => {
+            let errors = Errors::from_refusal(e, &[field.as_str()], &field);
             let page = page(&ctx, false, errors, Some((id, outcome))).await?;
             Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
@@ -237,40 +224,31 @@ async fn new_page(ctx: Ctx, Query(q): Query<NewQuery>) -> Result<Response, WebEr
 
 /// A10: the record goes to the head (or the chair); the person who made it cannot read it back.
 async fn record(ctx: Ctx, f: FormData) -> Result<Response, WebError> {
-    let id_or_null = |name: &str| {
-        f.get(name)
-            .parse::<i64>()
-            .map_or(serde_json::Value::Null, Into::into)
-    };
-    if f.opt("kind").is_none() {
+    let id = |name: &str| f.get(name).parse::<i64>().ok();
+    let Some(kind) = f.opt("kind").and_then(HeadOnlyKind::parse) else {
         let errors = Errors::one(
             "kind",
             "Choose whether it is an allegation or a parent's concern",
         );
         let page = form(&ctx, f.pairs(), errors, String::new()).await?;
         return Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page));
-    }
-    let body = json!({
-        "kind": f.opt("kind"),
-        "visit_id": id_or_null("visit_id"),
-        "about_staff_id": id_or_null("about_staff_id"),
-        "raised_by_name": f.get("raised_by_name"),
-        "account": f.get("account"),
-    });
-    match ctx.post("/api/head-only-records", body).await {
-        Ok(a) => {
-            let to = if a.body["visible_to"]
-                .as_str()
-                .is_some_and(|v| v.contains("chair"))
-            {
-                "chair"
-            } else {
-                "head"
-            };
+    };
+    let input = RecordInput {
+        kind,
+        visit_id: id("visit_id"),
+        pupil_id: None,
+        about_staff_id: id("about_staff_id"),
+        raised_by_name: f.get("raised_by_name").to_string(),
+        received_at: None,
+        account: f.get("account").to_string(),
+    };
+    match record_head_only(&ctx.state, &ctx.me, &input).await {
+        Ok(receipt) => {
+            let to = if receipt.to_chair { "chair" } else { "head" };
             Ok(see_other(&format!("/head-only/new?to={to}")))
         }
-        Err(e) if e.is_fixable() => {
-            let errors = Errors::from_failure(&e, &[], "kind");
+        Err(e) if fixable(&e) => {
+            let errors = Errors::from_refusal(e, &[], "kind");
             let page = form(&ctx, f.pairs(), errors, String::new()).await?;
             Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }

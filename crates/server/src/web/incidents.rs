@@ -7,6 +7,11 @@ use super::form::FormData;
 use super::page::{Choice, Chrome, Ctx, Errors, WebError, render, render_with, see_other};
 use super::time::Local;
 use crate::AppState;
+use app::Refusal;
+use app::safeguarding::{
+    IncidentQuery, NewIncidentInput, ReportInput, incident_households, list_incidents,
+    record_incident, report_place,
+};
 use askama::Template;
 use axum::Router;
 use axum::extract::Query;
@@ -14,9 +19,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
-use domain::{HouseholdId, SchoolId};
+use domain::safeguarding::{IncidentKind, ReportStatus};
+use domain::{SchoolId, VisitId};
 use serde::Deserialize;
-use serde_json::json;
 
 mod detail;
 
@@ -28,39 +33,29 @@ pub fn router() -> Router<AppState> {
         .route("/incidents/{id}/submit", post(detail::submit))
 }
 
-const KINDS: [(&str, &str); 6] = [
-    ("trip", "A trip"),
-    ("fall", "A fall"),
-    ("accident", "An accident"),
-    ("verbal_abuse", "Verbal abuse"),
-    ("threat", "A threat"),
-    ("aggression", "Aggression"),
-];
-
-fn kind_label(kind: &str) -> &'static str {
-    KINDS
+/// Every kind, as the form offers them: (stored word, label).
+fn kinds(chosen: &str) -> Vec<Choice> {
+    IncidentKind::ALL
         .iter()
-        .find(|(k, _)| *k == kind)
-        .map_or("An incident", |(_, l)| l)
+        .map(|k| Choice::new(k.as_str(), k.label(), k.as_str() == chosen))
+        .collect()
 }
 
-#[derive(Deserialize)]
-struct IncidentJson {
-    id: i64,
-    school_id: i64,
-    household_id: i64,
-    visit_id: Option<i64>,
-    kind: String,
-    occurred_at: DateTime<Utc>,
-    location: Option<String>,
-    account: String,
-    people_involved: Option<String>,
-    injuries: Option<String>,
-    police_called: bool,
-    author_staff_id: i64,
-    due_at: DateTime<Utc>,
-    submitted_at: Option<DateTime<Utc>>,
-    household_blocked: bool,
+fn kind_label(kind: &str) -> &'static str {
+    IncidentKind::parse(kind).map_or("An incident", IncidentKind::label)
+}
+
+/// A refusal the person can fix by changing what they typed: the form comes back with it next
+/// to the field. "Not allowed", "not found" and faults get their own page.
+pub(super) fn fixable(r: &Refusal) -> bool {
+    matches!(
+        r,
+        Refusal::BadRequest { .. }
+            | Refusal::Invalid { .. }
+            | Refusal::Conflict { .. }
+            | Refusal::Unmet(_)
+            | Refusal::IllegalStep(_)
+    )
 }
 
 pub struct Row {
@@ -78,12 +73,10 @@ async fn local_of(ctx: &Ctx, school: SchoolId) -> Result<Local, WebError> {
     ))
 }
 
-fn status(i: &IncidentJson, now: DateTime<Utc>) -> (&'static str, bool) {
-    match i.submitted_at {
-        Some(_) => ("Shared with the head", false),
-        None if now >= i.due_at => ("Not shared with the head: overdue", true),
-        None => ("Draft: share it with the head by the end of the day", false),
-    }
+/// Where the report stands, in words, and whether it is overdue.
+fn status(i: &store::Incident, now: DateTime<Utc>) -> (&'static str, bool) {
+    let s = ReportStatus::at(i.submitted_at, i.due_at, now);
+    (s.words(), s == ReportStatus::Overdue)
 }
 
 #[derive(Template)]
@@ -103,20 +96,15 @@ async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> Result<Response, WebError
     let school = ctx.school(None).await?;
     let local = local_of(&ctx, school).await?;
     let overdue_only = q.overdue.is_some_and(|o| !o.is_empty());
-    let path = format!(
-        "/api/incidents?school_id={}{}",
-        school.0,
-        if overdue_only { "&overdue=true" } else { "" }
-    );
-    let list: Vec<IncidentJson> = ctx.get(&path).await?;
+    let q = IncidentQuery {
+        school_id: Some(school.0),
+        overdue: overdue_only.then_some(true),
+    };
+    let list = list_incidents(&ctx.state, &ctx.me, &q).await?;
     let now = ctx.state.clock().now();
     let mut rows = Vec::new();
     for i in list {
-        let household = ctx
-            .state
-            .db()
-            .household(HouseholdId(i.household_id))
-            .await?;
+        let household = ctx.state.db().household(i.household_id).await?;
         let (status, overdue) = status(&i, now);
         rows.push(Row {
             id: i.id,
@@ -158,13 +146,6 @@ struct NewQuery {
     household_id: Option<i64>,
 }
 
-#[derive(Deserialize)]
-struct HouseholdJson {
-    id: i64,
-    family_name: String,
-    postcode: String,
-}
-
 async fn new_form(
     ctx: &Ctx,
     visit_id: Option<i64>,
@@ -176,18 +157,15 @@ async fn new_form(
     let mut visit = String::new();
     let mut households = vec![];
     if let Some(id) = visit_id {
-        let v = super::visit::seen_visit(ctx, id).await?;
-        local = local_of(ctx, v.school_id).await?;
-        let household = ctx.state.db().household(v.household_id).await?;
+        let at = report_place(&ctx.state, &ctx.me, VisitId(id)).await?;
+        local = local_of(ctx, at.visit.school_id).await?;
         visit = format!(
             "The visit to the {} family on {}",
-            household.family_name,
-            local.day(v.planned_arrive)
+            at.household.family_name,
+            local.day(at.visit.planned_arrive)
         );
     } else {
-        let list: Vec<HouseholdJson> = ctx
-            .get(&format!("/api/households?school_id={}", school.0))
-            .await?;
+        let list = incident_households(&ctx.state, &ctx.me, Some(school.0)).await?;
         let chosen = typed
             .iter()
             .find(|(k, _)| k == "household_id")
@@ -195,7 +173,7 @@ async fn new_form(
             .unwrap_or_default();
         households.push(Choice::new("", "Choose the household", chosen.is_empty()));
         households.extend(list.into_iter().map(|h| {
-            let id = h.id.to_string();
+            let id = h.id.0.to_string();
             let selected = id == chosen;
             Choice::new(
                 id,
@@ -223,10 +201,7 @@ async fn new_form(
     Ok(NewPage {
         chrome: ctx.chrome("incidents"),
         errors,
-        kinds: KINDS
-            .iter()
-            .map(|(k, l)| Choice::new(*k, *l, *k == kind))
-            .collect(),
+        kinds: kinds(&kind),
         v,
         visit,
         households,
@@ -252,26 +227,27 @@ async fn refuse(
     Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
 }
 
-/// The report as the API takes it (`ReportInput`), or the field a person must fix first.
-fn report_json(f: &FormData, local: &Local) -> Result<serde_json::Value, Errors> {
-    if f.opt("kind").is_none() {
+/// The report as typed, or the field a person must fix first.
+fn report_input(f: &FormData, local: &Local) -> Result<ReportInput, Errors> {
+    let Some(kind) = f.opt("kind").and_then(IncidentKind::parse) else {
         return Err(Errors::one("kind", "Choose what happened"));
-    }
+    };
     let Some(occurred_at) = local.parse(f.get("occurred_on"), f.get("occurred_at")) else {
         return Err(Errors::one(
             "occurred_at",
             "Enter the day and time it happened, like 14:30",
         ));
     };
-    Ok(json!({
-        "kind": f.get("kind"),
-        "occurred_at": occurred_at,
-        "location": f.text_or_null("location"),
-        "account": f.text_or_null("account"),
-        "people_involved": f.text_or_null("people_involved"),
-        "injuries": f.text_or_null("injuries"),
-        "police_called": f.checked("police_called"),
-    }))
+    let text = |name: &str| f.opt(name).map(str::to_string);
+    Ok(ReportInput {
+        kind,
+        occurred_at,
+        location: text("location"),
+        account: text("account"),
+        people_involved: text("people_involved"),
+        injuries: text("injuries"),
+        police_called: f.checked("police_called"),
+    })
 }
 
 /// Records the report; with "share now" ticked it goes to the head at once.
@@ -279,22 +255,27 @@ async fn create(ctx: Ctx, f: FormData) -> Result<Response, WebError> {
     let visit_id = f.get("visit_id").parse::<i64>().ok();
     let school = ctx.school(None).await?;
     let local = local_of(&ctx, school).await?;
-    let mut body = match report_json(&f, &local) {
-        Ok(body) => body,
+    let report = match report_input(&f, &local) {
+        Ok(report) => report,
         Err(errors) => return refuse(&ctx, visit_id, &f, errors).await,
     };
-    match visit_id {
-        Some(v) => body["visit_id"] = v.into(),
-        None => body["household_id"] = f.get("household_id").parse::<i64>().ok().into(),
-    }
-    let answer = match ctx.post("/api/incidents", body).await {
-        Ok(a) => a,
-        Err(e) if e.is_fixable() => {
-            return refuse(&ctx, visit_id, &f, Errors::from_failure(&e, &[], "kind")).await;
+    let input = NewIncidentInput {
+        visit_id,
+        household_id: match visit_id {
+            Some(_) => None,
+            None => f.get("household_id").parse::<i64>().ok(),
+        },
+        pupil_id: None,
+        report,
+    };
+    let view = match record_incident(&ctx.state, &ctx.me, &input).await {
+        Ok(view) => view,
+        Err(e) if fixable(&e) => {
+            return refuse(&ctx, visit_id, &f, Errors::from_refusal(e, &[], "kind")).await;
         }
         Err(e) => return Err(e.into()),
     };
-    let id = answer.body["incident"]["id"].as_i64().unwrap_or_default();
+    let id = view.incident.id;
     if f.checked("share_now") {
         return detail::share(&ctx, id).await;
     }

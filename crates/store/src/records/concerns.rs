@@ -84,6 +84,26 @@ fn sql(q: String) -> sqlx::AssertSqlSafe<String> {
 }
 
 impl Tx {
+    /// One concern, read inside the transaction that changes it.
+    /// Error: `NotFound("safeguarding concern")`.
+    pub async fn safeguarding_concern(&mut self, id: i64) -> Result<SafeguardingConcern> {
+        let q = sql(format!(
+            "select {CONCERN_COLUMNS} from safeguarding_concerns c join staff s on s.id = c.raised_by where c.id = $1"
+        ));
+        with_tx!(self, x => sqlx::query_as(q).bind(id).fetch_optional(x).await)?
+            .ok_or_else(StoreError::not_found("safeguarding concern", id))
+    }
+
+    /// One record for the head, read inside the transaction that changes it.
+    /// Error: `NotFound("record")`.
+    pub async fn head_only_record(&mut self, id: i64) -> Result<HeadOnlyRecord> {
+        let q = sql(format!(
+            "select {HEAD_ONLY_COLUMNS} from head_only_records where id = $1"
+        ));
+        with_tx!(self, x => sqlx::query_as(q).bind(id).fetch_optional(x).await)?
+            .ok_or_else(StoreError::not_found("record", id))
+    }
+
     pub async fn raise_safeguarding_concern(
         &mut self,
         c: &NewSafeguardingConcern<'_>,

@@ -1,9 +1,8 @@
-//! A5: factual incident reports, due to the head by the end of the working day, and the scan that
-//! reminds the author and the head of every report still not shared once it is overdue.
+//! A5: factual incident reports, due to the head by the end of the working day, and the rows the
+//! overdue-report reminders claim. Only SQL: the reminders' wording and recipients are in
+//! `app::safeguarding`.
 
-use super::in_app_address;
 use crate::db::{Db, Result, StoreError, Tx, with_pool, with_tx};
-use crate::monitor::NewNotification;
 use chrono::{DateTime, Duration, Utc};
 use domain::{HouseholdId, PupilId, SchoolId, StaffId, VisitId};
 use serde::Serialize;
@@ -73,6 +72,20 @@ fn sql(q: String) -> sqlx::AssertSqlSafe<String> {
 }
 
 impl Tx {
+    /// One report, read inside the transaction that changes it (on PostgreSQL the row is locked
+    /// until the transaction ends, so a concurrent change waits). Error: `NotFound("incident")`.
+    pub async fn incident(&mut self, id: i64) -> Result<Incident> {
+        let lock = match self {
+            Tx::Sqlite(_) => "",
+            Tx::Pg(_) => " for update",
+        };
+        let q = sql(format!(
+            "select {INCIDENT_COLUMNS} from incidents where id = $1{lock}"
+        ));
+        with_tx!(self, c => sqlx::query_as(q).bind(id).fetch_optional(c).await)?
+            .ok_or_else(StoreError::not_found("incident", id))
+    }
+
     pub async fn create_incident(
         &mut self,
         i: &NewIncident<'_>,
@@ -143,7 +156,7 @@ impl Tx {
     }
 
     /// Claims the `n`th reminder of an overdue report: true for exactly one caller.
-    async fn claim_incident_reminder(
+    pub async fn claim_incident_reminder(
         &mut self,
         id: i64,
         n: i64,
@@ -205,7 +218,7 @@ impl Db {
         Ok(with_pool!(self, p => sqlx::query_as(q).bind(author.0).fetch_all(p).await)?)
     }
 
-    /// When [`remind_overdue_incidents`] next has work: the soonest due time of a report not yet
+    /// When the overdue-report reminders (`app::safeguarding::remind_overdue_incidents`) next have work: the soonest due time of a report not yet
     /// reminded about, or a day after the last reminder of one still not shared. For a monitor
     /// loop that sleeps until its next piece of work.
     pub async fn next_incident_reminder_at(&self) -> Result<Option<DateTime<Utc>>> {
@@ -219,8 +232,12 @@ impl Db {
     }
 
     /// Reports not shared with the head by their due time whose next reminder is due: the first
-    /// at the due time, then one a day.
-    async fn incidents_to_remind(&self, now: DateTime<Utc>, limit: i64) -> Result<Vec<Incident>> {
+    /// at the due time, then one a day. At most `limit`, the longest overdue first.
+    pub async fn incidents_to_remind(
+        &self,
+        now: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<Incident>> {
         let q = sql(format!(
             "select {INCIDENT_COLUMNS} from incidents where submitted_at is null and due_at <= $1 \
              and (last_reminded_at is null or last_reminded_at <= $2) order by due_at, id limit $3"
@@ -232,80 +249,4 @@ impl Db {
             .fetch_all(p)
             .await)?)
     }
-}
-
-/// A5: reminds the author and the head (the role the school's policy names in
-/// `incident_report.due_to`) of every incident report not shared by the end of the working day,
-/// in the app and by e-mail, through the notification outbox. Once when the report falls
-/// overdue, then once a day until it is shared. Safe to run from several instances at once (each
-/// reminder is claimed); independent of the safety monitor, whose pass may call it. Returns how
-/// many reports were reminded about.
-pub async fn remind_overdue_incidents(db: &Db, now: DateTime<Utc>) -> Result<usize> {
-    let mut reminded = 0;
-    for incident in db.incidents_to_remind(now, 200).await? {
-        let school = db.school(incident.school_id).await?;
-        let policy = db.current_policy(school.id).await?;
-        let due_to = policy.settings.incident_report.due_to;
-        let staff = db.staff_list(school.trust_id, Some(school.id)).await?;
-        let household = db.household(incident.household_id).await?;
-        let mut tx = db.begin().await?;
-        if !tx
-            .claim_incident_reminder(incident.id, incident.reminders, now)
-            .await?
-        {
-            continue;
-        }
-        let when = incident.occurred_at.with_timezone(&policy.settings.tz());
-        let subject = format!(
-            "Overdue: incident report {} ({}) has not been shared with {}",
-            incident.id,
-            incident.kind.replace('_', " "),
-            due_to.title()
-        );
-        let body = format!(
-            "The incident report for the {} at the {} household ({}) on {} was due to {} by the end of the working day and has not been shared yet.\n\n\
-             Complete the factual report and share it now (REAch2: \"All incident report forms must be shared with the Headteacher by the end of the working day\").",
-            incident.kind.replace('_', " "),
-            household.family_name,
-            household.postcode,
-            when.format("%A %-d %B %Y at %H:%M"),
-            due_to.title(),
-        );
-        let recipients = staff
-            .iter()
-            .filter(|s| s.active)
-            .filter(|s| s.id.0 == incident.author_staff_id || s.roles.has(due_to));
-        for person in recipients {
-            for (channel, address) in [
-                ("in_app", in_app_address(person.id)),
-                ("email", person.email.clone()),
-            ] {
-                let key = format!(
-                    "incident:{}:overdue:{}:staff:{}:{channel}",
-                    incident.id, incident.reminders, person.id
-                );
-                tx.enqueue_notification(&NewNotification {
-                    alarm: None,
-                    visit: incident.visit_id.map(VisitId),
-                    staff: Some(person.id),
-                    channel,
-                    address: &address,
-                    subject: &subject,
-                    body: &body,
-                    idempotency_key: &key,
-                    at: now,
-                })
-                .await?;
-            }
-        }
-        tx.commit().await?;
-        reminded += 1;
-    }
-    if reminded > 0 {
-        tracing::info!(
-            incidents.reminded = reminded,
-            "reminded authors and heads of overdue incident reports"
-        );
-    }
-    Ok(reminded)
 }

@@ -3,14 +3,13 @@
 
 use super::super::form::FormData;
 use super::super::page::{Choice, Chrome, Ctx, Errors, WebError, render, render_with, see_other};
-use super::{IncidentJson, KINDS, kind_label, local_of, report_json, status};
+use super::{fixable, kind_label, kinds, local_of, report_input, status};
+use app::safeguarding::{incident, submit_incident, update_incident};
 use askama::Template;
 use axum::extract::{Path, Query};
-use axum::http::{Method, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
-use domain::{HouseholdId, SchoolId};
 use serde::Deserialize;
-use serde_json::json;
 
 #[derive(Template)]
 #[template(path = "incident.html")]
@@ -38,11 +37,6 @@ impl DetailPage {
     }
 }
 
-#[derive(Deserialize)]
-struct IncidentViewJson {
-    incident: IncidentJson,
-}
-
 async fn page(
     ctx: &Ctx,
     id: i64,
@@ -50,15 +44,10 @@ async fn page(
     errors: Errors,
     typed: Vec<(String, String)>,
 ) -> Result<DetailPage, WebError> {
-    let view: IncidentViewJson = ctx.get(&format!("/api/incidents/{id}")).await?;
-    let i = view.incident;
-    let local = local_of(ctx, SchoolId(i.school_id)).await?;
+    let i = incident(&ctx.state, &ctx.me, id).await?.incident;
+    let local = local_of(ctx, i.school_id).await?;
     let (status, overdue) = status(&i, ctx.state.clock().now());
-    let household = ctx
-        .state
-        .db()
-        .household(HouseholdId(i.household_id))
-        .await?;
+    let household = ctx.state.db().household(i.household_id).await?;
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
     let mut v: Vec<(String, String)> = vec![
         ("kind".into(), i.kind.clone()),
@@ -121,11 +110,8 @@ async fn page(
         overdue,
         can_share: i.submitted_at.is_none() && i.author_staff_id == ctx.me.id.0,
         visit_id: i.visit_id.unwrap_or_default(),
-        household_id: i.household_id,
-        kinds: KINDS
-            .iter()
-            .map(|(k, l)| Choice::new(*k, *l, *k == kind))
-            .collect(),
+        household_id: i.household_id.0,
+        kinds: kinds(&kind),
         v,
     })
 }
@@ -171,18 +157,15 @@ pub(super) async fn update(
 ) -> Result<Response, WebError> {
     let school = ctx.school(None).await?;
     let local = local_of(&ctx, school).await?;
-    let body = match report_json(&f, &local) {
-        Ok(body) => body,
+    let report = match report_input(&f, &local) {
+        Ok(report) => report,
         Err(errors) => return refused(&ctx, id, errors, f.pairs()).await,
     };
-    match ctx
-        .call(Method::PUT, &format!("/api/incidents/{id}"), Some(&body))
-        .await
-    {
+    match update_incident(&ctx.state, &ctx.me, id, &report).await {
         Ok(_) if f.checked("share_now") => share(&ctx, id).await,
         Ok(_) => Ok(see_other(&format!("/incidents/{id}?done=saved"))),
-        Err(e) if e.is_fixable() => {
-            refused(&ctx, id, Errors::from_failure(&e, &[], "kind"), f.pairs()).await
+        Err(e) if fixable(&e) => {
+            refused(&ctx, id, Errors::from_refusal(e, &[], "kind"), f.pairs()).await
         }
         Err(e) => Err(e.into()),
     }
@@ -191,13 +174,10 @@ pub(super) async fn update(
 /// A5: shares the report with the head; a report without an account comes back with the reason
 /// next to the account.
 pub(super) async fn share(ctx: &Ctx, id: i64) -> Result<Response, WebError> {
-    match ctx
-        .post(&format!("/api/incidents/{id}/submit"), json!({}))
-        .await
-    {
+    match submit_incident(&ctx.state, &ctx.me, id).await {
         Ok(_) => Ok(see_other(&format!("/incidents/{id}?done=shared"))),
-        Err(e) if e.is_fixable() => {
-            let errors = Errors::from_failure(&e, &["account"], "share");
+        Err(e) if fixable(&e) => {
+            let errors = Errors::from_refusal(e, &["account"], "share");
             refused(ctx, id, errors, vec![]).await
         }
         Err(e) => Err(e.into()),

@@ -1,0 +1,184 @@
+//! What a member of staff writes in an incident report, checked, and where it happened: the
+//! visit it was on, or a household they may see.
+
+use crate::access::{found, sees_school_visits, unknown, visible_household, visible_visit};
+use crate::audit::audit_read;
+use crate::permissions::redact_code_word;
+use crate::{App, Refusal, Result};
+use chrono::{DateTime, Utc};
+use domain::safeguarding::{IncidentKind, check_occurred_at};
+use domain::{FieldError, HouseholdId, PupilId, SchoolId, VisitId, inputs};
+use serde::Deserialize;
+use store::{Household, IncidentDraft, Staff, Visit, VisitFilter};
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReportInput {
+    pub kind: IncidentKind,
+    pub occurred_at: DateTime<Utc>,
+    pub location: Option<String>,
+    /// What happened, factually. May be completed later, but before the report is shared.
+    pub account: Option<String>,
+    pub people_involved: Option<String>,
+    pub injuries: Option<String>,
+    #[serde(default)]
+    pub police_called: bool,
+}
+
+pub(super) struct CheckedReport {
+    pub(super) kind: IncidentKind,
+    pub(super) occurred_at: DateTime<Utc>,
+    location: Option<String>,
+    account: String,
+    people_involved: Option<String>,
+    injuries: Option<String>,
+    police_called: bool,
+}
+
+impl CheckedReport {
+    pub(super) fn draft(&self) -> IncidentDraft<'_> {
+        IncidentDraft {
+            kind: self.kind.as_str(),
+            occurred_at: self.occurred_at,
+            location: self.location.as_deref(),
+            account: &self.account,
+            people_involved: self.people_involved.as_deref(),
+            injuries: self.injuries.as_deref(),
+            police_called: self.police_called,
+        }
+    }
+}
+
+/// The report's texts checked and trimmed. Errors name the field: `occurred_at` (in the future,
+/// more than a month ago), `location`, `account`, `people_involved`, `injuries` (too long).
+pub(super) fn check_report(r: &ReportInput, now: DateTime<Utc>) -> Result<CheckedReport> {
+    check_occurred_at(r.occurred_at, now)?;
+    let opt = |field: &str, v: &Option<String>, max| {
+        inputs::optional_text(field, v.as_deref().unwrap_or(""), max)
+    };
+    Ok(CheckedReport {
+        kind: r.kind,
+        occurred_at: r.occurred_at,
+        location: opt("location", &r.location, 300)?,
+        account: opt("account", &r.account, 10_000)?.unwrap_or_default(),
+        people_involved: opt("people_involved", &r.people_involved, 1000)?,
+        injuries: opt("injuries", &r.injuries, 1000)?,
+        police_called: r.police_called,
+    })
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewIncidentInput {
+    /// The visit it happened on, if any: its household and pupil are used.
+    pub visit_id: Option<i64>,
+    /// The household, when not on a planned visit.
+    pub household_id: Option<i64>,
+    pub pupil_id: Option<i64>,
+    #[serde(flatten)]
+    pub report: ReportInput,
+}
+
+/// Where the incident happened.
+pub(super) struct Place {
+    pub(super) school: SchoolId,
+    pub(super) household: HouseholdId,
+    pub(super) pupil: Option<PupilId>,
+    pub(super) visit: Option<VisitId>,
+}
+
+/// Where the incident happened: the visit's household and pupil, or a household the person sees.
+pub(super) async fn place(app: &App, me: &Staff, input: &NewIncidentInput) -> Result<Place> {
+    if let Some(v) = input.visit_id {
+        let visit = visible_visit(app, me, VisitId(v))
+            .await
+            .map_err(unknown("visit_id", "no such visit"))?;
+        if !visit.involves(me.id) && !sees_school_visits(app, me, visit.school_id).await? {
+            return Err(Refusal::forbidden(
+                "only the staff on this visit, its buddy or school leaders may report an incident on it",
+            ));
+        }
+        return Ok(Place {
+            school: visit.school_id,
+            household: visit.household_id,
+            pupil: Some(visit.pupil_id),
+            visit: Some(visit.id),
+        });
+    }
+    let Some(h) = input.household_id else {
+        return Err(FieldError::new(
+            "household_id",
+            "name the visit or the household where it happened",
+        )
+        .into());
+    };
+    let household = visible_household(app, me, HouseholdId(h))
+        .await
+        .map_err(unknown("household_id", "no such household"))?;
+    let pupil = match input.pupil_id {
+        Some(p) => {
+            let pupil =
+                found(app.db().pupil(PupilId(p)).await)?.filter(|p| p.household_id == household.id);
+            Some(
+                pupil
+                    .ok_or_else(|| FieldError::new("pupil_id", "is not a pupil of this household"))?
+                    .id,
+            )
+        }
+        None => None,
+    };
+    Ok(Place {
+        school: household.school_id,
+        household: household.id,
+        pupil,
+        visit: None,
+    })
+}
+
+/// The visit a report is being written from, and its household, for the report's form.
+pub struct ReportPlace {
+    /// Without its code word for anyone not on it (P5).
+    pub visit: Visit,
+    pub household: Household,
+}
+
+/// The visit a report is written from, if this person may see it; the look is audited like any
+/// read of a visit. Error: `NotFound("visit")`.
+pub async fn report_place(app: &App, me: &Staff, visit: VisitId) -> Result<ReportPlace> {
+    let mut visit = visible_visit(app, me, visit).await?;
+    let action = if redact_code_word(&mut visit, me) {
+        "visit.read_with_code_word"
+    } else {
+        "visit.read"
+    };
+    audit_read(app, me, action, "visit", visit.id.0, visit.school_id).await?;
+    let household = app.db().household(visit.household_id).await?;
+    Ok(ReportPlace { visit, household })
+}
+
+/// The households of `school` this person may report an incident about: all of them for those
+/// who see the school's visits, otherwise those of visits they are on (as
+/// [`crate::access::visible_household`] decides for one).
+pub async fn incident_households(
+    app: &App,
+    me: &Staff,
+    school: Option<i64>,
+) -> Result<Vec<Household>> {
+    let school = crate::access::school_in_scope(app, me, school).await?;
+    let all = app.db().households_of_school(school).await?;
+    if sees_school_visits(app, me, school).await? {
+        return Ok(all);
+    }
+    let mine = app
+        .db()
+        .visits(&VisitFilter {
+            school: Some(school),
+            involving: Some(me.id),
+            ..Default::default()
+        })
+        .await?;
+    Ok(all
+        .into_iter()
+        .filter(|h| mine.iter().any(|v| v.household_id == h.id))
+        .collect())
+}
