@@ -504,3 +504,45 @@ impl Db {
             .ok_or_else(StoreError::not_found("safety concern", id.0))
     }
 }
+
+impl Tx {
+    /// Locks the visit's row until the transaction ends, so two changes to one visit queue
+    /// (PostgreSQL `for update`; SQLite's `BEGIN IMMEDIATE` already holds the write lock).
+    /// Errors: `NotFound("visit")`.
+    pub async fn lock_visit(&mut self, id: VisitId) -> Result<()> {
+        let found: Option<i64> = match self {
+            Tx::Sqlite(t) => {
+                sqlx::query_scalar("select id from visits where id = $1")
+                    .bind(id.0)
+                    .fetch_optional(&mut **t)
+                    .await?
+            }
+            Tx::Pg(t) => {
+                sqlx::query_scalar("select id from visits where id = $1 for update")
+                    .bind(id.0)
+                    .fetch_optional(&mut **t)
+                    .await?
+            }
+        };
+        found
+            .map(|_| ())
+            .ok_or_else(StoreError::not_found("visit", id.0))
+    }
+
+    /// The visit's status as stored now, inside the transaction. Errors: `NotFound("visit")`.
+    pub async fn visit_status(&mut self, id: VisitId) -> Result<String> {
+        const Q: &str = "select status from visits where id = $1";
+        with_tx!(self, c => sqlx::query_scalar(Q).bind(id.0).fetch_optional(c).await)?
+            .ok_or_else(StoreError::not_found("visit", id.0))
+    }
+
+    /// When `step` was first recorded in the visit's event log (UTC), if it was.
+    pub async fn first_step_at(
+        &mut self,
+        visit: VisitId,
+        step: &str,
+    ) -> Result<Option<DateTime<Utc>>> {
+        const Q: &str = "select at from visit_events where visit_id = $1 and step = $2 order by at, id limit 1";
+        Ok(with_tx!(self, c => sqlx::query_scalar(Q).bind(visit.0).bind(step).fetch_optional(c).await)?)
+    }
+}
