@@ -23,9 +23,9 @@ pub use calendar::{
     create_calendar_link, revoke_calendar_link,
 };
 pub use document::{slip_document, visit_record_document};
-pub use exports::{EXPORT_LIMIT, ExportInput, ExportQuery, VisitsExport, export_visits, visit_rows};
+pub use exports::{
+    EXPORT_LIMIT, ExportInput, ExportQuery, VisitsExport, export_visits, visit_rows,
+};
 pub use outcomes::{OutcomeInput, VisitRecordView, record_outcome, visit_record};
 pub use revisit::{Revisit, RevisitInput, revisit};
-pub use slips::{
-    LeaveSlipInput, ResponseInput, SlipView, leave_slip, record_slip_response, slip,
-};
+pub use slips::{LeaveSlipInput, ResponseInput, SlipView, leave_slip, record_slip_response, slip};

@@ -29,7 +29,11 @@ pub fn action_overdue(due_on: NaiveDate, done: bool, today: NaiveDate) -> bool {
 
 /// A follow-up action is due on or after the day of the visit (A3). `field` names the date input
 /// (e.g. `actions[0].due_on`). `visit_day` is the visit's planned day of leaving school.
-pub fn check_action_due(field: &str, due_on: NaiveDate, visit_day: NaiveDate) -> Result<(), FieldError> {
+pub fn check_action_due(
+    field: &str,
+    due_on: NaiveDate,
+    visit_day: NaiveDate,
+) -> Result<(), FieldError> {
     if due_on < visit_day {
         return Err(FieldError::new(field, "must not be before the visit"));
     }
@@ -181,7 +185,9 @@ mod tests {
     use chrono::TimeZone;
 
     fn at(h: u32, m: u32) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 11, 23, h, m, 0).single().unwrap_or_default()
+        Utc.with_ymd_and_hms(2026, 11, 23, h, m, 0)
+            .single()
+            .unwrap_or_default()
     }
 
     fn day(d: u32) -> NaiveDate {
@@ -190,7 +196,10 @@ mod tests {
 
     #[test]
     fn the_slip_deadline_is_the_policy_hours_after_it_was_left() {
-        assert_eq!(slip_respond_by(at(10, 20), 24), at(10, 20) + Duration::days(1));
+        assert_eq!(
+            slip_respond_by(at(10, 20), 24),
+            at(10, 20) + Duration::days(1)
+        );
         assert_eq!(slip_respond_by(at(10, 20), 2), at(12, 20));
         assert_eq!(slip_respond_by(at(10, 20), 0), at(10, 20));
     }
@@ -198,8 +207,14 @@ mod tests {
     #[test]
     fn a_slip_is_answered_awaiting_or_past_its_deadline() {
         let by = at(12, 0);
-        assert_eq!(SlipStatus::of(false, by, at(11, 59)), SlipStatus::AwaitingResponse);
-        assert_eq!(SlipStatus::of(false, by, at(12, 0)), SlipStatus::DeadlinePassed);
+        assert_eq!(
+            SlipStatus::of(false, by, at(11, 59)),
+            SlipStatus::AwaitingResponse
+        );
+        assert_eq!(
+            SlipStatus::of(false, by, at(12, 0)),
+            SlipStatus::DeadlinePassed
+        );
         assert_eq!(SlipStatus::of(true, by, at(13, 0)), SlipStatus::Answered);
         assert_eq!(SlipStatus::DeadlinePassed.as_str(), "deadline_passed");
     }
@@ -280,7 +295,10 @@ mod tests {
         let e = check_planned_times(&backwards, now).err();
         assert_eq!(e.map(|e| e.field), Some("planned_arrive".to_string()));
         let past = check_planned_times(&ok, at(9, 1)).err();
-        assert_eq!(past.map(|e| e.field), Some("planned_leave_school".to_string()));
+        assert_eq!(
+            past.map(|e| e.field),
+            Some("planned_leave_school".to_string())
+        );
         let long = PlannedTimes {
             return_by: at(21, 1),
             ..ok

@@ -542,7 +542,10 @@ impl Tx {
         visit: VisitId,
         step: &str,
     ) -> Result<Option<DateTime<Utc>>> {
-        const Q: &str = "select at from visit_events where visit_id = $1 and step = $2 order by at, id limit 1";
-        Ok(with_tx!(self, c => sqlx::query_scalar(Q).bind(visit.0).bind(step).fetch_optional(c).await)?)
+        const Q: &str =
+            "select at from visit_events where visit_id = $1 and step = $2 order by at, id limit 1";
+        Ok(
+            with_tx!(self, c => sqlx::query_scalar(Q).bind(visit.0).bind(step).fetch_optional(c).await)?,
+        )
     }
 }

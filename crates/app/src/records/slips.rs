@@ -40,7 +40,12 @@ pub(super) fn deadline_words(at: DateTime<Utc>, tz: chrono_tz::Tz) -> String {
 
 /// The visit, for the people on it, its buddy and those who see the school's visits; the refusal
 /// worded as this area always has.
-pub(super) async fn visit_to_move(app: &App, me: &Staff, id: VisitId, doing: &str) -> Result<Visit> {
+pub(super) async fn visit_to_move(
+    app: &App,
+    me: &Staff,
+    id: VisitId,
+    doing: &str,
+) -> Result<Visit> {
     visit_to_act_on(app, me, id, doing)
         .await
         .map_err(|e| match e {
