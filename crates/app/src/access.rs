@@ -339,3 +339,36 @@ pub fn found<T>(r: Result<T, StoreError>) -> Result<Option<T>> {
         Err(e) => Err(e.into()),
     }
 }
+
+/// The visits export (G4) of the school named (or the person's own): its DSL or head only, as
+/// the rows carry every child's outcomes. Errors: as [`school_in_scope`]; `Forbidden` otherwise.
+pub async fn visits_to_export(app: &App, staff: &Staff, named: Option<i64>) -> Result<SchoolId> {
+    let school = school_in_scope(app, staff, named).await?;
+    if staff.school_id == Some(school) && staff.roles.any_of(&permissions::RECORD_OVERSEERS) {
+        Ok(school)
+    } else {
+        Err(Refusal::forbidden(
+            "only the school's DSL or headteacher may export its visits",
+        ))
+    }
+}
+
+/// P7: whether the person sees and revokes every calendar link of `school` (its head), not
+/// just the links they made.
+pub fn manages_calendar_links(staff: &Staff, school: SchoolId) -> bool {
+    staff.roles.has(Role::Headteacher) && staff.school_id == Some(school)
+}
+
+/// P7: whether a calendar link's feed is still served: its maker is active and, for a whole
+/// school's feed, still sees that school's visits or reads every child's records.
+pub async fn calendar_feed_allowed(
+    app: &App,
+    maker: &Staff,
+    school: SchoolId,
+    whole_school: bool,
+) -> Result<bool> {
+    Ok(maker.active
+        && (!whole_school
+            || sees_school_visits(app, maker, school).await?
+            || permissions::reads_every_child(maker)))
+}

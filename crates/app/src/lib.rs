@@ -22,6 +22,7 @@ pub mod outbox;
 mod people;
 pub mod permissions;
 pub mod read_batch;
+pub mod records;
 mod refusal;
 pub mod safeguarding;
 pub mod school;

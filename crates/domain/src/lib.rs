@@ -7,6 +7,7 @@ pub mod ids;
 pub mod inputs;
 pub mod monitor;
 pub mod policy;
+pub mod records;
 pub mod risk;
 pub mod roles;
 pub mod safeguarding;

@@ -7,25 +7,15 @@
 //! spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, carriage return) prefixed with a
 //! `'` so it shows as text.
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use domain::{SchoolId, TrustId};
 use icalendar::{Calendar, Component, Event, EventLike, EventStatus};
 use std::collections::BTreeMap;
-use store::{Db, StoreError, VisitRow, VisitRowFilter};
+use store::{Db, StoreError, VisitRow};
 
-/// Which visits to export: one trust, optionally one school, and local dates (inclusive) on which
-/// staff planned to leave school.
-#[derive(Debug, Clone)]
-pub struct ExportQuery {
-    pub trust: TrustId,
-    pub school: Option<SchoolId>,
-    pub from: Option<NaiveDate>,
-    pub to: Option<NaiveDate>,
-}
-
-/// The most visits one export holds.
-pub const EXPORT_LIMIT: i64 = 100_000;
+pub use app::records::{EXPORT_LIMIT, ExportQuery};
 
 const HEADERS: [&str; 35] = [
     "visit_id",
@@ -73,65 +63,47 @@ pub fn neutralise(cell: &str) -> String {
     }
 }
 
-fn local_midnight(d: NaiveDate, tz: Tz) -> DateTime<Utc> {
-    let naive = d.and_hms_opt(0, 0, 0).unwrap_or_default();
-    tz.from_local_datetime(&naive)
-        .earliest()
-        .map_or_else(|| naive.and_utc(), |t| t.with_timezone(&Utc))
-}
-
-/// Each school's time zone, from its current policy.
-async fn zones(db: &Db, rows: &[VisitRow]) -> Result<BTreeMap<i64, Tz>, StoreError> {
-    let mut out = BTreeMap::new();
-    for r in rows {
-        if let std::collections::btree_map::Entry::Vacant(e) = out.entry(r.school_id) {
-            e.insert(
-                db.current_policy(SchoolId(r.school_id))
-                    .await?
-                    .settings
-                    .tz(),
-            );
-        }
-    }
-    Ok(out)
-}
-
-/// The visits the query names, oldest first.
-pub async fn visit_rows(db: &Db, q: &ExportQuery) -> Result<Vec<VisitRow>, StoreError> {
-    let tz = match q.school {
-        Some(s) => db.current_policy(s).await?.settings.tz(),
-        None => chrono_tz::Europe::London,
-    };
-    db.visit_rows(&VisitRowFilter {
-        trust: Some(q.trust),
-        school: q.school,
-        from: q.from.map(|d| local_midnight(d, tz)),
-        to: q
-            .to
-            .and_then(|d| d.succ_opt())
-            .map(|d| local_midnight(d, tz)),
-        limit: EXPORT_LIMIT,
-        ..VisitRowFilter::default()
-    })
-    .await
-}
-
 /// Visits as CSV bytes, one row per visit after the header; and how many visits. With `bom`, the
 /// bytes start with the UTF-8 byte-order mark Excel needs to read accented names (downloads);
-/// without it they suit scripts and importers (the command line).
+/// without it they suit scripts and importers (the command line, which answers to no person:
+/// people export through [`app::records::export_visits`]).
 pub async fn visits_csv(
     db: &Db,
     q: &ExportQuery,
     bom: bool,
 ) -> Result<(Vec<u8>, usize), StoreError> {
-    let rows = visit_rows(db, q).await?;
-    let zones = zones(db, &rows).await?;
+    let (rows, zones) = app::records::visit_rows(db, q).await?;
     let count = rows.len();
-    let bytes = tokio::task::spawn_blocking(move || write_csv(&rows, &zones, bom))
+    Ok((encode_csv(rows, zones, bom).await?, count))
+}
+
+/// A CSV download that nobody caches, saved as `filename`.
+pub fn csv_download(bytes: Vec<u8>, filename: &str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// Writes rows as CSV off the async threads (STYLE: CSV work in `spawn_blocking`); each row's
+/// times in its school's zone (`zones` by school id).
+pub async fn encode_csv(
+    rows: Vec<VisitRow>,
+    zones: BTreeMap<i64, Tz>,
+    bom: bool,
+) -> Result<Vec<u8>, StoreError> {
+    tokio::task::spawn_blocking(move || write_csv(&rows, &zones, bom))
         .await
         .map_err(|e| StoreError::Corrupt(format!("writing the CSV: {e}")))?
-        .map_err(|e| StoreError::Corrupt(format!("writing the CSV: {e}")))?;
-    Ok((bytes, count))
+        .map_err(|e| StoreError::Corrupt(format!("writing the CSV: {e}")))
 }
 
 fn write_csv(

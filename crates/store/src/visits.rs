@@ -508,21 +508,27 @@ impl Db {
 /// Reads inside a use case's transaction: a step's policy check sees what the step is written
 /// over, and on PostgreSQL the visit row stays locked until the step commits.
 impl Tx {
-    /// Locks the visit's row until the transaction ends (PostgreSQL `for update`), so two steps
-    /// of one visit, or a step and a safety concern, queue rather than interleave. On SQLite the
-    /// transaction already holds the database's write lock (`BEGIN IMMEDIATE`).
+    /// Locks the visit's row until the transaction ends, so two changes to one visit queue
+    /// (PostgreSQL `for update`; SQLite's `BEGIN IMMEDIATE` already holds the write lock).
+    /// Errors: `NotFound("visit")`.
     pub async fn lock_visit(&mut self, id: VisitId) -> Result<()> {
-        match self {
-            Tx::Sqlite(_) => Ok(()),
-            Tx::Pg(t) => {
-                sqlx::query_scalar::<_, i64>("select id from visits where id = $1 for update")
+        let found: Option<i64> = match self {
+            Tx::Sqlite(t) => {
+                sqlx::query_scalar("select id from visits where id = $1")
                     .bind(id.0)
                     .fetch_optional(&mut **t)
                     .await?
-                    .map(|_| ())
-                    .ok_or_else(StoreError::not_found("visit", id.0))
             }
-        }
+            Tx::Pg(t) => {
+                sqlx::query_scalar("select id from visits where id = $1 for update")
+                    .bind(id.0)
+                    .fetch_optional(&mut **t)
+                    .await?
+            }
+        };
+        found
+            .map(|_| ())
+            .ok_or_else(StoreError::not_found("visit", id.0))
     }
 
     /// The visit with its staff, as this transaction sees it.
@@ -565,5 +571,25 @@ impl Tx {
         const Q: &str = "select id, visit_id, raised_by, concern, raised_at, resolved_by, resolution, resolved_at from safety_concerns where id = $1";
         with_tx!(self, c => sqlx::query_as(Q).bind(id.0).fetch_optional(c).await)?
             .ok_or_else(StoreError::not_found("safety concern", id.0))
+    }
+
+    /// The visit's status as stored now, inside the transaction. Errors: `NotFound("visit")`.
+    pub async fn visit_status(&mut self, id: VisitId) -> Result<String> {
+        const Q: &str = "select status from visits where id = $1";
+        with_tx!(self, c => sqlx::query_scalar(Q).bind(id.0).fetch_optional(c).await)?
+            .ok_or_else(StoreError::not_found("visit", id.0))
+    }
+
+    /// When `step` was first recorded in the visit's event log (UTC), if it was.
+    pub async fn first_step_at(
+        &mut self,
+        visit: VisitId,
+        step: &str,
+    ) -> Result<Option<DateTime<Utc>>> {
+        const Q: &str =
+            "select at from visit_events where visit_id = $1 and step = $2 order by at, id limit 1";
+        Ok(
+            with_tx!(self, c => sqlx::query_scalar(Q).bind(visit.0).bind(step).fetch_optional(c).await)?,
+        )
     }
 }

@@ -160,6 +160,19 @@ impl App {
         (status, headers, bytes)
     }
 
+    /// A web form posted as `who`: the answer's status and page.
+    pub async fn form(&self, who: &Session, path: &str, body: &str) -> (StatusCode, String) {
+        let req = Request::post(path)
+            .header(header::COOKIE, &who.cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body.to_string()))
+            .unwrap();
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+        (status, String::from_utf8_lossy(&bytes).into_owned())
+    }
+
     /// A request without a session (the calendar feed).
     pub async fn anonymous_get(&self, path: &str) -> (StatusCode, HeaderMap, Vec<u8>) {
         let res = self

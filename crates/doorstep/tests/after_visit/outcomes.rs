@@ -94,3 +94,55 @@ async fn an_outcome_with_actions_lands_on_the_chronology_and_the_home_visit_form
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_action_typed_without_an_owner_is_refused_next_to_the_owner_on_the_visit_page() {
+    for_each_backend(|app| async move {
+        let school = app.school("stjosephs.demo").await;
+        let visit = app.authorised_visit(&school, "10:00", json!({})).await;
+        let teacher = app.login(&school.email("teacher")).await;
+        app.set_time("10:00");
+        for step in ["sign-out", "arrived", "left", "returned"] {
+            app.advance(20);
+            app.steps(&teacher, visit, &[step]).await;
+        }
+        // The form once sent `null` to the JSON API and showed serde's words under no field.
+        let typed = "action.description=Ring+mum&action.owner_staff_id=&action.due_on=2026-11-25";
+        let (status, page) = app
+            .form(&teacher, &format!("/visits/{visit}/actions"), typed)
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            page.contains("id=\"action-owner_staff_id-error\""),
+            "{page}"
+        );
+        assert!(page.contains("Choose who will do it"), "{page}");
+        assert!(page.contains("Ring mum"), "what was typed is kept");
+        let record = expect(
+            app.get(&teacher, &format!("/api/visits/{visit}/outcome"))
+                .await,
+            StatusCode::OK,
+        );
+        assert!(
+            record["actions"].as_array().unwrap().is_empty(),
+            "nothing stored: {record}"
+        );
+
+        // Chosen properly, the action is stored and the page goes back to the visit.
+        let typed = format!(
+            "action.description=Ring+mum&action.owner_staff_id={}&action.due_on=2026-11-25",
+            teacher.id
+        );
+        let (status, _) = app
+            .form(&teacher, &format!("/visits/{visit}/actions"), &typed)
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let record = expect(
+            app.get(&teacher, &format!("/api/visits/{visit}/outcome"))
+                .await,
+            StatusCode::OK,
+        );
+        assert_eq!(record["actions"][0]["description"], "Ring mum");
+    })
+    .await;
+}

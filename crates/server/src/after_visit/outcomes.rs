@@ -1,27 +1,22 @@
 //! A3: the outcome of a visit (St Joseph's Home Visit Form) with its follow-up actions, the
 //! visit record as a PDF, and A7 for a visit where nobody was home: a new visit linked to it.
+//! JSON adapters of [`app::records`]: extract, call the use case, answer.
 
-use super::slips::{SlipView, slip_view};
-use super::{readable_visit_record, sees_all_children, short_date, staff_with, tell};
 use crate::AppState;
-use crate::access::{self, sees_school_visits, visible_visit};
 use crate::auth::CurrentStaff;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, Id};
+use app::records::{self, ActionInput, DoneInput, OutcomeInput, VisitRecordView};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::NaiveDate;
-use domain::{FieldError, Role, StaffId, VisitId, inputs};
-use serde::{Deserialize, Serialize};
-use store::{FollowUpAction, NewAction, NewOutcome, Staff, Visit, VisitOutcome};
+use domain::VisitId;
+use store::FollowUpAction;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 mod record_pdf;
 mod revisit;
-
-pub(super) use record_pdf::record_header;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -33,42 +28,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(revisit::revisit))
 }
 
-/// A visit's record after the door closed: the outcome, the follow-up actions, any slip.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct VisitRecordView {
-    visit_id: i64,
-    pupil_id: i64,
-    status: String,
-    outcome: Option<VisitOutcome>,
-    actions: Vec<FollowUpAction>,
-    slip: Option<SlipView>,
-    /// Where the Home Visit Form prints.
-    record_pdf: String,
-}
-
-/// States in which the visit has happened, so there is an outcome to record.
-const HAPPENED: [&str; 4] = [
-    "nobody_home",
-    "left_property",
-    "returned",
-    "record_completed",
-];
-
-async fn view(state: &AppState, visit: &Visit) -> Result<VisitRecordView, ApiError> {
-    let db = state.db();
-    let now = state.clock().now();
-    let slip = db.slip_of_visit(visit.id).await?.map(|s| slip_view(s, now));
-    Ok(VisitRecordView {
-        visit_id: visit.id.0,
-        pupil_id: visit.pupil_id.0,
-        status: visit.status.clone(),
-        outcome: db.outcome(visit.id).await?,
-        actions: db.actions_of_visit(visit.id).await?,
-        slip,
-        record_pdf: format!("/api/visits/{}/record.pdf", visit.id),
-    })
-}
-
 /// The visit's outcome, actions and slip, for the staff involved with the child, the DSL and the
 /// head (A9); each read is audited.
 #[utoipa::path(get, path = "/api/visits/{id}/outcome", tag = "after the visit", params(("id" = i64, Path)),
@@ -78,134 +37,7 @@ async fn get_outcome(
     CurrentStaff(me): CurrentStaff,
     Id(id): Id,
 ) -> Result<Json<VisitRecordView>, ApiError> {
-    let (visit, pupil, school) = readable_visit_record(&state, &me, VisitId(id)).await?;
-    let record = view(&state, &visit).await?;
-    let e = access::entry(
-        &state,
-        &me,
-        "visit_record.read",
-        "visit",
-        visit.id.0,
-        Some(school.id),
-        serde_json::json!({ "pupil": pupil.id }),
-    );
-    state.db().append_audit(&e).await?;
-    Ok(Json(record))
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ActionInput {
-    description: String,
-    /// The member of staff who will do it.
-    owner_staff_id: i64,
-    due_on: NaiveDate,
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-struct OutcomeInput {
-    /// "Outcome of Home Visit".
-    outcome: String,
-    /// "Action Required", in the visitor's words.
-    action_required: Option<String>,
-    people_seen: Option<String>,
-    /// The outcome's revision when changing it; leave out when recording it first.
-    revision: Option<i64>,
-    /// Follow-up actions to add, each with an owner and a due date.
-    #[serde(default)]
-    actions: Vec<ActionInput>,
-}
-
-/// Who writes a visit's record: the staff on it (and its buddy), the DSL and the head.
-fn require_writer(visit: &Visit, me: &Staff) -> Result<(), ApiError> {
-    if visit.involves(me.id) || sees_all_children(me) {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden(
-            "only the staff on this visit, the DSL or the headteacher may write its record",
-        ))
-    }
-}
-
-/// Checks a follow-up action: an owner who works at the school, a date not before the visit.
-async fn check_action(
-    state: &AppState,
-    visit: &Visit,
-    field: &str,
-    a: &ActionInput,
-) -> Result<(String, StaffId), ApiError> {
-    let description = inputs::text(&format!("{field}.description"), &a.description, 1000)?;
-    let owner = super::found(state.db().staff(StaffId(a.owner_staff_id)).await)?
-        .filter(|s| s.active && s.school_id == Some(visit.school_id))
-        .ok_or_else(|| {
-            FieldError::new(
-                format!("{field}.owner_staff_id"),
-                "is not a member of staff at this school",
-            )
-        })?;
-    let visit_day = visit.planned_leave_school.date_naive();
-    if a.due_on < visit_day {
-        return Err(
-            FieldError::new(format!("{field}.due_on"), "must not be before the visit").into(),
-        );
-    }
-    Ok((description, owner.id))
-}
-
-/// Adds checked actions in the transaction and tells each owner (other than the writer).
-async fn add_actions(
-    state: &AppState,
-    tx: &mut store::Tx,
-    visit: &Visit,
-    me: &Staff,
-    checked: &[(String, StaffId, NaiveDate)],
-) -> Result<Vec<i64>, ApiError> {
-    let now = state.clock().now();
-    let school = state.db().school(visit.school_id).await?;
-    let pupil = state.db().pupil(visit.pupil_id).await?;
-    let staff = staff_with(state, &school, &Role::ALL, Some(me.id)).await?;
-    let mut ids = Vec::new();
-    for (description, owner, due_on) in checked {
-        let id = tx
-            .add_action(
-                &NewAction {
-                    school: visit.school_id,
-                    pupil: visit.pupil_id,
-                    visit: Some(visit.id),
-                    description,
-                    owner: *owner,
-                    due_on: *due_on,
-                },
-                me.id,
-                now,
-            )
-            .await?;
-        let owners: Vec<Staff> = staff.iter().filter(|s| s.id == *owner).cloned().collect();
-        let subject = format!(
-            "Follow-up action for {} by {}",
-            pupil.name,
-            short_date(*due_on)
-        );
-        let body = format!(
-            "{} asked you to follow up visit {}: {description}\nDue by {}.",
-            me.name,
-            visit.id,
-            short_date(*due_on)
-        );
-        tell(
-            tx,
-            &owners,
-            &format!("action:{id}"),
-            &subject,
-            &body,
-            Some(visit.id),
-            now,
-        )
-        .await?;
-        ids.push(id);
-    }
-    Ok(ids)
+    Ok(Json(records::visit_record(&state, &me, VisitId(id)).await?))
 }
 
 /// A3: records (or, with its revision, changes) the outcome and adds follow-up actions. It then
@@ -218,70 +50,9 @@ async fn put_outcome(
     Id(id): Id,
     ApiJson(input): ApiJson<OutcomeInput>,
 ) -> Result<Json<VisitRecordView>, ApiError> {
-    let (visit, pupil, school) = readable_visit_record(&state, &me, VisitId(id)).await?;
-    require_writer(&visit, &me)?;
-    if !HAPPENED.contains(&visit.status.as_str()) {
-        return Err(ApiError::Conflict {
-            field: "status".into(),
-            reason: format!(
-                "the visit is {}; record the outcome once staff have been to the house",
-                visit.status
-            ),
-        });
-    }
-    let outcome = inputs::text("outcome", &input.outcome, 5000)?;
-    let action_required = inputs::optional_text(
-        "action_required",
-        input.action_required.as_deref().unwrap_or(""),
-        2000,
-    )?;
-    let people_seen = inputs::optional_text(
-        "people_seen",
-        input.people_seen.as_deref().unwrap_or(""),
-        500,
-    )?;
-    let mut checked = Vec::new();
-    for (i, a) in input.actions.iter().enumerate() {
-        let (description, owner) =
-            check_action(&state, &visit, &format!("actions[{i}]"), a).await?;
-        checked.push((description, owner, a.due_on));
-    }
-    let now = state.clock().now();
-    let mut tx = state.db().begin().await?;
-    let revision = tx
-        .put_outcome(
-            &visit,
-            &NewOutcome {
-                outcome: &outcome,
-                action_required: action_required.as_deref(),
-                people_seen: people_seen.as_deref(),
-            },
-            input.revision,
-            me.id,
-            now,
-        )
-        .await?;
-    let actions = add_actions(&state, &mut tx, &visit, &me, &checked).await?;
-    let step = if input.revision.is_some() {
-        "outcome_changed"
-    } else {
-        "outcome_recorded"
-    };
-    let detail = serde_json::json!({ "pupil": pupil.id, "revision": revision, "actions": actions });
-    tx.add_visit_event(visit.id, step, Some(me.id), now, &detail)
-        .await?;
-    tx.append_audit(&access::entry(
-        &state,
-        &me,
-        &format!("visit.{step}"),
-        "visit",
-        visit.id.0,
-        Some(school.id),
-        detail,
+    Ok(Json(
+        records::record_outcome(&state, &me, VisitId(id), input).await?,
     ))
-    .await?;
-    tx.commit().await?;
-    Ok(Json(view(&state, &visit).await?))
 }
 
 /// Adds one follow-up action to a visit's record.
@@ -293,41 +64,8 @@ async fn add_action(
     Id(id): Id,
     ApiJson(input): ApiJson<ActionInput>,
 ) -> Result<(StatusCode, Json<FollowUpAction>), ApiError> {
-    let (visit, _, school) = readable_visit_record(&state, &me, VisitId(id)).await?;
-    require_writer(&visit, &me)?;
-    let (description, owner) = check_action(&state, &visit, "action", &input).await?;
-    let now = state.clock().now();
-    let mut tx = state.db().begin().await?;
-    let ids = add_actions(
-        &state,
-        &mut tx,
-        &visit,
-        &me,
-        &[(description, owner, input.due_on)],
-    )
-    .await?;
-    let detail = serde_json::json!({ "pupil": visit.pupil_id, "actions": ids });
-    tx.add_visit_event(visit.id, "action_added", Some(me.id), now, &detail)
-        .await?;
-    tx.append_audit(&access::entry(
-        &state,
-        &me,
-        "visit.action_added",
-        "visit",
-        visit.id.0,
-        Some(school.id),
-        detail,
-    ))
-    .await?;
-    tx.commit().await?;
-    let id = ids.first().copied().unwrap_or_default();
-    Ok((StatusCode::CREATED, Json(state.db().action(id).await?)))
-}
-
-#[derive(Deserialize, utoipa::ToSchema, Default)]
-#[serde(deny_unknown_fields)]
-struct DoneInput {
-    note: Option<String>,
+    let action = records::add_action(&state, &me, VisitId(id), input).await?;
+    Ok((StatusCode::CREATED, Json(action)))
 }
 
 /// Marks a follow-up action done: its owner, the staff on its visit, the DSL or the head.
@@ -339,36 +77,9 @@ async fn action_done(
     Id(id): Id,
     ApiJson(input): ApiJson<DoneInput>,
 ) -> Result<Json<FollowUpAction>, ApiError> {
-    let action = state.db().action(id).await?;
-    let (_, school) = super::readable_pupil(&state, &me, action.pupil_id)
-        .await
-        .map_err(app::access::hide_as("follow-up action"))?;
-    let on_visit = match action.visit_id {
-        Some(v) => state.db().visit(VisitId(v)).await?.involves(me.id),
-        None => false,
-    };
-    if action.owner_staff_id != me.id.0 && !on_visit && !sees_all_children(&me) {
-        return Err(ApiError::forbidden(
-            "only the action's owner, the staff on its visit, the DSL or the headteacher may mark it done",
-        ));
-    }
-    let note = inputs::optional_text("note", input.note.as_deref().unwrap_or(""), 1000)?;
-    let now = state.clock().now();
-    let mut tx = state.db().begin().await?;
-    tx.complete_action(action.id, me.id, note.as_deref(), now)
-        .await?;
-    tx.append_audit(&access::entry(
-        &state,
-        &me,
-        "action.done",
-        "pupil",
-        action.pupil_id.0,
-        Some(school.id),
-        serde_json::json!({ "action": action.id, "visit": action.visit_id }),
+    Ok(Json(
+        records::complete_action(&state, &me, id, input).await?,
     ))
-    .await?;
-    tx.commit().await?;
-    Ok(Json(state.db().action(action.id).await?))
 }
 
 /// My follow-up actions not yet done, soonest due first.
@@ -377,17 +88,5 @@ async fn my_actions(
     State(state): State<AppState>,
     CurrentStaff(me): CurrentStaff,
 ) -> Result<Json<Vec<FollowUpAction>>, ApiError> {
-    Ok(Json(state.db().open_actions_of(me.id).await?))
-}
-
-/// The visit as its planner may see it, for the answers of the routes here: the code word only
-/// for the people on it and the buddy (P5).
-pub(super) async fn plan_of(
-    state: &AppState,
-    me: &Staff,
-    id: VisitId,
-) -> Result<(Visit, bool), ApiError> {
-    let visit = visible_visit(state, me, id).await?;
-    let sees_school = sees_school_visits(state, me, visit.school_id).await?;
-    Ok((visit, sees_school))
+    Ok(Json(records::my_actions(&state, &me).await?))
 }

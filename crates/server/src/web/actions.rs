@@ -3,16 +3,16 @@
 
 use super::form::FormData;
 use super::page::{Chrome, Ctx, WebError, local_path, render, see_other};
-use super::record::{ActionJson, ActionRow};
+use super::record::ActionRow;
 use super::time::Local;
 use crate::AppState;
+use app::records::{self, DoneInput};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query};
 use axum::response::Response;
 use axum::routing::{get, post};
 use serde::Deserialize;
-use serde_json::json;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -39,8 +39,8 @@ async fn mine(ctx: Ctx, Query(q): Query<DoneQuery>) -> Result<Response, WebError
     let policy = ctx.state.db().current_policy(school).await?;
     let local = Local::of(&policy.settings);
     let today = local.date_of(ctx.state.clock().now());
-    let list: Vec<ActionJson> = ctx.get("/api/actions").await?;
-    let actions: Vec<ActionRow> = list
+    let actions: Vec<ActionRow> = records::my_actions(&ctx.state, &ctx.me)
+        .await?
         .into_iter()
         .map(|a| ActionRow::of(a, today, &local))
         .collect();
@@ -52,13 +52,12 @@ async fn mine(ctx: Ctx, Query(q): Query<DoneQuery>) -> Result<Response, WebError
     }))
 }
 
-/// Marks an action done through the API and goes back where the button was.
+/// Marks an action done and goes back where the button was.
 async fn done(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
-    ctx.post(
-        &format!("/api/actions/{id}/done"),
-        json!({ "note": f.text_or_null("note") }),
-    )
-    .await?;
+    let input = DoneInput {
+        note: f.opt("note").map(str::to_string),
+    };
+    records::complete_action(&ctx.state, &ctx.me, id, input).await?;
     let back = local_path(f.get("return_to"), "/actions");
     let back = back.split(['?', '#']).next().unwrap_or("/actions");
     Ok(see_other(&format!("{back}?done=action-done")))

@@ -7,17 +7,18 @@ use super::form::FormData;
 use super::page::{Choice, Chrome, Ctx, Errors, WebError, render, render_with, see_other};
 use super::time::Local;
 use crate::AppState;
+use crate::exports::{csv_download, encode_csv};
+use app::Refusal;
+use app::permissions::RECORD_OVERSEERS;
+use app::records::{self, ExportInput, LinkScope, NewLinkInput};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query};
-use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
-use axum::http::{HeaderMap, Method, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use axum::routing::{get, post};
-use chrono::{DateTime, Utc};
-use domain::Role;
+use chrono::NaiveDate;
 use serde::Deserialize;
-use serde_json::json;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -27,15 +28,12 @@ pub fn router() -> Router<AppState> {
         .route("/exports/calendar-links/{id}/revoke", post(revoke_link))
 }
 
-#[derive(Deserialize)]
-struct LinkJson {
-    id: i64,
-    staff_id: Option<i64>,
-    label: String,
-    created_by: i64,
-    created_at: DateTime<Utc>,
-    last_used_at: Option<DateTime<Utc>>,
-    revoked_at: Option<DateTime<Utc>>,
+/// A refusal the person can fix by changing what they typed; the rest get their own page.
+fn fixable(r: &Refusal) -> bool {
+    matches!(
+        r,
+        Refusal::BadRequest { .. } | Refusal::Invalid { .. } | Refusal::Conflict { .. }
+    )
 }
 
 pub struct LinkRow {
@@ -76,9 +74,7 @@ async fn build(ctx: &Ctx, q: &Q, errors: Errors, new_url: String) -> Result<Page
     let school = ctx.school(None).await?;
     let db = ctx.state.db();
     let local = Local::of(&db.current_policy(school).await?.settings);
-    let links: Vec<LinkJson> = ctx
-        .get(&format!("/api/calendar-links?school_id={}", school.0))
-        .await?;
+    let links = records::calendar_links(&ctx.state, &ctx.me, Some(school.0)).await?;
     let me = ctx.me.id.0;
     let links = links
         .into_iter()
@@ -124,8 +120,7 @@ async fn build(ctx: &Ctx, q: &Q, errors: Errors, new_url: String) -> Result<Page
         },
         school_id: school.0,
         school: db.school(school).await?.name,
-        can_export: ctx.me.school_id == Some(school)
-            && ctx.me.roles.any_of(&[Role::Dsl, Role::Headteacher]),
+        can_export: ctx.me.school_id == Some(school) && ctx.me.roles.any_of(&RECORD_OVERSEERS),
         from: q.from.clone().unwrap_or_default(),
         to: q.to.clone().unwrap_or_default(),
         links,
@@ -141,22 +136,35 @@ async fn page(ctx: Ctx, Query(q): Query<Q>) -> Result<Response, WebError> {
     ))
 }
 
-/// G4: the CSV from the API, downloaded; a filter the API refuses comes back next to its field.
+/// A date typed into the filter: empty is none, anything else must read as a date.
+fn date(q: &Option<String>, field: &'static str) -> Result<Option<NaiveDate>, Refusal> {
+    match q.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => NaiveDate::parse_from_str(v, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| Refusal::bad_request(field, "must be a date like 2026-09-01")),
+    }
+}
+
+/// G4: the CSV downloaded; a filter the use case refuses comes back next to its field.
 async fn csv(ctx: Ctx, Query(q): Query<Q>) -> Result<Response, WebError> {
     let school = ctx.school(None).await?;
-    let query = {
-        let mut query = form_urlencoded::Serializer::new(String::new());
-        query.append_pair("school_id", &school.0.to_string());
-        for (k, v) in [("from", &q.from), ("to", &q.to)] {
-            if let Some(v) = v.as_deref().filter(|v| !v.trim().is_empty()) {
-                query.append_pair(k, v.trim());
-            }
+    let export = match (date(&q.from, "from"), date(&q.to, "to")) {
+        (Ok(from), Ok(to)) => {
+            let input = ExportInput {
+                school_id: Some(school.0),
+                from,
+                to,
+            };
+            records::export_visits(&ctx.state, &ctx.me, &input).await
         }
-        query.finish()
+        (Err(r), _) | (_, Err(r)) => Err(r),
     };
-    let path = format!("/api/exports/visits.csv?{query}");
-    match ctx.call(Method::GET, &path, None).await {
-        Ok(answer) => {
+    match export {
+        Ok(export) => {
+            let bytes = encode_csv(export.rows, export.zones, true)
+                .await
+                .map_err(Refusal::from)?;
             let name = format!(
                 "doorstep-visits{}{}.csv",
                 q.from
@@ -171,38 +179,31 @@ async fn csv(ctx: Ctx, Query(q): Query<Q>) -> Result<Response, WebError> {
                 |c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '.'),
                 "",
             );
-            Ok((
-                [
-                    (CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                    (
-                        CONTENT_DISPOSITION,
-                        format!("attachment; filename=\"{name}\""),
-                    ),
-                    (CACHE_CONTROL, "no-store".to_string()),
-                ],
-                answer.text,
-            )
-                .into_response())
+            Ok(csv_download(bytes, &name))
         }
-        Err(f) if f.is_fixable() => {
-            let errors = Errors::from_failure(&f, &["from", "to"], "from");
+        Err(r) if fixable(&r) => {
+            let errors = Errors::from_refusal(r, &["from", "to"], "from");
             let page = build(&ctx, &q, errors, String::new()).await?;
             Ok(render_with(StatusCode::BAD_REQUEST, &page))
         }
-        Err(f) => Err(f.into()),
+        Err(r) => Err(r.into()),
     }
 }
 
 /// P7: a new secret calendar address, shown once on the page that answers (not redirected to,
 /// so the secret never sits in an address bar, a history or a log).
 async fn create_link(ctx: Ctx, headers: HeaderMap, f: FormData) -> Result<Response, WebError> {
-    let body = json!({
-        "scope": if f.get("scope") == "school" { "school" } else { "mine" },
-        "label": f.text_or_null("label"),
-    });
-    match ctx.post("/api/calendar-links", body).await {
-        Ok(answer) => {
-            let path = answer.body["url"].as_str().unwrap_or_default();
+    let input = NewLinkInput {
+        scope: if f.get("scope") == "school" {
+            LinkScope::School
+        } else {
+            LinkScope::Mine
+        },
+        school_id: None,
+        label: f.opt("label").map(str::to_string),
+    };
+    match records::create_calendar_link(&ctx.state, &ctx.me, input).await {
+        Ok(link) => {
             let origin = headers
                 .get("origin")
                 .and_then(|o| o.to_str().ok())
@@ -219,23 +220,22 @@ async fn create_link(ctx: Ctx, headers: HeaderMap, f: FormData) -> Result<Respon
                 &ctx,
                 &Q::default(),
                 Errors::none(),
-                format!("{origin}{path}"),
+                format!("{origin}{}", link.url),
             )
             .await?;
             Ok(render_with(StatusCode::CREATED, &page))
         }
-        Err(e) if e.is_fixable() => {
-            let errors = Errors::from_failure(&e, &["label", "scope"], "label");
+        Err(r) if fixable(&r) => {
+            let errors = Errors::from_refusal(r, &["label", "scope"], "label");
             let mut page = build(&ctx, &Q::default(), errors, String::new()).await?;
             page.label = f.get("label").to_string();
             Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
-        Err(e) => Err(e.into()),
+        Err(r) => Err(r.into()),
     }
 }
 
 async fn revoke_link(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, WebError> {
-    ctx.call(Method::DELETE, &format!("/api/calendar-links/{id}"), None)
-        .await?;
+    records::revoke_calendar_link(&ctx.state, &ctx.me, id).await?;
     Ok(see_other("/exports?done=revoked"))
 }

@@ -9,59 +9,14 @@
 
 use super::page::{Choice, Ctx, WebError};
 use super::time::Local;
-use axum::http::StatusCode;
-use chrono::{DateTime, Duration, NaiveDate, Utc};
-use serde::Deserialize;
+use app::Refusal;
+use chrono::{Duration, NaiveDate};
+use domain::records::{SlipStatus, action_overdue, has_happened};
+use store::FollowUpAction;
 
 mod forms;
 
 pub use forms::router;
-
-#[derive(Deserialize)]
-struct RecordJson {
-    outcome: Option<OutcomeJson>,
-    actions: Vec<ActionJson>,
-    slip: Option<SlipJson>,
-    record_pdf: String,
-}
-
-#[derive(Deserialize)]
-struct OutcomeJson {
-    outcome: String,
-    action_required: Option<String>,
-    people_seen: Option<String>,
-    revision: i64,
-    updated_at: DateTime<Utc>,
-}
-
-/// A follow-up action as the API answers it.
-#[derive(Deserialize)]
-pub struct ActionJson {
-    pub id: i64,
-    pub pupil_id: i64,
-    pub visit_id: Option<i64>,
-    pub description: String,
-    pub owner_name: String,
-    pub due_on: NaiveDate,
-    pub done_at: Option<DateTime<Utc>>,
-}
-
-#[derive(Deserialize)]
-struct SlipJson {
-    slip: SlipInner,
-    status: String,
-    pdf: String,
-}
-
-#[derive(Deserialize)]
-struct SlipInner {
-    left_at: DateTime<Utc>,
-    respond_by: DateTime<Utc>,
-    message: String,
-    responded_at: Option<DateTime<Utc>>,
-    response_from: Option<String>,
-    response_note: Option<String>,
-}
 
 /// One follow-up action in a list.
 pub struct ActionRow {
@@ -76,16 +31,17 @@ pub struct ActionRow {
 }
 
 impl ActionRow {
-    pub fn of(a: ActionJson, today: NaiveDate, local: &Local) -> Self {
+    /// `today` is the school's local date.
+    pub fn of(a: FollowUpAction, today: NaiveDate, local: &Local) -> Self {
         ActionRow {
             id: a.id,
             description: a.description,
             owner: a.owner_name,
             due: a.due_on.format("%a %-d %b %Y").to_string(),
-            overdue: a.done_at.is_none() && a.due_on < today,
+            overdue: action_overdue(a.due_on, a.done_at.is_some(), today),
             done: a.done_at.map(|d| local.day_time(d)).unwrap_or_default(),
             visit_id: a.visit_id.unwrap_or_default(),
-            pupil_id: a.pupil_id,
+            pupil_id: a.pupil_id.0,
         }
     }
 }
@@ -123,14 +79,6 @@ impl Record {
     }
 }
 
-/// States in which staff have been to the house, so there is an outcome to write.
-const HAPPENED: [&str; 4] = [
-    "nobody_home",
-    "left_property",
-    "returned",
-    "record_completed",
-];
-
 fn owners(staff: &[store::Staff], selected: &str) -> Vec<Choice> {
     let mut list = vec![Choice::new(
         "",
@@ -147,7 +95,8 @@ fn owners(staff: &[store::Staff], selected: &str) -> Vec<Choice> {
     list
 }
 
-/// The visit's record as this person may see it; `None` when the API says it is not theirs to read.
+/// The visit's record as this person may see it (the read audited by the use case); `None` when
+/// it is not theirs to read.
 pub async fn panel(
     ctx: &Ctx,
     visit: &store::Visit,
@@ -155,19 +104,10 @@ pub async fn panel(
     nobody_home_seen: bool,
     typed: Vec<(String, String)>,
 ) -> Result<Option<Record>, WebError> {
-    let record: RecordJson = match ctx
-        .call(
-            axum::http::Method::GET,
-            &format!("/api/visits/{}/outcome", visit.id),
-            None,
-        )
-        .await
-    {
-        Ok(answer) => answer.json()?,
-        Err(f) if f.status == StatusCode::NOT_FOUND || f.status == StatusCode::FORBIDDEN => {
-            return Ok(None);
-        }
-        Err(f) => return Err(f.into()),
+    let record = match app::records::visit_record(&ctx.state, &ctx.me, visit.id).await {
+        Ok(record) => record,
+        Err(Refusal::NotFound(_) | Refusal::Forbidden(_)) => return Ok(None),
+        Err(e) => return Err(e.into()),
     };
     let now = ctx.state.clock().now();
     let today = local.date_of(now);
@@ -218,32 +158,37 @@ pub async fn panel(
     let pick = |name: &str| crate::web::form::typed(&v, name).to_string();
     let outcome_owners = owners(&staff, &pick("actions[0].owner_staff_id"));
     let action_owners = owners(&staff, &pick("action.owner_staff_id"));
-    let slip = record.slip.map(|s| SlipRow {
-        left: local.day_time(s.slip.left_at),
-        respond_by: local.day_time(s.slip.respond_by),
-        message: s.slip.message,
-        status: match s.status.as_str() {
-            "answered" => "The family responded",
-            "deadline_passed" => "No response and the deadline has passed: the DSL is alerted",
-            _ => "Waiting for the family to respond",
-        },
-        overdue: s.status == "deadline_passed",
-        answered: match s.slip.responded_at {
-            Some(at) => format!(
-                "{} — {}{}",
-                local.day_time(at),
-                s.slip.response_from.unwrap_or_default(),
-                s.slip
-                    .response_note
-                    .map(|n| format!(": {n}"))
-                    .unwrap_or_default()
-            ),
-            None => String::new(),
-        },
-        pdf: s.pdf,
+    let slip = record.slip.map(|s| {
+        let status = SlipStatus::of(s.slip.responded_at.is_some(), s.slip.respond_by, now);
+        SlipRow {
+            left: local.day_time(s.slip.left_at),
+            respond_by: local.day_time(s.slip.respond_by),
+            message: s.slip.message,
+            status: match status {
+                SlipStatus::Answered => "The family responded",
+                SlipStatus::DeadlinePassed => {
+                    "No response and the deadline has passed: the DSL is alerted"
+                }
+                SlipStatus::AwaitingResponse => "Waiting for the family to respond",
+            },
+            overdue: status == SlipStatus::DeadlinePassed,
+            answered: match s.slip.responded_at {
+                Some(at) => format!(
+                    "{} — {}{}",
+                    local.day_time(at),
+                    s.slip.response_from.unwrap_or_default(),
+                    s.slip
+                        .response_note
+                        .map(|n| format!(": {n}"))
+                        .unwrap_or_default()
+                ),
+                None => String::new(),
+            },
+            pdf: s.pdf,
+        }
     });
     let status = visit.status.as_str();
-    let again = if nobody_home_seen && HAPPENED.contains(&status) {
+    let again = if nobody_home_seen && has_happened(status) {
         "revisit"
     } else if matches!(
         status,
@@ -255,7 +200,7 @@ pub async fn panel(
     };
     Ok(Some(Record {
         recorded,
-        can_write: HAPPENED.contains(&status),
+        can_write: has_happened(status),
         actions: record
             .actions
             .into_iter()

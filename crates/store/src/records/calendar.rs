@@ -73,6 +73,17 @@ impl Tx {
     }
 }
 
+impl Tx {
+    /// A calendar link as stored now, inside the transaction. Errors: `NotFound`.
+    pub async fn calendar_link(&mut self, id: i64) -> Result<CalendarLink> {
+        let q = sql(format!(
+            "select {LINK_COLUMNS} from calendar_links where id = $1"
+        ));
+        with_tx!(self, c => sqlx::query_as(q).bind(id).fetch_optional(c).await)?
+            .ok_or_else(StoreError::not_found("calendar link", id))
+    }
+}
+
 impl Db {
     pub async fn calendar_link(&self, id: i64) -> Result<CalendarLink> {
         let q = sql(format!(

@@ -171,6 +171,17 @@ impl Tx {
     }
 }
 
+impl Tx {
+    /// A follow-up action as stored now, inside the transaction. Errors: `NotFound`.
+    pub async fn action(&mut self, id: i64) -> Result<FollowUpAction> {
+        let q = sql(format!(
+            "select {ACTION_COLUMNS} from follow_up_actions a join staff s on s.id = a.owner_staff_id where a.id = $1"
+        ));
+        with_tx!(self, c => sqlx::query_as(q).bind(id).fetch_optional(c).await)?
+            .ok_or_else(StoreError::not_found("follow-up action", id))
+    }
+}
+
 impl Db {
     pub async fn outcome(&self, visit: VisitId) -> Result<Option<VisitOutcome>> {
         let q = sql(format!(

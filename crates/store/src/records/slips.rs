@@ -116,6 +116,16 @@ impl Tx {
     }
 }
 
+impl Tx {
+    /// The visit's slip as stored now, inside the transaction.
+    pub async fn slip_of_visit(&mut self, visit: VisitId) -> Result<Option<Slip>> {
+        let q = sql(format!(
+            "select {SLIP_COLUMNS} from home_visit_slips where visit_id = $1"
+        ));
+        Ok(with_tx!(self, c => sqlx::query_as(q).bind(visit.0).fetch_optional(c).await)?)
+    }
+}
+
 impl Db {
     pub async fn slip_of_visit(&self, visit: VisitId) -> Result<Option<Slip>> {
         let q = sql(format!(

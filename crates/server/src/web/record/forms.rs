@@ -1,6 +1,9 @@
-//! The forms of "after the visit": each turns what was typed into the API's JSON, calls the API
-//! as the signed-in person, and answers with a 303 back to the visit or the visit's page again
-//! with the refusal next to its field.
+//! The forms of "after the visit": each turns what was typed into a use case's typed input,
+//! calls it as the signed-in person, and answers with a 303 back to the visit or the visit's page
+//! again with the refusal next to its field.
+//!
+//! "Nobody home", rescheduling and a safeguarding concern belong to other rooms (visits,
+//! safeguarding) and still go through their JSON routes until those have use cases.
 
 use super::super::api::{Answer, Failure};
 use super::super::form::FormData;
@@ -8,11 +11,14 @@ use super::super::page::{Ctx, Errors, WebError, anchor, see_other};
 use super::super::time::Local;
 use super::super::visit::{refused, seen_visit};
 use crate::AppState;
+use app::Refusal;
+use app::records::{self, ActionInput, LeaveSlipInput, OutcomeInput, ResponseInput, RevisitInput};
 use axum::Router;
 use axum::extract::Path;
 use axum::response::Response;
 use axum::routing::post;
 use chrono::NaiveDate;
+use domain::VisitId;
 use serde_json::json;
 
 pub fn router() -> Router<AppState> {
@@ -26,8 +32,50 @@ pub fn router() -> Router<AppState> {
         .route("/visits/{id}/safeguarding", post(safeguarding))
 }
 
-/// A 303 back to the visit, or its page again with the API's refusal next to the field.
-async fn back(
+/// A refusal the person can fix by changing what they typed; the rest get their own page.
+fn fixable(r: &Refusal) -> bool {
+    matches!(
+        r,
+        Refusal::BadRequest { .. }
+            | Refusal::Invalid { .. }
+            | Refusal::Conflict { .. }
+            | Refusal::Unmet(_)
+            | Refusal::IllegalStep(_)
+    )
+}
+
+/// Moves messages about the use case's field names onto the form's.
+fn renamed(mut errors: Errors, rename: &[(&str, &str)]) -> Errors {
+    for m in &mut errors.list {
+        if let Some((_, to)) = rename.iter().find(|(from, _)| *from == m.field) {
+            m.field = (*to).to_string();
+            m.anchor = anchor(to);
+        }
+    }
+    errors
+}
+
+/// A 303 back to the visit, or its page again with the refusal next to the field.
+async fn back<T>(
+    ctx: &Ctx,
+    id: i64,
+    result: Result<T, Refusal>,
+    done: &str,
+    rename: &[(&str, &str)],
+    f: &FormData,
+) -> Result<Response, WebError> {
+    match result {
+        Ok(_) => Ok(see_other(&format!("/visits/{id}?done={done}#after"))),
+        Err(r) if fixable(&r) => {
+            let errors = renamed(Errors::from_refusal(r, &[], "after"), rename);
+            refused(ctx, id, errors, f.pairs()).await
+        }
+        Err(r) => Err(r.into()),
+    }
+}
+
+/// Like [`back`] for the forms still answered by another room's JSON route.
+async fn back_from_api(
     ctx: &Ctx,
     id: i64,
     result: Result<Answer, Failure>,
@@ -38,87 +86,93 @@ async fn back(
     match result {
         Ok(_) => Ok(see_other(&format!("/visits/{id}?done={done}#after"))),
         Err(failure) if failure.is_fixable() => {
-            let mut errors = Errors::from_failure(&failure, &[], "after");
-            for m in &mut errors.list {
-                if let Some((_, to)) = rename.iter().find(|(from, _)| *from == m.field) {
-                    m.field = (*to).to_string();
-                    m.anchor = anchor(to);
-                }
-            }
+            let errors = renamed(Errors::from_failure(&failure, &[], "after"), rename);
             refused(ctx, id, errors, f.pairs()).await
         }
         Err(failure) => Err(failure.into()),
     }
 }
 
-fn id_or_null(f: &FormData, name: &str) -> serde_json::Value {
-    f.get(name)
-        .parse::<i64>()
-        .map_or(serde_json::Value::Null, Into::into)
+/// The follow-up action typed under `prefix` (`actions[0]`, `action`): the owner chosen and the
+/// due date must be readable; the use case checks the rest.
+fn action_typed(f: &FormData, prefix: &str) -> Result<ActionInput, Errors> {
+    let owner = format!("{prefix}.owner_staff_id");
+    let due = format!("{prefix}.due_on");
+    let mut errors = Errors::none();
+    let owner_staff_id = f.get(&owner).parse::<i64>().ok();
+    if owner_staff_id.is_none() {
+        errors.add(&owner, "Choose who will do it");
+    }
+    let due_on = NaiveDate::parse_from_str(f.get(&due), "%Y-%m-%d").ok();
+    if due_on.is_none() {
+        errors.add(&due, "Enter the day it is due by");
+    }
+    match (owner_staff_id, due_on) {
+        (Some(owner_staff_id), Some(due_on)) => Ok(ActionInput {
+            description: f.get(&format!("{prefix}.description")).to_string(),
+            owner_staff_id,
+            due_on,
+        }),
+        _ => Err(errors),
+    }
 }
 
-fn date_or_null(f: &FormData, name: &str) -> serde_json::Value {
-    f.opt(name).map_or(serde_json::Value::Null, |d| d.into())
+fn text(f: &FormData, name: &str) -> Option<String> {
+    f.opt(name).map(str::to_string)
 }
 
 /// A3: the outcome, with a first follow-up action if one is written.
 async fn outcome(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
     let mut actions = vec![];
     if f.opt("actions[0].description").is_some() {
-        actions.push(json!({
-            "description": f.get("actions[0].description"),
-            "owner_staff_id": id_or_null(&f, "actions[0].owner_staff_id"),
-            "due_on": date_or_null(&f, "actions[0].due_on"),
-        }));
+        match action_typed(&f, "actions[0]") {
+            Ok(a) => actions.push(a),
+            Err(errors) => return refused(&ctx, id, errors, f.pairs()).await,
+        }
     }
-    let body = json!({
-        "outcome": f.get("outcome"),
-        "action_required": f.text_or_null("action_required"),
-        "people_seen": f.text_or_null("people_seen"),
-        "revision": f.get("revision").parse::<i64>().ok(),
-        "actions": actions,
-    });
-    let r = ctx
-        .call(
-            axum::http::Method::PUT,
-            &format!("/api/visits/{id}/outcome"),
-            Some(&body),
-        )
-        .await;
+    let input = OutcomeInput {
+        outcome: f.get("outcome").to_string(),
+        action_required: text(&f, "action_required"),
+        people_seen: text(&f, "people_seen"),
+        revision: f.get("revision").parse::<i64>().ok(),
+        actions,
+    };
+    let r = records::record_outcome(&ctx.state, &ctx.me, VisitId(id), input).await;
     // Someone else changed it meanwhile: say so by the outcome, not by the hidden revision.
     back(&ctx, id, r, "outcome", &[("revision", "outcome")], &f).await
 }
 
 async fn add_action(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
-    let body = json!({
-        "description": f.get("action.description"),
-        "owner_staff_id": id_or_null(&f, "action.owner_staff_id"),
-        "due_on": date_or_null(&f, "action.due_on"),
-    });
-    let r = ctx.post(&format!("/api/visits/{id}/actions"), body).await;
+    let input = match action_typed(&f, "action") {
+        Ok(a) => a,
+        Err(errors) => return refused(&ctx, id, errors, f.pairs()).await,
+    };
+    let r = records::add_action(&ctx.state, &ctx.me, VisitId(id), input).await;
     back(&ctx, id, r, "action", &[], &f).await
 }
 
-/// D9: nobody answered the door.
+/// D9: nobody answered the door (the visit's lifecycle: the visits room's route).
 async fn nobody_home(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
     let r = ctx
         .post(&format!("/api/visits/{id}/nobody-home"), json!({}))
         .await;
-    back(&ctx, id, r, "nobody-home", &[], &f).await
+    back_from_api(&ctx, id, r, "nobody-home", &[], &f).await
 }
 
 /// D9: the Home Visit Slip goes through the door now; its deadline is armed.
 async fn leave_slip(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
-    let r = ctx.post(&format!("/api/visits/{id}/slip"), json!({})).await;
+    let r = records::leave_slip(&ctx.state, &ctx.me, VisitId(id), LeaveSlipInput::default()).await;
     back(&ctx, id, r, "slip", &[], &f).await
 }
 
 /// A6: the family got in touch; the slip's deadline is disarmed.
 async fn slip_response(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
-    let body = json!({ "from": f.get("from"), "note": f.text_or_null("slip_note") });
-    let r = ctx
-        .post(&format!("/api/visits/{id}/slip/response"), body)
-        .await;
+    let input = ResponseInput {
+        from: f.get("from").to_string(),
+        note: text(&f, "slip_note"),
+        responded_at: None,
+    };
+    let r = records::record_slip_response(&ctx.state, &ctx.me, VisitId(id), input).await;
     back(&ctx, id, r, "slip-answered", &[("note", "slip_note")], &f).await
 }
 
@@ -132,7 +186,7 @@ async fn again(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, W
         .policy_version(visit.policy_version_id)
         .await?;
     let local = Local::of(&policy.settings.0);
-    let mut times = serde_json::Map::new();
+    let mut times = Vec::new();
     let mut errors = Errors::none();
     for name in [
         "planned_leave_school",
@@ -141,9 +195,7 @@ async fn again(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, W
         "planned_return",
     ] {
         match local.parse(f.get("again_date"), f.get(name)) {
-            Some(at) => {
-                times.insert(name.into(), json!(at));
-            }
+            Some(at) => times.push(at),
             None if NaiveDate::parse_from_str(f.get("again_date"), "%Y-%m-%d").is_err() => {
                 errors = Errors::one("again_date", "Enter the day of the new visit");
                 break;
@@ -151,30 +203,48 @@ async fn again(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, W
             None => errors.add(name, "Enter a time like 09:30"),
         }
     }
-    if !errors.is_empty() {
+    let [leave, arrive, leave_property, back_at] = times[..] else {
         return refused(&ctx, id, errors, f.pairs()).await;
-    }
-    let which = if f.get("again") == "revisit" {
-        "revisit"
-    } else {
-        "reschedule"
     };
-    let r = ctx
-        .post(&format!("/api/visits/{id}/{which}"), times.into())
-        .await;
-    match r {
+    if f.get("again") == "revisit" {
+        let input = RevisitInput {
+            planned_leave_school: leave,
+            planned_arrive: arrive,
+            planned_leave_property: leave_property,
+            planned_return: back_at,
+        };
+        return match records::revisit(&ctx.state, &ctx.me, VisitId(id), input).await {
+            Ok(new) => Ok(see_other(&format!(
+                "/visits/{}?done=planned-again",
+                new.visit_id
+            ))),
+            Err(r) => back(&ctx, id, Err::<(), _>(r), "", &[], &f).await,
+        };
+    }
+    // A reschedule moves the visit's lifecycle: the visits room's route.
+    let body = json!({
+        "planned_leave_school": leave,
+        "planned_arrive": arrive,
+        "planned_leave_property": leave_property,
+        "planned_return": back_at,
+    });
+    match ctx
+        .post(&format!("/api/visits/{id}/reschedule"), body)
+        .await
+    {
         Ok(answer) => {
-            let new = answer.body["visit_id"]
+            let new = answer.body["visit"]["id"]
                 .as_i64()
-                .or(answer.body["visit"]["id"].as_i64())
+                .or(answer.body["visit_id"].as_i64())
                 .unwrap_or(id);
             Ok(see_other(&format!("/visits/{new}?done=planned-again")))
         }
-        Err(failure) => back(&ctx, id, Err(failure), "", &[], &f).await,
+        Err(failure) => back_from_api(&ctx, id, Err(failure), "", &[], &f).await,
     }
 }
 
-/// A4: a safeguarding concern about the child, to the DSL at once.
+/// A4: a safeguarding concern about the child, to the DSL at once (the safeguarding room's
+/// route).
 async fn safeguarding(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
     let visit = seen_visit(&ctx, id).await?;
     let body = json!({
@@ -188,7 +258,7 @@ async fn safeguarding(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Resp
             body,
         )
         .await;
-    back(
+    back_from_api(
         &ctx,
         id,
         r,
