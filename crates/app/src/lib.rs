@@ -24,6 +24,7 @@ pub mod permissions;
 pub mod read_batch;
 mod refusal;
 pub mod school;
+pub mod school_admin;
 mod watch;
 pub mod words;
 
