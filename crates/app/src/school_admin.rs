@@ -32,6 +32,6 @@ pub use session::{
     LoginInput, SESSION_HOURS, SignedIn, hash_password, sign_in, sign_out, token_hash,
 };
 pub use staff::{
-    NewStaffInput, NewVehicleInput, ValidStaff, add_vehicle, create_staff, staff_list,
-    staff_member, validate_staff, vehicles,
+    NewStaffInput, NewVehicleInput, ValidStaff, add_vehicle, create_staff, set_my_duress_pin,
+    staff_list, staff_member, validate_staff, vehicles,
 };

@@ -53,7 +53,9 @@ async fn get_assessment(
     CurrentStaff(me): CurrentStaff,
     Id(id): Id,
 ) -> Result<Json<AssessmentDetail>, ApiError> {
-    Ok(Json(uc::assessment(&state, &me, RiskAssessmentId(id)).await?))
+    Ok(Json(
+        uc::assessment(&state, &me, RiskAssessmentId(id)).await?,
+    ))
 }
 
 /// P8: the senior sign-off the policy names.

@@ -330,7 +330,9 @@ async fn act(
                 description: f.get("description").to_string(),
                 source: f.get("source").to_string(),
             };
-            uc::add_caution(app, me, household, &input, now).await.map(drop)
+            uc::add_caution(app, me, household, &input, now)
+                .await
+                .map(drop)
         }
         "pupils" => match NaiveDate::parse_from_str(f.get("date_of_birth"), "%Y-%m-%d") {
             Ok(date_of_birth) => {
@@ -343,19 +345,26 @@ async fn act(
                 };
                 uc::create_pupil(app, me, &input, now).await.map(drop)
             }
-            Err(_) => Err(Refusal::bad_request("date_of_birth", "Enter the date of birth")),
+            Err(_) => Err(Refusal::bad_request(
+                "date_of_birth",
+                "Enter the date of birth",
+            )),
         },
         "block" => {
             let input = ReasonInput {
                 reason: f.get("reason").to_string(),
             };
-            uc::block_household(app, me, household, &input, now).await.map(drop)
+            uc::block_household(app, me, household, &input, now)
+                .await
+                .map(drop)
         }
         "review" => {
             let input = ReviewInput {
                 note: f.get("note").to_string(),
             };
-            uc::review_household(app, me, household, &input, now).await.map(drop)
+            uc::review_household(app, me, household, &input, now)
+                .await
+                .map(drop)
         }
         _ => Err(Refusal::not_found("page")),
     };
