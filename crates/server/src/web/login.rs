@@ -76,8 +76,7 @@ async fn login(State(state): State<AppState>, form: FormData) -> Response {
                 if matches!(e, app::Refusal::Internal(_)) {
                     tracing::error!(error = %e.chain(), "signing in failed");
                 }
-                let f = super::api::Failure::from(e);
-                errors.add(f.field.as_deref().unwrap_or("email"), f.reason)
+                errors = Errors::from_refusal(e, &["email", "password"], "email");
             }
         }
     }

@@ -99,11 +99,7 @@ async fn build(
             .into_iter()
             .map(|p| {
                 let selected = p.name == current.preset;
-                Choice::new(
-                    p.name,
-                    format!("{} ({})", p.written_for, p.name),
-                    selected,
-                )
+                Choice::new(p.name, format!("{} ({})", p.written_for, p.name), selected)
             })
             .collect(),
         interval: value("interval_minutes", c.interval_minutes.to_string()),
@@ -193,7 +189,10 @@ async fn change(
     if let Some(change) = asked {
         let now = ctx.state.now();
         let note = f.get("change_note");
-        match change.apply(&ctx.state, &ctx.me, SchoolId(school), note, now).await {
+        match change
+            .apply(&ctx.state, &ctx.me, SchoolId(school), note, now)
+            .await
+        {
             Ok(_) => return Ok(see_other(&format!("/policy?school_id={school}&changed=1"))),
             Err(e) if fixable(&e) => errors = place(e, &kind),
             Err(e) => return Err(e.into()),
