@@ -187,7 +187,7 @@ pub enum PolicyChange {
         extend_minutes: u32,
     },
     /// Every setting, as edited.
-    Settings(PolicySettings),
+    Settings(Box<PolicySettings>),
 }
 
 /// Changes the school's policy (G1) from the JSON API's input: a new version approved on
@@ -202,7 +202,7 @@ pub async fn change_policy(
     now: DateTime<Utc>,
 ) -> Result<PolicyVersion> {
     let change = match (&input.settings, &input.preset) {
-        (Some(settings), preset) => Change::Settings(settings.clone(), preset.clone()),
+        (Some(settings), preset) => Change::Settings(Box::new(settings.clone()), preset.clone()),
         (None, Some(preset)) => Change::Preset(preset.clone()),
         (None, None) => Change::Missing,
     };
@@ -250,7 +250,7 @@ impl PolicyChange {
 
 enum Change {
     /// New settings, under the preset named (default: the current one).
-    Settings(PolicySettings, Option<String>),
+    Settings(Box<PolicySettings>, Option<String>),
     Preset(String),
     /// Interval, grace, remind-before and extend minutes.
     CheckIns([u32; 4]),
@@ -280,7 +280,7 @@ async fn write_policy(
     let (preset_name, settings) = match change {
         Change::Settings(settings, preset) => (
             preset.unwrap_or_else(|| current.preset.clone()),
-            checked(settings)?,
+            checked(*settings)?,
         ),
         Change::Preset(preset) => {
             let settings = presets::preset(&preset)?;

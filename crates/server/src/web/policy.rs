@@ -178,7 +178,7 @@ async fn change(
             errors.is_empty().then_some(change)
         }
         "settings" => match PolicySettings::from_toml(f.get("toml")) {
-            Ok(settings) => Some(PolicyChange::Settings(settings)),
+            Ok(settings) => Some(PolicyChange::Settings(Box::new(settings))),
             Err(e) => {
                 errors.add("toml", format!("{}: {}", e.field, e.reason));
                 None
