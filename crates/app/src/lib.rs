@@ -26,6 +26,7 @@ pub mod records;
 mod refusal;
 pub mod safeguarding;
 pub mod school;
+pub mod school_admin;
 pub mod visits;
 mod watch;
 pub mod words;

@@ -105,6 +105,38 @@ pub struct Questionnaire {
 }
 
 impl Questionnaire {
+    /// The answer to the question with this key of [`QUESTIONS`]; `None` for an unknown key.
+    pub fn answer(&self, key: &str) -> Option<bool> {
+        let mut q = self.clone();
+        q.slot(key).map(|a| *a)
+    }
+
+    /// Records the answer to the question with this key; `false` for an unknown key.
+    pub fn set(&mut self, key: &str, yes: bool) -> bool {
+        match self.slot(key) {
+            Some(a) => {
+                *a = yes;
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn slot(&mut self, key: &str) -> Option<&mut bool> {
+        Some(match key {
+            "violent_offences" => &mut self.violent_offences,
+            "drugs_or_alcohol" => &mut self.drugs_or_alcohol,
+            "risks_from_other_agencies" => &mut self.risks_from_other_agencies,
+            "pets" => &mut self.pets,
+            "pets_threatening" => &mut self.pets_threatening,
+            "intimidating_people" => &mut self.intimidating_people,
+            "property_hazards" => &mut self.property_hazards,
+            "meet_outside_home" => &mut self.meet_outside_home,
+            "safety_measures_in_place" => &mut self.safety_measures_in_place,
+            _ => return None,
+        })
+    }
+
     /// The policy asks for details of every "yes" that signals a concern. A "no" to
     /// "confident all safety measures are in place" is itself a concern.
     pub fn concerns_raised(&self) -> bool {
@@ -297,5 +329,17 @@ mod tests {
             h(Severity::Major, Likelihood::Likely).risk_level(),
             RiskLevel::High
         );
+    }
+
+    #[test]
+    fn every_question_has_an_answer_that_can_be_set_and_read() {
+        let mut q = Questionnaire::default();
+        for (key, _) in QUESTIONS {
+            assert_eq!(q.answer(key), Some(false), "{key}");
+            assert!(q.set(key, true), "{key}");
+            assert_eq!(q.answer(key), Some(true), "{key}");
+        }
+        assert!(!q.set("shoe_size", true));
+        assert_eq!(q.answer("shoe_size"), None);
     }
 }

@@ -1,27 +1,25 @@
-//! Login with a password (argon2id) and a session cookie; the signed-in member of staff.
+//! The session cookie and the signed-in member of staff. Checking the password and starting or
+//! ending the session are [`app::school_admin::sign_in`] and [`app::school_admin::sign_out`];
+//! this module only carries the token in a cookie, for the JSON API and the login page alike.
 
 use crate::AppState;
-use crate::access::audit;
 use crate::error::ApiError;
 use crate::extract::ApiJson;
-use argon2::Argon2;
-use argon2::password_hash::phc::PasswordHash;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use app::school_admin::{self as uc, LoginInput, SESSION_HOURS, token_hash};
 use axum::Json;
 use axum::extract::{FromRequestParts, State};
 use axum::http::HeaderMap;
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::response::{AppendHeaders, IntoResponse};
-use chrono::Duration;
-use serde::Deserialize;
-use sha2::{Digest, Sha256};
 use store::Staff;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+/// The `doorstep` CLI hashes the passwords of the accounts it makes with this.
+pub use app::school_admin::hash_password;
+
 const COOKIE_NAME: &str = "doorstep_session";
-const SESSION_HOURS: i64 = 12;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -50,7 +48,8 @@ impl FromRequestParts<AppState> for CurrentStaff {
     }
 }
 
-fn session_token(headers: &HeaderMap) -> Option<String> {
+/// The session token the request's cookie carries, if any.
+pub(crate) fn session_token(headers: &HeaderMap) -> Option<String> {
     headers
         .get_all(COOKIE)
         .iter()
@@ -61,46 +60,26 @@ fn session_token(headers: &HeaderMap) -> Option<String> {
         .map(|(_, value)| value.to_string())
 }
 
-fn token_hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
+/// The `Set-Cookie` value that hands a new session's token to the browser.
+pub(crate) fn session_cookie(state: &AppState, token: &str) -> String {
+    let secure = if state.inner_secure() { "; Secure" } else { "" };
+    format!(
+        "{COOKIE_NAME}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{secure}",
+        SESSION_HOURS * 3600
+    )
 }
 
-/// Hashes a password with Argon2id. Slow on purpose, so run off the async threads.
-pub async fn hash_password(password: String) -> Result<String, ApiError> {
-    tokio::task::spawn_blocking(move || {
-        Argon2::default()
-            .hash_password(password.as_bytes())
-            .map(|h| h.to_string())
-            .map_err(ApiError::internal)
-    })
-    .await
-    .map_err(ApiError::internal)?
+/// The `Set-Cookie` value that clears the session cookie.
+pub(crate) fn cleared_cookie() -> String {
+    format!("{COOKIE_NAME}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0")
 }
 
-async fn dummy_hash() -> Result<String, ApiError> {
-    static DUMMY: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
-    DUMMY
-        .get_or_try_init(|| hash_password("not a real password".into()))
-        .await
-        .cloned()
-}
-
-async fn verify_password(password: String, hash: String) -> bool {
-    tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&hash).is_ok_and(|parsed| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-        })
-    })
-    .await
-    .unwrap_or(false)
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-pub struct LoginInput {
-    email: String,
-    password: String,
+/// Ends the session the request carries (if any); the caller clears the cookie.
+pub(crate) async fn end_session(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
+    if let Some(token) = session_token(headers) {
+        uc::sign_out(state, &token, state.now()).await?;
+    }
+    Ok(())
 }
 
 /// Signs in and sets the session cookie.
@@ -110,48 +89,11 @@ async fn login(
     State(state): State<AppState>,
     ApiJson(input): ApiJson<LoginInput>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let email = input.email.trim().to_lowercase();
-    let found = state.db().staff_login(&email).await?;
-    // Verify against a dummy hash when the address is unknown, so timing does not reveal accounts.
-    let hash = match &found {
-        Some((_, h)) => h.clone(),
-        None => dummy_hash().await?,
-    };
-    let ok = verify_password(input.password, hash).await;
-    let Some((staff_id, _)) = found.filter(|_| ok) else {
-        return Err(ApiError::Unauthenticated);
-    };
-    let token = format!(
-        "{}{}",
-        uuid::Uuid::new_v4().simple(),
-        uuid::Uuid::new_v4().simple()
-    );
-    let now = state.clock().now();
-    state
-        .db()
-        .create_session(
-            &token_hash(&token),
-            staff_id,
-            now,
-            now + Duration::hours(SESSION_HOURS),
-        )
-        .await?;
-    let staff = state.db().staff(staff_id).await?;
-    audit(
-        &state,
-        &staff,
-        "session.login",
-        "staff",
-        staff.id.0,
-        serde_json::json!({}),
-    )
-    .await?;
-    let secure = if state.inner_secure() { "; Secure" } else { "" };
-    let cookie = format!(
-        "{COOKIE_NAME}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{secure}",
-        SESSION_HOURS * 3600
-    );
-    Ok((AppendHeaders([(SET_COOKIE, cookie)]), Json(staff)))
+    let signed_in = uc::sign_in(&state, &input, state.now())
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
+    let cookie = session_cookie(&state, &signed_in.token);
+    Ok((AppendHeaders([(SET_COOKIE, cookie)]), Json(signed_in.staff)))
 }
 
 /// Signs out: the session ends on the server and the cookie is cleared.
@@ -160,13 +102,10 @@ async fn logout(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<impl IntoResponse, ApiError> {
-    if let Some(token) = session_token(&headers) {
-        state.db().delete_session(&token_hash(&token)).await?;
-    }
-    let cookie = format!("{COOKIE_NAME}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+    end_session(&state, &headers).await?;
     Ok((
         axum::http::StatusCode::NO_CONTENT,
-        AppendHeaders([(SET_COOKIE, cookie)]),
+        AppendHeaders([(SET_COOKIE, cleared_cookie())]),
     ))
 }
 

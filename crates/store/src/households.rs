@@ -98,6 +98,21 @@ const PUPIL_COLUMNS: &str =
     "id, school_id, household_id, name, date_of_birth, height_cm, year_group";
 
 impl Tx {
+    /// The household as this transaction sees it, its row locked until commit on PostgreSQL
+    /// (SQLite's write transaction already excludes other writers), so a decision on its
+    /// blocked flag holds until the change is written.
+    pub async fn household(&mut self, id: HouseholdId) -> Result<Household> {
+        let lock = match self {
+            Tx::Sqlite(_) => "",
+            Tx::Pg(_) => " for update",
+        };
+        let q = sqlx::AssertSqlSafe(format!(
+            "select {HOUSEHOLD_COLUMNS} from households where id = $1{lock}"
+        ));
+        with_tx!(self, c => sqlx::query_as(q).bind(id.0).fetch_optional(c).await)?
+            .ok_or_else(StoreError::not_found("household", id.0))
+    }
+
     pub async fn create_household(
         &mut self,
         h: &NewHousehold<'_>,

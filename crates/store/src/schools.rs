@@ -47,6 +47,15 @@ pub struct PolicyVersion {
 const POLICY_COLUMNS: &str = "id, school_id, version, preset, settings, approved_by, approved_on, review_due, changed_by, change_note, created_at";
 
 impl Tx {
+    /// The school's policy as this transaction sees it (the newest version).
+    pub async fn current_policy(&mut self, school: SchoolId) -> Result<PolicyVersion> {
+        let q = sqlx::AssertSqlSafe(format!(
+            "select {POLICY_COLUMNS} from policy_versions where school_id = $1 order by version desc limit 1"
+        ));
+        with_tx!(self, c => sqlx::query_as(q).bind(school.0).fetch_optional(c).await)?
+            .ok_or_else(StoreError::not_found("policy for school", school.0))
+    }
+
     pub async fn create_trust(&mut self, name: &str) -> Result<TrustId> {
         const Q: &str = "insert into trusts (name) values ($1) returning id";
         let id: i64 =

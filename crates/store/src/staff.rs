@@ -97,6 +97,25 @@ pub struct NewVehicle<'a> {
 }
 
 impl Tx {
+    /// A session of `staff` that ends at `expires` (UTC); only the token's hash is stored.
+    pub async fn create_session(
+        &mut self,
+        token_hash: &str,
+        staff: StaffId,
+        now: DateTime<Utc>,
+        expires: DateTime<Utc>,
+    ) -> Result<()> {
+        const Q: &str = "insert into sessions (token_hash, staff_id, created_at, expires_at) values ($1, $2, $3, $4)";
+        with_tx!(self, c => sqlx::query(Q).bind(token_hash).bind(staff.0).bind(now).bind(expires).execute(c).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Ends a session; ending one that does not exist is not an error.
+    pub async fn delete_session(&mut self, token_hash: &str) -> Result<()> {
+        with_tx!(self, c => sqlx::query("delete from sessions where token_hash = $1").bind(token_hash).execute(c).await.map(|_| ()))?;
+        Ok(())
+    }
+
     pub async fn create_staff(&mut self, s: &NewStaff<'_>, now: DateTime<Utc>) -> Result<StaffId> {
         const Q: &str = "insert into staff (trust_id, school_id, name, email, mobile, job_title, password_hash, active, created_at) \
                          values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id";

@@ -5,6 +5,7 @@ mod authorisation;
 mod in_progress;
 mod need_to_know;
 mod risk_and_travel;
+mod school_admin;
 mod staffing;
 
 use crate::helpers::{

@@ -1,5 +1,8 @@
 //! Households and pupils (P3, P10): who lives there, how to reach them, pets, language notes,
 //! caution flags and their source, the block after aggression and its review; the pupil page.
+//! Each form calls the same [`app::school_admin`] use case as the JSON API.
+
+mod pupil;
 
 use super::form::FormData;
 use super::page::{Choice, Chrome, Ctx, Errors, WebError, render, render_with, see_other};
@@ -7,18 +10,21 @@ use super::risk::{RiskSummary, summary};
 use super::time::Local;
 use super::visit::status_label;
 use crate::AppState;
-use crate::access::{self, sees_school_visits};
-use crate::households::visible_household;
+use app::Refusal;
+use app::school_admin::{
+    self as uc, CautionInput, MemberInput, NewHouseholdInput, NewPupilInput, ReasonInput,
+    ReviewInput,
+};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
-use domain::{HouseholdId, PupilId, Role};
+use chrono::NaiveDate;
+use domain::HouseholdId;
 use serde::Deserialize;
-use serde_json::{Value, json};
-use store::VisitFilter;
+use store::{Household, VisitSummary};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -26,16 +32,19 @@ pub fn router() -> Router<AppState> {
         .route("/households/new", get(new_page).post(create))
         .route("/households/{id}", get(detail))
         .route("/households/{id}/{action}", post(act))
-        .route("/pupils/{id}", get(pupil_page))
+        .route("/pupils/{id}", get(pupil::page))
 }
 
-#[derive(Deserialize)]
-struct HouseholdJson {
-    id: i64,
-    family_name: String,
-    address: String,
-    postcode: String,
-    blocked: bool,
+/// A refusal the person can fix by changing what they typed: the form is shown again.
+fn fixable(e: &Refusal) -> bool {
+    matches!(
+        e,
+        Refusal::BadRequest { .. }
+            | Refusal::Invalid { .. }
+            | Refusal::Conflict { .. }
+            | Refusal::Unmet(_)
+            | Refusal::IllegalStep(_)
+    )
 }
 
 #[derive(Template)]
@@ -43,7 +52,7 @@ struct HouseholdJson {
 struct ListPage {
     chrome: Chrome,
     schools: Vec<Choice>,
-    households: Vec<HouseholdJson>,
+    households: Vec<Household>,
 }
 
 #[derive(Deserialize)]
@@ -51,12 +60,10 @@ struct SchoolQuery {
     school_id: Option<i64>,
 }
 
-/// The households this person may see: the API decides.
+/// The households this person may see: the use case decides.
 async fn list(ctx: Ctx, Query(q): Query<SchoolQuery>) -> Result<Response, WebError> {
     let school = ctx.school(q.school_id).await?;
-    let households: Vec<HouseholdJson> = ctx
-        .get(&format!("/api/households?school_id={}", school.0))
-        .await?;
+    let households = uc::households(&ctx.state, &ctx.me, Some(school.0)).await?;
     Ok(render(&ListPage {
         chrome: ctx.chrome("households"),
         schools: ctx.school_choices(school).await?,
@@ -107,41 +114,49 @@ async fn new_page(ctx: Ctx, Query(q): Query<SchoolQuery>) -> Result<Response, We
     }))
 }
 
-async fn create(ctx: Ctx, f: FormData) -> Result<Response, WebError> {
+fn opt(f: &FormData, name: &str) -> Option<String> {
+    f.opt(name).map(str::to_string)
+}
+
+/// The new-household form: one adult and one caution flag at most.
+fn new_household(f: &FormData) -> NewHouseholdInput {
     let mut members = vec![];
     if f.opt("members[0].name").is_some() {
-        members.push(json!({
-            "name": f.get("members[0].name"),
-            "relationship": f.get("members[0].relationship"),
-            "parental_responsibility": f.checked("members[0].parental_responsibility"),
-            "lives_at_address": true,
-            "phone": f.text_or_null("members[0].phone"),
-        }));
+        members.push(MemberInput {
+            name: f.get("members[0].name").to_string(),
+            relationship: f.get("members[0].relationship").to_string(),
+            parental_responsibility: f.checked("members[0].parental_responsibility"),
+            lives_at_address: true,
+            phone: opt(f, "members[0].phone"),
+            email: None,
+            notes: None,
+        });
     }
     let mut cautions = vec![];
     if f.opt("cautions[0].description").is_some() {
-        cautions.push(json!({
-            "description": f.get("cautions[0].description"),
-            "source": f.get("cautions[0].source"),
-        }));
+        cautions.push(CautionInput {
+            description: f.get("cautions[0].description").to_string(),
+            source: f.get("cautions[0].source").to_string(),
+        });
     }
-    let body = json!({
-        "school_id": f.get("school_id").parse::<i64>().ok(),
-        "family_name": f.get("family_name"),
-        "address": f.get("address"),
-        "postcode": f.get("postcode"),
-        "landline": f.text_or_null("landline"),
-        "language_notes": f.text_or_null("language_notes"),
-        "pets": f.text_or_null("pets"),
-        "members": members,
-        "cautions": cautions,
-    });
-    match ctx.post("/api/households", body).await {
-        Ok(answer) => Ok(see_other(&format!(
-            "/households/{}",
-            answer.body["id"].as_i64().unwrap_or_default()
-        ))),
-        Err(e) if e.is_fixable() => {
+    NewHouseholdInput {
+        school_id: f.get("school_id").parse::<i64>().ok(),
+        family_name: f.get("family_name").to_string(),
+        address: f.get("address").to_string(),
+        postcode: f.get("postcode").to_string(),
+        landline: opt(f, "landline"),
+        language_notes: opt(f, "language_notes"),
+        pets: opt(f, "pets"),
+        members,
+        cautions,
+    }
+}
+
+async fn create(ctx: Ctx, f: FormData) -> Result<Response, WebError> {
+    let input = new_household(&f);
+    match uc::create_household(&ctx.state, &ctx.me, &input, ctx.state.now()).await {
+        Ok(h) => Ok(see_other(&format!("/households/{}", h.id.0))),
+        Err(e) if fixable(&e) => {
             let mut v: Vec<(&'static str, String)> = NEW_FIELDS
                 .iter()
                 .map(|n| (*n, f.get(n).to_string()))
@@ -153,7 +168,7 @@ async fn create(ctx: Ctx, f: FormData) -> Result<Response, WebError> {
             let page = NewPage {
                 chrome: ctx.chrome("households"),
                 school_id: f.get("school_id").parse().unwrap_or_default(),
-                errors: Errors::from_failure(&e, &[], "family_name"),
+                errors: Errors::from_refusal(e, &[], "family_name"),
                 v,
                 parental: f.checked("members[0].parental_responsibility"),
             };
@@ -184,6 +199,17 @@ pub struct VisitRow {
     pub status: &'static str,
 }
 
+impl VisitRow {
+    fn of(v: VisitSummary, local: &Local) -> Self {
+        VisitRow {
+            id: v.id.0,
+            pupil: v.pupil_name,
+            when: local.day_time(v.planned_leave_school),
+            status: status_label(&v.status),
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "household.html")]
 struct DetailPage {
@@ -203,47 +229,10 @@ struct DetailPage {
     may_review: bool,
 }
 
-async fn visits_of(
-    ctx: &Ctx,
-    household: &store::Household,
-    local: &Local,
-) -> Result<Vec<VisitRow>, WebError> {
-    let sees_all = sees_school_visits(&ctx.state, &ctx.me, household.school_id).await?;
-    let rows = ctx
-        .state
-        .db()
-        .visits(&VisitFilter {
-            school: Some(household.school_id),
-            involving: if sees_all { None } else { Some(ctx.me.id) },
-            limit: Some(500),
-            ..Default::default()
-        })
-        .await?;
-    Ok(rows
-        .into_iter()
-        .filter(|v| v.household_id == household.id)
-        .map(|v| VisitRow {
-            id: v.id.0,
-            pupil: v.pupil_name,
-            when: local.day_time(v.planned_leave_school),
-            status: status_label(&v.status),
-        })
-        .collect())
-}
-
 async fn build(ctx: &Ctx, id: i64, errors: Errors) -> Result<DetailPage, WebError> {
-    let db = ctx.state.db();
-    let h = visible_household(&ctx.state, &ctx.me, HouseholdId(id)).await?;
-    access::audit_read(
-        &ctx.state,
-        &ctx.me,
-        "household.read",
-        "household",
-        id,
-        h.school_id,
-    )
-    .await?;
-    let policy = db.current_policy(h.school_id).await?;
+    let d = uc::household(&ctx.state, &ctx.me, HouseholdId(id)).await?;
+    let h = &d.household;
+    let policy = uc::current_policy(&ctx.state, &ctx.me, h.school_id).await?;
     let local = Local::of(&policy.settings);
     let mut facts = vec![(
         "Address".to_string(),
@@ -258,9 +247,8 @@ async fn build(ctx: &Ctx, id: i64, errors: Errors) -> Result<DetailPage, WebErro
     if let Some(l) = &h.language_notes {
         facts.push(("Language and culture".into(), l.clone()));
     }
-    let members = db
-        .household_members(h.id)
-        .await?
+    let members = d
+        .members
         .into_iter()
         .map(|m| Member {
             name: m.name,
@@ -271,26 +259,25 @@ async fn build(ctx: &Ctx, id: i64, errors: Errors) -> Result<DetailPage, WebErro
             notes: m.notes.unwrap_or_default(),
         })
         .collect();
-    let cautions = db
-        .caution_flags(h.id)
-        .await?
+    let cautions = d
+        .caution_flags
         .into_iter()
         .map(|c| CautionView {
             text: c.description,
             source: format!("{}, {}", c.source, local.day(c.raised_at)),
         })
         .collect();
-    let pupils = db
-        .pupils_of_household(h.id)
+    let pupils = d.pupils.into_iter().map(|p| (p.id.0, p.name)).collect();
+    let visits = uc::household_visits(&ctx.state, &ctx.me, h)
         .await?
         .into_iter()
-        .map(|p| (p.id.0, p.name))
+        .map(|v| VisitRow::of(v, &local))
         .collect();
-    let visits = visits_of(ctx, &h, &local).await?;
     let reviewed = match (&h.review_note, h.reviewed_at) {
         (Some(note), Some(at)) => format!("Reviewed {}: {note}", local.day(at)),
         _ => String::new(),
     };
+    let return_to = format!("/households/{id}");
     Ok(DetailPage {
         chrome: ctx.chrome("households"),
         errors,
@@ -306,23 +293,10 @@ async fn build(ctx: &Ctx, id: i64, errors: Errors) -> Result<DetailPage, WebErro
         members,
         cautions,
         pupils,
-        risk: summary(
-            ctx,
-            h.id,
-            &policy.settings,
-            false,
-            &format!("/households/{id}"),
-        )
-        .await?,
+        risk: summary(ctx, h.id, &policy.settings, false, &return_to).await?,
         visits,
-        may_block: !h.blocked
-            && ctx.me.roles.any_of(&[
-                Role::SeniorLeader,
-                Role::Dsl,
-                Role::Headteacher,
-                Role::SafeguardingTeam,
-            ]),
-        may_review: h.blocked && ctx.me.roles.any_of(&policy.settings.household.review_roles),
+        may_block: !h.blocked && uc::may_block(&ctx.me),
+        may_review: h.blocked && uc::may_review(&ctx.me, &policy.settings),
     })
 }
 
@@ -336,114 +310,70 @@ async fn act(
     Path((id, action)): Path<(i64, String)>,
     f: FormData,
 ) -> Result<Response, WebError> {
-    let (path, body): (String, Value) = match action.as_str() {
-        "members" => (
-            format!("/api/households/{id}/members"),
-            json!({
-                "name": f.get("member.name"),
-                "relationship": f.get("member.relationship"),
-                "parental_responsibility": f.checked("member.parental_responsibility"),
-                "lives_at_address": f.checked("member.lives_at_address"),
-                "phone": f.text_or_null("member.phone"),
-                "email": f.text_or_null("member.email"),
-                "notes": f.text_or_null("member.notes"),
-            }),
-        ),
-        "cautions" => (
-            format!("/api/households/{id}/cautions"),
-            json!({ "description": f.get("description"), "source": f.get("source") }),
-        ),
-        "pupils" => (
-            "/api/pupils".to_string(),
-            json!({
-                "household_id": id,
-                "name": f.get("name"),
-                "date_of_birth": f.get("date_of_birth"),
-                "height_cm": f.get("height_cm").parse::<i64>().ok(),
-                "year_group": f.text_or_null("year_group"),
-            }),
-        ),
-        "block" => (
-            format!("/api/households/{id}/block"),
-            json!({ "reason": f.get("reason") }),
-        ),
-        "review" => (
-            format!("/api/households/{id}/review"),
-            json!({ "note": f.get("note") }),
-        ),
-        _ => return Err(crate::ApiError::NotFound("page".into()).into()),
-    };
-    match ctx.post(&path, body).await {
-        Ok(_) => Ok(see_other(&format!("/households/{id}"))),
-        Err(e) if e.is_fixable() => {
-            let mut e = e;
-            if action == "pupils" && e.field.as_deref() == Some("body") {
-                e.field = Some("date_of_birth".into());
-                e.reason = "Enter the date of birth".into();
+    let (app, me, now) = (&ctx.state, &ctx.me, ctx.state.now());
+    let household = HouseholdId(id);
+    let done = match action.as_str() {
+        "members" => {
+            let input = MemberInput {
+                name: f.get("member.name").to_string(),
+                relationship: f.get("member.relationship").to_string(),
+                parental_responsibility: f.checked("member.parental_responsibility"),
+                lives_at_address: f.checked("member.lives_at_address"),
+                phone: opt(&f, "member.phone"),
+                email: opt(&f, "member.email"),
+                notes: opt(&f, "member.notes"),
+            };
+            uc::add_member(app, me, household, &input).await.map(drop)
+        }
+        "cautions" => {
+            let input = CautionInput {
+                description: f.get("description").to_string(),
+                source: f.get("source").to_string(),
+            };
+            uc::add_caution(app, me, household, &input, now)
+                .await
+                .map(drop)
+        }
+        "pupils" => match NaiveDate::parse_from_str(f.get("date_of_birth"), "%Y-%m-%d") {
+            Ok(date_of_birth) => {
+                let input = NewPupilInput {
+                    household_id: id,
+                    name: f.get("name").to_string(),
+                    date_of_birth,
+                    height_cm: f.get("height_cm").parse::<i64>().ok(),
+                    year_group: opt(&f, "year_group"),
+                };
+                uc::create_pupil(app, me, &input, now).await.map(drop)
             }
-            let page = build(&ctx, id, Errors::from_failure(&e, &[], "")).await?;
+            Err(_) => Err(Refusal::bad_request(
+                "date_of_birth",
+                "Enter the date of birth",
+            )),
+        },
+        "block" => {
+            let input = ReasonInput {
+                reason: f.get("reason").to_string(),
+            };
+            uc::block_household(app, me, household, &input, now)
+                .await
+                .map(drop)
+        }
+        "review" => {
+            let input = ReviewInput {
+                note: f.get("note").to_string(),
+            };
+            uc::review_household(app, me, household, &input, now)
+                .await
+                .map(drop)
+        }
+        _ => Err(Refusal::not_found("page")),
+    };
+    match done {
+        Ok(()) => Ok(see_other(&format!("/households/{id}"))),
+        Err(e) if fixable(&e) => {
+            let page = build(&ctx, id, Errors::from_refusal(e, &[], "")).await?;
             Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
         Err(e) => Err(e.into()),
     }
-}
-
-#[derive(Template)]
-#[template(path = "pupil.html")]
-struct PupilPage {
-    chrome: Chrome,
-    id: i64,
-    name: String,
-    facts: Vec<(String, String)>,
-    household_id: i64,
-    family: String,
-    visits: Vec<VisitRow>,
-    /// Only the staff involved with the child, the DSL and the head may open it (A9).
-    reads_chronology: bool,
-}
-
-async fn pupil_page(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, WebError> {
-    let db = ctx.state.db();
-    let pupil = db.pupil(PupilId(id)).await?;
-    let household = visible_household(&ctx.state, &ctx.me, pupil.household_id)
-        .await
-        .map_err(|_| crate::ApiError::NotFound("pupil".into()))?;
-    access::audit_read(
-        &ctx.state,
-        &ctx.me,
-        "pupil.read",
-        "pupil",
-        id,
-        pupil.school_id,
-    )
-    .await?;
-    let local = Local::of(&db.current_policy(pupil.school_id).await?.settings);
-    let mut facts = vec![(
-        "Date of birth".to_string(),
-        pupil.date_of_birth.format("%-d %B %Y").to_string(),
-    )];
-    if let Some(y) = &pupil.year_group {
-        facts.push(("Year group".into(), y.clone()));
-    }
-    if let Some(h) = pupil.height_cm {
-        facts.push(("Height".into(), format!("{h} cm")));
-    }
-    let visits = visits_of(&ctx, &household, &local)
-        .await?
-        .into_iter()
-        .filter(|v| v.pupil == pupil.name)
-        .collect();
-    let reads_chronology = crate::after_visit::readable_pupil(&ctx.state, &ctx.me, pupil.id)
-        .await
-        .is_ok();
-    Ok(render(&PupilPage {
-        chrome: ctx.chrome("households"),
-        id,
-        name: pupil.name,
-        facts,
-        household_id: household.id.0,
-        family: household.family_name,
-        visits,
-        reads_chronology,
-    }))
 }

@@ -1,16 +1,17 @@
-//! Signing in and out with the API's own session cookie.
+//! Signing in and out: the same use cases and the same session cookie as the JSON API.
 
-use super::api::Api;
 use super::form::FormData;
 use super::page::{Errors, local_path, render, render_with};
 use crate::AppState;
+use crate::auth::{cleared_cookie, end_session, session_cookie};
+use app::school_admin::{self as uc, LoginInput};
 use askama::Template;
-use axum::extract::Query;
-use axum::http::header::{COOKIE, SET_COOKIE};
-use axum::http::{HeaderMap, Method, StatusCode};
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::header::SET_COOKIE;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Extension, Router};
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
@@ -40,7 +41,14 @@ async fn login_page(Query(q): Query<NextQuery>) -> Response {
     })
 }
 
-async fn login(Extension(api): Extension<Api>, form: FormData) -> Response {
+fn with_cookie(mut resp: Response, cookie: String) -> Response {
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        resp.headers_mut().append(SET_COOKIE, v);
+    }
+    resp
+}
+
+async fn login(State(state): State<AppState>, form: FormData) -> Response {
     let next = local_path(form.get("next"), "/");
     let email = form.get("email").to_string();
     let mut errors = Errors::none();
@@ -51,23 +59,25 @@ async fn login(Extension(api): Extension<Api>, form: FormData) -> Response {
         errors.add("password", "Enter your password");
     }
     if errors.is_empty() {
-        let body = serde_json::json!({ "email": email, "password": form.get("password") });
-        match api
-            .send(None, Method::POST, "/api/login", Some(&body))
-            .await
-        {
-            Ok(answer) => {
-                let mut resp = Redirect::to(&next).into_response();
-                for c in answer.set_cookies {
-                    resp.headers_mut().append(SET_COOKIE, c);
-                }
-                return resp;
+        let input = LoginInput {
+            email: email.clone(),
+            password: form.get("password").to_string(),
+        };
+        match uc::sign_in(&state, &input, state.now()).await {
+            Ok(Some(signed_in)) => {
+                let cookie = session_cookie(&state, &signed_in.token);
+                return with_cookie(Redirect::to(&next).into_response(), cookie);
             }
-            Err(f) if f.status == StatusCode::UNAUTHORIZED => errors.add(
+            Ok(None) => errors.add(
                 "password",
                 "The e-mail address or the password is not right",
             ),
-            Err(f) => errors.add(f.field.as_deref().unwrap_or("email"), f.reason),
+            Err(e) => {
+                if matches!(e, app::Refusal::Internal(_)) {
+                    tracing::error!(error = %e.chain(), "signing in failed");
+                }
+                errors = Errors::from_refusal(e, &["email", "password"], "email");
+            }
         }
     }
     render_with(
@@ -80,15 +90,14 @@ async fn login(Extension(api): Extension<Api>, form: FormData) -> Response {
     )
 }
 
-async fn logout(Extension(api): Extension<Api>, headers: HeaderMap) -> Response {
-    let mut resp = Redirect::to("/login").into_response();
-    if let Ok(answer) = api
-        .send(headers.get(COOKIE), Method::POST, "/api/logout", None)
-        .await
-    {
-        for c in answer.set_cookies {
-            resp.headers_mut().append(SET_COOKIE, c);
+async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let resp = Redirect::to("/login").into_response();
+    // As before: the cookie is cleared only when the session was ended on the server.
+    match end_session(&state, &headers).await {
+        Ok(()) => with_cookie(resp, cleared_cookie()),
+        Err(e) => {
+            tracing::error!(error = %e, "signing out failed");
+            resp
         }
     }
-    resp
 }

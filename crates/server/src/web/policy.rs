@@ -1,45 +1,28 @@
 //! The school's policy (G1): what it asks in plain words, change it — start again from a
 //! preset, adjust the check-ins, or edit every setting — and see each version with who changed
 //! it and why. Reading is open to staff; changing is for the head and trust administrators
-//! (the API decides).
+//! (the use case decides).
 
 use super::form::FormData;
 use super::page::{Choice, Chrome, Ctx, Errors, WebError, render, render_with, see_other};
 use crate::AppState;
+use app::Refusal;
+use app::permissions::SCHOOL_ADMINS;
+use app::school_admin::{self as uc, PolicyChange};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query};
-use axum::http::{Method, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
-use chrono::{DateTime, NaiveDate, Utc};
-use domain::Role;
+use domain::SchoolId;
 use domain::policy::{CodeWordRule, PolicySettings, RiskAssessmentRequiredFor, presets};
 use serde::Deserialize;
-use serde_json::{Value, json};
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/policy", get(policy_page))
         .route("/policy/{school}/{kind}", post(change))
-}
-
-#[derive(Deserialize)]
-struct VersionJson {
-    version: i64,
-    preset: String,
-    settings: PolicySettings,
-    approved_by: String,
-    approved_on: NaiveDate,
-    review_due: NaiveDate,
-    change_note: Option<String>,
-    created_at: DateTime<Utc>,
-}
-
-#[derive(Deserialize)]
-struct PresetJson {
-    name: String,
-    written_for: String,
 }
 
 struct VersionRow {
@@ -88,13 +71,9 @@ async fn build(
     f: Option<&FormData>,
 ) -> Result<PolicyPage, WebError> {
     let school = ctx.school(school_id).await?;
-    let current: VersionJson = ctx
-        .get(&format!("/api/schools/{}/policy", school.0))
-        .await?;
-    let versions: Vec<VersionJson> = ctx
-        .get(&format!("/api/schools/{}/policy/versions", school.0))
-        .await?;
-    let list: Vec<PresetJson> = ctx.get("/api/presets").await?;
+    let current = uc::current_policy(&ctx.state, &ctx.me, school).await?;
+    let versions = uc::policy_versions(&ctx.state, &ctx.me, school).await?;
+    let list = uc::presets()?;
     let local = super::time::Local::of(&current.settings);
     let c = &current.settings.check_in;
     // After a refusal the form shows what was typed.
@@ -120,11 +99,7 @@ async fn build(
             .into_iter()
             .map(|p| {
                 let selected = p.name == current.preset;
-                Choice::new(
-                    p.name.clone(),
-                    format!("{} ({})", p.written_for, p.name),
-                    selected,
-                )
+                Choice::new(p.name, format!("{} ({})", p.written_for, p.name), selected)
             })
             .collect(),
         interval: value("interval_minutes", c.interval_minutes.to_string()),
@@ -143,7 +118,7 @@ async fn build(
                 at: local.day_time(v.created_at),
             })
             .collect(),
-        may_change: ctx.me.roles.any_of(&[Role::Headteacher, Role::TrustAdmin]),
+        may_change: ctx.me.roles.any_of(&SCHOOL_ADMINS),
     })
 }
 
@@ -163,71 +138,80 @@ fn minutes(f: &FormData, name: &str, errors: &mut Errors) -> u32 {
     }
 }
 
-/// One of the three ways to change the policy, each a new version through the API.
+/// A refusal of a policy change, placed on the form that sent it: settings problems are
+/// reported against that form's field, naming the setting.
+fn place(e: Refusal, kind: &str) -> Errors {
+    if let Refusal::BadRequest { field, reason }
+    | Refusal::Invalid { field, reason }
+    | Refusal::Conflict { field, reason } = &e
+        && field.starts_with("settings")
+    {
+        let on = match kind {
+            "check-ins" if field.contains("check_in.") => {
+                field.rsplit('.').next().unwrap_or("interval_minutes")
+            }
+            "check-ins" => "interval_minutes",
+            _ => "toml",
+        };
+        return Errors::one(on, format!("{field}: {reason}"));
+    }
+    Errors::from_refusal(e, &[], "change_note")
+}
+
+/// One of the three ways to change the policy, each a new version (the same use case as the
+/// JSON API's).
 async fn change(
     ctx: Ctx,
     Path((school, kind)): Path<(i64, String)>,
     f: FormData,
 ) -> Result<Response, WebError> {
-    let note = f.get("change_note");
     let mut errors = Errors::none();
-    let body: Option<Value> = match kind.as_str() {
-        "preset" => Some(json!({ "preset": f.get("preset"), "change_note": note })),
+    let asked = match kind.as_str() {
+        "preset" => Some(PolicyChange::Preset(f.get("preset").to_string())),
         "check-ins" => {
-            let current: VersionJson = ctx.get(&format!("/api/schools/{school}/policy")).await?;
-            let mut settings = current.settings;
-            settings.check_in.interval_minutes = minutes(&f, "interval_minutes", &mut errors);
-            settings.check_in.grace_minutes = minutes(&f, "grace_minutes", &mut errors);
-            settings.check_in.remind_before_minutes =
-                minutes(&f, "remind_before_minutes", &mut errors);
-            settings.check_in.extend_minutes = minutes(&f, "extend_minutes", &mut errors);
-            errors
-                .is_empty()
-                .then(|| json!({ "settings": settings, "change_note": note }))
+            let change = PolicyChange::CheckIns {
+                interval_minutes: minutes(&f, "interval_minutes", &mut errors),
+                grace_minutes: minutes(&f, "grace_minutes", &mut errors),
+                remind_before_minutes: minutes(&f, "remind_before_minutes", &mut errors),
+                extend_minutes: minutes(&f, "extend_minutes", &mut errors),
+            };
+            errors.is_empty().then_some(change)
         }
         "settings" => match PolicySettings::from_toml(f.get("toml")) {
-            Ok(settings) => Some(json!({ "settings": settings, "change_note": note })),
+            Ok(settings) => Some(PolicyChange::Settings(Box::new(settings))),
             Err(e) => {
                 errors.add("toml", format!("{}: {}", e.field, e.reason));
                 None
             }
         },
-        _ => return Err(crate::ApiError::NotFound("page".into()).into()),
+        _ => return Err(Refusal::not_found("page").into()),
     };
-    if let Some(body) = body {
-        match ctx
-            .call(
-                Method::PUT,
-                &format!("/api/schools/{school}/policy"),
-                Some(&body),
-            )
+    if let Some(change) = asked {
+        let now = ctx.state.now();
+        let note = f.get("change_note");
+        match change
+            .apply(&ctx.state, &ctx.me, SchoolId(school), note, now)
             .await
         {
             Ok(_) => return Ok(see_other(&format!("/policy?school_id={school}&changed=1"))),
-            Err(e) if e.is_fixable() => {
-                let mut e = e;
-                // Settings problems are reported against the form that sent them.
-                if let Some(field) = e.field.clone()
-                    && field.starts_with("settings")
-                {
-                    e.reason = format!("{field}: {}", e.reason);
-                    e.field = Some(match kind.as_str() {
-                        "check-ins" if field.contains("check_in.") => field
-                            .rsplit('.')
-                            .next()
-                            .unwrap_or("interval_minutes")
-                            .to_string(),
-                        "check-ins" => "interval_minutes".into(),
-                        _ => "toml".into(),
-                    });
-                }
-                errors = Errors::from_failure(&e, &[], "change_note");
-            }
+            Err(e) if fixable(&e) => errors = place(e, &kind),
             Err(e) => return Err(e.into()),
         }
     }
     let page = build(&ctx, Some(school), errors, Some(&f)).await?;
     Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
+}
+
+/// A refusal the person can fix by changing what they typed: the form is shown again.
+fn fixable(e: &Refusal) -> bool {
+    matches!(
+        e,
+        Refusal::BadRequest { .. }
+            | Refusal::Invalid { .. }
+            | Refusal::Conflict { .. }
+            | Refusal::Unmet(_)
+            | Refusal::IllegalStep(_)
+    )
 }
 
 fn roles(list: &[domain::Role]) -> String {

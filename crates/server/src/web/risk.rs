@@ -1,25 +1,26 @@
 //! Risk assessments (P8): the REAch2 first-visit questionnaire and the SEN Trust lone-working
 //! hazard matrix on one form, the senior sign-off, and staff acknowledging they have read it.
 
-use super::api::Failure;
+mod summary;
+
 use super::form::FormData;
 use super::page::{
     Choice, Chrome, Ctx, Errors, WebError, local_path, render, render_with, see_other,
 };
-use super::time::Local;
 use crate::AppState;
-use crate::households::visible_household;
+use app::Refusal;
+use app::school_admin::{self as uc, NewAssessmentInput, SignOffInput};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
-use domain::HouseholdId;
-use domain::policy::PolicySettings;
-use domain::risk::{Likelihood, QUESTIONS, Severity};
+use domain::risk::{Hazard, Likelihood, QUESTIONS, Questionnaire, RiskAssessmentInput, Severity};
+use domain::{HouseholdId, RiskAssessmentId};
 use serde::Deserialize;
-use serde_json::{Value, json};
+
+pub use summary::{RiskSummary, summary};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -32,142 +33,6 @@ pub fn router() -> Router<AppState> {
 }
 
 const HAZARD_ROWS: usize = 3;
-
-/// The household's newest risk assessment, as the visit and authorisation pages show it.
-#[derive(Template)]
-#[template(path = "risk_summary.html")]
-pub struct RiskSummary {
-    pub id: i64,
-    pub completed: String,
-    pub answers: Vec<(&'static str, &'static str)>,
-    pub hazards: Vec<HazardView>,
-    pub areas_of_concern: String,
-    pub risk_before: String,
-    pub control_measures: String,
-    pub risk_after: String,
-    pub signed_off: String,
-    pub can_sign_off: bool,
-    pub acknowledged_by: Vec<String>,
-    pub may_acknowledge: bool,
-    pub return_to: String,
-}
-
-pub struct HazardView {
-    pub hazard: String,
-    pub people: String,
-    pub severity: &'static str,
-    pub likelihood: &'static str,
-    pub level: &'static str,
-    pub controls: String,
-}
-
-fn severity(s: Severity) -> &'static str {
-    match s {
-        Severity::Minor => "minor",
-        Severity::Serious => "serious",
-        Severity::Major => "major",
-    }
-}
-
-fn likelihood(l: Likelihood) -> &'static str {
-    match l {
-        Likelihood::Remote => "remote",
-        Likelihood::Possible => "possible",
-        Likelihood::Likely => "likely",
-    }
-}
-
-/// `visitor`: the person looking is on the visit and may acknowledge having read it (G2).
-pub async fn summary(
-    ctx: &Ctx,
-    household: HouseholdId,
-    settings: &PolicySettings,
-    visitor: bool,
-    return_to: &str,
-) -> Result<Option<RiskSummary>, WebError> {
-    let db = ctx.state.db();
-    let Some(ra) = db.latest_risk_assessment(household).await? else {
-        return Ok(None);
-    };
-    let local = Local::of(settings);
-    let acks = db.risk_acknowledgements(ra.id).await?;
-    let name = |id: i64| async move {
-        db.staff(domain::StaffId(id))
-            .await
-            .map(|s| s.name)
-            .unwrap_or_else(|_| "someone".into())
-    };
-    let mut acknowledged_by = Vec::new();
-    for a in &acks {
-        acknowledged_by.push(name(a.0).await);
-    }
-    let signed_off = match (ra.signed_off_by, ra.signed_off_at) {
-        (Some(by), Some(at)) => format!(
-            "Signed off by {} on {}{}",
-            name(by).await,
-            local.day_time(at),
-            ra.sign_off_comment
-                .as_deref()
-                .map(|c| format!(": {c}"))
-                .unwrap_or_default()
-        ),
-        _ => String::new(),
-    };
-    let answers = match &ra.questionnaire {
-        Some(q) => {
-            let q = serde_json::to_value(&q.0).unwrap_or(Value::Null);
-            QUESTIONS
-                .iter()
-                .map(|(key, text)| {
-                    (
-                        *text,
-                        if q[*key] == Value::Bool(true) {
-                            "Yes"
-                        } else {
-                            "No"
-                        },
-                    )
-                })
-                .collect()
-        }
-        None => vec![],
-    };
-    Ok(Some(RiskSummary {
-        id: ra.id.0,
-        completed: format!(
-            "{} by {}",
-            local.day_time(ra.completed_at),
-            name(ra.completed_by).await
-        ),
-        answers,
-        hazards: ra
-            .hazards
-            .0
-            .iter()
-            .map(|h| HazardView {
-                hazard: h.hazard.clone(),
-                people: h.people_at_risk.clone(),
-                severity: severity(h.severity),
-                likelihood: likelihood(h.likelihood),
-                level: h.risk_level().as_str(),
-                controls: h.controls.clone(),
-            })
-            .collect(),
-        areas_of_concern: ra.areas_of_concern.clone().unwrap_or_default(),
-        risk_before: ra.risk_before.clone(),
-        control_measures: ra.control_measures.clone().unwrap_or_default(),
-        risk_after: ra.risk_after.clone(),
-        can_sign_off: signed_off.is_empty()
-            && ctx
-                .me
-                .roles
-                .any_of(&settings.risk_assessment.sign_off_roles),
-        signed_off,
-        may_acknowledge: visitor && !acks.contains(&ctx.me.id),
-        acknowledged_by,
-        return_to: return_to.to_string(),
-    }))
-}
 
 pub struct QuestionRow {
     pub name: String,
@@ -294,35 +159,50 @@ async fn new_page(
     Path(id): Path<i64>,
     Query(q): Query<NewQuery>,
 ) -> Result<Response, WebError> {
-    let household = visible_household(&ctx.state, &ctx.me, HouseholdId(id)).await?;
+    let household = app::access::visible_household(&ctx.state, &ctx.me, HouseholdId(id)).await?;
     let mut page = form_page(&ctx, &household, None, Errors::none());
     page.visit_id = q.visit_id.map(|v| v.to_string()).unwrap_or_default();
     Ok(render(&page))
 }
 
-/// The API's JSON, and for each hazard sent the form row it came from.
-fn to_json(f: &FormData) -> Result<(Value, Vec<usize>), Errors> {
+fn severity(v: &str) -> Option<Severity> {
+    match v {
+        "minor" => Some(Severity::Minor),
+        "serious" => Some(Severity::Serious),
+        "major" => Some(Severity::Major),
+        _ => None,
+    }
+}
+
+fn likelihood(v: &str) -> Option<Likelihood> {
+    match v {
+        "remote" => Some(Likelihood::Remote),
+        "possible" => Some(Likelihood::Possible),
+        "likely" => Some(Likelihood::Likely),
+        _ => None,
+    }
+}
+
+/// The assessment as typed, and for each hazard sent the form row it came from.
+fn to_input(f: &FormData) -> Result<(NewAssessmentInput, Vec<usize>), Errors> {
     let mut errors = Errors::none();
     let answered: Vec<_> = QUESTIONS
         .iter()
         .map(|(key, _)| (*key, f.get(&format!("questionnaire.{key}"))))
         .collect();
     let questionnaire = if answered.iter().all(|(_, v)| v.is_empty()) {
-        Value::Null
+        None
     } else {
-        let mut q = serde_json::Map::new();
+        let mut q = Questionnaire::default();
         for (key, v) in &answered {
             match *v {
-                "yes" => {
-                    q.insert((*key).into(), true.into());
-                }
-                "no" => {
-                    q.insert((*key).into(), false.into());
+                "yes" | "no" => {
+                    q.set(key, *v == "yes");
                 }
                 _ => errors.add(&format!("questionnaire.{key}"), "Answer this question"),
             }
         }
-        Value::Object(q)
+        Some(q)
     };
     let mut rows = Vec::new();
     let mut hazards = Vec::new();
@@ -334,70 +214,101 @@ fn to_json(f: &FormData) -> Result<(Value, Vec<usize>), Errors> {
         {
             continue;
         }
-        rows.push(i);
-        hazards.push(json!({
-            "hazard": f.get(&n("hazard")),
-            "people_at_risk": f.get(&n("people_at_risk")),
-            "severity": f.get(&n("severity")),
-            "likelihood": f.get(&n("likelihood")),
-            "controls": f.get(&n("controls")),
-        }));
-    }
-    for field in ["risk_before_controls", "risk_after_controls"] {
-        if f.opt(field).is_none() {
-            errors.add(field, "Choose low, medium or high");
+        let sev = severity(f.get(&n("severity")));
+        let lik = likelihood(f.get(&n("likelihood")));
+        if sev.is_none() {
+            errors.add(&n("severity"), "Choose minor, serious or major");
+        }
+        if lik.is_none() {
+            errors.add(&n("likelihood"), "Choose remote, possible or likely");
+        }
+        if let (Some(severity), Some(likelihood)) = (sev, lik) {
+            rows.push(i);
+            hazards.push(Hazard {
+                hazard: f.get(&n("hazard")).to_string(),
+                people_at_risk: f.get(&n("people_at_risk")).to_string(),
+                severity,
+                likelihood,
+                controls: f.get(&n("controls")).to_string(),
+            });
         }
     }
+    let mut level = |field: &str| match f.get(field).parse() {
+        Ok(l) => Some(l),
+        Err(_) => {
+            errors.add(field, "Choose low, medium or high");
+            None
+        }
+    };
+    let before = level("risk_before_controls");
+    let after = level("risk_after_controls");
+    let (Some(risk_before_controls), Some(risk_after_controls)) = (before, after) else {
+        return Err(errors);
+    };
     if !errors.is_empty() {
         return Err(errors);
     }
-    let visit_id = f.get("visit_id").parse::<i64>().ok();
-    Ok((
-        json!({
-            "visit_id": visit_id,
-            "questionnaire": questionnaire,
-            "hazards": hazards,
-            "areas_of_concern": f.get("areas_of_concern"),
-            "risk_before_controls": f.get("risk_before_controls"),
-            "control_measures": f.get("control_measures"),
-            "risk_after_controls": f.get("risk_after_controls"),
-        }),
-        rows,
-    ))
+    let input = NewAssessmentInput {
+        visit_id: f.get("visit_id").parse::<i64>().ok(),
+        assessment: RiskAssessmentInput {
+            questionnaire,
+            hazards,
+            areas_of_concern: f.get("areas_of_concern").to_string(),
+            risk_before_controls,
+            control_measures: f.get("control_measures").to_string(),
+            risk_after_controls,
+        },
+    };
+    Ok((input, rows))
 }
 
-fn place(f: &Failure, rows: &[usize]) -> Errors {
-    let mut failure = f.clone();
-    if let Some(field) = &failure.field
-        && let Some(rest) = field.strip_prefix("hazards[")
-        && let Some((n, tail)) = rest.split_once(']')
-        && let Ok(n) = n.parse::<usize>()
-        && let Some(row) = rows.get(n)
+/// A refusal placed on the form: a hazard's field on the row it was typed in.
+fn place(e: Refusal, rows: &[usize]) -> Errors {
+    let moved = |field: &str| -> Option<String> {
+        if field == "questionnaire" {
+            return Some("questionnaire.violent_offences".into());
+        }
+        let rest = field.strip_prefix("hazards[")?;
+        let (n, tail) = rest.split_once(']')?;
+        let row = rows.get(n.parse::<usize>().ok()?)?;
+        Some(format!("hazards[{row}]{tail}"))
+    };
+    if let Refusal::BadRequest { field, reason }
+    | Refusal::Invalid { field, reason }
+    | Refusal::Conflict { field, reason } = &e
+        && let Some(on) = moved(field)
     {
-        failure.field = Some(format!("hazards[{row}]{tail}"));
+        return Errors::one(&on, reason.clone());
     }
-    if failure.field.as_deref() == Some("questionnaire") {
-        failure.field = Some("questionnaire.violent_offences".into());
-    }
-    Errors::from_failure(&failure, &[], "")
+    Errors::from_refusal(e, &[], "")
+}
+
+/// A refusal the person can fix by changing what they typed: the form is shown again.
+fn fixable(e: &Refusal) -> bool {
+    matches!(
+        e,
+        Refusal::BadRequest { .. }
+            | Refusal::Invalid { .. }
+            | Refusal::Conflict { .. }
+            | Refusal::Unmet(_)
+            | Refusal::IllegalStep(_)
+    )
 }
 
 async fn create(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
-    let household = visible_household(&ctx.state, &ctx.me, HouseholdId(id)).await?;
-    let errors = match to_json(&f) {
-        Ok((body, rows)) => {
-            match ctx
-                .post(&format!("/api/households/{id}/risk-assessments"), body)
-                .await
-            {
+    let household = app::access::visible_household(&ctx.state, &ctx.me, HouseholdId(id)).await?;
+    let errors = match to_input(&f) {
+        Ok((input, rows)) => {
+            let now = ctx.state.now();
+            match uc::create_assessment(&ctx.state, &ctx.me, household.id, &input, now).await {
                 Ok(_) => {
-                    let back = match f.get("visit_id").parse::<i64>() {
-                        Ok(v) => format!("/visits/{v}?done=risk-assessed"),
-                        Err(_) => format!("/households/{id}"),
+                    let back = match input.visit_id {
+                        Some(v) => format!("/visits/{v}?done=risk-assessed"),
+                        None => format!("/households/{id}"),
                     };
                     return Ok(see_other(&back));
                 }
-                Err(e) if e.is_fixable() => place(&e, &rows),
+                Err(e) if fixable(&e) => place(e, &rows),
                 Err(e) => return Err(e.into()),
             }
         }
@@ -409,20 +320,17 @@ async fn create(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, 
 
 async fn sign_off(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
     let back = local_path(f.get("return_to"), "/");
-    ctx.post(
-        &format!("/api/risk-assessments/{id}/sign-off"),
-        json!({ "comment": f.text_or_null("comment") }),
-    )
-    .await?;
+    let input = SignOffInput {
+        comment: f.opt("comment").map(str::to_string),
+    };
+    let now = ctx.state.now();
+    uc::sign_off_assessment(&ctx.state, &ctx.me, RiskAssessmentId(id), &input, now).await?;
     Ok(see_other(&back))
 }
 
 async fn acknowledge(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
     let back = local_path(f.get("return_to"), "/");
-    ctx.post(
-        &format!("/api/risk-assessments/{id}/acknowledge"),
-        json!({}),
-    )
-    .await?;
+    let now = ctx.state.now();
+    uc::acknowledge_assessment(&ctx.state, &ctx.me, RiskAssessmentId(id), now).await?;
     Ok(see_other(&back))
 }

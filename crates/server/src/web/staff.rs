@@ -3,6 +3,9 @@
 use super::form::FormData;
 use super::page::{Choice, Chrome, Ctx, Errors, WebError, render, render_with, see_other};
 use crate::AppState;
+use app::Refusal;
+use app::permissions::{SCHOOL_ADMINS, STAFF_RECORD_KEEPERS};
+use app::school_admin::{self as uc, NewStaffInput, NewVehicleInput};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query};
@@ -10,9 +13,8 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use chrono::NaiveDate;
-use domain::Role;
+use domain::{Role, StaffId};
 use serde::Deserialize;
-use serde_json::json;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -22,13 +24,22 @@ pub fn router() -> Router<AppState> {
         .route("/me/duress-pin", post(duress_pin))
 }
 
-fn titles(roles: &[String]) -> String {
+/// A refusal the person can fix by changing what they typed: the form is shown again.
+fn fixable(e: &Refusal) -> bool {
+    matches!(
+        e,
+        Refusal::BadRequest { .. }
+            | Refusal::Invalid { .. }
+            | Refusal::Conflict { .. }
+            | Refusal::Unmet(_)
+            | Refusal::IllegalStep(_)
+    )
+}
+
+fn titles(roles: &domain::RoleSet) -> String {
     roles
         .iter()
-        .map(|r| {
-            r.parse::<Role>()
-                .map_or(r.clone(), |r| r.title().to_string())
-        })
+        .map(|r| r.title())
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -75,10 +86,7 @@ async fn page(
     f: Option<&FormData>,
 ) -> Result<ListPage, WebError> {
     let school = ctx.school(school_id).await?;
-    let rows = ctx
-        .state
-        .db()
-        .staff_list(ctx.me.trust_id, Some(school))
+    let rows = uc::staff_list(&ctx.state, &ctx.me, Some(school.0))
         .await?
         .into_iter()
         .filter(|s| s.active)
@@ -86,12 +94,7 @@ async fn page(
             id: s.id.0,
             name: s.name,
             job: s.job_title.unwrap_or_default(),
-            roles: s
-                .roles
-                .iter()
-                .map(|r| r.title())
-                .collect::<Vec<_>>()
-                .join(", "),
+            roles: titles(&s.roles),
             mobile: s.mobile.unwrap_or_default(),
         })
         .collect();
@@ -110,7 +113,7 @@ async fn page(
         schools: ctx.school_choices(school).await?,
         school_id: school.0,
         rows,
-        may_add: ctx.me.roles.any_of(&[Role::Headteacher, Role::TrustAdmin]),
+        may_add: ctx.me.roles.any_of(&SCHOOL_ADMINS),
         errors,
         values,
         roles,
@@ -123,58 +126,43 @@ async fn list(ctx: Ctx, Query(q): Query<SchoolQuery>) -> Result<Response, WebErr
     ))
 }
 
+/// The roles ticked on the form. Errors: `Invalid("roles")` for a value not on the list.
+fn roles(f: &FormData) -> Result<Vec<Role>, Refusal> {
+    f.all("roles")
+        .into_iter()
+        .map(|r| {
+            r.parse::<Role>()
+                .map_err(|_| Refusal::invalid("roles", format!("{r} is not a role")))
+        })
+        .collect()
+}
+
 async fn create(ctx: Ctx, f: FormData) -> Result<Response, WebError> {
     let school = f.get("school_id").parse::<i64>().ok();
-    let body = json!({
-        "name": f.get("name"),
-        "email": f.get("email"),
-        "mobile": f.text_or_null("mobile"),
-        "job_title": f.text_or_null("job_title"),
-        "roles": f.all("roles"),
-        "password": f.get("password"),
-        "school_id": school,
-    });
-    match ctx.post("/api/staff", body).await {
-        Ok(answer) => Ok(see_other(&format!(
-            "/staff/{}",
-            answer.body["id"].as_i64().unwrap_or_default()
-        ))),
-        Err(e) if e.is_fixable() => {
-            let mut e = e;
-            if e.field.as_deref().is_some_and(|f| f.starts_with("roles")) {
-                e.field = Some("roles".into());
-            }
-            let page = page(
-                &ctx,
-                school,
-                Errors::from_failure(&e, &[], "name"),
-                Some(&f),
-            )
-            .await?;
+    let created = match roles(&f) {
+        Ok(roles) => {
+            let input = NewStaffInput {
+                name: f.get("name").to_string(),
+                email: f.get("email").to_string(),
+                mobile: f.opt("mobile").map(str::to_string),
+                job_title: f.opt("job_title").map(str::to_string),
+                roles,
+                password: f.get("password").to_string(),
+                school_id: school,
+            };
+            uc::create_staff(&ctx.state, &ctx.me, &input, ctx.state.now()).await
+        }
+        Err(e) => Err(e),
+    };
+    match created {
+        Ok(staff) => Ok(see_other(&format!("/staff/{}", staff.id.0))),
+        Err(e) if fixable(&e) => {
+            let errors = Errors::from_refusal(e, &[], "name");
+            let page = page(&ctx, school, errors, Some(&f)).await?;
             Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
         Err(e) => Err(e.into()),
     }
-}
-
-#[derive(Deserialize)]
-struct StaffJson {
-    id: i64,
-    name: String,
-    email: String,
-    mobile: Option<String>,
-    job_title: Option<String>,
-    roles: Vec<String>,
-}
-
-#[derive(Deserialize)]
-struct VehicleJson {
-    registration: String,
-    make_model: Option<String>,
-    licence_expires: Option<NaiveDate>,
-    mot_expires: Option<NaiveDate>,
-    insurance_expires: Option<NaiveDate>,
-    business_insurance: bool,
 }
 
 struct Document {
@@ -229,8 +217,8 @@ async fn build(
     errors: Errors,
     pin_saved: bool,
 ) -> Result<DetailPage, WebError> {
-    let s: StaffJson = ctx.get(&format!("/api/staff/{id}")).await?;
-    let vehicles: Vec<VehicleJson> = ctx.get(&format!("/api/staff/{id}/vehicles")).await?;
+    let s = uc::staff_member(&ctx.state, &ctx.me, StaffId(id)).await?;
+    let vehicles = uc::vehicles(&ctx.state, &ctx.me, s.id).await?;
     let today = ctx.local().await?.date_of(ctx.state.clock().now());
     let vehicles = vehicles
         .into_iter()
@@ -253,7 +241,7 @@ async fn build(
             ],
         })
         .collect();
-    let is_me = s.id == ctx.me.id.0;
+    let is_me = s.id == ctx.me.id;
     Ok(DetailPage {
         chrome: ctx.chrome("staff"),
         errors,
@@ -266,11 +254,7 @@ async fn build(
         ],
         name: s.name,
         vehicles,
-        may_add_vehicle: is_me
-            || ctx
-                .me
-                .roles
-                .any_of(&[Role::Office, Role::Headteacher, Role::TrustAdmin]),
+        may_add_vehicle: is_me || ctx.me.roles.any_of(&STAFF_RECORD_KEEPERS),
         is_me,
         pin_saved,
     })
@@ -291,41 +275,52 @@ async fn detail(
     ))
 }
 
+/// A date typed on the vehicle form (`yyyy-mm-dd`); blank is none.
+fn date(f: &FormData, name: &str) -> Result<Option<NaiveDate>, Refusal> {
+    f.opt(name)
+        .map(|d| {
+            NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                .map_err(|_| Refusal::bad_request(name, "Enter a date"))
+        })
+        .transpose()
+}
+
+fn new_vehicle(f: &FormData) -> Result<NewVehicleInput, Refusal> {
+    Ok(NewVehicleInput {
+        registration: f.get("registration").to_string(),
+        make_model: f.opt("make_model").map(str::to_string),
+        licence_expires: date(f, "licence_expires")?,
+        mot_expires: date(f, "mot_expires")?,
+        insurance_expires: date(f, "insurance_expires")?,
+        business_insurance: f.checked("business_insurance"),
+    })
+}
+
 async fn add_vehicle(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
-    let date = |n: &str| f.opt(n).map(str::to_string);
-    let body = json!({
-        "registration": f.get("registration"),
-        "make_model": f.text_or_null("make_model"),
-        "licence_expires": date("licence_expires"),
-        "mot_expires": date("mot_expires"),
-        "insurance_expires": date("insurance_expires"),
-        "business_insurance": f.checked("business_insurance"),
-    });
-    match ctx.post(&format!("/api/staff/{id}/vehicles"), body).await {
-        Ok(_) => Ok(see_other(&format!("/staff/{id}"))),
-        Err(e) if e.is_fixable() => {
-            let page = build(
-                &ctx,
-                id,
-                Errors::from_failure(&e, &[], "registration"),
-                false,
-            )
-            .await?;
+    let added = match new_vehicle(&f) {
+        Ok(input) => uc::add_vehicle(&ctx.state, &ctx.me, StaffId(id), &input)
+            .await
+            .map(drop),
+        Err(e) => Err(e),
+    };
+    match added {
+        Ok(()) => Ok(see_other(&format!("/staff/{id}"))),
+        Err(e) if fixable(&e) => {
+            let errors = Errors::from_refusal(e, &[], "registration");
+            let page = build(&ctx, id, errors, false).await?;
             Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
         Err(e) => Err(e.into()),
     }
 }
 
+/// My covert duress PIN (D4), through the same use case and audit row as the JSON API's.
 async fn duress_pin(ctx: Ctx, f: FormData) -> Result<Response, WebError> {
     let id = ctx.me.id.0;
-    match ctx
-        .post("/api/me/duress-pin", json!({ "pin": f.get("pin") }))
-        .await
-    {
-        Ok(_) => Ok(see_other(&format!("/staff/{id}?pin=saved"))),
-        Err(e) if e.is_fixable() => {
-            let page = build(&ctx, id, Errors::from_failure(&e, &[], "pin"), false).await?;
+    match uc::set_my_duress_pin(&ctx.state, &ctx.me, f.get("pin")).await {
+        Ok(()) => Ok(see_other(&format!("/staff/{id}?pin=saved"))),
+        Err(e) if fixable(&e) => {
+            let page = build(&ctx, id, Errors::from_refusal(e, &[], "pin"), false).await?;
             Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
         Err(e) => Err(e.into()),

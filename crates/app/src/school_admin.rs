@@ -1,0 +1,37 @@
+//! Running a school in Doorstep: its households and pupils (P3, P10), its staff with their
+//! vehicles and driver documents (P6), the school and its policy versions (G1), risk
+//! assessments with sign-off and acknowledgement (P8, G2), and signing in and out.
+//!
+//! Each function is one thing a person does or reads; the JSON API and the web pages both call
+//! it. Access is asked of [`crate::access`]; every change is one transaction with its audit row.
+//! No HTTP here (the session cookie stays in the server) and no SQL.
+
+mod households;
+mod pupils;
+mod risk;
+mod schools;
+mod session;
+mod staff;
+
+pub use households::{
+    CautionInput, HOUSEHOLD_BLOCKERS, HouseholdDetail, MemberInput, NewHouseholdInput, ReasonInput,
+    ReviewInput, add_caution, add_member, block_household, create_household, household,
+    household_visits, households, may_block, may_review, review_household,
+};
+pub use pupils::{NewPupilInput, PupilView, create_pupil, pupil, pupil_page, pupils};
+pub use risk::{
+    AssessmentDetail, AssessmentView, NewAssessmentInput, SignOffInput, acknowledge_assessment,
+    assessment, assessments, create_assessment, latest_assessment, sign_off_assessment,
+};
+pub use schools::{
+    NewSchoolInput, PolicyChange, PolicyChangeInput, Preset, adopt_policy, change_policy,
+    create_school, create_school_on_preset, current_policy, policy_versions, presets, school,
+    schools,
+};
+pub use session::{
+    LoginInput, SESSION_HOURS, SignedIn, hash_password, sign_in, sign_out, token_hash,
+};
+pub use staff::{
+    NewStaffInput, NewVehicleInput, ValidStaff, add_vehicle, create_staff, set_my_duress_pin,
+    staff_list, staff_member, validate_staff, vehicles,
+};

@@ -1,0 +1,394 @@
+//! Households (P3): adults, address, contacts, pets, language and culture notes, caution flags
+//! with their source, and the block-until-reviewed flag (P10).
+
+use crate::access::{self, require_any, school_in_scope, sees_school_visits};
+use crate::{App, Refusal, Result, audit};
+use chrono::{DateTime, Utc};
+use domain::inputs::{self, PhoneNumber, Postcode};
+use domain::policy::PolicySettings;
+use domain::{FieldError, HouseholdId, Role};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use store::{
+    CautionFlag, Household, HouseholdMember, NewHousehold, NewMember, Pupil, RiskAssessment, Staff,
+    Tx, VisitFilter, VisitSummary,
+};
+
+/// Who may block a household after aggression until it is reviewed (P10).
+pub const HOUSEHOLD_BLOCKERS: [Role; 4] = [
+    Role::SeniorLeader,
+    Role::Dsl,
+    Role::Headteacher,
+    Role::SafeguardingTeam,
+];
+
+/// The most people recorded in one household at once.
+const MAX_MEMBERS: usize = 30;
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MemberInput {
+    pub name: String,
+    /// e.g. "mother", "stepfather", "grandmother", "lodger".
+    pub relationship: String,
+    pub parental_responsibility: bool,
+    pub lives_at_address: bool,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CautionInput {
+    pub description: String,
+    /// Where the advice came from: "social care", "police", "previous visit"...
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewHouseholdInput {
+    pub school_id: Option<i64>,
+    pub family_name: String,
+    pub address: String,
+    pub postcode: String,
+    pub landline: Option<String>,
+    pub language_notes: Option<String>,
+    pub pets: Option<String>,
+    #[serde(default)]
+    pub members: Vec<MemberInput>,
+    #[serde(default)]
+    pub cautions: Vec<CautionInput>,
+}
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReasonInput {
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewInput {
+    pub note: String,
+}
+
+/// A household with everything a visitor should know before going.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct HouseholdDetail {
+    pub household: Household,
+    pub members: Vec<HouseholdMember>,
+    pub caution_flags: Vec<CautionFlag>,
+    pub pupils: Vec<Pupil>,
+    pub latest_risk_assessment: Option<RiskAssessment>,
+}
+
+pub(super) fn opt_phone(field: &str, value: Option<&str>) -> Result<Option<String>, FieldError> {
+    match value {
+        Some(v) if !v.trim().is_empty() => Ok(Some(PhoneNumber::parse(field, v)?.to_string())),
+        _ => Ok(None),
+    }
+}
+
+async fn insert_member(
+    tx: &mut Tx,
+    household: HouseholdId,
+    m: &MemberInput,
+    field: &str,
+) -> Result<()> {
+    let name = inputs::text(&format!("{field}.name"), &m.name, 200)?;
+    let relationship = inputs::text(&format!("{field}.relationship"), &m.relationship, 100)?;
+    let phone = opt_phone(&format!("{field}.phone"), m.phone.as_deref())?;
+    let email = match m.email.as_deref() {
+        Some(e) if !e.trim().is_empty() => Some(inputs::email(&format!("{field}.email"), e)?),
+        _ => None,
+    };
+    let notes = inputs::optional_text(
+        &format!("{field}.notes"),
+        m.notes.as_deref().unwrap_or(""),
+        2000,
+    )?;
+    tx.add_member(
+        household,
+        &NewMember {
+            name: &name,
+            relationship: &relationship,
+            parental_responsibility: m.parental_responsibility,
+            lives_at_address: m.lives_at_address,
+            phone: phone.as_deref(),
+            email: email.as_deref(),
+            notes: notes.as_deref(),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// The households of a school (`school_id`, or the person's own) this person may see: all of
+/// them for those who see the school's visits, otherwise those they have a visit to.
+/// Errors: `Invalid("school_id")` for a school they do not work in.
+pub async fn households(app: &App, me: &Staff, school_id: Option<i64>) -> Result<Vec<Household>> {
+    let school = school_in_scope(app, me, school_id).await?;
+    let all = app.db().households_of_school(school).await?;
+    if sees_school_visits(app, me, school).await? {
+        return Ok(all);
+    }
+    let mine = app
+        .db()
+        .visits(&VisitFilter {
+            school: Some(school),
+            involving: Some(me.id),
+            ..Default::default()
+        })
+        .await?;
+    Ok(all
+        .into_iter()
+        .filter(|h| mine.iter().any(|v| v.household_id == h.id))
+        .collect())
+}
+
+/// Records a household with its adults and any caution flags, all or nothing (P3), audited as
+/// `household.create`. Errors: `Invalid` naming the field (`members[2].phone`…).
+pub async fn create_household(
+    app: &App,
+    me: &Staff,
+    input: &NewHouseholdInput,
+    now: DateTime<Utc>,
+) -> Result<Household> {
+    let school = school_in_scope(app, me, input.school_id).await?;
+    let family_name = inputs::text("family_name", &input.family_name, 200)?;
+    let address = inputs::text("address", &input.address, 500)?;
+    let postcode = Postcode::parse("postcode", &input.postcode)?;
+    let landline = opt_phone("landline", input.landline.as_deref())?;
+    let language_notes = inputs::optional_text(
+        "language_notes",
+        input.language_notes.as_deref().unwrap_or(""),
+        2000,
+    )?;
+    let pets = inputs::optional_text("pets", input.pets.as_deref().unwrap_or(""), 500)?;
+    if input.members.len() > MAX_MEMBERS {
+        return Err(FieldError::new("members", "at most 30 people per household").into());
+    }
+    let mut tx = app.db().begin().await?;
+    let id = tx
+        .create_household(
+            &NewHousehold {
+                school,
+                family_name: &family_name,
+                address: &address,
+                postcode: postcode.as_str(),
+                landline: landline.as_deref(),
+                language_notes: language_notes.as_deref(),
+                pets: pets.as_deref(),
+            },
+            now,
+        )
+        .await?;
+    for (i, m) in input.members.iter().enumerate() {
+        insert_member(&mut tx, id, m, &format!("members[{i}]")).await?;
+    }
+    for (i, c) in input.cautions.iter().enumerate() {
+        let description =
+            inputs::text(&format!("cautions[{i}].description"), &c.description, 2000)?;
+        let source = inputs::text(&format!("cautions[{i}].source"), &c.source, 200)?;
+        tx.add_caution(id, &description, &source, me.id, now)
+            .await?;
+    }
+    let e = audit::entry(
+        app,
+        me,
+        "household.create",
+        "household",
+        id.0,
+        Some(school),
+        json!({}),
+    );
+    tx.append_audit(&e).await?;
+    let household = tx.household(id).await?;
+    tx.commit().await?;
+    Ok(household)
+}
+
+/// The household with its people, caution flags, pupils and latest risk assessment, if this
+/// person may see it ([`access::visible_household`]). Every read is audited (`household.read`).
+pub async fn household(app: &App, me: &Staff, id: HouseholdId) -> Result<HouseholdDetail> {
+    let household = access::visible_household(app, me, id).await?;
+    audit::audit_read(
+        app,
+        me,
+        "household.read",
+        "household",
+        id.0,
+        household.school_id,
+    )
+    .await?;
+    let db = app.db();
+    Ok(HouseholdDetail {
+        members: db.household_members(household.id).await?,
+        caution_flags: db.caution_flags(household.id).await?,
+        pupils: db.pupils_of_household(household.id).await?,
+        latest_risk_assessment: db.latest_risk_assessment(household.id).await?,
+        household,
+    })
+}
+
+/// The visits to this household the person sees (all the school's for those who see them,
+/// otherwise those they are on or buddy for), at most 500, as planned.
+pub async fn household_visits(
+    app: &App,
+    me: &Staff,
+    household: &Household,
+) -> Result<Vec<VisitSummary>> {
+    let sees_all = sees_school_visits(app, me, household.school_id).await?;
+    let rows = app
+        .db()
+        .visits(&VisitFilter {
+            school: Some(household.school_id),
+            involving: if sees_all { None } else { Some(me.id) },
+            limit: Some(500),
+            ..Default::default()
+        })
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter(|v| v.household_id == household.id)
+        .collect())
+}
+
+/// Adds a person to the household (field names start `member.`), audited as
+/// `household.member.add`. Answers the household's people.
+pub async fn add_member(
+    app: &App,
+    me: &Staff,
+    id: HouseholdId,
+    input: &MemberInput,
+) -> Result<Vec<HouseholdMember>> {
+    let household = access::visible_household(app, me, id).await?;
+    let mut tx = app.db().begin().await?;
+    insert_member(&mut tx, household.id, input, "member").await?;
+    let e = audit::entry(
+        app,
+        me,
+        "household.member.add",
+        "household",
+        id.0,
+        Some(household.school_id),
+        json!({}),
+    );
+    tx.append_audit(&e).await?;
+    tx.commit().await?;
+    Ok(app.db().household_members(household.id).await?)
+}
+
+/// P3, P10: advice from any source that suggests caution; authorisers acknowledge each one.
+/// Audited as `household.caution.add`. Answers the household's caution flags.
+pub async fn add_caution(
+    app: &App,
+    me: &Staff,
+    id: HouseholdId,
+    input: &CautionInput,
+    now: DateTime<Utc>,
+) -> Result<Vec<CautionFlag>> {
+    let household = access::visible_household(app, me, id).await?;
+    let description = inputs::text("description", &input.description, 2000)?;
+    let source = inputs::text("source", &input.source, 200)?;
+    let mut tx = app.db().begin().await?;
+    let flag = tx
+        .add_caution(household.id, &description, &source, me.id, now)
+        .await?;
+    let detail = json!({ "flag": flag.0, "source": source });
+    let e = audit::entry(
+        app,
+        me,
+        "household.caution.add",
+        "household",
+        id.0,
+        Some(household.school_id),
+        detail,
+    );
+    tx.append_audit(&e).await?;
+    tx.commit().await?;
+    Ok(app.db().caution_flags(household.id).await?)
+}
+
+/// Whether this person may block a household (P10).
+pub fn may_block(me: &Staff) -> bool {
+    me.roles.any_of(&HOUSEHOLD_BLOCKERS)
+}
+
+/// Whether this person may review a blocked household under the school's policy (P10).
+pub fn may_review(me: &Staff, policy: &PolicySettings) -> bool {
+    me.roles.any_of(&policy.household.review_roles)
+}
+
+/// P10: no new appointments with this household until a senior leader reviews the case.
+/// Errors: `Forbidden` unless one of [`HOUSEHOLD_BLOCKERS`]; `Invalid("reason")`.
+pub async fn block_household(
+    app: &App,
+    me: &Staff,
+    id: HouseholdId,
+    input: &ReasonInput,
+    now: DateTime<Utc>,
+) -> Result<Household> {
+    let household = access::visible_household(app, me, id).await?;
+    require_any(me, &HOUSEHOLD_BLOCKERS, "block a household")?;
+    let reason = inputs::text("reason", &input.reason, 2000)?;
+    let mut tx = app.db().begin().await?;
+    tx.block_household(household.id, &reason, now).await?;
+    let e = audit::entry(
+        app,
+        me,
+        "household.block",
+        "household",
+        id.0,
+        Some(household.school_id),
+        json!({ "reason": reason }),
+    );
+    tx.append_audit(&e).await?;
+    let household = tx.household(household.id).await?;
+    tx.commit().await?;
+    Ok(household)
+}
+
+/// P10: a senior leader (the roles the policy names) reviews a blocked household; new
+/// appointments may be made again. Errors: `Forbidden`; `Conflict("blocked")` when it is not
+/// blocked (decided inside the transaction, so two reviews cannot both pass).
+pub async fn review_household(
+    app: &App,
+    me: &Staff,
+    id: HouseholdId,
+    input: &ReviewInput,
+    now: DateTime<Utc>,
+) -> Result<Household> {
+    let visible = access::visible_household(app, me, id).await?;
+    let mut tx = app.db().begin().await?;
+    let policy = tx.current_policy(visible.school_id).await?;
+    require_any(
+        me,
+        &policy.settings.household.review_roles,
+        "review a blocked household",
+    )?;
+    let household = tx.household(visible.id).await?;
+    if !household.blocked {
+        return Err(Refusal::conflict(
+            "blocked",
+            "this household is not blocked",
+        ));
+    }
+    let note = inputs::text("note", &input.note, 2000)?;
+    tx.review_household(household.id, me.id, &note, now).await?;
+    let e = audit::entry(
+        app,
+        me,
+        "household.review",
+        "household",
+        id.0,
+        Some(household.school_id),
+        json!({ "note": note }),
+    );
+    tx.append_audit(&e).await?;
+    let household = tx.household(household.id).await?;
+    tx.commit().await?;
+    Ok(household)
+}

@@ -1,0 +1,328 @@
+//! Schools and their policies (G1): start from a preset, change settings, see every version.
+//! A new policy is a new version; visits already judged keep theirs.
+
+use crate::access::{can_see_school, require_any};
+use crate::permissions::SCHOOL_ADMINS;
+use crate::{App, Refusal, Result, audit};
+use chrono::{DateTime, Months, NaiveDate, Utc};
+use domain::policy::{PolicySettings, presets};
+use domain::{FieldError, Role, SchoolId, StaffId, TrustId, inputs};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use store::{PolicyVersion, School, Staff, Tx};
+
+/// One of the shipped presets, one per real policy.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Preset {
+    pub name: &'static str,
+    pub written_for: &'static str,
+    pub settings: PolicySettings,
+}
+
+/// The five shipped presets with their settings.
+pub fn presets() -> Result<Vec<Preset>> {
+    let mut out = Vec::new();
+    for (name, written_for, _) in presets::PRESETS {
+        out.push(Preset {
+            name,
+            written_for,
+            settings: presets::preset(name)?,
+        });
+    }
+    Ok(out)
+}
+
+/// Stores a policy version for a school: the preset's settings, or the school's own. Its review
+/// falls due `settings.review_every_months` after `approved_on`.
+/// Errors: `Invalid("review_every_months")` when that date is out of range.
+#[allow(clippy::too_many_arguments)]
+pub async fn adopt_policy(
+    tx: &mut Tx,
+    school: SchoolId,
+    preset: &str,
+    settings: &PolicySettings,
+    approved_on: NaiveDate,
+    by: Option<StaffId>,
+    note: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<PolicyVersion> {
+    let review_due = approved_on
+        .checked_add_months(Months::new(settings.review_every_months))
+        .ok_or_else(|| Refusal::invalid("review_every_months", "is too far in the future"))?;
+    Ok(tx
+        .add_policy_version(
+            school,
+            preset,
+            settings,
+            approved_on,
+            review_due,
+            by,
+            note,
+            now,
+        )
+        .await?)
+}
+
+/// Creates a school that starts on a preset policy (the `doorstep` CLI and [`create_school`]).
+/// Errors: `Invalid("preset")` for an unknown preset.
+pub async fn create_school_on_preset(
+    tx: &mut Tx,
+    trust: TrustId,
+    name: &str,
+    phone: Option<&str>,
+    preset: &str,
+    by: Option<StaffId>,
+    now: DateTime<Utc>,
+) -> Result<SchoolId> {
+    let settings = presets::preset(preset)?;
+    let school = tx.create_school(trust, name, phone, preset, now).await?;
+    adopt_policy(
+        tx,
+        school,
+        preset,
+        &settings,
+        now.date_naive(),
+        by,
+        Some("adopted from preset"),
+        now,
+    )
+    .await?;
+    Ok(school)
+}
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewSchoolInput {
+    pub name: String,
+    pub phone: Option<String>,
+    pub preset: String,
+}
+
+/// The schools this person works in (all of the trust for a trust administrator).
+pub async fn schools(app: &App, me: &Staff) -> Result<Vec<School>> {
+    let all = app.db().schools_of_trust(me.trust_id).await?;
+    Ok(all
+        .into_iter()
+        .filter(|s| can_see_school(me, s.id, s.trust_id))
+        .collect())
+}
+
+/// Adds a school to the trust on one of the presets, audited as `school.create`.
+/// Errors: `Forbidden` unless a trust administrator; `Invalid` naming `name`, `phone`, `preset`.
+pub async fn create_school(
+    app: &App,
+    me: &Staff,
+    input: &NewSchoolInput,
+    now: DateTime<Utc>,
+) -> Result<School> {
+    require_any(me, &[Role::TrustAdmin], "add a school")?;
+    let name = inputs::text("name", &input.name, 200)?;
+    let phone = match input.phone.as_deref() {
+        Some(p) if !p.trim().is_empty() => {
+            Some(inputs::PhoneNumber::parse("phone", p)?.to_string())
+        }
+        _ => None,
+    };
+    presets::preset(&input.preset)?;
+    let mut tx = app.db().begin().await?;
+    let id = create_school_on_preset(
+        &mut tx,
+        me.trust_id,
+        &name,
+        phone.as_deref(),
+        &input.preset,
+        Some(me.id),
+        now,
+    )
+    .await?;
+    let detail = json!({ "name": name, "preset": input.preset });
+    let e = audit::entry(app, me, "school.create", "school", id.0, Some(id), detail);
+    tx.append_audit(&e).await?;
+    tx.commit().await?;
+    Ok(app.db().school(id).await?)
+}
+
+/// A school this person works in. Errors: `NotFound("school")`.
+pub async fn school(app: &App, me: &Staff, id: SchoolId) -> Result<School> {
+    let school = app.db().school(id).await?;
+    if can_see_school(me, school.id, school.trust_id) {
+        Ok(school)
+    } else {
+        Err(Refusal::not_found("school"))
+    }
+}
+
+/// The policy the school runs now. Errors: `NotFound("school")`.
+pub async fn current_policy(app: &App, me: &Staff, id: SchoolId) -> Result<PolicyVersion> {
+    let school = school(app, me, id).await?;
+    Ok(app.db().current_policy(school.id).await?)
+}
+
+/// Every version of the school's policy, newest first. Errors: `NotFound("school")`.
+pub async fn policy_versions(app: &App, me: &Staff, id: SchoolId) -> Result<Vec<PolicyVersion>> {
+    let school = school(app, me, id).await?;
+    Ok(app.db().policy_versions(school.id).await?)
+}
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyChangeInput {
+    /// Start again from a preset (its settings are used unless `settings` is also given).
+    pub preset: Option<String>,
+    pub settings: Option<PolicySettings>,
+    #[schema(value_type = Option<String>, format = Date)]
+    pub approved_on: Option<NaiveDate>,
+    pub change_note: String,
+}
+
+/// How the web page changes a policy: one of its three forms.
+pub enum PolicyChange {
+    /// Start again from a preset.
+    Preset(String),
+    /// New check-in minutes on the current settings: interval, grace, remind, extend.
+    CheckIns {
+        interval_minutes: u32,
+        grace_minutes: u32,
+        remind_before_minutes: u32,
+        extend_minutes: u32,
+    },
+    /// Every setting, as edited.
+    Settings(Box<PolicySettings>),
+}
+
+/// Changes the school's policy (G1) from the JSON API's input: a new version approved on
+/// `approved_on` (default: today, UTC), audited as `policy.change`. Errors: `NotFound("school")`;
+/// `Forbidden` unless the head or a trust administrator; `Invalid` naming `change_note`,
+/// `settings` or `settings.<field>`, `preset`.
+pub async fn change_policy(
+    app: &App,
+    me: &Staff,
+    id: SchoolId,
+    input: &PolicyChangeInput,
+    now: DateTime<Utc>,
+) -> Result<PolicyVersion> {
+    let change = match (&input.settings, &input.preset) {
+        (Some(settings), preset) => Change::Settings(Box::new(settings.clone()), preset.clone()),
+        (None, Some(preset)) => Change::Preset(preset.clone()),
+        (None, None) => Change::Missing,
+    };
+    write_policy(
+        app,
+        me,
+        id,
+        &input.change_note,
+        input.approved_on,
+        change,
+        now,
+    )
+    .await
+}
+
+impl PolicyChange {
+    /// [`change_policy`] from one of the page's forms, approved today. The check-in minutes
+    /// are laid on the settings current inside the change's transaction.
+    pub async fn apply(
+        self,
+        app: &App,
+        me: &Staff,
+        id: SchoolId,
+        note: &str,
+        now: DateTime<Utc>,
+    ) -> Result<PolicyVersion> {
+        let change = match self {
+            PolicyChange::Preset(p) => Change::Preset(p),
+            PolicyChange::Settings(s) => Change::Settings(s, None),
+            PolicyChange::CheckIns {
+                interval_minutes,
+                grace_minutes,
+                remind_before_minutes,
+                extend_minutes,
+            } => Change::CheckIns([
+                interval_minutes,
+                grace_minutes,
+                remind_before_minutes,
+                extend_minutes,
+            ]),
+        };
+        write_policy(app, me, id, note, None, change, now).await
+    }
+}
+
+enum Change {
+    /// New settings, under the preset named (default: the current one).
+    Settings(Box<PolicySettings>, Option<String>),
+    Preset(String),
+    /// Interval, grace, remind-before and extend minutes.
+    CheckIns([u32; 4]),
+    Missing,
+}
+
+async fn write_policy(
+    app: &App,
+    me: &Staff,
+    id: SchoolId,
+    change_note: &str,
+    approved_on: Option<NaiveDate>,
+    change: Change,
+    now: DateTime<Utc>,
+) -> Result<PolicyVersion> {
+    let school = school(app, me, id).await?;
+    require_any(me, &SCHOOL_ADMINS, "change the school's policy")?;
+    let note = inputs::text("change_note", change_note, 1000)?;
+    let mut tx = app.db().begin().await?;
+    let current = tx.current_policy(school.id).await?;
+    let checked = |settings: PolicySettings| -> Result<PolicySettings> {
+        settings
+            .check()
+            .map_err(|e| FieldError::new(format!("settings.{}", e.field), e.reason))?;
+        Ok(settings)
+    };
+    let (preset_name, settings) = match change {
+        Change::Settings(settings, preset) => (
+            preset.unwrap_or_else(|| current.preset.clone()),
+            checked(*settings)?,
+        ),
+        Change::Preset(preset) => {
+            let settings = presets::preset(&preset)?;
+            (preset, settings)
+        }
+        Change::CheckIns([interval, grace, remind, extend]) => {
+            let mut s = current.settings.0.clone();
+            s.check_in.interval_minutes = interval;
+            s.check_in.grace_minutes = grace;
+            s.check_in.remind_before_minutes = remind;
+            s.check_in.extend_minutes = extend;
+            (current.preset.clone(), checked(s)?)
+        }
+        Change::Missing => {
+            return Err(
+                FieldError::new("settings", "give new settings or a preset to start from").into(),
+            );
+        }
+    };
+    let approved_on = approved_on.unwrap_or(now.date_naive());
+    let version = adopt_policy(
+        &mut tx,
+        school.id,
+        &preset_name,
+        &settings,
+        approved_on,
+        Some(me.id),
+        Some(&note),
+        now,
+    )
+    .await?;
+    let detail = json!({ "version": version.version, "note": note });
+    let e = audit::entry(
+        app,
+        me,
+        "policy.change",
+        "school",
+        school.id.0,
+        Some(school.id),
+        detail,
+    );
+    tx.append_audit(&e).await?;
+    tx.commit().await?;
+    Ok(version)
+}
