@@ -2,6 +2,7 @@
 //! outbox in the same transaction that records the level as fired.
 
 use crate::messages;
+use crate::outbox::{self, Outgoing};
 use crate::people::visit_people;
 use crate::{Refusal, Result};
 use chrono::{DateTime, Utc};
@@ -84,8 +85,24 @@ pub async fn raise_from_phone(
     client_ref: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<RaisedFromPhone> {
+    let mut tx = db.begin().await?;
+    let raised = raise_from_phone_in(&mut tx, visit, req, client_ref, now).await?;
+    tx.commit().await?;
+    Ok(raised)
+}
+
+/// [`raise_from_phone`] inside the caller's transaction.
+pub(crate) async fn raise_from_phone_in(
+    tx: &mut Tx,
+    visit: &Visit,
+    req: &AlarmRequest,
+    client_ref: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<RaisedFromPhone> {
     let Some(client_ref) = client_ref else {
-        let alarm_id = raise(db, visit, req, now).await?;
+        let alarm_id = raise_in(tx, visit, req, now)
+            .await?
+            .ok_or_else(|| Refusal::invalid("alarm", "this alarm was already raised"))?;
         return Ok(RaisedFromPhone {
             alarm_id,
             newly_raised: true,
@@ -98,25 +115,20 @@ pub async fn raise_from_phone(
         req.raised_by.map_or(0, |s| s.0),
         client_ref
     );
-    let mut tx = db.begin().await?;
-    let raised = raise_keyed_in(&mut tx, visit, req, &key, now).await?;
-    tx.commit().await?;
-    match raised {
-        Some(alarm_id) => Ok(RaisedFromPhone {
+    if let Some(alarm_id) = raise_keyed_in(tx, visit, req, &key, now).await? {
+        return Ok(RaisedFromPhone {
             alarm_id,
             newly_raised: true,
-        }),
-        None => {
-            let alarm_id = db
-                .alarm_id_by_dedupe_key(&key)
-                .await?
-                .ok_or_else(|| Refusal::invalid("alarm", "this alarm was already raised"))?;
-            Ok(RaisedFromPhone {
-                alarm_id,
-                newly_raised: false,
-            })
-        }
+        });
     }
+    let alarm_id = tx
+        .alarm_id_by_dedupe_key(&key)
+        .await?
+        .ok_or_else(|| Refusal::invalid("alarm", "this alarm was already raised"))?;
+    Ok(RaisedFromPhone {
+        alarm_id,
+        newly_raised: false,
+    })
 }
 
 /// Fires one due deadline: exactly one caller claims it and raises its alarm.
@@ -228,29 +240,19 @@ pub async fn remind_all(db: &Db, due: &[DeadlineRow], now: DateTime<Utc>) -> Res
             let Some(person) = staff.iter().find(|s| s.id == visitor.staff_id) else {
                 continue;
             };
+            let topic = format!("reminder:{}:{}", d.id, d.due_at.timestamp_millis());
             for channel in [Channel::InApp, Channel::Sms] {
-                let Some(address) = messages::address(channel, person, None) else {
-                    continue;
-                };
-                let key = format!(
-                    "reminder:{}:{}:{}:{}",
-                    d.id,
-                    d.due_at.timestamp_millis(),
-                    person.id,
-                    messages::channel_name(channel)
-                );
-                tx.enqueue_notification(&NewNotification {
-                    alarm: None,
-                    visit: Some(visit.id),
-                    staff: Some(person.id),
-                    channel: messages::channel_name(channel),
-                    address: &address,
+                let m = Outgoing {
+                    topic: &topic,
+                    to: person,
+                    channel,
                     subject: &subject,
                     body: &body,
-                    idempotency_key: &key,
-                    at: now,
-                })
-                .await?;
+                    visit: Some(visit.id),
+                    alarm: None,
+                    webhook: None,
+                };
+                outbox::queue(&mut tx, &m, now).await?;
             }
         }
     }
@@ -381,35 +383,29 @@ async fn write_climb(
             level,
             level.information_pack.then_some(pack.as_str()),
         );
+        // One topic per alarm and level: each person is told once per level and channel.
+        let topic = format!("alarm:{}:level:{}", alarm.id, level_index);
         for recipient in monitor::resolve_recipients(level, people) {
             let Some(person) = staff.iter().find(|s| s.id == recipient.staff) else {
                 continue;
             };
             for channel in level.channels.iter().filter(|c| **c != Channel::Webhook) {
-                let Some(address) = messages::address(*channel, person, None) else {
-                    continue;
-                };
-                let name = messages::channel_name(*channel);
-                let key = format!(
-                    "alarm:{}:level:{}:staff:{}:{}",
-                    alarm.id, level_index, person.id, name
-                );
-                tx.enqueue_notification(&NewNotification {
-                    alarm: Some(alarm.id),
-                    visit: Some(visit.id),
-                    staff: Some(person.id),
-                    channel: name,
-                    address: &address,
+                let m = Outgoing {
+                    topic: &topic,
+                    to: person,
+                    channel: *channel,
                     subject: &subject,
                     body: &body,
-                    idempotency_key: &key,
-                    at: now,
-                })
-                .await?;
+                    visit: Some(visit.id),
+                    alarm: Some(alarm.id),
+                    webhook: None,
+                };
+                outbox::queue(tx, &m, now).await?;
             }
         }
         if let Some(url) = webhook.filter(|_| level.channels.contains(&Channel::Webhook)) {
-            let key = format!("alarm:{}:level:{}:webhook", alarm.id, level_index);
+            // The school's webhook is no person, so not an `Outgoing`; its key is the level's topic.
+            let key = format!("{topic}:webhook");
             tx.enqueue_notification(&NewNotification {
                 alarm: Some(alarm.id),
                 visit: Some(visit.id),
@@ -435,29 +431,28 @@ async fn write_climb(
     Ok(count)
 }
 
-/// Tells everyone who was alerted about an alarm what happened to it, on the channels they got it on.
+/// Tells everyone who was alerted about an alarm what happened to it (`event`: "acknowledged",
+/// "resolved"), on the channels and at the addresses they got it on, once per person and channel.
 async fn tell_everyone_alerted(
     tx: &mut Tx,
-    db: &Db,
     alarm: &Alarm,
     event: &str,
     text: &str,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let sent = db.notifications_of_alarm(alarm.id).await?;
+    let sent = tx.notifications_of_alarm(alarm.id).await?;
     let subject = format!("Update: {}", messages::alarm_label(&alarm.kind));
+    let topic = format!("alarm:{}:{event}", alarm.id);
     for n in sent
         .iter()
         .filter(|n| n.idempotency_key.contains(":level:"))
     {
-        let key = format!(
-            "alarm:{}:{}:{}:{}:{}",
-            alarm.id,
-            event,
-            n.staff_id.unwrap_or(0),
-            n.channel,
-            n.address
-        );
+        // The outbox's one key format; queued at the address the alarm reached, which the
+        // person's record may no longer hold, so not through `outbox::queue`.
+        let key = match n.staff_id {
+            Some(staff) => format!("{topic}:staff:{staff}:{}", n.channel),
+            None => format!("{topic}:{}:{}", n.channel, n.address),
+        };
         tx.enqueue_notification(&NewNotification {
             alarm: Some(alarm.id),
             visit: alarm.visit_id.map(VisitId),
@@ -474,7 +469,53 @@ async fn tell_everyone_alerted(
     Ok(())
 }
 
+/// Acknowledges the alarm inside `tx`: read (and on PostgreSQL locked) there, marked as in
+/// hand by `by`, everyone alerted told who. Returns the alarm as it now stands.
+/// Errors: `Invalid("note")` when the note is empty or over 2,000 characters; `NotFound("alarm")`;
+/// `Conflict("alarm")` when it is no longer open.
+pub(crate) async fn acknowledge_in(
+    tx: &mut Tx,
+    alarm_id: i64,
+    by: &store::Staff,
+    note: &str,
+    now: DateTime<Utc>,
+) -> Result<Alarm> {
+    let note = inputs::text("note", note, 2000)?;
+    let alarm = tx.alarm_locked(alarm_id).await?;
+    tx.acknowledge_alarm(alarm.id, by.id, &note, now).await?;
+    let text = format!(
+        "{} has acknowledged this alarm and is dealing with it: {note}",
+        by.name
+    );
+    tell_everyone_alerted(tx, &alarm, "acknowledged", &text, now).await?;
+    Ok(tx.alarm_locked(alarm.id).await?)
+}
+
+/// Resolves the alarm inside `tx` with an outcome; everyone alerted is told.
+/// Errors: `Invalid("outcome")`; `NotFound("alarm")`; `Conflict("alarm")` when already resolved.
+pub(crate) async fn resolve_in(
+    tx: &mut Tx,
+    alarm_id: i64,
+    by: &store::Staff,
+    outcome: &str,
+    now: DateTime<Utc>,
+) -> Result<Alarm> {
+    let outcome = inputs::text("outcome", outcome, 2000)?;
+    let alarm = tx.alarm_locked(alarm_id).await?;
+    if !tx
+        .resolve_alarm(alarm.id, Some(by.id), &outcome, now)
+        .await?
+    {
+        return Err(Refusal::conflict("alarm", "this alarm is already resolved"));
+    }
+    let text = format!("Resolved by {}: {outcome}", by.name);
+    tell_everyone_alerted(tx, &alarm, "resolved", &text, now).await?;
+    Ok(tx.alarm_locked(alarm.id).await?)
+}
+
 /// A named person has it in hand: the ladder stops, and everyone alerted is told who.
+/// No access check and no audit row: for the monitor's own callers and tests; people act
+/// through [`crate::board::acknowledge`].
 pub async fn acknowledge(
     db: &Db,
     alarm_id: i64,
@@ -482,27 +523,15 @@ pub async fn acknowledge(
     note: &str,
     now: DateTime<Utc>,
 ) -> Result<Alarm> {
-    let note = inputs::text("note", note, 2000)?;
-    let alarm = db.alarm(alarm_id).await?;
     let mut tx = db.begin().await?;
-    tx.acknowledge_alarm(alarm.id, by.id, &note, now).await?;
-    tell_everyone_alerted(
-        &mut tx,
-        db,
-        &alarm,
-        "acknowledged",
-        &format!(
-            "{} has acknowledged this alarm and is dealing with it: {note}",
-            by.name
-        ),
-        now,
-    )
-    .await?;
+    let alarm = acknowledge_in(&mut tx, alarm_id, by, note, now).await?;
     tx.commit().await?;
-    Ok(db.alarm(alarm.id).await?)
+    Ok(alarm)
 }
 
 /// Closed with an outcome (contact made and safe, police called, ...); everyone alerted is told.
+/// No access check and no audit row (see [`acknowledge`]); people act through
+/// [`crate::board::resolve`].
 pub async fn resolve(
     db: &Db,
     alarm_id: i64,
@@ -510,36 +539,15 @@ pub async fn resolve(
     outcome: &str,
     now: DateTime<Utc>,
 ) -> Result<Alarm> {
-    let outcome = inputs::text("outcome", outcome, 2000)?;
-    let alarm = db.alarm(alarm_id).await?;
     let mut tx = db.begin().await?;
-    if !tx
-        .resolve_alarm(alarm.id, Some(by.id), &outcome, now)
-        .await?
-    {
-        return Err(store::StoreError::Conflict {
-            field: "alarm",
-            reason: "this alarm is already resolved".into(),
-        }
-        .into());
-    }
-    tell_everyone_alerted(
-        &mut tx,
-        db,
-        &alarm,
-        "resolved",
-        &format!("Resolved by {}: {outcome}", by.name),
-        now,
-    )
-    .await?;
+    let alarm = resolve_in(&mut tx, alarm_id, by, outcome, now).await?;
     tx.commit().await?;
-    Ok(db.alarm(alarm.id).await?)
+    Ok(alarm)
 }
 
 /// A check-in or a return answers the overdue alarm: resolve it and tell everyone alerted.
 pub(crate) async fn resolve_open_of_kind(
     tx: &mut Tx,
-    db: &Db,
     visit: &Visit,
     kind: AlarmKind,
     by: Option<StaffId>,
@@ -549,13 +557,12 @@ pub(crate) async fn resolve_open_of_kind(
     let open = tx
         .unresolved_alarms_of_visits(&[visit.id], kind.as_str())
         .await?;
-    resolve_alarms(tx, db, &open, by, outcome, now).await
+    resolve_alarms(tx, &open, by, outcome, now).await
 }
 
 /// Resolves these alarms (read in `tx`) with `outcome` and tells everyone alerted.
 pub(crate) async fn resolve_alarms(
     tx: &mut Tx,
-    db: &Db,
     alarms: &[Alarm],
     by: Option<StaffId>,
     outcome: &str,
@@ -563,15 +570,8 @@ pub(crate) async fn resolve_alarms(
 ) -> Result<()> {
     for alarm in alarms {
         if tx.resolve_alarm(alarm.id, by, outcome, now).await? {
-            tell_everyone_alerted(
-                tx,
-                db,
-                alarm,
-                "resolved",
-                &format!("{}: {outcome}", messages::alarm_label(&alarm.kind)),
-                now,
-            )
-            .await?;
+            let text = format!("{}: {outcome}", messages::alarm_label(&alarm.kind));
+            tell_everyone_alerted(tx, alarm, "resolved", &text, now).await?;
         }
     }
     Ok(())

@@ -101,14 +101,14 @@ async fn write_groups(db: Db, mut rx: mpsc::Receiver<Job>) {
 async fn write_together(db: &Db, group: &[Job]) -> Result<Vec<Result<CheckInOutcome>>> {
     let prepared: Vec<&PreparedCheckIn> = group.iter().map(|j| &j.prepared).collect();
     let mut tx = db.begin().await?;
-    let outcomes = apply_check_ins(&mut tx, db, &prepared).await?;
+    let outcomes = apply_check_ins(&mut tx, &prepared).await?;
     tx.commit().await?;
     Ok(outcomes)
 }
 
 async fn write_alone(db: &Db, prepared: &PreparedCheckIn) -> Result<CheckInOutcome> {
     let mut tx = db.begin().await?;
-    let outcome = apply_check_in(&mut tx, db, prepared).await?;
+    let outcome = apply_check_in(&mut tx, prepared).await?;
     tx.commit().await?;
     Ok(outcome)
 }

@@ -9,9 +9,9 @@ use domain::policy::PolicySettings;
 use domain::visit::VisitState;
 use domain::{FieldError, StaffId, inputs};
 use sha2::{Digest, Sha256};
-use store::{Db, NewCheckIn, NewDeadline, Tx, Visit, VisitDeadlines, Watch};
+use store::{AuditEntry, Db, NewCheckIn, NewDeadline, Tx, Visit, VisitDeadlines, Watch};
 
-fn timeline(visit: &Visit, w: &Watch) -> Timeline {
+pub(crate) fn timeline(visit: &Visit, w: &Watch) -> Timeline {
     Timeline {
         planned_leave_property: visit.planned_leave_property,
         planned_return: visit.planned_return,
@@ -22,7 +22,7 @@ fn timeline(visit: &Visit, w: &Watch) -> Timeline {
     }
 }
 
-async fn store_deadlines(
+pub(crate) async fn store_deadlines(
     tx: &mut Tx,
     visit: &Visit,
     w: &Watch,
@@ -42,12 +42,25 @@ async fn store_deadlines(
     Ok(())
 }
 
-/// Keeps the watch and deadlines in step with a visit step, in the step's own transaction.
-/// `watch` is the watch as it was before the step.
+/// [`after_step_in`] for callers that still pass the pool; `_db` is not used.
 #[allow(clippy::too_many_arguments)] // each is a distinct input of the step; a struct would only rename them
 pub async fn after_step(
     tx: &mut Tx,
-    db: &Db,
+    _db: &Db,
+    visit: &Visit,
+    watch: Option<Watch>,
+    next: &VisitState,
+    policy: &PolicySettings,
+    actor: Option<StaffId>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    after_step_in(tx, visit, watch, next, policy, actor, now).await
+}
+
+/// Keeps the watch and deadlines in step with a visit step, in the step's own transaction.
+/// `watch` is the watch as it was before the step (read in the same transaction).
+pub async fn after_step_in(
+    tx: &mut Tx,
     visit: &Visit,
     watch: Option<Watch>,
     next: &VisitState,
@@ -84,7 +97,6 @@ pub async fn after_step(
             ] {
                 alarms::resolve_open_of_kind(
                     tx,
-                    db,
                     visit,
                     kind,
                     actor,
@@ -112,7 +124,6 @@ pub async fn after_step(
     if matches!(next, VisitState::LeftProperty { .. }) {
         alarms::resolve_open_of_kind(
             tx,
-            db,
             visit,
             AlarmKind::OverdueLeaving,
             actor,
@@ -123,7 +134,6 @@ pub async fn after_step(
     }
     alarms::resolve_open_of_kind(
         tx,
-        db,
         visit,
         AlarmKind::MissedCheckIn,
         actor,
@@ -156,22 +166,10 @@ pub struct CheckInOutcome {
     pub duress_alarm: Option<i64>,
 }
 
-fn pin_hash(staff: StaffId, pin: &str) -> String {
+pub(crate) fn pin_hash(staff: StaffId, pin: &str) -> String {
     hex::encode(Sha256::digest(
         format!("doorstep-duress:{}:{}", staff.0, pin.trim()).as_bytes(),
     ))
-}
-
-/// Sets the member of staff's covert duress PIN.
-pub async fn set_duress_pin(db: &Db, staff: StaffId, pin: &str) -> Result<()> {
-    let pin = pin.trim();
-    if pin.len() < 4 || pin.len() > 12 || !pin.chars().all(|c| c.is_ascii_digit()) {
-        return Err(FieldError::new("pin", "a duress PIN is 4 to 12 digits").into());
-    }
-    let mut tx = db.begin().await?;
-    tx.set_duress_pin_hash(staff, &pin_hash(staff, pin)).await?;
-    tx.commit().await?;
-    Ok(())
 }
 
 fn check_location(input: &CheckInInput) -> Result<()> {
@@ -190,18 +188,6 @@ fn check_location(input: &CheckInInput) -> Result<()> {
         );
     }
     Ok(())
-}
-
-async fn out_watch(db: &Db, visit: &Visit) -> Result<Watch> {
-    if !visit.state.is_out() {
-        return Err(Refusal::not_out(format!(
-            "this visit is {}; check-ins are for staff who are out",
-            visit.status
-        )));
-    }
-    db.watch(visit.id)
-        .await?
-        .ok_or_else(|| Refusal::not_out("this visit is not being watched; sign out first"))
 }
 
 /// A check-in checked and read, ready to be written (alone, or in a group commit).
@@ -263,8 +249,8 @@ pub async fn prepare_check_in(
 /// Writes a prepared check-in inside `tx`. Under duress the phone must behave exactly as after
 /// an ordinary check-in (the next check-in and its reminder fall due as usual), so nothing on it
 /// gives the visitor away; the duress alarm itself goes straight to the top of the ladder.
-pub async fn apply_check_in(tx: &mut Tx, db: &Db, p: &PreparedCheckIn) -> Result<CheckInOutcome> {
-    let mut outcomes = apply_check_ins(tx, db, &[p]).await?;
+pub async fn apply_check_in(tx: &mut Tx, p: &PreparedCheckIn) -> Result<CheckInOutcome> {
+    let mut outcomes = apply_check_ins(tx, &[p]).await?;
     outcomes
         .pop()
         .unwrap_or_else(|| Err(Refusal::not_out("the check-in was not written")))
@@ -284,11 +270,11 @@ fn not_watched() -> Refusal {
 /// Writes prepared check-ins inside `tx`, in order, with the same result as writing them one
 /// after another ([`apply_check_in`] each), but in a few multi-row statements for the whole
 /// group: the watches read, the check-ins stored, then each visit's watch and deadlines as its
-/// last check-in leaves them, then the overdue check-in alarms they answer. Each check-in has its
+/// last check-in leaves them, then the overdue check-in alarms they answer, and one audit row per
+/// check-in written (one multi-row insert for the group). Each check-in has its
 /// own result: one for a visit no longer watched fails alone, and nothing of it is written.
 pub async fn apply_check_ins(
     tx: &mut Tx,
-    db: &Db,
     group: &[&PreparedCheckIn],
 ) -> Result<Vec<Result<CheckInOutcome>>> {
     let mut ids: Vec<VisitId> = Vec::new();
@@ -320,6 +306,8 @@ pub async fn apply_check_ins(
         .collect();
     let mut recorded = tx.record_check_ins(&rows).await?.into_iter();
     let mut outcomes = Vec::with_capacity(group.len());
+    // Every write is audited; a duress check-in's row is the same as an ordinary one's.
+    let mut audit: Vec<AuditEntry> = Vec::new();
     // The visits written to, each with the first check-in that was stored for it.
     let mut touched: Vec<(VisitId, &PreparedCheckIn)> = Vec::new();
     for p in group {
@@ -336,6 +324,15 @@ pub async fn apply_check_ins(
             }));
             continue;
         }
+        audit.push(AuditEntry {
+            at: p.now,
+            actor: Some(p.staff),
+            school: Some(p.visit.school_id),
+            action: "visit.check_in".into(),
+            subject_type: "visit",
+            subject_id: Some(p.visit.id.0),
+            detail: serde_json::json!({}),
+        });
         let duress_alarm = if p.duress {
             let request = AlarmRequest {
                 kind: AlarmKind::Duress,
@@ -363,6 +360,7 @@ pub async fn apply_check_ins(
     if touched.is_empty() {
         return Ok(outcomes);
     }
+    tx.append_audits(&audit).await?;
     watches.retain(|w| touched.iter().any(|(v, _)| v.0 == w.visit_id));
     tx.put_watches(&watches).await?;
     // Each visit's deadlines as its last check-in in the group leaves them.
@@ -413,7 +411,7 @@ pub async fn apply_check_ins(
             "Checked in at {}.",
             p.now.with_timezone(&p.policy.tz()).format("%H:%M")
         );
-        alarms::resolve_alarms(tx, db, &answered, Some(p.staff), &said, p.now).await?;
+        alarms::resolve_alarms(tx, &answered, Some(p.staff), &said, p.now).await?;
     }
     Ok(outcomes)
 }
@@ -429,87 +427,7 @@ pub async fn check_in(
 ) -> Result<CheckInOutcome> {
     let prepared = prepare_check_in(db, visit, staff, input, policy, now).await?;
     let mut tx = db.begin().await?;
-    let outcome = apply_check_in(&mut tx, db, &prepared).await?;
+    let outcome = apply_check_in(&mut tx, &prepared).await?;
     tx.commit().await?;
     Ok(outcome)
-}
-/// D8: "need more time", with a reason. Moves leaving and return by the same amount and counts as contact.
-#[allow(clippy::too_many_arguments)]
-pub async fn extend(
-    db: &Db,
-    visit: &Visit,
-    staff: StaffId,
-    minutes: u32,
-    reason: &str,
-    client_ref: Option<&str>,
-    policy: &PolicySettings,
-    now: DateTime<Utc>,
-) -> Result<Watch> {
-    if minutes == 0 || minutes > 240 {
-        return Err(FieldError::new("minutes", "add between 1 and 240 minutes").into());
-    }
-    let reason = inputs::text("reason", reason, 1000)?;
-    let w = out_watch(db, visit).await?;
-    let moved = monitor::extend(&timeline(visit, &w), minutes, now);
-    let mut tx = db.begin().await?;
-    let recorded = tx
-        .record_check_in(&NewCheckIn {
-            visit: visit.id,
-            staff: Some(staff),
-            kind: "extend",
-            at: now,
-            note: Some(&reason),
-            latitude: None,
-            longitude: None,
-            accuracy_m: None,
-            client_ref,
-        })
-        .await?;
-    if recorded.is_none() {
-        tx.commit().await?;
-        return Ok(w);
-    }
-    let w = Watch {
-        last_contact_at: moved.last_contact,
-        extended_until: moved.extended_until,
-        ..w
-    };
-    tx.put_watch(&w).await?;
-    store_deadlines(&mut tx, visit, &w, policy).await?;
-    let note = format!("Extended by {minutes} minutes: {reason}");
-    for kind in [
-        AlarmKind::MissedCheckIn,
-        AlarmKind::OverdueLeaving,
-        AlarmKind::OverdueReturn,
-    ] {
-        alarms::resolve_open_of_kind(&mut tx, db, visit, kind, Some(staff), &note, now).await?;
-    }
-    tx.commit().await?;
-    Ok(w)
-}
-
-/// The buddy leaves site: hand the visit to another named colleague, or (with `None`) record that
-/// the buddy has gone so the board shows the visit as unwatched and the ladder uses the office.
-pub async fn hand_over_buddy(
-    db: &Db,
-    visit: &Visit,
-    to: Option<StaffId>,
-    now: DateTime<Utc>,
-) -> Result<Watch> {
-    let w = out_watch(db, visit).await?;
-    let w = match to {
-        Some(next) => Watch {
-            buddy_staff_id: Some(next.0),
-            buddy_left_at: None,
-            ..w
-        },
-        None => Watch {
-            buddy_left_at: Some(now),
-            ..w
-        },
-    };
-    let mut tx = db.begin().await?;
-    tx.put_watch(&w).await?;
-    tx.commit().await?;
-    Ok(w)
 }

@@ -53,6 +53,11 @@ impl TestApp {
             _dir: backend.dir,
         }
     }
+    /// The use cases' context on this database and clock (no group commit, no monitor).
+    pub fn app(&self) -> app::App {
+        app::App::new(self.db.clone(), self.clock.clone())
+    }
+
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
     }
