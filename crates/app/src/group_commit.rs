@@ -26,20 +26,28 @@ struct Job {
 pub struct CheckInWriter {
     db: Db,
     jobs: mpsc::Sender<Job>,
+    task: tokio::task::AbortHandle,
 }
 
 impl CheckInWriter {
     /// Starts the writer task on the current tokio runtime.
     pub fn spawn(db: Db) -> Self {
         let (jobs, rx) = mpsc::channel(4 * MAX_GROUP);
-        tokio::spawn(write_groups(db.clone(), rx));
-        CheckInWriter { db, jobs }
+        let task = tokio::spawn(write_groups(db.clone(), rx)).abort_handle();
+        CheckInWriter { db, jobs, task }
     }
 
     /// Whether the writer task has ended (it panicked or its runtime stopped): check-ins can
     /// then not be written here, and the process must be restarted.
     pub fn is_closed(&self) -> bool {
         self.jobs.is_closed()
+    }
+
+    /// Ends the writer task as a crash would, for tests of what callers see then (a 503 that
+    /// the phone retries, a failing `/healthz`). Not for use in the running service.
+    #[doc(hidden)]
+    pub fn stop_for_test(&self) {
+        self.task.abort();
     }
 
     /// Resolves when the writer task has ended.
