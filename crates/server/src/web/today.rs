@@ -3,30 +3,27 @@
 //! next check-in counting down. With JavaScript the same forms go to the JSON API by `fetch`
 //! and are queued on the phone when there is no signal (`static/app.js`).
 
-use super::form::FormData;
-use super::page::{Chrome, Ctx, Errors, WebError, render_with, see_other};
+use super::page::{Chrome, Ctx, Errors, WebError, render_with};
 use super::time::{Local, iso, relative};
 use super::visit::{status_label, visit_to_show};
 use crate::AppState;
-use app::Refusal;
-use app::out_on_visit::{self, CheckInInput};
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query};
+use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
-use domain::monitor::AlarmKind;
 use domain::{StaffId, VisitId};
 use serde::Deserialize;
-use serde_json::json;
 use store::{DeadlineRow, VisitFilter, VisitSummary};
+
+mod act;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/today", get(today))
-        .route("/today/{id}/{action}", post(act))
+        .route("/today/{id}/{action}", post(act::act))
 }
 
 /// Under way, or ready to go today: these get the big buttons.
@@ -224,7 +221,7 @@ async fn build(
             });
         }
     }
-    crate::access::audit_reads(&ctx.state, &ctx.me, &reads).await?;
+    app::audit::audit_reads(&ctx.state, &ctx.me, &reads).await?;
     Ok(TodayPage {
         chrome: ctx.chrome("today"),
         flash,
@@ -247,7 +244,7 @@ async fn card(
     ctx: &Ctx,
     id: VisitId,
     now: DateTime<Utc>,
-) -> Result<(Card, crate::access::Read), WebError> {
+) -> Result<(Card, app::audit::Read), WebError> {
     let db = ctx.state.db();
     let (visit, read) = visit_to_show(ctx, id.0).await?;
     let policy = db.policy_version(visit.policy_version_id).await?;
@@ -315,118 +312,4 @@ async fn card(
         alarm_ref: uuid::Uuid::new_v4().to_string(),
     };
     Ok((card, read))
-}
-
-/// One tap on the Today page without JavaScript. The safety actions (I'm OK, more time, panic,
-/// duress, observations) call the same `app::out_on_visit` use cases as the phone's `fetch`.
-async fn act(
-    ctx: Ctx,
-    Path((id, action)): Path<(i64, String)>,
-    form: FormData,
-) -> Result<Response, WebError> {
-    let text = |name: &str| form.opt(name).map(str::to_string);
-    let (app, me, now, visit) = (&ctx.state, &ctx.me, ctx.state.now(), VisitId(id));
-    let done: Result<&str, Refusal> = match action.as_str() {
-        "sign-out" | "arrived" | "nobody-home" | "left" | "returned" => {
-            return step(&ctx, id, &action, &form).await;
-        }
-        "check-in" => {
-            let input = CheckInInput {
-                note: text("note"),
-                pin: text("pin"),
-                client_ref: text("client_ref"),
-                ..Default::default()
-            };
-            out_on_visit::check_in(app, me, visit, &input, now)
-                .await
-                .map(|_| "checked-in")
-        }
-        "extend" => {
-            let input = out_on_visit::ExtendInput {
-                minutes: form.get("minutes").parse::<u32>().ok(),
-                reason: form.get("reason").to_string(),
-                client_ref: text("client_ref"),
-            };
-            out_on_visit::extend(app, me, visit, &input, now)
-                .await
-                .map(|_| "extended")
-        }
-        "panic" | "duress" | "observation" => {
-            let (kind, done) = match action.as_str() {
-                "panic" => (Some(AlarmKind::Panic), "panic"),
-                "duress" => (Some(AlarmKind::Duress), "duress"),
-                _ => (observation(form.get("kind")), "observation"),
-            };
-            let input = out_on_visit::AlarmInput {
-                // Duress is silent: the buddy's tap carries no note.
-                note: if kind == Some(AlarmKind::Duress) {
-                    None
-                } else {
-                    text("note")
-                },
-                client_ref: text("client_ref"),
-                ..Default::default()
-            };
-            match kind {
-                Some(kind) => out_on_visit::raise_alarm(app, me, visit, kind, &input, now)
-                    .await
-                    .map(|_| done),
-                None => Err(Refusal::bad_request("kind", "choose what you saw")),
-            }
-        }
-        _ => return Err(Refusal::not_found("action").into()),
-    };
-    match done {
-        Ok(done) => Ok(see_other(&format!("/today?done={done}#visit-{id}"))),
-        Err(r) if super::board::fixable(&r) => {
-            let errors = Errors::from_refusal(r, &[], "status");
-            let page = build(&ctx, None, errors, id).await?;
-            Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
-        }
-        Err(r) => Err(r.into()),
-    }
-}
-
-/// The doorstep observation a form names, as the JSON API's `kind` reads it.
-fn observation(kind: &str) -> Option<AlarmKind> {
-    Some(match kind {
-        "child_alone" => AlarmKind::ChildAlone,
-        "child_in_danger" => AlarmKind::ChildInDanger,
-        "not_invited_in" => AlarmKind::NotInvitedIn,
-        "animals_not_secured" => AlarmKind::AnimalsNotSecured,
-        _ => return None,
-    })
-}
-
-/// A step of the visit's lifecycle (signed out, arrived, nobody home, left, back).
-// TODO(lead): these are the visits area's use cases (`app::visits`); until they are merged the
-// step still goes through the in-process API.
-async fn step(ctx: &Ctx, id: i64, action: &str, form: &FormData) -> Result<Response, WebError> {
-    let (body, done) = match action {
-        "sign-out" => (json!({}), "signed-out"),
-        "arrived" => (json!({}), "arrived"),
-        "nobody-home" => (json!({}), "nobody-home"),
-        "left" => (
-            json!({ "early_for_safety": form.get("early_for_safety") == "true" }),
-            "left",
-        ),
-        _ => (
-            json!({ "at_home": form.get("at_home") == "true" }),
-            "returned",
-        ),
-    };
-    let api = if action == "returned" {
-        "returned"
-    } else {
-        action
-    };
-    match ctx.post(&format!("/api/visits/{id}/{api}"), body).await {
-        Ok(_) => Ok(see_other(&format!("/today?done={done}#visit-{id}"))),
-        Err(f) if f.is_fixable() => {
-            let errors = Errors::from_failure(&f, &[], "status");
-            let page = build(ctx, None, errors, id).await?;
-            Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
-        }
-        Err(f) => Err(f.into()),
-    }
 }
