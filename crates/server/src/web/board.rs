@@ -199,8 +199,8 @@ async fn alarm_action(
     let text = f.get(field);
     let now = ctx.state.now();
     let done = match field {
-        "note" => board::acknowledge(&ctx.state, &ctx.me, id, &text, now).await,
-        _ => board::resolve(&ctx.state, &ctx.me, id, &text, now).await,
+        "note" => board::acknowledge(&ctx.state, &ctx.me, id, text, now).await,
+        _ => board::resolve(&ctx.state, &ctx.me, id, text, now).await,
     };
     match done {
         Ok(_) => Ok(see_other(&back)),
