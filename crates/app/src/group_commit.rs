@@ -26,20 +26,28 @@ struct Job {
 pub struct CheckInWriter {
     db: Db,
     jobs: mpsc::Sender<Job>,
+    task: tokio::task::AbortHandle,
 }
 
 impl CheckInWriter {
     /// Starts the writer task on the current tokio runtime.
     pub fn spawn(db: Db) -> Self {
         let (jobs, rx) = mpsc::channel(4 * MAX_GROUP);
-        tokio::spawn(write_groups(db.clone(), rx));
-        CheckInWriter { db, jobs }
+        let task = tokio::spawn(write_groups(db.clone(), rx)).abort_handle();
+        CheckInWriter { db, jobs, task }
     }
 
     /// Whether the writer task has ended (it panicked or its runtime stopped): check-ins can
     /// then not be written here, and the process must be restarted.
     pub fn is_closed(&self) -> bool {
         self.jobs.is_closed()
+    }
+
+    /// Ends the writer task as a crash would, for tests of what callers see then (a 503 that
+    /// the phone retries, a failing `/healthz`). Not for use in the running service.
+    #[doc(hidden)]
+    pub fn stop_for_test(&self) {
+        self.task.abort();
     }
 
     /// Resolves when the writer task has ended.
@@ -101,14 +109,14 @@ async fn write_groups(db: Db, mut rx: mpsc::Receiver<Job>) {
 async fn write_together(db: &Db, group: &[Job]) -> Result<Vec<Result<CheckInOutcome>>> {
     let prepared: Vec<&PreparedCheckIn> = group.iter().map(|j| &j.prepared).collect();
     let mut tx = db.begin().await?;
-    let outcomes = apply_check_ins(&mut tx, db, &prepared).await?;
+    let outcomes = apply_check_ins(&mut tx, &prepared).await?;
     tx.commit().await?;
     Ok(outcomes)
 }
 
 async fn write_alone(db: &Db, prepared: &PreparedCheckIn) -> Result<CheckInOutcome> {
     let mut tx = db.begin().await?;
-    let outcome = apply_check_in(&mut tx, db, prepared).await?;
+    let outcome = apply_check_in(&mut tx, prepared).await?;
     tx.commit().await?;
     Ok(outcome)
 }

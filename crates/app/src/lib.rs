@@ -13,11 +13,13 @@
 pub mod access;
 mod alarms;
 pub mod audit;
+pub mod board;
 pub mod clock;
 mod context;
 mod group_commit;
 mod messages;
 pub mod monitor;
+pub mod out_on_visit;
 pub mod outbox;
 mod people;
 pub mod permissions;
@@ -43,6 +45,6 @@ pub use monitor::{Channels, Monitor, MonitorHealth, MonitorSettings, PassSummary
 pub use people::visit_people;
 pub use refusal::{Refusal, Result};
 pub use watch::{
-    CheckInInput, CheckInOutcome, PreparedCheckIn, after_step, apply_check_ins, check_in, extend,
-    hand_over_buddy, prepare_check_in, set_duress_pin,
+    CheckInInput, CheckInOutcome, PreparedCheckIn, after_step, after_step_in, apply_check_ins,
+    check_in, prepare_check_in,
 };

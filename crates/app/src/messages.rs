@@ -4,13 +4,11 @@ use crate::Result;
 use chrono::{DateTime, Utc};
 use domain::VehicleId;
 use domain::inputs::{CarRegistration, PhoneNumber, Postcode};
-use domain::monitor::{AlarmKind, InformationPack, PackStaff, Timeline};
+use domain::monitor::{AlarmKind, InformationPack, PackStaff, Recorded, Timeline};
 use domain::policy::{EscalationLevel, PolicySettings};
 use domain::visit::ReturnsTo;
 use std::str::FromStr;
 use store::{Db, Visit, Watch};
-
-pub use crate::outbox::{address, channel_name};
 
 pub fn alarm_label(kind: &str) -> String {
     AlarmKind::from_str(kind)
@@ -70,6 +68,12 @@ pub fn reminder(
     (subject, body)
 }
 
+/// A stored phone number for the pack: checked, or as stored when today's parser refuses it
+/// (numbers typed before it was stricter), never dropped.
+fn phone(stored: Option<&str>, field: &str) -> Option<Recorded<PhoneNumber>> {
+    Recorded::read_optional(stored, |p| PhoneNumber::parse(field, p))
+}
+
 /// The pack a senior leader reads to the police: names, phones, car, address, who was visited,
 /// planned times, last contact and where it came from, and the checklist.
 pub async fn information_pack(
@@ -97,7 +101,7 @@ pub async fn information_pack(
             let b = db.staff(domain::StaffId(id)).await?;
             Some(PackStaff {
                 name: b.name,
-                mobile: b.mobile.and_then(|m| PhoneNumber::parse("mobile", &m).ok()),
+                mobile: phone(b.mobile.as_deref(), "mobile"),
             })
         }
         None => None,
@@ -128,9 +132,7 @@ pub async fn information_pack(
     });
     let pack = InformationPack {
         school: school.name,
-        school_phone: school
-            .phone
-            .and_then(|p| PhoneNumber::parse("phone", &p).ok()),
+        school_phone: phone(school.phone.as_deref(), "phone"),
         alarm: kind,
         raised_at,
         staff: visit
@@ -138,19 +140,20 @@ pub async fn information_pack(
             .iter()
             .map(|s| PackStaff {
                 name: s.name.clone(),
-                mobile: s
-                    .mobile
-                    .as_deref()
-                    .and_then(|m| PhoneNumber::parse("mobile", m).ok()),
+                mobile: phone(s.mobile.as_deref(), "mobile"),
             })
             .collect(),
         buddy,
-        vehicle: vehicle.and_then(|v| CarRegistration::parse("registration", &v.registration).ok()),
+        vehicle: vehicle.and_then(|v| {
+            Recorded::read_optional(Some(&v.registration), |r| {
+                CarRegistration::parse("registration", r)
+            })
+        }),
         address: household.address,
-        postcode: Postcode::parse("postcode", &household.postcode).ok(),
-        family_landline: household
-            .landline
-            .and_then(|l| PhoneNumber::parse("landline", &l).ok()),
+        postcode: Recorded::read_optional(Some(&household.postcode), |p| {
+            Postcode::parse("postcode", p)
+        }),
+        family_landline: phone(household.landline.as_deref(), "landline"),
         visiting,
         cautions: cautions
             .into_iter()

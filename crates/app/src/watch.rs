@@ -1,17 +1,24 @@
-//! Watching a visit while staff are out: the watch row, its deadlines, check-ins and extensions.
+//! Watching a visit while staff are out: the watch row and its deadlines, kept in step with each
+//! step of the visit; check-ins in [`check_in`].
 
-use crate::alarms::{self, AlarmRequest};
-use crate::{Refusal, Result};
+mod check_in;
+
+pub(crate) use check_in::pin_hash;
+pub use check_in::{
+    CheckInInput, CheckInOutcome, PreparedCheckIn, apply_check_in, apply_check_ins, check_in,
+    prepare_check_in,
+};
+
+use crate::Result;
+use crate::alarms;
 use chrono::{DateTime, Utc};
-use domain::VisitId;
+use domain::StaffId;
 use domain::monitor::{self, AlarmKind, Timeline};
 use domain::policy::PolicySettings;
 use domain::visit::VisitState;
-use domain::{FieldError, StaffId, inputs};
-use sha2::{Digest, Sha256};
-use store::{Db, NewCheckIn, NewDeadline, Tx, Visit, VisitDeadlines, Watch};
+use store::{Db, NewDeadline, Tx, Visit, Watch};
 
-fn timeline(visit: &Visit, w: &Watch) -> Timeline {
+pub(crate) fn timeline(visit: &Visit, w: &Watch) -> Timeline {
     Timeline {
         planned_leave_property: visit.planned_leave_property,
         planned_return: visit.planned_return,
@@ -22,7 +29,7 @@ fn timeline(visit: &Visit, w: &Watch) -> Timeline {
     }
 }
 
-async fn store_deadlines(
+pub(crate) async fn store_deadlines(
     tx: &mut Tx,
     visit: &Visit,
     w: &Watch,
@@ -42,12 +49,25 @@ async fn store_deadlines(
     Ok(())
 }
 
-/// Keeps the watch and deadlines in step with a visit step, in the step's own transaction.
-/// `watch` is the watch as it was before the step.
+/// [`after_step_in`] for callers that still pass the pool; `_db` is not used.
 #[allow(clippy::too_many_arguments)] // each is a distinct input of the step; a struct would only rename them
 pub async fn after_step(
     tx: &mut Tx,
-    db: &Db,
+    _db: &Db,
+    visit: &Visit,
+    watch: Option<Watch>,
+    next: &VisitState,
+    policy: &PolicySettings,
+    actor: Option<StaffId>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    after_step_in(tx, visit, watch, next, policy, actor, now).await
+}
+
+/// Keeps the watch and deadlines in step with a visit step, in the step's own transaction.
+/// `watch` is the watch as it was before the step (read in the same transaction).
+pub async fn after_step_in(
+    tx: &mut Tx,
     visit: &Visit,
     watch: Option<Watch>,
     next: &VisitState,
@@ -84,7 +104,6 @@ pub async fn after_step(
             ] {
                 alarms::resolve_open_of_kind(
                     tx,
-                    db,
                     visit,
                     kind,
                     actor,
@@ -112,7 +131,6 @@ pub async fn after_step(
     if matches!(next, VisitState::LeftProperty { .. }) {
         alarms::resolve_open_of_kind(
             tx,
-            db,
             visit,
             AlarmKind::OverdueLeaving,
             actor,
@@ -123,7 +141,6 @@ pub async fn after_step(
     }
     alarms::resolve_open_of_kind(
         tx,
-        db,
         visit,
         AlarmKind::MissedCheckIn,
         actor,
@@ -132,384 +149,4 @@ pub async fn after_step(
     )
     .await?;
     Ok(())
-}
-
-/// "I'm OK", optionally with a note and where the phone was.
-#[derive(Debug, Default, Clone)]
-pub struct CheckInInput {
-    pub note: Option<String>,
-    pub latitude: Option<f64>,
-    pub longitude: Option<f64>,
-    pub accuracy_m: Option<f64>,
-    /// A PIN typed with the check-in. The member of staff's duress PIN raises a silent alarm.
-    pub pin: Option<String>,
-    /// The phone's id for this action (offline queue): the same action is applied once.
-    pub client_ref: Option<String>,
-}
-
-/// What the caller is told. Deliberately the same shape for an ordinary and a duress check-in.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CheckInOutcome {
-    pub recorded_at: DateTime<Utc>,
-    pub next_check_in_due: Option<DateTime<Utc>>,
-    /// Never shown to the visitor; for the server's logs and tests.
-    pub duress_alarm: Option<i64>,
-}
-
-fn pin_hash(staff: StaffId, pin: &str) -> String {
-    hex::encode(Sha256::digest(
-        format!("doorstep-duress:{}:{}", staff.0, pin.trim()).as_bytes(),
-    ))
-}
-
-/// Sets the member of staff's covert duress PIN.
-pub async fn set_duress_pin(db: &Db, staff: StaffId, pin: &str) -> Result<()> {
-    let pin = pin.trim();
-    if pin.len() < 4 || pin.len() > 12 || !pin.chars().all(|c| c.is_ascii_digit()) {
-        return Err(FieldError::new("pin", "a duress PIN is 4 to 12 digits").into());
-    }
-    let mut tx = db.begin().await?;
-    tx.set_duress_pin_hash(staff, &pin_hash(staff, pin)).await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-fn check_location(input: &CheckInInput) -> Result<()> {
-    if input.latitude.is_some_and(|l| !(-90.0..=90.0).contains(&l)) {
-        return Err(FieldError::new("latitude", "must be between -90 and 90").into());
-    }
-    if input
-        .longitude
-        .is_some_and(|l| !(-180.0..=180.0).contains(&l))
-    {
-        return Err(FieldError::new("longitude", "must be between -180 and 180").into());
-    }
-    if input.latitude.is_some() != input.longitude.is_some() {
-        return Err(
-            FieldError::new("longitude", "give both latitude and longitude, or neither").into(),
-        );
-    }
-    Ok(())
-}
-
-async fn out_watch(db: &Db, visit: &Visit) -> Result<Watch> {
-    if !visit.state.is_out() {
-        return Err(Refusal::not_out(format!(
-            "this visit is {}; check-ins are for staff who are out",
-            visit.status
-        )));
-    }
-    db.watch(visit.id)
-        .await?
-        .ok_or_else(|| Refusal::not_out("this visit is not being watched; sign out first"))
-}
-
-/// A check-in checked and read, ready to be written (alone, or in a group commit).
-pub struct PreparedCheckIn {
-    visit: Visit,
-    staff: StaffId,
-    note: Option<String>,
-    client_ref: Option<String>,
-    latitude: Option<f64>,
-    longitude: Option<f64>,
-    accuracy_m: Option<f64>,
-    duress: bool,
-    policy: PolicySettings,
-    now: DateTime<Utc>,
-}
-
-/// Checks the input and reads what the write needs. Nothing is written. The watch is read in the
-/// write's own transaction, so check-ins of one visit in one group each see the one before.
-pub async fn prepare_check_in(
-    db: &Db,
-    visit: &Visit,
-    staff: StaffId,
-    input: &CheckInInput,
-    policy: &PolicySettings,
-    now: DateTime<Utc>,
-) -> Result<PreparedCheckIn> {
-    check_location(input)?;
-    let note = inputs::optional_text("note", input.note.as_deref().unwrap_or(""), 1000)?;
-    let client_ref =
-        inputs::optional_text("client_ref", input.client_ref.as_deref().unwrap_or(""), 100)?;
-    if !visit.state.is_out() {
-        return Err(Refusal::not_out(format!(
-            "this visit is {}; check-ins are for staff who are out",
-            visit.status
-        )));
-    }
-    // The stored PIN is read only when a PIN was typed: an ordinary check-in needs no more.
-    let duress = match &input.pin {
-        Some(pin) => match db.duress_pin_hash(staff).await? {
-            Some(hash) => monitor::is_duress_pin(&pin_hash(staff, pin), &hash),
-            None => false,
-        },
-        None => false,
-    };
-    Ok(PreparedCheckIn {
-        visit: visit.clone(),
-        staff,
-        note,
-        client_ref,
-        latitude: input.latitude,
-        longitude: input.longitude,
-        accuracy_m: input.accuracy_m,
-        duress,
-        policy: policy.clone(),
-        now,
-    })
-}
-
-/// Writes a prepared check-in inside `tx`. Under duress the phone must behave exactly as after
-/// an ordinary check-in (the next check-in and its reminder fall due as usual), so nothing on it
-/// gives the visitor away; the duress alarm itself goes straight to the top of the ladder.
-pub async fn apply_check_in(tx: &mut Tx, db: &Db, p: &PreparedCheckIn) -> Result<CheckInOutcome> {
-    let mut outcomes = apply_check_ins(tx, db, &[p]).await?;
-    outcomes
-        .pop()
-        .unwrap_or_else(|| Err(Refusal::not_out("the check-in was not written")))
-}
-
-fn next_check_in_due(p: &PreparedCheckIn, w: &Watch) -> Option<DateTime<Utc>> {
-    monitor::deadlines(&p.policy.check_in, &timeline(&p.visit, w))
-        .into_iter()
-        .find(|d| d.kind == monitor::DeadlineKind::CheckIn)
-        .map(|d| d.due_at)
-}
-
-fn not_watched() -> Refusal {
-    Refusal::not_out("this visit is not being watched; sign out first")
-}
-
-/// Writes prepared check-ins inside `tx`, in order, with the same result as writing them one
-/// after another ([`apply_check_in`] each), but in a few multi-row statements for the whole
-/// group: the watches read, the check-ins stored, then each visit's watch and deadlines as its
-/// last check-in leaves them, then the overdue check-in alarms they answer. Each check-in has its
-/// own result: one for a visit no longer watched fails alone, and nothing of it is written.
-pub async fn apply_check_ins(
-    tx: &mut Tx,
-    db: &Db,
-    group: &[&PreparedCheckIn],
-) -> Result<Vec<Result<CheckInOutcome>>> {
-    let mut ids: Vec<VisitId> = Vec::new();
-    for p in group {
-        if !ids.contains(&p.visit.id) {
-            ids.push(p.visit.id);
-        }
-    }
-    // The watches as they stand in this transaction; updated as each check-in is applied.
-    let mut watches: Vec<Watch> = tx.watches_of_visits(&ids).await?;
-    let watched: Vec<&PreparedCheckIn> = group
-        .iter()
-        .copied()
-        .filter(|p| watches.iter().any(|w| w.visit_id == p.visit.id.0))
-        .collect();
-    let rows: Vec<NewCheckIn<'_>> = watched
-        .iter()
-        .map(|p| NewCheckIn {
-            visit: p.visit.id,
-            staff: Some(p.staff),
-            kind: if p.duress { "duress" } else { "ok" },
-            at: p.now,
-            note: p.note.as_deref(),
-            latitude: p.latitude,
-            longitude: p.longitude,
-            accuracy_m: p.accuracy_m,
-            client_ref: p.client_ref.as_deref(),
-        })
-        .collect();
-    let mut recorded = tx.record_check_ins(&rows).await?.into_iter();
-    let mut outcomes = Vec::with_capacity(group.len());
-    // The visits written to, each with the first check-in that was stored for it.
-    let mut touched: Vec<(VisitId, &PreparedCheckIn)> = Vec::new();
-    for p in group {
-        let Some(w) = watches.iter_mut().find(|w| w.visit_id == p.visit.id.0) else {
-            outcomes.push(Err(not_watched()));
-            continue;
-        };
-        if recorded.next() != Some(true) {
-            // The phone sent this action before; it was applied then.
-            outcomes.push(Ok(CheckInOutcome {
-                recorded_at: p.now,
-                next_check_in_due: next_check_in_due(p, w),
-                duress_alarm: None,
-            }));
-            continue;
-        }
-        let duress_alarm = if p.duress {
-            let request = AlarmRequest {
-                kind: AlarmKind::Duress,
-                raised_by: Some(p.staff),
-                detail: serde_json::json!({ "how": "duress PIN at check-in", "latitude": p.latitude, "longitude": p.longitude }),
-            };
-            alarms::raise_in(tx, &p.visit, &request, p.now).await?
-        } else {
-            None
-        };
-        w.last_contact_at = p.now;
-        if p.latitude.is_some() {
-            w.last_latitude = p.latitude;
-            w.last_longitude = p.longitude;
-        }
-        outcomes.push(Ok(CheckInOutcome {
-            recorded_at: p.now,
-            next_check_in_due: next_check_in_due(p, w),
-            duress_alarm,
-        }));
-        if !touched.iter().any(|(v, _)| *v == p.visit.id) {
-            touched.push((p.visit.id, p));
-        }
-    }
-    if touched.is_empty() {
-        return Ok(outcomes);
-    }
-    watches.retain(|w| touched.iter().any(|(v, _)| v.0 == w.visit_id));
-    tx.put_watches(&watches).await?;
-    // Each visit's deadlines as its last check-in in the group leaves them.
-    let due: Vec<Vec<NewDeadline<'_>>> = touched
-        .iter()
-        .map(|(visit, p)| {
-            let w = watches.iter().find(|w| w.visit_id == visit.0);
-            w.map(|w| {
-                monitor::deadlines(&p.policy.check_in, &timeline(&p.visit, w))
-                    .iter()
-                    .map(|d| NewDeadline {
-                        kind: d.kind.as_str(),
-                        due_at: d.due_at,
-                        fires_at: d.fires_at,
-                        remind_at: d.remind_at,
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
-        })
-        .collect();
-    let per_visit: Vec<VisitDeadlines<'_>> = touched
-        .iter()
-        .zip(&due)
-        .map(|((visit, p), deadlines)| VisitDeadlines {
-            visit: *visit,
-            school: p.visit.school_id,
-            deadlines,
-        })
-        .collect();
-    tx.set_deadlines_of_visits(&per_visit).await?;
-    // A check-in answers its visit's overdue check-in alarm; the first check-in of the visit in
-    // the group is the one that resolves it, as when written one after another.
-    let ids: Vec<VisitId> = touched.iter().map(|(v, _)| *v).collect();
-    let open = tx
-        .unresolved_alarms_of_visits(&ids, AlarmKind::MissedCheckIn.as_str())
-        .await?;
-    for (visit, p) in &touched {
-        let answered: Vec<store::Alarm> = open
-            .iter()
-            .filter(|a| a.visit_id == Some(visit.0))
-            .cloned()
-            .collect();
-        if answered.is_empty() {
-            continue;
-        }
-        let said = format!(
-            "Checked in at {}.",
-            p.now.with_timezone(&p.policy.tz()).format("%H:%M")
-        );
-        alarms::resolve_alarms(tx, db, &answered, Some(p.staff), &said, p.now).await?;
-    }
-    Ok(outcomes)
-}
-
-/// D3: a check-in in its own transaction. Durable before it returns.
-pub async fn check_in(
-    db: &Db,
-    visit: &Visit,
-    staff: StaffId,
-    input: &CheckInInput,
-    policy: &PolicySettings,
-    now: DateTime<Utc>,
-) -> Result<CheckInOutcome> {
-    let prepared = prepare_check_in(db, visit, staff, input, policy, now).await?;
-    let mut tx = db.begin().await?;
-    let outcome = apply_check_in(&mut tx, db, &prepared).await?;
-    tx.commit().await?;
-    Ok(outcome)
-}
-/// D8: "need more time", with a reason. Moves leaving and return by the same amount and counts as contact.
-#[allow(clippy::too_many_arguments)]
-pub async fn extend(
-    db: &Db,
-    visit: &Visit,
-    staff: StaffId,
-    minutes: u32,
-    reason: &str,
-    client_ref: Option<&str>,
-    policy: &PolicySettings,
-    now: DateTime<Utc>,
-) -> Result<Watch> {
-    if minutes == 0 || minutes > 240 {
-        return Err(FieldError::new("minutes", "add between 1 and 240 minutes").into());
-    }
-    let reason = inputs::text("reason", reason, 1000)?;
-    let w = out_watch(db, visit).await?;
-    let moved = monitor::extend(&timeline(visit, &w), minutes, now);
-    let mut tx = db.begin().await?;
-    let recorded = tx
-        .record_check_in(&NewCheckIn {
-            visit: visit.id,
-            staff: Some(staff),
-            kind: "extend",
-            at: now,
-            note: Some(&reason),
-            latitude: None,
-            longitude: None,
-            accuracy_m: None,
-            client_ref,
-        })
-        .await?;
-    if recorded.is_none() {
-        tx.commit().await?;
-        return Ok(w);
-    }
-    let w = Watch {
-        last_contact_at: moved.last_contact,
-        extended_until: moved.extended_until,
-        ..w
-    };
-    tx.put_watch(&w).await?;
-    store_deadlines(&mut tx, visit, &w, policy).await?;
-    let note = format!("Extended by {minutes} minutes: {reason}");
-    for kind in [
-        AlarmKind::MissedCheckIn,
-        AlarmKind::OverdueLeaving,
-        AlarmKind::OverdueReturn,
-    ] {
-        alarms::resolve_open_of_kind(&mut tx, db, visit, kind, Some(staff), &note, now).await?;
-    }
-    tx.commit().await?;
-    Ok(w)
-}
-
-/// The buddy leaves site: hand the visit to another named colleague, or (with `None`) record that
-/// the buddy has gone so the board shows the visit as unwatched and the ladder uses the office.
-pub async fn hand_over_buddy(
-    db: &Db,
-    visit: &Visit,
-    to: Option<StaffId>,
-    now: DateTime<Utc>,
-) -> Result<Watch> {
-    let w = out_watch(db, visit).await?;
-    let w = match to {
-        Some(next) => Watch {
-            buddy_staff_id: Some(next.0),
-            buddy_left_at: None,
-            ..w
-        },
-        None => Watch {
-            buddy_left_at: Some(now),
-            ..w
-        },
-    };
-    let mut tx = db.begin().await?;
-    tx.put_watch(&w).await?;
-    tx.commit().await?;
-    Ok(w)
 }

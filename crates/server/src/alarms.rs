@@ -1,22 +1,20 @@
 //! Alarms and the office board: everyone out now, alarms at the top with acknowledge and
-//! resolve, delivery status per recipient, the information pack, and a live feed.
+//! resolve, delivery status per recipient, the information pack, and a live feed. Thin JSON
+//! adapters over `app::board`.
 
 use crate::AppState;
-use crate::access::{self, require_any, school_in_scope, visible_visit};
 use crate::auth::CurrentStaff;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery, Id};
+use app::board::{self, AlarmDetail, AlarmView, Board};
 use axum::Json;
 use axum::extract::State;
 use axum::response::IntoResponse;
 use axum::response::sse::{Event, KeepAlive, Sse};
-use chrono::{DateTime, Utc};
-use domain::monitor::AlarmKind;
-use domain::{SchoolId, VisitId};
-use serde::{Deserialize, Serialize};
-use std::str::FromStr;
+use domain::VisitId;
+use serde::Deserialize;
 use std::time::Duration;
-use store::{Alarm, Notification, Staff};
+use store::Notification;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -31,30 +29,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(feed))
 }
 
-use app::permissions::ALARM_WATCHERS as WATCHERS;
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub(crate) struct AlarmView {
-    #[serde(flatten)]
-    pub alarm: Alarm,
-    pub label: String,
-    /// Duress and panic first.
-    pub urgent: bool,
-}
-
-fn view(alarm: Alarm) -> AlarmView {
-    let kind = AlarmKind::from_str(&alarm.kind).ok();
-    AlarmView {
-        label: kind.map_or(alarm.kind.clone(), |k| k.label().to_string()),
-        urgent: kind.is_some_and(|k| k.starts_at_top()),
-        alarm,
-    }
-}
-
-async fn visible_alarm(state: &AppState, me: &Staff, id: i64) -> Result<Alarm, ApiError> {
-    Ok(app::access::visible_alarm(state, me, id).await?)
-}
-
 #[derive(Deserialize, utoipa::IntoParams)]
 struct SchoolQuery {
     school_id: Option<i64>,
@@ -67,31 +41,7 @@ async fn list_alarms(
     CurrentStaff(me): CurrentStaff,
     ApiQuery(q): ApiQuery<SchoolQuery>,
 ) -> Result<Json<Vec<AlarmView>>, ApiError> {
-    require_any(&me, &WATCHERS, "watch the school's alarms")?;
-    let school = school_in_scope(&state, &me, q.school_id).await?;
-    let mut alarms: Vec<AlarmView> = state
-        .db()
-        .unresolved_alarms(school)
-        .await?
-        .into_iter()
-        .map(view)
-        .collect();
-    alarms.sort_by_key(|a| (!a.urgent, a.alarm.raised_at));
-    Ok(Json(alarms))
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-struct AlarmDetail {
-    alarm: AlarmView,
-    levels_fired: Vec<LevelFired>,
-    /// Delivery status per recipient and channel.
-    deliveries: Vec<Notification>,
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-struct LevelFired {
-    level: i64,
-    fired_at: DateTime<Utc>,
+    Ok(Json(board::alarms(&state, &me, q.school_id).await?))
 }
 
 #[utoipa::path(get, path = "/api/alarms/{id}", tag = "alarms", params(("id" = i64, Path)), responses((status = 200, body = AlarmDetail), (status = 404)))]
@@ -100,20 +50,7 @@ async fn get_alarm(
     CurrentStaff(me): CurrentStaff,
     Id(id): Id,
 ) -> Result<Json<AlarmDetail>, ApiError> {
-    let alarm = visible_alarm(&state, &me, id).await?;
-    let levels_fired = state
-        .db()
-        .alarm_levels_fired(alarm.id)
-        .await?
-        .into_iter()
-        .map(|(level, fired_at)| LevelFired { level, fired_at })
-        .collect();
-    let deliveries = state.db().notifications_of_alarm(alarm.id).await?;
-    Ok(Json(AlarmDetail {
-        alarm: view(alarm),
-        levels_fired,
-        deliveries,
-    }))
+    Ok(Json(board::alarm(&state, &me, id).await?))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -131,20 +68,9 @@ async fn acknowledge(
     Id(id): Id,
     ApiJson(body): ApiJson<NoteBody>,
 ) -> Result<Json<AlarmView>, ApiError> {
-    let alarm = visible_alarm(&state, &me, id).await?;
-    let alarm =
-        app::acknowledge(state.db(), alarm.id, &me, &body.note, state.clock().now()).await?;
-    access::audit_read(
-        &state,
-        &me,
-        "alarm.acknowledge",
-        "alarm",
-        alarm.id,
-        SchoolId(alarm.school_id),
-    )
-    .await?;
-    state.wake_monitor();
-    Ok(Json(view(alarm)))
+    Ok(Json(
+        board::acknowledge(&state, &me, id, &body.note, state.now()).await?,
+    ))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -162,52 +88,9 @@ async fn resolve(
     Id(id): Id,
     ApiJson(body): ApiJson<OutcomeBody>,
 ) -> Result<Json<AlarmView>, ApiError> {
-    let alarm = visible_alarm(&state, &me, id).await?;
-    let alarm = app::resolve(
-        state.db(),
-        alarm.id,
-        &me,
-        &body.outcome,
-        state.clock().now(),
-    )
-    .await?;
-    access::audit_read(
-        &state,
-        &me,
-        "alarm.resolve",
-        "alarm",
-        alarm.id,
-        SchoolId(alarm.school_id),
-    )
-    .await?;
-    state.wake_monitor();
-    Ok(Json(view(alarm)))
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub(crate) struct OutNow {
-    pub visit_id: i64,
-    pub status: String,
-    pub staff: Vec<String>,
-    pub family_name: String,
-    pub address: String,
-    pub postcode: String,
-    pub buddy: Option<String>,
-    /// The buddy left site with nobody taking over.
-    pub buddy_missing: bool,
-    pub signed_out_at: DateTime<Utc>,
-    pub last_contact_at: DateTime<Utc>,
-    pub next_due: Option<DateTime<Utc>>,
-    pub due_back: DateTime<Utc>,
-    pub overdue: bool,
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub(crate) struct Board {
-    pub school_id: i64,
-    pub now: DateTime<Utc>,
-    pub alarms: Vec<AlarmView>,
-    pub out: Vec<OutNow>,
+    Ok(Json(
+        board::resolve(&state, &me, id, &body.outcome, state.now()).await?,
+    ))
 }
 
 /// The office board: alarms at the top, then everyone out now.
@@ -217,59 +100,9 @@ async fn board(
     CurrentStaff(me): CurrentStaff,
     ApiQuery(q): ApiQuery<SchoolQuery>,
 ) -> Result<Json<Board>, ApiError> {
-    Ok(Json(read_board(&state, &me, q.school_id).await?))
-}
-
-/// The board as the API and the web page show it, read once for both.
-pub(crate) async fn read_board(
-    state: &AppState,
-    me: &Staff,
-    school_id: Option<i64>,
-) -> Result<Board, ApiError> {
-    require_any(me, &WATCHERS, "see the office board")?;
-    let school = school_in_scope(state, me, school_id).await?;
-    let db = state.db();
-    let now = state.clock().now();
-    let mut alarms: Vec<AlarmView> = db
-        .unresolved_alarms(school)
-        .await?
-        .into_iter()
-        .map(view)
-        .collect();
-    alarms.sort_by_key(|a| (!a.urgent, !a.alarm.all_channels_failed, a.alarm.raised_at));
-    let alarmed: std::collections::HashSet<i64> =
-        alarms.iter().filter_map(|a| a.alarm.visit_id).collect();
-    // One read for the whole board, however many staff are out.
-    let mut out: Vec<OutNow> = db
-        .out_now(school, now)
-        .await?
-        .into_iter()
-        .map(|row| {
-            let buddy = row.buddy_name.filter(|_| row.buddy_left_at.is_none());
-            OutNow {
-                visit_id: row.visit_id,
-                status: row.status,
-                staff: row.staff,
-                family_name: row.family_name,
-                address: row.address,
-                postcode: row.postcode,
-                buddy_missing: buddy.is_none(),
-                buddy,
-                signed_out_at: row.signed_out_at,
-                last_contact_at: row.last_contact_at,
-                next_due: row.next_due,
-                due_back: row.return_due.unwrap_or(row.planned_return),
-                overdue: row.late || alarmed.contains(&row.visit_id),
-            }
-        })
-        .collect();
-    out.sort_by_key(|o| (!o.overdue, o.next_due));
-    Ok(Board {
-        school_id: school.0,
-        now,
-        alarms,
-        out,
-    })
+    Ok(Json(
+        board::board(&state, &me, q.school_id, state.now()).await?,
+    ))
 }
 
 /// The information pack for the police, printable. Every read is audited.
@@ -280,43 +113,7 @@ async fn information_pack(
     CurrentStaff(me): CurrentStaff,
     Id(id): Id,
 ) -> Result<impl IntoResponse, ApiError> {
-    let visit = visible_visit(&state, &me, VisitId(id)).await?;
-    if !visit.involves(me.id) {
-        require_any(&me, &WATCHERS, "read the information pack")?;
-    }
-    let policy = state.db().policy_version(visit.policy_version_id).await?;
-    let watch = state.db().watch(visit.id).await?;
-    let latest = state
-        .db()
-        .alarms_of_visit(visit.id)
-        .await?
-        .into_iter()
-        .last();
-    let (kind, raised_at) = match &latest {
-        Some(a) => (
-            AlarmKind::from_str(&a.kind).unwrap_or(AlarmKind::OverdueReturn),
-            a.raised_at,
-        ),
-        None => (AlarmKind::OverdueReturn, state.clock().now()),
-    };
-    let text = app::information_pack(
-        state.db(),
-        &visit,
-        watch.as_ref(),
-        kind,
-        raised_at,
-        &policy.settings,
-    )
-    .await?;
-    access::audit_read(
-        &state,
-        &me,
-        "visit.information_pack.read",
-        "visit",
-        visit.id.0,
-        visit.school_id,
-    )
-    .await?;
+    let text = board::information_pack(&state, &me, VisitId(id), state.now()).await?;
     Ok((
         [(
             axum::http::header::CONTENT_TYPE,
@@ -347,8 +144,8 @@ async fn feed(
         .and_then(|v| v.parse().ok());
     let start = resume.or(q.after).unwrap_or(0);
     let stream = futures_util::stream::unfold(
-        (state, me.id, start, Vec::<Notification>::new()),
-        |(state, staff, mut after, mut pending)| async move {
+        (state, me, start, Vec::<Notification>::new()),
+        |(state, me, mut after, mut pending)| async move {
             loop {
                 if let Some(n) = pending.pop() {
                     after = after.max(n.id);
@@ -359,10 +156,10 @@ async fn feed(
                         .data(data.to_string());
                     return Some((
                         Ok::<_, std::convert::Infallible>(event),
-                        (state, staff, after, pending),
+                        (state, me, after, pending),
                     ));
                 }
-                match state.db().in_app_notifications(staff, after, 50).await {
+                match board::my_notifications(&state, &me, after, 50).await {
                     Ok(mut fresh) if !fresh.is_empty() => {
                         fresh.reverse();
                         pending = fresh;

@@ -1,20 +1,21 @@
 //! The visit in progress: one call for each safety action on a phone — I'm OK, need more time,
 //! panic, duress (the buddy heard the code word), doorstep observations, buddy hand-over.
-//! Each is durably committed before it is acknowledged.
+//! Each is durably committed before it is acknowledged. Thin adapters: the JSON body becomes the
+//! typed input of an `app::out_on_visit` use case, whose answer becomes the JSON reply.
 
 use crate::AppState;
-use crate::access;
 use crate::auth::CurrentStaff;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, Id};
+use app::out_on_visit::{self, CheckInInput};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use domain::monitor::AlarmKind;
-use domain::{FieldError, StaffId, VisitId, inputs};
+use domain::{StaffId, VisitId};
 use serde::{Deserialize, Serialize};
-use store::{Staff, Visit};
+use store::Staff;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -27,10 +28,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(observation))
         .routes(routes!(hand_over))
         .routes(routes!(set_duress_pin))
-}
-
-async fn out_visit(state: &AppState, me: &Staff, id: i64, doing: &str) -> Result<Visit, ApiError> {
-    Ok(access::visit_to_act_on(state, me, VisitId(id), doing).await?)
 }
 
 #[derive(Deserialize, utoipa::ToSchema, Default)]
@@ -62,9 +59,7 @@ async fn check_in(
     Id(id): Id,
     ApiJson(body): ApiJson<CheckInBody>,
 ) -> Result<Json<CheckInAnswer>, ApiError> {
-    let visit = out_visit(&state, &me, id, "check in").await?;
-    let policy = state.policy_version(visit.policy_version_id).await?;
-    let input = app::CheckInInput {
+    let input = CheckInInput {
         note: body.note,
         latitude: body.latitude,
         longitude: body.longitude,
@@ -72,19 +67,7 @@ async fn check_in(
         pin: body.pin,
         client_ref: body.client_ref,
     };
-    let now = state.clock().now();
-    let outcome = match state.check_in_writer() {
-        Some(writer) => {
-            writer
-                .check_in(&visit, me.id, &input, &policy.settings, now)
-                .await?
-        }
-        None => app::check_in(state.db(), &visit, me.id, &input, &policy.settings, now).await?,
-    };
-    if outcome.duress_alarm.is_some() {
-        tracing::warn!(visit.id = %visit.id, "covert duress raised at check-in");
-        state.wake_monitor();
-    }
+    let outcome = out_on_visit::check_in(&state, &me, VisitId(id), &input, state.now()).await?;
     Ok(Json(CheckInAnswer {
         recorded_at: outcome.recorded_at,
         next_check_in_due: outcome.next_check_in_due,
@@ -115,30 +98,15 @@ async fn extend(
     Id(id): Id,
     ApiJson(body): ApiJson<ExtendBody>,
 ) -> Result<Json<ExtendAnswer>, ApiError> {
-    let visit = out_visit(&state, &me, id, "extend this visit").await?;
-    let policy = state.policy_version(visit.policy_version_id).await?;
-    let minutes = body
-        .minutes
-        .unwrap_or(policy.settings.check_in.extend_minutes);
-    let w = app::extend(
-        state.db(),
-        &visit,
-        me.id,
-        minutes,
-        &body.reason,
-        body.client_ref.as_deref(),
-        &policy.settings,
-        state.clock().now(),
-    )
-    .await?;
-    let shift = w
-        .extended_until
-        .map(|e| e - visit.planned_leave_property)
-        .unwrap_or_default()
-        .max(chrono::Duration::zero());
+    let input = out_on_visit::ExtendInput {
+        minutes: body.minutes,
+        reason: body.reason,
+        client_ref: body.client_ref,
+    };
+    let done = out_on_visit::extend(&state, &me, VisitId(id), &input, state.now()).await?;
     Ok(Json(ExtendAnswer {
-        leave_property_by: w.extended_until,
-        back_by: visit.planned_return + shift,
+        leave_property_by: done.leave_property_by,
+        back_by: done.back_by,
     }))
 }
 
@@ -162,29 +130,19 @@ struct Raised {
 async fn raise(
     state: &AppState,
     me: &Staff,
-    visit: &Visit,
+    id: i64,
     kind: AlarmKind,
     body: AlarmBody,
 ) -> Result<(StatusCode, Json<Raised>), ApiError> {
-    let note = inputs::optional_text("note", body.note.as_deref().unwrap_or(""), 2000)?;
-    let client_ref =
-        inputs::optional_text("client_ref", body.client_ref.as_deref().unwrap_or(""), 100)?;
-    let detail = serde_json::json!({ "note": note, "latitude": body.latitude, "longitude": body.longitude, "raised_by": me.name });
-    let raised = app::raise_from_phone(
-        state.db(),
-        visit,
-        &app::AlarmRequest {
-            kind,
-            raised_by: Some(me.id),
-            detail,
-        },
-        client_ref.as_deref(),
-        state.clock().now(),
-    )
-    .await?;
+    let input = out_on_visit::AlarmInput {
+        note: body.note,
+        latitude: body.latitude,
+        longitude: body.longitude,
+        client_ref: body.client_ref,
+    };
+    let raised =
+        out_on_visit::raise_alarm(state, me, VisitId(id), kind, &input, state.now()).await?;
     let status = if raised.newly_raised {
-        state.wake_monitor();
-        tracing::warn!(visit.id = %visit.id, alarm.id = raised.alarm_id, alarm.kind = kind.as_str(), "alarm raised");
         StatusCode::CREATED
     } else {
         StatusCode::OK
@@ -193,7 +151,7 @@ async fn raise(
         status,
         Json(Raised {
             alarm_id: raised.alarm_id,
-            guidance: kind.guidance(),
+            guidance: raised.guidance,
         }),
     ))
 }
@@ -207,8 +165,7 @@ async fn panic(
     Id(id): Id,
     ApiJson(body): ApiJson<AlarmBody>,
 ) -> Result<(StatusCode, Json<Raised>), ApiError> {
-    let visit = out_visit(&state, &me, id, "raise a panic alarm").await?;
-    raise(&state, &me, &visit, AlarmKind::Panic, body).await
+    raise(&state, &me, id, AlarmKind::Panic, body).await
 }
 
 /// D4: the buddy heard the code word (or the office did): a silent top-level alarm.
@@ -220,8 +177,7 @@ async fn duress(
     Id(id): Id,
     ApiJson(body): ApiJson<AlarmBody>,
 ) -> Result<(StatusCode, Json<Raised>), ApiError> {
-    let visit = out_visit(&state, &me, id, "raise a duress alarm").await?;
-    raise(&state, &me, &visit, AlarmKind::Duress, body).await
+    raise(&state, &me, id, AlarmKind::Duress, body).await
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -251,7 +207,6 @@ async fn observation(
     Id(id): Id,
     ApiJson(body): ApiJson<ObservationBody>,
 ) -> Result<(StatusCode, Json<Raised>), ApiError> {
-    let visit = out_visit(&state, &me, id, "report an observation").await?;
     let kind = match body.kind {
         Observation::ChildAlone => AlarmKind::ChildAlone,
         Observation::ChildInDanger => AlarmKind::ChildInDanger,
@@ -261,7 +216,7 @@ async fn observation(
     raise(
         &state,
         &me,
-        &visit,
+        id,
         kind,
         AlarmBody {
             note: body.note,
@@ -289,37 +244,8 @@ async fn hand_over(
     Id(id): Id,
     ApiJson(body): ApiJson<HandOverBody>,
 ) -> Result<Json<store::Watch>, ApiError> {
-    let visit = out_visit(&state, &me, id, "hand over the buddy role").await?;
-    let to = match body.to_staff_id {
-        Some(sid) => {
-            let next = state
-                .db()
-                .staff(StaffId(sid))
-                .await
-                .map_err(|_| FieldError::new("to_staff_id", "no such member of staff"))?;
-            if next.school_id != Some(visit.school_id)
-                || visit.staff.iter().any(|s| s.staff_id == next.id)
-            {
-                return Err(FieldError::new(
-                    "to_staff_id",
-                    "must be a colleague at school who is not on the visit",
-                )
-                .into());
-            }
-            Some(next.id)
-        }
-        None => None,
-    };
-    let w = app::hand_over_buddy(state.db(), &visit, to, state.clock().now()).await?;
-    access::audit_read(
-        &state,
-        &me,
-        "visit.buddy_handover",
-        "visit",
-        visit.id.0,
-        visit.school_id,
-    )
-    .await?;
+    let to = body.to_staff_id.map(StaffId);
+    let w = out_on_visit::hand_over_buddy(&state, &me, VisitId(id), to, state.now()).await?;
     Ok(Json(w))
 }
 
@@ -336,15 +262,6 @@ async fn set_duress_pin(
     CurrentStaff(me): CurrentStaff,
     ApiJson(body): ApiJson<PinBody>,
 ) -> Result<StatusCode, ApiError> {
-    app::set_duress_pin(state.db(), me.id, &body.pin).await?;
-    access::audit(
-        &state,
-        &me,
-        "staff.duress_pin.set",
-        "staff",
-        me.id.0,
-        serde_json::json!({}),
-    )
-    .await?;
+    out_on_visit::set_duress_pin(&state, &me, &body.pin, state.now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

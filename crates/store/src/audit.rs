@@ -50,6 +50,31 @@ impl Tx {
     }
 }
 
+impl Tx {
+    /// Appends several entries in one statement per 64 rows (the check-in group commit writes
+    /// one per check-in in its own transaction, so it stays one flush for the whole group).
+    pub async fn append_audits(&mut self, entries: &[AuditEntry]) -> Result<()> {
+        for chunk in entries.chunks(64) {
+            with_tx!(self, c => {
+                let mut q = sqlx::QueryBuilder::new(
+                    "insert into audit_log (at, actor_staff_id, school_id, action, subject_type, subject_id, detail) ",
+                );
+                q.push_values(chunk, |mut row, e| {
+                    row.push_bind(e.at)
+                        .push_bind(e.actor.map(|a| a.0))
+                        .push_bind(e.school.map(|s| s.0))
+                        .push_bind(&e.action)
+                        .push_bind(e.subject_type)
+                        .push_bind(e.subject_id)
+                        .push_bind(Json(&e.detail));
+                });
+                q.build().execute(c).await.map(|_| ())
+            })?;
+        }
+        Ok(())
+    }
+}
+
 impl Db {
     /// Appends one entry outside any other change (reads of sensitive records).
     pub async fn append_audit(&self, e: &AuditEntry) -> Result<()> {

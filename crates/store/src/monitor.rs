@@ -8,6 +8,8 @@ use domain::{SchoolId, StaffId, VisitId};
 use serde::Serialize;
 use sqlx::types::Json;
 
+mod in_tx;
+
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct CheckIn {
     pub id: i64,

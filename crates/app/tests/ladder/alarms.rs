@@ -25,7 +25,8 @@ async fn a_duress_pin_looks_like_a_check_in_and_silently_alerts_the_top_of_the_l
             &app.policy.settings,
         );
         let visit = app.out_on_a_visit().await;
-        app::set_duress_pin(&app.db, p.teacher, "9911")
+        let teacher = app.staff(p.teacher).await;
+        app::out_on_visit::set_duress_pin(&app.app(), &teacher, "9911", app.now())
             .await
             .unwrap();
 

@@ -24,19 +24,16 @@ async fn fifteen_more_minutes_moves_leaving_and_return_and_nothing_fires_at_the_
         let visit = app.step(&visit, VisitStep::Arrive).await;
 
         app.set(t0 + minutes(15));
-        let settings = &app.policy.settings;
-        let watch = app::extend(
-            &app.db,
-            &visit,
-            app.people.teacher,
-            15,
-            "Mum arrived late",
-            None,
-            settings,
-            app.now(),
-        )
-        .await
-        .unwrap();
+        let teacher = app.staff(app.people.teacher).await;
+        let input = app::out_on_visit::ExtendInput {
+            minutes: Some(15),
+            reason: "Mum arrived late".into(),
+            client_ref: None,
+        };
+        let watch = app::out_on_visit::extend(&app.app(), &teacher, visit.id, &input, app.now())
+            .await
+            .unwrap()
+            .watch;
         assert_eq!(watch.extended_until, Some(t0 + minutes(35)));
         let leave = due(&app, &visit, DeadlineKind::LeaveProperty).await;
         assert_eq!(

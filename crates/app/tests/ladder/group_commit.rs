@@ -106,7 +106,7 @@ async fn one_group_with_a_repeated_tap_two_check_ins_of_a_visit_and_a_visit_back
 
         let refs: Vec<_> = group.iter().collect();
         let mut tx = app.db.begin().await.unwrap();
-        let outcomes = apply_check_ins(&mut tx, &app.db, &refs).await.unwrap();
+        let outcomes = apply_check_ins(&mut tx, &refs).await.unwrap();
         tx.commit().await.unwrap();
 
         assert!(

@@ -53,6 +53,11 @@ impl TestApp {
             _dir: backend.dir,
         }
     }
+    /// The use cases' context on this database and clock (no group commit, no monitor).
+    pub fn app(&self) -> app::App {
+        app::App::new(self.db.clone(), self.clock.clone())
+    }
+
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
     }
@@ -90,6 +95,18 @@ impl TestApp {
     /// An authorised visit for the teacher and the liaison officer with the buddy at school,
     /// leaving now: expected to leave the property and be back these many minutes from now.
     pub async fn authorised_visit(&self, leave_property_in: i64, back_in: i64) -> Visit {
+        self.authorised_visit_to(self.household, self.vehicle, leave_property_in, back_in)
+            .await
+    }
+
+    /// [`TestApp::authorised_visit`] to another household, in another car.
+    pub async fn authorised_visit_to(
+        &self,
+        household: domain::HouseholdId,
+        vehicle: VehicleId,
+        leave_property_in: i64,
+        back_in: i64,
+    ) -> Visit {
         let now = self.now();
         let visitors = [
             VisitorOnPlan {
@@ -109,7 +126,7 @@ impl TestApp {
                 &NewVisit {
                     school: self.school,
                     pupil: self.pupil,
-                    household: self.household,
+                    household,
                     policy_version: self.policy.id,
                     reason_category: "attendance_concern",
                     purpose: "Safe and well check after three days' absence",
@@ -130,7 +147,7 @@ impl TestApp {
                     buddy: Some(self.people.buddy),
                     backup: None,
                     code_word: Some("pineapple"),
-                    vehicle: Some(self.vehicle),
+                    vehicle: Some(vehicle),
                     visitors: &visitors,
                     rescheduled_from: None,
                 },

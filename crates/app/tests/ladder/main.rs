@@ -15,6 +15,7 @@ mod delivery;
 mod group_commit;
 mod health;
 mod helpers;
+mod out_on_visit;
 mod presets;
 mod scale_out;
 mod school;

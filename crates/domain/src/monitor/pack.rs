@@ -16,27 +16,94 @@ pub const SENIOR_LEADER_CHECKLIST: [&str; 4] = [
     "Contact the police to report the individuals missing.",
 ];
 
+/// A value as it was recorded: checked by today's parser, or, when it was stored before the
+/// parser became stricter (or typed in another form), exactly as stored. The pack reads a
+/// number out to the police either way: a value that does not parse is never dropped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recorded<T> {
+    Checked(T),
+    AsStored(String),
+}
+
+impl<T: ReadOut> Recorded<T> {
+    /// Decodes a stored value once: `parse` is the newtype's parser (e.g. `PhoneNumber::parse`).
+    pub fn read<E>(stored: &str, parse: impl FnOnce(&str) -> Result<T, E>) -> Self {
+        match parse(stored) {
+            Ok(v) => Recorded::Checked(v),
+            Err(_) => Recorded::AsStored(stored.trim().to_string()),
+        }
+    }
+
+    /// Like [`Recorded::read`] for a value that may be missing or blank (`None` then).
+    pub fn read_optional<E>(
+        stored: Option<&str>,
+        parse: impl FnOnce(&str) -> Result<T, E>,
+    ) -> Option<Self> {
+        stored
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| Recorded::read(s, parse))
+    }
+}
+
+/// A checked value as it is read out: its normal form.
+pub trait ReadOut {
+    fn read_out(&self) -> &str;
+}
+
+impl ReadOut for PhoneNumber {
+    fn read_out(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl ReadOut for Postcode {
+    fn read_out(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl ReadOut for CarRegistration {
+    fn read_out(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl<T> From<T> for Recorded<T> {
+    fn from(v: T) -> Self {
+        Recorded::Checked(v)
+    }
+}
+
+impl<T: ReadOut> fmt::Display for Recorded<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Recorded::Checked(v) => f.write_str(v.read_out()),
+            Recorded::AsStored(s) => f.write_str(s),
+        }
+    }
+}
+
 /// A member of staff as the police need them: a name and a number to ring.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PackStaff {
     pub name: String,
-    pub mobile: Option<PhoneNumber>,
+    pub mobile: Option<Recorded<PhoneNumber>>,
 }
 
 /// Everything the police will ask for, gathered from the visit when the alarm rises.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InformationPack {
     pub school: String,
-    pub school_phone: Option<PhoneNumber>,
+    pub school_phone: Option<Recorded<PhoneNumber>>,
     pub alarm: AlarmKind,
     pub raised_at: DateTime<Utc>,
     pub staff: Vec<PackStaff>,
     pub buddy: Option<PackStaff>,
-    pub vehicle: Option<CarRegistration>,
+    pub vehicle: Option<Recorded<CarRegistration>>,
     pub address: String,
-    pub postcode: Option<Postcode>,
+    pub postcode: Option<Recorded<Postcode>>,
     /// The family's landline, for the first step of the checklist.
-    pub family_landline: Option<PhoneNumber>,
+    pub family_landline: Option<Recorded<PhoneNumber>>,
     /// Who was visited or expected to be seen, e.g. "Mrs A Smith (mother)".
     pub visiting: Vec<String>,
     /// Known risks and caution advice on the household (P3).
@@ -66,15 +133,19 @@ impl InformationPack {
     }
 }
 
-fn or_unknown<'a>(v: Option<&'a str>, missing: &'a str) -> &'a str {
-    v.unwrap_or(missing)
+fn or_unknown(v: Option<String>, missing: &str) -> String {
+    v.unwrap_or_else(|| missing.to_string())
+}
+
+fn shown<T: ReadOut>(v: &Option<Recorded<T>>) -> Option<String> {
+    v.as_ref().map(ToString::to_string)
 }
 
 fn person(p: &PackStaff) -> String {
     format!(
         "{}, mobile {}",
         p.name,
-        or_unknown(p.mobile.as_ref().map(PhoneNumber::as_str), "not recorded")
+        or_unknown(shown(&p.mobile), "not recorded")
     )
 }
 
@@ -85,10 +156,7 @@ impl fmt::Display for InformationPack {
             "INFORMATION PACK: STAFF ON A HOME VISIT CANNOT BE REACHED"
         )?;
         writeln!(f, "School: {}", self.school)?;
-        let phone = or_unknown(
-            self.school_phone.as_ref().map(PhoneNumber::as_str),
-            "not recorded",
-        );
+        let phone = or_unknown(shown(&self.school_phone), "not recorded");
         writeln!(f, "School phone: {phone}")?;
         let raised = self.time(self.raised_at);
         writeln!(f, "Alarm: {}, raised at {raised}", self.alarm.label())?;
@@ -102,20 +170,14 @@ impl fmt::Display for InformationPack {
             Some(b) => writeln!(f, "Buddy at school: {}", person(b))?,
             None => writeln!(f, "Buddy at school: none")?,
         }
-        let vehicle = or_unknown(
-            self.vehicle.as_ref().map(CarRegistration::as_str),
-            "none recorded",
-        );
+        let vehicle = or_unknown(shown(&self.vehicle), "none recorded");
         writeln!(f, "Vehicle registration: {vehicle}")?;
 
         writeln!(f, "\nWHERE THEY WENT")?;
         writeln!(f, "Address: {}", self.address)?;
-        let postcode = self.postcode.as_ref().map(Postcode::as_str);
-        writeln!(f, "Postcode: {}", or_unknown(postcode, "not recorded"))?;
-        let landline = or_unknown(
-            self.family_landline.as_ref().map(PhoneNumber::as_str),
-            "not recorded",
-        );
+        let postcode = or_unknown(shown(&self.postcode), "not recorded");
+        writeln!(f, "Postcode: {postcode}")?;
+        let landline = or_unknown(shown(&self.family_landline), "not recorded");
         writeln!(f, "Family landline: {landline}")?;
         let visiting = if self.visiting.is_empty() {
             "not recorded".to_string()
@@ -130,11 +192,7 @@ impl fmt::Display for InformationPack {
         writeln!(f, "\nTIMES")?;
         writeln!(f, "Signed out of school: {}", self.time(self.signed_out_at))?;
         let arrived = self.arrived_at.map(|t| self.time(t));
-        writeln!(
-            f,
-            "Arrived: {}",
-            or_unknown(arrived.as_deref(), "not recorded")
-        )?;
+        writeln!(f, "Arrived: {}", or_unknown(arrived, "not recorded"))?;
         let leave = self.time(self.expected_leave_property);
         writeln!(f, "Expected to leave the property: {leave}")?;
         let back = match self.returns_to {
@@ -142,7 +200,7 @@ impl fmt::Display for InformationPack {
             ReturnsTo::Home => "Expected home (not returning to school)",
         };
         writeln!(f, "{back}: {}", self.time(self.expected_back))?;
-        let place = or_unknown(self.last_contact_location.as_deref(), "place not known");
+        let place = or_unknown(self.last_contact_location.clone(), "place not known");
         writeln!(
             f,
             "Last contact: {} ({place})",
@@ -171,15 +229,26 @@ mod tests {
     fn staff(name: &str, mobile: Option<&str>) -> PackStaff {
         PackStaff {
             name: name.into(),
-            mobile: mobile.map(|m| PhoneNumber::parse("mobile", m).unwrap()),
+            mobile: mobile.map(|m| PhoneNumber::parse("mobile", m).unwrap().into()),
         }
+    }
+
+    #[test]
+    fn a_stored_value_that_does_not_parse_is_shown_as_stored() {
+        let old = Recorded::read("0191-456-12", |s| PhoneNumber::parse("phone", s));
+        assert_eq!(old, Recorded::AsStored("0191-456-12".into()));
+        assert_eq!(old.to_string(), "0191-456-12");
+        let good = Recorded::read("0191 456 1234", |s| PhoneNumber::parse("phone", s));
+        assert_eq!(good.to_string(), "01914561234");
+        let blank = Recorded::read_optional(Some("  "), |s| Postcode::parse("postcode", s));
+        assert_eq!(blank, None);
     }
 
     #[test]
     fn information_pack_names_everyone_and_the_checklist() {
         let pack = InformationPack {
             school: "Harton Academy".into(),
-            school_phone: Some(PhoneNumber::parse("phone", "0191 456 1234").unwrap()),
+            school_phone: Some(PhoneNumber::parse("phone", "0191 456 1234").unwrap().into()),
             alarm: AlarmKind::OverdueReturn,
             raised_at: at(11, 35),
             staff: vec![
@@ -187,9 +256,9 @@ mod tests {
                 staff("Bob Liaison", None),
             ],
             buddy: Some(staff("Cat Office", Some("07700 900456"))),
-            vehicle: Some(CarRegistration::parse("car", "ab12 cde").unwrap()),
+            vehicle: Some(CarRegistration::parse("car", "ab12 cde").unwrap().into()),
             address: "1 Lime Street, South Shields".into(),
-            postcode: Some(Postcode::parse("postcode", "ne33 4ab").unwrap()),
+            postcode: Some(Postcode::parse("postcode", "ne33 4ab").unwrap().into()),
             family_landline: None,
             visiting: vec!["Mrs A Smith (mother)".into(), "Jo Smith (pupil)".into()],
             cautions: vec!["Large dog in the house".into()],

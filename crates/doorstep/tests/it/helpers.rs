@@ -129,6 +129,18 @@ impl TestApp {
             .unwrap_or_else(|e| panic!("reading {}: {e}", who.email))
     }
 
+    /// The same application writing check-ins through the group commit, as `doorstep serve`
+    /// does; with the check-in writer's handle, so a test can stop it.
+    pub fn with_group_commit(self) -> (TestApp, app::CheckInWriter) {
+        let state = AppState::new(self.db.clone(), self.clock.clone())
+            .with_read_batching()
+            .with_group_commit();
+        let writer = state.app().check_in_writer().cloned();
+        let writer = writer.unwrap_or_else(|| panic!("{}: no check-in writer", self.backend));
+        let router = server::build_router(state);
+        (TestApp { router, ..self }, writer)
+    }
+
     /// Moves the clock on; nothing sleeps.
     pub fn advance(&self, minutes: i64) {
         self.clock.advance(Duration::minutes(minutes));

@@ -1,13 +1,14 @@
 //! The office board: everyone out now — who, where, with whom, last contact, next due, due
 //! back — overdue in red, alarms at the top with acknowledge and resolve, the information pack
 //! one click away. It refreshes itself every few seconds with htmx (and pauses while someone
-//! types into it). The board's content is the API's `/api/board`, so the office and any other
-//! client see the same thing.
+//! types into it). The board's content is `app::board::board`, the same as the API's
+//! `/api/board`, so the office and any other client see the same thing.
 
 use super::form::FormData;
 use super::page::{Choice, Chrome, Ctx, Errors, WebError, render, render_with, see_other};
 use super::time::{Local, relative};
 use crate::AppState;
+use app::{Refusal, board};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query};
@@ -15,8 +16,8 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
+use domain::VisitId;
 use serde::Deserialize;
-use serde_json::json;
 use std::collections::HashMap;
 
 pub fn router() -> Router<AppState> {
@@ -84,7 +85,7 @@ async fn live_part(
     errors: Errors,
     error_alarm: i64,
 ) -> Result<Live, WebError> {
-    let b = crate::alarms::read_board(&ctx.state, &ctx.me, school_id).await?;
+    let b = board::board(&ctx.state, &ctx.me, school_id, ctx.state.now()).await?;
     let school = domain::SchoolId(b.school_id);
     let db = ctx.state.db();
     let local = Local::of(&db.current_policy(school).await?.settings);
@@ -182,39 +183,58 @@ async fn live(ctx: Ctx, Query(q): Query<SchoolQuery>) -> Result<Response, WebErr
     ))
 }
 
+/// Acknowledge or resolve from the board: the same use case as the JSON API; a refusal is shown
+/// next to the alarm's field on the re-rendered board.
 async fn alarm_action(
     ctx: Ctx,
     id: i64,
     f: FormData,
-    action: &str,
-    field: &str,
+    field: &'static str,
 ) -> Result<Response, WebError> {
     let school = f.get("school_id").parse::<i64>().ok();
     let back = match school {
         Some(s) => format!("/board?school_id={s}"),
         None => "/board".to_string(),
     };
-    let body = json!({ field: f.get(field) });
-    match ctx.post(&format!("/api/alarms/{id}/{action}"), body).await {
+    let text = f.get(field);
+    let now = ctx.state.now();
+    let done = match field {
+        "note" => board::acknowledge(&ctx.state, &ctx.me, id, text, now).await,
+        _ => board::resolve(&ctx.state, &ctx.me, id, text, now).await,
+    };
+    match done {
         Ok(_) => Ok(see_other(&back)),
-        Err(e) if e.is_fixable() => {
-            let mut errors = Errors::from_failure(&e, &[], field);
+        Err(r) if fixable(&r) => {
+            let mut errors = Errors::from_refusal(r, &[], field);
             for m in &mut errors.list {
                 m.anchor = format!("{field}-{id}");
             }
             let page = page(&ctx, school, errors, id).await?;
             Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
-        Err(e) => Err(e.into()),
+        Err(r) => Err(r.into()),
     }
 }
 
+/// A refusal the person can put right on the form (400, 409, 422), as opposed to "not allowed",
+/// "not found" or a fault of ours, which get their own page.
+pub(super) fn fixable(r: &Refusal) -> bool {
+    matches!(
+        r,
+        Refusal::BadRequest { .. }
+            | Refusal::Invalid { .. }
+            | Refusal::Conflict { .. }
+            | Refusal::Unmet(_)
+            | Refusal::IllegalStep(_)
+    )
+}
+
 async fn acknowledge(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
-    alarm_action(ctx, id, f, "acknowledge", "note").await
+    alarm_action(ctx, id, f, "note").await
 }
 
 async fn resolve(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
-    alarm_action(ctx, id, f, "resolve", "outcome").await
+    alarm_action(ctx, id, f, "outcome").await
 }
 
 #[derive(Template)]
@@ -225,18 +245,12 @@ struct PackPage {
     text: String,
 }
 
-/// The information pack for the police, printable. The API audits every read.
+/// The information pack for the police, printable. The use case audits every read.
 async fn pack(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, WebError> {
-    let answer = ctx
-        .call(
-            axum::http::Method::GET,
-            &format!("/api/visits/{id}/information-pack"),
-            None,
-        )
-        .await?;
+    let text = board::information_pack(&ctx.state, &ctx.me, VisitId(id), ctx.state.now()).await?;
     Ok(render(&PackPage {
         chrome: ctx.chrome("board"),
         id,
-        text: answer.text,
+        text,
     }))
 }

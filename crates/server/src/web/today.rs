@@ -3,27 +3,27 @@
 //! next check-in counting down. With JavaScript the same forms go to the JSON API by `fetch`
 //! and are queued on the phone when there is no signal (`static/app.js`).
 
-use super::form::FormData;
-use super::page::{Chrome, Ctx, Errors, WebError, render_with, see_other};
+use super::page::{Chrome, Ctx, Errors, WebError, render_with};
 use super::time::{Local, iso, relative};
 use super::visit::{status_label, visit_to_show};
 use crate::AppState;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query};
+use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
 use domain::{StaffId, VisitId};
 use serde::Deserialize;
-use serde_json::json;
 use store::{DeadlineRow, VisitFilter, VisitSummary};
+
+mod act;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/today", get(today))
-        .route("/today/{id}/{action}", post(act))
+        .route("/today/{id}/{action}", post(act::act))
 }
 
 /// Under way, or ready to go today: these get the big buttons.
@@ -221,7 +221,7 @@ async fn build(
             });
         }
     }
-    crate::access::audit_reads(&ctx.state, &ctx.me, &reads).await?;
+    app::audit::audit_reads(&ctx.state, &ctx.me, &reads).await?;
     Ok(TodayPage {
         chrome: ctx.chrome("today"),
         flash,
@@ -244,7 +244,7 @@ async fn card(
     ctx: &Ctx,
     id: VisitId,
     now: DateTime<Utc>,
-) -> Result<(Card, crate::access::Read), WebError> {
+) -> Result<(Card, app::audit::Read), WebError> {
     let db = ctx.state.db();
     let (visit, read) = visit_to_show(ctx, id.0).await?;
     let policy = db.policy_version(visit.policy_version_id).await?;
@@ -312,65 +312,4 @@ async fn card(
         alarm_ref: uuid::Uuid::new_v4().to_string(),
     };
     Ok((card, read))
-}
-
-/// One tap on the Today page without JavaScript: the same call the phone's `fetch` makes.
-async fn act(
-    ctx: Ctx,
-    Path((id, action)): Path<(i64, String)>,
-    form: FormData,
-) -> Result<Response, WebError> {
-    let (api, body, done) = match action.as_str() {
-        "sign-out" => ("sign-out", json!({}), "signed-out"),
-        "arrived" => ("arrived", json!({}), "arrived"),
-        "nobody-home" => ("nobody-home", json!({}), "nobody-home"),
-        "left" => (
-            "left",
-            json!({ "early_for_safety": form.get("early_for_safety") == "true" }),
-            "left",
-        ),
-        "returned" => (
-            "returned",
-            json!({ "at_home": form.get("at_home") == "true" }),
-            "returned",
-        ),
-        "check-in" => (
-            "check-in",
-            json!({ "note": form.text_or_null("note"), "pin": form.text_or_null("pin"), "client_ref": form.text_or_null("client_ref") }),
-            "checked-in",
-        ),
-        "extend" => {
-            let minutes = form.get("minutes").parse::<u32>().ok();
-            (
-                "extend",
-                json!({ "minutes": minutes, "reason": form.get("reason"), "client_ref": form.text_or_null("client_ref") }),
-                "extended",
-            )
-        }
-        "panic" => (
-            "panic",
-            json!({ "note": form.text_or_null("note"), "client_ref": form.text_or_null("client_ref") }),
-            "panic",
-        ),
-        "duress" => (
-            "duress",
-            json!({ "client_ref": form.text_or_null("client_ref") }),
-            "duress",
-        ),
-        "observation" => (
-            "observations",
-            json!({ "kind": form.get("kind"), "note": form.text_or_null("note"), "client_ref": form.text_or_null("client_ref") }),
-            "observation",
-        ),
-        _ => return Err(crate::ApiError::NotFound("action".into()).into()),
-    };
-    match ctx.post(&format!("/api/visits/{id}/{api}"), body).await {
-        Ok(_) => Ok(see_other(&format!("/today?done={done}#visit-{id}"))),
-        Err(f) if f.is_fixable() => {
-            let errors = Errors::from_failure(&f, &[], "status");
-            let page = build(&ctx, None, errors, id).await?;
-            Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
-        }
-        Err(f) => Err(f.into()),
-    }
 }

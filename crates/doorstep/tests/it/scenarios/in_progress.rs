@@ -83,3 +83,88 @@ async fn a_panic_sent_again_by_the_phone_raises_one_alarm() {
     })
     .await;
 }
+
+/// An authorised visit of `school` by the teacher and the senior leader (not the liaison, who is
+/// the school's attendance lead), signed out now; its id.
+async fn signed_out_without_the_liaison(app: &TestApp, domain: &str) -> i64 {
+    let school = app.school(domain).await;
+    let teacher = app.login(&school.email("teacher")).await;
+    let senior = app.login(&school.email("senior")).await;
+    let head = app.login(&school.email("head")).await;
+    let assessment = app
+        .assess_risk(&senior, school.smith, "medium", "low")
+        .await;
+    app.sign_off(&senior, assessment).await.expect_status(OK);
+    let visitors = json!({ "visitors": [
+        { "staff_id": school.staff("teacher"), "role_on_visit": "class teacher" },
+        { "staff_id": school.staff("senior"), "role_on_visit": "deputy head" }
+    ] });
+    let visit = app.planned_visit(&teacher, domain, visitors).await;
+    app.request(&teacher, visit).await.expect_status(OK);
+    app.authorise(&head, visit, json!({}))
+        .await
+        .expect_status(OK);
+    app.step(&teacher, visit, "sign-out")
+        .await
+        .expect_status(OK);
+    visit
+}
+
+#[tokio::test]
+async fn the_attendance_lead_who_sees_an_alarm_on_the_board_may_acknowledge_it() {
+    for_each_backend(|app| async move {
+        let visit = signed_out_without_the_liaison(&app, "hsp.demo").await;
+        let school = app.school("hsp.demo").await;
+        let teacher = app.login(&school.email("teacher")).await;
+        let lead = app.login(&school.email("liaison")).await;
+        let raised = app
+            .post(&teacher, &format!("/api/visits/{visit}/panic"), json!({}))
+            .await
+            .expect_status(CREATED);
+        let alarm = raised["alarm_id"].as_i64().expect("an alarm id");
+
+        let board = app.get(&lead, "/api/board").await.expect_status(OK);
+        assert!(
+            board["alarms"]
+                .as_array()
+                .expect("a list")
+                .iter()
+                .any(|a| a["id"] == json!(alarm)),
+            "the attendance lead sees the alarm: {board}"
+        );
+        let note = json!({ "note": "Ringing Tom now" });
+        let acked = app
+            .post(&lead, &format!("/api/alarms/{alarm}/acknowledge"), note)
+            .await
+            .expect_status(OK);
+        assert_eq!(acked["state"], "acknowledged", "{acked}");
+        assert_eq!(acked["acknowledged_by"], json!(lead.id), "{acked}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_check_in_the_stopped_writer_cannot_write_answers_503_not_409() {
+    for_each_backend(|app| async move {
+        let (app, writer) = app.with_group_commit();
+        let visit = signed_out_without_the_liaison(&app, "harton.demo").await;
+        let school = app.school("harton.demo").await;
+        let teacher = app.login(&school.email("teacher")).await;
+        let check_in = format!("/api/visits/{visit}/check-in");
+        app.post(&teacher, &check_in, json!({}))
+            .await
+            .expect_status(OK);
+
+        writer.stop_for_test();
+        writer.closed().await;
+        app.advance(5);
+        let (status, body) = app.post(&teacher, &check_in, json!({})).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+        assert_eq!(body["error"], "unavailable", "{body}");
+        assert!(
+            body["reason"].as_str().is_some_and(|r| !r.is_empty()),
+            "{body}"
+        );
+    })
+    .await;
+}

@@ -1,0 +1,185 @@
+//! Climbing an alarm's escalation ladder: each level due is recorded as fired and its messages
+//! are queued in the outbox in the same transaction (one key per alarm, level, person, channel).
+
+use crate::Result;
+use crate::messages;
+use crate::outbox::{self, Outgoing};
+use crate::people::visit_people;
+use chrono::{DateTime, Utc};
+use domain::FieldError;
+use domain::VisitId;
+use domain::monitor::{self, AlarmKind};
+use domain::policy::Channel;
+use std::str::FromStr;
+use store::{Alarm, Db, NewNotification, Tx, Visit};
+
+/// Fires every level of the alarm's ladder that has come due and was not fired yet, queueing its
+/// messages; returns how many levels fired. Safe to call from several instances at once.
+pub async fn fire_due_levels(
+    db: &Db,
+    alarm: &Alarm,
+    webhook: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<usize> {
+    let climb = read_climb(db, alarm, now).await?;
+    let mut tx = db.begin().await?;
+    let count = write_climb(&mut tx, &climb, webhook, now).await?;
+    tx.commit().await?;
+    Ok(count)
+}
+
+/// [`fire_due_levels`] for many alarms: everything is read first, then every alarm's levels are
+/// written in one transaction (one disk flush for all of them). On any error nothing is written
+/// and the caller climbs them one by one instead. Levels fired, per alarm in order.
+pub async fn fire_due_levels_of_all(
+    db: &Db,
+    alarms: &[Alarm],
+    webhook: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Vec<usize>> {
+    let mut climbs = Vec::with_capacity(alarms.len());
+    for alarm in alarms {
+        climbs.push(read_climb(db, alarm, now).await?);
+    }
+    let mut tx = db.begin().await?;
+    let mut counts = Vec::with_capacity(climbs.len());
+    for climb in &climbs {
+        counts.push(write_climb(&mut tx, climb, webhook, now).await?);
+    }
+    tx.commit().await?;
+    Ok(counts)
+}
+
+/// What climbing one alarm's ladder needs, read before its transaction.
+struct Climb<'a> {
+    alarm: &'a Alarm,
+    kind: AlarmKind,
+    visit: Visit,
+    ladder: Vec<domain::policy::EscalationLevel>,
+    fired: Vec<usize>,
+    due: Vec<usize>,
+    people: domain::monitor::VisitPeople,
+    staff: Vec<store::Staff>,
+    pack: String,
+}
+
+async fn read_climb<'a>(db: &Db, alarm: &'a Alarm, now: DateTime<Utc>) -> Result<Climb<'a>> {
+    let kind = AlarmKind::from_str(&alarm.kind)?;
+    let visit = match alarm.visit_id {
+        Some(id) => db.visit(VisitId(id)).await?,
+        None => {
+            return Err(FieldError::new("alarm", "an alarm without a visit has no ladder").into());
+        }
+    };
+    let policy = db.policy_version(visit.policy_version_id).await?;
+    let ladder = monitor::ladder_for(kind, &policy.settings.escalation);
+    let fired: Vec<usize> = db
+        .alarm_levels_fired(alarm.id)
+        .await?
+        .into_iter()
+        .map(|(l, _)| l as usize)
+        .collect();
+    let due: Vec<usize> = monitor::levels_due(&ladder, kind, alarm.raised_at, now)
+        .into_iter()
+        .filter(|l| !fired.contains(l))
+        .collect();
+    let watch = db.watch(visit.id).await?;
+    let (people, staff) = visit_people(db, &visit, watch.as_ref()).await?;
+    // The information pack takes several reads; only levels that send it need it.
+    let pack = if due.iter().any(|l| ladder[*l].information_pack) {
+        messages::information_pack(
+            db,
+            &visit,
+            watch.as_ref(),
+            kind,
+            alarm.raised_at,
+            &policy.settings,
+        )
+        .await?
+    } else {
+        String::new()
+    };
+    Ok(Climb {
+        alarm,
+        kind,
+        visit,
+        ladder,
+        fired,
+        due,
+        people,
+        staff,
+        pack,
+    })
+}
+
+async fn write_climb(
+    tx: &mut Tx,
+    c: &Climb<'_>,
+    webhook: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<usize> {
+    let (alarm, kind, visit, ladder) = (c.alarm, c.kind, &c.visit, &c.ladder);
+    let (fired, due, people, staff, pack) = (&c.fired, &c.due, &c.people, &c.staff, &c.pack);
+    let mut count = 0;
+    for level_index in due {
+        let level = &ladder[*level_index];
+        if !tx
+            .record_level_fired(alarm.id, *level_index as i64, now)
+            .await?
+        {
+            continue;
+        }
+        count += 1;
+        let (subject, body) = messages::alarm_message(
+            visit,
+            kind,
+            level,
+            level.information_pack.then_some(pack.as_str()),
+        );
+        // One topic per alarm and level: each person is told once per level and channel.
+        let topic = format!("alarm:{}:level:{}", alarm.id, level_index);
+        for recipient in monitor::resolve_recipients(level, people) {
+            let Some(person) = staff.iter().find(|s| s.id == recipient.staff) else {
+                continue;
+            };
+            for channel in level.channels.iter().filter(|c| **c != Channel::Webhook) {
+                let m = Outgoing {
+                    topic: &topic,
+                    to: person,
+                    channel: *channel,
+                    subject: &subject,
+                    body: &body,
+                    visit: Some(visit.id),
+                    alarm: Some(alarm.id),
+                    webhook: None,
+                };
+                outbox::queue(tx, &m, now).await?;
+            }
+        }
+        if let Some(url) = webhook.filter(|_| level.channels.contains(&Channel::Webhook)) {
+            // The school's webhook is no person, so not an `Outgoing`; its key is the level's topic.
+            let key = format!("{topic}:webhook");
+            tx.enqueue_notification(&NewNotification {
+                alarm: Some(alarm.id),
+                visit: Some(visit.id),
+                staff: None,
+                channel: "webhook",
+                address: url,
+                subject: &subject,
+                body: &body,
+                idempotency_key: &key,
+                at: now,
+            })
+            .await?;
+        }
+    }
+    let mut all_fired = fired.clone();
+    all_fired.extend(due);
+    let next_at = monitor::next_level_at(ladder, kind, alarm.raised_at, &all_fired);
+    let next_level = (0..ladder.len())
+        .find(|l| !all_fired.contains(l))
+        .unwrap_or(ladder.len());
+    tx.set_alarm_next_level(alarm.id, next_level as i64, next_at)
+        .await?;
+    Ok(count)
+}

@@ -1,0 +1,135 @@
+//! The office board and the alarms on it: everyone out now with alarms at the top
+//! ([`board`], [`alarms`]), one alarm with its levels and deliveries ([`alarm`]), taking charge
+//! of one ([`acknowledge`]) and closing it ([`resolve`]), the information pack for the police
+//! ([`information_pack`]) and a person's in-app messages for the live feed
+//! ([`my_notifications`]).
+//!
+//! Who may see an alarm is decided by [`crate::access::visible_alarm`]; the board needs one of
+//! [`crate::permissions::ALARM_WATCHERS`]. Writes carry their audit row in their transaction.
+
+mod read;
+
+pub use read::{AlarmDetail, AlarmView, Board, LevelFired, OutNow, alarm, alarms, board};
+
+use crate::permissions::ALARM_WATCHERS;
+use crate::{App, Result, access, alarms as ladder, audit};
+use chrono::{DateTime, Utc};
+use domain::monitor::AlarmKind;
+use domain::{SchoolId, VisitId};
+use std::str::FromStr;
+use store::{Notification, Staff};
+
+async fn audited_change(
+    app: &App,
+    me: &Staff,
+    id: i64,
+    action: &str,
+    text: &str,
+    now: DateTime<Utc>,
+) -> Result<AlarmView> {
+    let alarm = access::visible_alarm(app, me, id).await?;
+    let mut tx = app.db().begin().await?;
+    let alarm = match action {
+        "alarm.acknowledge" => ladder::acknowledge_in(&mut tx, alarm.id, me, text, now).await?,
+        _ => ladder::resolve_in(&mut tx, alarm.id, me, text, now).await?,
+    };
+    let mut e = audit::entry(
+        app,
+        me,
+        action,
+        "alarm",
+        alarm.id,
+        Some(SchoolId(alarm.school_id)),
+        serde_json::json!({}),
+    );
+    e.at = now;
+    tx.append_audit(&e).await?;
+    tx.commit().await?;
+    app.wake_monitor();
+    Ok(AlarmView::from(alarm))
+}
+
+/// A named person takes charge of an alarm with a note: the ladder stops climbing and everyone
+/// alerted is told who. Anyone who sees the alarm may (those on the visit, and the school's
+/// alarm watchers, attendance leads included). Audited ("alarm.acknowledge") in the same
+/// transaction. Errors: `NotFound("alarm")` (also for an alarm the person may not see),
+/// `Invalid("note")` when empty or over 2,000 characters, `Conflict("alarm")` when not open.
+pub async fn acknowledge(
+    app: &App,
+    me: &Staff,
+    id: i64,
+    note: &str,
+    now: DateTime<Utc>,
+) -> Result<AlarmView> {
+    audited_change(app, me, id, "alarm.acknowledge", note, now).await
+}
+
+/// Closes an alarm with its outcome ("contact made, staff safe", "police called"); everyone
+/// alerted is told. Audited ("alarm.resolve") in the same transaction.
+/// Errors: `NotFound("alarm")`, `Invalid("outcome")`, `Conflict("alarm")` when already resolved.
+pub async fn resolve(
+    app: &App,
+    me: &Staff,
+    id: i64,
+    outcome: &str,
+    now: DateTime<Utc>,
+) -> Result<AlarmView> {
+    audited_change(app, me, id, "alarm.resolve", outcome, now).await
+}
+
+/// A2: the information pack for the police, as plain text, for the visit's latest alarm (or, with
+/// none, as for an overdue return raised `now`). Those on the visit may read it; others need to
+/// be an alarm watcher who sees the visit. Every read is audited ("visit.information_pack.read").
+/// Errors: `NotFound("visit")`, `Forbidden`.
+pub async fn information_pack(
+    app: &App,
+    me: &Staff,
+    visit: VisitId,
+    now: DateTime<Utc>,
+) -> Result<String> {
+    let visit = access::visible_visit(app, me, visit).await?;
+    if !visit.involves(me.id) {
+        access::require_any(me, &ALARM_WATCHERS, "read the information pack")?;
+    }
+    let db = app.db();
+    let policy = app.policy_version(visit.policy_version_id).await?;
+    let watch = db.watch(visit.id).await?;
+    let latest = db.alarms_of_visit(visit.id).await?.into_iter().last();
+    let (kind, raised_at) = match &latest {
+        Some(a) => (
+            AlarmKind::from_str(&a.kind).unwrap_or(AlarmKind::OverdueReturn),
+            a.raised_at,
+        ),
+        None => (AlarmKind::OverdueReturn, now),
+    };
+    let text = crate::messages::information_pack(
+        db,
+        &visit,
+        watch.as_ref(),
+        kind,
+        raised_at,
+        &policy.settings,
+    )
+    .await?;
+    audit::audit_read(
+        app,
+        me,
+        "visit.information_pack.read",
+        "visit",
+        visit.id.0,
+        visit.school_id,
+    )
+    .await?;
+    Ok(text)
+}
+
+/// My in-app messages after notification `after` (an id; 0 for all), oldest first, at most
+/// `limit`: the live feed resumes from the last one it sent.
+pub async fn my_notifications(
+    app: &App,
+    me: &Staff,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<Notification>> {
+    Ok(app.db().in_app_notifications(me.id, after, limit).await?)
+}

@@ -1,0 +1,163 @@
+//! The board's reads: unresolved alarms most urgent first, one alarm in full, and everyone out
+//! now. The JSON API and the office's web page show these same values.
+
+use crate::permissions::ALARM_WATCHERS;
+use crate::{App, Result, access};
+use chrono::{DateTime, Utc};
+use domain::monitor::AlarmKind;
+use serde::Serialize;
+use std::collections::HashSet;
+use std::str::FromStr;
+use store::{Alarm, Notification, Staff};
+
+/// An alarm as the board shows it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AlarmView {
+    #[serde(flatten)]
+    pub alarm: Alarm,
+    pub label: String,
+    /// Duress and panic first.
+    pub urgent: bool,
+}
+
+impl From<Alarm> for AlarmView {
+    fn from(alarm: Alarm) -> Self {
+        let kind = AlarmKind::from_str(&alarm.kind).ok();
+        AlarmView {
+            label: kind.map_or(alarm.kind.clone(), |k| k.label().to_string()),
+            urgent: kind.is_some_and(|k| k.starts_at_top()),
+            alarm,
+        }
+    }
+}
+
+/// One alarm with the ladder levels fired and every delivery.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AlarmDetail {
+    pub alarm: AlarmView,
+    pub levels_fired: Vec<LevelFired>,
+    /// Delivery status per recipient and channel.
+    pub deliveries: Vec<Notification>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct LevelFired {
+    pub level: i64,
+    pub fired_at: DateTime<Utc>,
+}
+
+/// A visit that is out now.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct OutNow {
+    pub visit_id: i64,
+    pub status: String,
+    pub staff: Vec<String>,
+    pub family_name: String,
+    pub address: String,
+    pub postcode: String,
+    pub buddy: Option<String>,
+    /// The buddy left site with nobody taking over.
+    pub buddy_missing: bool,
+    pub signed_out_at: DateTime<Utc>,
+    pub last_contact_at: DateTime<Utc>,
+    pub next_due: Option<DateTime<Utc>>,
+    pub due_back: DateTime<Utc>,
+    pub overdue: bool,
+}
+
+/// The office board: alarms at the top, then everyone out now.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Board {
+    pub school_id: i64,
+    pub now: DateTime<Utc>,
+    pub alarms: Vec<AlarmView>,
+    pub out: Vec<OutNow>,
+}
+
+/// The school's unresolved alarms, duress and panic first, then oldest first. `school_id` names
+/// a school in the person's scope (their own when `None`). Errors: `Forbidden` without an alarm
+/// watcher's role or for a school out of scope.
+pub async fn alarms(app: &App, me: &Staff, school_id: Option<i64>) -> Result<Vec<AlarmView>> {
+    access::require_any(me, &ALARM_WATCHERS, "watch the school's alarms")?;
+    let school = access::school_in_scope(app, me, school_id).await?;
+    let mut alarms: Vec<AlarmView> = app
+        .db()
+        .unresolved_alarms(school)
+        .await?
+        .into_iter()
+        .map(AlarmView::from)
+        .collect();
+    alarms.sort_by_key(|a| (!a.urgent, a.alarm.raised_at));
+    Ok(alarms)
+}
+
+/// One alarm with its levels fired and deliveries. Errors: `NotFound("alarm")`, also for one
+/// the person may not see.
+pub async fn alarm(app: &App, me: &Staff, id: i64) -> Result<AlarmDetail> {
+    let alarm = access::visible_alarm(app, me, id).await?;
+    let levels_fired = app
+        .db()
+        .alarm_levels_fired(alarm.id)
+        .await?
+        .into_iter()
+        .map(|(level, fired_at)| LevelFired { level, fired_at })
+        .collect();
+    let deliveries = app.db().notifications_of_alarm(alarm.id).await?;
+    Ok(AlarmDetail {
+        alarm: AlarmView::from(alarm),
+        levels_fired,
+        deliveries,
+    })
+}
+
+/// The board at `now`: alarms (urgent, then those no channel reached, then oldest) and everyone
+/// out (overdue first, then the next due soonest), in one read of the visits however many are
+/// out. Errors: `Forbidden` without an alarm watcher's role or for a school out of scope.
+pub async fn board(
+    app: &App,
+    me: &Staff,
+    school_id: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<Board> {
+    access::require_any(me, &ALARM_WATCHERS, "see the office board")?;
+    let school = access::school_in_scope(app, me, school_id).await?;
+    let db = app.db();
+    let mut alarms: Vec<AlarmView> = db
+        .unresolved_alarms(school)
+        .await?
+        .into_iter()
+        .map(AlarmView::from)
+        .collect();
+    alarms.sort_by_key(|a| (!a.urgent, !a.alarm.all_channels_failed, a.alarm.raised_at));
+    let alarmed: HashSet<i64> = alarms.iter().filter_map(|a| a.alarm.visit_id).collect();
+    let mut out: Vec<OutNow> = db
+        .out_now(school, now)
+        .await?
+        .into_iter()
+        .map(|row| {
+            let buddy = row.buddy_name.filter(|_| row.buddy_left_at.is_none());
+            OutNow {
+                visit_id: row.visit_id,
+                status: row.status,
+                staff: row.staff,
+                family_name: row.family_name,
+                address: row.address,
+                postcode: row.postcode,
+                buddy_missing: buddy.is_none(),
+                buddy,
+                signed_out_at: row.signed_out_at,
+                last_contact_at: row.last_contact_at,
+                next_due: row.next_due,
+                due_back: row.return_due.unwrap_or(row.planned_return),
+                overdue: row.late || alarmed.contains(&row.visit_id),
+            }
+        })
+        .collect();
+    out.sort_by_key(|o| (!o.overdue, o.next_due));
+    Ok(Board {
+        school_id: school.0,
+        now,
+        alarms,
+        out,
+    })
+}

@@ -1,0 +1,57 @@
+//! The visit in progress, as the visiting staff (and the office on their behalf) act on it from
+//! a phone: "I'm OK" ([`check_in`]), "need more time" ([`extend`]), panic, duress and doorstep
+//! observations ([`raise_alarm`]), the buddy's hand-over ([`hand_over_buddy`]), the covert duress
+//! PIN ([`set_duress_pin`]).
+//!
+//! Each use case takes the acting person, typed input and `now` (UTC), decides access through
+//! [`crate::access`], and writes its change with its audit row in one transaction, durable before
+//! it returns. No HTTP and no SQL here.
+
+mod extend;
+mod pin;
+mod raise;
+
+pub use crate::watch::{CheckInInput, CheckInOutcome};
+pub use extend::{ExtendInput, Extended, extend, hand_over_buddy};
+pub use pin::set_duress_pin;
+pub use raise::{AlarmInput, Raised, raise_alarm};
+
+use crate::{App, Result, access};
+use chrono::{DateTime, Utc};
+use domain::VisitId;
+use store::Staff;
+
+/// D3: "I'm OK" (with an optional note, the phone's location and an optional PIN), or a
+/// check-in the office records after a phone call. Written through the group commit when the
+/// app has one, else in its own transaction; the check-in, the watch, its deadlines, any
+/// answered missed-check-in alarm and the audit row are written together.
+///
+/// The answer is the same for an ordinary and a duress check-in (the duress PIN raises a silent
+/// alarm and wakes the monitor). Errors: `NotFound("visit")`, `Forbidden` (not on the visit nor
+/// watching it), `Conflict("status")` when staff are not out, `Invalid` for the note, location
+/// or client_ref, `Unavailable` when the group-commit writer has stopped (the phone retries).
+pub async fn check_in(
+    app: &App,
+    me: &Staff,
+    visit: VisitId,
+    input: &CheckInInput,
+    now: DateTime<Utc>,
+) -> Result<CheckInOutcome> {
+    let visit = access::visit_to_act_on(app, me, visit, "check in").await?;
+    let policy = app.policy_version(visit.policy_version_id).await?;
+    let outcome = match app.check_in_writer() {
+        Some(writer) => {
+            writer
+                .check_in(&visit, me.id, input, &policy.settings, now)
+                .await?
+        }
+        None => {
+            crate::watch::check_in(app.db(), &visit, me.id, input, &policy.settings, now).await?
+        }
+    };
+    if outcome.duress_alarm.is_some() {
+        tracing::warn!(visit.id = %visit.id, "covert duress raised at check-in");
+        app.wake_monitor();
+    }
+    Ok(outcome)
+}

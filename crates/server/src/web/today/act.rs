@@ -1,0 +1,127 @@
+//! A tap on the Today page without JavaScript: the same typed use cases the phone's `fetch`
+//! reaches through the JSON API; a refusal is shown on the card it came from.
+
+use super::super::form::FormData;
+use super::super::page::{Ctx, Errors, WebError, render_with, see_other};
+use app::Refusal;
+use app::out_on_visit::{self, CheckInInput};
+use axum::extract::Path;
+use axum::http::StatusCode;
+use axum::response::Response;
+use domain::VisitId;
+use domain::monitor::AlarmKind;
+use serde_json::json;
+
+/// One tap on the Today page without JavaScript. The safety actions (I'm OK, more time, panic,
+/// duress, observations) call the same `app::out_on_visit` use cases as the phone's `fetch`.
+pub(super) async fn act(
+    ctx: Ctx,
+    Path((id, action)): Path<(i64, String)>,
+    form: FormData,
+) -> Result<Response, WebError> {
+    let text = |name: &str| form.opt(name).map(str::to_string);
+    let (app, me, now, visit) = (&ctx.state, &ctx.me, ctx.state.now(), VisitId(id));
+    let done: Result<&str, Refusal> = match action.as_str() {
+        "sign-out" | "arrived" | "nobody-home" | "left" | "returned" => {
+            return step(&ctx, id, &action, &form).await;
+        }
+        "check-in" => {
+            let input = CheckInInput {
+                note: text("note"),
+                pin: text("pin"),
+                client_ref: text("client_ref"),
+                ..Default::default()
+            };
+            out_on_visit::check_in(app, me, visit, &input, now)
+                .await
+                .map(|_| "checked-in")
+        }
+        "extend" => {
+            let input = out_on_visit::ExtendInput {
+                minutes: form.get("minutes").parse::<u32>().ok(),
+                reason: form.get("reason").to_string(),
+                client_ref: text("client_ref"),
+            };
+            out_on_visit::extend(app, me, visit, &input, now)
+                .await
+                .map(|_| "extended")
+        }
+        "panic" | "duress" | "observation" => {
+            let (kind, done) = match action.as_str() {
+                "panic" => (Some(AlarmKind::Panic), "panic"),
+                "duress" => (Some(AlarmKind::Duress), "duress"),
+                _ => (observation(form.get("kind")), "observation"),
+            };
+            let input = out_on_visit::AlarmInput {
+                // Duress is silent: the buddy's tap carries no note.
+                note: if kind == Some(AlarmKind::Duress) {
+                    None
+                } else {
+                    text("note")
+                },
+                client_ref: text("client_ref"),
+                ..Default::default()
+            };
+            match kind {
+                Some(kind) => out_on_visit::raise_alarm(app, me, visit, kind, &input, now)
+                    .await
+                    .map(|_| done),
+                None => Err(Refusal::bad_request("kind", "choose what you saw")),
+            }
+        }
+        _ => return Err(Refusal::not_found("action").into()),
+    };
+    match done {
+        Ok(done) => Ok(see_other(&format!("/today?done={done}#visit-{id}"))),
+        Err(r) if super::super::board::fixable(&r) => {
+            let errors = Errors::from_refusal(r, &[], "status");
+            let page = super::build(&ctx, None, errors, id).await?;
+            Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(r) => Err(r.into()),
+    }
+}
+
+/// The doorstep observation a form names, as the JSON API's `kind` reads it.
+fn observation(kind: &str) -> Option<AlarmKind> {
+    Some(match kind {
+        "child_alone" => AlarmKind::ChildAlone,
+        "child_in_danger" => AlarmKind::ChildInDanger,
+        "not_invited_in" => AlarmKind::NotInvitedIn,
+        "animals_not_secured" => AlarmKind::AnimalsNotSecured,
+        _ => return None,
+    })
+}
+
+/// A step of the visit's lifecycle (signed out, arrived, nobody home, left, back).
+// TODO(lead): these are the visits area's use cases (`app::visits`); until they are merged the
+// step still goes through the in-process API.
+async fn step(ctx: &Ctx, id: i64, action: &str, form: &FormData) -> Result<Response, WebError> {
+    let (body, done) = match action {
+        "sign-out" => (json!({}), "signed-out"),
+        "arrived" => (json!({}), "arrived"),
+        "nobody-home" => (json!({}), "nobody-home"),
+        "left" => (
+            json!({ "early_for_safety": form.get("early_for_safety") == "true" }),
+            "left",
+        ),
+        _ => (
+            json!({ "at_home": form.get("at_home") == "true" }),
+            "returned",
+        ),
+    };
+    let api = if action == "returned" {
+        "returned"
+    } else {
+        action
+    };
+    match ctx.post(&format!("/api/visits/{id}/{api}"), body).await {
+        Ok(_) => Ok(see_other(&format!("/today?done={done}#visit-{id}"))),
+        Err(f) if f.is_fixable() => {
+            let errors = Errors::from_failure(&f, &[], "status");
+            let page = super::build(ctx, None, errors, id).await?;
+            Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(f) => Err(f.into()),
+    }
+}
