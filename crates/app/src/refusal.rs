@@ -83,6 +83,20 @@ impl Refusal {
         Refusal::Internal(detail.to_string().into())
     }
 
+    /// Whether the person can put this right by changing what they typed or chose (the form is
+    /// shown again with the refusal by its field), as opposed to "not allowed", "not found",
+    /// "try again" or a fault of ours, which get their own page.
+    pub fn is_fixable(&self) -> bool {
+        matches!(
+            self,
+            Refusal::BadRequest { .. }
+                | Refusal::Invalid { .. }
+                | Refusal::Conflict { .. }
+                | Refusal::Unmet(_)
+                | Refusal::IllegalStep(_)
+        )
+    }
+
     /// The source chain of an internal error, for the log: "a: b: c".
     pub fn chain(&self) -> String {
         let mut text = self.to_string();

@@ -31,13 +31,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(calendar::router())
 }
 
-pub(crate) use app::access::{found, readable_pupil};
-pub(crate) use app::permissions::reads_every_child as sees_all_children;
-
-pub(crate) use app::outbox::tell;
-pub(crate) use app::school::{school_tz, staff_with};
-pub(crate) use app::words::{long_date, short_date, short_datetime};
-
 /// Renders a document off the async threads (STYLE: PDF work in `spawn_blocking`).
 pub(crate) async fn render<T: Send + 'static>(
     doc: T,

@@ -19,16 +19,6 @@ use store::{CautionFlag, Household, HouseholdMember, Pupil};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-/// [`app::access::visible_household`] as an [`ApiError`], for handlers outside this area that
-/// still import it from here; new code asks `app::access` directly.
-pub async fn visible_household(
-    state: &AppState,
-    me: &store::Staff,
-    id: HouseholdId,
-) -> Result<Household, ApiError> {
-    Ok(app::access::visible_household(state, me, id).await?)
-}
-
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_households, create_household))

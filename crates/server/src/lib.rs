@@ -3,7 +3,6 @@
 //! Handlers parse input into domain types, call the store through one use case each, and
 //! answer with [`ApiError`] on failure. They never see SQL.
 
-mod access;
 mod after_visit;
 mod alarms;
 mod audit_api;
@@ -171,8 +170,8 @@ pub fn build_router(state: AppState) -> Router {
         .merge(after_visit::router())
         .split_for_parts();
     let spec = Arc::new(spec);
-    // The web pages call the API in-process, as the signed-in person (see `web`).
-    let pages = web::router(api.clone().with_state(state.clone()));
+    // The pages call the same use cases as the JSON routes (see `web`).
+    let pages = web::router();
     let x_request_id = axum::http::HeaderName::from_static("x-request-id");
     Router::new()
         .merge(api)

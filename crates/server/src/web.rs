@@ -2,22 +2,20 @@
 //! between meetings. Askama templates (`crates/server/templates/`), progressive enhancement with
 //! htmx, assets embedded in the binary, installable (manifest, icons, service worker).
 //!
-//! Two rules keep this room thin:
-//! - **Every change goes through the JSON API**, in-process ([`api::Api`]): a form handler turns
-//!   the form into the API's JSON, calls the same route the phone's `fetch` calls, and answers
-//!   with a 303 or re-renders the form with the API's error next to the field. Access checks,
-//!   policy refusals, transactions and the audit trail therefore exist once.
-//! - **Pages read through the store** with the API's access checks (`crate::access`), and audit
-//!   the reads the API audits. No SQL here, and no HTML built in Rust: templates only.
+//! One rule keeps this room thin: **a page calls the same use case as the JSON route** (`app`):
+//! a form handler parses the form into the use case's typed input, calls it, and answers with a
+//! 303 or re-renders the form with the refusal next to its field. Access checks, policy
+//! refusals, transactions and the audit trail therefore exist once, in `app`. No SQL here, and no
+//! HTML built in Rust: templates only.
 
 mod actions;
-mod api;
 mod assets;
 mod authorise;
 mod board;
 mod chronology;
 mod concerns;
 mod exports;
+mod failure;
 mod form;
 mod head_only;
 mod households;
@@ -41,12 +39,10 @@ use axum::Router;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 
-pub(crate) use api::Api;
 pub(crate) use page::{Ctx, WebError};
 
-/// The pages, their form handlers and the static assets. `api` is the JSON API with its state,
-/// which form handlers call in-process.
-pub fn router(api: Router) -> Router<AppState> {
+/// The pages, their form handlers and the static assets.
+pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
         .merge(login::router())
@@ -67,7 +63,6 @@ pub fn router(api: Router) -> Router<AppState> {
         .merge(staff::router())
         .merge(policy::router())
         .merge(assets::router())
-        .layer(axum::Extension(Api::new(api)))
 }
 
 /// Where a signed-in person starts: the office on the board, everyone else on their day.

@@ -270,14 +270,6 @@ impl Db {
 
 /// Reads inside a use case's transaction, so its checks see what its writes will be judged by.
 impl Tx {
-    pub async fn household(&mut self, id: HouseholdId) -> Result<Household> {
-        let q = sqlx::AssertSqlSafe(format!(
-            "select {HOUSEHOLD_COLUMNS} from households where id = $1"
-        ));
-        with_tx!(self, c => sqlx::query_as(q).bind(id.0).fetch_optional(c).await)?
-            .ok_or_else(StoreError::not_found("household", id.0))
-    }
-
     pub async fn caution_flags(&mut self, id: HouseholdId) -> Result<Vec<CautionFlag>> {
         const Q: &str = "select id, description, source, raised_by, raised_at from caution_flags where household_id = $1 order by id";
         Ok(with_tx!(self, c => sqlx::query_as(Q).bind(id.0).fetch_all(c).await)?)

@@ -163,15 +163,3 @@ impl Db {
         Ok(with_pool!(self, p => sqlx::query_as(q).bind(school.0).fetch_all(p).await)?)
     }
 }
-
-/// Reads inside a use case's transaction.
-impl Tx {
-    /// The school's policy in force: the one a new plan is judged by.
-    pub async fn current_policy(&mut self, school: SchoolId) -> Result<PolicyVersion> {
-        let q = sqlx::AssertSqlSafe(format!(
-            "select {POLICY_COLUMNS} from policy_versions where school_id = $1 order by version desc limit 1"
-        ));
-        with_tx!(self, c => sqlx::query_as(q).bind(school.0).fetch_optional(c).await)?
-            .ok_or_else(StoreError::not_found("policy for school", school.0))
-    }
-}

@@ -215,11 +215,9 @@ pub async fn add_vehicle(
     Ok(app.db().vehicle(vehicle).await?)
 }
 
-/// My covert duress PIN (D4, 4 to 12 digits), audited as `staff.duress_pin.set`, for the staff
-/// page. Errors: `Invalid("pin")`.
-// The PIN is written by the safety monitor's own use case ([`crate::set_duress_pin`]), which
-// commits before this audit row; folding the row into its transaction belongs to that module.
+/// My covert duress PIN (D4, 4 to 12 digits), for the staff page: the safety use case
+/// ([`crate::out_on_visit::set_duress_pin`]), which writes the PIN and its audit row in one
+/// transaction. Errors: `Invalid("pin")`.
 pub async fn set_my_duress_pin(app: &App, me: &Staff, pin: &str) -> Result<()> {
-    crate::set_duress_pin(app.db(), me.id, pin).await?;
-    audit::audit(app, me, "staff.duress_pin.set", "staff", me.id.0, json!({})).await
+    crate::out_on_visit::set_duress_pin(app, me, pin, app.now()).await
 }

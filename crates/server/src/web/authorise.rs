@@ -6,7 +6,7 @@ use super::form::FormData;
 use super::page::{Chrome, Ctx, Errors, WebError, render_with, see_other};
 use super::risk::{RiskSummary, summary};
 use super::time::Local;
-use super::visit::{Line, facts, fixable, seen_visit, status_label};
+use super::visit::{Line, facts, seen_visit, status_label};
 use crate::AppState;
 use app::access::require_any;
 use app::permissions::DECIDERS;
@@ -221,7 +221,7 @@ async fn decide(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, 
     };
     match result {
         Ok(_) => Ok(see_other(&format!("/authorise?done={done}"))),
-        Err(e) if fixable(&e) => {
+        Err(e) if e.is_fixable() => {
             let mut errors = Errors::from_refusal(e, &["comment"], "decision");
             if errors.list.iter().any(|m| m.field == "comment") && done != "authorised" {
                 errors.list.retain(|m| m.field == "comment");

@@ -8,7 +8,7 @@ use super::form::FormData;
 use super::page::{Choice, Chrome, Ctx, Errors, WebError, render, render_with, see_other};
 use super::time::{Local, relative};
 use crate::AppState;
-use app::{Refusal, board};
+use app::board;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query};
@@ -204,7 +204,7 @@ async fn alarm_action(
     };
     match done {
         Ok(_) => Ok(see_other(&back)),
-        Err(r) if fixable(&r) => {
+        Err(r) if r.is_fixable() => {
             let mut errors = Errors::from_refusal(r, &[], field);
             for m in &mut errors.list {
                 m.anchor = format!("{field}-{id}");
@@ -214,19 +214,6 @@ async fn alarm_action(
         }
         Err(r) => Err(r.into()),
     }
-}
-
-/// A refusal the person can put right on the form (400, 409, 422), as opposed to "not allowed",
-/// "not found" or a fault of ours, which get their own page.
-pub(super) fn fixable(r: &Refusal) -> bool {
-    matches!(
-        r,
-        Refusal::BadRequest { .. }
-            | Refusal::Invalid { .. }
-            | Refusal::Conflict { .. }
-            | Refusal::Unmet(_)
-            | Refusal::IllegalStep(_)
-    )
 }
 
 async fn acknowledge(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {

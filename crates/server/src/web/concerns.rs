@@ -4,7 +4,6 @@
 //! head) and audit each look.
 
 use super::form::FormData;
-use super::incidents::fixable;
 use super::page::{Chrome, Ctx, Errors, WebError, render, render_with, see_other};
 use super::time::Local;
 use crate::AppState;
@@ -126,7 +125,7 @@ async fn acknowledge(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Respo
     let input = AcknowledgeInput { note: note.clone() };
     match acknowledge_concern(&ctx.state, &ctx.me, id, &input).await {
         Ok(_) => Ok(see_other("/safeguarding?done=acknowledged")),
-        Err(e) if fixable(&e) => {
+        Err(e) if e.is_fixable() => {
             let errors = Errors::from_refusal(e, &[field.as_str()], &field);
             let page = page(&ctx, false, errors, Some((id, note))).await?;
             Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))

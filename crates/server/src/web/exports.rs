@@ -28,14 +28,6 @@ pub fn router() -> Router<AppState> {
         .route("/exports/calendar-links/{id}/revoke", post(revoke_link))
 }
 
-/// A refusal the person can fix by changing what they typed; the rest get their own page.
-fn fixable(r: &Refusal) -> bool {
-    matches!(
-        r,
-        Refusal::BadRequest { .. } | Refusal::Invalid { .. } | Refusal::Conflict { .. }
-    )
-}
-
 pub struct LinkRow {
     pub id: i64,
     pub label: String,
@@ -181,7 +173,7 @@ async fn csv(ctx: Ctx, Query(q): Query<Q>) -> Result<Response, WebError> {
             );
             Ok(csv_download(bytes, &name))
         }
-        Err(r) if fixable(&r) => {
+        Err(r) if r.is_fixable() => {
             let errors = Errors::from_refusal(r, &["from", "to"], "from");
             let page = build(&ctx, &q, errors, String::new()).await?;
             Ok(render_with(StatusCode::BAD_REQUEST, &page))
@@ -225,7 +217,7 @@ async fn create_link(ctx: Ctx, headers: HeaderMap, f: FormData) -> Result<Respon
             .await?;
             Ok(render_with(StatusCode::CREATED, &page))
         }
-        Err(r) if fixable(&r) => {
+        Err(r) if r.is_fixable() => {
             let errors = Errors::from_refusal(r, &["label", "scope"], "label");
             let mut page = build(&ctx, &Q::default(), errors, String::new()).await?;
             page.label = f.get("label").to_string();

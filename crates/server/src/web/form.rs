@@ -36,12 +36,6 @@ impl FormData {
         Some(self.get(name)).filter(|v| !v.is_empty())
     }
 
-    /// The value as owned text for JSON, `null` when blank.
-    pub fn text_or_null(&self, name: &str) -> serde_json::Value {
-        self.opt(name)
-            .map_or(serde_json::Value::Null, |v| v.to_string().into())
-    }
-
     /// Every value given for a repeated name (checkboxes).
     pub fn all(&self, name: &str) -> Vec<&str> {
         self.0

@@ -4,7 +4,6 @@
 //! governors and the trust's administrators (`app::safeguarding` decides, and audits each read).
 
 use super::form::FormData;
-use super::incidents::fixable;
 use super::page::{Choice, Chrome, Ctx, Errors, WebError, render, render_with, see_other};
 use super::time::Local;
 use crate::AppState;
@@ -125,7 +124,7 @@ async fn close(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, W
     };
     match close_head_only(&ctx.state, &ctx.me, id, &input).await {
         Ok(_) => Ok(see_other("/head-only?done=closed")),
-        Err(e) if fixable(&e) => {
+        Err(e) if e.is_fixable() => {
             let errors = Errors::from_refusal(e, &[field.as_str()], &field);
             let page = page(&ctx, false, errors, Some((id, outcome))).await?;
             Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
@@ -247,7 +246,7 @@ async fn record(ctx: Ctx, f: FormData) -> Result<Response, WebError> {
             let to = if receipt.to_chair { "chair" } else { "head" };
             Ok(see_other(&format!("/head-only/new?to={to}")))
         }
-        Err(e) if fixable(&e) => {
+        Err(e) if e.is_fixable() => {
             let errors = Errors::from_refusal(e, &[], "kind");
             let page = form(&ctx, f.pairs(), errors, String::new()).await?;
             Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))

@@ -35,18 +35,6 @@ pub fn router() -> Router<AppState> {
         .route("/pupils/{id}", get(pupil::page))
 }
 
-/// A refusal the person can fix by changing what they typed: the form is shown again.
-fn fixable(e: &Refusal) -> bool {
-    matches!(
-        e,
-        Refusal::BadRequest { .. }
-            | Refusal::Invalid { .. }
-            | Refusal::Conflict { .. }
-            | Refusal::Unmet(_)
-            | Refusal::IllegalStep(_)
-    )
-}
-
 #[derive(Template)]
 #[template(path = "households.html")]
 struct ListPage {
@@ -156,7 +144,7 @@ async fn create(ctx: Ctx, f: FormData) -> Result<Response, WebError> {
     let input = new_household(&f);
     match uc::create_household(&ctx.state, &ctx.me, &input, ctx.state.now()).await {
         Ok(h) => Ok(see_other(&format!("/households/{}", h.id.0))),
-        Err(e) if fixable(&e) => {
+        Err(e) if e.is_fixable() => {
             let mut v: Vec<(&'static str, String)> = NEW_FIELDS
                 .iter()
                 .map(|n| (*n, f.get(n).to_string()))
@@ -370,7 +358,7 @@ async fn act(
     };
     match done {
         Ok(()) => Ok(see_other(&format!("/households/{id}"))),
-        Err(e) if fixable(&e) => {
+        Err(e) if e.is_fixable() => {
             let page = build(&ctx, id, Errors::from_refusal(e, &[], "")).await?;
             Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }

@@ -7,7 +7,6 @@ use super::form::FormData;
 use super::page::{Choice, Chrome, Ctx, Errors, WebError, render, render_with, see_other};
 use super::time::Local;
 use crate::AppState;
-use app::Refusal;
 use app::safeguarding::{
     IncidentQuery, NewIncidentInput, ReportInput, incident_households, list_incidents,
     record_incident, report_place,
@@ -43,19 +42,6 @@ fn kinds(chosen: &str) -> Vec<Choice> {
 
 fn kind_label(kind: &str) -> &'static str {
     IncidentKind::parse(kind).map_or("An incident", IncidentKind::label)
-}
-
-/// A refusal the person can fix by changing what they typed: the form comes back with it next
-/// to the field. "Not allowed", "not found" and faults get their own page.
-pub(super) fn fixable(r: &Refusal) -> bool {
-    matches!(
-        r,
-        Refusal::BadRequest { .. }
-            | Refusal::Invalid { .. }
-            | Refusal::Conflict { .. }
-            | Refusal::Unmet(_)
-            | Refusal::IllegalStep(_)
-    )
 }
 
 pub struct Row {
@@ -270,7 +256,7 @@ async fn create(ctx: Ctx, f: FormData) -> Result<Response, WebError> {
     };
     let view = match record_incident(&ctx.state, &ctx.me, &input).await {
         Ok(view) => view,
-        Err(e) if fixable(&e) => {
+        Err(e) if e.is_fixable() => {
             return refuse(&ctx, visit_id, &f, Errors::from_refusal(e, &[], "kind")).await;
         }
         Err(e) => return Err(e.into()),

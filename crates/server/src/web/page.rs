@@ -1,37 +1,29 @@
 //! What every page shares: the signed-in person ([`Ctx`]), the frame around each page
 //! ([`Chrome`]), field errors ([`Errors`]) and the error pages ([`WebError`]).
 
-use super::api::{Answer, Api, Failure, Unmet};
+pub use super::failure::{Failure, Unmet};
 use crate::AppState;
 use crate::auth::CurrentStaff;
 use crate::error::ApiError;
 use askama::Template;
 use axum::extract::FromRequestParts;
-use axum::http::header::{CACHE_CONTROL, COOKIE};
+use axum::http::header::CACHE_CONTROL;
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, Method, StatusCode};
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use domain::{Role, SchoolId};
-use serde::de::DeserializeOwned;
 use store::Staff;
 
-/// The signed-in member of staff, and the API as them.
+/// The signed-in member of staff, and the use cases (`state` derefs to [`app::App`]).
 pub struct Ctx {
     pub state: AppState,
     pub me: Staff,
-    api: Api,
-    cookie: Option<HeaderValue>,
 }
 
 impl FromRequestParts<AppState> for Ctx {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
-        let api = parts
-            .extensions
-            .get::<Api>()
-            .cloned()
-            .ok_or_else(|| Failure::internal("the web router lost its API"))?;
         let me = match CurrentStaff::from_request_parts(parts, state).await {
             Ok(CurrentStaff(me)) => me,
             Err(ApiError::Unauthenticated) => {
@@ -47,8 +39,6 @@ impl FromRequestParts<AppState> for Ctx {
         Ok(Ctx {
             state: state.clone(),
             me,
-            api,
-            cookie: parts.headers.get(COOKIE).cloned(),
         })
     }
 }
@@ -126,27 +116,6 @@ impl Ctx {
         }
     }
 
-    /// Calls the API as this person.
-    pub async fn call(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<&serde_json::Value>,
-    ) -> Result<Answer, Failure> {
-        self.api
-            .send(self.cookie.as_ref(), method, path, body)
-            .await
-    }
-
-    pub async fn post(&self, path: &str, body: serde_json::Value) -> Result<Answer, Failure> {
-        self.call(Method::POST, path, Some(&body)).await
-    }
-
-    /// Reads from the API; any refusal becomes an error page.
-    pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, WebError> {
-        Ok(self.call(Method::GET, path, None).await?.json()?)
-    }
-
     /// The school a page is about: the one asked for (trust administrators), or the person's own.
     pub async fn school(&self, asked: Option<i64>) -> Result<SchoolId, WebError> {
         match (asked, self.me.school_id) {
@@ -159,7 +128,7 @@ impl Ctx {
                     .ok_or_else(|| ApiError::NotFound("school".into()).into())
             }
             (Some(id), _) => {
-                Ok(crate::access::school_in_scope(&self.state, &self.me, Some(id)).await?)
+                Ok(app::access::school_in_scope(&self.state, &self.me, Some(id)).await?)
             }
         }
     }

@@ -7,11 +7,11 @@
 mod form;
 mod options;
 
-use super::api::Failure;
+use super::failure::Failure;
 use super::form::FormData;
 use super::page::{Choice, Chrome, Ctx, Errors, WebError, render, render_with, see_other};
 use super::time::Local;
-use super::visit::{PolicyPanel, fixable, policy_panel, seen_visit};
+use super::visit::{PolicyPanel, policy_panel, seen_visit};
 use crate::AppState;
 use app::visits::{self, UpdateVisitInput};
 use askama::Template;
@@ -152,7 +152,7 @@ async fn new_page(ctx: Ctx, Query(q): Query<NewQuery>) -> Result<Response, WebEr
 
 /// A refusal the person can fix on the form, placed by its field; anything else is an error page.
 fn on_form(refusal: app::Refusal, rows: &[usize]) -> Result<Errors, WebError> {
-    if fixable(&refusal) {
+    if refusal.is_fixable() {
         Ok(place_errors(refusal, rows))
     } else {
         Err(refusal.into())

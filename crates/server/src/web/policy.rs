@@ -194,24 +194,12 @@ async fn change(
             .await
         {
             Ok(_) => return Ok(see_other(&format!("/policy?school_id={school}&changed=1"))),
-            Err(e) if fixable(&e) => errors = place(e, &kind),
+            Err(e) if e.is_fixable() => errors = place(e, &kind),
             Err(e) => return Err(e.into()),
         }
     }
     let page = build(&ctx, Some(school), errors, Some(&f)).await?;
     Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
-}
-
-/// A refusal the person can fix by changing what they typed: the form is shown again.
-fn fixable(e: &Refusal) -> bool {
-    matches!(
-        e,
-        Refusal::BadRequest { .. }
-            | Refusal::Invalid { .. }
-            | Refusal::Conflict { .. }
-            | Refusal::Unmet(_)
-            | Refusal::IllegalStep(_)
-    )
 }
 
 fn roles(list: &[domain::Role]) -> String {

@@ -283,18 +283,6 @@ fn place(e: Refusal, rows: &[usize]) -> Errors {
     Errors::from_refusal(e, &[], "")
 }
 
-/// A refusal the person can fix by changing what they typed: the form is shown again.
-fn fixable(e: &Refusal) -> bool {
-    matches!(
-        e,
-        Refusal::BadRequest { .. }
-            | Refusal::Invalid { .. }
-            | Refusal::Conflict { .. }
-            | Refusal::Unmet(_)
-            | Refusal::IllegalStep(_)
-    )
-}
-
 async fn create(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
     let household = app::access::visible_household(&ctx.state, &ctx.me, HouseholdId(id)).await?;
     let errors = match to_input(&f) {
@@ -308,7 +296,7 @@ async fn create(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, 
                     };
                     return Ok(see_other(&back));
                 }
-                Err(e) if fixable(&e) => place(e, &rows),
+                Err(e) if e.is_fixable() => place(e, &rows),
                 Err(e) => return Err(e.into()),
             }
         }

@@ -24,18 +24,6 @@ pub fn router() -> Router<AppState> {
         .route("/me/duress-pin", post(duress_pin))
 }
 
-/// A refusal the person can fix by changing what they typed: the form is shown again.
-fn fixable(e: &Refusal) -> bool {
-    matches!(
-        e,
-        Refusal::BadRequest { .. }
-            | Refusal::Invalid { .. }
-            | Refusal::Conflict { .. }
-            | Refusal::Unmet(_)
-            | Refusal::IllegalStep(_)
-    )
-}
-
 fn titles(roles: &domain::RoleSet) -> String {
     roles
         .iter()
@@ -156,7 +144,7 @@ async fn create(ctx: Ctx, f: FormData) -> Result<Response, WebError> {
     };
     match created {
         Ok(staff) => Ok(see_other(&format!("/staff/{}", staff.id.0))),
-        Err(e) if fixable(&e) => {
+        Err(e) if e.is_fixable() => {
             let errors = Errors::from_refusal(e, &[], "name");
             let page = page(&ctx, school, errors, Some(&f)).await?;
             Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
@@ -305,7 +293,7 @@ async fn add_vehicle(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Respo
     };
     match added {
         Ok(()) => Ok(see_other(&format!("/staff/{id}"))),
-        Err(e) if fixable(&e) => {
+        Err(e) if e.is_fixable() => {
             let errors = Errors::from_refusal(e, &[], "registration");
             let page = build(&ctx, id, errors, false).await?;
             Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
@@ -319,7 +307,7 @@ async fn duress_pin(ctx: Ctx, f: FormData) -> Result<Response, WebError> {
     let id = ctx.me.id.0;
     match uc::set_my_duress_pin(&ctx.state, &ctx.me, f.get("pin")).await {
         Ok(()) => Ok(see_other(&format!("/staff/{id}?pin=saved"))),
-        Err(e) if fixable(&e) => {
+        Err(e) if e.is_fixable() => {
             let page = build(&ctx, id, Errors::from_refusal(e, &[], "pin"), false).await?;
             Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }

@@ -339,27 +339,13 @@ async fn after<T>(
 ) -> Result<Response, WebError> {
     match result {
         Ok(_) => Ok(see_other(&format!("/visits/{id}?done={done}"))),
-        Err(refusal) if fixable(&refusal) => {
+        Err(refusal) if refusal.is_fixable() => {
             let errors = Errors::from_refusal(refusal, &[], fallback);
             let page = build(ctx, id, None, errors, vec![]).await?;
             Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
         Err(refusal) => Err(refusal.into()),
     }
-}
-
-/// A refusal the person can put right on the form (400, 422, 409), as opposed to "not allowed",
-/// "not found" or a fault of ours, which get their own page.
-pub(super) fn fixable(refusal: &app::Refusal) -> bool {
-    use app::Refusal as R;
-    matches!(
-        refusal,
-        R::BadRequest { .. }
-            | R::Invalid { .. }
-            | R::Conflict { .. }
-            | R::Unmet(_)
-            | R::IllegalStep(_)
-    )
 }
 
 /// P9: asks for authorisation; a refusal lists every unmet rule.

@@ -3,7 +3,7 @@
 
 use super::super::form::FormData;
 use super::super::page::{Choice, Chrome, Ctx, Errors, WebError, render, render_with, see_other};
-use super::{fixable, kind_label, kinds, local_of, report_input, status};
+use super::{kind_label, kinds, local_of, report_input, status};
 use app::safeguarding::{incident, submit_incident, update_incident};
 use askama::Template;
 use axum::extract::{Path, Query};
@@ -164,7 +164,7 @@ pub(super) async fn update(
     match update_incident(&ctx.state, &ctx.me, id, &report).await {
         Ok(_) if f.checked("share_now") => share(&ctx, id).await,
         Ok(_) => Ok(see_other(&format!("/incidents/{id}?done=saved"))),
-        Err(e) if fixable(&e) => {
+        Err(e) if e.is_fixable() => {
             refused(&ctx, id, Errors::from_refusal(e, &[], "kind"), f.pairs()).await
         }
         Err(e) => Err(e.into()),
@@ -176,7 +176,7 @@ pub(super) async fn update(
 pub(super) async fn share(ctx: &Ctx, id: i64) -> Result<Response, WebError> {
     match submit_incident(&ctx.state, &ctx.me, id).await {
         Ok(_) => Ok(see_other(&format!("/incidents/{id}?done=shared"))),
-        Err(e) if fixable(&e) => {
+        Err(e) if e.is_fixable() => {
             let errors = Errors::from_refusal(e, &["account"], "share");
             refused(ctx, id, errors, vec![]).await
         }

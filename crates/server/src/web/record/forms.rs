@@ -5,7 +5,6 @@
 //! "Nobody home", rescheduling and a safeguarding concern belong to other rooms (visits,
 //! safeguarding) and still go through their JSON routes until those have use cases.
 
-use super::super::api::{Answer, Failure};
 use super::super::form::FormData;
 use super::super::page::{Ctx, Errors, WebError, anchor, see_other};
 use super::super::time::Local;
@@ -19,7 +18,6 @@ use axum::response::Response;
 use axum::routing::post;
 use chrono::NaiveDate;
 use domain::VisitId;
-use serde_json::json;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -30,18 +28,6 @@ pub fn router() -> Router<AppState> {
         .route("/visits/{id}/slip/response", post(slip_response))
         .route("/visits/{id}/again", post(again))
         .route("/visits/{id}/safeguarding", post(safeguarding))
-}
-
-/// A refusal the person can fix by changing what they typed; the rest get their own page.
-fn fixable(r: &Refusal) -> bool {
-    matches!(
-        r,
-        Refusal::BadRequest { .. }
-            | Refusal::Invalid { .. }
-            | Refusal::Conflict { .. }
-            | Refusal::Unmet(_)
-            | Refusal::IllegalStep(_)
-    )
 }
 
 /// Moves messages about the use case's field names onto the form's.
@@ -66,30 +52,11 @@ async fn back<T>(
 ) -> Result<Response, WebError> {
     match result {
         Ok(_) => Ok(see_other(&format!("/visits/{id}?done={done}#after"))),
-        Err(r) if fixable(&r) => {
+        Err(r) if r.is_fixable() => {
             let errors = renamed(Errors::from_refusal(r, &[], "after"), rename);
             refused(ctx, id, errors, f.pairs()).await
         }
         Err(r) => Err(r.into()),
-    }
-}
-
-/// Like [`back`] for the forms still answered by another room's JSON route.
-async fn back_from_api(
-    ctx: &Ctx,
-    id: i64,
-    result: Result<Answer, Failure>,
-    done: &str,
-    rename: &[(&str, &str)],
-    f: &FormData,
-) -> Result<Response, WebError> {
-    match result {
-        Ok(_) => Ok(see_other(&format!("/visits/{id}?done={done}#after"))),
-        Err(failure) if failure.is_fixable() => {
-            let errors = renamed(Errors::from_failure(&failure, &[], "after"), rename);
-            refused(ctx, id, errors, f.pairs()).await
-        }
-        Err(failure) => Err(failure.into()),
     }
 }
 
@@ -153,10 +120,8 @@ async fn add_action(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Respon
 
 /// D9: nobody answered the door (the visit's lifecycle: the visits room's route).
 async fn nobody_home(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
-    let r = ctx
-        .post(&format!("/api/visits/{id}/nobody-home"), json!({}))
-        .await;
-    back_from_api(&ctx, id, r, "nobody-home", &[], &f).await
+    let r = app::visits::nobody_home(&ctx.state, &ctx.me, VisitId(id)).await;
+    back(&ctx, id, r, "nobody-home", &[], &f).await
 }
 
 /// D9: the Home Visit Slip goes through the door now; its deadline is armed.
@@ -221,25 +186,19 @@ async fn again(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, W
             Err(r) => back(&ctx, id, Err::<(), _>(r), "", &[], &f).await,
         };
     }
-    // A reschedule moves the visit's lifecycle: the visits room's route.
-    let body = json!({
-        "planned_leave_school": leave,
-        "planned_arrive": arrive,
-        "planned_leave_property": leave_property,
-        "planned_return": back_at,
-    });
-    match ctx
-        .post(&format!("/api/visits/{id}/reschedule"), body)
-        .await
-    {
-        Ok(answer) => {
-            let new = answer.body["visit"]["id"]
-                .as_i64()
-                .or(answer.body["visit_id"].as_i64())
-                .unwrap_or(id);
-            Ok(see_other(&format!("/visits/{new}?done=planned-again")))
-        }
-        Err(failure) => back_from_api(&ctx, id, Err(failure), "", &[], &f).await,
+    // A reschedule moves the visit's lifecycle: the visits room's use case.
+    let input = app::visits::RescheduleInput {
+        planned_leave_school: leave,
+        planned_arrive: arrive,
+        planned_leave_property: leave_property,
+        planned_return: back_at,
+    };
+    match app::visits::reschedule(&ctx.state, &ctx.me, VisitId(id), input).await {
+        Ok(new) => Ok(see_other(&format!(
+            "/visits/{}?done=planned-again",
+            new.visit.id.0
+        ))),
+        Err(r) => back(&ctx, id, Err::<(), _>(r), "", &[], &f).await,
     }
 }
 
@@ -247,18 +206,15 @@ async fn again(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, W
 /// route).
 async fn safeguarding(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
     let visit = seen_visit(&ctx, id).await?;
-    let body = json!({
-        "concern": f.get("safeguarding"),
-        "source": "visit",
-        "visit_id": id,
-    });
-    let r = ctx
-        .post(
-            &format!("/api/pupils/{}/safeguarding-concerns", visit.pupil_id),
-            body,
-        )
-        .await;
-    back_from_api(
+    let input = app::safeguarding::ConcernInput {
+        concern: f.get("safeguarding").to_string(),
+        source: Some(domain::safeguarding::ConcernSource::Visit),
+        visit_id: Some(id),
+        alarm_id: None,
+        observed_at: None,
+    };
+    let r = app::safeguarding::raise_concern(&ctx.state, &ctx.me, visit.pupil_id, &input).await;
+    back(
         &ctx,
         id,
         r,

@@ -10,7 +10,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use domain::VisitId;
 use domain::monitor::AlarmKind;
-use serde_json::json;
 
 /// One tap on the Today page without JavaScript. The safety actions (I'm OK, more time, panic,
 /// duress, observations) call the same `app::out_on_visit` use cases as the phone's `fetch`.
@@ -73,7 +72,7 @@ pub(super) async fn act(
     };
     match done {
         Ok(done) => Ok(see_other(&format!("/today?done={done}#visit-{id}"))),
-        Err(r) if super::super::board::fixable(&r) => {
+        Err(r) if r.is_fixable() => {
             let errors = Errors::from_refusal(r, &[], "status");
             let page = super::build(&ctx, None, errors, id).await?;
             Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
@@ -93,35 +92,36 @@ fn observation(kind: &str) -> Option<AlarmKind> {
     })
 }
 
-/// A step of the visit's lifecycle (signed out, arrived, nobody home, left, back).
-// TODO(lead): these are the visits area's use cases (`app::visits`); until they are merged the
-// step still goes through the in-process API.
+/// A step of the visit's lifecycle (signed out, arrived, nobody home, left, back): the same use
+/// cases as the JSON routes.
 async fn step(ctx: &Ctx, id: i64, action: &str, form: &FormData) -> Result<Response, WebError> {
-    let (body, done) = match action {
-        "sign-out" => (json!({}), "signed-out"),
-        "arrived" => (json!({}), "arrived"),
-        "nobody-home" => (json!({}), "nobody-home"),
-        "left" => (
-            json!({ "early_for_safety": form.get("early_for_safety") == "true" }),
-            "left",
-        ),
-        _ => (
-            json!({ "at_home": form.get("at_home") == "true" }),
-            "returned",
-        ),
+    use app::visits;
+    let (app, me, visit) = (&ctx.state, &ctx.me, VisitId(id));
+    let (result, done) = match action {
+        "sign-out" => (visits::sign_out(app, me, visit).await, "signed-out"),
+        "arrived" => (visits::arrived(app, me, visit).await, "arrived"),
+        "nobody-home" => (visits::nobody_home(app, me, visit).await, "nobody-home"),
+        "left" => {
+            let input = visits::LeftInput {
+                early_for_safety: form.get("early_for_safety") == "true",
+                note: None,
+            };
+            (visits::left(app, me, visit, input).await, "left")
+        }
+        _ => {
+            let input = visits::ReturnedInput {
+                at_home: form.get("at_home") == "true",
+            };
+            (visits::returned(app, me, visit, input).await, "returned")
+        }
     };
-    let api = if action == "returned" {
-        "returned"
-    } else {
-        action
-    };
-    match ctx.post(&format!("/api/visits/{id}/{api}"), body).await {
+    match result {
         Ok(_) => Ok(see_other(&format!("/today?done={done}#visit-{id}"))),
-        Err(f) if f.is_fixable() => {
-            let errors = Errors::from_failure(&f, &[], "status");
+        Err(r) if r.is_fixable() => {
+            let errors = Errors::from_refusal(r, &[], "status");
             let page = super::build(ctx, None, errors, id).await?;
             Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
-        Err(f) => Err(f.into()),
+        Err(r) => Err(r.into()),
     }
 }
