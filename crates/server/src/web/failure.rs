@@ -1,7 +1,10 @@
 //! How a refusal is shown on a page: the status, the field, the reason in a school's words and
 //! every unmet rule of the policy.
 
+use crate::error::ApiError;
+use askama::Template;
 use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
 
 /// One rule of the policy the visit does not meet, as the API words it.
 #[derive(Debug, Clone)]
@@ -30,6 +33,161 @@ impl Failure {
             field: None,
             reason: "something went wrong on our side; it has been logged".into(),
             unmet: vec![],
+        }
+    }
+}
+
+/// A request that cannot be served as asked: sign in, or an error page in plain words.
+#[derive(Debug)]
+pub enum WebError {
+    SignIn { next: String },
+    Failed(Failure),
+}
+
+impl From<Failure> for WebError {
+    fn from(f: Failure) -> Self {
+        if f.status == StatusCode::UNAUTHORIZED {
+            WebError::SignIn { next: "/".into() }
+        } else {
+            WebError::Failed(f)
+        }
+    }
+}
+
+impl From<ApiError> for WebError {
+    fn from(e: ApiError) -> Self {
+        let (status, error, field, reason, unmet) = match e {
+            ApiError::Unauthenticated => return WebError::SignIn { next: "/".into() },
+            ApiError::BadRequest { field, reason } => (
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                Some(field),
+                reason,
+                vec![],
+            ),
+            ApiError::Invalid(f) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                Some(f.field),
+                f.reason,
+                vec![],
+            ),
+            ApiError::Forbidden(reason) => {
+                (StatusCode::FORBIDDEN, "forbidden", None, reason, vec![])
+            }
+            ApiError::NotFound(what) => (
+                StatusCode::NOT_FOUND,
+                "not_found",
+                None,
+                format!("{what} was not found"),
+                vec![],
+            ),
+            ApiError::Conflict { field, reason } => (
+                StatusCode::CONFLICT,
+                "conflict",
+                Some(field),
+                reason,
+                vec![],
+            ),
+            ApiError::Refused(unmet) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "policy",
+                None,
+                "the school's policy does not allow this".to_string(),
+                unmet
+                    .into_iter()
+                    .map(|u| Unmet {
+                        requirement: u.requirement.to_string(),
+                        why: u.why,
+                    })
+                    .collect(),
+            ),
+            ApiError::IllegalStep(e) => (
+                StatusCode::CONFLICT,
+                "illegal_step",
+                Some("status".to_string()),
+                e.to_string(),
+                vec![],
+            ),
+            ApiError::Unavailable(reason) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                None,
+                reason,
+                vec![],
+            ),
+            ApiError::Internal(detail) => return WebError::Failed(Failure::internal(detail)),
+        };
+        WebError::Failed(Failure {
+            status,
+            error: error.to_string(),
+            field,
+            reason,
+            unmet,
+        })
+    }
+}
+
+impl From<app::Refusal> for WebError {
+    fn from(e: app::Refusal) -> Self {
+        ApiError::from(e).into()
+    }
+}
+
+impl From<app::Refusal> for Failure {
+    /// A use case's refusal as the page shows it (a sign-in refusal cannot come from a use case).
+    fn from(e: app::Refusal) -> Self {
+        match WebError::from(e) {
+            WebError::Failed(f) => f,
+            WebError::SignIn { .. } => Failure::internal("a use case asked to sign in"),
+        }
+    }
+}
+
+impl From<domain::FieldError> for WebError {
+    fn from(e: domain::FieldError) -> Self {
+        ApiError::Invalid(e).into()
+    }
+}
+
+impl From<store::StoreError> for WebError {
+    fn from(e: store::StoreError) -> Self {
+        ApiError::from(e).into()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    title: &'static str,
+    reason: String,
+    unmet: Vec<Unmet>,
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        match self {
+            WebError::SignIn { next } => {
+                let next: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
+                Redirect::to(&format!("/login?next={next}")).into_response()
+            }
+            WebError::Failed(f) => {
+                let title = match f.status {
+                    StatusCode::FORBIDDEN => "Not allowed",
+                    StatusCode::NOT_FOUND => "Not found",
+                    s if s.is_server_error() => "Something went wrong",
+                    _ => "That could not be done",
+                };
+                let page = ErrorPage {
+                    title,
+                    reason: f.reason,
+                    unmet: f.unmet,
+                };
+                match page.render() {
+                    Ok(html) => (f.status, Html(html)).into_response(),
+                    Err(_) => (f.status, "Something went wrong").into_response(),
+                }
+            }
         }
     }
 }

@@ -1,0 +1,209 @@
+//! The monitor's reads and its claims outside a use case's transaction.
+
+use super::*;
+
+impl Db {
+    /// Claims up to `limit` deliverable notifications for `instance` until `claim_until`:
+    /// pending ones that are due, and ones another instance claimed but never finished.
+    pub async fn claim_notifications(
+        &self,
+        instance: &str,
+        now: DateTime<Utc>,
+        claim_until: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<Notification>> {
+        let pick = "select id from notifications where (state = 'pending' and next_attempt_at <= $2) or (state = 'sending' and claimed_until < $2) \
+            order by next_attempt_at, id limit $4";
+        let q = match self {
+            Db::Sqlite(_) => format!(
+                "update notifications set state = 'sending', claimed_by = $1, claimed_until = $3 where id in ({pick}) returning {NOTIFICATION_COLUMNS}"
+            ),
+            Db::Pg(_) => format!(
+                "update notifications set state = 'sending', claimed_by = $1, claimed_until = $3 where id in ({pick} for update skip locked) returning {NOTIFICATION_COLUMNS}"
+            ),
+        };
+        let q = sql(q);
+        Ok(
+            with_pool!(self, p => sqlx::query_as(q).bind(instance).bind(now).bind(claim_until).bind(limit).fetch_all(p).await)?,
+        )
+    }
+
+    /// Finishes a claimed delivery: sent, or back to pending at `retry_at`, or failed for good.
+    pub async fn finish_notification(
+        &self,
+        id: i64,
+        instance: &str,
+        outcome: Delivery<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let r = match outcome {
+            Delivery::Sent => {
+                with_pool!(self, p => sqlx::query("update notifications set state = 'sent', sent_at = $1, attempts = attempts + 1, claimed_until = null \
+                where id = $2 and claimed_by = $3 and state = 'sending'").bind(now).bind(id).bind(instance).execute(p).await.map(|r| r.rows_affected()))
+            }
+            Delivery::Retry { error, at } => {
+                with_pool!(self, p => sqlx::query("update notifications set state = 'pending', attempts = attempts + 1, next_attempt_at = $1, \
+                last_error = $2, claimed_until = null where id = $3 and claimed_by = $4 and state = 'sending'").bind(at).bind(error).bind(id).bind(instance).execute(p).await.map(|r| r.rows_affected()))
+            }
+            Delivery::Failed { error } => {
+                with_pool!(self, p => sqlx::query("update notifications set state = 'failed', attempts = attempts + 1, last_error = $1, \
+                claimed_until = null where id = $2 and claimed_by = $3 and state = 'sending'").bind(error).bind(id).bind(instance).execute(p).await.map(|r| r.rows_affected()))
+            }
+        }?;
+        let _ = r;
+        Ok(())
+    }
+
+    pub async fn due_deadlines(&self, now: DateTime<Utc>, limit: i64) -> Result<Vec<DeadlineRow>> {
+        let q = sql(format!(
+            "select {DEADLINE_COLUMNS} from deadlines where state = 'pending' and fires_at <= $1 order by fires_at, id limit $2"
+        ));
+        Ok(with_pool!(self, p => sqlx::query_as(q).bind(now).bind(limit).fetch_all(p).await)?)
+    }
+
+    pub async fn due_reminders(&self, now: DateTime<Utc>, limit: i64) -> Result<Vec<DeadlineRow>> {
+        let q = sql(format!(
+            "select {DEADLINE_COLUMNS} from deadlines where reminded = $1 and state = 'pending' and remind_at <= $2 order by remind_at, id limit $3"
+        ));
+        Ok(
+            with_pool!(self, p => sqlx::query_as(q).bind(false).bind(now).bind(limit).fetch_all(p).await)?,
+        )
+    }
+
+    pub async fn deadlines_of(&self, visit: VisitId) -> Result<Vec<DeadlineRow>> {
+        let q = sql(format!(
+            "select {DEADLINE_COLUMNS} from deadlines where visit_id = $1 order by fires_at"
+        ));
+        Ok(with_pool!(self, p => sqlx::query_as(q).bind(visit.0).fetch_all(p).await)?)
+    }
+
+    pub async fn escalations_due(&self, now: DateTime<Utc>, limit: i64) -> Result<Vec<Alarm>> {
+        let q = sql(format!(
+            "select {ALARM_COLUMNS} from alarms where state = 'open' and next_level_at <= $1 order by next_level_at, id limit $2"
+        ));
+        Ok(with_pool!(self, p => sqlx::query_as(q).bind(now).bind(limit).fetch_all(p).await)?)
+    }
+
+    /// The alarm raised under `dedupe_key`, if any.
+    pub async fn alarm_id_by_dedupe_key(&self, dedupe_key: &str) -> Result<Option<i64>> {
+        const Q: &str = "select id from alarms where dedupe_key = $1";
+        Ok(with_pool!(self, p => sqlx::query_scalar(Q).bind(dedupe_key).fetch_optional(p).await)?)
+    }
+
+    pub async fn alarm(&self, id: i64) -> Result<Alarm> {
+        let q = sql(format!("select {ALARM_COLUMNS} from alarms where id = $1"));
+        with_pool!(self, p => sqlx::query_as(q).bind(id).fetch_optional(p).await)?
+            .ok_or_else(StoreError::not_found("alarm", id))
+    }
+
+    /// Alarms not yet resolved for a school, most urgent first (duress and panic before the rest).
+    pub async fn unresolved_alarms(&self, school: SchoolId) -> Result<Vec<Alarm>> {
+        let q = sql(format!(
+            "select {ALARM_COLUMNS} from alarms where school_id = $1 and state <> 'resolved' order by raised_at, id"
+        ));
+        Ok(with_pool!(self, p => sqlx::query_as(q).bind(school.0).fetch_all(p).await)?)
+    }
+
+    pub async fn alarms_of_visit(&self, visit: VisitId) -> Result<Vec<Alarm>> {
+        let q = sql(format!(
+            "select {ALARM_COLUMNS} from alarms where visit_id = $1 order by raised_at, id"
+        ));
+        Ok(with_pool!(self, p => sqlx::query_as(q).bind(visit.0).fetch_all(p).await)?)
+    }
+
+    pub async fn all_alarms(&self) -> Result<Vec<Alarm>> {
+        let q = sql(format!("select {ALARM_COLUMNS} from alarms order by id"));
+        Ok(with_pool!(self, p => sqlx::query_as(q).fetch_all(p).await)?)
+    }
+
+    pub async fn alarm_levels_fired(&self, alarm: i64) -> Result<Vec<(i64, DateTime<Utc>)>> {
+        const Q: &str =
+            "select level, fired_at from alarm_levels where alarm_id = $1 order by level";
+        Ok(with_pool!(self, p => sqlx::query_as(Q).bind(alarm).fetch_all(p).await)?)
+    }
+
+    pub async fn notifications_of_alarm(&self, alarm: i64) -> Result<Vec<Notification>> {
+        let q = sql(format!(
+            "select {NOTIFICATION_COLUMNS} from notifications where alarm_id = $1 order by id"
+        ));
+        Ok(with_pool!(self, p => sqlx::query_as(q).bind(alarm).fetch_all(p).await)?)
+    }
+
+    /// A person's in-app messages after `after_id`, oldest first.
+    pub async fn in_app_notifications(
+        &self,
+        staff: StaffId,
+        after_id: i64,
+        limit: i64,
+    ) -> Result<Vec<Notification>> {
+        let q = sql(format!(
+            "select {NOTIFICATION_COLUMNS} from notifications where staff_id = $1 and channel = 'in_app' and id > $2 order by id limit $3"
+        ));
+        Ok(
+            with_pool!(self, p => sqlx::query_as(q).bind(staff.0).bind(after_id).bind(limit).fetch_all(p).await)?,
+        )
+    }
+
+    pub async fn watch(&self, visit: VisitId) -> Result<Option<Watch>> {
+        let q = sql(format!(
+            "select {WATCH_COLUMNS} from watches where visit_id = $1"
+        ));
+        Ok(with_pool!(self, p => sqlx::query_as(q).bind(visit.0).fetch_optional(p).await)?)
+    }
+
+    pub async fn watches_of_school(&self, school: SchoolId) -> Result<Vec<Watch>> {
+        let q = sql(format!(
+            "select {WATCH_COLUMNS} from watches where school_id = $1 order by signed_out_at"
+        ));
+        Ok(with_pool!(self, p => sqlx::query_as(q).bind(school.0).fetch_all(p).await)?)
+    }
+
+    pub async fn check_ins_of(&self, visit: VisitId) -> Result<Vec<CheckIn>> {
+        const Q: &str = "select id, visit_id, staff_id, kind, at, note, latitude, longitude, accuracy_m from check_ins where visit_id = $1 order by at, id";
+        Ok(with_pool!(self, p => sqlx::query_as(Q).bind(visit.0).fetch_all(p).await)?)
+    }
+
+    /// When the soonest pending deadline fires, if any.
+    pub async fn next_deadline_at(&self) -> Result<Option<DateTime<Utc>>> {
+        const Q: &str = "select min(fires_at) from deadlines where state = 'pending'";
+        Ok(
+            with_pool!(self, p => sqlx::query_scalar::<_, Option<DateTime<Utc>>>(Q).fetch_one(p).await)?,
+        )
+    }
+
+    /// The soonest moment the monitor has work: a deadline, a reminder, a ladder rung or a retry.
+    pub async fn next_monitor_work(&self) -> Result<Option<DateTime<Utc>>> {
+        const Q: &str = "select min(t) from ( \
+            select min(fires_at) as t from deadlines where state = 'pending' \
+            union all select min(remind_at) from deadlines where state = 'pending' and reminded = $1 \
+            union all select min(next_level_at) from alarms where state = 'open' \
+            union all select min(next_attempt_at) from notifications where state = 'pending') as due";
+        Ok(
+            with_pool!(self, p => sqlx::query_scalar::<_, Option<DateTime<Utc>>>(Q).bind(false).fetch_one(p).await)?,
+        )
+    }
+
+    pub async fn record_monitor_pass(
+        &self,
+        instance: &str,
+        at: DateTime<Utc>,
+        fired: i64,
+        escalated: i64,
+        delivered: i64,
+    ) -> Result<()> {
+        const Q: &str = "insert into monitor_passes (instance, last_pass_at, fired, escalated, delivered) values ($1, $2, $3, $4, $5) \
+            on conflict (instance) do update set last_pass_at = excluded.last_pass_at, fired = excluded.fired, escalated = excluded.escalated, delivered = excluded.delivered";
+        with_pool!(self, p => sqlx::query(Q).bind(instance).bind(at).bind(fired).bind(escalated).bind(delivered).execute(p).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    pub async fn monitor_passes(&self) -> Result<Vec<MonitorPass>> {
+        const Q: &str = "select instance, last_pass_at, fired, escalated, delivered from monitor_passes order by last_pass_at desc";
+        Ok(with_pool!(self, p => sqlx::query_as(Q).fetch_all(p).await)?)
+    }
+
+    pub async fn duress_pin_hash(&self, staff: StaffId) -> Result<Option<String>> {
+        const Q: &str = "select duress_pin_hash from staff where id = $1";
+        Ok(with_pool!(self, p => sqlx::query_scalar::<_, Option<String>>(Q).bind(staff.0).fetch_optional(p).await)?.flatten())
+    }
+}
