@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use domain::safeguarding::{IncidentKind, check_occurred_at};
 use domain::{FieldError, HouseholdId, PupilId, SchoolId, VisitId, inputs};
 use serde::Deserialize;
-use store::{Household, IncidentDraft, Staff, Visit, VisitFilter};
+use store::{Household, IncidentDraft, Staff, Visit};
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -156,29 +156,12 @@ pub async fn report_place(app: &App, me: &Staff, visit: VisitId) -> Result<Repor
     Ok(ReportPlace { visit, household })
 }
 
-/// The households of `school` this person may report an incident about: all of them for those
-/// who see the school's visits, otherwise those of visits they are on (as
-/// [`crate::access::visible_household`] decides for one).
+/// The households of `school` this person may report an incident about: the households they may
+/// see ([`crate::school_admin::households`]).
 pub async fn incident_households(
     app: &App,
     me: &Staff,
     school: Option<i64>,
 ) -> Result<Vec<Household>> {
-    let school = crate::access::school_in_scope(app, me, school).await?;
-    let all = app.db().households_of_school(school).await?;
-    if sees_school_visits(app, me, school).await? {
-        return Ok(all);
-    }
-    let mine = app
-        .db()
-        .visits(&VisitFilter {
-            school: Some(school),
-            involving: Some(me.id),
-            ..Default::default()
-        })
-        .await?;
-    Ok(all
-        .into_iter()
-        .filter(|h| mine.iter().any(|v| v.household_id == h.id))
-        .collect())
+    crate::school_admin::households(app, me, school).await
 }
