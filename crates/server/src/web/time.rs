@@ -53,14 +53,48 @@ impl Local {
     /// A date and a time typed on the school's clock. `None` when either cannot be read.
     pub fn parse(&self, date: &str, time: &str) -> Option<DateTime<Utc>> {
         let d = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").ok()?;
-        let t = NaiveTime::parse_from_str(time.trim(), "%H:%M")
-            .or_else(|_| NaiveTime::parse_from_str(time.trim(), "%H:%M:%S"))
-            .ok()?;
+        let t = read_time(time)?;
         self.tz
             .from_local_datetime(&d.and_time(t))
             .earliest()
             .map(|local| local.with_timezone(&Utc))
     }
+
+    /// A visit's times typed as one day and several times of day, in the order they happen.
+    /// A time earlier than the one before it is on the next day, so an evening visit that runs
+    /// past midnight (leave 23:30, back 00:15) reads as it is meant. `None` for a time that
+    /// cannot be read (or when the day cannot be read).
+    pub fn parse_day<const N: usize>(
+        &self,
+        date: &str,
+        times: [&str; N],
+    ) -> [Option<DateTime<Utc>>; N] {
+        let mut out = [None; N];
+        let mut day = match NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d") {
+            Ok(d) => d,
+            Err(_) => return out,
+        };
+        let mut last: Option<NaiveTime> = None;
+        for (slot, time) in out.iter_mut().zip(times) {
+            let Some(t) = read_time(time) else { continue };
+            if last.is_some_and(|before| t < before) {
+                day = day.succ_opt().unwrap_or(day);
+            }
+            last = Some(t);
+            *slot = self
+                .tz
+                .from_local_datetime(&day.and_time(t))
+                .earliest()
+                .map(|local| local.with_timezone(&Utc));
+        }
+        out
+    }
+}
+
+fn read_time(time: &str) -> Option<NaiveTime> {
+    NaiveTime::parse_from_str(time.trim(), "%H:%M")
+        .or_else(|_| NaiveTime::parse_from_str(time.trim(), "%H:%M:%S"))
+        .ok()
 }
 
 /// A machine-readable time for `<time datetime>` and the countdown script.
@@ -107,5 +141,21 @@ mod tests {
             relative(summer, summer + chrono::Duration::minutes(4)),
             "4 min ago"
         );
+    }
+
+    #[test]
+    fn a_visit_running_past_midnight_ends_on_the_next_day() {
+        let london = Local {
+            tz: chrono_tz::Europe::London,
+        };
+        let [leave, arrive, out, back] =
+            london.parse_day("2026-12-02", ["23:30", "23:45", "00:30", "00:45"]);
+        assert_eq!(iso(leave.unwrap()), "2026-12-02T23:30:00Z");
+        assert_eq!(iso(arrive.unwrap()), "2026-12-02T23:45:00Z");
+        assert_eq!(iso(out.unwrap()), "2026-12-03T00:30:00Z");
+        assert_eq!(iso(back.unwrap()), "2026-12-03T00:45:00Z");
+        let [a, b] = london.parse_day("2026-12-02", ["14:00", "half past"]);
+        assert!(a.is_some() && b.is_none());
+        assert_eq!(london.parse_day("2 Dec", ["14:00"]), [None]);
     }
 }

@@ -30,6 +30,8 @@ pub fn router() -> Router<AppState> {
 const UNDER_WAY: [&str; 4] = ["signed_out", "arrived", "nobody_home", "left_property"];
 /// More than this many cards and a phone screen is useless; the rest are listed.
 const MAX_CARDS: usize = 6;
+/// How far ahead an authorised visit on tomorrow's date is already on Today's cards.
+const READY_AHEAD: chrono::Duration = chrono::Duration::hours(3);
 
 #[derive(Template)]
 #[template(path = "today.html")]
@@ -187,9 +189,12 @@ async fn build(
         .await?;
     let local = ctx.local().await?;
     let today = local.date_of(now);
+    // Ready to go: today's, and an evening visit leaving just after midnight.
     let ready = |v: &VisitSummary| {
         UNDER_WAY.contains(&v.status.as_str())
-            || (v.status == "authorised" && local.date_of(v.planned_leave_school) <= today)
+            || (v.status == "authorised"
+                && (local.date_of(v.planned_leave_school) <= today
+                    || v.planned_leave_school <= now + READY_AHEAD))
     };
     let mut cards = Vec::new();
     let mut reads = Vec::new();

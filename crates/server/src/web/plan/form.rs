@@ -191,29 +191,30 @@ impl PlanForm {
         if self.visit_date.is_empty() {
             errors.add("visit_date", "Enter the date of the visit");
         }
-        let mut at = |field: &str, time: &str, label: &str| {
-            let parsed = local.parse(&self.visit_date, time);
-            if parsed.is_none() && !self.visit_date.is_empty() {
-                errors.add(field, format!("Enter {label} as a time, like 14:30"));
+        // Times after midnight are on the next day (an evening visit that runs late).
+        let parsed = local.parse_day(
+            &self.visit_date,
+            [
+                self.planned_leave_school.as_str(),
+                &self.planned_arrive,
+                &self.planned_leave_property,
+                &self.planned_return,
+            ],
+        );
+        let labels = [
+            ("planned_leave_school", "when you leave school"),
+            ("planned_arrive", "when you arrive"),
+            ("planned_leave_property", "when you leave the house"),
+            ("planned_return", "when you will be back"),
+        ];
+        if !self.visit_date.is_empty() {
+            for ((field, label), at) in labels.iter().zip(&parsed) {
+                if at.is_none() {
+                    errors.add(field, format!("Enter {label} as a time, like 14:30"));
+                }
             }
-            parsed
-        };
-        let leave = at(
-            "planned_leave_school",
-            &self.planned_leave_school,
-            "when you leave school",
-        );
-        let arrive = at("planned_arrive", &self.planned_arrive, "when you arrive");
-        let leave_property = at(
-            "planned_leave_property",
-            &self.planned_leave_property,
-            "when you leave the house",
-        );
-        let back = at(
-            "planned_return",
-            &self.planned_return,
-            "when you will be back",
-        );
+        }
+        let [leave, arrive, leave_property, back] = parsed;
         let mut rows = Vec::new();
         let mut visitors = Vec::new();
         for (i, (staff, role)) in self.visitors.iter().enumerate() {

@@ -151,24 +151,31 @@ async fn again(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, W
         .policy_version(visit.policy_version_id)
         .await?;
     let local = Local::of(&policy.settings.0);
-    let mut times = Vec::new();
-    let mut errors = Errors::none();
-    for name in [
+    let names = [
         "planned_leave_school",
         "planned_arrive",
         "planned_leave_property",
         "planned_return",
-    ] {
-        match local.parse(f.get("again_date"), f.get(name)) {
-            Some(at) => times.push(at),
-            None if NaiveDate::parse_from_str(f.get("again_date"), "%Y-%m-%d").is_err() => {
-                errors = Errors::one("again_date", "Enter the day of the new visit");
-                break;
-            }
-            None => errors.add(name, "Enter a time like 09:30"),
+    ];
+    if NaiveDate::parse_from_str(f.get("again_date").trim(), "%Y-%m-%d").is_err() {
+        let errors = Errors::one("again_date", "Enter the day of the new visit");
+        return refused(&ctx, id, errors, f.pairs()).await;
+    }
+    // Times after midnight are on the next day (an evening visit that runs late).
+    let parsed = local.parse_day(f.get("again_date"), names.map(|n| f.get(n)));
+    let mut errors = Errors::none();
+    for (name, at) in names.iter().zip(&parsed) {
+        if at.is_none() {
+            errors.add(name, "Enter a time like 09:30");
         }
     }
-    let [leave, arrive, leave_property, back_at] = times[..] else {
+    let [
+        Some(leave),
+        Some(arrive),
+        Some(leave_property),
+        Some(back_at),
+    ] = parsed
+    else {
         return refused(&ctx, id, errors, f.pairs()).await;
     };
     if f.get("again") == "revisit" {
