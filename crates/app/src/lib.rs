@@ -17,6 +17,7 @@ pub mod board;
 pub mod clock;
 mod context;
 mod group_commit;
+pub mod health;
 mod messages;
 pub mod monitor;
 pub mod out_on_visit;

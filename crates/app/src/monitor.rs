@@ -8,6 +8,7 @@
 //! module never reads the wall clock for domain time: `now` comes from the [`Clock`].
 
 mod deliver;
+mod repeats;
 mod run_loop;
 
 use crate::{Clock, Refusal, Result, alarms};
@@ -150,7 +151,7 @@ pub async fn monitor_health(
 }
 
 /// Keeps the first error of a pass while letting the later steps run: deliveries must not stop
-/// because, say, one step's scan failed.
+/// because, say, one step's scan failed. The loop logs it (once per run of failures).
 #[derive(Default)]
 struct FirstError(Option<Refusal>);
 
@@ -159,12 +160,27 @@ impl FirstError {
         match r {
             Ok(v) => Some(v),
             Err(e) => {
-                tracing::error!(monitor.step = step, error = %e, "a monitor step failed; the other steps still run");
-                self.0.get_or_insert(e);
+                tracing::debug!(monitor.step = step, error = %e, "a monitor step failed; the other steps still run");
+                self.0
+                    .get_or_insert(Refusal::internal(format!("{step}: {e}")));
                 None
             }
         }
     }
+}
+
+/// The outcome of trying a batch's items one by one: an error when none could be handled (the
+/// caller's loop logs and backs off), one log line when only some failed (a bad row).
+fn one_by_one_outcome(what: &str, handled: usize, errors: Vec<Refusal>) -> Result<()> {
+    let Some(first) = errors.first() else {
+        return Ok(());
+    };
+    if handled == 0 {
+        return Err(Refusal::internal(format!("{what}: {first}")));
+    }
+    tracing::error!(failed = errors.len(), handled, error = %first,
+        "{what}: some could not be handled; trying them again next pass");
+    Ok(())
 }
 
 impl Inner {
@@ -173,6 +189,14 @@ impl Inner {
         let mut errors = FirstError::default();
         let mut summary = PassSummary::default();
         let mut full = false;
+        // A write of its own first: /healthz learns within a pass that nothing can be written.
+        errors.take(
+            "write probe",
+            self.db
+                .probe_write(&self.settings.instance, now)
+                .await
+                .map_err(Refusal::internal),
+        );
         // Every missed deadline gets its alarm recorded before any ladder or delivery work, so a
         // backlog after a restart is raised in batches back to back rather than 500 at a time
         // with each batch's ladders climbed in between.
@@ -247,7 +271,7 @@ impl Inner {
             let fired = alarms.iter().filter(|a| a.is_some()).count();
             return Ok((fired, self.is_full(due.len(), due.len())));
         }
-        let (taken, mut handled, mut fired) = (due.len(), 0, 0);
+        let (taken, mut handled, mut fired, mut errors) = (due.len(), 0, 0, Vec::new());
         for d in due {
             match alarms::fire_due_deadline(&self.db, &d, now).await {
                 Ok(Some(alarm)) => {
@@ -258,11 +282,12 @@ impl Inner {
                 // Fired already, by another pass or instance.
                 Ok(None) => handled += 1,
                 Err(e) => {
-                    tracing::error!(deadline.id = d.id, visit.id = d.visit_id, deadline.kind = %d.kind, error = %e,
-                        "could not raise the alarm for a missed deadline; trying again next pass");
+                    tracing::debug!(deadline.id = d.id, visit.id = d.visit_id, error = %e, "could not raise an alarm");
+                    errors.push(e);
                 }
             }
         }
+        one_by_one_outcome("raising the alarms of missed deadlines", handled, errors)?;
         Ok((fired, self.is_full(taken, handled)))
     }
 
@@ -277,17 +302,15 @@ impl Inner {
             let sent = queued.iter().filter(|q| **q).count();
             return Ok((sent, self.is_full(due.len(), due.len())));
         }
-        let (taken, mut handled, mut sent) = (due.len(), 0, 0);
+        let (taken, mut handled, mut sent, mut errors) = (due.len(), 0, 0, Vec::new());
         for d in due {
             match alarms::remind(&self.db, &d, now).await {
                 Ok(true) => (handled, sent) = (handled + 1, sent + 1),
                 Ok(false) => handled += 1,
-                Err(e) => {
-                    tracing::warn!(deadline.id = d.id, visit.id = d.visit_id, error = %e,
-                        "could not queue a check-in reminder; trying again next pass");
-                }
+                Err(e) => errors.push(e),
             }
         }
+        one_by_one_outcome("queueing check-in reminders", handled, errors)?;
         Ok((sent, self.is_full(taken, handled)))
     }
 
@@ -303,16 +326,17 @@ impl Inner {
             let fired = counts.iter().sum();
             return Ok((fired, self.is_full(due.len(), due.len())));
         }
-        let (taken, mut handled, mut fired) = (due.len(), 0, 0);
+        let (taken, mut handled, mut fired, mut errors) = (due.len(), 0, 0, Vec::new());
         for alarm in due {
             match alarms::fire_due_levels(&self.db, &alarm, webhook, now).await {
                 Ok(n) => (handled, fired) = (handled + 1, fired + n),
                 Err(e) => {
-                    tracing::error!(alarm.id = alarm.id, alarm.kind = %alarm.kind, visit.id = ?alarm.visit_id, error = %e,
-                        "could not fire an alarm's ladder level; trying again next pass");
+                    tracing::debug!(alarm.id = alarm.id, error = %e, "could not fire a ladder level");
+                    errors.push(e);
                 }
             }
         }
+        one_by_one_outcome("firing alarms' ladder levels", handled, errors)?;
         Ok((fired, self.is_full(taken, handled)))
     }
 

@@ -127,7 +127,18 @@ impl From<StoreError> for Refusal {
                 field: field.to_string(),
                 reason,
             },
+            // Logged (once per run of failures) by the store's write health, and answered as
+            // "try again": the phone keeps a tap it was told to send again.
+            other if other.is_unavailable() => {
+                tracing::debug!(error = %other, "the database cannot take this just now");
+                Refusal::Unavailable(UNAVAILABLE.to_string())
+            }
             other => Refusal::Internal(Box::new(other)),
         }
     }
 }
+
+/// What a person is told when the database cannot take their change just now.
+pub const UNAVAILABLE: &str = "This could not be saved just now: the school's server cannot write to its \
+    database. Try again in a moment (on a phone, Doorstep keeps check-ins and alarms and sends them \
+    again by itself). If you need help now, phone your buddy or the school office.";

@@ -147,8 +147,8 @@ async fn monitor(args: &MonitorArgs, database_url: Option<&str>) -> Result<()> {
 
     let report = Report {
         backend: match setup.db {
-            Db::Sqlite(_) => "SQLite (WAL, synchronous=FULL)",
-            Db::Pg(_) => "PostgreSQL",
+            Db::Sqlite(..) => "SQLite (WAL, synchronous=FULL)",
+            Db::Pg(..) => "PostgreSQL",
         },
         visits: args.visits,
         setup_s: setup.seconds,

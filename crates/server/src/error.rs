@@ -125,7 +125,8 @@ impl IntoResponse for ApiError {
                 json!({ "error": "illegal_step", "field": "status", "reason": e.to_string(), "allowed": e.allowed }),
             ),
             ApiError::Unavailable(reason) => {
-                tracing::warn!(reason = %reason, "request answered 503: try again");
+                // The cause (a full disk, a lock) is logged where it happens, once per run.
+                tracing::debug!(reason = %reason, "request answered 503: try again");
                 let body = json!({ "error": "unavailable", "field": null, "reason": reason });
                 return (
                     StatusCode::SERVICE_UNAVAILABLE,

@@ -192,52 +192,38 @@ pub fn build_router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
         .layer(axum::middleware::from_fn(error::time_limit))
         .layer(CatchPanicLayer::custom(error::panic_response))
-        .layer(TraceLayer::new_for_http())
+        // 5xx are logged where they arise (a fault once per run, a 500 in full); the trace
+        // layer's own line per failed response would repeat them for every polled /healthz.
+        .layer(
+            TraceLayer::new_for_http().on_failure(
+                tower_http::trace::DefaultOnFailure::new().level(tracing::Level::DEBUG),
+            ),
+        )
         .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
         .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid))
 }
 
-/// Ready when the database answers, the check-in writer runs and, when a monitor runs here, its
-/// last pass is recent: who watches the watcher.
+/// Ready (200) when the database answers and takes writes, the check-in writer runs and, when a
+/// monitor runs here, its last pass is recent: who watches the watcher. Otherwise 503. Either way
+/// a small JSON body says what is wrong (see `app::health::Health`); the problems are logged.
 async fn healthz(
     axum::extract::State(state): axum::extract::State<AppState>,
 ) -> axum::response::Response {
     use axum::http::StatusCode;
     use axum::response::IntoResponse;
-    if let Err(e) = state.db().schools_of_trust(domain::TrustId(0)).await {
-        tracing::error!(error = %e, "health check: database unavailable");
-        return (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response();
-    }
-    if let Some(dead) = state.dead_task() {
-        tracing::error!(task = dead, "health check: a background task has stopped");
-        return (StatusCode::SERVICE_UNAVAILABLE, dead).into_response();
-    }
-    let Some(max_age) = state.monitor_expected() else {
-        return "ok".into_response();
+    let health = app::health::check(state.app(), state.monitor_expected()).await;
+    let status = if health.healthy {
+        StatusCode::OK
+    } else {
+        // Not logged here: the faults log themselves, throttled, and probes may poll often.
+        tracing::debug!(problems = ?health.problems, "health check failing");
+        StatusCode::SERVICE_UNAVAILABLE
     };
-    let now = state.clock().now();
-    let last = match state.db().monitor_passes().await {
-        Ok(passes) => passes.into_iter().map(|p| p.last_pass_at).max(),
-        Err(e) => {
-            tracing::error!(error = %e, "health check: cannot read the monitor's passes");
-            None
-        }
-    };
-    match last {
-        Some(at) if now - at <= max_age => {
-            format!("ok\nmonitor last pass: {}", at.to_rfc3339()).into_response()
-        }
-        Some(at) => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            format!("monitor late: last pass {}", at.to_rfc3339()),
-        )
-            .into_response(),
-        None => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            "monitor has not completed a pass yet",
-        )
-            .into_response(),
-    }
+    let no_store = (
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    (status, [no_store], axum::Json(health)).into_response()
 }
 
 /// Serves until `shutdown` resolves, then finishes the requests in flight.

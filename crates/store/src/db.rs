@@ -1,16 +1,19 @@
 //! The pool enum, connection settings, migrations and transactions.
 
+use crate::health::{WriteHealth, WriteStatus};
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, Postgres, Sqlite, SqlitePool};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
+/// One database: its pool, and whether its writes are succeeding (shared by clones).
 #[derive(Clone, Debug)]
 pub enum Db {
-    Sqlite(SqlitePool),
-    Pg(PgPool),
+    Sqlite(SqlitePool, Arc<WriteHealth>),
+    Pg(PgPool, Arc<WriteHealth>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +39,7 @@ pub enum Tx {
 pub struct Open<DB: sqlx::Database> {
     /// `None` only once committed or dropped.
     conn: Option<PoolConnection<DB>>,
+    health: Arc<WriteHealth>,
 }
 
 impl<DB: sqlx::Database> std::ops::Deref for Open<DB> {
@@ -59,13 +63,24 @@ impl<DB: sqlx::Database> Open<DB>
 where
     for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
 {
-    async fn begin(pool: &sqlx::Pool<DB>, statement: &'static str) -> Result<Self> {
-        let mut conn = pool.acquire().await?;
+    async fn begin(
+        pool: &sqlx::Pool<DB>,
+        health: &Arc<WriteHealth>,
+        statement: &'static str,
+    ) -> Result<Self> {
+        let mut conn = pool
+            .acquire()
+            .await
+            .inspect_err(|e| health.failed("begin", e))?;
         if let Err(e) = sqlx::raw_sql(statement).execute(&mut *conn).await {
+            health.failed("begin", &e);
             conn.close_on_drop();
             return Err(e.into());
         }
-        Ok(Open { conn: Some(conn) })
+        Ok(Open {
+            conn: Some(conn),
+            health: health.clone(),
+        })
     }
 
     async fn commit(&mut self) -> Result<()> {
@@ -73,9 +88,14 @@ where
             return Ok(());
         };
         match sqlx::raw_sql("commit").execute(&mut *conn).await {
-            Ok(_) => Ok(()),
+            Ok(_) => {
+                self.health.succeeded();
+                Ok(())
+            }
             Err(e) => {
-                tracing::warn!(error = %e, "a commit failed: its connection is closed, not reused");
+                // Logged by the health tracker, once per run of failures; the connection is
+                // closed, not reused.
+                self.health.failed("commit", &e);
                 conn.close_on_drop();
                 Err(e.into())
             }
@@ -114,8 +134,8 @@ impl Drop for Tx {
 macro_rules! with_pool {
     ($db:expr, $p:ident => $body:expr) => {
         match $db {
-            $crate::db::Db::Sqlite($p) => $body,
-            $crate::db::Db::Pg($p) => $body,
+            $crate::db::Db::Sqlite($p, _) => $body,
+            $crate::db::Db::Pg($p, _) => $body,
         }
     };
 }
@@ -162,6 +182,40 @@ impl StoreError {
         move || StoreError::NotFound { what, id }
     }
 
+    /// Whether this is the database being unable to take the work just now (a full disk, an I/O
+    /// error, a read-only file, a lock held too long, a lost or exhausted connection) rather
+    /// than something wrong with the request or the data: the caller answers "try again".
+    /// Source: SQLite result codes (<https://sqlite.org/rescode.html>) and PostgreSQL SQLSTATE
+    /// classes 08, 53, 57 and 40 (Appendix A of its manual).
+    pub fn is_unavailable(&self) -> bool {
+        let StoreError::Database(e) = self else {
+            return false;
+        };
+        match e {
+            sqlx::Error::Io(_)
+            | sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::WorkerCrashed => true,
+            sqlx::Error::Database(d) => match d.code() {
+                // PostgreSQL: connection, resources (disk full), operator intervention,
+                // serialization failure or deadlock, read-only transaction, lock not available.
+                Some(code) if code.len() == 5 => {
+                    ["08", "53", "57", "40"]
+                        .iter()
+                        .any(|class| code.starts_with(class))
+                        || code == "25006"
+                        || code == "55P03"
+                }
+                // SQLite's primary codes: BUSY, LOCKED, READONLY, IOERR, FULL, CANTOPEN.
+                Some(code) => code
+                    .parse::<i32>()
+                    .is_ok_and(|c| matches!(c & 0xff, 5 | 6 | 8 | 10 | 13 | 14)),
+                None => false,
+            },
+            _ => false,
+        }
+    }
+
     /// Turns a unique-key violation into a conflict naming the field the user typed.
     pub(crate) fn unique(
         field: &'static str,
@@ -194,7 +248,7 @@ impl Db {
                 .max_connections(8)
                 .connect_with(options)
                 .await?;
-            Db::Sqlite(pool)
+            Db::Sqlite(pool, Arc::default())
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let options = PgConnectOptions::from_str(url)?;
             let pool = PgPoolOptions::new()
@@ -202,7 +256,7 @@ impl Db {
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(options)
                 .await?;
-            Db::Pg(pool)
+            Db::Pg(pool, Arc::default())
         } else {
             return Err(StoreError::UnsupportedUrl(url.to_string()));
         };
@@ -212,16 +266,16 @@ impl Db {
 
     pub async fn migrate(&self) -> Result<()> {
         match self {
-            Db::Sqlite(p) => sqlx::migrate!("./migrations/sqlite").run(p).await?,
-            Db::Pg(p) => sqlx::migrate!("./migrations/postgres").run(p).await?,
+            Db::Sqlite(p, _) => sqlx::migrate!("./migrations/sqlite").run(p).await?,
+            Db::Pg(p, _) => sqlx::migrate!("./migrations/postgres").run(p).await?,
         }
         Ok(())
     }
 
     pub fn backend(&self) -> Backend {
         match self {
-            Db::Sqlite(_) => Backend::Sqlite,
-            Db::Pg(_) => Backend::Postgres,
+            Db::Sqlite(..) => Backend::Sqlite,
+            Db::Pg(..) => Backend::Postgres,
         }
     }
 
@@ -229,8 +283,8 @@ impl Db {
     /// so two writers queue instead of failing on a lock upgrade.
     pub async fn begin(&self) -> Result<Tx> {
         Ok(match self {
-            Db::Sqlite(p) => Tx::Sqlite(Open::begin(p, "begin immediate").await?),
-            Db::Pg(p) => Tx::Pg(Open::begin(p, "begin").await?),
+            Db::Sqlite(p, h) => Tx::Sqlite(Open::begin(p, h, "begin immediate").await?),
+            Db::Pg(p, h) => Tx::Pg(Open::begin(p, h, "begin").await?),
         })
     }
 
@@ -241,9 +295,38 @@ impl Db {
         const PG: &str = "select table_name::text, column_name::text from information_schema.columns \
             where table_schema = 'public' and table_name not like '_sqlx%' order by 1, 2";
         Ok(match self {
-            Db::Sqlite(p) => sqlx::query_as(SQLITE).fetch_all(p).await?,
-            Db::Pg(p) => sqlx::query_as(PG).fetch_all(p).await?,
+            Db::Sqlite(p, _) => sqlx::query_as(SQLITE).fetch_all(p).await?,
+            Db::Pg(p, _) => sqlx::query_as(PG).fetch_all(p).await?,
         })
+    }
+
+    /// Whether writes are reaching the database now (see [`WriteHealth`]).
+    pub fn write_status(&self) -> WriteStatus {
+        self.health().status()
+    }
+
+    fn health(&self) -> &WriteHealth {
+        match self {
+            Db::Sqlite(_, h) | Db::Pg(_, h) => h,
+        }
+    }
+
+    /// A small write of its own, for the monitor's loop: proves that a transaction can still be
+    /// written (and clears a run of failures once it can). Errors: the database's.
+    pub async fn probe_write(
+        &self,
+        instance: &str,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<()> {
+        const Q: &str = "insert into write_probes (instance, probed_at) values ($1, $2) \
+            on conflict (instance) do update set probed_at = excluded.probed_at";
+        let mut tx = self.begin().await?;
+        let written = with_tx!(&mut tx, x => sqlx::query(Q).bind(instance).bind(at).execute(x).await.map(|_| ()));
+        if let Err(e) = written {
+            self.health().failed("probe", &e);
+            return Err(e.into());
+        }
+        tx.commit().await
     }
 
     pub async fn close(&self) {

@@ -8,6 +8,7 @@
 mod audit;
 mod board;
 mod db;
+pub mod health;
 mod households;
 mod monitor;
 mod records;
@@ -19,6 +20,7 @@ mod visits;
 pub use audit::{AuditEntry, AuditRow};
 pub use board::OutNowRow;
 pub use db::{Backend, Db, StoreError, Tx};
+pub use health::WriteStatus;
 pub use households::{
     CautionFlag, Household, HouseholdMember, NewHousehold, NewMember, NewPupil, Pupil,
 };

@@ -184,7 +184,7 @@ impl Tx {
 impl Db {
     pub async fn staff(&self, id: StaffId) -> Result<Staff> {
         let row: Option<StaffRow> = match self {
-            Db::Sqlite(p) => {
+            Db::Sqlite(p, _) => {
                 sqlx::query_as(sqlx::AssertSqlSafe(format!(
                     "{STAFF_SQLITE} where s.id = $1"
                 )))
@@ -192,7 +192,7 @@ impl Db {
                 .fetch_optional(p)
                 .await?
             }
-            Db::Pg(p) => {
+            Db::Pg(p, _) => {
                 sqlx::query_as(sqlx::AssertSqlSafe(format!("{STAFF_PG} where s.id = $1")))
                     .bind(id.0)
                     .fetch_optional(p)
@@ -215,14 +215,14 @@ impl Db {
         const FILTER: &str =
             " where s.trust_id = $1 and ($2 = 0 or s.school_id = $2) order by s.name";
         let rows: Vec<StaffRow> = match self {
-            Db::Sqlite(p) => {
+            Db::Sqlite(p, _) => {
                 sqlx::query_as(sqlx::AssertSqlSafe(format!("{STAFF_SQLITE}{FILTER}")))
                     .bind(trust.0)
                     .bind(school.map_or(0, |s| s.0))
                     .fetch_all(p)
                     .await?
             }
-            Db::Pg(p) => {
+            Db::Pg(p, _) => {
                 sqlx::query_as(sqlx::AssertSqlSafe(format!("{STAFF_PG}{FILTER}")))
                     .bind(trust.0)
                     .bind(school.map_or(0, |s| s.0))
@@ -255,7 +255,7 @@ impl Db {
     ) -> Result<Option<Staff>> {
         const WHERE: &str = " join sessions ss on ss.staff_id = s.id where ss.token_hash = $1 and ss.expires_at > $2 and s.active = $3";
         let row: Option<StaffRow> = match self {
-            Db::Sqlite(p) => {
+            Db::Sqlite(p, _) => {
                 sqlx::query_as(sqlx::AssertSqlSafe(format!("{STAFF_SQLITE}{WHERE}")))
                     .bind(token_hash)
                     .bind(now)
@@ -263,7 +263,7 @@ impl Db {
                     .fetch_optional(p)
                     .await?
             }
-            Db::Pg(p) => {
+            Db::Pg(p, _) => {
                 sqlx::query_as(sqlx::AssertSqlSafe(format!("{STAFF_PG}{WHERE}")))
                     .bind(token_hash)
                     .bind(now)
@@ -311,8 +311,8 @@ impl Db {
                 }};
             }
             match self {
-                Db::Sqlite(p) => read!(STAFF_SQLITE, p),
-                Db::Pg(p) => read!(STAFF_PG, p),
+                Db::Sqlite(p, _) => read!(STAFF_SQLITE, p),
+                Db::Pg(p, _) => read!(STAFF_PG, p),
             }
         }
         Ok(out)

@@ -26,8 +26,8 @@ async fn exec(tx: &mut Tx, sql: &'static str) -> Result<(), sqlx::Error> {
 
 async fn count(db: &Db, sql: &'static str) -> i64 {
     match db {
-        Db::Sqlite(p) => sqlx::query_scalar(sql).fetch_one(p).await.unwrap(),
-        Db::Pg(p) => sqlx::query_scalar(sql).fetch_one(p).await.unwrap(),
+        Db::Sqlite(p, _) => sqlx::query_scalar(sql).fetch_one(p).await.unwrap(),
+        Db::Pg(p, _) => sqlx::query_scalar(sql).fetch_one(p).await.unwrap(),
     }
 }
 
@@ -78,8 +78,8 @@ async fn a_commit_refused_by_a_deferred_constraint_leaves_nothing_written_and_th
             create table fault_child (id integer primary key, parent_id integer not null \
             references fault_parent (id) deferrable initially deferred)";
         match &db {
-            Db::Sqlite(p) => sqlx::raw_sql(setup).execute(p).await.unwrap(),
-            Db::Pg(p) => sqlx::raw_sql(setup)
+            Db::Sqlite(p, _) => sqlx::raw_sql(setup).execute(p).await.unwrap(),
+            Db::Pg(p, _) => sqlx::raw_sql(setup)
                 .execute(p)
                 .await
                 .map(|_| Default::default())

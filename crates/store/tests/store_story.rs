@@ -277,11 +277,11 @@ async fn a_visit_is_planned_moved_and_audited_on_every_backend() {
         assert_eq!(trail.len(), 1, "{name}");
         // The audit trail cannot be rewritten.
         let tamper = match &db {
-            Db::Sqlite(p) => sqlx::query("update audit_log set action = 'x'")
+            Db::Sqlite(p, _) => sqlx::query("update audit_log set action = 'x'")
                 .execute(p)
                 .await
                 .map(|_| ()),
-            Db::Pg(p) => sqlx::query("delete from audit_log")
+            Db::Pg(p, _) => sqlx::query("delete from audit_log")
                 .execute(p)
                 .await
                 .map(|_| ()),

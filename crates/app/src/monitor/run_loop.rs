@@ -3,6 +3,7 @@
 //! heartbeat is called at most once a minute, only after a pass completed.
 
 use super::Monitor;
+use super::repeats::Repeats;
 use std::future::Future;
 use std::time::{Duration, Instant};
 use tokio::task::JoinHandle;
@@ -26,6 +27,7 @@ impl Monitor {
         // its deadline passes, not after whatever ladder and delivery work a pass is doing.
         let (stop_firer, firer_stopped) = tokio::sync::watch::channel(false);
         let firer = tokio::spawn(self.clone().fire_on_time(firer_stopped));
+        let mut failing = Repeats::new("monitor pass");
         loop {
             let now = self.inner.clock.now();
             let inner = self.inner.clone();
@@ -33,15 +35,19 @@ impl Monitor {
             let pass = tokio::spawn(async move { inner.pass(now).await });
             let again_at_once = match pass.await {
                 Ok(Ok((_, full))) => {
-                    heartbeat.beat_if_due();
+                    failing.succeeded();
+                    // No "still alive" while writes fail elsewhere: check-ins may be lost.
+                    if !self.inner.db.write_status().failing {
+                        heartbeat.beat_if_due();
+                    }
                     full
                 }
                 Ok(Err(e)) => {
-                    tracing::error!(error = %e, "monitor pass failed; trying again shortly");
+                    failing.failed(&e, TICK);
                     false
                 }
                 Err(e) => {
-                    tracing::error!(error = %e, "monitor pass panicked; trying again shortly");
+                    failing.failed(&format!("panicked: {e}"), TICK);
                     false
                 }
             };
@@ -71,20 +77,22 @@ impl Monitor {
     /// after firing so the new alarms' first ladder level goes out at once. A failed or
     /// panicking attempt is logged and tried again shortly.
     async fn fire_on_time(self, mut stop: tokio::sync::watch::Receiver<bool>) {
+        let mut failing = Repeats::new("firing due deadlines");
         loop {
             let now = self.inner.clock.now();
             let inner = self.inner.clone();
-            let fired = match tokio::spawn(async move { inner.fire_all_due(now).await }).await {
-                Ok(Ok(n)) => n,
-                Ok(Err(e)) => {
-                    tracing::error!(error = %e, "firing due deadlines failed; trying again shortly");
-                    0
-                }
-                Err(e) => {
-                    tracing::error!(error = %e, "firing due deadlines panicked; trying again shortly");
-                    0
-                }
-            };
+            let (fired, back_off) =
+                match tokio::spawn(async move { inner.fire_all_due(now).await }).await {
+                    Ok(Ok(n)) => {
+                        failing.succeeded();
+                        (n, None)
+                    }
+                    Ok(Err(e)) => (0, Some(failing.failed(&e, RETRY_STUCK))),
+                    Err(e) => (
+                        0,
+                        Some(failing.failed(&format!("panicked: {e}"), RETRY_STUCK)),
+                    ),
+                };
             if fired > 0 {
                 self.inner.waker.notify_one();
             }
@@ -94,17 +102,15 @@ impl Monitor {
                     .unwrap_or(Duration::ZERO)
                     .min(TICK),
                 Ok(None) => TICK,
-                Err(e) => {
-                    tracing::warn!(error = %e, "cannot read when the next deadline falls; looking every tick");
-                    TICK
-                }
+                // The firing attempt just failed too (and logged); a read error adds nothing.
+                Err(_) => TICK,
             };
             // Something due that this attempt could not fire (a failing row, or another instance
-            // holding it): look again shortly rather than spinning.
-            let wait = if wait.is_zero() && fired == 0 {
-                RETRY_STUCK
-            } else {
-                wait
+            // holding it): look again shortly rather than spinning; longer while a fault lasts.
+            let wait = match back_off {
+                Some(b) => b,
+                None if wait.is_zero() && fired == 0 => RETRY_STUCK,
+                None => wait,
             };
             tokio::select! {
                 biased;
@@ -131,10 +137,8 @@ impl Monitor {
                 .unwrap_or(Duration::ZERO)
                 .min(TICK),
             Ok(None) => TICK,
-            Err(e) => {
-                tracing::warn!(error = %e, "cannot read when the next deadline falls; passing every tick");
-                TICK
-            }
+            // A database that cannot be read fails the pass too, which is logged (throttled).
+            Err(_) => TICK,
         }
     }
 }

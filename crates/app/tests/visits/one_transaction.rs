@@ -69,7 +69,7 @@ async fn a_concern_raised_while_signing_out_stops_the_sign_out() {
 /// table would.
 async fn refuse_audit_of(db: &Db, actions: &str) {
     match db {
-        Db::Sqlite(p) => {
+        Db::Sqlite(p, _) => {
             let q = format!(
                 "create trigger refuse_audit before insert on audit_log when new.action in ({actions}) \
                  begin select raise(abort, 'the audit log refused the row'); end"
@@ -79,7 +79,7 @@ async fn refuse_audit_of(db: &Db, actions: &str) {
                 .await
                 .unwrap();
         }
-        Db::Pg(p) => {
+        Db::Pg(p, _) => {
             let f = format!(
                 "create function refuse_audit() returns trigger language plpgsql as $$ begin \
                  if new.action in ({actions}) then raise exception 'the audit log refused the row'; end if; \

@@ -140,7 +140,7 @@ pub async fn create(url: &str, parts: Parts, clients: usize) -> Result<Setup> {
         }
     }
     let visits_seconds = inserting.elapsed().as_secs_f64();
-    if let Db::Pg(p) = &db {
+    if let Db::Pg(p, _) = &db {
         // As autovacuum would have long since done on a live database.
         sqlx::query("analyze").execute(p).await?;
     }

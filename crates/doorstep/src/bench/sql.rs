@@ -111,11 +111,11 @@ pub async fn insert_returning(tx: &mut Tx, sql: String, vals: &[V]) -> Result<Ve
 pub async fn scalar(db: &Db, sql: &'static str, vals: &[V]) -> Result<i64> {
     use sqlx::Row;
     Ok(match db {
-        Db::Sqlite(p) => bound!(sqlx::Sqlite, sql, vals)
+        Db::Sqlite(p, _) => bound!(sqlx::Sqlite, sql, vals)
             .fetch_one(p)
             .await?
             .try_get(0)?,
-        Db::Pg(p) => bound!(sqlx::Postgres, sql, vals)
+        Db::Pg(p, _) => bound!(sqlx::Postgres, sql, vals)
             .fetch_one(p)
             .await?
             .try_get(0)?,
@@ -129,7 +129,7 @@ pub async fn alarms_after(
 ) -> Result<Vec<(i64, Option<i64>, DateTime<Utc>)>> {
     const Q: &str = "select id, visit_id, raised_at from alarms where id > $1 order by id";
     Ok(match db {
-        Db::Sqlite(p) => sqlx::query_as(Q).bind(after_id).fetch_all(p).await?,
-        Db::Pg(p) => sqlx::query_as(Q).bind(after_id).fetch_all(p).await?,
+        Db::Sqlite(p, _) => sqlx::query_as(Q).bind(after_id).fetch_all(p).await?,
+        Db::Pg(p, _) => sqlx::query_as(Q).bind(after_id).fetch_all(p).await?,
     })
 }

@@ -163,7 +163,7 @@ fn the_demo_serves_on_the_port_it_prints_and_a_demo_login_works() {
     let port = announced_port(stdout, &log);
     assert_ne!(port, 0);
 
-    // Ready once the health check answers "ok" (the safety monitor may take a moment).
+    // Ready once the health check answers 200 (the safety monitor may take a moment).
     let started = Instant::now();
     let (status, body) = loop {
         let (status, _, body) = get(port, "/healthz");
@@ -173,7 +173,21 @@ fn the_demo_serves_on_the_port_it_prints_and_a_demo_login_works() {
         std::thread::sleep(Duration::from_millis(200));
     };
     assert_eq!(status, 200, "/healthz: {body}");
-    assert!(body.starts_with("ok"), "/healthz: {body}");
+    let health: serde_json::Value = serde_json::from_str(&body).expect("/healthz answers JSON");
+    assert_eq!(health["healthy"], true, "/healthz: {body}");
+    assert_eq!(
+        health["problems"],
+        serde_json::json!([]),
+        "/healthz: {body}"
+    );
+    assert_eq!(
+        health["database"]["writes_failing"], false,
+        "/healthz: {body}"
+    );
+    assert!(
+        health["monitor"]["last_pass_at"].is_string(),
+        "/healthz: {body}"
+    );
 
     let (status, head, body) = post_json(
         port,

@@ -4,4 +4,5 @@
 
 mod bench;
 mod durability;
+mod full_disk;
 mod process;

@@ -37,10 +37,15 @@ pub fn seed(db_url: &str, clock_start: &str) {
 impl Doorstep {
     /// Starts `doorstep serve --port 0` and waits until it prints its address.
     pub fn start(db_url: &str, clock_start: &str, instance: &str) -> Doorstep {
+        Doorstep::start_with_log(db_url, clock_start, instance, Stdio::inherit())
+    }
+
+    /// As [`Doorstep::start`], with its log (stderr) going to `log`.
+    pub fn start_with_log(db_url: &str, clock_start: &str, instance: &str, log: Stdio) -> Doorstep {
         let mut child = command(db_url, clock_start)
             .args(["serve", "--port", "0", "--instance", instance])
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(log)
             .spawn()
             .expect("starting doorstep serve");
         let stdout = child.stdout.take().expect("stdout is piped");
@@ -117,6 +122,11 @@ impl Client {
             .and_then(|s| s.parse().ok())
             .expect("a status line");
         (status, head.to_string(), body.to_string())
+    }
+
+    /// A client with no session (for `/healthz`).
+    pub fn anonymous(port: u16) -> Client {
+        Client { port, cookie: None }
     }
 
     pub fn login(port: u16, email: &str) -> Client {

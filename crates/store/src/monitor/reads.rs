@@ -15,10 +15,10 @@ impl Db {
         let pick = "select id from notifications where (state = 'pending' and next_attempt_at <= $2) or (state = 'sending' and claimed_until < $2) \
             order by next_attempt_at, id limit $4";
         let q = match self {
-            Db::Sqlite(_) => format!(
+            Db::Sqlite(..) => format!(
                 "update notifications set state = 'sending', claimed_by = $1, claimed_until = $3 where id in ({pick}) returning {NOTIFICATION_COLUMNS}"
             ),
-            Db::Pg(_) => format!(
+            Db::Pg(..) => format!(
                 "update notifications set state = 'sending', claimed_by = $1, claimed_until = $3 where id in ({pick} for update skip locked) returning {NOTIFICATION_COLUMNS}"
             ),
         };

@@ -1,0 +1,6 @@
+-- The monitor's write probe: one row per instance, rewritten every pass, so /healthz knows
+-- whether a transaction can still be written (a full disk, a read-only file system).
+create table write_probes (
+    instance text primary key,
+    probed_at timestamptz not null
+);
