@@ -7,8 +7,10 @@
 //! Who may see an alarm is decided by [`crate::access::visible_alarm`]; the board needs one of
 //! [`crate::permissions::ALARM_WATCHERS`]. Writes carry their audit row in their transaction.
 
+mod channels;
 mod read;
 
+pub use channels::{ChannelState, Reach, reach};
 pub use read::{AlarmDetail, AlarmView, Board, LevelFired, OutNow, alarm, alarms, board};
 
 use crate::permissions::ALARM_WATCHERS;

@@ -90,6 +90,8 @@ struct Inner {
     /// Held while firing deadlines, so that the pass and the on-time firer (see `run`) never
     /// claim the same deadlines at once.
     firing: tokio::sync::Mutex<()>,
+    /// When this process last probed channels whose every message failed (see `deliver`).
+    last_probe: std::sync::Mutex<Option<std::time::Instant>>,
 }
 
 impl Monitor {
@@ -102,6 +104,7 @@ impl Monitor {
                 settings,
                 waker: Arc::new(Notify::new()),
                 firing: tokio::sync::Mutex::new(()),
+                last_probe: std::sync::Mutex::new(None),
             }),
         }
     }

@@ -65,6 +65,18 @@ struct SmtpControl {
 impl SmtpServer {
     pub async fn start() -> Self {
         let (listener, addr) = bind_loopback().await;
+        Self::serve(listener, addr)
+    }
+
+    /// Starts on `addr` (e.g. the address of a relay that was down and comes back).
+    pub async fn start_at(addr: SocketAddr) -> Self {
+        let listener = TcpListener::bind(addr)
+            .await
+            .expect("bind the test SMTP server again");
+        Self::serve(listener, addr)
+    }
+
+    fn serve(listener: TcpListener, addr: SocketAddr) -> Self {
         let (stall, stall_rx) = watch::channel(false);
         let control = SmtpControl {
             received: Arc::new(Mutex::new(Vec::new())),

@@ -8,6 +8,7 @@ use domain::{SchoolId, StaffId, VisitId};
 use serde::Serialize;
 use sqlx::types::Json;
 
+pub mod channels;
 mod in_tx;
 mod reads;
 mod writes;
@@ -127,6 +128,8 @@ pub struct Notification {
     pub last_error: Option<String>,
     pub created_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,
+    /// When the first attempt failed (kept after a later success).
+    pub first_failed_at: Option<DateTime<Utc>>,
 }
 
 pub struct NewNotification<'a> {
@@ -152,8 +155,8 @@ pub struct MonitorPass {
 
 const ALARM_COLUMNS: &str = "id, school_id, visit_id, kind, dedupe_key, raised_at, raised_by, detail, state, next_level, next_level_at, \
     acknowledged_by, acknowledged_at, acknowledgement, resolved_by, resolved_at, outcome, all_channels_failed";
-const NOTIFICATION_COLUMNS: &str = "id, alarm_id, visit_id, staff_id, channel, address, subject, body, idempotency_key, state, attempts, \
-    next_attempt_at, last_error, created_at, sent_at";
+pub(crate) const NOTIFICATION_COLUMNS: &str = "id, alarm_id, visit_id, staff_id, channel, address, subject, body, idempotency_key, state, attempts, \
+    next_attempt_at, last_error, created_at, sent_at, first_failed_at";
 const DEADLINE_COLUMNS: &str =
     "id, visit_id, school_id, kind, due_at, fires_at, remind_at, reminded, state";
 const WATCH_COLUMNS: &str = "visit_id, school_id, signed_out_at, last_contact_at, extended_until, arrived, left_property, last_latitude, \

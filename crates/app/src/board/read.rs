@@ -18,6 +18,8 @@ pub struct AlarmView {
     pub label: String,
     /// Duress and panic first.
     pub urgent: bool,
+    /// Which outside channels are failing, and whether anyone outside the app has been told.
+    pub reach: super::Reach,
 }
 
 impl From<Alarm> for AlarmView {
@@ -26,9 +28,22 @@ impl From<Alarm> for AlarmView {
         AlarmView {
             label: kind.map_or(alarm.kind.clone(), |k| k.label().to_string()),
             urgent: kind.is_some_and(|k| k.starts_at_top()),
+            reach: super::Reach::default(),
             alarm,
         }
     }
+}
+
+/// The school's unresolved alarms with how their messages are doing.
+async fn unresolved(app: &App, school: domain::SchoolId) -> Result<Vec<AlarmView>> {
+    let mut alarms = Vec::new();
+    for alarm in app.db().unresolved_alarms(school).await? {
+        let deliveries = app.db().notifications_of_alarm(alarm.id).await?;
+        let mut view = AlarmView::from(alarm);
+        view.reach = super::reach(&deliveries);
+        alarms.push(view);
+    }
+    Ok(alarms)
 }
 
 /// One alarm with the ladder levels fired and every delivery.
@@ -80,13 +95,7 @@ pub struct Board {
 pub async fn alarms(app: &App, me: &Staff, school_id: Option<i64>) -> Result<Vec<AlarmView>> {
     access::require_any(me, &ALARM_WATCHERS, "watch the school's alarms")?;
     let school = access::school_in_scope(app, me, school_id).await?;
-    let mut alarms: Vec<AlarmView> = app
-        .db()
-        .unresolved_alarms(school)
-        .await?
-        .into_iter()
-        .map(AlarmView::from)
-        .collect();
+    let mut alarms = unresolved(app, school).await?;
     alarms.sort_by_key(|a| (!a.urgent, a.alarm.raised_at));
     Ok(alarms)
 }
@@ -103,8 +112,10 @@ pub async fn alarm(app: &App, me: &Staff, id: i64) -> Result<AlarmDetail> {
         .map(|(level, fired_at)| LevelFired { level, fired_at })
         .collect();
     let deliveries = app.db().notifications_of_alarm(alarm.id).await?;
+    let mut view = AlarmView::from(alarm);
+    view.reach = super::reach(&deliveries);
     Ok(AlarmDetail {
-        alarm: AlarmView::from(alarm),
+        alarm: view,
         levels_fired,
         deliveries,
     })
@@ -122,13 +133,8 @@ pub async fn board(
     access::require_any(me, &ALARM_WATCHERS, "see the office board")?;
     let school = access::school_in_scope(app, me, school_id).await?;
     let db = app.db();
-    let mut alarms: Vec<AlarmView> = db
-        .unresolved_alarms(school)
-        .await?
-        .into_iter()
-        .map(AlarmView::from)
-        .collect();
-    alarms.sort_by_key(|a| (!a.urgent, !a.alarm.all_channels_failed, a.alarm.raised_at));
+    let mut alarms = unresolved(app, school).await?;
+    alarms.sort_by_key(|a| (!a.urgent, !a.reach.nobody_told, a.alarm.raised_at));
     let alarmed: HashSet<i64> = alarms.iter().filter_map(|a| a.alarm.visit_id).collect();
     let mut out: Vec<OutNow> = db
         .out_now(school, now)

@@ -21,8 +21,10 @@ const PER_CHANNEL: usize = 8;
 const FIRST_BACKOFF_SECONDS: i64 = 5;
 /// … up to this.
 const MAX_BACKOFF_SECONDS: i64 = 300;
+/// How often a channel whose every message failed is tried again with one of them (wall time).
+const PROBE_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
 /// The exact `last_error` of a message whose channel has no adapter configured.
-pub(crate) const NOT_CONFIGURED: &str = "channel not configured";
+pub(crate) const NOT_CONFIGURED: &str = store::NOT_CONFIGURED;
 
 /// How the claimed notifications of one pass ended.
 #[derive(Debug, Default)]
@@ -59,6 +61,9 @@ pub(super) async fn deliver(inner: &Arc<Inner>, now: DateTime<Utc>) -> Result<(D
     // Wall time, not domain time: how long this process has really been sending under the claim.
     let started = Instant::now();
     let mut tasks = JoinSet::new();
+    let channel_of: std::collections::HashMap<i64, String> =
+        claimed.iter().map(|n| (n.id, n.channel.clone())).collect();
+    let mut worked_again = BTreeSet::new();
     for n in claimed {
         tasks.spawn(deliver_one(inner.clone(), limits.clone(), n, now, started));
     }
@@ -73,7 +78,10 @@ pub(super) async fn deliver(inner: &Arc<Inner>, now: DateTime<Utc>) -> Result<(D
             match j {
                 Ok(Some((id, finish, outcome))) => {
                     match outcome {
-                        Outcome::Sent => done.sent += 1,
+                        Outcome::Sent => {
+                            done.sent += 1;
+                            worked_again.extend(channel_of.get(&id).filter(|c| *c != "in_app"));
+                        }
                         Outcome::Retried => done.retried += 1,
                         Outcome::Failed { alarm } => {
                             done.failed += 1;
@@ -93,7 +101,46 @@ pub(super) async fn deliver(inner: &Arc<Inner>, now: DateTime<Utc>) -> Result<(D
     if let Err(e) = flag_if_every_channel_failed(inner, &failed_alarms).await {
         tracing::error!(error = %e, "could not check whether every channel of an alarm failed");
     }
-    Ok((done, full))
+    let resent = send_again(inner, &worked_again, now).await?;
+    Ok((done, full || resent))
+}
+
+/// A channel that just delivered works again: its messages that failed or wait in back-off go
+/// out at once (true when some were put back). And now and then a channel whose every message
+/// has failed for good is probed with its newest one (see [`store::Db::probe_stopped_channels`]).
+async fn send_again(inner: &Inner, worked: &BTreeSet<&String>, now: DateTime<Utc>) -> Result<bool> {
+    let mut resent = false;
+    for channel in worked {
+        let n = inner.db.send_again_on(channel, now).await?;
+        if n > 0 {
+            tracing::warn!(notification.channel = %channel, messages = n,
+                "a failing channel delivered again: sending its failed messages again now");
+            resent = true;
+        }
+    }
+    let probe_due = {
+        let mut last = inner.last_probe.lock().unwrap_or_else(|p| p.into_inner());
+        let due = last.is_none_or(|at| at.elapsed() >= PROBE_EVERY);
+        if due {
+            *last = Some(Instant::now());
+        }
+        due
+    };
+    if probe_due {
+        let probed = inner
+            .db
+            .probe_stopped_channels(
+                now,
+                now - Duration::seconds(30),
+                inner.settings.max_attempts,
+            )
+            .await?;
+        if !probed.is_empty() {
+            tracing::info!(channels = ?probed, "probing channels whose messages all failed");
+            resent = true;
+        }
+    }
+    Ok(resent)
 }
 
 /// How a send ended, to be recorded under the claim.

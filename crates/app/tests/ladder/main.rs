@@ -10,6 +10,7 @@
 extern crate doorstep_app as app;
 
 mod alarms;
+mod channel_recovery;
 mod deadlines;
 mod delivery;
 mod group_commit;

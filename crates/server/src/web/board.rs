@@ -38,7 +38,10 @@ struct AlarmRow {
     who: String,
     where_: String,
     acknowledged: String,
+    /// Nobody outside the app has been told yet.
     failed: bool,
+    /// One line per outside channel failing now, e.g. "E-mail failing since 09:02: …".
+    failing: Vec<String>,
 }
 
 struct OutRow {
@@ -126,7 +129,24 @@ async fn live_part(
                     ),
                     _ => String::new(),
                 },
-                failed: a.alarm.all_channels_failed,
+                failed: a.reach.nobody_told,
+                failing: a
+                    .reach
+                    .channels
+                    .iter()
+                    .filter(|c| c.failing)
+                    .map(|c| {
+                        format!(
+                            "{} failing since {}: {} ({} sent, {} waiting, {} given up)",
+                            channel_label(&c.channel),
+                            c.failing_since.map_or("—".into(), |at| local.time(at)),
+                            c.last_error.as_deref().unwrap_or("no detail"),
+                            c.sent,
+                            c.waiting,
+                            c.failed
+                        )
+                    })
+                    .collect(),
             }
         })
         .collect();
@@ -240,4 +260,13 @@ async fn pack(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, WebError> {
         id,
         text,
     }))
+}
+
+fn channel_label(channel: &str) -> &str {
+    match channel {
+        "email" => "E-mail",
+        "sms" => "Text messages (SMS)",
+        "webhook" => "The school's alert webhook",
+        other => other,
+    }
 }

@@ -28,7 +28,8 @@ impl Db {
         )
     }
 
-    /// Finishes a claimed delivery: sent, or back to pending at `retry_at`, or failed for good.
+    /// Finishes a claimed delivery: sent, or back to pending at `retry_at`, or failed for good
+    /// (see [`crate::Tx::finish_notification`]), in a transaction of its own.
     pub async fn finish_notification(
         &self,
         id: i64,
@@ -36,22 +37,9 @@ impl Db {
         outcome: Delivery<'_>,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let r = match outcome {
-            Delivery::Sent => {
-                with_pool!(self, p => sqlx::query("update notifications set state = 'sent', sent_at = $1, attempts = attempts + 1, claimed_until = null \
-                where id = $2 and claimed_by = $3 and state = 'sending'").bind(now).bind(id).bind(instance).execute(p).await.map(|r| r.rows_affected()))
-            }
-            Delivery::Retry { error, at } => {
-                with_pool!(self, p => sqlx::query("update notifications set state = 'pending', attempts = attempts + 1, next_attempt_at = $1, \
-                last_error = $2, claimed_until = null where id = $3 and claimed_by = $4 and state = 'sending'").bind(at).bind(error).bind(id).bind(instance).execute(p).await.map(|r| r.rows_affected()))
-            }
-            Delivery::Failed { error } => {
-                with_pool!(self, p => sqlx::query("update notifications set state = 'failed', attempts = attempts + 1, last_error = $1, \
-                claimed_until = null where id = $2 and claimed_by = $3 and state = 'sending'").bind(error).bind(id).bind(instance).execute(p).await.map(|r| r.rows_affected()))
-            }
-        }?;
-        let _ = r;
-        Ok(())
+        let mut tx = self.begin().await?;
+        tx.finish_notification(id, instance, &outcome, now).await?;
+        tx.commit().await
     }
 
     pub async fn due_deadlines(&self, now: DateTime<Utc>, limit: i64) -> Result<Vec<DeadlineRow>> {

@@ -384,13 +384,16 @@ impl Tx {
                 with_tx!(self, x => sqlx::query("update notifications set state = 'sent', sent_at = $1, attempts = attempts + 1, claimed_until = null \
                 where id = $2 and claimed_by = $3 and state = 'sending'").bind(now).bind(id).bind(instance).execute(x).await.map(|r| r.rows_affected()))
             }
+            // The first failure's time is kept: the board says how long a channel has failed.
             Delivery::Retry { error, at } => {
                 with_tx!(self, x => sqlx::query("update notifications set state = 'pending', attempts = attempts + 1, next_attempt_at = $1, \
-                last_error = $2, claimed_until = null where id = $3 and claimed_by = $4 and state = 'sending'").bind(*at).bind(*error).bind(id).bind(instance).execute(x).await.map(|r| r.rows_affected()))
+                last_error = $2, claimed_until = null, first_failed_at = coalesce(first_failed_at, $5) \
+                where id = $3 and claimed_by = $4 and state = 'sending'").bind(*at).bind(*error).bind(id).bind(instance).bind(now).execute(x).await.map(|r| r.rows_affected()))
             }
             Delivery::Failed { error } => {
                 with_tx!(self, x => sqlx::query("update notifications set state = 'failed', attempts = attempts + 1, last_error = $1, \
-                claimed_until = null where id = $2 and claimed_by = $3 and state = 'sending'").bind(*error).bind(id).bind(instance).execute(x).await.map(|r| r.rows_affected()))
+                claimed_until = null, first_failed_at = coalesce(first_failed_at, $4) \
+                where id = $2 and claimed_by = $3 and state = 'sending'").bind(*error).bind(id).bind(instance).bind(now).execute(x).await.map(|r| r.rows_affected()))
             }
         }?;
         Ok(n == 1)

@@ -2,14 +2,16 @@
 //! follow-up actions) are not tied to an alarm, so they are looked up by recipient.
 
 use crate::db::{Db, Result, with_pool};
-use crate::monitor::Notification;
+use crate::monitor::{NOTIFICATION_COLUMNS, Notification};
 use domain::StaffId;
 
 impl Db {
     /// Every message queued for a member of staff on any channel, newest first.
     pub async fn notifications_to(&self, staff: StaffId, limit: i64) -> Result<Vec<Notification>> {
-        const Q: &str = "select id, alarm_id, visit_id, staff_id, channel, address, subject, body, idempotency_key, state, attempts, \
-            next_attempt_at, last_error, created_at, sent_at from notifications where staff_id = $1 order by id desc limit $2";
-        Ok(with_pool!(self, p => sqlx::query_as(Q).bind(staff.0).bind(limit).fetch_all(p).await)?)
+        // Only constants are formatted in: no input reaches the SQL text.
+        let q = sqlx::AssertSqlSafe(format!(
+            "select {NOTIFICATION_COLUMNS} from notifications where staff_id = $1 order by id desc limit $2"
+        ));
+        Ok(with_pool!(self, p => sqlx::query_as(q).bind(staff.0).bind(limit).fetch_all(p).await)?)
     }
 }

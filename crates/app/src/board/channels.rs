@@ -1,0 +1,104 @@
+//! Which outside channels of an alarm are failing now, from the first failed attempt (not once
+//! every retry is used up), and whether nobody outside the app has been told yet. Worked out
+//! from the alarm's deliveries each time the board is read, so the warning clears as soon as the
+//! messages go out.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use store::Notification;
+
+/// One outside channel (e-mail, SMS, webhook) of one alarm.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct ChannelState {
+    pub channel: String,
+    pub sent: usize,
+    /// Queued or being retried.
+    pub waiting: usize,
+    /// Given up for good.
+    pub failed: usize,
+    /// A message on it has failed and not yet gone out.
+    pub failing: bool,
+    /// The first failure of the messages not yet out (UTC).
+    pub failing_since: Option<DateTime<Utc>>,
+    /// The newest failure's error, in the channel's words.
+    pub last_error: Option<String>,
+}
+
+/// How the alarm's messages outside the app are doing.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Reach {
+    pub channels: Vec<ChannelState>,
+    /// Ladder rungs (0 = first) whose every outside message has failed at least once and none
+    /// has gone out.
+    pub rungs_unreached: Vec<i64>,
+    /// No outside message has gone out, and every outside message of some rung has failed
+    /// at least once: only the app knows of this alarm.
+    pub nobody_told: bool,
+}
+
+/// The rung a message was queued for, from its idempotency key (`alarm:{id}:level:{n}:…`).
+fn rung(n: &Notification) -> Option<i64> {
+    let mut parts = n.idempotency_key.split(':');
+    while let Some(p) = parts.next() {
+        if p == "level" {
+            return parts.next()?.parse().ok();
+        }
+    }
+    None
+}
+
+fn has_failed(n: &Notification) -> bool {
+    n.state != "sent" && (n.state == "failed" || n.last_error.is_some())
+}
+
+/// The reach of one alarm's `deliveries`.
+pub fn reach(deliveries: &[Notification]) -> Reach {
+    let outside: Vec<&Notification> = deliveries
+        .iter()
+        .filter(|n| n.channel != "in_app")
+        .collect();
+    let mut by_channel: BTreeMap<&str, Vec<&Notification>> = BTreeMap::new();
+    let mut by_rung: BTreeMap<i64, Vec<&Notification>> = BTreeMap::new();
+    for n in &outside {
+        by_channel.entry(n.channel.as_str()).or_default().push(n);
+        if let Some(r) = rung(n) {
+            by_rung.entry(r).or_default().push(n);
+        }
+    }
+    let channels = by_channel
+        .into_iter()
+        .map(|(channel, ns)| {
+            let failing: Vec<&&Notification> = ns.iter().filter(|n| has_failed(n)).collect();
+            ChannelState {
+                channel: channel.to_string(),
+                sent: ns.iter().filter(|n| n.state == "sent").count(),
+                waiting: ns
+                    .iter()
+                    .filter(|n| n.state == "pending" || n.state == "sending")
+                    .count(),
+                failed: ns.iter().filter(|n| n.state == "failed").count(),
+                failing: !failing.is_empty(),
+                failing_since: failing
+                    .iter()
+                    .filter_map(|n| n.first_failed_at.or(Some(n.created_at)))
+                    .min(),
+                last_error: failing
+                    .iter()
+                    .max_by_key(|n| n.first_failed_at)
+                    .and_then(|n| n.last_error.clone()),
+            }
+        })
+        .collect();
+    let rungs_unreached: Vec<i64> = by_rung
+        .into_iter()
+        .filter(|(_, ns)| ns.iter().all(|n| has_failed(n)))
+        .map(|(r, _)| r)
+        .collect();
+    let any_sent = outside.iter().any(|n| n.state == "sent");
+    Reach {
+        channels,
+        nobody_told: !any_sent && !rungs_unreached.is_empty(),
+        rungs_unreached,
+    }
+}
