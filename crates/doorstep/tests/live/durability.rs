@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-const T0: &str = "2026-11-23T09:00:00Z";
+pub(crate) const T0: &str = "2026-11-23T09:00:00Z";
 /// Four hours on: every deadline of the visits below, and every rung of every ladder, has passed.
 const LATER: &str = "2026-11-23T13:00:00Z";
 /// The Harton ladder has four levels; each missed deadline raises one alarm. Staff who never
@@ -21,7 +21,7 @@ fn at(minutes: i64) -> String {
 
 /// Plans, authorises and signs out `count` Harton visits, each with one acknowledged check-in.
 /// Returns (visit id, check-in note) pairs.
-fn visits_out(d: &Doorstep, count: usize) -> Vec<(i64, String)> {
+pub(crate) fn visits_out(d: &Doorstep, count: usize) -> Vec<(i64, String)> {
     let teacher = d.login("teacher@harton.demo");
     let head = d.login("head@harton.demo");
     let me = teacher.must(teacher.get("/api/me"), "me");

@@ -3,5 +3,6 @@
 //! (`DOORSTEP_CLOCK_START`) so deadlines fall while they are down without anyone waiting.
 
 mod bench;
+mod door;
 mod durability;
 mod process;

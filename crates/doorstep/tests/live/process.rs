@@ -37,7 +37,19 @@ pub fn seed(db_url: &str, clock_start: &str) {
 impl Doorstep {
     /// Starts `doorstep serve --port 0` and waits until it prints its address.
     pub fn start(db_url: &str, clock_start: &str, instance: &str) -> Doorstep {
-        let mut child = command(db_url, clock_start)
+        Doorstep::start_with(db_url, clock_start, instance, &[])
+    }
+
+    /// As [`Doorstep::start`], with extra environment settings (e.g. `DOORSTEP_MAX_CONNECTIONS`).
+    pub fn start_with(
+        db_url: &str,
+        clock_start: &str,
+        instance: &str,
+        env: &[(&str, &str)],
+    ) -> Doorstep {
+        let mut cmd = command(db_url, clock_start);
+        cmd.envs(env.iter().copied());
+        let mut child = cmd
             .args(["serve", "--port", "0", "--instance", instance])
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
