@@ -60,8 +60,9 @@ impl Slow {
             Err(e) if e.kind() != ErrorKind::WouldBlock => return false,
             _ => {}
         }
+        // One byte: either it is sent or, with a full buffer, it waits for the next tick.
         match self.stream.write(b"G") {
-            Ok(_) => true,
+            Ok(n) => n <= 1,
             Err(e) => e.kind() == ErrorKind::WouldBlock,
         }
     }
