@@ -2,6 +2,7 @@
 
 mod bench;
 mod channels;
+mod door;
 mod export;
 
 use channels::ChannelArgs;
@@ -70,6 +71,8 @@ struct ServeArgs {
     no_monitor: bool,
     #[command(flatten)]
     channels: ChannelArgs,
+    #[command(flatten)]
+    door: door::DoorArgs,
 }
 
 #[derive(Subcommand)]
@@ -231,6 +234,16 @@ async fn main() -> Result<()> {
 async fn serve(db: Db, args: &ServeArgs) -> Result<()> {
     notify::install_crypto_provider();
     let channels = args.channels.build()?;
+    let file_limit = door::raise_file_limit();
+    let door = args.door.settings(file_limit);
+    tracing::info!(
+        file_limit,
+        max_connections = door.max_connections,
+        safety_reserve = door.safety_reserve,
+        header_timeout_seconds = door.header_timeout.as_secs(),
+        keep_alive_seconds = door.keep_alive.as_secs(),
+        "limits at the door"
+    );
     let listener = tokio::net::TcpListener::bind((args.bind.as_str(), args.port))
         .await
         .with_context(|| format!("listening on {}:{}", args.bind, args.port))?;
@@ -265,7 +278,7 @@ async fn serve(db: Db, args: &ServeArgs) -> Result<()> {
     };
     println!("Doorstep is running: open http://{addr}/ (health: http://{addr}/healthz)");
     let mut stop = stop_rx;
-    let server = server::serve(listener, state, async move {
+    let server = server::serve_with(listener, state, door, async move {
         let _ = stop.wait_for(|s| *s).await;
     });
     let monitor_ended = async {

@@ -7,6 +7,7 @@ mod after_visit;
 mod alarms;
 mod audit_api;
 mod auth;
+mod door;
 mod error;
 pub mod exports;
 mod extract;
@@ -22,6 +23,7 @@ mod web;
 use app::read_batch;
 pub use app::{App, Clock};
 pub use auth::hash_password;
+pub use door::{DoorSettings, serve_router};
 pub use error::ApiError;
 pub use schools::{adopt_policy, create_school_on_preset};
 
@@ -226,13 +228,23 @@ async fn healthz(
     (status, [no_store], axum::Json(health)).into_response()
 }
 
-/// Serves until `shutdown` resolves, then finishes the requests in flight.
+/// Serves behind the default [`DoorSettings`] until `shutdown` resolves, then finishes the
+/// requests in flight.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, build_router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    serve_with(listener, state, DoorSettings::default(), shutdown).await
+}
+
+/// Serves behind the door's limits (connection cap, header and idle limits, safety actions
+/// first) until `shutdown` resolves, then finishes the requests in flight.
+pub async fn serve_with(
+    listener: TcpListener,
+    state: AppState,
+    door: DoorSettings,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    serve_router(listener, build_router(state), door, shutdown).await
 }

@@ -88,7 +88,7 @@ fn a_full_disk_fails_taps_and_health_honestly_and_writing_resumes_when_space_ret
     let start = (next_deadline - chrono::Duration::seconds(20)).to_rfc3339();
     let log_path = disk.0.with_extension("log");
     let log = std::fs::File::create(&log_path).expect("a log file");
-    let d = Doorstep::start_with_log(&url, &start, "during", Stdio::from(log));
+    let d = Doorstep::start_with(&url, &start, "during", &[], Stdio::from(log));
     let teacher = d.login("teacher@harton.demo");
     let office = d.login("office@harton.demo");
     let visit = visits[0].0;

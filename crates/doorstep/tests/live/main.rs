@@ -3,6 +3,7 @@
 //! (`DOORSTEP_CLOCK_START`) so deadlines fall while they are down without anyone waiting.
 
 mod bench;
+mod door;
 mod durability;
 mod full_disk;
 mod process;

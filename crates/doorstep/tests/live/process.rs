@@ -37,12 +37,21 @@ pub fn seed(db_url: &str, clock_start: &str) {
 impl Doorstep {
     /// Starts `doorstep serve --port 0` and waits until it prints its address.
     pub fn start(db_url: &str, clock_start: &str, instance: &str) -> Doorstep {
-        Doorstep::start_with_log(db_url, clock_start, instance, Stdio::inherit())
+        Doorstep::start_with(db_url, clock_start, instance, &[], Stdio::inherit())
     }
 
-    /// As [`Doorstep::start`], with its log (stderr) going to `log`.
-    pub fn start_with_log(db_url: &str, clock_start: &str, instance: &str, log: Stdio) -> Doorstep {
-        let mut child = command(db_url, clock_start)
+    /// As [`Doorstep::start`], with extra environment settings (e.g. `DOORSTEP_MAX_CONNECTIONS`)
+    /// and its log (stderr) going to `log`.
+    pub fn start_with(
+        db_url: &str,
+        clock_start: &str,
+        instance: &str,
+        env: &[(&str, &str)],
+        log: Stdio,
+    ) -> Doorstep {
+        let mut cmd = command(db_url, clock_start);
+        cmd.envs(env.iter().copied());
+        let mut child = cmd
             .args(["serve", "--port", "0", "--instance", instance])
             .stdout(Stdio::piped())
             .stderr(log)
