@@ -36,7 +36,9 @@ pub struct MonitorSettings {
     pub batch: i64,
     /// Delivery attempts before a temporarily failing message is given up as failed.
     pub max_attempts: i64,
-    /// How long a claimed notification is ours before another instance may take it over.
+    /// How long a claimed notification is ours before another instance may take it over. The
+    /// claim is renewed every third of this while its sends are under way, so a dead instance's
+    /// messages are taken over within this (plus one pass) and a living one's never.
     pub claim_for: Duration,
     /// Called (plain GET) at most once a minute after a completed pass, so that an outside
     /// monitor notices if Doorstep itself stops.
@@ -50,7 +52,7 @@ impl MonitorSettings {
             instance: instance.into(),
             batch: 500,
             max_attempts: 8,
-            claim_for: Duration::seconds(60),
+            claim_for: Duration::seconds(6),
             heartbeat_url: None,
         }
     }

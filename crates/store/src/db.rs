@@ -68,35 +68,36 @@ where
         health: &Arc<WriteHealth>,
         statement: &'static str,
     ) -> Result<Self> {
-        let mut conn = pool
+        let acquired = pool
             .acquire()
             .await
             .inspect_err(|e| health.failed("begin", e))?;
-        if let Err(e) = sqlx::raw_sql(statement).execute(&mut *conn).await {
+        let mut conn = CloseIfCancelled(Some(acquired));
+        if let Err(e) = sqlx::raw_sql(statement).execute(conn.get()).await {
             health.failed("begin", &e);
-            conn.close_on_drop();
             return Err(e.into());
         }
         Ok(Open {
-            conn: Some(conn),
+            conn: Some(conn.keep()),
             health: health.clone(),
         })
     }
 
     async fn commit(&mut self) -> Result<()> {
-        let Some(mut conn) = self.conn.take() else {
+        let Some(conn) = self.conn.take() else {
             return Ok(());
         };
-        match sqlx::raw_sql("commit").execute(&mut *conn).await {
+        let mut conn = CloseIfCancelled(Some(conn));
+        match sqlx::raw_sql("commit").execute(conn.get()).await {
             Ok(_) => {
+                conn.keep();
                 self.health.succeeded();
                 Ok(())
             }
             Err(e) => {
                 // Logged by the health tracker, once per run of failures; the connection is
-                // closed, not reused.
+                // closed (by the guard), not reused.
                 self.health.failed("commit", &e);
-                conn.close_on_drop();
                 Err(e.into())
             }
         }
@@ -118,6 +119,32 @@ where
                 conn.close_on_drop();
             }
         });
+    }
+}
+
+/// A connection in the middle of BEGIN or COMMIT. If that statement fails, or the future running
+/// it is dropped (a cancelled request, an aborted task) before it is known to have ended, the
+/// connection is closed rather than returned to the pool: a connection handed back with a
+/// transaction still open would hold SQLite's write lock, and every later write would wait and
+/// fail with "database is locked", until a restart.
+struct CloseIfCancelled<DB: sqlx::Database>(Option<PoolConnection<DB>>);
+
+impl<DB: sqlx::Database> CloseIfCancelled<DB> {
+    fn get(&mut self) -> &mut DB::Connection {
+        self.0.as_mut().expect("held until kept or dropped")
+    }
+
+    /// The statement ended well: the connection is the caller's again.
+    fn keep(mut self) -> PoolConnection<DB> {
+        self.0.take().expect("held until kept or dropped")
+    }
+}
+
+impl<DB: sqlx::Database> Drop for CloseIfCancelled<DB> {
+    fn drop(&mut self) {
+        if let Some(conn) = &mut self.0 {
+            conn.close_on_drop();
+        }
     }
 }
 
@@ -242,7 +269,9 @@ impl Db {
                 .journal_mode(SqliteJournalMode::Wal)
                 // FULL: a check-in acknowledged to a phone is on disk, even after power loss.
                 .synchronous(SqliteSynchronous::Full)
-                .busy_timeout(Duration::from_secs(10))
+                // A tap waits at most this for a lock held elsewhere (a backup, a second
+                // process), then answers "try again" and the phone keeps it queued.
+                .busy_timeout(Duration::from_secs(5))
                 .foreign_keys(true);
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)

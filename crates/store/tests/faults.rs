@@ -126,3 +126,22 @@ async fn a_transaction_dropped_without_commit_is_rolled_back_before_its_connecti
         );
     }
 }
+
+/// A request cancelled while its BEGIN waits for SQLite's write lock (the phone gave up, a task
+/// was aborted) must not hand its connection back with the transaction still open: that held the
+/// write lock for good, and every later write failed with "database is locked".
+#[tokio::test]
+async fn a_begin_cancelled_while_waiting_for_the_lock_leaves_no_transaction_open() {
+    for (name, db, _dir) in backends().await {
+        let holder = db.begin().await.unwrap();
+        // On SQLite this waits for the holder's write lock; on PostgreSQL BEGIN does not wait,
+        // and the cancelled future is dropped at once or after it began: either way, no
+        // transaction may be left open on a pooled connection.
+        let cancelled =
+            tokio::time::timeout(std::time::Duration::from_millis(100), db.begin()).await;
+        drop(cancelled);
+        drop(holder);
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        writes_work_on_every_connection(name, &db).await;
+    }
+}

@@ -60,12 +60,25 @@ pub(super) async fn deliver(inner: &Arc<Inner>, now: DateTime<Utc>) -> Result<(D
     });
     // Wall time, not domain time: how long this process has really been sending under the claim.
     let started = Instant::now();
+    let claim = Arc::new(Claim::new(
+        started,
+        s.claim_for.to_std().unwrap_or_default(),
+    ));
+    // Stops renewing when this pass ends or is dropped: claims must lapse with their sender.
+    let _renewer = (!claimed.is_empty())
+        .then(|| AbortOnDrop(tokio::spawn(renew(inner.clone(), claim.clone()))));
     let mut tasks = JoinSet::new();
     let channel_of: std::collections::HashMap<i64, String> =
         claimed.iter().map(|n| (n.id, n.channel.clone())).collect();
     let mut worked_again = BTreeSet::new();
     for n in claimed {
-        tasks.spawn(deliver_one(inner.clone(), limits.clone(), n, now, started));
+        tasks.spawn(deliver_one(
+            inner.clone(),
+            limits.clone(),
+            n,
+            now,
+            claim.clone(),
+        ));
     }
     let mut done = Delivered::default();
     let mut failed_alarms = BTreeSet::new();
@@ -143,6 +156,63 @@ async fn send_again(inner: &Inner, worked: &BTreeSet<&String>, now: DateTime<Utc
     Ok(resent)
 }
 
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// How long this pass's claims are known to hold, in wall time since the pass claimed them.
+struct Claim {
+    started: Instant,
+    /// Milliseconds after `started` until which the claims certainly hold.
+    holds_for_ms: std::sync::atomic::AtomicU64,
+}
+
+impl Claim {
+    fn new(started: Instant, claim_for: std::time::Duration) -> Self {
+        let claim = Claim {
+            started,
+            holds_for_ms: std::sync::atomic::AtomicU64::new(0),
+        };
+        claim.hold_until(started + claim_for);
+        claim
+    }
+
+    fn hold_until(&self, at: Instant) {
+        let ms = u64::try_from(at.duration_since(self.started).as_millis()).unwrap_or(u64::MAX);
+        self.holds_for_ms
+            .fetch_max(ms, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Whether a send starting now ends well inside the claim (`margin` to spare).
+    fn has_room(&self, margin: std::time::Duration) -> bool {
+        let holds = std::time::Duration::from_millis(
+            self.holds_for_ms.load(std::sync::atomic::Ordering::Relaxed),
+        );
+        self.started.elapsed() + margin < holds
+    }
+}
+
+/// Renews this instance's claims every third of `claim_for` until aborted; a failed renewal
+/// leaves the claim to lapse, and sends not yet started are then left to whoever takes over.
+async fn renew(inner: Arc<Inner>, claim: Arc<Claim>) {
+    let claim_for = inner.settings.claim_for.to_std().unwrap_or_default();
+    loop {
+        tokio::time::sleep(claim_for / 3).await;
+        let asked_at = Instant::now();
+        let until = inner.clock.now() + inner.settings.claim_for;
+        match inner.db.renew_claims(&inner.settings.instance, until).await {
+            Ok(_) => claim.hold_until(asked_at + claim_for),
+            Err(e) => {
+                tracing::warn!(error = %e, "could not renew the outbox claims; they may be taken over")
+            }
+        }
+    }
+}
+
 /// How a send ended, to be recorded under the claim.
 enum Finish {
     Sent,
@@ -198,7 +268,7 @@ async fn deliver_one(
     limits: Arc<Limits>,
     n: Notification,
     now: DateTime<Utc>,
-    started: Instant,
+    claim: Arc<Claim>,
 ) -> Option<(i64, Finish, Outcome)> {
     let limit = match n.channel.as_str() {
         "email" => Some(&limits.email),
@@ -211,8 +281,9 @@ async fn deliver_one(
         Some(l) => l.acquire().await.ok(),
         None => None,
     };
-    let budget = inner.settings.claim_for.to_std().unwrap_or_default() / 2;
-    if started.elapsed() > budget {
+    // A send must not run past the claim: another instance would send the message again.
+    // Half a claim to spare covers a send that stalls until its channel's timeout.
+    if !claim.has_room(inner.settings.claim_for.to_std().unwrap_or_default() / 2) {
         return None;
     }
     let sent = send(&inner, &n).await;

@@ -20,3 +20,4 @@ mod out_on_visit;
 mod presets;
 mod scale_out;
 mod school;
+mod take_over;

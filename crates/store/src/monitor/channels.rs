@@ -49,4 +49,15 @@ impl Db {
         tx.commit().await?;
         Ok(stopped.into_iter().map(|(channel, _)| channel).collect())
     }
+
+    /// Extends to `until` every claim `instance` holds on messages it is sending, so that a
+    /// living instance's slow sends are not taken over while a dead one's lapse quickly.
+    /// Returns how many claims were renewed.
+    pub async fn renew_claims(&self, instance: &str, until: DateTime<Utc>) -> Result<u64> {
+        const Q: &str = "update notifications set claimed_until = $2 where claimed_by = $1 and state = 'sending'";
+        let mut tx = self.begin().await?;
+        let n = with_tx!(&mut tx, x => sqlx::query(Q).bind(instance).bind(until).execute(x).await.map(|r| r.rows_affected()))?;
+        tx.commit().await?;
+        Ok(n)
+    }
 }
