@@ -1,5 +1,6 @@
 //! The `doorstep` command: serve, demo, migrate, user, policy.
 
+mod backup;
 mod bench;
 mod channels;
 mod door;
@@ -43,6 +44,10 @@ enum Command {
     },
     /// Bring the database schema up to date.
     Migrate,
+    /// Write a consistent copy of the SQLite database to FILE (safe while serving).
+    Backup { file: PathBuf },
+    /// Replace the SQLite database with the backup FILE, after checking it (stop Doorstep first).
+    Restore { file: PathBuf },
     /// Manage staff accounts.
     #[command(subcommand)]
     User(UserCommand),
@@ -210,6 +215,18 @@ async fn main() -> Result<()> {
             )
             .await?;
             println!("added {email} (staff id {id})");
+            Ok(())
+        }
+        Command::Backup { file } => {
+            let url = database_url(&cli)?;
+            backup::backup(&url, file).await?;
+            println!("backed up to {}", file.display());
+            Ok(())
+        }
+        Command::Restore { file } => {
+            let url = database_url(&cli)?;
+            backup::restore(&url, file).await?;
+            println!("restored from {}; start Doorstep again", file.display());
             Ok(())
         }
         Command::Export(command) => {

@@ -16,7 +16,7 @@ const PRESETS: [&str; 5] = [
 ];
 
 /// The binary, with no `DOORSTEP_` settings leaking in from the environment.
-fn doorstep() -> Command {
+pub(crate) fn doorstep() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_doorstep"));
     for (key, _) in std::env::vars_os() {
         if key.to_string_lossy().starts_with("DOORSTEP_") {
@@ -27,7 +27,7 @@ fn doorstep() -> Command {
     cmd
 }
 
-fn run(args: &[&str]) -> String {
+pub(crate) fn run(args: &[&str]) -> String {
     let Output {
         status,
         stdout,

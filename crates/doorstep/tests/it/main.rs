@@ -4,6 +4,7 @@
 //! on a throwaway PostgreSQL.
 
 mod access;
+mod backup;
 mod bad_input;
 mod cli;
 mod helpers;
