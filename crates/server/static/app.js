@@ -37,12 +37,19 @@
     el.classList.toggle("sent", !!sent);
   }
 
-  function showQueue() {
+  // `serverBusy`: the server answered but could not save it yet (a 5xx), so "no signal" would
+  // be untrue; either way the actions stay on the phone and are sent again.
+  function showQueue(serverBusy) {
     var q = load();
     if (q.length === 0) return;
     var labels = q.map(function (i) { return i.label; }).join(", ");
-    status("No signal: " + q.length + " action" + (q.length > 1 ? "s" : "") + " saved on this phone (" + labels +
-      "). They will be sent automatically when you have signal.");
+    var saved = q.length + " action" + (q.length > 1 ? "s" : "") + " saved on this phone (" + labels + ")";
+    if (serverBusy) {
+      status("The school's server could not save this yet: " + saved +
+        ". They will be sent automatically. If you need help now, phone your buddy or the school office.");
+    } else {
+      status("No signal: " + saved + ". They will be sent automatically when you have signal.");
+    }
   }
 
   // The JSON body of a form: inputs marked data-json, typed by data-type.
@@ -72,7 +79,7 @@
         try { json = text ? JSON.parse(text) : null; } catch (e) { json = null; }
         if (res.ok) return { kind: "ok", json: json };
         if (res.status === 401) return { kind: "auth" };
-        if (res.status >= 500 || res.status === 408 || res.status === 429) return { kind: "offline" };
+        if (res.status >= 500 || res.status === 408 || res.status === 429) return { kind: "offline", server: true };
         return { kind: "rejected", reason: (json && json.reason) || ("refused (" + res.status + ")") };
       });
     }, function () { return { kind: "offline" }; });
@@ -152,7 +159,7 @@
       else {
         var q = load(); q.push(item); save(q);
         if (r.kind === "auth") status("Your sign-in has run out: sign in again and the saved action will be sent.");
-        else showQueue();
+        else showQueue(r.server);
       }
     });
   });
@@ -174,7 +181,7 @@
           sent.push(item);
           return step();
         }
-        return r.kind;
+        return r.server ? "busy" : r.kind;
       });
     };
     step().then(function (outcome) {
@@ -186,7 +193,7 @@
       } else if (outcome === "auth") {
         status("Your sign-in has run out: sign in again and the saved actions will be sent.");
       } else {
-        showQueue();
+        showQueue(outcome === "busy");
       }
     }, function () { flushing = false; });
   }
