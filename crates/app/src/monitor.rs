@@ -7,9 +7,12 @@
 //! `SKIP LOCKED` claims), so any number of instances may run passes over one database. This
 //! module never reads the wall clock for domain time: `now` comes from the [`Clock`].
 
+mod channel_test;
 mod deliver;
 mod repeats;
 mod run_loop;
+
+pub use channel_test::{ChannelTest, latest_channel_test, parse_test_time};
 
 use crate::{Clock, Refusal, Result, alarms};
 use chrono::{DateTime, Duration, Utc};
@@ -43,6 +46,9 @@ pub struct MonitorSettings {
     /// Called (plain GET) at most once a minute after a completed pass, so that an outside
     /// monitor notices if Doorstep itself stops.
     pub heartbeat_url: Option<String>,
+    /// The school-local time of day of the daily test message to each school's office on every
+    /// configured outside channel; `None`: no daily test.
+    pub daily_test_at: Option<chrono::NaiveTime>,
 }
 
 impl MonitorSettings {
@@ -54,6 +60,7 @@ impl MonitorSettings {
             max_attempts: 8,
             claim_for: Duration::seconds(6),
             heartbeat_url: None,
+            daily_test_at: None,
         }
     }
 }
@@ -63,6 +70,8 @@ impl MonitorSettings {
 pub struct PassSummary {
     pub deadlines_fired: usize,
     pub reminders: usize,
+    /// Daily channel test messages queued.
+    pub channel_tests: usize,
     pub levels_fired: usize,
     pub delivered: usize,
     /// Temporary failures put back in the outbox for a later attempt.
@@ -94,6 +103,8 @@ struct Inner {
     firing: tokio::sync::Mutex<()>,
     /// When this process last probed channels whose every message failed (see `deliver`).
     last_probe: std::sync::Mutex<Option<std::time::Instant>>,
+    /// What the daily channel test has looked at and queued (see `channel_test`).
+    channel_tests: std::sync::Mutex<channel_test::Looked>,
 }
 
 impl Monitor {
@@ -107,6 +118,7 @@ impl Monitor {
                 waker: Arc::new(Notify::new()),
                 firing: tokio::sync::Mutex::new(()),
                 last_probe: std::sync::Mutex::new(None),
+                channel_tests: std::sync::Mutex::default(),
             }),
         }
     }
@@ -218,6 +230,9 @@ impl Inner {
         ) {
             summary.reminders += n;
         }
+        if let Some(n) = errors.take("daily channel test", self.queue_channel_tests(now).await) {
+            summary.channel_tests = n;
+        }
         if let Some((n, f)) = errors.take("escalation", self.climb_ladders(now).await) {
             (summary.levels_fired, full) = (n, full | f);
         }
@@ -242,6 +257,7 @@ impl Inner {
                 monitor.instance = %self.settings.instance,
                 monitor.deadlines_fired = summary.deadlines_fired,
                 monitor.reminders = summary.reminders,
+                monitor.channel_tests = summary.channel_tests,
                 monitor.levels_fired = summary.levels_fired,
                 monitor.delivered = summary.delivered,
                 monitor.retried = summary.retried,

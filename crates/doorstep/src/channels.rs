@@ -39,6 +39,11 @@ pub struct ChannelArgs {
     /// Called every minute so an outside monitor notices if Doorstep itself stops.
     #[arg(long, env = "DOORSTEP_HEARTBEAT_URL")]
     pub heartbeat_url: Option<String>,
+    /// A daily test message to each school's office on every channel set up here, at this
+    /// school-local time of day (e.g. 07:30), so a channel that stopped working is noticed
+    /// before an alarm needs it. Unset: no daily test.
+    #[arg(long, env = "DOORSTEP_DAILY_TEST_AT")]
+    pub daily_test_at: Option<String>,
     /// This instance's name in the monitor's records (defaults to the host name and process id).
     #[arg(long, env = "DOORSTEP_INSTANCE")]
     pub instance: Option<String>,
@@ -111,6 +116,15 @@ impl ChannelArgs {
             sms,
             webhook,
         })
+    }
+
+    /// The daily test time, checked. Errors name the setting.
+    pub fn daily_test_at(&self) -> Result<Option<chrono::NaiveTime>> {
+        self.daily_test_at
+            .as_deref()
+            .map(app::monitor::parse_test_time)
+            .transpose()
+            .map_err(anyhow::Error::msg)
     }
 
     pub fn instance_name(&self) -> String {

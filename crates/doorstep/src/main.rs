@@ -276,6 +276,7 @@ async fn serve(db: Db, args: &ServeArgs) -> Result<()> {
     } else {
         let mut settings = app::monitor::MonitorSettings::new(args.channels.instance_name());
         settings.heartbeat_url = args.channels.heartbeat_url.clone();
+        settings.daily_test_at = args.channels.daily_test_at()?;
         let monitor = app::monitor::Monitor::new(db, clock, channels, settings);
         // The monitor passes every second; /healthz fails once a pass is 30 s late.
         state = state.with_monitor(monitor.waker(), chrono::Duration::seconds(30));

@@ -140,6 +140,13 @@ impl Db {
         )
     }
 
+    /// Every school of every trust, by id: the monitor's daily channel test goes to each.
+    pub async fn all_schools(&self) -> Result<Vec<School>> {
+        Ok(
+            with_pool!(self, p => sqlx::query_as("select id, trust_id, name, phone, preset from schools order by id").fetch_all(p).await)?,
+        )
+    }
+
     pub async fn current_policy(&self, school: SchoolId) -> Result<PolicyVersion> {
         let q = sqlx::AssertSqlSafe(format!(
             "select {POLICY_COLUMNS} from policy_versions where school_id = $1 order by version desc limit 1"

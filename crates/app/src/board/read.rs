@@ -87,6 +87,8 @@ pub struct Board {
     pub now: DateTime<Utc>,
     pub alarms: Vec<AlarmView>,
     pub out: Vec<OutNow>,
+    /// The newest daily test of the outside channels (when the server runs one).
+    pub channel_test: Option<crate::monitor::ChannelTest>,
 }
 
 /// The school's unresolved alarms, duress and panic first, then oldest first. `school_id` names
@@ -160,10 +162,12 @@ pub async fn board(
         })
         .collect();
     out.sort_by_key(|o| (!o.overdue, o.next_due));
+    let channel_test = crate::monitor::latest_channel_test(db, &db.school(school).await?).await?;
     Ok(Board {
         school_id: school.0,
         now,
         alarms,
         out,
+        channel_test,
     })
 }

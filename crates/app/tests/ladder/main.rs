@@ -11,6 +11,7 @@ extern crate doorstep_app as app;
 
 mod alarms;
 mod channel_recovery;
+mod channel_test;
 mod deadlines;
 mod delivery;
 mod group_commit;

@@ -7,3 +7,4 @@ mod door;
 mod durability;
 mod full_disk;
 mod process;
+mod take_over;

@@ -57,6 +57,12 @@ struct OutRow {
     overdue: bool,
 }
 
+/// One line of the daily channel test, e.g. "E-mail, test of 07:30: received by 2 of 2".
+struct TestLine {
+    text: String,
+    failing: bool,
+}
+
 /// The part of the board that refreshes itself.
 #[derive(Template)]
 #[template(path = "board_live.html")]
@@ -65,6 +71,7 @@ struct Live {
     now: String,
     alarms: Vec<AlarmRow>,
     out: Vec<OutRow>,
+    channel_test: Vec<TestLine>,
     errors: Errors,
     error_alarm: i64,
 }
@@ -169,11 +176,17 @@ async fn live_part(
             overdue: o.overdue,
         })
         .collect();
+    let channel_test = b
+        .channel_test
+        .as_ref()
+        .map(|t| test_lines(t, &local))
+        .unwrap_or_default();
     Ok(Live {
         school_id: b.school_id,
         now: local.time(b.now),
         alarms,
         out,
+        channel_test,
         errors,
         error_alarm,
     })
@@ -260,6 +273,46 @@ async fn pack(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, WebError> {
         id,
         text,
     }))
+}
+
+/// Per channel: how the newest daily test went, in the office's words.
+fn test_lines(t: &app::monitor::ChannelTest, local: &Local) -> Vec<TestLine> {
+    t.channels
+        .iter()
+        .map(|c| {
+            let total = c.sent + c.waiting + c.failed;
+            let when = format!("{} at {}", t.date.format("%-d %B"), local.time(t.queued_at));
+            let (text, failing) = if c.failing {
+                (
+                    format!(
+                        "{}: test of {when} NOT delivered ({}). Alarms on this channel may not get out: tell the technician.",
+                        channel_label(&c.channel),
+                        c.last_error.as_deref().unwrap_or("no detail")
+                    ),
+                    true,
+                )
+            } else if c.sent == total {
+                (
+                    format!(
+                        "{}: test of {when} delivered ({} of {total}).",
+                        channel_label(&c.channel),
+                        c.sent
+                    ),
+                    false,
+                )
+            } else {
+                (
+                    format!(
+                        "{}: test of {when} being sent ({} of {total} so far).",
+                        channel_label(&c.channel),
+                        c.sent
+                    ),
+                    false,
+                )
+            };
+            TestLine { text, failing }
+        })
+        .collect()
 }
 
 fn channel_label(channel: &str) -> &str {

@@ -117,6 +117,20 @@ impl Db {
         Ok(with_pool!(self, p => sqlx::query_as(q).bind(alarm).fetch_all(p).await)?)
     }
 
+    /// The messages whose idempotency key starts with `prefix` (e.g. one day's channel tests of a
+    /// school), newest first, at most `limit`.
+    pub async fn notifications_with_key_prefix(
+        &self,
+        prefix: &str,
+        limit: i64,
+    ) -> Result<Vec<Notification>> {
+        // substr rather than LIKE: a key's '_' must not match any character.
+        let q = sql(format!(
+            "select {NOTIFICATION_COLUMNS} from notifications where substr(idempotency_key, 1, length($1)) = $1 order by id desc limit $2"
+        ));
+        Ok(with_pool!(self, p => sqlx::query_as(q).bind(prefix).bind(limit).fetch_all(p).await)?)
+    }
+
     /// A person's in-app messages after `after_id`, oldest first.
     pub async fn in_app_notifications(
         &self,
