@@ -147,16 +147,69 @@ fn leads_children_of(staff: &Staff, school: &School) -> bool {
 }
 
 /// [`RecordClass::Chronology`]: the pupil, if this person may read the child's records (A9);
-/// otherwise `NotFound("pupil")`.
+/// otherwise `NotFound("pupil")`. Involvement is granted, never self-declared: the school's
+/// safeguarding leads; a visitor or the buddy on an *authorised* visit for the child, until the
+/// policy's `records_access.involvement_after_visit_days` after it ends; a grant by the DSL or
+/// head ([`crate::safeguarding::grant_involvement`]); an open break-glass
+/// ([`crate::safeguarding::break_glass`]). Drafting or requesting a visit, raising a concern or
+/// owning an action gives none.
 pub async fn readable_pupil(app: &App, staff: &Staff, id: PupilId) -> Result<(Pupil, School)> {
     let pupil = app.db().pupil(id).await?;
     let school = app.db().school(pupil.school_id).await?;
-    let involved = can_see_school(staff, school.id, school.trust_id)
-        && app.db().involved_with_pupil(staff.id, pupil.id).await?;
-    if leads_children_of(staff, &school) || involved {
+    if leads_children_of(staff, &school) {
+        return Ok((pupil, school));
+    }
+    if !can_see_school(staff, school.id, school.trust_id) {
+        return Err(Refusal::not_found("pupil"));
+    }
+    let rules = app
+        .db()
+        .current_policy(school.id)
+        .await?
+        .settings
+        .records_access;
+    let now = app.now();
+    let after = now - chrono::Duration::days(i64::from(rules.involvement_after_visit_days));
+    if app
+        .db()
+        .involved_with_pupil(staff.id, pupil.id, after, now)
+        .await?
+    {
         Ok((pupil, school))
     } else {
         Err(Refusal::not_found("pupil"))
+    }
+}
+
+/// [`readable_pupil`] for an actual read of the child's history (`what`, e.g.
+/// "chronology.read"): a refusal of someone in the school's scope is itself recorded
+/// (`pupil.read_refused`), so the DSL sees who tried next to who read.
+pub async fn reading_pupil(
+    app: &App,
+    staff: &Staff,
+    id: PupilId,
+    what: &str,
+) -> Result<(Pupil, School)> {
+    match readable_pupil(app, staff, id).await {
+        Err(Refusal::NotFound(n)) => {
+            if let Ok(pupil) = app.db().pupil(id).await {
+                let school = app.db().school(pupil.school_id).await?;
+                if can_see_school(staff, school.id, school.trust_id) {
+                    let e = crate::audit::entry(
+                        app,
+                        staff,
+                        "pupil.read_refused",
+                        "pupil",
+                        id.0,
+                        Some(school.id),
+                        serde_json::json!({ "tried": what }),
+                    );
+                    app.db().append_audit(&e).await?;
+                }
+            }
+            Err(Refusal::NotFound(n))
+        }
+        other => other,
     }
 }
 
@@ -173,7 +226,8 @@ pub async fn readable_visit_record(
     Ok((visit, pupil, school))
 }
 
-/// [`RecordClass::SafeguardingConcern`]: readable by whoever may read the child's records.
+/// [`RecordClass::SafeguardingConcern`]: readable by whoever may read the child's records, and
+/// by the person who raised it (their own concern only: raising one opens nothing else).
 pub async fn readable_concern(
     app: &App,
     staff: &Staff,
@@ -184,7 +238,12 @@ pub async fn readable_concern(
         .safeguarding_concern(id)
         .await
         .map_err(|e| hide_as("safeguarding concern")(e.into()))?;
-    let (pupil, school) = readable_pupil(app, staff, c.pupil_id)
+    if c.raised_by == staff.id.0 {
+        let pupil = app.db().pupil(c.pupil_id).await?;
+        let school = app.db().school(pupil.school_id).await?;
+        return Ok((c, pupil, school));
+    }
+    let (pupil, school) = reading_pupil(app, staff, c.pupil_id, "safeguarding_concern.read")
         .await
         .map_err(hide_as("safeguarding concern"))?;
     Ok((c, pupil, school))

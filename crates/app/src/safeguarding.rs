@@ -13,6 +13,7 @@ mod chronology;
 mod concerns;
 mod head_only;
 mod incidents;
+mod involvement;
 mod reminders;
 mod report;
 
@@ -32,6 +33,10 @@ pub use head_only::{
 pub use incidents::{
     IncidentQuery, IncidentView, incident, list_incidents, record_incident, submit_incident,
     update_incident,
+};
+pub use involvement::{
+    BreakGlassInput, GrantInput, break_glass, break_glass_list, grant_involvement,
+    involvement_grants, revoke_involvement,
 };
 pub use reminders::remind_overdue_incidents;
 pub use report::{NewIncidentInput, ReportInput, ReportPlace, incident_households, report_place};

@@ -6,11 +6,13 @@
 
 mod evaluate;
 pub mod presets;
+mod records_access;
 
 pub use evaluate::{
     Appointment, RiskFacts, Stage, TransportFacts, Unmet, VehicleFacts, VisitFacts, VisitorFacts,
     evaluate,
 };
+pub use records_access::RecordsAccess;
 
 use crate::inputs::FieldError;
 use crate::roles::Role;
@@ -45,6 +47,9 @@ pub struct PolicySettings {
     pub incident_report: IncidentReportRule,
     /// A2: who is told, how, and when, while a visitor is overdue. Ordered by `after_minutes`.
     pub escalation: Vec<EscalationLevel>,
+    /// A9: how long involvement lasts after a visit; how long a break-glass opening lasts.
+    #[serde(default)]
+    pub records_access: RecordsAccess,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -231,6 +236,7 @@ impl PolicySettings {
 
     /// Settings a school submits are checked as a whole; the first problem is named.
     pub fn check(&self) -> Result<(), FieldError> {
+        self.records_access.check()?;
         if self.name.trim().is_empty() {
             return Err(FieldError::new("name", "must not be empty"));
         }

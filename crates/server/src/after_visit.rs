@@ -11,6 +11,7 @@ mod chronology;
 mod concerns;
 mod head_only;
 mod incidents;
+mod involvement;
 mod outcomes;
 mod slips;
 
@@ -28,6 +29,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(incidents::router())
         .merge(concerns::router())
         .merge(head_only::router())
+        .merge(involvement::router())
         .merge(calendar::router())
 }
 

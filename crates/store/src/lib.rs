@@ -30,10 +30,10 @@ pub use monitor::{
     NewNotification, Notification, VisitDeadlines, Watch,
 };
 pub use records::{
-    CalendarLink, FollowUpAction, HeadOnlyRecord, Incident, IncidentDraft, NewAction,
-    NewCalendarLink, NewHeadOnlyRecord, NewIncident, NewOutcome, NewSafeguardingConcern, NewSlip,
-    RecordRead, SLIP_DEADLINE, SafeguardingConcern, Slip, VisitOutcome, VisitRow, VisitRowFilter,
-    in_app_address,
+    BreakGlass, CalendarLink, FollowUpAction, HeadOnlyRecord, Incident, IncidentDraft,
+    InvolvementGrant, NewAction, NewCalendarLink, NewGrant, NewHeadOnlyRecord, NewIncident,
+    NewOutcome, NewSafeguardingConcern, NewSlip, RecordRead, SLIP_DEADLINE, SafeguardingConcern,
+    Slip, VisitOutcome, VisitRow, VisitRowFilter, in_app_address,
 };
 pub use risk::{NewRiskAssessment, RiskAssessment};
 pub use schools::{PolicyVersion, School, Trust};

@@ -8,6 +8,7 @@
 mod calendar;
 mod concerns;
 mod incidents;
+mod involvement;
 mod outbox;
 mod outcomes;
 mod slips;
@@ -18,6 +19,7 @@ pub use concerns::{
     HeadOnlyRecord, NewHeadOnlyRecord, NewSafeguardingConcern, SafeguardingConcern,
 };
 pub use incidents::{Incident, IncidentDraft, NewIncident};
+pub use involvement::{BreakGlass, InvolvementGrant, NewGrant};
 pub use outcomes::{FollowUpAction, NewAction, NewOutcome, VisitOutcome};
 pub use slips::{NewSlip, Slip};
 pub use visit_rows::{RecordRead, VisitRow, VisitRowFilter};

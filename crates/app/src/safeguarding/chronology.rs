@@ -2,7 +2,7 @@
 //! incident in time order, filterable by kind and date — for the screen and for print; and A9:
 //! who has read the child's records, for the DSL and the head. Each read is audited.
 
-use crate::access::{readable_pupil, require_any};
+use crate::access::{readable_pupil, reading_pupil, require_any};
 use crate::audit::entry;
 use crate::permissions::{RECORD_OVERSEERS, reads_every_child};
 use crate::school::school_tz;
@@ -71,7 +71,7 @@ pub async fn chronology(
     pupil: PupilId,
     q: &ChronologyQuery,
 ) -> Result<Chronology> {
-    let (pupil, school) = readable_pupil(app, me, pupil).await?;
+    let (pupil, school) = reading_pupil(app, me, pupil, "chronology.read").await?;
     let tz = school_tz(app, school.id).await?;
     let f = filter(q, tz)?;
     let entries = entries(app, &pupil, &school, tz, &f).await?;
@@ -91,7 +91,7 @@ pub async fn chronology_print(
     pupil: PupilId,
     q: &ChronologyQuery,
 ) -> Result<ChronologyPrint> {
-    let (pupil, school) = readable_pupil(app, me, pupil).await?;
+    let (pupil, school) = reading_pupil(app, me, pupil, "chronology.pdf_read").await?;
     let tz = school_tz(app, school.id).await?;
     let f = filter(q, tz)?;
     let entries = entries(app, &pupil, &school, tz, &f).await?;

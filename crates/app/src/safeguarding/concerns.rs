@@ -35,7 +35,7 @@ pub struct Raised {
 }
 
 /// The DSL; if the school has none on record, the safeguarding team; then the head.
-async fn dsl_of(app: &App, school: &School, except: &Staff) -> Result<Vec<Staff>> {
+pub(crate) async fn dsl_of(app: &App, school: &School, except: &Staff) -> Result<Vec<Staff>> {
     for roles in [
         &[Role::Dsl][..],
         &[Role::SafeguardingTeam],

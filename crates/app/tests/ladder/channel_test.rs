@@ -69,7 +69,11 @@ async fn the_office_gets_one_test_a_day_on_each_channel_and_the_board_shows_how_
         let office = app.db.staff(app.people.office).await.unwrap();
         let mail = smtp.received();
         assert_eq!(mail.len(), 1, "[{b}] one e-mail, to the office: {mail:?}");
-        assert_eq!(mail[0].rcpt_to, std::slice::from_ref(&office.email), "[{b}]");
+        assert_eq!(
+            mail[0].rcpt_to,
+            std::slice::from_ref(&office.email),
+            "[{b}]"
+        );
         assert!(
             mail[0].data.contains("daily test"),
             "[{b}] {}",

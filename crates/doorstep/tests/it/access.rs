@@ -2,6 +2,7 @@
 //! demo role, with exactly the access each role has today. A record class added to
 //! `RecordClass::ALL` without a test here fails [`every_record_class_has_its_decision_tested`].
 
+mod need_to_know;
 mod routes;
 
 use crate::helpers::{Answer, Session, TRUST_ADMIN, TestApp, for_each_backend};
@@ -12,7 +13,7 @@ use domain::{HouseholdId, PupilId, VisitId};
 use serde_json::json;
 use std::collections::BTreeMap;
 
-const DOMAIN: &str = "reach2.demo";
+pub(crate) const DOMAIN: &str = "reach2.demo";
 
 /// The people asked: each demo role of one school by the local part of their e-mail, the trust
 /// administrator, and the head of another school of the trust.
@@ -212,14 +213,17 @@ fn expected(class: RecordClass) -> [Vec<Got>; 9] {
     match class {
         //                     teacher liaison office senior dsl  head  chair   admin other-head
         RecordClass::Visit => twice([Yes, Hidden, Yes, Yes, Yes, Yes, Hidden, Yes, Hidden]),
-        // The teacher and the buddy are on the visit; the office raised a concern about the child.
-        RecordClass::Chronology => twice([Yes, Hidden, Yes, Yes, Yes, Yes, Hidden, Hidden, Hidden]),
+        // The teacher and the buddy are on the authorised visit. The office raised a concern
+        // about the child, which opens that concern to them and nothing else (#10).
+        RecordClass::Chronology => {
+            twice([Yes, Hidden, Hidden, Yes, Yes, Yes, Hidden, Hidden, Hidden])
+        }
         RecordClass::Household => one([Yes, Hidden, Yes, Yes, Yes, Yes, Hidden, Yes, Hidden]),
         RecordClass::SafeguardingConcern => {
             one([Yes, Hidden, Yes, Yes, Yes, Yes, Hidden, Hidden, Hidden])
         }
         // Its author, the head and those who review a blocked household, and the involved.
-        RecordClass::Incident => one([Yes, Hidden, Yes, Yes, Yes, Yes, Hidden, Hidden, Hidden]),
+        RecordClass::Incident => one([Yes, Hidden, Hidden, Yes, Yes, Yes, Hidden, Hidden, Hidden]),
         // About the liaison officer: the head alone. About the head: the chair and the trust.
         RecordClass::HeadOnly => [
             vec![Hidden, Hidden],

@@ -67,7 +67,7 @@ pub struct TestApp {
     pub backend: &'static str,
     router: Router,
     clock: Clock,
-    db: Db,
+    pub db: Db,
 }
 
 /// A signed-in member of staff (or an anonymous client): the session cookie to send.

@@ -139,24 +139,13 @@ impl Db {
         Ok(rows)
     }
 
-    /// A9: whether the member of staff is involved with the child: on (or buddy for, or the
-    /// planner of) any of the child's visits, owner of an action for the child, or the one who
-    /// raised a concern about the child.
-    pub async fn involved_with_pupil(&self, staff: StaffId, pupil: PupilId) -> Result<bool> {
-        const Q: &str = "select (select count(*) from visits v where v.pupil_id = $1 and (v.buddy_staff_id = $2 or v.created_by = $2 \
-                or exists (select 1 from visit_staff vs where vs.visit_id = v.id and vs.staff_id = $2))) \
-            + (select count(*) from follow_up_actions a where a.pupil_id = $1 and a.owner_staff_id = $2) \
-            + (select count(*) from safeguarding_concerns c where c.pupil_id = $1 and c.raised_by = $2)";
-        let n: i64 = with_pool!(self, p => sqlx::query_scalar(Q).bind(pupil.0).bind(staff.0).fetch_one(p).await)?;
-        Ok(n > 0)
-    }
-
     /// A9: every read of the child's records (their chronology, their visits' records, slips,
-    /// concerns), newest first, with the reader's name.
+    /// concerns), refused tries and break-glass openings included, newest first, with the
+    /// reader's name.
     pub async fn reads_of_pupil(&self, pupil: PupilId, limit: i64) -> Result<Vec<RecordRead>> {
         const Q: &str = "select a.id, a.at, a.actor_staff_id, s.name as actor_name, a.action, a.subject_type, a.subject_id, a.detail \
             from audit_log a left join staff s on s.id = a.actor_staff_id \
-            where a.action like '%read%' and ((a.subject_type = 'pupil' and a.subject_id = $1) \
+            where (a.action like '%read%' or a.action like '%break_glass%') and ((a.subject_type = 'pupil' and a.subject_id = $1) \
                or (a.subject_type = 'visit' and a.subject_id in (select id from visits where pupil_id = $1))) \
             order by a.id desc limit $2";
         Ok(with_pool!(self, p => sqlx::query_as(Q).bind(pupil.0).bind(limit).fetch_all(p).await)?)

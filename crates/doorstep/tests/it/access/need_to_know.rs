@@ -1,0 +1,261 @@
+//! A9 need-to-know that holds (#10): involvement is granted, never self-declared; break-glass
+//! with a reason, for the policy's minutes, the DSL told at once and shown every opening; grants
+//! by the DSL; and an audit trail that is need-to-know too. Through the JSON API, as staff use it.
+
+use super::{DOMAIN, World};
+use crate::helpers::{Answer, for_each_backend};
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+
+fn chronology(pupil: domain::PupilId) -> String {
+    format!("/api/pupils/{}/chronology", pupil.0)
+}
+
+fn actions(rows: &Value) -> Vec<String> {
+    rows.as_array()
+        .expect("a list")
+        .iter()
+        .filter_map(|r| r["action"].as_str().map(str::to_string))
+        .collect()
+}
+
+#[tokio::test]
+async fn drafting_or_requesting_a_visit_opens_none_of_the_childs_records() {
+    for_each_backend(|app| async move {
+        let w = World::create(&app).await;
+        let liaison = &w.sessions["liaison"];
+        let path = chronology(w.pupil);
+        app.get(liaison, &path)
+            .await
+            .expect_status(StatusCode::NOT_FOUND);
+        // The teacher's way round need-to-know, before: plan a visit for the child and read on.
+        let overrides = json!({
+            "pupil_id": w.pupil.0,
+            "visitors": [
+                { "staff_id": liaison.id, "role_on_visit": "family liaison" },
+                { "staff_id": w.sessions["senior"].id, "role_on_visit": "senior leader" },
+            ],
+            "buddy_staff_id": w.sessions["office"].id,
+        });
+        let draft = app.planned_visit(liaison, DOMAIN, overrides).await;
+        app.get(liaison, &path)
+            .await
+            .expect_status(StatusCode::NOT_FOUND);
+        app.get(
+            liaison,
+            &format!("/api/safeguarding-concerns/{}", w.concern),
+        )
+        .await
+        .expect_status(StatusCode::NOT_FOUND);
+        app.request(liaison, draft)
+            .await
+            .expect_status(StatusCode::OK);
+        app.get(liaison, &path)
+            .await
+            .expect_status(StatusCode::NOT_FOUND);
+        // Once the head authorises it, the liaison officer is involved.
+        app.authorise(&w.sessions["head"], draft, json!({}))
+            .await
+            .expect_status(StatusCode::OK);
+        app.get(liaison, &path).await.expect_status(StatusCode::OK);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn whoever_raised_a_concern_reads_that_concern_and_nothing_else_of_the_child() {
+    for_each_backend(|app| async move {
+        let w = World::create(&app).await;
+        let office = &w.sessions["office"];
+        let c = app
+            .get(office, &format!("/api/safeguarding-concerns/{}", w.concern))
+            .await
+            .expect_status(StatusCode::OK);
+        assert_eq!(c["concern"], "Ali said he is often hungry.");
+        app.get(office, &chronology(w.pupil))
+            .await
+            .expect_status(StatusCode::NOT_FOUND);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn involvement_from_a_visit_ends_the_policys_days_after_it() {
+    for_each_backend(|app| async move {
+        let w = World::create(&app).await;
+        let teacher = &w.sessions["teacher"];
+        app.get(teacher, &chronology(w.pupil))
+            .await
+            .expect_status(StatusCode::OK);
+        // Sessions last hours: sign in again after the days go by.
+        app.advance(29 * 24 * 60);
+        let teacher = app.login(&teacher.email).await;
+        app.get(&teacher, &chronology(w.pupil))
+            .await
+            .expect_status(StatusCode::OK);
+        app.advance(2 * 24 * 60);
+        let teacher = app.login(&teacher.email).await;
+        app.get(&teacher, &chronology(w.pupil))
+            .await
+            .expect_status(StatusCode::NOT_FOUND);
+        // The DSL still reads every child's records.
+        let dsl = app.login(&w.sessions["dsl"].email).await;
+        app.get(&dsl, &chronology(w.pupil))
+            .await
+            .expect_status(StatusCode::OK);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn breaking_the_glass_needs_a_reason_lasts_the_policys_hour_and_the_dsl_sees_it() {
+    for_each_backend(|app| async move {
+        let w = World::create(&app).await;
+        let (liaison, dsl) = (&w.sessions["liaison"], &w.sessions["dsl"]);
+        let open = format!("/api/pupils/{}/break-glass", w.pupil.0);
+        app.post(liaison, &open, json!({ "reason": "need it" }))
+            .await
+            .expect_field_error(StatusCode::UNPROCESSABLE_ENTITY, "reason");
+        app.get(liaison, &chronology(w.pupil))
+            .await
+            .expect_status(StatusCode::NOT_FOUND);
+
+        let reason = "Covering Year 3 while Mrs Khan is off; visit booked for Friday";
+        let opened = app
+            .post(liaison, &open, json!({ "reason": reason }))
+            .await
+            .expect_status(StatusCode::CREATED);
+        assert_eq!(opened["reason"], reason);
+        app.get(liaison, &chronology(w.pupil))
+            .await
+            .expect_status(StatusCode::OK);
+        app.post(liaison, &open, json!({ "reason": reason }))
+            .await
+            .expect_status(StatusCode::CONFLICT);
+
+        // The DSL is told at once, in the app and by e-mail, with the reason.
+        let told = app
+            .db
+            .notifications_with_key_prefix("break-glass:", 20)
+            .await
+            .unwrap();
+        let dsl_id = w.people["dsl"].id.0;
+        for channel in ["in_app", "email"] {
+            let n = told
+                .iter()
+                .find(|n| n.staff_id == Some(dsl_id) && n.channel == channel)
+                .unwrap_or_else(|| panic!("the DSL is told by {channel}: {told:?}"));
+            assert!(n.body.contains(reason), "{}", n.body);
+        }
+        let list = app
+            .get(dsl, "/api/break-glass")
+            .await
+            .expect_status(StatusCode::OK);
+        assert_eq!(list.as_array().map(Vec::len), Some(1), "{list:?}");
+        assert_eq!(list[0]["staff_id"], liaison.id);
+        assert_eq!(list[0]["reason"], reason);
+        app.get(&w.sessions["teacher"], "/api/break-glass")
+            .await
+            .expect_status(StatusCode::FORBIDDEN);
+
+        app.advance(61);
+        app.get(liaison, &chronology(w.pupil))
+            .await
+            .expect_status(StatusCode::NOT_FOUND);
+        // Who read, who broke the glass, who was refused: all in one list for the DSL.
+        let reads = app
+            .get(dsl, &format!("/api/pupils/{}/reads", w.pupil.0))
+            .await
+            .expect_status(StatusCode::OK);
+        let seen = actions(&reads);
+        for a in ["pupil.break_glass", "chronology.read", "pupil.read_refused"] {
+            assert!(seen.iter().any(|s| s == a), "{a} missing from {seen:?}");
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_dsl_grants_involvement_until_a_date_and_can_end_it() {
+    for_each_backend(|app| async move {
+        let w = World::create(&app).await;
+        let (liaison, dsl, teacher) = (&w.sessions["liaison"], &w.sessions["dsl"], &w.sessions["teacher"]);
+        let grant = format!("/api/pupils/{}/involvement", w.pupil.0);
+        let body = |ends: &str| json!({ "staff_id": liaison.id, "ends_at": ends, "reason": "New key worker for Ali this half term" });
+        app.post(teacher, &grant, body("2026-12-20T16:00:00Z"))
+            .await
+            .expect_status(StatusCode::FORBIDDEN);
+        app.post(dsl, &grant, body("2026-11-01T16:00:00Z"))
+            .await
+            .expect_field_error(StatusCode::UNPROCESSABLE_ENTITY, "ends_at");
+        let g = app
+            .post(dsl, &grant, body("2026-12-20T16:00:00Z"))
+            .await
+            .expect_status(StatusCode::CREATED);
+        app.get(liaison, &chronology(w.pupil)).await.expect_status(StatusCode::OK);
+        let listed = app.get(dsl, &grant).await.expect_status(StatusCode::OK);
+        assert_eq!(listed[0]["staff_id"], liaison.id);
+        let revoke = format!("/api/involvement/{}/revoke", g["id"]);
+        app.post(dsl, &revoke, json!({})).await.expect_status(StatusCode::OK);
+        app.get(liaison, &chronology(w.pupil))
+            .await
+            .expect_status(StatusCode::NOT_FOUND);
+        app.post(dsl, &revoke, json!({}))
+            .await
+            .expect_status(StatusCode::CONFLICT);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_audit_trail_shows_no_one_the_rows_about_records_they_may_not_read() {
+    for_each_backend(|app| async move {
+        let w = World::create(&app).await;
+        let about = |rows: &Value, id: i64| {
+            rows.as_array()
+                .expect("rows")
+                .iter()
+                .filter(|r| r["subject_type"] == "head_only_record" && r["subject_id"] == id)
+                .count()
+        };
+        // The head reads the record about the liaison officer, and must not learn of the one about them.
+        let head = app
+            .get(&w.sessions["head"], "/api/audit?limit=1000")
+            .await
+            .expect_status(StatusCode::OK);
+        assert!(
+            about(&head, w.about_staff) > 0,
+            "the head's own record's rows"
+        );
+        assert_eq!(
+            about(&head, w.about_head),
+            0,
+            "rows about the allegation about the head"
+        );
+        // The DSL reads neither record, so neither's rows.
+        let dsl = app
+            .get(&w.sessions["dsl"], "/api/audit?limit=1000")
+            .await
+            .expect_status(StatusCode::OK);
+        assert_eq!(about(&dsl, w.about_staff) + about(&dsl, w.about_head), 0);
+        // The trust reads the one about the head.
+        let trust = app
+            .get(&w.sessions["admin"], "/api/audit?limit=1000")
+            .await
+            .expect_status(StatusCode::OK);
+        assert!(about(&trust, w.about_head) > 0);
+        // Asking for the subject by name changes nothing.
+        let asked = app
+            .get(
+                &w.sessions["head"],
+                &format!(
+                    "/api/audit?subject_type=head_only_record&subject_id={}",
+                    w.about_head
+                ),
+            )
+            .await
+            .expect_status(StatusCode::OK);
+        assert_eq!(asked.as_array().map(Vec::len), Some(0), "{asked:?}");
+    })
+    .await;
+}
