@@ -13,6 +13,7 @@ mod alarms;
 mod channel_recovery;
 mod deadlines;
 mod delivery;
+mod duress_pin;
 mod group_commit;
 mod health;
 mod helpers;

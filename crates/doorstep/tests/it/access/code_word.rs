@@ -47,9 +47,7 @@ async fn the_code_word_reaches_only_the_visitors_and_the_buddy_by_every_route() 
         let mut shown: BTreeSet<(String, &str)> = BTreeSet::new();
         for uri in &uris {
             for who in PEOPLE {
-                let (status, answer) = app
-                    .send(&world.sessions[who], Method::GET, uri, None)
-                    .await;
+                let (status, answer) = app.send(&world.sessions[who], Method::GET, uri, None).await;
                 if !answer.to_string().contains(CODE_WORD) {
                     continue;
                 }
@@ -69,7 +67,12 @@ async fn the_code_word_reaches_only_the_visitors_and_the_buddy_by_every_route() 
                 leaks.push(format!("{who}: the live feed"));
             }
         }
-        assert!(leaks.is_empty(), "on {}:\n{}", app.backend, leaks.join("\n"));
+        assert!(
+            leaks.is_empty(),
+            "on {}:\n{}",
+            app.backend,
+            leaks.join("\n")
+        );
         // The walk can find the word: the visit's people read it on the API and on the page.
         for who in KNOW {
             for uri in [format!("/api/visits/{visit}"), format!("/visits/{visit}")] {
@@ -118,13 +121,20 @@ async fn an_office_user_who_puts_themselves_on_a_draft_is_not_told_its_code_word
             }),
         );
         plan["revision"] = seen["visit"]["revision"].clone();
-        let answer = app.put(&office, &path, plan).await.expect_status(StatusCode::OK);
+        let answer = app
+            .put(&office, &path, plan)
+            .await
+            .expect_status(StatusCode::OK);
         assert!(
             !answer.to_string().contains("bluebell"),
             "the answer to the edit: {answer}"
         );
         let again = app.get(&office, &path).await.expect_status(StatusCode::OK);
-        assert_eq!(again["visit"]["code_word"], Value::Null, "nor on reading it again");
+        assert_eq!(
+            again["visit"]["code_word"],
+            Value::Null,
+            "nor on reading it again"
+        );
         let teacher_sees = app.get(&teacher, &path).await.expect_status(StatusCode::OK);
         assert_eq!(
             teacher_sees["visit"]["code_word"],
@@ -145,7 +155,9 @@ async fn an_office_user_who_puts_themselves_on_a_draft_is_not_told_its_code_word
             }),
         );
         agreed["revision"] = teacher_sees["visit"]["revision"].clone();
-        app.put(&teacher, &path, agreed).await.expect_status(StatusCode::OK);
+        app.put(&teacher, &path, agreed)
+            .await
+            .expect_status(StatusCode::OK);
         let now = app.get(&office, &path).await.expect_status(StatusCode::OK);
         assert_eq!(
             now["visit"]["code_word"], "marigold",
