@@ -116,10 +116,12 @@ pub async fn watches_school(app: &App, staff: &Staff, school: SchoolId) -> Resul
     Ok(can_see_school(staff, s.id, s.trust_id) && staff.roles.any_of(&ALARM_WATCHERS))
 }
 
-/// [`RecordClass::Visit`], read: the visit, if this person may see it; otherwise `NotFound`.
+/// [`RecordClass::Visit`], read: the visit, if this person may see it, with its code word only
+/// for its people ([`permissions::redact_code_word`]); otherwise `NotFound`.
 pub async fn visible_visit(app: &App, staff: &Staff, id: VisitId) -> Result<Visit> {
-    let visit = app.visit(id).await?;
+    let mut visit = app.visit(id).await?;
     if visit.involves(staff.id) || sees_school_visits(app, staff, visit.school_id).await? {
+        permissions::redact_code_word(&mut visit, staff);
         Ok(visit)
     } else {
         Err(Refusal::not_found("visit"))
@@ -213,16 +215,18 @@ pub async fn reading_pupil(
     }
 }
 
-/// [`RecordClass::Chronology`] for one visit's record (outcome, actions, slip).
+/// [`RecordClass::Chronology`] for one visit's record (outcome, actions, slip); the visit comes
+/// with its code word only for its people ([`permissions::redact_code_word`]).
 pub async fn readable_visit_record(
     app: &App,
     staff: &Staff,
     id: VisitId,
 ) -> Result<(Visit, Pupil, School)> {
-    let visit = app.db().visit(id).await?;
+    let mut visit = app.db().visit(id).await?;
     let (pupil, school) = readable_pupil(app, staff, visit.pupil_id)
         .await
         .map_err(hide_as("visit"))?;
+    permissions::redact_code_word(&mut visit, staff);
     Ok((visit, pupil, school))
 }
 

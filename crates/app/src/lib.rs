@@ -45,6 +45,7 @@ pub use messages::information_pack;
 pub use monitor::{Channels, Monitor, MonitorHealth, MonitorSettings, PassSummary, monitor_health};
 pub use people::visit_people;
 pub use refusal::{Refusal, Result};
+pub use watch::duress_pin;
 pub use watch::{
     CheckInInput, CheckInOutcome, PreparedCheckIn, after_step, after_step_in, apply_check_ins,
     check_in, prepare_check_in,

@@ -58,13 +58,31 @@ pub fn reads_every_child(staff: &Staff) -> bool {
     staff.roles.any_of(&SAFEGUARDING_LEADS)
 }
 
-/// P5: the code word is shown only to the people on the visit and the buddy. Removes it for
-/// anyone else; says whether it was shown.
+/// P5: the code word is shown only to the people on the visit and its buddy ("a buddy at school
+/// and a code word", REAch2: "call your buddy using the code word to summon help"). This is the
+/// one decision: [`crate::access::visible_visit`] and
+/// [`crate::access::readable_visit_record`] pass every visit they hand out through it, so every
+/// route (JSON answers, including the answer to someone else's edit, pages, PDFs, the board)
+/// gets the visit already without it for anyone else. Exports, calendar feeds and the board's
+/// rows carry no code word at all; audit rows never name it (only whether it was shown, see
+/// [`visit_read_action`]). The information pack leaves it out too: the pack is read to the
+/// police, and the policies give the code word to the buddy only (the buddy makes the 999 call).
+/// Removes it for anyone else; says whether it was shown.
 pub fn redact_code_word(visit: &mut Visit, to: &Staff) -> bool {
     if visit.involves(to.id) {
         visit.code_word.is_some()
     } else {
         visit.code_word = None;
         false
+    }
+}
+
+/// The audit action of a read of a visit: whether the code word was shown with it (A9), never
+/// the word itself.
+pub fn visit_read_action(code_word_shown: bool) -> &'static str {
+    if code_word_shown {
+        "visit.read_with_code_word"
+    } else {
+        "visit.read"
     }
 }

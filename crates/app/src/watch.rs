@@ -2,8 +2,8 @@
 //! step of the visit; check-ins in [`check_in`].
 
 mod check_in;
+pub mod duress_pin;
 
-pub(crate) use check_in::pin_hash;
 pub use check_in::{
     CheckInInput, CheckInOutcome, PreparedCheckIn, apply_check_in, apply_check_ins, check_in,
     prepare_check_in,

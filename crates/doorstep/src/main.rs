@@ -124,9 +124,14 @@ fn database_url(cli: &Cli) -> Result<String> {
 
 async fn open(cli: &Cli) -> Result<Db> {
     let url = database_url(cli)?;
-    Db::connect(&url)
+    let db = Db::connect(&url)
         .await
-        .with_context(|| format!("opening the database at {}", redact(&url)))
+        .with_context(|| format!("opening the database at {}", redact(&url)))?;
+    // Once, after the version that kept duress PINs as fast hashes: wrap them in Argon2id.
+    app::duress_pin::upgrade_legacy_pin_hashes(&db)
+        .await
+        .context("wrapping old duress PIN hashes in Argon2id")?;
+    Ok(db)
 }
 
 /// Hides a password in a database URL before it is printed.

@@ -41,6 +41,9 @@ pub async fn revisit(app: &App, me: &Staff, id: VisitId, input: RevisitInput) ->
     let now = app.now();
     let mut tx = app.db().begin().await?;
     tx.lock_visit(old.id).await?;
+    // Read again in the transaction: the copy the access decision gave may lack the code word
+    // (P5), and the new plan keeps the visitors' word.
+    let old = tx.visit(old.id).await?;
     let nobody_home = tx.first_step_at(old.id, "nobody_home").await?.is_some();
     if !may_revisit(nobody_home, &tx.visit_status(old.id).await?) {
         return Err(Refusal::conflict(

@@ -3,7 +3,7 @@
 
 use crate::access::{found, sees_school_visits, unknown, visible_household, visible_visit};
 use crate::audit::audit_read;
-use crate::permissions::redact_code_word;
+use crate::permissions::{redact_code_word, visit_read_action};
 use crate::{App, Refusal, Result};
 use chrono::{DateTime, Utc};
 use domain::safeguarding::{IncidentKind, check_occurred_at};
@@ -146,11 +146,7 @@ pub struct ReportPlace {
 /// read of a visit. Error: `NotFound("visit")`.
 pub async fn report_place(app: &App, me: &Staff, visit: VisitId) -> Result<ReportPlace> {
     let mut visit = visible_visit(app, me, visit).await?;
-    let action = if redact_code_word(&mut visit, me) {
-        "visit.read_with_code_word"
-    } else {
-        "visit.read"
-    };
+    let action = visit_read_action(redact_code_word(&mut visit, me));
     audit_read(app, me, action, "visit", visit.id.0, visit.school_id).await?;
     let household = app.db().household(visit.household_id).await?;
     Ok(ReportPlace { visit, household })

@@ -62,7 +62,8 @@ fn editable(visit: &Visit) -> Result<()> {
 }
 
 /// Changes a draft, or a plan the authoriser asked to change. Someone not on the visit who
-/// leaves the code word out keeps it (they never saw it, P5). Errors: `NotFound("visit")`;
+/// leaves the code word out keeps it (they never saw it, P5), unless they put themselves on the
+/// visit: then it is cleared, so joining a visit never reveals the word agreed before. Errors: `NotFound("visit")`;
 /// `Conflict("status")` once requested; `Invalid` naming a wrong field (`pupil_id` for another
 /// pupil); `Conflict("revision")` when someone else changed the visit since `revision`.
 pub async fn update(
@@ -80,7 +81,12 @@ pub async fn update(
     let visit = tx.visit(id).await?;
     editable(&visit)?;
     let mut checked = plan::check(&mut tx, pupil, &input.plan, Some(visit.id), now).await?;
-    if checked.code_word.is_none() && !visit.involves(me.id) {
+    // P5: someone who could not see the code word keeps it by leaving it out; but one who puts
+    // themselves on the visit would be shown it from then on, so it is cleared and the
+    // visiting staff agree a new one (Harton: "agree a code word").
+    let joins = input.plan.visitors.iter().any(|v| v.staff_id == me.id.0)
+        || input.plan.buddy_staff_id == Some(me.id.0);
+    if checked.code_word.is_none() && !visit.involves(me.id) && !joins {
         checked.code_word = visit.code_word.clone();
     }
     if checked.pupil.id != visit.pupil_id {

@@ -3,7 +3,7 @@
 
 use super::facts::{self, Pool};
 use crate::access::{school_in_scope, scope, sees_school_visits, visible_visit};
-use crate::permissions::redact_code_word;
+use crate::permissions::{redact_code_word, visit_read_action};
 use crate::{App, Refusal, Result, audit};
 use domain::policy::{Stage, Unmet};
 use domain::{CautionFlagId, Role, SchoolId, VisitId};
@@ -111,11 +111,7 @@ pub async fn get(app: &App, me: &Staff, id: VisitId) -> Result<VisitDetail> {
 /// The visit as this person may see it: the code word only for the people on it and the buddy
 /// (P5). The look is audited, naming whether the code word was shown (A9).
 pub async fn detail(app: &App, me: &Staff, mut visit: Visit) -> Result<VisitDetail> {
-    let action = if redact_code_word(&mut visit, me) {
-        "visit.read_with_code_word"
-    } else {
-        "visit.read"
-    };
+    let action = visit_read_action(redact_code_word(&mut visit, me));
     audit::audit_read(app, me, action, "visit", visit.id.0, visit.school_id).await?;
     let db = app.db();
     let unmet = if matches!(

@@ -10,7 +10,6 @@ use domain::VisitId;
 use domain::monitor::{self, AlarmKind};
 use domain::policy::PolicySettings;
 use domain::{FieldError, StaffId, inputs};
-use sha2::{Digest, Sha256};
 use store::{AuditEntry, Db, NewCheckIn, NewDeadline, Tx, Visit, VisitDeadlines, Watch};
 
 /// "I'm OK", optionally with a note and where the phone was.
@@ -33,12 +32,6 @@ pub struct CheckInOutcome {
     pub next_check_in_due: Option<DateTime<Utc>>,
     /// Never shown to the visitor; for the server's logs and tests.
     pub duress_alarm: Option<i64>,
-}
-
-pub(crate) fn pin_hash(staff: StaffId, pin: &str) -> String {
-    hex::encode(Sha256::digest(
-        format!("doorstep-duress:{}:{}", staff.0, pin.trim()).as_bytes(),
-    ))
 }
 
 fn check_location(input: &CheckInInput) -> Result<()> {
@@ -96,7 +89,7 @@ pub async fn prepare_check_in(
     // The stored PIN is read only when a PIN was typed: an ordinary check-in needs no more.
     let duress = match &input.pin {
         Some(pin) => match db.duress_pin_hash(staff).await? {
-            Some(hash) => monitor::is_duress_pin(&pin_hash(staff, pin), &hash),
+            Some(hash) => super::duress_pin::pin_matches(staff, pin, &hash).await?,
             None => false,
         },
         None => false,

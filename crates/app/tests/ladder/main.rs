@@ -14,6 +14,7 @@ mod channel_recovery;
 mod channel_test;
 mod deadlines;
 mod delivery;
+mod duress_pin;
 mod group_commit;
 mod health;
 mod helpers;

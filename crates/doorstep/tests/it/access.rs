@@ -2,6 +2,7 @@
 //! demo role, with exactly the access each role has today. A record class added to
 //! `RecordClass::ALL` without a test here fails [`every_record_class_has_its_decision_tested`].
 
+mod code_word;
 mod need_to_know;
 mod routes;
 
@@ -28,6 +29,9 @@ pub(crate) const PEOPLE: [&str; 9] = [
     "admin",
     "other-head",
 ];
+
+/// The code word of the world's visit: in no demo record, so finding it anywhere is a leak.
+pub(crate) const CODE_WORD: &str = "kingfisher";
 
 /// What one person gets from a decision.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -102,6 +106,7 @@ impl World {
                 { "staff_id": s("dsl").id, "role_on_visit": "designated safeguarding lead" },
             ],
             "buddy_staff_id": s("senior").id,
+            "code_word": CODE_WORD,
         });
         let visit = app.planned_visit(&s("teacher"), DOMAIN, overrides).await;
         app.request(&s("teacher"), visit)

@@ -16,7 +16,7 @@ use super::time::Local;
 use crate::AppState;
 use app::access;
 use app::audit::{self, Read};
-use app::permissions::redact_code_word;
+use app::permissions::{redact_code_word, visit_read_action};
 use app::visits::{self, CancelInput, ConcernInput, ResolveInput, VisitDetail};
 use askama::Template;
 use axum::Router;
@@ -185,11 +185,7 @@ pub async fn seen_visit(ctx: &Ctx, id: i64) -> Result<store::Visit, WebError> {
 /// audit, for pages that show several visits and audit them together.
 pub async fn visit_to_show(ctx: &Ctx, id: i64) -> Result<(store::Visit, Read), WebError> {
     let mut visit = access::visible_visit(&ctx.state, &ctx.me, VisitId(id)).await?;
-    let action = if redact_code_word(&mut visit, &ctx.me) {
-        "visit.read_with_code_word"
-    } else {
-        "visit.read"
-    };
+    let action = visit_read_action(redact_code_word(&mut visit, &ctx.me));
     let read = Read {
         action,
         subject_type: "visit",

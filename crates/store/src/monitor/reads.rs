@@ -208,4 +208,12 @@ impl Db {
         const Q: &str = "select duress_pin_hash from staff where id = $1";
         Ok(with_pool!(self, p => sqlx::query_scalar::<_, Option<String>>(Q).bind(staff.0).fetch_optional(p).await)?.flatten())
     }
+
+    /// Every stored duress PIN hash that is not a PHC string (`$…`) or an already wrapped one
+    /// (`sha256+$…`): the fast hashes of before Argon2id, by staff id.
+    pub async fn legacy_duress_pin_hashes(&self) -> Result<Vec<(i64, String)>> {
+        const Q: &str = "select id, duress_pin_hash from staff where duress_pin_hash is not null \
+            and duress_pin_hash not like '$%' and duress_pin_hash not like 'sha256+%' order by id";
+        Ok(with_pool!(self, p => sqlx::query_as::<_, (i64, String)>(Q).fetch_all(p).await)?)
+    }
 }

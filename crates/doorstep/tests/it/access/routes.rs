@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 
 /// What a route with an id reads.
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Reads {
+pub(super) enum Reads {
     Class(RecordClass),
     /// Not a need-to-know record: the school's directory of staff, schools and pupils' names
     /// (everyone at the school plans with them), or an address that carries its own secret.
@@ -22,7 +22,7 @@ enum Reads {
 }
 
 /// The record class a GET route reads, by its path template; `None` when nobody has said.
-fn reads(path: &str) -> Option<Reads> {
+pub(super) fn reads(path: &str) -> Option<Reads> {
     use RecordClass::*;
     let class = |c| Some(Reads::Class(c));
     let after = |prefix: &str| path.strip_prefix(prefix);
@@ -73,9 +73,16 @@ fn reads(path: &str) -> Option<Reads> {
         .then_some(Reads::Directory)
 }
 
-/// GET routes of the web app with a parameter, read from the server's source (axum cannot list
-/// its routes): every `.route("…{…}…", get(…))`.
+/// GET routes of the web app with a parameter.
 fn page_routes() -> Vec<String> {
+    let mut routes = source_get_routes();
+    routes.retain(|r| r.contains('{'));
+    routes
+}
+
+/// GET routes of the web app, read from the server's source (axum cannot list its routes):
+/// every `.route("…", get(…))`.
+pub(super) fn source_get_routes() -> Vec<String> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../server/src");
     let mut files = vec![root];
     let mut routes = Vec::new();
@@ -96,7 +103,7 @@ fn page_routes() -> Vec<String> {
                 continue;
             };
             let rest = rest.trim_start_matches(',');
-            if route.contains('{') && rest.starts_with("get(") {
+            if rest.starts_with("get(") {
                 routes.push(route.to_string());
             }
         }
@@ -106,7 +113,15 @@ fn page_routes() -> Vec<String> {
     routes
 }
 
+/// JSON GET routes with a parameter, from the OpenAPI description.
 async fn api_routes(app: &TestApp, world: &World) -> Vec<String> {
+    let mut routes = all_api_routes(app, world).await;
+    routes.retain(|r| r.contains('{'));
+    routes
+}
+
+/// Every JSON GET route, from the OpenAPI description.
+pub(super) async fn all_api_routes(app: &TestApp, world: &World) -> Vec<String> {
     let spec = app
         .get(&world.sessions["head"], "/api/openapi.json")
         .await
@@ -115,13 +130,13 @@ async fn api_routes(app: &TestApp, world: &World) -> Vec<String> {
         .as_object()
         .expect("the OpenAPI document lists paths")
         .iter()
-        .filter(|(path, item)| path.contains('{') && item.get("get").is_some())
+        .filter(|(_, item)| item.get("get").is_some())
         .map(|(path, _)| path.clone())
         .collect()
 }
 
 /// The id to put in the path for the record the class's decision was asked about.
-fn fill(path: &str, class: RecordClass, world: &World) -> String {
+pub(super) fn fill(path: &str, class: RecordClass, world: &World) -> String {
     let id = match class {
         RecordClass::Visit => world.visit.0,
         RecordClass::Chronology if path.contains("pupils") => world.pupil.0,
