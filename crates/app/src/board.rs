@@ -9,9 +9,11 @@
 
 mod channels;
 mod read;
+mod told;
 
 pub use channels::{ChannelState, Reach, reach};
 pub use read::{AlarmDetail, AlarmView, Board, LevelFired, OutNow, alarm, alarms, board};
+pub use told::{Told, channel_words, told};
 
 use crate::permissions::ALARM_WATCHERS;
 use crate::{App, Result, access, alarms as ladder, audit};

@@ -36,11 +36,22 @@ pub fn channel_name(channel: Channel) -> &'static str {
 
 /// Where a message on `channel` goes for this person, if they can be reached that way.
 pub fn address(channel: Channel, person: &Staff, webhook: Option<&str>) -> Option<String> {
+    let given = |a: &str| Some(a.trim().to_string()).filter(|a| !a.is_empty());
     match channel {
         Channel::InApp => Some(store::in_app_address(person.id)),
-        Channel::Email => Some(person.email.clone()),
-        Channel::Sms => person.mobile.clone(),
-        Channel::Webhook => webhook.map(str::to_string),
+        Channel::Email => given(&person.email),
+        Channel::Sms => person.mobile.as_deref().and_then(given),
+        Channel::Webhook => webhook.and_then(given),
+    }
+}
+
+/// Why a person cannot be reached on `channel`, as the office would say it.
+pub fn unreachable_reason(channel: Channel, person: &Staff) -> String {
+    match channel {
+        Channel::Sms => format!("no mobile number on record for {}", person.name),
+        Channel::Email => format!("no e-mail address on record for {}", person.name),
+        Channel::Webhook => "no webhook address is set up".to_string(),
+        Channel::InApp => format!("{} cannot be told in Doorstep", person.name),
     }
 }
 
@@ -49,24 +60,29 @@ pub fn key(topic: &str, person: &Staff, channel: Channel) -> String {
     format!("{topic}:staff:{}:{}", person.id, channel_name(channel))
 }
 
-/// Queues one message in `tx`. Returns `false` when the person cannot be reached on that channel
-/// (no mobile for SMS, no webhook set).
+/// Queues one message in `tx`. When the person cannot be reached on that channel (no mobile
+/// for SMS, no webhook set) the message is recorded as failed at once with the reason (see
+/// [`unreachable_reason`]) and never tried, so the board says who was not told; returns `false`
+/// then, `true` when queued to be sent.
 pub async fn queue(tx: &mut Tx, m: &Outgoing<'_>, now: DateTime<Utc>) -> Result<bool> {
-    let Some(address) = address(m.channel, m.to, m.webhook) else {
-        return Ok(false);
-    };
-    tx.enqueue_notification(&NewNotification {
+    let address = address(m.channel, m.to, m.webhook);
+    let n = NewNotification {
         alarm: m.alarm,
         visit: m.visit,
         staff: Some(m.to.id),
         channel: channel_name(m.channel),
-        address: &address,
+        address: address.as_deref().unwrap_or(store::UNREACHABLE),
         subject: m.subject,
         body: m.body,
         idempotency_key: &key(m.topic, m.to, m.channel),
         at: now,
-    })
-    .await?;
+    };
+    if address.is_none() {
+        let reason = unreachable_reason(m.channel, m.to);
+        tx.record_unreachable(&n, &reason).await?;
+        return Ok(false);
+    }
+    tx.enqueue_notification(&n).await?;
     Ok(true)
 }
 

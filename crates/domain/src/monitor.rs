@@ -8,12 +8,14 @@
 mod deadlines;
 mod ladder;
 mod pack;
+mod repeat;
 
 pub use deadlines::{Deadline, Timeline, deadlines, extend};
 pub use ladder::{
     RecipientRef, VisitPeople, ladder_for, levels_due, next_level_at, resolve_recipients,
 };
 pub use pack::{InformationPack, PackStaff, ReadOut, Recorded, SENIOR_LEADER_CHECKLIST};
+pub use repeat::{next_repeat_at, repeat_due, repeat_rung};
 
 use crate::inputs::FieldError;
 use std::str::FromStr;

@@ -50,6 +50,35 @@ pub struct PolicySettings {
     /// A9: how long involvement lasts after a visit; how long a break-glass opening lasts.
     #[serde(default)]
     pub records_access: RecordsAccess,
+    /// A2, no alarm goes quiet: once the ladder's last rung has fired and nobody has acknowledged
+    /// the alarm, the top rung is sent again every this many minutes (1–60), to the top rung's
+    /// people and to [`PolicySettings::safety_responders`], until a person acknowledges or
+    /// resolves it. 5 in every preset. Settings stored before this rule read as 5.
+    #[serde(default = "default_repeat_minutes")]
+    pub repeat_top_rung_every_minutes: u32,
+    /// Everyone the policy names as responsible for staff who do not come back, told by every
+    /// repeat of the top rung. From each policy's "if staff do not return" section: the office
+    /// and line manager, then the DSL (Harton §8); the buddy, then a senior leader (REAch2 "After
+    /// the home visit"); the office and the headteacher or senior manager (HSP); the headteacher
+    /// and safeguarding team (St Joseph's); the headteacher, DSL and senior staff (SEN Trust
+    /// §4.2–4.3). Never the visitors: they are the people missing. Settings stored before this
+    /// rule read as the office, senior leaders, the DSL, the safeguarding team and the head.
+    #[serde(default = "default_safety_responders")]
+    pub safety_responders: Vec<Recipient>,
+}
+
+fn default_repeat_minutes() -> u32 {
+    5
+}
+
+fn default_safety_responders() -> Vec<Recipient> {
+    vec![
+        Recipient::Office,
+        Recipient::SeniorLeader,
+        Recipient::Dsl,
+        Recipient::SafeguardingTeam,
+        Recipient::Headteacher,
+    ]
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -328,6 +357,27 @@ impl PolicySettings {
             return Err(FieldError::new(
                 "escalation",
                 "every level needs recipients and channels",
+            ));
+        }
+        if !(1..=60).contains(&self.repeat_top_rung_every_minutes) {
+            return Err(FieldError::new(
+                "repeat_top_rung_every_minutes",
+                format!(
+                    "the top rung repeats every 1 to 60 minutes until someone acknowledges the alarm, not every {}",
+                    self.repeat_top_rung_every_minutes
+                ),
+            ));
+        }
+        if self.safety_responders.is_empty() {
+            return Err(FieldError::new(
+                "safety_responders",
+                "name who is told when nobody has acknowledged an alarm, e.g. the office, the DSL and the headteacher",
+            ));
+        }
+        if self.safety_responders.contains(&Recipient::Visitors) {
+            return Err(FieldError::new(
+                "safety_responders",
+                "the visitors are the people missing: name who looks for them instead",
             ));
         }
         Ok(())

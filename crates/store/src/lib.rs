@@ -24,7 +24,7 @@ pub use health::WriteStatus;
 pub use households::{
     CautionFlag, Household, HouseholdMember, NewHousehold, NewMember, NewPupil, Pupil,
 };
-pub use monitor::channels::NOT_CONFIGURED;
+pub use monitor::channels::{NOT_CONFIGURED, UNREACHABLE};
 pub use monitor::{
     Alarm, CheckIn, DeadlineRow, Delivery, MonitorPass, NewAlarm, NewCheckIn, NewDeadline,
     NewNotification, Notification, VisitDeadlines, Watch,

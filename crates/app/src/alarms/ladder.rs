@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use domain::FieldError;
 use domain::VisitId;
 use domain::monitor::{self, AlarmKind};
-use domain::policy::Channel;
+use domain::policy::{Channel, EscalationLevel};
 use std::str::FromStr;
 use store::{Alarm, Db, NewNotification, Tx, Visit};
 
@@ -55,9 +55,12 @@ struct Climb<'a> {
     alarm: &'a Alarm,
     kind: AlarmKind,
     visit: Visit,
-    ladder: Vec<domain::policy::EscalationLevel>,
-    fired: Vec<usize>,
-    due: Vec<usize>,
+    ladder: Vec<EscalationLevel>,
+    /// Levels fired so far, with their times (UTC).
+    fired: Vec<(usize, DateTime<Utc>)>,
+    /// The levels to fire now: rungs of the ladder, or a repeat of its top rung.
+    due: Vec<(usize, EscalationLevel)>,
+    repeat_every: u32,
     people: domain::monitor::VisitPeople,
     staff: Vec<store::Staff>,
     pack: String,
@@ -73,20 +76,31 @@ async fn read_climb<'a>(db: &Db, alarm: &'a Alarm, now: DateTime<Utc>) -> Result
     };
     let policy = db.policy_version(visit.policy_version_id).await?;
     let ladder = monitor::ladder_for(kind, &policy.settings.escalation);
-    let fired: Vec<usize> = db
+    let fired: Vec<(usize, DateTime<Utc>)> = db
         .alarm_levels_fired(alarm.id)
         .await?
         .into_iter()
-        .map(|(l, _)| l as usize)
+        .map(|(l, at)| (usize::try_from(l).unwrap_or(usize::MAX), at))
         .collect();
-    let due: Vec<usize> = monitor::levels_due(&ladder, kind, alarm.raised_at, now)
-        .into_iter()
-        .filter(|l| !fired.contains(l))
-        .collect();
+    let settings = &policy.settings;
+    let repeat_every = settings.repeat_top_rung_every_minutes;
+    let mut due: Vec<(usize, EscalationLevel)> =
+        monitor::levels_due(&ladder, kind, alarm.raised_at, now)
+            .into_iter()
+            .filter(|l| !fired.iter().any(|(f, _)| f == l))
+            .map(|l| (l, ladder[l].clone()))
+            .collect();
+    // A2: after the last rung, the top rung again, widened to the safety responders.
+    if let Some(level) = monitor::repeat_due(&ladder, kind, &fired, repeat_every, now) {
+        let responders = &settings.safety_responders;
+        due.extend(
+            monitor::repeat_rung(&ladder, level, responders, repeat_every).map(|r| (level, r)),
+        );
+    }
     let watch = db.watch(visit.id).await?;
     let (people, staff) = visit_people(db, &visit, watch.as_ref()).await?;
     // The information pack takes several reads; only levels that send it need it.
-    let pack = if due.iter().any(|l| ladder[*l].information_pack) {
+    let pack = if due.iter().any(|(_, l)| l.information_pack) {
         messages::information_pack(
             db,
             &visit,
@@ -106,6 +120,7 @@ async fn read_climb<'a>(db: &Db, alarm: &'a Alarm, now: DateTime<Utc>) -> Result
         ladder,
         fired,
         due,
+        repeat_every,
         people,
         staff,
         pack,
@@ -121,12 +136,9 @@ async fn write_climb(
     let (alarm, kind, visit, ladder) = (c.alarm, c.kind, &c.visit, &c.ladder);
     let (fired, due, people, staff, pack) = (&c.fired, &c.due, &c.people, &c.staff, &c.pack);
     let mut count = 0;
-    for level_index in due {
-        let level = &ladder[*level_index];
-        if !tx
-            .record_level_fired(alarm.id, *level_index as i64, now)
-            .await?
-        {
+    for (level_index, level) in due {
+        let level_no = i64::try_from(*level_index).unwrap_or(i64::MAX);
+        if !tx.record_level_fired(alarm.id, level_no, now).await? {
             continue;
         }
         count += 1;
@@ -173,13 +185,21 @@ async fn write_climb(
             .await?;
         }
     }
+    // Levels another instance fired first count as fired now: the next repeat is an interval on.
     let mut all_fired = fired.clone();
-    all_fired.extend(due);
-    let next_at = monitor::next_level_at(ladder, kind, alarm.raised_at, &all_fired);
+    all_fired.extend(due.iter().map(|(l, _)| (*l, now)));
+    let levels: Vec<usize> = all_fired.iter().map(|(l, _)| *l).collect();
+    let next_at = monitor::next_level_at(ladder, kind, alarm.raised_at, &levels)
+        .or_else(|| monitor::next_repeat_at(ladder, kind, &all_fired, c.repeat_every));
     let next_level = (0..ladder.len())
-        .find(|l| !all_fired.contains(l))
+        .find(|l| !levels.contains(l))
+        .or_else(|| levels.iter().max().map(|l| l.saturating_add(1)))
         .unwrap_or(ladder.len());
-    tx.set_alarm_next_level(alarm.id, next_level as i64, next_at)
-        .await?;
+    tx.set_alarm_next_level(
+        alarm.id,
+        i64::try_from(next_level).unwrap_or(i64::MAX),
+        next_at,
+    )
+    .await?;
     Ok(count)
 }

@@ -15,9 +15,12 @@ pub struct ChannelState {
     pub sent: usize,
     /// Queued or being retried.
     pub waiting: usize,
-    /// Given up for good.
+    /// Given up for good, including those to people it cannot reach.
     pub failed: usize,
-    /// A message on it has failed and not yet gone out.
+    /// Why some people could not be told on it at all, e.g. "no mobile number on record for
+    /// Helen Head": recorded as failed at once, never tried, and no fault of the channel.
+    pub unreachable: Vec<String>,
+    /// A message on it has failed and not yet gone out (not counting people it cannot reach).
     pub failing: bool,
     /// The first failure of the messages not yet out (UTC).
     pub failing_since: Option<DateTime<Utc>>,
@@ -52,6 +55,11 @@ fn has_failed(n: &Notification) -> bool {
     n.state != "sent" && (n.state == "failed" || n.last_error.is_some())
 }
 
+/// Recorded as failed at once because the person has no address on the channel.
+fn unreachable(n: &Notification) -> bool {
+    n.state == "failed" && n.address == store::UNREACHABLE
+}
+
 /// The reach of one alarm's `deliveries`.
 pub fn reach(deliveries: &[Notification]) -> Reach {
     let outside: Vec<&Notification> = deliveries
@@ -69,7 +77,10 @@ pub fn reach(deliveries: &[Notification]) -> Reach {
     let channels = by_channel
         .into_iter()
         .map(|(channel, ns)| {
-            let failing: Vec<&&Notification> = ns.iter().filter(|n| has_failed(n)).collect();
+            let failing: Vec<&&Notification> = ns
+                .iter()
+                .filter(|n| has_failed(n) && !unreachable(n))
+                .collect();
             ChannelState {
                 channel: channel.to_string(),
                 sent: ns.iter().filter(|n| n.state == "sent").count(),
@@ -78,6 +89,11 @@ pub fn reach(deliveries: &[Notification]) -> Reach {
                     .filter(|n| n.state == "pending" || n.state == "sending")
                     .count(),
                 failed: ns.iter().filter(|n| n.state == "failed").count(),
+                unreachable: ns
+                    .iter()
+                    .filter(|n| unreachable(n))
+                    .filter_map(|n| n.last_error.clone())
+                    .collect(),
                 failing: !failing.is_empty(),
                 failing_since: failing
                     .iter()
@@ -100,5 +116,70 @@ pub fn reach(deliveries: &[Notification]) -> Reach {
         channels,
         nobody_told: !any_sent && !rungs_unreached.is_empty(),
         rungs_unreached,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn message(
+        key: &str,
+        channel: &str,
+        address: &str,
+        state: &str,
+        error: Option<&str>,
+    ) -> Notification {
+        let at = Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).single();
+        let at = at.unwrap_or_default();
+        Notification {
+            id: 1,
+            alarm_id: Some(1),
+            visit_id: Some(1),
+            staff_id: Some(1),
+            channel: channel.into(),
+            address: address.into(),
+            subject: String::new(),
+            body: String::new(),
+            idempotency_key: key.into(),
+            state: state.into(),
+            attempts: 0,
+            next_attempt_at: at,
+            last_error: error.map(str::to_string),
+            created_at: at,
+            sent_at: (state == "sent").then_some(at),
+            first_failed_at: error.map(|_| at),
+        }
+    }
+
+    #[test]
+    fn a_rung_whose_only_text_could_not_be_sent_has_told_nobody_outside_the_app() {
+        let reason = "no mobile number on record for Helen Head";
+        let deliveries = [
+            message(
+                "alarm:1:level:0:staff:1:in_app",
+                "in_app",
+                "staff:1",
+                "sent",
+                None,
+            ),
+            message(
+                "alarm:1:level:0:staff:1:sms",
+                "sms",
+                store::UNREACHABLE,
+                "failed",
+                Some(reason),
+            ),
+        ];
+        let r = reach(&deliveries);
+        assert!(r.nobody_told);
+        assert_eq!(r.rungs_unreached, vec![0]);
+        let sms = &r.channels[0];
+        assert!(!sms.failing, "the gateway itself has not failed");
+        assert_eq!(
+            (sms.failed, sms.unreachable.clone()),
+            (1, vec![reason.to_string()])
+        );
     }
 }

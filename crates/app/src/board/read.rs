@@ -20,6 +20,8 @@ pub struct AlarmView {
     pub urgent: bool,
     /// Which outside channels are failing, and whether anyone outside the app has been told.
     pub reach: super::Reach,
+    /// Who was told what, by which channel, when, and whether it was delivered, in plain words.
+    pub told: Vec<super::Told>,
 }
 
 impl From<Alarm> for AlarmView {
@@ -29,6 +31,7 @@ impl From<Alarm> for AlarmView {
             label: kind.map_or(alarm.kind.clone(), |k| k.label().to_string()),
             urgent: kind.is_some_and(|k| k.starts_at_top()),
             reach: super::Reach::default(),
+            told: Vec::new(),
             alarm,
         }
     }
@@ -36,14 +39,25 @@ impl From<Alarm> for AlarmView {
 
 /// The school's unresolved alarms with how their messages are doing.
 async fn unresolved(app: &App, school: domain::SchoolId) -> Result<Vec<AlarmView>> {
+    let tz = app.db().current_policy(school).await?.settings.tz();
     let mut alarms = Vec::new();
     for alarm in app.db().unresolved_alarms(school).await? {
-        let deliveries = app.db().notifications_of_alarm(alarm.id).await?;
-        let mut view = AlarmView::from(alarm);
-        view.reach = super::reach(&deliveries);
-        alarms.push(view);
+        alarms.push(view_with_deliveries(app, alarm, tz).await?.0);
     }
     Ok(alarms)
+}
+
+/// The alarm with its reach and who was told, in the school's time zone; and its deliveries.
+async fn view_with_deliveries(
+    app: &App,
+    alarm: Alarm,
+    tz: chrono_tz::Tz,
+) -> Result<(AlarmView, Vec<Notification>)> {
+    let deliveries = app.db().notifications_of_alarm(alarm.id).await?;
+    let mut view = AlarmView::from(alarm);
+    view.reach = super::reach(&deliveries);
+    view.told = super::told(app.db(), &deliveries, tz).await?;
+    Ok((view, deliveries))
 }
 
 /// One alarm with the ladder levels fired and every delivery.
@@ -53,6 +67,9 @@ pub struct AlarmDetail {
     pub levels_fired: Vec<LevelFired>,
     /// Delivery status per recipient and channel.
     pub deliveries: Vec<Notification>,
+    /// The deliveries in plain words, oldest first: "Helen Head — text message — 10:32 —
+    /// delivered" (times on the school's clock).
+    pub told: Vec<super::Told>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -113,10 +130,15 @@ pub async fn alarm(app: &App, me: &Staff, id: i64) -> Result<AlarmDetail> {
         .into_iter()
         .map(|(level, fired_at)| LevelFired { level, fired_at })
         .collect();
-    let deliveries = app.db().notifications_of_alarm(alarm.id).await?;
-    let mut view = AlarmView::from(alarm);
-    view.reach = super::reach(&deliveries);
+    let tz = app
+        .db()
+        .current_policy(domain::SchoolId(alarm.school_id))
+        .await?
+        .settings
+        .tz();
+    let (view, deliveries) = view_with_deliveries(app, alarm, tz).await?;
     Ok(AlarmDetail {
+        told: view.told.clone(),
         alarm: view,
         levels_fired,
         deliveries,

@@ -120,7 +120,11 @@ async fn the_panic_button_goes_straight_to_the_top_level_with_the_information_pa
         assert_eq!(summary.levels_fired, 1, "[{b}] {summary:?}");
         let alarm = app.db.alarm(id).await.unwrap();
         assert_eq!(alarm.kind, "panic");
-        assert_eq!(alarm.next_level_at, None, "[{b}] nothing left to climb");
+        assert_eq!(
+            alarm.next_level_at,
+            Some(app.now() + minutes(5)),
+            "[{b}] one rung, repeated in five minutes unless someone acknowledges"
+        );
         assert_eq!(
             app.told_at_level(&alarm, 0).await,
             parts(["buddy", "office", "senior", "dsl", "head"])

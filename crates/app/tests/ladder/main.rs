@@ -20,6 +20,8 @@ mod health;
 mod helpers;
 mod out_on_visit;
 mod presets;
+mod repeats;
 mod scale_out;
 mod school;
 mod take_over;
+mod told;

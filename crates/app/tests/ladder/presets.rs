@@ -151,13 +151,14 @@ async fn walk_the_missed_check_in_ladder(preset: &str) {
         }
         let alarm = app.db.alarm(alarm.id).await.unwrap();
         assert_eq!(
-            alarm.next_level_at, None,
-            "[{b}] {preset}: the ladder is done"
+            alarm.next_level_at,
+            Some(app.now() + minutes(5)),
+            "[{b}] {preset}: the ladder is climbed; its top rung repeats in five minutes"
         );
 
         app.advance(minutes(60));
         let after = app.pass(&monitor).await;
-        assert_eq!(after.levels_fired, 0, "[{b}] {preset}");
+        assert_eq!(after.levels_fired, 1, "[{b}] {preset}: one repeat");
         assert_eq!(app.alarms_of(&visit).await.len(), 1);
     }
 }

@@ -40,8 +40,11 @@ struct AlarmRow {
     acknowledged: String,
     /// Nobody outside the app has been told yet.
     failed: bool,
-    /// One line per outside channel failing now, e.g. "E-mail failing since 09:02: …".
+    /// One line per outside channel failing now, e.g. "E-mail failing since 09:02: …", and
+    /// per person a channel cannot reach ("no mobile number on record for Helen Head").
     failing: Vec<String>,
+    /// Who was told what, how, when and whether it was delivered, one line each.
+    told: Vec<String>,
 }
 
 struct OutRow {
@@ -153,7 +156,9 @@ async fn live_part(
                             c.failed
                         )
                     })
+                    .chain(unreachable_lines(&a.reach.channels))
                     .collect(),
+                told: a.told.iter().map(|t| t.line.clone()).collect(),
             }
         })
         .collect();
@@ -322,4 +327,19 @@ fn channel_label(channel: &str) -> &str {
         "webhook" => "The school's alert webhook",
         other => other,
     }
+}
+
+/// "Text messages (SMS) could not be sent: no mobile number on record for Helen Head", once per
+/// channel and reason however many rungs and repeats met it.
+fn unreachable_lines(channels: &[board::ChannelState]) -> Vec<String> {
+    let mut lines = std::collections::BTreeSet::new();
+    for c in channels {
+        for reason in &c.unreachable {
+            lines.insert(format!(
+                "{} could not be sent: {reason}",
+                channel_label(&c.channel)
+            ));
+        }
+    }
+    lines.into_iter().collect()
 }

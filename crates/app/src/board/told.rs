@@ -1,0 +1,88 @@
+//! Who was told of an alarm, in plain words: "Helen Head — text message — 10:32 — delivered".
+//! Read from the alarm's deliveries each time, so the office sees each message go out, fail or
+//! wait without reading delivery keys.
+
+use crate::Result;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use std::collections::HashMap;
+use store::{Db, Notification};
+
+/// One message of an alarm: who, how, when and what became of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Told {
+    /// The person's name, or "The school's alert webhook".
+    pub who: String,
+    /// "text message", "e-mail", "in Doorstep" or "alert webhook".
+    pub channel: String,
+    /// When it went out, or when it was queued if it has not (UTC).
+    pub at: DateTime<Utc>,
+    /// "delivered", "waiting to be sent", "not delivered yet, trying again: …", "failed: …",
+    /// or "not sent: no mobile number on record for …".
+    pub outcome: String,
+    /// Whether it reached the person's phone, inbox or screen (handed to the gateway or server).
+    pub delivered: bool,
+    /// All of it in one line, at the school's local time: "Helen Head — text message — 10:32 —
+    /// delivered".
+    pub line: String,
+}
+
+/// The channel as the office says it.
+pub fn channel_words(channel: &str) -> &str {
+    match channel {
+        "sms" => "text message",
+        "email" => "e-mail",
+        "in_app" => "in Doorstep",
+        "webhook" => "alert webhook",
+        other => other,
+    }
+}
+
+fn outcome(n: &Notification) -> String {
+    let error = n.last_error.as_deref().unwrap_or("no detail");
+    match n.state.as_str() {
+        "sent" => "delivered".to_string(),
+        "failed" if n.address == store::UNREACHABLE => format!("not sent: {error}"),
+        "failed" => format!("failed: {error}"),
+        "sending" => "being sent now".to_string(),
+        _ if n.last_error.is_some() => format!("not delivered yet, trying again: {error}"),
+        _ => "waiting to be sent".to_string(),
+    }
+}
+
+/// The alarm's `deliveries` in plain words, oldest first, times on the school's clock `tz`.
+/// Errors: a store error reading a recipient's name.
+pub async fn told(db: &Db, deliveries: &[Notification], tz: chrono_tz::Tz) -> Result<Vec<Told>> {
+    let mut names: HashMap<i64, String> = HashMap::new();
+    let mut out = Vec::with_capacity(deliveries.len());
+    for n in deliveries {
+        let who = match n.staff_id {
+            Some(id) => match names.get(&id) {
+                Some(name) => name.clone(),
+                None => {
+                    let name = db.staff(domain::StaffId(id)).await?.name;
+                    names.insert(id, name.clone());
+                    name
+                }
+            },
+            None => "The school's alert webhook".to_string(),
+        };
+        let at = n.sent_at.unwrap_or(n.created_at);
+        let channel = channel_words(&n.channel).to_string();
+        let outcome = outcome(n);
+        let line = format!(
+            "{who} — {channel} — {} — {outcome}",
+            at.with_timezone(&tz).format("%H:%M")
+        );
+        out.push(Told {
+            who,
+            channel,
+            at,
+            delivered: n.state == "sent",
+            outcome,
+            line,
+        });
+    }
+    out.sort_by_key(|t| t.at);
+    Ok(out)
+}
