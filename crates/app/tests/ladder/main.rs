@@ -16,6 +16,7 @@ mod delivery;
 mod group_commit;
 mod health;
 mod helpers;
+mod messages;
 mod out_on_visit;
 mod presets;
 mod scale_out;
