@@ -105,12 +105,9 @@ impl Whereabouts {
             .filter(|_| parts.len() >= 2)
             .filter(|p| !p.chars().any(|c| c.is_ascii_digit()) && p.chars().count() <= 30)
             .map(|p| p.to_string());
-        let district = Postcode::parse("postcode", postcode).ok().and_then(|p| {
-            p.as_str()
-                .split_whitespace()
-                .next()
-                .map(str::to_string)
-        });
+        let district = Postcode::parse("postcode", postcode)
+            .ok()
+            .and_then(|p| p.as_str().split_whitespace().next().map(str::to_string));
         Whereabouts {
             place: town.or(district),
             family: family.trim().to_string(),

@@ -330,13 +330,17 @@ impl Inner {
         }
         // All in one transaction; one by one if that fails, so a single bad alarm cannot hold
         // back the others.
-        if let Ok(counts) = alarms::fire_due_levels_of_all(&self.db, &due, webhook, &self.settings.links, now).await {
+        if let Ok(counts) =
+            alarms::fire_due_levels_of_all(&self.db, &due, webhook, &self.settings.links, now).await
+        {
             let fired = counts.iter().sum();
             return Ok((fired, self.is_full(due.len(), due.len())));
         }
         let (taken, mut handled, mut fired, mut errors) = (due.len(), 0, 0, Vec::new());
         for alarm in due {
-            match alarms::fire_due_levels(&self.db, &alarm, webhook, &self.settings.links, now).await {
+            match alarms::fire_due_levels(&self.db, &alarm, webhook, &self.settings.links, now)
+                .await
+            {
                 Ok(n) => (handled, fired) = (handled + 1, fired + n),
                 Err(e) => {
                     tracing::debug!(alarm.id = alarm.id, error = %e, "could not fire a ladder level");

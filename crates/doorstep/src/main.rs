@@ -338,7 +338,8 @@ fn public_links(args: &ServeArgs) -> Result<app::messages::Links> {
         None => {
             let local = format!("http://localhost:{}", args.port);
             tracing::warn!(links.base = %local, "DOORSTEP_PUBLIC_URL is not set: links in alarm messages open only on this machine");
-            app::messages::Links::new(&local).map_err(|e| anyhow::anyhow!("DOORSTEP_PORT: {}", e.reason))
+            app::messages::Links::new(&local)
+                .map_err(|e| anyhow::anyhow!("DOORSTEP_PORT: {}", e.reason))
         }
     }
 }

@@ -90,8 +90,11 @@ async fn read_climb<'a>(db: &Db, alarm: &'a Alarm, now: DateTime<Utc>) -> Result
     let watch = db.watch(visit.id).await?;
     let (people, staff) = visit_people(db, &visit, watch.as_ref()).await?;
     let household = db.household(visit.household_id).await?;
-    let whereabouts =
-        Whereabouts::of(&household.family_name, &household.address, &household.postcode);
+    let whereabouts = Whereabouts::of(
+        &household.family_name,
+        &household.address,
+        &household.postcode,
+    );
     // The information pack takes several reads; only levels that send it need it.
     let pack = if due.iter().any(|l| ladder[*l].information_pack) {
         messages::information_pack(

@@ -41,8 +41,11 @@ pub async fn remind_all(
             slot.insert(db.staff_list(school.trust_id, Some(school.id)).await?);
         }
         let household = db.household(visit.household_id).await?;
-        let whereabouts =
-            Whereabouts::of(&household.family_name, &household.address, &household.postcode);
+        let whereabouts = Whereabouts::of(
+            &household.family_name,
+            &household.address,
+            &household.postcode,
+        );
         read.push((visit, whereabouts));
     }
     let mut tx = db.begin().await?;

@@ -127,12 +127,20 @@ mod tests {
     fn accented_family_names_become_plain_gsm7() {
         assert_eq!(transliterate("Wąsik-Łukaszewska"), "Wasik-Lukaszewska");
         assert_eq!(transliterate("Şahin Öztürk"), "Sahin Ozturk");
-        assert_eq!(transliterate("Gwenllian ap Dafydd Ŵyn"), "Gwenllian ap Dafydd Wyn");
+        assert_eq!(
+            transliterate("Gwenllian ap Dafydd Ŵyn"),
+            "Gwenllian ap Dafydd Wyn"
+        );
         assert_eq!(transliterate("Renée Søren Straße"), "Renee Soren Strasse");
         assert_eq!(transliterate("Nguyễn Đức"), "Nguyen Duc");
         assert_eq!(transliterate("O’Neill – “late”…"), "O'Neill - \"late\"...");
         assert_eq!(transliterate("李"), "?");
-        for name in ["Zoë Brontë", "Ciarán Ó Súilleabháin", "Dvořák", "İpek Çelik"] {
+        for name in [
+            "Zoë Brontë",
+            "Ciarán Ó Súilleabháin",
+            "Dvořák",
+            "İpek Çelik",
+        ] {
             assert!(is_gsm7(&transliterate(name)), "{name}");
         }
     }
@@ -149,7 +157,10 @@ mod tests {
         assert_eq!(segments(&"[".repeat(80)), Some(1));
         assert_eq!(segments(&format!("{}[", "a".repeat(159))), Some(2));
         // ...and is never split across two segments.
-        assert_eq!(segments(&format!("{}[{}", "a".repeat(152), "a".repeat(152))), Some(3));
+        assert_eq!(
+            segments(&format!("{}[{}", "a".repeat(152), "a".repeat(152))),
+            Some(3)
+        );
         assert_eq!(segments("Łukasz"), None, "UCS-2, not GSM-7");
     }
 }

@@ -1,13 +1,17 @@
-//! The information pack (A2): everything the police will ask for, gathered from the visit.
+//! The information pack (A2): everything the police will ask for, gathered from the visit —
+//! every column of REAch2's home visit log (Appendix 3), with the times as planned and as the
+//! visitors recorded them.
 
 use crate::Result;
 use chrono::{DateTime, Utc};
 use domain::VehicleId;
 use domain::inputs::{CarRegistration, PhoneNumber, Postcode};
-use domain::monitor::{AlarmKind, InformationPack, PackStaff, Recorded, Timeline};
+use domain::monitor::{
+    AlarmKind, Fix, InformationPack, Moment, PackStaff, PackTimes, Recorded, Timeline,
+};
 use domain::policy::PolicySettings;
-use domain::visit::ReturnsTo;
-use store::{Db, Visit, Watch};
+use domain::visit::{ReturnsTo, VisitState};
+use store::{Db, Visit, VisitEvent, Watch};
 
 /// A stored phone number for the pack: checked, or as stored when today's parser refuses it
 /// (numbers typed before it was stricter), never dropped.
@@ -15,8 +19,25 @@ fn phone(stored: Option<&str>, field: &str) -> Option<Recorded<PhoneNumber>> {
     Recorded::read_optional(stored, |p| PhoneNumber::parse(field, p))
 }
 
-/// The pack a senior leader reads to the police: names, phones, car, address, who was visited,
-/// planned times, last contact and where it came from, and the checklist.
+/// When the visit first took `step` ("signed_out", "arrived", "left_property", "returned"):
+/// from its record of steps, or from its state when that step is the one it is in.
+fn first(visit: &Visit, events: &[VisitEvent], step: &str) -> Option<DateTime<Utc>> {
+    let recorded = events.iter().filter(|e| e.step == step).map(|e| e.at).min();
+    let current = match &visit.state.0 {
+        VisitState::SignedOut { signed_out_at } if step == "signed_out" => Some(*signed_out_at),
+        VisitState::Arrived { arrived_at } if step == "arrived" => Some(*arrived_at),
+        VisitState::LeftProperty { left_at, .. } if step == "left_property" => Some(*left_at),
+        VisitState::Returned { returned_at, .. } if step == "returned" => Some(*returned_at),
+        _ => None,
+    };
+    recorded.or(current)
+}
+
+/// The pack a senior leader reads to the police: each visitor's name, role and mobile, the
+/// buddy now and their mobile, car, address, who was visited, the planned and actual times of
+/// leaving school, arriving (the time of meeting), leaving the property and returning, the last
+/// contact with where the phone was and how accurately, and the policy's checklist.
+/// `watch`: the monitor's watch while the visit is out (`None` once it is over).
 pub async fn information_pack(
     db: &Db,
     visit: &Visit,
@@ -30,6 +51,8 @@ pub async fn information_pack(
     let pupil = db.pupil(visit.pupil_id).await?;
     let members = db.household_members(visit.household_id).await?;
     let cautions = db.caution_flags(visit.household_id).await?;
+    let events = db.visit_events(visit.id).await?;
+    let check_ins = db.check_ins_of(visit.id).await?;
     let vehicle = match visit.vehicle_id {
         Some(id) => Some(db.vehicle(VehicleId(id)).await?),
         None => None,
@@ -42,6 +65,7 @@ pub async fn information_pack(
             let b = db.staff(domain::StaffId(id)).await?;
             Some(PackStaff {
                 name: b.name,
+                role: Some("buddy".into()),
                 mobile: phone(b.mobile.as_deref(), "mobile"),
             })
         }
@@ -56,7 +80,6 @@ pub async fn information_pack(
     if let Some(expect) = &visit.expect_to_see {
         visiting.push(format!("expected to see: {expect}"));
     }
-    let last_contact = watch.map_or(raised_at, |w| w.last_contact_at);
     let timeline = watch.map(|w| Timeline {
         planned_leave_property: visit.planned_leave_property,
         planned_return: visit.planned_return,
@@ -65,12 +88,58 @@ pub async fn information_pack(
         arrived: w.arrived,
         left_property: w.left_property,
     });
-    let location = watch.and_then(|w| match (w.last_latitude, w.last_longitude) {
-        (Some(lat), Some(lon)) => Some(format!(
-            "{lat:.5}, {lon:.5} (from the phone at the last check-in)"
-        )),
-        _ => None,
-    });
+    let signed_out = first(visit, &events, "signed_out").or(watch.map(|w| w.signed_out_at));
+    let times = PackTimes {
+        leave_school: Moment {
+            planned: visit.planned_leave_school,
+            now_due: None,
+            actual: signed_out,
+        },
+        arrive: Moment {
+            planned: visit.planned_arrive,
+            now_due: None,
+            actual: first(visit, &events, "arrived"),
+        },
+        // "Need more time" moves both: the pack gives when the visitors are now expected too.
+        leave_property: Moment {
+            planned: visit.planned_leave_property,
+            now_due: timeline.map(|t| t.leave_property_due()),
+            actual: first(visit, &events, "left_property"),
+        },
+        back: Moment {
+            planned: visit.planned_return,
+            now_due: timeline.map(|t| t.return_due()),
+            actual: first(visit, &events, "returned"),
+        },
+    };
+    let last_contact = watch.map_or_else(
+        || {
+            check_ins
+                .iter()
+                .map(|c| c.at)
+                .chain(signed_out)
+                .max()
+                .unwrap_or(raised_at)
+        },
+        |w| w.last_contact_at,
+    );
+    let last_fix = check_ins
+        .iter()
+        .filter_map(|c| match (c.latitude, c.longitude) {
+            (Some(latitude), Some(longitude)) => Some(Fix {
+                at: c.at,
+                latitude,
+                longitude,
+                accuracy_m: c.accuracy_m,
+            }),
+            _ => None,
+        })
+        .max_by_key(|f| f.at);
+    let policy_steps = policy
+        .escalation
+        .iter()
+        .find(|l| l.information_pack)
+        .map(|l| l.instruction.clone());
     let pack = InformationPack {
         school: school.name,
         school_phone: phone(school.phone.as_deref(), "phone"),
@@ -81,10 +150,12 @@ pub async fn information_pack(
             .iter()
             .map(|s| PackStaff {
                 name: s.name.clone(),
+                role: Some(s.role_on_visit.clone()).filter(|r| !r.trim().is_empty()),
                 mobile: phone(s.mobile.as_deref(), "mobile"),
             })
             .collect(),
         buddy,
+        vehicle_description: vehicle.as_ref().and_then(|v| v.make_model.clone()),
         vehicle: vehicle.and_then(|v| {
             Recorded::read_optional(Some(&v.registration), |r| {
                 CarRegistration::parse("registration", r)
@@ -100,19 +171,15 @@ pub async fn information_pack(
             .into_iter()
             .map(|c| format!("{} (source: {})", c.description, c.source))
             .collect(),
-        signed_out_at: watch.map_or(visit.planned_leave_school, |w| w.signed_out_at),
-        arrived_at: None,
-        // "Need more time" moves both: the pack gives the times the visitors are now expected.
-        expected_leave_property: timeline
-            .map_or(visit.planned_leave_property, |t| t.leave_property_due()),
-        expected_back: timeline.map_or(visit.planned_return, |t| t.return_due()),
+        times,
         returns_to: if visit.returns_to == "home" {
             ReturnsTo::Home
         } else {
             ReturnsTo::School
         },
         last_contact,
-        last_contact_location: location,
+        last_fix,
+        policy_steps,
         tz: policy.tz(),
     };
     Ok(pack.render_text())

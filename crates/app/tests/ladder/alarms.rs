@@ -144,10 +144,13 @@ async fn the_panic_button_goes_straight_to_the_top_level_with_the_information_pa
                 n.body
                     .contains("Staff on the visit".to_uppercase().as_str())
             );
-            assert!(n.body.contains("- Tom Teacher, mobile 07700900105"));
             assert!(
                 n.body
-                    .contains("Visiting: Ava Smith (pupil); Jo Smith (mother)")
+                    .contains("- Tom Teacher (Class teacher), mobile 07700900105")
+            );
+            assert!(
+                n.body
+                    .contains("Person/s being visited: Ava Smith (pupil); Jo Smith (mother)")
             );
         }
         assert_visitors_hear_nothing(&app, &alarm).await;

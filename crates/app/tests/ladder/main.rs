@@ -18,6 +18,7 @@ mod health;
 mod helpers;
 mod messages;
 mod out_on_visit;
+mod pack;
 mod presets;
 mod scale_out;
 mod school;

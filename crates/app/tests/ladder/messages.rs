@@ -200,7 +200,10 @@ async fn every_sms_of_every_preset_is_gsm7_short_and_names_no_child_or_street() 
                     "[{b}] {preset}: {count} segments: {body}"
                 );
                 for secret in ["Zuzanna", "Swietokrzyska", "27 ", "Road", "NE34 6XX"] {
-                    assert!(!body.contains(secret), "[{b}] {preset}: {secret:?} in {body}");
+                    assert!(
+                        !body.contains(secret),
+                        "[{b}] {preset}: {secret:?} in {body}"
+                    );
                 }
                 assert!(body.contains("Wasik-Lukaszewska family"), "{body}");
                 assert!(body.contains("Harton"), "[{b}] the place in a word: {body}");

@@ -139,7 +139,7 @@ async fn walk_the_missed_check_in_ladder(preset: &str) {
                 n.body.contains("INFORMATION PACK")
                     && n.body
                         .contains("Drive past the property to check if the vehicle is there")
-                    && n.body.contains("Vehicle registration: AB12CDE")
+                    && n.body.contains("Car registration: AB12CDE")
                     && n.body.contains("12 Westoe Road, South Shields"),
                 "[{b}] {preset}: the top level carries the pack and checklist:\n{}",
                 n.body
