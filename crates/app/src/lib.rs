@@ -18,7 +18,7 @@ pub mod clock;
 mod context;
 mod group_commit;
 pub mod health;
-mod messages;
+pub mod messages;
 pub mod monitor;
 pub mod out_on_visit;
 pub mod outbox;

@@ -1,14 +1,24 @@
-//! What people are told: alarm messages per ladder level, reminders, and the information pack.
+//! What people are told: each alarm rung and check-in reminder in two forms — a text message that
+//! fits its channel ([`sms`], measured by [`gsm7`]) and a long form for e-mail, the app and the
+//! webhook ([`email`]) — and the information pack ([`pack`]). Messages name no child and give
+//! no address; the pack does, and goes by e-mail only on the rung the policy marks for the police
+//! contact. Everything else links to the pack behind sign-in ([`Links`]).
 
-use crate::Result;
-use chrono::{DateTime, Utc};
-use domain::VehicleId;
-use domain::inputs::{CarRegistration, PhoneNumber, Postcode};
-use domain::monitor::{AlarmKind, InformationPack, PackStaff, Recorded, Timeline};
-use domain::policy::{EscalationLevel, PolicySettings};
-use domain::visit::ReturnsTo;
+mod email;
+pub mod gsm7;
+mod pack;
+pub mod sms;
+
+pub use pack::information_pack;
+
+use chrono::DateTime;
+use domain::FieldError;
+use domain::VisitId;
+use domain::inputs::Postcode;
+use domain::monitor::AlarmKind;
+use domain::policy::{Channel, EscalationLevel};
+use std::fmt;
 use std::str::FromStr;
-use store::{Db, Visit, Watch};
 
 pub fn alarm_label(kind: &str) -> String {
     AlarmKind::from_str(kind)
@@ -16,163 +26,199 @@ pub fn alarm_label(kind: &str) -> String {
         .unwrap_or_else(|_| kind.to_string())
 }
 
-fn who(visit: &Visit) -> String {
-    visit
-        .staff
-        .iter()
-        .map(|s| s.name.as_str())
-        .collect::<Vec<_>>()
-        .join(" and ")
+/// "missed check-in" → "Missed check-in".
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect::<String>()
+    })
 }
 
-pub fn alarm_message(
-    visit: &Visit,
-    kind: AlarmKind,
-    level: &EscalationLevel,
-    pack: Option<&str>,
-) -> (String, String) {
-    let subject = format!(
-        "ALARM: {} — {} (visit {})",
-        kind.label(),
-        who(visit),
-        visit.id
-    );
-    let mut body = format!(
-        "{}\n\n{}\n\nVisit {}: {}.\n",
-        kind.label(),
-        level.instruction,
-        visit.id,
-        who(visit)
-    );
-    if kind.is_observation() {
-        body.push_str(&format!("\nGuidance: {}\n", kind.guidance()));
-    }
-    if let Some(pack) = pack {
-        body.push_str("\n--- Information pack ---\n");
-        body.push_str(pack);
-    }
-    (subject, body)
+/// Where links in messages point: the server's public address (the `DOORSTEP_PUBLIC_URL`
+/// setting), never a request's Host header, which a caller chooses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Links {
+    base: String,
 }
 
-pub fn reminder(
-    visit: &Visit,
-    due: DateTime<chrono_tz::Tz>,
-    extend_minutes: u32,
-) -> (String, String) {
-    let subject = format!("Check-in due at {}", due.format("%H:%M"));
-    let body = format!(
-        "Your next check-in for visit {} is due at {}. Tap \"I'm OK\", or add {extend_minutes} minutes if you need more time.",
-        visit.id,
-        due.format("%H:%M")
-    );
-    (subject, body)
-}
-
-/// A stored phone number for the pack: checked, or as stored when today's parser refuses it
-/// (numbers typed before it was stricter), never dropped.
-fn phone(stored: Option<&str>, field: &str) -> Option<Recorded<PhoneNumber>> {
-    Recorded::read_optional(stored, |p| PhoneNumber::parse(field, p))
-}
-
-/// The pack a senior leader reads to the police: names, phones, car, address, who was visited,
-/// planned times, last contact and where it came from, and the checklist.
-pub async fn information_pack(
-    db: &Db,
-    visit: &Visit,
-    watch: Option<&Watch>,
-    kind: AlarmKind,
-    raised_at: DateTime<Utc>,
-    policy: &PolicySettings,
-) -> Result<String> {
-    let school = db.school(visit.school_id).await?;
-    let household = db.household(visit.household_id).await?;
-    let pupil = db.pupil(visit.pupil_id).await?;
-    let members = db.household_members(visit.household_id).await?;
-    let cautions = db.caution_flags(visit.household_id).await?;
-    let vehicle = match visit.vehicle_id {
-        Some(id) => Some(db.vehicle(VehicleId(id)).await?),
-        None => None,
-    };
-    let buddy = match watch
-        .and_then(|w| w.buddy_staff_id)
-        .or(visit.buddy_staff_id)
-    {
-        Some(id) => {
-            let b = db.staff(domain::StaffId(id)).await?;
-            Some(PackStaff {
-                name: b.name,
-                mobile: phone(b.mobile.as_deref(), "mobile"),
-            })
+impl Links {
+    /// `base`: the address people open Doorstep at, e.g. `https://doorstep.harton.sch.uk`.
+    /// Errors: `Invalid("public_url")` unless it starts with http:// or https:// and has a host.
+    pub fn new(base: &str) -> Result<Self, FieldError> {
+        let base = base.trim().trim_end_matches('/');
+        let host = base
+            .strip_prefix("https://")
+            .or_else(|| base.strip_prefix("http://"));
+        match host {
+            Some(h) if !h.is_empty() && !h.contains(char::is_whitespace) => Ok(Links {
+                base: base.to_string(),
+            }),
+            _ => Err(FieldError::new(
+                "public_url",
+                format!(
+                    "'{base}' is not the address people open Doorstep at, e.g. https://doorstep.school.org.uk"
+                ),
+            )),
         }
-        None => None,
-    };
-    let mut visiting = vec![format!("{} (pupil)", pupil.name)];
-    visiting.extend(
-        members
-            .iter()
-            .map(|m| format!("{} ({})", m.name, m.relationship)),
-    );
-    if let Some(expect) = &visit.expect_to_see {
-        visiting.push(format!("expected to see: {expect}"));
     }
-    let last_contact = watch.map_or(raised_at, |w| w.last_contact_at);
-    let timeline = watch.map(|w| Timeline {
-        planned_leave_property: visit.planned_leave_property,
-        planned_return: visit.planned_return,
-        last_contact: w.last_contact_at,
-        extended_until: w.extended_until,
-        arrived: w.arrived,
-        left_property: w.left_property,
-    });
-    let location = watch.and_then(|w| match (w.last_latitude, w.last_longitude) {
-        (Some(lat), Some(lon)) => Some(format!(
-            "{lat:.5}, {lon:.5} (from the phone at the last check-in)"
-        )),
-        _ => None,
-    });
-    let pack = InformationPack {
-        school: school.name,
-        school_phone: phone(school.phone.as_deref(), "phone"),
-        alarm: kind,
-        raised_at,
-        staff: visit
-            .staff
-            .iter()
-            .map(|s| PackStaff {
-                name: s.name.clone(),
-                mobile: phone(s.mobile.as_deref(), "mobile"),
-            })
-            .collect(),
-        buddy,
-        vehicle: vehicle.and_then(|v| {
-            Recorded::read_optional(Some(&v.registration), |r| {
-                CarRegistration::parse("registration", r)
-            })
-        }),
-        address: household.address,
-        postcode: Recorded::read_optional(Some(&household.postcode), |p| {
-            Postcode::parse("postcode", p)
-        }),
-        family_landline: phone(household.landline.as_deref(), "landline"),
-        visiting,
-        cautions: cautions
-            .into_iter()
-            .map(|c| format!("{} (source: {})", c.description, c.source))
-            .collect(),
-        signed_out_at: watch.map_or(visit.planned_leave_school, |w| w.signed_out_at),
-        arrived_at: None,
-        // "Need more time" moves both: the pack gives the times the visitors are now expected.
-        expected_leave_property: timeline
-            .map_or(visit.planned_leave_property, |t| t.leave_property_due()),
-        expected_back: timeline.map_or(visit.planned_return, |t| t.return_due()),
-        returns_to: if visit.returns_to == "home" {
-            ReturnsTo::Home
-        } else {
-            ReturnsTo::School
-        },
-        last_contact,
-        last_contact_location: location,
-        tz: policy.tz(),
-    };
-    Ok(pack.render_text())
+
+    /// The visit's information pack page (behind sign-in).
+    pub fn pack(&self, visit: VisitId) -> String {
+        format!("{}/visits/{visit}/pack", self.base)
+    }
+
+    /// The visitor's Today page, where "I'm OK" is.
+    pub fn today(&self) -> String {
+        format!("{}/today", self.base)
+    }
+}
+
+impl Default for Links {
+    /// `doorstep serve`'s own default address.
+    fn default() -> Self {
+        Links {
+            base: "http://localhost:8080".into(),
+        }
+    }
+}
+
+/// The place in a word and the family: "Harton visit, Smith family". No street, no number, no
+/// child's name: a text on a lock screen is read by whoever holds the phone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Whereabouts {
+    /// The town or district (the last part of the address, when it has no number), else the
+    /// postcode's district ("NE33").
+    pub place: Option<String>,
+    pub family: String,
+}
+
+impl Whereabouts {
+    /// From the household's family name, address and postcode as stored.
+    pub fn of(family: &str, address: &str, postcode: &str) -> Self {
+        let parts: Vec<&str> = address
+            .split([',', '\n'])
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .collect();
+        let town = parts
+            .last()
+            .filter(|_| parts.len() >= 2)
+            .filter(|p| !p.chars().any(|c| c.is_ascii_digit()) && p.chars().count() <= 30)
+            .map(|p| p.to_string());
+        let district = Postcode::parse("postcode", postcode)
+            .ok()
+            .and_then(|p| p.as_str().split_whitespace().next().map(str::to_string));
+        Whereabouts {
+            place: town.or(district),
+            family: family.trim().to_string(),
+        }
+    }
+
+    /// "Harton, Smith family".
+    fn compact(&self) -> String {
+        match &self.place {
+            Some(place) => format!("{place}, {} family", self.family),
+            None => format!("{} family", self.family),
+        }
+    }
+}
+
+impl fmt::Display for Whereabouts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.place {
+            Some(place) => write!(f, "{place} visit, {} family", self.family),
+            None => write!(f, "{} family", self.family),
+        }
+    }
+}
+
+/// What one alarm rung's messages say.
+pub struct AlarmFacts<'a> {
+    pub visit: VisitId,
+    pub kind: AlarmKind,
+    /// The rung's instruction, in the policy's words.
+    pub instruction: &'a str,
+    /// This rung (from 0) of how many.
+    pub rung: usize,
+    pub rungs: usize,
+    /// The visiting staff's names.
+    pub staff: &'a [String],
+    pub whereabouts: &'a Whereabouts,
+    pub links: &'a Links,
+}
+
+/// What a check-in reminder says.
+pub struct ReminderFacts<'a> {
+    pub visit: VisitId,
+    /// When the check-in is due, on the school's clock.
+    pub due: DateTime<chrono_tz::Tz>,
+    pub extend_minutes: u32,
+    pub whereabouts: &'a Whereabouts,
+    pub links: &'a Links,
+}
+
+/// One message in its forms: the long form (e-mail, app, webhook) and the SMS.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Composed {
+    pub subject: String,
+    pub body: String,
+    /// GSM-7 only, at most [`sms::MAX_SEGMENTS`] segments.
+    pub sms: String,
+}
+
+impl Composed {
+    /// The body to send on `channel`.
+    pub fn body_for(&self, channel: Channel) -> &str {
+        match channel {
+            Channel::Sms => &self.sms,
+            Channel::Email | Channel::InApp | Channel::Webhook => &self.body,
+        }
+    }
+}
+
+/// An alarm rung's messages. `level`: the rung (its `information_pack` mark decides whether the
+/// long form carries `pack`, the information pack's text).
+pub fn alarm_message(f: &AlarmFacts<'_>, level: &EscalationLevel, pack: &str) -> Composed {
+    let (subject, body) = email::alarm(f, level.information_pack.then_some(pack));
+    Composed {
+        subject,
+        body,
+        sms: sms::alarm(f),
+    }
+}
+
+/// A check-in reminder's messages.
+pub fn reminder(f: &ReminderFacts<'_>) -> Composed {
+    let (subject, body) = email::reminder(f);
+    Composed {
+        subject,
+        body,
+        sms: sms::reminder(f),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_place_is_the_town_or_the_postcode_district_never_the_street() {
+        let w = Whereabouts::of("Smith", "12 Westoe Road, South Shields", "ne33 3ab");
+        assert_eq!(w.to_string(), "South Shields visit, Smith family");
+        let w = Whereabouts::of("Smith", "12 Westoe Road", "NE33 3AB");
+        assert_eq!(w.to_string(), "NE33 visit, Smith family");
+        let w = Whereabouts::of("Smith", "Flat 2, 12 Westoe Road", "");
+        assert_eq!(w.to_string(), "Smith family");
+    }
+
+    #[test]
+    fn links_come_from_the_setting_and_refuse_what_is_not_an_address() {
+        let links = Links::new("https://doorstep.harton.sch.uk/").unwrap_or_default();
+        assert_eq!(
+            links.pack(VisitId(12)),
+            "https://doorstep.harton.sch.uk/visits/12/pack"
+        );
+        let err = Links::new("doorstep.harton.sch.uk").err();
+        assert_eq!(err.map(|e| e.field), Some("public_url".into()));
+    }
 }

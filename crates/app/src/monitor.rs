@@ -49,6 +49,8 @@ pub struct MonitorSettings {
     /// The school-local time of day of the daily test message to each school's office on every
     /// configured outside channel; `None`: no daily test.
     pub daily_test_at: Option<chrono::NaiveTime>,
+    /// Where links in alarm and reminder messages point (the server's public address).
+    pub links: crate::messages::Links,
 }
 
 impl MonitorSettings {
@@ -61,6 +63,7 @@ impl MonitorSettings {
             claim_for: Duration::seconds(6),
             heartbeat_url: None,
             daily_test_at: None,
+            links: crate::messages::Links::default(),
         }
     }
 }
@@ -319,13 +322,13 @@ impl Inner {
         }
         // All in one transaction; one by one if that fails, so a single bad row cannot hold back
         // the others.
-        if let Ok(queued) = alarms::remind_all(&self.db, &due, now).await {
+        if let Ok(queued) = alarms::remind_all(&self.db, &due, &self.settings.links, now).await {
             let sent = queued.iter().filter(|q| **q).count();
             return Ok((sent, self.is_full(due.len(), due.len())));
         }
         let (taken, mut handled, mut sent, mut errors) = (due.len(), 0, 0, Vec::new());
         for d in due {
-            match alarms::remind(&self.db, &d, now).await {
+            match alarms::remind(&self.db, &d, &self.settings.links, now).await {
                 Ok(true) => (handled, sent) = (handled + 1, sent + 1),
                 Ok(false) => handled += 1,
                 Err(e) => errors.push(e),
@@ -343,13 +346,17 @@ impl Inner {
         }
         // All in one transaction; one by one if that fails, so a single bad alarm cannot hold
         // back the others.
-        if let Ok(counts) = alarms::fire_due_levels_of_all(&self.db, &due, webhook, now).await {
+        if let Ok(counts) =
+            alarms::fire_due_levels_of_all(&self.db, &due, webhook, &self.settings.links, now).await
+        {
             let fired = counts.iter().sum();
             return Ok((fired, self.is_full(due.len(), due.len())));
         }
         let (taken, mut handled, mut fired, mut errors) = (due.len(), 0, 0, Vec::new());
         for alarm in due {
-            match alarms::fire_due_levels(&self.db, &alarm, webhook, now).await {
+            match alarms::fire_due_levels(&self.db, &alarm, webhook, &self.settings.links, now)
+                .await
+            {
                 Ok(n) => (handled, fired) = (handled + 1, fired + n),
                 Err(e) => {
                     tracing::debug!(alarm.id = alarm.id, error = %e, "could not fire a ladder level");

@@ -14,7 +14,9 @@ pub use deadlines::{Deadline, Timeline, deadlines, extend};
 pub use ladder::{
     RecipientRef, VisitPeople, ladder_for, levels_due, next_level_at, resolve_recipients,
 };
-pub use pack::{InformationPack, PackStaff, ReadOut, Recorded, SENIOR_LEADER_CHECKLIST};
+pub use pack::{
+    Fix, InformationPack, Moment, PackStaff, PackTimes, ReadOut, Recorded, SENIOR_LEADER_CHECKLIST,
+};
 pub use repeat::{next_repeat_at, repeat_due, repeat_rung};
 
 use crate::inputs::FieldError;

@@ -228,7 +228,11 @@ pub struct EscalationLevel {
     pub channels: Vec<Channel>,
     /// What the people told should do, in the policy's words.
     pub instruction: String,
-    /// Attach the information pack for the police (names, phones, car, address, last contact).
+    /// The rung the policy marks for the police contact (REAch2: "contact the police to report
+    /// the individuals missing"; Harton: "contact with the police should be considered"): its
+    /// e-mails, in-app messages and webhook carry the full information pack (names, phones, car,
+    /// address, last contact). Every other rung, and every SMS, carries only a link to the pack
+    /// behind sign-in. Duress and panic always carry it: the buddy makes the 999 call at once.
     #[serde(default)]
     pub information_pack: bool,
 }

@@ -74,6 +74,10 @@ struct ServeArgs {
         value_parser = clap::builder::BoolishValueParser::new(), num_args = 0..=1,
         default_value = "false", default_missing_value = "true")]
     no_monitor: bool,
+    /// The address people open Doorstep at, e.g. https://doorstep.harton.sch.uk: alarm and
+    /// reminder messages link to it. Unset: http://localhost:PORT (links work on this machine only).
+    #[arg(long, env = "DOORSTEP_PUBLIC_URL")]
+    public_url: Option<String>,
     #[command(flatten)]
     channels: ChannelArgs,
     #[command(flatten)]
@@ -256,6 +260,7 @@ async fn main() -> Result<()> {
 async fn serve(db: Db, args: &ServeArgs) -> Result<()> {
     notify::install_crypto_provider();
     let channels = args.channels.build()?;
+    let links = public_links(args)?;
     let file_limit = door::raise_file_limit();
     let door = args.door.settings(file_limit);
     tracing::info!(
@@ -282,6 +287,7 @@ async fn serve(db: Db, args: &ServeArgs) -> Result<()> {
         let mut settings = app::monitor::MonitorSettings::new(args.channels.instance_name());
         settings.heartbeat_url = args.channels.heartbeat_url.clone();
         settings.daily_test_at = args.channels.daily_test_at()?;
+        settings.links = links;
         let monitor = app::monitor::Monitor::new(db, clock, channels, settings);
         // The monitor passes every second; /healthz fails once a pass is 30 s late.
         state = state.with_monitor(monitor.waker(), chrono::Duration::seconds(30));
@@ -328,6 +334,20 @@ async fn serve(db: Db, args: &ServeArgs) -> Result<()> {
         let _ = task.await;
     }
     Ok(())
+}
+
+/// Where messages' links point: `DOORSTEP_PUBLIC_URL`, checked, or this machine's own address.
+fn public_links(args: &ServeArgs) -> Result<app::messages::Links> {
+    match &args.public_url {
+        Some(url) => app::messages::Links::new(url)
+            .map_err(|e| anyhow::anyhow!("DOORSTEP_PUBLIC_URL: {}", e.reason)),
+        None => {
+            let local = format!("http://localhost:{}", args.port);
+            tracing::warn!(links.base = %local, "DOORSTEP_PUBLIC_URL is not set: links in alarm messages open only on this machine");
+            app::messages::Links::new(&local)
+                .map_err(|e| anyhow::anyhow!("DOORSTEP_PORT: {}", e.reason))
+        }
+    }
 }
 
 /// `DOORSTEP_CLOCK_START` (RFC 3339) starts the clock at that time, then it runs at real speed:

@@ -2,7 +2,7 @@
 //! are queued in the outbox in the same transaction (one key per alarm, level, person, channel).
 
 use crate::Result;
-use crate::messages;
+use crate::messages::{self, AlarmFacts, Links, Whereabouts};
 use crate::outbox::{self, Outgoing};
 use crate::people::visit_people;
 use chrono::{DateTime, Utc};
@@ -15,15 +15,17 @@ use store::{Alarm, Db, NewNotification, Tx, Visit};
 
 /// Fires every level of the alarm's ladder that has come due and was not fired yet, queueing its
 /// messages; returns how many levels fired. Safe to call from several instances at once.
+/// `links`: where the messages' links to the information pack point.
 pub async fn fire_due_levels(
     db: &Db,
     alarm: &Alarm,
     webhook: Option<&str>,
+    links: &Links,
     now: DateTime<Utc>,
 ) -> Result<usize> {
     let climb = read_climb(db, alarm, now).await?;
     let mut tx = db.begin().await?;
-    let count = write_climb(&mut tx, &climb, webhook, now).await?;
+    let count = write_climb(&mut tx, &climb, webhook, links, now).await?;
     tx.commit().await?;
     Ok(count)
 }
@@ -35,6 +37,7 @@ pub async fn fire_due_levels_of_all(
     db: &Db,
     alarms: &[Alarm],
     webhook: Option<&str>,
+    links: &Links,
     now: DateTime<Utc>,
 ) -> Result<Vec<usize>> {
     let mut climbs = Vec::with_capacity(alarms.len());
@@ -44,7 +47,7 @@ pub async fn fire_due_levels_of_all(
     let mut tx = db.begin().await?;
     let mut counts = Vec::with_capacity(climbs.len());
     for climb in &climbs {
-        counts.push(write_climb(&mut tx, climb, webhook, now).await?);
+        counts.push(write_climb(&mut tx, climb, webhook, links, now).await?);
     }
     tx.commit().await?;
     Ok(counts)
@@ -63,6 +66,7 @@ struct Climb<'a> {
     repeat_every: u32,
     people: domain::monitor::VisitPeople,
     staff: Vec<store::Staff>,
+    whereabouts: Whereabouts,
     pack: String,
 }
 
@@ -99,6 +103,12 @@ async fn read_climb<'a>(db: &Db, alarm: &'a Alarm, now: DateTime<Utc>) -> Result
     }
     let watch = db.watch(visit.id).await?;
     let (people, staff) = visit_people(db, &visit, watch.as_ref()).await?;
+    let household = db.household(visit.household_id).await?;
+    let whereabouts = Whereabouts::of(
+        &household.family_name,
+        &household.address,
+        &household.postcode,
+    );
     // The information pack takes several reads; only levels that send it need it.
     let pack = if due.iter().any(|(_, l)| l.information_pack) {
         messages::information_pack(
@@ -123,6 +133,7 @@ async fn read_climb<'a>(db: &Db, alarm: &'a Alarm, now: DateTime<Utc>) -> Result
         repeat_every,
         people,
         staff,
+        whereabouts,
         pack,
     })
 }
@@ -131,10 +142,12 @@ async fn write_climb(
     tx: &mut Tx,
     c: &Climb<'_>,
     webhook: Option<&str>,
+    links: &Links,
     now: DateTime<Utc>,
 ) -> Result<usize> {
     let (alarm, kind, visit, ladder) = (c.alarm, c.kind, &c.visit, &c.ladder);
     let (fired, due, people, staff, pack) = (&c.fired, &c.due, &c.people, &c.staff, &c.pack);
+    let names: Vec<String> = visit.staff.iter().map(|s| s.name.clone()).collect();
     let mut count = 0;
     for (level_index, level) in due {
         let level_no = i64::try_from(*level_index).unwrap_or(i64::MAX);
@@ -142,12 +155,18 @@ async fn write_climb(
             continue;
         }
         count += 1;
-        let (subject, body) = messages::alarm_message(
-            visit,
+        let facts = AlarmFacts {
+            visit: visit.id,
             kind,
-            level,
-            level.information_pack.then_some(pack.as_str()),
-        );
+            instruction: &level.instruction,
+            rung: *level_index,
+            rungs: ladder.len(),
+            staff: &names,
+            whereabouts: &c.whereabouts,
+            links,
+        };
+        let message = messages::alarm_message(&facts, level, pack);
+        let subject = message.subject.as_str();
         // One topic per alarm and level: each person is told once per level and channel.
         let topic = format!("alarm:{}:level:{}", alarm.id, level_index);
         for recipient in monitor::resolve_recipients(level, people) {
@@ -159,8 +178,8 @@ async fn write_climb(
                     topic: &topic,
                     to: person,
                     channel: *channel,
-                    subject: &subject,
-                    body: &body,
+                    subject,
+                    body: message.body_for(*channel),
                     visit: Some(visit.id),
                     alarm: Some(alarm.id),
                     webhook: None,
@@ -177,8 +196,8 @@ async fn write_climb(
                 staff: None,
                 channel: "webhook",
                 address: url,
-                subject: &subject,
-                body: &body,
+                subject,
+                body: message.body_for(Channel::Webhook),
                 idempotency_key: &key,
                 at: now,
             })

@@ -2,7 +2,7 @@
 //! and by text, once per due time (the outbox key is the reminder's occasion and the person).
 
 use crate::Result;
-use crate::messages;
+use crate::messages::{self, Links, ReminderFacts, Whereabouts};
 use crate::outbox::{self, Outgoing};
 use chrono::{DateTime, Utc};
 use domain::VisitId;
@@ -10,8 +10,9 @@ use domain::policy::Channel;
 use store::{Db, DeadlineRow};
 
 /// A check-in falls due soon: remind the visitors (in the app and by text), once per due time.
-pub async fn remind(db: &Db, d: &DeadlineRow, now: DateTime<Utc>) -> Result<bool> {
-    let mut reminded = remind_all(db, std::slice::from_ref(d), now).await?;
+/// `links`: where the messages' link to Today points.
+pub async fn remind(db: &Db, d: &DeadlineRow, links: &Links, now: DateTime<Utc>) -> Result<bool> {
+    let mut reminded = remind_all(db, std::slice::from_ref(d), links, now).await?;
     Ok(reminded.pop().unwrap_or(false))
 }
 
@@ -19,7 +20,12 @@ pub async fn remind(db: &Db, d: &DeadlineRow, now: DateTime<Utc>) -> Result<bool
 /// after an outage there can be thousands). Each school's staff and each policy version are read
 /// once. On any error nothing is written; the caller then reminds them one by one. For each, in
 /// order, whether this call queued it (false: reminded already).
-pub async fn remind_all(db: &Db, due: &[DeadlineRow], now: DateTime<Utc>) -> Result<Vec<bool>> {
+pub async fn remind_all(
+    db: &Db,
+    due: &[DeadlineRow],
+    links: &Links,
+    now: DateTime<Utc>,
+) -> Result<Vec<bool>> {
     use std::collections::HashMap;
     use std::collections::hash_map::Entry;
     let mut staff_of: HashMap<i64, Vec<store::Staff>> = HashMap::new();
@@ -34,11 +40,17 @@ pub async fn remind_all(db: &Db, due: &[DeadlineRow], now: DateTime<Utc>) -> Res
             let school = db.school(visit.school_id).await?;
             slot.insert(db.staff_list(school.trust_id, Some(school.id)).await?);
         }
-        read.push(visit);
+        let household = db.household(visit.household_id).await?;
+        let whereabouts = Whereabouts::of(
+            &household.family_name,
+            &household.address,
+            &household.postcode,
+        );
+        read.push((visit, whereabouts));
     }
     let mut tx = db.begin().await?;
     let mut queued = Vec::with_capacity(due.len());
-    for (d, visit) in due.iter().zip(&read) {
+    for (d, (visit, whereabouts)) in due.iter().zip(&read) {
         if !tx.mark_reminded(d.id, d.due_at).await? {
             queued.push(false);
             continue;
@@ -51,11 +63,13 @@ pub async fn remind_all(db: &Db, due: &[DeadlineRow], now: DateTime<Utc>) -> Res
             continue;
         };
         let tz = policy.settings.tz();
-        let (subject, body) = messages::reminder(
-            visit,
-            d.due_at.with_timezone(&tz),
-            policy.settings.check_in.extend_minutes,
-        );
+        let message = messages::reminder(&ReminderFacts {
+            visit: visit.id,
+            due: d.due_at.with_timezone(&tz),
+            extend_minutes: policy.settings.check_in.extend_minutes,
+            whereabouts,
+            links,
+        });
         for visitor in &visit.staff {
             let Some(person) = staff.iter().find(|s| s.id == visitor.staff_id) else {
                 continue;
@@ -66,8 +80,8 @@ pub async fn remind_all(db: &Db, due: &[DeadlineRow], now: DateTime<Utc>) -> Res
                     topic: &topic,
                     to: person,
                     channel,
-                    subject: &subject,
-                    body: &body,
+                    subject: &message.subject,
+                    body: message.body_for(channel),
                     visit: Some(visit.id),
                     alarm: None,
                     webhook: None,

@@ -273,8 +273,8 @@ async fn the_information_pack_keeps_stored_values_that_no_longer_parse() {
         for shown in [
             "Postcode: NE33 HOUSE",
             "Family landline: 0191 45",
-            "Vehicle registration: AB-12-CDE (grey)",
-            "Buddy at school: Cover Office, mobile ext. 214",
+            "Car registration: AB-12-CDE (grey)",
+            "Buddy at school: Cover Office (buddy), mobile ext. 214",
         ] {
             assert!(pack.contains(shown), "[{b}] missing {shown:?} in:\n{pack}");
         }

@@ -83,14 +83,50 @@ impl<T: ReadOut> fmt::Display for Recorded<T> {
     }
 }
 
-/// A member of staff as the police need them: a name and a number to ring.
+/// A member of staff as the police need them: a name, their part and a number to ring.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PackStaff {
     pub name: String,
+    /// Their part on the visit, e.g. "Class teacher" (the buddy's is "buddy").
+    pub role: Option<String>,
     pub mobile: Option<Recorded<PhoneNumber>>,
 }
 
-/// Everything the police will ask for, gathered from the visit when the alarm rises.
+/// One moment of the visit as planned and as it happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Moment {
+    pub planned: DateTime<Utc>,
+    /// Where "need more time" has moved it, when it has.
+    pub now_due: Option<DateTime<Utc>>,
+    /// When it happened, as the visitors recorded it; `None`: not yet.
+    pub actual: Option<DateTime<Utc>>,
+}
+
+/// REAch2 Appendix 3's times: departure, the time of meeting, the time due to leave the home
+/// address and the time of return to school — each planned and actual.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PackTimes {
+    pub leave_school: Moment,
+    /// The time of meeting: arriving at the property.
+    pub arrive: Moment,
+    pub leave_property: Moment,
+    pub back: Moment,
+}
+
+/// Where the phone was at a check-in.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Fix {
+    pub at: DateTime<Utc>,
+    pub latitude: f64,
+    pub longitude: f64,
+    /// The phone's own estimate, in metres.
+    pub accuracy_m: Option<f64>,
+}
+
+/// Everything the police will ask for, gathered from the visit when the alarm rises. Carries
+/// every column of REAch2's home visit log (Appendix 3): date and time of departure, staff
+/// member/s, car registration, mobile phone numbers, home address and name of person/s being
+/// visited, time of meeting, time due to leave the home address, time of return to school.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InformationPack {
     pub school: String,
@@ -98,8 +134,11 @@ pub struct InformationPack {
     pub alarm: AlarmKind,
     pub raised_at: DateTime<Utc>,
     pub staff: Vec<PackStaff>,
+    /// The buddy now (after a hand-over, the new one).
     pub buddy: Option<PackStaff>,
     pub vehicle: Option<Recorded<CarRegistration>>,
+    /// Make, model and colour as recorded, e.g. "Blue Ford Focus".
+    pub vehicle_description: Option<String>,
     pub address: String,
     pub postcode: Option<Recorded<Postcode>>,
     /// The family's landline, for the first step of the checklist.
@@ -108,14 +147,14 @@ pub struct InformationPack {
     pub visiting: Vec<String>,
     /// Known risks and caution advice on the household (P3).
     pub cautions: Vec<String>,
-    pub signed_out_at: DateTime<Utc>,
-    pub arrived_at: Option<DateTime<Utc>>,
-    /// Planned times, with any "need more time" already applied.
-    pub expected_leave_property: DateTime<Utc>,
-    pub expected_back: DateTime<Utc>,
+    pub times: PackTimes,
     pub returns_to: ReturnsTo,
+    /// Sign-out, or the latest check-in or "need more time".
     pub last_contact: DateTime<Utc>,
-    pub last_contact_location: Option<String>,
+    /// The latest check-in that sent where the phone was.
+    pub last_fix: Option<Fix>,
+    /// What the policy's police-contact rung says to do, in its words.
+    pub policy_steps: Option<String>,
     /// The school's time zone: every time is read out as the school's clock shows it.
     pub tz: Tz,
 }
@@ -131,6 +170,17 @@ impl InformationPack {
             .format("%H:%M %Z on %a %-d %b %Y")
             .to_string()
     }
+
+    /// "planned 10:00 GMT on ... · actual 10:02 GMT on ..." (or "not yet").
+    fn moment(&self, m: &Moment) -> String {
+        let mut out = format!("planned {}", self.time(m.planned));
+        if let Some(due) = m.now_due.filter(|d| *d != m.planned) {
+            out.push_str(&format!(", now due {} (more time asked)", self.time(due)));
+        }
+        let actual = m.actual.map_or("not yet".to_string(), |t| self.time(t));
+        out.push_str(&format!(" · actual {actual}"));
+        out
+    }
 }
 
 fn or_unknown(v: Option<String>, missing: &str) -> String {
@@ -142,8 +192,9 @@ fn shown<T: ReadOut>(v: &Option<Recorded<T>>) -> Option<String> {
 }
 
 fn person(p: &PackStaff) -> String {
+    let role = p.role.as_ref().map_or(String::new(), |r| format!(" ({r})"));
     format!(
-        "{}, mobile {}",
+        "{}{role}, mobile {}",
         p.name,
         or_unknown(shown(&p.mobile), "not recorded")
     )
@@ -162,7 +213,7 @@ impl fmt::Display for InformationPack {
         writeln!(f, "Alarm: {}, raised at {raised}", self.alarm.label())?;
         writeln!(f, "Times are {} time.", self.tz.name())?;
 
-        writeln!(f, "\nSTAFF ON THE VISIT")?;
+        writeln!(f, "\nSTAFF ON THE VISIT (name, role, mobile phone number)")?;
         for s in &self.staff {
             writeln!(f, "- {}", person(s))?;
         }
@@ -171,10 +222,13 @@ impl fmt::Display for InformationPack {
             None => writeln!(f, "Buddy at school: none")?,
         }
         let vehicle = or_unknown(shown(&self.vehicle), "none recorded");
-        writeln!(f, "Vehicle registration: {vehicle}")?;
+        match &self.vehicle_description {
+            Some(d) => writeln!(f, "Car registration: {vehicle} ({d})")?,
+            None => writeln!(f, "Car registration: {vehicle}")?,
+        }
 
         writeln!(f, "\nWHERE THEY WENT")?;
-        writeln!(f, "Address: {}", self.address)?;
+        writeln!(f, "Home address: {}", self.address)?;
         let postcode = or_unknown(shown(&self.postcode), "not recorded");
         writeln!(f, "Postcode: {postcode}")?;
         let landline = or_unknown(shown(&self.family_landline), "not recorded");
@@ -184,30 +238,50 @@ impl fmt::Display for InformationPack {
         } else {
             self.visiting.join("; ")
         };
-        writeln!(f, "Visiting: {visiting}")?;
+        writeln!(f, "Person/s being visited: {visiting}")?;
         for c in &self.cautions {
             writeln!(f, "Caution: {c}")?;
         }
 
-        writeln!(f, "\nTIMES")?;
-        writeln!(f, "Signed out of school: {}", self.time(self.signed_out_at))?;
-        let arrived = self.arrived_at.map(|t| self.time(t));
-        writeln!(f, "Arrived: {}", or_unknown(arrived, "not recorded"))?;
-        let leave = self.time(self.expected_leave_property);
-        writeln!(f, "Expected to leave the property: {leave}")?;
-        let back = match self.returns_to {
-            ReturnsTo::School => "Expected back at school",
-            ReturnsTo::Home => "Expected home (not returning to school)",
-        };
-        writeln!(f, "{back}: {}", self.time(self.expected_back))?;
-        let place = or_unknown(self.last_contact_location.clone(), "place not known");
+        let t = &self.times;
+        writeln!(f, "\nTIMES (planned and actual)")?;
+        let date = t.leave_school.planned.with_timezone(&self.tz);
+        writeln!(f, "Date of visit: {}", date.format("%a %-d %b %Y"))?;
+        writeln!(f, "Departure from school: {}", self.moment(&t.leave_school))?;
+        writeln!(f, "Time of meeting (arrival): {}", self.moment(&t.arrive))?;
         writeln!(
             f,
-            "Last contact: {} ({place})",
-            self.time(self.last_contact)
+            "Time due to leave the home address: {}",
+            self.moment(&t.leave_property)
         )?;
+        let back = match self.returns_to {
+            ReturnsTo::School => "Time of return to school",
+            ReturnsTo::Home => "Time home (not returning to school)",
+        };
+        writeln!(f, "{back}: {}", self.moment(&t.back))?;
+        writeln!(f, "Last contact: {}", self.time(self.last_contact))?;
+        match &self.last_fix {
+            Some(fix) => {
+                let accuracy = fix
+                    .accuracy_m
+                    .map_or("accuracy not known".to_string(), |a| {
+                        format!("to within {a:.0} m")
+                    });
+                writeln!(
+                    f,
+                    "Last known place: {:.5}, {:.5} ({accuracy}; from the phone at the check-in at {})",
+                    fix.latitude,
+                    fix.longitude,
+                    self.time(fix.at)
+                )?;
+            }
+            None => writeln!(f, "Last known place: not sent by the phone")?,
+        }
 
         writeln!(f, "\nSENIOR LEADER'S CHECKLIST")?;
+        if let Some(steps) = &self.policy_steps {
+            writeln!(f, "The policy: {steps}")?;
+        }
         for (i, step) in SENIOR_LEADER_CHECKLIST.iter().enumerate() {
             writeln!(f, "[ ] {}. {step}", i + 1)?;
         }
@@ -229,6 +303,7 @@ mod tests {
     fn staff(name: &str, mobile: Option<&str>) -> PackStaff {
         PackStaff {
             name: name.into(),
+            role: Some("Class teacher".into()),
             mobile: mobile.map(|m| PhoneNumber::parse("mobile", m).unwrap().into()),
         }
     }
@@ -245,7 +320,12 @@ mod tests {
     }
 
     #[test]
-    fn information_pack_names_everyone_and_the_checklist() {
+    fn information_pack_names_everyone_the_times_and_the_checklist() {
+        let moment = |planned, actual| Moment {
+            planned,
+            now_due: None,
+            actual,
+        };
         let pack = InformationPack {
             school: "Harton Academy".into(),
             school_phone: Some(PhoneNumber::parse("phone", "0191 456 1234").unwrap().into()),
@@ -257,18 +337,31 @@ mod tests {
             ],
             buddy: Some(staff("Cat Office", Some("07700 900456"))),
             vehicle: Some(CarRegistration::parse("car", "ab12 cde").unwrap().into()),
+            vehicle_description: Some("Blue Ford Focus".into()),
             address: "1 Lime Street, South Shields".into(),
             postcode: Some(Postcode::parse("postcode", "ne33 4ab").unwrap().into()),
             family_landline: None,
             visiting: vec!["Mrs A Smith (mother)".into(), "Jo Smith (pupil)".into()],
             cautions: vec!["Large dog in the house".into()],
-            signed_out_at: at(9, 0),
-            arrived_at: Some(at(9, 20)),
-            expected_leave_property: at(11, 0),
-            expected_back: at(11, 30),
+            times: PackTimes {
+                leave_school: moment(at(9, 0), Some(at(9, 5))),
+                arrive: moment(at(9, 15), Some(at(9, 20))),
+                leave_property: Moment {
+                    planned: at(11, 0),
+                    now_due: Some(at(11, 15)),
+                    actual: None,
+                },
+                back: moment(at(11, 30), None),
+            },
             returns_to: ReturnsTo::School,
             last_contact: at(10, 45),
-            last_contact_location: Some("outside the property".into()),
+            last_fix: Some(Fix {
+                at: at(10, 45),
+                latitude: 54.99861,
+                longitude: -1.43234,
+                accuracy_m: Some(12.4),
+            }),
+            policy_steps: Some("Contact the police.".into()),
             tz: chrono_tz::Europe::London,
         };
         let text = pack.render_text();
@@ -276,18 +369,23 @@ mod tests {
             "Harton Academy",
             "01914561234",
             "Alarm: not back on time, raised at 12:35 BST on Mon 15 Jun 2026",
-            "- Ann Teacher, mobile 07700900123",
-            "- Bob Liaison, mobile not recorded",
-            "Buddy at school: Cat Office, mobile 07700900456",
-            "Vehicle registration: AB12CDE",
-            "Address: 1 Lime Street, South Shields",
+            "- Ann Teacher (Class teacher), mobile 07700900123",
+            "- Bob Liaison (Class teacher), mobile not recorded",
+            "Buddy at school: Cat Office (Class teacher), mobile 07700900456",
+            "Car registration: AB12CDE (Blue Ford Focus)",
+            "Home address: 1 Lime Street, South Shields",
             "Postcode: NE33 4AB",
             "Family landline: not recorded",
-            "Visiting: Mrs A Smith (mother); Jo Smith (pupil)",
+            "Person/s being visited: Mrs A Smith (mother); Jo Smith (pupil)",
             "Caution: Large dog in the house",
-            "Signed out of school: 10:00 BST",
-            "Expected back at school: 12:30 BST",
-            "Last contact: 11:45 BST on Mon 15 Jun 2026 (outside the property)",
+            "Date of visit: Mon 15 Jun 2026",
+            "Departure from school: planned 10:00 BST on Mon 15 Jun 2026 · actual 10:05 BST",
+            "Time of meeting (arrival): planned 10:15 BST on Mon 15 Jun 2026 · actual 10:20 BST",
+            "Time due to leave the home address: planned 12:00 BST on Mon 15 Jun 2026, now due 12:15 BST on Mon 15 Jun 2026 (more time asked) · actual not yet",
+            "Time of return to school: planned 12:30 BST on Mon 15 Jun 2026 · actual not yet",
+            "Last contact: 11:45 BST on Mon 15 Jun 2026",
+            "Last known place: 54.99861, -1.43234 (to within 12 m; from the phone at the check-in at 11:45 BST",
+            "The policy: Contact the police.",
         ] {
             assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
         }

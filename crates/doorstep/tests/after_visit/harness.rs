@@ -336,7 +336,10 @@ impl App {
         }
         let mut levels = 0;
         for a in self.db.escalations_due(now, 100).await.unwrap() {
-            levels += app::fire_due_levels(&self.db, &a, None, now).await.unwrap();
+            levels +=
+                app::fire_due_levels(&self.db, &a, None, &app::messages::Links::default(), now)
+                    .await
+                    .unwrap();
         }
         let reminded = app::safeguarding::remind_overdue_incidents(&self.db, now)
             .await

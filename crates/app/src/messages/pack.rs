@@ -1,0 +1,186 @@
+//! The information pack (A2): everything the police will ask for, gathered from the visit —
+//! every column of REAch2's home visit log (Appendix 3), with the times as planned and as the
+//! visitors recorded them.
+
+use crate::Result;
+use chrono::{DateTime, Utc};
+use domain::VehicleId;
+use domain::inputs::{CarRegistration, PhoneNumber, Postcode};
+use domain::monitor::{
+    AlarmKind, Fix, InformationPack, Moment, PackStaff, PackTimes, Recorded, Timeline,
+};
+use domain::policy::PolicySettings;
+use domain::visit::{ReturnsTo, VisitState};
+use store::{Db, Visit, VisitEvent, Watch};
+
+/// A stored phone number for the pack: checked, or as stored when today's parser refuses it
+/// (numbers typed before it was stricter), never dropped.
+fn phone(stored: Option<&str>, field: &str) -> Option<Recorded<PhoneNumber>> {
+    Recorded::read_optional(stored, |p| PhoneNumber::parse(field, p))
+}
+
+/// When the visit first took `step` ("signed_out", "arrived", "left_property", "returned"):
+/// from its record of steps, or from its state when that step is the one it is in.
+fn first(visit: &Visit, events: &[VisitEvent], step: &str) -> Option<DateTime<Utc>> {
+    let recorded = events.iter().filter(|e| e.step == step).map(|e| e.at).min();
+    let current = match &visit.state.0 {
+        VisitState::SignedOut { signed_out_at } if step == "signed_out" => Some(*signed_out_at),
+        VisitState::Arrived { arrived_at } if step == "arrived" => Some(*arrived_at),
+        VisitState::LeftProperty { left_at, .. } if step == "left_property" => Some(*left_at),
+        VisitState::Returned { returned_at, .. } if step == "returned" => Some(*returned_at),
+        _ => None,
+    };
+    recorded.or(current)
+}
+
+/// The pack a senior leader reads to the police: each visitor's name, role and mobile, the
+/// buddy now and their mobile, car, address, who was visited, the planned and actual times of
+/// leaving school, arriving (the time of meeting), leaving the property and returning, the last
+/// contact with where the phone was and how accurately, and the policy's checklist.
+/// `watch`: the monitor's watch while the visit is out (`None` once it is over).
+pub async fn information_pack(
+    db: &Db,
+    visit: &Visit,
+    watch: Option<&Watch>,
+    kind: AlarmKind,
+    raised_at: DateTime<Utc>,
+    policy: &PolicySettings,
+) -> Result<String> {
+    let school = db.school(visit.school_id).await?;
+    let household = db.household(visit.household_id).await?;
+    let pupil = db.pupil(visit.pupil_id).await?;
+    let members = db.household_members(visit.household_id).await?;
+    let cautions = db.caution_flags(visit.household_id).await?;
+    let events = db.visit_events(visit.id).await?;
+    let check_ins = db.check_ins_of(visit.id).await?;
+    let vehicle = match visit.vehicle_id {
+        Some(id) => Some(db.vehicle(VehicleId(id)).await?),
+        None => None,
+    };
+    let buddy = match watch
+        .and_then(|w| w.buddy_staff_id)
+        .or(visit.buddy_staff_id)
+    {
+        Some(id) => {
+            let b = db.staff(domain::StaffId(id)).await?;
+            Some(PackStaff {
+                name: b.name,
+                role: Some("buddy".into()),
+                mobile: phone(b.mobile.as_deref(), "mobile"),
+            })
+        }
+        None => None,
+    };
+    let mut visiting = vec![format!("{} (pupil)", pupil.name)];
+    visiting.extend(
+        members
+            .iter()
+            .map(|m| format!("{} ({})", m.name, m.relationship)),
+    );
+    if let Some(expect) = &visit.expect_to_see {
+        visiting.push(format!("expected to see: {expect}"));
+    }
+    let timeline = watch.map(|w| Timeline {
+        planned_leave_property: visit.planned_leave_property,
+        planned_return: visit.planned_return,
+        last_contact: w.last_contact_at,
+        extended_until: w.extended_until,
+        arrived: w.arrived,
+        left_property: w.left_property,
+    });
+    let signed_out = first(visit, &events, "signed_out").or(watch.map(|w| w.signed_out_at));
+    let times = PackTimes {
+        leave_school: Moment {
+            planned: visit.planned_leave_school,
+            now_due: None,
+            actual: signed_out,
+        },
+        arrive: Moment {
+            planned: visit.planned_arrive,
+            now_due: None,
+            actual: first(visit, &events, "arrived"),
+        },
+        // "Need more time" moves both: the pack gives when the visitors are now expected too.
+        leave_property: Moment {
+            planned: visit.planned_leave_property,
+            now_due: timeline.map(|t| t.leave_property_due()),
+            actual: first(visit, &events, "left_property"),
+        },
+        back: Moment {
+            planned: visit.planned_return,
+            now_due: timeline.map(|t| t.return_due()),
+            actual: first(visit, &events, "returned"),
+        },
+    };
+    let last_contact = watch.map_or_else(
+        || {
+            check_ins
+                .iter()
+                .map(|c| c.at)
+                .chain(signed_out)
+                .max()
+                .unwrap_or(raised_at)
+        },
+        |w| w.last_contact_at,
+    );
+    let last_fix = check_ins
+        .iter()
+        .filter_map(|c| match (c.latitude, c.longitude) {
+            (Some(latitude), Some(longitude)) => Some(Fix {
+                at: c.at,
+                latitude,
+                longitude,
+                accuracy_m: c.accuracy_m,
+            }),
+            _ => None,
+        })
+        .max_by_key(|f| f.at);
+    let policy_steps = policy
+        .escalation
+        .iter()
+        .find(|l| l.information_pack)
+        .map(|l| l.instruction.clone());
+    let pack = InformationPack {
+        school: school.name,
+        school_phone: phone(school.phone.as_deref(), "phone"),
+        alarm: kind,
+        raised_at,
+        staff: visit
+            .staff
+            .iter()
+            .map(|s| PackStaff {
+                name: s.name.clone(),
+                role: Some(s.role_on_visit.clone()).filter(|r| !r.trim().is_empty()),
+                mobile: phone(s.mobile.as_deref(), "mobile"),
+            })
+            .collect(),
+        buddy,
+        vehicle_description: vehicle.as_ref().and_then(|v| v.make_model.clone()),
+        vehicle: vehicle.and_then(|v| {
+            Recorded::read_optional(Some(&v.registration), |r| {
+                CarRegistration::parse("registration", r)
+            })
+        }),
+        address: household.address,
+        postcode: Recorded::read_optional(Some(&household.postcode), |p| {
+            Postcode::parse("postcode", p)
+        }),
+        family_landline: phone(household.landline.as_deref(), "landline"),
+        visiting,
+        cautions: cautions
+            .into_iter()
+            .map(|c| format!("{} (source: {})", c.description, c.source))
+            .collect(),
+        times,
+        returns_to: if visit.returns_to == "home" {
+            ReturnsTo::Home
+        } else {
+            ReturnsTo::School
+        },
+        last_contact,
+        last_fix,
+        policy_steps,
+        tz: policy.tz(),
+    };
+    Ok(pack.render_text())
+}
