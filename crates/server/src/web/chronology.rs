@@ -4,24 +4,30 @@
 //! lets in only the staff involved with the child, the DSL and the head — anyone else is told
 //! "not found" — and records every look.
 
-use super::page::{Choice, Chrome, Ctx, Errors, WebError, render_with};
+use super::form::FormData;
+use super::page::{Choice, Chrome, Ctx, Errors, WebError, render_with, see_other};
 use super::time::Local;
 use crate::AppState;
 use app::Refusal;
 use app::permissions::reads_every_child;
-use app::safeguarding::{ChronologyQuery, chronology as read_chronology, record_reads};
+use app::safeguarding::{
+    BreakGlassInput, ChronologyQuery, break_glass as open_records, chronology as read_chronology,
+    record_reads,
+};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::get;
+use axum::routing::{get, post};
 use chrono::NaiveDate;
 use domain::PupilId;
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/pupils/{id}/chronology", get(chronology))
+    Router::new()
+        .route("/pupils/{id}/chronology", get(chronology))
+        .route("/pupils/{id}/break-glass", post(break_glass))
 }
 
 const KINDS: [(&str, &str); 6] = [
@@ -124,6 +130,9 @@ async fn chronology(
         Ok(q) => match read_chronology(&ctx.state, &ctx.me, pupil, &q).await {
             Ok(c) => (StatusCode::OK, Errors::none(), c),
             Err(e @ Refusal::BadRequest { .. }) => bad_filter(&ctx, pupil, e).await?,
+            Err(e @ Refusal::NotFound(_)) => {
+                return closed(&ctx, pupil, e, Errors::none(), "").await;
+            }
             Err(e) => return Err(e.into()),
         },
         Err(e) => bad_filter(&ctx, pupil, e).await?,
@@ -180,4 +189,71 @@ async fn bad_filter(
     let errors = Errors::from_refusal(refusal, &["kind", "from", "to"], "from");
     let all = read_chronology(&ctx.state, &ctx.me, pupil, &ChronologyQuery::default()).await?;
     Ok((StatusCode::BAD_REQUEST, errors, all))
+}
+
+/// The records closed to this person: a child of their own school gets the break-glass form
+/// (the child's name is in the school's directory anyway); anyone else "not found".
+#[derive(Template)]
+#[template(path = "records_closed.html")]
+struct Closed {
+    chrome: Chrome,
+    id: i64,
+    name: String,
+    minutes: u32,
+    errors: Errors,
+    reason: String,
+}
+
+async fn closed(
+    ctx: &Ctx,
+    pupil: PupilId,
+    refusal: Refusal,
+    errors: Errors,
+    reason: &str,
+) -> Result<Response, WebError> {
+    let db = ctx.state.db();
+    let Ok(p) = db.pupil(pupil).await else {
+        return Err(refusal.into());
+    };
+    if ctx.me.school_id != Some(p.school_id) {
+        return Err(refusal.into());
+    }
+    let minutes = db
+        .current_policy(p.school_id)
+        .await?
+        .settings
+        .records_access
+        .break_glass_minutes;
+    let page = Closed {
+        chrome: ctx.chrome("households"),
+        id: pupil.0,
+        name: p.name,
+        minutes,
+        errors,
+        reason: reason.to_string(),
+    };
+    let status = if page.errors.is_empty() {
+        StatusCode::FORBIDDEN
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(render_with(status, &page))
+}
+
+/// Opens the child's records with the reason typed, then shows them; the form again, with the
+/// reason kept, when it is refused.
+async fn break_glass(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
+    let reason = f.get("reason").to_string();
+    let input = BreakGlassInput {
+        reason: reason.clone(),
+    };
+    let pupil = PupilId(id);
+    match open_records(&ctx.state, &ctx.me, pupil, &input, ctx.state.now()).await {
+        Ok(_) => Ok(see_other(&format!("/pupils/{id}/chronology"))),
+        Err(e) if e.is_fixable() && !matches!(e, Refusal::NotFound(_)) => {
+            let errors = Errors::from_refusal(e, &["reason"], "reason");
+            closed(&ctx, pupil, Refusal::not_found("pupil"), errors, &reason).await
+        }
+        Err(e) => Err(e.into()),
+    }
 }

@@ -7,7 +7,9 @@ use super::form::FormData;
 use super::page::{Chrome, Ctx, Errors, WebError, render, render_with, see_other};
 use super::time::Local;
 use crate::AppState;
-use app::safeguarding::{AcknowledgeInput, ConcernQuery, acknowledge_concern, list_concerns};
+use app::safeguarding::{
+    AcknowledgeInput, ConcernQuery, acknowledge_concern, break_glass_list, list_concerns,
+};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query};
@@ -36,6 +38,15 @@ pub struct Row {
     pub note: String,
 }
 
+/// One break-glass opening, as the DSL reviews it.
+pub struct GlassRow {
+    pub who: String,
+    pub pupil: String,
+    pub pupil_id: i64,
+    pub reason: String,
+    pub when: String,
+}
+
 #[derive(Template)]
 #[template(path = "safeguarding.html")]
 struct ListPage {
@@ -44,6 +55,8 @@ struct ListPage {
     errors: Errors,
     open: Vec<Row>,
     done: Vec<Row>,
+    /// Every break-glass of the school, for the DSL and the head; `None` for others.
+    glass: Option<Vec<GlassRow>>,
 }
 
 #[derive(Deserialize)]
@@ -104,12 +117,32 @@ async fn page(
             done.push(row);
         }
     }
+    let glass = match break_glass_list(&ctx.state, &ctx.me, Some(school.0)).await {
+        Ok(rows) => Some(
+            rows.into_iter()
+                .map(|b| GlassRow {
+                    who: b.staff_name,
+                    pupil: b.pupil_name,
+                    pupil_id: b.pupil_id,
+                    reason: b.reason,
+                    when: format!(
+                        "{} until {}",
+                        local.day_time(b.opened_at),
+                        local.time(b.ends_at)
+                    ),
+                })
+                .collect(),
+        ),
+        Err(app::Refusal::Forbidden(_)) => None,
+        Err(e) => return Err(e.into()),
+    };
     Ok(ListPage {
         chrome: ctx.chrome("safeguarding"),
         flash,
         errors,
         open,
         done,
+        glass,
     })
 }
 

@@ -259,3 +259,56 @@ async fn the_audit_trail_shows_no_one_the_rows_about_records_they_may_not_read()
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_pupil_page_offers_break_glass_saying_it_is_recorded_and_the_dsl_reviews_it() {
+    use axum::http::Method;
+    for_each_backend(|app| async move {
+        let w = World::create(&app).await;
+        let (liaison, dsl) = (&w.sessions["liaison"], &w.sessions["dsl"]);
+        let page = format!("/pupils/{}", w.pupil.0);
+        let (status, html) = app.get(liaison, &format!("{page}/chronology")).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let html = html.as_str().expect("a page");
+        assert!(html.contains("break the glass"), "{html}");
+        assert!(html.contains("This is recorded"), "{html}");
+        // The DSL reads the records anyway: no such offer.
+        let (_, dsl_page) = app.get(dsl, &format!("{page}/chronology")).await;
+        assert!(!dsl_page.as_str().unwrap_or("").contains("break the glass"));
+        // Another school's head is not told the child exists.
+        let (status, _) = app
+            .get(&w.sessions["other-head"], &format!("{page}/chronology"))
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+
+        let form = Some("application/x-www-form-urlencoded");
+        let post = format!("/pupils/{}/break-glass", w.pupil.0);
+        let (status, html) = app
+            .send_raw(liaison, Method::POST, &post, form, "reason=because")
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+        let html = html.as_str().unwrap_or("");
+        assert!(html.contains("say in a sentence why"), "{html}");
+        assert!(html.contains("because"), "the reason typed is kept: {html}");
+        let (status, _) = app
+            .send_raw(
+                liaison,
+                Method::POST,
+                &post,
+                form,
+                "reason=Covering+Year+3+while+Mrs+Khan+is+off",
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let (status, _) = app.get(liaison, &format!("{page}/chronology")).await;
+        assert_eq!(status, StatusCode::OK);
+        // The DSL's safeguarding page lists the opening with its reason.
+        let (_, list) = app.get(dsl, "/safeguarding").await;
+        let list = list.as_str().unwrap_or("");
+        assert!(
+            list.contains("Covering Year 3 while Mrs Khan is off"),
+            "{list}"
+        );
+    })
+    .await;
+}

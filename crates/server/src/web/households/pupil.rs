@@ -1,5 +1,6 @@
 //! The pupil's page: facts, the visits for this pupil the person sees, and the way to the
-//! child's chronology for those who may read it (A9).
+//! child's chronology for those who may read it (A9) — or, for anyone else, the way to open
+//! it by breaking the glass (see the chronology page).
 
 use super::VisitRow;
 use crate::web::page::{Chrome, Ctx, WebError, render};
