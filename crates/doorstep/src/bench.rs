@@ -91,7 +91,7 @@ async fn monitor(args: &MonitorArgs, database_url: Option<&str>) -> Result<()> {
     let setup = setup::create(&url, parts, clients).await?;
     eprintln!("set up in {:.1} s", setup.seconds);
     // The observer's own connections, so that watching never queues behind the monitor.
-    let observer = Db::connect(&url).await?;
+    let observer = Db::connect(&url, setup.secrets.clone()).await?;
 
     eprintln!(
         "deadline → alarm: {} deadlines falling due over {} s …",

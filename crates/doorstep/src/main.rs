@@ -5,6 +5,7 @@ mod bench;
 mod channels;
 mod door;
 mod export;
+mod secret_key;
 
 use channels::ChannelArgs;
 use doorstep::demo;
@@ -26,6 +27,15 @@ struct Cli {
     /// Folder for the embedded SQLite database.
     #[arg(long, global = true, env = "DOORSTEP_DATA_DIR", default_value = "data")]
     data_dir: PathBuf,
+    /// The 32-byte key that seals code words at rest, as base64 or hex (`openssl rand -base64 32`).
+    /// Needed with PostgreSQL; unset with SQLite: kept in doorstep.key beside the database.
+    #[arg(
+        long,
+        global = true,
+        env = "DOORSTEP_SECRET_KEY",
+        hide_env_values = true
+    )]
+    secret_key: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -128,13 +138,42 @@ fn database_url(cli: &Cli) -> Result<String> {
 
 async fn open(cli: &Cli) -> Result<Db> {
     let url = database_url(cli)?;
-    let db = Db::connect(&url)
+    let (secrets, source) = secret_key::load(&url, cli.secret_key.as_deref())?;
+    match &source {
+        secret_key::Source::NewFile(path) => tracing::warn!(
+            key.file = %path.display(),
+            "a new secret key for code words was written beside the database: back it up with the database, or code words are lost"
+        ),
+        other => tracing::info!(key.source = %other, "secret key for code words read"),
+    }
+    let db = Db::connect(&url, secrets)
         .await
         .with_context(|| format!("opening the database at {}", redact(&url)))?;
     // Once, after the version that kept duress PINs as fast hashes: wrap them in Argon2id.
     app::duress_pin::upgrade_legacy_pin_hashes(&db)
         .await
         .context("wrapping old duress PIN hashes in Argon2id")?;
+    // Before sealing anything with it: a key that does not open the code words already sealed
+    // stops the start here, rather than each visitor's page failing later.
+    db.check_code_words_open().await.map_err(|e| match e {
+        store::StoreError::WrongKey(_) => anyhow::anyhow!(
+            "{source} does not open the code words already stored in this database: use the key              it was first used with ({} or the {} file kept with its backups)",
+            secret_key::SETTING,
+            secret_key::FILE_NAME
+        ),
+        other => anyhow::Error::new(other).context("checking the secret key against the stored code words"),
+    })?;
+    // Once, after the version that kept code words in plain text: seal them.
+    let sealed = db
+        .seal_plain_code_words()
+        .await
+        .context("sealing code words kept in plain text")?;
+    if sealed > 0 {
+        tracing::info!(
+            visits = sealed,
+            "code words kept in plain text are now sealed"
+        );
+    }
     Ok(db)
 }
 
@@ -230,6 +269,13 @@ async fn main() -> Result<()> {
             let url = database_url(&cli)?;
             backup::backup(&url, file).await?;
             println!("backed up to {}", file.display());
+            // The code words in the copy open only with the key: say where it is, every time.
+            let key = backup::sqlite_file(&url)?.with_file_name(secret_key::FILE_NAME);
+            println!(
+                "keep the secret key with it ({} or {}): without the key its code words are lost",
+                key.display(),
+                secret_key::SETTING
+            );
             Ok(())
         }
         Command::Restore { file } => {

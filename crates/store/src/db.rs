@@ -1,6 +1,7 @@
 //! The pool enum, connection settings, migrations and transactions.
 
 use crate::health::{WriteHealth, WriteStatus};
+use crate::secrets::Secrets;
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -9,11 +10,19 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// One database: its pool, and whether its writes are succeeding (shared by clones).
+/// One database: its pool, and what every clone shares (write health, the secret key).
 #[derive(Clone, Debug)]
 pub enum Db {
-    Sqlite(SqlitePool, Arc<WriteHealth>),
-    Pg(PgPool, Arc<WriteHealth>),
+    Sqlite(SqlitePool, Arc<Shared>),
+    Pg(PgPool, Arc<Shared>),
+}
+
+/// What the clones of one [`Db`] and its transactions share.
+#[derive(Debug)]
+pub struct Shared {
+    health: WriteHealth,
+    /// Seals code words on write and opens them on read.
+    secrets: Secrets,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,7 +48,7 @@ pub enum Tx {
 pub struct Open<DB: sqlx::Database> {
     /// `None` only once committed or dropped.
     conn: Option<PoolConnection<DB>>,
-    health: Arc<WriteHealth>,
+    shared: Arc<Shared>,
 }
 
 impl<DB: sqlx::Database> std::ops::Deref for Open<DB> {
@@ -65,9 +74,10 @@ where
 {
     async fn begin(
         pool: &sqlx::Pool<DB>,
-        health: &Arc<WriteHealth>,
+        shared: &Arc<Shared>,
         statement: &'static str,
     ) -> Result<Self> {
+        let health = &shared.health;
         let acquired = pool
             .acquire()
             .await
@@ -79,7 +89,7 @@ where
         }
         Ok(Open {
             conn: Some(conn.keep()),
-            health: health.clone(),
+            shared: shared.clone(),
         })
     }
 
@@ -91,13 +101,13 @@ where
         match sqlx::raw_sql("commit").execute(conn.get()).await {
             Ok(_) => {
                 conn.keep();
-                self.health.succeeded();
+                self.shared.health.succeeded();
                 Ok(())
             }
             Err(e) => {
                 // Logged by the health tracker, once per run of failures; the connection is
                 // closed (by the guard), not reused.
-                self.health.failed("commit", &e);
+                self.shared.health.failed("commit", &e);
                 Err(e.into())
             }
         }
@@ -202,6 +212,9 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("stored data is not readable: {0}")]
     Corrupt(String),
+    /// The server's secret key does not open a sealed code word.
+    #[error(transparent)]
+    WrongKey(#[from] crate::secrets::WrongKey),
 }
 
 impl StoreError {
@@ -261,8 +274,14 @@ impl StoreError {
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 impl Db {
-    /// Opens the database the URL names and brings its schema up to date.
-    pub async fn connect(url: &str) -> Result<Db> {
+    /// Opens the database the URL names and brings its schema up to date. `secrets` seals code
+    /// words written through this `Db` and opens those read ([`Secrets::for_tests`] in tests).
+    /// Errors: an unsupported URL, the database's, a failed migration.
+    pub async fn connect(url: &str, secrets: Secrets) -> Result<Db> {
+        let shared = Arc::new(Shared {
+            health: WriteHealth::default(),
+            secrets,
+        });
         let db = if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url)?
                 .create_if_missing(true)
@@ -277,7 +296,7 @@ impl Db {
                 .max_connections(8)
                 .connect_with(options)
                 .await?;
-            Db::Sqlite(pool, Arc::default())
+            Db::Sqlite(pool, shared)
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let options = PgConnectOptions::from_str(url)?;
             let pool = PgPoolOptions::new()
@@ -285,7 +304,7 @@ impl Db {
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(options)
                 .await?;
-            Db::Pg(pool, Arc::default())
+            Db::Pg(pool, shared)
         } else {
             return Err(StoreError::UnsupportedUrl(url.to_string()));
         };
@@ -336,7 +355,14 @@ impl Db {
 
     fn health(&self) -> &WriteHealth {
         match self {
-            Db::Sqlite(_, h) | Db::Pg(_, h) => h,
+            Db::Sqlite(_, s) | Db::Pg(_, s) => &s.health,
+        }
+    }
+
+    /// The key that seals code words.
+    pub(crate) fn secrets(&self) -> &Secrets {
+        match self {
+            Db::Sqlite(_, s) | Db::Pg(_, s) => &s.secrets,
         }
     }
 
@@ -364,6 +390,14 @@ impl Db {
 }
 
 impl Tx {
+    /// The key that seals code words.
+    pub(crate) fn secrets(&self) -> &Secrets {
+        match self {
+            Tx::Sqlite(t) => &t.shared.secrets,
+            Tx::Pg(t) => &t.shared.secrets,
+        }
+    }
+
     /// Commits. Errors: the database's; the connection is then closed (see [`Open`]) and nothing
     /// of the transaction was written.
     pub async fn commit(mut self) -> Result<()> {

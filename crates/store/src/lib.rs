@@ -14,6 +14,7 @@ mod monitor;
 mod records;
 mod risk;
 mod schools;
+mod secrets;
 mod staff;
 mod visits;
 
@@ -37,6 +38,7 @@ pub use records::{
 };
 pub use risk::{NewRiskAssessment, RiskAssessment};
 pub use schools::{PolicyVersion, School, Trust};
+pub use secrets::{KEY_BYTES, KeyError, SEALED_PREFIX, Secrets, WrongKey};
 pub use staff::{NewStaff, NewVehicle, Staff, Vehicle};
 pub use visits::{
     Decision, NewVisit, SafetyConcern, Visit, VisitEvent, VisitFilter, VisitStaff, VisitSummary,

@@ -12,6 +12,7 @@ use serde::Serialize;
 use sqlx::types::Json;
 use sqlx::{FromRow, Row};
 
+mod code_words;
 mod in_tx;
 mod reads;
 
@@ -195,6 +196,7 @@ impl Tx {
             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, \
             $25, $26, $27, $28, $29, $29, 1) returning id";
         let state = VisitState::Draft;
+        let code_word = v.code_word.map(|w| self.secrets().seal_code_word(w));
         let id: i64 = with_tx!(self, c => sqlx::query_scalar(Q)
             .bind(v.school.0)
             .bind(v.pupil.0)
@@ -218,7 +220,7 @@ impl Tx {
             .bind(v.transport.map(Json))
             .bind(v.buddy.map(|s| s.0))
             .bind(v.backup.map(|s| s.0))
-            .bind(v.code_word)
+            .bind(code_word.as_deref())
             .bind(v.vehicle.map(|x| x.0))
             .bind(state.status())
             .bind(Json(&state))
@@ -244,6 +246,7 @@ impl Tx {
             planned_leave_school = $10, planned_arrive = $11, planned_leave_property = $12, planned_return = $13, returns_to = $14, \
             first_visit = $15, joint_agency = $16, transport = $17, buddy_staff_id = $18, backup_staff_id = $19, code_word = $20, \
             vehicle_id = $21, updated_at = $22, revision = revision + 1 where id = $23 and revision = $24";
+        let code_word = v.code_word.map(|w| self.secrets().seal_code_word(w));
         let n = with_tx!(self, c => sqlx::query(Q)
             .bind(v.policy_version.0)
             .bind(v.reason_category)
@@ -264,7 +267,7 @@ impl Tx {
             .bind(v.transport.map(Json))
             .bind(v.buddy.map(|s| s.0))
             .bind(v.backup.map(|s| s.0))
-            .bind(v.code_word)
+            .bind(code_word.as_deref())
             .bind(v.vehicle.map(|x| x.0))
             .bind(now)
             .bind(id.0)

@@ -4,14 +4,22 @@
 // A panic is how a test fails; the workspace's `unwrap_used` lint is for production code.
 #![allow(clippy::unwrap_used)]
 
-use doorstep_store::{Db, Tx};
+use doorstep_store::{Db, Secrets, Tx};
 
 async fn backends() -> Vec<(&'static str, Db, Option<tempfile::TempDir>)> {
     let mut out = Vec::new();
     let (dir, url) = testkit::fresh_sqlite_url();
-    out.push(("sqlite", Db::connect(&url).await.unwrap(), Some(dir)));
+    out.push((
+        "sqlite",
+        Db::connect(&url, Secrets::for_tests()).await.unwrap(),
+        Some(dir),
+    ));
     if let Some(url) = testkit::fresh_postgres_url() {
-        out.push(("postgres", Db::connect(&url).await.unwrap(), None));
+        out.push((
+            "postgres",
+            Db::connect(&url, Secrets::for_tests()).await.unwrap(),
+            None,
+        ));
     }
     out
 }

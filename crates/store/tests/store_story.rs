@@ -8,7 +8,7 @@ use domain::policy::presets::preset;
 use domain::visit::{VisitState, VisitStep, apply};
 use domain::{Role, RoleSet, StaffId};
 use doorstep_store::{
-    AuditEntry, Db, NewHousehold, NewPupil, NewStaff, NewVisit, StoreError, VisitFilter,
+    AuditEntry, Db, NewHousehold, NewPupil, NewStaff, NewVisit, Secrets, StoreError, VisitFilter,
     VisitorOnPlan,
 };
 
@@ -17,13 +17,17 @@ async fn backends() -> Vec<(&'static str, Db, Option<tempfile_guard::Guard>)> {
     let (dir, url) = testkit::fresh_sqlite_url();
     out.push((
         "sqlite",
-        Db::connect(&url).await.expect("sqlite opens"),
+        Db::connect(&url, Secrets::for_tests())
+            .await
+            .expect("sqlite opens"),
         Some(tempfile_guard::Guard(dir)),
     ));
     if let Some(url) = testkit::fresh_postgres_url() {
         out.push((
             "postgres",
-            Db::connect(&url).await.expect("postgres opens"),
+            Db::connect(&url, Secrets::for_tests())
+                .await
+                .expect("postgres opens"),
             None,
         ));
     }

@@ -9,7 +9,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use domain::visit::{VisitState, VisitStep, apply};
 use domain::{SchoolId, StaffId, VehicleId};
 use std::collections::BTreeSet;
-use store::{Alarm, Db, NewVisit, Notification, PolicyVersion, Visit, VisitorOnPlan};
+use store::{Alarm, Db, NewVisit, Notification, PolicyVersion, Secrets, Visit, VisitorOnPlan};
 use tempfile::TempDir;
 
 /// Monday 23 November 2026, 10:00 — GMT, so the school's clock reads the same as UTC.
@@ -38,7 +38,9 @@ impl TestApp {
     /// A school on `preset` with its staff, a household and a pupil, at [`start`].
     pub async fn start(backend: Backend, preset_name: &str) -> TestApp {
         let now = start();
-        let db = Db::connect(&backend.url).await.unwrap();
+        let db = Db::connect(&backend.url, Secrets::for_tests())
+            .await
+            .unwrap();
         let seeded = seed(&db, preset_name, now).await;
         TestApp {
             backend: backend.name,

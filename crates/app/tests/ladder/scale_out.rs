@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use notify::testing::{HttpRecorder, SmtpServer};
 use notify::{Mailer, SmsGateway, SmsSettings};
 use std::collections::BTreeMap;
-use store::Db;
+use store::{Db, Secrets};
 
 const VISITS: usize = 200;
 
@@ -59,7 +59,7 @@ async fn two_instances_on_one_postgres_fire_every_level_of_two_hundred_alarms_ex
     let app = TestApp::start(Backend::postgres(url.clone()), "harton").await;
     let (smtp, sms) = (SmtpServer::start().await, HttpRecorder::start().await);
     // Each instance has its own pool and adapters, as two processes would.
-    let other_db = Db::connect(&url).await.unwrap();
+    let other_db = Db::connect(&url, Secrets::for_tests()).await.unwrap();
     let settings = |name: &str| MonitorSettings::new(name);
     let a = Monitor::new(
         app.db.clone(),

@@ -48,7 +48,7 @@ pub async fn measure(setup: &Setup, observer: &Db) -> Result<Recovery> {
 
     // The restart: a fresh pool (as a new process opens) and a fresh monitor.
     let restarted = Instant::now();
-    let db = Db::connect(&setup.url).await?;
+    let db = Db::connect(&setup.url, setup.secrets.clone()).await?;
     let monitor = Monitor::new(
         db.clone(),
         Clock::System,

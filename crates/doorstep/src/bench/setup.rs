@@ -12,7 +12,7 @@ use domain::monitor::{self, DeadlineKind, Timeline};
 use domain::policy::{CheckInRule, PolicySettings};
 use domain::visit::VisitState;
 use domain::{PolicyVersionId, Role, RoleSet, SchoolId, StaffId};
-use store::{Db, NewHousehold, NewPupil, NewStaff};
+use store::{Db, NewHousehold, NewPupil, NewStaff, Secrets};
 
 /// Visits per insert statement and per transaction.
 const CHUNK: usize = 1000;
@@ -55,6 +55,8 @@ impl Parts {
 pub struct Setup {
     pub db: Db,
     pub url: String,
+    /// The throwaway key of this run's throwaway database, for its other connections.
+    pub secrets: Secrets,
     pub parts: Parts,
     pub rule: CheckInRule,
     /// The benchmark's visiting staff (one per HTTP client) and their e-mail addresses.
@@ -76,7 +78,8 @@ impl Setup {
 /// Opens the database (creating its schema), refuses one that already holds visits, and fills it.
 pub async fn create(url: &str, parts: Parts, clients: usize) -> Result<Setup> {
     let started = std::time::Instant::now();
-    let db = Db::connect(url)
+    let (secrets, _) = Secrets::generate();
+    let db = Db::connect(url, secrets.clone())
         .await
         .context("opening the benchmark database")?;
     let existing = scalar(&db, "select count(*) from visits", &[]).await?;
@@ -147,6 +150,7 @@ pub async fn create(url: &str, parts: Parts, clients: usize) -> Result<Setup> {
     Ok(Setup {
         db,
         url: url.to_string(),
+        secrets,
         parts,
         rule: settings.check_in,
         visitors,

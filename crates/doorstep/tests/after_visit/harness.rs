@@ -10,7 +10,7 @@ use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use server::{AppState, Clock};
 use std::future::Future;
-use store::Db;
+use store::{Db, Secrets};
 use tower::ServiceExt;
 
 /// Monday 23 November 2026, 08:00 in London (GMT, so UTC is local time).
@@ -72,7 +72,9 @@ impl School {
 impl App {
     async fn start(backend: &'static str, url: &str) -> App {
         eprintln!("--- running on {backend}");
-        let db = Db::connect(url).await.expect("the database opens");
+        let db = Db::connect(url, Secrets::for_tests())
+            .await
+            .expect("the database opens");
         doorstep::demo::create(&db, t0())
             .await
             .expect("the demo trust is created");

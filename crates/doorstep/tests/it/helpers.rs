@@ -12,7 +12,7 @@ use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use server::{AppState, Clock};
 use std::future::Future;
-use store::Db;
+use store::{Db, Secrets};
 use tower::ServiceExt;
 
 mod answer;
@@ -98,7 +98,7 @@ impl TestApp {
             .with_test_writer()
             .try_init();
         eprintln!("--- running on {backend}");
-        let db = Db::connect(url)
+        let db = Db::connect(url, Secrets::for_tests())
             .await
             .unwrap_or_else(|e| panic!("{backend}: opening {url}: {e}"));
         doorstep::demo::create(&db, t0())

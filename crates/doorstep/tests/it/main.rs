@@ -7,6 +7,7 @@ mod access;
 mod backup;
 mod bad_input;
 mod cli;
+mod code_words;
 mod helpers;
 mod roles;
 mod scenarios;

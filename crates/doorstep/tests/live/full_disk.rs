@@ -79,7 +79,9 @@ fn a_full_disk_fails_taps_and_health_honestly_and_writing_resumes_when_space_ret
     let next_deadline = tokio::runtime::Runtime::new()
         .expect("a runtime")
         .block_on(async {
-            let db = store::Db::connect(&url).await.expect("the database");
+            let db = store::Db::connect(&url, store::Secrets::for_tests())
+                .await
+                .expect("the database");
             let at = db.next_deadline_at().await.expect("reading deadlines");
             db.close().await;
             at.expect("the visits have deadlines")

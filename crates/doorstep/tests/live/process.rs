@@ -18,6 +18,14 @@ pub fn command(db_url: &str, clock_start: &str) -> Command {
         .env("DOORSTEP_CLOCK_START", clock_start)
         .env("RUST_LOG", "warn")
         .stdin(Stdio::null());
+    // PostgreSQL needs the key set (SQLite writes its own key file beside the database); every
+    // instance of one test shares it, as a school's instances would.
+    if !db_url.starts_with("sqlite:") {
+        cmd.env(
+            "DOORSTEP_SECRET_KEY",
+            "BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=",
+        );
+    }
     cmd
 }
 

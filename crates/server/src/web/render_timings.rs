@@ -13,7 +13,7 @@ use domain::visit::{VisitState, VisitStep, apply};
 use domain::{Role, RoleSet, SchoolId, StaffId, TrustId};
 use sha2::{Digest, Sha256};
 use std::time::Instant;
-use store::{Db, NewHousehold, NewPupil, NewStaff, NewVisit, Tx, VisitorOnPlan};
+use store::{Db, NewHousehold, NewPupil, NewStaff, NewVisit, Secrets, Tx, VisitorOnPlan};
 use tower::ServiceExt;
 
 const OUT: usize = 500;
@@ -234,9 +234,12 @@ async fn seed(db: &Db) -> Seeded {
 async fn every_page_renders_with_500_visits_out_and_its_time_is_printed() {
     let dir = std::env::temp_dir().join(format!("doorstep-timing-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).expect("temp dir");
-    let db = Db::connect(&format!("sqlite://{}?mode=rwc", dir.join("t.db").display()))
-        .await
-        .expect("db");
+    let db = Db::connect(
+        &format!("sqlite://{}?mode=rwc", dir.join("t.db").display()),
+        Secrets::for_tests(),
+    )
+    .await
+    .expect("db");
     let s = seed(&db).await;
     let out = db
         .watches_of_school(

@@ -31,9 +31,11 @@ impl Tx {
     /// The visit with its staff, as this transaction sees it.
     pub async fn visit(&mut self, id: VisitId) -> Result<Visit> {
         let q = sqlx::AssertSqlSafe(format!("select {VISIT_COLUMNS} from visits where id = $1"));
-        let mut visit: Visit =
-            with_tx!(self, c => sqlx::query_as(q).bind(id.0).fetch_optional(c).await)?
-                .ok_or_else(StoreError::not_found("visit", id.0))?;
+        let found: Option<Visit> =
+            with_tx!(self, c => sqlx::query_as(q).bind(id.0).fetch_optional(c).await)?;
+        let mut visit = found
+            .ok_or_else(StoreError::not_found("visit", id.0))?
+            .opened(self.secrets())?;
         const STAFF: &str = "select vs.staff_id, s.name, s.mobile, vs.role_on_visit, vs.is_driver from visit_staff vs \
                              join staff s on s.id = vs.staff_id where vs.visit_id = $1 order by vs.is_driver desc, s.name";
         visit.staff = with_tx!(self, c => sqlx::query_as(STAFF).bind(id.0).fetch_all(c).await)?;

@@ -43,7 +43,7 @@ impl Db {
                 for r in &rows {
                     let id: i64 = r.try_get("id")?;
                     if out.last().is_none_or(|v| v.id.0 != id) {
-                        out.push(Visit::from_row(r)?);
+                        out.push(Visit::from_row(r)?.opened(self.secrets())?);
                     }
                     if let Some(staff_id) = r.try_get::<Option<i64>, _>("vs_staff_id")?
                         && let Some(visit) = out.last_mut()
