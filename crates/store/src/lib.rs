@@ -14,6 +14,7 @@ mod monitor;
 mod records;
 mod risk;
 mod schools;
+mod sessions;
 mod staff;
 mod visits;
 
@@ -37,6 +38,7 @@ pub use records::{
 };
 pub use risk::{NewRiskAssessment, RiskAssessment};
 pub use schools::{PolicyVersion, School, Trust};
+pub use sessions::Session;
 pub use staff::{NewStaff, NewVehicle, Staff, Vehicle};
 pub use visits::{
     Decision, NewVisit, SafetyConcern, Visit, VisitEvent, VisitFilter, VisitStaff, VisitSummary,

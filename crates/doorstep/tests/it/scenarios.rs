@@ -6,6 +6,7 @@ mod in_progress;
 mod need_to_know;
 mod risk_and_travel;
 mod school_admin;
+mod sessions;
 mod staffing;
 
 use crate::helpers::{
