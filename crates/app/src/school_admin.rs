@@ -30,7 +30,7 @@ pub use schools::{
 };
 pub use session::{
     LoginInput, SESSION_COOKIE_HOURS, SESSION_IDLE_HOURS, SESSION_MAX_HOURS, SignedIn,
-    live_session, may_tap_while_out, hash_password, sign_in, sign_out, token_hash,
+    hash_password, live_session, may_tap_while_out, sign_in, sign_out, token_hash,
 };
 pub use staff::{
     NewStaffInput, NewVehicleInput, ValidStaff, add_vehicle, create_staff, set_my_duress_pin,

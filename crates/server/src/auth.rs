@@ -41,10 +41,13 @@ impl FromRequestParts<AppState> for CurrentStaff {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let token = session_token(&parts.headers).ok_or(ApiError::Unauthenticated)?;
-        live_member(state, &token_hash(&token))
-            .await?
-            .map(CurrentStaff)
-            .ok_or(ApiError::Unauthenticated)
+        let hash = token_hash(&token);
+        match state.session(hash.clone()).await? {
+            Some(session) if is_live(state, &hash, &session).await => {
+                Ok(CurrentStaff(session.staff))
+            }
+            _ => Err(ApiError::Unauthenticated),
+        }
     }
 }
 
@@ -63,12 +66,12 @@ impl FromRequestParts<AppState> for TapStaff {
     ) -> Result<Self, Self::Rejection> {
         let token = session_token(&parts.headers).ok_or(ApiError::Unauthenticated)?;
         let hash = token_hash(&token);
-        if let Some(staff) = live_member(state, &hash).await? {
-            return Ok(TapStaff(staff));
-        }
-        let Some(session) = state.session(hash).await? else {
+        let Some(session) = state.session(hash.clone()).await? else {
             return Err(ApiError::Unauthenticated);
         };
+        if is_live(state, &hash, &session).await {
+            return Ok(TapStaff(session.staff));
+        }
         let Some(visit) = path_visit(parts, state).await else {
             return Err(ApiError::Unauthenticated);
         };
@@ -92,20 +95,20 @@ async fn path_visit(parts: &mut Parts, state: &AppState) -> Option<VisitId> {
     raw.parse().ok().filter(|id| *id > 0).map(VisitId)
 }
 
-/// The active member of staff whose session with this token hash is live now, moving its end on
-/// (at most once a minute) since it is being used.
-async fn live_member(state: &AppState, hash: &str) -> Result<Option<Staff>, ApiError> {
-    let now = state.clock().now();
-    let Some(session) = state.session(hash.to_string()).await? else {
-        return Ok(None);
+/// Whether this session (with this token hash) is live now; if so its end is moved on (at most
+/// once a minute), since it is being used.
+async fn is_live(state: &AppState, hash: &str, session: &store::Session) -> bool {
+    let Some(extend) = uc::live_session(session, state.clock().now()) else {
+        return false;
     };
-    let Some(extend) = uc::live_session(&session, now) else {
-        return Ok(None);
-    };
-    if let Some(end) = extend {
-        state.db().extend_session(hash, end).await?;
+    // Moving the end on is housekeeping: a database that cannot take the write just now must not
+    // turn away a request the session already allows.
+    if let Some(end) = extend
+        && let Err(e) = state.db().extend_session(hash, end).await
+    {
+        tracing::warn!(error = %e, "a session's end could not be moved on");
     }
-    Ok(Some(session.staff))
+    true
 }
 
 /// The session token the request's cookie carries, if any.

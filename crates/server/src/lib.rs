@@ -117,9 +117,7 @@ impl AppState {
         let db = self.db().clone();
         let sessions = read_batch::ReadBatcher::spawn(move |keys: Vec<String>| {
             let db = db.clone();
-            async move {
-                Ok(db.sessions(&keys).await?.into_iter().collect())
-            }
+            async move { Ok(db.sessions(&keys).await?.into_iter().collect()) }
         });
         self.rebuild(|i| {
             i.app = i.app.clone().with_read_batching();

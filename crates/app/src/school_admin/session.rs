@@ -6,9 +6,9 @@ use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use chrono::{DateTime, Duration, Utc};
+use domain::VisitId;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
-use domain::VisitId;
 use store::{Session, Staff};
 
 /// How long a session lasts unused, in hours: each request moves its end to this long after

@@ -24,7 +24,9 @@ impl FromRequestParts<AppState> for Ctx {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
-        let me = CurrentStaff::from_request_parts(parts, state).await.map(|s| s.0);
+        let me = CurrentStaff::from_request_parts(parts, state)
+            .await
+            .map(|s| s.0);
         Ctx::signed_in(parts, state, me)
     }
 }
@@ -37,7 +39,9 @@ impl FromRequestParts<AppState> for TapCtx {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
-        let me = TapStaff::from_request_parts(parts, state).await.map(|s| s.0);
+        let me = TapStaff::from_request_parts(parts, state)
+            .await
+            .map(|s| s.0);
         Ctx::signed_in(parts, state, me).map(TapCtx)
     }
 }

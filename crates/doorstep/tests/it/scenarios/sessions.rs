@@ -19,9 +19,7 @@ async fn signed_out_by(app: &TestApp, teacher: &Session) -> i64 {
     app.authorise(&head, visit, json!({}))
         .await
         .expect_status(OK);
-    app.step(teacher, visit, "sign-out")
-        .await
-        .expect_status(OK);
+    app.step(teacher, visit, "sign-out").await.expect_status(OK);
     visit
 }
 
@@ -85,13 +83,9 @@ async fn a_session_used_every_hour_lasts_past_12_hours_until_the_24_hour_cap() {
         let idle = app.login(&school.email("senior")).await;
         for hour in 1..=23 {
             app.advance(60);
-            app.get(&teacher, "/api/staff")
-                .await
-                .expect_status(OK);
+            app.get(&teacher, "/api/staff").await.expect_status(OK);
             if hour == 12 {
-                app.get(&idle, "/api/me")
-                    .await
-                    .expect_status(UNAUTHORISED);
+                app.get(&idle, "/api/me").await.expect_status(UNAUTHORISED);
             }
         }
         // 24 hours after signing in the session ends however busy it was.
