@@ -29,7 +29,8 @@ pub use schools::{
     schools,
 };
 pub use session::{
-    LoginInput, SESSION_HOURS, SignedIn, hash_password, sign_in, sign_out, token_hash,
+    LoginInput, SESSION_COOKIE_HOURS, SESSION_IDLE_HOURS, SESSION_MAX_HOURS, SignedIn,
+    hash_password, live_session, may_tap_while_out, sign_in, sign_out, token_hash,
 };
 pub use staff::{
     NewStaffInput, NewVehicleInput, ValidStaff, add_vehicle, create_staff, set_my_duress_pin,

@@ -5,13 +5,14 @@
 use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::ApiJson;
-use app::school_admin::{self as uc, LoginInput, SESSION_HOURS, token_hash};
+use app::school_admin::{self as uc, LoginInput, SESSION_COOKIE_HOURS, token_hash};
 use axum::Json;
-use axum::extract::{FromRequestParts, State};
+use axum::extract::{FromRequestParts, RawPathParams, State};
 use axum::http::HeaderMap;
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::response::{AppendHeaders, IntoResponse};
+use domain::VisitId;
 use store::Staff;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -28,7 +29,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(me))
 }
 
-/// The member of staff making the request. Requests without a valid session are refused with 401.
+/// The member of staff making the request. Requests without a live session are refused with
+/// 401. Sessions slide with use: see [`app::school_admin::live_session`] for the limits.
 pub struct CurrentStaff(pub Staff);
 
 impl FromRequestParts<AppState> for CurrentStaff {
@@ -39,13 +41,74 @@ impl FromRequestParts<AppState> for CurrentStaff {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let token = session_token(&parts.headers).ok_or(ApiError::Unauthenticated)?;
-        // One read: the session, the account (active only) and its roles.
-        let staff = state
-            .session_member(token_hash(&token), state.clock().now())
-            .await?
-            .ok_or(ApiError::Unauthenticated)?;
-        Ok(CurrentStaff(staff))
+        let hash = token_hash(&token);
+        match state.session(hash.clone()).await? {
+            Some(session) if is_live(state, &hash, &session).await => {
+                Ok(CurrentStaff(session.staff))
+            }
+            _ => Err(ApiError::Unauthenticated),
+        }
     }
+}
+
+/// The member of staff sending a safety tap on the visit in the path (`/…/{id}/…`): as
+/// [`CurrentStaff`], and also a lapsed session of one of the visit's visitors while it is out, so
+/// a panic or an "I'm OK" is never refused for a session's age (#11 item 5). The use case then
+/// checks what this person may do on the visit as for any request.
+pub struct TapStaff(pub Staff);
+
+impl FromRequestParts<AppState> for TapStaff {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let token = session_token(&parts.headers).ok_or(ApiError::Unauthenticated)?;
+        let hash = token_hash(&token);
+        let Some(session) = state.session(hash.clone()).await? else {
+            return Err(ApiError::Unauthenticated);
+        };
+        if is_live(state, &hash, &session).await {
+            return Ok(TapStaff(session.staff));
+        }
+        let Some(visit) = path_visit(parts, state).await else {
+            return Err(ApiError::Unauthenticated);
+        };
+        if uc::may_tap_while_out(state, &session.staff, visit).await? {
+            tracing::info!(
+                staff.id = session.staff.id.0,
+                visit.id = visit.0,
+                "a safety tap on a lapsed session accepted: the visitor is out"
+            );
+            Ok(TapStaff(session.staff))
+        } else {
+            Err(ApiError::Unauthenticated)
+        }
+    }
+}
+
+/// The visit named by the path's `id` parameter (`/api/visits/{id}/panic`, `/today/{id}/{action}`).
+async fn path_visit(parts: &mut Parts, state: &AppState) -> Option<VisitId> {
+    let params = RawPathParams::from_request_parts(parts, state).await.ok()?;
+    let (_, raw) = params.iter().find(|(name, _)| *name == "id")?;
+    raw.parse().ok().filter(|id| *id > 0).map(VisitId)
+}
+
+/// Whether this session (with this token hash) is live now; if so its end is moved on (at most
+/// once a minute), since it is being used.
+async fn is_live(state: &AppState, hash: &str, session: &store::Session) -> bool {
+    let Some(extend) = uc::live_session(session, state.clock().now()) else {
+        return false;
+    };
+    // Moving the end on is housekeeping: a database that cannot take the write just now must not
+    // turn away a request the session already allows.
+    if let Some(end) = extend
+        && let Err(e) = state.db().extend_session(hash, end).await
+    {
+        tracing::warn!(error = %e, "a session's end could not be moved on");
+    }
+    true
 }
 
 /// The session token the request's cookie carries, if any.
@@ -65,7 +128,7 @@ pub(crate) fn session_cookie(state: &AppState, token: &str) -> String {
     let secure = if state.inner_secure() { "; Secure" } else { "" };
     format!(
         "{COOKIE_NAME}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{secure}",
-        SESSION_HOURS * 3600
+        SESSION_COOKIE_HOURS * 3600
     )
 }
 

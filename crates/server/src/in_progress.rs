@@ -1,10 +1,11 @@
 //! The visit in progress: one call for each safety action on a phone — I'm OK, need more time,
 //! panic, duress (the buddy heard the code word), doorstep observations, buddy hand-over.
-//! Each is durably committed before it is acknowledged. Thin adapters: the JSON body becomes the
+//! Each is durably committed before it is acknowledged. The safety taps take [`TapStaff`]: a
+//! visitor out on the visit is never refused them for an old session. Thin adapters: the JSON body becomes the
 //! typed input of an `app::out_on_visit` use case, whose answer becomes the JSON reply.
 
 use crate::AppState;
-use crate::auth::CurrentStaff;
+use crate::auth::{CurrentStaff, TapStaff};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, Id};
 use app::out_on_visit::{self, CheckInInput};
@@ -55,7 +56,7 @@ struct CheckInAnswer {
     responses((status = 200, body = CheckInAnswer), (status = 409), (status = 422)))]
 async fn check_in(
     State(state): State<AppState>,
-    CurrentStaff(me): CurrentStaff,
+    TapStaff(me): TapStaff,
     Id(id): Id,
     ApiJson(body): ApiJson<CheckInBody>,
 ) -> Result<Json<CheckInAnswer>, ApiError> {
@@ -94,7 +95,7 @@ struct ExtendAnswer {
     responses((status = 200, body = ExtendAnswer), (status = 409), (status = 422)))]
 async fn extend(
     State(state): State<AppState>,
-    CurrentStaff(me): CurrentStaff,
+    TapStaff(me): TapStaff,
     Id(id): Id,
     ApiJson(body): ApiJson<ExtendBody>,
 ) -> Result<Json<ExtendAnswer>, ApiError> {
@@ -161,7 +162,7 @@ async fn raise(
     responses((status = 201, body = Raised), (status = 200, description = "the same tap (client_ref) was already received", body = Raised), (status = 404)))]
 async fn panic(
     State(state): State<AppState>,
-    CurrentStaff(me): CurrentStaff,
+    TapStaff(me): TapStaff,
     Id(id): Id,
     ApiJson(body): ApiJson<AlarmBody>,
 ) -> Result<(StatusCode, Json<Raised>), ApiError> {
@@ -173,7 +174,7 @@ async fn panic(
     responses((status = 201, body = Raised), (status = 200, description = "the same tap (client_ref) was already received", body = Raised), (status = 404)))]
 async fn duress(
     State(state): State<AppState>,
-    CurrentStaff(me): CurrentStaff,
+    TapStaff(me): TapStaff,
     Id(id): Id,
     ApiJson(body): ApiJson<AlarmBody>,
 ) -> Result<(StatusCode, Json<Raised>), ApiError> {
@@ -203,7 +204,7 @@ struct ObservationBody {
     responses((status = 201, body = Raised), (status = 200, description = "the same tap (client_ref) was already received", body = Raised), (status = 404)))]
 async fn observation(
     State(state): State<AppState>,
-    CurrentStaff(me): CurrentStaff,
+    TapStaff(me): TapStaff,
     Id(id): Id,
     ApiJson(body): ApiJson<ObservationBody>,
 ) -> Result<(StatusCode, Json<Raised>), ApiError> {

@@ -56,9 +56,8 @@ struct Inner {
     secure_cookies: bool,
     /// How old the monitor's last pass may be before /healthz fails (when a monitor runs here).
     monitor_max_age: chrono::Duration,
-    /// Token hash → (session expiry, member of staff), shared by concurrent requests.
-    sessions:
-        Option<read_batch::ReadBatcher<String, (chrono::DateTime<chrono::Utc>, store::Staff)>>,
+    /// Token hash → stored session, shared by concurrent requests.
+    sessions: Option<read_batch::ReadBatcher<String, store::Session>>,
 }
 
 impl std::ops::Deref for AppState {
@@ -118,13 +117,7 @@ impl AppState {
         let db = self.db().clone();
         let sessions = read_batch::ReadBatcher::spawn(move |keys: Vec<String>| {
             let db = db.clone();
-            async move {
-                let found = db.session_members(&keys).await?;
-                Ok(found
-                    .into_iter()
-                    .map(|(token, expires, staff)| (token, (expires, staff)))
-                    .collect())
-            }
+            async move { Ok(db.sessions(&keys).await?.into_iter().collect()) }
         });
         self.rebuild(|i| {
             i.app = i.app.clone().with_read_batching();
@@ -132,20 +125,17 @@ impl AppState {
         })
     }
 
-    /// The active member of staff whose live session this is (see [`Db::session_member`]).
-    pub(crate) async fn session_member(
+    /// The stored session with this token hash, lapsed or not (see [`store::Db::session`]).
+    pub(crate) async fn session(
         &self,
         token_hash: String,
-        now: chrono::DateTime<chrono::Utc>,
-    ) -> Result<Option<store::Staff>, ApiError> {
+    ) -> Result<Option<store::Session>, ApiError> {
         if let Some(sessions) = &self.inner.sessions
             && let Some(found) = sessions.get(token_hash.clone()).await
         {
-            return Ok(found
-                .filter(|(expires, _)| *expires > now)
-                .map(|(_, staff)| staff));
+            return Ok(found);
         }
-        Ok(self.db().session_member(&token_hash, now).await?)
+        Ok(self.db().session(&token_hash).await?)
     }
 
     pub(crate) fn monitor_expected(&self) -> Option<chrono::Duration> {

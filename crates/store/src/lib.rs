@@ -15,6 +15,7 @@ mod records;
 mod risk;
 mod schools;
 mod secrets;
+mod sessions;
 mod staff;
 mod visits;
 
@@ -39,6 +40,7 @@ pub use records::{
 pub use risk::{NewRiskAssessment, RiskAssessment};
 pub use schools::{PolicyVersion, School, Trust};
 pub use secrets::{KEY_BYTES, KeyError, SEALED_PREFIX, Secrets, WrongKey};
+pub use sessions::Session;
 pub use staff::{NewStaff, NewVehicle, Staff, Vehicle};
 pub use visits::{
     Decision, NewVisit, SafetyConcern, Visit, VisitEvent, VisitFilter, VisitStaff, VisitSummary,

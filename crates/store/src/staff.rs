@@ -1,10 +1,9 @@
-//! Staff accounts with their roles, login sessions, and vehicles with driver documents.
+//! Staff accounts with their roles, and vehicles with driver documents.
 
 use crate::db::{Db, Result, StoreError, Tx, with_pool, with_tx};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::{Role, RoleSet, SchoolId, StaffId, TrustId, VehicleId};
 use serde::Serialize;
-use sqlx::{FromRow, Row};
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Staff {
@@ -20,7 +19,7 @@ pub struct Staff {
 }
 
 #[derive(sqlx::FromRow)]
-struct StaffRow {
+pub(crate) struct StaffRow {
     id: i64,
     trust_id: i64,
     school_id: Option<i64>,
@@ -33,7 +32,7 @@ struct StaffRow {
 }
 
 impl StaffRow {
-    fn into_staff(self) -> Result<Staff> {
+    pub(crate) fn into_staff(self) -> Result<Staff> {
         let roles = self
             .roles
             .unwrap_or_default()
@@ -56,9 +55,9 @@ impl StaffRow {
 }
 
 // string_agg is PostgreSQL's name, group_concat SQLite's; this is the one dialect branch here.
-const STAFF_SQLITE: &str = "select s.id, s.trust_id, s.school_id, s.name, s.email, s.mobile, s.job_title, s.active, \
+pub(crate) const STAFF_SQLITE: &str = "select s.id, s.trust_id, s.school_id, s.name, s.email, s.mobile, s.job_title, s.active, \
     (select group_concat(role, ',') from staff_roles r where r.staff_id = s.id) as roles from staff s";
-const STAFF_PG: &str = "select s.id, s.trust_id, s.school_id, s.name, s.email, s.mobile, s.job_title, s.active, \
+pub(crate) const STAFF_PG: &str = "select s.id, s.trust_id, s.school_id, s.name, s.email, s.mobile, s.job_title, s.active, \
     (select string_agg(role, ',') from staff_roles r where r.staff_id = s.id) as roles from staff s";
 
 pub struct NewStaff<'a> {
@@ -97,25 +96,6 @@ pub struct NewVehicle<'a> {
 }
 
 impl Tx {
-    /// A session of `staff` that ends at `expires` (UTC); only the token's hash is stored.
-    pub async fn create_session(
-        &mut self,
-        token_hash: &str,
-        staff: StaffId,
-        now: DateTime<Utc>,
-        expires: DateTime<Utc>,
-    ) -> Result<()> {
-        const Q: &str = "insert into sessions (token_hash, staff_id, created_at, expires_at) values ($1, $2, $3, $4)";
-        with_tx!(self, c => sqlx::query(Q).bind(token_hash).bind(staff.0).bind(now).bind(expires).execute(c).await.map(|_| ()))?;
-        Ok(())
-    }
-
-    /// Ends a session; ending one that does not exist is not an error.
-    pub async fn delete_session(&mut self, token_hash: &str) -> Result<()> {
-        with_tx!(self, c => sqlx::query("delete from sessions where token_hash = $1").bind(token_hash).execute(c).await.map(|_| ()))?;
-        Ok(())
-    }
-
     pub async fn create_staff(&mut self, s: &NewStaff<'_>, now: DateTime<Utc>) -> Result<StaffId> {
         const Q: &str = "insert into staff (trust_id, school_id, name, email, mobile, job_title, password_hash, active, created_at) \
                          values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id";
@@ -231,96 +211,6 @@ impl Db {
             }
         };
         rows.into_iter().map(StaffRow::into_staff).collect()
-    }
-
-    pub async fn create_session(
-        &self,
-        token_hash: &str,
-        staff: StaffId,
-        now: DateTime<Utc>,
-        expires: DateTime<Utc>,
-    ) -> Result<()> {
-        const Q: &str = "insert into sessions (token_hash, staff_id, created_at, expires_at) values ($1, $2, $3, $4)";
-        with_pool!(self, p => sqlx::query(Q).bind(token_hash).bind(staff.0).bind(now).bind(expires).execute(p).await.map(|_| ()))?;
-        Ok(())
-    }
-
-    /// The active member of staff a live session belongs to, with their roles, in one read:
-    /// the session, the account and its roles are read together on every request, so a logout,
-    /// a deactivation or a role change counts from the very next request.
-    pub async fn session_member(
-        &self,
-        token_hash: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Option<Staff>> {
-        const WHERE: &str = " join sessions ss on ss.staff_id = s.id where ss.token_hash = $1 and ss.expires_at > $2 and s.active = $3";
-        let row: Option<StaffRow> = match self {
-            Db::Sqlite(p, _) => {
-                sqlx::query_as(sqlx::AssertSqlSafe(format!("{STAFF_SQLITE}{WHERE}")))
-                    .bind(token_hash)
-                    .bind(now)
-                    .bind(true)
-                    .fetch_optional(p)
-                    .await?
-            }
-            Db::Pg(p, _) => {
-                sqlx::query_as(sqlx::AssertSqlSafe(format!("{STAFF_PG}{WHERE}")))
-                    .bind(token_hash)
-                    .bind(now)
-                    .bind(true)
-                    .fetch_optional(p)
-                    .await?
-            }
-        };
-        row.map(StaffRow::into_staff).transpose()
-    }
-
-    /// [`Db::session_member`] for many sessions in one read, with each session's expiry (the
-    /// caller compares it with its own `now`): (token hash, expires at, member of staff), for the
-    /// sessions that exist and belong to an active account.
-    pub async fn session_members(
-        &self,
-        token_hashes: &[String],
-    ) -> Result<Vec<(String, DateTime<Utc>, Staff)>> {
-        const EXTRA: &str =
-            "select ss.token_hash as session_token_hash, ss.expires_at as session_expires_at, ";
-        let mut out = Vec::with_capacity(token_hashes.len());
-        for chunk in token_hashes.chunks(64) {
-            // Padded to a power of two with the last value, so the statement has few shapes.
-            let mut keys: Vec<&str> = chunk.iter().map(String::as_str).collect();
-            keys.resize(chunk.len().next_power_of_two(), keys[keys.len() - 1]);
-            macro_rules! read {
-                ($base:expr, $p:expr) => {{
-                    let mut q = sqlx::QueryBuilder::new(format!(
-                        "{EXTRA}{} join sessions ss on ss.staff_id = s.id where s.active = ",
-                        &$base["select ".len()..]
-                    ));
-                    q.push_bind(true);
-                    q.push(" and ss.token_hash in (");
-                    let mut list = q.separated(", ");
-                    for k in &keys {
-                        list.push_bind(*k);
-                    }
-                    q.push(")");
-                    let rows = q.build().fetch_all($p).await?;
-                    for r in &rows {
-                        let token: String = r.try_get("session_token_hash")?;
-                        let expires: DateTime<Utc> = r.try_get("session_expires_at")?;
-                        out.push((token, expires, StaffRow::from_row(r)?.into_staff()?));
-                    }
-                }};
-            }
-            match self {
-                Db::Sqlite(p, _) => read!(STAFF_SQLITE, p),
-                Db::Pg(p, _) => read!(STAFF_PG, p),
-            }
-        }
-        Ok(out)
-    }
-
-    pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
-        with_pool!(self, p => sqlx::query("delete from sessions where token_hash = $1").bind(token_hash).execute(p).await.map(|_| ()))?;
-        Ok(())
     }
 
     pub async fn vehicle(&self, id: VehicleId) -> Result<Vehicle> {

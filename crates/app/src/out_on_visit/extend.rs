@@ -137,7 +137,10 @@ pub async fn extend(
 
 /// The buddy leaves site: hands the visit to a named colleague (`to`), or with `None` records
 /// that the buddy has gone, so the board shows the visit as unwatched and the ladder uses the
-/// office. Written with its audit row ("visit.buddy_handover") in one transaction.
+/// office. The visit's buddy becomes `to` (none when nobody takes over): the new buddy reads the
+/// visit and its code word, raises duress and shows on Today; the one who left no longer does.
+/// Written with the watch's change and its audit row ("visit.buddy_handover", with the buddy
+/// before and after) in one transaction.
 /// Errors: `NotFound("visit")`, `Forbidden`, `Invalid("to_staff_id")` for nobody by that id or
 /// someone not at the school or already on the visit, `Conflict("status")` when staff are not
 /// out (also when they came back meanwhile).
@@ -185,7 +188,13 @@ pub async fn hand_over_buddy(
         },
     };
     tx.put_watch(&w).await?;
-    let detail = serde_json::json!({ "to_staff_id": to.map(|s| s.0) });
+    // The visit's buddy is the one value access, the code word, duress and Today read: it moves
+    // with the watch, so the new buddy has all of it and the one who left none of it.
+    tx.set_visit_buddy(visit.id, to, now).await?;
+    let detail = serde_json::json!({
+        "from_staff_id": visit.buddy_staff_id,
+        "to_staff_id": to.map(|s| s.0),
+    });
     let mut e = audit::entry(
         app,
         me,

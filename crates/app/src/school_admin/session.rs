@@ -6,12 +6,28 @@ use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use chrono::{DateTime, Duration, Utc};
+use domain::VisitId;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
-use store::Staff;
+use store::{Session, Staff};
 
-/// How long a session lasts from signing in, in hours.
-pub const SESSION_HOURS: i64 = 12;
+/// How long a session lasts unused, in hours: each request moves its end to this long after
+/// the request (written at most once a minute), so a phone in use stays signed in.
+pub const SESSION_IDLE_HOURS: i64 = 12;
+
+/// The most a session lasts from signing in however much it is used, in hours: long enough for
+/// a working day and an evening visit, short enough that a lost phone is signed out by the next
+/// morning. One exception, [`may_tap_while_out`]: the holder's safety taps on a visit they are
+/// out on are never refused for the session's age.
+pub const SESSION_MAX_HOURS: i64 = 24;
+
+/// How long the browser keeps the session cookie, in hours. Longer than [`SESSION_MAX_HOURS`] on
+/// purpose: the server decides whether a session counts, and a visitor still out on a visit past
+/// the cap must still be able to send its safety taps.
+pub const SESSION_COOKIE_HOURS: i64 = 7 * 24;
+
+/// A used session's end is written at most this often, in seconds, not on every request.
+const EXTEND_EVERY_SECONDS: i64 = 60;
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct LoginInput {
@@ -64,7 +80,7 @@ async fn verify_password(password: String, hash: String) -> Result<bool> {
 }
 
 /// Signs in: checks the password of the active account with this e-mail address (any case)
-/// and starts a session of [`SESSION_HOURS`] from `now`, audited as `session.login` in the
+/// and starts a session lasting [`SESSION_IDLE_HOURS`] unused from `now`, audited as `session.login` in the
 /// same transaction. `None`: the address or the password is wrong (which one is not told).
 pub async fn sign_in(
     app: &App,
@@ -93,7 +109,7 @@ pub async fn sign_in(
         &token_hash(&token),
         staff.id,
         now,
-        now + Duration::hours(SESSION_HOURS),
+        now + Duration::hours(SESSION_IDLE_HOURS),
     )
     .await?;
     let e = audit::entry(
@@ -112,9 +128,9 @@ pub async fn sign_in(
 
 /// Signs out: ends the session with this token, if it is one, audited as `session.logout` in
 /// the same transaction. A token that names no live session ends nothing and is not an error.
-pub async fn sign_out(app: &App, token: &str, now: DateTime<Utc>) -> Result<()> {
+pub async fn sign_out(app: &App, token: &str, _now: DateTime<Utc>) -> Result<()> {
     let hash = token_hash(token);
-    let who = app.db().session_member(&hash, now).await?;
+    let who = app.db().session(&hash).await?.map(|s| s.staff);
     let mut tx = app.db().begin().await?;
     tx.delete_session(&hash).await?;
     if let Some(staff) = &who {
@@ -131,4 +147,30 @@ pub async fn sign_out(app: &App, token: &str, now: DateTime<Utc>) -> Result<()> 
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// Whether a stored session still signs its holder in at `now` (UTC): `None` when it has lapsed
+/// (unused for [`SESSION_IDLE_HOURS`], or [`SESSION_MAX_HOURS`] after signing in). Otherwise the
+/// new end to write when the last write is over a minute old (`Some(Some(end))`), or `Some(None)`
+/// when nothing needs writing yet. The new end is `now` + the idle limit, never past the cap.
+pub fn live_session(session: &Session, now: DateTime<Utc>) -> Option<Option<DateTime<Utc>>> {
+    if session.expires_at <= now {
+        return None;
+    }
+    let end = (now + Duration::hours(SESSION_IDLE_HOURS))
+        .min(session.created_at + Duration::hours(SESSION_MAX_HOURS));
+    let stale = end - session.expires_at >= Duration::seconds(EXTEND_EVERY_SECONDS);
+    Some(stale.then_some(end))
+}
+
+/// Whether `staff`, whose session may have lapsed, may still send a safety tap (check-in, more
+/// time, panic, duress, observation) on `visit`: yes while they are one of its visitors and it is
+/// out (signed out, arrived, nobody home or left the property, not yet back), however old the
+/// session. A lapsed session must never stand between a visitor and help (#11 item 5).
+/// Errors: only the store's; a visit that does not exist answers `false`.
+pub async fn may_tap_while_out(app: &App, staff: &Staff, visit: VisitId) -> Result<bool> {
+    let Some(visit) = app.db().visits_by_id(&[visit]).await?.pop() else {
+        return Ok(false);
+    };
+    Ok(visit.state.is_out() && visit.staff.iter().any(|s| s.staff_id == staff.id))
 }

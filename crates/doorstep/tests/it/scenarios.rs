@@ -2,10 +2,12 @@
 //! what is refused, which rule the refusal names, and what lets the visit go ahead.
 
 mod authorisation;
+mod hand_over;
 mod in_progress;
 mod need_to_know;
 mod risk_and_travel;
 mod school_admin;
+mod sessions;
 mod staffing;
 
 use crate::helpers::{

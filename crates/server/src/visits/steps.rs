@@ -1,9 +1,11 @@
 //! The steps of a visit's life over JSON: request, authorise, decline, ask for changes, sign
 //! out, arrived, nobody home, left, back, record completed, cancel. Each calls its use case in
 //! [`app::visits`]; the use case decides access, checks the policy and writes in one transaction.
+//! The steps of a visit that is out (arrived to back) take [`TapStaff`]: a visitor out on the
+//! visit is not refused them for an old session, so an old session never holds anyone out.
 
 use crate::AppState;
-use crate::auth::CurrentStaff;
+use crate::auth::{CurrentStaff, TapStaff};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, Id};
 use app::visits::{
@@ -81,7 +83,7 @@ pub(super) async fn sign_out(
     responses((status = 200, body = VisitDetail), (status = 409)))]
 pub(super) async fn arrived(
     State(state): State<AppState>,
-    CurrentStaff(me): CurrentStaff,
+    TapStaff(me): TapStaff,
     Id(id): Id,
 ) -> Result<Json<VisitDetail>, ApiError> {
     Ok(Json(visits::arrived(&state, &me, VisitId(id)).await?))
@@ -92,7 +94,7 @@ pub(super) async fn arrived(
     responses((status = 200, body = VisitDetail), (status = 409)))]
 pub(super) async fn nobody_home(
     State(state): State<AppState>,
-    CurrentStaff(me): CurrentStaff,
+    TapStaff(me): TapStaff,
     Id(id): Id,
 ) -> Result<Json<VisitDetail>, ApiError> {
     Ok(Json(visits::nobody_home(&state, &me, VisitId(id)).await?))
@@ -103,7 +105,7 @@ pub(super) async fn nobody_home(
     responses((status = 200, body = VisitDetail), (status = 409)))]
 pub(super) async fn left_property(
     State(state): State<AppState>,
-    CurrentStaff(me): CurrentStaff,
+    TapStaff(me): TapStaff,
     Id(id): Id,
     ApiJson(input): ApiJson<LeftInput>,
 ) -> Result<Json<VisitDetail>, ApiError> {
@@ -115,7 +117,7 @@ pub(super) async fn left_property(
     responses((status = 200, body = VisitDetail), (status = 409)))]
 pub(super) async fn returned(
     State(state): State<AppState>,
-    CurrentStaff(me): CurrentStaff,
+    TapStaff(me): TapStaff,
     Id(id): Id,
     ApiJson(input): ApiJson<ReturnedInput>,
 ) -> Result<Json<VisitDetail>, ApiError> {

@@ -3,7 +3,7 @@
 
 pub use super::failure::{Failure, Unmet, WebError};
 use crate::AppState;
-use crate::auth::CurrentStaff;
+use crate::auth::{CurrentStaff, TapStaff};
 use crate::error::ApiError;
 use askama::Template;
 use axum::extract::FromRequestParts;
@@ -24,8 +24,37 @@ impl FromRequestParts<AppState> for Ctx {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
-        let me = match CurrentStaff::from_request_parts(parts, state).await {
-            Ok(CurrentStaff(me)) => me,
+        let me = CurrentStaff::from_request_parts(parts, state)
+            .await
+            .map(|s| s.0);
+        Ctx::signed_in(parts, state, me)
+    }
+}
+
+/// A [`Ctx`] for a tap on the Today page of the visit in the path: a visitor out on it is signed
+/// in for it however old their session (see [`TapStaff`]).
+pub struct TapCtx(pub Ctx);
+
+impl FromRequestParts<AppState> for TapCtx {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
+        let me = TapStaff::from_request_parts(parts, state)
+            .await
+            .map(|s| s.0);
+        Ctx::signed_in(parts, state, me).map(TapCtx)
+    }
+}
+
+impl Ctx {
+    /// The context of `me`, or the sign-in page that comes back to this address.
+    fn signed_in(
+        parts: &Parts,
+        state: &AppState,
+        me: Result<Staff, ApiError>,
+    ) -> Result<Ctx, WebError> {
+        let me = match me {
+            Ok(me) => me,
             Err(ApiError::Unauthenticated) => {
                 let next = parts
                     .uri

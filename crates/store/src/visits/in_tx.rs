@@ -1,4 +1,4 @@
-//! Reads of a visit inside a use case's transaction.
+//! Reads of a visit inside a use case's transaction, and the buddy hand-over's write.
 
 use super::*;
 
@@ -90,5 +90,23 @@ impl Tx {
         Ok(
             with_tx!(self, c => sqlx::query_scalar(Q).bind(visit.0).bind(step).fetch_optional(c).await)?,
         )
+    }
+
+    /// Makes `buddy` the visit's buddy (none: the buddy left with nobody to take over), as the
+    /// buddy hand-over does while staff are out. The visit's buddy is the one value access, the
+    /// code word and Today read, so this is written with the watch's change in one transaction.
+    /// Errors: `NotFound("visit")`.
+    pub async fn set_visit_buddy(
+        &mut self,
+        id: VisitId,
+        buddy: Option<StaffId>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        const Q: &str = "update visits set buddy_staff_id = $1, updated_at = $2, revision = revision + 1 where id = $3";
+        let done = with_tx!(self, c => sqlx::query(Q).bind(buddy.map(|b| b.0)).bind(now).bind(id.0).execute(c).await.map(|r| r.rows_affected()))?;
+        if done == 0 {
+            return Err(StoreError::not_found("visit", id.0)());
+        }
+        Ok(())
     }
 }

@@ -2,7 +2,7 @@
 //! reaches through the JSON API; a refusal is shown on the card it came from.
 
 use super::super::form::FormData;
-use super::super::page::{Ctx, Errors, WebError, render_with, see_other};
+use super::super::page::{Ctx, Errors, TapCtx, WebError, render_with, see_other};
 use app::Refusal;
 use app::out_on_visit::{self, CheckInInput};
 use axum::extract::Path;
@@ -14,7 +14,7 @@ use domain::monitor::AlarmKind;
 /// One tap on the Today page without JavaScript. The safety actions (I'm OK, more time, panic,
 /// duress, observations) call the same `app::out_on_visit` use cases as the phone's `fetch`.
 pub(super) async fn act(
-    ctx: Ctx,
+    TapCtx(ctx): TapCtx,
     Path((id, action)): Path<(i64, String)>,
     form: FormData,
 ) -> Result<Response, WebError> {
