@@ -291,6 +291,9 @@ impl Db {
                 // A tap waits at most this for a lock held elsewhere (a backup, a second
                 // process), then answers "try again" and the phone keeps it queued.
                 .busy_timeout(Duration::from_secs(5))
+                // Deleted and rewritten content (a code word sealed at start, a record
+                // removed) is overwritten with zeros, so a copied file does not keep it.
+                .pragma("secure_delete", "on")
                 .foreign_keys(true);
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)

@@ -85,6 +85,11 @@ impl Secrets {
         Secrets::from_bytes(&[7u8; KEY_BYTES]).expect("32 bytes")
     }
 
+    /// [`Secrets::for_tests`]'s key as `DOORSTEP_SECRET_KEY` text (hex), for tests that run the
+    /// binary on a database their harness wrote.
+    pub const TEST_KEY_HEX: &'static str =
+        "0707070707070707070707070707070707070707070707070707070707070707";
+
     /// Seals a code word: `enc:v1:` + base64(nonce ‖ ciphertext), a fresh random nonce each time.
     pub fn seal_code_word(&self, plain: &str) -> String {
         let nonce = XNonce::generate();

@@ -171,6 +171,8 @@ async fn the_visits_csv_has_one_row_per_visit_whatever_the_names_and_neutralises
                 "2026-11-23",
             ])
             .env("DOORSTEP_DATABASE_URL", &app.url)
+            // The harness wrote the code words with the test key.
+            .env("DOORSTEP_SECRET_KEY", store::Secrets::TEST_KEY_HEX)
             .env("RUST_LOG", "error")
             .output()
             .expect("the doorstep binary runs");
@@ -188,6 +190,8 @@ async fn the_visits_csv_has_one_row_per_visit_whatever_the_names_and_neutralises
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_doorstep"))
             .args(["export", "visits", "--school", "No Such School"])
             .env("DOORSTEP_DATABASE_URL", &app.url)
+            // The harness wrote the code words with the test key.
+            .env("DOORSTEP_SECRET_KEY", store::Secrets::TEST_KEY_HEX)
             .output()
             .unwrap();
         assert!(!out.status.success());

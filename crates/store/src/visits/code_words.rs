@@ -33,6 +33,13 @@ impl Db {
             sealed += with_tx!(&mut tx, c => sqlx::query(SEAL).bind(&stored).bind(id).bind(word).execute(c).await.map(|r| r.rows_affected()))?;
         }
         tx.commit().await?;
+        // The plain words' old page images sit in the write-ahead log until a checkpoint;
+        // TRUNCATE writes them back (zeroed: secure_delete) and empties it.
+        if let (true, Db::Sqlite(pool, _)) = (sealed > 0, self) {
+            sqlx::query("pragma wal_checkpoint(truncate)")
+                .execute(pool)
+                .await?;
+        }
         Ok(sealed)
     }
 
