@@ -263,7 +263,7 @@ test("a safeguarding concern from the visit reaches the DSL, who acknowledges it
   }
 });
 
-test("a teacher not involved with a child gets \"not found\" for the chronology", { timeout: 60_000 }, async () => {
+test("a teacher not involved with a child finds the chronology closed, breaks the glass with a reason, and the DSL sees it", { timeout: 60_000 }, async () => {
   const url = server.url;
   const head = await apiAs(url, "head@harton.demo");
   const leo = (await head.get("/api/pupils")).json.find((p) => p.name === "Leo Brown");
@@ -272,10 +272,24 @@ test("a teacher not involved with a child gets \"not found\" for the chronology"
     const page = await ctx.newPage();
     await signIn(page, url, "teacher@harton.demo");
     const res = await page.goto(`${url}/pupils/${leo.id}/chronology`);
-    assert.equal(res.status(), 404);
-    await page.getByRole("heading", { name: "Not found" }).waitFor();
-    assert.equal(await page.getByText("Leo Brown").count(), 0);
-    // The head sees it.
+    assert.equal(res.status(), 403);
+    await page.getByRole("heading", { name: /records are closed to you/ }).waitFor();
+    // Nothing of the child's history is on the page; it says plainly the opening is recorded.
+    assert.equal(await page.locator("#chronology").count(), 0);
+    await page.getByText(/This is recorded/).waitFor();
+    // A reason too short is refused next to its field, keeping what was typed.
+    await page.getByLabel("Why you need these records").fill("need it");
+    await page.getByRole("button", { name: /break the glass/ }).click();
+    await page.getByText(/say in a sentence why/).first().waitFor();
+    const reason = "Covering Year 4 while Mr Brown is off; a visit is booked for Friday";
+    await page.getByLabel("Why you need these records").fill(reason);
+    await page.getByRole("button", { name: /break the glass/ }).click();
+    await page.locator("#chronology").waitFor();
+    // The DSL's safeguarding page lists the opening with its reason.
+    await signIn(page, url, "dsl@harton.demo");
+    await page.goto(`${url}/safeguarding`);
+    await page.getByText(reason).waitFor();
+    // The head reads the chronology without breaking any glass.
     await signIn(page, url, "head@harton.demo");
     const ok = await page.goto(`${url}/pupils/${leo.id}/chronology`);
     assert.equal(ok.status(), 200);

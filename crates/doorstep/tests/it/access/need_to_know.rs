@@ -306,7 +306,7 @@ async fn the_pupil_page_offers_break_glass_saying_it_is_recorded_and_the_dsl_rev
         let (_, list) = app.get(dsl, "/safeguarding").await;
         let list = list.as_str().unwrap_or("");
         assert!(
-            list.contains("Covering Year 3 while Mrs Khan is off"),
+            list.contains("Reason: Covering Year 3 while Mrs Khan is off</span>"),
             "{list}"
         );
     })
