@@ -10,6 +10,7 @@
 mod channels;
 mod read;
 mod told;
+pub mod feed;
 
 pub use channels::{ChannelState, Reach, reach};
 pub use read::{AlarmDetail, AlarmView, Board, LevelFired, OutNow, alarm, alarms, board};
