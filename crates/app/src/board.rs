@@ -8,9 +8,9 @@
 //! [`crate::permissions::ALARM_WATCHERS`]. Writes carry their audit row in their transaction.
 
 mod channels;
+pub mod feed;
 mod read;
 mod told;
-pub mod feed;
 
 pub use channels::{ChannelState, Reach, reach};
 pub use read::{AlarmDetail, AlarmView, Board, LevelFired, OutNow, alarm, alarms, board};

@@ -1,7 +1,8 @@
-//! The pushed board: open office boards follow the board feed (`store::BoardChange`, written by triggers as each change commits) instead of re-reading
-//! themselves on a timer. One [`FeedHub`] per process reads the feed for every open board and
-//! passes each new change to them; each board keeps only the changes its person may see
-//! ([`FeedScope`], decided once when it opens, through [`crate::access`]).
+//! The pushed board: open office boards follow the board feed (`store::BoardChange`, written
+//! by triggers as each change commits) instead of re-reading themselves on a timer. One
+//! [`FeedHub`] per process reads the feed for every open board and passes each new change on;
+//! each board keeps only the changes its person may see ([`FeedScope`], decided once when it
+//! opens, with the board's own access decision through [`crate::access`]).
 
 use crate::permissions::ALARM_WATCHERS;
 use crate::{App, Result, access};

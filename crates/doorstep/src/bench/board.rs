@@ -39,7 +39,10 @@ pub async fn run(args: &BoardArgs, database_url: Option<&str>) -> Result<()> {
         .context("creating a temporary folder")?;
     let url = match database_url {
         Some(url) => url.to_string(),
-        None => format!("sqlite://{}?mode=rwc", dir.path().join("doorstep.db").display()),
+        None => format!(
+            "sqlite://{}?mode=rwc",
+            dir.path().join("doorstep.db").display()
+        ),
     };
     // Enough visits that each change is on a visit of its own (the rest of setup's parts idle).
     let parts = setup::Parts::new((actions * 2).max(40))?;
@@ -60,7 +63,12 @@ pub async fn run(args: &BoardArgs, database_url: Option<&str>) -> Result<()> {
         ),
         webhook: None,
     };
-    let monitor = Monitor::new(setup.db.clone(), Clock::System, channels, MonitorSettings::new("bench-board"));
+    let monitor = Monitor::new(
+        setup.db.clone(),
+        Clock::System,
+        channels,
+        MonitorSettings::new("bench-board"),
+    );
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let mut stop_monitor = stop_rx.clone();
     let monitor_task = tokio::spawn(monitor.clone().run(async move {
@@ -82,7 +90,10 @@ pub async fn run(args: &BoardArgs, database_url: Option<&str>) -> Result<()> {
     let login = office
         .post(format!("{base}/api/login"))
         .header("content-type", "application/json")
-        .body(serde_json::json!({ "email": "office@harton.demo", "password": crate::demo::PASSWORD }).to_string())
+        .body(
+            serde_json::json!({ "email": "office@harton.demo", "password": crate::demo::PASSWORD })
+                .to_string(),
+        )
         .send()
         .await?;
     let cookie = login
@@ -90,11 +101,17 @@ pub async fn run(args: &BoardArgs, database_url: Option<&str>) -> Result<()> {
         .get_all(reqwest::header::SET_COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find_map(|v| v.split(';').next().filter(|c| c.starts_with("doorstep_session=")))
+        .find_map(|v| {
+            v.split(';')
+                .next()
+                .filter(|c| c.starts_with("doorstep_session="))
+        })
         .context("the office's session cookie")?
         .to_string();
     let school: serde_json::Value = login.json().await?;
-    let school = school["school_id"].as_i64().context("the office's school")?;
+    let school = school["school_id"]
+        .as_i64()
+        .context("the office's school")?;
 
     eprintln!("opening {boards} office boards …");
     let seen: Seen = Arc::default();
@@ -124,7 +141,11 @@ pub async fn run(args: &BoardArgs, database_url: Option<&str>) -> Result<()> {
         let visit = setup.visits[i];
         let (client, cookie) = &visitors[setup.visitor_of(i)];
         let (path, kind, body) = if n % 5 == 4 {
-            ("panic", "alarm", serde_json::json!({ "note": "bench", "client_ref": format!("bench-{n}") }))
+            (
+                "panic",
+                "alarm",
+                serde_json::json!({ "note": "bench", "client_ref": format!("bench-{n}") }),
+            )
         } else {
             ("check-in", "check_in", serde_json::json!({}))
         };
@@ -137,7 +158,11 @@ pub async fn run(args: &BoardArgs, database_url: Option<&str>) -> Result<()> {
             .send()
             .await?;
         if !r.status().is_success() {
-            bail!("{path} on visit {visit}: {} {}", r.status(), r.text().await.unwrap_or_default());
+            bail!(
+                "{path} on visit {visit}: {} {}",
+                r.status(),
+                r.text().await.unwrap_or_default()
+            );
         }
         sent.push((visit, kind, at));
         if kind == "alarm" {
@@ -154,7 +179,11 @@ pub async fn run(args: &BoardArgs, database_url: Option<&str>) -> Result<()> {
     for (visit, kind, at) in &sent {
         match seen.get(&(*visit, kind.to_string())) {
             Some(times) => {
-                push_ms.extend(times.iter().map(|t| t.saturating_duration_since(*at).as_secs_f64() * 1000.0));
+                push_ms.extend(
+                    times
+                        .iter()
+                        .map(|t| t.saturating_duration_since(*at).as_secs_f64() * 1000.0),
+                );
                 missing += boards.saturating_sub(times.len());
             }
             None => missing += boards,
@@ -184,11 +213,31 @@ pub async fn run(args: &BoardArgs, database_url: Option<&str>) -> Result<()> {
     let (p50, p99, max) = spread(&push_ms);
     let (s50, s99, smax) = spread(&send_ms);
     println!("Doorstep board benchmark");
-    println!("  {:<58} {}", "open office boards (SSE over loopback HTTP)", boards);
-    println!("  {:<58} {} ({} panics) at {} /s", "changes committed (check-ins and panics)", sent.len(), panics.len(), args.per_second);
-    println!("  {:<58} p50 {p50:.1} ms   p99 {p99:.1} ms   max {max:.1} ms", "commit → change received on every board");
-    println!("  {:<58} {missing}", "changes a board never received (should be 0)");
-    println!("  {:<58} p50 {s50:.1} ms   p99 {s99:.1} ms   max {smax:.1} ms ({} of {})", "panic recorded → first SMS/e-mail handed to the listener", send_ms.len(), panics.len());
+    println!(
+        "  {:<58} {}",
+        "open office boards (SSE over loopback HTTP)", boards
+    );
+    println!(
+        "  {:<58} {} ({} panics) at {} /s",
+        "changes committed (check-ins and panics)",
+        sent.len(),
+        panics.len(),
+        args.per_second
+    );
+    println!(
+        "  {:<58} p50 {p50:.1} ms   p99 {p99:.1} ms   max {max:.1} ms",
+        "commit → change received on every board"
+    );
+    println!(
+        "  {:<58} {missing}",
+        "changes a board never received (should be 0)"
+    );
+    println!(
+        "  {:<58} p50 {s50:.1} ms   p99 {s99:.1} ms   max {smax:.1} ms ({} of {})",
+        "panic recorded → first SMS/e-mail handed to the listener",
+        send_ms.len(),
+        panics.len()
+    );
     Ok(())
 }
 

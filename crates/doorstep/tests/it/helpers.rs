@@ -247,7 +247,12 @@ impl TestApp {
             req = req.header("last-event-id", id.to_string());
         }
         let req = req.body(Body::empty()).expect("a well-formed test request");
-        let res = self.router.clone().oneshot(req).await.expect("the router always answers");
+        let res = self
+            .router
+            .clone()
+            .oneshot(req)
+            .await
+            .expect("the router always answers");
         (res.status(), res.into_body())
     }
 

@@ -21,8 +21,7 @@ use store::BoardChange;
 use tokio::sync::broadcast::{self, error::RecvError};
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/board/events", get(board_events))
+    Router::new().route("/board/events", get(board_events))
 }
 
 #[derive(Deserialize)]
@@ -87,7 +86,9 @@ fn events(
                 f.caught_up = true;
                 match feed::changes_after(&f.state, &f.scope, f.cursor).await {
                     Ok(missed) => f.missed.extend(missed),
-                    Err(e) => tracing::warn!(error = %e, "board events: cannot read what was missed"),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "board events: cannot read what was missed")
+                    }
                 }
             }
             if let Some(c) = f.missed.pop_front() {

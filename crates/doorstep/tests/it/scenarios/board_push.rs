@@ -83,9 +83,13 @@ async fn the_board_stream_delivers_a_check_in_and_an_alarm_and_resumes_after_the
         let mut buffer = String::new();
 
         app.advance(10);
-        app.post(&teacher, &format!("/api/visits/{visit}/check-in"), json!({}))
-            .await
-            .expect_status(OK);
+        app.post(
+            &teacher,
+            &format!("/api/visits/{visit}/check-in"),
+            json!({}),
+        )
+        .await
+        .expect_status(OK);
         let check_in = next_change(&mut board, &mut buffer).await;
         assert_eq!(check_in.data["kind"], "check_in", "{}", check_in.data);
         assert_eq!(check_in.data["visit_id"], visit, "{}", check_in.data);
@@ -119,7 +123,9 @@ async fn the_board_stream_delivers_a_check_in_and_an_alarm_and_resumes_after_the
             resumed.push(next_change(&mut again, &mut buffer).await);
         }
         assert!(
-            resumed.iter().any(|e| e.data["kind"] == "alarm" && e.id == alarm.id),
+            resumed
+                .iter()
+                .any(|e| e.data["kind"] == "alarm" && e.id == alarm.id),
             "the alarm missed while away is sent on reconnecting"
         );
     })
