@@ -8,6 +8,7 @@
 //! [`crate::permissions::ALARM_WATCHERS`]. Writes carry their audit row in their transaction.
 
 mod channels;
+pub mod feed;
 mod read;
 mod told;
 

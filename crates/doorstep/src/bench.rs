@@ -8,8 +8,11 @@
 //! 3. peak resident memory of the process;
 //! 4. restart to every alarm that fell due during a 60-second outage fired.
 //!
+//! `doorstep bench board` measures the pushed office board (see [`board`]).
+//!
 //! See the README's "Benchmark" section for what each figure means.
 
+mod board;
 mod lag;
 mod load;
 mod recovery;
@@ -25,6 +28,8 @@ use store::Db;
 pub enum BenchCommand {
     /// The safety monitor at scale: alarm lag, durable check-ins per second, memory, restart.
     Monitor(MonitorArgs),
+    /// The pushed office board: commit → change on N open boards, alarm → first SMS/e-mail.
+    Board(board::BoardArgs),
 }
 
 #[derive(clap::Args)]
@@ -54,6 +59,7 @@ pub struct MonitorArgs {
 pub async fn run(command: &BenchCommand, database_url: Option<&str>) -> Result<()> {
     match command {
         BenchCommand::Monitor(args) => monitor(args, database_url).await,
+        BenchCommand::Board(args) => board::run(args, database_url).await,
     }
 }
 

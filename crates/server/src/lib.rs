@@ -58,6 +58,8 @@ struct Inner {
     monitor_max_age: chrono::Duration,
     /// Token hash → stored session, shared by concurrent requests.
     sessions: Option<read_batch::ReadBatcher<String, store::Session>>,
+    /// The reader of the board feed shared by every open board, started by the first one.
+    board_feed: Arc<std::sync::OnceLock<app::board::feed::FeedHub>>,
 }
 
 impl std::ops::Deref for AppState {
@@ -75,6 +77,7 @@ impl AppState {
                 secure_cookies: false,
                 monitor_max_age: chrono::Duration::seconds(30),
                 sessions: None,
+                board_feed: Arc::default(),
             }),
         }
     }
@@ -136,6 +139,13 @@ impl AppState {
             return Ok(found);
         }
         Ok(self.db().session(&token_hash).await?)
+    }
+
+    /// The process's board feed reader, started on first use (on the current tokio runtime).
+    pub(crate) fn board_feed(&self) -> &app::board::feed::FeedHub {
+        self.inner
+            .board_feed
+            .get_or_init(|| app::board::feed::FeedHub::spawn(self.app().clone()))
     }
 
     pub(crate) fn monitor_expected(&self) -> Option<chrono::Duration> {

@@ -12,6 +12,7 @@ mod actions;
 mod assets;
 mod authorise;
 mod board;
+mod board_events;
 mod chronology;
 mod concerns;
 mod exports;
@@ -47,6 +48,7 @@ pub fn router() -> Router<AppState> {
         .route("/", get(home))
         .merge(login::router())
         .merge(today::router())
+        .merge(board_events::router())
         .merge(plan::router())
         .merge(visit::router())
         .merge(record::router())

@@ -15,12 +15,16 @@ pub struct OutNowRow {
     pub postcode: String,
     /// The buddy's name, when the visit has one.
     pub buddy_name: Option<String>,
+    /// The buddy's mobile number, when on record.
+    pub buddy_mobile: Option<String>,
     pub buddy_left_at: Option<DateTime<Utc>>,
     pub signed_out_at: DateTime<Utc>,
     pub last_contact_at: DateTime<Utc>,
     pub planned_return: DateTime<Utc>,
     /// The visiting staff, the driver first.
     pub staff: Vec<String>,
+    /// Each visitor's mobile number in the order of `staff` (empty when none is on record).
+    pub staff_mobiles: Vec<String>,
     /// The earliest deadline still pending.
     pub next_due: Option<DateTime<Utc>>,
     /// When the "back" deadline falls, if there is one.
@@ -37,11 +41,13 @@ struct Row {
     address: String,
     postcode: String,
     buddy_name: Option<String>,
+    buddy_mobile: Option<String>,
     buddy_left_at: Option<DateTime<Utc>>,
     signed_out_at: DateTime<Utc>,
     last_contact_at: DateTime<Utc>,
     planned_return: DateTime<Utc>,
     staff: Option<String>,
+    staff_mobiles: Option<String>,
     next_due: Option<DateTime<Utc>>,
     return_due: Option<DateTime<Utc>>,
     late: Option<i64>,
@@ -52,16 +58,23 @@ const SEPARATOR: char = '\u{1f}';
 
 fn query(backend: Backend) -> String {
     // The only difference between the dialects is the name of the ordered string aggregate.
-    let names = match backend {
-        Backend::Sqlite => "group_concat(s.name, char(31) order by vs.is_driver desc, s.name)",
-        Backend::Postgres => "string_agg(s.name, chr(31) order by vs.is_driver desc, s.name)",
+    let (names, mobiles) = match backend {
+        Backend::Sqlite => (
+            "group_concat(s.name, char(31) order by vs.is_driver desc, s.name)",
+            "group_concat(coalesce(s.mobile, ''), char(31) order by vs.is_driver desc, s.name)",
+        ),
+        Backend::Postgres => (
+            "string_agg(s.name, chr(31) order by vs.is_driver desc, s.name)",
+            "string_agg(coalesce(s.mobile, ''), chr(31) order by vs.is_driver desc, s.name)",
+        ),
     };
     // The deadlines are summed per visit before the join, so the group by runs over one
     // integer key rather than every text column of the board.
     format!(
-        "select w.visit_id, v.status, h.family_name, h.address, h.postcode, b.name as buddy_name, \
+        "select w.visit_id, v.status, h.family_name, h.address, h.postcode, b.name as buddy_name, b.mobile as buddy_mobile, \
          w.buddy_left_at, w.signed_out_at, w.last_contact_at, v.planned_return, \
          (select {names} from visit_staff vs join staff s on s.id = vs.staff_id where vs.visit_id = w.visit_id) as staff, \
+         (select {mobiles} from visit_staff vs join staff s on s.id = vs.staff_id where vs.visit_id = w.visit_id) as staff_mobiles, \
          dl.next_due, dl.return_due, dl.late \
          from watches w join visits v on v.id = w.visit_id join households h on h.id = v.household_id \
          left join staff b on b.id = w.buddy_staff_id \
@@ -91,12 +104,17 @@ impl Db {
                 address: r.address,
                 postcode: r.postcode,
                 buddy_name: r.buddy_name,
+                buddy_mobile: r.buddy_mobile,
                 buddy_left_at: r.buddy_left_at,
                 signed_out_at: r.signed_out_at,
                 last_contact_at: r.last_contact_at,
                 planned_return: r.planned_return,
                 staff: r
                     .staff
+                    .map(|s| s.split(SEPARATOR).map(str::to_string).collect())
+                    .unwrap_or_default(),
+                staff_mobiles: r
+                    .staff_mobiles
                     .map(|s| s.split(SEPARATOR).map(str::to_string).collect())
                     .unwrap_or_default(),
                 next_due: r.next_due,

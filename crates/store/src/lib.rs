@@ -7,6 +7,7 @@
 
 mod audit;
 mod board;
+mod board_feed;
 mod db;
 pub mod health;
 mod households;
@@ -21,6 +22,7 @@ mod visits;
 
 pub use audit::{AuditEntry, AuditRow};
 pub use board::OutNowRow;
+pub use board_feed::BoardChange;
 pub use db::{Backend, Db, StoreError, Tx};
 pub use health::WriteStatus;
 pub use households::{

@@ -84,10 +84,15 @@ pub struct OutNow {
     pub visit_id: i64,
     pub status: String,
     pub staff: Vec<String>,
+    /// Each visitor's mobile number, in the order of `staff` (empty when none is on record).
+    /// Shown to the board's users, who phone the staff when an alarm says so.
+    pub staff_mobiles: Vec<String>,
     pub family_name: String,
     pub address: String,
     pub postcode: String,
     pub buddy: Option<String>,
+    /// The buddy's mobile number, when on record (and the buddy is still on site).
+    pub buddy_mobile: Option<String>,
     /// The buddy left site with nobody taking over.
     pub buddy_missing: bool,
     pub signed_out_at: DateTime<Utc>,
@@ -95,6 +100,9 @@ pub struct OutNow {
     pub next_due: Option<DateTime<Utc>>,
     pub due_back: DateTime<Utc>,
     pub overdue: bool,
+    /// A check-in (or the return) is due and not yet made, but its grace has not run out: no
+    /// alarm yet (the policy's grace, D3). Never set together with `overdue`.
+    pub late_in_grace: bool,
 }
 
 /// The office board: alarms at the top, then everyone out now.
@@ -165,11 +173,15 @@ pub async fn board(
         .await?
         .into_iter()
         .map(|row| {
-            let buddy = row.buddy_name.filter(|_| row.buddy_left_at.is_none());
+            let on_site = row.buddy_left_at.is_none();
+            let buddy = row.buddy_name.filter(|_| on_site);
+            let overdue = row.late || alarmed.contains(&row.visit_id);
             OutNow {
                 visit_id: row.visit_id,
                 status: row.status,
                 staff: row.staff,
+                staff_mobiles: row.staff_mobiles,
+                buddy_mobile: row.buddy_mobile.filter(|_| on_site),
                 family_name: row.family_name,
                 address: row.address,
                 postcode: row.postcode,
@@ -179,7 +191,8 @@ pub async fn board(
                 last_contact_at: row.last_contact_at,
                 next_due: row.next_due,
                 due_back: row.return_due.unwrap_or(row.planned_return),
-                overdue: row.late || alarmed.contains(&row.visit_id),
+                overdue,
+                late_in_grace: !overdue && row.next_due.is_some_and(|d| d <= now),
             }
         })
         .collect();

@@ -231,6 +231,31 @@ impl TestApp {
         self.call(who, req).await
     }
 
+    /// Opens a live stream (server-sent events) as `who`, with `Last-Event-ID` when given: the
+    /// answer's status and its body, to read event by event.
+    pub async fn open_stream(
+        &self,
+        who: &Session,
+        path: &str,
+        last_event_id: Option<i64>,
+    ) -> (StatusCode, Body) {
+        let mut req = Request::builder().uri(path);
+        if let Some(cookie) = &who.cookie {
+            req = req.header(header::COOKIE, cookie);
+        }
+        if let Some(id) = last_event_id {
+            req = req.header("last-event-id", id.to_string());
+        }
+        let req = req.body(Body::empty()).expect("a well-formed test request");
+        let res = self
+            .router
+            .clone()
+            .oneshot(req)
+            .await
+            .expect("the router always answers");
+        (res.status(), res.into_body())
+    }
+
     /// Sends a request built by the test, as `who`.
     pub async fn oneshot_as(&self, who: &Session, req: Request<Body>) -> (StatusCode, Value) {
         let (status, value, _) = self.call(who, req).await;

@@ -2,6 +2,7 @@
 //! what is refused, which rule the refusal names, and what lets the visit go ahead.
 
 mod authorisation;
+mod board_push;
 mod hand_over;
 mod in_progress;
 mod need_to_know;

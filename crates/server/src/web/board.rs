@@ -1,7 +1,8 @@
 //! The office board: everyone out now — who, where, with whom, last contact, next due, due
 //! back — overdue in red, alarms at the top with acknowledge and resolve, the information pack
-//! one click away. It refreshes itself every few seconds with htmx (and pauses while someone
-//! types into it). The board's content is `app::board::board`, the same as the API's
+//! one click away, and the staff's mobile numbers as `tel:` links. The page follows the board
+//! feed (`board_events`) and re-reads its live part when something commits (waiting while
+//! someone types into it); without JavaScript it reloads itself. The board's content is `app::board::board`, the same as the API's
 //! `/api/board`, so the office and any other client see the same thing.
 
 use super::form::FormData;
@@ -45,6 +46,46 @@ struct AlarmRow {
     failing: Vec<String>,
     /// Who was told what, how, when and whether it was delivered, one line each.
     told: Vec<String>,
+    /// The visitors' and buddy's mobiles, to phone now.
+    phones: Vec<Phone>,
+}
+
+/// A person to phone: "Tess Teacher (visiting): 07700 900001" as a `tel:` link.
+struct Phone {
+    who: String,
+    role: &'static str,
+    number: String,
+    /// The number for a `tel:` link: digits and a leading +, nothing else.
+    tel: String,
+}
+
+/// The visitors' and buddy's mobiles of a visit out now; people with no mobile on record are
+/// left out (the board's delivery lines say who could not be reached).
+fn phones(o: &board::OutNow) -> Vec<Phone> {
+    let phone = |who: &str, role, number: &str| Phone {
+        who: who.to_string(),
+        role,
+        number: number.to_string(),
+        tel: number
+            .chars()
+            .enumerate()
+            .filter(|(i, c)| c.is_ascii_digit() || (*i == 0 && *c == '+'))
+            .map(|(_, c)| c)
+            .collect(),
+    };
+    let mut list: Vec<Phone> = o
+        .staff
+        .iter()
+        .zip(&o.staff_mobiles)
+        .filter(|(_, m)| !m.trim().is_empty())
+        .map(|(name, m)| phone(name, "visiting", m.trim()))
+        .collect();
+    if let (Some(b), Some(m)) = (&o.buddy, &o.buddy_mobile)
+        && !m.trim().is_empty()
+    {
+        list.push(phone(b, "buddy", m.trim()));
+    }
+    list
 }
 
 struct OutRow {
@@ -58,6 +99,9 @@ struct OutRow {
     next_due: String,
     due_back: String,
     overdue: bool,
+    /// Due and not yet made, inside its grace: shown amber with words.
+    late_in_grace: bool,
+    phones: Vec<Phone>,
 }
 
 /// One line of the daily channel test, e.g. "E-mail, test of 07:30: received by 2 of 2".
@@ -85,6 +129,8 @@ struct BoardPage {
     chrome: Chrome,
     schools: Vec<Choice>,
     live: Live,
+    /// The board feed's id when this page was read: the page's live stream resumes from here.
+    feed_after: i64,
 }
 
 #[derive(Deserialize)]
@@ -159,6 +205,7 @@ async fn live_part(
                     .chain(unreachable_lines(&a.reach.channels))
                     .collect(),
                 told: a.told.iter().map(|t| t.line.clone()).collect(),
+                phones: out.map(phones).unwrap_or_default(),
             }
         })
         .collect();
@@ -179,6 +226,8 @@ async fn live_part(
             next_due: o.next_due.map(when).unwrap_or_else(|| "—".into()),
             due_back: when(o.due_back),
             overdue: o.overdue,
+            late_in_grace: o.late_in_grace,
+            phones: phones(o),
         })
         .collect();
     let channel_test = b
@@ -203,8 +252,11 @@ async fn page(
     errors: Errors,
     error_alarm: i64,
 ) -> Result<BoardPage, WebError> {
+    // Read before the board, so a change committed while it is read is sent again, not lost.
+    let feed_after = board::feed::cursor(&ctx.state).await?;
     let live = live_part(ctx, school_id, errors, error_alarm).await?;
     Ok(BoardPage {
+        feed_after,
         chrome: ctx.chrome("board"),
         schools: ctx.school_choices(domain::SchoolId(live.school_id)).await?,
         live,

@@ -1,0 +1,152 @@
+//! The pushed board: open office boards follow the board feed (`store::BoardChange`, written
+//! by triggers as each change commits) instead of re-reading themselves on a timer. One
+//! [`FeedHub`] per process reads the feed for every open board and passes each new change on;
+//! each board keeps only the changes its person may see ([`FeedScope`], decided once when it
+//! opens, with the board's own access decision through [`crate::access`]).
+
+use crate::permissions::ALARM_WATCHERS;
+use crate::{App, Result, access};
+use domain::SchoolId;
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::Duration;
+use store::{Backend, BoardChange, Staff};
+use tokio::sync::{Notify, broadcast};
+
+/// How often the hub reads the feed while boards are open: bounds commit → board at this
+/// plus the time to send (the target is under 500 ms for 50 boards, issue #11).
+const POLL: Duration = Duration::from_millis(50);
+/// On PostgreSQL ids are taken before commit, so a change may commit after a higher id was
+/// read: the hub looks back this many ids for late arrivals (SQLite has one writer).
+const LOOKBACK: i64 = 64;
+/// Changes kept for a slow board; past it the board reads what it missed from the feed.
+const BUFFER: usize = 1024;
+
+/// The process's reader of the board feed. Cheap to clone; reads only while a board is open.
+#[derive(Clone)]
+pub struct FeedHub {
+    tx: broadcast::Sender<Arc<BoardChange>>,
+    opened: Arc<Notify>,
+}
+
+impl FeedHub {
+    /// Starts the hub's task on the current tokio runtime.
+    pub fn spawn(app: App) -> Self {
+        let (tx, _) = broadcast::channel(BUFFER);
+        let hub = FeedHub {
+            tx,
+            opened: Arc::new(Notify::new()),
+        };
+        tokio::spawn(hub.clone().run(app));
+        hub
+    }
+
+    /// Every change committed from now on, in id order.
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<BoardChange>> {
+        let rx = self.tx.subscribe();
+        self.opened.notify_one();
+        rx
+    }
+
+    async fn run(self, app: App) {
+        let db = app.db().clone();
+        let lookback = if db.backend() == Backend::Postgres {
+            LOOKBACK
+        } else {
+            0
+        };
+        // Ids at or below `floor` were committed before anyone watched: never sent.
+        let mut floor: Option<i64> = None;
+        let mut cursor = 0;
+        let mut seen: BTreeSet<i64> = BTreeSet::new();
+        loop {
+            if self.tx.receiver_count() == 0 {
+                floor = None;
+                self.opened.notified().await;
+                continue;
+            }
+            let floor_now = match floor {
+                Some(f) => f,
+                None => match db.board_feed_cursor().await {
+                    Ok(c) => {
+                        floor = Some(c);
+                        cursor = c;
+                        seen.clear();
+                        c
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "board feed: cannot read where the feed is");
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                        continue;
+                    }
+                },
+            };
+            let low = (cursor - lookback).max(floor_now);
+            match db.board_changes(None, low, 500).await {
+                Ok(changes) => {
+                    for c in changes {
+                        if !seen.insert(c.id) {
+                            continue;
+                        }
+                        cursor = cursor.max(c.id);
+                        // No receiver left is not an error: the next pass waits for one.
+                        let _ = self.tx.send(Arc::new(c));
+                    }
+                    seen = seen.split_off(&(cursor - lookback));
+                }
+                Err(e) => tracing::warn!(error = %e, "board feed: cannot read changes"),
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+}
+
+/// Which changes one open page may receive.
+#[derive(Debug, Clone)]
+pub enum FeedScope {
+    /// An office board: every change of the school (the board's own access decision).
+    School(SchoolId),
+}
+
+/// The scope of an office board's feed: the same decision as [`super::board`].
+/// Errors: `Forbidden` without an alarm watcher's role, `Invalid("school_id")` for a school out
+/// of scope.
+pub async fn board_scope(app: &App, me: &Staff, school_id: Option<i64>) -> Result<FeedScope> {
+    access::require_any(me, &ALARM_WATCHERS, "see the office board")?;
+    Ok(FeedScope::School(
+        access::school_in_scope(app, me, school_id).await?,
+    ))
+}
+
+impl FeedScope {
+    /// Whether the page may receive this change.
+    pub fn admits(&self, change: &BoardChange) -> bool {
+        match self {
+            FeedScope::School(s) => change.school_id == s.0,
+        }
+    }
+
+    /// The school whose missed changes are read.
+    pub fn school(&self) -> i64 {
+        match self {
+            FeedScope::School(s) => s.0,
+        }
+    }
+}
+
+/// Changes after `after` this page may receive, oldest first, at most 100: what a page missed
+/// while it was away (it resumes from its Last-Event-ID).
+pub async fn changes_after(app: &App, scope: &FeedScope, after: i64) -> Result<Vec<BoardChange>> {
+    Ok(app
+        .db()
+        .board_changes(Some(scope.school()), after, 100)
+        .await?
+        .into_iter()
+        .filter(|c| scope.admits(c))
+        .collect())
+}
+
+/// Where the feed is now: a page rendered after this read has seen every change up to it.
+pub async fn cursor(app: &App) -> Result<i64> {
+    Ok(app.db().board_feed_cursor().await?)
+}

@@ -1,0 +1,122 @@
+//! The pushed board: `/board/events` streams an office board the changes of the board feed as server-sent events as they commit, each with
+//! its feed id, so a page that reconnects (the browser sends `Last-Event-ID`) gets what it
+//! missed. The page re-reads its own fragment on an event; nothing here renders the board. Who
+//! receives what is `app::board::feed::FeedScope`, decided once per stream.
+
+use super::page::{Ctx, WebError};
+use crate::AppState;
+use app::board::feed::{self, FeedScope};
+use axum::Router;
+use axum::extract::Query;
+use axum::http::HeaderMap;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use futures_util::Stream;
+use serde::Deserialize;
+use std::collections::VecDeque;
+use std::convert::Infallible;
+use std::sync::Arc;
+use store::BoardChange;
+use tokio::sync::broadcast::{self, error::RecvError};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/board/events", get(board_events))
+}
+
+#[derive(Deserialize)]
+struct EventsQuery {
+    school_id: Option<i64>,
+    /// The feed id the page was rendered at; `Last-Event-ID` wins when the browser sends one.
+    after: Option<i64>,
+}
+
+/// Where to resume: the browser's `Last-Event-ID` on a reconnect, else the page's `after`, else
+/// from now.
+async fn resume_from(state: &AppState, headers: &HeaderMap, after: Option<i64>) -> i64 {
+    let last = headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<i64>().ok());
+    match last.or(after) {
+        Some(id) => id.max(0),
+        None => feed::cursor(state).await.unwrap_or(0),
+    }
+}
+
+async fn board_events(
+    ctx: Ctx,
+    headers: HeaderMap,
+    Query(q): Query<EventsQuery>,
+) -> Result<Response, WebError> {
+    let scope = feed::board_scope(&ctx.state, &ctx.me, q.school_id).await?;
+    let from = resume_from(&ctx.state, &headers, q.after).await;
+    Ok(events(ctx.state, scope, from).into_response())
+}
+
+struct Follow {
+    state: AppState,
+    scope: FeedScope,
+    rx: broadcast::Receiver<Arc<BoardChange>>,
+    /// The last id sent (or skipped as not this page's).
+    cursor: i64,
+    /// Read from the feed after a reconnect or a lag, not yet sent.
+    missed: VecDeque<BoardChange>,
+    caught_up: bool,
+}
+
+fn events(
+    state: AppState,
+    scope: FeedScope,
+    from: i64,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    // Subscribe before reading what was missed, so nothing commits in between unseen.
+    let rx = state.board_feed().subscribe();
+    let follow = Follow {
+        state,
+        scope,
+        rx,
+        cursor: from,
+        missed: VecDeque::new(),
+        caught_up: false,
+    };
+    let stream = futures_util::stream::unfold(follow, |mut f| async move {
+        loop {
+            if !f.caught_up {
+                f.caught_up = true;
+                match feed::changes_after(&f.state, &f.scope, f.cursor).await {
+                    Ok(missed) => f.missed.extend(missed),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "board events: cannot read what was missed")
+                    }
+                }
+            }
+            if let Some(c) = f.missed.pop_front() {
+                f.cursor = f.cursor.max(c.id);
+                return Some((Ok(event(&c)), f));
+            }
+            match f.rx.recv().await {
+                Ok(c) if c.id > f.cursor => {
+                    if f.scope.admits(&c) {
+                        f.cursor = c.id;
+                        return Some((Ok(event(&c)), f));
+                    }
+                }
+                Ok(_) => {}
+                // Too slow to keep up: read what was missed from the feed itself.
+                Err(RecvError::Lagged(_)) => f.caught_up = false,
+                Err(RecvError::Closed) => return None,
+            }
+        }
+    });
+    Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+/// `event: change`, `id: <feed id>`, data: the change as JSON (kind, visit, alarm, detail).
+fn event(c: &BoardChange) -> Event {
+    let data = serde_json::to_string(c).unwrap_or_else(|_| "{}".into());
+    Event::default()
+        .id(c.id.to_string())
+        .event("change")
+        .data(data)
+}
