@@ -21,6 +21,7 @@ mod helpers;
 mod messages;
 mod out_on_visit;
 mod pack;
+mod phone;
 mod presets;
 mod repeats;
 mod scale_out;

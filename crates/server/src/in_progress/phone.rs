@@ -1,0 +1,60 @@
+//! The phone's view of the visit's alarms (#11 item 4): a status the Today card polls, and the
+//! panic button's pocket-tap guard (the first tap and a cancel, both recorded). Thin adapters
+//! over `app::out_on_visit`.
+
+use crate::AppState;
+use crate::auth::TapStaff;
+use crate::error::ApiError;
+use crate::extract::Id;
+use app::out_on_visit::{self, PhoneStatus};
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use domain::VisitId;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(phone_status))
+        .routes(routes!(panic_pressed))
+        .routes(routes!(panic_cancelled))
+}
+
+/// What the visitor's Today card shows: the open panic and who is dealing with it, and an open
+/// missed check-in with the ladder's instruction and the buddy's mobile. Never a duress alarm.
+#[utoipa::path(get, path = "/api/visits/{id}/phone-status", tag = "visit in progress", params(("id" = i64, Path)),
+    responses((status = 200, body = PhoneStatus), (status = 404)))]
+async fn phone_status(
+    State(state): State<AppState>,
+    TapStaff(me): TapStaff,
+    Id(id): Id,
+) -> Result<Json<PhoneStatus>, ApiError> {
+    let status = out_on_visit::phone_status(&state, &me, VisitId(id), state.now()).await?;
+    Ok(Json(status))
+}
+
+/// The first tap on panic: recorded, nothing raised. Send `/panic` to raise the alarm, or
+/// `/panic-cancelled` to take back a pocket tap.
+#[utoipa::path(post, path = "/api/visits/{id}/panic-pressed", tag = "visit in progress", params(("id" = i64, Path)),
+    responses((status = 204), (status = 404)))]
+async fn panic_pressed(
+    State(state): State<AppState>,
+    TapStaff(me): TapStaff,
+    Id(id): Id,
+) -> Result<StatusCode, ApiError> {
+    out_on_visit::panic_pressed(&state, &me, VisitId(id), state.now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A panic taken back before it was sent: recorded; no alarm.
+#[utoipa::path(post, path = "/api/visits/{id}/panic-cancelled", tag = "visit in progress", params(("id" = i64, Path)),
+    responses((status = 204), (status = 404)))]
+async fn panic_cancelled(
+    State(state): State<AppState>,
+    TapStaff(me): TapStaff,
+    Id(id): Id,
+) -> Result<StatusCode, ApiError> {
+    out_on_visit::panic_cancelled(&state, &me, VisitId(id), state.now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
