@@ -112,6 +112,8 @@
     }
     if (item.reload) { window.location.href = "/today?done=" + encodeURIComponent(item.done || "") + "#visit-" + (item.visit || ""); return; }
     status("Sent: " + item.label + ".", true);
+    // Show "Sent at 14:02 · …" on the card at once, not at the next poll.
+    if (item.action === "panic") pollStatus();
   }
 
   function showRejected(form, reason) {
