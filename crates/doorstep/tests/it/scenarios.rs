@@ -5,6 +5,7 @@ mod authorisation;
 mod hand_over;
 mod in_progress;
 mod need_to_know;
+mod phone;
 mod risk_and_travel;
 mod school_admin;
 mod sessions;
