@@ -13,6 +13,7 @@ pub mod exports;
 mod extract;
 mod households;
 mod in_progress;
+mod sms_in;
 mod openapi;
 mod risk;
 mod schools;
@@ -58,6 +59,8 @@ struct Inner {
     monitor_max_age: chrono::Duration,
     /// Token hash → stored session, shared by concurrent requests.
     sessions: Option<read_batch::ReadBatcher<String, store::Session>>,
+    /// The secret shared with the SMS gateway that signs inbound texts; none: not set up.
+    sms_inbound_secret: Option<String>,
 }
 
 impl std::ops::Deref for AppState {
@@ -75,6 +78,7 @@ impl AppState {
                 secure_cookies: false,
                 monitor_max_age: chrono::Duration::seconds(30),
                 sessions: None,
+                sms_inbound_secret: None,
             }),
         }
     }
@@ -95,6 +99,16 @@ impl AppState {
     /// Marks session cookies `Secure` (when served over HTTPS behind a proxy).
     pub fn with_secure_cookies(self, secure: bool) -> Self {
         self.rebuild(|i| i.secure_cookies = secure)
+    }
+
+    /// Accepts texts from the SMS gateway at `POST /api/sms/inbound`, signed with this secret
+    /// (`DOORSTEP_SMS_INBOUND_SECRET`); without one that route refuses every request.
+    pub fn with_sms_inbound_secret(self, secret: Option<String>) -> Self {
+        self.rebuild(|i| i.sms_inbound_secret = secret.filter(|s| !s.is_empty()))
+    }
+
+    pub(crate) fn sms_inbound_secret(&self) -> Option<&str> {
+        self.inner.sms_inbound_secret.as_deref()
     }
 
     /// Connects the safety monitor: raised alarms wake it, and /healthz reports on its passes,
@@ -157,6 +171,7 @@ pub fn build_router(state: AppState) -> Router {
         .merge(risk::router())
         .merge(visits::router())
         .merge(in_progress::router())
+        .merge(sms_in::router())
         .merge(alarms::router())
         .merge(audit_api::router())
         .merge(after_visit::router())

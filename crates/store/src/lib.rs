@@ -10,6 +10,7 @@ mod board;
 mod db;
 pub mod health;
 mod households;
+mod inbound_sms;
 mod monitor;
 mod records;
 mod risk;
@@ -23,6 +24,7 @@ pub use audit::{AuditEntry, AuditRow};
 pub use board::OutNowRow;
 pub use db::{Backend, Db, StoreError, Tx};
 pub use health::WriteStatus;
+pub use inbound_sms::NewInboundSms;
 pub use households::{
     CautionFlag, Household, HouseholdMember, NewHousehold, NewMember, NewPupil, Pupil,
 };
