@@ -15,7 +15,10 @@ mod raise;
 
 pub use crate::watch::{CheckInInput, CheckInOutcome};
 pub use extend::{ExtendInput, Extended, extend, hand_over_buddy};
-pub use phone::{HelpComing, Missed, PhoneStatus, panic_cancelled, panic_pressed, phone_status};
+pub use phone::{
+    HelpComing, Missed, PhoneStatus, PhonedInInput, panic_cancelled, panic_pressed, phone_status,
+    phoned_in,
+};
 pub use pin::set_duress_pin;
 pub use raise::{AlarmInput, Raised, raise_alarm};
 

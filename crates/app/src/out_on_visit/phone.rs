@@ -179,3 +179,43 @@ async fn record(
     e.at = now;
     Ok(app.db().append_audit(&e).await?)
 }
+
+/// A check-in the office takes by telephone (#11 item 6): who phoned, and a note.
+#[derive(Debug, Clone, Default)]
+pub struct PhonedInInput {
+    /// The visitor who phoned: one of the visit's visiting staff.
+    pub caller: Option<StaffId>,
+    pub note: Option<String>,
+    pub client_ref: Option<String>,
+}
+
+/// Records a check-in phoned in to school, as the person who took the call (the check-in's
+/// `staff_id` and its audit row name them), its note naming the visitor who phoned. The same
+/// watch, deadlines and alarm answering as "I'm OK". Errors: `Invalid("caller")` when the caller
+/// is not one of the visitors, `Invalid("note")` over 500 characters, and [`super::check_in`]'s.
+pub async fn phoned_in(
+    app: &App,
+    me: &Staff,
+    visit: VisitId,
+    input: &PhonedInInput,
+    now: DateTime<Utc>,
+) -> Result<super::CheckInOutcome> {
+    let found = access::visit_to_act_on(app, me, visit, "record a phoned-in check-in").await?;
+    let caller = input
+        .caller
+        .and_then(|c| found.staff.iter().find(|s| s.staff_id == c))
+        .ok_or_else(|| {
+            crate::Refusal::invalid("caller", "choose the member of staff who phoned")
+        })?;
+    let note = domain::inputs::optional_text("note", input.note.as_deref().unwrap_or(""), 500)?;
+    let mut text = format!("Phoned in by {}; call taken by {}", caller.name, me.name);
+    if let Some(n) = note {
+        text = format!("{text}: {n}");
+    }
+    let check_in = super::CheckInInput {
+        note: Some(text),
+        client_ref: input.client_ref.clone(),
+        ..Default::default()
+    };
+    super::check_in(app, me, visit, &check_in, now).await
+}

@@ -19,6 +19,43 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(phone_status))
         .routes(routes!(panic_pressed))
         .routes(routes!(panic_cancelled))
+        .routes(routes!(phoned_in))
+}
+
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct PhonedInBody {
+    /// The visiting member of staff who phoned.
+    caller_staff_id: i64,
+    note: Option<String>,
+    client_ref: Option<String>,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+struct PhonedInAnswer {
+    recorded_at: chrono::DateTime<chrono::Utc>,
+    next_check_in_due: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// A check-in phoned in to school: recorded as the person who took the call, naming the caller.
+#[utoipa::path(post, path = "/api/visits/{id}/phoned-in", tag = "visit in progress", params(("id" = i64, Path)), request_body = PhonedInBody,
+    responses((status = 200, body = PhonedInAnswer), (status = 409), (status = 422)))]
+async fn phoned_in(
+    State(state): State<AppState>,
+    TapStaff(me): TapStaff,
+    Id(id): Id,
+    crate::extract::ApiJson(body): crate::extract::ApiJson<PhonedInBody>,
+) -> Result<Json<PhonedInAnswer>, ApiError> {
+    let input = out_on_visit::PhonedInInput {
+        caller: Some(domain::StaffId(body.caller_staff_id)),
+        note: body.note,
+        client_ref: body.client_ref,
+    };
+    let done = out_on_visit::phoned_in(&state, &me, VisitId(id), &input, state.now()).await?;
+    Ok(Json(PhonedInAnswer {
+        recorded_at: done.recorded_at,
+        next_check_in_due: done.next_check_in_due,
+    }))
 }
 
 /// What the visitor's Today card shows: the open panic and who is dealing with it, and an open

@@ -136,3 +136,40 @@ async fn a_text_from_an_unknown_number_or_badly_signed_does_nothing() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_office_records_a_check_in_phoned_in_naming_who_took_the_call() {
+    for_each_backend(|app| async move {
+        let visit = out(&app).await;
+        let school = app.school("harton.demo").await;
+        let office = app.login(&school.email("office")).await;
+        let path = format!("/api/visits/{visit}/phoned-in");
+
+        // Only one of the visitors can have phoned.
+        let refused = app
+            .post(&office, &path, json!({ "caller_staff_id": school.staff("head") }))
+            .await
+            .expect_status(StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(refused["field"], "caller", "{refused}");
+        assert_eq!(check_ins(&app, visit).await, 0);
+
+        let body = json!({ "caller_staff_id": school.staff("teacher"), "note": "All fine, 20 minutes more" });
+        app.post(&office, &path, body).await.expect_status(OK);
+        let rows = app.db.check_ins_of(VisitId(visit)).await.expect("check-ins");
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].staff_id, Some(office.id), "the call-taker is recorded");
+
+        // The same on the visit's page without JavaScript.
+        let form = Some("application/x-www-form-urlencoded");
+        let caller = format!("caller={}&note=Leaving+now", school.staff("teacher"));
+        let (status, _) = app
+            .send_raw(&office, axum::http::Method::POST, &format!("/visits/{visit}/phoned-in"), form, caller)
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let (_, page) = app.get(&office, &format!("/visits/{visit}")).await;
+        let page = page.as_str().unwrap_or("");
+        assert!(page.contains("Phoned in by Tom Teacher; call taken by Olive Office: Leaving now"), "{page}");
+        assert!(page.contains("Record a check-in phoned in"), "{page}");
+    })
+    .await;
+}
