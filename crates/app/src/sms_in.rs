@@ -148,7 +148,14 @@ async fn visit_out_on(app: &App, me: &store::Staff) -> Result<Option<VisitId>> {
     mine.sort_by_key(|v| std::cmp::Reverse(v.planned_leave_school));
     for v in mine {
         // The buddy is "involved" too, but texts in only as a visitor.
-        if app.db().visit(v.id).await?.staff.iter().any(|s| s.staff_id == me.id) {
+        if app
+            .db()
+            .visit(v.id)
+            .await?
+            .staff
+            .iter()
+            .any(|s| s.staff_id == me.id)
+        {
             return Ok(Some(v.id));
         }
     }

@@ -46,7 +46,9 @@ async fn inbound(
     body: Bytes,
 ) -> Result<Json<InboundAnswer>, ApiError> {
     let secret = state.sms_inbound_secret().ok_or_else(|| {
-        ApiError::forbidden("texts from the SMS gateway are not set up here (DOORSTEP_SMS_INBOUND_SECRET)")
+        ApiError::forbidden(
+            "texts from the SMS gateway are not set up here (DOORSTEP_SMS_INBOUND_SECRET)",
+        )
     })?;
     let header = |name: &str| {
         headers

@@ -22,15 +22,15 @@ impl Db {
     /// Every active member of staff with a mobile, as typed: the caller compares normalised
     /// numbers (`07700 900105` and `+447700900105` are the same phone).
     pub async fn staff_mobiles(&self) -> Result<Vec<(i64, String)>> {
-        const Q: &str =
-            "select id, mobile from staff where active = $1 and mobile is not null and mobile <> ''";
+        const Q: &str = "select id, mobile from staff where active = $1 and mobile is not null and mobile <> ''";
         Ok(with_pool!(self, p => sqlx::query_as(Q).bind(true).fetch_all(p).await)?)
     }
 
     /// Whether a message with this gateway id has been received before.
     pub async fn inbound_sms_seen(&self, message_id: &str) -> Result<bool> {
         const Q: &str = "select count(*) from inbound_sms where message_id = $1";
-        let n: i64 = with_pool!(self, p => sqlx::query_scalar(Q).bind(message_id).fetch_one(p).await)?;
+        let n: i64 =
+            with_pool!(self, p => sqlx::query_scalar(Q).bind(message_id).fetch_one(p).await)?;
         Ok(n > 0)
     }
 }

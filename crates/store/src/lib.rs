@@ -24,10 +24,10 @@ pub use audit::{AuditEntry, AuditRow};
 pub use board::OutNowRow;
 pub use db::{Backend, Db, StoreError, Tx};
 pub use health::WriteStatus;
-pub use inbound_sms::NewInboundSms;
 pub use households::{
     CautionFlag, Household, HouseholdMember, NewHousehold, NewMember, NewPupil, Pupil,
 };
+pub use inbound_sms::NewInboundSms;
 pub use monitor::channels::{NOT_CONFIGURED, UNREACHABLE};
 pub use monitor::{
     Alarm, CheckIn, DeadlineRow, Delivery, MonitorPass, NewAlarm, NewCheckIn, NewDeadline,

@@ -129,9 +129,15 @@ async fn a_missed_check_in_shows_the_rungs_instruction_and_the_buddys_mobile() {
         assert_eq!(missed.buddy_name, Some(buddy.name), "[{b}]");
 
         // "I'm OK" answers the alarm and the card is ordinary again.
-        out_on_visit::check_in(&ctx, &teacher, visit.id, &CheckInInput::default(), app.now())
-            .await
-            .unwrap();
+        out_on_visit::check_in(
+            &ctx,
+            &teacher,
+            visit.id,
+            &CheckInInput::default(),
+            app.now(),
+        )
+        .await
+        .unwrap();
         let status = out_on_visit::phone_status(&ctx, &teacher, visit.id, app.now())
             .await
             .unwrap();

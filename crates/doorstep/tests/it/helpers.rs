@@ -154,7 +154,12 @@ impl TestApp {
 
     /// A text forwarded by the SMS gateway to `POST /api/sms/inbound`, signed with `secret` at
     /// the clock's time less `age_seconds`, as the gateway signs it.
-    pub async fn text_in(&self, secret: &str, age_seconds: i64, body: Value) -> (StatusCode, Value) {
+    pub async fn text_in(
+        &self,
+        secret: &str,
+        age_seconds: i64,
+        body: Value,
+    ) -> (StatusCode, Value) {
         let body = body.to_string();
         let timestamp = (self.clock.now().timestamp() - age_seconds).to_string();
         let signature = notify::sign(secret, &timestamp, body.as_bytes());

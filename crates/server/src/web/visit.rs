@@ -328,7 +328,11 @@ async fn build(
         pack: visit.state.is_out() && (involved || ctx.me.roles.any_of(&WATCHERS)),
         authorisers: authorisers.join(" or "),
         phoned_in: if visit.state.is_out() && ctx.me.roles.any_of(&WATCHERS) {
-            visit.staff.iter().map(|s| (s.staff_id.0, s.name.clone())).collect()
+            visit
+                .staff
+                .iter()
+                .map(|s| (s.staff_id.0, s.name.clone()))
+                .collect()
         } else {
             vec![]
         },

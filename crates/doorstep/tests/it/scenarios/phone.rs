@@ -37,7 +37,13 @@ async fn without_javascript_panic_asks_again_and_a_taken_back_tap_raises_nothing
         let office = app.login(&school.email("office")).await;
 
         let (status, _) = app
-            .send_raw(&teacher, Method::POST, &format!("/today/{visit}/panic-pressed"), FORM, "")
+            .send_raw(
+                &teacher,
+                Method::POST,
+                &format!("/today/{visit}/panic-pressed"),
+                FORM,
+                "",
+            )
             .await;
         assert_eq!(status, StatusCode::SEE_OTHER);
         let (status, page) = app
@@ -47,21 +53,40 @@ async fn without_javascript_panic_asks_again_and_a_taken_back_tap_raises_nothing
         let page = page.as_str().unwrap_or("");
         assert!(page.contains("Send the panic alarm?"), "{page}");
         assert!(page.contains("Yes — send the alarm now"), "{page}");
-        assert!(!page.contains("<script>") && !page.contains("onclick"), "{page}");
+        assert!(
+            !page.contains("<script>") && !page.contains("onclick"),
+            "{page}"
+        );
 
         let (status, _) = app
-            .send_raw(&teacher, Method::POST, &format!("/today/{visit}/panic-cancelled"), FORM, "")
+            .send_raw(
+                &teacher,
+                Method::POST,
+                &format!("/today/{visit}/panic-cancelled"),
+                FORM,
+                "",
+            )
             .await;
         assert_eq!(status, StatusCode::SEE_OTHER);
         let alarms = app.get(&office, "/api/alarms").await.expect_status(OK);
         assert!(
-            !alarms.as_array().expect("a list").iter().any(|a| a["visit_id"] == json!(visit)),
+            !alarms
+                .as_array()
+                .expect("a list")
+                .iter()
+                .any(|a| a["visit_id"] == json!(visit)),
             "{alarms}"
         );
 
         // The confirm page's "yes" raises it; the phone's status shows it, waiting for someone.
         let (status, _) = app
-            .send_raw(&teacher, Method::POST, &format!("/today/{visit}/panic"), FORM, "client_ref=tap-1")
+            .send_raw(
+                &teacher,
+                Method::POST,
+                &format!("/today/{visit}/panic"),
+                FORM,
+                "client_ref=tap-1",
+            )
             .await;
         assert_eq!(status, StatusCode::SEE_OTHER);
         let path = format!("/api/visits/{visit}/phone-status");
@@ -70,7 +95,10 @@ async fn without_javascript_panic_asks_again_and_a_taken_back_tap_raises_nothing
         assert_eq!(shown["help"]["taken_by"], Value::Null, "{shown}");
         let (_, today) = app.get(&teacher, "/today").await;
         let today = today.as_str().unwrap_or("");
-        assert!(today.contains("waiting for someone at school to take charge"), "{today}");
+        assert!(
+            today.contains("waiting for someone at school to take charge"),
+            "{today}"
+        );
     })
     .await;
 }
@@ -88,9 +116,13 @@ async fn the_phone_shows_who_took_charge_of_a_panic_and_nothing_of_duress() {
         app.post(&teacher, "/api/me/duress-pin", json!({ "pin": "9911" }))
             .await
             .expect_status(StatusCode::NO_CONTENT);
-        app.post(&teacher, &format!("/api/visits/{visit}/check-in"), json!({ "pin": "9911" }))
-            .await
-            .expect_status(OK);
+        app.post(
+            &teacher,
+            &format!("/api/visits/{visit}/check-in"),
+            json!({ "pin": "9911" }),
+        )
+        .await
+        .expect_status(OK);
         assert_eq!(app.get(&teacher, &path).await.expect_status(OK), calm);
 
         let raised = app
@@ -111,7 +143,10 @@ async fn the_phone_shows_who_took_charge_of_a_panic_and_nothing_of_duress() {
         assert_eq!(shown["help"]["taken_by"], "Olive Office", "{shown}");
         let (_, today) = app.get(&teacher, "/today").await;
         let today = today.as_str().unwrap_or("");
-        assert!(today.contains("Olive Office is dealing with it ("), "{today}");
+        assert!(
+            today.contains("Olive Office is dealing with it ("),
+            "{today}"
+        );
         assert!(!today.to_lowercase().contains("duress"), "{today}");
 
         // Someone from another school is not told the visit exists.

@@ -31,18 +31,30 @@ async fn out(app: &TestApp) -> i64 {
 
 /// The teacher's mobile as a gateway sends it: "+44…", without the leading 0.
 async fn international(app: &TestApp, who: &Session) -> String {
-    let mobile = app.staff(who).await.mobile.expect("the demo teacher has a mobile");
+    let mobile = app
+        .staff(who)
+        .await
+        .mobile
+        .expect("the demo teacher has a mobile");
     let digits: String = mobile.chars().filter(char::is_ascii_digit).collect();
     format!("+44{}", &digits[1..])
 }
 
 async fn kinds(app: &TestApp, visit: i64) -> Vec<String> {
-    let alarms = app.db.alarms_of_visit(VisitId(visit)).await.expect("alarms");
+    let alarms = app
+        .db
+        .alarms_of_visit(VisitId(visit))
+        .await
+        .expect("alarms");
     alarms.into_iter().map(|a| a.kind).collect()
 }
 
 async fn check_ins(app: &TestApp, visit: i64) -> usize {
-    app.db.check_ins_of(VisitId(visit)).await.expect("check-ins").len()
+    app.db
+        .check_ins_of(VisitId(visit))
+        .await
+        .expect("check-ins")
+        .len()
 }
 
 #[tokio::test]
@@ -58,7 +70,11 @@ async fn ok_checks_in_ok_with_the_duress_pin_looks_the_same_and_help_raises_a_pa
             .expect_status(StatusCode::NO_CONTENT);
 
         let ok = app
-            .text_in(SECRET, 0, json!({ "message_id": "m1", "from": from, "text": "OK" }))
+            .text_in(
+                SECRET,
+                0,
+                json!({ "message_id": "m1", "from": from, "text": "OK" }),
+            )
             .await
             .expect_status(OK);
         assert_eq!(check_ins(&app, visit).await, 1);
@@ -66,28 +82,43 @@ async fn ok_checks_in_ok_with_the_duress_pin_looks_the_same_and_help_raises_a_pa
 
         app.advance(1);
         let duress = app
-            .text_in(SECRET, 0, json!({ "message_id": "m2", "from": from, "text": "ok 9911" }))
+            .text_in(
+                SECRET,
+                0,
+                json!({ "message_id": "m2", "from": from, "text": "ok 9911" }),
+            )
             .await
             .expect_status(OK);
         assert_eq!(duress, ok, "the duress answer is the ordinary one");
         assert_eq!(kinds(&app, visit).await, ["duress"]);
 
         let replay = app
-            .text_in(SECRET, 0, json!({ "message_id": "m1", "from": from, "text": "OK" }))
+            .text_in(
+                SECRET,
+                0,
+                json!({ "message_id": "m1", "from": from, "text": "OK" }),
+            )
             .await
             .expect_status(OK);
         assert_eq!(replay["outcome"], "replay");
         assert_eq!(check_ins(&app, visit).await, 2, "the replay added nothing");
 
-        app.text_in(SECRET, 0, json!({ "message_id": "m3", "from": from, "text": "HELP" }))
-            .await
-            .expect_status(OK);
+        app.text_in(
+            SECRET,
+            0,
+            json!({ "message_id": "m3", "from": from, "text": "HELP" }),
+        )
+        .await
+        .expect_status(OK);
         assert_eq!(kinds(&app, visit).await, ["duress", "panic"]);
 
         // Every text is in the visit's audit trail.
         let head = app.login(&school.email("head")).await;
         let trail = app
-            .get(&head, &format!("/api/audit?subject_type=visit&subject_id={visit}"))
+            .get(
+                &head,
+                &format!("/api/audit?subject_type=visit&subject_id={visit}"),
+            )
             .await
             .expect_status(OK);
         let texts = trail
@@ -111,25 +142,47 @@ async fn a_text_from_an_unknown_number_or_badly_signed_does_nothing() {
         let from = international(&app, &teacher).await;
 
         let stranger = app
-            .text_in(SECRET, 0, json!({ "message_id": "s1", "from": "+447700999999", "text": "HELP" }))
+            .text_in(
+                SECRET,
+                0,
+                json!({ "message_id": "s1", "from": "+447700999999", "text": "HELP" }),
+            )
             .await
             .expect_status(OK);
         assert_eq!(stranger["outcome"], "unknown_number");
 
         let forged = app
-            .text_in("not-the-secret", 0, json!({ "message_id": "s2", "from": from, "text": "HELP" }))
+            .text_in(
+                "not-the-secret",
+                0,
+                json!({ "message_id": "s2", "from": from, "text": "HELP" }),
+            )
             .await
             .expect_status(StatusCode::FORBIDDEN);
-        assert!(forged["reason"].as_str().unwrap_or("").contains("signature"), "{forged}");
-        app.text_in(SECRET, 600, json!({ "message_id": "s3", "from": from, "text": "OK" }))
-            .await
-            .expect_status(StatusCode::FORBIDDEN);
+        assert!(
+            forged["reason"]
+                .as_str()
+                .unwrap_or("")
+                .contains("signature"),
+            "{forged}"
+        );
+        app.text_in(
+            SECRET,
+            600,
+            json!({ "message_id": "s3", "from": from, "text": "OK" }),
+        )
+        .await
+        .expect_status(StatusCode::FORBIDDEN);
 
         assert!(kinds(&app, visit).await.is_empty());
         assert_eq!(check_ins(&app, visit).await, 0);
 
         let refused = app
-            .text_in(SECRET, 0, json!({ "message_id": "s4", "from": "call me", "text": "OK" }))
+            .text_in(
+                SECRET,
+                0,
+                json!({ "message_id": "s4", "from": "call me", "text": "OK" }),
+            )
             .await
             .expect_status(StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(refused["field"], "from", "{refused}");

@@ -73,7 +73,10 @@ struct ConfirmPage {
 
 /// `GET /today/{id}/panic-confirm`: the second tap without JavaScript. The first tap has been
 /// recorded; this page sends the alarm or takes the tap back.
-pub(super) async fn confirm(TapCtx(ctx): TapCtx, Path(id): Path<i64>) -> Result<Response, WebError> {
+pub(super) async fn confirm(
+    TapCtx(ctx): TapCtx,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
     // Only someone who may press panic on this visit sees the page (no child's details on it).
     app::access::visit_to_act_on(&ctx.state, &ctx.me, VisitId(id), "use the panic button").await?;
     let page = ConfirmPage {
