@@ -26,5 +26,6 @@ mod presets;
 mod repeats;
 mod scale_out;
 mod school;
+mod slow_channel;
 mod take_over;
 mod told;

@@ -173,13 +173,13 @@ impl Db {
         )
     }
 
-    /// The soonest moment the monitor has work: a deadline, a reminder, a ladder rung or a retry.
+    /// The soonest moment the monitor's passes have work: a deadline, a reminder or a ladder rung.
+    /// Not the outbox: its sender runs apart and looks every second.
     pub async fn next_monitor_work(&self) -> Result<Option<DateTime<Utc>>> {
         const Q: &str = "select min(t) from ( \
             select min(fires_at) as t from deadlines where state = 'pending' \
             union all select min(remind_at) from deadlines where state = 'pending' and reminded = $1 \
-            union all select min(next_level_at) from alarms where state = 'open' \
-            union all select min(next_attempt_at) from notifications where state = 'pending') as due";
+            union all select min(next_level_at) from alarms where state = 'open') as due";
         Ok(
             with_pool!(self, p => sqlx::query_scalar::<_, Option<DateTime<Utc>>>(Q).bind(false).fetch_one(p).await)?,
         )
