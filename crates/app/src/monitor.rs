@@ -246,7 +246,7 @@ impl Inner {
             (summary.levels_fired, full) = (n, full | f);
         }
         if deliver_here
-            && let Some((d, f)) = errors.take("delivery", deliver::deliver(self, now).await)
+            && let Some((d, f)) = errors.take("delivery", deliver::deliver(self, now, None).await)
         {
             (summary.delivered, summary.retried, summary.failed) = (d.sent, d.retried, d.failed);
             full |= f;

@@ -1,5 +1,6 @@
 //! #11 item 10: sending runs apart from the ladder. With an SMTP server that accepts the
-//! connection but never answers, the monitor's real loop still fires the next rung on time.
+//! connection but never answers, the monitor's real loop still fires the next rung on time, and
+//! that rung's messages on the other channels still go out.
 
 use crate::helpers::{TestApp, backends, minutes};
 use app::{Channels, Monitor, MonitorSettings};
@@ -83,6 +84,17 @@ async fn a_stalled_smtp_server_never_delays_the_next_rung() {
         })
         .await;
         assert!(on_time, "[{b}] rung 2 waited for the stalled SMTP server");
+        // Its in-app messages go out too: each channel has a sender of its own.
+        let in_app_sent = within(Duration::from_secs(3), || async {
+            let level_2 = app.level_messages(&alarm, 2).await;
+            let in_app: Vec<_> = level_2.iter().filter(|n| n.channel == "in_app").collect();
+            !in_app.is_empty() && in_app.iter().all(|n| n.state == "sent")
+        })
+        .await;
+        assert!(
+            in_app_sent,
+            "[{b}] rung 2's in-app messages waited for the SMTP server"
+        );
 
         smtp.stall_recipients(false);
         let _ = stop.send(true);
