@@ -141,7 +141,7 @@ impl Monitor {
     /// Per-item failures are logged and skipped; the pass is `Err` (and not recorded as
     /// completed) when a whole step could not run.
     pub async fn run_once(&self, now: DateTime<Utc>) -> Result<PassSummary> {
-        self.inner.pass(now).await.map(|(summary, _)| summary)
+        self.inner.pass(now, true).await.map(|(summary, _)| summary)
     }
 }
 
@@ -205,7 +205,13 @@ fn one_by_one_outcome(what: &str, handled: usize, errors: Vec<Refusal>) -> Resul
 
 impl Inner {
     /// One pass; also says whether a step filled its batch (so the loop goes again at once).
-    async fn pass(self: &Arc<Self>, now: DateTime<Utc>) -> Result<(PassSummary, bool)> {
+    /// `deliver_here`: also deliver the outbox (step d). [`Monitor::run`] delivers in a task of
+    /// its own instead, so a slow or dead channel never holds up the next rung.
+    async fn pass(
+        self: &Arc<Self>,
+        now: DateTime<Utc>,
+        deliver_here: bool,
+    ) -> Result<(PassSummary, bool)> {
         let mut errors = FirstError::default();
         let mut summary = PassSummary::default();
         let mut full = false;
@@ -239,7 +245,9 @@ impl Inner {
         if let Some((n, f)) = errors.take("escalation", self.climb_ladders(now).await) {
             (summary.levels_fired, full) = (n, full | f);
         }
-        if let Some((d, f)) = errors.take("delivery", deliver::deliver(self, now).await) {
+        if deliver_here
+            && let Some((d, f)) = errors.take("delivery", deliver::deliver(self, now, None).await)
+        {
             (summary.delivered, summary.retried, summary.failed) = (d.sent, d.retried, d.failed);
             full |= f;
         }

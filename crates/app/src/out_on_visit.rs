@@ -1,18 +1,24 @@
 //! The visit in progress, as the visiting staff (and the office on their behalf) act on it from
 //! a phone: "I'm OK" ([`check_in`]), "need more time" ([`extend`]), panic, duress and doorstep
 //! observations ([`raise_alarm`]), the buddy's hand-over ([`hand_over_buddy`]), the covert duress
-//! PIN ([`set_duress_pin`]).
+//! PIN ([`set_duress_pin`]), and what the phone shows of the visit's alarms ([`phone_status`]) with
+//! the panic button's pocket-tap guard ([`panic_pressed`], [`panic_cancelled`]).
 //!
 //! Each use case takes the acting person, typed input and `now` (UTC), decides access through
 //! [`crate::access`], and writes its change with its audit row in one transaction, durable before
 //! it returns. No HTTP and no SQL here.
 
 mod extend;
+mod phone;
 mod pin;
 mod raise;
 
 pub use crate::watch::{CheckInInput, CheckInOutcome};
 pub use extend::{ExtendInput, Extended, extend, hand_over_buddy};
+pub use phone::{
+    HelpComing, Missed, PhoneStatus, PhonedInInput, panic_cancelled, panic_pressed, phone_status,
+    phoned_in,
+};
 pub use pin::set_duress_pin;
 pub use raise::{AlarmInput, Raised, raise_alarm};
 

@@ -90,6 +90,16 @@ impl PhoneNumber {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The number in UK national form ("07700900123"), so "+44 7700 900123", "0044 7700 900123"
+    /// and "07700 900123" compare equal (an SMS gateway sends the international form).
+    pub fn national(&self) -> String {
+        let s = self.0.as_str();
+        match s.strip_prefix("+44").or_else(|| s.strip_prefix("0044")) {
+            Some(rest) => format!("0{}", rest.strip_prefix('0').unwrap_or(rest)),
+            None => s.to_string(),
+        }
+    }
 }
 
 impl fmt::Display for PhoneNumber {
@@ -199,6 +209,11 @@ mod tests {
                 .as_str(),
             "+447700900123"
         );
+        let national = |v: &str| PhoneNumber::parse("mobile", v).unwrap().national();
+        assert_eq!(national("+44 7700 900123"), "07700900123");
+        assert_eq!(national("0044 7700 900123"), "07700900123");
+        assert_eq!(national("+44 (0)7700 900123"), "07700900123");
+        assert_eq!(national("07700 900123"), "07700900123");
         let err = PhoneNumber::parse("mobile", "call me").unwrap_err();
         assert_eq!(err.field, "mobile");
         assert!(PhoneNumber::parse("mobile", "123").is_err());

@@ -11,6 +11,7 @@ pub mod records;
 pub mod risk;
 pub mod roles;
 pub mod safeguarding;
+pub mod sms_reply;
 pub mod visit;
 
 pub use ids::*;

@@ -31,6 +31,10 @@ pub struct ChannelArgs {
     pub sms_api_key: Option<String>,
     #[arg(long, env = "DOORSTEP_SMS_SENDER", default_value = "Doorstep")]
     pub sms_sender: String,
+    /// The secret shared with the SMS gateway, which signs the texts it forwards to
+    /// `POST /api/sms/inbound` (visitors answering `OK`, `OK <PIN>` or `HELP`). Unset: not accepted.
+    #[arg(long, env = "DOORSTEP_SMS_INBOUND_SECRET", hide_env_values = true)]
+    pub sms_inbound_secret: Option<String>,
     /// Receives every alarm level as a signed JSON POST. Unset: no webhook channel.
     #[arg(long, env = "DOORSTEP_WEBHOOK_URL")]
     pub webhook_url: Option<String>,

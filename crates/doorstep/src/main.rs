@@ -324,7 +324,8 @@ async fn serve(db: Db, args: &ServeArgs) -> Result<()> {
     let clock = clock_from_env()?;
     let mut state = AppState::new(db.clone(), clock.clone())
         .with_group_commit()
-        .with_read_batching();
+        .with_read_batching()
+        .with_sms_inbound_secret(args.channels.sms_inbound_secret.clone());
     // One shutdown signal for both: the server drains its requests, the monitor finishes its pass.
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let mut monitor_task = if args.no_monitor {

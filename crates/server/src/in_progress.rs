@@ -20,6 +20,8 @@ use store::Staff;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+mod phone;
+
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(check_in))
@@ -29,6 +31,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(observation))
         .routes(routes!(hand_over))
         .routes(routes!(set_duress_pin))
+        .merge(phone::router())
 }
 
 #[derive(Deserialize, utoipa::ToSchema, Default)]

@@ -16,6 +16,7 @@ mod in_progress;
 mod openapi;
 mod risk;
 mod schools;
+mod sms_in;
 mod staff;
 mod visits;
 mod web;
@@ -60,6 +61,8 @@ struct Inner {
     sessions: Option<read_batch::ReadBatcher<String, store::Session>>,
     /// The reader of the board feed shared by every open board, started by the first one.
     board_feed: Arc<std::sync::OnceLock<app::board::feed::FeedHub>>,
+    /// The secret shared with the SMS gateway that signs inbound texts; none: not set up.
+    sms_inbound_secret: Option<String>,
 }
 
 impl std::ops::Deref for AppState {
@@ -78,6 +81,7 @@ impl AppState {
                 monitor_max_age: chrono::Duration::seconds(30),
                 sessions: None,
                 board_feed: Arc::default(),
+                sms_inbound_secret: None,
             }),
         }
     }
@@ -98,6 +102,16 @@ impl AppState {
     /// Marks session cookies `Secure` (when served over HTTPS behind a proxy).
     pub fn with_secure_cookies(self, secure: bool) -> Self {
         self.rebuild(|i| i.secure_cookies = secure)
+    }
+
+    /// Accepts texts from the SMS gateway at `POST /api/sms/inbound`, signed with this secret
+    /// (`DOORSTEP_SMS_INBOUND_SECRET`); without one that route refuses every request.
+    pub fn with_sms_inbound_secret(self, secret: Option<String>) -> Self {
+        self.rebuild(|i| i.sms_inbound_secret = secret.filter(|s| !s.is_empty()))
+    }
+
+    pub(crate) fn sms_inbound_secret(&self) -> Option<&str> {
+        self.inner.sms_inbound_secret.as_deref()
     }
 
     /// Connects the safety monitor: raised alarms wake it, and /healthz reports on its passes,
@@ -167,6 +181,7 @@ pub fn build_router(state: AppState) -> Router {
         .merge(risk::router())
         .merge(visits::router())
         .merge(in_progress::router())
+        .merge(sms_in::router())
         .merge(alarms::router())
         .merge(audit_api::router())
         .merge(after_visit::router())

@@ -7,6 +7,10 @@
 //    twice — a retry after a lost answer — is applied once.
 // 2. The countdown to the next check-in.
 // 3. Registering the service worker (offline shell, installable app).
+// 4. The panic button's pocket-tap guard: the first tap asks for a second within a few seconds;
+//    the tap and a cancel (or no second tap) are recorded, and only a second tap sends.
+// 5. The Today card's alarm lines, polled from /api/visits/{id}/phone-status: who is dealing
+//    with a panic, and a missed check-in turning the card red.
 (function () {
   "use strict";
 
@@ -108,6 +112,8 @@
     }
     if (item.reload) { window.location.href = "/today?done=" + encodeURIComponent(item.done || "") + "#visit-" + (item.visit || ""); return; }
     status("Sent: " + item.label + ".", true);
+    // Show "Sent at 14:02 · …" on the card at once, not at the next poll.
+    if (item.action === "panic") pollStatus();
   }
 
   function showRejected(form, reason) {
@@ -132,6 +138,8 @@
     }
     if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-api") || !window.fetch) return;
     e.preventDefault();
+    if (form.hasAttribute("data-guard") && !armed(form)) { arm(form); return; }
+    if (form.hasAttribute("data-guard")) disarm(form);
     var button = e.submitter || form.querySelector("button");
     var id = uuid();
     var body = bodyOf(form);
@@ -163,6 +171,103 @@
       }
     });
   });
+
+  // The pocket-tap guard (4). The first tap is recorded and arms the form for GUARD_SECONDS.
+  var GUARD_SECONDS = 8;
+  function armed(form) { return !!form.doorstepArmed; }
+  function note(form, what) {
+    send({ url: form.getAttribute("data-guard") + "/" + what, body: {} });
+  }
+  function arm(form) {
+    var box = form.querySelector(".panic-confirm");
+    var left = GUARD_SECONDS;
+    var show = function () { var el = form.querySelector(".panic-left"); if (el) el.textContent = left + " s"; };
+    note(form, "panic-pressed");
+    if (box) box.hidden = false;
+    show();
+    form.doorstepArmed = setInterval(function () {
+      left -= 1;
+      show();
+      if (left <= 0) cancelPanic(form);
+    }, 1000);
+  }
+  function disarm(form) {
+    clearInterval(form.doorstepArmed);
+    form.doorstepArmed = null;
+    var box = form.querySelector(".panic-confirm");
+    if (box) box.hidden = true;
+  }
+  function cancelPanic(form) {
+    disarm(form);
+    note(form, "panic-cancelled");
+    status("Panic cancelled: no alarm was sent.", true);
+  }
+  document.addEventListener("click", function (e) {
+    var b = e.target instanceof Element && e.target.closest(".panic-cancel");
+    if (b) cancelPanic(b.closest("form"));
+  });
+
+  // The alarm lines of each Today card (5), redrawn from the phone status every few seconds.
+  function hhmm(iso, tz) {
+    var opts = { hour: "2-digit", minute: "2-digit", hour12: false };
+    if (tz) opts.timeZone = tz;
+    return new Date(iso).toLocaleTimeString("en-GB", opts);
+  }
+  function el(tag, cls, text) {
+    var n = document.createElement(tag);
+    if (cls) n.className = cls;
+    if (text) n.textContent = text;
+    return n;
+  }
+  function drawStatus(box, s) {
+    var tz = box.getAttribute("data-tz");
+    var parts = [];
+    if (s.missed) {
+      var m = el("div", "missed-box");
+      m.setAttribute("role", "alert");
+      var p = el("p");
+      p.appendChild(el("strong", "", "Check-in missed."));
+      p.appendChild(document.createTextNode(" " + s.missed.instruction));
+      m.appendChild(p);
+      if (s.missed.buddy_mobile) {
+        var call = el("p");
+        var a = el("a", "button danger", "Phone your buddy now: " + s.missed.buddy_mobile);
+        a.href = "tel:" + s.missed.buddy_mobile;
+        call.appendChild(a);
+        call.appendChild(document.createTextNode(" "));
+        call.appendChild(el("span", "muted", "(" + (s.missed.buddy_name || "") + ")"));
+        m.appendChild(call);
+      }
+      if (s.missed.taken_by) m.appendChild(el("p", "", s.missed.taken_by + " is dealing with it."));
+      parts.push(m);
+    }
+    if (s.help) {
+      var h = s.help;
+      var text = "Sent at " + hhmm(h.sent_at, tz) + " · " + (h.taken_by
+        ? h.taken_by + " is dealing with it (" + hhmm(h.taken_at, tz) + ")"
+        : "waiting for someone at school to take charge");
+      var line = el("p", "help-coming" + (h.taken_by ? " taken" : ""));
+      line.setAttribute("role", "status");
+      line.appendChild(el("strong", "", "Panic alarm."));
+      line.appendChild(document.createTextNode(" " + text));
+      parts.push(line);
+    }
+    var key = JSON.stringify(s);
+    if (box.doorstepKey === key) return;
+    box.doorstepKey = key;
+    box.replaceChildren.apply(box, parts);
+    var card = box.closest(".visit-card");
+    if (card) card.classList.toggle("missed", !!s.missed);
+  }
+  function pollStatus() {
+    if (document.hidden) return;
+    document.querySelectorAll("[data-phone-status]").forEach(function (box) {
+      fetch(box.getAttribute("data-phone-status"), { credentials: "same-origin", headers: { accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (s) { if (s) drawStatus(box, s); }, function () {});
+    });
+  }
+  setInterval(pollStatus, 3000);
 
   function flush() {
     if (flushing) return;

@@ -11,6 +11,7 @@ mod board_feed;
 mod db;
 pub mod health;
 mod households;
+mod inbound_sms;
 mod monitor;
 mod records;
 mod risk;
@@ -28,6 +29,7 @@ pub use health::WriteStatus;
 pub use households::{
     CautionFlag, Household, HouseholdMember, NewHousehold, NewMember, NewPupil, Pupil,
 };
+pub use inbound_sms::NewInboundSms;
 pub use monitor::channels::{NOT_CONFIGURED, UNREACHABLE};
 pub use monitor::{
     Alarm, CheckIn, DeadlineRow, Delivery, MonitorPass, NewAlarm, NewCheckIn, NewDeadline,

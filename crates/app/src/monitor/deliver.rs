@@ -46,11 +46,17 @@ struct Limits {
     webhook: Semaphore,
 }
 
-pub(super) async fn deliver(inner: &Arc<Inner>, now: DateTime<Utc>) -> Result<(Delivered, bool)> {
+/// One round: claims due notifications (of `channel` only, when named: the per-channel senders
+/// of [`super::Monitor::run`]), sends them, records how each ended.
+pub(super) async fn deliver(
+    inner: &Arc<Inner>,
+    now: DateTime<Utc>,
+    channel: Option<&str>,
+) -> Result<(Delivered, bool)> {
     let s = &inner.settings;
     let claimed = inner
         .db
-        .claim_notifications(&s.instance, now, now + s.claim_for, s.batch)
+        .claim_notifications(&s.instance, now, now + s.claim_for, s.batch, channel)
         .await?;
     let full = i64::try_from(claimed.len()).is_ok_and(|n| n >= s.batch);
     let limits = Arc::new(Limits {

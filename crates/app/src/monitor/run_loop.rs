@@ -4,7 +4,9 @@
 
 use super::Monitor;
 use super::repeats::Repeats;
+use domain::policy::Channel;
 use std::future::Future;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::task::JoinHandle;
 
@@ -12,6 +14,13 @@ use tokio::task::JoinHandle;
 const TICK: Duration = Duration::from_secs(1);
 /// How soon the firer looks again when a due deadline could not be fired.
 const RETRY_STUCK: Duration = Duration::from_millis(50);
+/// The outbox's channels, each sent by a task of its own (see [`Monitor::run`]).
+const CHANNELS: [Channel; 4] = [
+    Channel::InApp,
+    Channel::Sms,
+    Channel::Email,
+    Channel::Webhook,
+];
 const HEARTBEAT_EVERY: Duration = Duration::from_secs(60);
 const HEARTBEAT_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -26,16 +35,34 @@ impl Monitor {
         // Deadlines fire on time in a task of their own, so that an alarm is recorded the moment
         // its deadline passes, not after whatever ladder and delivery work a pass is doing.
         let (stop_firer, firer_stopped) = tokio::sync::watch::channel(false);
-        let firer = tokio::spawn(self.clone().fire_on_time(firer_stopped));
+        let firer = tokio::spawn(self.clone().fire_on_time(firer_stopped.clone()));
+        // The outbox is sent in a task of its own too: a pass never waits for an SMTP server
+        // that accepts connections but never answers, so the next rung fires on time (#11 item 10).
+        // One sender per channel: a hanging SMTP server holds up neither texts nor in-app messages.
+        let mut senders = Vec::new();
+        let mut wakes = Vec::new();
+        for channel in CHANNELS.map(crate::outbox::channel_name) {
+            let wake = Arc::new(tokio::sync::Notify::new());
+            let stop = firer_stopped.clone();
+            senders.push(tokio::spawn(self.clone().send_outbox(
+                channel,
+                stop,
+                wake.clone(),
+            )));
+            wakes.push(wake);
+        }
         let mut failing = Repeats::new("monitor pass");
         loop {
             let now = self.inner.clock.now();
             let inner = self.inner.clone();
             // Spawned so that a panic in a pass is caught here rather than ending the loop.
-            let pass = tokio::spawn(async move { inner.pass(now).await });
+            let pass = tokio::spawn(async move { inner.pass(now, false).await });
             let again_at_once = match pass.await {
-                Ok(Ok((_, full))) => {
+                Ok(Ok((summary, full))) => {
                     failing.succeeded();
+                    if summary.did_anything() {
+                        wakes.iter().for_each(|w| w.notify_one());
+                    }
                     // No "still alive" while writes fail elsewhere: check-ins may be lost.
                     if !self.inner.db.write_status().failing {
                         heartbeat.beat_if_due();
@@ -66,6 +93,12 @@ impl Monitor {
         let _ = stop_firer.send(true);
         if let Err(e) = firer.await {
             tracing::error!(error = %e, "the deadline firer ended abnormally");
+        }
+        // A delivery round under way is finished first: no message is left half-sent.
+        for sender in senders {
+            if let Err(e) = sender.await {
+                tracing::error!(error = %e, "an outbox sender ended abnormally");
+            }
         }
         heartbeat.stop().await;
         tracing::info!(monitor.instance = %self.inner.settings.instance, "safety monitor stopped");
@@ -115,6 +148,57 @@ impl Monitor {
             tokio::select! {
                 biased;
                 _ = stop.wait_for(|s| *s) => break,
+                () = tokio::time::sleep(wait) => {}
+            }
+        }
+    }
+
+    /// Delivers one channel's outbox round after round, apart from the passes and the other
+    /// channels, until `stop` turns true:
+    /// at once again when a round filled its batch, when a pass queued messages (`wake`), or
+    /// after a tick. A failed or panicking round is logged and tried again.
+    async fn send_outbox(
+        self,
+        channel: &'static str,
+        mut stop: tokio::sync::watch::Receiver<bool>,
+        wake: Arc<tokio::sync::Notify>,
+    ) {
+        let mut failing = Repeats::new("delivering the outbox");
+        loop {
+            let now = self.inner.clock.now();
+            let inner = self.inner.clone();
+            let round =
+                tokio::spawn(
+                    async move { super::deliver::deliver(&inner, now, Some(channel)).await },
+                );
+            let again_at_once = match round.await {
+                Ok(Ok((d, full))) => {
+                    failing.succeeded();
+                    if d.sent + d.retried + d.failed > 0 {
+                        tracing::info!(
+                            notification.channel = channel,
+                            monitor.delivered = d.sent,
+                            monitor.retried = d.retried,
+                            monitor.failed = d.failed,
+                            "outbox delivered"
+                        );
+                    }
+                    full
+                }
+                Ok(Err(e)) => {
+                    failing.failed(&e, TICK);
+                    false
+                }
+                Err(e) => {
+                    failing.failed(&format!("panicked: {e}"), TICK);
+                    false
+                }
+            };
+            let wait = if again_at_once { Duration::ZERO } else { TICK };
+            tokio::select! {
+                biased;
+                _ = stop.wait_for(|s| *s) => break,
+                () = wake.notified() => {}
                 () = tokio::time::sleep(wait) => {}
             }
         }

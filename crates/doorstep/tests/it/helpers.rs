@@ -141,6 +141,37 @@ impl TestApp {
         (TestApp { router, ..self }, writer)
     }
 
+    /// The same application accepting texts from the SMS gateway signed with `secret`.
+    pub fn with_sms_inbound_secret(self, secret: &str) -> TestApp {
+        let state = AppState::new(self.db.clone(), self.clock.clone())
+            .with_read_batching()
+            .with_sms_inbound_secret(Some(secret.to_string()));
+        TestApp {
+            router: server::build_router(state),
+            ..self
+        }
+    }
+
+    /// A text forwarded by the SMS gateway to `POST /api/sms/inbound`, signed with `secret` at
+    /// the clock's time less `age_seconds`, as the gateway signs it.
+    pub async fn text_in(
+        &self,
+        secret: &str,
+        age_seconds: i64,
+        body: Value,
+    ) -> (StatusCode, Value) {
+        let body = body.to_string();
+        let timestamp = (self.clock.now().timestamp() - age_seconds).to_string();
+        let signature = notify::sign(secret, &timestamp, body.as_bytes());
+        let req = Request::post("/api/sms/inbound")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(notify::TIMESTAMP_HEADER, timestamp)
+            .header(notify::SIGNATURE_HEADER, signature)
+            .body(Body::from(body))
+            .expect("a well-formed test request");
+        self.oneshot_as(&Session::anonymous(), req).await
+    }
+
     /// Moves the clock on; nothing sleeps.
     pub fn advance(&self, minutes: i64) {
         self.clock.advance(Duration::minutes(minutes));

@@ -6,10 +6,12 @@ mod board_push;
 mod hand_over;
 mod in_progress;
 mod need_to_know;
+mod phone;
 mod risk_and_travel;
 mod school_admin;
 mod sessions;
 mod staffing;
+mod texts_in;
 
 use crate::helpers::{
     Answer, PASSWORD, Session, TRUST_ADMIN, TestApp, for_each_backend, requirements, today,

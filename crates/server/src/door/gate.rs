@@ -12,8 +12,10 @@ use tokio::sync::Semaphore;
 
 /// The safety actions on `/api/visits/{id}/…` (JSON) and `/today/{id}/…` (the Today page's
 /// forms). Keep in step with `in_progress`, `visits::steps` and `web::today::act`.
-const SAFETY_ACTIONS: [&str; 12] = [
+const SAFETY_ACTIONS: [&str; 14] = [
     "check-in",
+    "panic-pressed",
+    "panic-cancelled",
     "extend",
     "panic",
     "duress",

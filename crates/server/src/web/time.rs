@@ -15,6 +15,12 @@ impl Local {
         Local { tz: settings.tz() }
     }
 
+    /// The IANA name of the school's zone ("Europe/London"), for the phone's script to format
+    /// times the same way.
+    pub fn tz_name(&self) -> &'static str {
+        self.tz.name()
+    }
+
     /// "14:05"
     pub fn time(&self, at: DateTime<Utc>) -> String {
         // Called for every row of the board: no format-string parsing.

@@ -19,11 +19,13 @@ use serde::Deserialize;
 use store::{DeadlineRow, VisitFilter, VisitSummary};
 
 mod act;
+mod alarm;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/today", get(today))
         .route("/today/{id}/{action}", post(act::act))
+        .route("/today/{id}/panic-confirm", get(alarm::confirm))
 }
 
 /// Under way, or ready to go today: these get the big buttons.
@@ -96,6 +98,12 @@ struct Card {
     /// Panic, duress and observations: the alarm's kind is part of its key, so one id per card
     /// tells a resend from a second tap of a different button.
     alarm_ref: String,
+    /// The school's time zone, for the script that redraws the alarm lines.
+    tz: &'static str,
+    /// After a panic: sent when, and who is dealing with it. Never a duress alarm.
+    help: Option<alarm::HelpLine>,
+    /// An open missed check-in: the card is red with the ladder's instruction.
+    missed: Option<alarm::MissedBox>,
 }
 
 impl Card {
@@ -160,6 +168,7 @@ fn flash(done: Option<&str>) -> Option<&'static str> {
         "checked-in" => "Check-in sent.",
         "extended" => "More time recorded; your times have moved on.",
         "panic" => "Alarm raised: school is being alerted now. If you are in danger, call 999.",
+        "panic-cancelled" => "Panic cancelled: no alarm was sent.",
         "duress" => "Alarm raised silently: senior staff are being alerted now.",
         "observation" => "Reported: the safeguarding team is being told now.",
         _ => return None,
@@ -277,6 +286,11 @@ async fn card(
         }
         None => None,
     };
+    let (help, missed) = if watch.is_some() {
+        alarm::lines(&alarm::status_of(ctx, id, now).await?, &local)
+    } else {
+        (None, None)
+    };
     let due = |kind: &str| first_of(&deadlines, kind).map(|d| Due::new(d.due_at, now, &local));
     let card = Card {
         id: visit.id.0,
@@ -315,6 +329,9 @@ async fn card(
         client_ref: uuid::Uuid::new_v4().to_string(),
         extend_ref: uuid::Uuid::new_v4().to_string(),
         alarm_ref: uuid::Uuid::new_v4().to_string(),
+        tz: local.tz_name(),
+        help,
+        missed,
     };
     Ok((card, read))
 }

@@ -33,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .route("/visits/{id}/request", post(request))
         .route("/visits/{id}/cancel", post(cancel))
         .route("/visits/{id}/concerns", post(concern))
+        .route("/visits/{id}/phoned-in", post(phoned_in))
         .route("/concerns/{id}/resolve", post(resolve_concern))
 }
 
@@ -122,6 +123,9 @@ struct VisitPage {
     can_resolve: bool,
     pack: bool,
     authorisers: String,
+    /// While staff are out, for the office and leaders: the visitors who may phone in a check-in
+    /// (id, name); empty: no form.
+    phoned_in: Vec<(i64, String)>,
 }
 
 #[derive(Deserialize)]
@@ -149,6 +153,7 @@ fn flash(q: &DoneQuery) -> Option<&'static str> {
         }
         "slip-answered" => "The family's response is recorded; the slip's deadline is closed.",
         "safeguarding" => "The concern has gone to the DSL.",
+        "phoned-in" => "The phoned-in check-in is recorded.",
         "planned-again" => {
             "A new visit is planned, linked to the first. Check it and request authorisation."
         }
@@ -322,6 +327,15 @@ async fn build(
         can_resolve: ctx.me.roles.any_of(&settings.authorisation.roles),
         pack: visit.state.is_out() && (involved || ctx.me.roles.any_of(&WATCHERS)),
         authorisers: authorisers.join(" or "),
+        phoned_in: if visit.state.is_out() && ctx.me.roles.any_of(&WATCHERS) {
+            visit
+                .staff
+                .iter()
+                .map(|s| (s.staff_id.0, s.name.clone()))
+                .collect()
+        } else {
+            vec![]
+        },
     })
 }
 
@@ -364,6 +378,18 @@ async fn concern(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response,
     };
     let r = visits::raise_concern(&ctx.state, &ctx.me, VisitId(id), input).await;
     after(&ctx, id, r, "concern", "concern").await
+}
+
+/// A check-in phoned in to school, taken by the office (the same use case as the JSON route).
+async fn phoned_in(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
+    let input = app::out_on_visit::PhonedInInput {
+        caller: f.get("caller").parse().ok().map(domain::StaffId),
+        note: f.opt("note").map(str::to_string),
+        client_ref: f.opt("client_ref").map(str::to_string),
+    };
+    let now = ctx.state.now();
+    let r = app::out_on_visit::phoned_in(&ctx.state, &ctx.me, VisitId(id), &input, now).await;
+    after(&ctx, id, r, "phoned-in", "caller").await
 }
 
 async fn resolve_concern(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {

@@ -4,16 +4,18 @@ use super::*;
 
 impl Db {
     /// Claims up to `limit` deliverable notifications for `instance` until `claim_until`:
-    /// pending ones that are due, and ones another instance claimed but never finished.
+    /// pending ones that are due, and ones another instance claimed but never finished; only
+    /// those of `channel` ("email", "sms", "webhook", "in_app") when one is named.
     pub async fn claim_notifications(
         &self,
         instance: &str,
         now: DateTime<Utc>,
         claim_until: DateTime<Utc>,
         limit: i64,
+        channel: Option<&str>,
     ) -> Result<Vec<Notification>> {
-        let pick = "select id from notifications where (state = 'pending' and next_attempt_at <= $2) or (state = 'sending' and claimed_until < $2) \
-            order by next_attempt_at, id limit $4";
+        let pick = "select id from notifications where ((state = 'pending' and next_attempt_at <= $2) or (state = 'sending' and claimed_until < $2)) \
+            and ($5 = '' or channel = $5) order by next_attempt_at, id limit $4";
         let q = match self {
             Db::Sqlite(..) => format!(
                 "update notifications set state = 'sending', claimed_by = $1, claimed_until = $3 where id in ({pick}) returning {NOTIFICATION_COLUMNS}"
@@ -24,7 +26,7 @@ impl Db {
         };
         let q = sql(q);
         Ok(
-            with_pool!(self, p => sqlx::query_as(q).bind(instance).bind(now).bind(claim_until).bind(limit).fetch_all(p).await)?,
+            with_pool!(self, p => sqlx::query_as(q).bind(instance).bind(now).bind(claim_until).bind(limit).bind(channel.unwrap_or("")).fetch_all(p).await)?,
         )
     }
 
@@ -173,13 +175,13 @@ impl Db {
         )
     }
 
-    /// The soonest moment the monitor has work: a deadline, a reminder, a ladder rung or a retry.
+    /// The soonest moment the monitor's passes have work: a deadline, a reminder or a ladder rung.
+    /// Not the outbox: its sender runs apart and looks every second.
     pub async fn next_monitor_work(&self) -> Result<Option<DateTime<Utc>>> {
         const Q: &str = "select min(t) from ( \
             select min(fires_at) as t from deadlines where state = 'pending' \
             union all select min(remind_at) from deadlines where state = 'pending' and reminded = $1 \
-            union all select min(next_level_at) from alarms where state = 'open' \
-            union all select min(next_attempt_at) from notifications where state = 'pending') as due";
+            union all select min(next_level_at) from alarms where state = 'open') as due";
         Ok(
             with_pool!(self, p => sqlx::query_scalar::<_, Option<DateTime<Utc>>>(Q).bind(false).fetch_one(p).await)?,
         )

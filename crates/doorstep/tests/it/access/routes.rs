@@ -33,7 +33,8 @@ pub(super) fn reads(path: &str) -> Option<Reads> {
             _ => class(Visit),
         };
     }
-    if path == "/authorise/{id}" {
+    // The panic button's confirm page: those who may press panic on the visit.
+    if path == "/authorise/{id}" || path == "/today/{id}/panic-confirm" {
         return class(Visit);
     }
     if let Some(rest) = after("/api/pupils/{id}").or_else(|| after("/pupils/{id}")) {

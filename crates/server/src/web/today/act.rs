@@ -24,6 +24,14 @@ pub(super) async fn act(
         "sign-out" | "arrived" | "nobody-home" | "left" | "returned" => {
             return step(&ctx, id, &action, &form).await;
         }
+        // The pocket-tap guard: the first tap is recorded and asks for a second.
+        "panic-pressed" => {
+            out_on_visit::panic_pressed(app, me, visit, now).await?;
+            return Ok(see_other(&format!("/today/{id}/panic-confirm")));
+        }
+        "panic-cancelled" => out_on_visit::panic_cancelled(app, me, visit, now)
+            .await
+            .map(|()| "panic-cancelled"),
         "check-in" => {
             let input = CheckInInput {
                 note: text("note"),
