@@ -30,6 +30,7 @@ mod refusal;
 pub mod safeguarding;
 pub mod school;
 pub mod school_admin;
+pub mod second_factor;
 pub mod visits;
 mod watch;
 pub mod words;
