@@ -4,6 +4,7 @@
 
 mod code_word;
 mod need_to_know;
+mod second_factor;
 mod routes;
 
 use crate::helpers::{Answer, Session, TRUST_ADMIN, TestApp, for_each_backend};
