@@ -138,7 +138,10 @@ impl App {
     /// writes the step-up time on `who`'s session before each request (the second factor itself
     /// is tested in the `it` target's `access/second_factor.rs`).
     async fn step_up(&self, who: &Session) {
-        let token = who.cookie.split_once('=').map_or(who.cookie.as_str(), |(_, t)| t);
+        let token = who
+            .cookie
+            .split_once('=')
+            .map_or(who.cookie.as_str(), |(_, t)| t);
         self.db
             .set_session_second_factor(&app::school_admin::token_hash(token), self.clock.now())
             .await
