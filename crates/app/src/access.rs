@@ -185,7 +185,9 @@ pub async fn readable_pupil(app: &App, staff: &Staff, id: PupilId) -> Result<(Pu
 
 /// [`readable_pupil`] for an actual read of the child's history (`what`, e.g.
 /// "chronology.read"): a refusal of someone in the school's scope is itself recorded
-/// (`pupil.read_refused`), so the DSL sees who tried next to who read.
+/// (`pupil.read_refused`), so the DSL sees who tried next to who read. A reader must also have
+/// stepped up with their second factor ([`crate::second_factor::require`]; else
+/// `Refusal::SecondFactor`).
 pub async fn reading_pupil(
     app: &App,
     staff: &Staff,
@@ -211,6 +213,10 @@ pub async fn reading_pupil(
             }
             Err(Refusal::NotFound(n))
         }
+        Ok((pupil, school)) => {
+            crate::second_factor::require(app, staff, school.id).await?;
+            Ok((pupil, school))
+        }
         other => other,
     }
 }
@@ -231,7 +237,8 @@ pub async fn readable_visit_record(
 }
 
 /// [`RecordClass::SafeguardingConcern`]: readable by whoever may read the child's records, and
-/// by the person who raised it (their own concern only: raising one opens nothing else).
+/// by the person who raised it (their own concern only: raising one opens nothing else); either
+/// after a second-factor step-up (`Refusal::SecondFactor` otherwise). Raising one never needs it.
 pub async fn readable_concern(
     app: &App,
     staff: &Staff,
@@ -245,6 +252,7 @@ pub async fn readable_concern(
     if c.raised_by == staff.id.0 {
         let pupil = app.db().pupil(c.pupil_id).await?;
         let school = app.db().school(pupil.school_id).await?;
+        crate::second_factor::require(app, staff, school.id).await?;
         return Ok((c, pupil, school));
     }
     let (pupil, school) = reading_pupil(app, staff, c.pupil_id, "safeguarding_concern.read")

@@ -30,6 +30,7 @@ mod refusal;
 pub mod safeguarding;
 pub mod school;
 pub mod school_admin;
+pub mod second_factor;
 pub mod sms_in;
 pub mod visits;
 mod watch;

@@ -32,6 +32,13 @@ pub enum Refusal {
     /// The visit's lifecycle does not allow this step now; the refusal lists those it allows.
     #[error("{0}")]
     IllegalStep(#[from] IllegalStep),
+    /// Reading safeguarding history needs a recent second factor (A9): step up with a code, or
+    /// enrol an authenticator first ([`crate::second_factor::require`]). HTTP 403.
+    #[error("{}", match .0 {
+        crate::second_factor::SecondFactorNeeded::StepUp => "type the code from your authenticator app to read safeguarding records",
+        crate::second_factor::SecondFactorNeeded::Enrol => "set up an authenticator app on your own page to read safeguarding records",
+    })]
+    SecondFactor(crate::second_factor::SecondFactorNeeded),
     /// Not written now, but nothing is wrong with the request: try again (HTTP 503). A phone's
     /// offline queue keeps such a tap and sends it again.
     #[error("{0}")]

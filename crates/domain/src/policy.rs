@@ -7,12 +7,14 @@
 mod evaluate;
 pub mod presets;
 mod records_access;
+mod second_factor;
 
 pub use evaluate::{
     Appointment, RiskFacts, Stage, TransportFacts, Unmet, VehicleFacts, VisitFacts, VisitorFacts,
     evaluate,
 };
 pub use records_access::RecordsAccess;
+pub use second_factor::SecondFactorRule;
 
 use crate::inputs::FieldError;
 use crate::roles::Role;
@@ -50,6 +52,10 @@ pub struct PolicySettings {
     /// A9: how long involvement lasts after a visit; how long a break-glass opening lasts.
     #[serde(default)]
     pub records_access: RecordsAccess,
+    /// A9: a recent second factor before reading safeguarding history. Settings stored before
+    /// this rule read as on, for 15 minutes.
+    #[serde(default)]
+    pub second_factor: SecondFactorRule,
     /// A2, no alarm goes quiet: once the ladder's last rung has fired and nobody has acknowledged
     /// the alarm, the top rung is sent again every this many minutes (1–60), to the top rung's
     /// people and to [`PolicySettings::safety_responders`], until a person acknowledges or
@@ -270,6 +276,7 @@ impl PolicySettings {
     /// Settings a school submits are checked as a whole; the first problem is named.
     pub fn check(&self) -> Result<(), FieldError> {
         self.records_access.check()?;
+        self.second_factor.check()?;
         if self.name.trim().is_empty() {
             return Err(FieldError::new("name", "must not be empty"));
         }

@@ -24,6 +24,11 @@ pub enum ApiError {
     Forbidden(String),
     #[error("{0} was not found")]
     NotFound(String),
+    /// Reading safeguarding history needs a recent second factor: 403 with `error`
+    /// `step_up_required` (type a code at `POST /api/me/step-up`) or
+    /// `second_factor_enrolment_required` (enrol at `POST /api/me/second-factor`).
+    #[error("{1}")]
+    SecondFactor(app::second_factor::SecondFactorNeeded, String),
     #[error("{field}: {reason}")]
     Conflict { field: String, reason: String },
     #[error("the policy refuses this: {}", .0.iter().map(|u| u.why.as_str()).collect::<Vec<_>>().join(" "))]
@@ -79,6 +84,7 @@ impl From<app::Refusal> for ApiError {
             Refusal::Unmet(unmet) => ApiError::Refused(unmet),
             Refusal::IllegalStep(e) => ApiError::IllegalStep(e),
             Refusal::Unavailable(reason) => ApiError::Unavailable(reason),
+            e @ Refusal::SecondFactor(needed) => ApiError::SecondFactor(needed, e.to_string()),
             internal @ Refusal::Internal(_) => ApiError::Internal(internal.chain()),
         }
     }
@@ -106,6 +112,10 @@ impl IntoResponse for ApiError {
             ApiError::NotFound(what) => (
                 StatusCode::NOT_FOUND,
                 json!({ "error": "not_found", "field": "id", "reason": format!("{what} was not found") }),
+            ),
+            ApiError::SecondFactor(needed, reason) => (
+                StatusCode::FORBIDDEN,
+                json!({ "error": second_factor_error(*needed), "field": "second_factor", "reason": reason }),
             ),
             ApiError::Conflict { field, reason } => (
                 StatusCode::CONFLICT,
@@ -144,6 +154,14 @@ impl IntoResponse for ApiError {
             }
         };
         (status, Json(body)).into_response()
+    }
+}
+
+/// The `error` code of a second-factor refusal, as the API documents it.
+pub fn second_factor_error(needed: app::second_factor::SecondFactorNeeded) -> &'static str {
+    match needed {
+        app::second_factor::SecondFactorNeeded::StepUp => "step_up_required",
+        app::second_factor::SecondFactorNeeded::Enrol => "second_factor_enrolment_required",
     }
 }
 

@@ -16,6 +16,7 @@ mod in_progress;
 mod openapi;
 mod risk;
 mod schools;
+mod second_factor;
 mod sms_in;
 mod staff;
 mod visits;
@@ -175,6 +176,7 @@ impl AppState {
 pub fn build_router(state: AppState) -> Router {
     let (api, spec) = OpenApiRouter::with_openapi(openapi::ApiDoc::base())
         .merge(auth::router())
+        .merge(second_factor::router())
         .merge(schools::router())
         .merge(staff::router())
         .merge(households::router())

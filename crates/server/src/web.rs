@@ -27,6 +27,7 @@ mod plan;
 mod policy;
 mod record;
 mod risk;
+mod second_factor;
 mod staff;
 mod time;
 mod today;
@@ -64,7 +65,11 @@ pub fn router() -> Router<AppState> {
         .merge(households::router())
         .merge(staff::router())
         .merge(policy::router())
+        .merge(second_factor::router())
         .merge(assets::router())
+        .layer(axum::middleware::from_fn(
+            second_factor::redirect_to_code_page,
+        ))
 }
 
 /// Where a signed-in person starts: the office on the board, everyone else on their day.

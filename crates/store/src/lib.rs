@@ -16,6 +16,7 @@ mod monitor;
 mod records;
 mod risk;
 mod schools;
+mod second_factor;
 mod secrets;
 mod sessions;
 mod staff;
@@ -43,6 +44,7 @@ pub use records::{
 };
 pub use risk::{NewRiskAssessment, RiskAssessment};
 pub use schools::{PolicyVersion, School, Trust};
+pub use second_factor::{RecoveryCode, SecondFactor};
 pub use secrets::{KEY_BYTES, KeyError, SEALED_PREFIX, Secrets, WrongKey};
 pub use sessions::Session;
 pub use staff::{NewStaff, NewVehicle, Staff, Vehicle};

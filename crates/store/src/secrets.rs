@@ -1,4 +1,5 @@
-//! The server's secret key, and the sealing of values kept encrypted at rest (code words).
+//! The server's secret key, and the sealing of values kept encrypted at rest (code words, TOTP
+//! secrets).
 //!
 //! A sealed value is stored as `enc:v1:` followed by base64 of a random 24-byte nonce and the
 //! XChaCha20-Poly1305 ciphertext with its 16-byte tag. The version prefix lets a later key or
@@ -18,6 +19,7 @@ pub const KEY_BYTES: usize = 32;
 const NONCE_BYTES: usize = 24;
 /// Ties a ciphertext to what it is, so a sealed value cannot be passed off as another field.
 const CODE_WORD_AAD: &[u8] = b"doorstep:visits.code_word:v1";
+const TOTP_SECRET_AAD: &[u8] = b"doorstep:second_factors.secret:v1";
 
 /// The key that seals code words at rest. Cheap to clone; never printed.
 #[derive(Clone)]
@@ -92,25 +94,48 @@ impl Secrets {
 
     /// Seals a code word: `enc:v1:` + base64(nonce ‖ ciphertext), a fresh random nonce each time.
     pub fn seal_code_word(&self, plain: &str) -> String {
+        self.seal(plain, CODE_WORD_AAD)
+    }
+
+    /// The code word in a stored value: a sealed one opened, one from before encryption (no
+    /// prefix) as it is. Errors: [`WrongKey`] when this key does not open it.
+    pub fn open_code_word(&self, stored: &str) -> Result<String, WrongKey> {
+        self.open(stored, CODE_WORD_AAD)
+    }
+
+    /// Seals a person's TOTP secret (base32 text) as [`Secrets::seal_code_word`] does, bound to
+    /// its own field so a sealed code word cannot be passed off as one.
+    pub(crate) fn seal_totp_secret(&self, plain: &str) -> String {
+        self.seal(plain, TOTP_SECRET_AAD)
+    }
+
+    /// A TOTP secret sealed by [`Secrets::seal_totp_secret`]. Errors: [`WrongKey`]; an unsealed
+    /// value is refused too (TOTP secrets were never stored plain).
+    pub(crate) fn open_totp_secret(&self, stored: &str) -> Result<String, WrongKey> {
+        if !is_sealed(stored) {
+            return Err(WrongKey);
+        }
+        self.open(stored, TOTP_SECRET_AAD)
+    }
+
+    fn seal(&self, plain: &str, aad: &[u8]) -> String {
         let nonce = XNonce::generate();
         let payload = Payload {
             msg: plain.as_bytes(),
-            aad: CODE_WORD_AAD,
+            aad,
         };
         // Encryption of an in-memory buffer fails only past ChaCha's 256 GiB per-nonce limit.
         let sealed = self
             .0
             .encrypt(&nonce, payload)
-            .expect("a code word is far below the cipher's length limit");
+            .expect("a sealed value is far below the cipher's length limit");
         let mut bytes = Vec::with_capacity(NONCE_BYTES + sealed.len());
         bytes.extend_from_slice(nonce.as_slice());
         bytes.extend_from_slice(&sealed);
         format!("{SEALED_PREFIX}{}", STANDARD.encode(bytes))
     }
 
-    /// The code word in a stored value: a sealed one opened, one from before encryption (no
-    /// prefix) as it is. Errors: [`WrongKey`] when this key does not open it.
-    pub fn open_code_word(&self, stored: &str) -> Result<String, WrongKey> {
+    fn open(&self, stored: &str, aad: &[u8]) -> Result<String, WrongKey> {
         let Some(body) = stored.strip_prefix(SEALED_PREFIX) else {
             return Ok(stored.to_string());
         };
@@ -122,13 +147,7 @@ impl Secrets {
         let nonce = XNonce::try_from(nonce).map_err(|_| WrongKey)?;
         let plain = self
             .0
-            .decrypt(
-                &nonce,
-                Payload {
-                    msg: sealed,
-                    aad: CODE_WORD_AAD,
-                },
-            )
+            .decrypt(&nonce, Payload { msg: sealed, aad })
             .map_err(|_| WrongKey)?;
         String::from_utf8(plain).map_err(|_| WrongKey)
     }

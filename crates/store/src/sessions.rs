@@ -1,6 +1,7 @@
 //! Login sessions: only the token's hash is stored, with when the session started and when it
 //! lapses unless used. Whether a session still counts (idle limit, absolute cap, a visitor out on
-//! a visit) is decided in `app::school_admin`; the store only keeps the times.
+//! a visit) is decided in `app::school_admin`; the store only keeps the times, including when
+//! the session last proved its second factor.
 
 use crate::db::{Db, Result, Tx, with_pool, with_tx};
 use crate::staff::{STAFF_PG, STAFF_SQLITE, Staff, StaffRow};
@@ -65,7 +66,7 @@ impl Db {
     /// that exist and belong to an active account.
     pub async fn sessions(&self, token_hashes: &[String]) -> Result<Vec<(String, Session)>> {
         const EXTRA: &str = "select ss.token_hash as session_token_hash, ss.created_at as session_created_at, \
-            ss.expires_at as session_expires_at, ";
+            ss.expires_at as session_expires_at, ss.second_factor_at as session_second_factor_at, ";
         let mut out = Vec::with_capacity(token_hashes.len());
         for chunk in token_hashes.chunks(64) {
             // Padded to a power of two with the last value, so the statement has few shapes.
@@ -87,10 +88,12 @@ impl Db {
                     let rows = q.build().fetch_all($p).await?;
                     for r in &rows {
                         let token: String = r.try_get("session_token_hash")?;
+                        let mut staff = StaffRow::from_row(r)?.into_staff()?;
+                        staff.second_factor_at = r.try_get("session_second_factor_at")?;
                         let session = Session {
                             created_at: r.try_get("session_created_at")?,
                             expires_at: r.try_get("session_expires_at")?,
-                            staff: StaffRow::from_row(r)?.into_staff()?,
+                            staff,
                         };
                         out.push((token, session));
                     }
@@ -110,6 +113,17 @@ impl Db {
         const Q: &str =
             "update sessions set expires_at = $2 where token_hash = $1 and expires_at < $2";
         with_pool!(self, p => sqlx::query(Q).bind(token_hash).bind(expires).execute(p).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Records that the session with this token hash proved its second factor at `at` (UTC).
+    pub async fn set_session_second_factor(
+        &self,
+        token_hash: &str,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        const Q: &str = "update sessions set second_factor_at = $2 where token_hash = $1";
+        with_pool!(self, p => sqlx::query(Q).bind(token_hash).bind(at).execute(p).await.map(|_| ()))?;
         Ok(())
     }
 

@@ -16,6 +16,11 @@ pub struct Staff {
     pub job_title: Option<String>,
     pub roles: RoleSet,
     pub active: bool,
+    /// When the session this request carries last proved its second factor (UTC): set only on
+    /// a person read with their session ([`Db::session`]); `None` otherwise. Never sent out.
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub second_factor_at: Option<DateTime<Utc>>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -50,6 +55,7 @@ impl StaffRow {
             job_title: self.job_title,
             roles,
             active: self.active,
+            second_factor_at: None,
         })
     }
 }

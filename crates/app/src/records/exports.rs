@@ -87,9 +87,11 @@ pub struct VisitsExport {
 /// G4: the school's visits, one row per visit, for its DSL or head; the export is audited
 /// (`visits.export_read`, with how many visits). Errors: `Invalid("school_id")`,
 /// `BadRequest("school_id")`; `Forbidden` for anyone else; `BadRequest("to")` when `to` is
-/// before `from`.
+/// before `from`; `SecondFactor` without a recent step-up.
 pub async fn export_visits(app: &App, me: &Staff, input: &ExportInput) -> Result<VisitsExport> {
     let school = visits_to_export(app, me, input.school_id).await?;
+    // The rows carry every child's outcomes: safeguarding history (A9).
+    crate::second_factor::require(app, me, school).await?;
     if let (Some(from), Some(to)) = (input.from, input.to)
         && to < from
     {

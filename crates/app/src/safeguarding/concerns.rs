@@ -213,7 +213,8 @@ pub struct ConcernQuery {
 
 /// The school's safeguarding concerns, newest first (at most 500), for the DSL, the safeguarding
 /// team and the head of that school; the look is audited. Errors: `Forbidden` for anyone else;
-/// `Invalid("school_id")` for a school the person does not work in.
+/// `Invalid("school_id")` for a school the person does not work in; `SecondFactor` without a
+/// recent step-up.
 pub async fn list_concerns(
     app: &App,
     me: &Staff,
@@ -225,6 +226,7 @@ pub async fn list_concerns(
             "only the DSL, the safeguarding team or the headteacher may list safeguarding concerns",
         ));
     }
+    crate::second_factor::require(app, me, school).await?;
     let list = app
         .db()
         .safeguarding_concerns_of_school(school, q.open.unwrap_or(false))

@@ -15,7 +15,7 @@ use crate::audit::entry;
 use crate::permissions::HEAD_ONLY_READERS;
 use crate::school::{school_tz, staff_with};
 use crate::words::short_datetime;
-use crate::{App, Refusal, Result, outbox};
+use crate::{App, Refusal, Result, outbox, second_factor};
 use chrono::{DateTime, Utc};
 use domain::safeguarding::{HeadOnlyKind, not_in_future};
 use domain::{FieldError, PupilId, Role, StaffId, VisitId, inputs};
@@ -184,9 +184,10 @@ pub async fn record_head_only(app: &App, me: &Staff, input: &RecordInput) -> Res
 }
 
 /// One record, for the head (or, about the head, the chair and the trust); the read is audited.
-/// Error: `NotFound("record")` for anyone else.
+/// Errors: `NotFound("record")` for anyone else; `SecondFactor` without a recent step-up.
 pub async fn head_only_record(app: &App, me: &Staff, id: i64) -> Result<HeadOnlyRecord> {
     let r = readable_head_only(app, me, id).await?;
+    second_factor::require(app, me, r.school_id).await?;
     let e = entry(
         app,
         me,
@@ -207,7 +208,8 @@ pub struct HeadOnlyQuery {
 
 /// The school's records this person may read, newest first: the head's, or for the chair of
 /// governors and the trust's administrators those about a headteacher. The look is audited.
-/// Errors: `Forbidden` for anyone who reads none; `Invalid("school_id")`.
+/// Errors: `Forbidden` for anyone who reads none; `Invalid("school_id")`; `SecondFactor`
+/// without a recent step-up.
 pub async fn head_only_records(
     app: &App,
     me: &Staff,
@@ -219,6 +221,7 @@ pub async fn head_only_records(
             "only the headteacher (or, about the head, the chair of governors) reads these records",
         ));
     }
+    second_factor::require(app, me, school).await?;
     let mut list = Vec::new();
     for r in app.db().head_only_records(school).await? {
         if may_read_head_only(app, me, r.school_id, r.about_staff_id).await? {
@@ -253,6 +256,7 @@ pub async fn close_head_only(
     input: &CloseInput,
 ) -> Result<HeadOnlyRecord> {
     let r = readable_head_only(app, me, id).await?;
+    second_factor::require(app, me, r.school_id).await?;
     let outcome = inputs::text("outcome", &input.outcome, 5000)?;
     let now = app.now();
     let mut tx = app.db().begin().await?;

@@ -134,6 +134,20 @@ impl App {
         }
     }
 
+    /// The harness stands in for a reader who has just typed their authenticator code: it
+    /// writes the step-up time on `who`'s session before each request (the second factor itself
+    /// is tested in the `it` target's `access/second_factor.rs`).
+    async fn step_up(&self, who: &Session) {
+        let token = who
+            .cookie
+            .split_once('=')
+            .map_or(who.cookie.as_str(), |(_, t)| t);
+        self.db
+            .set_session_second_factor(&app::school_admin::token_hash(token), self.clock.now())
+            .await
+            .expect("stepping the test session up");
+    }
+
     /// Any request; the answer's status, headers and body bytes.
     pub async fn raw(
         &self,
@@ -142,6 +156,7 @@ impl App {
         path: &str,
         body: Option<Value>,
     ) -> (StatusCode, HeaderMap, Vec<u8>) {
+        self.step_up(who).await;
         let mut req = Request::builder()
             .method(method)
             .uri(path)
@@ -164,6 +179,7 @@ impl App {
 
     /// A web form posted as `who`: the answer's status and page.
     pub async fn form(&self, who: &Session, path: &str, body: &str) -> (StatusCode, String) {
+        self.step_up(who).await;
         let req = Request::post(path)
             .header(header::COOKIE, &who.cookie)
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")

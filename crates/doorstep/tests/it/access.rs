@@ -5,6 +5,7 @@
 mod code_word;
 mod need_to_know;
 mod routes;
+mod second_factor;
 
 use crate::helpers::{Answer, Session, TRUST_ADMIN, TestApp, for_each_backend};
 use app::Refusal;

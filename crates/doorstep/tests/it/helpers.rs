@@ -77,6 +77,9 @@ pub struct Session {
     pub email: String,
     /// The staff id; 0 for an anonymous client.
     pub id: i64,
+    /// Whether the harness keeps this session stepped up with its second factor (see
+    /// [`TestApp::login`]).
+    pub stepped_up: bool,
 }
 
 impl Session {
@@ -86,6 +89,7 @@ impl Session {
             cookie: None,
             email: String::new(),
             id: 0,
+            stepped_up: false,
         }
     }
 }
@@ -121,12 +125,17 @@ impl TestApp {
         app::App::new(self.db.clone(), self.clock.clone())
     }
 
-    /// The member of staff signed in as `who`, as the use cases take them.
+    /// The member of staff signed in as `who`, as the use cases take them: as a session that
+    /// has just typed its second factor (these tests are about the access decisions; the
+    /// second factor itself is tested in `access/second_factor.rs`).
     pub async fn staff(&self, who: &Session) -> store::Staff {
-        self.db
+        let mut staff = self
+            .db
             .staff(domain::StaffId(who.id))
             .await
-            .unwrap_or_else(|e| panic!("reading {}: {e}", who.email))
+            .unwrap_or_else(|e| panic!("reading {}: {e}", who.email));
+        staff.second_factor_at = Some(self.clock.now());
+        staff
     }
 
     /// The same application writing check-ins through the group commit, as `doorstep serve`
@@ -182,8 +191,20 @@ impl TestApp {
         format!("{}T{hh_mm}:00Z", today())
     }
 
-    /// Signs in with the demo password; panics if that fails.
+    /// Signs in with the demo password; panics if that fails. The session counts as stepped up
+    /// with a second factor at every request (the harness writes the step-up time on the session
+    /// row before each request), so tests about other things read safeguarding history as a
+    /// reader who just typed their code would. [`TestApp::login_without_second_factor`] for the
+    /// tests of the second factor itself.
     pub async fn login(&self, email: &str) -> Session {
+        Session {
+            stepped_up: true,
+            ..self.login_without_second_factor(email).await
+        }
+    }
+
+    /// Signs in with the demo password only, as someone with a stolen password would.
+    pub async fn login_without_second_factor(&self, email: &str) -> Session {
         let (status, body, cookie) = self
             .raw(
                 &Session::anonymous(),
@@ -201,7 +222,15 @@ impl TestApp {
             id: body["id"]
                 .as_i64()
                 .unwrap_or_else(|| panic!("login answer has no id: {body}")),
+            stepped_up: false,
         }
+    }
+
+    /// The stored hash of the session token `who` carries.
+    pub fn session_hash(&self, who: &Session) -> Option<String> {
+        let cookie = who.cookie.as_deref()?;
+        let token = cookie.split_once('=').map_or(cookie, |(_, t)| t);
+        Some(app::school_admin::token_hash(token))
     }
 
     pub async fn get(&self, who: &Session, path: &str) -> (StatusCode, Value) {
@@ -298,6 +327,14 @@ impl TestApp {
         who: &Session,
         mut req: Request<Body>,
     ) -> (StatusCode, Value, Option<String>) {
+        if who.stepped_up
+            && let Some(hash) = self.session_hash(who)
+        {
+            self.db
+                .set_session_second_factor(&hash, self.clock.now())
+                .await
+                .expect("stepping the test session up");
+        }
         if let Some(cookie) = &who.cookie {
             let value = header::HeaderValue::from_str(cookie).expect("a cookie header");
             req.headers_mut().insert(header::COOKIE, value);

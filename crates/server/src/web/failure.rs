@@ -40,7 +40,12 @@ impl Failure {
 /// A request that cannot be served as asked: sign in, or an error page in plain words.
 #[derive(Debug)]
 pub enum WebError {
-    SignIn { next: String },
+    SignIn {
+        next: String,
+    },
+    /// Safeguarding history needs a second factor: the code page, then back to this page (see
+    /// [`super::second_factor::redirect_to_code_page`]).
+    SecondFactor(app::second_factor::SecondFactorNeeded),
     Failed(Failure),
 }
 
@@ -58,6 +63,7 @@ impl From<ApiError> for WebError {
     fn from(e: ApiError) -> Self {
         let (status, error, field, reason, unmet) = match e {
             ApiError::Unauthenticated => return WebError::SignIn { next: "/".into() },
+            ApiError::SecondFactor(needed, _) => return WebError::SecondFactor(needed),
             ApiError::BadRequest { field, reason } => (
                 StatusCode::BAD_REQUEST,
                 "bad_request",
@@ -140,6 +146,13 @@ impl From<app::Refusal> for Failure {
         match WebError::from(e) {
             WebError::Failed(f) => f,
             WebError::SignIn { .. } => Failure::internal("a use case asked to sign in"),
+            WebError::SecondFactor(needed) => Failure {
+                status: StatusCode::FORBIDDEN,
+                error: crate::error::second_factor_error(needed).to_string(),
+                field: Some("second_factor".into()),
+                reason: app::Refusal::SecondFactor(needed).to_string(),
+                unmet: vec![],
+            },
         }
     }
 }
@@ -170,6 +183,16 @@ impl IntoResponse for WebError {
             WebError::SignIn { next } => {
                 let next: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
                 Redirect::to(&format!("/login?next={next}")).into_response()
+            }
+            WebError::SecondFactor(_) => {
+                let mut resp = (
+                    StatusCode::FORBIDDEN,
+                    Html("<a href=\"/me/second-factor\">Type your authenticator code</a>"),
+                )
+                    .into_response();
+                resp.extensions_mut()
+                    .insert(super::second_factor::NeedsSecondFactor);
+                resp
             }
             WebError::Failed(f) => {
                 let title = match f.status {
