@@ -26,6 +26,7 @@ mod people;
 pub mod permissions;
 pub mod read_batch;
 pub mod records;
+pub mod reports;
 mod refusal;
 pub mod safeguarding;
 pub mod school;

@@ -12,6 +12,7 @@ pub mod health;
 mod households;
 mod monitor;
 mod records;
+mod reports;
 mod risk;
 mod schools;
 mod secrets;
@@ -37,6 +38,7 @@ pub use records::{
     NewOutcome, NewSafeguardingConcern, NewSlip, RecordRead, SLIP_DEADLINE, SafeguardingConcern,
     Slip, VisitOutcome, VisitRow, VisitRowFilter, in_app_address,
 };
+pub use reports::{ReportAlarm, ReportFacts, ReportIncident, ReportSlip, ReportVisit};
 pub use risk::{NewRiskAssessment, RiskAssessment};
 pub use schools::{PolicyVersion, School, Trust};
 pub use secrets::{KEY_BYTES, KeyError, SEALED_PREFIX, Secrets, WrongKey};
