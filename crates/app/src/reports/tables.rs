@@ -226,3 +226,52 @@ impl GovernorsReport {
         self.tables().into_iter().find(|t| t.name == name)
     }
 }
+
+impl Table {
+    /// The table as CSV: the header row, then one line per row (RFC 4180 quoting).
+    pub fn to_csv(&self) -> String {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        // Writing to memory cannot fail; a failed row would only drop that row's text.
+        let _ = w.write_record(&self.headers);
+        for row in &self.rows {
+            let _ = w.write_record(row);
+        }
+        String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    }
+}
+
+impl GovernorsReport {
+    /// The lines printed under the title: the period, when it was made, the default-terms note.
+    pub fn lines(&self) -> Vec<String> {
+        let mut lines = vec![
+            format!(
+                "Period: {} ({} to {})",
+                self.range.label, self.range.from, self.range.to
+            ),
+            format!(
+                "Made {} UTC. Visits planned in the period: {}.",
+                self.generated_at.format("%-d %b %Y %H:%M"),
+                self.visits
+            ),
+        ];
+        lines.extend(self.terms_note.clone());
+        lines
+    }
+
+    /// The whole report as a PDF (every table of [`GovernorsReport::tables`]).
+    pub fn pdf(&self) -> Vec<u8> {
+        documents::governors_report(&documents::GovernorsReport {
+            title: self.title.clone(),
+            lines: self.lines(),
+            tables: self
+                .tables()
+                .into_iter()
+                .map(|t| documents::ReportTable {
+                    heading: t.heading.to_string(),
+                    headers: t.headers.iter().map(|h| h.to_string()).collect(),
+                    rows: t.rows,
+                })
+                .collect(),
+        })
+    }
+}

@@ -23,6 +23,7 @@ mod out_on_visit;
 mod pack;
 mod presets;
 mod repeats;
+mod reports;
 mod scale_out;
 mod school;
 mod take_over;
