@@ -13,9 +13,9 @@ use crate::access::report_schools;
 use crate::audit::entry;
 use crate::{App, Result};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use domain::{Role, StaffId};
 use domain::monitor::AlarmKind;
 use domain::reports::{ReportRange, median_and_p90, without_names};
+use domain::{Role, StaffId};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::str::FromStr;
@@ -141,7 +141,8 @@ pub async fn governors_report(
     let now = app.now();
     let today = now.date_naive();
     let from = Utc.from_utc_datetime(&range.from.and_time(chrono::NaiveTime::MIN));
-    let to = Utc.from_utc_datetime(&range.to.and_time(chrono::NaiveTime::MIN)) + chrono::Duration::days(1);
+    let to = Utc.from_utc_datetime(&range.to.and_time(chrono::NaiveTime::MIN))
+        + chrono::Duration::days(1);
     let mut tally = Tally::default();
     let mut policies = Vec::new();
     let mut lines = Vec::new();
@@ -281,7 +282,8 @@ impl Tally {
             }
         }
         for a in &f.alarms {
-            let kind = AlarmKind::from_str(&a.kind).map_or_else(|_| a.kind.clone(), |k| k.label().to_string());
+            let kind = AlarmKind::from_str(&a.kind)
+                .map_or_else(|_| a.kind.clone(), |k| k.label().to_string());
             let line = self.ack_minutes.entry(kind).or_default();
             line.0 += 1;
             if let (Some(at), Some(by)) = (a.acknowledged_at, a.acknowledged_by) {
@@ -373,4 +375,26 @@ impl Tally {
             schools,
         }
     }
+}
+
+/// What a request for the report names: the school (a trust administrator may leave it out for
+/// the whole trust), and `term` (`this` or `last`) or `from` and `to` dates (YYYY-MM-DD).
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+pub struct ReportQuery {
+    pub school_id: Option<i64>,
+    pub term: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+/// [`governors_report`] for a request's query: the range read with today's date (UTC).
+/// Errors: as [`parse_range`] (naming `term`, `from` or `to`), then as [`governors_report`].
+pub async fn governors_report_for(
+    app: &App,
+    me: &Staff,
+    q: &ReportQuery,
+) -> Result<GovernorsReport> {
+    let today = app.now().date_naive();
+    let range = parse_range(q.term.as_deref(), q.from.as_deref(), q.to.as_deref(), today)?;
+    governors_report(app, me, q.school_id, range).await
 }

@@ -103,7 +103,10 @@ pub fn parse_range(
             )),
         },
         (Some(_), None) => Err(FieldError::new("to", "give the last day too (YYYY-MM-DD)")),
-        (None, Some(_)) => Err(FieldError::new("from", "give the first day too (YYYY-MM-DD)")),
+        (None, Some(_)) => Err(FieldError::new(
+            "from",
+            "give the first day too (YYYY-MM-DD)",
+        )),
         (Some(f), Some(t)) => {
             let from = date("from", f)?;
             let to = date("to", t)?;
@@ -210,7 +213,10 @@ mod tests {
         let l = last_term(d(2026, 12, 3)).unwrap();
         assert_eq!((l.from, l.to), (d(2026, 4, 1), d(2026, 8, 31)));
         let l = last_term(d(2027, 2, 1)).unwrap();
-        assert_eq!((l.from, l.to, l.label.as_str()), (d(2026, 9, 1), d(2026, 12, 31), "Autumn term 2026"));
+        assert_eq!(
+            (l.from, l.to, l.label.as_str()),
+            (d(2026, 9, 1), d(2026, 12, 31), "Autumn term 2026")
+        );
     }
 
     #[test]
@@ -234,7 +240,10 @@ mod tests {
     fn percentiles_are_nearest_rank() {
         assert_eq!(median_and_p90(&[]), None);
         assert_eq!(median_and_p90(&[7]), Some((7, 7)));
-        assert_eq!(median_and_p90(&[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]), Some((5, 9)));
+        assert_eq!(
+            median_and_p90(&[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]),
+            Some((5, 9))
+        );
         assert_eq!(median_and_p90(&[12, 2, 5]), Some((5, 12)));
     }
 

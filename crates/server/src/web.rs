@@ -25,6 +25,7 @@ mod page;
 mod plan;
 mod policy;
 mod record;
+mod reports;
 mod risk;
 mod staff;
 mod time;
@@ -62,6 +63,7 @@ pub fn router() -> Router<AppState> {
         .merge(households::router())
         .merge(staff::router())
         .merge(policy::router())
+        .merge(reports::router())
         .merge(assets::router())
 }
 

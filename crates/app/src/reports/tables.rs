@@ -196,13 +196,7 @@ impl GovernorsReport {
             tables.push(Table {
                 name: "schools",
                 heading: "Schools of the trust",
-                headers: vec![
-                    "School",
-                    "Visits",
-                    "Alarms",
-                    "Incidents",
-                    "Actions overdue",
-                ],
+                headers: vec!["School", "Visits", "Alarms", "Incidents", "Actions overdue"],
                 rows: self
                     .schools
                     .iter()

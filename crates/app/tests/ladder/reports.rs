@@ -9,7 +9,9 @@ use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use domain::monitor::AlarmKind;
 use domain::visit::{VisitState, VisitStep};
 use domain::{Role, RoleSet, StaffId};
-use store::{IncidentDraft, NewAction, NewIncident, NewSlip, NewStaff, NewVisit, Visit, VisitorOnPlan};
+use store::{
+    IncidentDraft, NewAction, NewIncident, NewSlip, NewStaff, NewVisit, Visit, VisitorOnPlan,
+};
 
 /// A visit for `visitors` planned to leave school at `at`, for `reason`, left in `state`.
 async fn planned(
@@ -106,9 +108,15 @@ async fn slip(app: &TestApp, visit: &Visit, respond_in: Duration, answer_after: 
     .unwrap();
     if let Some(after) = answer_after {
         let s = tx.slip_of_visit(visit.id).await.unwrap().unwrap();
-        tx.record_slip_response(&s, "Jo Smith rang", None, now + minutes(after), app.people.office)
-            .await
-            .unwrap();
+        tx.record_slip_response(
+            &s,
+            "Jo Smith rang",
+            None,
+            now + minutes(after),
+            app.people.office,
+        )
+        .await
+        .unwrap();
     }
     tx.commit().await.unwrap();
 }
@@ -117,7 +125,14 @@ async fn slip(app: &TestApp, visit: &Visit, respond_in: Duration, answer_after: 
 async fn build_term(app: &TestApp) {
     let p = app.people;
     let now = app.now();
-    let a = planned(app, &[p.teacher, p.liaison], "attendance_concern", now, None).await;
+    let a = planned(
+        app,
+        &[p.teacher, p.liaison],
+        "attendance_concern",
+        now,
+        None,
+    )
+    .await;
     let authorised = Some(VisitState::Authorised {
         authorised_at: now,
         authorised_by: p.head,
@@ -131,15 +146,36 @@ async fn build_term(app: &TestApp) {
     let a = app.db.visit(a.id).await.unwrap();
     let a = app.step(&a, VisitStep::SignOut).await;
     let a = app.bring_back(&a).await;
-    let b = planned(app, &[p.teacher, p.liaison], "attendance_concern", now, authorised.clone()).await;
+    let b = planned(
+        app,
+        &[p.teacher, p.liaison],
+        "attendance_concern",
+        now,
+        authorised.clone(),
+    )
+    .await;
     let b = app.step(&b, VisitStep::SignOut).await;
-    let c = planned(app, &[p.teacher], "first_day_absence", now, authorised.clone()).await;
+    let c = planned(
+        app,
+        &[p.teacher],
+        "first_day_absence",
+        now,
+        authorised.clone(),
+    )
+    .await;
     let c = app.step(&c, VisitStep::SignOut).await;
     let c = app.step(&c, VisitStep::Arrive).await;
     let c = app.step(&c, VisitStep::NobodyHome).await;
     let mut nobody_home = Vec::new();
     for _ in 0..2 {
-        let v = planned(app, &[p.liaison, p.buddy], "attendance_concern", now, authorised.clone()).await;
+        let v = planned(
+            app,
+            &[p.liaison, p.buddy],
+            "attendance_concern",
+            now,
+            authorised.clone(),
+        )
+        .await;
         let v = app.step(&v, VisitStep::SignOut).await;
         let v = app.step(&v, VisitStep::Arrive).await;
         nobody_home.push(app.step(&v, VisitStep::NobodyHome).await);
@@ -148,7 +184,14 @@ async fn build_term(app: &TestApp) {
         requested_at: now,
         requested_by: p.teacher,
     });
-    let d = planned(app, &[p.teacher, p.liaison], "refusing_school", now, requested).await;
+    let d = planned(
+        app,
+        &[p.teacher, p.liaison],
+        "refusing_school",
+        now,
+        requested,
+    )
+    .await;
     let head = app.staff(p.head).await;
     let comment = app::visits::CommentInput {
         comment: "Ava Smith is being seen by social care this week".into(),
@@ -157,7 +200,14 @@ async fn build_term(app: &TestApp) {
         .await
         .unwrap();
     let august = Utc.with_ymd_and_hms(2026, 8, 20, 9, 0, 0).unwrap();
-    let e = planned(app, &[p.teacher], "refusing_school", august, authorised.clone()).await;
+    let e = planned(
+        app,
+        &[p.teacher],
+        "refusing_school",
+        august,
+        authorised.clone(),
+    )
+    .await;
 
     // Alarms: panic acknowledged after 4 (DSL), 10 (head) and 2 (office) minutes; a duress
     // alarm nobody acknowledged.
@@ -277,7 +327,15 @@ fn check_figures(r: &GovernorsReport, backend: &str) {
     let alarms: Vec<_> = r
         .alarms
         .iter()
-        .map(|a| (a.kind.as_str(), a.raised, a.acknowledged, a.median_minutes, a.p90_minutes))
+        .map(|a| {
+            (
+                a.kind.as_str(),
+                a.raised,
+                a.acknowledged,
+                a.median_minutes,
+                a.p90_minutes,
+            )
+        })
         .collect();
     let mut want = vec![(duress, 1, 0, None, None), (panic, 3, 3, Some(4), Some(10))];
     want.sort();
@@ -289,13 +347,26 @@ fn check_figures(r: &GovernorsReport, backend: &str) {
     );
     let s = &r.slips;
     assert_eq!(
-        (s.left, s.answered_by_deadline, s.unanswered_by_deadline, s.waiting),
+        (
+            s.left,
+            s.answered_by_deadline,
+            s.unanswered_by_deadline,
+            s.waiting
+        ),
         (3, 1, 1, 1),
         "{ctx}"
     );
-    assert_eq!(counts(&r.incidents_by_kind), [("aggression", 1), ("trip", 1)], "{ctx}");
+    assert_eq!(
+        counts(&r.incidents_by_kind),
+        [("aggression", 1), ("trip", 1)],
+        "{ctx}"
+    );
     assert_eq!(r.incidents_blocking, 1, "{ctx}");
-    assert_eq!((r.households_blocked_now, r.households_blocked_in_range), (1, 1), "{ctx}");
+    assert_eq!(
+        (r.households_blocked_now, r.households_blocked_in_range),
+        (1, 1),
+        "{ctx}"
+    );
     assert_eq!(r.actions_overdue, 1, "{ctx}");
     assert_eq!(r.policies.len(), 1, "{ctx}");
     assert_eq!(
@@ -353,13 +424,25 @@ fn check_pdf(r: &GovernorsReport) {
     assert_eq!(line("Attendance concern"), "Attendance concern 4");
     assert_eq!(line("Refusing school"), "Refusing school 1");
     assert_eq!(line("nobody home (slip left)"), "nobody home (slip left) 3");
-    assert_eq!(line("lone (one member of staff)"), "lone (one member of staff) 1");
-    assert_eq!(line("paired (two or more staff)"), "paired (two or more staff) 4");
+    assert_eq!(
+        line("lone (one member of staff)"),
+        "lone (one member of staff) 1"
+    );
+    assert_eq!(
+        line("paired (two or more staff)"),
+        "paired (two or more staff) 4"
+    );
     assert_eq!(line("authorised"), "authorised 5");
     assert!(line("[child] is being seen").ends_with(" 1"), "{text}");
     assert!(line("emergency:").ends_with("3 3 4 10"), "{text}");
-    assert_eq!(line("unanswered by the deadline"), "unanswered by the deadline 1");
-    assert_eq!(line("follow-up actions overdue now"), "follow-up actions overdue now 1");
+    assert_eq!(
+        line("unanswered by the deadline"),
+        "unanswered by the deadline 1"
+    );
+    assert_eq!(
+        line("follow-up actions overdue now"),
+        "follow-up actions overdue now 1"
+    );
     assert_eq!(line("households blocked now"), "households blocked now 1");
     assert!(text.contains("2027-09-01"), "{text}");
     assert!(text.contains("Autumn term 2026"), "{text}");
@@ -396,7 +479,9 @@ async fn governors_report_counts_a_term_and_names_no_child() {
 
         // Last term (summer) holds only the August visit and incident.
         let last = parse_range(Some("last"), None, None, app.now().date_naive()).unwrap();
-        let summer = governors_report(&app.app(), &head, None, last).await.unwrap();
+        let summer = governors_report(&app.app(), &head, None, last)
+            .await
+            .unwrap();
         assert_eq!((summer.visits, summer.alarms.len()), (1, 0));
         assert_eq!(counts(&summer.incidents_by_kind), [("trip", 1)]);
 
