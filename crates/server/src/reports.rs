@@ -101,7 +101,7 @@ async fn report_pdf(
     Query(q): Query<ReportQuery>,
 ) -> Result<Response, ApiError> {
     let report = governors_report_for(&state, &me, &q).await?;
-    Ok(pdf_response(report).await?)
+    pdf_response(report).await
 }
 
 /// The PDF answer, rendered off the async threads; shared with the page.

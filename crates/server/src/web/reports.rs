@@ -35,8 +35,7 @@ pub struct Chart {
     pub bars: Vec<Bar>,
 }
 
-/// Where bars start and their longest length, in SVG user units.
-pub const BAR_X: i64 = 250;
+/// The longest bar, in SVG user units (bars start at x = 250, after the label).
 const BAR_MAX: i64 = 330;
 const ROW: i64 = 28;
 
