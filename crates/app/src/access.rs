@@ -424,6 +424,28 @@ pub async fn visits_to_export(app: &App, staff: &Staff, named: Option<i64>) -> R
     }
 }
 
+/// G5: the schools a governors' report covers. The head, the DSL and the chair of governors read
+/// their own school's (`named` must be it or `None`); a trust administrator reads one school of
+/// the trust (`named`) or, with `None`, the whole trust. Errors: `Forbidden` for anyone else;
+/// `Invalid("school_id")` for a school outside the person's scope.
+pub async fn report_schools(app: &App, staff: &Staff, named: Option<i64>) -> Result<Vec<School>> {
+    require_any(
+        staff,
+        &permissions::REPORT_READERS,
+        "read the governors' report",
+    )?;
+    if staff.roles.has(Role::TrustAdmin) && named.is_none() {
+        return Ok(app.db().schools_of_trust(staff.trust_id).await?);
+    }
+    let school = school_in_scope(app, staff, named).await?;
+    let own = staff.school_id == Some(school);
+    if own || staff.roles.has(Role::TrustAdmin) {
+        Ok(vec![app.db().school(school).await?])
+    } else {
+        Err(Refusal::invalid("school_id", "no such school"))
+    }
+}
+
 /// P7: whether the person sees and revokes every calendar link of `school` (its head), not
 /// just the links they made.
 pub fn manages_calendar_links(staff: &Staff, school: SchoolId) -> bool {

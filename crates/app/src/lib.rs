@@ -27,6 +27,7 @@ pub mod permissions;
 pub mod read_batch;
 pub mod records;
 mod refusal;
+pub mod reports;
 pub mod safeguarding;
 pub mod school;
 pub mod school_admin;

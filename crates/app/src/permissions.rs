@@ -39,6 +39,14 @@ pub const RECORD_OVERSEERS: [Role; 2] = [Role::Dsl, Role::Headteacher];
 pub const HEAD_ONLY_READERS: [Role; 3] =
     [Role::Headteacher, Role::TrustAdmin, Role::ChairOfGovernors];
 
+/// Read the governors' report of their own school (G5); a trust administrator reads the trust's.
+pub const REPORT_READERS: [Role; 4] = [
+    Role::Headteacher,
+    Role::Dsl,
+    Role::ChairOfGovernors,
+    Role::TrustAdmin,
+];
+
 /// Change the school's policy, add staff.
 pub const SCHOOL_ADMINS: [Role; 2] = [Role::Headteacher, Role::TrustAdmin];
 

@@ -10,6 +10,9 @@
 //! compiled once and app edits never rebuild it. Callers format dates in the school's time zone.
 
 mod layout;
+mod report;
+
+pub use report::{GovernorsReport, ReportTable, governors_report};
 
 use layout::{Face, Layout};
 

@@ -8,6 +8,7 @@ pub mod inputs;
 pub mod monitor;
 pub mod policy;
 pub mod records;
+pub mod reports;
 pub mod risk;
 pub mod roles;
 pub mod safeguarding;

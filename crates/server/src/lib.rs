@@ -14,6 +14,7 @@ mod extract;
 mod households;
 mod in_progress;
 mod openapi;
+mod reports;
 mod risk;
 mod schools;
 mod second_factor;
@@ -187,6 +188,7 @@ pub fn build_router(state: AppState) -> Router {
         .merge(alarms::router())
         .merge(audit_api::router())
         .merge(after_visit::router())
+        .merge(reports::router())
         .split_for_parts();
     let spec = Arc::new(spec);
     // The pages call the same use cases as the JSON routes (see `web`).

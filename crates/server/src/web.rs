@@ -26,6 +26,7 @@ mod page;
 mod plan;
 mod policy;
 mod record;
+mod reports;
 mod risk;
 mod second_factor;
 mod staff;
@@ -66,6 +67,7 @@ pub fn router() -> Router<AppState> {
         .merge(staff::router())
         .merge(policy::router())
         .merge(second_factor::router())
+        .merge(reports::router())
         .merge(assets::router())
         .layer(axum::middleware::from_fn(
             second_factor::redirect_to_code_page,

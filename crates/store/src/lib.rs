@@ -14,6 +14,7 @@ mod households;
 mod inbound_sms;
 mod monitor;
 mod records;
+mod reports;
 mod risk;
 mod schools;
 mod second_factor;
@@ -42,6 +43,7 @@ pub use records::{
     NewOutcome, NewSafeguardingConcern, NewSlip, RecordRead, SLIP_DEADLINE, SafeguardingConcern,
     Slip, VisitOutcome, VisitRow, VisitRowFilter, in_app_address,
 };
+pub use reports::{ReportAlarm, ReportFacts, ReportIncident, ReportSlip, ReportVisit};
 pub use risk::{NewRiskAssessment, RiskAssessment};
 pub use schools::{PolicyVersion, School, Trust};
 pub use second_factor::{RecoveryCode, SecondFactor};

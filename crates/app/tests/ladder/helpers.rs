@@ -28,8 +28,8 @@ pub struct TestApp {
     pub school: SchoolId,
     pub policy: PolicyVersion,
     pub people: People,
-    household: domain::HouseholdId,
-    pupil: domain::PupilId,
+    pub household: domain::HouseholdId,
+    pub pupil: domain::PupilId,
     vehicle: VehicleId,
     _dir: Option<TempDir>,
 }

@@ -24,6 +24,7 @@ mod pack;
 mod phone;
 mod presets;
 mod repeats;
+mod reports;
 mod scale_out;
 mod school;
 mod slow_channel;

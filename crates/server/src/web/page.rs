@@ -108,7 +108,10 @@ impl Ctx {
         if !f.staff {
             return Chrome {
                 name: self.me.name.clone(),
-                nav: vec![NavItem::new("/head-only", "For the head", "head-only")],
+                nav: vec![
+                    NavItem::new("/head-only", "For the head", "head-only"),
+                    NavItem::new("/reports/governors", "Governors' report", "reports"),
+                ],
                 current,
             };
         }
@@ -138,6 +141,13 @@ impl Ctx {
         nav.push(NavItem::new("/staff", "Staff", "staff"));
         nav.push(NavItem::new("/policy", "Policy", "policy"));
         nav.push(NavItem::new("/exports", "Exports", "exports"));
+        if self.me.roles.any_of(&app::permissions::REPORT_READERS) {
+            nav.push(NavItem::new(
+                "/reports/governors",
+                "Governors' report",
+                "reports",
+            ));
+        }
         Chrome {
             name: self.me.name.clone(),
             nav,

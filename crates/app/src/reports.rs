@@ -1,0 +1,400 @@
+//! G5: the report for governors and the trust board — home-visit practice of one school, or of
+//! every school of the trust, over a term or a range of days. Counts only: no child is named
+//! (nor an address, nor a UPN); the one piece of free text it quotes, why a visit was declined,
+//! has every pupil's name taken out ([`domain::reports::without_names`]).
+//!
+//! Who reads it is decided in [`crate::access::report_schools`]; every read is audited
+//! (`report.read`). The JSON API, the page, the CSV tables and the PDF all show this one typed
+//! value; [`GovernorsReport::tables`] is the one place its tables are laid out.
+
+mod tables;
+
+use crate::access::report_schools;
+use crate::audit::entry;
+use crate::{App, Result};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use domain::monitor::AlarmKind;
+use domain::reports::{ReportRange, median_and_p90, without_names};
+use domain::{Role, StaffId};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use std::str::FromStr;
+use store::{ReportFacts, Staff};
+
+pub use domain::reports::{DEFAULT_TERMS_NOTE, parse_range};
+pub use tables::Table;
+
+/// A label and how many.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Count {
+    pub label: String,
+    pub count: i64,
+}
+
+/// Alarms of one kind: how many, how many acknowledged, and the minutes from raising to
+/// acknowledging (median and 90th percentile, nearest rank; `None` when none was acknowledged).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct AlarmLine {
+    pub kind: String,
+    pub raised: i64,
+    pub acknowledged: i64,
+    pub median_minutes: Option<i64>,
+    pub p90_minutes: Option<i64>,
+}
+
+/// D9, A6: Home Visit Slips left in the range and whether the family answered by the deadline.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct SlipFigures {
+    pub left: i64,
+    pub answered_by_deadline: i64,
+    /// The deadline passed with no answer (or the answer came after it).
+    pub unanswered_by_deadline: i64,
+    /// The deadline is still to come and no answer yet.
+    pub waiting: i64,
+}
+
+/// One school's policy (G1) and whether staff acknowledgement of it is recorded (G2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct PolicyLine {
+    pub school: String,
+    pub version: i64,
+    pub approved_by: String,
+    pub approved_on: NaiveDate,
+    pub review_due: NaiveDate,
+    /// The review date has passed.
+    pub review_overdue: bool,
+    pub acknowledgement: String,
+}
+
+/// One school's headline figures, for the trust's table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct SchoolLine {
+    pub school: String,
+    pub visits: i64,
+    pub alarms: i64,
+    pub incidents: i64,
+    pub actions_overdue: i64,
+}
+
+/// The report (G5). Times in UTC; the range is of days, both inclusive.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct GovernorsReport {
+    /// The school's name, or the trust's with "all schools".
+    pub title: String,
+    #[schema(value_type = Object)]
+    pub range: ReportRange,
+    /// Set when the range is a default English term (there is no school calendar).
+    pub terms_note: Option<String>,
+    pub generated_at: DateTime<Utc>,
+    pub visits: i64,
+    pub visits_by_reason: Vec<Count>,
+    pub visits_by_outcome: Vec<Count>,
+    /// Of the visits staff went out on: with one member of staff, and with two or more.
+    pub lone_visits: i64,
+    pub paired_visits: i64,
+    pub authorised: i64,
+    pub declined: i64,
+    /// Why visits were declined, as the decider wrote it with children's names taken out.
+    pub declined_reasons: Vec<Count>,
+    pub alarms: Vec<AlarmLine>,
+    /// Who acknowledged alarms, by role (never by name).
+    pub acknowledged_by: Vec<Count>,
+    pub slips: SlipFigures,
+    pub incidents_by_kind: Vec<Count>,
+    /// Incidents after which the household was blocked for new appointments (P10).
+    pub incidents_blocking: i64,
+    pub households_blocked_now: i64,
+    pub households_blocked_in_range: i64,
+    /// Follow-up actions (A3) not done and past their due day, as at the report's making.
+    pub actions_overdue: i64,
+    pub policies: Vec<PolicyLine>,
+    pub schools: Vec<SchoolLine>,
+}
+
+/// Said for every school until staff acknowledgement of the policy is recorded in Doorstep.
+pub const ACKNOWLEDGEMENT_NOT_RECORDED: &str =
+    "not recorded: Doorstep does not yet record staff acknowledgement of the policy";
+
+/// Statuses in which staff went out to the house.
+const WENT_OUT: [&str; 6] = [
+    "signed_out",
+    "arrived",
+    "nobody_home",
+    "left_property",
+    "returned",
+    "record_completed",
+];
+
+/// G5: the governors' report of the school `school_id` names (or the reader's own), or, for a
+/// trust administrator naming none, of every school of the trust, for the days of `range`
+/// (UTC days, both inclusive) as at `app.now()`. Errors: `Forbidden` unless the reader is the
+/// head, the DSL or the chair of governors of the school, or a trust administrator;
+/// `Invalid("school_id")` for a school outside their scope. The read is audited (`report.read`).
+#[tracing::instrument(skip_all, fields(staff.id = me.id.0))]
+pub async fn governors_report(
+    app: &App,
+    me: &Staff,
+    school_id: Option<i64>,
+    range: ReportRange,
+) -> Result<GovernorsReport> {
+    let schools = report_schools(app, me, school_id).await?;
+    let now = app.now();
+    let today = now.date_naive();
+    let from = Utc.from_utc_datetime(&range.from.and_time(chrono::NaiveTime::MIN));
+    let to = Utc.from_utc_datetime(&range.to.and_time(chrono::NaiveTime::MIN))
+        + chrono::Duration::days(1);
+    let mut tally = Tally::default();
+    let mut policies = Vec::new();
+    let mut lines = Vec::new();
+    for school in &schools {
+        let facts = app.db().report_facts(school.id, from, to, today).await?;
+        let policy = app.db().current_policy(school.id).await?;
+        let labels: HashMap<String, String> = policy
+            .settings
+            .reason_categories
+            .iter()
+            .map(|c| (c.key.clone(), c.label.clone()))
+            .collect();
+        lines.push(SchoolLine {
+            school: school.name.clone(),
+            visits: facts.visits.len() as i64,
+            alarms: facts.alarms.len() as i64,
+            incidents: facts.incidents.len() as i64,
+            actions_overdue: facts.actions_overdue,
+        });
+        policies.push(PolicyLine {
+            school: school.name.clone(),
+            version: policy.version,
+            approved_by: policy.approved_by.clone(),
+            approved_on: policy.approved_on,
+            review_due: policy.review_due,
+            review_overdue: policy.review_due < today,
+            acknowledgement: ACKNOWLEDGEMENT_NOT_RECORDED.to_string(),
+        });
+        tally.add(app, &facts, &labels, now).await?;
+    }
+    let title = match schools.as_slice() {
+        [one] if school_id.is_some() || !me.roles.has(Role::TrustAdmin) => one.name.clone(),
+        _ => format!("{} — all schools", app.db().trust(me.trust_id).await?.name),
+    };
+    let is_term = range.label.contains(" term ");
+    let report = tally.finish(title, range, is_term, now, policies, lines);
+    let e = entry(
+        app,
+        me,
+        "report.read",
+        "report",
+        school_id.unwrap_or(0),
+        schools.first().map(|s| s.id).filter(|_| schools.len() == 1),
+        serde_json::json!({ "from": report.range.from, "to": report.range.to, "schools": schools.len() }),
+    );
+    app.db().append_audit(&e).await?;
+    Ok(report)
+}
+
+#[derive(Default)]
+struct Tally {
+    visits: i64,
+    by_reason: BTreeMap<String, i64>,
+    by_outcome: BTreeMap<&'static str, i64>,
+    lone: i64,
+    paired: i64,
+    authorised: i64,
+    declined: i64,
+    declined_reasons: BTreeMap<String, i64>,
+    ack_minutes: BTreeMap<String, (i64, Vec<i64>)>,
+    acknowledged_by: BTreeMap<&'static str, i64>,
+    slips: SlipFigures,
+    incidents: BTreeMap<String, i64>,
+    incidents_blocking: i64,
+    blocked_now: i64,
+    blocked_in_range: i64,
+    actions_overdue: i64,
+    roles: HashMap<i64, &'static str>,
+}
+
+/// How a visit ended, in the school's words (never the outcome's free text, which may name the
+/// child).
+fn outcome_label(status: &str) -> &'static str {
+    match status {
+        "returned" | "record_completed" | "left_property" => "visit made",
+        "nobody_home" => "nobody home (slip left)",
+        "signed_out" | "arrived" => "staff out now",
+        "declined" => "declined",
+        "cancelled" => "cancelled",
+        "rescheduled" => "rescheduled",
+        _ => "not yet made",
+    }
+}
+
+/// The role an acknowledger is counted under: their most senior one.
+fn role_label(staff: &Staff) -> &'static str {
+    const ORDER: [(Role, &str); 9] = [
+        (Role::Headteacher, "headteacher"),
+        (Role::Dsl, "DSL"),
+        (Role::SafeguardingTeam, "safeguarding team"),
+        (Role::SeniorLeader, "senior leader"),
+        (Role::TrustAdmin, "trust administrator"),
+        (Role::Office, "office"),
+        (Role::AttendanceLead, "attendance lead"),
+        (Role::VisitingStaff, "visiting staff"),
+        (Role::ChairOfGovernors, "chair of governors"),
+    ];
+    ORDER
+        .iter()
+        .find(|(r, _)| staff.roles.has(*r))
+        .map_or("other staff", |(_, l)| l)
+}
+
+impl Tally {
+    async fn add(
+        &mut self,
+        app: &App,
+        f: &ReportFacts,
+        labels: &HashMap<String, String>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        for v in &f.visits {
+            self.visits += 1;
+            let reason = labels
+                .get(&v.reason_category)
+                .cloned()
+                .unwrap_or_else(|| v.reason_category.replace('_', " "));
+            *self.by_reason.entry(reason).or_default() += 1;
+            *self.by_outcome.entry(outcome_label(&v.status)).or_default() += 1;
+            if WENT_OUT.contains(&v.status.as_str()) {
+                if v.staff_count <= 1 {
+                    self.lone += 1;
+                } else {
+                    self.paired += 1;
+                }
+            }
+            if v.authorised {
+                self.authorised += 1;
+            }
+            if v.status == "declined" {
+                self.declined += 1;
+                let why = v.declined_why.as_deref().unwrap_or("no reason recorded");
+                *self
+                    .declined_reasons
+                    .entry(without_names(why, &f.pupil_names))
+                    .or_default() += 1;
+            }
+        }
+        for a in &f.alarms {
+            let kind = AlarmKind::from_str(&a.kind)
+                .map_or_else(|_| a.kind.clone(), |k| k.label().to_string());
+            let line = self.ack_minutes.entry(kind).or_default();
+            line.0 += 1;
+            if let (Some(at), Some(by)) = (a.acknowledged_at, a.acknowledged_by) {
+                line.1.push((at - a.raised_at).num_minutes());
+                let role = match self.roles.get(&by) {
+                    Some(r) => *r,
+                    None => {
+                        let r = role_label(&app.db().staff(StaffId(by)).await?);
+                        self.roles.insert(by, r);
+                        r
+                    }
+                };
+                *self.acknowledged_by.entry(role).or_default() += 1;
+            }
+        }
+        for s in &f.slips {
+            self.slips.left += 1;
+            match s.responded_at {
+                Some(at) if at <= s.respond_by => self.slips.answered_by_deadline += 1,
+                None if s.respond_by > now => self.slips.waiting += 1,
+                _ => self.slips.unanswered_by_deadline += 1,
+            }
+        }
+        for i in &f.incidents {
+            *self.incidents.entry(i.kind.replace('_', " ")).or_default() += 1;
+            if i.household_blocked {
+                self.incidents_blocking += 1;
+            }
+        }
+        self.blocked_now += f.households_blocked_now;
+        self.blocked_in_range += f.households_blocked_in_range;
+        self.actions_overdue += f.actions_overdue;
+        Ok(())
+    }
+
+    fn finish(
+        self,
+        title: String,
+        range: ReportRange,
+        is_term: bool,
+        now: DateTime<Utc>,
+        policies: Vec<PolicyLine>,
+        schools: Vec<SchoolLine>,
+    ) -> GovernorsReport {
+        fn counts<K: ToString>(m: BTreeMap<K, i64>) -> Vec<Count> {
+            m.into_iter()
+                .map(|(label, count)| Count {
+                    label: label.to_string(),
+                    count,
+                })
+                .collect()
+        }
+        let alarms = self
+            .ack_minutes
+            .into_iter()
+            .map(|(kind, (raised, minutes))| {
+                let pct = median_and_p90(&minutes);
+                AlarmLine {
+                    kind,
+                    raised,
+                    acknowledged: minutes.len() as i64,
+                    median_minutes: pct.map(|p| p.0),
+                    p90_minutes: pct.map(|p| p.1),
+                }
+            })
+            .collect();
+        GovernorsReport {
+            title,
+            range,
+            terms_note: is_term.then(|| DEFAULT_TERMS_NOTE.to_string()),
+            generated_at: now,
+            visits: self.visits,
+            visits_by_reason: counts(self.by_reason),
+            visits_by_outcome: counts(self.by_outcome),
+            lone_visits: self.lone,
+            paired_visits: self.paired,
+            authorised: self.authorised,
+            declined: self.declined,
+            declined_reasons: counts(self.declined_reasons),
+            alarms,
+            acknowledged_by: counts(self.acknowledged_by),
+            slips: self.slips,
+            incidents_by_kind: counts(self.incidents),
+            incidents_blocking: self.incidents_blocking,
+            households_blocked_now: self.blocked_now,
+            households_blocked_in_range: self.blocked_in_range,
+            actions_overdue: self.actions_overdue,
+            policies,
+            schools,
+        }
+    }
+}
+
+/// What a request for the report names: the school (a trust administrator may leave it out for
+/// the whole trust), and `term` (`this` or `last`) or `from` and `to` dates (YYYY-MM-DD).
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+pub struct ReportQuery {
+    pub school_id: Option<i64>,
+    pub term: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+/// [`governors_report`] for a request's query: the range read with today's date (UTC).
+/// Errors: as [`parse_range`] (naming `term`, `from` or `to`), then as [`governors_report`].
+pub async fn governors_report_for(
+    app: &App,
+    me: &Staff,
+    q: &ReportQuery,
+) -> Result<GovernorsReport> {
+    let today = app.now().date_naive();
+    let range = parse_range(q.term.as_deref(), q.from.as_deref(), q.to.as_deref(), today)?;
+    governors_report(app, me, q.school_id, range).await
+}
