@@ -6,18 +6,22 @@
 
 mod evaluate;
 pub mod presets;
+mod reasons;
 mod records_access;
 
+use evaluate::unmet;
 pub use evaluate::{
     Appointment, RiskFacts, Stage, TransportFacts, Unmet, VehicleFacts, VisitFacts, VisitorFacts,
     evaluate,
 };
+pub use reasons::ReasonDefaults;
 pub use records_access::RecordsAccess;
 
 use crate::inputs::FieldError;
 use crate::roles::Role;
 use chrono::NaiveTime;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -31,6 +35,10 @@ pub struct PolicySettings {
     pub approver: String,
     /// P1: the reasons a visit may be made.
     pub reason_categories: Vec<ReasonCategory>,
+    /// P1, P12: per-reason defaults (usual length, staff), keyed by reason category. Settings
+    /// stored before this rule read as none.
+    #[serde(default)]
+    pub reasons: BTreeMap<String, ReasonDefaults>,
     /// P2: "could the parents come into school instead?" must be answered "no" before a request.
     pub ask_parents_come_in_first: bool,
     /// P4: an unannounced visit must say why.
@@ -297,6 +305,7 @@ impl PolicySettings {
                 "each reason needs its own key",
             ));
         }
+        self.check_reasons()?;
         if self.authorisation.roles.is_empty() {
             return Err(FieldError::new(
                 "authorisation.roles",

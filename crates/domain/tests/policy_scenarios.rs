@@ -339,3 +339,23 @@ fn changed_settings_are_checked_before_they_are_accepted() {
         preset("reach2").unwrap()
     );
 }
+
+#[test]
+fn a_reason_that_needs_two_staff_refuses_a_lone_visit_for_that_reason_only() {
+    let mut policy = preset("hsp").unwrap();
+    let mut two = doorstep_domain::policy::ReasonDefaults::default();
+    two.minimum_staff = Some(2);
+    policy.reasons.insert("suspected_holiday".into(), two);
+    policy.check().unwrap();
+    let mut v = good_visit();
+    v.visitors.truncate(1);
+    assert!(evaluate(&policy, &v, Stage::Request, today()).is_empty());
+    v.reason_category = "suspected_holiday".into();
+    let unmet = evaluate(&policy, &v, Stage::Request, today());
+    assert_eq!(rules(&unmet), ["reasons.minimum_staff"]);
+    assert!(
+        unmet[0]
+            .why
+            .contains("'Suspected term-time holiday' visit needs at least 2")
+    );
+}

@@ -17,3 +17,4 @@ mod helpers;
 mod school;
 
 mod one_transaction;
+mod reason_defaults;

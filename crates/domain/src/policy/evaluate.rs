@@ -30,7 +30,11 @@ pub struct Unmet {
     pub why: String,
 }
 
-fn unmet(requirement: &'static str, rule: &'static str, why: impl Into<String>) -> Unmet {
+pub(super) fn unmet(
+    requirement: &'static str,
+    rule: &'static str,
+    why: impl Into<String>,
+) -> Unmet {
     Unmet {
         requirement,
         rule,
@@ -275,6 +279,7 @@ fn check_staffing(policy: &PolicySettings, visit: &VisitFacts, out: &mut Vec<Unm
             ));
         }
     }
+    super::reasons::check_reason_staffing(policy, &visit.reason_category, count, out);
     for lead in staffing
         .category_leads
         .iter()
