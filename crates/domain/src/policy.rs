@@ -5,6 +5,7 @@
 //! from a preset and changes settings, and each change is stored as a new policy version.
 
 mod evaluate;
+mod evening;
 pub mod presets;
 mod reasons;
 mod records_access;
@@ -14,6 +15,7 @@ pub use evaluate::{
     Appointment, RiskFacts, Stage, TransportFacts, Unmet, VehicleFacts, VisitFacts, VisitorFacts,
     evaluate,
 };
+pub use evening::spans_evening;
 pub use reasons::ReasonDefaults;
 pub use records_access::RecordsAccess;
 

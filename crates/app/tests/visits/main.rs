@@ -16,5 +16,6 @@ mod helpers;
 #[path = "../ladder/school.rs"]
 mod school;
 
+mod evening;
 mod one_transaction;
 mod reason_defaults;

@@ -6,7 +6,7 @@ use app::Refusal;
 use app::visits::{self, AppointmentInput, VisitPlanInput, VisitorInput};
 use domain::visit::ReturnsTo;
 
-fn plan(t: &TestApp, reason: &str) -> VisitPlanInput {
+pub(crate) fn plan(t: &TestApp, reason: &str) -> VisitPlanInput {
     let now = t.now();
     VisitPlanInput {
         pupil_id: t.pupil().0,
