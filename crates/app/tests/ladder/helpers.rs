@@ -61,6 +61,7 @@ impl TestApp {
     }
 
     /// The seeded pupil, for plans made through the use cases.
+    #[allow(dead_code)]
     pub fn pupil(&self) -> domain::PupilId {
         self.pupil
     }
