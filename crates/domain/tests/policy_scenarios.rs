@@ -343,8 +343,10 @@ fn changed_settings_are_checked_before_they_are_accepted() {
 #[test]
 fn a_reason_that_needs_two_staff_refuses_a_lone_visit_for_that_reason_only() {
     let mut policy = preset("hsp").unwrap();
-    let mut two = doorstep_domain::policy::ReasonDefaults::default();
-    two.minimum_staff = Some(2);
+    let two = doorstep_domain::policy::ReasonDefaults {
+        minimum_staff: Some(2),
+        ..Default::default()
+    };
     policy.reasons.insert("suspected_holiday".into(), two);
     policy.check().unwrap();
     let mut v = good_visit();
