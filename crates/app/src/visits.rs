@@ -23,7 +23,7 @@ pub use read::{
     policy_check_named, stage_named,
 };
 pub use steps::{
-    AuthoriseInput, CancelInput, CommentInput, LeftInput, ReturnedInput, arrived, authorise,
-    cancel, complete_record, decline, left, nobody_home, request, request_changes, returned,
-    sign_out,
+    AuthoriseInput, CancelAtDoorInput, CancelInput, CommentInput, LeftInput, ReturnedInput,
+    arrived, authorise, cancel, cancel_at_door, complete_record, decline, left, nobody_home,
+    request, request_changes, returned, sign_out,
 };

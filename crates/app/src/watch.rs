@@ -90,9 +90,15 @@ pub async fn after_step_in(
     };
     let mut w = match next {
         VisitState::SignedOut { .. } => fresh(),
-        VisitState::Returned { at_home, .. } => {
+        // Back from a visit called off at the door: finished like any return.
+        VisitState::Returned { .. }
+        | VisitState::CancelledAtDoor {
+            returned_at: Some(_),
+            ..
+        } => {
             tx.end_watch(visit.id).await?;
-            let outcome = if *at_home {
+            let at_home = matches!(next, VisitState::Returned { at_home: true, .. });
+            let outcome = if at_home {
                 "home safely"
             } else {
                 "back at school"
@@ -120,7 +126,8 @@ pub async fn after_step_in(
     w.last_contact_at = now;
     match next {
         VisitState::Arrived { .. } | VisitState::NobodyHome { .. } => w.arrived = true,
-        VisitState::LeftProperty { .. } => {
+        // Called off at the door: they walk away now, so the return deadline applies.
+        VisitState::LeftProperty { .. } | VisitState::CancelledAtDoor { .. } => {
             w.arrived = true;
             w.left_property = true;
         }
@@ -128,7 +135,10 @@ pub async fn after_step_in(
     }
     tx.put_watch(&w).await?;
     store_deadlines(tx, visit, &w, policy).await?;
-    if matches!(next, VisitState::LeftProperty { .. }) {
+    if matches!(
+        next,
+        VisitState::LeftProperty { .. } | VisitState::CancelledAtDoor { .. }
+    ) {
         alarms::resolve_open_of_kind(
             tx,
             visit,

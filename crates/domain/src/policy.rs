@@ -5,14 +5,19 @@
 //! from a preset and changes settings, and each change is stored as a new policy version.
 
 mod evaluate;
+mod evening;
 pub mod presets;
+mod reasons;
 mod records_access;
 mod second_factor;
 
+use evaluate::unmet;
 pub use evaluate::{
     Appointment, RiskFacts, Stage, TransportFacts, Unmet, VehicleFacts, VisitFacts, VisitorFacts,
     evaluate,
 };
+pub use evening::spans_evening;
+pub use reasons::ReasonDefaults;
 pub use records_access::RecordsAccess;
 pub use second_factor::SecondFactorRule;
 
@@ -20,6 +25,7 @@ use crate::inputs::FieldError;
 use crate::roles::Role;
 use chrono::NaiveTime;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -33,6 +39,10 @@ pub struct PolicySettings {
     pub approver: String,
     /// P1: the reasons a visit may be made.
     pub reason_categories: Vec<ReasonCategory>,
+    /// P1, P12: per-reason defaults (usual length, staff), keyed by reason category. Settings
+    /// stored before this rule read as none.
+    #[serde(default)]
+    pub reasons: BTreeMap<String, ReasonDefaults>,
     /// P2: "could the parents come into school instead?" must be answered "no" before a request.
     pub ask_parents_come_in_first: bool,
     /// P4: an unannounced visit must say why.
@@ -304,6 +314,7 @@ impl PolicySettings {
                 "each reason needs its own key",
             ));
         }
+        self.check_reasons()?;
         if self.authorisation.roles.is_empty() {
             return Err(FieldError::new(
                 "authorisation.roles",

@@ -5,6 +5,10 @@
 //! rescheduled and nobody home. [`apply`] is the only way a visit moves; the store persists
 //! what it returns and the safety monitor reacts to it.
 
+mod door;
+
+pub use door::{DoorOption, DoorReason, door_options};
+
 use crate::ids::{StaffId, VisitId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -58,6 +62,14 @@ pub enum VisitState {
         cancelled_at: DateTime<Utc>,
         reason: String,
     },
+    /// Called off at the door after arriving (D6). The staff are still out, walking away, and
+    /// watched until `returned_at`; then it is finished and may be planned again.
+    CancelledAtDoor {
+        cancelled_at: DateTime<Utc>,
+        reason: DoorReason,
+        note: Option<String>,
+        returned_at: Option<DateTime<Utc>>,
+    },
     Rescheduled {
         rescheduled_at: DateTime<Utc>,
         new_visit: VisitId,
@@ -67,18 +79,40 @@ pub enum VisitState {
 /// What somebody does to a visit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum VisitStep {
-    Request { by: StaffId },
-    Authorise { by: StaffId },
-    Decline { by: StaffId, comment: String },
-    RequestChanges { by: StaffId, comment: String },
+    Request {
+        by: StaffId,
+    },
+    Authorise {
+        by: StaffId,
+    },
+    Decline {
+        by: StaffId,
+        comment: String,
+    },
+    RequestChanges {
+        by: StaffId,
+        comment: String,
+    },
     SignOut,
     Arrive,
     NobodyHome,
-    LeaveProperty { early_for_safety: bool },
-    Return { at_home: bool },
+    LeaveProperty {
+        early_for_safety: bool,
+    },
+    Return {
+        at_home: bool,
+    },
     CompleteRecord,
-    Cancel { reason: String },
-    Reschedule { new_visit: VisitId },
+    Cancel {
+        reason: String,
+    },
+    CancelAtDoor {
+        reason: DoorReason,
+        note: Option<String>,
+    },
+    Reschedule {
+        new_visit: VisitId,
+    },
 }
 
 impl VisitStep {
@@ -95,6 +129,7 @@ impl VisitStep {
             VisitStep::Return { .. } => "back at school or home safe",
             VisitStep::CompleteRecord => "complete the record",
             VisitStep::Cancel { .. } => "cancel",
+            VisitStep::CancelAtDoor { .. } => "cancel at the door",
             VisitStep::Reschedule { .. } => "reschedule",
         }
     }
@@ -132,6 +167,7 @@ impl VisitState {
             VisitState::Returned { .. } => "returned",
             VisitState::RecordCompleted { .. } => "record_completed",
             VisitState::Cancelled { .. } => "cancelled",
+            VisitState::CancelledAtDoor { .. } => "cancelled_at_door",
             VisitState::Rescheduled { .. } => "rescheduled",
         }
     }
@@ -144,6 +180,10 @@ impl VisitState {
                 | VisitState::Arrived { .. }
                 | VisitState::NobodyHome { .. }
                 | VisitState::LeftProperty { .. }
+                | VisitState::CancelledAtDoor {
+                    returned_at: None,
+                    ..
+                }
         )
     }
 
@@ -170,11 +210,18 @@ impl VisitState {
             }
             VisitState::Authorised { .. } => vec!["sign out", "cancel", "reschedule"],
             VisitState::SignedOut { .. } => vec!["arrived", "nobody home"],
-            VisitState::Arrived { .. } => vec!["nobody home", "left the property"],
+            VisitState::Arrived { .. } => {
+                vec!["nobody home", "left the property", "cancel at the door"]
+            }
+            VisitState::CancelledAtDoor {
+                returned_at: None, ..
+            } => vec!["back at school or home safe"],
             VisitState::NobodyHome { .. } => vec!["left the property"],
             VisitState::LeftProperty { .. } => vec!["back at school or home safe"],
             VisitState::Returned { .. } => vec!["complete the record"],
-            VisitState::Cancelled { .. } | VisitState::Declined { .. } => vec!["reschedule"],
+            VisitState::Cancelled { .. }
+            | VisitState::Declined { .. }
+            | VisitState::CancelledAtDoor { .. } => vec!["reschedule"],
             VisitState::RecordCompleted { .. } | VisitState::Rescheduled { .. } => vec![],
         }
     }
@@ -222,6 +269,26 @@ pub fn apply(
             returned_at: now,
             at_home,
         },
+        (S::Arrived { .. }, E::CancelAtDoor { reason, note }) => S::CancelledAtDoor {
+            cancelled_at: now,
+            reason,
+            note,
+            returned_at: None,
+        },
+        (
+            S::CancelledAtDoor {
+                cancelled_at,
+                reason,
+                note,
+                returned_at: None,
+            },
+            E::Return { .. },
+        ) => S::CancelledAtDoor {
+            cancelled_at: *cancelled_at,
+            reason: *reason,
+            note: note.clone(),
+            returned_at: Some(now),
+        },
         (S::Returned { .. }, E::CompleteRecord) => S::RecordCompleted { completed_at: now },
         (
             S::Draft | S::ChangesRequested { .. } | S::Requested { .. } | S::Authorised { .. },
@@ -231,7 +298,14 @@ pub fn apply(
             reason,
         },
         (
-            S::Requested { .. } | S::Authorised { .. } | S::Cancelled { .. } | S::Declined { .. },
+            S::Requested { .. }
+            | S::Authorised { .. }
+            | S::Cancelled { .. }
+            | S::Declined { .. }
+            | S::CancelledAtDoor {
+                returned_at: Some(_),
+                ..
+            },
             E::Reschedule { new_visit },
         ) => S::Rescheduled {
             rescheduled_at: now,
@@ -255,6 +329,38 @@ mod tests {
 
     fn now() -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn an_arrived_visit_cancelled_at_the_door_is_watched_until_back_then_may_be_planned_again() {
+        let arrived = VisitState::Arrived { arrived_at: now() };
+        let step = VisitStep::CancelAtDoor {
+            reason: DoorReason::AnimalsNotSecured,
+            note: None,
+        };
+        let at_door = apply(&arrived, step.clone(), now()).unwrap();
+        assert_eq!(at_door.status(), "cancelled_at_door");
+        assert!(at_door.is_out(), "staff are still out until they are back");
+        let again = VisitStep::Reschedule {
+            new_visit: VisitId(9),
+        };
+        assert!(apply(&at_door, again.clone(), now()).is_err());
+        let back = apply(&at_door, VisitStep::Return { at_home: false }, now()).unwrap();
+        assert!(!back.is_out());
+        assert!(matches!(
+            back,
+            VisitState::CancelledAtDoor {
+                reason: DoorReason::AnimalsNotSecured,
+                returned_at: Some(_),
+                ..
+            }
+        ));
+        assert_eq!(apply(&back, again, now()).unwrap().status(), "rescheduled");
+        // Only from the door: a visit not yet arrived is cancelled the ordinary way.
+        let signed_out = VisitState::SignedOut {
+            signed_out_at: now(),
+        };
+        assert!(apply(&signed_out, step, now()).is_err());
     }
 
     #[test]

@@ -339,3 +339,40 @@ fn changed_settings_are_checked_before_they_are_accepted() {
         preset("reach2").unwrap()
     );
 }
+
+#[test]
+fn a_reason_that_needs_two_staff_refuses_a_lone_visit_for_that_reason_only() {
+    let mut policy = preset("hsp").unwrap();
+    let two = doorstep_domain::policy::ReasonDefaults {
+        minimum_staff: Some(2),
+        ..Default::default()
+    };
+    policy.reasons.insert("suspected_holiday".into(), two);
+    policy.check().unwrap();
+    let mut v = good_visit();
+    v.visitors.truncate(1);
+    assert!(evaluate(&policy, &v, Stage::Request, today()).is_empty());
+    v.reason_category = "suspected_holiday".into();
+    let unmet = evaluate(&policy, &v, Stage::Request, today());
+    assert_eq!(rules(&unmet), ["reasons.minimum_staff"]);
+    assert!(
+        unmet[0]
+            .why
+            .contains("'Suspected term-time holiday' visit needs at least 2")
+    );
+}
+
+#[test]
+fn hsp_lone_visit_from_half_past_five_to_a_quarter_past_midnight_is_an_evening_visit() {
+    let mut v = good_visit();
+    v.visitors.truncate(1);
+    v.backup_at_school = false;
+    v.planned_leave_school = at(17, 30);
+    v.planned_leave_property = at(17, 30) + chrono::Duration::minutes(6 * 60 + 45);
+    assert_eq!(
+        rules(&check("hsp", &v, Stage::Request)),
+        ["staffing.evening"]
+    );
+    v.backup_at_school = true;
+    assert!(check("hsp", &v, Stage::Request).is_empty());
+}

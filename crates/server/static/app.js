@@ -331,6 +331,33 @@
     return !(a && root && root.contains(a) && a.matches("input, textarea, select"));
   };
 
+  // The plan form: choosing a reason with a usual length (St Joseph's nursery visits, 30 minutes)
+  // pre-fills "Leave the house" and "Back"; without the script they may be left blank instead.
+  function minutesOf(v) {
+    var m = /^(\d{1,2}):(\d{2})/.exec(v || "");
+    return m ? Number(m[1]) * 60 + Number(m[2]) : null;
+  }
+  function hhmm(total) {
+    total = ((total % 1440) + 1440) % 1440;
+    var h = Math.floor(total / 60), m = total % 60;
+    return (h < 10 ? "0" : "") + h + ":" + (m < 10 ? "0" : "") + m;
+  }
+  document.addEventListener("change", function (e) {
+    if (!e.target.matches || !e.target.matches('select[name="reason_category"]')) return;
+    var box = document.querySelector("[data-visit-minutes]");
+    if (!box) return;
+    var lengths;
+    try { lengths = JSON.parse(box.getAttribute("data-visit-minutes") || "{}"); } catch (err) { return; }
+    var usual = lengths[e.target.value];
+    var field = function (n) { return box.querySelector('input[name="' + n + '"]'); };
+    var leave = minutesOf(field("planned_leave_school").value);
+    var arrive = minutesOf(field("planned_arrive").value);
+    if (!usual || arrive === null) return;
+    field("planned_leave_property").value = hhmm(arrive + usual);
+    var journey = leave === null ? 0 : (arrive - leave + 1440) % 1440;
+    field("planned_return").value = hhmm(arrive + usual + journey);
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     tick();
     showQueue();

@@ -204,8 +204,8 @@ fn same_plan(old: &Visit, at: &RescheduleInput) -> VisitPlanInput {
         expect_to_see: old.expect_to_see.clone(),
         planned_leave_school: at.planned_leave_school,
         planned_arrive: at.planned_arrive,
-        planned_leave_property: at.planned_leave_property,
-        planned_return: at.planned_return,
+        planned_leave_property: Some(at.planned_leave_property),
+        planned_return: Some(at.planned_return),
         returns_to: if old.returns_to == "home" {
             ReturnsTo::Home
         } else {

@@ -1,16 +1,17 @@
 //! The steps of a visit's life, one use case each: request (P9), authorise / decline / ask for
 //! changes (P9, P10), sign out (D1), arrived (D2), nobody home (D9), left (A1, D7), back (A1),
-//! record completed and cancelled (A7). Each is one transaction ([`super::step::take`]) and
+//! record completed and cancelled (A7), cancelled at the door (D6). Each is one transaction ([`super::step::take`]) and
 //! answers with the visit as the person may see it.
 
 use super::read::VisitDetail;
 use super::step::{StepRecord, take};
 use crate::access::{require_any, visible_visit, visit_to_act_on};
 use crate::{App, Result};
-use domain::VisitId;
 use domain::inputs;
 use domain::policy::Stage;
+use domain::visit::DoorReason;
 use domain::visit::VisitStep;
+use domain::{FieldError, VisitId};
 use serde::Deserialize;
 use serde_json::json;
 use store::Staff;
@@ -243,6 +244,55 @@ pub async fn cancel(app: &App, me: &Staff, id: VisitId, input: CancelInput) -> R
         me,
         &visit,
         StepRecord::with_detail(step, "cancelled", detail),
+    )
+    .await
+}
+
+/// Calling an arrived visit off at the door.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CancelAtDoorInput {
+    /// `animals_not_secured`, `no_responsible_adult`, `child_alone` or `other`.
+    pub reason: String,
+    /// What happened, in the staff's words; required for `other`.
+    pub note: Option<String>,
+}
+
+/// D6: the visitors at the door do not go in (SEN Trust Southend: "cancel the visit if the
+/// responsible adult refuses" to secure animals; St Joseph's: no responsible adult, a child
+/// alone). The visit is cancelled at the door; the monitor keeps watching until they are back,
+/// then it may be planned again ([`super::reschedule`]). Errors: `Invalid("reason")` for a
+/// reason not in the list; `Invalid("note")` when `other` has no note or a note is over 1000
+/// characters; `IllegalStep` unless arrived.
+pub async fn cancel_at_door(
+    app: &App,
+    me: &Staff,
+    id: VisitId,
+    input: CancelAtDoorInput,
+) -> Result<VisitDetail> {
+    let Some(reason) = DoorReason::parse(input.reason.trim()) else {
+        let keys: Vec<_> = DoorReason::ALL.iter().map(|r| r.as_str()).collect();
+        return Err(FieldError::new(
+            "reason",
+            format!(
+                "say why the visit was called off at the door: one of {}",
+                keys.join(", ")
+            ),
+        )
+        .into());
+    };
+    let note = inputs::optional_text("note", input.note.as_deref().unwrap_or(""), 1000)?;
+    if reason == DoorReason::Other && note.is_none() {
+        return Err(FieldError::new("note", "say why the visit was called off at the door").into());
+    }
+    let visit = visit_to_act_on(app, me, id, "cancel this visit at the door").await?;
+    let detail = json!({ "reason": reason.as_str(), "note": note });
+    let step = VisitStep::CancelAtDoor { reason, note };
+    take(
+        app,
+        me,
+        &visit,
+        StepRecord::with_detail(step, "cancelled_at_door", detail),
     )
     .await
 }

@@ -60,6 +60,12 @@ impl TestApp {
         app::App::new(self.db.clone(), self.clock.clone())
     }
 
+    /// The seeded pupil, for plans made through the use cases.
+    #[allow(dead_code)]
+    pub fn pupil(&self) -> domain::PupilId {
+        self.pupil
+    }
+
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
     }

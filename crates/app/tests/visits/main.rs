@@ -16,4 +16,7 @@ mod helpers;
 #[path = "../ladder/school.rs"]
 mod school;
 
+mod door;
+mod evening;
 mod one_transaction;
+mod reason_defaults;

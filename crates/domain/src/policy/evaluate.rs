@@ -30,7 +30,11 @@ pub struct Unmet {
     pub why: String,
 }
 
-fn unmet(requirement: &'static str, rule: &'static str, why: impl Into<String>) -> Unmet {
+pub(super) fn unmet(
+    requirement: &'static str,
+    rule: &'static str,
+    why: impl Into<String>,
+) -> Unmet {
     Unmet {
         requirement,
         rule,
@@ -259,22 +263,18 @@ fn check_staffing(policy: &PolicySettings, visit: &VisitFacts, out: &mut Vec<Unm
         }
     }
     if let Some(evening) = &staffing.evening {
-        let tz = policy.tz();
-        let leaves = visit.planned_leave_school.with_timezone(&tz).time();
-        let ends = visit.planned_leave_property.with_timezone(&tz).time();
-        let is_evening = leaves >= evening.starts || ends >= evening.starts;
+        let span = (visit.planned_leave_school, visit.planned_leave_property);
         let alone = count == 1 && !visit.joint_with_agency;
-        if evening.lone_needs_backup_at_school && is_evening && alone && !visit.backup_at_school {
-            out.push(unmet(
-                "P12",
-                "staffing.evening",
-                format!(
-                    "No one should make an evening visit (from {}) on their own when there is no one at school to back up or report back to.",
-                    evening.starts.format("%H:%M")
-                ),
-            ));
-        }
+        super::evening::check(
+            evening,
+            policy.tz(),
+            span,
+            alone,
+            visit.backup_at_school,
+            out,
+        );
     }
+    super::reasons::check_reason_staffing(policy, &visit.reason_category, count, out);
     for lead in staffing
         .category_leads
         .iter()

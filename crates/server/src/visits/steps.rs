@@ -9,7 +9,8 @@ use crate::auth::{CurrentStaff, TapStaff};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, Id};
 use app::visits::{
-    self, AuthoriseInput, CancelInput, CommentInput, LeftInput, ReturnedInput, VisitDetail,
+    self, AuthoriseInput, CancelAtDoorInput, CancelInput, CommentInput, LeftInput, ReturnedInput,
+    VisitDetail,
 };
 use axum::Json;
 use axum::extract::State;
@@ -149,4 +150,20 @@ pub(super) async fn cancel_visit(
     ApiJson(input): ApiJson<CancelInput>,
 ) -> Result<Json<VisitDetail>, ApiError> {
     Ok(Json(visits::cancel(&state, &me, VisitId(id), input).await?))
+}
+
+/// D6: calls an arrived visit off at the door with a reason (animals not secured, no
+/// responsible adult, child alone, other + note); the staff are watched until back, then the
+/// visit may be rescheduled (`POST /api/visits/{id}/reschedule`).
+#[utoipa::path(post, path = "/api/visits/{id}/cancel-at-door", tag = "visits", params(("id" = i64, Path)), request_body = CancelAtDoorInput,
+    responses((status = 200, body = VisitDetail), (status = 409), (status = 422)))]
+pub(super) async fn cancel_at_door(
+    State(state): State<AppState>,
+    TapStaff(me): TapStaff,
+    Id(id): Id,
+    ApiJson(input): ApiJson<CancelAtDoorInput>,
+) -> Result<Json<VisitDetail>, ApiError> {
+    Ok(Json(
+        visits::cancel_at_door(&state, &me, VisitId(id), input).await?,
+    ))
 }

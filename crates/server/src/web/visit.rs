@@ -52,6 +52,7 @@ pub fn status_label(status: &str) -> &'static str {
         "returned" => "Back",
         "record_completed" => "Record completed",
         "cancelled" => "Cancelled",
+        "cancelled_at_door" => "Cancelled at the door",
         "rescheduled" => "Rescheduled",
         _ => "Unknown",
     }
@@ -72,6 +73,7 @@ fn step_label(step: &str) -> String {
         "returned" => "Back".into(),
         "record_completed" => "Record completed".into(),
         "cancelled" => "Cancelled".into(),
+        "cancelled_at_door" => "Cancelled at the door".into(),
         "rescheduled" => "Rescheduled".into(),
         "safety_concern_raised" => "Safety concern raised".into(),
         "safety_concern_resolved" => "Safety concern dealt with".into(),

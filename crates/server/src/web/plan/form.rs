@@ -207,9 +207,17 @@ impl PlanForm {
             ("planned_leave_property", "when you leave the house"),
             ("planned_return", "when you will be back"),
         ];
+        // Leaving the house and coming back may be left blank: the use case fills them from the
+        // reason's usual length (St Joseph's nursery visits: 30 minutes) or names the field.
+        let typed = [
+            true,
+            true,
+            !self.planned_leave_property.trim().is_empty(),
+            !self.planned_return.trim().is_empty(),
+        ];
         if !self.visit_date.is_empty() {
-            for ((field, label), at) in labels.iter().zip(&parsed) {
-                if at.is_none() {
+            for (((field, label), at), typed) in labels.iter().zip(&parsed).zip(typed) {
+                if typed && at.is_none() {
                     errors.add(field, format!("Enter {label} as a time, like 14:30"));
                 }
             }
@@ -267,21 +275,8 @@ impl PlanForm {
             rear_seat: self.rear_seat,
         });
         // Each of these is named above when it is missing or unreadable.
-        let (
-            true,
-            Some(pupil_id),
-            Some(planned_leave_school),
-            Some(planned_arrive),
-            Some(planned_leave_property),
-            Some(planned_return),
-        ) = (
-            errors.is_empty(),
-            pupil,
-            leave,
-            arrive,
-            leave_property,
-            back,
-        )
+        let (true, Some(pupil_id), Some(planned_leave_school), Some(planned_arrive)) =
+            (errors.is_empty(), pupil, leave, arrive)
         else {
             return Err(errors);
         };
@@ -309,8 +304,8 @@ impl PlanForm {
             expect_to_see: text(&self.expect_to_see),
             planned_leave_school,
             planned_arrive,
-            planned_leave_property,
-            planned_return,
+            planned_leave_property: leave_property,
+            planned_return: back,
             returns_to: if self.returns_to == "home" {
                 ReturnsTo::Home
             } else {

@@ -13,6 +13,10 @@ pub struct Options {
     pub staff: Vec<(String, String)>,
     pub vehicles: Vec<(String, String)>,
     pub rules: Vec<String>,
+    /// Reasons with a usual length (minutes at the house), as JSON for the page script that
+    /// pre-fills "Leave the house", and in words for the hint beside it.
+    pub visit_lengths: String,
+    pub length_hint: String,
 }
 
 pub(super) async fn options(
@@ -57,6 +61,32 @@ pub(super) async fn options(
         )
     }))
     .collect();
+    let lengths: std::collections::BTreeMap<&str, u32> = policy
+        .settings
+        .reason_categories
+        .iter()
+        .filter_map(|c| Some((c.key.as_str(), policy.settings.visit_minutes(&c.key)?)))
+        .collect();
+    let length_hint = if lengths.is_empty() {
+        String::new()
+    } else {
+        let usual: Vec<String> = policy
+            .settings
+            .reason_categories
+            .iter()
+            .filter_map(|c| {
+                Some(format!(
+                    "{}: {} minutes",
+                    c.label,
+                    lengths.get(c.key.as_str())?
+                ))
+            })
+            .collect();
+        format!(
+            "Leave blank to use the usual length of the visit ({}).",
+            usual.join("; ")
+        )
+    };
     let colleagues: Vec<_> = db
         .staff_list(ctx.me.trust_id, Some(school))
         .await?
@@ -97,6 +127,8 @@ pub(super) async fn options(
         reasons,
         staff,
         vehicles,
+        visit_lengths: serde_json::to_string(&lengths).unwrap_or_default(),
+        length_hint,
         rules: rules_in_words(&policy.settings),
     })
 }

@@ -1,0 +1,107 @@
+//! Per-reason defaults: how long a visit for one reason usually lasts and how many staff it
+//! needs, beside the sentence of the policy that says so (St Joseph's: a nursery visit "will last
+//! around 30 minutes"). Who must go on a reason's visit stays in `staffing.category_leads`.
+//! Pure settings and their one evaluator; the plan use case applies the length.
+
+use super::{PolicySettings, Unmet, unmet};
+use crate::inputs::FieldError;
+use serde::{Deserialize, Serialize};
+
+/// What the policy says about visits for one reason (a key of `reason_categories`).
+/// Written in a preset as `[reasons.nursery_transition]`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReasonDefaults {
+    /// Minutes at the property (arrive → leave the house), 5–480. A plan with no time for
+    /// leaving the house gets arrival plus this; the plan form pre-fills it.
+    #[serde(default)]
+    pub visit_minutes: Option<u32>,
+    /// At least this many staff go on a visit for this reason (1–6), whatever the visit.
+    #[serde(default)]
+    pub minimum_staff: Option<u32>,
+}
+
+impl PolicySettings {
+    /// The usual length of a visit for `reason`, in minutes at the property, if the policy sets one.
+    pub fn visit_minutes(&self, reason: &str) -> Option<u32> {
+        self.reasons.get(reason).and_then(|r| r.visit_minutes)
+    }
+
+    pub(super) fn check_reasons(&self) -> Result<(), FieldError> {
+        for (key, r) in &self.reasons {
+            let field = |name: &str| format!("reasons.{key}.{name}");
+            if self.category(key).is_none() {
+                return Err(FieldError::new(
+                    format!("reasons.{key}"),
+                    format!("'{key}' is not one of the reason categories"),
+                ));
+            }
+            if r.visit_minutes.is_some_and(|m| !(5..=480).contains(&m)) {
+                return Err(FieldError::new(
+                    field("visit_minutes"),
+                    "a visit lasts between 5 and 480 minutes at the house",
+                ));
+            }
+            if r.minimum_staff.is_some_and(|m| !(1..=6).contains(&m)) {
+                return Err(FieldError::new(
+                    field("minimum_staff"),
+                    "between 1 and 6 members of staff go on a visit",
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// P12: a reason's own minimum of staff (`reasons.<key>.minimum_staff`).
+pub(super) fn check_reason_staffing(
+    policy: &PolicySettings,
+    reason: &str,
+    count: u32,
+    out: &mut Vec<Unmet>,
+) {
+    let Some(needed) = policy.reasons.get(reason).and_then(|r| r.minimum_staff) else {
+        return;
+    };
+    if count > 0 && count < needed {
+        let label = policy.category(reason).map_or(reason, |c| c.label.as_str());
+        out.push(unmet(
+            "P12",
+            "reasons.minimum_staff",
+            format!("A '{label}' visit needs at least {needed} members of staff; {count} named."),
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::policy::presets::preset;
+
+    #[test]
+    fn st_josephs_nursery_visits_last_thirty_minutes_and_others_have_no_usual_length() {
+        let p = preset("st-josephs").unwrap();
+        assert_eq!(p.visit_minutes("nursery_transition"), Some(30));
+        assert_eq!(p.visit_minutes("attendance_concern"), None);
+    }
+
+    #[test]
+    fn a_length_for_an_unknown_reason_or_out_of_range_names_the_setting() {
+        let mut p = preset("st-josephs").unwrap();
+        p.reasons
+            .entry("nursery_transition".into())
+            .or_default()
+            .visit_minutes = Some(0);
+        assert_eq!(
+            p.check().unwrap_err().field,
+            "reasons.nursery_transition.visit_minutes"
+        );
+        p.reasons.clear();
+        p.reasons.insert("picnic".into(), Default::default());
+        let err = p.check().unwrap_err();
+        assert_eq!(err.field, "reasons.picnic");
+        assert!(
+            err.reason.contains("not one of the reason categories"),
+            "{err:?}"
+        );
+    }
+}
