@@ -11,8 +11,10 @@ pub mod records;
 pub mod risk;
 pub mod roles;
 pub mod safeguarding;
+pub mod upn;
 pub mod visit;
 
 pub use ids::*;
 pub use inputs::FieldError;
 pub use roles::{Role, RoleSet};
+pub use upn::Upn;

@@ -10,6 +10,7 @@ mod board;
 mod db;
 pub mod health;
 mod households;
+mod imports;
 mod monitor;
 mod records;
 mod risk;
@@ -25,6 +26,9 @@ pub use db::{Backend, Db, StoreError, Tx};
 pub use health::WriteStatus;
 pub use households::{
     CautionFlag, Household, HouseholdMember, NewHousehold, NewMember, NewPupil, Pupil,
+};
+pub use imports::{
+    ContactFromMis, ImportedContact, ImportedHousehold, ImportedPupil, PupilFromMis,
 };
 pub use monitor::channels::{NOT_CONFIGURED, UNREACHABLE};
 pub use monitor::{
