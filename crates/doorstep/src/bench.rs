@@ -10,6 +10,7 @@
 //!
 //! See the README's "Benchmark" section for what each figure means.
 
+mod import;
 mod lag;
 mod load;
 mod recovery;
@@ -25,6 +26,8 @@ use store::Db;
 pub enum BenchCommand {
     /// The safety monitor at scale: alarm lag, durable check-ins per second, memory, restart.
     Monitor(MonitorArgs),
+    /// Import of a generated CTF (a secondary school's roll): first import, re-import, dry run.
+    Import(import::ImportArgs),
 }
 
 #[derive(clap::Args)]
@@ -54,6 +57,7 @@ pub struct MonitorArgs {
 pub async fn run(command: &BenchCommand, database_url: Option<&str>) -> Result<()> {
     match command {
         BenchCommand::Monitor(args) => monitor(args, database_url).await,
+        BenchCommand::Import(args) => import::run(args, database_url).await,
     }
 }
 
