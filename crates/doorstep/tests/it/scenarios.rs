@@ -3,6 +3,7 @@
 
 mod authorisation;
 mod hand_over;
+mod imports;
 mod in_progress;
 mod need_to_know;
 mod risk_and_travel;

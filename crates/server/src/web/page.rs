@@ -138,6 +138,9 @@ impl Ctx {
         nav.push(NavItem::new("/staff", "Staff", "staff"));
         nav.push(NavItem::new("/policy", "Policy", "policy"));
         nav.push(NavItem::new("/exports", "Exports", "exports"));
+        if self.me.roles.any_of(&app::permissions::MIS_IMPORTERS) {
+            nav.push(NavItem::new("/imports", "Import", "imports"));
+        }
         Chrome {
             name: self.me.name.clone(),
             nav,
