@@ -38,7 +38,7 @@ pub fn generated_ctf(n: usize) -> Result<String> {
         )
         .context("a generated date of birth")?;
         let phone = |k: usize| format!("077009{:05}", (family * 3 + k) % 100_000);
-        write!(
+        writeln!(
             x,
             "<Pupil><UPN>{upn}</UPN><Surname>Family{family}</Surname><Forename>Pupil{i}</Forename><DOB>{dob}</DOB>\
              <NCyearActual>{year}</NCyearActual><Address><BS7666Address><PAON>{family}</PAON><Street>Long Road</Street>\
@@ -50,7 +50,7 @@ pub fn generated_ctf(n: usize) -> Result<String> {
              <Responsibility>true</Responsibility><Phones><Phone><TelephoneType>M</TelephoneType><PhoneNo>{p2}</PhoneNo></Phone></Phones></Contact>\
              <Contact><Order>3</Order><Surname>Elder{family}</Surname><Forename>Gran</Forename><Relationship>GRM</Relationship>\
              <Responsibility>false</Responsibility><Phones><Phone><TelephoneType>D</TelephoneType><PhoneNo>{p3}</PhoneNo></Phone></Phones></Contact>\
-             </Contacts></Pupil>\n",
+             </Contacts></Pupil>",
             upn = upn.as_str(),
             year = 7 + i % 5,
             p1 = phone(0),
