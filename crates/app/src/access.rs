@@ -91,6 +91,19 @@ pub async fn school_in_scope(app: &App, staff: &Staff, named: Option<i64>) -> Re
     }
 }
 
+/// The school whose roll the person may import from the MIS: one they work in (or their own),
+/// and they are among [`crate::permissions::MIS_IMPORTERS`]. Errors as [`school_in_scope`];
+/// `Forbidden` for anyone else.
+pub async fn may_import(app: &App, staff: &Staff, named: Option<i64>) -> Result<SchoolId> {
+    let school = school_in_scope(app, staff, named).await?;
+    require_any(
+        staff,
+        &crate::permissions::MIS_IMPORTERS,
+        "import the school's pupils, families and staff",
+    )?;
+    Ok(school)
+}
+
 /// Allowed when the person holds any of `roles`; otherwise `Forbidden` naming who may.
 pub fn require_any(staff: &Staff, roles: &[Role], doing: &str) -> Result<()> {
     if staff.roles.any_of(roles) {

@@ -18,6 +18,7 @@ pub mod clock;
 mod context;
 mod group_commit;
 pub mod health;
+pub mod import;
 pub mod messages;
 pub mod monitor;
 pub mod out_on_visit;

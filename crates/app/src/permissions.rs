@@ -53,6 +53,9 @@ pub const SCHOOL_ADMINS: [Role; 2] = [Role::Headteacher, Role::TrustAdmin];
 /// Keep staff records: vehicles and driver documents.
 pub const STAFF_RECORD_KEEPERS: [Role; 3] = [Role::Office, Role::Headteacher, Role::TrustAdmin];
 
+/// Import the school's pupils, families and staff from the MIS (the office keeps the roll).
+pub const MIS_IMPORTERS: [Role; 3] = [Role::Office, Role::Headteacher, Role::TrustAdmin];
+
 /// Go out on visits.
 pub const VISITORS: [Role; 2] = [Role::VisitingStaff, Role::AttendanceLead];
 

@@ -13,8 +13,10 @@ pub mod risk;
 pub mod roles;
 pub mod safeguarding;
 pub mod sms_reply;
+pub mod upn;
 pub mod visit;
 
 pub use ids::*;
 pub use inputs::FieldError;
 pub use roles::{Role, RoleSet};
+pub use upn::Upn;

@@ -13,6 +13,7 @@
 //! See the README's "Benchmark" section for what each figure means.
 
 mod board;
+mod import;
 mod lag;
 mod load;
 mod recovery;
@@ -30,6 +31,8 @@ pub enum BenchCommand {
     Monitor(MonitorArgs),
     /// The pushed office board: commit → change on N open boards, alarm → first SMS/e-mail.
     Board(board::BoardArgs),
+    /// Import of a generated CTF (a secondary school's roll): first import, re-import, dry run.
+    Import(import::ImportArgs),
 }
 
 #[derive(clap::Args)]
@@ -60,6 +63,7 @@ pub async fn run(command: &BenchCommand, database_url: Option<&str>) -> Result<(
     match command {
         BenchCommand::Monitor(args) => monitor(args, database_url).await,
         BenchCommand::Board(args) => board::run(args, database_url).await,
+        BenchCommand::Import(args) => import::run(args, database_url).await,
     }
 }
 

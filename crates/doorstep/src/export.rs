@@ -41,7 +41,8 @@ pub struct VisitsArgs {
     excel: bool,
 }
 
-async fn school(db: &Db, named: &str) -> Result<(TrustId, SchoolId)> {
+/// The school named by id or exact name (`--school`). Errors name `--school`.
+pub(crate) async fn school(db: &Db, named: &str) -> Result<(TrustId, SchoolId)> {
     if let Ok(id) = named.parse::<i64>() {
         let s = db
             .school(SchoolId(id))

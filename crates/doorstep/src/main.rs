@@ -1,10 +1,11 @@
-//! The `doorstep` command: serve, demo, migrate, user, policy.
+//! The `doorstep` command: serve, demo, migrate, user, policy, export, import, bench.
 
 mod backup;
 mod bench;
 mod channels;
 mod door;
 mod export;
+mod import;
 mod secret_key;
 
 use channels::ChannelArgs;
@@ -67,6 +68,9 @@ enum Command {
     /// Export records for other systems, to standard output (e.g. visits as CSV).
     #[command(subcommand)]
     Export(export::ExportCommand),
+    /// Import from the school's MIS (e.g. `doorstep import ctf FILE --school S [--dry-run]`).
+    #[command(subcommand)]
+    Import(import::ImportCommand),
     /// Benchmarks (not tests): `doorstep bench monitor` measures the safety monitor at scale.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -287,6 +291,10 @@ async fn main() -> Result<()> {
         Command::Export(command) => {
             let db = open(&cli).await?;
             export::run(&db, command).await
+        }
+        Command::Import(command) => {
+            let db = open(&cli).await?;
+            import::run(&db, command).await
         }
         Command::Bench(command) => bench::run(command, cli.database_url.as_deref()).await,
         Command::Policy(PolicyCommand::List) => {

@@ -12,6 +12,7 @@ mod error;
 pub mod exports;
 mod extract;
 mod households;
+mod imports;
 mod in_progress;
 mod openapi;
 mod reports;
@@ -181,6 +182,7 @@ pub fn build_router(state: AppState) -> Router {
         .merge(schools::router())
         .merge(staff::router())
         .merge(households::router())
+        .merge(imports::router())
         .merge(risk::router())
         .merge(visits::router())
         .merge(in_progress::router())

@@ -20,6 +20,7 @@ mod failure;
 mod form;
 mod head_only;
 mod households;
+mod imports;
 mod incidents;
 mod login;
 mod page;
@@ -60,6 +61,7 @@ pub fn router() -> Router<AppState> {
         .merge(head_only::router())
         .merge(chronology::router())
         .merge(exports::router())
+        .merge(imports::router())
         .merge(risk::router())
         .merge(authorise::router())
         .merge(board::router())

@@ -11,6 +11,7 @@ mod board_feed;
 mod db;
 pub mod health;
 mod households;
+mod imports;
 mod inbound_sms;
 mod monitor;
 mod records;
@@ -30,6 +31,9 @@ pub use db::{Backend, Db, StoreError, Tx};
 pub use health::WriteStatus;
 pub use households::{
     CautionFlag, Household, HouseholdMember, NewHousehold, NewMember, NewPupil, Pupil,
+};
+pub use imports::{
+    ContactFromMis, ImportedContact, ImportedHousehold, ImportedPupil, PupilFromMis,
 };
 pub use inbound_sms::NewInboundSms;
 pub use monitor::channels::{NOT_CONFIGURED, UNREACHABLE};

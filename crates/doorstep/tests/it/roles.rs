@@ -78,6 +78,18 @@ fn sensitive() -> Vec<Pinned> {
             refused(&not_leaders),
         ),
         pinned("post", "/api/concerns/{id}/resolve", refused(&not_leaders)),
+        // The office keeps the roll; visiting staff and leaders who are not the head do not.
+        pinned(
+            "post",
+            "/api/imports/ctf",
+            vec![
+                ("office", Allowed),
+                ("head", Allowed),
+                ("teacher", Forbidden),
+                ("liaison", Forbidden),
+                ("dsl", Forbidden),
+            ],
+        ),
     ]
 }
 
@@ -209,6 +221,10 @@ impl Records {
             ("put", "/api/schools/{id}/policy") => {
                 json!({ "preset": "reach2", "change_note": format!("Re-adopted by {role}") })
             }
+            ("post", "/api/imports/ctf") => json!({
+                "xml": "<CTfile><CTFpupilData></CTFpupilData></CTfile>",
+                "dry_run": true,
+            }),
             ("post", "/api/households/{id}/block") => {
                 json!({ "reason": "Aggressive on the phone." })
             }

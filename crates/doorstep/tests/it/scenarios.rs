@@ -4,6 +4,7 @@
 mod authorisation;
 mod board_push;
 mod hand_over;
+mod imports;
 mod in_progress;
 mod need_to_know;
 mod phone;

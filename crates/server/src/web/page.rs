@@ -148,6 +148,9 @@ impl Ctx {
                 "reports",
             ));
         }
+        if self.me.roles.any_of(&app::permissions::MIS_IMPORTERS) {
+            nav.push(NavItem::new("/imports", "Import", "imports"));
+        }
         Chrome {
             name: self.me.name.clone(),
             nav,
