@@ -9,6 +9,7 @@
 //! Plain data in, PDF bytes out: no database, no clock, no domain types, so the PDF library is
 //! compiled once and app edits never rebuild it. Callers format dates in the school's time zone.
 
+mod fonts;
 mod layout;
 
 use layout::{Face, Layout};
