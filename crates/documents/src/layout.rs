@@ -5,21 +5,19 @@
 //!
 //! It knows nothing about visits or schools: documents in `lib.rs` say what goes on the page.
 
-use std::collections::BTreeMap;
-
 use printpdf::{
-    Codepoint, Color, FontId, Line, LinePoint, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle,
-    PdfPage, PdfSaveOptions, Point, Pt, Rgb, TextItem,
+    Color, Line, LinePoint, Mm, Op, PdfDocument, PdfPage, PdfSaveOptions, Point, Pt, Rgb,
 };
 
-use crate::fonts::{self, FontFile, Run};
+use crate::fonts::{self, Run};
+use crate::pages::{Item, embed_fonts, page_ops};
 
 const PAGE_W: f32 = 210.0;
 const PAGE_H: f32 = 297.0;
 const MARGIN: f32 = 18.0;
 /// Space kept free at the bottom of each page for the footer.
 const FOOTER: f32 = 14.0;
-const PT_PER_MM: f32 = 72.0 / 25.4;
+pub(crate) const PT_PER_MM: f32 = 72.0 / 25.4;
 
 /// A face of the document font.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,19 +94,6 @@ fn printable_keep_newlines(text: &str) -> String {
         .map(printable)
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-/// Something on a page: a drawing operation, or a line of shaped text whose fonts are only
-/// known once the whole document is laid out (each PDF embeds just the glyphs it uses).
-enum Item {
-    Draw(Op),
-    Text {
-        /// Left edge and baseline, in mm from the bottom-left corner.
-        x: f32,
-        baseline: f32,
-        size: f32,
-        runs: Vec<Run>,
-    },
 }
 
 /// A document being laid out, top to bottom, page after page.
@@ -309,9 +294,19 @@ impl Layout {
         let count = self.pages.len();
         let width = PAGE_W - 2.0 * MARGIN;
         for (i, page) in self.pages.iter_mut().enumerate() {
-            let footer = format!("{}   Page {} of {}", self.footer_note, i + 1, count);
-            // A long note wraps upwards, so "Page n of m" stays on the bottom line.
-            let lines = wrap(footer.trim(), Face::Regular, 8.0, width);
+            // A long note wraps upwards; "Page n of m" stays whole on the bottom line.
+            let number = format!("Page {} of {}", i + 1, count);
+            let mut lines = wrap(self.footer_note.trim(), Face::Regular, 8.0, width);
+            lines.retain(|l| !l.is_empty());
+            match lines.last_mut() {
+                Some(last)
+                    if Face::Regular.width_mm(&format!("{last}   {number}"), 8.0) <= width =>
+                {
+                    last.push_str("   ");
+                    last.push_str(&number);
+                }
+                _ => lines.push(number),
+            }
             for (n, line) in lines.iter().rev().enumerate() {
                 page.push(Item::Text {
                     x: MARGIN,
@@ -331,106 +326,6 @@ impl Layout {
         doc.with_pages(pages)
             .save(&PdfSaveOptions::default(), &mut Vec::new())
     }
-}
-
-/// An embedded font: its id in the document and the new id of each glyph in its subset.
-struct Embedded {
-    id: FontId,
-    remap: BTreeMap<u16, u16>,
-}
-
-/// Subsets and adds every font the pages use.
-fn embed_fonts(doc: &mut PdfDocument, pages: &[Vec<Item>]) -> BTreeMap<FontFile, Embedded> {
-    let mut used: BTreeMap<FontFile, Vec<u16>> = BTreeMap::new();
-    for item in pages.iter().flatten() {
-        if let Item::Text { runs, .. } = item {
-            for run in runs {
-                used.entry(run.font)
-                    .or_default()
-                    .extend(run.glyphs.iter().map(|g| g.gid));
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    for (font, mut gids) in used {
-        gids.sort_unstable();
-        gids.dedup();
-        let (bytes, remap) = fonts::subset(font, &gids);
-        if let Some(mut parsed) = ParsedFont::from_bytes(&bytes, 0, &mut Vec::new()) {
-            // ISO 32000-1 9.6.4: a subset's name starts with a six-letter tag and '+'.
-            parsed.font_name = Some(format!("{}+{}", subset_tag(&gids), font.name()));
-            let id = doc.add_font(&parsed);
-            out.insert(font, Embedded { id, remap });
-        }
-    }
-    out
-}
-
-/// Six capital letters that differ between different subsets of one font.
-fn subset_tag(gids: &[u16]) -> String {
-    let mut hash: u32 = 2_166_136_261;
-    for g in gids {
-        hash = (hash ^ u32::from(*g)).wrapping_mul(16_777_619);
-    }
-    (0..6)
-        .map(|_| {
-            let letter = char::from(b'A' + (hash % 26) as u8);
-            hash /= 26;
-            letter
-        })
-        .collect()
-}
-
-/// The page's items as printpdf operations, each run of text in its own font.
-fn page_ops(items: Vec<Item>, fonts: &BTreeMap<FontFile, Embedded>) -> Vec<Op> {
-    let mut ops = Vec::new();
-    for item in items {
-        let (x, baseline, size, runs) = match item {
-            Item::Draw(op) => {
-                ops.push(op);
-                continue;
-            }
-            Item::Text {
-                x,
-                baseline,
-                size,
-                runs,
-            } => (x, baseline, size, runs),
-        };
-        let mut pen = x;
-        for run in runs {
-            let width = run.advance() / 1000.0 * size / PT_PER_MM;
-            let Some(font) = fonts.get(&run.font) else {
-                pen += width;
-                continue;
-            };
-            // The text of each glyph becomes its /ToUnicode entry: what copy and search return.
-            let glyphs = run
-                .glyphs
-                .into_iter()
-                .map(|g| {
-                    let gid = font.remap.get(&g.gid).copied().unwrap_or(0);
-                    Codepoint::with_cid(gid, 0.0, g.text)
-                })
-                .collect();
-            ops.extend([
-                Op::StartTextSection,
-                Op::SetFont {
-                    font: PdfFontHandle::External(font.id.clone()),
-                    size: Pt(size),
-                },
-                Op::SetTextCursor {
-                    pos: Point::new(Mm(pen), Mm(baseline)),
-                },
-                Op::ShowText {
-                    items: vec![TextItem::GlyphIds(glyphs)],
-                },
-                Op::EndTextSection,
-            ]);
-            pen += width;
-        }
-    }
-    ops
 }
 
 #[cfg(test)]

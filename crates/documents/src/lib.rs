@@ -17,6 +17,7 @@
 
 mod fonts;
 mod layout;
+mod pages;
 
 use layout::{Face, Layout};
 
