@@ -1,38 +1,25 @@
 //! A small layout helper over printpdf: A4 pages, wrapped paragraphs, label/value rows, tables,
-//! signature lines, page breaks and "Page n of m" footers. Text uses the built-in Helvetica faces
-//! (no font files to ship); their widths are below so lines wrap where a printer would.
+//! signature lines, page breaks and "Page n of m" footers. Text in any alphabet is set in the
+//! fonts shipped with the binary (`fonts.rs`), measured with their real widths so lines wrap
+//! where a printer would, and each PDF embeds a subset of the fonts it uses.
 //!
 //! It knows nothing about visits or schools: documents in `lib.rs` say what goes on the page.
 
 use printpdf::{
-    BuiltinFont, Color, Line, LinePoint, Mm, Op, PdfDocument, PdfFontHandle, PdfPage,
-    PdfSaveOptions, Point, Pt, Rgb, TextItem,
+    Color, Line, LinePoint, Mm, Op, PdfDocument, PdfPage, PdfSaveOptions, Point, Pt, Rgb,
 };
+
+use crate::fonts::{self, Run};
+use crate::pages::{Item, embed_fonts, page_ops};
 
 const PAGE_W: f32 = 210.0;
 const PAGE_H: f32 = 297.0;
 const MARGIN: f32 = 18.0;
 /// Space kept free at the bottom of each page for the footer.
 const FOOTER: f32 = 14.0;
-const PT_PER_MM: f32 = 72.0 / 25.4;
+pub(crate) const PT_PER_MM: f32 = 72.0 / 25.4;
 
-/// Helvetica advance widths (1/1000 em) for ASCII 32..=126, from the standard AFM metrics.
-const HELVETICA: [u16; 95] = [
-    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556, 556,
-    556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556, 1015, 667, 667, 722, 722, 667,
-    611, 778, 722, 278, 500, 667, 556, 833, 722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667,
-    667, 611, 278, 278, 278, 469, 556, 333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500,
-    222, 833, 556, 556, 556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584,
-];
-const HELVETICA_BOLD: [u16; 95] = [
-    278, 333, 474, 556, 556, 889, 722, 238, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556, 556,
-    556, 556, 556, 556, 556, 556, 556, 333, 333, 584, 584, 584, 611, 975, 722, 722, 722, 722, 667,
-    611, 778, 722, 278, 556, 722, 611, 833, 722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667,
-    667, 611, 333, 278, 333, 584, 556, 333, 556, 611, 556, 611, 556, 333, 611, 611, 278, 278, 556,
-    278, 889, 611, 611, 611, 611, 389, 556, 333, 611, 556, 778, 556, 556, 500, 389, 280, 389, 584,
-];
-
-/// A face of the built-in font.
+/// A face of the document font.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Face {
     Regular,
@@ -40,42 +27,26 @@ pub enum Face {
 }
 
 impl Face {
-    fn builtin(self) -> BuiltinFont {
-        match self {
-            Face::Regular => BuiltinFont::Helvetica,
-            Face::Bold => BuiltinFont::HelveticaBold,
-        }
+    fn shape(self, text: &str) -> Vec<Run> {
+        fonts::shape(text, self == Face::Bold)
     }
 
-    fn char_width(self, c: char) -> u16 {
-        let table = match self {
-            Face::Regular => &HELVETICA,
-            Face::Bold => &HELVETICA_BOLD,
-        };
-        let code = c as u32;
-        if (32..=126).contains(&code) {
-            table[(code - 32) as usize]
-        } else {
-            // Accented letters and typographic punctuation: about an average letter.
-            556
-        }
-    }
-
-    /// Width of `text` at `size` points, in millimetres.
+    /// Width of `text` at `size` points, in millimetres, measured with the embedded fonts.
     pub fn width_mm(self, text: &str, size: f32) -> f32 {
-        let units: u32 = text.chars().map(|c| u32::from(self.char_width(c))).sum();
-        units as f32 / 1000.0 * size / PT_PER_MM
+        let units: f32 = self.shape(text).iter().map(Run::advance).sum();
+        units / 1000.0 * size / PT_PER_MM
     }
 }
 
 /// Replaces what a printed form cannot show: control characters become spaces, and characters
-/// outside the font's Latin range become '?', so a name never vanishes silently.
+/// no shipped font has (emoji, rare scripts) become '?', so a name never vanishes silently.
 pub fn printable(text: &str) -> String {
     text.chars()
         .map(|c| match c {
             '\t' => ' ',
             c if c.is_control() => ' ',
-            c if (c as u32) < 0x250 || "‘’“”–—…•€".contains(c) => c,
+            c if fonts::covered(c) => c,
+            c if c.is_whitespace() => ' ',
             _ => '?',
         })
         .collect()
@@ -128,8 +99,8 @@ fn printable_keep_newlines(text: &str) -> String {
 /// A document being laid out, top to bottom, page after page.
 pub struct Layout {
     title: String,
-    pages: Vec<Vec<Op>>,
-    ops: Vec<Op>,
+    pages: Vec<Vec<Item>>,
+    ops: Vec<Item>,
     /// Distance of the next line's top from the top of the page, in mm.
     y: f32,
     footer_note: String,
@@ -174,20 +145,12 @@ impl Layout {
     /// One line of text at `x` mm from the left edge, on the current line (does not advance).
     fn text_at(&mut self, x: f32, text: &str, face: Face, size: f32) {
         let baseline = PAGE_H - self.y - size / PT_PER_MM;
-        self.ops.extend([
-            Op::StartTextSection,
-            Op::SetFont {
-                font: PdfFontHandle::Builtin(face.builtin()),
-                size: Pt(size),
-            },
-            Op::SetTextCursor {
-                pos: Point::new(Mm(x), Mm(baseline)),
-            },
-            Op::ShowText {
-                items: vec![TextItem::Text(text.to_string())],
-            },
-            Op::EndTextSection,
-        ]);
+        self.ops.push(Item::Text {
+            x,
+            baseline,
+            size,
+            runs: face.shape(text),
+        });
     }
 
     /// A wrapped paragraph across the full width.
@@ -217,16 +180,17 @@ impl Layout {
     /// A thin horizontal line across the page under the current line.
     pub fn rule(&mut self) {
         let y = PAGE_H - self.y;
-        self.ops.push(Op::SetOutlineColor {
+        self.ops.push(Item::Draw(Op::SetOutlineColor {
             col: Color::Rgb(Rgb {
                 r: 0.4,
                 g: 0.4,
                 b: 0.4,
                 icc_profile: None,
             }),
-        });
-        self.ops.push(Op::SetOutlineThickness { pt: Pt(0.6) });
-        self.ops.push(Op::DrawLine {
+        }));
+        self.ops
+            .push(Item::Draw(Op::SetOutlineThickness { pt: Pt(0.6) }));
+        self.ops.push(Item::Draw(Op::DrawLine {
             line: Line {
                 points: vec![
                     LinePoint {
@@ -240,7 +204,7 @@ impl Layout {
                 ],
                 is_closed: false,
             },
-        });
+        }));
     }
 
     /// "Label ____ value": the label in bold on the left, the value wrapped beside it.
@@ -321,36 +285,43 @@ impl Layout {
         self.y += h;
     }
 
-    /// The finished PDF, each page footed with the note and "Page n of m".
+    /// The finished PDF, each page footed with the note and "Page n of m". Every font used is
+    /// embedded as a subset holding only the glyphs the document prints.
     pub fn finish(mut self) -> Vec<u8> {
         if !self.ops.is_empty() || self.pages.is_empty() {
             self.page_break();
         }
         let count = self.pages.len();
+        let width = PAGE_W - 2.0 * MARGIN;
+        for (i, page) in self.pages.iter_mut().enumerate() {
+            // A long note wraps upwards; "Page n of m" stays whole on the bottom line.
+            let number = format!("Page {} of {}", i + 1, count);
+            let mut lines = wrap(self.footer_note.trim(), Face::Regular, 8.0, width);
+            lines.retain(|l| !l.is_empty());
+            match lines.last_mut() {
+                Some(last)
+                    if Face::Regular.width_mm(&format!("{last}   {number}"), 8.0) <= width =>
+                {
+                    last.push_str("   ");
+                    last.push_str(&number);
+                }
+                _ => lines.push(number),
+            }
+            for (n, line) in lines.iter().rev().enumerate() {
+                page.push(Item::Text {
+                    x: MARGIN,
+                    baseline: MARGIN - 4.0 + n as f32 * Self::line_height(8.0),
+                    size: 8.0,
+                    runs: Face::Regular.shape(line),
+                });
+            }
+        }
         let mut doc = PdfDocument::new(&self.title);
+        let fonts = embed_fonts(&mut doc, &self.pages);
         let pages: Vec<PdfPage> = self
             .pages
             .into_iter()
-            .enumerate()
-            .map(|(i, mut ops)| {
-                let footer = format!("{}   Page {} of {}", self.footer_note, i + 1, count);
-                let size = 8.0;
-                ops.extend([
-                    Op::StartTextSection,
-                    Op::SetFont {
-                        font: PdfFontHandle::Builtin(BuiltinFont::Helvetica),
-                        size: Pt(size),
-                    },
-                    Op::SetTextCursor {
-                        pos: Point::new(Mm(MARGIN), Mm(MARGIN - 4.0)),
-                    },
-                    Op::ShowText {
-                        items: vec![TextItem::Text(footer.trim().to_string())],
-                    },
-                    Op::EndTextSection,
-                ]);
-                PdfPage::new(Mm(PAGE_W), Mm(PAGE_H), ops)
-            })
+            .map(|items| PdfPage::new(Mm(PAGE_W), Mm(PAGE_H), page_ops(items, &fonts)))
             .collect();
         doc.with_pages(pages)
             .save(&PdfSaveOptions::default(), &mut Vec::new())
@@ -385,5 +356,30 @@ mod tests {
     fn newlines_start_new_lines_and_unprintable_characters_are_marked() {
         assert_eq!(wrap("a\nb", Face::Regular, 10.0, 100.0), vec!["a", "b"]);
         assert_eq!(printable("Zoë\u{7}👪"), "Zoë ?");
+        assert_eq!(printable("Ŵyn محمد 王芳"), "Ŵyn محمد 王芳");
+    }
+
+    #[test]
+    fn widths_come_from_the_embedded_fonts() {
+        let wide = Face::Regular.width_mm("WWWW", 10.0);
+        let narrow = Face::Regular.width_mm("iiii", 10.0);
+        assert!(wide > 2.0 * narrow, "{wide} vs {narrow}");
+        assert!(Face::Bold.width_mm("Łukasz", 10.0) > Face::Regular.width_mm("Łukasz", 10.0));
+        // A Chinese character is a full em: 10 pt is about 3.5 mm.
+        let han = Face::Regular.width_mm("王", 10.0);
+        assert!((3.3..3.7).contains(&han), "{han}");
+    }
+
+    #[test]
+    fn arabic_and_chinese_text_wraps_within_the_width_and_keeps_every_word() {
+        for word in ["محمد العلي", "王芳", "Ελένη Παπαδοπούλου"] {
+            let text = vec![word; 30].join(" ");
+            let lines = wrap(&text, Face::Regular, 10.5, 60.0);
+            assert!(lines.len() > 2, "{word}");
+            for l in &lines {
+                assert!(Face::Regular.width_mm(l, 10.5) <= 60.0, "{l}");
+            }
+            assert_eq!(lines.join(" "), text);
+        }
     }
 }

@@ -8,11 +8,19 @@
 //!
 //! Plain data in, PDF bytes out: no database, no clock, no domain types, so the PDF library is
 //! compiled once and app edits never rebuild it. Callers format dates in the school's time zone.
+//!
+//! Every name prints as typed, in any alphabet (issue #14): text goes through the layout
+//! helper, which sets it in the fonts shipped in `fonts/` (Noto Sans, Noto Sans Arabic, Droid
+//! Sans Fallback), shapes Arabic right to left and embeds only the glyphs used. A new document
+//! is one more function here building a `Layout` (`title`, `heading`, `paragraph`, `field`,
+//! `table`, `signature`, `finish`); it gets the fonts, wrapping and page numbers for free.
 
+mod fonts;
 mod layout;
 mod report;
 
 pub use report::{GovernorsReport, ReportTable, governors_report};
+mod pages;
 
 use layout::{Face, Layout};
 

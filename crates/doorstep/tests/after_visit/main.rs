@@ -11,3 +11,4 @@ mod incidents;
 mod need_to_know;
 mod outcomes;
 mod slips;
+mod unicode_names;
