@@ -16,6 +16,7 @@ mod risk;
 mod schools;
 mod secrets;
 mod sessions;
+mod sign_in;
 mod staff;
 mod visits;
 
@@ -41,6 +42,7 @@ pub use risk::{NewRiskAssessment, RiskAssessment};
 pub use schools::{PolicyVersion, School, Trust};
 pub use secrets::{KEY_BYTES, KeyError, SEALED_PREFIX, Secrets, WrongKey};
 pub use sessions::Session;
+pub use sign_in::SignInFailures;
 pub use staff::{NewStaff, NewVehicle, Staff, Vehicle};
 pub use visits::{
     Decision, NewVisit, SafetyConcern, Visit, VisitEvent, VisitFilter, VisitStaff, VisitSummary,
