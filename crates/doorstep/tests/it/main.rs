@@ -8,6 +8,7 @@ mod backup;
 mod bad_input;
 mod cli;
 mod code_words;
+mod edge;
 mod helpers;
 mod roles;
 mod scenarios;

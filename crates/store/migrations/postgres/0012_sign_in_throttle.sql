@@ -5,11 +5,11 @@
 create table sign_in_throttle (
     key text primary key,
     -- Failed sign-ins since `window_started_at`; counting starts again after the window.
-    failures integer not null,
+    failures bigint not null,
     window_started_at timestamptz not null,
     last_failure_at timestamptz not null,
     -- Sign-ins with this key are refused until then (UTC), the right password too.
     locked_until timestamptz,
     -- Locks earned without a quiet day between them: each lasts twice the one before.
-    locks integer not null default 0
+    locks bigint not null default 0
 );
