@@ -62,6 +62,16 @@ impl Links {
         }
     }
 
+    /// The address itself, without a trailing `/`, e.g. `https://doorstep.harton.sch.uk`.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// Whether people open Doorstep over HTTPS.
+    pub fn is_https(&self) -> bool {
+        self.base.starts_with("https://")
+    }
+
     /// The visit's information pack page (behind sign-in).
     pub fn pack(&self, visit: VisitId) -> String {
         format!("{}/visits/{visit}/pack", self.base)

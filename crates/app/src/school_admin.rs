@@ -11,6 +11,7 @@ mod pupils;
 mod risk;
 mod schools;
 mod session;
+pub mod sign_in_guard;
 mod staff;
 
 pub use households::{
@@ -29,7 +30,7 @@ pub use schools::{
     schools,
 };
 pub use session::{
-    LoginInput, SESSION_COOKIE_HOURS, SESSION_IDLE_HOURS, SESSION_MAX_HOURS, SignedIn,
+    LoginInput, SESSION_COOKIE_HOURS, SESSION_IDLE_HOURS, SESSION_MAX_HOURS, SignIn, SignedIn,
     hash_password, live_session, may_tap_while_out, sign_in, sign_out, token_hash,
 };
 pub use staff::{

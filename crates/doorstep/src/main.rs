@@ -88,10 +88,19 @@ struct ServeArgs {
         value_parser = clap::builder::BoolishValueParser::new(), num_args = 0..=1,
         default_value = "false", default_missing_value = "true")]
     no_monitor: bool,
-    /// The address people open Doorstep at, e.g. https://doorstep.harton.sch.uk: alarm and
-    /// reminder messages link to it. Unset: http://localhost:PORT (links work on this machine only).
+    /// The address people open Doorstep at, e.g. https://doorstep.harton.sch.uk: every link
+    /// Doorstep writes (messages, calendar feeds) starts with it, and with https:// session
+    /// cookies are Secure and answers carry HSTS. Unset: http://localhost:PORT (links work on
+    /// this machine only).
     #[arg(long, env = "DOORSTEP_PUBLIC_URL")]
     public_url: Option<String>,
+    /// Behind a reverse proxy: take the client's address from the X-Forwarded-For it adds (for
+    /// counting failed sign-ins per address). Off: the connection's address. Turn on only when
+    /// every request comes through the proxy, or clients can claim any address.
+    #[arg(long, env = "DOORSTEP_TRUST_PROXY", action = clap::ArgAction::Set,
+        value_parser = clap::builder::BoolishValueParser::new(), num_args = 0..=1,
+        default_value = "false", default_missing_value = "true")]
+    trust_proxy: bool,
     #[command(flatten)]
     channels: ChannelArgs,
     #[command(flatten)]
@@ -331,6 +340,8 @@ async fn serve(db: Db, args: &ServeArgs) -> Result<()> {
     let addr = listener.local_addr()?;
     let clock = clock_from_env()?;
     let mut state = AppState::new(db.clone(), clock.clone())
+        .with_public_url(links.clone())
+        .with_trust_proxy(args.trust_proxy)
         .with_group_commit()
         .with_read_batching()
         .with_sms_inbound_secret(args.channels.sms_inbound_secret.clone());

@@ -7,7 +7,7 @@ use crate::error::ApiError;
 use crate::extract::ApiJson;
 use app::school_admin::{self as uc, LoginInput, SESSION_COOKIE_HOURS, token_hash};
 use axum::Json;
-use axum::extract::{FromRequestParts, RawPathParams, State};
+use axum::extract::{ConnectInfo, FromRequestParts, RawPathParams, State};
 use axum::http::HeaderMap;
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
@@ -95,6 +95,39 @@ async fn path_visit(parts: &mut Parts, state: &AppState) -> Option<VisitId> {
     raw.parse().ok().filter(|id| *id > 0).map(VisitId)
 }
 
+/// The client's address (IP), for counting failed sign-ins per address: the connection's peer,
+/// or, with `--trust-proxy`, the last address in `X-Forwarded-For` (the one the proxy itself
+/// added; earlier ones are whatever the client wrote). `None` when neither is known.
+pub(crate) struct ClientAddress(pub Option<String>);
+
+impl FromRequestParts<AppState> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if state.trusts_proxy() {
+            let forwarded = parts
+                .headers
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .filter_map(|a| a.trim().parse::<std::net::IpAddr>().ok())
+                .next_back();
+            if let Some(ip) = forwarded {
+                return Ok(ClientAddress(Some(ip.to_string())));
+            }
+        }
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<std::net::SocketAddr>>()
+            .map(|ConnectInfo(addr)| addr.ip().to_string());
+        Ok(ClientAddress(peer))
+    }
+}
+
 /// Whether this session (with this token hash) is live now; if so its end is moved on (at most
 /// once a minute), since it is being used.
 async fn is_live(state: &AppState, hash: &str, session: &store::Session) -> bool {
@@ -145,16 +178,28 @@ pub(crate) async fn end_session(state: &AppState, headers: &HeaderMap) -> Result
     Ok(())
 }
 
-/// Signs in and sets the session cookie.
+/// Signs in and sets the session cookie. Too many wrong passwords for the account or from the
+/// address pause sign-in: 429 with `Retry-After` (seconds), the same whether or not the account
+/// exists (see `app::school_admin::sign_in_guard`).
 #[utoipa::path(post, path = "/api/login", request_body = LoginInput, tag = "session",
-    responses((status = 200, body = Staff), (status = 401, description = "wrong e-mail or password")))]
+    responses((status = 200, body = Staff), (status = 401, description = "wrong e-mail or password"),
+        (status = 429, description = "too many wrong passwords: try again after Retry-After seconds")))]
 async fn login(
     State(state): State<AppState>,
+    ClientAddress(from): ClientAddress,
     ApiJson(input): ApiJson<LoginInput>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let signed_in = uc::sign_in(&state, &input, state.now())
-        .await?
-        .ok_or(ApiError::Unauthenticated)?;
+    let signed_in = match uc::sign_in(&state, &input, from.as_deref(), state.now()).await? {
+        uc::SignIn::SignedIn(signed_in) => signed_in,
+        uc::SignIn::Wrong => return Err(ApiError::Unauthenticated),
+        uc::SignIn::Locked {
+            retry_after_seconds,
+        } => {
+            return Err(ApiError::TooManyAttempts {
+                retry_after_seconds,
+            });
+        }
+    };
     let cookie = session_cookie(&state, &signed_in.token);
     Ok((AppendHeaders([(SET_COOKIE, cookie)]), Json(signed_in.staff)))
 }

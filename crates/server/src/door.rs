@@ -90,8 +90,8 @@ pub async fn serve_router(
             accepted = listener.accept() => accepted,
             () = &mut shutdown => break,
         };
-        let stream = match accepted {
-            Ok((stream, _)) => stream,
+        let (stream, peer) = match accepted {
+            Ok(accepted) => accepted,
             Err(e) => {
                 log.accept_failed(&e);
                 // Out of files: wait for some to close rather than spin.
@@ -133,7 +133,13 @@ pub async fn serve_router(
                 async move {
                     conn.busy();
                     let answer = match gate.admit(&req).await {
-                        Ok(_turn) => router.oneshot(req.map(axum::body::Body::new)).await,
+                        Ok(_turn) => {
+                            // The peer's address, for sign-in throttling (see `auth::ClientAddress`).
+                            let mut req = req.map(axum::body::Body::new);
+                            req.extensions_mut()
+                                .insert(axum::extract::ConnectInfo(peer));
+                            router.oneshot(req).await
+                        }
                         Err(busy) => Ok(busy),
                     };
                     conn.done();

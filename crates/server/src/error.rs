@@ -38,6 +38,10 @@ pub enum ApiError {
     /// Not done now, nothing wrong with the request: try again (503, `Retry-After`).
     #[error("{0}")]
     Unavailable(String),
+    /// Too many wrong passwords from this account or address: sign-in is paused (429 with
+    /// `Retry-After` in seconds). The same whether or not the account exists.
+    #[error("too many sign-in attempts")]
+    TooManyAttempts { retry_after_seconds: i64 },
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -145,6 +149,24 @@ impl IntoResponse for ApiError {
                 )
                     .into_response();
             }
+            ApiError::TooManyAttempts {
+                retry_after_seconds,
+            } => {
+                let body = json!({
+                    "error": "too_many_attempts",
+                    "field": "email",
+                    "reason": too_many_attempts_reason(*retry_after_seconds),
+                });
+                return (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    [(
+                        axum::http::header::RETRY_AFTER,
+                        retry_after_seconds.to_string(),
+                    )],
+                    Json(body),
+                )
+                    .into_response();
+            }
             ApiError::Internal(detail) => {
                 tracing::error!(error = %detail, "request failed");
                 (
@@ -163,6 +185,15 @@ pub fn second_factor_error(needed: app::second_factor::SecondFactorNeeded) -> &'
         app::second_factor::SecondFactorNeeded::StepUp => "step_up_required",
         app::second_factor::SecondFactorNeeded::Enrol => "second_factor_enrolment_required",
     }
+}
+
+/// What a person is told when sign-in is paused for `seconds`, in whole minutes rounded up.
+pub(crate) fn too_many_attempts_reason(seconds: i64) -> String {
+    let minutes = (seconds + 59) / 60;
+    let unit = if minutes == 1 { "minute" } else { "minutes" };
+    format!(
+        "Too many wrong passwords: signing in is paused for this account or this network. Try again in {minutes} {unit}."
+    )
 }
 
 pub async fn not_found_fallback() -> ApiError {

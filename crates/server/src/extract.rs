@@ -33,6 +33,20 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
                     ApiError::bad_request("body", e.body_text())
                 }
             })?;
+        // JSON writes a control character in a string as `\u00XX`; only then is the body
+        // walked, to name the field holding it (PostgreSQL refuses NUL in text).
+        let escaped = bytes.windows(4).any(|w| w.eq_ignore_ascii_case(b"\\u00"));
+        if escaped
+            && let Ok(value) = serde_json::from_slice::<serde_json::Value>(&bytes)
+            && let Some(field) = crate::edge::control_in_json(&value)
+        {
+            let field = if field.is_empty() {
+                "body".to_string()
+            } else {
+                field
+            };
+            return Err(ApiError::bad_request(field, crate::edge::CONTROL_REASON));
+        }
         let de = &mut serde_json::Deserializer::from_slice(&bytes);
         match serde_path_to_error::deserialize(de) {
             Ok(value) => Ok(ApiJson(value)),

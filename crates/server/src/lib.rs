@@ -8,6 +8,7 @@ mod alarms;
 mod audit_api;
 mod auth;
 mod door;
+mod edge;
 mod error;
 pub mod exports;
 mod extract;
@@ -58,6 +59,10 @@ pub struct AppState {
 struct Inner {
     app: App,
     secure_cookies: bool,
+    /// Where people open Doorstep (`--public-url`): links Doorstep writes start with it.
+    public_url: Option<app::messages::Links>,
+    /// Whether `X-Forwarded-For` names the client (`--trust-proxy`): only behind a proxy.
+    trust_proxy: bool,
     /// How old the monitor's last pass may be before /healthz fails (when a monitor runs here).
     monitor_max_age: chrono::Duration,
     /// Token hash → stored session, shared by concurrent requests.
@@ -81,6 +86,8 @@ impl AppState {
             inner: Arc::new(Inner {
                 app: App::new(db, clock),
                 secure_cookies: false,
+                public_url: None,
+                trust_proxy: false,
                 monitor_max_age: chrono::Duration::seconds(30),
                 sessions: None,
                 board_feed: Arc::default(),
@@ -115,6 +122,37 @@ impl AppState {
 
     pub(crate) fn sms_inbound_secret(&self) -> Option<&str> {
         self.inner.sms_inbound_secret.as_deref()
+    }
+
+    /// Where people open Doorstep (`--public-url`): links Doorstep writes (calendar feeds) start
+    /// with it; when it is `https://…`, session cookies are `Secure` and answers carry HSTS.
+    pub fn with_public_url(self, links: app::messages::Links) -> Self {
+        let https = links.is_https();
+        self.rebuild(|i| {
+            i.secure_cookies = i.secure_cookies || https;
+            i.public_url = Some(links);
+        })
+    }
+
+    /// Takes the client's address from the `X-Forwarded-For` its proxy adds (`--trust-proxy`),
+    /// not from the connection (which is the proxy's). Only right behind a proxy that sets it.
+    pub fn with_trust_proxy(self, trust: bool) -> Self {
+        self.rebuild(|i| i.trust_proxy = trust)
+    }
+
+    /// The `--public-url` setting, if given.
+    pub(crate) fn public_url(&self) -> Option<&app::messages::Links> {
+        self.inner.public_url.as_ref()
+    }
+
+    pub(crate) fn trusts_proxy(&self) -> bool {
+        self.inner.trust_proxy
+    }
+
+    /// Whether answers say "HTTPS only" (HSTS): when the public address is `https://…`.
+    pub(crate) fn is_https(&self) -> bool {
+        self.public_url()
+            .is_some_and(app::messages::Links::is_https)
     }
 
     /// Connects the safety monitor: raised alarms wake it, and /healthz reports on its passes,
@@ -196,6 +234,7 @@ pub fn build_router(state: AppState) -> Router {
     // The pages call the same use cases as the JSON routes (see `web`).
     let pages = web::router();
     let x_request_id = axum::http::HeaderName::from_static("x-request-id");
+    let edge_state = state.clone();
     Router::new()
         .merge(api)
         .merge(pages)
@@ -211,10 +250,17 @@ pub fn build_router(state: AppState) -> Router {
         // page rather than a dropped connection; bodies are capped before anything reads them.
         // Cross-site form posts are refused (Sec-Fetch-Site / Origin); the JSON API also demands
         // application/json and the session cookie is SameSite=Strict.
+        // A query string with a control character is refused before any handler reads it.
+        .layer(axum::middleware::from_fn(edge::refuse_control_in_query))
         .layer(tower_http::csrf::CsrfLayer::new())
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
         .layer(axum::middleware::from_fn(error::time_limit))
         .layer(CatchPanicLayer::custom(error::panic_response))
+        // Outside the panic catcher and the time limit, so their answers get the headers too.
+        .layer(axum::middleware::from_fn_with_state(
+            edge_state,
+            edge::security_headers,
+        ))
         // 5xx are logged where they arise (a fault once per run, a 500 in full); the trace
         // layer's own line per failed response would repeat them for every polled /healthz.
         .layer(

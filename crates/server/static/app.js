@@ -358,6 +358,20 @@
     field("planned_return").value = hhmm(arrive + usual + journey);
   });
 
+  // No script in the pages themselves (the CSP forbids inline script and eval): the board's
+  // pause and the print buttons are wired here.
+  document.addEventListener("htmx:beforeRequest", function (evt) {
+    var elt = evt.detail && evt.detail.elt;
+    if (elt && elt.id === "board" && !window.doorstepIdle(elt)) evt.preventDefault();
+  });
+  document.addEventListener("click", function (evt) {
+    var button = evt.target.closest && evt.target.closest("[data-print]");
+    if (button) {
+      evt.preventDefault();
+      window.print();
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     tick();
     showQueue();

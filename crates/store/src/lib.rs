@@ -21,6 +21,7 @@ mod schools;
 mod second_factor;
 mod secrets;
 mod sessions;
+mod sign_in;
 mod staff;
 mod visits;
 
@@ -53,6 +54,7 @@ pub use schools::{PolicyVersion, School, Trust};
 pub use second_factor::{RecoveryCode, SecondFactor};
 pub use secrets::{KEY_BYTES, KeyError, SEALED_PREFIX, Secrets, WrongKey};
 pub use sessions::Session;
+pub use sign_in::SignInFailures;
 pub use staff::{NewStaff, NewVehicle, Staff, Vehicle};
 pub use visits::{
     Decision, NewVisit, SafetyConcern, Visit, VisitEvent, VisitFilter, VisitStaff, VisitSummary,

@@ -1,6 +1,7 @@
 //! Signing in with a password (argon2id) and signing out. The server keeps the cookie; this
 //! checks the password, starts or ends the session and writes its audit row with it.
 
+use super::sign_in_guard as guard;
 use crate::{App, Refusal, Result, audit};
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
@@ -79,15 +80,42 @@ async fn verify_password(password: String, hash: String) -> Result<bool> {
     .map_err(Refusal::internal)
 }
 
+/// What a password sign-in came to.
+pub enum SignIn {
+    /// The right password: a session started.
+    SignedIn(SignedIn),
+    /// The address or the password is wrong (which one is not told). Counted towards a lock.
+    Wrong,
+    /// The account or the client address is locked after too many wrong passwords (see
+    /// [`super::sign_in_guard`]): try again after this many seconds. The password was not
+    /// checked, and the answer is the same whether or not the account exists.
+    Locked { retry_after_seconds: i64 },
+}
+
 /// Signs in: checks the password of the active account with this e-mail address (any case)
-/// and starts a session lasting [`SESSION_IDLE_HOURS`] unused from `now`, audited as `session.login` in the
-/// same transaction. `None`: the address or the password is wrong (which one is not told).
+/// and starts a session lasting [`SESSION_IDLE_HOURS`] unused from `now`, audited as
+/// `session.login` in the same transaction. `from` is the client's address (IP), for the
+/// per-address count. A wrong password is counted, audited and may lock the account or address
+/// ([`super::sign_in_guard`]); while locked, sign-in is refused before the password is checked.
+/// Errors: only the store's.
 pub async fn sign_in(
     app: &App,
     input: &LoginInput,
+    from: Option<&str>,
     now: DateTime<Utc>,
-) -> Result<Option<SignedIn>> {
+) -> Result<SignIn> {
     let email = input.email.trim().to_lowercase();
+    let keys = [guard::account_key(&email), guard::address_key(from)];
+    if let Some(until) = app
+        .db()
+        .sign_in_locked_until(&[&keys[0], &keys[1]], now)
+        .await?
+    {
+        let retry_after_seconds = (until - now).num_seconds().max(1);
+        return Ok(SignIn::Locked {
+            retry_after_seconds,
+        });
+    }
     let found = app.db().staff_login(&email).await?;
     // Verify against a dummy hash when the address is unknown, so timing does not reveal accounts.
     let hash = match &found {
@@ -95,8 +123,23 @@ pub async fn sign_in(
         None => dummy_hash().await?,
     };
     let ok = verify_password(input.password.clone(), hash).await?;
-    let Some((staff_id, _)) = found.filter(|_| ok) else {
-        return Ok(None);
+    let staff_id = match found {
+        Some((id, _)) if ok => id,
+        found => {
+            let account = match found {
+                Some((id, _)) => Some(app.db().staff(id).await?),
+                None => None,
+            };
+            let failure = guard::Failure {
+                email: &email,
+                account: account.as_ref(),
+                from,
+            };
+            let mut tx = app.db().begin().await?;
+            guard::record_failure(&mut tx, &failure, now).await?;
+            tx.commit().await?;
+            return Ok(SignIn::Wrong);
+        }
     };
     let staff = app.db().staff(staff_id).await?;
     let token = format!(
@@ -105,6 +148,8 @@ pub async fn sign_in(
         uuid::Uuid::new_v4().simple()
     );
     let mut tx = app.db().begin().await?;
+    // The right password: the account's earlier failures no longer count (the address's do).
+    tx.clear_sign_in_failures(&keys[0]).await?;
     tx.create_session(
         &token_hash(&token),
         staff.id,
@@ -123,7 +168,7 @@ pub async fn sign_in(
     );
     tx.append_audit(&e).await?;
     tx.commit().await?;
-    Ok(Some(SignedIn { staff, token }))
+    Ok(SignIn::SignedIn(SignedIn { staff, token }))
 }
 
 /// Signs out: ends the session with this token, if it is one, audited as `session.logout` in

@@ -181,6 +181,28 @@ impl TestApp {
         self.oneshot_as(&Session::anonymous(), req).await
     }
 
+    /// The same application served with these settings (e.g. `--public-url`, `--trust-proxy`).
+    pub fn configured(self, settings: impl FnOnce(AppState) -> AppState) -> TestApp {
+        let state =
+            settings(AppState::new(self.db.clone(), self.clock.clone()).with_read_batching());
+        let router = server::build_router(state);
+        TestApp { router, ..self }
+    }
+
+    /// The whole answer to a request built by the test (headers included), sent as is.
+    pub async fn answer(&self, req: Request<Body>) -> axum::response::Response {
+        self.router
+            .clone()
+            .oneshot(req)
+            .await
+            .expect("the router always answers")
+    }
+
+    /// The clock's time now.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
     /// Moves the clock on; nothing sleeps.
     pub fn advance(&self, minutes: i64) {
         self.clock.advance(Duration::minutes(minutes));

@@ -8,6 +8,9 @@ mod backup;
 mod bad_input;
 mod cli;
 mod code_words;
+// A panic is how a test fails; the workspace's `unwrap_used` lint is for production code.
+#[allow(clippy::unwrap_used)]
+mod edge;
 mod helpers;
 mod roles;
 mod scenarios;

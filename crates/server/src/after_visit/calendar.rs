@@ -69,7 +69,12 @@ async fn create_link(
     CurrentStaff(me): CurrentStaff,
     ApiJson(input): ApiJson<NewLinkInput>,
 ) -> Result<(StatusCode, Json<NewLink>), ApiError> {
-    let link = records::create_calendar_link(&state, &me, input).await?;
+    let mut link = records::create_calendar_link(&state, &me, input).await?;
+    // A whole address to paste into a calendar app, at the public address (`--public-url`),
+    // never one built from the request's Host header.
+    if let Some(public) = state.public_url() {
+        link.url = format!("{}{}", public.base(), link.url);
+    }
     Ok((StatusCode::CREATED, Json(link)))
 }
 
@@ -118,7 +123,7 @@ async fn feed(
     Ok((
         [
             (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
-            (header::CACHE_CONTROL, "private, max-age=0"),
+            (header::CACHE_CONTROL, "no-store"),
         ],
         body,
     )

@@ -14,7 +14,7 @@ use app::records::{self, ExportInput, LinkScope, NewLinkInput};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use chrono::NaiveDate;
@@ -184,7 +184,7 @@ async fn csv(ctx: Ctx, Query(q): Query<Q>) -> Result<Response, WebError> {
 
 /// P7: a new secret calendar address, shown once on the page that answers (not redirected to,
 /// so the secret never sits in an address bar, a history or a log).
-async fn create_link(ctx: Ctx, headers: HeaderMap, f: FormData) -> Result<Response, WebError> {
+async fn create_link(ctx: Ctx, f: FormData) -> Result<Response, WebError> {
     let input = NewLinkInput {
         scope: if f.get("scope") == "school" {
             LinkScope::School
@@ -196,17 +196,12 @@ async fn create_link(ctx: Ctx, headers: HeaderMap, f: FormData) -> Result<Respon
     };
     match records::create_calendar_link(&ctx.state, &ctx.me, input).await {
         Ok(link) => {
-            let origin = headers
-                .get("origin")
-                .and_then(|o| o.to_str().ok())
-                .filter(|o| o.starts_with("http"))
-                .map(str::to_string)
-                .or_else(|| {
-                    headers
-                        .get("host")
-                        .and_then(|h| h.to_str().ok())
-                        .map(|h| format!("https://{h}"))
-                })
+            // The public address (`--public-url`), never the request's Host header, which the
+            // caller chooses; unset, the address is shown relative to this site.
+            let origin = ctx
+                .state
+                .public_url()
+                .map(|l| l.base().to_string())
                 .unwrap_or_default();
             let page = build(
                 &ctx,

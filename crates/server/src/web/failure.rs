@@ -108,6 +108,15 @@ impl From<ApiError> for WebError {
                     })
                     .collect(),
             ),
+            ApiError::TooManyAttempts {
+                retry_after_seconds,
+            } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_attempts",
+                Some("email".to_string()),
+                crate::error::too_many_attempts_reason(retry_after_seconds),
+                vec![],
+            ),
             ApiError::IllegalStep(e) => (
                 StatusCode::CONFLICT,
                 "illegal_step",

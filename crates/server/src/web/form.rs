@@ -14,11 +14,23 @@ impl<S: Send + Sync> FromRequest<S> for FormData {
         let bytes = axum::body::Bytes::from_request(req, state)
             .await
             .map_err(|e| ApiError::bad_request("form", e.body_text()))?;
-        Ok(FormData(
-            form_urlencoded::parse(&bytes)
-                .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                .collect(),
-        ))
+        let pairs: Vec<(String, String)> = form_urlencoded::parse(&bytes)
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        // Refused before any page reads it: PostgreSQL refuses NUL in text, and hidden
+        // characters have no place in a school's records. Line breaks are for text areas.
+        if let Some((name, _)) = pairs
+            .iter()
+            .find(|(k, v)| crate::edge::has_control(k, false) || crate::edge::has_control(v, true))
+        {
+            let field = if crate::edge::has_control(name, false) {
+                "form"
+            } else {
+                name
+            };
+            return Err(ApiError::bad_request(field, crate::edge::CONTROL_REASON).into());
+        }
+        Ok(FormData(pairs))
     }
 }
 

@@ -3,12 +3,13 @@
 use super::form::FormData;
 use super::page::{Errors, local_path, render, render_with};
 use crate::AppState;
-use crate::auth::{cleared_cookie, end_session, session_cookie};
+use crate::auth::{ClientAddress, cleared_cookie, end_session, session_cookie};
+use crate::error::too_many_attempts_reason;
 use app::school_admin::{self as uc, LoginInput};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
-use axum::http::header::SET_COOKIE;
+use axum::http::header::{RETRY_AFTER, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -48,7 +49,11 @@ fn with_cookie(mut resp: Response, cookie: String) -> Response {
     resp
 }
 
-async fn login(State(state): State<AppState>, form: FormData) -> Response {
+async fn login(
+    State(state): State<AppState>,
+    ClientAddress(from): ClientAddress,
+    form: FormData,
+) -> Response {
     let next = local_path(form.get("next"), "/");
     let email = form.get("email").to_string();
     let mut errors = Errors::none();
@@ -63,15 +68,32 @@ async fn login(State(state): State<AppState>, form: FormData) -> Response {
             email: email.clone(),
             password: form.get("password").to_string(),
         };
-        match uc::sign_in(&state, &input, state.now()).await {
-            Ok(Some(signed_in)) => {
+        match uc::sign_in(&state, &input, from.as_deref(), state.now()).await {
+            Ok(uc::SignIn::SignedIn(signed_in)) => {
                 let cookie = session_cookie(&state, &signed_in.token);
                 return with_cookie(Redirect::to(&next).into_response(), cookie);
             }
-            Ok(None) => errors.add(
+            Ok(uc::SignIn::Wrong) => errors.add(
                 "password",
                 "The e-mail address or the password is not right",
             ),
+            Ok(uc::SignIn::Locked {
+                retry_after_seconds,
+            }) => {
+                errors.add("email", too_many_attempts_reason(retry_after_seconds));
+                let mut resp = render_with(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    &LoginPage {
+                        next,
+                        email,
+                        errors,
+                    },
+                );
+                if let Ok(v) = HeaderValue::from_str(&retry_after_seconds.to_string()) {
+                    resp.headers_mut().insert(RETRY_AFTER, v);
+                }
+                return resp;
+            }
             Err(e) => {
                 if matches!(e, app::Refusal::Internal(_)) {
                     tracing::error!(error = %e.chain(), "signing in failed");

@@ -343,13 +343,9 @@ pub fn render_with<T: Template>(status: StatusCode, template: &T) -> Response {
     }
 }
 
-/// Where to go after a form, if the form named a page of this site.
+/// Where to go after a form, if the form named a page of this site (see [`crate::edge::safe_path`]).
 pub fn local_path(raw: &str, default: &str) -> String {
-    if raw.starts_with('/') && !raw.starts_with("//") && !raw.contains('\\') {
-        raw.to_string()
-    } else {
-        default.to_string()
-    }
+    crate::edge::safe_path(raw, default)
 }
 
 pub fn see_other(path: &str) -> Response {
