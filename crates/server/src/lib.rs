@@ -16,6 +16,7 @@ mod in_progress;
 mod openapi;
 mod risk;
 mod schools;
+mod session_watch;
 mod staff;
 mod visits;
 mod web;

@@ -10,6 +10,7 @@ mod risk_and_travel;
 mod school_admin;
 mod sessions;
 mod staffing;
+mod stream_sessions;
 
 use crate::helpers::{
     Answer, PASSWORD, Session, TRUST_ADMIN, TestApp, for_each_backend, requirements, today,
