@@ -110,6 +110,11 @@ impl AppState {
         })
     }
 
+    /// Login sessions last as `limits` say (idle timeout, absolute lifetime).
+    pub fn with_session_limits(self, limits: app::school_admin::SessionLimits) -> Self {
+        self.rebuild(|i| i.app = i.app.clone().with_session_limits(limits))
+    }
+
     /// Writes check-ins through a group commit (needs a tokio runtime).
     pub fn with_group_commit(self) -> Self {
         self.rebuild(|i| i.app = i.app.clone().with_group_commit())

@@ -8,6 +8,7 @@ mod in_progress;
 mod need_to_know;
 mod risk_and_travel;
 mod school_admin;
+mod session_settings;
 mod sessions;
 mod staffing;
 mod stream_sessions;
