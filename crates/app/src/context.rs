@@ -28,6 +28,8 @@ struct Inner {
     policy_versions: Arc<PolicyCache>,
     /// Requests reading the same visit at the same moment share one query.
     visits: Option<ReadBatcher<VisitId, Visit>>,
+    /// How long login sessions last (idle timeout, absolute lifetime).
+    session_limits: crate::school_admin::SessionLimits,
 }
 
 /// The most policy versions kept; past it the cache starts again empty.
@@ -46,6 +48,7 @@ impl App {
                 check_in_writer: None,
                 policy_versions: Arc::default(),
                 visits: None,
+                session_limits: Default::default(),
             }),
         }
     }
@@ -80,6 +83,16 @@ impl App {
             }
         });
         self.rebuild(|i| i.visits = Some(visits))
+    }
+
+    /// Login sessions last as `limits` say, not the default 12 hours unused / 24 hours.
+    pub fn with_session_limits(self, limits: crate::school_admin::SessionLimits) -> Self {
+        self.rebuild(|i| i.session_limits = limits)
+    }
+
+    /// How long login sessions last.
+    pub fn session_limits(&self) -> crate::school_admin::SessionLimits {
+        self.inner.session_limits
     }
 
     pub fn db(&self) -> &Db {

@@ -11,6 +11,7 @@ mod pupils;
 mod risk;
 mod schools;
 mod session;
+mod session_limits;
 pub mod sign_in_guard;
 mod staff;
 
@@ -33,6 +34,7 @@ pub use session::{
     LoginInput, SESSION_COOKIE_HOURS, SESSION_IDLE_HOURS, SESSION_MAX_HOURS, SignIn, SignedIn,
     hash_password, live_session, may_tap_while_out, sign_in, sign_out, token_hash,
 };
+pub use session_limits::{MIN_IDLE_MINUTES, SessionLimits};
 pub use staff::{
     NewStaffInput, NewVehicleInput, ValidStaff, add_vehicle, create_staff, set_my_duress_pin,
     staff_list, staff_member, validate_staff, vehicles,

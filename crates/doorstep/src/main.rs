@@ -101,6 +101,14 @@ struct ServeArgs {
         value_parser = clap::builder::BoolishValueParser::new(), num_args = 0..=1,
         default_value = "false", default_missing_value = "true")]
     trust_proxy: bool,
+    /// How long a sign-in lasts unused, in minutes (each request moves it on). A visitor out
+    /// on a visit can always send check-ins and a panic, however old their sign-in.
+    #[arg(long, env = "DOORSTEP_SESSION_IDLE_MINUTES", default_value_t = 720)]
+    session_idle_minutes: i64,
+    /// The most a sign-in lasts from signing in, in minutes, however much it is used
+    /// (at least the idle timeout, at most 10080: 7 days).
+    #[arg(long, env = "DOORSTEP_SESSION_MAX_MINUTES", default_value_t = 1440)]
+    session_max_minutes: i64,
     #[command(flatten)]
     channels: ChannelArgs,
     #[command(flatten)]
@@ -324,6 +332,14 @@ async fn serve(db: Db, args: &ServeArgs) -> Result<()> {
     notify::install_crypto_provider();
     let channels = args.channels.build()?;
     let links = public_links(args)?;
+    let session_limits =
+        app::school_admin::SessionLimits::new(args.session_idle_minutes, args.session_max_minutes)
+            .map_err(|e| {
+                anyhow::anyhow!(
+                    "{e} (--session-idle-minutes / DOORSTEP_SESSION_IDLE_MINUTES, \
+             --session-max-minutes / DOORSTEP_SESSION_MAX_MINUTES)"
+                )
+            })?;
     let file_limit = door::raise_file_limit();
     let door = args.door.settings(file_limit);
     tracing::info!(
@@ -344,7 +360,8 @@ async fn serve(db: Db, args: &ServeArgs) -> Result<()> {
         .with_trust_proxy(args.trust_proxy)
         .with_group_commit()
         .with_read_batching()
-        .with_sms_inbound_secret(args.channels.sms_inbound_secret.clone());
+        .with_sms_inbound_secret(args.channels.sms_inbound_secret.clone())
+        .with_session_limits(session_limits);
     // One shutdown signal for both: the server drains its requests, the monitor finishes its pass.
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let mut monitor_task = if args.no_monitor {

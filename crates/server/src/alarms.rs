@@ -6,6 +6,7 @@ use crate::AppState;
 use crate::auth::CurrentStaff;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery, Id};
+use crate::session_watch::{RECHECK, SessionWatch};
 use app::board::{self, AlarmDetail, AlarmView, Board};
 use axum::Json;
 use axum::extract::State;
@@ -130,7 +131,8 @@ struct FeedQuery {
 }
 
 /// My in-app messages as server-sent events, from the durable outbox: nothing is missed across
-/// reconnects.
+/// reconnects. The stream ends at once when its session is signed out or the account deactivated
+/// (checked before each event and every couple of seconds: [`crate::session_watch`]).
 #[utoipa::path(get, path = "/api/feed", tag = "alarms", params(FeedQuery), responses((status = 200, content_type = "text/event-stream")))]
 async fn feed(
     State(state): State<AppState>,
@@ -143,31 +145,39 @@ async fn feed(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse().ok());
     let start = resume.or(q.after).unwrap_or(0);
+    let watch = SessionWatch::of(&headers);
     let stream = futures_util::stream::unfold(
         (state, me, start, Vec::<Notification>::new()),
-        |(state, me, mut after, mut pending)| async move {
-            loop {
-                if let Some(n) = pending.pop() {
-                    after = after.max(n.id);
-                    let data = serde_json::json!({ "id": n.id, "alarm_id": n.alarm_id, "visit_id": n.visit_id, "subject": n.subject, "body": n.body, "at": n.created_at });
-                    let event = Event::default()
-                        .id(n.id.to_string())
-                        .event("notification")
-                        .data(data.to_string());
-                    return Some((
-                        Ok::<_, std::convert::Infallible>(event),
-                        (state, me, after, pending),
-                    ));
-                }
-                match board::my_notifications(&state, &me, after, 50).await {
-                    Ok(mut fresh) if !fresh.is_empty() => {
-                        fresh.reverse();
-                        pending = fresh;
+        move |(state, me, mut after, mut pending)| {
+            let watch = watch.clone();
+            async move {
+                loop {
+                    // CurrentStaff let this request in, so a cookie is there.
+                    if !watch.as_ref()?.holds(&state).await {
+                        return None;
                     }
-                    Ok(_) => tokio::time::sleep(Duration::from_secs(1)).await,
-                    Err(e) => {
-                        tracing::warn!(error = %e, "feed: cannot read notifications");
-                        tokio::time::sleep(Duration::from_secs(5)).await;
+                    if let Some(n) = pending.pop() {
+                        after = after.max(n.id);
+                        let data = serde_json::json!({ "id": n.id, "alarm_id": n.alarm_id, "visit_id": n.visit_id, "subject": n.subject, "body": n.body, "at": n.created_at });
+                        let event = Event::default()
+                            .id(n.id.to_string())
+                            .event("notification")
+                            .data(data.to_string());
+                        return Some((
+                            Ok::<_, std::convert::Infallible>(event),
+                            (state, me, after, pending),
+                        ));
+                    }
+                    match board::my_notifications(&state, &me, after, 50).await {
+                        Ok(mut fresh) if !fresh.is_empty() => {
+                            fresh.reverse();
+                            pending = fresh;
+                        }
+                        Ok(_) => tokio::time::sleep(Duration::from_secs(1)).await,
+                        Err(e) => {
+                            tracing::warn!(error = %e, "feed: cannot read notifications");
+                            tokio::time::sleep(RECHECK).await;
+                        }
                     }
                 }
             }

@@ -131,7 +131,8 @@ impl FromRequestParts<AppState> for ClientAddress {
 /// Whether this session (with this token hash) is live now; if so its end is moved on (at most
 /// once a minute), since it is being used.
 async fn is_live(state: &AppState, hash: &str, session: &store::Session) -> bool {
-    let Some(extend) = uc::live_session(session, state.clock().now()) else {
+    let Some(extend) = uc::live_session(session, state.app().session_limits(), state.clock().now())
+    else {
         return false;
     };
     // Moving the end on is housekeeping: a database that cannot take the write just now must not

@@ -20,6 +20,7 @@ mod reports;
 mod risk;
 mod schools;
 mod second_factor;
+mod session_watch;
 mod sms_in;
 mod staff;
 mod visits;
@@ -162,6 +163,11 @@ impl AppState {
             i.app = i.app.clone().with_monitor_waker(waker);
             i.monitor_max_age = max_age;
         })
+    }
+
+    /// Login sessions last as `limits` say (idle timeout, absolute lifetime).
+    pub fn with_session_limits(self, limits: app::school_admin::SessionLimits) -> Self {
+        self.rebuild(|i| i.app = i.app.clone().with_session_limits(limits))
     }
 
     /// Writes check-ins through a group commit (needs a tokio runtime).

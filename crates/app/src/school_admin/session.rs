@@ -1,6 +1,7 @@
 //! Signing in with a password (argon2id) and signing out. The server keeps the cookie; this
 //! checks the password, starts or ends the session and writes its audit row with it.
 
+use super::SessionLimits;
 use super::sign_in_guard as guard;
 use crate::{App, Refusal, Result, audit};
 use argon2::Argon2;
@@ -154,7 +155,7 @@ pub async fn sign_in(
         &token_hash(&token),
         staff.id,
         now,
-        now + Duration::hours(SESSION_IDLE_HOURS),
+        now + app.session_limits().idle(),
     )
     .await?;
     let e = audit::entry(
@@ -195,15 +196,21 @@ pub async fn sign_out(app: &App, token: &str, _now: DateTime<Utc>) -> Result<()>
 }
 
 /// Whether a stored session still signs its holder in at `now` (UTC): `None` when it has lapsed
-/// (unused for [`SESSION_IDLE_HOURS`], or [`SESSION_MAX_HOURS`] after signing in). Otherwise the
-/// new end to write when the last write is over a minute old (`Some(Some(end))`), or `Some(None)`
-/// when nothing needs writing yet. The new end is `now` + the idle limit, never past the cap.
-pub fn live_session(session: &Session, now: DateTime<Utc>) -> Option<Option<DateTime<Utc>>> {
-    if session.expires_at <= now {
+/// (unused for the idle timeout, or past the lifetime from signing in: `limits`, 12 and 24 hours
+/// by default). Otherwise the new end to write when the last write is over a minute old
+/// (`Some(Some(end))`), or `Some(None)` when nothing needs writing yet. The new end is `now` +
+/// the idle timeout, never past the lifetime. A session started under longer limits lapses by the
+/// current ones.
+pub fn live_session(
+    session: &Session,
+    limits: SessionLimits,
+    now: DateTime<Utc>,
+) -> Option<Option<DateTime<Utc>>> {
+    let cap = session.created_at + limits.max();
+    if session.expires_at <= now || cap <= now {
         return None;
     }
-    let end = (now + Duration::hours(SESSION_IDLE_HOURS))
-        .min(session.created_at + Duration::hours(SESSION_MAX_HOURS));
+    let end = (now + limits.idle()).min(cap);
     let stale = end - session.expires_at >= Duration::seconds(EXTEND_EVERY_SECONDS);
     Some(stale.then_some(end))
 }

@@ -120,6 +120,16 @@ impl TestApp {
         }
     }
 
+    /// The same database and clock served with `limits` on login sessions, as
+    /// `doorstep serve --session-idle-minutes … --session-max-minutes …` serves them.
+    pub fn with_session_limits(mut self, limits: app::school_admin::SessionLimits) -> TestApp {
+        let state = AppState::new(self.db.clone(), self.clock.clone())
+            .with_read_batching()
+            .with_session_limits(limits);
+        self.router = server::build_router(state);
+        self
+    }
+
     /// The use cases on the same database and clock, to call them directly (no HTTP).
     pub fn use_cases(&self) -> app::App {
         app::App::new(self.db.clone(), self.clock.clone())

@@ -10,8 +10,10 @@ mod need_to_know;
 mod phone;
 mod risk_and_travel;
 mod school_admin;
+mod session_settings;
 mod sessions;
 mod staffing;
+mod stream_sessions;
 mod texts_in;
 
 use crate::helpers::{

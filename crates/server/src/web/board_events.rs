@@ -1,10 +1,13 @@
 //! The pushed board: `/board/events` streams an office board the changes of the board feed as server-sent events as they commit, each with
 //! its feed id, so a page that reconnects (the browser sends `Last-Event-ID`) gets what it
 //! missed. The page re-reads its own fragment on an event; nothing here renders the board. Who
-//! receives what is `app::board::feed::FeedScope`, decided once per stream.
+//! receives what is `app::board::feed::FeedScope`, decided once per stream; whether they still
+//! may is checked as it streams (a signed-out or deactivated person's stream ends at once:
+//! `crate::session_watch`).
 
 use super::page::{Ctx, WebError};
 use crate::AppState;
+use crate::session_watch::{RECHECK, SessionWatch};
 use app::board::feed::{self, FeedScope};
 use axum::Router;
 use axum::extract::Query;
@@ -51,12 +54,17 @@ async fn board_events(
 ) -> Result<Response, WebError> {
     let scope = feed::board_scope(&ctx.state, &ctx.me, q.school_id).await?;
     let from = resume_from(&ctx.state, &headers, q.after).await;
-    Ok(events(ctx.state, scope, from).into_response())
+    // Ctx let this request in, so its cookie is there; without one there is nothing to stream.
+    let Some(watch) = SessionWatch::of(&headers) else {
+        return Ok(axum::http::StatusCode::UNAUTHORIZED.into_response());
+    };
+    Ok(events(ctx.state, scope, watch, from).into_response())
 }
 
 struct Follow {
     state: AppState,
     scope: FeedScope,
+    watch: SessionWatch,
     rx: broadcast::Receiver<Arc<BoardChange>>,
     /// The last id sent (or skipped as not this page's).
     cursor: i64,
@@ -68,6 +76,7 @@ struct Follow {
 fn events(
     state: AppState,
     scope: FeedScope,
+    watch: SessionWatch,
     from: i64,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     // Subscribe before reading what was missed, so nothing commits in between unseen.
@@ -75,6 +84,7 @@ fn events(
     let follow = Follow {
         state,
         scope,
+        watch,
         rx,
         cursor: from,
         missed: VecDeque::new(),
@@ -92,12 +102,26 @@ fn events(
                 }
             }
             if let Some(c) = f.missed.pop_front() {
+                if !f.watch.holds(&f.state).await {
+                    return None;
+                }
                 f.cursor = f.cursor.max(c.id);
                 return Some((Ok(event(&c)), f));
             }
-            match f.rx.recv().await {
+            let next = tokio::time::timeout(RECHECK, f.rx.recv()).await;
+            let Ok(next) = next else {
+                // Quiet: is this still a signed-in, active person's board?
+                if !f.watch.holds(&f.state).await {
+                    return None;
+                }
+                continue;
+            };
+            match next {
                 Ok(c) if c.id > f.cursor => {
                     if f.scope.admits(&c) {
+                        if !f.watch.holds(&f.state).await {
+                            return None;
+                        }
                         f.cursor = c.id;
                         return Some((Ok(event(&c)), f));
                     }
