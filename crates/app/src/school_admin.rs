@@ -11,6 +11,7 @@ mod pupils;
 mod risk;
 mod schools;
 mod session;
+mod sso;
 mod staff;
 
 pub use households::{
@@ -32,6 +33,7 @@ pub use session::{
     LoginInput, SESSION_COOKIE_HOURS, SESSION_IDLE_HOURS, SESSION_MAX_HOURS, SignedIn,
     hash_password, live_session, may_tap_while_out, sign_in, sign_out, token_hash,
 };
+pub use sso::{SsoRefused, VerifiedAccount, sign_in_verified};
 pub use staff::{
     NewStaffInput, NewVehicleInput, ValidStaff, add_vehicle, create_staff, set_my_duress_pin,
     staff_list, staff_member, validate_staff, vehicles,

@@ -16,6 +16,7 @@ mod in_progress;
 mod openapi;
 mod risk;
 mod schools;
+mod sso;
 mod staff;
 mod visits;
 mod web;
@@ -26,6 +27,7 @@ pub use auth::hash_password;
 pub use door::{DoorSettings, serve_router};
 pub use error::ApiError;
 pub use schools::{adopt_policy, create_school_on_preset};
+pub use sso::{Sso, SsoSettings};
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -54,6 +56,8 @@ pub struct AppState {
 struct Inner {
     app: App,
     secure_cookies: bool,
+    /// The trust's single sign-on, when configured.
+    sso: Option<sso::Sso>,
     /// How old the monitor's last pass may be before /healthz fails (when a monitor runs here).
     monitor_max_age: chrono::Duration,
     /// Token hash → stored session, shared by concurrent requests.
@@ -75,6 +79,7 @@ impl AppState {
             inner: Arc::new(Inner {
                 app: App::new(db, clock),
                 secure_cookies: false,
+                sso: None,
                 monitor_max_age: chrono::Duration::seconds(30),
                 sessions: None,
                 board_feed: Arc::default(),
@@ -98,6 +103,19 @@ impl AppState {
     /// Marks session cookies `Secure` (when served over HTTPS behind a proxy).
     pub fn with_secure_cookies(self, secure: bool) -> Self {
         self.rebuild(|i| i.secure_cookies = secure)
+    }
+
+    /// Offers single sign-on with the trust's school accounts on the sign-in page.
+    pub fn with_sso(self, sso: sso::Sso) -> Self {
+        self.rebuild(|i| i.sso = Some(sso))
+    }
+
+    pub(crate) fn sso(&self) -> Option<&sso::Sso> {
+        self.inner.sso.as_ref()
+    }
+
+    pub(crate) fn secure_cookies(&self) -> bool {
+        self.inner.secure_cookies
     }
 
     /// Connects the safety monitor: raised alarms wake it, and /healthz reports on its passes,

@@ -27,6 +27,7 @@ mod plan;
 mod policy;
 mod record;
 mod risk;
+mod sso;
 mod staff;
 mod time;
 mod today;
@@ -47,6 +48,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
         .merge(login::router())
+        .merge(sso::router())
         .merge(today::router())
         .merge(board_events::router())
         .merge(plan::router())

@@ -99,6 +99,20 @@ pub async fn sign_in(
         return Ok(None);
     };
     let staff = app.db().staff(staff_id).await?;
+    start_session(app, staff, "session.login", serde_json::json!({}), now)
+        .await
+        .map(Some)
+}
+
+/// Starts a session for `staff` lasting [`SESSION_IDLE_HOURS`] unused from `now`, with its audit
+/// row (`action`, `detail`) in the same transaction. Shared by password and single sign-on.
+pub(crate) async fn start_session(
+    app: &App,
+    staff: Staff,
+    action: &str,
+    detail: serde_json::Value,
+    now: DateTime<Utc>,
+) -> Result<SignedIn> {
     let token = format!(
         "{}{}",
         uuid::Uuid::new_v4().simple(),
@@ -112,18 +126,10 @@ pub async fn sign_in(
         now + Duration::hours(SESSION_IDLE_HOURS),
     )
     .await?;
-    let e = audit::entry(
-        app,
-        &staff,
-        "session.login",
-        "staff",
-        staff.id.0,
-        None,
-        serde_json::json!({}),
-    );
+    let e = audit::entry(app, &staff, action, "staff", staff.id.0, None, detail);
     tx.append_audit(&e).await?;
     tx.commit().await?;
-    Ok(Some(SignedIn { staff, token }))
+    Ok(SignedIn { staff, token })
 }
 
 /// Signs out: ends the session with this token, if it is one, audited as `session.logout` in
