@@ -17,6 +17,16 @@ use openidconnect::{
 use std::future::Future;
 use std::pin::Pin;
 
+/// A client built from discovery: authorization endpoint set, token and userinfo as advertised.
+type DiscoveredClient = CoreClient<
+    openidconnect::EndpointSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointMaybeSet,
+    openidconnect::EndpointMaybeSet,
+>;
+
 /// How long a sign-in started at the provider may take to come back, in seconds.
 pub(crate) const FLOW_SECONDS: u32 = 600;
 
@@ -86,37 +96,22 @@ impl Sso {
         &self.settings
     }
 
-    async fn client(
-        &self,
-    ) -> Result<
-        (
-            CoreProviderMetadata,
-            openidconnect::core::CoreClient<
-                openidconnect::EndpointSet,
-                openidconnect::EndpointNotSet,
-                openidconnect::EndpointNotSet,
-                openidconnect::EndpointNotSet,
-                openidconnect::EndpointMaybeSet,
-                openidconnect::EndpointMaybeSet,
-            >,
-        ),
-        SsoError,
-    > {
+    /// The client for the provider as its discovery document describes it now (endpoints, keys).
+    async fn client(&self) -> Result<DiscoveredClient, SsoError> {
         let meta = CoreProviderMetadata::discover_async(self.issuer.clone(), &self.http)
             .await
             .map_err(|e| SsoError::Provider(chain(&e)))?;
-        let client = CoreClient::from_provider_metadata(
-            meta.clone(),
+        Ok(CoreClient::from_provider_metadata(
+            meta,
             ClientId::new(self.settings.client_id.clone()),
             Some(ClientSecret::new(self.settings.client_secret.clone())),
         )
-        .set_redirect_uri(self.redirect.clone());
-        Ok((meta, client))
+        .set_redirect_uri(self.redirect.clone()))
     }
 
     /// Starts a sign-in: the provider's address to send the browser to, and what to remember.
     pub(crate) async fn start(&self) -> Result<(String, Flow), SsoError> {
-        let (_, client) = self.client().await?;
+        let client = self.client().await?;
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
         let (url, state, nonce) = client
             .authorize_url(
@@ -139,7 +134,7 @@ impl Sso {
     /// Finishes a sign-in: checks `state` against the flow, redeems `code` with the PKCE verifier,
     /// and checks the ID token (signature against the provider's JWKS, issuer, audience, expiry,
     /// nonce). Returns the verified e-mail address; an address the provider does not mark
-    /// `email_verified: true` is refused.
+    /// `email_verified: true` (or, without that claim, Entra ID's `xms_edov: true`) is refused.
     pub(crate) async fn finish(
         &self,
         flow: &Flow,
@@ -149,7 +144,7 @@ impl Sso {
         if flow.state.is_empty() || state != flow.state {
             return Err(SsoError::State);
         }
-        let (_, client) = self.client().await?;
+        let client = self.client().await?;
         let tokens = client
             .exchange_code(AuthorizationCode::new(code.to_string()))
             .map_err(|e| SsoError::Provider(chain(&e)))?
@@ -163,8 +158,15 @@ impl Sso {
         let claims = id_token
             .claims(&client.id_token_verifier(), &Nonce::new(flow.nonce.clone()))
             .map_err(|e| SsoError::Token(chain(&e)))?;
-        match (claims.email(), claims.email_verified()) {
-            (Some(email), Some(true)) => Ok(email.to_string()),
+        let verified = match claims.email_verified() {
+            Some(v) => v,
+            // Entra ID never sends `email_verified` for organisational accounts; its optional
+            // `xms_edov` claim ("email domain owner verified") says the same for the tenant's
+            // own domain. Read from the token whose signature was just checked.
+            None => entra_domain_verified(&id_token.to_string()),
+        };
+        match claims.email() {
+            Some(email) if verified => Ok(email.as_str().to_string()),
             _ => Err(SsoError::Unverified),
         }
     }
@@ -183,6 +185,19 @@ impl Sso {
             .append_pair("client_id", &self.settings.client_id);
         Some(url.to_string())
     }
+}
+
+/// Whether a (verified) ID token carries Entra ID's `xms_edov: true`.
+fn entra_domain_verified(jwt: &str) -> bool {
+    use base64::Engine;
+    let Some(payload) = jwt.split('.').nth(1) else {
+        return false;
+    };
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
+        .is_some_and(|claims| claims.get("xms_edov") == Some(&serde_json::Value::Bool(true)))
 }
 
 fn chain(e: &dyn std::error::Error) -> String {

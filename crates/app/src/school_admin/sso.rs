@@ -56,8 +56,9 @@ pub async fn sign_in_verified(
                     actor: None,
                     school: None,
                     action: "session.sso_refused".into(),
-                    subject_type: "staff",
-                    subject_id: None,
+                    // About the trust (nobody is signed in), so the trust's audit trail lists it.
+                    subject_type: "trust",
+                    subject_id: Some(account.trust.0),
                     detail: serde_json::json!({
                         "email": email,
                         "issuer": account.issuer,
