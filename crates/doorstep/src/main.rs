@@ -136,7 +136,9 @@ impl SsoArgs {
             client_secret: need(&self.sso_client_secret, "DOORSTEP_SSO_CLIENT_SECRET")?,
             redirect_url: format!("{}/login/sso/callback", public.trim_end_matches('/')),
         };
-        server::Sso::new(settings).map(Some).map_err(|e| anyhow::anyhow!(e))
+        server::Sso::new(settings)
+            .map(Some)
+            .map_err(|e| anyhow::anyhow!(e))
     }
 }
 

@@ -78,10 +78,14 @@ impl Sso {
     pub fn new(settings: SsoSettings) -> Result<Self, String> {
         let issuer = IssuerUrl::new(settings.issuer.clone())
             .map_err(|e| format!("DOORSTEP_SSO_ISSUER: not a URL ({e})"))?;
-        let redirect = RedirectUrl::new(settings.redirect_url.clone())
-            .map_err(|e| format!("DOORSTEP_PUBLIC_URL: the sign-in return address is not a URL ({e})"))?;
+        let redirect = RedirectUrl::new(settings.redirect_url.clone()).map_err(|e| {
+            format!("DOORSTEP_PUBLIC_URL: the sign-in return address is not a URL ({e})")
+        })?;
         if settings.client_id.trim().is_empty() {
-            return Err("DOORSTEP_SSO_CLIENT_ID: enter the client (application) id the provider gave".into());
+            return Err(
+                "DOORSTEP_SSO_CLIENT_ID: enter the client (application) id the provider gave"
+                    .into(),
+            );
         }
         let http = Http::new().map_err(|e| format!("single sign-on HTTP client: {e}"))?;
         Ok(Sso {

@@ -45,9 +45,14 @@ pub async fn sign_in_verified(
     match found.filter(|s| s.active && s.trust_id == account.trust) {
         Some(staff) => {
             let detail = serde_json::json!({ "method": "sso", "issuer": account.issuer });
-            Ok(Ok(
-                start_session(app, staff, "session.login_sso", detail, now).await?
-            ))
+            Ok(Ok(start_session(
+                app,
+                staff,
+                "session.login_sso",
+                detail,
+                now,
+            )
+            .await?))
         }
         None => {
             app.db()

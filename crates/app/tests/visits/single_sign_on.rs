@@ -36,11 +36,10 @@ async fn a_verified_address_on_the_staff_list_signs_that_person_in_and_is_audite
             "[{}] the session is stored",
             t.backend
         );
-        let trail = t
-            .db
-            .audit_trail(teacher.trust_id, None, None, 10)
-            .await
-            .unwrap();
+        let trail =
+            t.db.audit_trail(teacher.trust_id, None, None, 10)
+                .await
+                .unwrap();
         let row = trail
             .iter()
             .find(|r| r.action == "session.login_sso")
@@ -82,7 +81,10 @@ async fn an_address_not_on_the_staff_list_creates_nothing_and_is_audited() {
             "[{}] no account created",
             t.backend
         );
-        let trail = t.db.audit_trail(head.trust_id, None, None, 10).await.unwrap();
+        let trail =
+            t.db.audit_trail(head.trust_id, None, None, 10)
+                .await
+                .unwrap();
         let refusal = trail
             .iter()
             .find(|r| r.action == "session.sso_refused")

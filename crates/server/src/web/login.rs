@@ -105,7 +105,11 @@ async fn login(State(state): State<AppState>, form: FormData) -> Response {
 
 async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
     // With single sign-on the sign-in page then offers to sign out of the school account too.
-    let to = if state.sso().is_some() { "/login?signed_out=1" } else { "/login" };
+    let to = if state.sso().is_some() {
+        "/login?signed_out=1"
+    } else {
+        "/login"
+    };
     let resp = Redirect::to(to).into_response();
     // As before: the cookie is cleared only when the session was ended on the server.
     match end_session(&state, &headers).await {

@@ -53,7 +53,11 @@ async fn start(State(state): State<AppState>, Query(q): Query<StartQuery>) -> Re
                 flow.state,
                 flow.nonce,
                 flow.pkce_verifier,
-                if state.secure_cookies() { "; Secure" } else { "" }
+                if state.secure_cookies() {
+                    "; Secure"
+                } else {
+                    ""
+                }
             );
             with_cookie(Redirect::to(&url).into_response(), &cookie)
         }
@@ -191,7 +195,11 @@ fn flow_cookie(headers: &HeaderMap) -> Option<(Flow, String)> {
         .next()
         .map(|(_, v)| v.into_owned())?;
     // A decoded CR/LF would make a header of the redirect: only a plain path on this site.
-    let next = if next.chars().any(char::is_control) { "/".into() } else { local_path(&next, "/") };
+    let next = if next.chars().any(char::is_control) {
+        "/".into()
+    } else {
+        local_path(&next, "/")
+    };
     Some((flow, next))
 }
 
