@@ -11,7 +11,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const BINARY = process.env.DOORSTEP_BIN || join(ROOT, "target", "debug", "doorstep");
 export const PASSWORD = "doorstep-demo";
 
-function freePort() {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.unref();
@@ -23,13 +23,14 @@ function freePort() {
   });
 }
 
-export async function startServer() {
+/** Starts `doorstep demo`; `port` (default: a free one) and extra `env` settings are optional. */
+export async function startServer({ port, env = {} } = {}) {
   if (!existsSync(BINARY)) throw new Error(`${BINARY} is missing: run cargo build -p doorstep first`);
   const dataDir = mkdtempSync(join(tmpdir(), "doorstep-e2e-"));
-  const port = await freePort();
+  port ??= await freePort();
   const child = spawn(BINARY, ["demo", "--data-dir", dataDir, "--port", String(port)], {
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, RUST_LOG: process.env.RUST_LOG || "warn" },
+    env: { ...process.env, RUST_LOG: process.env.RUST_LOG || "warn", ...env },
   });
   let log = "";
   child.stdout.on("data", (d) => { log += d; });

@@ -13,6 +13,7 @@ mod schools;
 mod session;
 mod session_limits;
 pub mod sign_in_guard;
+mod sso;
 mod staff;
 
 pub use households::{
@@ -35,6 +36,7 @@ pub use session::{
     hash_password, live_session, may_tap_while_out, sign_in, sign_out, token_hash,
 };
 pub use session_limits::{MIN_IDLE_MINUTES, SessionLimits};
+pub use sso::{SsoRefused, VerifiedAccount, sign_in_verified};
 pub use staff::{
     NewStaffInput, NewVehicleInput, ValidStaff, add_vehicle, create_staff, set_my_duress_pin,
     staff_list, staff_member, validate_staff, vehicles,

@@ -113,6 +113,54 @@ struct ServeArgs {
     channels: ChannelArgs,
     #[command(flatten)]
     door: door::DoorArgs,
+    #[command(flatten)]
+    sso: SsoArgs,
+}
+
+/// Single sign-on with the trust's school accounts (OpenID Connect). Unset: password sign-in only.
+#[derive(clap::Args)]
+struct SsoArgs {
+    /// The provider's issuer URL, e.g. https://login.microsoftonline.com/TENANT-ID/v2.0 or
+    /// https://accounts.google.com. Its discovery document is read at each sign-in.
+    #[arg(long, env = "DOORSTEP_SSO_ISSUER")]
+    sso_issuer: Option<String>,
+    /// The client (application) id the provider gave Doorstep.
+    #[arg(long, env = "DOORSTEP_SSO_CLIENT_ID")]
+    sso_client_id: Option<String>,
+    /// The client secret the provider gave Doorstep (never printed).
+    #[arg(long, env = "DOORSTEP_SSO_CLIENT_SECRET", hide_env_values = true)]
+    sso_client_secret: Option<String>,
+    /// The id of the trust whose staff sign in this way (`doorstep` prints it when it makes one).
+    #[arg(long, env = "DOORSTEP_SSO_TRUST")]
+    sso_trust: Option<i64>,
+}
+
+impl SsoArgs {
+    /// The checked settings, or `None` when single sign-on is not configured. Errors name the
+    /// missing or wrong setting. The provider sends people back to `{public}/login/sso/callback`.
+    fn build(&self, public: &str) -> Result<Option<server::Sso>> {
+        let Some(issuer) = &self.sso_issuer else {
+            return Ok(None);
+        };
+        let need = |v: &Option<String>, key: &str| {
+            v.clone().filter(|v| !v.trim().is_empty()).ok_or_else(|| {
+                anyhow::anyhow!("{key}: needed when DOORSTEP_SSO_ISSUER is set (from the provider's app registration)")
+            })
+        };
+        let trust = self.sso_trust.filter(|t| *t > 0).ok_or_else(|| {
+            anyhow::anyhow!("DOORSTEP_SSO_TRUST: needed when DOORSTEP_SSO_ISSUER is set (the trust's id, e.g. 1)")
+        })?;
+        let settings = server::SsoSettings {
+            trust: domain::TrustId(trust),
+            issuer: issuer.clone(),
+            client_id: need(&self.sso_client_id, "DOORSTEP_SSO_CLIENT_ID")?,
+            client_secret: need(&self.sso_client_secret, "DOORSTEP_SSO_CLIENT_SECRET")?,
+            redirect_url: format!("{}/login/sso/callback", public.trim_end_matches('/')),
+        };
+        server::Sso::new(settings)
+            .map(Some)
+            .map_err(|e| anyhow::anyhow!(e))
+    }
 }
 
 #[derive(Subcommand)]
@@ -340,6 +388,11 @@ async fn serve(db: Db, args: &ServeArgs) -> Result<()> {
              --session-max-minutes / DOORSTEP_SESSION_MAX_MINUTES)"
                 )
             })?;
+    let public = args
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://localhost:{}", args.port));
+    let sso = args.sso.build(&public)?;
     let file_limit = door::raise_file_limit();
     let door = args.door.settings(file_limit);
     tracing::info!(
@@ -362,6 +415,10 @@ async fn serve(db: Db, args: &ServeArgs) -> Result<()> {
         .with_read_batching()
         .with_sms_inbound_secret(args.channels.sms_inbound_secret.clone())
         .with_session_limits(session_limits);
+    if let Some(sso) = sso {
+        tracing::info!(sso.issuer = %sso.settings().issuer, "sign-in with school accounts is on");
+        state = state.with_sso(sso);
+    }
     // One shutdown signal for both: the server drains its requests, the monitor finishes its pass.
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let mut monitor_task = if args.no_monitor {

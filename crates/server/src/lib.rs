@@ -22,6 +22,7 @@ mod schools;
 mod second_factor;
 mod session_watch;
 mod sms_in;
+mod sso;
 mod staff;
 mod visits;
 mod web;
@@ -32,6 +33,7 @@ pub use auth::hash_password;
 pub use door::{DoorSettings, serve_router};
 pub use error::ApiError;
 pub use schools::{adopt_policy, create_school_on_preset};
+pub use sso::{Sso, SsoSettings};
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -64,6 +66,8 @@ struct Inner {
     public_url: Option<app::messages::Links>,
     /// Whether `X-Forwarded-For` names the client (`--trust-proxy`): only behind a proxy.
     trust_proxy: bool,
+    /// The trust's single sign-on, when configured.
+    sso: Option<sso::Sso>,
     /// How old the monitor's last pass may be before /healthz fails (when a monitor runs here).
     monitor_max_age: chrono::Duration,
     /// Token hash → stored session, shared by concurrent requests.
@@ -89,6 +93,7 @@ impl AppState {
                 secure_cookies: false,
                 public_url: None,
                 trust_proxy: false,
+                sso: None,
                 monitor_max_age: chrono::Duration::seconds(30),
                 sessions: None,
                 board_feed: Arc::default(),
@@ -154,6 +159,19 @@ impl AppState {
     pub(crate) fn is_https(&self) -> bool {
         self.public_url()
             .is_some_and(app::messages::Links::is_https)
+    }
+
+    /// Offers single sign-on with the trust's school accounts on the sign-in page.
+    pub fn with_sso(self, sso: sso::Sso) -> Self {
+        self.rebuild(|i| i.sso = Some(sso))
+    }
+
+    pub(crate) fn sso(&self) -> Option<&sso::Sso> {
+        self.inner.sso.as_ref()
+    }
+
+    pub(crate) fn secure_cookies(&self) -> bool {
+        self.inner.secure_cookies
     }
 
     /// Connects the safety monitor: raised alarms wake it, and /healthz reports on its passes,

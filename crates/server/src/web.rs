@@ -30,6 +30,7 @@ mod record;
 mod reports;
 mod risk;
 mod second_factor;
+mod sso;
 mod staff;
 mod time;
 mod today;
@@ -50,6 +51,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
         .merge(login::router())
+        .merge(sso::router())
         .merge(today::router())
         .merge(board_events::router())
         .merge(plan::router())

@@ -83,7 +83,8 @@ impl Db {
         tx.commit().await
     }
 
-    /// Newest first: one trust's entries, optionally one school's and one subject's.
+    /// Newest first: one trust's entries, optionally one school's and one subject's. The trust's
+    /// entries include those with no actor about the trust itself (a refused single sign-on).
     pub async fn audit_trail(
         &self,
         trust: domain::TrustId,
@@ -93,7 +94,8 @@ impl Db {
     ) -> Result<Vec<AuditRow>> {
         const Q: &str = "select a.id, a.at, a.actor_staff_id, a.school_id, a.action, a.subject_type, a.subject_id, a.detail \
             from audit_log a left join staff s on s.id = a.actor_staff_id \
-            where (a.school_id in (select id from schools where trust_id = $1) or (a.school_id is null and s.trust_id = $1)) \
+            where (a.school_id in (select id from schools where trust_id = $1) or (a.school_id is null and s.trust_id = $1) \
+                   or (a.actor_staff_id is null and a.subject_type = 'trust' and a.subject_id = $1)) \
               and ($2 = 0 or a.school_id = $2) \
               and ($3 = '' or a.subject_type = $3) and ($4 = 0 or a.subject_id = $4) \
             order by a.id desc limit $5";

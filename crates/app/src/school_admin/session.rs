@@ -143,14 +143,29 @@ pub async fn sign_in(
         }
     };
     let staff = app.db().staff(staff_id).await?;
+    let signed_in = start_session(app, staff, "session.login", serde_json::json!({}), now).await?;
+    // The right password: the account's earlier failures no longer count (the address's do).
+    let mut tx = app.db().begin().await?;
+    tx.clear_sign_in_failures(&keys[0]).await?;
+    tx.commit().await?;
+    Ok(SignIn::SignedIn(signed_in))
+}
+
+/// Starts a session for `staff` lasting [`SESSION_IDLE_HOURS`] unused from `now`, with its audit
+/// row (`action`, `detail`) in the same transaction. Shared by password and single sign-on.
+pub(crate) async fn start_session(
+    app: &App,
+    staff: Staff,
+    action: &str,
+    detail: serde_json::Value,
+    now: DateTime<Utc>,
+) -> Result<SignedIn> {
     let token = format!(
         "{}{}",
         uuid::Uuid::new_v4().simple(),
         uuid::Uuid::new_v4().simple()
     );
     let mut tx = app.db().begin().await?;
-    // The right password: the account's earlier failures no longer count (the address's do).
-    tx.clear_sign_in_failures(&keys[0]).await?;
     tx.create_session(
         &token_hash(&token),
         staff.id,
@@ -158,18 +173,10 @@ pub async fn sign_in(
         now + app.session_limits().idle(),
     )
     .await?;
-    let e = audit::entry(
-        app,
-        &staff,
-        "session.login",
-        "staff",
-        staff.id.0,
-        None,
-        serde_json::json!({}),
-    );
+    let e = audit::entry(app, &staff, action, "staff", staff.id.0, None, detail);
     tx.append_audit(&e).await?;
     tx.commit().await?;
-    Ok(SignIn::SignedIn(SignedIn { staff, token }))
+    Ok(SignedIn { staff, token })
 }
 
 /// Signs out: ends the session with this token, if it is one, audited as `session.logout` in

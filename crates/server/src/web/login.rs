@@ -27,18 +27,29 @@ struct LoginPage {
     next: String,
     email: String,
     errors: Errors,
+    /// The trust signs in with school accounts: offer that first.
+    sso: bool,
+    /// Just signed out: the provider's end-session address, to sign out of the school account too.
+    end_session: Option<String>,
 }
 
 #[derive(Deserialize)]
 struct NextQuery {
     next: Option<String>,
+    signed_out: Option<String>,
 }
 
-async fn login_page(Query(q): Query<NextQuery>) -> Response {
+async fn login_page(State(state): State<AppState>, Query(q): Query<NextQuery>) -> Response {
+    let end_session = match (state.sso(), q.signed_out.is_some()) {
+        (Some(sso), true) => sso.end_session_url().await,
+        _ => None,
+    };
     render(&LoginPage {
         next: local_path(q.next.as_deref().unwrap_or("/"), "/"),
         email: String::new(),
         errors: Errors::none(),
+        sso: state.sso().is_some(),
+        end_session,
     })
 }
 
@@ -87,6 +98,8 @@ async fn login(
                         next,
                         email,
                         errors,
+                        sso: state.sso().is_some(),
+                        end_session: None,
                     },
                 );
                 if let Ok(v) = HeaderValue::from_str(&retry_after_seconds.to_string()) {
@@ -108,12 +121,20 @@ async fn login(
             next,
             email,
             errors,
+            sso: state.sso().is_some(),
+            end_session: None,
         },
     )
 }
 
 async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let resp = Redirect::to("/login").into_response();
+    // With single sign-on the sign-in page then offers to sign out of the school account too.
+    let to = if state.sso().is_some() {
+        "/login?signed_out=1"
+    } else {
+        "/login"
+    };
+    let resp = Redirect::to(to).into_response();
     // As before: the cookie is cleared only when the session was ended on the server.
     match end_session(&state, &headers).await {
         Ok(()) => with_cookie(resp, cleared_cookie()),

@@ -1,0 +1,139 @@
+// Single sign-on against a real OpenID provider (the certified `oidc-provider` package) on
+// loopback: a teacher signs in with their school account through the provider's own login and
+// consent pages and lands on Doorstep as themselves; someone whose verified address is not on the
+// staff list is refused with a page saying to ask the school office; signing out ends Doorstep's
+// session and offers the provider's end-session page.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import Provider from "oidc-provider";
+import { startServer, freePort, apiAs } from "../lib/server.mjs";
+import { launch, shot, DESKTOP } from "../lib/browser.mjs";
+
+// Accounts at the provider: the login name typed on its page is the account id.
+const ACCOUNTS = {
+  teacher: { email: "teacher@harton.demo", email_verified: true, name: "Harton teacher" },
+  stranger: { email: "stranger@harton.demo", email_verified: true, name: "Not staff" },
+  unverified: { email: "head@harton.demo", email_verified: false, name: "Unverified" },
+};
+
+let server;
+let browser;
+let op;
+let issuer;
+
+before(async () => {
+  const doorstepPort = await freePort();
+  const doorstep = `http://127.0.0.1:${doorstepPort}`;
+  issuer = `http://127.0.0.1:${await freePort()}`;
+  const provider = new Provider(issuer, {
+    clients: [{
+      client_id: "doorstep",
+      client_secret: "a-test-secret-for-doorstep",
+      redirect_uris: [`${doorstep}/login/sso/callback`],
+      grant_types: ["authorization_code"],
+      response_types: ["code"],
+    }],
+    pkce: { required: () => true },
+    claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"] },
+    // As Entra ID and Google do: the e-mail claims are in the ID token itself.
+    conformIdTokenClaims: false,
+    findAccount: async (_ctx, id) => ACCOUNTS[id] && {
+      accountId: id,
+      claims: async () => ({ sub: id, ...ACCOUNTS[id] }),
+    },
+    features: { devInteractions: { enabled: true }, rpInitiatedLogout: { enabled: true } },
+    cookies: { keys: ["sso-test-cookie-key"] },
+  });
+  await new Promise((resolve) => { op = provider.listen(Number(new URL(issuer).port), "127.0.0.1", resolve); });
+  server = await startServer({
+    port: doorstepPort,
+    env: {
+      DOORSTEP_PUBLIC_URL: doorstep,
+      DOORSTEP_SSO_ISSUER: issuer,
+      DOORSTEP_SSO_CLIENT_ID: "doorstep",
+      DOORSTEP_SSO_CLIENT_SECRET: "a-test-secret-for-doorstep",
+      DOORSTEP_SSO_TRUST: "1",
+    },
+  });
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  op?.close();
+});
+
+/** From Doorstep's sign-in page through the provider's login and consent pages, as `login`. */
+async function viaSchoolAccount(page, login) {
+  // The provider's pages ask for a web font; nothing leaves this machine.
+  await page.route((u) => !["127.0.0.1", "localhost"].includes(u.hostname), (r) => r.abort());
+  await page.goto(`${server.url}/login?next=/today`);
+  await page.getByRole("link", { name: "Sign in with your school account" }).click();
+  await page.waitForURL((u) => u.origin === issuer);
+  await page.locator("input[name=login]").fill(login);
+  await page.locator("input[name=password]").fill("anything");
+  await page.getByRole("button", { name: "Sign-in" }).click();
+  // The provider's consent page, then back to Doorstep.
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.waitForURL((u) => u.origin === server.url);
+}
+
+test("a teacher signs in with the school account and signs out", { timeout: 120_000 }, async () => {
+  const ctx = await browser.newContext(DESKTOP);
+  try {
+    const page = await ctx.newPage();
+    await viaSchoolAccount(page, "teacher");
+    assert.equal(new URL(page.url()).pathname, "/today");
+    const me = await page.evaluate(async () => (await fetch("/api/me")).json());
+    assert.equal(me.email, "teacher@harton.demo");
+    await shot(page, "sso-01-signed-in");
+
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL((u) => u.pathname === "/login");
+    const endSession = page.getByRole("link", { name: "Sign out of your school account too" });
+    const href = await endSession.getAttribute("href");
+    assert.ok(href.startsWith(`${issuer}/session/end`), href);
+    assert.ok(href.includes("client_id=doorstep"), href);
+    const status = await page.evaluate(async () => (await fetch("/api/me")).status);
+    assert.equal(status, 401, "Doorstep's session has ended");
+    await endSession.click();
+    await page.waitForURL((u) => u.origin === issuer);
+    await shot(page, "sso-02-provider-sign-out");
+  } finally {
+    await ctx.close();
+  }
+});
+
+test("someone not on the staff list is refused and nothing is created", { timeout: 120_000 }, async () => {
+  const head = await apiAs(server.url, "head@harton.demo");
+  const before = (await head.get("/api/staff")).json.length;
+  const ctx = await browser.newContext(DESKTOP);
+  try {
+    const page = await ctx.newPage();
+    await viaSchoolAccount(page, "stranger");
+    await page.getByRole("heading", { name: "You are not on Doorstep's staff list" }).waitFor();
+    const text = await page.locator("main").innerText();
+    assert.match(text, /stranger@harton\.demo/);
+    assert.match(text, /Ask the school office/);
+    await shot(page, "sso-03-not-on-staff-list");
+    const status = await page.evaluate(async () => (await fetch("/api/me")).status);
+    assert.equal(status, 401, "not signed in");
+  } finally {
+    await ctx.close();
+  }
+  assert.equal((await head.get("/api/staff")).json.length, before, "no account was created");
+});
+
+test("an address the provider has not verified signs nobody in", { timeout: 120_000 }, async () => {
+  const ctx = await browser.newContext(DESKTOP);
+  try {
+    const page = await ctx.newPage();
+    await viaSchoolAccount(page, "unverified");
+    await page.getByText("no verified e-mail address").waitFor();
+    const status = await page.evaluate(async () => (await fetch("/api/me")).status);
+    assert.equal(status, 401);
+  } finally {
+    await ctx.close();
+  }
+});
