@@ -59,10 +59,21 @@ pub struct VisitHeader {
     pub signatories: Vec<String>,
 }
 
+/// The head of the slip: only what a neighbour picking it up may read (issue #10 item 6), so no
+/// staff, job roles, pupil, address or reason for calling, unlike St Joseph's paper slip.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SlipHeader {
+    pub school: String,
+    /// When the slip went through the door: "Monday 23 November 2026"
+    pub date: String,
+    /// "10:20"
+    pub time: String,
+}
+
 /// D9: the slip put through the door when nobody answers.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct HomeVisitSlip {
-    pub header: VisitHeader,
+    pub header: SlipHeader,
     pub school_phone: Option<String>,
     /// The school's wording with the child's name and the deadline filled in.
     pub message: String,
@@ -130,7 +141,8 @@ fn header_fields(l: &mut Layout, h: &VisitHeader) {
     l.field("On (date)", &format!("{}   at (time) {}", h.date, h.time));
 }
 
-/// The Home Visit Slip as a one-page PDF.
+/// The Home Visit Slip as a one-page PDF: the school, when staff called, the school's wording,
+/// the deadline and the school's number; nothing else (issue #10 item 6).
 pub fn home_visit_slip(slip: &HomeVisitSlip) -> Vec<u8> {
     let footer = match &slip.school_phone {
         Some(phone) => format!("{}  ·  telephone {phone}", slip.header.school),
@@ -140,10 +152,10 @@ pub fn home_visit_slip(slip: &HomeVisitSlip) -> Vec<u8> {
     l.title(&slip.header.school);
     l.paragraph("Home Visit Slip", Face::Bold, 14.0);
     l.gap(3.0);
-    header_fields(&mut l, &slip.header);
-    for name in &slip.header.signatories {
-        l.signature("Signed", name);
-    }
+    l.field(
+        "We called on (date)",
+        &format!("{}   at (time) {}", slip.header.date, slip.header.time),
+    );
     l.gap(6.0);
     l.paragraph(&slip.message, Face::Bold, 11.5);
     l.gap(4.0);
@@ -275,7 +287,7 @@ mod tests {
     #[test]
     fn every_document_is_a_pdf() {
         let slip = home_visit_slip(&HomeVisitSlip {
-            header: header(),
+            header: SlipHeader::default(),
             school_phone: Some("0191 234 5678".into()),
             message: "IF WE HAVE NOT HEARD FROM AN ADULT ... BEFORE 12:20".into(),
             respond_by: "12:20 on Monday 23 November 2026".into(),

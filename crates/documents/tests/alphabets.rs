@@ -5,8 +5,8 @@
 use std::process::Command;
 
 use doorstep_documents::{
-    ActionLine, Chronology, ChronologyLine, Field, HomeVisitSlip, VisitHeader, VisitRecord,
-    chronology, home_visit_slip, visit_record,
+    ActionLine, Chronology, ChronologyLine, Field, HomeVisitSlip, SlipHeader, VisitHeader,
+    VisitRecord, chronology, home_visit_slip, visit_record,
 };
 
 const NAMES: [&str; 8] = [
@@ -36,11 +36,14 @@ fn header(name: &str) -> VisitHeader {
 
 fn slip(name: &str) -> Vec<u8> {
     home_visit_slip(&HomeVisitSlip {
-        header: header(name),
+        header: SlipHeader {
+            school: "St Joseph's Catholic Academy".into(),
+            date: "Monday 23 November 2026".into(),
+            time: "10:20".into(),
+        },
         school_phone: Some("0191 234 5678".into()),
-        message: format!(
-            "IF WE HAVE NOT HEARD FROM AN ADULT IN POSITION OF RESPONSIBILITY FOR {name} BEFORE 12:20 we will act"
-        ),
+        // Short enough not to wrap, so the name comes back whole.
+        message: format!("Please ring us about {name} before 12:20."),
         respond_by: "12:20 on Monday 23 November 2026".into(),
     })
 }

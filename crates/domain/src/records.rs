@@ -112,8 +112,16 @@ impl SlipStatus {
     }
 }
 
+/// The child's first name as a slip left at a door may print it (issue #10 item 6: a neighbour
+/// may read the slip): the first word of the name as the school holds it ("Ava Smith" → "Ava").
+/// A name written without spaces (e.g. "王芳") is returned whole, as nothing shorter is safe.
+pub fn slip_first_name(full_name: &str) -> &str {
+    full_name.split_whitespace().next().unwrap_or("")
+}
+
 /// The school's slip wording with `{child}`, `{deadline}`, `{school}` and `{phone}` filled in;
-/// without a phone number the family is pointed to the school office.
+/// without a phone number the family is pointed to the school office. `child` is what the slip
+/// may print of the child's name (see [`slip_first_name`]).
 pub fn fill_slip_wording(
     wording: &str,
     child: &str,
@@ -250,6 +258,14 @@ mod tests {
         assert!(check_slip_response_at(at(14, 0), left, now).is_ok());
         assert!(check_slip_response_at(at(9, 59), left, now).is_err());
         assert!(check_slip_response_at(at(15, 6), left, now).is_err());
+    }
+
+    #[test]
+    fn a_slip_names_the_child_by_first_name_only() {
+        assert_eq!(slip_first_name("Ava Smith"), "Ava");
+        assert_eq!(slip_first_name("  Siân Ŵyn Llŷr "), "Siân");
+        assert_eq!(slip_first_name("محمد العلي"), "محمد");
+        assert_eq!(slip_first_name("王芳"), "王芳");
     }
 
     #[test]

@@ -8,22 +8,15 @@ use crate::audit::entry;
 use crate::school::school_tz;
 use crate::words::{clock_time, long_date, short_date, short_datetime};
 use crate::{App, Result};
-use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use documents::{ActionLine, Field, HomeVisitSlip, VisitHeader, VisitRecord};
+use documents::{ActionLine, Field, HomeVisitSlip, SlipHeader, VisitHeader, VisitRecord};
 use domain::VisitId;
 use store::{School, Staff, Visit};
 
-/// The head of the form, shared with the slip: staff, roles, pupil, address, reason, date, time.
-/// The time is `at` if given (when the slip went through the door), else when staff were at the
-/// door (arrival or "nobody home"), else the planned arrival.
-async fn record_header(
-    app: &App,
-    visit: &Visit,
-    school: &School,
-    tz: Tz,
-    at: Option<DateTime<Utc>>,
-) -> Result<VisitHeader> {
+/// The head of the form: staff, roles, pupil, address, reason, date, time. The time is when staff
+/// were at the door (arrival or "nobody home"), else the planned arrival. Never on the slip,
+/// which a neighbour may read (see [`slip_document`]).
+async fn record_header(app: &App, visit: &Visit, school: &School, tz: Tz) -> Result<VisitHeader> {
     let db = app.db();
     let pupil = db.pupil(visit.pupil_id).await?;
     let household = db.household(visit.household_id).await?;
@@ -32,15 +25,12 @@ async fn record_header(
         .settings
         .category(&visit.reason_category)
         .map_or_else(|| visit.reason_category.clone(), |c| c.label.clone());
-    let at = match at {
-        Some(at) => at,
-        None => db
-            .visit_events(visit.id)
-            .await?
-            .iter()
-            .find(|e| e.step == "arrived" || e.step == "nobody_home")
-            .map_or(visit.planned_arrive, |e| e.at),
-    };
+    let at = db
+        .visit_events(visit.id)
+        .await?
+        .iter()
+        .find(|e| e.step == "arrived" || e.step == "nobody_home")
+        .map_or(visit.planned_arrive, |e| e.at);
     let names = |f: fn(&store::VisitStaff) -> &str| {
         visit.staff.iter().map(f).collect::<Vec<_>>().join(", ")
     };
@@ -65,7 +55,7 @@ pub async fn visit_record_document(app: &App, me: &Staff, id: VisitId) -> Result
     let (visit, pupil, school) = readable_visit_record(app, me, id).await?;
     let db = app.db();
     let tz = school_tz(app, school.id).await?;
-    let header = record_header(app, &visit, &school, tz, None).await?;
+    let header = record_header(app, &visit, &school, tz).await?;
     let authorised = db
         .decisions(visit.id)
         .await?
@@ -142,13 +132,20 @@ pub async fn visit_record_document(app: &App, me: &Staff, id: VisitId) -> Result
     Ok(record)
 }
 
-/// The Home Visit Slip as printed, in the school's words (St Joseph's slip is the model), for a
-/// reader of the child's record (A9; audited as `slip.pdf_read`). Errors: `NotFound("visit")`,
-/// `NotFound("Home Visit Slip")`.
+/// The Home Visit Slip as printed, for a reader of the child's record (A9; audited as
+/// `slip.pdf_read`). It goes through a door where anyone may read it, so it carries only the
+/// school's name, when staff called (the school's time zone), the school's wording (with the
+/// child's first name where the wording asks for it), the deadline and the school's number: no
+/// staff, job roles, surname, address or reason for calling (issue #10 item 6). Errors:
+/// `NotFound("visit")`, `NotFound("Home Visit Slip")`.
 pub async fn slip_document(app: &App, me: &Staff, id: VisitId) -> Result<HomeVisitSlip> {
-    let (visit, slip, school) = readable_slip(app, me, id, "slip.pdf_read").await?;
+    let (_, slip, school) = readable_slip(app, me, id, "slip.pdf_read").await?;
     let tz = school_tz(app, school.id).await?;
-    let header = record_header(app, &visit, &school, tz, Some(slip.left_at)).await?;
+    let header = SlipHeader {
+        school: school.name.clone(),
+        date: long_date(slip.left_at, tz),
+        time: clock_time(slip.left_at, tz),
+    };
     Ok(HomeVisitSlip {
         header,
         school_phone: school.phone.clone(),

@@ -9,7 +9,8 @@ use crate::{App, Refusal, Result};
 use chrono::{DateTime, Utc};
 use domain::monitor::AlarmKind;
 use domain::records::{
-    SlipStatus, check_slip_left_at, check_slip_response_at, fill_slip_wording, slip_respond_by,
+    SlipStatus, check_slip_left_at, check_slip_response_at, fill_slip_wording, slip_first_name,
+    slip_respond_by,
 };
 use domain::{VisitId, inputs};
 use serde::{Deserialize, Serialize};
@@ -64,7 +65,7 @@ pub struct LeaveSlipInput {
 }
 
 /// D9: a Home Visit Slip is left after nobody answered. Its message is the policy's wording with
-/// the child, the school, its phone and the deadline (`slip.response_hours` after `left_at`)
+/// the child's first name only (a neighbour may read it; issue #10 item 6), the school, its phone and the deadline (`slip.response_hours` after `left_at`)
 /// filled in; the deadline is armed for the safety monitor. One transaction with the visit event
 /// and the audit row (`visit.slip_left`). Errors: `NotFound("visit")`; `Forbidden`;
 /// `Conflict("status")` before "nobody home" is recorded; `Conflict("visit")` when a slip was
@@ -98,7 +99,7 @@ pub async fn leave_slip(
     let respond_by = slip_respond_by(left_at, policy.settings.slip.response_hours);
     let message = fill_slip_wording(
         &policy.settings.slip.wording,
-        &pupil.name,
+        slip_first_name(&pupil.name),
         &deadline_words(respond_by, tz),
         &school.name,
         school.phone.as_deref(),

@@ -49,19 +49,31 @@ async fn nobody_home_leaves_a_slip_and_the_dsl_is_alarmed_when_its_deadline_pass
     for_each_backend(|app| async move {
         let (school, teacher, visit, _) = slip_left(&app).await;
 
-        // The slip prints in St Joseph's own words, with the child's name and the deadline.
+        // The slip prints in St Joseph's own words, with the child's first name and the deadline.
         let (status, headers, pdf) = app.raw(&teacher, Method::GET, &format!("/api/visits/{visit}/slip.pdf"), None).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(headers["content-type"], "application/pdf");
         let text = pdf_text(&pdf);
         for words in [
-            "Home Visit Slip", "St Joseph's Catholic Academy", "Staff Name(s)", "Job Role(s)", "Student Name", "Ava Smith",
-            "Visited Home Address", "Reason for calling", "On (date) Monday 23 November 2026 at (time) 10:20",
+            "Home Visit Slip", "St Joseph's Catholic Academy", "We called on (date) Monday 23 November 2026 at (time) 10:20",
             "THE HOME VISIT WAS MADE TODAY AS YOUR CHILD HAS FAILED TO ARRIVE AT SCHOOL",
-            "IF WE HAVE NOT HEARD FROM AN ADULT IN POSITION OF RESPONSIBILITY FOR Ava Smith BEFORE 12:20 on Monday 23 November 2026",
-            "CONTACTING THE POLICE AND/OR SOCIAL SERVICES", "01912345678",
+            "IF WE HAVE NOT HEARD FROM AN ADULT IN POSITION OF RESPONSIBILITY FOR Ava BEFORE 12:20 on Monday 23 November 2026",
+            "CONTACTING THE POLICE AND/OR SOCIAL SERVICES", "Please respond before 12:20 on Monday 23 November 2026",
+            "01912345678",
         ] {
             assert!(text.contains(words), "the slip lacks '{words}': {text}");
+        }
+        // A neighbour may pick it up (issue #10 item 6): no surname, address, reason for calling,
+        // staff or job roles.
+        let on_file = app.db.visit(domain::VisitId(visit)).await.unwrap();
+        let household = app.db.household(on_file.household_id).await.unwrap();
+        let (address, postcode) = (household.address.as_str(), household.postcode.as_str());
+        assert!(!address.is_empty() && !postcode.is_empty());
+        for words in [
+            "Smith", address, postcode, "Attendance", "No answer on the phone", "Staff Name", "Job Role", "Student Name",
+            "Visited Home Address", "Reason for calling", "class teacher", "Signed",
+        ] {
+            assert!(!text.to_lowercase().contains(&words.to_lowercase()), "the slip shows '{words}': {text}");
         }
 
         // Staff are back and the family has not answered: nothing yet at 12:19 ...
