@@ -67,7 +67,11 @@ pub fn read(text: &str) -> Result<(Vec<StaffRow>, Vec<Problem>)> {
             Ok(r) => r,
             Err(e) => {
                 let line = e.position().map_or(fallback, |p| p.line());
-                problems.push(problem(line, "name", "the line cannot be read as CSV".into()));
+                problems.push(problem(
+                    line,
+                    "name",
+                    "the line cannot be read as CSV".into(),
+                ));
                 continue;
             }
         };
