@@ -43,7 +43,15 @@ async fn build(
     ctx: &Ctx,
     errors: Errors,
     xml: String,
-    /// The staff CSV's text, kept after a dry run.
+    report: Option<ImportReport>,
+) -> Result<Page, WebError> {
+    build_with(ctx, errors, xml, String::new(), report).await
+}
+
+async fn build_with(
+    ctx: &Ctx,
+    errors: Errors,
+    xml: String,
     csv: String,
     report: Option<ImportReport>,
 ) -> Result<Page, WebError> {
