@@ -104,6 +104,19 @@ pub async fn may_import(app: &App, staff: &Staff, named: Option<i64>) -> Result<
     Ok(school)
 }
 
+/// The school whose staff the person may import from a CSV: as [`may_import`], and only the
+/// head or a trust administrator (who add a school's staff, P6), never the office.
+/// Errors as [`may_import`]; `Forbidden` for anyone else.
+pub async fn may_import_staff(app: &App, staff: &Staff, named: Option<i64>) -> Result<SchoolId> {
+    let school = may_import(app, staff, named).await?;
+    require_any(
+        staff,
+        &crate::permissions::SCHOOL_ADMINS,
+        "import the school's staff",
+    )?;
+    Ok(school)
+}
+
 /// Allowed when the person holds any of `roles`; otherwise `Forbidden` naming who may.
 pub fn require_any(staff: &Staff, roles: &[Role], doing: &str) -> Result<()> {
     if staff.roles.any_of(roles) {

@@ -1,6 +1,6 @@
 //! Import from the MIS (issue 14): the school's pupils, their households and contacts from a DfE
-//! Common Transfer File. One use case, called by the CLI
-//! (`doorstep import ctf`) and the JSON API alike.
+//! Common Transfer File, and its staff from a CSV. One use case each, called by the CLI
+//! (`doorstep import ctf`, `doorstep import staff`) and the JSON API alike.
 //!
 //! Keyed by UPN, so a weekly re-import updates rather than duplicates; a pupil missing from a
 //! full import is marked as left, never deleted; nothing typed into Doorstep (caution flags,
@@ -10,6 +10,7 @@
 
 mod apply;
 pub mod ctf;
+pub mod staff;
 
 use crate::{App, Refusal, Result, access};
 use chrono::{DateTime, Utc};
@@ -80,6 +81,8 @@ pub struct ImportLine {
 /// What an import did (or, on a dry run, would do).
 #[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct ImportReport {
+    /// "ctf" or "staff".
+    pub kind: &'static str,
     pub dry_run: bool,
     /// The file was a full one (`DocumentQualifier` "full"): pupils missing from it are left.
     pub full: bool,
@@ -90,6 +93,9 @@ pub struct ImportReport {
     pub unchanged: usize,
     /// Every row that could not be read: the element (or CSV line and column) and why.
     pub problems: Vec<Problem>,
+    /// Staff rows that would grant a role only the trust administrator grants (headteacher,
+    /// DSL, chair of governors, trust administrator): not imported, line and column named.
+    pub needs_trust_admin: Vec<Problem>,
 }
 
 impl ImportReport {
@@ -121,8 +127,14 @@ impl ImportReport {
         for p in &self.problems {
             out.push_str(&format!("cannot read {}: {}\n", p.element, p.reason));
         }
+        for p in &self.needs_trust_admin {
+            out.push_str(&format!(
+                "needs the trust administrator, {}: {}\n",
+                p.element, p.reason
+            ));
+        }
         out.push_str(&format!(
-            "{}{} added, {} changed, {} left, {} unchanged, {} unreadable{}\n",
+            "{}{} added, {} changed, {} left, {} unchanged, {} unreadable{}{}\n",
             if self.dry_run {
                 "dry run, nothing written: "
             } else {
@@ -133,7 +145,15 @@ impl ImportReport {
             self.left.len(),
             self.unchanged,
             self.problems.len(),
-            if self.full {
+            if self.needs_trust_admin.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    ", {} for the trust administrator",
+                    self.needs_trust_admin.len()
+                )
+            },
+            if self.full || self.kind == "staff" {
                 ""
             } else {
                 " (a partial file: nobody is marked as left)"
@@ -162,4 +182,41 @@ pub async fn import_ctf(
     let file = ctf::read(&input.xml, now.date_naive())
         .map_err(|p| Refusal::invalid("xml", format!("{}: {}", p.element, p.reason)))?;
     apply::apply(app, by, school, &file, input.dry_run, now).await
+}
+
+/// A staff CSV to import: the header `name,email,mobile,roles`, roles separated by `;`.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StaffCsvInput {
+    /// The school (default: the person's own).
+    pub school_id: Option<i64>,
+    pub csv: String,
+    /// Report what would change and write nothing.
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+/// Imports a school's staff from a CSV (header `name,email,mobile,roles`; roles separated by
+/// `;` in the app's words: visiting_staff, office, senior_leader, safeguarding_team,
+/// attendance_lead…). Keyed by e-mail address without regard to case, so a re-import updates
+/// rather than duplicates. Never grants headteacher, DSL, chair of governors or trust
+/// administrator (those rows are in the report's `needs_trust_admin`, not imported) and never
+/// takes them away; never sets or changes a password (new staff cannot sign in until one is
+/// set). One audit row per change (`import.staff.add`, `import.staff.change`) and one
+/// `import.staff` for the file; nothing is written on a dry run. `now` (UTC) stamps the rows.
+/// Errors: `Invalid("csv")` when the first line is not the header; `Invalid("school")`/
+/// `Forbidden` from [`access::may_import_staff`]. Unreadable rows are not errors: they are in
+/// the report's problems with their line and column.
+pub async fn import_staff(
+    app: &App,
+    by: Importer<'_>,
+    input: &StaffCsvInput,
+    now: DateTime<Utc>,
+) -> Result<ImportReport> {
+    let school = match by {
+        Importer::Person(me) => access::may_import_staff(app, me, input.school_id).await?,
+        Importer::CommandLine => by.school(app, input.school_id).await?,
+    };
+    let (rows, problems) = staff::read(&input.csv)?;
+    staff::apply(app, by, school, &rows, problems, input.dry_run, now).await
 }

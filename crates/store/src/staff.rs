@@ -138,6 +138,42 @@ impl Tx {
         Ok(())
     }
 
+    /// The member of staff with this e-mail address, compared without regard to case (the
+    /// staff import's key), inside this transaction.
+    pub async fn staff_by_email(&mut self, email: &str) -> Result<Option<Staff>> {
+        let row: Option<StaffRow> = match self {
+            Tx::Sqlite(t) => {
+                sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                    "{STAFF_SQLITE} where lower(s.email) = lower($1)"
+                )))
+                .bind(email)
+                .fetch_optional(&mut **t)
+                .await?
+            }
+            Tx::Pg(t) => {
+                sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                    "{STAFF_PG} where lower(s.email) = lower($1)"
+                )))
+                .bind(email)
+                .fetch_optional(&mut **t)
+                .await?
+            }
+        };
+        row.map(StaffRow::into_staff).transpose()
+    }
+
+    /// Sets the name and mobile a staff import read (never the password, e-mail or school).
+    pub async fn set_staff_name_and_mobile(
+        &mut self,
+        staff: StaffId,
+        name: &str,
+        mobile: Option<&str>,
+    ) -> Result<()> {
+        const Q: &str = "update staff set name = $1, mobile = $2 where id = $3";
+        with_tx!(self, c => sqlx::query(Q).bind(name).bind(mobile).bind(staff.0).execute(c).await.map(|_| ()))?;
+        Ok(())
+    }
+
     /// The school's first member of staff (the demo's headteacher), inside this transaction.
     pub async fn first_staff_of_school(&mut self, school: SchoolId) -> Result<Option<i64>> {
         const Q: &str = "select min(id) from staff where school_id = $1";

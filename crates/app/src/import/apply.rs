@@ -144,6 +144,7 @@ pub(super) async fn apply(
         school,
         write: !dry_run,
         report: ImportReport {
+            kind: "ctf",
             dry_run,
             full: file.full,
             problems: file.problems.clone(),

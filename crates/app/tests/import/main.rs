@@ -16,3 +16,4 @@ mod helpers;
 mod school;
 
 mod ctf;
+mod staff;

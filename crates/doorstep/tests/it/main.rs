@@ -12,5 +12,6 @@ mod code_words;
 #[allow(clippy::unwrap_used)]
 mod edge;
 mod helpers;
+mod imports;
 mod roles;
 mod scenarios;

@@ -90,6 +90,17 @@ fn sensitive() -> Vec<Pinned> {
                 ("dsl", Forbidden),
             ],
         ),
+        // Staff accounts are the head's (P6); the office keeps the roll, not the staff list.
+        pinned(
+            "post",
+            "/api/imports/staff",
+            vec![
+                ("office", Forbidden),
+                ("head", Allowed),
+                ("teacher", Forbidden),
+                ("dsl", Forbidden),
+            ],
+        ),
     ]
 }
 
@@ -221,6 +232,10 @@ impl Records {
             ("put", "/api/schools/{id}/policy") => {
                 json!({ "preset": "reach2", "change_note": format!("Re-adopted by {role}") })
             }
+            ("post", "/api/imports/staff") => json!({
+                "csv": "name,email,mobile,roles\n",
+                "dry_run": true,
+            }),
             ("post", "/api/imports/ctf") => json!({
                 "xml": "<CTfile><CTFpupilData></CTFpupilData></CTfile>",
                 "dry_run": true,

@@ -1,12 +1,15 @@
 //! The office's import page (issue 14): paste (or, with JavaScript, choose) the Common Transfer
 //! File the MIS exported, try it as a dry run, then import. Calls [`app::import::import_ctf`],
-//! the same use case as the JSON API and `doorstep import ctf`.
+//! the same use case as the JSON API and `doorstep import ctf`. A second form does the same
+//! for a staff CSV through [`app::import::import_staff`].
 
 use super::form::FormData;
 use super::page::{Chrome, Ctx, Errors, WebError, render, render_with};
 use crate::AppState;
 use crate::imports::IMPORT_LIMIT_BYTES;
-use app::import::{CtfInput, ImportLine, ImportReport, Importer, import_ctf};
+use app::import::{
+    CtfInput, ImportLine, ImportReport, Importer, StaffCsvInput, import_ctf, import_staff,
+};
 use askama::Template;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -18,6 +21,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/imports", get(page))
         .route("/imports/ctf", post(upload))
+        .route("/imports/staff", post(upload_staff))
         .layer(DefaultBodyLimit::max(IMPORT_LIMIT_BYTES))
 }
 
@@ -28,6 +32,8 @@ struct Page {
     errors: Errors,
     school: String,
     xml: String,
+    /// The staff CSV's text, kept after a dry run.
+    csv: String,
     report: Option<ImportReport>,
     /// The report's added, changed and left lines under their headings.
     sections: Vec<(&'static str, Vec<ImportLine>)>,
@@ -37,6 +43,16 @@ async fn build(
     ctx: &Ctx,
     errors: Errors,
     xml: String,
+    report: Option<ImportReport>,
+) -> Result<Page, WebError> {
+    build_with(ctx, errors, xml, String::new(), report).await
+}
+
+async fn build_with(
+    ctx: &Ctx,
+    errors: Errors,
+    xml: String,
+    csv: String,
     report: Option<ImportReport>,
 ) -> Result<Page, WebError> {
     let school = ctx.school(None).await?;
@@ -56,6 +72,7 @@ async fn build(
         errors,
         school: ctx.state.db().school(school).await?.name,
         xml,
+        csv,
         report,
     })
 }
@@ -97,6 +114,30 @@ async fn upload(ctx: Ctx, f: FormData) -> Result<Response, WebError> {
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &build(&ctx, errors, input.xml, None).await?,
             ))
+        }
+        Err(r) => Err(r.into()),
+    }
+}
+
+/// The staff CSV form: as [`upload`], through [`import_staff`].
+async fn upload_staff(ctx: Ctx, f: FormData) -> Result<Response, WebError> {
+    let dry_run = f.get("action") != "import";
+    let input = StaffCsvInput {
+        school_id: None,
+        csv: f.get("csv").to_string(),
+        dry_run,
+    };
+    let now = ctx.state.now();
+    match import_staff(&ctx.state, Importer::Person(&ctx.me), &input, now).await {
+        Ok(report) => {
+            let csv = if dry_run { input.csv } else { String::new() };
+            let page = build_with(&ctx, Errors::none(), String::new(), csv, Some(report)).await?;
+            Ok(render(&page))
+        }
+        Err(r) if r.is_fixable() => {
+            let errors = Errors::from_refusal(r, &["csv"], "csv");
+            let page = build_with(&ctx, errors, String::new(), input.csv, None).await?;
+            Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
         Err(r) => Err(r.into()),
     }
