@@ -16,9 +16,11 @@ use store::{Db, Secrets};
 use tower::ServiceExt;
 
 mod answer;
+mod bytes;
 mod demo;
 
 pub use answer::{Answer, requirements};
+pub use bytes::Download;
 pub use demo::{DemoSchool, risk_assessment, visit_id, visit_plan, visitor};
 
 /// Every demo login uses this password.
