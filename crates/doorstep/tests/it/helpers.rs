@@ -20,7 +20,6 @@ mod bytes;
 mod demo;
 
 pub use answer::{Answer, requirements};
-pub use bytes::Download;
 pub use demo::{DemoSchool, risk_assessment, visit_id, visit_plan, visitor};
 
 /// Every demo login uses this password.
