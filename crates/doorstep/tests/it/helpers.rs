@@ -16,6 +16,7 @@ use store::{Db, Secrets};
 use tower::ServiceExt;
 
 mod answer;
+mod bytes;
 mod demo;
 
 pub use answer::{Answer, requirements};
