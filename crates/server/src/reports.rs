@@ -41,8 +41,8 @@ async fn report(
 struct CsvQuery {
     /// One of the report's tables: visits_by_reason, visits_by_outcome, staffing,
     /// authorisation, declined_reasons, alarms, acknowledged_by, slips, incidents,
-    /// actions_and_blocks, policy, schools (a trust's report).
-    table: String,
+    /// actions_and_blocks, policy, schools (a trust's report). Left out: visits_by_reason.
+    table: Option<String>,
     school_id: Option<i64>,
     term: Option<String>,
     from: Option<String>,
@@ -65,7 +65,11 @@ async fn report_csv(
         to: q.to,
     };
     let report = governors_report_for(&state, &me, &report).await?;
-    Ok(table_csv(&report, &q.table)?)
+    let table = q
+        .table
+        .as_deref()
+        .unwrap_or(GovernorsReport::TABLE_NAMES[0]);
+    Ok(table_csv(&report, table)?)
 }
 
 /// The CSV download of one table, shared with the page.
