@@ -30,7 +30,13 @@ export async function startServer({ port, env = {} } = {}) {
   port ??= await freePort();
   const child = spawn(BINARY, ["demo", "--data-dir", dataDir, "--port", String(port)], {
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, RUST_LOG: process.env.RUST_LOG || "warn", ...env },
+    // The address the browser opens, as a school sets it: links Doorstep writes start with it.
+    env: {
+      ...process.env,
+      RUST_LOG: process.env.RUST_LOG || "warn",
+      DOORSTEP_PUBLIC_URL: `http://127.0.0.1:${port}`,
+      ...env,
+    },
   });
   let log = "";
   child.stdout.on("data", (d) => { log += d; });

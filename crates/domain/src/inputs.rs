@@ -76,12 +76,17 @@ impl PhoneNumber {
                 "must be a phone number made of digits, e.g. 07700 900123",
             ));
         }
-        if !(10..=13).contains(&digits.len()) {
+        // "00" dialled before a country code is the same as "+" (0044 7700 900123).
+        let significant = match compact.starts_with('+') {
+            true => digits,
+            false => digits.strip_prefix("00").unwrap_or(digits),
+        };
+        if !(10..=13).contains(&significant.len()) {
             return Err(FieldError::new(
                 field,
                 format!(
                     "has {} digits; a UK phone number has 10 to 13",
-                    digits.len()
+                    significant.len()
                 ),
             ));
         }

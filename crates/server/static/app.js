@@ -337,7 +337,9 @@
     var m = /^(\d{1,2}):(\d{2})/.exec(v || "");
     return m ? Number(m[1]) * 60 + Number(m[2]) : null;
   }
-  function hhmm(total) {
+  // (Named apart from hhmm above: two function declarations of one name in this scope, and the
+  // later silently replaces the earlier everywhere.)
+  function clockOfMinutes(total) {
     total = ((total % 1440) + 1440) % 1440;
     var h = Math.floor(total / 60), m = total % 60;
     return (h < 10 ? "0" : "") + h + ":" + (m < 10 ? "0" : "") + m;
@@ -353,9 +355,9 @@
     var leave = minutesOf(field("planned_leave_school").value);
     var arrive = minutesOf(field("planned_arrive").value);
     if (!usual || arrive === null) return;
-    field("planned_leave_property").value = hhmm(arrive + usual);
+    field("planned_leave_property").value = clockOfMinutes(arrive + usual);
     var journey = leave === null ? 0 : (arrive - leave + 1440) % 1440;
-    field("planned_return").value = hhmm(arrive + usual + journey);
+    field("planned_return").value = clockOfMinutes(arrive + usual + journey);
   });
 
   // No script in the pages themselves (the CSP forbids inline script and eval): the board's
