@@ -36,7 +36,9 @@ pub async fn visit_people(
         safeguarding_team: with(Role::SafeguardingTeam),
         headteachers: with(Role::Headteacher),
         attendance_leads: with(Role::AttendanceLead),
-        line_managers: vec![],
+        line_managers: db
+            .line_managers_of(&visit.staff.iter().map(|s| s.staff_id).collect::<Vec<_>>())
+            .await?,
     };
     Ok((people, staff))
 }

@@ -14,13 +14,13 @@ mod records_access;
 mod second_factor;
 mod slip;
 
+pub use advisory::{ADVISABLE, check_advisory_reason};
+pub use calendar::{CalendarRule, Term, WorkingHours, next_time_on_school_day};
 use evaluate::unmet;
 pub use evaluate::{
     Appointment, RiskFacts, Stage, TransportFacts, Unmet, VehicleFacts, VisitFacts, VisitorFacts,
     evaluate,
 };
-pub use advisory::{ADVISABLE, check_advisory_reason};
-pub use calendar::{CalendarRule, Term, WorkingHours, next_time_on_school_day};
 pub use evening::spans_evening;
 pub use reasons::ReasonDefaults;
 pub use records_access::RecordsAccess;

@@ -102,10 +102,11 @@ pub async fn leave_slip(
     let left_at = input.left_at.unwrap_or(now);
     check_slip_left_at(left_at, nobody_home_at, now)?;
     let tz = policy.settings.tz();
-    let respond_by = policy
-        .settings
-        .slip
-        .respond_by(&policy.settings, left_at, input.respond_by)?;
+    let respond_by =
+        policy
+            .settings
+            .slip
+            .respond_by(&policy.settings, left_at, input.respond_by)?;
     let message = fill_slip_wording(
         &policy.settings.slip.wording,
         slip_first_name(&pupil.name),

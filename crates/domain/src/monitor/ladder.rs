@@ -87,7 +87,8 @@ pub fn ladder_for_policy(kind: AlarmKind, policy: &PolicySettings) -> Vec<Escala
         }];
     }
     let mut ladder = ladder_for(kind, &policy.escalation);
-    let one_rung = kind.starts_at_top() || kind.is_observation() || kind == AlarmKind::SlipDeadlinePassed;
+    let one_rung =
+        kind.starts_at_top() || kind.is_observation() || kind == AlarmKind::SlipDeadlinePassed;
     if let Some(words) = own_words {
         if one_rung {
             for level in &mut ladder {

@@ -5,8 +5,8 @@
 //! Pure settings and their one evaluator; the plan use case applies the length.
 
 use super::{PolicySettings, Unmet, VisitFacts, unmet};
-use crate::roles::Role;
 use crate::inputs::FieldError;
+use crate::roles::Role;
 use serde::{Deserialize, Serialize};
 
 /// What the policy says about visits for one reason (a key of `reason_categories`).
@@ -89,7 +89,10 @@ pub(super) fn check_reason_staffing(
         out.push(unmet(
             "P12",
             "reasons.led_by",
-            format!("A '{label}' visit is made by {}; none is named.", who.join(" or ")),
+            format!(
+                "A '{label}' visit is made by {}; none is named.",
+                who.join(" or ")
+            ),
         ));
     }
 }

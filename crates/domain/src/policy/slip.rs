@@ -134,7 +134,10 @@ mod tests {
     #[test]
     fn st_josephs_slip_is_due_two_hours_after_it_is_left() {
         let p = preset("st-josephs").unwrap();
-        assert_eq!(p.slip.respond_by(&p, at(26, 9, 40), None), Ok(at(26, 11, 40)));
+        assert_eq!(
+            p.slip.respond_by(&p, at(26, 9, 40), None),
+            Ok(at(26, 11, 40))
+        );
         let err = p
             .slip
             .respond_by(&p, at(26, 9, 40), Some(at(26, 15, 0)))
@@ -146,9 +149,15 @@ mod tests {
     fn a_fixed_eleven_oclock_deadline_is_today_or_the_next_school_day() {
         let mut p = preset("st-josephs").unwrap();
         p.slip.respond_by_time = NaiveTime::from_hms_opt(11, 0, 0);
-        assert_eq!(p.slip.respond_by(&p, at(26, 9, 40), None), Ok(at(26, 11, 0)));
+        assert_eq!(
+            p.slip.respond_by(&p, at(26, 9, 40), None),
+            Ok(at(26, 11, 0))
+        );
         // Friday 27th after 11:00: Monday 30th.
-        assert_eq!(p.slip.respond_by(&p, at(27, 12, 0), None), Ok(at(30, 11, 0)));
+        assert_eq!(
+            p.slip.respond_by(&p, at(27, 12, 0), None),
+            Ok(at(30, 11, 0))
+        );
     }
 
     #[test]
@@ -156,9 +165,19 @@ mod tests {
         let mut p = preset("st-josephs").unwrap();
         p.slip.staff_write_the_deadline = true;
         let left = at(26, 9, 40);
-        assert_eq!(p.slip.respond_by(&p, left, Some(at(26, 15, 0))), Ok(at(26, 15, 0)));
-        for typed in [None, Some(at(26, 9, 0)), Some(at(26 + 4, 9, 0) + chrono::Duration::days(4))] {
-            assert_eq!(p.slip.respond_by(&p, left, typed).unwrap_err().field, "respond_by");
+        assert_eq!(
+            p.slip.respond_by(&p, left, Some(at(26, 15, 0))),
+            Ok(at(26, 15, 0))
+        );
+        for typed in [
+            None,
+            Some(at(26, 9, 0)),
+            Some(at(26 + 4, 9, 0) + chrono::Duration::days(4)),
+        ] {
+            assert_eq!(
+                p.slip.respond_by(&p, left, typed).unwrap_err().field,
+                "respond_by"
+            );
         }
     }
 
