@@ -32,8 +32,13 @@ pub async fn visit_people(
         office: with(Role::Office),
         senior_leaders: with(Role::SeniorLeader),
         dsl: with(Role::Dsl),
+        deputy_dsl: with(Role::DeputyDsl),
         safeguarding_team: with(Role::SafeguardingTeam),
         headteachers: with(Role::Headteacher),
+        attendance_leads: with(Role::AttendanceLead),
+        line_managers: db
+            .line_managers_of(&visit.staff.iter().map(|s| s.staff_id).collect::<Vec<_>>())
+            .await?,
     };
     Ok((people, staff))
 }

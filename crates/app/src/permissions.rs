@@ -6,10 +6,11 @@ use store::{Staff, Visit};
 
 /// Watch the school's board and its alarms: acknowledge, resolve, read the information pack.
 /// The attendance lead runs attendance visits (HSP) and watches them like the office does.
-pub const ALARM_WATCHERS: [Role; 7] = [
+pub const ALARM_WATCHERS: [Role; 8] = [
     Role::Office,
     Role::SeniorLeader,
     Role::Dsl,
+    Role::DeputyDsl,
     Role::SafeguardingTeam,
     Role::Headteacher,
     Role::TrustAdmin,
@@ -17,32 +18,44 @@ pub const ALARM_WATCHERS: [Role; 7] = [
 ];
 
 /// Decide on visit requests when the policy names them (authorise, decline, ask for changes).
-pub const DECIDERS: [Role; 5] = [
+pub const DECIDERS: [Role; 6] = [
     Role::Headteacher,
     Role::SeniorLeader,
     Role::Dsl,
+    Role::DeputyDsl,
     Role::SafeguardingTeam,
     Role::TrustAdmin,
 ];
 
-/// Read every child's records of their own school (A9): the DSL, the safeguarding team (the
-/// DSL's deputies) and the head.
-pub const SAFEGUARDING_LEADS: [Role; 3] = [Role::Dsl, Role::SafeguardingTeam, Role::Headteacher];
+/// Read every child's records of their own school (A9): the DSL, a deputy DSL (who reads what
+/// the DSL reads), the safeguarding team and the head.
+pub const SAFEGUARDING_LEADS: [Role; 4] = [
+    Role::Dsl,
+    Role::DeputyDsl,
+    Role::SafeguardingTeam,
+    Role::Headteacher,
+];
 
 /// Read the audit trail of their school (a trust administrator: of the trust).
-pub const AUDIT_READERS: [Role; 3] = [Role::Dsl, Role::Headteacher, Role::TrustAdmin];
+pub const AUDIT_READERS: [Role; 4] = [
+    Role::Dsl,
+    Role::DeputyDsl,
+    Role::Headteacher,
+    Role::TrustAdmin,
+];
 
 /// See who has read a child's records, and make school-wide calendar links.
-pub const RECORD_OVERSEERS: [Role; 2] = [Role::Dsl, Role::Headteacher];
+pub const RECORD_OVERSEERS: [Role; 3] = [Role::Dsl, Role::DeputyDsl, Role::Headteacher];
 
 /// Read the records for the head (A10), each as [`crate::access`] decides per record.
 pub const HEAD_ONLY_READERS: [Role; 3] =
     [Role::Headteacher, Role::TrustAdmin, Role::ChairOfGovernors];
 
 /// Read the governors' report of their own school (G5); a trust administrator reads the trust's.
-pub const REPORT_READERS: [Role; 4] = [
+pub const REPORT_READERS: [Role; 5] = [
     Role::Headteacher,
     Role::Dsl,
+    Role::DeputyDsl,
     Role::ChairOfGovernors,
     Role::TrustAdmin,
 ];

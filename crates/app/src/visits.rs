@@ -19,11 +19,11 @@ pub use concerns::{ConcernInput, ResolveInput, raise_concern, resolve_concern, v
 pub use plan::{AppointmentInput, VisitPlanInput, VisitorInput};
 pub use planning::{RescheduleInput, UpdateVisitInput, create, reschedule, update};
 pub use read::{
-    PolicyCheck, VisitDetail, VisitQuery, detail, get, list, next_stage, policy_check,
-    policy_check_named, stage_named,
+    PolicyCheck, VisitDetail, VisitQuery, advisory_reason_of, detail, get, list, next_stage,
+    policy_check, policy_check_named, stage_named,
 };
 pub use steps::{
-    AuthoriseInput, CancelAtDoorInput, CancelInput, CommentInput, LeftInput, ReturnedInput,
-    arrived, authorise, cancel, cancel_at_door, complete_record, decline, left, nobody_home,
-    request, request_changes, returned, sign_out,
+    AuthoriseInput, CancelAtDoorInput, CancelInput, CommentInput, LeftInput, RequestInput,
+    ReturnedInput, arrived, authorise, cancel, cancel_at_door, complete_record, decline, left,
+    nobody_home, request, request_changes, returned, sign_out,
 };

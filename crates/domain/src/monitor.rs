@@ -12,7 +12,8 @@ mod repeat;
 
 pub use deadlines::{Deadline, Timeline, deadlines, extend};
 pub use ladder::{
-    RecipientRef, VisitPeople, ladder_for, levels_due, next_level_at, resolve_recipients,
+    RecipientRef, VisitPeople, ladder_for, ladder_for_policy, levels_due, next_level_at,
+    resolve_recipients,
 };
 pub use pack::{
     Fix, InformationPack, Moment, PackStaff, PackTimes, ReadOut, Recorded, SENIOR_LEADER_CHECKLIST,

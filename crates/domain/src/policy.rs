@@ -4,13 +4,18 @@
 //! (see [`presets`]) is a file of these settings for one of the five real policies; a school starts
 //! from a preset and changes settings, and each change is stored as a new policy version.
 
+mod advisory;
+mod calendar;
 mod evaluate;
 mod evening;
 pub mod presets;
 mod reasons;
 mod records_access;
 mod second_factor;
+mod slip;
 
+pub use advisory::{ADVISABLE, check_advisory_reason};
+pub use calendar::{CalendarRule, Term, WorkingHours, next_time_on_school_day};
 use evaluate::unmet;
 pub use evaluate::{
     Appointment, RiskFacts, Stage, TransportFacts, Unmet, VehicleFacts, VisitFacts, VisitorFacts,
@@ -20,6 +25,7 @@ pub use evening::spans_evening;
 pub use reasons::ReasonDefaults;
 pub use records_access::RecordsAccess;
 pub use second_factor::SecondFactorRule;
+pub use slip::{SlipRule, UnansweredSlip};
 
 use crate::inputs::FieldError;
 use crate::roles::Role;
@@ -45,6 +51,17 @@ pub struct PolicySettings {
     pub reasons: BTreeMap<String, ReasonDefaults>,
     /// P2: "could the parents come into school instead?" must be answered "no" before a request.
     pub ask_parents_come_in_first: bool,
+    /// P7: the school calendar (school days, terms, working hours) and the rules that use it.
+    #[serde(default)]
+    pub calendar: CalendarRule,
+    /// P7, P12: the staffing and timing rules this policy advises rather than requires, by
+    /// setting name (see [`ADVISABLE`]); unmet, they need a typed reason, not a change of plan.
+    #[serde(default)]
+    pub advisory_rules: Vec<String>,
+    /// A2: what to do for an alarm, in the school's words, by alarm kind (`panic`,
+    /// `slip_deadline_passed`, …); replaces the general guidance on that alarm's messages.
+    #[serde(default)]
+    pub alarm_instructions: BTreeMap<String, String>,
     /// P4: an unannounced visit must say why.
     pub unannounced_needs_reason: bool,
     pub authorisation: Authorisation,
@@ -218,14 +235,6 @@ pub struct CheckInRule {
     pub extend_minutes: u32,
 }
 
-/// D9, A6: the Home Visit Slip left when nobody is home.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SlipRule {
-    pub response_hours: u32,
-    pub wording: String,
-}
-
 /// A5: the incident report and when it is due.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -261,8 +270,14 @@ pub enum Recipient {
     Office,
     SeniorLeader,
     Dsl,
+    /// A deputy designated safeguarding lead.
+    DeputyDsl,
     SafeguardingTeam,
     Headteacher,
+    /// The attendance lead (first-day absence protocols).
+    AttendanceLead,
+    /// Each visitor's own line manager (Harton §8: "the office and line manager").
+    LineManager,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
@@ -315,6 +330,19 @@ impl PolicySettings {
             ));
         }
         self.check_reasons()?;
+        self.calendar.check()?;
+        self.check_advisory()?;
+        self.slip.check()?;
+        for kind in self.alarm_instructions.keys() {
+            let known = crate::monitor::AlarmKind::ALL;
+            if !known.iter().any(|k| k.as_str() == kind) {
+                let names: Vec<_> = known.iter().map(|k| k.as_str()).collect();
+                return Err(FieldError::new(
+                    format!("alarm_instructions.{kind}"),
+                    format!("'{kind}' is not an alarm; alarms: {}", names.join(", ")),
+                ));
+            }
+        }
         if self.authorisation.roles.is_empty() {
             return Err(FieldError::new(
                 "authorisation.roles",

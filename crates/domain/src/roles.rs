@@ -26,6 +26,8 @@ pub enum Role {
     SeniorLeader,
     /// Designated safeguarding lead.
     Dsl,
+    /// A deputy designated safeguarding lead: reads and decides what the DSL does.
+    DeputyDsl,
     /// A member of the safeguarding team other than the DSL (St Joseph's, Harton).
     SafeguardingTeam,
     Headteacher,
@@ -39,11 +41,12 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 9] = [
+    pub const ALL: [Role; 10] = [
         Role::VisitingStaff,
         Role::Office,
         Role::SeniorLeader,
         Role::Dsl,
+        Role::DeputyDsl,
         Role::SafeguardingTeam,
         Role::Headteacher,
         Role::AttendanceLead,
@@ -57,6 +60,7 @@ impl Role {
             Role::Office => "office",
             Role::SeniorLeader => "senior_leader",
             Role::Dsl => "dsl",
+            Role::DeputyDsl => "deputy_dsl",
             Role::SafeguardingTeam => "safeguarding_team",
             Role::Headteacher => "headteacher",
             Role::AttendanceLead => "attendance_lead",
@@ -72,6 +76,7 @@ impl Role {
             Role::Office => "office staff",
             Role::SeniorLeader => "a senior leader",
             Role::Dsl => "the designated safeguarding lead",
+            Role::DeputyDsl => "a deputy designated safeguarding lead",
             Role::SafeguardingTeam => "the safeguarding team",
             Role::Headteacher => "the headteacher",
             Role::AttendanceLead => "the attendance lead",
@@ -129,6 +134,7 @@ impl RoleSet {
         self.any_of(&[
             Role::Headteacher,
             Role::Dsl,
+            Role::DeputyDsl,
             Role::SafeguardingTeam,
             Role::SeniorLeader,
             Role::Office,

@@ -26,7 +26,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(policy_versions))
 }
 
-/// The five shipped presets, one per real policy.
+/// The shipped presets: one per real policy, and the example absence protocol.
 #[utoipa::path(get, path = "/api/presets", tag = "policy", responses((status = 200, body = Vec<Preset>)))]
 async fn list_presets(_signed_in: CurrentStaff) -> Result<Json<Vec<Preset>>, ApiError> {
     Ok(Json(uc::presets()?))

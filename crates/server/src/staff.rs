@@ -5,7 +5,7 @@ use crate::AppState;
 use crate::auth::CurrentStaff;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery, Id};
-use app::school_admin::{self as uc, NewStaffInput, NewVehicleInput};
+use app::school_admin::{self as uc, LineManagerInput, NewStaffInput, NewVehicleInput};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -19,6 +19,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_staff, create_staff))
         .routes(routes!(get_staff))
+        .routes(routes!(set_line_manager))
         .routes(routes!(list_vehicles, add_vehicle))
 }
 
@@ -56,6 +57,19 @@ async fn get_staff(
     Id(id): Id,
 ) -> Result<Json<Staff>, ApiError> {
     Ok(Json(uc::staff_member(&state, &me, StaffId(id)).await?))
+}
+
+/// Records who manages a member of staff (told where the policy's ladder names `line_manager`).
+#[utoipa::path(put, path = "/api/staff/{id}/line-manager", tag = "staff", params(("id" = i64, Path)), request_body = LineManagerInput,
+    responses((status = 204), (status = 403), (status = 404), (status = 422)))]
+async fn set_line_manager(
+    State(state): State<AppState>,
+    CurrentStaff(me): CurrentStaff,
+    Id(id): Id,
+    ApiJson(input): ApiJson<LineManagerInput>,
+) -> Result<StatusCode, ApiError> {
+    uc::set_line_manager(&state, &me, StaffId(id), input).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// A driver's vehicles with their document expiry dates.

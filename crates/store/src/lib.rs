@@ -13,6 +13,7 @@ pub mod health;
 mod households;
 mod imports;
 mod inbound_sms;
+mod line_managers;
 mod monitor;
 mod records;
 mod reports;

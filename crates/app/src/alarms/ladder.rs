@@ -79,7 +79,7 @@ async fn read_climb<'a>(db: &Db, alarm: &'a Alarm, now: DateTime<Utc>) -> Result
         }
     };
     let policy = db.policy_version(visit.policy_version_id).await?;
-    let ladder = monitor::ladder_for(kind, &policy.settings.escalation);
+    let ladder = monitor::ladder_for_policy(kind, &policy.settings);
     let fired: Vec<(usize, DateTime<Utc>)> = db
         .alarm_levels_fired(alarm.id)
         .await?

@@ -15,9 +15,10 @@ pub const HEADER: [&str; 4] = ["name", "email", "mobile", "roles"];
 
 /// Roles only the trust administrator grants (A10: the chair of governors reads allegations
 /// about the head; the head and the DSL decide on visits): an import never grants them.
-pub const SENIOR: [Role; 4] = [
+pub const SENIOR: [Role; 5] = [
     Role::Headteacher,
     Role::Dsl,
+    Role::DeputyDsl,
     Role::ChairOfGovernors,
     Role::TrustAdmin,
 ];

@@ -6,7 +6,7 @@
 
 use crate::{App, Result, access, audit};
 use chrono::{DateTime, Utc};
-use domain::monitor::{AlarmKind, ladder_for};
+use domain::monitor::{AlarmKind, ladder_for_policy};
 use domain::policy::Recipient;
 use domain::{StaffId, VisitId};
 use serde::Serialize;
@@ -104,7 +104,7 @@ pub async fn phone_status(
     {
         Some((a, kind)) => {
             let policy = app.policy_version(visit.policy_version_id).await?;
-            let ladder = ladder_for(*kind, &policy.settings.escalation);
+            let ladder = ladder_for_policy(*kind, &policy.settings);
             let fired = db.alarm_levels_fired(a.id).await?;
             // The highest rung fired that speaks to the visitors; before the first fires, rung 0.
             let rung = fired

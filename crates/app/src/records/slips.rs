@@ -10,7 +10,6 @@ use chrono::{DateTime, Utc};
 use domain::monitor::AlarmKind;
 use domain::records::{
     SlipStatus, check_slip_left_at, check_slip_response_at, fill_slip_wording, slip_first_name,
-    slip_respond_by,
 };
 use domain::{VisitId, inputs};
 use serde::{Deserialize, Serialize};
@@ -62,14 +61,21 @@ pub(super) async fn visit_to_move(
 pub struct LeaveSlipInput {
     /// When the slip went through the door; now if left out.
     pub left_at: Option<DateTime<Utc>>,
+    /// The time staff wrote on the slip ("BEFORE ____"), when the policy has them write it
+    /// (`slip.staff_write_the_deadline`); left out otherwise.
+    #[serde(default)]
+    pub respond_by: Option<DateTime<Utc>>,
 }
 
 /// D9: a Home Visit Slip is left after nobody answered. Its message is the policy's wording with
-/// the child's first name only (a neighbour may read it; issue #10 item 6), the school, its phone and the deadline (`slip.response_hours` after `left_at`)
+/// the child's first name only (a neighbour may read it; issue #10 item 6), the school, its phone and the deadline (`slip.response_hours` after `left_at`, the next
+/// `slip.respond_by_time` on a school day, or the time staff wrote: see
+/// [`domain::policy::SlipRule::respond_by`])
 /// filled in; the deadline is armed for the safety monitor. One transaction with the visit event
 /// and the audit row (`visit.slip_left`). Errors: `NotFound("visit")`; `Forbidden`;
 /// `Conflict("status")` before "nobody home" is recorded; `Conflict("visit")` when a slip was
-/// already left; `Invalid("left_at")`.
+/// already left; `Invalid("left_at")`; `Invalid("respond_by")` for a written time the policy
+/// does not ask for, or none when it does.
 pub async fn leave_slip(
     app: &App,
     me: &Staff,
@@ -96,7 +102,11 @@ pub async fn leave_slip(
     let left_at = input.left_at.unwrap_or(now);
     check_slip_left_at(left_at, nobody_home_at, now)?;
     let tz = policy.settings.tz();
-    let respond_by = slip_respond_by(left_at, policy.settings.slip.response_hours);
+    let respond_by =
+        policy
+            .settings
+            .slip
+            .respond_by(&policy.settings, left_at, input.respond_by)?;
     let message = fill_slip_wording(
         &policy.settings.slip.wording,
         slip_first_name(&pupil.name),

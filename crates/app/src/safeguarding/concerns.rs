@@ -34,10 +34,11 @@ pub struct Raised {
     pub told: Vec<String>,
 }
 
-/// The DSL; if the school has none on record, the safeguarding team; then the head.
+/// The DSL and any deputy DSL; if the school has none on record, the safeguarding team; then
+/// the head.
 pub(crate) async fn dsl_of(app: &App, school: &School, except: &Staff) -> Result<Vec<Staff>> {
     for roles in [
-        &[Role::Dsl][..],
+        &[Role::Dsl, Role::DeputyDsl][..],
         &[Role::SafeguardingTeam],
         &[Role::Headteacher],
     ] {

@@ -15,9 +15,10 @@ use store::{
 };
 
 /// Who may block a household after aggression until it is reviewed (P10).
-pub const HOUSEHOLD_BLOCKERS: [Role; 4] = [
+pub const HOUSEHOLD_BLOCKERS: [Role; 5] = [
     Role::SeniorLeader,
     Role::Dsl,
+    Role::DeputyDsl,
     Role::Headteacher,
     Role::SafeguardingTeam,
 ];

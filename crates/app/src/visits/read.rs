@@ -20,8 +20,12 @@ pub struct VisitDetail {
     pub acknowledged_cautions: Vec<CautionFlagId>,
     /// Sign-out, check-ins, extensions: every word from the staff while out.
     pub check_ins: Vec<store::CheckIn>,
-    /// What stands between the visit and its next step, under its policy version.
+    /// What stands between the visit and its next step, under its policy version. Rules the
+    /// policy only advises are marked `advisory`.
     pub unmet: Vec<Unmet>,
+    /// Why the visit goes ahead although rules the policy advises are unmet, as staff typed it
+    /// when they last requested it (shown to the authoriser).
+    pub advisory_reason: Option<String>,
 }
 
 /// Which visits to list.
@@ -127,15 +131,31 @@ pub async fn detail(app: &App, me: &Staff, mut visit: Visit) -> Result<VisitDeta
     } else {
         vec![]
     };
+    let events = db.visit_events(visit.id).await?;
+    let advisory_reason = advisory_reason_of(&events);
     Ok(VisitDetail {
         decisions: db.decisions(visit.id).await?,
-        events: db.visit_events(visit.id).await?,
+        events,
+        advisory_reason,
         safety_concerns: db.safety_concerns(visit.id).await?,
         acknowledged_cautions: db.acknowledged_cautions(visit.id).await?,
         check_ins: db.check_ins_of(visit.id).await?,
         unmet,
         visit,
     })
+}
+
+/// Why staff go ahead although rules the policy advises are unmet: the reason typed with the
+/// visit's latest request (kept in that event's detail), if any.
+pub fn advisory_reason_of(events: &[VisitEvent]) -> Option<String> {
+    events
+        .iter()
+        .rev()
+        .find(|e| e.step == "requested")
+        .and_then(|e| e.detail.as_ref())
+        .and_then(|d| d.0.get("advisory_reason"))
+        .and_then(|r| r.as_str())
+        .map(str::to_string)
 }
 
 /// [`policy_check`] at a stage named in a query ("request", "authorise", "sign_out"). Errors:

@@ -27,6 +27,9 @@ pub(super) struct StepRecord {
     pub stage: Option<Stage>,
     /// Sign-out: the event's detail is the office log (REAch2 Appendix 3), read in the step.
     pub office_log: bool,
+    /// Request: why the visit goes ahead although rules the policy advises are unmet; kept in
+    /// the event's detail (`advisory_reason`) and shown to the authoriser.
+    pub advisory_reason: Option<String>,
 }
 
 impl StepRecord {
@@ -44,6 +47,7 @@ impl StepRecord {
             acknowledge: vec![],
             stage: None,
             office_log: false,
+            advisory_reason: None,
         }
     }
 }
@@ -62,18 +66,24 @@ pub(super) async fn take(
     let visit = tx.visit(visit.id).await?;
     let acknowledge = cautions_on_household(&mut tx, &visit, &record.acknowledge).await?;
     let next = apply(&visit.state, record.step, now)?;
+    let mut advised = vec![];
     if let Some(stage) = record.stage {
         let authoriser = (stage == Stage::Authorise).then_some(&me.roles);
         let unmet = facts::check(app, &mut tx, &visit, stage, authoriser, &acknowledge).await?;
-        if !unmet.is_empty() {
-            return Err(Refusal::Unmet(unmet));
-        }
+        let typed = record.advisory_reason.is_some();
+        advised = advisory_rules_passed(&mut tx, &visit, stage, typed, unmet).await?;
     }
-    let detail_of_step = if record.office_log {
+    let mut detail_of_step = if record.office_log {
         office_log(&mut tx, &visit, now).await?
     } else {
         record.detail
     };
+    if let (Some(reason), Some(d)) = (&record.advisory_reason, detail_of_step.as_object_mut())
+        && !advised.is_empty()
+    {
+        d.insert("advisory_reason".into(), json!(reason));
+        d.insert("advisory_rules".into(), json!(advised));
+    }
     let policy = app.policy_version(visit.policy_version_id).await?;
     let watch = tx.watches_of_visits(&[visit.id]).await?.pop();
     tx.set_visit_state(visit.id, visit.revision, &next, now)
@@ -112,6 +122,35 @@ pub(super) async fn take(
     tx.commit().await?;
     let visit = app.db().visit(visit.id).await?;
     detail(app, me, visit).await
+}
+
+/// P7, P12, required or advisory: a required unmet rule refuses the step. Advisory unmet rules
+/// refuse it too unless a reason goes ahead of them — typed with this request, or kept from the
+/// visit's request for the later stages. Answers the advisory rules the reason covers.
+async fn advisory_rules_passed(
+    tx: &mut Tx,
+    visit: &Visit,
+    stage: Stage,
+    typed: bool,
+    unmet: Vec<domain::policy::Unmet>,
+) -> Result<Vec<&'static str>> {
+    if unmet.is_empty() {
+        return Ok(vec![]);
+    }
+    if unmet.iter().any(|u| !u.advisory) {
+        return Err(Refusal::Unmet(unmet));
+    }
+    let kept = if stage == Stage::Request {
+        typed
+    } else {
+        tx.last_step_detail(visit.id, "requested")
+            .await?
+            .is_some_and(|d| d.get("advisory_reason").is_some_and(Value::is_string))
+    };
+    if !kept {
+        return Err(Refusal::Unmet(unmet));
+    }
+    Ok(unmet.iter().map(|u| u.rule).collect())
 }
 
 /// The flags ticked, each one a caution flag on the visit's household (P10).

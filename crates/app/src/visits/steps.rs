@@ -8,7 +8,7 @@ use super::step::{StepRecord, take};
 use crate::access::{require_any, visible_visit, visit_to_act_on};
 use crate::{App, Result};
 use domain::inputs;
-use domain::policy::Stage;
+use domain::policy::{Stage, check_advisory_reason};
 use domain::visit::DoorReason;
 use domain::visit::VisitStep;
 use domain::{FieldError, VisitId};
@@ -16,13 +16,35 @@ use serde::Deserialize;
 use serde_json::json;
 use store::Staff;
 
+/// A request for authorisation.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RequestInput {
+    /// Why the visit goes ahead although a rule the policy only advises is unmet ("in pairs
+    /// where possible"): a few words, kept with the visit and shown to the authoriser.
+    #[serde(default)]
+    pub advisory_reason: Option<String>,
+}
+
 /// Asks for authorisation. Errors: `Forbidden` for someone not on the visit nor of its school's
-/// leaders and office; `IllegalStep` unless a draft or changes were asked for; `Unmet` naming
-/// every rule the plan breaks (the school's policy at the request stage).
-pub async fn request(app: &App, me: &Staff, id: VisitId) -> Result<VisitDetail> {
+/// leaders and office; `Invalid("advisory_reason")` for a reason of fewer than 3 words or over
+/// 1000 characters; `IllegalStep` unless a draft or changes were asked for; `Unmet` naming
+/// every rule the plan breaks (the school's policy at the request stage) — the advisory ones
+/// marked `advisory`, which a reason lets through.
+pub async fn request(
+    app: &App,
+    me: &Staff,
+    id: VisitId,
+    input: RequestInput,
+) -> Result<VisitDetail> {
     let visit = visit_to_act_on(app, me, id, "request this visit").await?;
+    let reason = match input.advisory_reason.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(text) => Some(check_advisory_reason(text)?),
+    };
     let mut record = StepRecord::simple(VisitStep::Request { by: me.id }, "requested");
     record.stage = Some(Stage::Request);
+    record.advisory_reason = reason;
     take(app, me, &visit, record).await
 }
 
@@ -62,6 +84,7 @@ pub async fn authorise(
         acknowledge: input.acknowledge_cautions,
         stage: Some(Stage::Authorise),
         office_log: false,
+        advisory_reason: None,
     };
     take(app, me, &visit, record).await
 }

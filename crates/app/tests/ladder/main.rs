@@ -12,6 +12,7 @@ extern crate doorstep_app as app;
 mod alarms;
 mod channel_recovery;
 mod channel_test;
+mod child_missing;
 mod deadlines;
 mod delivery;
 mod duress_pin;

@@ -21,7 +21,7 @@ async fn a_lone_visit_from_half_past_five_to_a_quarter_past_midnight_needs_backu
         input.planned_leave_property = Some(t.now() + minutes(14 * 60 + 15));
         input.planned_return = Some(t.now() + minutes(14 * 60 + 30));
         let made = visits::create(&app, &teacher, input.clone()).await.unwrap();
-        match visits::request(&app, &teacher, made.visit.id).await {
+        match visits::request(&app, &teacher, made.visit.id, Default::default()).await {
             Err(Refusal::Unmet(unmet)) => assert!(
                 unmet.iter().any(|u| u.rule == "staffing.evening"),
                 "[{}] {unmet:?}",
@@ -37,7 +37,7 @@ async fn a_lone_visit_from_half_past_five_to_a_quarter_past_midnight_needs_backu
         // With the buddy at school to back up and report back to, it may be asked for.
         input.backup_staff_id = Some(t.people.buddy.0);
         let made = visits::create(&app, &teacher, input).await.unwrap();
-        let asked = visits::request(&app, &teacher, made.visit.id)
+        let asked = visits::request(&app, &teacher, made.visit.id, Default::default())
             .await
             .unwrap();
         assert_eq!(asked.visit.status, "requested", "[{}]", t.backend);

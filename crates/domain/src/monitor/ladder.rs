@@ -2,7 +2,7 @@
 
 use super::AlarmKind;
 use crate::ids::StaffId;
-use crate::policy::{Channel, EscalationLevel, Recipient};
+use crate::policy::{Channel, EscalationLevel, PolicySettings, Recipient};
 use chrono::{DateTime, Duration, Utc};
 
 /// The ladder an alarm climbs, built from the policy's overdue ladder.
@@ -69,6 +69,40 @@ pub fn ladder_for(kind: AlarmKind, policy_ladder: &[EscalationLevel]) -> Vec<Esc
     }
 }
 
+/// The ladder an alarm climbs under a school's whole policy: [`ladder_for`], then the school's
+/// own words. An unanswered slip takes the policy's child-missing rung (`slip.unanswered`: its
+/// recipients, channels and instruction) when it has one; an alarm kind with an instruction in
+/// `alarm_instructions` has it in place of the general guidance.
+pub fn ladder_for_policy(kind: AlarmKind, policy: &PolicySettings) -> Vec<EscalationLevel> {
+    let own_words = policy.alarm_instructions.get(kind.as_str());
+    if kind == AlarmKind::SlipDeadlinePassed
+        && let Some(path) = &policy.slip.unanswered
+    {
+        return vec![EscalationLevel {
+            after_minutes: 0,
+            notify: path.notify.clone(),
+            channels: path.channels.clone(),
+            instruction: own_words.unwrap_or(&path.instruction).clone(),
+            information_pack: false,
+        }];
+    }
+    let mut ladder = ladder_for(kind, &policy.escalation);
+    let one_rung =
+        kind.starts_at_top() || kind.is_observation() || kind == AlarmKind::SlipDeadlinePassed;
+    if let Some(words) = own_words {
+        if one_rung {
+            for level in &mut ladder {
+                level.instruction = level.instruction.replacen(kind.guidance(), words, 1);
+            }
+        } else if let Some(first) = ladder.first_mut() {
+            // The overdue ladders have each rung's own words; the school's words for the kind
+            // lead the first rung.
+            first.instruction = format!("{words} {}", first.instruction);
+        }
+    }
+    ladder
+}
+
 /// The rungs whose time has come: `raised_at + after_minutes <= now`, in ladder order.
 /// The caller sends those not yet sent.
 ///
@@ -118,8 +152,12 @@ pub struct VisitPeople {
     pub office: Vec<StaffId>,
     pub senior_leaders: Vec<StaffId>,
     pub dsl: Vec<StaffId>,
+    pub deputy_dsl: Vec<StaffId>,
     pub safeguarding_team: Vec<StaffId>,
     pub headteachers: Vec<StaffId>,
+    pub attendance_leads: Vec<StaffId>,
+    /// Each visitor's line manager, where one is recorded.
+    pub line_managers: Vec<StaffId>,
 }
 
 /// One person to tell, and the part that got them told.
@@ -151,6 +189,9 @@ pub fn resolve_recipients(level: &EscalationLevel, people: &VisitPeople) -> Vec<
             Recipient::Office => add(&mut out, people, &people.office, r),
             Recipient::SeniorLeader => add(&mut out, people, &people.senior_leaders, r),
             Recipient::Dsl => add(&mut out, people, &people.dsl, r),
+            Recipient::DeputyDsl => add(&mut out, people, &people.deputy_dsl, r),
+            Recipient::AttendanceLead => add(&mut out, people, &people.attendance_leads, r),
+            Recipient::LineManager => add(&mut out, people, &people.line_managers, r),
             Recipient::SafeguardingTeam => add(&mut out, people, &people.safeguarding_team, r),
             Recipient::Headteacher => add(&mut out, people, &people.headteachers, r),
         }
@@ -200,6 +241,7 @@ mod tests {
             dsl: vec![StaffId(6)],
             safeguarding_team: vec![StaffId(6), StaffId(7)],
             headteachers: vec![StaffId(5)],
+            ..VisitPeople::default()
         }
     }
 

@@ -30,6 +30,8 @@ pub struct Unmet {
     /// The setting that holds the rule, e.g. "staffing.minimum".
     pub rule: &'static str,
     pub why: String,
+    /// The policy advises rather than requires this rule: a typed reason lets the visit go ahead.
+    pub advisory: bool,
 }
 
 pub(super) fn unmet(
@@ -41,6 +43,7 @@ pub(super) fn unmet(
         requirement,
         rule,
         why: why.into(),
+        advisory: false,
     }
 }
 
@@ -120,6 +123,12 @@ pub fn evaluate(
     let mut out = Vec::new();
     check_plan(policy, visit, &mut out);
     check_staffing(policy, visit, &mut out);
+    super::calendar::check_visit(
+        policy,
+        visit.planned_leave_school,
+        visit.planned_leave_property,
+        &mut out,
+    );
     check_risk_assessment(policy, visit, stage, &mut out);
     travel::check_travel(policy, visit, stage, today, &mut out);
     if visit.household_blocked {
@@ -142,6 +151,7 @@ pub fn evaluate(
     if stage == Stage::Authorise {
         check_authoriser(policy, visit, &mut out);
     }
+    super::advisory::mark(policy, &mut out);
     out
 }
 
@@ -276,7 +286,7 @@ fn check_staffing(policy: &PolicySettings, visit: &VisitFacts, out: &mut Vec<Unm
             out,
         );
     }
-    super::reasons::check_reason_staffing(policy, &visit.reason_category, count, out);
+    super::reasons::check_reason_staffing(policy, visit, out);
     for lead in staffing
         .category_leads
         .iter()

@@ -1,5 +1,7 @@
-//! The five shipped presets, one per real policy. Each is `base.toml` with the preset's own file
-//! laid over it, so a preset file holds exactly what its policy says.
+//! The shipped presets: one per real policy, and `example-absence-protocol`, written from a policy
+//! written for Doorstep (`presets/example-absence-protocol.md`) to show a new school's text
+//! expressed with settings alone. Each is `base.toml` with the preset's own file laid over it, so
+//! a preset file holds exactly what its policy says.
 
 use super::PolicySettings;
 use crate::inputs::FieldError;
@@ -7,7 +9,7 @@ use crate::inputs::FieldError;
 const BASE: &str = include_str!("../../presets/base.toml");
 
 /// (name, file) for each preset, in the order `doorstep policy list` prints them.
-pub const PRESETS: [(&str, &str, &str); 5] = [
+pub const PRESETS: [(&str, &str, &str); 6] = [
     (
         "harton",
         "Harton Academy",
@@ -28,6 +30,11 @@ pub const PRESETS: [(&str, &str, &str); 5] = [
         "sen-trust-southend",
         "SEN Trust Southend",
         include_str!("../../presets/sen-trust-southend.toml"),
+    ),
+    (
+        "example-absence-protocol",
+        "Example Primary School (first-day absence protocol)",
+        include_str!("../../presets/example-absence-protocol.toml"),
     ),
 ];
 

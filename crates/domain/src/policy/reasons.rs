@@ -1,10 +1,12 @@
 //! Per-reason defaults: how long a visit for one reason usually lasts and how many staff it
 //! needs, beside the sentence of the policy that says so (St Joseph's: a nursery visit "will last
-//! around 30 minutes"). Who must go on a reason's visit stays in `staffing.category_leads`.
+//! around 30 minutes"), and who must go ("a first-day absence visit is made by the attendance
+//! lead and one other": `led_by = ["attendance_lead"]`, `minimum_staff = 2`).
 //! Pure settings and their one evaluator; the plan use case applies the length.
 
-use super::{PolicySettings, Unmet, unmet};
+use super::{PolicySettings, Unmet, VisitFacts, unmet};
 use crate::inputs::FieldError;
+use crate::roles::Role;
 use serde::{Deserialize, Serialize};
 
 /// What the policy says about visits for one reason (a key of `reason_categories`).
@@ -19,6 +21,9 @@ pub struct ReasonDefaults {
     /// At least this many staff go on a visit for this reason (1–6), whatever the visit.
     #[serde(default)]
     pub minimum_staff: Option<u32>,
+    /// One of the visitors holds one of these roles ("the DSL or a member of SLT"). Empty: anyone.
+    #[serde(default)]
+    pub led_by: Vec<Role>,
 }
 
 impl PolicySettings {
@@ -53,22 +58,41 @@ impl PolicySettings {
     }
 }
 
-/// P12: a reason's own minimum of staff (`reasons.<key>.minimum_staff`).
+/// P12: a reason's own minimum of staff (`reasons.<key>.minimum_staff`) and who must go
+/// (`reasons.<key>.led_by`).
 pub(super) fn check_reason_staffing(
     policy: &PolicySettings,
-    reason: &str,
-    count: u32,
+    visit: &VisitFacts,
     out: &mut Vec<Unmet>,
 ) {
-    let Some(needed) = policy.reasons.get(reason).and_then(|r| r.minimum_staff) else {
+    let reason = visit.reason_category.as_str();
+    let Some(rule) = policy.reasons.get(reason) else {
         return;
     };
-    if count > 0 && count < needed {
-        let label = policy.category(reason).map_or(reason, |c| c.label.as_str());
+    let label = policy.category(reason).map_or(reason, |c| c.label.as_str());
+    let count = visit.visitors.len() as u32;
+    if let Some(needed) = rule.minimum_staff
+        && count > 0
+        && count < needed
+    {
         out.push(unmet(
             "P12",
             "reasons.minimum_staff",
             format!("A '{label}' visit needs at least {needed} members of staff; {count} named."),
+        ));
+    }
+    if !rule.led_by.is_empty()
+        && count > 0
+        && !visit.visitors.iter().any(|v| v.roles.any_of(&rule.led_by))
+    {
+        let who: Vec<_> = rule.led_by.iter().map(|r| r.title()).collect();
+        out.push(unmet(
+            "P12",
+            "reasons.led_by",
+            format!(
+                "A '{label}' visit is made by {}; none is named.",
+                who.join(" or ")
+            ),
         ));
     }
 }

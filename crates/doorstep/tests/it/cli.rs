@@ -7,12 +7,13 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-const PRESETS: [&str; 5] = [
+const PRESETS: [&str; 6] = [
     "harton",
     "st-josephs",
     "reach2",
     "hsp",
     "sen-trust-southend",
+    "example-absence-protocol",
 ];
 
 /// The binary, with no `DOORSTEP_` settings leaking in from the environment.
@@ -43,7 +44,7 @@ pub(crate) fn run(args: &[&str]) -> String {
 }
 
 #[test]
-fn policy_list_prints_the_five_presets_one_per_line_name_first() {
+fn policy_list_prints_every_preset_one_per_line_name_first() {
     let out = run(&["policy", "list"]);
     let names: Vec<&str> = out
         .lines()

@@ -16,6 +16,7 @@ mod sessions;
 mod staffing;
 mod stream_sessions;
 mod texts_in;
+mod vocabulary;
 
 use crate::helpers::{
     Answer, PASSWORD, Session, TRUST_ADMIN, TestApp, for_each_backend, requirements, today,

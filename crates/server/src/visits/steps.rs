@@ -9,22 +9,37 @@ use crate::auth::{CurrentStaff, TapStaff};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, Id};
 use app::visits::{
-    self, AuthoriseInput, CancelAtDoorInput, CancelInput, CommentInput, LeftInput, ReturnedInput,
-    VisitDetail,
+    self, AuthoriseInput, CancelAtDoorInput, CancelInput, CommentInput, LeftInput, RequestInput,
+    ReturnedInput, VisitDetail,
 };
 use axum::Json;
 use axum::extract::State;
+use axum::extract::{FromRequest, Request};
+use axum::http::header::CONTENT_LENGTH;
 use domain::VisitId;
 
-/// Asks for authorisation. Refused, naming every unmet rule, if the plan breaks the policy.
-#[utoipa::path(post, path = "/api/visits/{id}/request", tag = "visits", params(("id" = i64, Path)),
-    responses((status = 200, body = VisitDetail), (status = 409), (status = 422)))]
+/// Asks for authorisation. Refused, naming every unmet rule, if the plan breaks the policy; a
+/// rule the policy only advises is passed with `advisory_reason`. The body may be left out.
+#[utoipa::path(post, path = "/api/visits/{id}/request", tag = "visits", params(("id" = i64, Path)), request_body = RequestInput,
+    responses((status = 200, body = VisitDetail), (status = 400), (status = 409), (status = 422)))]
 pub(super) async fn request_visit(
     State(state): State<AppState>,
     CurrentStaff(me): CurrentStaff,
     Id(id): Id,
+    req: Request,
 ) -> Result<Json<VisitDetail>, ApiError> {
-    Ok(Json(visits::request(&state, &me, VisitId(id)).await?))
+    let empty = req
+        .headers()
+        .get(CONTENT_LENGTH)
+        .is_none_or(|len| len.as_bytes() == b"0");
+    let input = if empty {
+        RequestInput::default()
+    } else {
+        ApiJson::<RequestInput>::from_request(req, &state).await?.0
+    };
+    Ok(Json(
+        visits::request(&state, &me, VisitId(id), input).await?,
+    ))
 }
 
 /// P9: the authoriser approves, acknowledging each caution flag (P10).

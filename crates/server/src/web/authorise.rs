@@ -120,6 +120,8 @@ struct RequestPage {
     blocked: String,
     risk: Option<RiskSummary>,
     unmet: Vec<Unmet>,
+    /// Why staff go ahead although rules the policy advises are unmet, as they typed it.
+    advisory_reason: String,
     may_decide: bool,
     comment: String,
 }
@@ -173,6 +175,8 @@ async fn build(
         },
         risk: summary(ctx, visit.household_id, settings, false, &return_to).await?,
         unmet: check.unmet,
+        advisory_reason: visits::advisory_reason_of(&db.visit_events(visit.id).await?)
+            .unwrap_or_default(),
         comment: f.map(|f| f.get("comment").to_string()).unwrap_or_default(),
     })
 }

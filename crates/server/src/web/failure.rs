@@ -11,6 +11,8 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 pub struct Unmet {
     pub requirement: String,
     pub why: String,
+    /// The policy advises rather than requires it: a reason on the request lets it through.
+    pub advisory: bool,
 }
 
 /// The API's 4xx/5xx body: `{ "error", "field", "reason" }`, plus `unmet` for policy refusals.
@@ -105,6 +107,7 @@ impl From<ApiError> for WebError {
                     .map(|u| Unmet {
                         requirement: u.requirement.to_string(),
                         why: u.why,
+                        advisory: u.advisory,
                     })
                     .collect(),
             ),

@@ -97,7 +97,12 @@ impl Ctx {
             authorises: roles.any_of(&DECIDERS),
             watches: roles.any_of(&WATCHERS),
             staff: roles.iter().any(|r| r != Role::ChairOfGovernors),
-            safeguarding: roles.any_of(&[Role::Dsl, Role::SafeguardingTeam, Role::Headteacher]),
+            safeguarding: roles.any_of(&[
+                Role::Dsl,
+                Role::DeputyDsl,
+                Role::SafeguardingTeam,
+                Role::Headteacher,
+            ]),
             head_only: roles.any_of(&[Role::Headteacher, Role::TrustAdmin, Role::ChairOfGovernors]),
         }
     }

@@ -121,6 +121,8 @@ struct VisitPage {
     slip_call: bool,
     can_edit: bool,
     can_request: bool,
+    /// A rule the policy advises is unmet: the request asks why it goes ahead.
+    asks_reason: bool,
     can_cancel: bool,
     can_resolve: bool,
     pack: bool,
@@ -285,6 +287,9 @@ async fn build(
     } else {
         None
     };
+    let asks_reason = check
+        .as_ref()
+        .is_some_and(|c| c.unmet.iter().any(|u| u.advisory));
     let visitor = visit.staff.iter().any(|s| s.staff_id == ctx.me.id);
     let return_to = format!("/visits/{id}");
     let risk = summary(ctx, visit.household_id, settings, visitor, &return_to).await?;
@@ -322,6 +327,7 @@ async fn build(
         slip_call,
         can_edit: visit.state.is_editable(),
         can_request: visit.state.is_editable(),
+        asks_reason,
         can_cancel: matches!(
             visit.status.as_str(),
             "draft" | "changes_requested" | "requested" | "authorised"
@@ -361,8 +367,12 @@ async fn after<T>(
 }
 
 /// P9: asks for authorisation; a refusal lists every unmet rule.
-async fn request(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, WebError> {
-    let r: app::Result<VisitDetail> = visits::request(&ctx.state, &ctx.me, VisitId(id)).await;
+async fn request(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
+    let input = visits::RequestInput {
+        advisory_reason: Some(f.get("advisory_reason").to_string()),
+    };
+    let r: app::Result<VisitDetail> =
+        visits::request(&ctx.state, &ctx.me, VisitId(id), input).await;
     after(&ctx, id, r, "requested", "request").await
 }
 

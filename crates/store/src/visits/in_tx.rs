@@ -92,6 +92,17 @@ impl Tx {
         )
     }
 
+    /// The detail of the last time `step` was recorded in the visit's event log, if it was.
+    pub async fn last_step_detail(
+        &mut self,
+        visit: VisitId,
+        step: &str,
+    ) -> Result<Option<serde_json::Value>> {
+        const Q: &str = "select detail from visit_events where visit_id = $1 and step = $2 order by at desc, id desc limit 1";
+        let detail: Option<Option<sqlx::types::Json<serde_json::Value>>> = with_tx!(self, c => sqlx::query_scalar(Q).bind(visit.0).bind(step).fetch_optional(c).await)?;
+        Ok(detail.flatten().map(|d| d.0))
+    }
+
     /// Makes `buddy` the visit's buddy (none: the buddy left with nobody to take over), as the
     /// buddy hand-over does while staff are out. The visit's buddy is the one value access, the
     /// code word and Today read, so this is written with the watch's change in one transaction.
