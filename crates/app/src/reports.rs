@@ -7,6 +7,7 @@
 //! (`report.read`). The JSON API, the page, the CSV tables and the PDF all show this one typed
 //! value; [`GovernorsReport::tables`] is the one place its tables are laid out.
 
+mod acknowledgement;
 mod tables;
 
 use crate::access::report_schools;
@@ -169,7 +170,8 @@ pub async fn governors_report(
             approved_on: policy.approved_on,
             review_due: policy.review_due,
             review_overdue: policy.review_due < today,
-            acknowledgement: ACKNOWLEDGEMENT_NOT_RECORDED.to_string(),
+            acknowledgement: acknowledgement::staff_acknowledgement(app, school.id, &policy)
+                .await?,
         });
         tally.add(app, &facts, &labels, now).await?;
     }

@@ -8,7 +8,8 @@
 //! 3. peak resident memory of the process;
 //! 4. restart to every alarm that fell due during a 60-second outage fired.
 //!
-//! `doorstep bench board` measures the pushed office board (see [`board`]).
+//! `doorstep bench board` measures the pushed office board (see [`board`]); `doorstep bench
+//! import` the CTF import ([`import`]); `doorstep bench report` the governors' report ([`report`]).
 //!
 //! See the README's "Benchmark" section for what each figure means.
 
@@ -17,6 +18,7 @@ mod import;
 mod lag;
 mod load;
 mod recovery;
+mod report;
 mod setup;
 mod sql;
 
@@ -33,6 +35,8 @@ pub enum BenchCommand {
     Board(board::BoardArgs),
     /// Import of a generated CTF (a secondary school's roll): first import, re-import, dry run.
     Import(import::ImportArgs),
+    /// The governors' report over a year, for one school and a trust of 20, against plain counts.
+    Report(report::ReportArgs),
 }
 
 #[derive(clap::Args)]
@@ -64,6 +68,7 @@ pub async fn run(command: &BenchCommand, database_url: Option<&str>) -> Result<(
         BenchCommand::Monitor(args) => monitor(args, database_url).await,
         BenchCommand::Board(args) => board::run(args, database_url).await,
         BenchCommand::Import(args) => import::run(args, database_url).await,
+        BenchCommand::Report(args) => report::run(args, database_url).await,
     }
 }
 

@@ -210,4 +210,12 @@ impl crate::Db {
         const Q: &str = "select upn, left_at from pupils where id = $1";
         Ok(crate::db::with_pool!(self, p => sqlx::query_as(Q).bind(pupil.0).fetch_one(p).await)?)
     }
+
+    /// The MIS's own id for the pupil (the CTF's `ApplicationReference`), if an import gave one.
+    pub async fn pupil_mis_id(&self, pupil: PupilId) -> Result<Option<String>> {
+        const Q: &str = "select mis_id from pupils where id = $1";
+        Ok(
+            crate::db::with_pool!(self, p => sqlx::query_scalar(Q).bind(pupil.0).fetch_one(p).await)?,
+        )
+    }
 }

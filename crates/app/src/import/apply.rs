@@ -1,5 +1,8 @@
 //! Comparing a read CTF with what the school holds, and writing the difference: households
-//! grouped by address and shared adults, contacts matched by name, pupils by UPN.
+//! grouped by address and shared adults, contacts matched by name, pupils by UPN and then by
+//! the MIS's own id ([`pupil::Known`]).
+
+mod pupil;
 
 use super::ctf::{Contact, CtfFile, CtfPupil};
 use super::{ImportLine, ImportReport, Importer};
@@ -8,7 +11,7 @@ use chrono::{DateTime, Utc};
 use domain::{HouseholdId, HouseholdMemberId, PupilId, SchoolId};
 use serde_json::json;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use store::{AuditEntry, ContactFromMis, ImportedContact, NewHousehold, PupilFromMis, Tx};
+use store::{AuditEntry, ContactFromMis, ImportedContact, NewHousehold, Tx};
 
 /// Pupils of one file that become one household.
 struct Group<'a> {
@@ -152,10 +155,7 @@ pub(super) async fn apply(
         },
         audits: Vec::new(),
     };
-    let by_upn: HashMap<&str, &store::ImportedPupil> = pupils
-        .iter()
-        .filter_map(|p| p.upn.as_deref().map(|u| (u, p)))
-        .collect();
+    let known = pupil::Known::new(&pupils);
     let by_key: HashMap<&str, &store::ImportedHousehold> = households
         .iter()
         .filter_map(|h| h.import_key.as_deref().map(|k| (k, h)))
@@ -169,7 +169,7 @@ pub(super) async fn apply(
         let existing = g
             .pupils
             .iter()
-            .filter_map(|p| by_upn.get(p.upn.as_str()))
+            .filter_map(|p| known.find(p))
             .map(|p| p.household_id)
             .chain(by_key.get(g.key.as_str()).map(|h| h.id))
             .find(|id| !claimed.contains(id))
@@ -256,24 +256,20 @@ pub(super) async fn apply(
         };
         contacts_of(&mut run, &mut tx, household, &g, &contacts).await?;
         for p in &g.pupils {
-            pupil(
-                &mut run,
-                &mut tx,
-                household,
-                p,
-                by_upn.get(p.upn.as_str()).copied(),
-            )
-            .await?;
+            pupil::write(&mut run, &mut tx, household, p, known.find(p)).await?;
         }
     }
 
     if file.full {
+        // A pupil is still on roll when the file names its UPN or its MIS id.
         let seen: HashSet<&str> = file.upns_seen.iter().map(String::as_str).collect();
+        let seen_mis: HashSet<&str> = file.mis_ids_seen.iter().map(String::as_str).collect();
         for p in &pupils {
             let Some(upn) = p.upn.as_deref() else {
                 continue;
             };
-            if p.left_at.is_none() && !seen.contains(upn) {
+            let named_by_mis_id = p.mis_id.as_deref().is_some_and(|m| seen_mis.contains(m));
+            if p.left_at.is_none() && !seen.contains(upn) && !named_by_mis_id {
                 if run.write {
                     tx.mark_pupil_left(PupilId(p.id), now).await?;
                 }
@@ -371,60 +367,6 @@ async fn contacts_of(
                 }
                 run.note("change", "contact", Some(e.id), c.name.clone(), changed);
             }
-        }
-    }
-    Ok(())
-}
-
-async fn pupil(
-    run: &mut Run<'_>,
-    tx: &mut Tx,
-    household: Option<HouseholdId>,
-    p: &CtfPupil,
-    existing: Option<&store::ImportedPupil>,
-) -> Result<()> {
-    let label = format!("{} ({})", p.name, p.upn.as_str());
-    let row = |h: HouseholdId| PupilFromMis {
-        household: h,
-        upn: p.upn.as_str(),
-        mis_id: None,
-        name: &p.name,
-        date_of_birth: p.date_of_birth,
-        year_group: p.year_group.as_deref(),
-    };
-    match existing {
-        None => {
-            let id = match (run.write, household) {
-                (true, Some(h)) => Some(tx.insert_pupil_from_mis(run.school, &row(h)).await?.0),
-                _ => None,
-            };
-            run.note("add", "pupil", id, label, vec![]);
-        }
-        Some(e) => {
-            let mut changed = Vec::new();
-            if e.name != p.name {
-                changed.push("name");
-            }
-            if e.date_of_birth != p.date_of_birth {
-                changed.push("date of birth");
-            }
-            if e.year_group.as_deref() != p.year_group.as_deref() {
-                changed.push("year group");
-            }
-            if household.is_none_or(|h| h.0 != e.household_id) {
-                changed.push("household");
-            }
-            if e.left_at.is_some() {
-                changed.push("back on roll");
-            }
-            if changed.is_empty() {
-                run.report.unchanged += 1;
-                return Ok(());
-            }
-            if let (true, Some(h)) = (run.write, household) {
-                tx.update_pupil_from_mis(PupilId(e.id), &row(h)).await?;
-            }
-            run.note("change", "pupil", Some(e.id), label, changed);
         }
     }
     Ok(())

@@ -4,6 +4,10 @@
 //! (`BS7666Address` or `AddressLines`, `PostCode`), `Phones/Phone` (`TelephoneType`, `PhoneNo`),
 //! `Email`, `Contacts/Contact` (`Order`, `Title`, `Surname`, `Forename`, `Relationship`,
 //! `Responsibility`, `Phones`, `Email`, `Address`)). Elements Doorstep does not use are skipped.
+//! The pupil's `ApplicationReference` (the sending system's own reference for the pupil, among
+//! the pupil identifiers next to the UPN) is kept as the MIS id, so a pupil whose UPN changes
+//! (a temporary UPN replaced by the permanent one) is still recognised. Contacts carry no
+//! identifier in the CTF, so they are matched by name within the household.
 //!
 //! A pupil with any element that cannot be read is not imported at all (nothing half-written)
 //! and is reported with the element's path and the reason.
@@ -39,6 +43,7 @@ struct PupilData {
 struct XPupil {
     #[serde(rename = "UPN")]
     upn: Option<String>,
+    application_reference: Option<String>,
     surname: Option<String>,
     forename: Option<String>,
     #[serde(rename = "DOB")]
@@ -147,6 +152,8 @@ pub struct Contact {
 #[derive(Debug, Clone)]
 pub struct CtfPupil {
     pub upn: Upn,
+    /// The MIS's own reference for the pupil (`ApplicationReference`), when the file has one.
+    pub mis_id: Option<String>,
     pub name: String,
     pub surname: String,
     pub date_of_birth: NaiveDate,
@@ -164,13 +171,14 @@ pub struct Problem {
 }
 
 /// What a file holds: the pupils read whole, each unreadable pupil with the element at fault,
-/// the UPN text of every pupil element (readable or not, so an unreadable pupil is never marked
-/// as left), and whether it is a full file (`DocumentQualifier` "full").
+/// the UPN and MIS id text of every pupil element (readable or not, so an unreadable pupil is
+/// never marked as left), and whether it is a full file (`DocumentQualifier` "full").
 pub struct CtfFile {
     pub full: bool,
     pub pupils: Vec<CtfPupil>,
     pub problems: Vec<Problem>,
     pub upns_seen: Vec<String>,
+    pub mis_ids_seen: Vec<String>,
 }
 
 /// Reads a CTF. Errors: a `Problem` naming `CTfile` when the text is not a CTF at all (not
@@ -193,11 +201,15 @@ pub fn read(xml: &str, today: NaiveDate) -> Result<CtfFile, Problem> {
         pupils: Vec::new(),
         problems: Vec::new(),
         upns_seen: Vec::new(),
+        mis_ids_seen: Vec::new(),
     };
     for (i, p) in data.pupils.iter().enumerate() {
         let at = format!("CTFpupilData/Pupil[{}]", i + 1);
         if let Some(upn) = &p.upn {
             out.upns_seen.push(upn.trim().to_ascii_uppercase());
+        }
+        if let Some(id) = mis_id(p) {
+            out.mis_ids_seen.push(id);
         }
         match pupil(&at, p, today) {
             Ok(pupil) => out.pupils.push(pupil),
@@ -208,6 +220,14 @@ pub fn read(xml: &str, today: NaiveDate) -> Result<CtfFile, Problem> {
         }
     }
     Ok(out)
+}
+
+fn mis_id(p: &XPupil) -> Option<String> {
+    p.application_reference
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(str::to_string)
 }
 
 fn required(at: &str, name: &str, v: &Option<String>) -> Result<String, FieldError> {
@@ -264,8 +284,17 @@ fn pupil(at: &str, p: &XPupil, today: NaiveDate) -> Result<CtfPupil, FieldError>
             y if y.chars().all(|c| c.is_ascii_digit()) => format!("Year {y}"),
             y => y.to_string(),
         });
+    let mis_id = match mis_id(p) {
+        Some(r) => Some(inputs::text(
+            &format!("{at}/ApplicationReference"),
+            &r,
+            100,
+        )?),
+        None => None,
+    };
     Ok(CtfPupil {
         upn,
+        mis_id,
         name: format!("{forename} {surname}"),
         surname,
         date_of_birth,

@@ -16,4 +16,5 @@ mod helpers;
 mod school;
 
 mod ctf;
+mod mis_id;
 mod staff;

@@ -2,7 +2,7 @@
 //! (so times are stored exactly as the store writes them), on either backend.
 
 use anyhow::Result;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use store::{Backend, Db, Tx};
 
 /// One bound value.
@@ -15,6 +15,7 @@ pub enum V {
     T(DateTime<Utc>),
     OT(Option<DateTime<Utc>>),
     B(bool),
+    D(NaiveDate),
     J(serde_json::Value),
 }
 
@@ -31,6 +32,7 @@ macro_rules! bound {
                 V::T(x) => q.bind(*x),
                 V::OT(x) => q.bind(*x),
                 V::B(x) => q.bind(*x),
+                V::D(x) => q.bind(*x),
                 V::J(x) => q.bind(sqlx::types::Json(x.clone())),
             };
         }

@@ -1,10 +1,12 @@
 //! G5: the governors' report page — a term or dates picked in a plain GET form, the headline
-//! figures, bar charts drawn on the server as SVG (readable without JavaScript, printed with the
-//! page), every table with its CSV download, and the PDF. The figures come from the same use
-//! case as the JSON route (`app::reports`); only the chart geometry is this page's.
+//! figures, bar charts drawn on the server as SVG by `plotters` ([`chart`]; readable without
+//! JavaScript, printed with the page), every table with its CSV download, and the PDF. The
+//! figures come from the same use case as the JSON route (`app::reports`).
 
 use super::page::{Choice, Chrome, Ctx, Errors, WebError, render, render_with};
 use crate::AppState;
+mod chart;
+
 use app::reports::{Count, GovernorsReport, ReportQuery, Table, governors_report_for};
 use askama::Template;
 use axum::Router;
@@ -12,59 +14,11 @@ use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
+use chart::{Chart, bar_chart};
 use domain::Role;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/reports/governors", get(page))
-}
-
-/// One bar: its label, figure, and where it is drawn (SVG user units).
-pub struct Bar {
-    pub label: String,
-    pub short: String,
-    pub count: i64,
-    pub y: i64,
-    pub width: i64,
-}
-
-/// A horizontal bar chart of counts, laid out for a 640-unit-wide `viewBox`.
-pub struct Chart {
-    pub id: &'static str,
-    pub title: &'static str,
-    pub height: i64,
-    pub bars: Vec<Bar>,
-}
-
-/// The longest bar, in SVG user units (bars start at x = 250, after the label).
-const BAR_MAX: i64 = 330;
-const ROW: i64 = 28;
-
-fn chart(id: &'static str, title: &'static str, counts: &[Count]) -> Chart {
-    let max = counts.iter().map(|c| c.count).max().unwrap_or(0).max(1);
-    let bars = counts
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let short: String = c.label.chars().take(34).collect();
-            Bar {
-                short: if short.len() < c.label.len() {
-                    format!("{short}…")
-                } else {
-                    short
-                },
-                label: c.label.clone(),
-                count: c.count,
-                y: i as i64 * ROW + 6,
-                width: (c.count * BAR_MAX / max).max(if c.count > 0 { 2 } else { 0 }),
-            }
-        })
-        .collect();
-    Chart {
-        id,
-        title,
-        height: (counts.len() as i64 * ROW).max(ROW) + 8,
-        bars,
-    }
 }
 
 #[derive(Template)]
@@ -139,15 +93,22 @@ async fn page(ctx: Ctx, Query(q): Query<ReportQuery>) -> Result<Response, WebErr
             page.query = query.join("&");
             page.lines = report.lines();
             page.charts = vec![
-                chart("chart-reason", "Visits by reason", &report.visits_by_reason),
-                chart(
+                bar_chart(
+                    "chart-reason",
+                    "Visits by reason",
+                    "Visits",
+                    &report.visits_by_reason,
+                ),
+                bar_chart(
                     "chart-outcome",
                     "Visits by outcome",
+                    "Visits",
                     &report.visits_by_outcome,
                 ),
-                chart(
+                bar_chart(
                     "chart-alarms",
                     "Alarms by kind",
+                    "Alarms raised",
                     &report
                         .alarms
                         .iter()

@@ -127,7 +127,18 @@ async fn governors_see_a_day_of_visits_as_json_csv_pdf_and_charts_and_a_teacher_
         // Visits by reason and by outcome drawn; no alarm was raised, so that chart says so.
         assert!(html.contains("<svg id=\"chart-reason\""), "{html}");
         assert!(html.contains("<svg id=\"chart-outcome\""), "{html}");
-        assert!(html.contains("<title>visit made: "), "{html}");
+        // Every figure is also text for a screen reader, in the chart's description.
+        let desc = html
+            .split("<desc id=\"chart-outcome-desc\">")
+            .nth(1)
+            .unwrap_or_default();
+        assert!(
+            desc.split("</desc>")
+                .next()
+                .unwrap_or_default()
+                .contains("visit made: "),
+            "{html}"
+        );
         assert!(html.contains("Visits by reason"), "{html}");
         assert!(html.contains("/api/reports/governors.pdf?"), "{html}");
         assert!(html.contains("table=visits_by_outcome"), "{html}");
