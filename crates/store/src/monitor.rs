@@ -11,6 +11,7 @@ use domain::{SchoolId, StaffId, VisitId};
 use serde::Serialize;
 use sqlx::types::Json;
 
+mod alarm_writes;
 pub mod channels;
 mod in_tx;
 mod reads;
