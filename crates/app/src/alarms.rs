@@ -7,12 +7,10 @@ mod reminders;
 pub use ladder::{fire_due_levels, fire_due_levels_of_all};
 pub use reminders::{remind, remind_all};
 
-use crate::messages;
 use crate::{Refusal, Result};
 use chrono::{DateTime, Utc};
-use domain::monitor::{AlarmKind, DeadlineKind};
+use domain::monitor::AlarmKind;
 use domain::{SchoolId, StaffId, VisitId, inputs};
-use std::str::FromStr;
 use store::{Alarm, Db, DeadlineRow, NewAlarm, NewNotification, Tx, Visit};
 
 /// An alarm somebody raises now (duress, panic, a doorstep observation).
@@ -49,7 +47,7 @@ async fn raise_keyed_in(
         .raise_alarm(&NewAlarm {
             school: visit.school_id,
             visit: Some(visit.id),
-            kind: req.kind.as_str(),
+            kind: req.kind,
             dedupe_key: key,
             raised_at: now,
             raised_by: req.raised_by,
@@ -163,8 +161,7 @@ pub async fn fire_due_deadlines(
 }
 
 async fn fire_in(tx: &mut Tx, d: &DeadlineRow, now: DateTime<Utc>) -> Result<Option<i64>> {
-    let kind = DeadlineKind::from_str(&d.kind)?;
-    let alarm_kind = AlarmKind::from_deadline(kind);
+    let alarm_kind = AlarmKind::from_deadline(d.kind);
     if !tx.claim_deadline(d.id, d.due_at).await? {
         return Ok(None);
     }
@@ -178,7 +175,7 @@ async fn fire_in(tx: &mut Tx, d: &DeadlineRow, now: DateTime<Utc>) -> Result<Opt
         .raise_alarm(&NewAlarm {
             school: SchoolId(d.school_id),
             visit: Some(VisitId(d.visit_id)),
-            kind: alarm_kind.as_str(),
+            kind: alarm_kind,
             dedupe_key: &key,
             // The ladder counts from when the deadline passed, not from when this process noticed:
             // after an outage, an alarm two hours overdue goes straight to the rungs it has reached.
@@ -202,7 +199,7 @@ async fn tell_everyone_alerted(
     now: DateTime<Utc>,
 ) -> Result<()> {
     let sent = tx.notifications_of_alarm(alarm.id).await?;
-    let subject = format!("Update: {}", messages::alarm_label(&alarm.kind));
+    let subject = format!("Update: {}", alarm.kind.label());
     let topic = format!("alarm:{}:{event}", alarm.id);
     for n in sent
         .iter()
@@ -218,7 +215,7 @@ async fn tell_everyone_alerted(
             alarm: Some(alarm.id),
             visit: alarm.visit_id.map(VisitId),
             staff: n.staff_id.map(StaffId),
-            channel: &n.channel,
+            channel: n.channel,
             address: &n.address,
             subject: &subject,
             body: text,
@@ -331,7 +328,7 @@ pub(crate) async fn resolve_alarms(
 ) -> Result<()> {
     for alarm in alarms {
         if tx.resolve_alarm(alarm.id, by, outcome, now).await? {
-            let text = format!("{}: {outcome}", messages::alarm_label(&alarm.kind));
+            let text = format!("{}: {outcome}", alarm.kind.label());
             tell_everyone_alerted(tx, alarm, "resolved", &text, now).await?;
         }
     }

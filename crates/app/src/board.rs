@@ -21,7 +21,6 @@ use crate::{App, Result, access, alarms as ladder, audit};
 use chrono::{DateTime, Utc};
 use domain::monitor::AlarmKind;
 use domain::{SchoolId, VisitId};
-use std::str::FromStr;
 use store::{Notification, Staff};
 
 async fn audited_change(
@@ -101,10 +100,7 @@ pub async fn information_pack(
     let watch = db.watch(visit.id).await?;
     let latest = db.alarms_of_visit(visit.id).await?.into_iter().last();
     let (kind, raised_at) = match &latest {
-        Some(a) => (
-            AlarmKind::from_str(&a.kind).unwrap_or(AlarmKind::OverdueReturn),
-            a.raised_at,
-        ),
+        Some(a) => (a.kind, a.raised_at),
         None => (AlarmKind::OverdueReturn, now),
     };
     let text = crate::messages::information_pack(

@@ -18,13 +18,6 @@ use domain::inputs::Postcode;
 use domain::monitor::AlarmKind;
 use domain::policy::{Channel, EscalationLevel};
 use std::fmt;
-use std::str::FromStr;
-
-pub fn alarm_label(kind: &str) -> String {
-    AlarmKind::from_str(kind)
-        .map(|k| k.label().to_string())
-        .unwrap_or_else(|_| kind.to_string())
-}
 
 /// "missed check-in" → "Missed check-in".
 fn capitalised(text: &str) -> String {

@@ -70,7 +70,7 @@ pub async fn queue(tx: &mut Tx, m: &Outgoing<'_>, now: DateTime<Utc>) -> Result<
         alarm: m.alarm,
         visit: m.visit,
         staff: Some(m.to.id),
-        channel: channel_name(m.channel),
+        channel: m.channel,
         address: address.as_deref().unwrap_or(store::UNREACHABLE),
         subject: m.subject,
         body: m.body,

@@ -13,6 +13,7 @@ pub mod risk;
 pub mod roles;
 pub mod safeguarding;
 pub mod sms_reply;
+pub mod stored;
 pub mod upn;
 pub mod visit;
 

@@ -10,6 +10,7 @@ mod ladder;
 mod pack;
 mod repeat;
 
+pub use crate::stored::{AlarmState, DeadlineState, DeliveryState};
 pub use deadlines::{Deadline, Timeline, deadlines, extend};
 pub use ladder::{
     RecipientRef, VisitPeople, ladder_for, ladder_for_policy, levels_due, next_level_at,
@@ -24,7 +25,8 @@ use crate::inputs::FieldError;
 use std::str::FromStr;
 
 /// Something a visitor must have done by a time, or the monitor raises an alarm.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
 pub enum DeadlineKind {
     /// The next check-in while out (D3).
     CheckIn,
@@ -76,7 +78,8 @@ impl FromStr for DeadlineKind {
 }
 
 /// Why an alarm was raised.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
 pub enum AlarmKind {
     MissedCheckIn,
     OverdueLeaving,

@@ -24,6 +24,7 @@ mod secrets;
 mod sessions;
 mod sign_in;
 mod staff;
+mod stored;
 mod visits;
 
 pub use audit::{AuditEntry, AuditRow};

@@ -3,11 +3,15 @@
 //! `(alarm_id, level)` pair, a notification's `idempotency_key`.
 
 use crate::db::{Db, Result, StoreError, Tx, with_pool, with_tx};
+use crate::stored::Stored;
 use chrono::{DateTime, Utc};
+use domain::monitor::{AlarmKind, AlarmState, DeadlineKind, DeadlineState, DeliveryState};
+use domain::policy::Channel;
 use domain::{SchoolId, StaffId, VisitId};
 use serde::Serialize;
 use sqlx::types::Json;
 
+mod alarm_writes;
 pub mod channels;
 mod in_tx;
 mod reads;
@@ -60,12 +64,14 @@ pub struct DeadlineRow {
     pub id: i64,
     pub visit_id: i64,
     pub school_id: i64,
-    pub kind: String,
+    #[sqlx(try_from = "Stored<DeadlineKind>")]
+    pub kind: DeadlineKind,
     pub due_at: DateTime<Utc>,
     pub fires_at: DateTime<Utc>,
     pub remind_at: Option<DateTime<Utc>>,
     pub reminded: bool,
-    pub state: String,
+    #[sqlx(try_from = "Stored<DeadlineState>")]
+    pub state: DeadlineState,
 }
 
 /// One deadline to keep for a visit.
@@ -81,13 +87,15 @@ pub struct Alarm {
     pub id: i64,
     pub school_id: i64,
     pub visit_id: Option<i64>,
-    pub kind: String,
+    #[sqlx(try_from = "Stored<AlarmKind>")]
+    pub kind: AlarmKind,
     pub dedupe_key: String,
     pub raised_at: DateTime<Utc>,
     pub raised_by: Option<i64>,
     #[schema(value_type = Object)]
     pub detail: Option<Json<serde_json::Value>>,
-    pub state: String,
+    #[sqlx(try_from = "Stored<AlarmState>")]
+    pub state: AlarmState,
     pub next_level: i64,
     pub next_level_at: Option<DateTime<Utc>>,
     pub acknowledged_by: Option<i64>,
@@ -102,7 +110,7 @@ pub struct Alarm {
 pub struct NewAlarm<'a> {
     pub school: SchoolId,
     pub visit: Option<VisitId>,
-    pub kind: &'a str,
+    pub kind: AlarmKind,
     pub dedupe_key: &'a str,
     pub raised_at: DateTime<Utc>,
     pub raised_by: Option<StaffId>,
@@ -117,12 +125,14 @@ pub struct Notification {
     pub alarm_id: Option<i64>,
     pub visit_id: Option<i64>,
     pub staff_id: Option<i64>,
-    pub channel: String,
+    #[sqlx(try_from = "Stored<Channel>")]
+    pub channel: Channel,
     pub address: String,
     pub subject: String,
     pub body: String,
     pub idempotency_key: String,
-    pub state: String,
+    #[sqlx(try_from = "Stored<DeliveryState>")]
+    pub state: DeliveryState,
     pub attempts: i64,
     pub next_attempt_at: DateTime<Utc>,
     pub last_error: Option<String>,
@@ -136,7 +146,7 @@ pub struct NewNotification<'a> {
     pub alarm: Option<i64>,
     pub visit: Option<VisitId>,
     pub staff: Option<StaffId>,
-    pub channel: &'a str,
+    pub channel: Channel,
     pub address: &'a str,
     pub subject: &'a str,
     pub body: &'a str,

@@ -153,3 +153,49 @@ async fn a_begin_cancelled_while_waiting_for_the_lock_leaves_no_transaction_open
         writes_work_on_every_connection(name, &db).await;
     }
 }
+
+#[tokio::test]
+async fn an_alarm_stored_with_a_kind_doorstep_does_not_know_is_an_error_naming_it_not_a_guess() {
+    for (name, db, _dir) in backends().await {
+        let now = chrono::DateTime::from_timestamp(1_795_000_000, 0).unwrap();
+        let mut tx = db.begin().await.unwrap();
+        let trust = tx.create_trust("Test Trust").await.unwrap();
+        let school = tx
+            .create_school(trust, "Harton Academy", None, "harton", now)
+            .await
+            .unwrap();
+        let alarm = tx
+            .raise_alarm(&doorstep_store::NewAlarm {
+                school,
+                visit: None,
+                kind: domain::monitor::AlarmKind::Panic,
+                dedupe_key: "test:panic",
+                raised_at: now,
+                raised_by: None,
+                detail: serde_json::json!({}),
+                next_level: 0,
+                next_level_at: None,
+            })
+            .await
+            .unwrap()
+            .unwrap();
+        // A newer version's kind, or a hand edit.
+        exec(&mut tx, "update alarms set kind = 'snoozed_forever'")
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+
+        let read = db.alarm(alarm).await;
+        let error = read
+            .expect_err("an unknown kind must not read as an alarm")
+            .to_string();
+        assert!(
+            error.contains("'snoozed_forever' is not an alarm kind") && error.contains("kind"),
+            "{name}: {error}"
+        );
+        assert!(
+            db.unresolved_alarms(school).await.is_err(),
+            "{name}: the board's list fails loudly rather than leave the alarm out"
+        );
+    }
+}

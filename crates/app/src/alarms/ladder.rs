@@ -10,7 +10,6 @@ use domain::FieldError;
 use domain::VisitId;
 use domain::monitor::{self, AlarmKind};
 use domain::policy::{Channel, EscalationLevel};
-use std::str::FromStr;
 use store::{Alarm, Db, NewNotification, Tx, Visit};
 
 /// Fires every level of the alarm's ladder that has come due and was not fired yet, queueing its
@@ -71,7 +70,7 @@ struct Climb<'a> {
 }
 
 async fn read_climb<'a>(db: &Db, alarm: &'a Alarm, now: DateTime<Utc>) -> Result<Climb<'a>> {
-    let kind = AlarmKind::from_str(&alarm.kind)?;
+    let kind = alarm.kind;
     let visit = match alarm.visit_id {
         Some(id) => db.visit(VisitId(id)).await?,
         None => {
@@ -194,7 +193,7 @@ async fn write_climb(
                 alarm: Some(alarm.id),
                 visit: Some(visit.id),
                 staff: None,
-                channel: "webhook",
+                channel: Channel::Webhook,
                 address: url,
                 subject,
                 body: message.body_for(Channel::Webhook),

@@ -4,6 +4,8 @@
 //! messages go out.
 
 use chrono::{DateTime, Utc};
+use domain::monitor::DeliveryState;
+use domain::policy::Channel;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use store::Notification;
@@ -52,19 +54,19 @@ fn rung(n: &Notification) -> Option<i64> {
 }
 
 fn has_failed(n: &Notification) -> bool {
-    n.state != "sent" && (n.state == "failed" || n.last_error.is_some())
+    n.state != DeliveryState::Sent && (n.state == DeliveryState::Failed || n.last_error.is_some())
 }
 
 /// Recorded as failed at once because the person has no address on the channel.
 fn unreachable(n: &Notification) -> bool {
-    n.state == "failed" && n.address == store::UNREACHABLE
+    n.state == DeliveryState::Failed && n.address == store::UNREACHABLE
 }
 
 /// The reach of one alarm's `deliveries`.
 pub fn reach(deliveries: &[Notification]) -> Reach {
     let outside: Vec<&Notification> = deliveries
         .iter()
-        .filter(|n| n.channel != "in_app")
+        .filter(|n| n.channel != Channel::InApp)
         .collect();
     let mut by_channel: BTreeMap<&str, Vec<&Notification>> = BTreeMap::new();
     let mut by_rung: BTreeMap<i64, Vec<&Notification>> = BTreeMap::new();
@@ -83,12 +85,15 @@ pub fn reach(deliveries: &[Notification]) -> Reach {
                 .collect();
             ChannelState {
                 channel: channel.to_string(),
-                sent: ns.iter().filter(|n| n.state == "sent").count(),
+                sent: ns.iter().filter(|n| n.state == DeliveryState::Sent).count(),
                 waiting: ns
                     .iter()
-                    .filter(|n| n.state == "pending" || n.state == "sending")
+                    .filter(|n| matches!(n.state, DeliveryState::Pending | DeliveryState::Sending))
                     .count(),
-                failed: ns.iter().filter(|n| n.state == "failed").count(),
+                failed: ns
+                    .iter()
+                    .filter(|n| n.state == DeliveryState::Failed)
+                    .count(),
                 unreachable: ns
                     .iter()
                     .filter(|n| unreachable(n))
@@ -111,7 +116,7 @@ pub fn reach(deliveries: &[Notification]) -> Reach {
         .filter(|(_, ns)| ns.iter().all(|n| has_failed(n)))
         .map(|(r, _)| r)
         .collect();
-    let any_sent = outside.iter().any(|n| n.state == "sent");
+    let any_sent = outside.iter().any(|n| n.state == DeliveryState::Sent);
     Reach {
         channels,
         nobody_told: !any_sent && !rungs_unreached.is_empty(),
@@ -126,9 +131,9 @@ mod tests {
 
     fn message(
         key: &str,
-        channel: &str,
+        channel: Channel,
         address: &str,
-        state: &str,
+        state: DeliveryState,
         error: Option<&str>,
     ) -> Notification {
         let at = Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).single();
@@ -138,17 +143,17 @@ mod tests {
             alarm_id: Some(1),
             visit_id: Some(1),
             staff_id: Some(1),
-            channel: channel.into(),
+            channel,
             address: address.into(),
             subject: String::new(),
             body: String::new(),
             idempotency_key: key.into(),
-            state: state.into(),
+            state,
             attempts: 0,
             next_attempt_at: at,
             last_error: error.map(str::to_string),
             created_at: at,
-            sent_at: (state == "sent").then_some(at),
+            sent_at: (state == DeliveryState::Sent).then_some(at),
             first_failed_at: error.map(|_| at),
         }
     }
@@ -159,16 +164,16 @@ mod tests {
         let deliveries = [
             message(
                 "alarm:1:level:0:staff:1:in_app",
-                "in_app",
+                Channel::InApp,
                 "staff:1",
-                "sent",
+                DeliveryState::Sent,
                 None,
             ),
             message(
                 "alarm:1:level:0:staff:1:sms",
-                "sms",
+                Channel::Sms,
                 store::UNREACHABLE,
-                "failed",
+                DeliveryState::Failed,
                 Some(reason),
             ),
         ];

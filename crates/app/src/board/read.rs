@@ -4,10 +4,8 @@
 use crate::permissions::ALARM_WATCHERS;
 use crate::{App, Result, access};
 use chrono::{DateTime, Utc};
-use domain::monitor::AlarmKind;
 use serde::Serialize;
 use std::collections::HashSet;
-use std::str::FromStr;
 use store::{Alarm, Notification, Staff};
 
 /// An alarm as the board shows it.
@@ -26,10 +24,9 @@ pub struct AlarmView {
 
 impl From<Alarm> for AlarmView {
     fn from(alarm: Alarm) -> Self {
-        let kind = AlarmKind::from_str(&alarm.kind).ok();
         AlarmView {
-            label: kind.map_or(alarm.kind.clone(), |k| k.label().to_string()),
-            urgent: kind.is_some_and(|k| k.starts_at_top()),
+            label: alarm.kind.label().to_string(),
+            urgent: alarm.kind.starts_at_top(),
             reach: super::Reach::default(),
             told: Vec::new(),
             alarm,

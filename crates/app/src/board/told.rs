@@ -4,6 +4,7 @@
 
 use crate::Result;
 use chrono::{DateTime, Utc};
+use domain::monitor::DeliveryState;
 use serde::Serialize;
 use std::collections::HashMap;
 use store::{Db, Notification};
@@ -68,7 +69,7 @@ pub async fn told(db: &Db, deliveries: &[Notification], tz: chrono_tz::Tz) -> Re
             None => "The school's alert webhook".to_string(),
         };
         let at = n.sent_at.unwrap_or(n.created_at);
-        let channel = channel_words(&n.channel).to_string();
+        let channel = channel_words(n.channel.as_str()).to_string();
         let outcome = outcome(n);
         let line = format!(
             "{who} — {channel} — {} — {outcome}",
@@ -78,7 +79,7 @@ pub async fn told(db: &Db, deliveries: &[Notification], tz: chrono_tz::Tz) -> Re
             who,
             channel,
             at,
-            delivered: n.state == "sent",
+            delivered: n.state == DeliveryState::Sent,
             outcome,
             line,
         });

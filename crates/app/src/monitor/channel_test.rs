@@ -154,7 +154,7 @@ async fn queue_for_school(
                     alarm: None,
                     visit: None,
                     staff: Some(person.id),
-                    channel: outbox::channel_name(channel),
+                    channel,
                     address: &address,
                     subject: &subject,
                     body: &body,

@@ -10,6 +10,8 @@ use super::Inner;
 use crate::Result;
 use chrono::{DateTime, Duration, Utc};
 use claim::{AbortOnDrop, Claim, renew};
+use domain::monitor::DeliveryState;
+use domain::policy::Channel;
 use notify::{DeliveryError, Message, WebhookEvent};
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -77,8 +79,8 @@ pub(super) async fn deliver(
     let _renewer = (!claimed.is_empty())
         .then(|| AbortOnDrop(tokio::spawn(renew(inner.clone(), claim.clone()))));
     let mut tasks = JoinSet::new();
-    let channel_of: std::collections::HashMap<i64, String> =
-        claimed.iter().map(|n| (n.id, n.channel.clone())).collect();
+    let channel_of: std::collections::HashMap<i64, Channel> =
+        claimed.iter().map(|n| (n.id, n.channel)).collect();
     let mut worked_again = BTreeSet::new();
     for n in claimed {
         tasks.spawn(deliver_one(
@@ -102,7 +104,12 @@ pub(super) async fn deliver(
                     match outcome {
                         Outcome::Sent => {
                             done.sent += 1;
-                            worked_again.extend(channel_of.get(&id).filter(|c| *c != "in_app"));
+                            worked_again.extend(
+                                channel_of
+                                    .get(&id)
+                                    .filter(|c| **c != Channel::InApp)
+                                    .map(|c| c.as_str()),
+                            );
                         }
                         Outcome::Retried => done.retried += 1,
                         Outcome::Failed { alarm } => {
@@ -130,7 +137,7 @@ pub(super) async fn deliver(
 /// A channel that just delivered works again: its messages that failed or wait in back-off go
 /// out at once (true when some were put back). And now and then a channel whose every message
 /// has failed for good is probed with its newest one (see [`store::Db::probe_stopped_channels`]).
-async fn send_again(inner: &Inner, worked: &BTreeSet<&String>, now: DateTime<Utc>) -> Result<bool> {
+async fn send_again(inner: &Inner, worked: &BTreeSet<&str>, now: DateTime<Utc>) -> Result<bool> {
     let mut resent = false;
     for channel in worked {
         let n = inner.db.send_again_on(channel, now).await?;
@@ -222,11 +229,11 @@ async fn deliver_one(
     now: DateTime<Utc>,
     claim: Arc<Claim>,
 ) -> Option<(i64, Finish, Outcome)> {
-    let limit = match n.channel.as_str() {
-        "email" => Some(&limits.email),
-        "sms" => Some(&limits.sms),
-        "webhook" => Some(&limits.webhook),
-        _ => None,
+    let limit = match n.channel {
+        Channel::Email => Some(&limits.email),
+        Channel::Sms => Some(&limits.sms),
+        Channel::Webhook => Some(&limits.webhook),
+        Channel::InApp => None,
     };
     // Closed never: the semaphores live as long as this pass.
     let _permit = match limit {
@@ -296,18 +303,18 @@ async fn send(inner: &Inner, n: &Notification) -> Result<(), Failure> {
         subject: n.subject.clone(),
         body: n.body.clone(),
     };
-    let result = match n.channel.as_str() {
+    let result = match n.channel {
         // The in-app feed reads the outbox table itself: queued is delivered.
-        "in_app" => Ok(()),
-        "email" => match &c.mailer {
+        Channel::InApp => Ok(()),
+        Channel::Email => match &c.mailer {
             Some(mailer) => mailer.send_once(&message(), &n.idempotency_key).await,
             None => return Err(Failure::NotConfigured),
         },
-        "sms" => match &c.sms {
+        Channel::Sms => match &c.sms {
             Some(sms) => sms.send(&message(), &n.idempotency_key).await,
             None => return Err(Failure::NotConfigured),
         },
-        "webhook" => match &c.webhook {
+        Channel::Webhook => match &c.webhook {
             Some((hook, _)) => {
                 let event = WebhookEvent {
                     idempotency_key: n.idempotency_key.clone(),
@@ -322,9 +329,6 @@ async fn send(inner: &Inner, n: &Notification) -> Result<(), Failure> {
             }
             None => return Err(Failure::NotConfigured),
         },
-        other => Err(DeliveryError::Permanent(format!(
-            "unknown channel '{other}'"
-        ))),
     };
     result.map_err(Failure::Delivery)
 }
@@ -337,8 +341,11 @@ fn backoff(attempts_so_far: i64) -> Duration {
 }
 
 fn every_outside_message_failed(sent: &[Notification]) -> bool {
-    let mut outside = sent.iter().filter(|n| n.channel != "in_app").peekable();
-    outside.peek().is_some() && outside.all(|n| n.state == "failed")
+    let mut outside = sent
+        .iter()
+        .filter(|n| n.channel != Channel::InApp)
+        .peekable();
+    outside.peek().is_some() && outside.all(|n| n.state == DeliveryState::Failed)
 }
 
 /// "Shown loudly on the board": every message of the alarm outside the app has failed for good.

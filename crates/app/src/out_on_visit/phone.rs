@@ -10,7 +10,6 @@ use domain::monitor::{AlarmKind, ladder_for_policy};
 use domain::policy::Recipient;
 use domain::{StaffId, VisitId};
 use serde::Serialize;
-use std::str::FromStr;
 use store::{Alarm, Staff};
 
 /// The Today card's live line about the visit's alarms.
@@ -76,7 +75,10 @@ pub async fn phone_status(
         .await?
         .into_iter()
         .filter(|a| a.resolved_at.is_none())
-        .filter_map(|a| AlarmKind::from_str(&a.kind).ok().map(|k| (a, k)))
+        .map(|a| {
+            let k = a.kind;
+            (a, k)
+        })
         .collect();
     let name_of = |id: Option<i64>| async move {
         match id {

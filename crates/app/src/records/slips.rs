@@ -7,7 +7,7 @@ use crate::audit::entry;
 use crate::words::{clock_time, long_date};
 use crate::{App, Refusal, Result};
 use chrono::{DateTime, Utc};
-use domain::monitor::AlarmKind;
+use domain::monitor::{AlarmKind, AlarmState};
 use domain::records::{
     SlipStatus, check_slip_left_at, check_slip_response_at, fill_slip_wording, slip_first_name,
 };
@@ -244,7 +244,7 @@ pub async fn record_slip_response(
         .alarms_of_visit(visit.id)
         .await?
         .into_iter()
-        .filter(|a| a.kind == AlarmKind::SlipDeadlinePassed.as_str() && a.state != "resolved");
+        .filter(|a| a.kind == AlarmKind::SlipDeadlinePassed && a.state != AlarmState::Resolved);
     for alarm in open {
         let outcome = format!("The family responded to the Home Visit Slip: {from}.");
         crate::resolve(app.db(), alarm.id, me, &outcome, now).await?;

@@ -176,7 +176,7 @@ async fn alerted(app: &TestApp, alarm: &Alarm) -> BTreeSet<(Option<i64>, String,
     let all = app.notifications(alarm).await;
     all.iter()
         .filter(|n| n.idempotency_key.contains(":level:"))
-        .map(|n| (n.staff_id, n.channel.clone(), n.address.clone()))
+        .map(|n| (n.staff_id, n.channel.to_string(), n.address.clone()))
         .collect()
 }
 
@@ -190,7 +190,7 @@ async fn updated(
     let all = app.notifications(alarm).await;
     all.iter()
         .filter(|n| n.idempotency_key.starts_with(&marker))
-        .map(|n| (n.staff_id, n.channel.clone(), n.address.clone()))
+        .map(|n| (n.staff_id, n.channel.to_string(), n.address.clone()))
         .collect()
 }
 

@@ -281,7 +281,7 @@ impl TestApp {
 pub fn reached(app: &TestApp, messages: &[Notification]) -> BTreeSet<(&'static str, String)> {
     messages
         .iter()
-        .filter_map(|n| n.staff_id.map(|s| (app.part(s), n.channel.clone())))
+        .filter_map(|n| n.staff_id.map(|s| (app.part(s), n.channel.to_string())))
         .collect()
 }
 

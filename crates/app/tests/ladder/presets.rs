@@ -111,7 +111,8 @@ async fn walk_the_missed_check_in_ladder(preset: &str) {
             );
             // Every person on every channel of the rung, except the webhook (none configured).
             let messages = app.level_messages(&alarm, i).await;
-            let channels: BTreeSet<String> = messages.iter().map(|n| n.channel.clone()).collect();
+            let channels: BTreeSet<String> =
+                messages.iter().map(|n| n.channel.to_string()).collect();
             let wanted: BTreeSet<String> = level
                 .channels
                 .iter()

@@ -144,7 +144,7 @@ async fn unanswered_slip(
         .raise_alarm(&NewAlarm {
             school,
             visit: Some(visit),
-            kind: domain::monitor::AlarmKind::SlipDeadlinePassed.as_str(),
+            kind: domain::monitor::AlarmKind::SlipDeadlinePassed,
             dedupe_key: &key,
             raised_at: respond_by,
             raised_by: None,

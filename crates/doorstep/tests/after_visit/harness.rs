@@ -373,7 +373,7 @@ impl App {
             .await
             .unwrap()
             .into_iter()
-            .map(|n| (n.channel, n.subject, n.body))
+            .map(|n| (n.channel.to_string(), n.subject, n.body))
             .collect()
     }
 }

@@ -31,7 +31,7 @@ impl Tx {
             .bind(n.alarm)
             .bind(n.visit.map(|v| v.0))
             .bind(n.staff.map(|s| s.0))
-            .bind(n.channel)
+            .bind(n.channel.as_str())
             .bind(UNREACHABLE)
             .bind(n.subject)
             .bind(n.body)

@@ -46,7 +46,7 @@ async fn kinds(app: &TestApp, visit: i64) -> Vec<String> {
         .alarms_of_visit(VisitId(visit))
         .await
         .expect("alarms");
-    alarms.into_iter().map(|a| a.kind).collect()
+    alarms.into_iter().map(|a| a.kind.to_string()).collect()
 }
 
 async fn check_ins(app: &TestApp, visit: i64) -> usize {

@@ -1,0 +1,60 @@
+//! Decoding the domain's small enums (alarm kind and state, deadline kind and state, a message's
+//! channel and delivery state) once, at the store boundary.
+//!
+//! A row field marked `#[sqlx(try_from = "Stored<AlarmKind>")]` is read as text and checked by
+//! the domain's `TryFrom<String>`; a name Doorstep does not know fails the read with
+//! `ColumnDecode { index: "kind", source: "'…' is not an alarm kind Doorstep knows" }`, never a
+//! row silently skipped or shown as something else. (The check runs inside `Decode`: sqlx's own
+//! `try_from` error path prints the source as "unprintable error".)
+
+use domain::monitor::{AlarmKind, AlarmState, DeadlineKind, DeadlineState, DeliveryState};
+use domain::policy::Channel;
+use sqlx::error::BoxDynError;
+use sqlx::{Database, Decode, Type};
+
+/// A stored name, already checked to be a `T`.
+pub struct Stored<T>(T);
+
+impl<DB: Database, T> Type<DB> for Stored<T>
+where
+    String: Type<DB>,
+{
+    fn type_info() -> DB::TypeInfo {
+        <String as Type<DB>>::type_info()
+    }
+
+    fn compatible(ty: &DB::TypeInfo) -> bool {
+        <String as Type<DB>>::compatible(ty)
+    }
+}
+
+impl<'r, DB: Database, T> Decode<'r, DB> for Stored<T>
+where
+    String: Decode<'r, DB>,
+    T: TryFrom<String>,
+    T::Error: std::error::Error + Send + Sync + 'static,
+{
+    fn decode(value: DB::ValueRef<'r>) -> Result<Self, BoxDynError> {
+        let name = <String as Decode<'r, DB>>::decode(value)?;
+        Ok(Stored(T::try_from(name)?))
+    }
+}
+
+macro_rules! unwrap_stored {
+    ($($ty:ty),*) => {$(
+        impl From<Stored<$ty>> for $ty {
+            fn from(stored: Stored<$ty>) -> Self {
+                stored.0
+            }
+        }
+    )*};
+}
+
+unwrap_stored!(
+    AlarmKind,
+    AlarmState,
+    DeadlineKind,
+    DeadlineState,
+    Channel,
+    DeliveryState
+);
