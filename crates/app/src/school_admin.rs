@@ -16,6 +16,7 @@ mod session_limits;
 pub mod sign_in_guard;
 mod sso;
 mod staff;
+mod term_dates;
 
 pub use households::{
     CautionInput, HOUSEHOLD_BLOCKERS, HouseholdDetail, MemberInput, NewHouseholdInput, ReasonInput,
@@ -43,3 +44,4 @@ pub use staff::{
     NewStaffInput, NewVehicleInput, ValidStaff, add_vehicle, create_staff, set_my_duress_pin,
     staff_list, staff_member, validate_staff, vehicles,
 };
+pub use term_dates::{import_term_dates, terms_from_ics};

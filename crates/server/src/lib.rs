@@ -24,6 +24,7 @@ mod session_watch;
 mod sms_in;
 mod sso;
 mod staff;
+mod term_dates;
 mod visits;
 mod web;
 
@@ -243,6 +244,7 @@ pub fn build_router(state: AppState) -> Router {
         .merge(second_factor::router())
         .merge(schools::router())
         .merge(staff::router())
+        .merge(term_dates::router())
         .merge(households::router())
         .merge(imports::router())
         .merge(risk::router())

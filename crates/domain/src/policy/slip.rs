@@ -197,4 +197,52 @@ mod tests {
         });
         assert_eq!(p.check().unwrap_err().field, "slip.unanswered.instruction");
     }
+
+    #[test]
+    fn an_unanswered_slip_takes_the_child_missing_rung_in_the_schools_words() {
+        use crate::monitor::{AlarmKind, ladder_for_policy};
+        let p = preset("example-absence-protocol").unwrap();
+        let ladder = ladder_for_policy(AlarmKind::SlipDeadlinePassed, &p);
+        assert_eq!(ladder.len(), 1);
+        assert_eq!(
+            ladder[0].notify,
+            [
+                super::Recipient::Dsl,
+                super::Recipient::DeputyDsl,
+                super::Recipient::Headteacher
+            ]
+        );
+        assert!(
+            ladder[0]
+                .instruction
+                .contains("Ring 101 and report the child missing")
+        );
+        // Without the path, the DSL is told with the general guidance, as before.
+        let st_josephs = preset("st-josephs").unwrap();
+        let ladder = ladder_for_policy(AlarmKind::SlipDeadlinePassed, &st_josephs);
+        assert_eq!(ladder[0].notify, [super::Recipient::Dsl]);
+        assert!(
+            ladder[0]
+                .instruction
+                .contains("contact police and/or social services")
+        );
+    }
+
+    #[test]
+    fn an_alarm_instruction_in_the_schools_words_replaces_the_guidance() {
+        use crate::monitor::{AlarmKind, ladder_for_policy};
+        let mut p = preset("harton").unwrap();
+        p.alarm_instructions.insert(
+            "child_alone".into(),
+            "Ring the DSL on 0191 000 0000 at once.".into(),
+        );
+        assert!(p.check().is_ok());
+        let ladder = ladder_for_policy(AlarmKind::ChildAlone, &p);
+        assert_eq!(
+            ladder[0].instruction,
+            "Ring the DSL on 0191 000 0000 at once."
+        );
+        p.alarm_instructions.insert("late".into(), "x".into());
+        assert_eq!(p.check().unwrap_err().field, "alarm_instructions.late");
+    }
 }

@@ -15,11 +15,12 @@ use app::visits::{
 use axum::Json;
 use axum::extract::State;
 use axum::extract::{FromRequest, Request};
-use axum::http::header::CONTENT_LENGTH;
+use axum::http::header::CONTENT_TYPE;
 use domain::VisitId;
 
 /// Asks for authorisation. Refused, naming every unmet rule, if the plan breaks the policy; a
-/// rule the policy only advises is passed with `advisory_reason`. The body may be left out.
+/// rule the policy only advises is passed with `advisory_reason`. The body may be left out
+/// (no Content-Type): nothing but the request.
 #[utoipa::path(post, path = "/api/visits/{id}/request", tag = "visits", params(("id" = i64, Path)), request_body = RequestInput,
     responses((status = 200, body = VisitDetail), (status = 400), (status = 409), (status = 422)))]
 pub(super) async fn request_visit(
@@ -28,11 +29,8 @@ pub(super) async fn request_visit(
     Id(id): Id,
     req: Request,
 ) -> Result<Json<VisitDetail>, ApiError> {
-    let empty = req
-        .headers()
-        .get(CONTENT_LENGTH)
-        .is_none_or(|len| len.as_bytes() == b"0");
-    let input = if empty {
+    // A request sent with no JSON body (older clients) has nothing to say beyond "request it".
+    let input = if !req.headers().contains_key(CONTENT_TYPE) {
         RequestInput::default()
     } else {
         ApiJson::<RequestInput>::from_request(req, &state).await?.0

@@ -1,10 +1,11 @@
 //! #13 item 1, the richer policy vocabulary, through the API as a school lives it: a rule the
 //! policy only advises ("in pairs where possible") passed with a reason the authoriser sees; a
 //! Saturday visit under "visits only take place on school days"; a deputy DSL reading a child's
-//! chronology; and the `example-absence-protocol` preset, written from a policy text of its own,
+//! chronology; term dates imported from an iCalendar file; and the `example-absence-protocol` preset, written from a policy text of its own,
 //! loaded into a school with its rules holding.
 
 use super::*;
+use axum::http::Method;
 
 /// The school's policy changed by its head: `change` edits the current settings.
 async fn change_policy(app: &TestApp, domain: &str, change: impl FnOnce(&mut Value)) {
@@ -14,7 +15,7 @@ async fn change_policy(app: &TestApp, domain: &str, change: impl FnOnce(&mut Val
     let mut policy = app.get(&head, &path).await.expect_status(OK);
     change(&mut policy["settings"]);
     let body = json!({ "settings": policy["settings"], "change_note": "Governors' review." });
-    app.put(&head, &path, body).await.expect_status(OK);
+    app.put(&head, &path, body).await.expect_status(CREATED);
 }
 
 #[tokio::test]
@@ -210,6 +211,49 @@ async fn the_example_absence_protocol_loads_and_its_rules_hold() {
         app.request(&teacher, visit)
             .await
             .expect_refused("P7", "calendar.visits_only_within_working_hours");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn term_dates_imported_from_an_ical_file_make_the_holidays_no_school_days() {
+    for_each_backend(|app| async move {
+        change_policy(&app, "harton.demo", |s| {
+            s["calendar"] = json!({ "visits_only_on_school_days": true });
+        })
+        .await;
+        let school = app.school("harton.demo").await;
+        let head = app.login(&school.email("head")).await;
+        let teacher = app.login(&school.email("teacher")).await;
+        let path = format!("/api/schools/{}/calendar/terms", school.id);
+        // The first half of the autumn term ended on Friday 20 November; the second starts on
+        // Monday 30th (a made-up calendar: the tests run on Monday the 23rd).
+        let ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Example LA//Terms//EN\r\n\
+BEGIN:VEVENT\r\nUID:a1@la\r\nSUMMARY:Autumn 1\r\nDTSTART;VALUE=DATE:20260903\r\nDTEND;VALUE=DATE:20261121\r\nEND:VEVENT\r\n\
+BEGIN:VEVENT\r\nUID:a2@la\r\nSUMMARY:Autumn 2\r\nDTSTART;VALUE=DATE:20261130\r\nDTEND;VALUE=DATE:20261219\r\nEND:VEVENT\r\n\
+END:VCALENDAR\r\n";
+        let teacher_tries = app
+            .send_raw(&teacher, Method::PUT, &path, Some("text/calendar"), ics)
+            .await;
+        assert_eq!(teacher_tries.0, FORBIDDEN, "{}", teacher_tries.1);
+        let bad = app
+            .send_raw(&head, Method::PUT, &path, Some("text/calendar"), "hello")
+            .await;
+        bad.expect_field_error(StatusCode::UNPROCESSABLE_ENTITY, "ics");
+        let version = app
+            .send_raw(&head, Method::PUT, &path, Some("text/calendar"), ics)
+            .await
+            .expect_status(CREATED);
+        let terms = &version["settings"]["calendar"]["terms"];
+        assert_eq!(terms[0]["name"], "Autumn 1");
+        assert_eq!(terms[0]["last_day"], "2026-11-20");
+
+        let visit = app.planned_visit(&teacher, "harton.demo", json!({})).await;
+        let why = app
+            .request(&teacher, visit)
+            .await
+            .expect_refused("P7", "calendar.visits_only_on_school_days");
+        assert!(why.contains("Monday 23 November 2026"), "{why}");
     })
     .await;
 }

@@ -1,0 +1,34 @@
+//! The school calendar's term dates from an iCalendar file: the JSON adapter of
+//! [`app::school_admin::import_term_dates`].
+
+use crate::AppState;
+use crate::auth::CurrentStaff;
+use crate::error::ApiError;
+use crate::extract::Id;
+use app::school_admin as uc;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use domain::SchoolId;
+use store::PolicyVersion;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(import_terms))
+}
+
+/// Replaces the school's term dates (`calendar.terms`) with the events of an iCalendar file
+/// (`text/calendar`, one event per term): a new policy version. Refused naming `ics`.
+#[utoipa::path(put, path = "/api/schools/{id}/calendar/terms", tag = "policy", params(("id" = i64, Path)),
+    request_body(content = String, content_type = "text/calendar"),
+    responses((status = 201, body = PolicyVersion), (status = 403), (status = 404), (status = 422)))]
+async fn import_terms(
+    State(state): State<AppState>,
+    CurrentStaff(me): CurrentStaff,
+    Id(id): Id,
+    body: String,
+) -> Result<(StatusCode, Json<PolicyVersion>), ApiError> {
+    let version = uc::import_term_dates(&state, &me, SchoolId(id), &body, state.now()).await?;
+    Ok((StatusCode::CREATED, Json(version)))
+}
