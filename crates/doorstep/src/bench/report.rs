@@ -197,7 +197,7 @@ pub async fn run(args: &ReportArgs, database_url: Option<&str>) -> Result<()> {
         );
     } else {
         let mut t = String::new();
-        let mut row = |what: &str, value: String| t.push_str(&format!("  {what:<52} {value}\n"));
+        let mut row = |what: &str, value: String| t.push_str(&format!("  {what:<64} {value}\n"));
         row("database", backend);
         row(
             "trust: schools / visits / alarms / slips / incidents / actions",

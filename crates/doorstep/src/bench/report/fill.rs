@@ -42,8 +42,12 @@ pub async fn trust(db: &Db, schools: usize, visits: usize, now: DateTime<Utc>) -
     let trust = tx.create_trust("Bench Trust").await?;
     for k in 0..schools {
         let name = format!("Bench School {}", k + 1);
-        out.schools
-            .push(tx.create_school(trust, &name, None, "harton", now).await?);
+        let school = app::school_admin::create_school_on_preset(
+            &mut tx, trust, &name, None, "harton", None, now,
+        )
+        .await
+        .map_err(|r| anyhow::anyhow!("{r:?}"))?;
+        out.schools.push(school);
     }
     // Nobody signs in: a placeholder instead of an Argon2 hash keeps the set-up quick.
     let reader = tx
