@@ -95,11 +95,9 @@ async fn measure(
     runs: usize,
 ) -> Result<Figures> {
     let report = async || -> Result<GovernorsReport> {
-        Ok(
-            governors_report(app, me, school.map(|s| s.0), range.clone())
-                .await
-                .map_err(|r| anyhow::anyhow!("{r:?}"))?,
-        )
+        governors_report(app, me, school.map(|s| s.0), range.clone())
+            .await
+            .map_err(|r| anyhow::anyhow!("{r:?}"))
     };
     let json_ms = median_ms(runs, async || {
         serde_json::to_vec(&report().await?)?;
