@@ -95,11 +95,9 @@ async fn measure(
     runs: usize,
 ) -> Result<Figures> {
     let report = async || -> Result<GovernorsReport> {
-        Ok(
-            governors_report(app, me, school.map(|s| s.0), range.clone())
-                .await
-                .map_err(|r| anyhow::anyhow!("{r:?}"))?,
-        )
+        governors_report(app, me, school.map(|s| s.0), range.clone())
+            .await
+            .map_err(|r| anyhow::anyhow!("{r:?}"))
     };
     let json_ms = median_ms(runs, async || {
         serde_json::to_vec(&report().await?)?;
@@ -197,7 +195,7 @@ pub async fn run(args: &ReportArgs, database_url: Option<&str>) -> Result<()> {
         );
     } else {
         let mut t = String::new();
-        let mut row = |what: &str, value: String| t.push_str(&format!("  {what:<52} {value}\n"));
+        let mut row = |what: &str, value: String| t.push_str(&format!("  {what:<64} {value}\n"));
         row("database", backend);
         row(
             "trust: schools / visits / alarms / slips / incidents / actions",

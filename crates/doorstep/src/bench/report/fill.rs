@@ -42,8 +42,12 @@ pub async fn trust(db: &Db, schools: usize, visits: usize, now: DateTime<Utc>) -
     let trust = tx.create_trust("Bench Trust").await?;
     for k in 0..schools {
         let name = format!("Bench School {}", k + 1);
-        out.schools
-            .push(tx.create_school(trust, &name, None, "harton", now).await?);
+        let school = app::school_admin::create_school_on_preset(
+            &mut tx, trust, &name, None, "harton", None, now,
+        )
+        .await
+        .map_err(|r| anyhow::anyhow!("{r:?}"))?;
+        out.schools.push(school);
     }
     // Nobody signs in: a placeholder instead of an Argon2 hash keeps the set-up quick.
     let reader = tx
@@ -224,7 +228,7 @@ async fn school_year(
                 V::T(t + Duration::minutes(75)),
                 V::T(t + Duration::minutes(100)),
                 V::S("school".into()),
-                V::B(i % 7 == 0),
+                V::B(i.is_multiple_of(7)),
                 V::OI(Some(head.0)),
                 V::OS(None),
                 V::S(st.status().into()),
@@ -297,7 +301,7 @@ impl Rows {
             V::B(false),
         ]);
         self.staff_n += 1;
-        if i % 3 == 0 {
+        if i.is_multiple_of(3) {
             self.staff.extend([
                 V::I(id),
                 V::I(second.0),
@@ -320,7 +324,7 @@ impl Rows {
             V::OS(comment),
             V::T(leave - Duration::days(1)),
         ]);
-        if out && i % 25 == 0 {
+        if out && i.is_multiple_of(25) {
             let raised = leave + Duration::minutes(60);
             let ack = raised + Duration::minutes((i % 13) as i64 + 1);
             self.alarms.extend([
