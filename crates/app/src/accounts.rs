@@ -27,8 +27,8 @@ pub use reset::{
 };
 pub use sessions::{MySession, my_sessions, sign_out_others, sign_out_session};
 
-use crate::outbox::{self, Outgoing};
 use crate::Result;
+use crate::outbox::{self, Outgoing};
 use chrono::{DateTime, Utc};
 use domain::policy::Channel;
 use store::{Staff, Tx};

@@ -31,11 +31,11 @@ pub use schools::{
     create_school, create_school_on_preset, current_policy, policy_versions, presets, school,
     schools,
 };
+pub(crate) use session::verify_password;
 pub use session::{
     LoginInput, SESSION_COOKIE_HOURS, SESSION_IDLE_HOURS, SESSION_MAX_HOURS, SignIn, SignedIn,
     hash_password, live_session, may_tap_while_out, sign_in, sign_out, token_hash,
 };
-pub(crate) use session::verify_password;
 pub use session_limits::{MIN_IDLE_MINUTES, SessionLimits};
 pub use sso::{SsoRefused, VerifiedAccount, sign_in_verified};
 pub use staff::{

@@ -58,7 +58,9 @@ async fn list_sessions(
     headers: HeaderMap,
 ) -> Result<Json<Vec<MySession>>, ApiError> {
     let hash = current(&headers)?;
-    Ok(Json(uc::my_sessions(&state, &me, &hash, state.now()).await?))
+    Ok(Json(
+        uc::my_sessions(&state, &me, &hash, state.now()).await?,
+    ))
 }
 
 /// Signs one of my sessions out at once (its open live feed stops too). Ending this device's
@@ -74,7 +76,11 @@ async fn end_session(
     let hash = current(&headers)?;
     let this = uc::sign_out_session(&state, &me, &hash, &id, state.now()).await?;
     Ok(if this {
-        (StatusCode::NO_CONTENT, AppendHeaders([(SET_COOKIE, cleared_cookie())])).into_response()
+        (
+            StatusCode::NO_CONTENT,
+            AppendHeaders([(SET_COOKIE, cleared_cookie())]),
+        )
+            .into_response()
     } else {
         StatusCode::NO_CONTENT.into_response()
     })

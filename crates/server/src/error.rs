@@ -189,7 +189,8 @@ impl IntoResponse for ApiError {
                 reason,
                 retry_after_seconds,
             } => {
-                let body = json!({ "error": "too_many_attempts", "field": field, "reason": reason });
+                let body =
+                    json!({ "error": "too_many_attempts", "field": field, "reason": reason });
                 return (
                     StatusCode::TOO_MANY_REQUESTS,
                     [(

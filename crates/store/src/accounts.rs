@@ -184,7 +184,9 @@ impl Tx {
     ) -> Result<i64> {
         const Q: &str = "insert into role_grants (staff_id, role, requested_by, requested_at) \
             values ($1, $2, $3, $4) returning id";
-        Ok(with_tx!(self, c => sqlx::query_scalar(Q).bind(staff.0).bind(role.as_str()).bind(by.0).bind(now).fetch_one(c).await)?)
+        Ok(
+            with_tx!(self, c => sqlx::query_scalar(Q).bind(staff.0).bind(role.as_str()).bind(by.0).bind(now).fetch_one(c).await)?,
+        )
     }
 
     /// Approves a waiting grant and gives the role; `false` when it was no longer waiting (two
@@ -199,7 +201,8 @@ impl Tx {
             where id = $1 and approved_by is null";
         let done = with_tx!(self, c => sqlx::query(Q).bind(grant.id).bind(by.0).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
         if done == 1 {
-            const ADD: &str = "insert into staff_roles (staff_id, role) values ($1, $2) on conflict do nothing";
+            const ADD: &str =
+                "insert into staff_roles (staff_id, role) values ($1, $2) on conflict do nothing";
             with_tx!(self, c => sqlx::query(ADD).bind(grant.staff.0).bind(grant.role.as_str()).execute(c).await.map(|_| ()))?;
         }
         Ok(done == 1)

@@ -56,7 +56,15 @@ pub async fn record_wrong_code(app: &App, me: &Staff, now: DateTime<Utc>) -> Res
         let until = now + Duration::minutes(CODE_PAUSE_MINUTES);
         if tx.lock_sign_in(&k, until, now).await? {
             let detail = serde_json::json!({ "until": until, "minutes": CODE_PAUSE_MINUTES });
-            let mut e = audit::entry(app, me, "second_factor.paused", "staff", me.id.0, None, detail);
+            let mut e = audit::entry(
+                app,
+                me,
+                "second_factor.paused",
+                "staff",
+                me.id.0,
+                None,
+                detail,
+            );
             e.at = now;
             tx.append_audit(&e).await?;
         }
@@ -92,7 +100,15 @@ pub async fn reset_authenticator(
         ));
     }
     tx.clear_sign_in_failures(&key(holder.id)).await?;
-    let mut e = audit::entry(app, me, "second_factor.reset", "staff", holder.id.0, holder.school_id, serde_json::json!({}));
+    let mut e = audit::entry(
+        app,
+        me,
+        "second_factor.reset",
+        "staff",
+        holder.id.0,
+        holder.school_id,
+        serde_json::json!({}),
+    );
     e.at = now;
     tx.append_audit(&e).await?;
     let body = format!(

@@ -16,7 +16,8 @@ pub fn split_senior_roles(me: &Staff, roles: &RoleSet) -> (RoleSet, Vec<Role>) {
     if me.roles.has(Role::TrustAdmin) {
         return (roles.clone(), vec![]);
     }
-    let (senior, now): (Vec<Role>, Vec<Role>) = roles.iter().partition(|r| SENIOR_ROLES.contains(r));
+    let (senior, now): (Vec<Role>, Vec<Role>) =
+        roles.iter().partition(|r| SENIOR_ROLES.contains(r));
     (RoleSet::new(now), senior)
 }
 
@@ -33,7 +34,15 @@ pub(crate) async fn request_grants(
     for role in roles {
         let id = tx.request_role_grant(holder.id, *role, me.id, now).await?;
         let detail = serde_json::json!({ "grant": id, "role": role });
-        let mut e = audit::entry(app, me, "role.grant_requested", "staff", holder.id.0, holder.school_id, detail);
+        let mut e = audit::entry(
+            app,
+            me,
+            "role.grant_requested",
+            "staff",
+            holder.id.0,
+            holder.school_id,
+            detail,
+        );
         e.at = now;
         tx.append_audit(&e).await?;
     }
@@ -121,7 +130,15 @@ pub async fn approve_grant(app: &App, me: &Staff, id: i64, now: DateTime<Utc>) -
         return Err(Refusal::not_found("role grant"));
     }
     let detail = serde_json::json!({ "grant": grant.id, "role": grant.role, "requested_by": grant.requested_by.0 });
-    let mut e = audit::entry(app, me, "role.grant_approved", "staff", holder.id.0, holder.school_id, detail);
+    let mut e = audit::entry(
+        app,
+        me,
+        "role.grant_approved",
+        "staff",
+        holder.id.0,
+        holder.school_id,
+        detail,
+    );
     e.at = now;
     tx.append_audit(&e).await?;
     tx.commit().await?;

@@ -85,7 +85,15 @@ pub async fn change_password(
     tx.set_password_hash(me.id, &hash).await?;
     let ended = tx.end_sessions_of(me.id, Some(current)).await?;
     let detail = serde_json::json!({ "other_sessions_ended": ended });
-    let mut e = audit::entry(app, me, "staff.password_changed", "staff", me.id.0, None, detail);
+    let mut e = audit::entry(
+        app,
+        me,
+        "staff.password_changed",
+        "staff",
+        me.id.0,
+        None,
+        detail,
+    );
     e.at = now;
     tx.append_audit(&e).await?;
     let body = format!(

@@ -73,7 +73,11 @@ pub async fn request_reset(
         format!("reset:{email}"),
         format!("reset-{}", guard::address_key(from)),
     ];
-    if let Some(until) = app.db().sign_in_locked_until(&[&keys[0], &keys[1]], now).await? {
+    if let Some(until) = app
+        .db()
+        .sign_in_locked_until(&[&keys[0], &keys[1]], now)
+        .await?
+    {
         let minutes = ((until - now).num_seconds() + 59) / 60;
         return Err(Refusal::Paused {
             field: "email".into(),
@@ -83,7 +87,10 @@ pub async fn request_reset(
     }
     let window_start = now - Duration::minutes(guard::WINDOW_MINUTES);
     let mut tx = app.db().begin().await?;
-    for (key, limit) in [(&keys[0], REQUESTS_TO_PAUSE), (&keys[1], 2 * REQUESTS_TO_PAUSE)] {
+    for (key, limit) in [
+        (&keys[0], REQUESTS_TO_PAUSE),
+        (&keys[1], 2 * REQUESTS_TO_PAUSE),
+    ] {
         let count = tx
             .record_sign_in_failure(key, now, window_start, now - Duration::days(1))
             .await?;
@@ -159,7 +166,15 @@ pub async fn issue_reset(
     tx.create_password_reset(&token_hash(&token), holder.id, Some(me.id), now, expires_at)
         .await?;
     let detail = serde_json::json!({ "expires_at": expires_at });
-    let mut e = audit::entry(app, me, "password.reset_issued", "staff", holder.id.0, holder.school_id, detail);
+    let mut e = audit::entry(
+        app,
+        me,
+        "password.reset_issued",
+        "staff",
+        holder.id.0,
+        holder.school_id,
+        detail,
+    );
     e.at = now;
     tx.append_audit(&e).await?;
     tx.commit().await?;
@@ -170,13 +185,19 @@ pub async fn issue_reset(
 }
 
 fn spent() -> Refusal {
-    Refusal::not_found("reset link (it has been used, or is more than 30 minutes old: ask for a new one)")
+    Refusal::not_found(
+        "reset link (it has been used, or is more than 30 minutes old: ask for a new one)",
+    )
 }
 
 /// Whose password a reset link resets, while it works. Errors: `NotFound` when it was used,
 /// is over [`RESET_MINUTES`] old or never existed.
 pub async fn reset_holder(app: &App, token: &str, now: DateTime<Utc>) -> Result<Staff> {
-    match app.db().password_reset_holder(&token_hash(token), now).await? {
+    match app
+        .db()
+        .password_reset_holder(&token_hash(token), now)
+        .await?
+    {
         Some(id) => Ok(app.db().staff(id).await?),
         None => Err(spent()),
     }
@@ -203,7 +224,15 @@ pub async fn complete_reset(
     tx.clear_sign_in_failures(&guard::account_key(&holder.email.to_lowercase()))
         .await?;
     let detail = serde_json::json!({ "sessions_ended": ended });
-    let mut e = audit::entry(app, &holder, "password.reset", "staff", holder.id.0, None, detail);
+    let mut e = audit::entry(
+        app,
+        &holder,
+        "password.reset",
+        "staff",
+        holder.id.0,
+        None,
+        detail,
+    );
     e.at = now;
     tx.append_audit(&e).await?;
     tx.commit().await?;

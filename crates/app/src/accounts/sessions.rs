@@ -87,7 +87,15 @@ pub async fn sign_out_session(
         return Err(Refusal::not_found("session"));
     }
     let detail = serde_json::json!({ "device": found.device, "signed_in_at": found.created_at });
-    let mut e = audit::entry(app, me, "session.ended_by_holder", "staff", me.id.0, None, detail);
+    let mut e = audit::entry(
+        app,
+        me,
+        "session.ended_by_holder",
+        "staff",
+        me.id.0,
+        None,
+        detail,
+    );
     e.at = now;
     tx.append_audit(&e).await?;
     tx.commit().await?;
@@ -105,7 +113,15 @@ pub async fn sign_out_others(
     let mut tx = app.db().begin().await?;
     let ended = tx.end_sessions_of(me.id, Some(current)).await?;
     let detail = serde_json::json!({ "ended": ended });
-    let mut e = audit::entry(app, me, "session.others_ended", "staff", me.id.0, None, detail);
+    let mut e = audit::entry(
+        app,
+        me,
+        "session.others_ended",
+        "staff",
+        me.id.0,
+        None,
+        detail,
+    );
     e.at = now;
     tx.append_audit(&e).await?;
     tx.commit().await?;

@@ -148,7 +148,8 @@ pub async fn sign_in(
     let staff = app.db().staff(staff_id).await?;
     let device = device.map(domain::device::describe);
     let detail = serde_json::json!({ "device": device });
-    let signed_in = start_session(app, staff, device.as_deref(), "session.login", detail, now).await?;
+    let signed_in =
+        start_session(app, staff, device.as_deref(), "session.login", detail, now).await?;
     // The right password: the account's earlier failures no longer count (the address's do).
     let mut tx = app.db().begin().await?;
     tx.clear_sign_in_failures(&keys[0]).await?;

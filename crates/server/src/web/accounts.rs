@@ -62,7 +62,12 @@ fn current(headers: &HeaderMap) -> Result<String, WebError> {
         })
 }
 
-async fn build(ctx: &Ctx, hash: &str, errors: Errors, done: &str) -> Result<SessionsPage, WebError> {
+async fn build(
+    ctx: &Ctx,
+    hash: &str,
+    errors: Errors,
+    done: &str,
+) -> Result<SessionsPage, WebError> {
     let local = ctx.local().await?;
     let rows = uc::my_sessions(&ctx.state, &ctx.me, hash, ctx.state.now())
         .await?
@@ -105,7 +110,11 @@ async fn sign_out_others(ctx: Ctx, headers: HeaderMap) -> Result<Response, WebEr
     Ok(see_other("/me/sessions?done=others"))
 }
 
-async fn sign_out_one(ctx: Ctx, headers: HeaderMap, Path(id): Path<String>) -> Result<Response, WebError> {
+async fn sign_out_one(
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
     let hash = current(&headers)?;
     if uc::sign_out_session(&ctx.state, &ctx.me, &hash, &id, ctx.state.now()).await? {
         let mut resp = see_other("/login");
@@ -126,7 +135,8 @@ async fn change_password(ctx: Ctx, headers: HeaderMap, f: FormData) -> Result<Re
     match uc::change_password(&ctx.state, &ctx.me, &hash, &input, ctx.state.now()).await {
         Ok(_) => Ok(see_other("/me/sessions?done=password")),
         Err(e) if e.is_fixable() => {
-            let errors = Errors::from_refusal(e, &["current_password", "new_password"], "new_password");
+            let errors =
+                Errors::from_refusal(e, &["current_password", "new_password"], "new_password");
             let page = build(&ctx, &hash, errors, "").await?;
             Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
@@ -159,27 +169,30 @@ async fn forgotten(
     f: FormData,
 ) -> Result<Response, WebError> {
     let email = f.get("email").to_string();
-    let input = ResetRequest { email: email.clone() };
-    let (status, errors, sent) = match uc::request_reset(&state, &input, from.as_deref(), state.now()).await {
-        Ok(()) => (StatusCode::OK, Errors::none(), true),
-        Err(e @ (Refusal::Invalid { .. } | Refusal::Paused { .. })) => {
-            let status = if matches!(e, Refusal::Paused { .. }) {
-                StatusCode::TOO_MANY_REQUESTS
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
-            let errors = match &e {
-                Refusal::Invalid { reason, .. } | Refusal::Paused { reason, .. } => {
-                    let mut errors = Errors::none();
-                    errors.add("email", reason.clone());
-                    errors
-                }
-                _ => Errors::none(),
-            };
-            (status, errors, false)
-        }
-        Err(e) => return Err(e.into()),
+    let input = ResetRequest {
+        email: email.clone(),
     };
+    let (status, errors, sent) =
+        match uc::request_reset(&state, &input, from.as_deref(), state.now()).await {
+            Ok(()) => (StatusCode::OK, Errors::none(), true),
+            Err(e @ (Refusal::Invalid { .. } | Refusal::Paused { .. })) => {
+                let status = if matches!(e, Refusal::Paused { .. }) {
+                    StatusCode::TOO_MANY_REQUESTS
+                } else {
+                    StatusCode::UNPROCESSABLE_ENTITY
+                };
+                let errors = match &e {
+                    Refusal::Invalid { reason, .. } | Refusal::Paused { reason, .. } => {
+                        let mut errors = Errors::none();
+                        errors.add("email", reason.clone());
+                        errors
+                    }
+                    _ => Errors::none(),
+                };
+                (status, errors, false)
+            }
+            Err(e) => return Err(e.into()),
+        };
     let page = ForgottenPage {
         errors,
         email,
@@ -197,7 +210,10 @@ struct ResetPage {
     token: String,
 }
 
-async fn reset_page(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, WebError> {
+async fn reset_page(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Response, WebError> {
     let holder = uc::reset_holder(&state, &token, state.now()).await?;
     Ok(render(&ResetPage {
         errors: Errors::none(),

@@ -80,7 +80,15 @@ async fn login(
             email: email.clone(),
             password: form.get("password").to_string(),
         };
-        match uc::sign_in(&state, &input, from.as_deref(), user_agent(&headers), state.now()).await {
+        match uc::sign_in(
+            &state,
+            &input,
+            from.as_deref(),
+            user_agent(&headers),
+            state.now(),
+        )
+        .await
+        {
             Ok(uc::SignIn::SignedIn(signed_in)) => {
                 let cookie = session_cookie(&state, &signed_in.token);
                 return with_cookie(Redirect::to(&next).into_response(), cookie);

@@ -51,13 +51,20 @@ async fn a_head_cannot_make_a_head_and_dsl_alone_a_second_senior_person_approves
 }
 
 fn code(app: &TestApp, t: &Totp) -> String {
-    t.generate(u64::try_from(app.now().timestamp()).unwrap()).to_string()
+    t.generate(u64::try_from(app.now().timestamp()).unwrap())
+        .to_string()
 }
 
 async fn enrol(app: &TestApp, who: &Session) -> Totp {
     let started = app.post(who, "/api/me/second-factor", json!({})).await.1;
     let t = Totp::from_url(started["otpauth_url"].as_str().unwrap()).unwrap();
-    let (status, body) = app.post(who, "/api/me/second-factor/confirm", json!({ "code": code(app, &t) })).await;
+    let (status, body) = app
+        .post(
+            who,
+            "/api/me/second-factor/confirm",
+            json!({ "code": code(app, &t) }),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     t
 }
@@ -70,32 +77,69 @@ async fn five_wrong_codes_pause_step_up_and_the_head_resets_a_lost_authenticator
         let authenticator = enrol(&app, &dsl).await;
         app.advance(1);
         for n in 1..=5 {
-            let (status, body) = app.post(&dsl, "/api/me/step-up", json!({ "code": "000000" })).await;
-            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "[{b}] wrong code {n}: {body}");
+            let (status, body) = app
+                .post(&dsl, "/api/me/step-up", json!({ "code": "000000" }))
+                .await;
+            assert_eq!(
+                status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "[{b}] wrong code {n}: {body}"
+            );
         }
         // Paused: the right code too, for 15 minutes.
-        let (status, body) = app.post(&dsl, "/api/me/step-up", json!({ "code": code(&app, &authenticator) })).await;
-        assert_eq!((status, body["field"].as_str()), (StatusCode::TOO_MANY_REQUESTS, Some("code")), "[{b}] {body}");
+        let (status, body) = app
+            .post(
+                &dsl,
+                "/api/me/step-up",
+                json!({ "code": code(&app, &authenticator) }),
+            )
+            .await;
+        assert_eq!(
+            (status, body["field"].as_str()),
+            (StatusCode::TOO_MANY_REQUESTS, Some("code")),
+            "[{b}] {body}"
+        );
         app.advance(16);
-        let (status, body) = app.post(&dsl, "/api/me/step-up", json!({ "code": code(&app, &authenticator) })).await;
+        let (status, body) = app
+            .post(
+                &dsl,
+                "/api/me/step-up",
+                json!({ "code": code(&app, &authenticator) }),
+            )
+            .await;
         assert_eq!(status, StatusCode::OK, "[{b}] after the pause: {body}");
 
         // The phone is lost: the head resets the authenticator; the DSL enrols again.
         let head = app.login("head@harton.demo").await;
         let path = format!("/api/staff/{}/second-factor/reset", dsl.id);
         let office = app.login("office@harton.demo").await;
-        assert_eq!(app.post(&office, &path, json!({})).await.0, StatusCode::FORBIDDEN, "[{b}]");
+        assert_eq!(
+            app.post(&office, &path, json!({})).await.0,
+            StatusCode::FORBIDDEN,
+            "[{b}]"
+        );
         let own = format!("/api/staff/{}/second-factor/reset", head.id);
-        assert_eq!(app.post(&head, &own, json!({})).await.0, StatusCode::FORBIDDEN, "[{b}] not their own");
+        assert_eq!(
+            app.post(&head, &own, json!({})).await.0,
+            StatusCode::FORBIDDEN,
+            "[{b}] not their own"
+        );
         let (status, body) = app.post(&head, &path, json!({})).await;
         assert_eq!(status, StatusCode::NO_CONTENT, "[{b}] {body}");
         let status = app.get(&dsl, "/api/me/second-factor").await.1;
         assert_eq!(status["enrolled"], false, "[{b}] {status}");
-        assert_eq!(status["stepped_up_until"], Value::Null, "[{b}] the step-up is gone too");
+        assert_eq!(
+            status["stepped_up_until"],
+            Value::Null,
+            "[{b}] the step-up is gone too"
+        );
         enrol(&app, &dsl).await;
         let actions = audit_actions(&app, dsl.id).await;
         for action in ["second_factor.paused", "second_factor.reset"] {
-            assert!(actions.iter().any(|a| a == action), "[{b}] {action}: {actions:?}");
+            assert!(
+                actions.iter().any(|a| a == action),
+                "[{b}] {action}: {actions:?}"
+            );
         }
     })
     .await;

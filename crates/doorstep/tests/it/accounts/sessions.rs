@@ -33,7 +33,11 @@ async fn my_sessions_name_each_device_and_signing_out_the_others_ends_them_at_on
             .body(axum::body::Body::empty())
             .unwrap();
         let res = app.answer(req).await;
-        assert_eq!(res.status(), StatusCode::OK, "[{b}] the phone's board stream opens");
+        assert_eq!(
+            res.status(),
+            StatusCode::OK,
+            "[{b}] the phone's board stream opens"
+        );
         let mut feed = res.into_body();
         let (status, ended) = call(
             &app,
@@ -43,7 +47,11 @@ async fn my_sessions_name_each_device_and_signing_out_the_others_ends_them_at_on
             None,
         )
         .await;
-        assert_eq!((status, ended["ended"].as_i64()), (StatusCode::OK, Some(1)), "[{b}]");
+        assert_eq!(
+            (status, ended["ended"].as_i64()),
+            (StatusCode::OK, Some(1)),
+            "[{b}]"
+        );
         let closed = tokio::time::timeout(Duration::from_secs(15), async {
             while let Some(frame) = feed.frame().await {
                 if frame.is_err() {
@@ -52,9 +60,16 @@ async fn my_sessions_name_each_device_and_signing_out_the_others_ends_them_at_on
             }
         })
         .await;
-        assert!(closed.is_ok(), "[{b}] the signed-out phone's stream ended at once");
+        assert!(
+            closed.is_ok(),
+            "[{b}] the signed-out phone's stream ended at once"
+        );
         let (status, _) = call(&app, &phone, Method::GET, "/api/me", None).await;
-        assert_eq!(status, StatusCode::UNAUTHORIZED, "[{b}] the phone is signed out");
+        assert_eq!(
+            status,
+            StatusCode::UNAUTHORIZED,
+            "[{b}] the phone is signed out"
+        );
         let (status, _) = call(&app, &desk, Method::GET, "/api/me", None).await;
         assert_eq!(status, StatusCode::OK, "[{b}] this device stays signed in");
 
@@ -62,7 +77,12 @@ async fn my_sessions_name_each_device_and_signing_out_the_others_ends_them_at_on
         let (_, phone) = sign_in(&app, OFFICE, PASSWORD, ANDROID).await;
         let phone = phone.unwrap();
         let (_, list) = call(&app, &desk, Method::GET, "/api/me/sessions", None).await;
-        let id = list.as_array().unwrap().iter().find(|s| s["this_device"] == false).unwrap()["id"]
+        let id = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["this_device"] == false)
+            .unwrap()["id"]
             .as_str()
             .unwrap()
             .to_string();
@@ -77,7 +97,10 @@ async fn my_sessions_name_each_device_and_signing_out_the_others_ends_them_at_on
         let (_, me) = call(&app, &desk, Method::GET, "/api/me", None).await;
         let actions = audit_actions(&app, me["id"].as_i64().unwrap()).await;
         for action in ["session.others_ended", "session.ended_by_holder"] {
-            assert!(actions.iter().any(|a| a == action), "[{b}] {action}: {actions:?}");
+            assert!(
+                actions.iter().any(|a| a == action),
+                "[{b}] {action}: {actions:?}"
+            );
         }
     })
     .await;

@@ -114,7 +114,11 @@ async fn dsl_only(app: &TestApp, domain: &str) -> Session {
         .and_then(|g| g["id"].as_i64())
         .expect("the grant waits for approval");
     let approved = app
-        .post(&dsl, &format!("/api/role-grants/{grant}/approve"), json!({}))
+        .post(
+            &dsl,
+            &format!("/api/role-grants/{grant}/approve"),
+            json!({}),
+        )
         .await
         .expect_status(OK);
     assert_eq!(approved["roles"], json!(["dsl"]));
