@@ -119,7 +119,7 @@ async fn change_password(
 #[utoipa::path(post, path = "/api/password-reset", tag = "session", request_body = ResetRequest,
     responses((status = 202, description = "if the address is an account's, a link is on its way"),
         (status = 422), (status = 429, description = "too many links asked for: try again after Retry-After seconds"),
-        (status = 503, description = "this server sends no e-mail: ask the headteacher or trust administrator")))]
+        (status = 409, description = "this server sends no e-mail: ask the headteacher or trust administrator")))]
 async fn request_reset(
     State(state): State<AppState>,
     ClientAddress(from): ClientAddress,

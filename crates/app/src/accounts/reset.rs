@@ -52,7 +52,7 @@ fn link(app: &App, token: &str) -> String {
 /// Sends a reset link to the active account with this e-mail address (any case), when there is
 /// one, good for [`RESET_MINUTES`]; audited `password.reset_requested`. The answer is the same
 /// whether or not the account exists. `from`: the client's address, counted like sign-in.
-/// Errors: `Unavailable` when the server sends no e-mail (ask the school's administrator);
+/// Errors: `Conflict("email")` when the server sends no e-mail (ask the school's administrator);
 /// `Paused("email")` after too many requests; `Invalid("email")` when it is blank.
 pub async fn request_reset(
     app: &App,
@@ -61,8 +61,10 @@ pub async fn request_reset(
     now: DateTime<Utc>,
 ) -> Result<()> {
     if !app.sends_email() {
-        return Err(Refusal::Unavailable(
-            "Doorstep cannot send e-mail here: ask your headteacher or trust administrator for a reset link".into(),
+        // A 4xx, not "try again": asking again will not help until e-mail is set up.
+        return Err(Refusal::conflict(
+            "email",
+            "Doorstep cannot send e-mail here: ask your headteacher or trust administrator for a reset link",
         ));
     }
     let email = input.email.trim().to_lowercase();

@@ -175,14 +175,18 @@ async fn forgotten(
     let (status, errors, sent) =
         match uc::request_reset(&state, &input, from.as_deref(), state.now()).await {
             Ok(()) => (StatusCode::OK, Errors::none(), true),
-            Err(e @ (Refusal::Invalid { .. } | Refusal::Paused { .. })) => {
+            Err(
+                e @ (Refusal::Invalid { .. } | Refusal::Paused { .. } | Refusal::Conflict { .. }),
+            ) => {
                 let status = if matches!(e, Refusal::Paused { .. }) {
                     StatusCode::TOO_MANY_REQUESTS
                 } else {
                     StatusCode::UNPROCESSABLE_ENTITY
                 };
                 let errors = match &e {
-                    Refusal::Invalid { reason, .. } | Refusal::Paused { reason, .. } => {
+                    Refusal::Invalid { reason, .. }
+                    | Refusal::Paused { reason, .. }
+                    | Refusal::Conflict { reason, .. } => {
                         let mut errors = Errors::none();
                         errors.add("email", reason.clone());
                         errors
