@@ -30,6 +30,10 @@ struct Inner {
     visits: Option<ReadBatcher<VisitId, Visit>>,
     /// How long login sessions last (idle timeout, absolute lifetime).
     session_limits: crate::school_admin::SessionLimits,
+    /// Where people open Doorstep, for links in e-mails (password reset).
+    links: Option<crate::messages::Links>,
+    /// Whether e-mail can be sent (SMTP is set up): reset links by e-mail are offered only then.
+    sends_email: bool,
 }
 
 /// The most policy versions kept; past it the cache starts again empty.
@@ -49,6 +53,8 @@ impl App {
                 policy_versions: Arc::default(),
                 visits: None,
                 session_limits: Default::default(),
+                links: None,
+                sends_email: false,
             }),
         }
     }
@@ -88,6 +94,25 @@ impl App {
     /// Login sessions last as `limits` say, not the default 12 hours unused / 24 hours.
     pub fn with_session_limits(self, limits: crate::school_admin::SessionLimits) -> Self {
         self.rebuild(|i| i.session_limits = limits)
+    }
+
+    /// Links in account e-mails (password reset) start with `links`; `sends_email`: SMTP is set
+    /// up, so "Forgotten your password?" sends a reset link and password changes are e-mailed.
+    pub fn with_account_mail(self, links: crate::messages::Links, sends_email: bool) -> Self {
+        self.rebuild(|i| {
+            i.links = Some(links);
+            i.sends_email = sends_email;
+        })
+    }
+
+    /// Where people open Doorstep, if the server was told (`--public-url`).
+    pub fn links(&self) -> Option<&crate::messages::Links> {
+        self.inner.links.as_ref()
+    }
+
+    /// Whether e-mail can be sent (SMTP is set up).
+    pub fn sends_email(&self) -> bool {
+        self.inner.sends_email
     }
 
     /// How long login sessions last.

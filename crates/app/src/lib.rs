@@ -11,6 +11,7 @@
 //! raised alarm is on disk before the caller hears "done".
 
 pub mod access;
+pub mod accounts;
 mod alarms;
 pub mod audit;
 pub mod board;

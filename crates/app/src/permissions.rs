@@ -63,6 +63,19 @@ pub const REPORT_READERS: [Role; 5] = [
 /// Change the school's policy, add staff.
 pub const SCHOOL_ADMINS: [Role; 2] = [Role::Headteacher, Role::TrustAdmin];
 
+/// Roles whose grant needs a second person (#12 item 3): each reads or decides what the others
+/// cannot, so no one person may hand them out alone.
+pub const SENIOR_ROLES: [Role; 4] = [
+    Role::Headteacher,
+    Role::Dsl,
+    Role::ChairOfGovernors,
+    Role::TrustAdmin,
+];
+
+/// Approve a senior role asked for by someone else: the trust administrator, or one of these
+/// at the school of the person who would hold it (never the person who asked, nor the holder).
+pub const GRANT_APPROVERS: [Role; 3] = [Role::Headteacher, Role::Dsl, Role::ChairOfGovernors];
+
 /// Keep staff records: vehicles and driver documents.
 pub const STAFF_RECORD_KEEPERS: [Role; 3] = [Role::Office, Role::Headteacher, Role::TrustAdmin];
 

@@ -39,6 +39,14 @@ pub enum Refusal {
         crate::second_factor::SecondFactorNeeded::Enrol => "set up an authenticator app on your own page to read safeguarding records",
     })]
     SecondFactor(crate::second_factor::SecondFactorNeeded),
+    /// Too many wrong tries of something guessable (a second-factor code, reset links asked
+    /// for): paused for `retry_after_seconds`; `reason` says what and for how long. HTTP 429.
+    #[error("{field}: {reason}")]
+    Paused {
+        field: String,
+        reason: String,
+        retry_after_seconds: i64,
+    },
     /// Not written now, but nothing is wrong with the request: try again (HTTP 503). A phone's
     /// offline queue keeps such a tap and sends it again.
     #[error("{0}")]

@@ -34,6 +34,7 @@ pub use schools::{
     create_school, create_school_on_preset, current_policy, policy_versions, presets, school,
     schools,
 };
+pub(crate) use session::verify_password;
 pub use session::{
     LoginInput, SESSION_COOKIE_HOURS, SESSION_IDLE_HOURS, SESSION_MAX_HOURS, SignIn, SignedIn,
     hash_password, live_session, may_tap_while_out, sign_in, sign_out, token_hash,

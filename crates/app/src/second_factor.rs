@@ -206,7 +206,8 @@ pub async fn confirm_enrolment(
 /// recovery code (each works once). Audited: `second_factor.step_up` (with `by`),
 /// `second_factor.recovery_code_used`, and every failure `second_factor.step_up_failed`.
 /// Errors: `Conflict("second_factor")` when not enrolled; `Invalid("code")` for a wrong, old or
-/// already used code. Returns the new [`Status`].
+/// already used code; `Paused("code")` after too many wrong ones ([`crate::accounts`]). Returns
+/// the new [`Status`].
 pub async fn step_up(
     app: &App,
     me: &Staff,
@@ -223,6 +224,7 @@ pub async fn step_up(
             ));
         }
     };
+    crate::accounts::check_code_pause(app, me, now).await?;
     let typed = input.code.trim();
     let by = if typed
         .chars()
@@ -249,6 +251,7 @@ pub async fn step_up(
             serde_json::json!({}),
         );
         app.db().append_audit(&e).await?;
+        crate::accounts::record_wrong_code(app, me, now).await?;
         return Err(wrong_code());
     };
     app.db().set_session_second_factor(session, now).await?;

@@ -3,6 +3,7 @@
 //! This crate is pure: no database, no network, no clock. Time is always passed in. Everything that
 //! crosses into the system from outside is parsed into a type here, or refused naming the field.
 
+pub mod device;
 pub mod ids;
 pub mod inputs;
 pub mod monitor;

@@ -128,6 +128,7 @@ pub(crate) async fn serve(db: Db, args: &ServeArgs) -> Result<()> {
     let clock = clock_from_env()?;
     let mut state = AppState::new(db.clone(), clock.clone())
         .with_public_url(links.clone())
+        .with_account_mail(links.clone(), channels.mailer.is_some())
         .with_trust_proxy(args.trust_proxy)
         .with_group_commit()
         .with_read_batching()

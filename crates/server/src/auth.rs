@@ -131,14 +131,14 @@ impl FromRequestParts<AppState> for ClientAddress {
 /// Whether this session (with this token hash) is live now; if so its end is moved on (at most
 /// once a minute), since it is being used.
 async fn is_live(state: &AppState, hash: &str, session: &store::Session) -> bool {
-    let Some(extend) = uc::live_session(session, state.app().session_limits(), state.clock().now())
-    else {
+    let now = state.clock().now();
+    let Some(extend) = uc::live_session(session, state.app().session_limits(), now) else {
         return false;
     };
     // Moving the end on is housekeeping: a database that cannot take the write just now must not
     // turn away a request the session already allows.
     if let Some(end) = extend
-        && let Err(e) = state.db().extend_session(hash, end).await
+        && let Err(e) = state.db().extend_session(hash, end, now).await
     {
         tracing::warn!(error = %e, "a session's end could not be moved on");
     }
@@ -155,6 +155,12 @@ pub(crate) fn session_token(headers: &HeaderMap) -> Option<String> {
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(name, _)| *name == COOKIE_NAME)
         .map(|(_, value)| value.to_string())
+}
+
+/// The browser's `User-Agent` (at most 512 bytes read), for naming the device in "my sessions".
+pub(crate) fn user_agent(headers: &HeaderMap) -> Option<&str> {
+    let ua = headers.get(axum::http::header::USER_AGENT)?.to_str().ok()?;
+    Some(ua.get(..512).unwrap_or(ua))
 }
 
 /// The `Set-Cookie` value that hands a new session's token to the browser.
@@ -188,9 +194,11 @@ pub(crate) async fn end_session(state: &AppState, headers: &HeaderMap) -> Result
 async fn login(
     State(state): State<AppState>,
     ClientAddress(from): ClientAddress,
+    headers: HeaderMap,
     ApiJson(input): ApiJson<LoginInput>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let signed_in = match uc::sign_in(&state, &input, from.as_deref(), state.now()).await? {
+    let device = user_agent(&headers);
+    let signed_in = match uc::sign_in(&state, &input, from.as_deref(), device, state.now()).await? {
         uc::SignIn::SignedIn(signed_in) => signed_in,
         uc::SignIn::Wrong => return Err(ApiError::Unauthenticated),
         uc::SignIn::Locked {

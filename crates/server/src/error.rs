@@ -42,6 +42,14 @@ pub enum ApiError {
     /// `Retry-After` in seconds). The same whether or not the account exists.
     #[error("too many sign-in attempts")]
     TooManyAttempts { retry_after_seconds: i64 },
+    /// Too many wrong tries of something else guessable (second-factor codes, reset links):
+    /// 429 with `Retry-After` (seconds), naming the field.
+    #[error("{field}: {reason}")]
+    Paused {
+        field: String,
+        reason: String,
+        retry_after_seconds: i64,
+    },
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -88,6 +96,15 @@ impl From<app::Refusal> for ApiError {
             Refusal::Unmet(unmet) => ApiError::Refused(unmet),
             Refusal::IllegalStep(e) => ApiError::IllegalStep(e),
             Refusal::Unavailable(reason) => ApiError::Unavailable(reason),
+            Refusal::Paused {
+                field,
+                reason,
+                retry_after_seconds,
+            } => ApiError::Paused {
+                field,
+                reason,
+                retry_after_seconds,
+            },
             e @ Refusal::SecondFactor(needed) => ApiError::SecondFactor(needed, e.to_string()),
             internal @ Refusal::Internal(_) => ApiError::Internal(internal.chain()),
         }
@@ -157,6 +174,23 @@ impl IntoResponse for ApiError {
                     "field": "email",
                     "reason": too_many_attempts_reason(*retry_after_seconds),
                 });
+                return (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    [(
+                        axum::http::header::RETRY_AFTER,
+                        retry_after_seconds.to_string(),
+                    )],
+                    Json(body),
+                )
+                    .into_response();
+            }
+            ApiError::Paused {
+                field,
+                reason,
+                retry_after_seconds,
+            } => {
+                let body =
+                    json!({ "error": "too_many_attempts", "field": field, "reason": reason });
                 return (
                     StatusCode::TOO_MANY_REQUESTS,
                     [(

@@ -3,6 +3,7 @@
 //! Handlers parse input into domain types, call the store through one use case each, and
 //! answer with [`ApiError`] on failure. They never see SQL.
 
+mod accounts;
 mod after_visit;
 mod alarms;
 mod audit_api;
@@ -189,6 +190,13 @@ impl AppState {
         self.rebuild(|i| i.app = i.app.clone().with_session_limits(limits))
     }
 
+    /// Account e-mails (reset links, password changed) link to `links`; `sends_email`: SMTP is
+    /// set up, so "Forgotten your password?" e-mails a link (without it, an administrator hands
+    /// one over).
+    pub fn with_account_mail(self, links: app::messages::Links, sends_email: bool) -> Self {
+        self.rebuild(|i| i.app = i.app.clone().with_account_mail(links, sends_email))
+    }
+
     /// Writes check-ins through a group commit (needs a tokio runtime).
     pub fn with_group_commit(self) -> Self {
         self.rebuild(|i| i.app = i.app.clone().with_group_commit())
@@ -241,6 +249,7 @@ impl AppState {
 pub fn build_router(state: AppState) -> Router {
     let (api, spec) = OpenApiRouter::with_openapi(openapi::ApiDoc::base())
         .merge(auth::router())
+        .merge(accounts::router())
         .merge(second_factor::router())
         .merge(schools::router())
         .merge(staff::router())

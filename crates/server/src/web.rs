@@ -8,6 +8,7 @@
 //! refusals, transactions and the audit trail therefore exist once, in `app`. No SQL here, and no
 //! HTML built in Rust: templates only.
 
+mod accounts;
 mod actions;
 mod assets;
 mod authorise;
@@ -51,6 +52,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
         .merge(login::router())
+        .merge(accounts::router())
         .merge(sso::router())
         .merge(today::router())
         .merge(board_events::router())

@@ -5,6 +5,7 @@
 //! through [`Db`]; writes go through a [`Tx`] so a use case commits all of its rows, and its
 //! audit entry, or none of them.
 
+mod accounts;
 mod audit;
 mod board;
 mod board_feed;
@@ -27,6 +28,7 @@ mod staff;
 mod stored;
 mod visits;
 
+pub use accounts::{RoleGrant, SessionSummary};
 pub use audit::{AuditEntry, AuditRow};
 pub use board::OutNowRow;
 pub use board_feed::BoardChange;

@@ -20,16 +20,18 @@ pub struct Session {
 }
 
 impl Tx {
-    /// A session of `staff` that lapses at `expires` (UTC); only the token's hash is stored.
+    /// A session of `staff` that lapses at `expires` (UTC), on `device` (in plain words, for "my
+    /// sessions"); only the token's hash is stored.
     pub async fn create_session(
         &mut self,
         token_hash: &str,
         staff: StaffId,
+        device: Option<&str>,
         now: DateTime<Utc>,
         expires: DateTime<Utc>,
     ) -> Result<()> {
-        const Q: &str = "insert into sessions (token_hash, staff_id, created_at, expires_at) values ($1, $2, $3, $4)";
-        with_tx!(self, c => sqlx::query(Q).bind(token_hash).bind(staff.0).bind(now).bind(expires).execute(c).await.map(|_| ()))?;
+        const Q: &str = "insert into sessions (token_hash, staff_id, device, created_at, last_used_at, expires_at) values ($1, $2, $3, $4, $4, $5)";
+        with_tx!(self, c => sqlx::query(Q).bind(token_hash).bind(staff.0).bind(device).bind(now).bind(expires).execute(c).await.map(|_| ()))?;
         Ok(())
     }
 
@@ -107,12 +109,16 @@ impl Db {
         Ok(out)
     }
 
-    /// Moves a session's lapse time to `expires` (UTC), as its holder uses it. Only ever moves
-    /// it later, so two requests racing cannot shorten it.
-    pub async fn extend_session(&self, token_hash: &str, expires: DateTime<Utc>) -> Result<()> {
-        const Q: &str =
-            "update sessions set expires_at = $2 where token_hash = $1 and expires_at < $2";
-        with_pool!(self, p => sqlx::query(Q).bind(token_hash).bind(expires).execute(p).await.map(|_| ()))?;
+    /// Moves a session's lapse time to `expires` (UTC) and notes it was used at `now`, as its
+    /// holder uses it. Only ever moves it later, so two requests racing cannot shorten it.
+    pub async fn extend_session(
+        &self,
+        token_hash: &str,
+        expires: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        const Q: &str = "update sessions set expires_at = $2, last_used_at = $3 where token_hash = $1 and expires_at < $2";
+        with_pool!(self, p => sqlx::query(Q).bind(token_hash).bind(expires).bind(now).execute(p).await.map(|_| ()))?;
         Ok(())
     }
 

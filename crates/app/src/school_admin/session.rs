@@ -61,7 +61,7 @@ pub async fn hash_password(password: String) -> Result<String> {
     .map_err(Refusal::internal)?
 }
 
-async fn dummy_hash() -> Result<String> {
+pub(crate) async fn dummy_hash() -> Result<String> {
     static DUMMY: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
     DUMMY
         .get_or_try_init(|| hash_password("not a real password".into()))
@@ -69,7 +69,8 @@ async fn dummy_hash() -> Result<String> {
         .cloned()
 }
 
-async fn verify_password(password: String, hash: String) -> Result<bool> {
+/// Whether `password` matches the Argon2id `hash`, checked off the async threads.
+pub(crate) async fn verify_password(password: String, hash: String) -> Result<bool> {
     tokio::task::spawn_blocking(move || {
         PasswordHash::new(&hash).is_ok_and(|parsed| {
             Argon2::default()
@@ -96,13 +97,15 @@ pub enum SignIn {
 /// Signs in: checks the password of the active account with this e-mail address (any case)
 /// and starts a session lasting [`SESSION_IDLE_HOURS`] unused from `now`, audited as
 /// `session.login` in the same transaction. `from` is the client's address (IP), for the
-/// per-address count. A wrong password is counted, audited and may lock the account or address
+/// per-address count; `device` the browser's `User-Agent`, kept in plain words for "my sessions".
+/// A wrong password is counted, audited and may lock the account or address
 /// ([`super::sign_in_guard`]); while locked, sign-in is refused before the password is checked.
 /// Errors: only the store's.
 pub async fn sign_in(
     app: &App,
     input: &LoginInput,
     from: Option<&str>,
+    device: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<SignIn> {
     let email = input.email.trim().to_lowercase();
@@ -143,7 +146,10 @@ pub async fn sign_in(
         }
     };
     let staff = app.db().staff(staff_id).await?;
-    let signed_in = start_session(app, staff, "session.login", serde_json::json!({}), now).await?;
+    let device = device.map(domain::device::describe);
+    let detail = serde_json::json!({ "device": device });
+    let signed_in =
+        start_session(app, staff, device.as_deref(), "session.login", detail, now).await?;
     // The right password: the account's earlier failures no longer count (the address's do).
     let mut tx = app.db().begin().await?;
     tx.clear_sign_in_failures(&keys[0]).await?;
@@ -152,10 +158,12 @@ pub async fn sign_in(
 }
 
 /// Starts a session for `staff` lasting [`SESSION_IDLE_HOURS`] unused from `now`, with its audit
-/// row (`action`, `detail`) in the same transaction. Shared by password and single sign-on.
+/// row (`action`, `detail`) in the same transaction; `device` in plain words ("Chrome on
+/// Android"), when known. Shared by password and single sign-on.
 pub(crate) async fn start_session(
     app: &App,
     staff: Staff,
+    device: Option<&str>,
     action: &str,
     detail: serde_json::Value,
     now: DateTime<Utc>,
@@ -169,6 +177,7 @@ pub(crate) async fn start_session(
     tx.create_session(
         &token_hash(&token),
         staff.id,
+        device,
         now,
         now + app.session_limits().idle(),
     )

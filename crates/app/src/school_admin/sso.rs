@@ -48,6 +48,7 @@ pub async fn sign_in_verified(
             Ok(Ok(start_session(
                 app,
                 staff,
+                None,
                 "session.login_sso",
                 detail,
                 now,

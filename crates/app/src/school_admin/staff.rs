@@ -34,7 +34,8 @@ pub struct ValidStaff {
     pub password_hash: String,
 }
 
-/// Checks the account details and hashes the password (at least 10 characters).
+/// Checks the account details and hashes the password (the rules of
+/// [`crate::accounts::check_new_password`]).
 /// Errors: `Invalid` naming `name`, `email`, `mobile`, `job_title`, `roles` or `password`.
 pub async fn validate_staff(input: &NewStaffInput) -> Result<ValidStaff> {
     let name = inputs::text("name", &input.name, 200)?;
@@ -48,12 +49,7 @@ pub async fn validate_staff(input: &NewStaffInput) -> Result<ValidStaff> {
     if input.roles.is_empty() {
         return Err(FieldError::new("roles", "give at least one role").into());
     }
-    if input.password.chars().count() < 10 {
-        return Err(FieldError::new("password", "must be at least 10 characters long").into());
-    }
-    if input.password.len() > 1024 {
-        return Err(FieldError::new("password", "is too long").into());
-    }
+    crate::accounts::check_new_password("password", &input.password, &input.email)?;
     let password_hash = hash_password(input.password.clone()).await?;
     Ok(ValidStaff {
         name,
@@ -77,7 +73,9 @@ pub async fn staff_list(app: &App, me: &Staff, school_id: Option<i64>) -> Result
 
 /// Adds a member of staff with their roles, audited as `staff.create`. The head adds their
 /// school's staff; only a trust administrator makes a trust administrator or the chair of
-/// governors. Errors: `Forbidden`; `Invalid` naming the field; `Conflict("email")` for an
+/// governors. A senior role (head, DSL, chair of governors, trust administrator) given by anyone
+/// but a trust administrator waits for a second person's approval
+/// ([`crate::accounts::approve_grant`]); the account starts with the other roles. Errors: `Forbidden`; `Invalid` naming the field; `Conflict("email")` for an
 /// address already in use.
 pub async fn create_staff(
     app: &App,
@@ -105,6 +103,7 @@ pub async fn create_staff(
         ));
     }
     let valid = validate_staff(input).await?;
+    let (roles_now, waiting) = crate::accounts::split_senior_roles(me, &valid.roles);
     let mut tx = app.db().begin().await?;
     let id = tx
         .create_staff(
@@ -116,7 +115,7 @@ pub async fn create_staff(
                 mobile: valid.mobile.as_deref(),
                 job_title: valid.job_title.as_deref(),
                 password_hash: &valid.password_hash,
-                roles: &valid.roles,
+                roles: &roles_now,
             },
             now,
         )
@@ -128,9 +127,11 @@ pub async fn create_staff(
         "staff",
         id.0,
         school,
-        json!({ "roles": valid.roles }),
+        json!({ "roles": roles_now, "waiting_for_approval": waiting }),
     );
     tx.append_audit(&e).await?;
+    let created = tx.staff(id).await?;
+    crate::accounts::request_grants(app, &mut tx, me, &created, &waiting, now).await?;
     tx.commit().await?;
     Ok(app.db().staff(id).await?)
 }

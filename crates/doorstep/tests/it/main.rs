@@ -4,6 +4,9 @@
 //! on a throwaway PostgreSQL.
 
 mod access;
+// A panic is how a test fails.
+#[allow(clippy::unwrap_used)]
+mod accounts;
 mod backup;
 mod bad_input;
 mod cli;

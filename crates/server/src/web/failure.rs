@@ -120,6 +120,13 @@ impl From<ApiError> for WebError {
                 crate::error::too_many_attempts_reason(retry_after_seconds),
                 vec![],
             ),
+            ApiError::Paused { field, reason, .. } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_attempts",
+                Some(field),
+                reason,
+                vec![],
+            ),
             ApiError::IllegalStep(e) => (
                 StatusCode::CONFLICT,
                 "illegal_step",

@@ -3,7 +3,7 @@
 use super::form::FormData;
 use super::page::{Errors, local_path, render, render_with};
 use crate::AppState;
-use crate::auth::{ClientAddress, cleared_cookie, end_session, session_cookie};
+use crate::auth::{ClientAddress, cleared_cookie, end_session, session_cookie, user_agent};
 use crate::error::too_many_attempts_reason;
 use app::school_admin::{self as uc, LoginInput};
 use askama::Template;
@@ -63,6 +63,7 @@ fn with_cookie(mut resp: Response, cookie: String) -> Response {
 async fn login(
     State(state): State<AppState>,
     ClientAddress(from): ClientAddress,
+    headers: HeaderMap,
     form: FormData,
 ) -> Response {
     let next = local_path(form.get("next"), "/");
@@ -79,7 +80,15 @@ async fn login(
             email: email.clone(),
             password: form.get("password").to_string(),
         };
-        match uc::sign_in(&state, &input, from.as_deref(), state.now()).await {
+        match uc::sign_in(
+            &state,
+            &input,
+            from.as_deref(),
+            user_agent(&headers),
+            state.now(),
+        )
+        .await
+        {
             Ok(uc::SignIn::SignedIn(signed_in)) => {
                 let cookie = session_cookie(&state, &signed_in.token);
                 return with_cookie(Redirect::to(&next).into_response(), cookie);

@@ -177,6 +177,10 @@ struct DetailPage {
     may_add_vehicle: bool,
     is_me: bool,
     pin_saved: bool,
+    /// The head (for their school) or a trust administrator may issue a reset link and reset
+    /// the authenticator (`app::accounts`, which decides again on the post).
+    may_reset: bool,
+    authenticator_reset: bool,
 }
 
 fn document(label: &'static str, date: Option<NaiveDate>, today: NaiveDate) -> Document {
@@ -205,6 +209,16 @@ async fn build(
     errors: Errors,
     pin_saved: bool,
 ) -> Result<DetailPage, WebError> {
+    build_with(ctx, id, errors, pin_saved, false).await
+}
+
+async fn build_with(
+    ctx: &Ctx,
+    id: i64,
+    errors: Errors,
+    pin_saved: bool,
+    authenticator_reset: bool,
+) -> Result<DetailPage, WebError> {
     let s = uc::staff_member(&ctx.state, &ctx.me, StaffId(id)).await?;
     let vehicles = uc::vehicles(&ctx.state, &ctx.me, s.id).await?;
     let today = ctx.local().await?.date_of(ctx.state.clock().now());
@@ -230,6 +244,10 @@ async fn build(
         })
         .collect();
     let is_me = s.id == ctx.me.id;
+    let may_reset = !is_me
+        && ctx.me.roles.any_of(&SCHOOL_ADMINS)
+        && (ctx.me.roles.has(Role::TrustAdmin)
+            || (s.school_id.is_some() && s.school_id == ctx.me.school_id));
     Ok(DetailPage {
         chrome: ctx.chrome("staff"),
         errors,
@@ -245,12 +263,15 @@ async fn build(
         may_add_vehicle: is_me || ctx.me.roles.any_of(&STAFF_RECORD_KEEPERS),
         is_me,
         pin_saved,
+        may_reset,
+        authenticator_reset,
     })
 }
 
 #[derive(Deserialize)]
 struct DetailQuery {
     pin: Option<String>,
+    authenticator: Option<String>,
 }
 
 async fn detail(
@@ -259,7 +280,14 @@ async fn detail(
     Query(q): Query<DetailQuery>,
 ) -> Result<Response, WebError> {
     Ok(render(
-        &build(&ctx, id, Errors::none(), q.pin.is_some()).await?,
+        &build_with(
+            &ctx,
+            id,
+            Errors::none(),
+            q.pin.is_some(),
+            q.authenticator.is_some(),
+        )
+        .await?,
     ))
 }
 

@@ -65,6 +65,7 @@ pub(super) fn reads(path: &str) -> Option<Reads> {
         "/api/staff/{id}",
         "/staff/{id}",
         "/ical/{file}",
+        "/reset-password/{token}",
         "/policy/{school}",
         "/static/",
     ];

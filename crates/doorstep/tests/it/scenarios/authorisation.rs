@@ -104,7 +104,24 @@ async fn dsl_only(app: &TestApp, domain: &str) -> Session {
         )
         .await
         .expect_status(CREATED);
-    assert_eq!(body["roles"], json!(["dsl"]));
+    // A senior role waits for a second person (#12 item 3): the school's DSL approves it.
+    assert_eq!(body["roles"], json!([]));
+    let dsl = app.login(&format!("dsl@{domain}")).await;
+    let waiting = app.get(&dsl, "/api/role-grants").await.expect_status(OK);
+    let grant = waiting["grants"]
+        .as_array()
+        .and_then(|g| g.iter().find(|g| g["staff_id"] == body["id"]))
+        .and_then(|g| g["id"].as_i64())
+        .expect("the grant waits for approval");
+    let approved = app
+        .post(
+            &dsl,
+            &format!("/api/role-grants/{grant}/approve"),
+            json!({}),
+        )
+        .await
+        .expect_status(OK);
+    assert_eq!(approved["roles"], json!(["dsl"]));
     app.login(&email).await
 }
 
