@@ -30,6 +30,8 @@ struct Inner {
     visits: Option<ReadBatcher<VisitId, Visit>>,
     /// How long login sessions last (idle timeout, absolute lifetime).
     session_limits: crate::school_admin::SessionLimits,
+    /// `doorstep demo`: messages on channels not set up are kept in the demo outbox.
+    demo_outbox: bool,
 }
 
 /// The most policy versions kept; past it the cache starts again empty.
@@ -49,6 +51,7 @@ impl App {
                 policy_versions: Arc::default(),
                 visits: None,
                 session_limits: Default::default(),
+                demo_outbox: false,
             }),
         }
     }
@@ -88,6 +91,16 @@ impl App {
     /// Login sessions last as `limits` say, not the default 12 hours unused / 24 hours.
     pub fn with_session_limits(self, limits: crate::school_admin::SessionLimits) -> Self {
         self.rebuild(|i| i.session_limits = limits)
+    }
+
+    /// A demo: the /outbox page shows the messages kept instead of sent (issue #11 item 11).
+    pub fn with_demo_outbox(self) -> Self {
+        self.rebuild(|i| i.demo_outbox = true)
+    }
+
+    /// Whether this is a demo keeping its messages in the demo outbox.
+    pub fn demo_outbox(&self) -> bool {
+        self.inner.demo_outbox
     }
 
     /// How long login sessions last.

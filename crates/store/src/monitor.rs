@@ -214,4 +214,6 @@ pub enum Delivery<'a> {
     Sent,
     Retry { error: &'a str, at: DateTime<Utc> },
     Failed { error: &'a str },
+    /// `doorstep demo` with the channel not set up: kept in the demo outbox, counted as sent.
+    KeptInDemoOutbox,
 }

@@ -36,6 +36,8 @@ pub(super) struct Delivered {
 
 enum Outcome {
     Sent,
+    /// In the demo outbox: delivered as far as the demo goes, but no channel worked again.
+    Kept,
     Retried,
     Failed { alarm: Option<i64> },
 }
@@ -101,6 +103,7 @@ pub(super) async fn deliver(
                             done.sent += 1;
                             worked_again.extend(channel_of.get(&id).filter(|c| *c != "in_app"));
                         }
+                        Outcome::Kept => done.sent += 1,
                         Outcome::Retried => done.retried += 1,
                         Outcome::Failed { alarm } => {
                             done.failed += 1;
@@ -222,6 +225,7 @@ async fn renew(inner: Arc<Inner>, claim: Arc<Claim>) {
 /// How a send ended, to be recorded under the claim.
 enum Finish {
     Sent,
+    KeptInDemoOutbox,
     Retry { error: String, at: DateTime<Utc> },
     Failed { error: String },
 }
@@ -230,6 +234,7 @@ impl Finish {
     fn delivery(&self) -> Delivery<'_> {
         match self {
             Finish::Sent => Delivery::Sent,
+            Finish::KeptInDemoOutbox => Delivery::KeptInDemoOutbox,
             Finish::Retry { error, at } => Delivery::Retry { error, at: *at },
             Finish::Failed { error } => Delivery::Failed { error },
         }
@@ -296,6 +301,10 @@ async fn deliver_one(
     let attempts = n.attempts + 1;
     let (finish, outcome) = match &sent {
         Ok(()) => (Finish::Sent, Outcome::Sent),
+        // A demo: kept for the /outbox page, which is how the demo "delivers".
+        Err(Failure::NotConfigured) if inner.settings.demo_outbox => {
+            (Finish::KeptInDemoOutbox, Outcome::Kept)
+        }
         Err(Failure::Delivery(DeliveryError::Temporary(e)))
             if attempts < inner.settings.max_attempts =>
         {
