@@ -143,9 +143,9 @@ impl Monitor {
     }
 
     /// One pass at `now`: (a) fire due deadlines, most urgent first; (b) remind visitors of
-    /// check-ins falling due; (c) fire the ladder levels that came due; (d) deliver the outbox.
-    /// (e) prune the board feed of changes over a day old. Per-item failures are logged and skipped; the pass is `Err` (and not recorded as
-    /// completed) when a whole step could not run.
+    /// check-ins falling due; (c) fire the ladder levels that came due; (d) prune the board feed
+    /// of changes over a day old; (e) deliver the outbox. Per-item failures are logged and
+    /// skipped; the pass is `Err` (and not recorded as completed) when a whole step could not run.
     pub async fn run_once(&self, now: DateTime<Utc>) -> Result<PassSummary> {
         self.inner.pass(now, true).await.map(|(summary, _)| summary)
     }

@@ -161,11 +161,7 @@ pub async fn resume(app: &App, scope: &mut FeedScope, after: i64) -> Result<Resu
         });
     }
     let mut admitted = Vec::new();
-    for c in app
-        .db()
-        .board_changes(scope.school(), after, 100)
-        .await?
-    {
+    for c in app.db().board_changes(scope.school(), after, 100).await? {
         if let Some(c) = scope.admit(app, &c).await? {
             admitted.push(c);
         }

@@ -39,7 +39,9 @@ enum Outcome {
     /// In the demo outbox: delivered as far as the demo goes, but no channel worked again.
     Kept,
     Retried,
-    Failed { alarm: Option<i64> },
+    Failed {
+        alarm: Option<i64>,
+    },
 }
 
 struct Limits {

@@ -15,9 +15,7 @@ impl Inner {
     /// Notes where the feed is (at most every 5 minutes of `now`) and deletes at most one batch
     /// of rows that were in the feed 24 hours before `now`; how many were deleted.
     pub(super) async fn prune_board_feed(&self, now: DateTime<Utc>) -> Result<u64> {
-        self.db
-            .mark_board_feed(now, now - MARK_EVERY)
-            .await?;
+        self.db.mark_board_feed(now, now - MARK_EVERY).await?;
         let n = self
             .db
             .prune_board_feed(now - KEEP_FEED_FOR, self.settings.batch)

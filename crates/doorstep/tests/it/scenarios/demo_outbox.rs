@@ -48,7 +48,10 @@ async fn a_demo_alarm_s_texts_and_e_mails_wait_in_the_outbox_for_the_office_and_
             .post(&teacher, &format!("/api/visits/{visit}/panic"), json!({}))
             .await
             .expect_status(CREATED);
-        let summary = monitor(&app, true).run_once(app.now()).await.expect("a pass");
+        let summary = monitor(&app, true)
+            .run_once(app.now())
+            .await
+            .expect("a pass");
         assert_eq!(summary.failed, 0, "nothing fails in the demo: {summary:?}");
 
         let kept = app.get(&office, "/api/demo/outbox").await.expect_status(OK);
@@ -93,8 +96,14 @@ async fn outside_the_demo_there_is_no_outbox_and_unset_channels_still_fail_loudl
         app.post(&teacher, &format!("/api/visits/{visit}/panic"), json!({}))
             .await
             .expect_status(CREATED);
-        let summary = monitor(&app, false).run_once(app.now()).await.expect("a pass");
-        assert!(summary.failed > 0, "not configured is a failure: {summary:?}");
+        let summary = monitor(&app, false)
+            .run_once(app.now())
+            .await
+            .expect("a pass");
+        assert!(
+            summary.failed > 0,
+            "not configured is a failure: {summary:?}"
+        );
         app.get(&office, "/outbox").await.expect_status(NOT_FOUND);
     })
     .await;

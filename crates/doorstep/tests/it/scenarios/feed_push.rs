@@ -118,7 +118,12 @@ async fn the_visitors_today_stream_gets_their_visits_changes_but_nothing_of_a_du
         .expect_status(OK);
 
         let mut board_saw = Vec::new();
-        while board_saw.iter().filter(|e: &&Sse| e.data["kind"] == "check_in").count() < 2 {
+        while board_saw
+            .iter()
+            .filter(|e: &&Sse| e.data["kind"] == "check_in")
+            .count()
+            < 2
+        {
             board_saw.push(next_event(&mut board, &mut on_board).await);
         }
         let duress_alarm = board_saw
@@ -139,10 +144,17 @@ async fn the_visitors_today_stream_gets_their_visits_changes_but_nothing_of_a_du
         assert_eq!(check_ins, 2, "both check-ins reach the phone: {kinds:?}");
         for e in &phone_saw {
             assert!(
-                !matches!(e.data["kind"].as_str(), Some("alarm" | "alarm_state" | "delivery")),
+                !matches!(
+                    e.data["kind"].as_str(),
+                    Some("alarm" | "alarm_state" | "delivery")
+                ),
                 "nothing of the alarm reaches the phone: {kinds:?}"
             );
-            assert!(e.data["detail"].is_null(), "the check-ins look the same: {}", e.data);
+            assert!(
+                e.data["detail"].is_null(),
+                "the check-ins look the same: {}",
+                e.data
+            );
             assert_ne!(e.id, duress_alarm.id);
         }
         assert!(
@@ -175,9 +187,13 @@ async fn a_colleague_not_on_the_visit_is_not_pushed_its_changes() {
         let senior = app.login(&school.email("senior")).await;
         let (status, mut stream) = app.open_stream(&senior, "/today/events", None).await;
         assert_eq!(status, OK);
-        app.post(&teacher, &format!("/api/visits/{visit}/check-in"), json!({}))
-            .await
-            .expect_status(OK);
+        app.post(
+            &teacher,
+            &format!("/api/visits/{visit}/check-in"),
+            json!({}),
+        )
+        .await
+        .expect_status(OK);
         // A visit the senior is on, planned after: its step is the first thing they get.
         let own = app
             .planned_visit(
@@ -202,16 +218,24 @@ async fn a_day_old_feed_is_pruned_and_a_board_resuming_from_before_it_is_told_to
         let visit = out(&app).await;
         let school = app.school("harton.demo").await;
         let teacher = app.login(&school.email("teacher")).await;
-        app.post(&teacher, &format!("/api/visits/{visit}/check-in"), json!({}))
-            .await
-            .expect_status(OK);
+        app.post(
+            &teacher,
+            &format!("/api/visits/{visit}/check-in"),
+            json!({}),
+        )
+        .await
+        .expect_status(OK);
         let first = app.db.board_changes(None, 0, 1).await.expect("the feed")[0].id;
         let monitor = monitor(&app);
         monitor.run_once(app.now()).await.expect("a pass");
         // The same minute: any note of where the feed is was taken before this.
-        app.post(&teacher, &format!("/api/visits/{visit}/check-in"), json!({}))
-            .await
-            .expect_status(OK);
+        app.post(
+            &teacher,
+            &format!("/api/visits/{visit}/check-in"),
+            json!({}),
+        )
+        .await
+        .expect_status(OK);
 
         // Under a day: nothing is deleted.
         app.advance(23 * 60);
@@ -223,9 +247,19 @@ async fn a_day_old_feed_is_pruned_and_a_board_resuming_from_before_it_is_told_to
             monitor.run_once(app.now()).await.expect("a pass");
         }
         let through = app.db.board_feed_pruned_through().await.expect("read");
-        assert!(through >= first, "what was in the feed a day ago is pruned: {through}");
-        let kept = app.db.board_changes(None, 0, 10_000).await.expect("the feed");
-        assert!(kept.iter().all(|c| c.id > through), "nothing at or below {through} is kept");
+        assert!(
+            through >= first,
+            "what was in the feed a day ago is pruned: {through}"
+        );
+        let kept = app
+            .db
+            .board_changes(None, 0, 10_000)
+            .await
+            .expect("the feed");
+        assert!(
+            kept.iter().all(|c| c.id > through),
+            "nothing at or below {through} is kept"
+        );
         let second = kept
             .iter()
             .filter(|c| c.kind == "check_in" && c.visit_id == Some(visit))
