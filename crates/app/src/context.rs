@@ -34,6 +34,8 @@ struct Inner {
     links: Option<crate::messages::Links>,
     /// Whether e-mail can be sent (SMTP is set up): reset links by e-mail are offered only then.
     sends_email: bool,
+    /// `doorstep demo`: messages on channels not set up are kept in the demo outbox.
+    demo_outbox: bool,
 }
 
 /// The most policy versions kept; past it the cache starts again empty.
@@ -55,6 +57,7 @@ impl App {
                 session_limits: Default::default(),
                 links: None,
                 sends_email: false,
+                demo_outbox: false,
             }),
         }
     }
@@ -113,6 +116,16 @@ impl App {
     /// Whether e-mail can be sent (SMTP is set up).
     pub fn sends_email(&self) -> bool {
         self.inner.sends_email
+    }
+
+    /// A demo: the /outbox page shows the messages kept instead of sent (issue #11 item 11).
+    pub fn with_demo_outbox(self) -> Self {
+        self.rebuild(|i| i.demo_outbox = true)
+    }
+
+    /// Whether this is a demo keeping its messages in the demo outbox.
+    pub fn demo_outbox(&self) -> bool {
+        self.inner.demo_outbox
     }
 
     /// How long login sessions last.

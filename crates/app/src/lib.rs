@@ -17,6 +17,7 @@ pub mod audit;
 pub mod board;
 pub mod clock;
 mod context;
+pub mod demo_outbox;
 mod group_commit;
 pub mod health;
 pub mod import;

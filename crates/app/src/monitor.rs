@@ -9,10 +9,12 @@
 
 mod channel_test;
 mod deliver;
+mod feed_pruning;
 mod repeats;
 mod run_loop;
 
 pub use channel_test::{ChannelTest, latest_channel_test, parse_test_time};
+pub use feed_pruning::KEEP_FEED_FOR;
 
 use crate::{Clock, Refusal, Result, alarms};
 use chrono::{DateTime, Duration, Utc};
@@ -51,6 +53,9 @@ pub struct MonitorSettings {
     pub daily_test_at: Option<chrono::NaiveTime>,
     /// Where links in alarm and reminder messages point (the server's public address).
     pub links: crate::messages::Links,
+    /// `doorstep demo`: a message on a channel not set up is kept in the demo outbox (shown on
+    /// /outbox, like a development mail catcher) instead of failing as not configured.
+    pub demo_outbox: bool,
 }
 
 impl MonitorSettings {
@@ -64,6 +69,7 @@ impl MonitorSettings {
             heartbeat_url: None,
             daily_test_at: None,
             links: crate::messages::Links::default(),
+            demo_outbox: false,
         }
     }
 }
@@ -137,9 +143,9 @@ impl Monitor {
     }
 
     /// One pass at `now`: (a) fire due deadlines, most urgent first; (b) remind visitors of
-    /// check-ins falling due; (c) fire the ladder levels that came due; (d) deliver the outbox.
-    /// Per-item failures are logged and skipped; the pass is `Err` (and not recorded as
-    /// completed) when a whole step could not run.
+    /// check-ins falling due; (c) fire the ladder levels that came due; (d) prune the board feed
+    /// of changes over a day old; (e) deliver the outbox. Per-item failures are logged and
+    /// skipped; the pass is `Err` (and not recorded as completed) when a whole step could not run.
     pub async fn run_once(&self, now: DateTime<Utc>) -> Result<PassSummary> {
         self.inner.pass(now, true).await.map(|(summary, _)| summary)
     }
@@ -245,6 +251,7 @@ impl Inner {
         if let Some((n, f)) = errors.take("escalation", self.climb_ladders(now).await) {
             (summary.levels_fired, full) = (n, full | f);
         }
+        errors.take("board feed pruning", self.prune_board_feed(now).await);
         if deliver_here
             && let Some((d, f)) = errors.take("delivery", deliver::deliver(self, now, None).await)
         {

@@ -82,6 +82,9 @@ pub const STAFF_RECORD_KEEPERS: [Role; 3] = [Role::Office, Role::Headteacher, Ro
 /// Import the school's pupils, families and staff from the MIS (the office keeps the roll).
 pub const MIS_IMPORTERS: [Role; 3] = [Role::Office, Role::Headteacher, Role::TrustAdmin];
 
+/// Read the demo outbox (`doorstep demo` only): the office and the head, who watch alarms.
+pub const DEMO_OUTBOX_READERS: [Role; 2] = [Role::Office, Role::Headteacher];
+
 /// Go out on visits.
 pub const VISITORS: [Role; 2] = [Role::VisitingStaff, Role::AttendanceLead];
 

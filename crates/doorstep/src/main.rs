@@ -186,7 +186,7 @@ async fn main() -> Result<()> {
     match &cli.command {
         Command::Serve(args) => {
             let db = open(&cli).await?;
-            serve(db, args).await
+            serve(db, args, false).await
         }
         Command::Demo {
             serve: args,
@@ -206,7 +206,8 @@ async fn main() -> Result<()> {
             if *no_serve {
                 return Ok(());
             }
-            serve(db, args).await
+            // Channels not set up keep their messages in the demo outbox (/outbox).
+            serve(db, args, true).await
         }
         Command::Migrate => {
             open(&cli).await?;

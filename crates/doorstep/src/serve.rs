@@ -94,7 +94,9 @@ impl SsoArgs {
     }
 }
 
-pub(crate) async fn serve(db: Db, args: &ServeArgs) -> Result<()> {
+/// Serves until a shutdown signal; `demo`: messages on channels not set up are kept in the
+/// demo outbox (the /outbox page) instead of failing as not configured.
+pub(crate) async fn serve(db: Db, args: &ServeArgs, demo: bool) -> Result<()> {
     notify::install_crypto_provider();
     let channels = args.channels.build()?;
     let links = public_links(args)?;
@@ -134,6 +136,9 @@ pub(crate) async fn serve(db: Db, args: &ServeArgs) -> Result<()> {
         .with_read_batching()
         .with_sms_inbound_secret(args.channels.sms_inbound_secret.clone())
         .with_session_limits(session_limits);
+    if demo {
+        state = state.with_demo_outbox();
+    }
     if let Some(sso) = sso {
         tracing::info!(sso.issuer = %sso.settings().issuer, "sign-in with school accounts is on");
         state = state.with_sso(sso);
@@ -147,6 +152,7 @@ pub(crate) async fn serve(db: Db, args: &ServeArgs) -> Result<()> {
         settings.heartbeat_url = args.channels.heartbeat_url.clone();
         settings.daily_test_at = args.channels.daily_test_at()?;
         settings.links = links;
+        settings.demo_outbox = demo;
         let monitor = app::monitor::Monitor::new(db, clock, channels, settings);
         // The monitor passes every second; /healthz fails once a pass is 30 s late.
         state = state.with_monitor(monitor.waker(), chrono::Duration::seconds(30));

@@ -144,6 +144,11 @@ impl AppState {
 
     /// Takes the client's address from the `X-Forwarded-For` its proxy adds (`--trust-proxy`),
     /// not from the connection (which is the proxy's). Only right behind a proxy that sets it.
+    /// `doorstep demo`: the /outbox page shows the messages kept instead of sent.
+    pub fn with_demo_outbox(self) -> Self {
+        self.rebuild(|i| i.app = i.app.clone().with_demo_outbox())
+    }
+
     pub fn with_trust_proxy(self, trust: bool) -> Self {
         self.rebuild(|i| i.trust_proxy = trust)
     }

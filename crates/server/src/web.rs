@@ -16,6 +16,7 @@ mod board;
 mod board_events;
 mod chronology;
 mod concerns;
+mod demo_outbox;
 mod exports;
 mod failure;
 mod form;
@@ -56,6 +57,7 @@ pub fn router() -> Router<AppState> {
         .merge(sso::router())
         .merge(today::router())
         .merge(board_events::router())
+        .merge(demo_outbox::router())
         .merge(plan::router())
         .merge(visit::router())
         .merge(record::router())

@@ -9,8 +9,9 @@
 // 3. Registering the service worker (offline shell, installable app).
 // 4. The panic button's pocket-tap guard: the first tap asks for a second within a few seconds;
 //    the tap and a cancel (or no second tap) are recorded, and only a second tap sends.
-// 5. The Today card's alarm lines, polled from /api/visits/{id}/phone-status: who is dealing
-//    with a panic, and a missed check-in turning the card red.
+// 5. The Today card's alarm lines, read from /api/visits/{id}/phone-status when the visit's
+//    feed says something changed (live.js): who is dealing with a panic, and a missed check-in
+//    turning the card red.
 (function () {
   "use strict";
 
@@ -267,7 +268,10 @@
         .then(function (s) { if (s) drawStatus(box, s); }, function () {});
     });
   }
-  setInterval(pollStatus, 3000);
+  // Pushed where the browser can (live.js follows /today/events and calls this on each change
+  // of the person's visits); polled only where it cannot.
+  window.doorstepPhoneStatus = pollStatus;
+  if (!window.EventSource) setInterval(pollStatus, 3000);
 
   function flush() {
     if (flushing) return;

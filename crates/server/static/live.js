@@ -19,10 +19,49 @@
   }
 
   // ---- Following the feed -------------------------------------------------------------
-  function follow(url, onChange) {
+  // `refresh` comes instead of changes when what was missed is no longer kept (after a day).
+  function follow(url, onChange, onRefresh) {
     if (!window.EventSource) return;
     var es = new EventSource(url, { withCredentials: true });
     es.addEventListener("change", onChange);
+    es.addEventListener("refresh", onRefresh || onChange);
+    return es;
+  }
+
+  // ---- The Today page -----------------------------------------------------------------
+  // Follows the changes of the visits this person is on: the alarm lines are read again on
+  // every change, the cards themselves when a visit moved on (a step, a hand-over) — unless
+  // the person is typing into one of them. Without JavaScript the page works by reloading.
+  var todayBusy = false;
+  function refreshToday() {
+    var cards = document.getElementById("today-cards");
+    if (!cards || todayBusy) return;
+    if (!idle(cards)) { setTimeout(refreshToday, 2000); return; }
+    todayBusy = true;
+    fetch("/today", { credentials: "same-origin", headers: { accept: "text/html" } })
+      .then(function (res) { return res.ok ? res.text() : null; })
+      .then(function (html) {
+        if (!html) return;
+        var t = document.createElement("template");
+        t.innerHTML = html;
+        var fresh = t.content.getElementById("today-cards");
+        var now = document.getElementById("today-cards");
+        if (fresh && now && idle(now)) { fresh.removeAttribute("data-today-events"); now.replaceWith(fresh); }
+      }, function () {})
+      .then(function () {
+        todayBusy = false;
+        if (window.doorstepPhoneStatus) window.doorstepPhoneStatus();
+      });
+  }
+  function followToday(url) {
+    var es = follow(url, function (e) {
+      var change = {};
+      try { change = JSON.parse(e.data); } catch (err) { /* an empty change: read everything */ }
+      if (change.kind === "visit_step" || change.kind === "watch") refreshToday();
+      else if (window.doorstepPhoneStatus) window.doorstepPhoneStatus();
+    }, refreshToday);
+    // Whatever committed between the page's render and the stream's start.
+    if (es) es.addEventListener("open", function () { if (window.doorstepPhoneStatus) window.doorstepPhoneStatus(); });
   }
 
   var busy = false, again = false;
@@ -131,6 +170,8 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    var today = document.querySelector("[data-today-events]");
+    if (today) followToday(today.getAttribute("data-today-events"));
     var panel = document.getElementById("board-attention");
     if (panel) {
       panel.hidden = false;

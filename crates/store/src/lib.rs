@@ -10,6 +10,7 @@ mod audit;
 mod board;
 mod board_feed;
 mod db;
+mod demo_outbox;
 pub mod health;
 mod households;
 mod imports;
@@ -33,6 +34,7 @@ pub use audit::{AuditEntry, AuditRow};
 pub use board::OutNowRow;
 pub use board_feed::BoardChange;
 pub use db::{Backend, Db, StoreError, Tx};
+pub use demo_outbox::KeptMessage;
 pub use health::WriteStatus;
 pub use households::{
     CautionFlag, Household, HouseholdMember, NewHousehold, NewMember, NewPupil, Pupil,

@@ -222,6 +222,13 @@ impl Tx {
 /// How one delivery attempt ended.
 pub enum Delivery<'a> {
     Sent,
-    Retry { error: &'a str, at: DateTime<Utc> },
-    Failed { error: &'a str },
+    Retry {
+        error: &'a str,
+        at: DateTime<Utc>,
+    },
+    Failed {
+        error: &'a str,
+    },
+    /// `doorstep demo` with the channel not set up: kept in the demo outbox, counted as sent.
+    KeptInDemoOutbox,
 }

@@ -5,6 +5,8 @@
 //! opens, with the board's own access decision through [`crate::access`]).
 
 use crate::permissions::ALARM_WATCHERS;
+pub mod today;
+
 use crate::{App, Result, access};
 use domain::SchoolId;
 use std::collections::BTreeSet;
@@ -106,6 +108,9 @@ impl FeedHub {
 pub enum FeedScope {
     /// An office board: every change of the school (the board's own access decision).
     School(SchoolId),
+    /// A person's Today page: only the visits they are on, never a duress alarm (see
+    /// [`today::TodayScope`]).
+    Today(today::TodayScope),
 }
 
 /// The scope of an office board's feed: the same decision as [`super::board`].
@@ -119,31 +124,49 @@ pub async fn board_scope(app: &App, me: &Staff, school_id: Option<i64>) -> Resul
 }
 
 impl FeedScope {
-    /// Whether the page may receive this change.
-    pub fn admits(&self, change: &BoardChange) -> bool {
+    /// Whether the page may receive this change, as the page is to see it (a Today page gets
+    /// no alarm ids or details: see [`today::TodayScope::admit`]). Errors: the store failed.
+    pub async fn admit(&mut self, app: &App, change: &BoardChange) -> Result<Option<BoardChange>> {
         match self {
-            FeedScope::School(s) => change.school_id == s.0,
+            FeedScope::School(s) => Ok((change.school_id == s.0).then(|| change.clone())),
+            FeedScope::Today(t) => t.admit(app, change).await,
         }
     }
 
-    /// The school whose missed changes are read.
-    pub fn school(&self) -> i64 {
+    /// The school whose missed changes are read (`None`: any, filtered by [`Self::admit`]).
+    pub fn school(&self) -> Option<i64> {
         match self {
-            FeedScope::School(s) => s.0,
+            FeedScope::School(s) => Some(s.0),
+            FeedScope::Today(t) => t.school(),
         }
     }
 }
 
-/// Changes after `after` this page may receive, oldest first, at most 100: what a page missed
-/// while it was away (it resumes from its Last-Event-ID).
-pub async fn changes_after(app: &App, scope: &FeedScope, after: i64) -> Result<Vec<BoardChange>> {
-    Ok(app
-        .db()
-        .board_changes(Some(scope.school()), after, 100)
-        .await?
-        .into_iter()
-        .filter(|c| scope.admits(c))
-        .collect())
+/// What a page that comes back having seen the feed up to `after` is sent first.
+#[derive(Debug)]
+pub enum Resume {
+    /// The changes it missed (and may see), oldest first, at most 100.
+    Changes(Vec<BoardChange>),
+    /// Changes it missed were pruned (kept 24 hours, [`crate::monitor::KEEP_FEED_FOR`]): it
+    /// must read itself again in full, and follows the feed from `at` on.
+    Refresh { at: i64 },
+}
+
+/// What a page resuming after feed id `after` (its Last-Event-ID) missed. Errors: the store
+/// failed.
+pub async fn resume(app: &App, scope: &mut FeedScope, after: i64) -> Result<Resume> {
+    if after < app.db().board_feed_pruned_through().await? {
+        return Ok(Resume::Refresh {
+            at: cursor(app).await?,
+        });
+    }
+    let mut admitted = Vec::new();
+    for c in app.db().board_changes(scope.school(), after, 100).await? {
+        if let Some(c) = scope.admit(app, &c).await? {
+            admitted.push(c);
+        }
+    }
+    Ok(Resume::Changes(admitted))
 }
 
 /// Where the feed is now: a page rendered after this read has seen every change up to it.

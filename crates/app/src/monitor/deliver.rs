@@ -41,8 +41,12 @@ pub(super) struct Delivered {
 
 enum Outcome {
     Sent,
+    /// In the demo outbox: delivered as far as the demo goes, but no channel worked again.
+    Kept,
     Retried,
-    Failed { alarm: Option<i64> },
+    Failed {
+        alarm: Option<i64>,
+    },
 }
 
 struct Limits {
@@ -111,6 +115,7 @@ pub(super) async fn deliver(
                                     .map(|c| c.as_str()),
                             );
                         }
+                        Outcome::Kept => done.sent += 1,
                         Outcome::Retried => done.retried += 1,
                         Outcome::Failed { alarm } => {
                             done.failed += 1;
@@ -175,6 +180,7 @@ async fn send_again(inner: &Inner, worked: &BTreeSet<&str>, now: DateTime<Utc>) 
 /// How a send ended, to be recorded under the claim.
 enum Finish {
     Sent,
+    KeptInDemoOutbox,
     Retry { error: String, at: DateTime<Utc> },
     Failed { error: String },
 }
@@ -183,6 +189,7 @@ impl Finish {
     fn delivery(&self) -> Delivery<'_> {
         match self {
             Finish::Sent => Delivery::Sent,
+            Finish::KeptInDemoOutbox => Delivery::KeptInDemoOutbox,
             Finish::Retry { error, at } => Delivery::Retry { error, at: *at },
             Finish::Failed { error } => Delivery::Failed { error },
         }
@@ -249,6 +256,10 @@ async fn deliver_one(
     let attempts = n.attempts + 1;
     let (finish, outcome) = match &sent {
         Ok(()) => (Finish::Sent, Outcome::Sent),
+        // A demo: kept for the /outbox page, which is how the demo "delivers".
+        Err(Failure::NotConfigured) if inner.settings.demo_outbox => {
+            (Finish::KeptInDemoOutbox, Outcome::Kept)
+        }
         Err(Failure::Delivery(DeliveryError::Temporary(e)))
             if attempts < inner.settings.max_attempts =>
         {

@@ -3,6 +3,8 @@
 
 mod authorisation;
 mod board_push;
+mod demo_outbox;
+mod feed_push;
 mod hand_over;
 mod imports;
 mod in_progress;

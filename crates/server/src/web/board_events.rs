@@ -1,6 +1,7 @@
-//! The pushed board: `/board/events` streams an office board the changes of the board feed as server-sent events as they commit, each with
-//! its feed id, so a page that reconnects (the browser sends `Last-Event-ID`) gets what it
-//! missed. The page re-reads its own fragment on an event; nothing here renders the board. Who
+//! The pushed board: `/board/events` streams an office board the changes of the board feed as
+//! server-sent events as they commit, and `/today/events` a person's Today page those of the
+//! visits they are on (never a duress alarm's: `app::board::feed::today`), each with its feed id, so a page that reconnects (the browser sends `Last-Event-ID`) gets what it
+//! missed — or, when what it missed was pruned (after a day), a `refresh` event. The page re-reads its own fragment on an event; nothing here renders the board. Who
 //! receives what is `app::board::feed::FeedScope`, decided once per stream; whether they still
 //! may is checked as it streams (a signed-out or deactivated person's stream ends at once:
 //! `crate::session_watch`).
@@ -8,7 +9,7 @@
 use super::page::{Ctx, WebError};
 use crate::AppState;
 use crate::session_watch::{RECHECK, SessionWatch};
-use app::board::feed::{self, FeedScope};
+use app::board::feed::{self, FeedScope, Resume};
 use axum::Router;
 use axum::extract::Query;
 use axum::http::HeaderMap;
@@ -24,7 +25,9 @@ use store::BoardChange;
 use tokio::sync::broadcast::{self, error::RecvError};
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/board/events", get(board_events))
+    Router::new()
+        .route("/board/events", get(board_events))
+        .route("/today/events", get(today_events))
 }
 
 #[derive(Deserialize)]
@@ -55,6 +58,20 @@ async fn board_events(
     let scope = feed::board_scope(&ctx.state, &ctx.me, q.school_id).await?;
     let from = resume_from(&ctx.state, &headers, q.after).await;
     // Ctx let this request in, so its cookie is there; without one there is nothing to stream.
+    let Some(watch) = SessionWatch::of(&headers) else {
+        return Ok(axum::http::StatusCode::UNAUTHORIZED.into_response());
+    };
+    Ok(events(ctx.state, scope, watch, from).into_response())
+}
+
+/// The Today page's stream: changes of the visits the signed-in person is on.
+async fn today_events(
+    ctx: Ctx,
+    headers: HeaderMap,
+    Query(q): Query<EventsQuery>,
+) -> Result<Response, WebError> {
+    let scope = feed::today::today_scope(&ctx.state, &ctx.me).await?;
+    let from = resume_from(&ctx.state, &headers, q.after).await;
     let Some(watch) = SessionWatch::of(&headers) else {
         return Ok(axum::http::StatusCode::UNAUTHORIZED.into_response());
     };
@@ -94,8 +111,16 @@ fn events(
         loop {
             if !f.caught_up {
                 f.caught_up = true;
-                match feed::changes_after(&f.state, &f.scope, f.cursor).await {
-                    Ok(missed) => f.missed.extend(missed),
+                match feed::resume(&f.state, &mut f.scope, f.cursor).await {
+                    Ok(Resume::Changes(missed)) => f.missed.extend(missed),
+                    Ok(Resume::Refresh { at }) => {
+                        if !f.watch.holds(&f.state).await {
+                            return None;
+                        }
+                        f.missed.clear();
+                        f.cursor = f.cursor.max(at);
+                        return Some((Ok(refresh(f.cursor)), f));
+                    }
                     Err(e) => {
                         tracing::warn!(error = %e, "board events: cannot read what was missed")
                     }
@@ -117,15 +142,21 @@ fn events(
                 continue;
             };
             match next {
-                Ok(c) if c.id > f.cursor => {
-                    if f.scope.admits(&c) {
+                Ok(c) if c.id > f.cursor => match f.scope.admit(&f.state, &c).await {
+                    Ok(Some(seen)) => {
                         if !f.watch.holds(&f.state).await {
                             return None;
                         }
                         f.cursor = c.id;
-                        return Some((Ok(event(&c)), f));
+                        return Some((Ok(event(&seen)), f));
                     }
-                }
+                    Ok(None) => {}
+                    Err(e) => {
+                        tracing::warn!(error = %e, "board events: cannot decide who sees a change");
+                        // Read it again from the feed rather than lose it.
+                        f.caught_up = false;
+                    }
+                },
                 Ok(_) => {}
                 // Too slow to keep up: read what was missed from the feed itself.
                 Err(RecvError::Lagged(_)) => f.caught_up = false,
@@ -143,4 +174,13 @@ fn event(c: &BoardChange) -> Event {
         .id(c.id.to_string())
         .event("change")
         .data(data)
+}
+
+/// `event: refresh`, `id: <feed id>`: what the page missed is no longer in the feed; it reads
+/// itself again in full and follows on from this id.
+fn refresh(at: i64) -> Event {
+    Event::default()
+        .id(at.to_string())
+        .event("refresh")
+        .data("{}")
 }

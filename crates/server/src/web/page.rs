@@ -56,12 +56,9 @@ impl Ctx {
         let me = match me {
             Ok(me) => me,
             Err(ApiError::Unauthenticated) => {
-                let next = parts
-                    .uri
-                    .path_and_query()
-                    .map_or("/", |p| p.as_str())
-                    .to_string();
-                return Err(WebError::SignIn { next });
+                return Err(WebError::SignIn {
+                    next: come_back_to(parts),
+                });
             }
             Err(e) => return Err(e.into()),
         };
@@ -70,6 +67,23 @@ impl Ctx {
             me,
         })
     }
+}
+
+/// Where to come back after signing in: this page; for a form post, the page the form was on
+/// (its Referer), where drafts.js offers what was typed again (a post's own address may answer
+/// only posts). The login page keeps only local paths.
+fn come_back_to(parts: &Parts) -> String {
+    let this = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+    if parts.method == axum::http::Method::GET {
+        return this.to_string();
+    }
+    parts
+        .headers
+        .get(axum::http::header::REFERER)
+        .and_then(|r| r.to_str().ok())
+        .and_then(|r| r.parse::<axum::http::Uri>().ok())
+        .and_then(|u| u.path_and_query().map(|p| p.as_str().to_string()))
+        .unwrap_or_else(|| "/".to_string())
 }
 
 /// Which parts of the app a person's roles open. The server checks again on every action.

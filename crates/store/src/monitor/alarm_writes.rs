@@ -136,6 +136,10 @@ impl Tx {
                 with_tx!(self, x => sqlx::query("update notifications set state = 'sent', sent_at = $1, attempts = attempts + 1, claimed_until = null \
                 where id = $2 and claimed_by = $3 and state = 'sending'").bind(now).bind(id).bind(instance).execute(x).await.map(|r| r.rows_affected()))
             }
+            Delivery::KeptInDemoOutbox => {
+                with_tx!(self, x => sqlx::query("update notifications set state = 'sent', sent_at = $1, attempts = attempts + 1, claimed_until = null, \
+                demo_outbox = $4 where id = $2 and claimed_by = $3 and state = 'sending'").bind(now).bind(id).bind(instance).bind(true).execute(x).await.map(|r| r.rows_affected()))
+            }
             // The first failure's time is kept: the board says how long a channel has failed.
             Delivery::Retry { error, at } => {
                 with_tx!(self, x => sqlx::query("update notifications set state = 'pending', attempts = attempts + 1, next_attempt_at = $1, \
