@@ -4,8 +4,10 @@
 //! (see [`presets`]) is a file of these settings for one of the five real policies; a school starts
 //! from a preset and changes settings, and each change is stored as a new policy version.
 
+pub mod changes;
 mod evaluate;
 mod evening;
+mod governance;
 pub mod presets;
 mod reasons;
 mod records_access;
@@ -17,6 +19,7 @@ pub use evaluate::{
     evaluate,
 };
 pub use evening::spans_evening;
+pub use governance::{AcknowledgementRule, ApprovingBody};
 pub use reasons::ReasonDefaults;
 pub use records_access::RecordsAccess;
 pub use second_factor::SecondFactorRule;
@@ -81,6 +84,9 @@ pub struct PolicySettings {
     /// rule read as the office, senior leaders, the DSL, the safeguarding team and the head.
     #[serde(default = "default_safety_responders")]
     pub safety_responders: Vec<Recipient>,
+    /// G2: whether staff must confirm reading the current version before signing out.
+    #[serde(default)]
+    pub acknowledgement: AcknowledgementRule,
 }
 
 fn default_repeat_minutes() -> u32 {

@@ -14,6 +14,7 @@ mod households;
 mod imports;
 mod inbound_sms;
 mod monitor;
+mod policy_governance;
 mod records;
 mod reports;
 mod risk;
@@ -48,6 +49,7 @@ pub use records::{
     NewOutcome, NewSafeguardingConcern, NewSlip, RecordRead, SLIP_DEADLINE, SafeguardingConcern,
     Slip, VisitOutcome, VisitRow, VisitRowFilter, in_app_address,
 };
+pub use policy_governance::{ApprovedVersion, NewPolicyDraft, PolicyDraft};
 pub use reports::{ReportAlarm, ReportFacts, ReportIncident, ReportSlip, ReportVisit};
 pub use risk::{NewRiskAssessment, RiskAssessment};
 pub use schools::{PolicyVersion, School, Trust};
