@@ -7,6 +7,8 @@
 //! No HTTP here (the session cookie stays in the server) and no SQL.
 
 mod households;
+mod policy_approval;
+mod policy_reading;
 mod pupils;
 mod risk;
 mod schools;
@@ -20,6 +22,15 @@ pub use households::{
     CautionInput, HOUSEHOLD_BLOCKERS, HouseholdDetail, MemberInput, NewHouseholdInput, ReasonInput,
     ReviewInput, add_caution, add_member, block_household, create_household, household,
     household_visits, households, may_block, may_review, review_household,
+};
+pub use policy_approval::{
+    ApproveInput, DraftView, TrustPolicyInput, approve_policy, approving_body,
+    bring_policies_into_force, may_draft, policy_draft, policy_drafts, set_trust_policy,
+    version_changes,
+};
+pub use policy_reading::{
+    AcknowledgementStatus, acknowledge_policy, acknowledgement_status, acknowledgement_status_of,
+    has_read_current, remind_policy_reviews, require_read_before_sign_out,
 };
 pub use pupils::{NewPupilInput, PupilView, create_pupil, pupil, pupil_page, pupils};
 pub use risk::{

@@ -16,6 +16,7 @@ mod households;
 mod imports;
 mod in_progress;
 mod openapi;
+mod policy_approval;
 mod reports;
 mod risk;
 mod schools;
@@ -242,6 +243,7 @@ pub fn build_router(state: AppState) -> Router {
         .merge(auth::router())
         .merge(second_factor::router())
         .merge(schools::router())
+        .merge(policy_approval::router())
         .merge(staff::router())
         .merge(households::router())
         .merge(imports::router())
