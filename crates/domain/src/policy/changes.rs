@@ -17,6 +17,8 @@ pub struct SettingChange {
     pub label: String,
     pub before: String,
     pub after: String,
+    /// The whole change in one line, e.g. "Check-in interval: 30 → 20 minutes".
+    pub words: String,
 }
 
 impl fmt::Display for SettingChange {
@@ -161,12 +163,15 @@ pub fn diff(before: &PolicySettings, after: &PolicySettings) -> Vec<SettingChang
             if before == after {
                 (before, after) = ("as before".into(), "changed".into());
             }
-            Some(SettingChange {
+            let mut change = SettingChange {
                 path: p.clone(),
                 label: label(p),
                 before,
                 after,
-            })
+                words: String::new(),
+            };
+            change.words = change.to_string();
+            Some(change)
         })
         .collect()
 }
