@@ -21,12 +21,12 @@ use std::collections::{BTreeMap, HashMap};
 use std::str::FromStr;
 use store::{ReportFacts, Staff};
 
-pub use domain::reports::{DEFAULT_TERMS_NOTE, parse_range};
-pub use tables::Table;
 /// G2 for the governors' report: how many staff have read the current policy, and its review date.
 pub use crate::school_admin::{
     AcknowledgementStatus, acknowledgement_status_of as policy_acknowledgements,
 };
+pub use domain::reports::{DEFAULT_TERMS_NOTE, parse_range};
+pub use tables::Table;
 
 /// A label and how many.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]

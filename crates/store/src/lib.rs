@@ -43,13 +43,13 @@ pub use monitor::{
     Alarm, CheckIn, DeadlineRow, Delivery, MonitorPass, NewAlarm, NewCheckIn, NewDeadline,
     NewNotification, Notification, VisitDeadlines, Watch,
 };
+pub use policy_governance::{ApprovedVersion, NewPolicyDraft, PolicyDraft};
 pub use records::{
     BreakGlass, CalendarLink, FollowUpAction, HeadOnlyRecord, Incident, IncidentDraft,
     InvolvementGrant, NewAction, NewCalendarLink, NewGrant, NewHeadOnlyRecord, NewIncident,
     NewOutcome, NewSafeguardingConcern, NewSlip, RecordRead, SLIP_DEADLINE, SafeguardingConcern,
     Slip, VisitOutcome, VisitRow, VisitRowFilter, in_app_address,
 };
-pub use policy_governance::{ApprovedVersion, NewPolicyDraft, PolicyDraft};
 pub use reports::{ReportAlarm, ReportFacts, ReportIncident, ReportSlip, ReportVisit};
 pub use risk::{NewRiskAssessment, RiskAssessment};
 pub use schools::{PolicyVersion, School, Trust};

@@ -91,8 +91,7 @@ impl Tx {
     /// Claims an approved draft to bring into force; `false` when another pass already did.
     pub async fn claim_draft_in_force(&mut self, draft: i64, at: DateTime<Utc>) -> Result<bool> {
         const Q: &str = "update policy_drafts set in_force_at = $2 where id = $1 and in_force_at is null and approved_by is not null";
-        let done =
-            with_tx!(self, c => sqlx::query(Q).bind(draft).bind(at).execute(c).await.map(|r| r.rows_affected()))?;
+        let done = with_tx!(self, c => sqlx::query(Q).bind(draft).bind(at).execute(c).await.map(|r| r.rows_affected()))?;
         Ok(done == 1)
     }
 
@@ -132,7 +131,8 @@ impl Tx {
         const D: &str = "delete from trust_policy_schools where trust_id = $1";
         with_tx!(self, c => sqlx::query(D).bind(trust.0).execute(c).await.map(|_| ()))?;
         for s in schools {
-            const A: &str = "insert into trust_policy_schools (school_id, trust_id) values ($1, $2)";
+            const A: &str =
+                "insert into trust_policy_schools (school_id, trust_id) values ($1, $2)";
             with_tx!(self, c => sqlx::query(A).bind(s.0).bind(trust.0).execute(c).await.map(|_| ()))?;
         }
         Ok(())

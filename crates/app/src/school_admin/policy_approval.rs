@@ -210,10 +210,21 @@ pub async fn approve_policy(
         .approve_policy_draft(d.id, me.id, &name, today, takes_effect_on)
         .await?
     {
-        return Err(Refusal::conflict("draft", "this change is already approved"));
+        return Err(Refusal::conflict(
+            "draft",
+            "this change is already approved",
+        ));
     }
     let detail = json!({ "draft": d.id, "takes_effect_on": takes_effect_on });
-    let e = audit::entry(app, me, "policy.approve", "school", d.school_id.0, Some(d.school_id), detail);
+    let e = audit::entry(
+        app,
+        me,
+        "policy.approve",
+        "school",
+        d.school_id.0,
+        Some(d.school_id),
+        detail,
+    );
     tx.append_audit(&e).await?;
     tx.commit().await?;
     if takes_effect_on <= today {
@@ -231,7 +242,9 @@ pub async fn bring_policies_into_force(db: &Db, now: DateTime<Utc>) -> Result<us
     let mut n = 0;
     for d in db.drafts_coming_into_force(by).await? {
         let today = now.with_timezone(&d.settings.tz()).date_naive();
-        if d.takes_effect_on.is_some_and(|on| on <= today) && bring_into_force(db, d.id, now).await? {
+        if d.takes_effect_on.is_some_and(|on| on <= today)
+            && bring_into_force(db, d.id, now).await?
+        {
             n += 1;
         }
     }
@@ -240,9 +253,12 @@ pub async fn bring_policies_into_force(db: &Db, now: DateTime<Utc>) -> Result<us
 
 async fn bring_into_force(db: &Db, draft: i64, now: DateTime<Utc>) -> Result<bool> {
     let d = db.policy_draft(draft).await?;
-    let (Some(approver), Some(name), Some(on), Some(effect)) =
-        (d.approved_by, d.approved_by_name.as_deref(), d.approved_on, d.takes_effect_on)
-    else {
+    let (Some(approver), Some(name), Some(on), Some(effect)) = (
+        d.approved_by,
+        d.approved_by_name.as_deref(),
+        d.approved_on,
+        d.takes_effect_on,
+    ) else {
         return Ok(false);
     };
     let schools = match (d.for_trust, db.trust_policy_of_school(d.school_id).await?) {
@@ -322,14 +338,19 @@ pub async fn set_trust_policy(
     let ours = app.db().schools_of_trust(me.trust_id).await?;
     let mut schools = Vec::new();
     for id in &input.schools {
-        let s = ours
-            .iter()
-            .find(|s| s.id.0 == *id)
-            .ok_or_else(|| Refusal::invalid("schools", format!("school {id} is not one of the trust's schools")))?;
+        let s = ours.iter().find(|s| s.id.0 == *id).ok_or_else(|| {
+            Refusal::invalid(
+                "schools",
+                format!("school {id} is not one of the trust's schools"),
+            )
+        })?;
         schools.push(s.id);
     }
     let Some(first) = schools.first() else {
-        return Err(Refusal::invalid("schools", "name at least one school that adopts the trust's policy"));
+        return Err(Refusal::invalid(
+            "schools",
+            "name at least one school that adopts the trust's policy",
+        ));
     };
     let example = app.db().current_policy(*first).await?;
     changes::check_setting_paths(&input.school_may_change, &example.settings)?;
@@ -337,7 +358,15 @@ pub async fn set_trust_policy(
     tx.set_trust_policy(me.trust_id, &input.school_may_change, &schools, me.id, now)
         .await?;
     let detail = json!({ "schools": input.schools, "school_may_change": input.school_may_change });
-    let e = audit::entry(app, me, "policy.trust", "trust", me.trust_id.0, None, detail);
+    let e = audit::entry(
+        app,
+        me,
+        "policy.trust",
+        "trust",
+        me.trust_id.0,
+        None,
+        detail,
+    );
     tx.append_audit(&e).await?;
     tx.commit().await?;
     Ok(schools)

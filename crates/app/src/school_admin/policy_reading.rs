@@ -86,7 +86,15 @@ pub async fn acknowledge_policy(
     let current = tx.current_policy(school.id).await?;
     tx.acknowledge_policy(current.id, me.id, now).await?;
     let detail = json!({ "version": current.version });
-    let e = audit::entry(app, me, "policy.acknowledge", "school", school.id.0, Some(school.id), detail);
+    let e = audit::entry(
+        app,
+        me,
+        "policy.acknowledge",
+        "school",
+        school.id.0,
+        Some(school.id),
+        detail,
+    );
     tx.append_audit(&e).await?;
     tx.commit().await?;
     Ok(current.version)

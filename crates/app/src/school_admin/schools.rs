@@ -1,6 +1,7 @@
 //! Schools and their policies (G1): start from a preset, change settings, see every version.
 //! A new policy is a new version; visits already judged keep theirs.
 
+use super::policy_approval::{DraftView, Drafting, draft_change, policy_draft};
 use crate::access::{can_see_school, require_any};
 use crate::permissions::SCHOOL_ADMINS;
 use crate::{App, Refusal, Result, audit};
@@ -9,7 +10,6 @@ use domain::policy::{PolicySettings, presets};
 use domain::{FieldError, Role, SchoolId, StaffId, TrustId, inputs};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use super::policy_approval::{DraftView, Drafting, draft_change, policy_draft};
 use store::{PolicyVersion, School, Staff, Tx};
 
 /// One of the shipped presets, one per real policy.

@@ -44,14 +44,20 @@ const LABELS: &[(&str, &str)] = &[
     ("approver", "Approved by"),
     ("check_in.interval_minutes", "Check-in interval"),
     ("check_in.grace_minutes", "Grace before the alarm"),
-    ("check_in.remind_before_minutes", "Reminder before a check-in"),
+    (
+        "check_in.remind_before_minutes",
+        "Reminder before a check-in",
+    ),
     ("check_in.extend_minutes", "Extension asked for"),
     ("staffing.minimum", "Staff on every visit"),
     ("staffing.first_visit_minimum", "Staff on a first visit"),
     ("buddy.required", "A buddy at school"),
     ("buddy.code_word", "Code word"),
     ("animals.must_be_secured", "Animals put away"),
-    ("ask_parents_come_in_first", "Ask whether parents could come in first"),
+    (
+        "ask_parents_come_in_first",
+        "Ask whether parents could come in first",
+    ),
     ("unannounced_needs_reason", "An unannounced visit says why"),
     (
         "acknowledgement.before_sign_out",

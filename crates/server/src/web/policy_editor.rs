@@ -25,13 +25,34 @@ pub fn router() -> Router<crate::AppState> {
 
 /// Help shown beside a setting, from the policies' own sentences where one fits.
 const HELP: &[(&str, &str)] = &[
-    ("check_in.interval_minutes", "REAch2: \"staff will check in with the office at agreed intervals\". 1–1440 minutes."),
-    ("check_in.grace_minutes", "Minutes after a missed check-in before the alarm ladder starts."),
-    ("staffing.minimum", "\"Home visits should be made in pairs\": 2; 1 where lone visits are allowed."),
-    ("staffing.first_visit_minimum", "A first visit to a household is never made alone in most policies."),
-    ("review_every_months", "SEN Trust Southend: \"reviewed every 3 years by the trust board\": 36."),
-    ("approver", "The body that approves the policy; its chair or the trust administrator records approval."),
-    ("acknowledgement.before_sign_out", "Staff confirm they have read the version in force before they sign out."),
+    (
+        "check_in.interval_minutes",
+        "REAch2: \"staff will check in with the office at agreed intervals\". 1–1440 minutes.",
+    ),
+    (
+        "check_in.grace_minutes",
+        "Minutes after a missed check-in before the alarm ladder starts.",
+    ),
+    (
+        "staffing.minimum",
+        "\"Home visits should be made in pairs\": 2; 1 where lone visits are allowed.",
+    ),
+    (
+        "staffing.first_visit_minimum",
+        "A first visit to a household is never made alone in most policies.",
+    ),
+    (
+        "review_every_months",
+        "SEN Trust Southend: \"reviewed every 3 years by the trust board\": 36.",
+    ),
+    (
+        "approver",
+        "The body that approves the policy; its chair or the trust administrator records approval.",
+    ),
+    (
+        "acknowledgement.before_sign_out",
+        "Staff confirm they have read the version in force before they sign out.",
+    ),
 ];
 
 /// One setting on the form.
@@ -86,7 +107,10 @@ pub fn fields(settings: &PolicySettings, typed: Option<&FormData>) -> Vec<Settin
 
 /// The settings the form describes, laid on `current` one setting at a time so each problem is
 /// named on its own field. Errors: one per field, in the setting's label.
-pub fn settings_from_form(current: &PolicySettings, f: &FormData) -> Result<PolicySettings, Errors> {
+pub fn settings_from_form(
+    current: &PolicySettings,
+    f: &FormData,
+) -> Result<PolicySettings, Errors> {
     let mut errors = Errors::none();
     let mut json = serde_json::to_value(current).map_err(|e| Errors::one("form", e.to_string()))?;
     for (path, old) in flatten(current) {
@@ -109,7 +133,10 @@ pub fn settings_from_form(current: &PolicySettings, f: &FormData) -> Result<Poli
         set(&mut tried, &path, new);
         match serde_json::from_value::<PolicySettings>(tried.clone()) {
             Ok(_) => json = tried,
-            Err(e) => errors.add(&path, format!("{}: {}", label(&path), plain(&e.to_string()))),
+            Err(e) => errors.add(
+                &path,
+                format!("{}: {}", label(&path), plain(&e.to_string())),
+            ),
         }
     }
     if !errors.is_empty() {
@@ -128,7 +155,12 @@ fn plain(e: &str) -> String {
     match e.split_once("expected one of ") {
         Some((_, one_of)) => format!(
             "choose one of {}",
-            one_of.replace('`', "").replace('_', " ").split(" at line").next().unwrap_or("")
+            one_of
+                .replace('`', "")
+                .replace('_', " ")
+                .split(" at line")
+                .next()
+                .unwrap_or("")
         ),
         None => e.to_string(),
     }
@@ -162,10 +194,20 @@ pub fn draft_rows(ctx: &Ctx, drafts: Vec<DraftView>) -> Vec<DraftRow> {
             id: d.draft.id,
             note: d.draft.change_note.clone(),
             changes: d.changes.iter().map(|c| c.words.clone()).collect(),
-            waiting_for: format!("{} ({})", d.draft.settings.approver, d.approved_by_role.title()),
+            waiting_for: format!(
+                "{} ({})",
+                d.draft.settings.approver,
+                d.approved_by_role.title()
+            ),
             approved: d.draft.approved_by_name.as_ref().map(|who| {
-                let from = d.draft.takes_effect_on.map(|on| on.format("%-d %B %Y").to_string());
-                format!("Approved by {who}; in force from {}", from.unwrap_or_default())
+                let from = d
+                    .draft
+                    .takes_effect_on
+                    .map(|on| on.format("%-d %B %Y").to_string());
+                format!(
+                    "Approved by {who}; in force from {}",
+                    from.unwrap_or_default()
+                )
             }),
             may_approve: d.draft.approved_by.is_none() && ctx.me.roles.has(d.approved_by_role),
         })
@@ -178,10 +220,20 @@ async fn approve(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response,
         None
     } else {
         Some(NaiveDate::parse_from_str(on, "%Y-%m-%d").map_err(|_| {
-            Refusal::invalid("takes_effect_on", "enter the day it takes effect, e.g. 2027-01-05")
+            Refusal::invalid(
+                "takes_effect_on",
+                "enter the day it takes effect, e.g. 2027-01-05",
+            )
         })?)
     };
-    let done = uc::approve_policy(&ctx.state, &ctx.me, id, &ApproveInput { takes_effect_on }, ctx.state.now()).await?;
+    let done = uc::approve_policy(
+        &ctx.state,
+        &ctx.me,
+        id,
+        &ApproveInput { takes_effect_on },
+        ctx.state.now(),
+    )
+    .await?;
     let school = done.draft.school_id.0;
     Ok(see_other(&format!("/policy?school_id={school}&approved=1")))
 }

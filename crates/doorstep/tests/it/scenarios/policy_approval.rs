@@ -21,7 +21,8 @@ async fn propose(
     let path = policy_path(school);
     let mut policy = app.get(head, &path).await.expect_status(OK);
     change(&mut policy["settings"]);
-    let body = json!({ "settings": policy["settings"], "change_note": "Agreed at the staff meeting." });
+    let body =
+        json!({ "settings": policy["settings"], "change_note": "Agreed at the staff meeting." });
     app.put(head, &path, body).await
 }
 
@@ -70,7 +71,10 @@ async fn a_heads_change_to_a_setting_the_trust_sets_is_refused_and_an_allowed_on
         assert_eq!(draft["approving_body"], "trust_board");
         assert_eq!(draft["changes"][0]["path"], "check_in.grace_minutes");
         // A draft is not in force: the school still runs version 1.
-        let policy = app.get(&head, &policy_path(&kingsdown)).await.expect_status(OK);
+        let policy = app
+            .get(&head, &policy_path(&kingsdown))
+            .await
+            .expect_status(OK);
         assert_eq!(policy["version"], 1);
         assert_ne!(policy["settings"]["check_in"]["grace_minutes"], 25);
         approve(&app, &head, &draft, json!({}))
@@ -79,14 +83,19 @@ async fn a_heads_change_to_a_setting_the_trust_sets_is_refused_and_an_allowed_on
         approve(&app, &admin, &draft, json!({}))
             .await
             .expect_status(OK);
-        let policy = app.get(&head, &policy_path(&kingsdown)).await.expect_status(OK);
+        let policy = app
+            .get(&head, &policy_path(&kingsdown))
+            .await
+            .expect_status(OK);
         assert_eq!(policy["version"], 2);
         assert_eq!(policy["settings"]["check_in"]["grace_minutes"], 25);
 
         // The trust's own change reaches both schools; REAch2 keeps its own grace minutes.
         let reach2_head = app.login(&reach2.email("head")).await;
-        let reach2_grace = app.get(&reach2_head, &policy_path(&reach2)).await.expect_status(OK)
-            ["settings"]["check_in"]["grace_minutes"]
+        let reach2_grace = app
+            .get(&reach2_head, &policy_path(&reach2))
+            .await
+            .expect_status(OK)["settings"]["check_in"]["grace_minutes"]
             .clone();
         let trust_draft = propose(&app, &admin, &kingsdown, |s| {
             s["check_in"]["interval_minutes"] = json!(20)
@@ -97,9 +106,15 @@ async fn a_heads_change_to_a_setting_the_trust_sets_is_refused_and_an_allowed_on
         approve(&app, &admin, &trust_draft, json!({}))
             .await
             .expect_status(OK);
-        let theirs = app.get(&reach2_head, &policy_path(&reach2)).await.expect_status(OK);
+        let theirs = app
+            .get(&reach2_head, &policy_path(&reach2))
+            .await
+            .expect_status(OK);
         assert_eq!(theirs["settings"]["check_in"]["interval_minutes"], 20);
-        assert_eq!(theirs["settings"]["check_in"]["grace_minutes"], reach2_grace);
+        assert_eq!(
+            theirs["settings"]["check_in"]["grace_minutes"],
+            reach2_grace
+        );
     })
     .await;
 }
@@ -110,7 +125,10 @@ async fn an_approved_change_shows_its_real_approver_and_is_in_force_only_from_it
         let harton = app.school("harton.demo").await;
         let head = app.login(&harton.email("head")).await;
         let chair = app.login(&harton.email("chair")).await;
-        let before = app.get(&head, &policy_path(&harton)).await.expect_status(OK);
+        let before = app
+            .get(&head, &policy_path(&harton))
+            .await
+            .expect_status(OK);
         let old = before["settings"]["check_in"]["interval_minutes"]
             .as_i64()
             .unwrap_or_default();
@@ -127,9 +145,14 @@ async fn an_approved_change_shows_its_real_approver_and_is_in_force_only_from_it
             .await
             .expect_status(FORBIDDEN);
         let yesterday = (today() - Duration::days(1)).to_string();
-        approve(&app, &chair, &draft, json!({ "takes_effect_on": yesterday }))
-            .await
-            .expect_field_error(UNPROCESSABLE, "takes_effect_on");
+        approve(
+            &app,
+            &chair,
+            &draft,
+            json!({ "takes_effect_on": yesterday }),
+        )
+        .await
+        .expect_field_error(UNPROCESSABLE, "takes_effect_on");
         let from = today() + Duration::days(2);
         let approved = approve(&app, &chair, &draft, json!({ "takes_effect_on": from }))
             .await
@@ -144,13 +167,19 @@ async fn an_approved_change_shows_its_real_approver_and_is_in_force_only_from_it
         app::school_admin::bring_policies_into_force(&app.db, monitor_day(1))
             .await
             .expect("monitor step");
-        let policy = app.get(&head, &policy_path(&harton)).await.expect_status(OK);
+        let policy = app
+            .get(&head, &policy_path(&harton))
+            .await
+            .expect_status(OK);
         assert_eq!(policy["version"], 1);
         let n = app::school_admin::bring_policies_into_force(&app.db, monitor_day(2))
             .await
             .expect("monitor step");
         assert_eq!(n, 1);
-        let policy = app.get(&head, &policy_path(&harton)).await.expect_status(OK);
+        let policy = app
+            .get(&head, &policy_path(&harton))
+            .await
+            .expect_status(OK);
         assert_eq!(policy["version"], 2);
         assert_eq!(policy["settings"]["check_in"]["interval_minutes"], old + 10);
         let approver = policy["approved_by"].as_str().unwrap_or_default();
@@ -159,7 +188,10 @@ async fn an_approved_change_shows_its_real_approver_and_is_in_force_only_from_it
         assert_eq!(policy["takes_effect_on"], from.to_string());
         assert_eq!(policy["approved_on"], today().to_string());
         let changes = app
-            .get(&head, &format!("{}/versions/2/changes", policy_path(&harton)))
+            .get(
+                &head,
+                &format!("{}/versions/2/changes", policy_path(&harton)),
+            )
             .await
             .expect_status(OK);
         assert_eq!(changes[0]["words"], words.as_str());
@@ -185,11 +217,15 @@ async fn sign_out_waits_until_every_visitor_has_read_the_current_policy() {
             .await
             .expect_status(OK);
 
-        let assessment = app.assess_risk(&senior, reach2.smith, "medium", "low").await;
+        let assessment = app
+            .assess_risk(&senior, reach2.smith, "medium", "low")
+            .await;
         app.sign_off(&senior, assessment).await.expect_status(OK);
         let visit = app.planned_visit(&teacher, "reach2.demo", json!({})).await;
         app.request(&teacher, visit).await.expect_status(OK);
-        app.authorise(&head, visit, json!({})).await.expect_status(OK);
+        app.authorise(&head, visit, json!({}))
+            .await
+            .expect_status(OK);
 
         let why = app
             .step(&teacher, visit, "sign-out")
@@ -201,7 +237,10 @@ async fn sign_out_waits_until_every_visitor_has_read_the_current_policy() {
         app.get(&teacher, &status).await.expect_status(FORBIDDEN);
         let before = app.get(&head, &status).await.expect_status(OK);
         let names = before["not_yet"].to_string();
-        assert!(names.contains("Tom Teacher") && names.contains("Lina Liaison"), "{names}");
+        assert!(
+            names.contains("Tom Teacher") && names.contains("Lina Liaison"),
+            "{names}"
+        );
 
         let read_version = app.post(&teacher, &read, json!({})).await.expect_status(OK);
         assert_eq!(read_version["version"], 2);
@@ -210,7 +249,9 @@ async fn sign_out_waits_until_every_visitor_has_read_the_current_policy() {
             .await
             .expect_refused("G2", "acknowledgement.before_sign_out");
         app.post(&liaison, &read, json!({})).await.expect_status(OK);
-        app.step(&teacher, visit, "sign-out").await.expect_status(OK);
+        app.step(&teacher, visit, "sign-out")
+            .await
+            .expect_status(OK);
 
         let after = app.get(&head, &status).await.expect_status(OK);
         assert_eq!(
@@ -220,7 +261,10 @@ async fn sign_out_waits_until_every_visitor_has_read_the_current_policy() {
         let counts = app::reports::policy_acknowledgements(&app.db, domain::SchoolId(reach2.id))
             .await
             .expect("counts");
-        assert_eq!(counts.acknowledged as i64, after["acknowledged"].as_i64().unwrap_or(-1));
+        assert_eq!(
+            counts.acknowledged as i64,
+            after["acknowledged"].as_i64().unwrap_or(-1)
+        );
     })
     .await;
 }
@@ -230,7 +274,10 @@ async fn the_head_is_reminded_of_the_review_a_month_before_it_and_only_once() {
     for_each_backend(|app| async move {
         let harton = app.school("harton.demo").await;
         let head = app.login(&harton.email("head")).await;
-        let policy = app.get(&head, &policy_path(&harton)).await.expect_status(OK);
+        let policy = app
+            .get(&head, &policy_path(&harton))
+            .await
+            .expect_status(OK);
         let due: chrono::NaiveDate = policy["review_due"]
             .as_str()
             .and_then(|d| d.parse().ok())
@@ -240,17 +287,35 @@ async fn the_head_is_reminded_of_the_review_a_month_before_it_and_only_once() {
         let remind = |when| app::school_admin::remind_policy_reviews(&app.db, when);
         let topic = format!("policy:{}:review:", harton.id);
 
-        remind(at(month_before - Duration::days(1))).await.expect("pass");
-        let told = app.db.notifications_with_key_prefix(&topic, 20).await.expect("read");
+        remind(at(month_before - Duration::days(1)))
+            .await
+            .expect("pass");
+        let told = app
+            .db
+            .notifications_with_key_prefix(&topic, 20)
+            .await
+            .expect("read");
         assert!(told.is_empty(), "too early: {told:?}");
 
         assert!(remind(at(month_before)).await.expect("pass") >= 1);
-        remind(at(month_before + Duration::days(1))).await.expect("pass");
-        let told = app.db.notifications_with_key_prefix(&topic, 20).await.expect("read");
-        let to_head: Vec<_> = told.iter().filter(|n| n.staff_id == Some(head.id)).collect();
+        remind(at(month_before + Duration::days(1)))
+            .await
+            .expect("pass");
+        let told = app
+            .db
+            .notifications_with_key_prefix(&topic, 20)
+            .await
+            .expect("read");
+        let to_head: Vec<_> = told
+            .iter()
+            .filter(|n| n.staff_id == Some(head.id))
+            .collect();
         assert_eq!(to_head.len(), 2, "once, in the app and by e-mail: {told:?}");
         assert!(to_head.iter().all(|n| n.subject.contains("due for review")));
-        assert!(told.iter().all(|n| n.staff_id == Some(head.id)), "only the head: {told:?}");
+        assert!(
+            told.iter().all(|n| n.staff_id == Some(head.id)),
+            "only the head: {told:?}"
+        );
     })
     .await;
 }
