@@ -36,15 +36,16 @@ test("a head changes the check-in interval on the form, sees the change in words
     await head.goto(`${server.url}/policy`);
     const form = head.locator("form", { has: head.getByRole("button", { name: "Save as a draft" }).first() }).first();
 
-    // A value that is not a number is named on its field.
-    await form.getByLabel("Check-in interval").fill("soon");
+    // A value the policy cannot work with is named on its field, in the setting's words.
+    await form.getByLabel("Check-in interval").fill("0");
     await form.getByRole("button", { name: "Save as a draft" }).click();
-    await head.locator("#error-summary").getByText("Check-in interval: enter a whole number").waitFor();
+    await head.locator("#error-summary").getByText("Check-in interval: must be between 1 and 1440 minutes").waitFor();
+    await head.locator(".field.has-error").getByLabel("Check-in interval").waitFor();
 
     await head.getByLabel("Check-in interval").fill(String(wanted));
     await head.getByLabel("Why the change").first().fill("Governors asked for more frequent check-ins.");
     await head.getByRole("button", { name: "Save as a draft" }).first().click();
-    await head.getByText("Saved as a draft").waitFor();
+    await head.getByRole("status").getByText("Saved as a draft").waitFor();
     await head.getByText(`Check-in interval: ${old} → ${wanted} minutes`).waitFor();
     await head.getByText(/Waiting for approval by .*chair of governors/).waitFor();
     assert.equal(await head.getByRole("button", { name: "Approve this change" }).count(), 0, "the head cannot approve");
@@ -57,7 +58,7 @@ test("a head changes the check-in interval on the form, sees the change in words
     await chair.goto(`${server.url}/policy`);
     await chair.getByText(`Check-in interval: ${old} → ${wanted} minutes`).waitFor();
     await chair.getByRole("button", { name: "Approve this change" }).click();
-    await chair.getByText("Approved.").waitFor();
+    await chair.getByRole("status").getByText("Approved.").waitFor();
     await chair.getByRole("cell", { name: /Chris Chair for .*in force from/ }).waitFor();
     await shot(chair, "policy-editor-02-approved");
 
