@@ -105,12 +105,18 @@ export async function shortCheckIns(url) {
   settings.check_in.grace_minutes = 0;
   settings.check_in.remind_before_minutes = 0;
   settings.escalation = settings.escalation.map((level, i) => ({ ...level, after_minutes: i }));
-  const r = await head.put(`/api/schools/${school}/policy`, {
-    settings,
-    change_note: "End-to-end test: check in every minute",
-  });
-  if (r.status !== 201) throw new Error(`policy change: ${r.status} ${JSON.stringify(r.json)}`);
+  await changeHartonPolicy(url, settings, "End-to-end test: check in every minute");
   return school;
+}
+
+/** Harton's head proposes `settings` and the chair of governors approves them, in force today. */
+export async function changeHartonPolicy(url, settings, change_note) {
+  const head = await apiAs(url, "head@harton.demo");
+  const r = await head.put(`/api/schools/${head.me.school_id}/policy`, { settings, change_note });
+  if (r.status !== 201) throw new Error(`policy change: ${r.status} ${JSON.stringify(r.json)}`);
+  const chair = await apiAs(url, "chair@harton.demo");
+  const a = await chair.post(`/api/policy-drafts/${r.json.draft.id}/approve`, {});
+  if (a.status !== 200) throw new Error(`policy approval: ${a.status} ${JSON.stringify(a.json)}`);
 }
 
 /** Plans, requests and authorises a visit through the API; optionally signs it out. */

@@ -5,7 +5,7 @@
 // itself.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, apiAs, visitThroughApi } from "../lib/server.mjs";
+import { startServer, apiAs, visitThroughApi, changeHartonPolicy } from "../lib/server.mjs";
 import { launch, shot, signIn, DESKTOP } from "../lib/browser.mjs";
 
 let server;
@@ -19,11 +19,7 @@ async function graceOfThreeMinutes(url) {
   settings.check_in.interval_minutes = 1;
   settings.check_in.grace_minutes = 3;
   settings.check_in.remind_before_minutes = 0;
-  const r = await head.put(`/api/schools/${school}/policy`, {
-    settings,
-    change_note: "End-to-end test: check in every minute, three minutes' grace",
-  });
-  if (r.status !== 201) throw new Error(`policy change: ${r.status} ${JSON.stringify(r.json)}`);
+  await changeHartonPolicy(url, settings, "End-to-end test: check in every minute, three minutes' grace");
 }
 
 before(async () => {

@@ -245,6 +245,17 @@ impl Inner {
         ) {
             summary.reminders += n;
         }
+        // G1: approved policy changes whose day has come; review reminders a month ahead.
+        errors.take(
+            "policy changes in force",
+            crate::school_admin::bring_policies_into_force(&self.db, now).await,
+        );
+        if let Some(n) = errors.take(
+            "policy review reminders",
+            crate::school_admin::remind_policy_reviews(&self.db, now).await,
+        ) {
+            summary.reminders += n;
+        }
         if let Some(n) = errors.take("daily channel test", self.queue_channel_tests(now).await) {
             summary.channel_tests = n;
         }

@@ -22,6 +22,10 @@ use std::collections::{BTreeMap, HashMap};
 use std::str::FromStr;
 use store::{ReportFacts, Staff};
 
+/// G2 for the governors' report: how many staff have read the current policy, and its review date.
+pub use crate::school_admin::{
+    AcknowledgementStatus, acknowledgement_status_of as policy_acknowledgements,
+};
 pub use domain::reports::{DEFAULT_TERMS_NOTE, parse_range};
 pub use tables::Table;
 

@@ -8,6 +8,8 @@
 
 mod households;
 mod line_manager;
+mod policy_approval;
+mod policy_reading;
 mod pupils;
 mod risk;
 mod schools;
@@ -24,6 +26,15 @@ pub use households::{
     household_visits, households, may_block, may_review, review_household,
 };
 pub use line_manager::{LineManagerInput, set_line_manager};
+pub use policy_approval::{
+    ApproveInput, DraftView, TrustPolicyInput, approve_policy, approving_body,
+    bring_policies_into_force, may_draft, policy_draft, policy_drafts, set_trust_policy,
+    version_changes,
+};
+pub use policy_reading::{
+    AcknowledgementStatus, acknowledge_policy, acknowledgement_status, acknowledgement_status_of,
+    has_read_current, remind_policy_reviews, require_read_before_sign_out,
+};
 pub use pupils::{NewPupilInput, PupilView, create_pupil, pupil, pupil_page, pupils};
 pub use risk::{
     AssessmentDetail, AssessmentView, NewAssessmentInput, SignOffInput, acknowledge_assessment,

@@ -6,8 +6,10 @@
 
 mod advisory;
 mod calendar;
+pub mod changes;
 mod evaluate;
 mod evening;
+mod governance;
 pub mod presets;
 mod reasons;
 mod records_access;
@@ -22,6 +24,7 @@ pub use evaluate::{
     evaluate,
 };
 pub use evening::spans_evening;
+pub use governance::{AcknowledgementRule, ApprovingBody};
 pub use reasons::ReasonDefaults;
 pub use records_access::RecordsAccess;
 pub use second_factor::SecondFactorRule;
@@ -98,6 +101,9 @@ pub struct PolicySettings {
     /// rule read as the office, senior leaders, the DSL, the safeguarding team and the head.
     #[serde(default = "default_safety_responders")]
     pub safety_responders: Vec<Recipient>,
+    /// G2: whether staff must confirm reading the current version before signing out.
+    #[serde(default)]
+    pub acknowledgement: AcknowledgementRule,
 }
 
 fn default_repeat_minutes() -> u32 {

@@ -17,6 +17,7 @@ mod households;
 mod imports;
 mod in_progress;
 mod openapi;
+mod policy_approval;
 mod reports;
 mod risk;
 mod schools;
@@ -257,6 +258,7 @@ pub fn build_router(state: AppState) -> Router {
         .merge(accounts::router())
         .merge(second_factor::router())
         .merge(schools::router())
+        .merge(policy_approval::router())
         .merge(staff::router())
         .merge(term_dates::router())
         .merge(households::router())

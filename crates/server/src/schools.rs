@@ -5,7 +5,7 @@ use crate::AppState;
 use crate::auth::CurrentStaff;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, Id};
-use app::school_admin::{self as uc, NewSchoolInput, PolicyChangeInput, Preset};
+use app::school_admin::{self as uc, DraftView, NewSchoolInput, PolicyChangeInput, Preset};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -74,17 +74,18 @@ async fn current_policy(
     Ok(Json(uc::current_policy(&state, &me, SchoolId(id)).await?))
 }
 
-/// Changes the school's policy: a new version; visits already judged keep theirs.
+/// Proposes a change to the school's policy: a draft, in force once the body the policy names
+/// approves it (`/api/policy-drafts/{id}/approve`); visits already judged keep their version.
 #[utoipa::path(put, path = "/api/schools/{id}/policy", tag = "policy", params(("id" = i64, Path)), request_body = PolicyChangeInput,
-    responses((status = 201, body = PolicyVersion), (status = 403), (status = 422)))]
+    responses((status = 201, body = DraftView), (status = 403), (status = 422)))]
 async fn change_policy(
     State(state): State<AppState>,
     CurrentStaff(me): CurrentStaff,
     Id(id): Id,
     ApiJson(input): ApiJson<PolicyChangeInput>,
-) -> Result<(StatusCode, Json<PolicyVersion>), ApiError> {
-    let version = uc::change_policy(&state, &me, SchoolId(id), &input, state.now()).await?;
-    Ok((StatusCode::CREATED, Json(version)))
+) -> Result<(StatusCode, Json<DraftView>), ApiError> {
+    let draft = uc::change_policy(&state, &me, SchoolId(id), &input, state.now()).await?;
+    Ok((StatusCode::CREATED, Json(draft)))
 }
 
 /// Every version of the school's policy, newest first.

@@ -28,6 +28,7 @@ mod login;
 mod page;
 mod plan;
 mod policy;
+mod policy_editor;
 mod record;
 mod reports;
 mod risk;
@@ -74,6 +75,7 @@ pub fn router() -> Router<AppState> {
         .merge(households::router())
         .merge(staff::router())
         .merge(policy::router())
+        .merge(policy_editor::router())
         .merge(second_factor::router())
         .merge(reports::router())
         .merge(assets::router())

@@ -17,6 +17,7 @@ mod imports;
 mod inbound_sms;
 mod line_managers;
 mod monitor;
+mod policy_governance;
 mod records;
 mod reports;
 mod risk;
@@ -48,6 +49,7 @@ pub use monitor::{
     Alarm, CheckIn, DeadlineRow, Delivery, MonitorPass, NewAlarm, NewCheckIn, NewDeadline,
     NewNotification, Notification, VisitDeadlines, Watch,
 };
+pub use policy_governance::{ApprovedVersion, NewPolicyDraft, PolicyDraft};
 pub use records::{
     BreakGlass, CalendarLink, FollowUpAction, HeadOnlyRecord, Incident, IncidentDraft,
     InvolvementGrant, NewAction, NewCalendarLink, NewGrant, NewHeadOnlyRecord, NewIncident,

@@ -42,9 +42,15 @@ pub struct PolicyVersion {
     pub changed_by: Option<i64>,
     pub change_note: Option<String>,
     pub created_at: DateTime<Utc>,
+    /// G1: the person who recorded the approving body's approval (none for a preset adopted
+    /// when the school was set up, and for versions from before approvals were recorded).
+    pub approver_staff_id: Option<i64>,
+    /// G1: the day the approved change came into force.
+    #[schema(value_type = Option<String>, format = Date)]
+    pub takes_effect_on: Option<NaiveDate>,
 }
 
-const POLICY_COLUMNS: &str = "id, school_id, version, preset, settings, approved_by, approved_on, review_due, changed_by, change_note, created_at";
+pub(crate) const POLICY_COLUMNS: &str = "id, school_id, version, preset, settings, approved_by, approved_on, review_due, changed_by, change_note, created_at, approver_staff_id, takes_effect_on";
 
 impl Tx {
     /// The school's policy as this transaction sees it (the newest version).

@@ -1,6 +1,7 @@
 //! Schools and their policies (G1): start from a preset, change settings, see every version.
 //! A new policy is a new version; visits already judged keep theirs.
 
+use super::policy_approval::{DraftView, Drafting, draft_change, policy_draft};
 use crate::access::{can_see_school, require_any};
 use crate::permissions::SCHOOL_ADMINS;
 use crate::{App, Refusal, Result, audit};
@@ -170,8 +171,6 @@ pub struct PolicyChangeInput {
     /// Start again from a preset (its settings are used unless `settings` is also given).
     pub preset: Option<String>,
     pub settings: Option<PolicySettings>,
-    #[schema(value_type = Option<String>, format = Date)]
-    pub approved_on: Option<NaiveDate>,
     pub change_note: String,
 }
 
@@ -190,36 +189,28 @@ pub enum PolicyChange {
     Settings(Box<PolicySettings>),
 }
 
-/// Changes the school's policy (G1) from the JSON API's input: a new version approved on
-/// `approved_on` (default: today, UTC), audited as `policy.change`. Errors: `NotFound("school")`;
-/// `Forbidden` unless the head or a trust administrator; `Invalid` naming `change_note`,
-/// `settings` or `settings.<field>`, `preset`.
+/// Proposes a change to the school's policy (G1) from the JSON API's input: a draft, in force
+/// only once the body the policy names approves it ([`super::approve_policy`]); audited as
+/// `policy.draft`. Errors: `NotFound("school")`; `Forbidden` unless the head or a trust
+/// administrator; `Invalid` naming `change_note`, `settings` or `settings.<field>` (also a
+/// setting the trust sets, for a school on its trust's policy), `preset`.
 pub async fn change_policy(
     app: &App,
     me: &Staff,
     id: SchoolId,
     input: &PolicyChangeInput,
     now: DateTime<Utc>,
-) -> Result<PolicyVersion> {
+) -> Result<DraftView> {
     let change = match (&input.settings, &input.preset) {
         (Some(settings), preset) => Change::Settings(Box::new(settings.clone()), preset.clone()),
         (None, Some(preset)) => Change::Preset(preset.clone()),
         (None, None) => Change::Missing,
     };
-    write_policy(
-        app,
-        me,
-        id,
-        &input.change_note,
-        input.approved_on,
-        change,
-        now,
-    )
-    .await
+    write_policy(app, me, id, &input.change_note, change, now).await
 }
 
 impl PolicyChange {
-    /// [`change_policy`] from one of the page's forms, approved today. The check-in minutes
+    /// [`change_policy`] from one of the page's forms: a draft. The check-in minutes
     /// are laid on the settings current inside the change's transaction.
     pub async fn apply(
         self,
@@ -228,7 +219,7 @@ impl PolicyChange {
         id: SchoolId,
         note: &str,
         now: DateTime<Utc>,
-    ) -> Result<PolicyVersion> {
+    ) -> Result<DraftView> {
         let change = match self {
             PolicyChange::Preset(p) => Change::Preset(p),
             PolicyChange::Settings(s) => Change::Settings(s, None),
@@ -244,7 +235,7 @@ impl PolicyChange {
                 extend_minutes,
             ]),
         };
-        write_policy(app, me, id, note, None, change, now).await
+        write_policy(app, me, id, note, change, now).await
     }
 }
 
@@ -262,10 +253,9 @@ async fn write_policy(
     me: &Staff,
     id: SchoolId,
     change_note: &str,
-    approved_on: Option<NaiveDate>,
     change: Change,
     now: DateTime<Utc>,
-) -> Result<PolicyVersion> {
+) -> Result<DraftView> {
     let school = school(app, me, id).await?;
     require_any(me, &SCHOOL_ADMINS, "change the school's policy")?;
     let note = inputs::text("change_note", change_note, 1000)?;
@@ -300,23 +290,24 @@ async fn write_policy(
             );
         }
     };
-    let approved_on = approved_on.unwrap_or(now.date_naive());
-    let version = adopt_policy(
+    let draft = draft_change(
+        app,
         &mut tx,
-        school.id,
-        &preset_name,
-        &settings,
-        approved_on,
-        Some(me.id),
-        Some(&note),
+        me,
+        &current,
+        Drafting {
+            preset: preset_name,
+            settings,
+            note: &note,
+        },
         now,
     )
     .await?;
-    let detail = json!({ "version": version.version, "note": note });
+    let detail = json!({ "draft": draft.id, "base_version": current.version, "note": note });
     let e = audit::entry(
         app,
         me,
-        "policy.change",
+        "policy.draft",
         "school",
         school.id.0,
         Some(school.id),
@@ -324,5 +315,5 @@ async fn write_policy(
     );
     tx.append_audit(&e).await?;
     tx.commit().await?;
-    Ok(version)
+    policy_draft(app, me, draft.id).await
 }

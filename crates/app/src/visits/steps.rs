@@ -152,9 +152,11 @@ async fn decide(
 
 /// D1: signs the visitors out of school, writing the office log (REAch2 Appendix 3); the safety
 /// monitor starts watching. Errors: `IllegalStep` unless authorised; `Unmet` for every rule
-/// unmet at the sign-out stage.
+/// unmet at the sign-out stage, and (G2) for each visitor who has not confirmed reading the
+/// current policy when it asks that.
 pub async fn sign_out(app: &App, me: &Staff, id: VisitId) -> Result<VisitDetail> {
     let visit = visit_to_act_on(app, me, id, "sign this visit out").await?;
+    crate::school_admin::require_read_before_sign_out(app.db(), &visit).await?;
     let mut record = StepRecord::simple(VisitStep::SignOut, "signed_out");
     record.stage = Some(Stage::SignOut);
     record.office_log = true;

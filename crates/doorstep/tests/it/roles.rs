@@ -230,7 +230,7 @@ impl Records {
                 "password": "a long enough password",
             }),
             ("put", "/api/schools/{id}/policy") => {
-                json!({ "preset": "reach2", "change_note": format!("Re-adopted by {role}") })
+                json!({ "preset": "harton", "change_note": format!("Proposed by {role}") })
             }
             ("post", "/api/imports/staff") => json!({
                 "csv": "name,email,mobile,roles\n",

@@ -10,6 +10,7 @@ mod imports;
 mod in_progress;
 mod need_to_know;
 mod phone;
+mod policy_approval;
 mod reports;
 mod risk_and_travel;
 mod school_admin;

@@ -1,10 +1,12 @@
-//! The school's policy (G1): what it asks in plain words, change it — start again from a
-//! preset, adjust the check-ins, or edit every setting — and see each version with who changed
-//! it and why. Reading is open to staff; changing is for the head and trust administrators
-//! (the use case decides).
+//! The school's policy (G1): what it asks in plain words, change it — every setting on a form
+//! (see [`super::policy_editor`]), start again from a preset, adjust the check-ins, or import
+//! TOML — each change a draft until the approving body approves it, and see each version with
+//! who approved it and why. Reading is open to staff; changing is for the head and trust
+//! administrators, approving for the body's role (the use cases decide).
 
 use super::form::FormData;
 use super::page::{Choice, Chrome, Ctx, Errors, WebError, render, render_with, see_other};
+use super::policy_editor::{DraftRow, SettingField, draft_rows, fields, settings_from_form};
 use crate::AppState;
 use app::Refusal;
 use app::permissions::SCHOOL_ADMINS;
@@ -56,12 +58,23 @@ struct PolicyPage {
     toml: String,
     versions: Vec<VersionRow>,
     may_change: bool,
+    /// Every single-valued setting as a form control.
+    fields: Vec<SettingField>,
+    drafts: Vec<DraftRow>,
+    /// What the last form did: "draft", "approved", "read".
+    done: String,
+    /// A member of the school's staff who has not yet confirmed reading this version.
+    may_read: bool,
+    /// For the head: who has not confirmed reading this version.
+    not_read: Option<Vec<String>>,
 }
 
 #[derive(Deserialize)]
 struct PolicyQuery {
     school_id: Option<i64>,
     changed: Option<String>,
+    approved: Option<String>,
+    read: Option<String>,
 }
 
 async fn build(
@@ -112,19 +125,43 @@ async fn build(
             .map(|v| VersionRow {
                 version: v.version,
                 preset: v.preset,
-                approved: format!("{} ({})", v.approved_on.format("%-d %b %Y"), v.approved_by),
+                approved: match v.takes_effect_on {
+                    Some(on) => format!(
+                        "{} ({}), in force from {}",
+                        v.approved_on.format("%-d %b %Y"),
+                        v.approved_by,
+                        on.format("%-d %b %Y")
+                    ),
+                    None => format!("{} ({})", v.approved_on.format("%-d %b %Y"), v.approved_by),
+                },
                 review_due: v.review_due.format("%-d %b %Y").to_string(),
                 note: v.change_note.unwrap_or_default(),
                 at: local.day_time(v.created_at),
             })
             .collect(),
         may_change: ctx.me.roles.any_of(&SCHOOL_ADMINS),
+        fields: fields(&current.settings, f),
+        drafts: draft_rows(ctx, uc::policy_drafts(&ctx.state, &ctx.me, school).await?),
+        done: String::new(),
+        may_read: ctx.me.school_id == Some(school)
+            && !uc::has_read_current(ctx.state.db(), school, ctx.me.id).await?,
+        not_read: match uc::acknowledgement_status(&ctx.state, &ctx.me, school).await {
+            Ok(s) => Some(s.not_yet),
+            Err(_) => None,
+        },
     })
 }
 
 async fn policy_page(ctx: Ctx, Query(q): Query<PolicyQuery>) -> Result<Response, WebError> {
     let mut page = build(&ctx, q.school_id, Errors::none(), None).await?;
-    page.flash = q.changed.is_some();
+    page.flash = q.changed.is_some() || q.approved.is_some() || q.read.is_some();
+    page.done = match (q.changed, q.approved, q.read) {
+        (Some(_), _, _) => "draft",
+        (_, Some(_), _) => "approved",
+        (_, _, Some(_)) => "read",
+        _ => "",
+    }
+    .to_string();
     Ok(render(&page))
 }
 
@@ -151,6 +188,7 @@ fn place(e: Refusal, kind: &str) -> Errors {
                 field.rsplit('.').next().unwrap_or("interval_minutes")
             }
             "check-ins" => "interval_minutes",
+            "form" => field.trim_start_matches("settings."),
             _ => "toml",
         };
         return Errors::one(on, format!("{field}: {reason}"));
@@ -158,8 +196,8 @@ fn place(e: Refusal, kind: &str) -> Errors {
     Errors::from_refusal(e, &[], "change_note")
 }
 
-/// One of the three ways to change the policy, each a new version (the same use case as the
-/// JSON API's).
+/// One of the four ways to change the policy, each a draft (the same use case as the JSON
+/// API's).
 async fn change(
     ctx: Ctx,
     Path((school, kind)): Path<(i64, String)>,
@@ -176,6 +214,16 @@ async fn change(
                 extend_minutes: minutes(&f, "extend_minutes", &mut errors),
             };
             errors.is_empty().then_some(change)
+        }
+        "form" => {
+            let current = uc::current_policy(&ctx.state, &ctx.me, SchoolId(school)).await?;
+            match settings_from_form(&current.settings, &f) {
+                Ok(settings) => Some(PolicyChange::Settings(Box::new(settings))),
+                Err(e) => {
+                    errors = e;
+                    None
+                }
+            }
         }
         "settings" => match PolicySettings::from_toml(f.get("toml")) {
             Ok(settings) => Some(PolicyChange::Settings(Box::new(settings))),

@@ -192,7 +192,7 @@ pub async fn panel(
         "revisit"
     } else if matches!(
         status,
-        "requested" | "authorised" | "cancelled" | "declined"
+        "requested" | "authorised" | "cancelled" | "declined" | "cancelled_at_door"
     ) {
         "reschedule"
     } else {

@@ -104,11 +104,24 @@ struct Card {
     help: Option<alarm::HelpLine>,
     /// An open missed check-in: the card is red with the ladder's instruction.
     missed: Option<alarm::MissedBox>,
+    /// The safety monitor watches the visitors (a visit cancelled at the door until they are back).
+    watched: bool,
 }
 
 impl Card {
     fn out(&self) -> bool {
-        UNDER_WAY.contains(&self.status.as_str())
+        UNDER_WAY.contains(&self.status.as_str()) || self.walking_away()
+    }
+    /// D6: cancelled at the door, and not yet back.
+    fn walking_away(&self) -> bool {
+        self.status == "cancelled_at_door" && self.watched
+    }
+    fn can_cancel_at_door(&self) -> bool {
+        self.status == "arrived" && self.i_visit
+    }
+    /// Back from a door where the visit was called off: it may be planned again.
+    fn may_reschedule(&self) -> bool {
+        self.status == "cancelled_at_door" && !self.watched && self.i_visit
     }
     fn can_sign_out(&self) -> bool {
         self.status == "authorised" && self.i_visit
@@ -120,7 +133,7 @@ impl Card {
         (self.status == "arrived" || self.status == "nobody_home") && self.i_visit
     }
     fn can_return(&self) -> bool {
-        self.status == "left_property" && self.i_visit
+        (self.status == "left_property" || self.walking_away()) && self.i_visit
     }
     fn observations(&self) -> [(&'static str, &'static str); 4] {
         [
@@ -164,6 +177,9 @@ fn flash(done: Option<&str>) -> Option<&'static str> {
         "arrived" => "Arrival recorded.",
         "nobody-home" => "Recorded that nobody was home. Leave the slip or card.",
         "left" => "Recorded that you have left the property.",
+        "cancelled-at-door" => {
+            "Visit cancelled at the door. Tap Back at school or Home safe when you are."
+        }
         "returned" => "Welcome back. The visit is closed for the office.",
         "checked-in" => "Check-in sent.",
         "extended" => "More time recorded; your times have moved on.",
@@ -201,6 +217,8 @@ async fn build(
     // Ready to go: today's, and an evening visit leaving just after midnight.
     let ready = |v: &VisitSummary| {
         UNDER_WAY.contains(&v.status.as_str())
+            // D6: called off at the door today: back at school to tap, then the reschedule offer.
+            || (v.status == "cancelled_at_door" && local.date_of(v.planned_leave_school) == today)
             || (v.status == "authorised"
                 && (local.date_of(v.planned_leave_school) <= today
                     || v.planned_leave_school <= now + READY_AHEAD))
@@ -332,6 +350,7 @@ async fn card(
         tz: local.tz_name(),
         help,
         missed,
+        watched: watch.is_some(),
     };
     Ok((card, read))
 }

@@ -212,10 +212,17 @@ async fn a_policy_change_makes_a_new_version_and_earlier_visits_keep_theirs() {
         app.put(&senior, &policy_path, change.clone())
             .await
             .expect_status(FORBIDDEN);
-        let new = app
+        let draft = app
             .put(&head, &policy_path, change)
             .await
             .expect_status(CREATED);
+        // In force once the governing body approves it, recorded by its chair (G1).
+        let chair = app.login(&school.email("chair")).await;
+        let approve = format!("/api/policy-drafts/{}/approve", draft["draft"]["id"]);
+        app.post(&chair, &approve, json!({}))
+            .await
+            .expect_status(OK);
+        let new = app.get(&head, &policy_path).await.expect_status(OK);
         assert_eq!(new["version"], 2);
         assert_eq!(new["changed_by"], head.id);
         assert_ne!(new["id"], first_version);

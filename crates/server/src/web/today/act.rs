@@ -21,7 +21,7 @@ pub(super) async fn act(
     let text = |name: &str| form.opt(name).map(str::to_string);
     let (app, me, now, visit) = (&ctx.state, &ctx.me, ctx.state.now(), VisitId(id));
     let done: Result<&str, Refusal> = match action.as_str() {
-        "sign-out" | "arrived" | "nobody-home" | "left" | "returned" => {
+        "sign-out" | "arrived" | "nobody-home" | "left" | "returned" | "cancel-at-door" => {
             return step(&ctx, id, &action, &form).await;
         }
         // The pocket-tap guard: the first tap is recorded and asks for a second.
@@ -115,6 +115,17 @@ async fn step(ctx: &Ctx, id: i64, action: &str, form: &FormData) -> Result<Respo
                 note: None,
             };
             (visits::left(app, me, visit, input).await, "left")
+        }
+        // D6: called off at the door, with the reason; the card then offers to plan it again.
+        "cancel-at-door" => {
+            let input = visits::CancelAtDoorInput {
+                reason: form.get("reason").to_string(),
+                note: form.opt("note").map(str::to_string),
+            };
+            (
+                visits::cancel_at_door(app, me, visit, input).await,
+                "cancelled-at-door",
+            )
         }
         _ => {
             let input = visits::ReturnedInput {
