@@ -7,6 +7,7 @@
 //! No HTTP here (the session cookie stays in the server) and no SQL.
 
 mod households;
+mod planning;
 mod pupils;
 mod risk;
 mod schools;
@@ -21,6 +22,7 @@ pub use households::{
     ReviewInput, add_caution, add_member, block_household, create_household, household,
     household_visits, households, may_block, may_review, review_household,
 };
+pub use planning::{household_for_planning, visit_household};
 pub use pupils::{NewPupilInput, PupilView, create_pupil, pupil, pupil_page, pupils};
 pub use risk::{
     AssessmentDetail, AssessmentView, NewAssessmentInput, SignOffInput, acknowledge_assessment,

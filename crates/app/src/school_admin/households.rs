@@ -126,7 +126,8 @@ async fn insert_member(
 }
 
 /// The households of a school (`school_id`, or the person's own) this person may see: all of
-/// them for those who see the school's visits, otherwise those they have a visit to.
+/// them for those who see the school's visits, otherwise those they are involved with
+/// ([`access::visible_household`]).
 /// Errors: `Invalid("school_id")` for a school they do not work in.
 pub async fn households(app: &App, me: &Staff, school_id: Option<i64>) -> Result<Vec<Household>> {
     let school = school_in_scope(app, me, school_id).await?;
@@ -142,10 +143,19 @@ pub async fn households(app: &App, me: &Staff, school_id: Option<i64>) -> Result
             ..Default::default()
         })
         .await?;
-    Ok(all
+    // Being named on a visit nobody authorised opens only the planner's view (#10).
+    let mut seen = Vec::new();
+    for h in all
         .into_iter()
         .filter(|h| mine.iter().any(|v| v.household_id == h.id))
-        .collect())
+    {
+        match access::visible_household(app, me, h.id).await {
+            Ok(h) => seen.push(h),
+            Err(Refusal::NotFound(_)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(seen)
 }
 
 /// Records a household with its adults and any caution flags, all or nothing (P3), audited as

@@ -164,9 +164,10 @@ async fn build(
         facts,
         cautions,
         blocked: if household.blocked {
-            household
+            // Deciders see the school's visits, so the whole household and why it is blocked.
+            app::access::visible_household(&ctx.state, &ctx.me, visit.household_id)
+                .await?
                 .blocked_reason
-                .clone()
                 .unwrap_or_else(|| "blocked".into())
         } else {
             String::new()

@@ -3,6 +3,7 @@
 
 use super::super::page::{Ctx, WebError};
 use super::super::time::Local;
+use app::access::{HouseholdForPlanning, PlanningPupil};
 use domain::VehicleId;
 use std::collections::HashMap;
 
@@ -27,15 +28,21 @@ pub async fn facts(
     (
         Vec<Line>,
         HashMap<i64, String>,
-        store::Household,
-        store::Pupil,
+        HouseholdForPlanning,
+        PlanningPupil,
     ),
     WebError,
 > {
     let db = ctx.state.db();
     let local = Local::of(settings);
-    let household = db.household(visit.household_id).await?;
-    let pupil = db.pupil(visit.pupil_id).await?;
+    // The planner's view (#10): what the page shows of the household, for all who see the visit.
+    let household = app::school_admin::visit_household(&ctx.state, &ctx.me, visit.id).await?;
+    let pupil = household
+        .pupils
+        .iter()
+        .find(|p| p.id == visit.pupil_id.0)
+        .cloned()
+        .ok_or(app::Refusal::not_found("pupil"))?;
     let mut names: HashMap<i64, String> = HashMap::new();
     for s in db
         .staff_list(ctx.me.trust_id, Some(visit.school_id))
