@@ -55,7 +55,9 @@ pub struct Row {
 
 async fn local_of(ctx: &Ctx, school: SchoolId) -> Result<Local, WebError> {
     Ok(Local::of(
-        &ctx.state.db().current_policy(school).await?.settings,
+        &app::school::current_policy(&ctx.state, &ctx.me, school)
+            .await?
+            .settings,
     ))
 }
 

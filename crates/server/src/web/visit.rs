@@ -220,10 +220,10 @@ async fn build(
     errors: Errors,
     typed: Vec<(String, String)>,
 ) -> Result<VisitPage, WebError> {
-    let db = ctx.state.db();
     let visit = seen_visit(ctx, id).await?;
+    let history = app::visits::history(&ctx.state, &ctx.me, visit.id).await?;
     let involved = visit.involves(ctx.me.id);
-    let policy = db.policy_version(visit.policy_version_id).await?;
+    let policy = ctx.state.policy_version(visit.policy_version_id).await?;
     let settings = &policy.settings.0;
     let local = Local::of(settings);
     let (facts, names, household, pupil) = facts(ctx, &visit, settings).await?;
@@ -231,7 +231,7 @@ async fn build(
         id.and_then(|i| names.get(&i).cloned())
             .unwrap_or_else(|| "—".into())
     };
-    let raw_events = db.visit_events(visit.id).await?;
+    let raw_events = history.events;
     let nobody_home_seen = raw_events.iter().any(|e| e.step == "nobody_home");
     let events = raw_events
         .into_iter()
@@ -242,9 +242,8 @@ async fn build(
             note: String::new(),
         })
         .collect();
-    let check_ins = db
-        .check_ins_of(visit.id)
-        .await?
+    let check_ins = history
+        .check_ins
         .into_iter()
         // A covert duress check-in looks like any other to everyone but the monitor.
         .map(|c| Event {
@@ -258,9 +257,8 @@ async fn build(
             note: c.note.unwrap_or_default(),
         })
         .collect();
-    let concerns = db
-        .safety_concerns(visit.id)
-        .await?
+    let concerns = history
+        .safety_concerns
         .into_iter()
         .map(|c| ConcernView {
             id: c.id.0,
