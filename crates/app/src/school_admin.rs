@@ -6,6 +6,7 @@
 //! it. Access is asked of [`crate::access`]; every change is one transaction with its audit row.
 //! No HTTP here (the session cookie stays in the server) and no SQL.
 
+mod household_list;
 mod households;
 mod planning;
 mod pupils;
@@ -17,10 +18,11 @@ pub mod sign_in_guard;
 mod sso;
 mod staff;
 
+pub use household_list::{household_visits, households};
 pub use households::{
     CautionInput, HOUSEHOLD_BLOCKERS, HouseholdDetail, MemberInput, NewHouseholdInput, ReasonInput,
-    ReviewInput, add_caution, add_member, block_household, create_household, household,
-    household_visits, households, may_block, may_review, review_household,
+    ReviewInput, add_caution, add_member, block_household, create_household, household, may_block,
+    may_review, review_household,
 };
 pub use planning::{household_for_planning, visit_household};
 pub use pupils::{NewPupilInput, PupilView, create_pupil, pupil, pupil_page, pupils};

@@ -4,9 +4,12 @@
 
 mod check;
 mod facts;
+mod labels;
 
 pub use check::{PolicyPanel, policy_panel};
 pub use facts::{Line, facts};
+pub use labels::status_label;
+use labels::step_label;
 
 use super::form::FormData;
 use super::page::{Chrome, Ctx, Errors, WATCHERS, WebError, render_with, see_other};
@@ -35,50 +38,6 @@ pub fn router() -> Router<AppState> {
         .route("/visits/{id}/concerns", post(concern))
         .route("/visits/{id}/phoned-in", post(phoned_in))
         .route("/concerns/{id}/resolve", post(resolve_concern))
-}
-
-/// A visit's status as the school would say it.
-pub fn status_label(status: &str) -> &'static str {
-    match status {
-        "draft" => "Draft",
-        "requested" => "Waiting for authorisation",
-        "changes_requested" => "Changes asked for",
-        "declined" => "Declined",
-        "authorised" => "Authorised",
-        "signed_out" => "Signed out, on the way",
-        "arrived" => "At the house",
-        "nobody_home" => "Nobody home",
-        "left_property" => "Left the house",
-        "returned" => "Back",
-        "record_completed" => "Record completed",
-        "cancelled" => "Cancelled",
-        "cancelled_at_door" => "Cancelled at the door",
-        "rescheduled" => "Rescheduled",
-        _ => "Unknown",
-    }
-}
-
-fn step_label(step: &str) -> String {
-    match step {
-        "planned" => "Planned".into(),
-        "plan_changed" => "Plan changed".into(),
-        "requested" => "Authorisation requested".into(),
-        "authorised" => "Authorised".into(),
-        "declined" => "Declined".into(),
-        "changes_requested" => "Changes asked for".into(),
-        "signed_out" => "Signed out of school".into(),
-        "arrived" => "Arrived".into(),
-        "nobody_home" => "Nobody home".into(),
-        "left_property" => "Left the house".into(),
-        "returned" => "Back".into(),
-        "record_completed" => "Record completed".into(),
-        "cancelled" => "Cancelled".into(),
-        "cancelled_at_door" => "Cancelled at the door".into(),
-        "rescheduled" => "Rescheduled".into(),
-        "safety_concern_raised" => "Safety concern raised".into(),
-        "safety_concern_resolved" => "Safety concern dealt with".into(),
-        other => other.replace('_', " "),
-    }
 }
 
 pub struct Event {
