@@ -6,10 +6,12 @@
 //! it. Access is asked of [`crate::access`]; every change is one transaction with its audit row.
 //! No HTTP here (the session cookie stays in the server) and no SQL.
 
+mod household_list;
 mod households;
 mod line_manager;
 mod policy_approval;
 mod policy_reading;
+mod planning;
 mod pupils;
 mod risk;
 mod schools;
@@ -20,10 +22,11 @@ mod sso;
 mod staff;
 mod term_dates;
 
+pub use household_list::{household_visits, households};
 pub use households::{
     CautionInput, HOUSEHOLD_BLOCKERS, HouseholdDetail, MemberInput, NewHouseholdInput, ReasonInput,
-    ReviewInput, add_caution, add_member, block_household, create_household, household,
-    household_visits, households, may_block, may_review, review_household,
+    ReviewInput, add_caution, add_member, block_household, create_household, household, may_block,
+    may_review, review_household,
 };
 pub use line_manager::{LineManagerInput, set_line_manager};
 pub use policy_approval::{
@@ -35,6 +38,7 @@ pub use policy_reading::{
     AcknowledgementStatus, acknowledge_policy, acknowledgement_status, acknowledgement_status_of,
     has_read_current, remind_policy_reviews, require_read_before_sign_out,
 };
+pub use planning::{household_for_planning, visit_household};
 pub use pupils::{NewPupilInput, PupilView, create_pupil, pupil, pupil_page, pupils};
 pub use risk::{
     AssessmentDetail, AssessmentView, NewAssessmentInput, SignOffInput, acknowledge_assessment,

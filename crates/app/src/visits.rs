@@ -9,6 +9,7 @@
 
 mod concerns;
 mod facts;
+mod history;
 mod plan;
 mod planning;
 mod read;
@@ -16,7 +17,8 @@ mod step;
 mod steps;
 
 pub use concerns::{ConcernInput, ResolveInput, raise_concern, resolve_concern, visit_of_concern};
-pub use plan::{AppointmentInput, VisitPlanInput, VisitorInput};
+pub use history::{VisitHistory, cautions, decisions, events, history, vehicle, watch};
+pub use plan::{AppointmentInput, VisitPlanInput, VisitorInput, pupil_in_scope};
 pub use planning::{RescheduleInput, UpdateVisitInput, create, reschedule, update};
 pub use read::{
     PolicyCheck, VisitDetail, VisitQuery, advisory_reason_of, detail, get, list, next_stage,

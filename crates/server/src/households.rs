@@ -6,6 +6,7 @@ use crate::AppState;
 use crate::auth::CurrentStaff;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery, Id};
+use app::access::HouseholdForPlanning;
 use app::school_admin::{
     self as uc, CautionInput, HouseholdDetail, MemberInput, NewHouseholdInput, NewPupilInput,
     ReasonInput, ReviewInput,
@@ -23,6 +24,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_households, create_household))
         .routes(routes!(get_household))
+        .routes(routes!(household_for_planning))
         .routes(routes!(add_member))
         .routes(routes!(add_caution))
         .routes(routes!(block_household))
@@ -67,6 +69,21 @@ async fn get_household(
     Id(id): Id,
 ) -> Result<Json<HouseholdDetail>, ApiError> {
     Ok(Json(uc::household(&state, &me, HouseholdId(id)).await?))
+}
+
+/// #10: the household as planning a visit needs it (family name, address, postcode, the
+/// children's names, caution flags, whether it is blocked), for the staff who drafted or are
+/// named on a visit to it as well as those who see the whole household. 404 for anyone else.
+#[utoipa::path(get, path = "/api/households/{id}/for-planning", tag = "households", params(("id" = i64, Path)),
+    responses((status = 200, body = HouseholdForPlanning), (status = 404)))]
+async fn household_for_planning(
+    State(state): State<AppState>,
+    CurrentStaff(me): CurrentStaff,
+    Id(id): Id,
+) -> Result<Json<HouseholdForPlanning>, ApiError> {
+    Ok(Json(
+        uc::household_for_planning(&state, &me, HouseholdId(id)).await?,
+    ))
 }
 
 #[utoipa::path(post, path = "/api/households/{id}/members", tag = "households", params(("id" = i64, Path)), request_body = MemberInput,

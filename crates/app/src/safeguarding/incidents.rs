@@ -153,6 +153,15 @@ pub async fn record_incident(
     view(app, incident).await
 }
 
+/// The family name and postcode of the household an incident is about, as the incident pages
+/// name it, for whoever may read the incident ([`readable_incident`]).
+/// Error: `NotFound("incident")`.
+pub async fn incident_family(app: &App, me: &Staff, id: i64) -> Result<(String, String)> {
+    let i = readable_incident(app, me, id).await?;
+    let h = app.db().household(i.household_id).await?;
+    Ok((h.family_name, h.postcode))
+}
+
 /// One report, for its author, the school's incident readers and those who may read the child's
 /// records; the read is audited against the pupil (or the household). Error: `NotFound("incident")`.
 pub async fn incident(app: &App, me: &Staff, id: i64) -> Result<IncidentView> {

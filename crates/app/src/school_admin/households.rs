@@ -1,7 +1,7 @@
 //! Households (P3): adults, address, contacts, pets, language and culture notes, caution flags
 //! with their source, and the block-until-reviewed flag (P10).
 
-use crate::access::{self, require_any, school_in_scope, sees_school_visits};
+use crate::access::{self, require_any, school_in_scope};
 use crate::{App, Refusal, Result, audit};
 use chrono::{DateTime, Utc};
 use domain::inputs::{self, PhoneNumber, Postcode};
@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use store::{
     CautionFlag, Household, HouseholdMember, NewHousehold, NewMember, Pupil, RiskAssessment, Staff,
-    Tx, VisitFilter, VisitSummary,
+    Tx,
 };
 
 /// Who may block a household after aggression until it is reviewed (P10).
@@ -126,29 +126,6 @@ async fn insert_member(
     Ok(())
 }
 
-/// The households of a school (`school_id`, or the person's own) this person may see: all of
-/// them for those who see the school's visits, otherwise those they have a visit to.
-/// Errors: `Invalid("school_id")` for a school they do not work in.
-pub async fn households(app: &App, me: &Staff, school_id: Option<i64>) -> Result<Vec<Household>> {
-    let school = school_in_scope(app, me, school_id).await?;
-    let all = app.db().households_of_school(school).await?;
-    if sees_school_visits(app, me, school).await? {
-        return Ok(all);
-    }
-    let mine = app
-        .db()
-        .visits(&VisitFilter {
-            school: Some(school),
-            involving: Some(me.id),
-            ..Default::default()
-        })
-        .await?;
-    Ok(all
-        .into_iter()
-        .filter(|h| mine.iter().any(|v| v.household_id == h.id))
-        .collect())
-}
-
 /// Records a household with its adults and any caution flags, all or nothing (P3), audited as
 /// `household.create`. Errors: `Invalid` naming the field (`members[2].phone`…).
 pub async fn create_household(
@@ -232,29 +209,6 @@ pub async fn household(app: &App, me: &Staff, id: HouseholdId) -> Result<Househo
         latest_risk_assessment: db.latest_risk_assessment(household.id).await?,
         household,
     })
-}
-
-/// The visits to this household the person sees (all the school's for those who see them,
-/// otherwise those they are on or buddy for), at most 500, as planned.
-pub async fn household_visits(
-    app: &App,
-    me: &Staff,
-    household: &Household,
-) -> Result<Vec<VisitSummary>> {
-    let sees_all = sees_school_visits(app, me, household.school_id).await?;
-    let rows = app
-        .db()
-        .visits(&VisitFilter {
-            school: Some(household.school_id),
-            involving: if sees_all { None } else { Some(me.id) },
-            limit: Some(500),
-            ..Default::default()
-        })
-        .await?;
-    Ok(rows
-        .into_iter()
-        .filter(|v| v.household_id == household.id)
-        .collect())
 }
 
 /// Adds a person to the household (field names start `member.`), audited as

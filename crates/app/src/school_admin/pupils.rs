@@ -1,6 +1,6 @@
 //! Pupils (P3): the school roll, adding a pupil to a household, and the pupil's page.
 
-use super::households::household_visits;
+use super::household_list::household_visits;
 use crate::access::{self, can_see_school, found, school_in_scope};
 use crate::{App, Refusal, Result, audit};
 use chrono::{DateTime, NaiveDate, Utc};

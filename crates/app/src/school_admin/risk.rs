@@ -1,6 +1,8 @@
 //! Risk assessments (P8): the questionnaire and hazard matrix, the senior sign-off the policy
 //! names, and staff acknowledging they have read it (G2). Readable by whoever may see the
-//! household ([`access::visible_household`]).
+//! household ([`access::visible_household`]); the newest one, which the visit being planned is
+//! judged by and its staff acknowledge, also by its planners
+//! ([`access::household_for_planning`]), who may complete a new one.
 
 use crate::access::{self, found, hide_as, require_any};
 use crate::{App, Refusal, Result, audit};
@@ -45,9 +47,20 @@ async fn visible_assessment(
     id: RiskAssessmentId,
 ) -> Result<(RiskAssessment, Household)> {
     let ra = app.db().risk_assessment(id).await?;
-    let household = access::visible_household(app, me, ra.household_id)
-        .await
-        .map_err(hide_as("risk assessment"))?;
+    let household = match access::visible_household(app, me, ra.household_id).await {
+        Err(Refusal::NotFound(_)) => {
+            // The planner of a visit reads the assessment it is judged by, not the history.
+            access::household_for_planning(app, me, ra.household_id)
+                .await
+                .map_err(hide_as("risk assessment"))?;
+            let newest = app.db().latest_risk_assessment(ra.household_id).await?;
+            if newest.map(|n| n.id) != Some(ra.id) {
+                return Err(Refusal::not_found("risk assessment"));
+            }
+            app.db().household(ra.household_id).await?
+        }
+        other => other.map_err(hide_as("risk assessment"))?,
+    };
     Ok((ra, household))
 }
 
@@ -77,7 +90,8 @@ pub async fn create_assessment(
     input: &NewAssessmentInput,
     now: DateTime<Utc>,
 ) -> Result<AssessmentDetail> {
-    let household = access::visible_household(app, me, id).await?;
+    access::household_for_planning(app, me, id).await?;
+    let household = app.db().household(id).await?;
     input.assessment.validate()?;
     if let Some(visit_id) = input.visit_id {
         let visit = found(app.db().visit(VisitId(visit_id)).await)?

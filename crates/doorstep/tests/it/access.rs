@@ -4,8 +4,10 @@
 
 mod code_word;
 mod need_to_know;
+mod planner;
 mod routes;
 mod second_factor;
+mod sources;
 
 use crate::helpers::{Answer, Session, TRUST_ADMIN, TestApp, for_each_backend};
 use app::Refusal;

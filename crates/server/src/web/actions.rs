@@ -36,7 +36,7 @@ struct DoneQuery {
 
 async fn mine(ctx: Ctx, Query(q): Query<DoneQuery>) -> Result<Response, WebError> {
     let school = ctx.school(None).await?;
-    let policy = ctx.state.db().current_policy(school).await?;
+    let policy = app::school::current_policy(&ctx.state, &ctx.me, school).await?;
     let local = Local::of(&policy.settings);
     let today = local.date_of(ctx.state.clock().now());
     let actions: Vec<ActionRow> = records::my_actions(&ctx.state, &ctx.me)

@@ -20,7 +20,6 @@ use axum::routing::get;
 use domain::VisitId;
 use domain::policy::{Stage, Unmet};
 use serde::Deserialize;
-use store::VisitFilter;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -52,22 +51,22 @@ struct DoneQuery {
 
 async fn queue(ctx: Ctx, Query(q): Query<DoneQuery>) -> Result<Response, WebError> {
     require_any(&ctx.me, &DECIDERS, "authorise visits")?;
-    let db = ctx.state.db();
     let school = ctx.me.school_id;
     let policy = match school {
-        Some(s) => Some(db.current_policy(s).await?),
+        Some(s) => Some(app::school::current_policy(&ctx.state, &ctx.me, s).await?),
         None => None,
     };
     let local = ctx.local().await?;
-    let requested = db
-        .visits(&VisitFilter {
-            trust: Some(ctx.me.trust_id),
-            school,
+    let requested = visits::list(
+        &ctx.state,
+        &ctx.me,
+        visits::VisitQuery {
+            school_id: school.map(|s| s.0),
             status: Some("requested".into()),
-            limit: Some(500),
-            ..Default::default()
-        })
-        .await?;
+            mine: None,
+        },
+    )
+    .await?;
     let waiting = requested
         .into_iter()
         .rev()
@@ -133,16 +132,13 @@ async fn build(
     errors: Errors,
 ) -> Result<RequestPage, WebError> {
     require_any(&ctx.me, &DECIDERS, "authorise visits")?;
-    let db = ctx.state.db();
     let visit = seen_visit(ctx, id).await?;
-    let policy = db.policy_version(visit.policy_version_id).await?;
+    let policy = ctx.state.policy_version(visit.policy_version_id).await?;
     let settings = &policy.settings.0;
     let (facts, _, household, pupil) = facts(ctx, &visit, settings).await?;
-    let acknowledged = db.acknowledged_cautions(visit.id).await?;
+    let (flags, acknowledged) = visits::cautions(&ctx.state, &ctx.me, visit.id).await?;
     let ticked: Vec<&str> = f.map(|f| f.all("acknowledge_cautions")).unwrap_or_default();
-    let cautions = db
-        .caution_flags(visit.household_id)
-        .await?
+    let cautions = flags
         .into_iter()
         .map(|c| Caution {
             acknowledged: acknowledged.contains(&c.id)
@@ -166,9 +162,10 @@ async fn build(
         facts,
         cautions,
         blocked: if household.blocked {
-            household
+            // Deciders see the school's visits, so the whole household and why it is blocked.
+            app::access::visible_household(&ctx.state, &ctx.me, visit.household_id)
+                .await?
                 .blocked_reason
-                .clone()
                 .unwrap_or_else(|| "blocked".into())
         } else {
             String::new()

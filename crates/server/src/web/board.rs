@@ -146,13 +146,16 @@ async fn live_part(
 ) -> Result<Live, WebError> {
     let b = board::board(&ctx.state, &ctx.me, school_id, ctx.state.now()).await?;
     let school = domain::SchoolId(b.school_id);
-    let db = ctx.state.db();
-    let local = Local::of(&db.current_policy(school).await?.settings);
+    let local = Local::of(
+        &app::school::current_policy(&ctx.state, &ctx.me, school)
+            .await?
+            .settings,
+    );
     // Names only for whoever took charge of an alarm, not the whole staff list.
     let mut names: HashMap<i64, String> = HashMap::new();
     for by in b.alarms.iter().filter_map(|a| a.alarm.acknowledged_by) {
         if let std::collections::hash_map::Entry::Vacant(e) = names.entry(by) {
-            e.insert(db.staff(domain::StaffId(by)).await?.name);
+            e.insert(app::school::staff_name(&ctx.state, &ctx.me, domain::StaffId(by)).await?);
         }
     }
     let when = |at: DateTime<Utc>| format!("{} ({})", local.time(at), relative(at, b.now));

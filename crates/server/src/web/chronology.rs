@@ -137,8 +137,12 @@ async fn chronology(
         },
         Err(e) => bad_filter(&ctx, pupil, e).await?,
     };
-    let school = ctx.state.db().pupil(pupil).await?.school_id;
-    let local = Local::of(&ctx.state.db().current_policy(school).await?.settings);
+    let (_, school) = app::school::pupil_name(&ctx.state, &ctx.me, pupil).await?;
+    let local = Local::of(
+        &app::school::current_policy(&ctx.state, &ctx.me, school)
+            .await?
+            .settings,
+    );
     let entries = chron
         .entries
         .into_iter()
@@ -211,15 +215,14 @@ async fn closed(
     errors: Errors,
     reason: &str,
 ) -> Result<Response, WebError> {
-    let db = ctx.state.db();
-    let Ok(p) = db.pupil(pupil).await else {
+    // The break-glass offer names the child as the school's roll does, and nothing more.
+    let Ok((name, school)) = app::school::pupil_name(&ctx.state, &ctx.me, pupil).await else {
         return Err(refusal.into());
     };
-    if ctx.me.school_id != Some(p.school_id) {
+    if ctx.me.school_id != Some(school) {
         return Err(refusal.into());
     }
-    let minutes = db
-        .current_policy(p.school_id)
+    let minutes = app::school::current_policy(&ctx.state, &ctx.me, school)
         .await?
         .settings
         .records_access
@@ -227,7 +230,7 @@ async fn closed(
     let page = Closed {
         chrome: ctx.chrome("households"),
         id: pupil.0,
-        name: p.name,
+        name,
         minutes,
         errors,
         reason: reason.to_string(),

@@ -71,7 +71,11 @@ async fn page(
     typed: Option<(i64, String)>,
 ) -> Result<ListPage, WebError> {
     let school = ctx.school(None).await?;
-    let local = Local::of(&ctx.state.db().current_policy(school).await?.settings);
+    let local = Local::of(
+        &app::school::current_policy(&ctx.state, &ctx.me, school)
+            .await?
+            .settings,
+    );
     let q = ConcernQuery {
         school_id: Some(school.0),
         open: None,
@@ -81,7 +85,11 @@ async fn page(
     let mut names: HashMap<i64, String> = HashMap::new();
     for c in &list {
         if let std::collections::hash_map::Entry::Vacant(slot) = names.entry(c.pupil_id.0) {
-            slot.insert(ctx.state.db().pupil(c.pupil_id).await?.name);
+            slot.insert(
+                app::school::pupil_name(&ctx.state, &ctx.me, c.pupil_id)
+                    .await?
+                    .0,
+            );
         }
     }
     let (mut open, mut done) = (vec![], vec![]);

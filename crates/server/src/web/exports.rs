@@ -64,8 +64,11 @@ struct Q {
 
 async fn build(ctx: &Ctx, q: &Q, errors: Errors, new_url: String) -> Result<Page, WebError> {
     let school = ctx.school(None).await?;
-    let db = ctx.state.db();
-    let local = Local::of(&db.current_policy(school).await?.settings);
+    let local = Local::of(
+        &app::school::current_policy(&ctx.state, &ctx.me, school)
+            .await?
+            .settings,
+    );
     let links = records::calendar_links(&ctx.state, &ctx.me, Some(school.0)).await?;
     let me = ctx.me.id.0;
     let links = links
@@ -111,7 +114,7 @@ async fn build(ctx: &Ctx, q: &Q, errors: Errors, new_url: String) -> Result<Page
             _ => None,
         },
         school_id: school.0,
-        school: db.school(school).await?.name,
+        school: app::school::school_name(&ctx.state, &ctx.me, school).await?,
         can_export: ctx.me.school_id == Some(school) && ctx.me.roles.any_of(&RECORD_OVERSEERS),
         from: q.from.clone().unwrap_or_default(),
         to: q.to.clone().unwrap_or_default(),

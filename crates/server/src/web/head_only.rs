@@ -66,8 +66,11 @@ async fn page(
     typed: Option<(i64, String)>,
 ) -> Result<ListPage, WebError> {
     let school = ctx.school(None).await?;
-    let db = ctx.state.db();
-    let local = Local::of(&db.current_policy(school).await?.settings);
+    let local = Local::of(
+        &app::school::current_policy(&ctx.state, &ctx.me, school)
+            .await?
+            .settings,
+    );
     let q = HeadOnlyQuery {
         school_id: Some(school.0),
     };
@@ -75,7 +78,7 @@ async fn page(
     let mut rows = vec![];
     for r in list {
         let about = match r.about_staff_id {
-            Some(id) => db.staff(domain::StaffId(id)).await?.name,
+            Some(id) => app::school::staff_name(&ctx.state, &ctx.me, domain::StaffId(id)).await?,
             None => String::new(),
         };
         rows.push(Row {
@@ -167,9 +170,7 @@ async fn form(
     let (kind, about) = (pick("kind"), pick("about_staff_id"));
     let mut staff = vec![Choice::new("", "Nobody in particular", about.is_empty())];
     staff.extend(
-        ctx.state
-            .db()
-            .staff_list(ctx.me.trust_id, Some(school))
+        app::school::staff_directory(&ctx.state, &ctx.me, school)
             .await?
             .into_iter()
             .filter(|s| s.active)

@@ -70,7 +70,7 @@ async fn build_with(
         sections,
         chrome: ctx.chrome("imports"),
         errors,
-        school: ctx.state.db().school(school).await?.name,
+        school: app::school::school_name(&ctx.state, &ctx.me, school).await?,
         xml,
         csv,
         report,

@@ -55,7 +55,9 @@ pub struct Row {
 
 async fn local_of(ctx: &Ctx, school: SchoolId) -> Result<Local, WebError> {
     Ok(Local::of(
-        &ctx.state.db().current_policy(school).await?.settings,
+        &app::school::current_policy(&ctx.state, &ctx.me, school)
+            .await?
+            .settings,
     ))
 }
 
@@ -90,13 +92,13 @@ async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> Result<Response, WebError
     let now = ctx.state.clock().now();
     let mut rows = Vec::new();
     for i in list {
-        let household = ctx.state.db().household(i.household_id).await?;
+        let (family, _) = app::safeguarding::incident_family(&ctx.state, &ctx.me, i.id).await?;
         let (status, overdue) = status(&i, now);
         rows.push(Row {
             id: i.id,
             kind: kind_label(&i.kind),
             when: local.day_time(i.occurred_at),
-            household: format!("{} family", household.family_name),
+            household: format!("{family} family"),
             status,
             overdue,
         });

@@ -182,7 +182,7 @@ impl Ctx {
         match (asked, self.me.school_id) {
             (None, Some(own)) => Ok(own),
             (None, None) => {
-                let schools = self.state.db().schools_of_trust(self.me.trust_id).await?;
+                let schools = app::school::schools_of_my_trust(&self.state, &self.me).await?;
                 schools
                     .first()
                     .map(|s| s.id)
@@ -197,7 +197,7 @@ impl Ctx {
     /// The school's clock (the policy's time zone).
     pub async fn local(&self) -> Result<super::time::Local, WebError> {
         let school = self.school(None).await?;
-        let policy = self.state.db().current_policy(school).await?;
+        let policy = app::school::current_policy(&self.state, &self.me, school).await?;
         Ok(super::time::Local::of(&policy.settings))
     }
 
@@ -206,7 +206,7 @@ impl Ctx {
         if !self.me.roles.has(Role::TrustAdmin) {
             return Ok(vec![]);
         }
-        let schools = self.state.db().schools_of_trust(self.me.trust_id).await?;
+        let schools = app::school::schools_of_my_trust(&self.state, &self.me).await?;
         Ok(schools
             .into_iter()
             .map(|s| Choice::new(s.id.0.to_string(), s.name, s.id == current))

@@ -166,13 +166,18 @@ fn on_form(refusal: app::Refusal, rows: &[usize]) -> Result<Errors, WebError> {
 async fn create(ctx: Ctx, f: FormData) -> Result<Response, WebError> {
     let form = PlanForm::of_form(&f);
     let school = match form.pupil_id.parse::<i64>() {
-        Ok(p) => match app::access::found(ctx.state.db().pupil(domain::PupilId(p)).await)? {
-            Some(pupil) => pupil.school_id,
-            None => ctx.school(None).await?,
+        Ok(p) => match visits::pupil_in_scope(&ctx.state, &ctx.me, p).await {
+            Ok((_, school)) => school,
+            Err(app::Refusal::Invalid { .. }) => ctx.school(None).await?,
+            Err(e) => return Err(e.into()),
         },
         Err(_) => ctx.school(None).await?,
     };
-    let local = Local::of(&ctx.state.db().current_policy(school).await?.settings);
+    let local = Local::of(
+        &app::school::current_policy(&ctx.state, &ctx.me, school)
+            .await?
+            .settings,
+    );
     let errors = match form.to_input(&local) {
         Ok((input, rows)) => match visits::create(&ctx.state, &ctx.me, input).await {
             Ok(saved) => {
@@ -230,7 +235,9 @@ async fn save(
         && field == "revision"
         && own_autosave(ctx, visit).await?
     {
-        input.revision = ctx.state.db().visit(visit.id).await?.revision;
+        input.revision = app::access::visible_visit(&ctx.state, &ctx.me, visit.id)
+            .await?
+            .revision;
         result = visits::update(&ctx.state, &ctx.me, visit.id, input).await;
     }
     match result {
@@ -241,7 +248,7 @@ async fn save(
 
 /// Whether the last change to the plan was this person's, in the last few minutes.
 async fn own_autosave(ctx: &Ctx, visit: &Visit) -> Result<bool, WebError> {
-    let events = ctx.state.db().visit_events(visit.id).await?;
+    let events = visits::events(&ctx.state, &ctx.me, visit.id).await?;
     let recent = ctx.state.now() - Duration::minutes(5);
     Ok(events.last().is_some_and(|e| {
         e.step == "plan_changed" && e.actor_staff_id == Some(ctx.me.id.0) && e.at >= recent
@@ -276,6 +283,6 @@ async fn autosave(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response
             format!("Not saved yet: {first}")
         }
     };
-    let visit = ctx.state.db().visit(VisitId(id)).await?;
+    let visit = app::access::visible_visit(&ctx.state, &ctx.me, VisitId(id)).await?;
     Ok(render(&policy_panel(&ctx, &visit, &note).await?))
 }

@@ -150,11 +150,7 @@ pub async fn panel(
         recorded = format!("Last changed {}", local.day_time(o.updated_at));
     }
     v.extend(typed);
-    let staff = ctx
-        .state
-        .db()
-        .staff_list(ctx.me.trust_id, Some(visit.school_id))
-        .await?;
+    let staff = app::school::staff_directory(&ctx.state, &ctx.me, visit.school_id).await?;
     let pick = |name: &str| crate::web::form::typed(&v, name).to_string();
     let outcome_owners = owners(&staff, &pick("actions[0].owner_staff_id"));
     let action_owners = owners(&staff, &pick("action.owner_staff_id"));

@@ -56,7 +56,7 @@ async fn page(ctx: Ctx, Query(q): Query<ReportQuery>) -> Result<Response, WebErr
             "All schools of the trust",
             q.school_id.is_none(),
         ));
-        for s in ctx.state.db().schools_of_trust(ctx.me.trust_id).await? {
+        for s in app::school::schools_of_my_trust(&ctx.state, &ctx.me).await? {
             schools.push(Choice::new(
                 s.id.0.to_string(),
                 s.name,

@@ -88,7 +88,7 @@ fn options(all: &[&str], current: &str) -> Vec<Choice> {
 
 fn form_page(
     ctx: &Ctx,
-    household: &store::Household,
+    household: &app::access::HouseholdForPlanning,
     f: Option<&FormData>,
     errors: Errors,
 ) -> RiskForm {
@@ -136,7 +136,7 @@ fn form_page(
         .collect();
     RiskForm {
         chrome: ctx.chrome("plan"),
-        household_id: household.id.0,
+        household_id: household.id,
         family: household.family_name.clone(),
         visit_id: f.map_or(String::new(), |f| f.get("visit_id").to_string()),
         errors,
@@ -159,7 +159,8 @@ async fn new_page(
     Path(id): Path<i64>,
     Query(q): Query<NewQuery>,
 ) -> Result<Response, WebError> {
-    let household = app::access::visible_household(&ctx.state, &ctx.me, HouseholdId(id)).await?;
+    let household =
+        app::access::household_for_planning(&ctx.state, &ctx.me, HouseholdId(id)).await?;
     let mut page = form_page(&ctx, &household, None, Errors::none());
     page.visit_id = q.visit_id.map(|v| v.to_string()).unwrap_or_default();
     Ok(render(&page))
@@ -284,11 +285,12 @@ fn place(e: Refusal, rows: &[usize]) -> Errors {
 }
 
 async fn create(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
-    let household = app::access::visible_household(&ctx.state, &ctx.me, HouseholdId(id)).await?;
+    let household =
+        app::access::household_for_planning(&ctx.state, &ctx.me, HouseholdId(id)).await?;
     let errors = match to_input(&f) {
         Ok((input, rows)) => {
             let now = ctx.state.now();
-            match uc::create_assessment(&ctx.state, &ctx.me, household.id, &input, now).await {
+            match uc::create_assessment(&ctx.state, &ctx.me, HouseholdId(id), &input, now).await {
                 Ok(_) => {
                     let back = match input.visit_id {
                         Some(v) => format!("/visits/{v}?done=risk-assessed"),

@@ -70,7 +70,10 @@ impl Page {
         let status = uc::status(&ctx.state, &ctx.me).await?;
         let (minutes, local) = match ctx.me.school_id {
             Some(s) => {
-                let settings = ctx.state.db().current_policy(s).await?.settings.clone();
+                let settings = app::school::current_policy(&ctx.state, &ctx.me, s)
+                    .await?
+                    .settings
+                    .clone();
                 (
                     settings.second_factor.step_up_minutes,
                     Some(Local::of(&settings)),

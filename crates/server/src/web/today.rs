@@ -16,7 +16,7 @@ use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
 use domain::{StaffId, VisitId};
 use serde::Deserialize;
-use store::{DeadlineRow, VisitFilter, VisitSummary};
+use store::{DeadlineRow, VisitSummary};
 
 mod act;
 mod alarm;
@@ -202,16 +202,16 @@ async fn build(
     errors: Errors,
     error_visit: i64,
 ) -> Result<TodayPage, WebError> {
-    let db = ctx.state.db();
     let now = ctx.state.clock().now();
-    let mine = db
-        .visits(&VisitFilter {
-            trust: Some(ctx.me.trust_id),
-            involving: Some(ctx.me.id),
-            limit: Some(200),
+    let mine = app::visits::list(
+        &ctx.state,
+        &ctx.me,
+        app::visits::VisitQuery {
+            mine: Some(true),
             ..Default::default()
-        })
-        .await?;
+        },
+    )
+    .await?;
     let local = ctx.local().await?;
     let today = local.date_of(now);
     // Ready to go: today's, and an evening visit leaving just after midnight.
@@ -277,26 +277,24 @@ async fn card(
     id: VisitId,
     now: DateTime<Utc>,
 ) -> Result<(Card, app::audit::Read), WebError> {
-    let db = ctx.state.db();
     let (visit, read) = visit_to_show(ctx, id.0).await?;
-    let policy = db.policy_version(visit.policy_version_id).await?;
+    let policy = ctx.state.policy_version(visit.policy_version_id).await?;
     let local = Local::of(&policy.settings);
-    let household = db.household(visit.household_id).await?;
-    let pupil = db.pupil(visit.pupil_id).await?;
-    let watch = db.watch(visit.id).await?;
-    let deadlines = if watch.is_some() {
-        db.deadlines_of(visit.id).await?
-    } else {
-        vec![]
-    };
+    // A card is of a visit authorised or under way: its people are involved with the household.
+    let household = app::access::visible_household(&ctx.state, &ctx.me, visit.household_id).await?;
+    let (pupil, _) = app::school::pupil_name(&ctx.state, &ctx.me, visit.pupil_id).await?;
+    let (watch, deadlines) = app::visits::watch(&ctx.state, &ctx.me, visit.id).await?;
     let check_ins = if watch.is_some() {
-        db.check_ins_of(visit.id).await?.len()
+        app::visits::history(&ctx.state, &ctx.me, visit.id)
+            .await?
+            .check_ins
+            .len()
     } else {
         0
     };
     let buddy = match visit.buddy_staff_id {
         Some(b) => {
-            let s = db.staff(StaffId(b)).await?;
+            let s = app::school::colleague(&ctx.state, &ctx.me, StaffId(b)).await?;
             Some(Person {
                 name: s.name,
                 mobile: s.mobile.unwrap_or_default(),
@@ -314,7 +312,7 @@ async fn card(
         id: visit.id.0,
         status: visit.status.clone(),
         status_label: status_label(&visit.status),
-        pupil: pupil.name,
+        pupil,
         family: household.family_name,
         address: household.address,
         postcode: household.postcode,

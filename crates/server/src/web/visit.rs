@@ -4,9 +4,12 @@
 
 mod check;
 mod facts;
+mod labels;
 
 pub use check::{PolicyPanel, policy_panel};
 pub use facts::{Line, facts};
+pub use labels::status_label;
+use labels::step_label;
 
 use super::form::FormData;
 use super::page::{Chrome, Ctx, Errors, WATCHERS, WebError, render_with, see_other};
@@ -35,50 +38,6 @@ pub fn router() -> Router<AppState> {
         .route("/visits/{id}/concerns", post(concern))
         .route("/visits/{id}/phoned-in", post(phoned_in))
         .route("/concerns/{id}/resolve", post(resolve_concern))
-}
-
-/// A visit's status as the school would say it.
-pub fn status_label(status: &str) -> &'static str {
-    match status {
-        "draft" => "Draft",
-        "requested" => "Waiting for authorisation",
-        "changes_requested" => "Changes asked for",
-        "declined" => "Declined",
-        "authorised" => "Authorised",
-        "signed_out" => "Signed out, on the way",
-        "arrived" => "At the house",
-        "nobody_home" => "Nobody home",
-        "left_property" => "Left the house",
-        "returned" => "Back",
-        "record_completed" => "Record completed",
-        "cancelled" => "Cancelled",
-        "cancelled_at_door" => "Cancelled at the door",
-        "rescheduled" => "Rescheduled",
-        _ => "Unknown",
-    }
-}
-
-fn step_label(step: &str) -> String {
-    match step {
-        "planned" => "Planned".into(),
-        "plan_changed" => "Plan changed".into(),
-        "requested" => "Authorisation requested".into(),
-        "authorised" => "Authorised".into(),
-        "declined" => "Declined".into(),
-        "changes_requested" => "Changes asked for".into(),
-        "signed_out" => "Signed out of school".into(),
-        "arrived" => "Arrived".into(),
-        "nobody_home" => "Nobody home".into(),
-        "left_property" => "Left the house".into(),
-        "returned" => "Back".into(),
-        "record_completed" => "Record completed".into(),
-        "cancelled" => "Cancelled".into(),
-        "cancelled_at_door" => "Cancelled at the door".into(),
-        "rescheduled" => "Rescheduled".into(),
-        "safety_concern_raised" => "Safety concern raised".into(),
-        "safety_concern_resolved" => "Safety concern dealt with".into(),
-        other => other.replace('_', " "),
-    }
 }
 
 pub struct Event {
@@ -222,10 +181,10 @@ async fn build(
     errors: Errors,
     typed: Vec<(String, String)>,
 ) -> Result<VisitPage, WebError> {
-    let db = ctx.state.db();
     let visit = seen_visit(ctx, id).await?;
+    let history = app::visits::history(&ctx.state, &ctx.me, visit.id).await?;
     let involved = visit.involves(ctx.me.id);
-    let policy = db.policy_version(visit.policy_version_id).await?;
+    let policy = ctx.state.policy_version(visit.policy_version_id).await?;
     let settings = &policy.settings.0;
     let local = Local::of(settings);
     let (facts, names, household, pupil) = facts(ctx, &visit, settings).await?;
@@ -233,7 +192,7 @@ async fn build(
         id.and_then(|i| names.get(&i).cloned())
             .unwrap_or_else(|| "—".into())
     };
-    let raw_events = db.visit_events(visit.id).await?;
+    let raw_events = history.events;
     let nobody_home_seen = raw_events.iter().any(|e| e.step == "nobody_home");
     let events = raw_events
         .into_iter()
@@ -244,9 +203,8 @@ async fn build(
             note: String::new(),
         })
         .collect();
-    let check_ins = db
-        .check_ins_of(visit.id)
-        .await?
+    let check_ins = history
+        .check_ins
         .into_iter()
         // A covert duress check-in looks like any other to everyone but the monitor.
         .map(|c| Event {
@@ -260,9 +218,8 @@ async fn build(
             note: c.note.unwrap_or_default(),
         })
         .collect();
-    let concerns = db
-        .safety_concerns(visit.id)
-        .await?
+    let concerns = history
+        .safety_concerns
         .into_iter()
         .map(|c| ConcernView {
             id: c.id.0,
@@ -311,8 +268,8 @@ async fn build(
         title: format!("{} — {} family", pupil.name, household.family_name),
         status_label: status_label(&visit.status),
         status: visit.status.clone(),
-        household_id: household.id.0,
-        pupil_id: pupil.id.0,
+        household_id: household.id,
+        pupil_id: pupil.id,
         facts,
         check,
         risk,

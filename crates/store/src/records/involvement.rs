@@ -4,7 +4,7 @@
 
 use crate::db::{Db, Result, Tx, with_pool, with_tx};
 use chrono::{DateTime, Utc};
-use domain::{PupilId, SchoolId, StaffId};
+use domain::{HouseholdId, PupilId, SchoolId, StaffId};
 use serde::Serialize;
 
 /// The DSL (or head) lets a member of staff read one child's records until a date.
@@ -70,6 +70,20 @@ impl Db {
             + (select count(*) from break_glass b where b.pupil_id = $1 and b.staff_id = $2 \
                 and b.opened_at <= $4 and b.ends_at > $4)";
         let n: i64 = with_pool!(self, p => sqlx::query_scalar(Q).bind(pupil.0).bind(staff.0).bind(ended_after).bind(now).fetch_one(p).await)?;
+        Ok(n > 0)
+    }
+
+    /// #10: whether the member of staff drafted a visit to the household or is named on one (a
+    /// visitor or the buddy), whatever its state: what opens the planner's view of it, nothing more.
+    pub async fn plans_visit_to_household(
+        &self,
+        staff: StaffId,
+        household: HouseholdId,
+    ) -> Result<bool> {
+        const Q: &str = "select count(*) from visits v where v.household_id = $1 \
+            and (v.created_by = $2 or v.buddy_staff_id = $2 \
+                 or exists (select 1 from visit_staff vs where vs.visit_id = v.id and vs.staff_id = $2))";
+        let n: i64 = with_pool!(self, p => sqlx::query_scalar(Q).bind(household.0).bind(staff.0).fetch_one(p).await)?;
         Ok(n > 0)
     }
 

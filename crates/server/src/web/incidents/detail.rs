@@ -47,7 +47,7 @@ async fn page(
     let i = incident(&ctx.state, &ctx.me, id).await?.incident;
     let local = local_of(ctx, i.school_id).await?;
     let (status, overdue) = status(&i, ctx.state.clock().now());
-    let household = ctx.state.db().household(i.household_id).await?;
+    let (family, postcode) = app::safeguarding::incident_family(&ctx.state, &ctx.me, i.id).await?;
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
     let mut v: Vec<(String, String)> = vec![
         ("kind".into(), i.kind.clone()),
@@ -75,10 +75,7 @@ async fn page(
         .unwrap_or_default();
     let mut facts = vec![
         ("Happened", local.day_time(i.occurred_at)),
-        (
-            "Household",
-            format!("{} family, {}", household.family_name, household.postcode),
-        ),
+        ("Household", format!("{family} family, {postcode}")),
         ("Where", opt(&i.location)),
         ("People involved", opt(&i.people_involved)),
         ("Injuries", opt(&i.injuries)),

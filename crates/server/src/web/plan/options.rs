@@ -24,16 +24,13 @@ pub(super) async fn options(
     school: SchoolId,
     form: &PlanForm,
 ) -> Result<Options, WebError> {
-    let db = ctx.state.db();
-    let policy = db.current_policy(school).await?;
-    let households = db.households_of_school(school).await?;
+    let policy = app::school::current_policy(&ctx.state, &ctx.me, school).await?;
     let mut pupils = vec![Choice::new(
         "",
         "Choose the pupil",
         form.pupil_id.is_empty(),
     )];
-    for p in db.pupils_of_school(school).await? {
-        let h = households.iter().find(|h| h.id == p.household_id);
+    for p in app::school::roll(&ctx.state, &ctx.me, school).await? {
         let label = format!(
             "{}{} — {} family, {}",
             p.name,
@@ -41,10 +38,10 @@ pub(super) async fn options(
                 .as_deref()
                 .map(|y| format!(" ({y})"))
                 .unwrap_or_default(),
-            h.map_or("", |h| h.family_name.as_str()),
-            h.map_or("", |h| h.postcode.as_str()),
+            p.family_name,
+            p.postcode,
         );
-        let value = p.id.0.to_string();
+        let value = p.pupil.0.to_string();
         let selected = value == form.pupil_id;
         pupils.push(Choice::new(value, label, selected));
     }
@@ -87,14 +84,12 @@ pub(super) async fn options(
             usual.join("; ")
         )
     };
-    let colleagues: Vec<_> = db
-        .staff_list(ctx.me.trust_id, Some(school))
+    let colleagues: Vec<_> = app::school::staff_directory(&ctx.state, &ctx.me, school)
         .await?
         .into_iter()
         .filter(|s| s.active)
         .collect();
-    let vehicles = db
-        .vehicles_of_school(school)
+    let vehicles = app::school::vehicles(&ctx.state, &ctx.me, school)
         .await?
         .into_iter()
         .map(|v| {

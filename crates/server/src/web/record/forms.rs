@@ -145,11 +145,7 @@ async fn slip_response(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Res
 /// otherwise a reschedule. The new draft's page opens.
 async fn again(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
     let visit = seen_visit(&ctx, id).await?;
-    let policy = ctx
-        .state
-        .db()
-        .policy_version(visit.policy_version_id)
-        .await?;
+    let policy = ctx.state.policy_version(visit.policy_version_id).await?;
     let local = Local::of(&policy.settings.0);
     let names = [
         "planned_leave_school",

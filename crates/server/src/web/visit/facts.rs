@@ -3,7 +3,7 @@
 
 use super::super::page::{Ctx, WebError};
 use super::super::time::Local;
-use domain::VehicleId;
+use app::access::{HouseholdForPlanning, PlanningPupil};
 use std::collections::HashMap;
 
 pub struct Line {
@@ -27,20 +27,22 @@ pub async fn facts(
     (
         Vec<Line>,
         HashMap<i64, String>,
-        store::Household,
-        store::Pupil,
+        HouseholdForPlanning,
+        PlanningPupil,
     ),
     WebError,
 > {
-    let db = ctx.state.db();
     let local = Local::of(settings);
-    let household = db.household(visit.household_id).await?;
-    let pupil = db.pupil(visit.pupil_id).await?;
+    // The planner's view (#10): what the page shows of the household, for all who see the visit.
+    let household = app::school_admin::visit_household(&ctx.state, &ctx.me, visit.id).await?;
+    let pupil = household
+        .pupils
+        .iter()
+        .find(|p| p.id == visit.pupil_id.0)
+        .cloned()
+        .ok_or(app::Refusal::not_found("pupil"))?;
     let mut names: HashMap<i64, String> = HashMap::new();
-    for s in db
-        .staff_list(ctx.me.trust_id, Some(visit.school_id))
-        .await?
-    {
+    for s in app::school::staff_directory(&ctx.state, &ctx.me, visit.school_id).await? {
         names.insert(s.id.0, s.name);
     }
     let name = |id: Option<i64>| {
@@ -130,8 +132,7 @@ pub async fn facts(
     if let Some(a) = &visit.joint_agency {
         facts.push(line("With", a.clone()));
     }
-    if let Some(v) = visit.vehicle_id {
-        let v = db.vehicle(VehicleId(v)).await?;
+    if let Some(v) = app::visits::vehicle(&ctx.state, &ctx.me, visit.id).await? {
         facts.push(line(
             "Car",
             format!("{} {}", v.registration, v.make_model.unwrap_or_default()),
@@ -172,7 +173,7 @@ pub async fn facts(
         "First visit to this household",
         if visit.first_visit { "Yes" } else { "No" },
     ));
-    for d in db.decisions(visit.id).await? {
+    for d in app::visits::decisions(&ctx.state, &ctx.me, visit.id).await? {
         facts.push(line(
             "Decision",
             format!(

@@ -1,0 +1,105 @@
+//! [`RecordClass::Household`](super::RecordClass::Household): the whole household (its adults,
+//! contacts, notes, risk history) for those involved with it, and the planner's view of it
+//! ([`HouseholdForPlanning`]) for the staff planning a visit there (#10 item 1).
+
+use super::pupil::involved;
+use super::{can_see_school, sees_school_visits};
+use crate::{App, Refusal, Result};
+use domain::HouseholdId;
+use serde::Serialize;
+use store::{Household, Staff};
+
+/// [`RecordClass::Household`](super::RecordClass::Household), the whole record: the leaders and
+/// the office of its school (who see all its visits), and staff involved with one of its
+/// children as the school granted it ([`super::readable_pupil`]'s involvement: a visitor or the
+/// buddy on an *authorised* visit, within the policy's
+/// `records_access.involvement_after_visit_days` after it ends; a grant; an open break-glass).
+/// Drafting, requesting or being named on a visit nobody authorised gives only
+/// [`household_for_planning`]. Errors: `NotFound("household")` for anyone else.
+pub async fn visible_household(app: &App, staff: &Staff, id: HouseholdId) -> Result<Household> {
+    let household = app.db().household(id).await?;
+    if sees_school_visits(app, staff, household.school_id).await? {
+        return Ok(household);
+    }
+    let school = app.db().school(household.school_id).await?;
+    for pupil in app.db().pupils_of_household(id).await? {
+        if involved(app, staff, &pupil, &school).await? {
+            return Ok(household);
+        }
+    }
+    Err(Refusal::not_found("household"))
+}
+
+/// What planning a visit needs of a household, and no more: the family's name, the address
+/// and postcode the visit goes to, the children's names, the caution flags a planner must
+/// think about (P3, P10) and whether the household is blocked until reviewed (P10). No adults,
+/// contacts, notes, risk history or chronology.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct HouseholdForPlanning {
+    pub id: i64,
+    pub family_name: String,
+    pub address: String,
+    pub postcode: String,
+    pub pupils: Vec<PlanningPupil>,
+    /// Each caution's words, as raised (its source and who raised it are left out).
+    pub cautions: Vec<String>,
+    /// Blocked until the leaders review it (P10): no visit may be requested.
+    pub blocked: bool,
+}
+
+/// A child of the household as the planner sees them: the name and year group only.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PlanningPupil {
+    pub id: i64,
+    pub name: String,
+    pub year_group: Option<String>,
+}
+
+/// [`RecordClass::Household`](super::RecordClass::Household), the planner's view: whoever sees
+/// the whole household ([`visible_household`]), and staff who drafted or requested a visit to
+/// it or are named on one (a visitor or the buddy), whatever its state. Errors:
+/// `NotFound("household")` for anyone else.
+pub async fn household_for_planning(
+    app: &App,
+    staff: &Staff,
+    id: HouseholdId,
+) -> Result<HouseholdForPlanning> {
+    let household = match visible_household(app, staff, id).await {
+        Ok(h) => h,
+        Err(Refusal::NotFound(_)) => {
+            let h = app.db().household(id).await?;
+            let school = app.db().school(h.school_id).await?;
+            if !can_see_school(staff, school.id, school.trust_id)
+                || !app.db().plans_visit_to_household(staff.id, id).await?
+            {
+                return Err(Refusal::not_found("household"));
+            }
+            h
+        }
+        Err(e) => return Err(e),
+    };
+    let db = app.db();
+    Ok(HouseholdForPlanning {
+        id: household.id.0,
+        pupils: db
+            .pupils_of_household(household.id)
+            .await?
+            .into_iter()
+            .map(|p| PlanningPupil {
+                id: p.id.0,
+                name: p.name,
+                year_group: p.year_group,
+            })
+            .collect(),
+        cautions: db
+            .caution_flags(household.id)
+            .await?
+            .into_iter()
+            .map(|c| c.description)
+            .collect(),
+        blocked: household.blocked,
+        family_name: household.family_name,
+        address: household.address,
+        postcode: household.postcode,
+    })
+}

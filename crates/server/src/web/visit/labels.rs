@@ -1,0 +1,45 @@
+//! A visit's state and its steps in the words the pages use.
+
+/// A visit's status as the school would say it.
+pub fn status_label(status: &str) -> &'static str {
+    match status {
+        "draft" => "Draft",
+        "requested" => "Waiting for authorisation",
+        "changes_requested" => "Changes asked for",
+        "declined" => "Declined",
+        "authorised" => "Authorised",
+        "signed_out" => "Signed out, on the way",
+        "arrived" => "At the house",
+        "nobody_home" => "Nobody home",
+        "left_property" => "Left the house",
+        "returned" => "Back",
+        "record_completed" => "Record completed",
+        "cancelled" => "Cancelled",
+        "cancelled_at_door" => "Cancelled at the door",
+        "rescheduled" => "Rescheduled",
+        _ => "Unknown",
+    }
+}
+
+pub(super) fn step_label(step: &str) -> String {
+    match step {
+        "planned" => "Planned".into(),
+        "plan_changed" => "Plan changed".into(),
+        "requested" => "Authorisation requested".into(),
+        "authorised" => "Authorised".into(),
+        "declined" => "Declined".into(),
+        "changes_requested" => "Changes asked for".into(),
+        "signed_out" => "Signed out of school".into(),
+        "arrived" => "Arrived".into(),
+        "nobody_home" => "Nobody home".into(),
+        "left_property" => "Left the house".into(),
+        "returned" => "Back".into(),
+        "record_completed" => "Record completed".into(),
+        "cancelled" => "Cancelled".into(),
+        "cancelled_at_door" => "Cancelled at the door".into(),
+        "rescheduled" => "Rescheduled".into(),
+        "safety_concern_raised" => "Safety concern raised".into(),
+        "safety_concern_resolved" => "Safety concern dealt with".into(),
+        other => other.replace('_', " "),
+    }
+}
