@@ -9,9 +9,9 @@
 mod household_list;
 mod households;
 mod line_manager;
+mod planning;
 mod policy_approval;
 mod policy_reading;
-mod planning;
 mod pupils;
 mod risk;
 mod schools;
@@ -29,6 +29,7 @@ pub use households::{
     may_review, review_household,
 };
 pub use line_manager::{LineManagerInput, set_line_manager};
+pub use planning::{household_for_planning, visit_household};
 pub use policy_approval::{
     ApproveInput, DraftView, TrustPolicyInput, approve_policy, approving_body,
     bring_policies_into_force, may_draft, policy_draft, policy_drafts, set_trust_policy,
@@ -38,7 +39,6 @@ pub use policy_reading::{
     AcknowledgementStatus, acknowledge_policy, acknowledgement_status, acknowledgement_status_of,
     has_read_current, remind_policy_reviews, require_read_before_sign_out,
 };
-pub use planning::{household_for_planning, visit_household};
 pub use pupils::{NewPupilInput, PupilView, create_pupil, pupil, pupil_page, pupils};
 pub use risk::{
     AssessmentDetail, AssessmentView, NewAssessmentInput, SignOffInput, acknowledge_assessment,

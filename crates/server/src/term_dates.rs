@@ -10,7 +10,6 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use domain::SchoolId;
-use store::PolicyVersion;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -19,16 +18,16 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// Replaces the school's term dates (`calendar.terms`) with the events of an iCalendar file
-/// (`text/calendar`, one event per term): a new policy version. Refused naming `ics`.
+/// (`text/calendar`, one event per term): a policy draft, in force once approved. Refused naming `ics`.
 #[utoipa::path(put, path = "/api/schools/{id}/calendar/terms", tag = "policy", params(("id" = i64, Path)),
     request_body(content = String, content_type = "text/calendar"),
-    responses((status = 201, body = PolicyVersion), (status = 403), (status = 404), (status = 422)))]
+    responses((status = 201, body = uc::DraftView), (status = 403), (status = 404), (status = 422)))]
 async fn import_terms(
     State(state): State<AppState>,
     CurrentStaff(me): CurrentStaff,
     Id(id): Id,
     body: String,
-) -> Result<(StatusCode, Json<PolicyVersion>), ApiError> {
-    let version = uc::import_term_dates(&state, &me, SchoolId(id), &body, state.now()).await?;
-    Ok((StatusCode::CREATED, Json(version)))
+) -> Result<(StatusCode, Json<uc::DraftView>), ApiError> {
+    let draft = uc::import_term_dates(&state, &me, SchoolId(id), &body, state.now()).await?;
+    Ok((StatusCode::CREATED, Json(draft)))
 }

@@ -116,6 +116,7 @@ pub async fn require_read_before_sign_out(db: &Db, visit: &Visit) -> Result<()> 
         .map(|s| Unmet {
             requirement: "G2",
             rule: "acknowledgement.before_sign_out",
+            advisory: false,
             why: format!(
                 "{} has not confirmed reading version {} of {}; read it on the policy page and confirm before signing out.",
                 s.name, current.version, current.settings.name

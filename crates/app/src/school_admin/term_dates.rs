@@ -3,12 +3,13 @@
 //! its SUMMARY, from DTSTART to DTEND. The terms replace those in the school's policy as a new
 //! version (`calendar.terms`), read by "visits only take place on school days".
 
+use super::policy_approval::DraftView;
 use super::schools::{PolicyChangeInput, change_policy, current_policy};
 use crate::{App, Result};
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use domain::policy::Term;
 use domain::{FieldError, SchoolId};
-use store::{PolicyVersion, Staff};
+use store::Staff;
 
 /// The most terms one file may hold (a few years of terms and half-terms).
 const MAX_TERMS: usize = 60;
@@ -70,8 +71,8 @@ pub fn terms_from_ics(text: &str) -> std::result::Result<Vec<Term>, FieldError> 
     Ok(terms)
 }
 
-/// Replaces the school's term dates with those of `ics`: a new policy version, audited as a
-/// policy change (see [`change_policy`]). Errors: those of [`terms_from_ics`] and of
+/// Replaces the school's term dates with those of `ics`: a policy draft like any other change,
+/// in force once the policy's approving body approves it (G1; see [`change_policy`]). Errors: those of [`terms_from_ics`] and of
 /// [`change_policy`] (`NotFound("school")`, `Forbidden` unless the head or a trust administrator).
 pub async fn import_term_dates(
     app: &App,
@@ -79,7 +80,7 @@ pub async fn import_term_dates(
     school: SchoolId,
     ics: &str,
     now: DateTime<Utc>,
-) -> Result<PolicyVersion> {
+) -> Result<DraftView> {
     let terms = terms_from_ics(ics)?;
     let mut settings = current_policy(app, me, school).await?.settings.0;
     let note = format!(
@@ -94,7 +95,6 @@ pub async fn import_term_dates(
     let input = PolicyChangeInput {
         preset: None,
         settings: Some(settings),
-        approved_on: None,
         change_note: note.chars().take(1000).collect(),
     };
     change_policy(app, me, school, &input, now).await

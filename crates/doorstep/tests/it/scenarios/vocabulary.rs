@@ -240,10 +240,20 @@ END:VCALENDAR\r\n";
             .send_raw(&head, Method::PUT, &path, Some("text/calendar"), "hello")
             .await;
         bad.expect_field_error(StatusCode::UNPROCESSABLE_ENTITY, "ics");
-        let version = app
+        let draft = app
             .send_raw(&head, Method::PUT, &path, Some("text/calendar"), ics)
             .await
             .expect_status(CREATED);
+        // Term dates are part of the policy: in force once the governing body approves (G1).
+        let chair = app.login(&school.email("chair")).await;
+        let approve = format!("/api/policy-drafts/{}/approve", draft["draft"]["id"]);
+        app.post(&chair, &approve, json!({}))
+            .await
+            .expect_status(OK);
+        let version = app
+            .get(&head, &format!("/api/schools/{}/policy", school.id))
+            .await
+            .expect_status(OK);
         let terms = &version["settings"]["calendar"]["terms"];
         assert_eq!(terms[0]["name"], "Autumn 1");
         assert_eq!(terms[0]["last_day"], "2026-11-20");
