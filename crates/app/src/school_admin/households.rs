@@ -316,7 +316,9 @@ pub async fn review_household(
     input: &ReviewInput,
     now: DateTime<Utc>,
 ) -> Result<Household> {
-    let visible = access::visible_household(app, me, id).await?;
+    // A planner of a visit there learns only that they may not review it (#10: not the record).
+    access::household_for_planning(app, me, id).await?;
+    let visible = app.db().household(id).await?;
     let mut tx = app.db().begin().await?;
     let policy = tx.current_policy(visible.school_id).await?;
     require_any(
