@@ -110,7 +110,7 @@ pub enum FeedScope {
     School(SchoolId),
     /// A person's Today page: only the visits they are on, never a duress alarm (see
     /// [`today::TodayScope`]).
-    Today(today::TodayScope),
+    Today(Box<today::TodayScope>),
 }
 
 /// The scope of an office board's feed: the same decision as [`super::board`].

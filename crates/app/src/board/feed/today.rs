@@ -27,12 +27,12 @@ pub struct TodayScope {
 /// store failed.
 pub async fn today_scope(app: &App, me: &Staff) -> Result<super::FeedScope> {
     let visits = visits_of(app, me).await?;
-    Ok(super::FeedScope::Today(TodayScope {
+    Ok(super::FeedScope::Today(Box::new(TodayScope {
         staff: me.clone(),
         school: me.school_id,
         visits,
         duress: BTreeMap::new(),
-    }))
+    })))
 }
 
 async fn visits_of(app: &App, me: &Staff) -> Result<BTreeSet<i64>> {
