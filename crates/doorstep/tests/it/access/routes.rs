@@ -66,6 +66,8 @@ pub(super) fn reads(path: &str) -> Option<Reads> {
         "/staff/{id}",
         "/ical/{file}",
         "/policy/{school}",
+        // A draft of a school's policy: read by whoever may read that school's policy.
+        "/api/policy-drafts/{id}",
         "/static/",
     ];
     directory
