@@ -4,7 +4,7 @@
 
 use super::PolicySettings;
 use crate::inputs::FieldError;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -244,8 +244,6 @@ fn set(v: &mut Value, keys: &[&str], new: Value) {
     }
     if let Some(map) = at.as_object_mut() {
         map.insert((*last).to_string(), new);
-    } else {
-        *at = Value::Object(Map::new());
     }
 }
 

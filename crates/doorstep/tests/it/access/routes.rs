@@ -67,6 +67,8 @@ pub(super) fn reads(path: &str) -> Option<Reads> {
         "/ical/{file}",
         "/reset-password/{token}",
         "/policy/{school}",
+        // A draft of a school's policy: read by whoever may read that school's policy.
+        "/api/policy-drafts/{id}",
         "/static/",
     ];
     directory
