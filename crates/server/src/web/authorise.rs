@@ -172,7 +172,7 @@ async fn build(
         },
         risk: summary(ctx, visit.household_id, settings, false, &return_to).await?,
         unmet: check.unmet,
-        advisory_reason: visits::advisory_reason_of(&db.visit_events(visit.id).await?)
+        advisory_reason: visits::advisory_reason_of(&visits::events(&ctx.state, &ctx.me, visit.id).await?)
             .unwrap_or_default(),
         comment: f.map(|f| f.get("comment").to_string()).unwrap_or_default(),
     })
