@@ -131,7 +131,7 @@ async fn a_missing_or_wrong_field_is_named_by_its_path_in_a_school_s_words() {
                 Method::POST,
                 "/api/visits",
                 Some("application/json"),
-                "{\"purpose\": ".into(),
+                "{\"purpose\": ".to_string(),
             )
             .await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "[{b}] {body}");
