@@ -58,6 +58,35 @@ pub fn optional_text(
     Ok(Some(trimmed.to_string()))
 }
 
+/// Checks a phone's reported position: `latitude` −90..=90 and `longitude` −180..=180 (degrees,
+/// WGS 84), both or neither; `accuracy_m` (metres) 0..=100,000 — a phone reports its accuracy
+/// as a radius, never negative. Errors name the field.
+pub fn position(
+    latitude: Option<f64>,
+    longitude: Option<f64>,
+    accuracy_m: Option<f64>,
+) -> Result<(), FieldError> {
+    if latitude.is_some_and(|l| !(-90.0..=90.0).contains(&l)) {
+        return Err(FieldError::new("latitude", "must be between -90 and 90"));
+    }
+    if longitude.is_some_and(|l| !(-180.0..=180.0).contains(&l)) {
+        return Err(FieldError::new("longitude", "must be between -180 and 180"));
+    }
+    if accuracy_m.is_some_and(|a| !(0.0..=100_000.0).contains(&a)) {
+        return Err(FieldError::new(
+            "accuracy_m",
+            "must be between 0 and 100000 metres",
+        ));
+    }
+    if latitude.is_some() != longitude.is_some() {
+        return Err(FieldError::new(
+            "longitude",
+            "give both latitude and longitude, or neither",
+        ));
+    }
+    Ok(())
+}
+
 /// A UK phone number (mobile or landline), stored without spaces, in +44 or 0 form as typed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -222,6 +251,27 @@ mod tests {
         let err = PhoneNumber::parse("mobile", "call me").unwrap_err();
         assert_eq!(err.field, "mobile");
         assert!(PhoneNumber::parse("mobile", "123").is_err());
+    }
+
+    #[test]
+    fn positions_off_the_earth_and_negative_accuracy_are_refused() {
+        assert!(position(Some(51.5), Some(-0.1), Some(12.0)).is_ok());
+        assert_eq!(
+            position(Some(1000.0), Some(0.0), None).unwrap_err().field,
+            "latitude"
+        );
+        assert_eq!(
+            position(Some(0.0), Some(-181.0), None).unwrap_err().field,
+            "longitude"
+        );
+        assert_eq!(
+            position(None, None, Some(-1.0)).unwrap_err().field,
+            "accuracy_m"
+        );
+        assert_eq!(
+            position(Some(0.0), None, None).unwrap_err().field,
+            "longitude"
+        );
     }
 
     #[test]

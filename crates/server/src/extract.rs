@@ -1,17 +1,22 @@
 //! Extractors that refuse bad input with an [`ApiError`] naming the field.
 
 use crate::error::ApiError;
-use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
-/// A JSON body. A wrong content type, unreadable JSON or a wrong field is a 4xx naming the field.
+mod words;
+
+/// A JSON body. A wrong content type, unreadable JSON or a wrong field is a 400 naming the field
+/// by its path (`visitors[1].staff_id`) with the reason in a school office's words
+/// ("Enter when you plan to arrive"); a body over [`crate::BODY_LIMIT_BYTES`] names the field
+/// that was too long.
 pub struct ApiJson<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request(req: Request, _state: &S) -> Result<Self, Self::Rejection> {
         let is_json = req
             .headers()
             .get(axum::http::header::CONTENT_TYPE)
@@ -23,16 +28,10 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
                 "send the body as application/json",
             ));
         }
-        let bytes = axum::body::Bytes::from_request(req, state)
-            .await
-            .map_err(|e| {
-                if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                    let limit_kb = crate::BODY_LIMIT_BYTES / 1024;
-                    ApiError::bad_request("body", format!("is larger than {limit_kb} KB"))
-                } else {
-                    ApiError::bad_request("body", e.body_text())
-                }
-            })?;
+        let bytes = match read_limited(req.into_body()).await? {
+            Whole(bytes) => bytes,
+            Cut(prefix) => return Err(too_large(&prefix)),
+        };
         // JSON writes a control character in a string as `\u00XX`; only then is the body
         // walked, to name the field holding it (PostgreSQL refuses NUL in text).
         let escaped = bytes.windows(4).any(|w| w.eq_ignore_ascii_case(b"\\u00"));
@@ -54,60 +53,84 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
                 let path = e.path().to_string();
                 let inner = e.into_inner();
                 let message = inner.to_string();
-                // serde names a missing field in its message; the path stops at its parent.
-                let field = message
-                    .strip_prefix("missing field `")
-                    .and_then(|rest| rest.split('`').next())
-                    .map(|missing| {
-                        if path == "." {
-                            missing.to_string()
-                        } else {
-                            format!("{path}.{missing}")
-                        }
-                    })
-                    .unwrap_or_else(|| {
-                        if path == "." {
-                            "body".to_string()
-                        } else {
-                            path
-                        }
-                    });
-                let reason = match message.split(" at line ").next() {
-                    Some(m) => m.to_string(),
-                    None => message,
-                };
+                if inner.is_syntax() || inner.is_eof() {
+                    let (line, column) = (inner.line(), inner.column());
+                    return Err(ApiError::bad_request(
+                        "body",
+                        format!("is not readable JSON (line {line}, column {column})"),
+                    ));
+                }
+                let field = words::field_of(&path, &message);
+                let reason = words::reason(&field, &message);
                 Err(ApiError::bad_request(field, reason))
             }
         }
     }
 }
 
-/// Query-string parameters, e.g. `?school_id=3`. A value of the wrong kind is a 400 naming the
-/// parameter, in the same JSON as every other error.
+enum Body {
+    Whole(axum::body::Bytes),
+    /// The first [`crate::BODY_LIMIT_BYTES`] of a longer body.
+    Cut(Vec<u8>),
+}
+use Body::{Cut, Whole};
+
+/// Reads a body up to the limit, keeping what came before it when it is longer, so the field
+/// being written when the limit was reached can be named.
+async fn read_limited(body: axum::body::Body) -> Result<Body, ApiError> {
+    use futures_util::StreamExt;
+    let limit = crate::BODY_LIMIT_BYTES;
+    let mut stream = body.into_data_stream();
+    let mut buf: Vec<u8> = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk
+            .map_err(|_| ApiError::bad_request("body", "the request was cut off; send it again"))?;
+        buf.extend_from_slice(&chunk);
+        if buf.len() > limit {
+            buf.truncate(limit);
+            return Ok(Cut(buf));
+        }
+    }
+    Ok(Whole(buf.into()))
+}
+
+/// The refusal of a body over the limit: decoding its start stops at the end of what was read,
+/// and the path there is the field that was too long (`hazards[0].detail`).
+fn too_large(prefix: &[u8]) -> ApiError {
+    let limit_kb = crate::BODY_LIMIT_BYTES / 1024;
+    let de = &mut serde_json::Deserializer::from_slice(prefix);
+    let field = match serde_path_to_error::deserialize::<_, serde_json::Value>(de) {
+        Err(e) if e.path().to_string() != "." => e.path().to_string(),
+        _ => "body".to_string(),
+    };
+    ApiError::bad_request(
+        field,
+        format!("is too long: a request may be at most {limit_kb} KB in all"),
+    )
+}
+
+/// Query-string parameters, e.g. `?school_id=3`. A value of the wrong kind, or a missing one, is
+/// a 400 naming the parameter in a school office's words, in the same JSON as every other error.
 pub struct ApiQuery<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        match Query::<T>::from_request_parts(parts, state).await {
-            Ok(Query(value)) => Ok(ApiQuery(value)),
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or_default();
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        match serde_path_to_error::deserialize(de) {
+            Ok(value) => Ok(ApiQuery(value)),
             Err(e) => {
-                // axum reports "<prefix>: <parameter path>: <message>" or "<prefix>: <message>".
-                let text = e.body_text();
-                let detail = text.split_once(": ").map_or(text.as_str(), |(_, d)| d);
-                let named = detail.split_once(": ").filter(|(path, _)| {
-                    path.chars()
-                        .all(|c| c.is_ascii_alphanumeric() || "_.[]".contains(c))
-                });
-                let missing = detail
-                    .strip_prefix("missing field `")
-                    .and_then(|rest| rest.split('`').next());
-                let (field, reason) = match (named, missing) {
-                    (Some((path, reason)), _) => (path.to_string(), reason.to_string()),
-                    (None, Some(field)) => (field.to_string(), detail.to_string()),
-                    (None, None) => ("query".to_string(), detail.to_string()),
+                let path = e.path().to_string();
+                let message = e.into_inner().to_string();
+                let field = words::field_of(&path, &message);
+                let field = if field == "body" {
+                    "query".to_string()
+                } else {
+                    field
                 };
+                let reason = words::reason(&field, &message);
                 Err(ApiError::bad_request(field, reason))
             }
         }

@@ -126,6 +126,7 @@ struct AlarmBody {
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = AlarmRaised)]
 struct Raised {
     alarm_id: i64,
     guidance: &'static str,

@@ -272,7 +272,7 @@ pub fn build_router(state: AppState) -> Router {
         .merge(after_visit::router())
         .merge(reports::router())
         .split_for_parts();
-    let spec = Arc::new(spec);
+    let spec = Arc::new(openapi::finish(spec));
     // The pages call the same use cases as the JSON routes (see `web`).
     let pages = web::router();
     let x_request_id = axum::http::HeaderName::from_static("x-request-id");

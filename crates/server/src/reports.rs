@@ -7,10 +7,11 @@ use crate::after_visit::{pdf, render};
 use crate::auth::CurrentStaff;
 use crate::error::ApiError;
 use crate::exports::{csv_download, neutralise};
+use crate::extract::ApiQuery;
 use app::Refusal;
 use app::reports::{GovernorsReport, ReportQuery, governors_report_for};
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
@@ -31,7 +32,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 async fn report(
     State(state): State<AppState>,
     CurrentStaff(me): CurrentStaff,
-    Query(q): Query<ReportQuery>,
+    ApiQuery(q): ApiQuery<ReportQuery>,
 ) -> Result<Json<GovernorsReport>, ApiError> {
     Ok(Json(governors_report_for(&state, &me, &q).await?))
 }
@@ -56,7 +57,7 @@ struct CsvQuery {
 async fn report_csv(
     State(state): State<AppState>,
     CurrentStaff(me): CurrentStaff,
-    Query(q): Query<CsvQuery>,
+    ApiQuery(q): ApiQuery<CsvQuery>,
 ) -> Result<Response, ApiError> {
     let report = ReportQuery {
         school_id: q.school_id,
@@ -102,7 +103,7 @@ pub(crate) fn table_csv(report: &GovernorsReport, name: &str) -> Result<Response
 async fn report_pdf(
     State(state): State<AppState>,
     CurrentStaff(me): CurrentStaff,
-    Query(q): Query<ReportQuery>,
+    ApiQuery(q): ApiQuery<ReportQuery>,
 ) -> Result<Response, ApiError> {
     let report = governors_report_for(&state, &me, &q).await?;
     pdf_response(report).await

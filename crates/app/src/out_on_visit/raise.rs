@@ -60,7 +60,12 @@ pub async fn raise_alarm(
     let note = inputs::optional_text("note", input.note.as_deref().unwrap_or(""), 2000)?;
     let client_ref =
         inputs::optional_text("client_ref", input.client_ref.as_deref().unwrap_or(""), 100)?;
-    let detail = serde_json::json!({ "note": note, "latitude": input.latitude, "longitude": input.longitude, "raised_by": me.name });
+    // A panic is never refused for a bad GPS reading: a position off the earth is left out.
+    let (latitude, longitude) = match inputs::position(input.latitude, input.longitude, None) {
+        Ok(()) => (input.latitude, input.longitude),
+        Err(_) => (None, None),
+    };
+    let detail = serde_json::json!({ "note": note, "latitude": latitude, "longitude": longitude, "raised_by": me.name });
     let request = AlarmRequest {
         kind,
         raised_by: Some(me.id),

@@ -16,6 +16,8 @@ use store::{NewSafeguardingConcern, SafeguardingConcern, School, Staff};
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+// Named apart from the visit's `ConcernInput` (a safety concern about a visit).
+#[schema(as = SafeguardingConcernInput)]
 pub struct ConcernInput {
     pub concern: String,
     /// visit, doorstep_observation or other; "visit" when a visit is named, else "other".
@@ -28,6 +30,8 @@ pub struct ConcernInput {
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
+// Named apart from the alarm's `Raised`: one name in the API description holds one shape.
+#[schema(as = ConcernRaised)]
 pub struct Raised {
     pub concern: SafeguardingConcern,
     /// Who was told at once.

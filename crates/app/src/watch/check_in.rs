@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use domain::VisitId;
 use domain::monitor::{self, AlarmKind};
 use domain::policy::PolicySettings;
-use domain::{FieldError, StaffId, inputs};
+use domain::{StaffId, inputs};
 use store::{AuditEntry, Db, NewCheckIn, NewDeadline, Tx, Visit, VisitDeadlines, Watch};
 
 /// "I'm OK", optionally with a note and where the phone was.
@@ -35,20 +35,7 @@ pub struct CheckInOutcome {
 }
 
 fn check_location(input: &CheckInInput) -> Result<()> {
-    if input.latitude.is_some_and(|l| !(-90.0..=90.0).contains(&l)) {
-        return Err(FieldError::new("latitude", "must be between -90 and 90").into());
-    }
-    if input
-        .longitude
-        .is_some_and(|l| !(-180.0..=180.0).contains(&l))
-    {
-        return Err(FieldError::new("longitude", "must be between -180 and 180").into());
-    }
-    if input.latitude.is_some() != input.longitude.is_some() {
-        return Err(
-            FieldError::new("longitude", "give both latitude and longitude, or neither").into(),
-        );
-    }
+    inputs::position(input.latitude, input.longitude, input.accuracy_m)?;
     Ok(())
 }
 

@@ -3,4 +3,5 @@
 
 mod brute_force;
 mod headers;
+mod hostile_input;
 mod input;

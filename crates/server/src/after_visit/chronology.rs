@@ -6,11 +6,11 @@ use super::{pdf, render};
 use crate::AppState;
 use crate::auth::CurrentStaff;
 use crate::error::ApiError;
-use crate::extract::Id;
+use crate::extract::{ApiQuery, Id};
 use app::safeguarding::{self as uc, Chronology, ChronologyPrint, ChronologyQuery};
 use app::words::{long_date, short_datetime};
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use domain::PupilId;
 use store::RecordRead;
@@ -32,7 +32,7 @@ async fn chronology(
     State(state): State<AppState>,
     CurrentStaff(me): CurrentStaff,
     Id(id): Id,
-    Query(q): Query<ChronologyQuery>,
+    ApiQuery(q): ApiQuery<ChronologyQuery>,
 ) -> Result<Json<Chronology>, ApiError> {
     Ok(Json(uc::chronology(&state, &me, PupilId(id), &q).await?))
 }
@@ -75,7 +75,7 @@ async fn chronology_pdf(
     State(state): State<AppState>,
     CurrentStaff(me): CurrentStaff,
     Id(id): Id,
-    Query(q): Query<ChronologyQuery>,
+    ApiQuery(q): ApiQuery<ChronologyQuery>,
 ) -> Result<Response, ApiError> {
     let print = uc::chronology_print(&state, &me, PupilId(id), &q).await?;
     let pupil = print.pupil.id;

@@ -4,10 +4,10 @@
 use crate::AppState;
 use crate::auth::CurrentStaff;
 use crate::error::ApiError;
-use crate::extract::{ApiJson, Id};
+use crate::extract::{ApiJson, ApiQuery, Id};
 use app::safeguarding::{self as uc, AcknowledgeInput, ConcernInput, ConcernQuery, Raised};
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use domain::PupilId;
 use store::SafeguardingConcern;
@@ -66,7 +66,7 @@ async fn acknowledge(
 async fn list(
     State(state): State<AppState>,
     CurrentStaff(me): CurrentStaff,
-    Query(q): Query<ConcernQuery>,
+    ApiQuery(q): ApiQuery<ConcernQuery>,
 ) -> Result<Json<Vec<SafeguardingConcern>>, ApiError> {
     Ok(Json(uc::list_concerns(&state, &me, &q).await?))
 }

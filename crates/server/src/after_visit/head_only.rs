@@ -5,10 +5,10 @@
 use crate::AppState;
 use crate::auth::CurrentStaff;
 use crate::error::ApiError;
-use crate::extract::{ApiJson, Id};
+use crate::extract::{ApiJson, ApiQuery, Id};
 use app::safeguarding::{self as uc, CloseInput, HeadOnlyQuery, Receipt, RecordInput};
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use store::HeadOnlyRecord;
 use utoipa_axum::router::OpenApiRouter;
@@ -50,7 +50,7 @@ async fn get_record(
 async fn list(
     State(state): State<AppState>,
     CurrentStaff(me): CurrentStaff,
-    Query(q): Query<HeadOnlyQuery>,
+    ApiQuery(q): ApiQuery<HeadOnlyQuery>,
 ) -> Result<Json<Vec<HeadOnlyRecord>>, ApiError> {
     Ok(Json(uc::head_only_records(&state, &me, &q).await?))
 }

@@ -5,10 +5,10 @@
 use crate::AppState;
 use crate::auth::CurrentStaff;
 use crate::error::ApiError;
-use crate::extract::{ApiJson, Id};
+use crate::extract::{ApiJson, ApiQuery, Id};
 use app::safeguarding::{self as uc, IncidentQuery, IncidentView, NewIncidentInput, ReportInput};
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use store::Incident;
 use utoipa_axum::router::OpenApiRouter;
@@ -75,7 +75,7 @@ async fn submit_incident(
 async fn list_incidents(
     State(state): State<AppState>,
     CurrentStaff(me): CurrentStaff,
-    Query(q): Query<IncidentQuery>,
+    ApiQuery(q): ApiQuery<IncidentQuery>,
 ) -> Result<Json<Vec<Incident>>, ApiError> {
     Ok(Json(uc::list_incidents(&state, &me, &q).await?))
 }

@@ -5,10 +5,10 @@
 use crate::AppState;
 use crate::auth::CurrentStaff;
 use crate::error::ApiError;
-use crate::extract::{ApiJson, Id};
+use crate::extract::{ApiJson, ApiQuery, Id};
 use app::safeguarding::{self as uc, BreakGlassInput, GrantInput};
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use domain::PupilId;
 use serde::Deserialize;
@@ -50,7 +50,7 @@ struct SchoolQuery {
 async fn break_glass_list(
     State(state): State<AppState>,
     CurrentStaff(me): CurrentStaff,
-    Query(q): Query<SchoolQuery>,
+    ApiQuery(q): ApiQuery<SchoolQuery>,
 ) -> Result<Json<Vec<BreakGlass>>, ApiError> {
     Ok(Json(uc::break_glass_list(&state, &me, q.school_id).await?))
 }

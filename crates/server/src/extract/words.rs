@@ -1,0 +1,250 @@
+//! Turning a decoder's complaint about one field into a school office's words (#12 item 5):
+//! "missing field `planned_arrive`" becomes "Enter when you plan to arrive".
+//!
+//! The field is named by its path in the request (`visitors[1].staff_id`); the words come from
+//! a table keyed by the path's last name, with a plain fallback for fields not in it.
+
+/// How to ask for a field and what it is, e.g. `("Enter", "when you plan to arrive")`.
+fn ask(leaf: &str) -> (&'static str, String) {
+    let known: Option<(&'static str, &'static str)> = match leaf {
+        "planned_arrive" => Some(("Enter", "when you plan to arrive")),
+        "planned_leave_school" => Some(("Enter", "when you plan to leave school")),
+        "planned_leave_property" => Some(("Enter", "when you plan to leave the house")),
+        "planned_return" => Some(("Enter", "when you plan to be back at school")),
+        "school_id" => Some(("Choose", "the school")),
+        "staff_id" | "owner_staff_id" | "about_staff_id" => Some(("Choose", "the member of staff")),
+        "household_id" | "household" => Some(("Choose", "the household")),
+        "pupil_id" => Some(("Choose", "the pupil")),
+        "visit_id" => Some(("Choose", "the visit")),
+        "alarm_id" => Some(("Choose", "the alarm")),
+        "record_id" | "subject_id" => Some(("Choose", "the record")),
+        "email" => Some(("Enter", "the e-mail address")),
+        "password" => Some(("Enter", "the password")),
+        "name" => Some(("Enter", "the name")),
+        "family_name" => Some(("Enter", "the family's name")),
+        "pupil_name" => Some(("Enter", "the pupil's name")),
+        "purpose" => Some(("Enter", "why the visit is needed")),
+        "note" | "notes" | "comment" => Some(("Enter", "the note")),
+        "reason" => Some(("Enter", "the reason")),
+        "kind" | "category" | "reason_category" => Some(("Choose", "what kind it is")),
+        "roles" | "role" => Some(("Choose", "the role")),
+        "postcode" => Some(("Enter", "the postcode, e.g. SS9 4AW")),
+        "address" => Some(("Enter", "the address")),
+        "phone" | "landline" => Some(("Enter", "the phone number")),
+        "mobile" => Some(("Enter", "the mobile number")),
+        "status" => Some(("Choose", "the status")),
+        "outcome" => Some(("Choose", "the outcome")),
+        "concern" => Some(("Enter", "the concern")),
+        "label" => Some(("Enter", "a name for the link")),
+        "scope" => Some(("Choose", "whose visits to show")),
+        "code" => Some(("Enter", "the 6-digit code from the app")),
+        "code_word" => Some(("Enter", "the code word")),
+        "latitude" => Some(("Give", "the latitude")),
+        "longitude" => Some(("Give", "the longitude")),
+        "accuracy_m" => Some(("Give", "how accurate the location is, in metres")),
+        "visitors" | "staff" | "members" => Some(("Choose", "who is going")),
+        "pupils" => Some(("Choose", "the pupils")),
+        "hazards" | "property_hazards" => Some(("List", "the hazards")),
+        "title" => Some(("Enter", "the title")),
+        "description" | "detail" => Some(("Enter", "what happened")),
+        "severity" => Some(("Choose", "how serious it is")),
+        "occurred_at" => Some(("Enter", "when it happened")),
+        "due_on" | "due_to" => Some(("Enter", "when it is due")),
+        "date_of_birth" => Some(("Enter", "the date of birth")),
+        "year_group" => Some(("Enter", "the year group")),
+        "settings" => Some(("Enter", "the policy settings")),
+        "preset" => Some(("Choose", "the policy to start from")),
+        "minutes" | "extend_minutes" => Some(("Enter", "how many minutes")),
+        "csv" | "xml" => Some(("Attach", "the file")),
+        "next" | "return_to" => Some(("Give", "the page to go back to")),
+        _ => None,
+    };
+    match known {
+        Some((verb, what)) => (verb, what.to_string()),
+        None => {
+            let words = leaf.replace('_', " ");
+            match words.strip_suffix(" id") {
+                Some(thing) => ("Choose", format!("the {thing}")),
+                None => ("Enter", format!("the {words}")),
+            }
+        }
+    }
+}
+
+/// The last name in a path: `visitors[1].staff_id` → `staff_id`, `hazards[2]` → `hazards`.
+fn leaf(path: &str) -> &str {
+    let last = path.rsplit('.').next().unwrap_or(path);
+    last.split('[').next().unwrap_or(last)
+}
+
+/// Whether the field holds a calendar date rather than a moment (the examples differ).
+fn is_date(leaf: &str) -> bool {
+    leaf.ends_with("_on") || leaf.contains("expires") || leaf == "date_of_birth" || leaf == "date"
+}
+
+/// What a decoder expected, in plain words.
+fn expected_words(expected: &str, leaf: &str) -> String {
+    let e = expected.trim().trim_matches('`');
+    let int = e.len() > 1
+        && (e.starts_with('i') || e.starts_with('u'))
+        && (e[1..].chars().all(|c| c.is_ascii_digit()) || &e[1..] == "size");
+    if int || e.starts_with("an integer") {
+        return "a whole number".into();
+    }
+    match e {
+        "f32" | "f64" | "a number" => "a number".into(),
+        "a boolean" | "bool" => "yes or no (true or false)".into(),
+        "a sequence" => "a list".into(),
+        "a string" | "a borrowed string" | "a str" | "a character" => "text".into(),
+        _ if e.contains("date") || e.contains("time") || e.contains("NaiveDate") => {
+            date_words(leaf)
+        }
+        _ if e.starts_with("struct ") || e.starts_with("a map") || e.starts_with("map") => {
+            "a group of fields (a JSON object)".into()
+        }
+        _ if e.starts_with("enum ") || e.starts_with("variant") => {
+            "one of the listed choices".into()
+        }
+        other => other.to_string(),
+    }
+}
+
+fn date_words(leaf: &str) -> String {
+    if is_date(leaf) {
+        "a date, e.g. 2026-12-03".into()
+    } else {
+        "a date and time in UTC, e.g. 2026-12-03T09:30:00Z".into()
+    }
+}
+
+/// The field a decoder's `message` is about, given the `path` where it stopped (`"."` for the
+/// top): a missing or unknown field is named inside the message, one level below the path.
+pub fn field_of(path: &str, message: &str) -> String {
+    let named = ["missing field `", "unknown field `"]
+        .iter()
+        .find_map(|p| message.strip_prefix(p))
+        .and_then(|rest| rest.split('`').next());
+    let path = if path == "." || path.is_empty() {
+        ""
+    } else {
+        path
+    };
+    match (named, path) {
+        (Some(name), "") => name.to_string(),
+        (Some(name), parent) => format!("{parent}.{name}"),
+        (None, "") => "body".to_string(),
+        (None, p) => p.to_string(),
+    }
+}
+
+/// A school office's reason for the decoder's `message` about `field` (as [`field_of`] names
+/// it). Messages it does not recognise (a newtype's own refusal) are kept as written.
+pub fn reason(field: &str, message: &str) -> String {
+    let leaf = leaf(field);
+    let (verb, what) = ask(leaf);
+    let message = message.split(" at line ").next().unwrap_or(message);
+    if message.starts_with("missing field `") || message.starts_with("invalid type: null") {
+        return format!("{verb} {what}");
+    }
+    if message.starts_with("unknown field `") {
+        return "is not something this form takes; leave it out".into();
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant `") {
+        let (given, choices) = rest.split_once("`, expected ").unwrap_or((rest, ""));
+        let choices = choices
+            .trim_start_matches("one of ")
+            .replace('`', "")
+            .replace(" or ", ", ");
+        return format!("{verb} {what}: one of {choices} ('{given}' is not one of them)");
+    }
+    if let Some(rest) = message.strip_prefix("invalid type: ") {
+        let expected = rest.split_once(", expected ").map_or("", |(_, e)| e);
+        return format!("{verb} {what} as {}", expected_words(expected, leaf));
+    }
+    if let Some(rest) = message.strip_prefix("invalid value: ") {
+        let expected = rest.split_once(", expected ").map_or("", |(_, e)| e);
+        let words = expected_words(expected, leaf);
+        let words = if expected.starts_with('u') && words == "a whole number" {
+            "a whole number of 0 or more".to_string()
+        } else {
+            words
+        };
+        return format!("{verb} {what} as {words}");
+    }
+    // chrono's and the standard library's parse errors, from JSON strings and query strings.
+    let date_error = [
+        "input contains invalid characters",
+        "premature end of input",
+        "input is out of range",
+        "trailing input",
+        "input is not enough for unique date and time",
+        "no possible date and time matching input",
+        "bad or unsupported format string",
+    ];
+    if date_error.contains(&message) {
+        return format!("{verb} {what} as {}", date_words(leaf));
+    }
+    let int_error = [
+        "invalid digit found in string",
+        "cannot parse integer from empty string",
+        "number too large to fit in target type",
+        "number too small to fit in target type",
+    ];
+    if int_error.contains(&message) {
+        return format!("{verb} {what} as a whole number");
+    }
+    if message == "invalid float literal" {
+        return format!("{verb} {what} as a number");
+    }
+    if message.contains("`true` or `false`") {
+        return format!("{verb} {what} as true or false");
+    }
+    message.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_field_is_asked_for_in_a_school_s_words() {
+        let message = "missing field `planned_arrive`";
+        let field = field_of(".", message);
+        assert_eq!(field, "planned_arrive");
+        assert_eq!(reason(&field, message), "Enter when you plan to arrive");
+        let field = field_of("visitors[1]", "missing field `staff_id`");
+        assert_eq!(field, "visitors[1].staff_id");
+        assert_eq!(
+            reason(&field, "missing field `staff_id`"),
+            "Choose the member of staff"
+        );
+    }
+
+    #[test]
+    fn wrong_kinds_of_value_say_what_is_wanted() {
+        assert_eq!(
+            reason("school_id", "invalid type: string \"x\", expected i64"),
+            "Choose the school as a whole number"
+        );
+        assert_eq!(
+            reason("planned_arrive", "input contains invalid characters"),
+            "Enter when you plan to arrive as a date and time in UTC, e.g. 2026-12-03T09:30:00Z"
+        );
+        assert_eq!(
+            reason(
+                "scope",
+                "unknown variant `all`, expected `mine` or `school`"
+            ),
+            "Choose whose visits to show: one of mine, school ('all' is not one of them)"
+        );
+        assert_eq!(
+            reason("visit_minutes", "invalid digit found in string"),
+            "Enter the visit minutes as a whole number"
+        );
+        assert_eq!(
+            reason("mot_expires_on", "premature end of input"),
+            "Enter the mot expires on as a date, e.g. 2026-12-03"
+        );
+        assert_eq!(field_of(".", "expected value"), "body");
+    }
+}
