@@ -172,8 +172,10 @@ async fn build(
         },
         risk: summary(ctx, visit.household_id, settings, false, &return_to).await?,
         unmet: check.unmet,
-        advisory_reason: visits::advisory_reason_of(&visits::events(&ctx.state, &ctx.me, visit.id).await?)
-            .unwrap_or_default(),
+        advisory_reason: visits::advisory_reason_of(
+            &visits::events(&ctx.state, &ctx.me, visit.id).await?,
+        )
+        .unwrap_or_default(),
         comment: f.map(|f| f.get("comment").to_string()).unwrap_or_default(),
     })
 }
