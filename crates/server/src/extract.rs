@@ -53,8 +53,18 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
                 let path = e.path().to_string();
                 let inner = e.into_inner();
                 let message = inner.to_string();
+                let (line, column) = (inner.line(), inner.column());
+                // Cut off inside a field: name the field that was being read.
+                if inner.is_eof() && path != "." {
+                    return Err(ApiError::bad_request(
+                        path,
+                        format!(
+                            "the request stops before this is complete (EOF at line {line}, \
+                             column {column}); send it again"
+                        ),
+                    ));
+                }
                 if inner.is_syntax() || inner.is_eof() {
-                    let (line, column) = (inner.line(), inner.column());
                     return Err(ApiError::bad_request(
                         "body",
                         format!("is not readable JSON (line {line}, column {column})"),

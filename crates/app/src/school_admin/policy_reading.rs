@@ -174,8 +174,14 @@ pub async fn remind_policy_reviews(db: &Db, now: DateTime<Utc>) -> Result<usize>
     Ok(reminded)
 }
 
-/// Whether this person has confirmed reading the school's current version.
-pub async fn has_read_current(db: &Db, school: SchoolId, who: StaffId) -> Result<bool> {
+/// Whether `me` has confirmed reading the current version of the policy of `school` (G2);
+/// false for another school's policy, which they are not asked to read.
+pub async fn has_read_current(app: &App, me: &Staff, school: SchoolId) -> Result<bool> {
+    if me.school_id != Some(school) {
+        return Ok(false);
+    }
+    let db = app.db();
+    let who = me.id;
     let current = db.current_policy(school).await?;
     let read = db.policy_acknowledgements(current.id).await?;
     Ok(read.iter().any(|(s, _)| *s == who))

@@ -144,7 +144,7 @@ async fn build(
         drafts: draft_rows(ctx, uc::policy_drafts(&ctx.state, &ctx.me, school).await?),
         done: String::new(),
         may_read: ctx.me.school_id == Some(school)
-            && !uc::has_read_current(ctx.state.db(), school, ctx.me.id).await?,
+            && !uc::has_read_current(&ctx.state, &ctx.me, school).await?,
         not_read: match uc::acknowledgement_status(&ctx.state, &ctx.me, school).await {
             Ok(s) => Some(s.not_yet),
             Err(_) => None,

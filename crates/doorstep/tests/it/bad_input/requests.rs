@@ -93,7 +93,8 @@ async fn a_body_that_is_not_json_is_refused_naming_the_content_type() {
             .await
             .expect_field_error(BAD_REQUEST, "content-type");
         }
-        // An oversized body is refused before anything reads it.
+        // An oversized body is refused before anything stores it, naming the field that was
+        // too long (#12 item 5: "1 MB strings → 4xx naming the field").
         let huge = format!(r#"{{"purpose": "{}"}}"#, "a".repeat(300 * 1024));
         let req = Request::builder()
             .method(Method::POST)
@@ -105,7 +106,7 @@ async fn a_body_that_is_not_json_is_refused_naming_the_content_type() {
         let body = app
             .oneshot_as(&teacher, req)
             .await
-            .expect_field_error(BAD_REQUEST, "body");
+            .expect_field_error(BAD_REQUEST, "purpose");
         assert!(
             body["reason"].as_str().unwrap_or_default().contains("KB"),
             "{body}"
@@ -119,7 +120,7 @@ async fn a_body_that_is_not_json_is_refused_naming_the_content_type() {
             huge,
         )
         .await
-        .expect_field_error(BAD_REQUEST, "body");
+        .expect_field_error(BAD_REQUEST, "purpose");
     })
     .await;
 }

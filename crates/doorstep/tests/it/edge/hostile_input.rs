@@ -32,6 +32,11 @@ async fn write_routes(app: &TestApp) -> Vec<(Method, String, Map<String, Value>)
             let Some(props) = resolve(body)["properties"].as_object().cloned() else {
                 continue;
             };
+            // The SMS gateway's webhook is signed (HMAC): it refuses before reading a body it
+            // cannot trust, so there is no field to name (tested in scenarios::texts_in).
+            if path == "/api/sms/inbound" {
+                continue;
+            }
             routes.push((method, path.replace("{id}", "1"), props));
         }
     }

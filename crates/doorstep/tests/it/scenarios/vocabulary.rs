@@ -7,7 +7,9 @@
 use super::*;
 use axum::http::Method;
 
-/// The school's policy changed by its head: `change` edits the current settings.
+/// The school's policy changed by its head: `change` edits the current settings. The change is
+/// a draft until the body the policy names approves it (G1): the chair of governors for a
+/// governing body, else the trust administrator for a trust board.
 async fn change_policy(app: &TestApp, domain: &str, change: impl FnOnce(&mut Value)) {
     let school = app.school(domain).await;
     let head = app.login(&school.email("head")).await;
@@ -15,7 +17,15 @@ async fn change_policy(app: &TestApp, domain: &str, change: impl FnOnce(&mut Val
     let mut policy = app.get(&head, &path).await.expect_status(OK);
     change(&mut policy["settings"]);
     let body = json!({ "settings": policy["settings"], "change_note": "Governors' review." });
-    app.put(&head, &path, body).await.expect_status(CREATED);
+    let draft = app.put(&head, &path, body).await.expect_status(CREATED);
+    let approve = format!("/api/policy-drafts/{}/approve", draft["draft"]["id"]);
+    let chair = app.login(&school.email("chair")).await;
+    if app.post(&chair, &approve, json!({})).await.0 != OK {
+        let admin = app.login(TRUST_ADMIN).await;
+        app.post(&admin, &approve, json!({}))
+            .await
+            .expect_status(OK);
+    }
 }
 
 #[tokio::test]
