@@ -1,0 +1,142 @@
+//! Settings a school submits are checked as a whole before they are stored; the first problem
+//! is named by its setting (e.g. `check_in.interval_minutes`), in the words the editor shows.
+
+use super::{PolicySettings, Recipient, RiskAssessmentRequiredFor};
+use crate::inputs::FieldError;
+
+impl PolicySettings {
+    /// Settings a school submits are checked as a whole; the first problem is named.
+    pub fn check(&self) -> Result<(), FieldError> {
+        self.records_access.check()?;
+        self.second_factor.check()?;
+        if self.name.trim().is_empty() {
+            return Err(FieldError::new("name", "must not be empty"));
+        }
+        if self.timezone.parse::<chrono_tz::Tz>().is_err() {
+            return Err(FieldError::new(
+                "timezone",
+                format!("'{}' is not a time zone, e.g. Europe/London", self.timezone),
+            ));
+        }
+        if self.reason_categories.is_empty() {
+            return Err(FieldError::new(
+                "reason_categories",
+                "list at least one reason for a visit",
+            ));
+        }
+        let mut keys: Vec<_> = self
+            .reason_categories
+            .iter()
+            .map(|c| c.key.as_str())
+            .collect();
+        keys.sort();
+        if keys.windows(2).any(|w| w[0] == w[1]) {
+            return Err(FieldError::new(
+                "reason_categories",
+                "each reason needs its own key",
+            ));
+        }
+        self.check_reasons()?;
+        self.calendar.check()?;
+        self.check_advisory()?;
+        self.slip.check()?;
+        for kind in self.alarm_instructions.keys() {
+            let known = crate::monitor::AlarmKind::ALL;
+            if !known.iter().any(|k| k.as_str() == kind) {
+                let names: Vec<_> = known.iter().map(|k| k.as_str()).collect();
+                return Err(FieldError::new(
+                    format!("alarm_instructions.{kind}"),
+                    format!("'{kind}' is not an alarm; alarms: {}", names.join(", ")),
+                ));
+            }
+        }
+        if self.authorisation.roles.is_empty() {
+            return Err(FieldError::new(
+                "authorisation.roles",
+                "name at least one role who may authorise visits",
+            ));
+        }
+        if self.staffing.minimum == 0 || self.staffing.first_visit_minimum == 0 {
+            return Err(FieldError::new(
+                "staffing.minimum",
+                "at least one member of staff makes a visit",
+            ));
+        }
+        for lead in &self.staffing.category_leads {
+            if !keys.contains(&lead.category.as_str()) {
+                return Err(FieldError::new(
+                    "staffing.category_leads",
+                    format!("'{}' is not one of the reason categories", lead.category),
+                ));
+            }
+        }
+        if self.risk_assessment.required_for != RiskAssessmentRequiredFor::Never
+            && self.risk_assessment.sign_off_roles.is_empty()
+        {
+            return Err(FieldError::new(
+                "risk_assessment.sign_off_roles",
+                "name who signs risk assessments off",
+            ));
+        }
+        if self.check_in.interval_minutes == 0 || self.check_in.interval_minutes > 24 * 60 {
+            return Err(FieldError::new(
+                "check_in.interval_minutes",
+                "must be between 1 and 1440 minutes",
+            ));
+        }
+        if self.check_in.remind_before_minutes >= self.check_in.interval_minutes {
+            return Err(FieldError::new(
+                "check_in.remind_before_minutes",
+                "must be shorter than the check-in interval",
+            ));
+        }
+        if self.escalation.is_empty() {
+            return Err(FieldError::new(
+                "escalation",
+                "an overdue visitor must alert somebody: add a level",
+            ));
+        }
+        if self
+            .escalation
+            .windows(2)
+            .any(|w| w[0].after_minutes >= w[1].after_minutes)
+        {
+            return Err(FieldError::new(
+                "escalation",
+                "levels must be in order of increasing after_minutes",
+            ));
+        }
+        if self
+            .escalation
+            .iter()
+            .any(|l| l.notify.is_empty() || l.channels.is_empty())
+        {
+            return Err(FieldError::new(
+                "escalation",
+                "every level needs recipients and channels",
+            ));
+        }
+        if !(1..=60).contains(&self.repeat_top_rung_every_minutes) {
+            return Err(FieldError::new(
+                "repeat_top_rung_every_minutes",
+                format!(
+                    "the top rung repeats every 1 to 60 minutes until someone acknowledges the alarm, not every {}",
+                    self.repeat_top_rung_every_minutes
+                ),
+            ));
+        }
+        if self.safety_responders.is_empty() {
+            return Err(FieldError::new(
+                "safety_responders",
+                "name who is told when nobody has acknowledged an alarm, e.g. the office, the DSL and the headteacher",
+            ));
+        }
+        if self.safety_responders.contains(&Recipient::Visitors) {
+            return Err(FieldError::new(
+                "safety_responders",
+                "the visitors are the people missing: name who looks for them instead",
+            ));
+        }
+        Ok(())
+    }
+}
