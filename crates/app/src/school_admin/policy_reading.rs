@@ -8,7 +8,7 @@ use crate::permissions::SCHOOL_ADMINS;
 use crate::{App, Refusal, Result, audit, outbox};
 use chrono::{DateTime, Months, NaiveDate, Utc};
 use domain::policy::Unmet;
-use domain::{Role, SchoolId, StaffId};
+use domain::{Role, SchoolId};
 use serde::Serialize;
 use serde_json::json;
 use store::{Db, Staff, Visit};

@@ -180,6 +180,12 @@ async fn seed(db: &Db) -> Seeded {
         };
         let mut revision = visit.revision;
         let mut tx = db.begin().await.expect("tx");
+        if i < OUT {
+            // As the authorise use case records it: what makes the visitors involved (A9).
+            tx.add_decision(id, head, "authorised", None, now)
+                .await
+                .expect("decision");
+        }
         for step in steps {
             let next = apply(&state, step.clone(), now).expect("step");
             revision = tx
