@@ -130,6 +130,8 @@ pub fn field_of(path: &str, message: &str) -> String {
         path
     };
     match (named, path) {
+        // The path of an unknown field already ends with it (`colour`, `visitors[0].colour`).
+        (Some(name), p) if p == name || p.ends_with(&format!(".{name}")) => p.to_string(),
         (Some(name), "") => name.to_string(),
         (Some(name), parent) => format!("{parent}.{name}"),
         (None, "") => "body".to_string(),
@@ -146,8 +148,9 @@ pub fn reason(field: &str, message: &str) -> String {
     if message.starts_with("missing field `") || message.starts_with("invalid type: null") {
         return format!("{verb} {what}");
     }
-    if message.starts_with("unknown field `") {
-        return "is not something this form takes; leave it out".into();
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let name = rest.split('`').next().unwrap_or_default();
+        return format!("'{name}' is not something this form takes; leave it out");
     }
     if let Some(rest) = message.strip_prefix("unknown variant `") {
         let (given, choices) = rest.split_once("`, expected ").unwrap_or((rest, ""));
