@@ -71,8 +71,20 @@ async fn approve(
 async fn version_changes(
     State(state): State<AppState>,
     CurrentStaff(me): CurrentStaff,
-    Path((id, version)): Path<(i64, i64)>,
+    path: Result<Path<(String, String)>, axum::extract::rejection::PathRejection>,
 ) -> Result<Json<Vec<SettingChange>>, ApiError> {
+    let Path((id, version)) =
+        path.map_err(|_| ApiError::bad_request("id", "the address needs a school and a version"))?;
+    // Refused as JSON naming the part of the address, like every other id (crate::extract::Id).
+    let number = |field: &str, raw: &str| {
+        raw.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| {
+            ApiError::bad_request(
+                field,
+                format!("'{raw}' is not a {field}; it is a positive whole number"),
+            )
+        })
+    };
+    let (id, version) = (number("id", &id)?, number("version", &version)?);
     Ok(Json(
         uc::version_changes(&state, &me, SchoolId(id), version).await?,
     ))
