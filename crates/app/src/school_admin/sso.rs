@@ -29,12 +29,14 @@ pub enum SsoRefused {
 
 /// Signs in the active member of staff of `account.trust` whose e-mail address (any case) is the
 /// verified address, starting a session as a password sign-in does, audited as
-/// `session.login_sso` in the same transaction. An address that matches nobody active creates
+/// `session.login_sso` in the same transaction; `device` is the browser's `User-Agent`, kept in
+/// plain words ("Chrome on Android") for "my sessions" as a password sign-in does. An address that matches nobody active creates
 /// nothing, and is audited as `session.sso_refused` (with the address, so the office can see who
 /// tried). Errors: only the store's.
 pub async fn sign_in_verified(
     app: &App,
     account: &VerifiedAccount,
+    device: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<std::result::Result<SignedIn, SsoRefused>> {
     let email = account.verified_email.trim().to_lowercase();
@@ -44,11 +46,13 @@ pub async fn sign_in_verified(
     };
     match found.filter(|s| s.active && s.trust_id == account.trust) {
         Some(staff) => {
-            let detail = serde_json::json!({ "method": "sso", "issuer": account.issuer });
+            let device = device.map(domain::device::describe);
+            let detail =
+                serde_json::json!({ "method": "sso", "issuer": account.issuer, "device": device });
             Ok(Ok(start_session(
                 app,
                 staff,
-                None,
+                device.as_deref(),
                 "session.login_sso",
                 detail,
                 now,

@@ -5,6 +5,9 @@ use crate::helpers::{TestApp, backends};
 use app::school_admin::{SsoRefused, VerifiedAccount, sign_in_verified, token_hash};
 use domain::TrustId;
 
+/// A phone's `User-Agent`, as the provider's redirect back brings it.
+const PIXEL: &str = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36";
+
 fn account(trust: TrustId, email: &str) -> VerifiedAccount {
     VerifiedAccount {
         trust,
@@ -23,6 +26,7 @@ async fn a_verified_address_on_the_staff_list_signs_that_person_in_and_is_audite
         let signed_in = sign_in_verified(
             &app,
             &account(teacher.trust_id, &teacher.email.to_uppercase()),
+            Some(PIXEL),
             t.now(),
         )
         .await
@@ -34,6 +38,16 @@ async fn a_verified_address_on_the_staff_list_signs_that_person_in_and_is_audite
             session.map(|s| s.staff.id),
             Some(teacher.id),
             "[{}] the session is stored",
+            t.backend
+        );
+        // "My sessions" names the phone, not "an unknown device".
+        let mine = app::accounts::my_sessions(&app, &teacher, &token_hash(&signed_in.token), t.now())
+            .await
+            .unwrap();
+        assert_eq!(
+            mine.first().map(|s| s.device.as_str()),
+            Some("Chrome on Android"),
+            "[{}]",
             t.backend
         );
         let trail =
@@ -59,6 +73,7 @@ async fn an_address_not_on_the_staff_list_creates_nothing_and_is_audited() {
         let refused = sign_in_verified(
             &app,
             &account(head.trust_id, "stranger@school.test"),
+            Some(PIXEL),
             t.now(),
         )
         .await
@@ -70,7 +85,7 @@ async fn an_address_not_on_the_staff_list_creates_nothing_and_is_audited() {
         );
         // Staff of another trust are not this trust's staff, even with a verified address.
         let other_trust = TrustId(head.trust_id.0 + 1000);
-        let refused = sign_in_verified(&app, &account(other_trust, &head.email), t.now())
+        let refused = sign_in_verified(&app, &account(other_trust, &head.email), None, t.now())
             .await
             .unwrap();
         assert!(refused.is_err(), "[{}] another trust's SSO", t.backend);

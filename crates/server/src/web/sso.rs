@@ -4,7 +4,7 @@
 
 use super::page::{local_path, render_with};
 use crate::AppState;
-use crate::auth::session_cookie;
+use crate::auth::{session_cookie, user_agent};
 use crate::sso::{FLOW_SECONDS, Flow, SsoError};
 use app::school_admin::{self as uc, VerifiedAccount};
 use askama::Template;
@@ -107,7 +107,7 @@ async fn callback(
         issuer: sso.settings().issuer.clone(),
         verified_email: email.clone(),
     };
-    let resp = match uc::sign_in_verified(&state, &account, state.now()).await {
+    let resp = match uc::sign_in_verified(&state, &account, user_agent(&headers), state.now()).await {
         Ok(Ok(signed_in)) => with_cookie(
             Redirect::to(&next).into_response(),
             &session_cookie(&state, &signed_in.token),
