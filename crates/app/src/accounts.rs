@@ -18,7 +18,8 @@ pub use authenticator::{
 };
 pub(crate) use grants::request_grants;
 pub use grants::{
-    GrantView, PendingGrants, approve_grant, grants_needing_approval, split_senior_roles,
+    GrantView, PendingGrants, approve_grant, grants_needing_approval, refuse_grant,
+    split_senior_roles,
 };
 pub use password::{ChangePasswordInput, MIN_PASSWORD_CHARS, change_password, check_new_password};
 pub use reset::{

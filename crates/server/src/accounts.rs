@@ -34,6 +34,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(reset_authenticator))
         .routes(routes!(pending_grants))
         .routes(routes!(approve_grant))
+        .routes(routes!(refuse_grant))
 }
 
 /// The token hash of the session the request carries (the extractor already checked it).
@@ -191,4 +192,18 @@ async fn approve_grant(
     Id(id): Id,
 ) -> Result<Json<Staff>, ApiError> {
     Ok(Json(uc::approve_grant(&state, &me, id, state.now()).await?))
+}
+
+/// Refuses a senior role asked for by someone else: it is not given and stops waiting.
+#[utoipa::path(post, path = "/api/role-grants/{id}/refuse", tag = "staff", params(("id" = i64, Path)),
+    responses((status = 200, body = Staff, description = "the person who would have held it, unchanged"),
+        (status = 401),
+        (status = 403, description = "you asked for it, would hold it, or are not a second senior person"),
+        (status = 404)))]
+async fn refuse_grant(
+    State(state): State<AppState>,
+    CurrentStaff(me): CurrentStaff,
+    Id(id): Id,
+) -> Result<Json<Staff>, ApiError> {
+    Ok(Json(uc::refuse_grant(&state, &me, id, state.now()).await?))
 }

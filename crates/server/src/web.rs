@@ -10,6 +10,7 @@
 
 mod accounts;
 mod actions;
+mod approvals;
 mod assets;
 mod authorise;
 mod board;
@@ -55,6 +56,7 @@ pub fn router() -> Router<AppState> {
         .route("/", get(home))
         .merge(login::router())
         .merge(accounts::router())
+        .merge(approvals::router())
         .merge(sso::router())
         .merge(today::router())
         .merge(board_events::router())

@@ -87,7 +87,7 @@ impl Db {
     /// Grants of senior roles still waiting for approval, to staff of this trust, oldest first.
     pub async fn pending_role_grants(&self, trust: domain::TrustId) -> Result<Vec<RoleGrant>> {
         const Q: &str = "select g.id, g.staff_id, g.role, g.requested_by, g.requested_at from role_grants g \
-            join staff s on s.id = g.staff_id where s.trust_id = $1 and g.approved_by is null order by g.id";
+            join staff s on s.id = g.staff_id where s.trust_id = $1 and g.approved_by is null and g.refused_by is null order by g.id";
         let rows: Vec<GrantRow> =
             with_pool!(self, p => sqlx::query_as(Q).bind(trust.0).fetch_all(p).await)?;
         Ok(rows.into_iter().filter_map(grant).collect())
@@ -96,7 +96,7 @@ impl Db {
     /// One grant waiting for approval, if it is still waiting.
     pub async fn pending_role_grant(&self, id: i64) -> Result<Option<RoleGrant>> {
         const Q: &str = "select id, staff_id, role, requested_by, requested_at from role_grants \
-            where id = $1 and approved_by is null";
+            where id = $1 and approved_by is null and refused_by is null";
         let row: Option<GrantRow> =
             with_pool!(self, p => sqlx::query_as(Q).bind(id).fetch_optional(p).await)?;
         Ok(row.and_then(grant))
@@ -198,13 +198,27 @@ impl Tx {
         now: DateTime<Utc>,
     ) -> Result<bool> {
         const Q: &str = "update role_grants set approved_by = $2, approved_at = $3 \
-            where id = $1 and approved_by is null";
+            where id = $1 and approved_by is null and refused_by is null";
         let done = with_tx!(self, c => sqlx::query(Q).bind(grant.id).bind(by.0).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
         if done == 1 {
             const ADD: &str =
                 "insert into staff_roles (staff_id, role) values ($1, $2) on conflict do nothing";
             with_tx!(self, c => sqlx::query(ADD).bind(grant.staff.0).bind(grant.role.as_str()).execute(c).await.map(|_| ()))?;
         }
+        Ok(done == 1)
+    }
+
+    /// Refuses a waiting grant: it stops waiting and the role is not given; `false` when it was
+    /// no longer waiting (approved or refused meanwhile).
+    pub async fn refuse_role_grant(
+        &mut self,
+        grant: &RoleGrant,
+        by: StaffId,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        const Q: &str = "update role_grants set refused_by = $2, refused_at = $3 \
+            where id = $1 and approved_by is null and refused_by is null";
+        let done = with_tx!(self, c => sqlx::query(Q).bind(grant.id).bind(by.0).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
         Ok(done == 1)
     }
 }

@@ -111,6 +111,29 @@ pub async fn grants_needing_approval(app: &App, me: &Staff) -> Result<PendingGra
 /// asked. Errors: `NotFound("role grant")` when it is not waiting (or not this trust's);
 /// `Forbidden` when `me` asked for it, would hold it, or is not a second senior person.
 pub async fn approve_grant(app: &App, me: &Staff, id: i64, now: DateTime<Utc>) -> Result<Staff> {
+    decide(app, me, id, Decision::Approve, now).await
+}
+
+/// Refuses a waiting grant: the role is not given and the request stops waiting, audited
+/// `role.grant_refused` with who asked. Whoever may approve a grant may refuse it. Errors: as
+/// [`approve_grant`]. Returns the person who would have held the role, unchanged.
+pub async fn refuse_grant(app: &App, me: &Staff, id: i64, now: DateTime<Utc>) -> Result<Staff> {
+    decide(app, me, id, Decision::Refuse, now).await
+}
+
+#[derive(Clone, Copy)]
+enum Decision {
+    Approve,
+    Refuse,
+}
+
+async fn decide(
+    app: &App,
+    me: &Staff,
+    id: i64,
+    decision: Decision,
+    now: DateTime<Utc>,
+) -> Result<Staff> {
     let grant = app
         .db()
         .pending_role_grant(id)
@@ -122,18 +145,28 @@ pub async fn approve_grant(app: &App, me: &Staff, id: i64, now: DateTime<Utc>) -
     }
     if !may_approve(me, &grant, &holder) {
         return Err(Refusal::forbidden(
-            "a second person must approve this role: the trust administrator, or the headteacher, DSL or chair of governors of the school — not the person who asked for it, nor the person who would hold it",
+            "a second person must approve or refuse this role: the trust administrator, or the headteacher, DSL or chair of governors of the school — not the person who asked for it, nor the person who would hold it",
         ));
     }
     let mut tx = app.db().begin().await?;
-    if !tx.approve_role_grant(&grant, me.id, now).await? {
+    let (done, action) = match decision {
+        Decision::Approve => (
+            tx.approve_role_grant(&grant, me.id, now).await?,
+            "role.grant_approved",
+        ),
+        Decision::Refuse => (
+            tx.refuse_role_grant(&grant, me.id, now).await?,
+            "role.grant_refused",
+        ),
+    };
+    if !done {
         return Err(Refusal::not_found("role grant"));
     }
     let detail = serde_json::json!({ "grant": grant.id, "role": grant.role, "requested_by": grant.requested_by.0 });
     let mut e = audit::entry(
         app,
         me,
-        "role.grant_approved",
+        action,
         "staff",
         holder.id.0,
         holder.school_id,

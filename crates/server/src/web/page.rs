@@ -18,6 +18,9 @@ use store::Staff;
 pub struct Ctx {
     pub state: AppState,
     pub me: Staff,
+    /// Senior role grants waiting for `me` to approve or refuse: the navigation links to
+    /// "Approvals" while there are any.
+    pub approvals: usize,
 }
 
 impl FromRequestParts<AppState> for Ctx {
@@ -27,7 +30,15 @@ impl FromRequestParts<AppState> for Ctx {
         let me = CurrentStaff::from_request_parts(parts, state)
             .await
             .map(|s| s.0);
-        Ctx::signed_in(parts, state, me)
+        let mut ctx = Ctx::signed_in(parts, state, me)?;
+        // Asks the store only for people who may approve (the use case answers others at once).
+        ctx.approvals = app::accounts::grants_needing_approval(state, &ctx.me)
+            .await?
+            .grants
+            .iter()
+            .filter(|g| g.may_approve)
+            .count();
+        Ok(ctx)
     }
 }
 
@@ -65,6 +76,7 @@ impl Ctx {
         Ok(Ctx {
             state: state.clone(),
             me,
+            approvals: 0,
         })
     }
 }
@@ -127,10 +139,10 @@ impl Ctx {
         if !f.staff {
             return Chrome {
                 name: self.me.name.clone(),
-                nav: vec![
+                nav: self.with_approvals(vec![
                     NavItem::new("/head-only", "For the head", "head-only"),
                     NavItem::new("/reports/governors", "Governors' report", "reports"),
-                ],
+                ]),
                 current,
             };
         }
@@ -172,9 +184,19 @@ impl Ctx {
         }
         Chrome {
             name: self.me.name.clone(),
-            nav,
+            nav: self.with_approvals(nav),
             current,
         }
+    }
+
+    /// The navigation, with "Approvals (n)" first while grants wait for this person.
+    fn with_approvals(&self, mut nav: Vec<NavItem>) -> Vec<NavItem> {
+        if self.approvals > 0 {
+            let mut item = NavItem::new("/approvals", "Approvals", "approvals");
+            item.count = Some(self.approvals);
+            nav.insert(0, item);
+        }
+        nav
     }
 
     /// The school a page is about: the one asked for (trust administrators), or the person's own.
@@ -236,11 +258,18 @@ pub struct NavItem {
     pub href: &'static str,
     pub label: &'static str,
     pub key: &'static str,
+    /// How many things wait there, shown after the label.
+    pub count: Option<usize>,
 }
 
 impl NavItem {
     fn new(href: &'static str, label: &'static str, key: &'static str) -> Self {
-        NavItem { href, label, key }
+        NavItem {
+            href,
+            label,
+            key,
+            count: None,
+        }
     }
 }
 
