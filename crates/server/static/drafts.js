@@ -1,7 +1,8 @@
 // Nothing typed is lost to an expired sign-in (issue #11 item 5). Before a form is posted, what
 // was typed into its text fields is kept in this tab's sessionStorage (never in the address or a
-// cookie: it may be safeguarding text). If the answer is the sign-in page, the draft waits; once
-// signed in again — as the same person — the form is filled with it again and a note says so.
+// cookie: it may be safeguarding text). If the answer is the sign-in page, the draft waits and the
+// sign-in returns to the form's page; once signed in again — as the same person — the form is
+// filled with it again and a note says so.
 // Any other answer means the post was handled, and the draft is dropped. Drafts older than two
 // hours, or of someone else, are dropped unseen.
 (function () {
@@ -62,9 +63,19 @@
     var d = load();
     if (!d) return;
     var main = document.querySelector("main") || document.body;
-    if (document.querySelector('form[action="/login"]')) {
+    var login = document.querySelector('form[action="/login"]');
+    if (login) {
       d.pending = true;
       save(d);
+      // Come back straight to the form's page after signing in. The server cannot know it: with
+      // Referrer-Policy no-referrer the post that found the session gone carried no Referer.
+      if (Date.now() - d.at <= MAX_AGE_MS && /^\/(?![\/\\])/.test(d.page)) {
+        var next = login.querySelector('input[name="next"]');
+        if (next) next.value = d.page;
+        Array.prototype.forEach.call(document.querySelectorAll("a.sso[data-trust]"), function (a) {
+          a.href = "/login/sso?trust=" + encodeURIComponent(a.getAttribute("data-trust")) + "&next=" + encodeURIComponent(d.page);
+        });
+      }
       main.insertBefore(note("What you typed was kept in this browser tab: sign in and it is offered again."), main.firstChild);
       return;
     }
