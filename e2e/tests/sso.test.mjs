@@ -1,5 +1,6 @@
 // Single sign-on against a real OpenID provider (the certified `oidc-provider` package) on
-// loopback: a teacher signs in with their school account through the provider's own login and
+// loopback: the trust administrator sets the provider on the trust's Sign-in page (checked
+// against its discovery document; the secret never shown back), then a teacher signs in with their school account through the provider's own login and
 // consent pages and lands on Doorstep as themselves; someone whose verified address is not on the
 // staff list is refused with a page saying to ask the school office; signing out ends Doorstep's
 // session and offers the provider's end-session page.
@@ -7,7 +8,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import Provider from "oidc-provider";
 import { startServer, freePort, apiAs } from "../lib/server.mjs";
-import { launch, shot, DESKTOP } from "../lib/browser.mjs";
+import { launch, shot, signIn, DESKTOP } from "../lib/browser.mjs";
 
 // Accounts at the provider: the login name typed on its page is the account id.
 const ACCOUNTS = {
@@ -45,16 +46,8 @@ before(async () => {
     cookies: { keys: ["sso-test-cookie-key"] },
   });
   await new Promise((resolve) => { op = provider.listen(Number(new URL(issuer).port), "127.0.0.1", resolve); });
-  server = await startServer({
-    port: doorstepPort,
-    env: {
-      DOORSTEP_PUBLIC_URL: doorstep,
-      DOORSTEP_SSO_ISSUER: issuer,
-      DOORSTEP_SSO_CLIENT_ID: "doorstep",
-      DOORSTEP_SSO_CLIENT_SECRET: "a-test-secret-for-doorstep",
-      DOORSTEP_SSO_TRUST: "1",
-    },
-  });
+  // No DOORSTEP_SSO_*: the trust administrator sets the provider on the page (first test).
+  server = await startServer({ port: doorstepPort, env: { DOORSTEP_PUBLIC_URL: doorstep } });
   browser = await launch();
 });
 
@@ -79,6 +72,34 @@ async function viaSchoolAccount(page, login) {
   await page.waitForURL((u) => u.origin === server.url);
 }
 
+test("the trust administrator sets the trust's school-account sign-in on its page", { timeout: 120_000 }, async () => {
+  const ctx = await browser.newContext(DESKTOP);
+  try {
+    const page = await ctx.newPage();
+    await page.goto(`${server.url}/login`);
+    assert.equal(await page.getByRole("link", { name: "Sign in with your school account" }).count(), 0, "not offered before it is set");
+    await signIn(page, server.url, "admin@trust.demo", { secondFactor: false });
+    await page.getByRole("link", { name: "Sign-in" }).click();
+    await page.waitForURL((u) => u.pathname === "/trust/sign-in");
+    assert.equal(await page.locator("#redirect-url").innerText(), `${server.url}/login/sso/callback`);
+    await page.getByLabel("Issuer URL").fill("https://nothing-here.invalid");
+    await page.getByLabel("Client (application) id").fill("doorstep");
+    await page.getByLabel("Client secret").fill("a-test-secret-for-doorstep");
+    await page.getByRole("button", { name: "Save the sign-in settings" }).click();
+    // The issuer is checked by reading its discovery document: an address with none is refused.
+    await page.getByText("could not read the provider's sign-in settings").first().waitFor();
+    await page.getByLabel("Issuer URL").fill(issuer);
+    await page.getByLabel("Client secret").fill("a-test-secret-for-doorstep");
+    await page.getByRole("button", { name: "Save the sign-in settings" }).click();
+    await page.getByText("Saved: your staff can sign in with their school account.").waitFor();
+    assert.equal(await page.getByLabel("Client secret").inputValue(), "", "the secret is never shown back");
+    assert.ok(!(await page.content()).includes("a-test-secret-for-doorstep"), "nor anywhere in the page");
+    await shot(page, "sso-00-settings");
+  } finally {
+    await ctx.close();
+  }
+});
+
 test("a teacher signs in with the school account and signs out", { timeout: 120_000 }, async () => {
   const ctx = await browser.newContext(DESKTOP);
   try {
@@ -88,6 +109,11 @@ test("a teacher signs in with the school account and signs out", { timeout: 120_
     const me = await page.evaluate(async () => (await fetch("/api/me")).json());
     assert.equal(me.email, "teacher@harton.demo");
     await shot(page, "sso-01-signed-in");
+    // The session names the browser, as a password sign-in does.
+    await page.goto(`${server.url}/me/sessions`);
+    const device = await page.locator(".this-device td").first().innerText();
+    assert.match(device, /^Chrome on Linux/, device);
+    await page.goto(`${server.url}/today`);
 
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.waitForURL((u) => u.pathname === "/login");

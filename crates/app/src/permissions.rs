@@ -76,6 +76,9 @@ pub const SENIOR_ROLES: [Role; 4] = [
 /// at the school of the person who would hold it (never the person who asked, nor the holder).
 pub const GRANT_APPROVERS: [Role; 3] = [Role::Headteacher, Role::Dsl, Role::ChairOfGovernors];
 
+/// Set or clear the trust's single sign-on (its OpenID provider and client secret).
+pub const SSO_SETTERS: [Role; 1] = [Role::TrustAdmin];
+
 /// Keep staff records: vehicles and driver documents.
 pub const STAFF_RECORD_KEEPERS: [Role; 3] = [Role::Office, Role::Headteacher, Role::TrustAdmin];
 

@@ -19,6 +19,7 @@ mod session;
 mod session_limits;
 pub mod sign_in_guard;
 mod sso;
+mod sso_settings;
 mod staff;
 mod term_dates;
 
@@ -56,6 +57,10 @@ pub use session::{
 };
 pub use session_limits::{MIN_IDLE_MINUTES, SessionLimits};
 pub use sso::{SsoRefused, VerifiedAccount, sign_in_verified};
+pub use sso_settings::{
+    SsoSettingsInput, SsoSettingsView, bootstrap_trust_sso, clear_trust_sso, set_trust_sso,
+    sso_of_trust, trust_sso_settings, trusts_offering_sso,
+};
 pub use staff::{
     NewStaffInput, NewVehicleInput, ValidStaff, add_vehicle, create_staff, set_my_duress_pin,
     staff_list, staff_member, validate_staff, vehicles,

@@ -48,7 +48,9 @@ pub(crate) struct ServeArgs {
     sso: SsoArgs,
 }
 
-/// Single sign-on with the trust's school accounts (OpenID Connect). Unset: password sign-in only.
+/// Single sign-on with school accounts (OpenID Connect): a bootstrap for the first trust. Each
+/// trust's administrator sets its provider on the "Sign-in" page (`/trust/sign-in`); these
+/// settings are stored for `DOORSTEP_SSO_TRUST` at start only when that trust has none stored.
 #[derive(clap::Args)]
 pub(crate) struct SsoArgs {
     /// The provider's issuer URL, e.g. https://login.microsoftonline.com/TENANT-ID/v2.0 or
@@ -66,10 +68,18 @@ pub(crate) struct SsoArgs {
     sso_trust: Option<i64>,
 }
 
+/// The bootstrap settings from `DOORSTEP_SSO_*`, checked.
+struct SsoBootstrap {
+    trust: domain::TrustId,
+    issuer: String,
+    client_id: String,
+    client_secret: String,
+}
+
 impl SsoArgs {
-    /// The checked settings, or `None` when single sign-on is not configured. Errors name the
-    /// missing or wrong setting. The provider sends people back to `{public}/login/sso/callback`.
-    fn build(&self, public: &str) -> Result<Option<server::Sso>> {
+    /// The checked bootstrap settings, or `None` when `DOORSTEP_SSO_ISSUER` is not set. Errors
+    /// name the missing or wrong setting.
+    fn bootstrap(&self) -> Result<Option<SsoBootstrap>> {
         let Some(issuer) = &self.sso_issuer else {
             return Ok(None);
         };
@@ -81,16 +91,15 @@ impl SsoArgs {
         let trust = self.sso_trust.filter(|t| *t > 0).ok_or_else(|| {
             anyhow::anyhow!("DOORSTEP_SSO_TRUST: needed when DOORSTEP_SSO_ISSUER is set (the trust's id, e.g. 1)")
         })?;
-        let settings = server::SsoSettings {
+        if !(issuer.starts_with("https://") || issuer.starts_with("http://")) {
+            anyhow::bail!("DOORSTEP_SSO_ISSUER: not a URL (it starts with https://)");
+        }
+        Ok(Some(SsoBootstrap {
             trust: domain::TrustId(trust),
             issuer: issuer.clone(),
             client_id: need(&self.sso_client_id, "DOORSTEP_SSO_CLIENT_ID")?,
             client_secret: need(&self.sso_client_secret, "DOORSTEP_SSO_CLIENT_SECRET")?,
-            redirect_url: format!("{}/login/sso/callback", public.trim_end_matches('/')),
-        };
-        server::Sso::new(settings)
-            .map(Some)
-            .map_err(|e| anyhow::anyhow!(e))
+        }))
     }
 }
 
@@ -112,7 +121,13 @@ pub(crate) async fn serve(db: Db, args: &ServeArgs, demo: bool) -> Result<()> {
         .public_url
         .clone()
         .unwrap_or_else(|| format!("http://localhost:{}", args.port));
-    let sso = args.sso.build(&public)?;
+    // Providers send people back to `{public}/login/sso/callback`; each trust sets its own.
+    let sso = server::SsoProvider::new(&format!(
+        "{}/login/sso/callback",
+        public.trim_end_matches('/')
+    ))
+    .map_err(|e| anyhow::anyhow!(e))?;
+    let sso_bootstrap = args.sso.bootstrap()?;
     let file_limit = door::raise_file_limit();
     let door = args.door.settings(file_limit);
     tracing::info!(
@@ -139,9 +154,29 @@ pub(crate) async fn serve(db: Db, args: &ServeArgs, demo: bool) -> Result<()> {
     if demo {
         state = state.with_demo_outbox();
     }
-    if let Some(sso) = sso {
-        tracing::info!(sso.issuer = %sso.settings().issuer, "sign-in with school accounts is on");
-        state = state.with_sso(sso);
+    state = state.with_sso(sso);
+    if let Some(b) = sso_bootstrap {
+        let stored = app::school_admin::bootstrap_trust_sso(
+            &state,
+            b.trust,
+            &b.issuer,
+            &b.client_id,
+            &b.client_secret,
+            state.now(),
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{}", e.chain()))
+        .with_context(|| {
+            format!(
+                "DOORSTEP_SSO_TRUST: storing the sign-in settings of trust {}",
+                b.trust.0
+            )
+        })?;
+        if stored {
+            tracing::info!(sso.issuer = %b.issuer, trust.id = b.trust.0, "sign-in with school accounts set from DOORSTEP_SSO_*");
+        } else {
+            tracing::info!(trust.id = b.trust.0, "the trust's stored sign-in settings are kept; DOORSTEP_SSO_* is not used");
+        }
     }
     // One shutdown signal for both: the server drains its requests, the monitor finishes its pass.
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);

@@ -25,6 +25,7 @@ mod second_factor;
 mod session_watch;
 mod sms_in;
 mod sso;
+mod sso_settings;
 mod staff;
 mod term_dates;
 mod visits;
@@ -36,7 +37,7 @@ pub use auth::hash_password;
 pub use door::{DoorSettings, serve_router};
 pub use error::ApiError;
 pub use schools::{adopt_policy, create_school_on_preset};
-pub use sso::{Sso, SsoSettings};
+pub use sso::SsoProvider;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -69,8 +70,8 @@ struct Inner {
     public_url: Option<app::messages::Links>,
     /// Whether `X-Forwarded-For` names the client (`--trust-proxy`): only behind a proxy.
     trust_proxy: bool,
-    /// The trust's single sign-on, when configured.
-    sso: Option<sso::Sso>,
+    /// Single sign-on with school accounts, for every trust that sets its provider.
+    sso: Option<sso::SsoProvider>,
     /// How old the monitor's last pass may be before /healthz fails (when a monitor runs here).
     monitor_max_age: chrono::Duration,
     /// Token hash → stored session, shared by concurrent requests.
@@ -169,12 +170,13 @@ impl AppState {
             .is_some_and(app::messages::Links::is_https)
     }
 
-    /// Offers single sign-on with the trust's school accounts on the sign-in page.
-    pub fn with_sso(self, sso: sso::Sso) -> Self {
+    /// Turns on single sign-on with school accounts: the sign-in page offers it for each trust
+    /// whose administrator set its provider.
+    pub fn with_sso(self, sso: sso::SsoProvider) -> Self {
         self.rebuild(|i| i.sso = Some(sso))
     }
 
-    pub(crate) fn sso(&self) -> Option<&sso::Sso> {
+    pub(crate) fn sso(&self) -> Option<&sso::SsoProvider> {
         self.inner.sso.as_ref()
     }
 
@@ -256,6 +258,7 @@ pub fn build_router(state: AppState) -> Router {
     let (api, spec) = OpenApiRouter::with_openapi(openapi::ApiDoc::base())
         .merge(auth::router())
         .merge(accounts::router())
+        .merge(sso_settings::router())
         .merge(second_factor::router())
         .merge(schools::router())
         .merge(policy_approval::router())

@@ -3,12 +3,14 @@
 //! vouch for a member of staff's e-mail address. This module is the protocol only; who is
 //! signed in is decided by [`app::school_admin::sign_in_verified`].
 //!
-//! The provider's endpoints and signing keys come from its discovery document
+//! Each trust sets its own provider (issuer, client id, secret) on its sign-in settings page;
+//! the provider's endpoints and signing keys come from its discovery document
 //! (`{issuer}/.well-known/openid-configuration`) at each sign-in, so a key rotation needs nothing
 //! from the school. State, nonce and the PKCE verifier travel in a short-lived HttpOnly cookie,
 //! so any instance can finish a sign-in another started.
 
 use domain::TrustId;
+use store::TrustSso;
 use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
 use openidconnect::{
     AuthorizationCode, ClientId, ClientSecret, CsrfToken, HttpRequest, HttpResponse, IssuerUrl,
@@ -30,23 +32,67 @@ type DiscoveredClient = CoreClient<
 /// How long a sign-in started at the provider may take to come back, in seconds.
 pub(crate) const FLOW_SECONDS: u32 = 600;
 
-/// One trust's single sign-on settings (`DOORSTEP_SSO_*`).
+/// What every trust's single sign-on shares: one HTTP client to the providers (built once, with
+/// timeouts) and the address providers send people back to, `{public URL}/login/sso/callback`.
+/// Each trust's provider is in the database (`app::school_admin::set_trust_sso`).
 #[derive(Clone)]
-pub struct SsoSettings {
-    /// Only staff of this trust may sign in through it.
-    pub trust: TrustId,
-    /// The provider's issuer URL, exactly as its discovery document states it.
-    pub issuer: String,
-    pub client_id: String,
-    pub client_secret: String,
-    /// Where the provider sends people back: `{public URL}/login/sso/callback`.
-    pub redirect_url: String,
+pub struct SsoProvider {
+    redirect: RedirectUrl,
+    http: Http,
 }
 
-/// The settings, checked, with the HTTP client used to reach the provider.
+impl SsoProvider {
+    /// Errors: the return address is not a URL (named as the public URL setting), or the HTTP
+    /// client could not be built.
+    pub fn new(redirect_url: &str) -> Result<Self, String> {
+        let redirect = RedirectUrl::new(redirect_url.to_string()).map_err(|e| {
+            format!("DOORSTEP_PUBLIC_URL: the sign-in return address is not a URL ({e})")
+        })?;
+        let http = Http::new().map_err(|e| format!("single sign-on HTTP client: {e}"))?;
+        Ok(SsoProvider { redirect, http })
+    }
+
+    /// Where providers send people back: what the trust registers at its provider.
+    pub(crate) fn redirect_url(&self) -> &str {
+        self.redirect.as_str()
+    }
+
+    /// One trust's sign-in through its stored settings. Errors: a stored issuer that is not a URL
+    /// (as a provider fault: the settings page refuses such an issuer).
+    pub(crate) fn for_trust(&self, settings: &TrustSso) -> Result<Sso, SsoError> {
+        let issuer = IssuerUrl::new(settings.issuer.clone())
+            .map_err(|e| SsoError::Provider(format!("the issuer is not a URL: {e}")))?;
+        Ok(Sso {
+            trust: settings.trust,
+            issuer_text: settings.issuer.clone(),
+            client_id: settings.client_id.clone(),
+            client_secret: settings.client_secret.clone(),
+            issuer,
+            redirect: self.redirect.clone(),
+            http: self.http.clone(),
+        })
+    }
+
+    /// Fetches `issuer`'s discovery document (OpenID Connect Discovery 1.0 §4) and its signing
+    /// keys once, as a sign-in would: the settings page's check that the issuer is a provider.
+    /// Errors: why not, in words for the page (unreachable, not a discovery document, or one
+    /// naming another issuer).
+    pub(crate) async fn check_issuer(&self, issuer: &str) -> Result<(), String> {
+        let url = IssuerUrl::new(issuer.to_string()).map_err(|e| format!("not a URL ({e})"))?;
+        CoreProviderMetadata::discover_async(url, &self.http)
+            .await
+            .map(|_| ())
+            .map_err(|e| chain(&e))
+    }
+}
+
+/// One trust's sign-in with its school accounts.
 #[derive(Clone)]
 pub struct Sso {
-    settings: SsoSettings,
+    trust: TrustId,
+    issuer_text: String,
+    client_id: String,
+    client_secret: String,
     issuer: IssuerUrl,
     redirect: RedirectUrl,
     http: Http,
@@ -73,31 +119,14 @@ pub(crate) enum SsoError {
 }
 
 impl Sso {
-    /// Checks the settings. Errors name the setting: an issuer or redirect URL that is not a URL,
-    /// or an empty client id.
-    pub fn new(settings: SsoSettings) -> Result<Self, String> {
-        let issuer = IssuerUrl::new(settings.issuer.clone())
-            .map_err(|e| format!("DOORSTEP_SSO_ISSUER: not a URL ({e})"))?;
-        let redirect = RedirectUrl::new(settings.redirect_url.clone()).map_err(|e| {
-            format!("DOORSTEP_PUBLIC_URL: the sign-in return address is not a URL ({e})")
-        })?;
-        if settings.client_id.trim().is_empty() {
-            return Err(
-                "DOORSTEP_SSO_CLIENT_ID: enter the client (application) id the provider gave"
-                    .into(),
-            );
-        }
-        let http = Http::new().map_err(|e| format!("single sign-on HTTP client: {e}"))?;
-        Ok(Sso {
-            settings,
-            issuer,
-            redirect,
-            http,
-        })
+    /// The trust whose staff sign in through it.
+    pub(crate) fn trust(&self) -> TrustId {
+        self.trust
     }
 
-    pub fn settings(&self) -> &SsoSettings {
-        &self.settings
+    /// The provider's issuer URL, for the audit trail.
+    pub(crate) fn issuer(&self) -> &str {
+        &self.issuer_text
     }
 
     /// The client for the provider as its discovery document describes it now (endpoints, keys).
@@ -107,8 +136,8 @@ impl Sso {
             .map_err(|e| SsoError::Provider(chain(&e)))?;
         Ok(CoreClient::from_provider_metadata(
             meta,
-            ClientId::new(self.settings.client_id.clone()),
-            Some(ClientSecret::new(self.settings.client_secret.clone())),
+            ClientId::new(self.client_id.clone()),
+            Some(ClientSecret::new(self.client_secret.clone())),
         )
         .set_redirect_uri(self.redirect.clone()))
     }
@@ -186,7 +215,7 @@ impl Sso {
         let end = doc.get("end_session_endpoint")?.as_str()?;
         let mut url = reqwest::Url::parse(end).ok()?;
         url.query_pairs_mut()
-            .append_pair("client_id", &self.settings.client_id);
+            .append_pair("client_id", &self.client_id);
         Some(url.to_string())
     }
 }

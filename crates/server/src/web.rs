@@ -35,6 +35,7 @@ mod reports;
 mod risk;
 mod second_factor;
 mod sso;
+mod sso_settings;
 mod staff;
 mod time;
 mod today;
@@ -58,6 +59,7 @@ pub fn router() -> Router<AppState> {
         .merge(accounts::router())
         .merge(approvals::router())
         .merge(sso::router())
+        .merge(sso_settings::router())
         .merge(today::router())
         .merge(board_events::router())
         .merge(demo_outbox::router())

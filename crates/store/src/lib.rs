@@ -28,6 +28,7 @@ mod sessions;
 mod sign_in;
 mod staff;
 mod stored;
+mod trust_sso;
 mod visits;
 
 pub use accounts::{RoleGrant, SessionSummary};
@@ -64,6 +65,7 @@ pub use secrets::{KEY_BYTES, KeyError, SEALED_PREFIX, Secrets, WrongKey};
 pub use sessions::Session;
 pub use sign_in::SignInFailures;
 pub use staff::{NewStaff, NewVehicle, Staff, Vehicle};
+pub use trust_sso::TrustSso;
 pub use visits::{
     Decision, NewVisit, SafetyConcern, Visit, VisitEvent, VisitFilter, VisitStaff, VisitSummary,
     VisitorOnPlan,

@@ -20,6 +20,7 @@ const NONCE_BYTES: usize = 24;
 /// Ties a ciphertext to what it is, so a sealed value cannot be passed off as another field.
 const CODE_WORD_AAD: &[u8] = b"doorstep:visits.code_word:v1";
 const TOTP_SECRET_AAD: &[u8] = b"doorstep:second_factors.secret:v1";
+const SSO_SECRET_AAD: &[u8] = b"doorstep:trust_sso.client_secret:v1";
 
 /// The key that seals code words at rest. Cheap to clone; never printed.
 #[derive(Clone)]
@@ -116,6 +117,20 @@ impl Secrets {
             return Err(WrongKey);
         }
         self.open(stored, TOTP_SECRET_AAD)
+    }
+
+    /// Seals a trust's single sign-on client secret, bound to its own field.
+    pub(crate) fn seal_sso_secret(&self, plain: &str) -> String {
+        self.seal(plain, SSO_SECRET_AAD)
+    }
+
+    /// A client secret sealed by [`Secrets::seal_sso_secret`]. Errors: [`WrongKey`]; an unsealed
+    /// value is refused too (client secrets were never stored plain).
+    pub(crate) fn open_sso_secret(&self, stored: &str) -> Result<String, WrongKey> {
+        if !is_sealed(stored) {
+            return Err(WrongKey);
+        }
+        self.open(stored, SSO_SECRET_AAD)
     }
 
     fn seal(&self, plain: &str, aad: &[u8]) -> String {

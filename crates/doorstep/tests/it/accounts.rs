@@ -8,6 +8,7 @@ mod approvals;
 mod passwords;
 mod roles_and_codes;
 mod sessions;
+mod sso_settings;
 
 use crate::helpers::TestApp;
 use axum::body::Body;

@@ -3,7 +3,10 @@
 use super::form::FormData;
 use super::page::{Errors, local_path, render, render_with};
 use crate::AppState;
-use crate::auth::{ClientAddress, cleared_cookie, end_session, session_cookie, user_agent};
+use crate::auth::{
+    ClientAddress, CurrentStaff, cleared_cookie, end_session, session_cookie, user_agent,
+};
+use crate::error::ApiError;
 use crate::error::too_many_attempts_reason;
 use app::school_admin::{self as uc, LoginInput};
 use askama::Template;
@@ -13,6 +16,7 @@ use axum::http::header::{RETRY_AFTER, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use domain::TrustId;
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
@@ -27,28 +31,74 @@ struct LoginPage {
     next: String,
     email: String,
     errors: Errors,
-    /// The trust signs in with school accounts: offer that first.
-    sso: bool,
+    /// The trusts whose staff sign in with school accounts: offered first, one link each.
+    sso: Vec<SsoChoice>,
     /// Just signed out: the provider's end-session address, to sign out of the school account too.
     end_session: Option<String>,
+}
+
+/// One "Sign in with your school account" link.
+struct SsoChoice {
+    trust_id: i64,
+    /// The trust's name, shown only when several trusts offer a link.
+    name: Option<String>,
 }
 
 #[derive(Deserialize)]
 struct NextQuery {
     next: Option<String>,
     signed_out: Option<String>,
+    /// Only this trust's school accounts (a trust's own sign-in address, `/login?trust=N`).
+    trust: Option<i64>,
+}
+
+/// The school-account links the sign-in page offers: every trust that set its provider, or only
+/// `only`. Errors: the store's, as the page to answer with.
+async fn sso_choices(state: &AppState, only: Option<i64>) -> Result<Vec<SsoChoice>, Response> {
+    if state.sso().is_none() {
+        return Ok(vec![]);
+    }
+    let trusts = uc::trusts_offering_sso(state).await.map_err(|e| {
+        tracing::error!(error = %e.chain(), "listing the trusts with single sign-on failed");
+        super::WebError::from(e).into_response()
+    })?;
+    let trusts: Vec<_> = trusts
+        .into_iter()
+        .filter(|(t, _)| only.is_none_or(|o| o == t.0))
+        .collect();
+    let named = trusts.len() > 1;
+    Ok(trusts
+        .into_iter()
+        .map(|(t, name)| SsoChoice {
+            trust_id: t.0,
+            name: named.then_some(name),
+        })
+        .collect())
 }
 
 async fn login_page(State(state): State<AppState>, Query(q): Query<NextQuery>) -> Response {
-    let end_session = match (state.sso(), q.signed_out.is_some()) {
-        (Some(sso), true) => sso.end_session_url().await,
+    // Just signed out of a trust with single sign-on: offer its provider's sign-out too.
+    let end_session = match (state.sso(), q.signed_out.is_some(), q.trust) {
+        (Some(provider), true, Some(trust)) => {
+            match uc::sso_of_trust(&state, TrustId(trust)).await {
+                Ok(Some(settings)) => match provider.for_trust(&settings) {
+                    Ok(sso) => sso.end_session_url().await,
+                    Err(_) => None,
+                },
+                _ => None,
+            }
+        }
         _ => None,
+    };
+    let sso = match sso_choices(&state, q.trust).await {
+        Ok(c) => c,
+        Err(page) => return page,
     };
     render(&LoginPage {
         next: local_path(q.next.as_deref().unwrap_or("/"), "/"),
         email: String::new(),
         errors: Errors::none(),
-        sso: state.sso().is_some(),
+        sso,
         end_session,
     })
 }
@@ -107,7 +157,7 @@ async fn login(
                         next,
                         email,
                         errors,
-                        sso: state.sso().is_some(),
+                        sso: sso_choices(&state, None).await.unwrap_or_default(),
                         end_session: None,
                     },
                 );
@@ -130,20 +180,28 @@ async fn login(
             next,
             email,
             errors,
-            sso: state.sso().is_some(),
+            sso: match sso_choices(&state, None).await {
+                Ok(c) => c,
+                Err(page) => return page,
+            },
             end_session: None,
         },
     )
 }
 
-async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
+async fn logout(
+    State(state): State<AppState>,
+    me: Result<CurrentStaff, ApiError>,
+    headers: HeaderMap,
+) -> Response {
     // With single sign-on the sign-in page then offers to sign out of the school account too.
-    let to = if state.sso().is_some() {
-        "/login?signed_out=1"
-    } else {
-        "/login"
+    let to = match me {
+        Ok(CurrentStaff(me)) if state.sso().is_some() => {
+            format!("/login?signed_out=1&trust={}", me.trust_id.0)
+        }
+        _ => "/login".to_string(),
     };
-    let resp = Redirect::to(to).into_response();
+    let resp = Redirect::to(&to).into_response();
     // As before: the cookie is cleared only when the session was ended on the server.
     match end_session(&state, &headers).await {
         Ok(()) => with_cookie(resp, cleared_cookie()),

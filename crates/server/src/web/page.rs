@@ -182,6 +182,9 @@ impl Ctx {
         if self.me.roles.any_of(&app::permissions::MIS_IMPORTERS) {
             nav.push(NavItem::new("/imports", "Import", "imports"));
         }
+        if self.me.roles.any_of(&app::permissions::SSO_SETTERS) {
+            nav.push(NavItem::new("/trust/sign-in", "Sign-in", "sign-in"));
+        }
         Chrome {
             name: self.me.name.clone(),
             nav: self.with_approvals(nav),

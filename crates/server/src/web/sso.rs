@@ -1,11 +1,12 @@
-//! Signing in with the school account (single sign-on): `/login/sso` sends the browser to the
-//! trust's provider, `/login/sso/callback` takes it back. The protocol is [`crate::sso`]; who is
+//! Signing in with the school account (single sign-on): `/login/sso?trust=N` sends the browser
+//! to that trust's provider (without `trust`: the one trust that set one), `/login/sso/callback`
+//! takes it back. The protocol is [`crate::sso`]; who is
 //! signed in is [`app::school_admin::sign_in_verified`]'s decision, audited there.
 
 use super::page::{local_path, render_with};
 use crate::AppState;
 use crate::auth::{session_cookie, user_agent};
-use crate::sso::{FLOW_SECONDS, Flow, SsoError};
+use crate::sso::{FLOW_SECONDS, Flow, Sso, SsoError};
 use app::school_admin::{self as uc, VerifiedAccount};
 use askama::Template;
 use axum::Router;
@@ -14,6 +15,7 @@ use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
+use domain::TrustId;
 use serde::Deserialize;
 
 const FLOW_COOKIE: &str = "doorstep_sso";
@@ -37,11 +39,43 @@ struct Problem {
 #[derive(Deserialize)]
 struct StartQuery {
     next: Option<String>,
+    /// The trust whose school accounts to use; absent: the one trust that offers them.
+    trust: Option<i64>,
+}
+
+/// `trust`'s sign-in with school accounts; `None` when single sign-on is off or the trust has
+/// not set its provider (any more). Errors: the page to answer with.
+async fn trust_sso(state: &AppState, trust: TrustId) -> Result<Option<Sso>, Response> {
+    let Some(provider) = state.sso() else {
+        return Ok(None);
+    };
+    match uc::sso_of_trust(state, trust).await {
+        Ok(Some(settings)) => provider.for_trust(&settings).map(Some).map_err(problem),
+        Ok(None) => Ok(None),
+        Err(e) => {
+            tracing::error!(error = %e.chain(), "reading the trust's sign-in settings failed");
+            Err(super::WebError::from(e).into_response())
+        }
+    }
 }
 
 async fn start(State(state): State<AppState>, Query(q): Query<StartQuery>) -> Response {
-    let Some(sso) = state.sso() else {
-        return Redirect::to("/login").into_response();
+    let trust = match q.trust {
+        Some(t) => TrustId(t),
+        // Without `?trust=`: the deployment's one trust offering it (the sign-in page's link).
+        None => match uc::trusts_offering_sso(&state).await.as_deref() {
+            Ok([(only, _)]) => *only,
+            Ok(_) => return Redirect::to("/login").into_response(),
+            Err(e) => {
+                tracing::error!(error = %e.chain(), "listing the trusts with single sign-on failed");
+                return Redirect::to("/login").into_response();
+            }
+        },
+    };
+    let sso = match trust_sso(&state, trust).await {
+        Ok(Some(sso)) => sso,
+        Ok(None) => return Redirect::to("/login").into_response(),
+        Err(page) => return page,
     };
     let next = local_path(q.next.as_deref().unwrap_or("/"), "/");
     match sso.start().await {
@@ -49,10 +83,11 @@ async fn start(State(state): State<AppState>, Query(q): Query<StartQuery>) -> Re
             let next: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
             // Lax, not Strict: the provider's redirect back is a cross-site navigation.
             let cookie = format!(
-                "{FLOW_COOKIE}={}.{}.{}.{next}; HttpOnly; SameSite=Lax; Path=/login/sso; Max-Age={FLOW_SECONDS}{}",
+                "{FLOW_COOKIE}={}.{}.{}.{}.{next}; HttpOnly; SameSite=Lax; Path=/login/sso; Max-Age={FLOW_SECONDS}{}",
                 flow.state,
                 flow.nonce,
                 flow.pkce_verifier,
+                trust.0,
                 if state.secure_cookies() {
                     "; Secure"
                 } else {
@@ -77,12 +112,17 @@ async fn callback(
     headers: HeaderMap,
     Query(q): Query<CallbackQuery>,
 ) -> Response {
-    let Some(sso) = state.sso() else {
-        return Redirect::to("/login").into_response();
-    };
     let cleared = format!("{FLOW_COOKIE}=; HttpOnly; SameSite=Lax; Path=/login/sso; Max-Age=0");
-    let Some((flow, next)) = flow_cookie(&headers) else {
+    let Some((flow, trust, next)) = flow_cookie(&headers) else {
         return with_cookie(problem(SsoError::State), &cleared);
+    };
+    let sso = match trust_sso(&state, trust).await {
+        Ok(Some(sso)) => sso,
+        Ok(None) => {
+            let gone = SsoError::Provider("the trust's single sign-on was cleared".into());
+            return with_cookie(problem(gone), &cleared);
+        }
+        Err(page) => return with_cookie(page, &cleared),
     };
     if let Some(error) = q.error {
         tracing::info!(sso.error = %error, "the school account provider did not sign the person in");
@@ -103,8 +143,8 @@ async fn callback(
         Err(e) => return with_cookie(problem(e), &cleared),
     };
     let account = VerifiedAccount {
-        trust: sso.settings().trust,
-        issuer: sso.settings().issuer.clone(),
+        trust: sso.trust(),
+        issuer: sso.issuer().to_string(),
         verified_email: email.clone(),
     };
     let resp = match uc::sign_in_verified(&state, &account, user_agent(&headers), state.now()).await {
@@ -175,8 +215,9 @@ fn problem(e: SsoError) -> Response {
     )
 }
 
-/// The flow cookie: state, nonce, PKCE verifier (base64url, so `.` separates them) and `next`.
-fn flow_cookie(headers: &HeaderMap) -> Option<(Flow, String)> {
+/// The flow cookie: state, nonce, PKCE verifier (base64url, so `.` separates them), the trust
+/// and `next`.
+fn flow_cookie(headers: &HeaderMap) -> Option<(Flow, TrustId, String)> {
     let value = headers
         .get_all(COOKIE)
         .iter()
@@ -185,12 +226,13 @@ fn flow_cookie(headers: &HeaderMap) -> Option<(Flow, String)> {
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(name, _)| *name == FLOW_COOKIE)?
         .1;
-    let mut parts = value.splitn(4, '.');
+    let mut parts = value.splitn(5, '.');
     let flow = Flow {
         state: parts.next()?.to_string(),
         nonce: parts.next()?.to_string(),
         pkce_verifier: parts.next()?.to_string(),
     };
+    let trust = TrustId(parts.next()?.parse().ok()?);
     let next: String = form_urlencoded::parse(format!("n={}", parts.next()?).as_bytes())
         .next()
         .map(|(_, v)| v.into_owned())?;
@@ -200,7 +242,7 @@ fn flow_cookie(headers: &HeaderMap) -> Option<(Flow, String)> {
     } else {
         local_path(&next, "/")
     };
-    Some((flow, next))
+    Some((flow, trust, next))
 }
 
 fn with_cookie(mut resp: Response, cookie: &str) -> Response {
