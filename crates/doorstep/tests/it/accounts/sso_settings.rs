@@ -34,6 +34,8 @@ async fn discovery_server() -> String {
 }
 
 fn with_sso(app: TestApp) -> TestApp {
+    // As `doorstep serve` does before building any HTTP client.
+    notify::install_crypto_provider();
     app.configured(|s| {
         s.with_sso(server::SsoProvider::new("http://127.0.0.1:9/login/sso/callback").unwrap())
     })
