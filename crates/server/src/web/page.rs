@@ -106,7 +106,7 @@ impl Ctx {
     pub fn chrome_flags(&self) -> Flags {
         let roles = &self.me.roles;
         Flags {
-            visits: roles.any_of(&[Role::VisitingStaff, Role::AttendanceLead])
+            visits: roles.any_of(&app::permissions::VISITORS)
                 || roles.any_of(&DECIDERS),
             authorises: roles.any_of(&DECIDERS),
             watches: roles.any_of(&WATCHERS),
