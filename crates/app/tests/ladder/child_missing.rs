@@ -138,7 +138,11 @@ async fn the_pack_is_about_the_child(
         "[{b}] {}",
         pack.instruction
     );
-    let tried: Vec<&str> = pack.contacts_tried.iter().map(|c| c.what.as_str()).collect();
+    let tried: Vec<&str> = pack
+        .contacts_tried
+        .iter()
+        .map(|c| c.what.as_str())
+        .collect();
     assert!(
         tried[0].starts_with("Knocked: nobody answered the door")
             && tried[1].starts_with("Home Visit Slip put through the door"),

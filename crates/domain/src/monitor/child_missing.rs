@@ -96,8 +96,9 @@ impl ChildMissingPack {
             format!("Date of birth: {}", self.date_of_birth.format("%-d %B %Y")),
             match &self.last_seen {
                 Some(s) => format!("Last seen: {} ({})", self.time(s.at), s.what),
-                None => "Last seen: Doorstep holds no record; check the register in the MIS"
-                    .to_string(),
+                None => {
+                    "Last seen: Doorstep holds no record; check the register in the MIS".to_string()
+                }
             },
         ];
         let s = &self.slip;

@@ -313,11 +313,16 @@ mod tests {
         }];
         let mut changed = trust.clone();
         changed.calendar.visits_only_on_school_days = true;
-        let merged =
-            keep_school_settings(&changed, &school, &school_held(&[])).expect("merge");
+        let merged = keep_school_settings(&changed, &school, &school_held(&[])).expect("merge");
         assert_eq!(merged.calendar.terms, school.calendar.terms);
-        assert!(merged.calendar.visits_only_on_school_days, "the rule is the trust's");
-        assert!(!covered("calendar.visits_only_on_school_days", &school_held(&[])));
+        assert!(
+            merged.calendar.visits_only_on_school_days,
+            "the rule is the trust's"
+        );
+        assert!(!covered(
+            "calendar.visits_only_on_school_days",
+            &school_held(&[])
+        ));
         assert!(covered("calendar.working_hours.starts", &school_held(&[])));
     }
 }

@@ -289,8 +289,7 @@ END:VCALENDAR\r\n"
 }
 
 #[tokio::test]
-async fn two_schools_on_one_trust_policy_keep_their_own_terms_and_judge_the_same_day_differently()
-{
+async fn two_schools_on_one_trust_policy_keep_their_own_terms_and_judge_the_same_day_differently() {
     for_each_backend(|app| async move {
         let kingsdown = app.school("kingsdown.demo").await;
         let reach2 = app.school("reach2.demo").await;
@@ -315,7 +314,13 @@ async fn two_schools_on_one_trust_policy_keep_their_own_terms_and_judge_the_same
             let head = app.login(&school.email("head")).await;
             let terms = format!("/api/schools/{}/calendar/terms", school.id);
             let draft = app
-                .send_raw(&head, Method::PUT, &terms, Some("text/calendar"), autumn_term(dtend))
+                .send_raw(
+                    &head,
+                    Method::PUT,
+                    &terms,
+                    Some("text/calendar"),
+                    autumn_term(dtend),
+                )
                 .await
                 .expect_status(CREATED);
             assert_eq!(draft["draft"]["for_trust"], false, "{draft}");
@@ -328,16 +333,33 @@ async fn two_schools_on_one_trust_policy_keep_their_own_terms_and_judge_the_same
             }
         }
         let terms_of = |s: &crate::helpers::DemoSchool| format!("/api/schools/{}/policy", s.id);
-        let k = app.get(&admin, &terms_of(&kingsdown)).await.expect_status(OK);
+        let k = app
+            .get(&admin, &terms_of(&kingsdown))
+            .await
+            .expect_status(OK);
         let r = app.get(&admin, &terms_of(&reach2)).await.expect_status(OK);
-        assert_eq!(k["settings"]["calendar"]["terms"][0]["last_day"], "2026-11-20");
-        assert_eq!(r["settings"]["calendar"]["terms"][0]["last_day"], "2026-12-18");
-        assert_eq!(k["settings"]["calendar"]["visits_only_on_school_days"], true);
-        assert_eq!(r["settings"]["calendar"]["visits_only_on_school_days"], true);
+        assert_eq!(
+            k["settings"]["calendar"]["terms"][0]["last_day"],
+            "2026-11-20"
+        );
+        assert_eq!(
+            r["settings"]["calendar"]["terms"][0]["last_day"],
+            "2026-12-18"
+        );
+        assert_eq!(
+            k["settings"]["calendar"]["visits_only_on_school_days"],
+            true
+        );
+        assert_eq!(
+            r["settings"]["calendar"]["visits_only_on_school_days"],
+            true
+        );
 
         // Monday 23 November: no school day at Kingsdown, a school day at REAch2.
         let teacher = app.login(&kingsdown.email("teacher")).await;
-        let visit = app.planned_visit(&teacher, "kingsdown.demo", json!({})).await;
+        let visit = app
+            .planned_visit(&teacher, "kingsdown.demo", json!({}))
+            .await;
         app.request(&teacher, visit)
             .await
             .expect_refused("P7", "calendar.visits_only_on_school_days");
