@@ -22,7 +22,9 @@ mod visit;
 pub use household::{
     HouseholdForPlanning, PlanningPupil, household_for_planning, visible_household,
 };
-pub use pupil::{readable_concern, readable_pupil, readable_visit_record, reading_pupil};
+pub use pupil::{
+    child_missing_reader, readable_concern, readable_pupil, readable_visit_record, reading_pupil,
+};
 pub use records::{
     incident_readers, is_about_head, may_read_audit, may_read_head_only, readable_head_only,
     readable_incident, visible_alarm,

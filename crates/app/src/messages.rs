@@ -70,6 +70,21 @@ impl Links {
         format!("{}/visits/{visit}/pack", self.base)
     }
 
+    /// The child-missing pack of a visit's unanswered slip (behind sign-in; A6, #13).
+    pub fn child_missing(&self, visit: VisitId) -> String {
+        format!("{}/visits/{visit}/child-missing", self.base)
+    }
+
+    /// Where an alarm's messages link to: the child-missing pack for an unanswered slip (the
+    /// worry is the child, the staff are back), the information pack otherwise.
+    pub fn for_alarm(&self, kind: AlarmKind, visit: VisitId) -> String {
+        if kind == AlarmKind::SlipDeadlinePassed {
+            self.child_missing(visit)
+        } else {
+            self.pack(visit)
+        }
+    }
+
     /// The visitor's Today page, where "I'm OK" is.
     pub fn today(&self) -> String {
         format!("{}/today", self.base)

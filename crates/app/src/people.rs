@@ -36,6 +36,7 @@ pub async fn visit_people(
         safeguarding_team: with(Role::SafeguardingTeam),
         headteachers: with(Role::Headteacher),
         attendance_leads: with(Role::AttendanceLead),
+        ewos: with(Role::Ewo),
         line_managers: db
             .line_managers_of(&visit.staff.iter().map(|s| s.staff_id).collect::<Vec<_>>())
             .await?,

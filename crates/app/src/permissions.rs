@@ -47,6 +47,11 @@ pub const AUDIT_READERS: [Role; 4] = [
 /// See who has read a child's records, and make school-wide calendar links.
 pub const RECORD_OVERSEERS: [Role; 3] = [Role::Dsl, Role::DeputyDsl, Role::Headteacher];
 
+/// Read the child-missing pack of an unanswered Home Visit Slip (A6, #13): those who ring 101
+/// and report the child missing (example absence protocol, section 5: "the DSL (or a Deputy
+/// DSL) … The Headteacher is told").
+pub const CHILD_MISSING_READERS: [Role; 3] = [Role::Dsl, Role::DeputyDsl, Role::Headteacher];
+
 /// Read the records for the head (A10), each as [`crate::access`] decides per record.
 pub const HEAD_ONLY_READERS: [Role; 3] =
     [Role::Headteacher, Role::TrustAdmin, Role::ChairOfGovernors];
@@ -89,7 +94,7 @@ pub const MIS_IMPORTERS: [Role; 3] = [Role::Office, Role::Headteacher, Role::Tru
 pub const DEMO_OUTBOX_READERS: [Role; 2] = [Role::Office, Role::Headteacher];
 
 /// Go out on visits.
-pub const VISITORS: [Role; 2] = [Role::VisitingStaff, Role::AttendanceLead];
+pub const VISITORS: [Role; 3] = [Role::VisitingStaff, Role::AttendanceLead, Role::Ewo];
 
 /// Whether the person sees every visit of a school they work in (not just visits they are on).
 pub fn sees_whole_school(staff: &Staff) -> bool {

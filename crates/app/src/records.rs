@@ -11,6 +11,7 @@
 
 mod actions;
 mod calendar;
+mod child_missing;
 mod document;
 mod exports;
 mod outcomes;
@@ -22,6 +23,7 @@ pub use calendar::{
     CalendarFeed, LinkScope, NewLink, NewLinkInput, calendar_feed, calendar_links,
     create_calendar_link, revoke_calendar_link,
 };
+pub use child_missing::child_missing_pack;
 pub use document::{slip_document, visit_record_document};
 pub use exports::{
     EXPORT_LIMIT, ExportInput, ExportQuery, VisitsExport, export_visits, visit_rows,

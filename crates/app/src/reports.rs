@@ -235,7 +235,7 @@ fn outcome_label(status: &str) -> &'static str {
 
 /// The role an acknowledger is counted under: their most senior one.
 fn role_label(staff: &Staff) -> &'static str {
-    const ORDER: [(Role, &str); 9] = [
+    const ORDER: [(Role, &str); 10] = [
         (Role::Headteacher, "headteacher"),
         (Role::Dsl, "DSL"),
         (Role::SafeguardingTeam, "safeguarding team"),
@@ -243,6 +243,7 @@ fn role_label(staff: &Staff) -> &'static str {
         (Role::TrustAdmin, "trust administrator"),
         (Role::Office, "office"),
         (Role::AttendanceLead, "attendance lead"),
+        (Role::Ewo, "EWO"),
         (Role::VisitingStaff, "visiting staff"),
         (Role::ChairOfGovernors, "chair of governors"),
     ];

@@ -4,7 +4,8 @@
 //!   school's wording and the time by which the family must respond;
 //! - the **visit record**, modelled on St Joseph's Home Visit Form (staff, roles, pupil, address,
 //!   reason, date and time, authorisation, outcome, action required) plus its follow-up actions;
-//! - a pupil's **chronology** (visits, outcomes, concerns, actions in time order).
+//! - a pupil's **chronology** (visits, outcomes, concerns, actions in time order);
+//! - the **child-missing pack** of an unanswered slip (A6), for the DSL ringing 101.
 //!
 //! Plain data in, PDF bytes out: no database, no clock, no domain types, so the PDF library is
 //! compiled once and app edits never rebuild it. Callers format dates in the school's time zone.
@@ -15,10 +16,12 @@
 //! is one more function here building a `Layout` (`title`, `heading`, `paragraph`, `field`,
 //! `table`, `signature`, `finish`); it gets the fonts, wrapping and page numbers for free.
 
+mod child_missing;
 mod fonts;
 mod layout;
 mod report;
 
+pub use child_missing::{ChildMissingPack, child_missing_pack};
 pub use report::{GovernorsReport, ReportTable, governors_report};
 mod pages;
 

@@ -5,12 +5,14 @@
 //! Pure: no clock, no database, no sending. `now` is always passed in; the monitor loop in `app`
 //! claims due deadlines, calls these functions and records what it sent.
 
+mod child_missing;
 mod deadlines;
 mod ladder;
 mod pack;
 mod repeat;
 
 pub use crate::stored::{AlarmState, DeadlineState, DeliveryState};
+pub use child_missing::{ChildMissingPack, ContactTried, FamilyContact, LastSeen, SlipLeftAt};
 pub use deadlines::{Deadline, Timeline, deadlines, extend};
 pub use ladder::{
     RecipientRef, VisitPeople, ladder_for, ladder_for_policy, levels_due, next_level_at,

@@ -283,6 +283,8 @@ pub enum Recipient {
     Headteacher,
     /// The attendance lead (first-day absence protocols).
     AttendanceLead,
+    /// The education welfare officer(s) of the school.
+    Ewo,
     /// Each visitor's own line manager (Harton §8: "the office and line manager").
     LineManager,
 }

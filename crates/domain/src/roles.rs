@@ -33,6 +33,9 @@ pub enum Role {
     Headteacher,
     /// HSP: attendance visits are made by the attendance lead plus one.
     AttendanceLead,
+    /// The education welfare officer: goes on attendance visits when a policy says "accompanied
+    /// by the EWO" (`reasons.<key>.led_by = ["ewo"]`) and can be told at a rung (`notify`).
+    Ewo,
     /// Sees and administers every school of the trust.
     TrustAdmin,
     /// The chair of the school's governing body: reads allegations about the headteacher (A10),
@@ -41,7 +44,7 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 10] = [
+    pub const ALL: [Role; 11] = [
         Role::VisitingStaff,
         Role::Office,
         Role::SeniorLeader,
@@ -50,6 +53,7 @@ impl Role {
         Role::SafeguardingTeam,
         Role::Headteacher,
         Role::AttendanceLead,
+        Role::Ewo,
         Role::TrustAdmin,
         Role::ChairOfGovernors,
     ];
@@ -64,6 +68,7 @@ impl Role {
             Role::SafeguardingTeam => "safeguarding_team",
             Role::Headteacher => "headteacher",
             Role::AttendanceLead => "attendance_lead",
+            Role::Ewo => "ewo",
             Role::TrustAdmin => "trust_admin",
             Role::ChairOfGovernors => "chair_of_governors",
         }
@@ -80,6 +85,7 @@ impl Role {
             Role::SafeguardingTeam => "the safeguarding team",
             Role::Headteacher => "the headteacher",
             Role::AttendanceLead => "the attendance lead",
+            Role::Ewo => "the education welfare officer (EWO)",
             Role::TrustAdmin => "a trust administrator",
             Role::ChairOfGovernors => "the chair of governors",
         }

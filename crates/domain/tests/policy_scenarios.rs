@@ -376,3 +376,31 @@ fn hsp_lone_visit_from_half_past_five_to_a_quarter_past_midnight_is_an_evening_v
     v.backup_at_school = true;
     assert!(check("hsp", &v, Stage::Request).is_empty());
 }
+
+#[test]
+fn an_attendance_visit_accompanied_by_the_ewo_names_the_ewo_or_is_unmet() {
+    // "Attendance visits are accompanied by the EWO": `reasons.<key>.led_by = ["ewo"]`.
+    let mut p = preset("st-josephs").unwrap();
+    p.reasons
+        .entry("attendance_concern".into())
+        .or_default()
+        .led_by = vec![Role::Ewo];
+    let p =
+        doorstep_domain::policy::PolicySettings::from_toml(&toml::to_string(&p).unwrap()).unwrap();
+    let mut v = good_visit();
+    let unmet = evaluate(&p, &v, Stage::Request, today());
+    assert_eq!(rules(&unmet), ["reasons.led_by"]);
+    assert!(
+        unmet[0].why.contains("education welfare officer (EWO)"),
+        "{unmet:?}"
+    );
+    v.visitors[1] = visitor("Eve Welfare", &[Role::Ewo]);
+    assert!(evaluate(&p, &v, Stage::Request, today()).is_empty());
+    // The EWO is a rung recipient a policy can name too.
+    #[derive(serde::Deserialize)]
+    struct Rung {
+        notify: Vec<doorstep_domain::policy::Recipient>,
+    }
+    let rung: Rung = toml::from_str("notify = [\"dsl\", \"ewo\"]").unwrap();
+    assert_eq!(rung.notify[1], doorstep_domain::policy::Recipient::Ewo);
+}

@@ -7,6 +7,7 @@
 //! is told "not found", and every read is written to the audit trail against the child.
 
 mod calendar;
+mod child_missing;
 mod chronology;
 mod concerns;
 mod head_only;
@@ -26,6 +27,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(outcomes::router())
         .merge(chronology::router())
         .merge(slips::router())
+        .merge(child_missing::router())
         .merge(incidents::router())
         .merge(concerns::router())
         .merge(head_only::router())

@@ -15,6 +15,7 @@ mod assets;
 mod authorise;
 mod board;
 mod board_events;
+mod child_missing;
 mod chronology;
 mod concerns;
 mod demo_outbox;
@@ -76,6 +77,7 @@ pub fn router() -> Router<AppState> {
         .merge(risk::router())
         .merge(authorise::router())
         .merge(board::router())
+        .merge(child_missing::router())
         .merge(households::router())
         .merge(staff::router())
         .merge(policy::router())

@@ -3,7 +3,7 @@
 //! records, read only by the involved (granted, never self-declared) and the safeguarding leads.
 
 use super::{can_see_school, hide_as};
-use crate::permissions::{self, SAFEGUARDING_LEADS};
+use crate::permissions::{self, CHILD_MISSING_READERS, SAFEGUARDING_LEADS};
 use crate::{App, Refusal, Result};
 use domain::{PupilId, VisitId};
 use store::{Pupil, SafeguardingConcern, School, Staff, Visit};
@@ -112,6 +112,29 @@ pub async fn readable_visit_record(
         .await
         .map_err(hide_as("visit"))?;
     permissions::redact_code_word(&mut visit, staff);
+    Ok((visit, pupil, school))
+}
+
+/// [`RecordClass::Chronology`](super::RecordClass::Chronology) for the child-missing pack of a
+/// visit's unanswered slip (A6): the DSL, a deputy DSL or the headteacher of the visit's school
+/// ([`CHILD_MISSING_READERS`]). Errors: `NotFound("visit")` for whoever may not see the visit;
+/// `Forbidden` for others who see it (the teacher who left the slip reads the slip, not the pack).
+pub async fn child_missing_reader(
+    app: &App,
+    staff: &Staff,
+    id: VisitId,
+) -> Result<(Visit, Pupil, School)> {
+    let visit = super::visible_visit(app, staff, id).await?;
+    let pupil = app.db().pupil(visit.pupil_id).await?;
+    let school = app.db().school(visit.school_id).await?;
+    let reads = staff.trust_id == school.trust_id
+        && staff.school_id == Some(school.id)
+        && staff.roles.any_of(&CHILD_MISSING_READERS);
+    if !reads {
+        return Err(Refusal::forbidden(
+            "only the DSL, a deputy DSL or the headteacher read the child-missing pack",
+        ));
+    }
     Ok((visit, pupil, school))
 }
 

@@ -25,10 +25,17 @@ pub fn alarm(f: &AlarmFacts<'_>, pack: Option<&str>) -> (String, String) {
             body.push_str("\n--- Information pack ---\n");
             body.push_str(pack);
         }
-        None => body.push_str(&format!(
-            "\nThe information pack (sign in to read it): {}\n",
-            f.links.pack(f.visit)
-        )),
+        None => {
+            let what = if f.kind == domain::monitor::AlarmKind::SlipDeadlinePassed {
+                "The child-missing pack"
+            } else {
+                "The information pack"
+            };
+            body.push_str(&format!(
+                "\n{what} (sign in to read it): {}\n",
+                f.links.for_alarm(f.kind, f.visit)
+            ));
+        }
     }
     (subject, body)
 }

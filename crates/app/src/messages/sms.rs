@@ -23,7 +23,7 @@ pub fn alarm(f: &AlarmFacts<'_>) -> String {
         Some((n, of)) => format!("ALARM {n}/{of} {label}:"),
         None => format!("ALARM {label}:"),
     };
-    let link = f.links.pack(f.visit);
+    let link = f.links.for_alarm(f.kind, f.visit);
     let full = format!(
         "{full_head} {}, {}. {}",
         f.staff.join(" and "),

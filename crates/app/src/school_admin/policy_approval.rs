@@ -86,17 +86,12 @@ pub(super) async fn draft_change(
     let trust_policy = app.db().trust_policy_of_school(current.school_id).await?;
     let for_trust = trust_policy.is_some() && me.roles.has(Role::TrustAdmin);
     if let (Some((_, allowed)), false) = (&trust_policy, for_trust) {
-        // G3: a school changes only what its trust lets it.
-        if let Some(c) = changed.iter().find(|c| !changes::covered(&c.path, allowed)) {
-            let may = if allowed.is_empty() {
-                "nothing".to_string()
-            } else {
-                allowed
-                    .iter()
-                    .map(|p| changes::label(p))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
+        // G3: a school changes only what its trust lets it, and its own calendar.
+        let held = changes::school_held(allowed);
+        if let Some(c) = changed.iter().find(|c| !changes::covered(&c.path, &held)) {
+            let mut may: Vec<String> = allowed.iter().map(|p| changes::label(p)).collect();
+            may.push("its own calendar (school days, term dates, working hours)".into());
+            let may = may.join(", ");
             return Err(Refusal::invalid(
                 format!("settings.{}", c.path),
                 format!(
@@ -298,7 +293,7 @@ async fn bring_into_force(db: &Db, draft: i64, now: DateTime<Utc>) -> Result<boo
 }
 
 /// The schools a trust change reaches: the drafted one as written, the others keeping their
-/// own values of what they may change.
+/// own values of what they may change and their own calendar ([`changes::SCHOOL_OWN_SETTINGS`]).
 async fn targets(
     db: &Db,
     trust: TrustId,
@@ -309,7 +304,7 @@ async fn targets(
         .trust_policy_schools(trust)
         .await?
         .into_iter()
-        .map(|s| (s, (s != drafted).then(|| allowed.clone())))
+        .map(|s| (s, (s != drafted).then(|| changes::school_held(&allowed))))
         .collect())
 }
 

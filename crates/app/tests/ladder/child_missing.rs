@@ -5,7 +5,7 @@
 
 use crate::helpers::{TestApp, backends, minutes};
 use app::Channels;
-use app::records::{LeaveSlipInput, leave_slip};
+use app::records::{LeaveSlipInput, child_missing_pack, leave_slip};
 use chrono::{TimeZone, Utc};
 use domain::monitor::AlarmKind;
 use domain::visit::VisitStep;
@@ -81,7 +81,108 @@ async fn a_slip_with_a_fixed_eleven_oclock_deadline_raises_the_child_missing_run
                 m.body
             );
         }
+        // Every message links to the child-missing pack behind sign-in; none names the child.
+        for m in &messages {
+            assert!(
+                m.body
+                    .contains(&format!("/visits/{}/child-missing", visit.id)),
+                "[{b}] {} links to the pack: {}",
+                m.channel,
+                m.body
+            );
+            assert!(!m.body.contains("Ava"), "[{b}] no child's name: {}", m.body);
+        }
+        the_pack_is_about_the_child(&app, &visit, eleven).await;
     }
+}
+
+/// The child-missing pack has every item, for the DSL and the head; a teacher cannot read it;
+/// each read is audited.
+async fn the_pack_is_about_the_child(
+    app: &TestApp,
+    visit: &store::Visit,
+    eleven: chrono::DateTime<Utc>,
+) {
+    let b = app.backend;
+    let uc = app.app();
+    let mut tx = app.db.begin().await.unwrap();
+    tx.add_caution(
+        app.household,
+        "Large dog; ask for it to be secured.",
+        "previous visit",
+        app.people.dsl,
+        app.now(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let teacher = app.staff(app.people.teacher).await;
+    let err = child_missing_pack(&uc, &teacher, visit.id)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, app::Refusal::Forbidden(_)),
+        "[{b}] a teacher cannot read the pack: {err:?}"
+    );
+    let dsl = app.staff(app.people.dsl).await;
+    let pack = child_missing_pack(&uc, &dsl, visit.id).await.unwrap();
+    assert_eq!(pack.child, "Ava Smith", "[{b}]");
+    assert_eq!(pack.year_group.as_deref(), Some("Year 4"), "[{b}]");
+    assert_eq!(pack.slip.respond_by, eleven, "[{b}]");
+    assert_eq!(pack.slip.address, "12 Westoe Road, South Shields", "[{b}]");
+    assert_eq!(pack.slip.left_by, teacher.name, "[{b}]");
+    assert!(!pack.slip.answered, "[{b}]");
+    assert!(
+        pack.instruction
+            .contains("Ring 101 and report the child missing"),
+        "[{b}] {}",
+        pack.instruction
+    );
+    let tried: Vec<&str> = pack
+        .contacts_tried
+        .iter()
+        .map(|c| c.what.as_str())
+        .collect();
+    assert!(
+        tried[0].starts_with("Knocked: nobody answered the door")
+            && tried[1].starts_with("Home Visit Slip put through the door"),
+        "[{b}] {tried:?}"
+    );
+    let phones: Vec<(&str, Option<&str>)> = pack
+        .contacts
+        .iter()
+        .map(|c| (c.relationship.as_str(), c.phone.as_deref()))
+        .collect();
+    assert_eq!(
+        phones,
+        [("", Some("01914567890")), ("mother", Some("07700900555"))],
+        "[{b}] the landline and the mother's mobile"
+    );
+    assert_eq!(
+        pack.cautions,
+        ["Large dog; ask for it to be secured."],
+        "[{b}]"
+    );
+    let text = pack.to_string();
+    for item in [
+        "Last seen: Doorstep holds no record; check the register in the MIS",
+        "Left at: 10:10 GMT on Mon 23 Nov 2026",
+        "Family to respond by: 11:00 GMT on Mon 23 Nov 2026",
+        "Jo Smith (mother): 07700900555",
+    ] {
+        assert!(text.contains(item), "[{b}] '{item}' in:\n{text}");
+    }
+    let head = app.staff(app.people.head).await;
+    child_missing_pack(&uc, &head, visit.id).await.unwrap();
+    let reads = app
+        .db
+        .audit_trail(dsl.trust_id, None, Some(("visit", visit.id.0)), 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.action == "visit.child_missing_pack.read")
+        .count();
+    assert_eq!(reads, 2, "[{b}] the DSL's and the head's reads are audited");
 }
 
 #[tokio::test]

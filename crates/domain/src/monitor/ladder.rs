@@ -156,6 +156,8 @@ pub struct VisitPeople {
     pub safeguarding_team: Vec<StaffId>,
     pub headteachers: Vec<StaffId>,
     pub attendance_leads: Vec<StaffId>,
+    /// The school's education welfare officers.
+    pub ewos: Vec<StaffId>,
     /// Each visitor's line manager, where one is recorded.
     pub line_managers: Vec<StaffId>,
 }
@@ -191,6 +193,7 @@ pub fn resolve_recipients(level: &EscalationLevel, people: &VisitPeople) -> Vec<
             Recipient::Dsl => add(&mut out, people, &people.dsl, r),
             Recipient::DeputyDsl => add(&mut out, people, &people.deputy_dsl, r),
             Recipient::AttendanceLead => add(&mut out, people, &people.attendance_leads, r),
+            Recipient::Ewo => add(&mut out, people, &people.ewos, r),
             Recipient::LineManager => add(&mut out, people, &people.line_managers, r),
             Recipient::SafeguardingTeam => add(&mut out, people, &people.safeguarding_team, r),
             Recipient::Headteacher => add(&mut out, people, &people.headteachers, r),

@@ -193,6 +193,24 @@ pub fn covered(path: &str, allowed: &[String]) -> bool {
     })
 }
 
+/// The settings each school holds for itself even on its trust's policy (#13): its own calendar
+/// — the days it is open, its term dates, its working hours — which differ from school to school
+/// of one trust. The rules built on them ("visits only take place on school days") stay the
+/// trust's; each school's own days judge them.
+pub const SCHOOL_OWN_SETTINGS: [&str; 3] = [
+    "calendar.school_days",
+    "calendar.terms",
+    "calendar.working_hours",
+];
+
+/// What a school on its trust's policy may set: the trust's `allowed` list and
+/// [`SCHOOL_OWN_SETTINGS`].
+pub fn school_held(allowed: &[String]) -> Vec<String> {
+    let mut out = allowed.to_vec();
+    out.extend(SCHOOL_OWN_SETTINGS.iter().map(|s| s.to_string()));
+    out
+}
+
 /// Checks a trust's list of settings its schools may change: each must name a setting (or a
 /// section of them). Errors name `school_may_change` and the unknown entry.
 pub fn check_setting_paths(paths: &[String], example: &PolicySettings) -> Result<(), FieldError> {
@@ -282,5 +300,29 @@ mod tests {
         assert!(covered("check_in.grace_minutes", &["check_in".into()]));
         assert!(!covered("check_in_extra", &["check_in".into()]));
         assert!(check_setting_paths(&["check_in.nonsense".into()], &trust).is_err());
+    }
+
+    #[test]
+    fn a_school_keeps_its_own_terms_and_hours_when_the_trust_changes_its_policy() {
+        let trust = presets::preset("sen-trust-southend").expect("preset");
+        let mut school = trust.clone();
+        school.calendar.terms = vec![crate::policy::Term {
+            name: "Autumn".into(),
+            first_day: chrono::NaiveDate::from_ymd_opt(2026, 9, 3).expect("date"),
+            last_day: chrono::NaiveDate::from_ymd_opt(2026, 12, 18).expect("date"),
+        }];
+        let mut changed = trust.clone();
+        changed.calendar.visits_only_on_school_days = true;
+        let merged = keep_school_settings(&changed, &school, &school_held(&[])).expect("merge");
+        assert_eq!(merged.calendar.terms, school.calendar.terms);
+        assert!(
+            merged.calendar.visits_only_on_school_days,
+            "the rule is the trust's"
+        );
+        assert!(!covered(
+            "calendar.visits_only_on_school_days",
+            &school_held(&[])
+        ));
+        assert!(covered("calendar.working_hours.starts", &school_held(&[])));
     }
 }

@@ -95,6 +95,7 @@ async fn nobody_home_leaves_a_slip_and_the_dsl_is_alarmed_when_its_deadline_pass
         assert_eq!(app.monitor_pass().await, (0, 0, 0));
         let slip = expect(app.get(&teacher, &format!("/api/visits/{visit}/slip")).await, StatusCode::OK);
         assert_eq!(slip["status"], "deadline_passed");
+        the_child_missing_pack_goes_to_the_dsl_only(&app, &school, &teacher, visit).await;
 
         // The family rings late: the slip closes and the alarm is resolved.
         let office = app.login(&school.email("office")).await;
@@ -144,4 +145,81 @@ async fn a_response_before_the_deadline_closes_the_slip_and_no_alarm_is_raised()
         assert_eq!(old["visit"]["status"], "returned", "the first visit keeps its record");
     })
     .await;
+}
+
+/// #13: the alarm links to the child-missing pack; the DSL reads it as JSON, a page and a PDF;
+/// the teacher who left the slip does not.
+async fn the_child_missing_pack_goes_to_the_dsl_only(
+    app: &App,
+    school: &School,
+    teacher: &Session,
+    visit: i64,
+) {
+    let link = format!("/visits/{visit}/child-missing");
+    let told = app.messages_to(&school.email("dsl")).await;
+    let slip_alarm: Vec<_> = told
+        .iter()
+        .filter(|(_, s, _)| s.to_lowercase().contains("no reply to the home visit slip"))
+        .collect();
+    assert!(
+        !slip_alarm.is_empty()
+            && slip_alarm
+                .iter()
+                .all(|(_, _, b)| b.contains(&link) && !b.contains("Ava")),
+        "{told:?}"
+    );
+    let dsl = app.login(&school.email("dsl")).await;
+    let pack = expect(
+        app.get(&dsl, &format!("/api/visits/{visit}/child-missing"))
+            .await,
+        StatusCode::OK,
+    );
+    assert_eq!(pack["child"], "Ava Smith");
+    assert_eq!(
+        pack["slip"]["respond_by"].as_str().unwrap()[..16],
+        *"2026-11-23T12:20"
+    );
+    assert!(
+        pack["instruction"]
+            .as_str()
+            .unwrap()
+            .contains("contact police and/or social services"),
+        "{pack}"
+    );
+    assert_eq!(
+        pack["contacts_tried"].as_array().unwrap().len(),
+        2,
+        "{pack}"
+    );
+    let (status, headers, pdf) = app
+        .raw(
+            &dsl,
+            Method::GET,
+            &format!("/api/visits/{visit}/child-missing.pdf"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, headers["content-type"].to_str().unwrap()),
+        (StatusCode::OK, "application/pdf")
+    );
+    let text = pdf_text(&pdf);
+    for words in [
+        "Child missing: Ava Smith",
+        "Contacts tried",
+        "Home Visit Slip put through the door",
+        "Contacts to try",
+    ] {
+        assert!(text.contains(words), "the PDF lacks '{words}': {text}");
+    }
+    let (status, _, page) = app.raw(&dsl, Method::GET, &link, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(String::from_utf8_lossy(&page).contains("Child missing: Ava Smith"));
+    expect(
+        app.get(teacher, &format!("/api/visits/{visit}/child-missing"))
+            .await,
+        StatusCode::FORBIDDEN,
+    );
+    let (status, _, _) = app.raw(teacher, Method::GET, &link, None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
 }

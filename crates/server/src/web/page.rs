@@ -118,8 +118,7 @@ impl Ctx {
     pub fn chrome_flags(&self) -> Flags {
         let roles = &self.me.roles;
         Flags {
-            visits: roles.any_of(&[Role::VisitingStaff, Role::AttendanceLead])
-                || roles.any_of(&DECIDERS),
+            visits: roles.any_of(&app::permissions::VISITORS) || roles.any_of(&DECIDERS),
             authorises: roles.any_of(&DECIDERS),
             watches: roles.any_of(&WATCHERS),
             staff: roles.iter().any(|r| r != Role::ChairOfGovernors),

@@ -29,7 +29,8 @@ pub(super) fn reads(path: &str) -> Option<Reads> {
     // The record of a visit after it (outcome, actions, slip) is the child's record.
     if let Some(rest) = after("/api/visits/{id}").or_else(|| after("/visits/{id}")) {
         return match rest {
-            "/outcome" | "/record.pdf" | "/slip" | "/slip.pdf" => class(Chronology),
+            "/outcome" | "/record.pdf" | "/slip" | "/slip.pdf" | "/child-missing"
+            | "/child-missing.pdf" => class(Chronology),
             _ => class(Visit),
         };
     }

@@ -277,3 +277,102 @@ END:VCALENDAR\r\n";
     })
     .await;
 }
+
+/// Terms as an iCal file: the autumn term from 3 September to `autumn_ends` (inclusive, given
+/// as the all-day DTEND, the day after).
+fn autumn_term(dtend: &str) -> String {
+    format!(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Example LA//Terms//EN\r\n\
+BEGIN:VEVENT\r\nUID:a1@la\r\nSUMMARY:Autumn\r\nDTSTART;VALUE=DATE:20260903\r\nDTEND;VALUE=DATE:{dtend}\r\nEND:VEVENT\r\n\
+END:VCALENDAR\r\n"
+    )
+}
+
+#[tokio::test]
+async fn two_schools_on_one_trust_policy_keep_their_own_terms_and_judge_the_same_day_differently() {
+    for_each_backend(|app| async move {
+        let kingsdown = app.school("kingsdown.demo").await;
+        let reach2 = app.school("reach2.demo").await;
+        let admin = app.login(TRUST_ADMIN).await;
+        let adopted = json!({ "schools": [kingsdown.id, reach2.id], "school_may_change": [] });
+        app.put(&admin, "/api/trust/policy", adopted)
+            .await
+            .expect_status(OK);
+        // The trust's rule, for both schools: visits only take place on school days.
+        let path = format!("/api/schools/{}/policy", kingsdown.id);
+        let mut policy = app.get(&admin, &path).await.expect_status(OK);
+        policy["settings"]["calendar"]["visits_only_on_school_days"] = json!(true);
+        let body = json!({ "settings": policy["settings"], "change_note": "School days only." });
+        let draft = app.put(&admin, &path, body).await.expect_status(CREATED);
+        let approve = format!("/api/policy-drafts/{}/approve", draft["draft"]["id"]);
+        app.post(&admin, &approve, json!({}))
+            .await
+            .expect_status(OK);
+        // Each school's head imports its own terms: Kingsdown broke up on Friday 20 November,
+        // REAch2 runs to 18 December. Neither is refused as the trust's setting.
+        for (school, dtend) in [(&kingsdown, "20261121"), (&reach2, "20261219")] {
+            let head = app.login(&school.email("head")).await;
+            let terms = format!("/api/schools/{}/calendar/terms", school.id);
+            let draft = app
+                .send_raw(
+                    &head,
+                    Method::PUT,
+                    &terms,
+                    Some("text/calendar"),
+                    autumn_term(dtend),
+                )
+                .await
+                .expect_status(CREATED);
+            assert_eq!(draft["draft"]["for_trust"], false, "{draft}");
+            let approve = format!("/api/policy-drafts/{}/approve", draft["draft"]["id"]);
+            let chair = app.login(&school.email("chair")).await;
+            if app.post(&chair, &approve, json!({})).await.0 != OK {
+                app.post(&admin, &approve, json!({}))
+                    .await
+                    .expect_status(OK);
+            }
+        }
+        let terms_of = |s: &crate::helpers::DemoSchool| format!("/api/schools/{}/policy", s.id);
+        let k = app
+            .get(&admin, &terms_of(&kingsdown))
+            .await
+            .expect_status(OK);
+        let r = app.get(&admin, &terms_of(&reach2)).await.expect_status(OK);
+        assert_eq!(
+            k["settings"]["calendar"]["terms"][0]["last_day"],
+            "2026-11-20"
+        );
+        assert_eq!(
+            r["settings"]["calendar"]["terms"][0]["last_day"],
+            "2026-12-18"
+        );
+        assert_eq!(
+            k["settings"]["calendar"]["visits_only_on_school_days"],
+            true
+        );
+        assert_eq!(
+            r["settings"]["calendar"]["visits_only_on_school_days"],
+            true
+        );
+
+        // Monday 23 November: no school day at Kingsdown, a school day at REAch2.
+        let teacher = app.login(&kingsdown.email("teacher")).await;
+        let visit = app
+            .planned_visit(&teacher, "kingsdown.demo", json!({}))
+            .await;
+        app.request(&teacher, visit)
+            .await
+            .expect_refused("P7", "calendar.visits_only_on_school_days");
+        let teacher = app.login(&reach2.email("teacher")).await;
+        let visit = app.planned_visit(&teacher, "reach2.demo", json!({})).await;
+        let (status, body) = app.request(&teacher, visit).await;
+        let unmet = body["unmet"].as_array().cloned().unwrap_or_default();
+        assert!(
+            !unmet
+                .iter()
+                .any(|u| u["rule"] == "calendar.visits_only_on_school_days"),
+            "{status} {body}"
+        );
+    })
+    .await;
+}
