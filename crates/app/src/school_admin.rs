@@ -21,6 +21,7 @@ pub mod sign_in_guard;
 mod sso;
 mod staff;
 mod term_dates;
+mod trust_adoption;
 
 pub use household_list::{household_visits, households};
 pub use households::{
@@ -30,6 +31,7 @@ pub use households::{
 };
 pub use line_manager::{LineManagerInput, set_line_manager};
 pub use planning::{household_for_planning, visit_household};
+pub use trust_adoption::{AdoptInput, adopt_trust_policy, trust_policy_status};
 pub use policy_approval::{
     ApproveInput, DraftView, TrustPolicyInput, approve_policy, approving_body,
     bring_policies_into_force, may_draft, policy_draft, policy_drafts, set_trust_policy,

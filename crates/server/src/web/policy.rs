@@ -38,7 +38,7 @@ struct VersionRow {
 
 #[derive(Template)]
 #[template(path = "policy.html")]
-struct PolicyPage {
+pub(super) struct PolicyPage {
     chrome: Chrome,
     flash: bool,
     errors: Errors,
@@ -67,6 +67,8 @@ struct PolicyPage {
     may_read: bool,
     /// For the head: who has not confirmed reading this version.
     not_read: Option<Vec<String>>,
+    /// The trust has a policy of its own: whether this school is on it (G3).
+    on_trust_policy: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -77,7 +79,7 @@ struct PolicyQuery {
     read: Option<String>,
 }
 
-async fn build(
+pub(super) async fn build(
     ctx: &Ctx,
     school_id: Option<i64>,
     errors: Errors,
@@ -149,6 +151,7 @@ async fn build(
             Ok(s) => Some(s.not_yet),
             Err(_) => None,
         },
+        on_trust_policy: uc::trust_policy_status(&ctx.state, &ctx.me, school).await?,
     })
 }
 
@@ -156,6 +159,7 @@ async fn policy_page(ctx: Ctx, Query(q): Query<PolicyQuery>) -> Result<Response,
     let mut page = build(&ctx, q.school_id, Errors::none(), None).await?;
     page.flash = q.changed.is_some() || q.approved.is_some() || q.read.is_some();
     page.done = match (q.changed, q.approved, q.read) {
+        (Some(c), _, _) if c == "adopt" => "adopt",
         (Some(_), _, _) => "draft",
         (_, Some(_), _) => "approved",
         (_, _, Some(_)) => "read",
