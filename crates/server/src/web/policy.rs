@@ -7,6 +7,7 @@
 use super::form::FormData;
 use super::page::{Choice, Chrome, Ctx, Errors, WebError, render, render_with, see_other};
 use super::policy_editor::{DraftRow, SettingField, draft_rows, fields, settings_from_form};
+use super::policy_lists::ListsForm;
 use crate::AppState;
 use app::Refusal;
 use app::permissions::SCHOOL_ADMINS;
@@ -69,6 +70,8 @@ pub(super) struct PolicyPage {
     not_read: Option<Vec<String>>,
     /// The trust has a policy of its own: whether this school is on it (G3).
     on_trust_policy: Option<bool>,
+    /// The alarm rungs and visit reasons as rows of controls.
+    lists: ListsForm,
 }
 
 #[derive(Deserialize)]
@@ -152,6 +155,11 @@ pub(super) async fn build(
             Err(_) => None,
         },
         on_trust_policy: uc::trust_policy_status(&ctx.state, &ctx.me, school).await?,
+        // The lists as posted when the lists form sent this page, otherwise as the policy has them.
+        lists: match f {
+            Some(f) if f.opt("rung_count").is_some() => ListsForm::posted(f),
+            _ => ListsForm::of(&current.settings),
+        },
     })
 }
 
@@ -193,6 +201,8 @@ fn place(e: Refusal, kind: &str) -> Errors {
             }
             "check-ins" => "interval_minutes",
             "form" => field.trim_start_matches("settings."),
+            "lists" if field.contains("reason") => "reasons",
+            "lists" => "rungs",
             _ => "toml",
         };
         return Errors::one(on, format!("{field}: {reason}"));
@@ -200,7 +210,7 @@ fn place(e: Refusal, kind: &str) -> Errors {
     Errors::from_refusal(e, &[], "change_note")
 }
 
-/// One of the four ways to change the policy, each a draft (the same use case as the JSON
+/// One of the five ways to change the policy, each a draft (the same use case as the JSON
 /// API's).
 async fn change(
     ctx: Ctx,
@@ -222,6 +232,21 @@ async fn change(
         "form" => {
             let current = uc::current_policy(&ctx.state, &ctx.me, SchoolId(school)).await?;
             match settings_from_form(&current.settings, &f) {
+                Ok(settings) => Some(PolicyChange::Settings(Box::new(settings))),
+                Err(e) => {
+                    errors = e;
+                    None
+                }
+            }
+        }
+        // A row added, removed or moved: the form again, nothing saved yet.
+        "lists" if !matches!(f.get("do"), "" | "save") => {
+            let page = build(&ctx, Some(school), Errors::none(), Some(&f)).await?;
+            return Ok(render(&page));
+        }
+        "lists" => {
+            let current = uc::current_policy(&ctx.state, &ctx.me, SchoolId(school)).await?;
+            match ListsForm::posted(&f).settings(&current.settings) {
                 Ok(settings) => Some(PolicyChange::Settings(Box::new(settings))),
                 Err(e) => {
                     errors = e;

@@ -1,9 +1,11 @@
 //! The policy editor heads use (#13 item 5): every single-valued setting as a labelled form
 //! control with its help beside it; saving makes a draft (G1) whose changes are shown in words;
 //! the approving body's role approves it on the same page; staff confirm reading the version in
-//! force (G2). Lists of entries (escalation rungs, reasons) stay in the TOML import/export.
+//! force (G2). The lists (alarm rungs, visit reasons) have their own controls in
+//! [`super::policy_lists`].
 
 use super::form::FormData;
+use super::policy_lists::edited_as_list;
 use super::page::{Ctx, Errors, WebError, render_with, see_other};
 use app::Refusal;
 use app::school_admin::{self as uc, AdoptInput, ApproveInput, DraftView};
@@ -73,6 +75,7 @@ pub struct SettingField {
 pub fn fields(settings: &PolicySettings, typed: Option<&FormData>) -> Vec<SettingField> {
     flatten(settings)
         .into_iter()
+        .filter(|(path, _)| !edited_as_list(path))
         .filter_map(|(path, value)| {
             let kind = match &value {
                 Value::Bool(_) => "checkbox",
@@ -116,6 +119,9 @@ pub fn settings_from_form(
     let mut errors = Errors::none();
     let mut json = serde_json::to_value(current).map_err(|e| Errors::one("form", e.to_string()))?;
     for (path, old) in flatten(current) {
+        if edited_as_list(&path) {
+            continue;
+        }
         let new = match &old {
             Value::Bool(_) => Value::Bool(f.checked(&path)),
             Value::Number(_) => match f.get(&path).trim().parse::<u32>() {
