@@ -164,7 +164,9 @@ pub fn diff(before: &PolicySettings, after: &PolicySettings) -> Vec<SettingChang
         .into_iter()
         .flat_map(|p| {
             let (x, y) = (a.get(p).unwrap_or(&none), b.get(p).unwrap_or(&none));
-            if x == y {
+            // An empty list where there was none (a reason's `led_by`) is no change.
+            let blank = |v: &Value| v.is_null() || v.as_array().is_some_and(|a| a.is_empty());
+            if x == y || (blank(x) && blank(y)) {
                 return Vec::new();
             }
             // A list of entries (rungs, reasons) is told entry by entry.

@@ -138,7 +138,7 @@ impl ListsForm {
                     staff: num(d.and_then(|d| d.minimum_staff)),
                     led_by: ticks(
                         &role_options(),
-                        &d.map(|d| d.led_by.iter().map(|r| r.as_str().to_string()).collect())
+                        &d.map(|d| d.led_by.iter().map(|r| r.as_str().to_string()).collect::<Vec<_>>())
                             .unwrap_or_default(),
                     ),
                 }
