@@ -31,7 +31,6 @@ pub use households::{
 };
 pub use line_manager::{LineManagerInput, set_line_manager};
 pub use planning::{household_for_planning, visit_household};
-pub use trust_adoption::{AdoptInput, adopt_trust_policy, trust_policy_status};
 pub use policy_approval::{
     ApproveInput, DraftView, TrustPolicyInput, approve_policy, approving_body,
     bring_policies_into_force, may_draft, policy_draft, policy_drafts, set_trust_policy,
@@ -63,3 +62,4 @@ pub use staff::{
     staff_list, staff_member, validate_staff, vehicles,
 };
 pub use term_dates::{import_term_dates, terms_from_ics};
+pub use trust_adoption::{AdoptInput, adopt_trust_policy, trust_policy_status};

@@ -8,9 +8,9 @@ use crate::extract::{ApiJson, Id};
 use app::school_admin::{
     self as uc, AcknowledgementStatus, AdoptInput, ApproveInput, DraftView, TrustPolicyInput,
 };
-use axum::http::StatusCode;
 use axum::Json;
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use domain::SchoolId;
 use domain::policy::changes::SettingChange;
 use serde::Serialize;

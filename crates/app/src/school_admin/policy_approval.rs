@@ -265,7 +265,11 @@ async fn bring_into_force(db: &Db, draft: i64, now: DateTime<Utc>) -> Result<boo
     // An adoption changes the adopting school only (the others already hold the trust's
     // settings); any other trust change reaches every adopting school.
     let adopts = d.adopts_trust_id.map(TrustId);
-    let schools = match (d.for_trust, adopts, db.trust_policy_of_school(d.school_id).await?) {
+    let schools = match (
+        d.for_trust,
+        adopts,
+        db.trust_policy_of_school(d.school_id).await?,
+    ) {
         (true, None, Some((trust, allowed))) => targets(db, trust, d.school_id, allowed).await?,
         _ => vec![(d.school_id, None)],
     };

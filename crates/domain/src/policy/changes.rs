@@ -306,12 +306,18 @@ mod tests {
         let words: Vec<String> = diff(&before, &after).into_iter().map(|c| c.words).collect();
         let n = before.escalation.len() + 1;
         assert!(
-            words.iter().any(|w| w.starts_with(&format!("Alarm rung {n}: none → added (after ")) && w.contains("Ring the police")),
+            words.iter().any(
+                |w| w.starts_with(&format!("Alarm rung {n}: none → added (after "))
+                    && w.contains("Ring the police")
+            ),
             "{words:?}"
         );
         let first = before.escalation[0].after_minutes;
         assert!(
-            words.contains(&format!("Alarm rung 1, after: {first} → {} minutes", first + 2)),
+            words.contains(&format!(
+                "Alarm rung 1, after: {first} → {} minutes",
+                first + 2
+            )),
             "{words:?}"
         );
         assert_eq!(words.len(), 2, "{words:?}");

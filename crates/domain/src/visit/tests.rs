@@ -135,5 +135,8 @@ fn a_cancel_at_the_door_sent_twice_is_the_same_cancel_and_a_different_one_is_not
     assert!(!at_door.repeats(&other));
     assert!(!arrived.repeats(&step));
     let back = apply(&at_door, VisitStep::Return { at_home: false }, now()).unwrap();
-    assert!(back.repeats(&step), "a late resend after the return changes nothing either");
+    assert!(
+        back.repeats(&step),
+        "a late resend after the return changes nothing either"
+    );
 }

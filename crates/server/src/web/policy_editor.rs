@@ -5,8 +5,8 @@
 //! [`super::policy_lists`].
 
 use super::form::FormData;
-use super::policy_lists::edited_as_list;
 use super::page::{Ctx, Errors, WebError, render_with, see_other};
+use super::policy_lists::edited_as_list;
 use app::Refusal;
 use app::school_admin::{self as uc, AdoptInput, ApproveInput, DraftView};
 use axum::Router;

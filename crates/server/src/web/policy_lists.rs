@@ -51,7 +51,10 @@ fn ticks(options: &[(&'static str, String)], on: &[String]) -> Vec<Tick> {
 }
 
 fn recipient_options() -> Vec<(&'static str, String)> {
-    RECIPIENTS.iter().map(|(v, l)| (*v, l.to_string())).collect()
+    RECIPIENTS
+        .iter()
+        .map(|(v, l)| (*v, l.to_string()))
+        .collect()
 }
 
 fn channel_options() -> Vec<(&'static str, String)> {
@@ -138,8 +141,13 @@ impl ListsForm {
                     staff: num(d.and_then(|d| d.minimum_staff)),
                     led_by: ticks(
                         &role_options(),
-                        &d.map(|d| d.led_by.iter().map(|r| r.as_str().to_string()).collect::<Vec<_>>())
-                            .unwrap_or_default(),
+                        &d.map(|d| {
+                            d.led_by
+                                .iter()
+                                .map(|r| r.as_str().to_string())
+                                .collect::<Vec<_>>()
+                        })
+                        .unwrap_or_default(),
                     ),
                 }
             })
@@ -260,7 +268,10 @@ impl ListsForm {
             } else {
                 e.field.as_str()
             };
-            Errors::one(on, format!("{}: {}", domain::policy::changes::label(&e.field), e.reason))
+            Errors::one(
+                on,
+                format!("{}: {}", domain::policy::changes::label(&e.field), e.reason),
+            )
         })?;
         Ok(out)
     }
@@ -282,15 +293,24 @@ impl RungRow {
         let after = match self.after.trim().parse::<u32>() {
             Ok(m) if m <= 1440 => Some(m),
             Ok(_) => {
-                errors.add(&field("after_minutes"), format!("Rung {n}: at most 1440 minutes (a day)"));
+                errors.add(
+                    &field("after_minutes"),
+                    format!("Rung {n}: at most 1440 minutes (a day)"),
+                );
                 None
             }
             Err(_) if self.after.trim().is_empty() => {
-                errors.add(&field("after_minutes"), format!("Rung {n}: enter after how many minutes"));
+                errors.add(
+                    &field("after_minutes"),
+                    format!("Rung {n}: enter after how many minutes"),
+                );
                 None
             }
             Err(_) => {
-                errors.add(&field("after_minutes"), format!("Rung {n}: enter a whole number of minutes"));
+                errors.add(
+                    &field("after_minutes"),
+                    format!("Rung {n}: enter a whole number of minutes"),
+                );
                 None
             }
         };
@@ -300,13 +320,22 @@ impl RungRow {
         }
         let channels: Vec<Channel> = parse_all(&self.channels);
         if channels.is_empty() {
-            errors.add(&field("channels"), format!("Rung {n}: choose how they are told"));
+            errors.add(
+                &field("channels"),
+                format!("Rung {n}: choose how they are told"),
+            );
         }
         let instruction = self.instruction.trim();
         if instruction.is_empty() {
-            errors.add(&field("instruction"), format!("Rung {n}: say what they should do"));
+            errors.add(
+                &field("instruction"),
+                format!("Rung {n}: say what they should do"),
+            );
         } else if instruction.chars().count() > 1000 {
-            errors.add(&field("instruction"), format!("Rung {n}: at most 1000 characters"));
+            errors.add(
+                &field("instruction"),
+                format!("Rung {n}: at most 1000 characters"),
+            );
         }
         (errors.list.len() == before).then(|| EscalationLevel {
             after_minutes: after.unwrap_or_default(),
@@ -325,34 +354,61 @@ impl ReasonRow {
         let before = errors.list.len();
         let label = self.label.trim();
         if label.is_empty() {
-            errors.add(&field("label"), format!("Reason {n}: give the reason a name"));
+            errors.add(
+                &field("label"),
+                format!("Reason {n}: give the reason a name"),
+            );
         }
-        let mut number = |k: &str, typed: &str, range: std::ops::RangeInclusive<u32>, what: &str| {
-            let typed = typed.trim();
-            if typed.is_empty() {
-                return None;
-            }
-            match typed.parse::<u32>() {
-                Ok(v) if range.contains(&v) => Some(v),
-                _ => {
-                    errors.add(
-                        &field(k),
-                        format!("Reason {n}: {what} is a whole number from {} to {}", range.start(), range.end()),
-                    );
-                    None
+        let mut number =
+            |k: &str, typed: &str, range: std::ops::RangeInclusive<u32>, what: &str| {
+                let typed = typed.trim();
+                if typed.is_empty() {
+                    return None;
                 }
-            }
-        };
-        let visit_minutes = number("visit_minutes", &self.minutes, 5..=480, "the usual length in minutes");
+                match typed.parse::<u32>() {
+                    Ok(v) if range.contains(&v) => Some(v),
+                    _ => {
+                        errors.add(
+                            &field(k),
+                            format!(
+                                "Reason {n}: {what} is a whole number from {} to {}",
+                                range.start(),
+                                range.end()
+                            ),
+                        );
+                        None
+                    }
+                }
+            };
+        let visit_minutes = number(
+            "visit_minutes",
+            &self.minutes,
+            5..=480,
+            "the usual length in minutes",
+        );
         let minimum_staff = number("minimum_staff", &self.staff, 1..=6, "the number of staff");
         let led_by: Vec<Role> = parse_all(&self.led_by);
         if errors.list.len() != before {
             return None;
         }
-        let key = if self.key.is_empty() { key_from(label) } else { self.key.clone() };
+        let key = if self.key.is_empty() {
+            key_from(label)
+        } else {
+            self.key.clone()
+        };
         let defaults = (visit_minutes.is_some() || minimum_staff.is_some() || !led_by.is_empty())
-            .then_some(ReasonDefaults { visit_minutes, minimum_staff, led_by });
-        Some((ReasonCategory { key, label: label.to_string() }, defaults))
+            .then_some(ReasonDefaults {
+                visit_minutes,
+                minimum_staff,
+                led_by,
+            });
+        Some((
+            ReasonCategory {
+                key,
+                label: label.to_string(),
+            },
+            defaults,
+        ))
     }
 }
 
@@ -368,5 +424,7 @@ fn key_from(label: &str) -> String {
 
 /// Whether a setting's path is edited here rather than as a single control.
 pub fn edited_as_list(path: &str) -> bool {
-    path.starts_with("reasons.") || path.starts_with("escalation") || path.starts_with("reason_categories")
+    path.starts_with("reasons.")
+        || path.starts_with("escalation")
+        || path.starts_with("reason_categories")
 }

@@ -53,7 +53,10 @@ pub(super) fn entries(path: &str, before: &[Value], after: &[Value]) -> Vec<Sett
                 keys.sort();
                 keys.dedup();
                 for k in keys {
-                    let (x, y) = (a.get(k).unwrap_or(&Value::Null), b.get(k).unwrap_or(&Value::Null));
+                    let (x, y) = (
+                        a.get(k).unwrap_or(&Value::Null),
+                        b.get(k).unwrap_or(&Value::Null),
+                    );
                     if x != y {
                         push(
                             format!("{path}.{n}.{k}"),
@@ -64,7 +67,12 @@ pub(super) fn entries(path: &str, before: &[Value], after: &[Value]) -> Vec<Sett
                     }
                 }
             }
-            (Some(a), Some(b)) => push(format!("{path}.{n}"), entry(path, n), summary(a), summary(b)),
+            (Some(a), Some(b)) => push(
+                format!("{path}.{n}"),
+                entry(path, n),
+                summary(a),
+                summary(b),
+            ),
             (None, Some(b)) => push(
                 format!("{path}.{n}"),
                 entry(path, n),
