@@ -68,3 +68,47 @@ test("a check-in tapped offline reaches the server once when the phone is back o
     await context.close();
   }
 });
+
+test("a cancel at the door tapped with no signal is kept, sent once the signal is back, and a resend changes nothing", { timeout: 120_000 }, async () => {
+  const { id, teacher } = await visitThroughApi(server.url);
+  const context = await browser.newContext(PHONE);
+  try {
+    const page = await context.newPage();
+    await signIn(page, server.url, "teacher@harton.demo");
+    await page.goto(`${server.url}/today`);
+    const card = page.locator(`#visit-${id}`);
+    await card.getByRole("button", { name: "Arrived" }).click();
+    await page.getByText("Arrival recorded.").waitFor();
+
+    await context.setOffline(true);
+    await card.getByText("Cancel at the door").click();
+    await card.getByLabel("Child alone").check();
+    await card.getByLabel("What happened").fill("Two children answered; no adult at home");
+    await card.getByRole("button", { name: "Cancel the visit at the door" }).click();
+    await page.locator("#queue-status").getByText(/No signal: 1 action saved on this phone \(Cancel the visit at the door\)/).waitFor();
+    const queued = await page.evaluate(() => JSON.parse(localStorage.getItem("doorstep.queue.v1")));
+    assert.equal(queued.length, 1);
+    assert.equal(queued[0].url, `/api/visits/${id}/cancel-at-door`);
+    assert.deepEqual(queued[0].body, { reason: "child_alone", note: "Two children answered; no adult at home" });
+    const before = (await teacher.get(`/api/visits/${id}`)).json;
+    assert.equal(before.visit.status, "arrived", "nothing reached the server while offline");
+    await shot(page, "offline-04-door-queued");
+
+    await context.setOffline(false);
+    await page.getByText(/Sent 1 saved action: Cancel the visit at the door/).waitFor({ timeout: 30_000 });
+    await page.waitForURL(`${server.url}/today`);
+    assert.equal(await page.evaluate(() => JSON.parse(localStorage.getItem("doorstep.queue.v1") || "[]").length), 0);
+    await page.locator(`#visit-${id}`).getByRole("button", { name: "Back at school" }).waitFor();
+    await shot(page, "offline-05-door-sent");
+
+    // The same cancel delivered again (its answer lost on the way back) is answered, not refused,
+    // and the visit keeps one cancel at the door.
+    const again = await teacher.post(`/api/visits/${id}/cancel-at-door`, queued[0].body);
+    assert.equal(again.status, 200);
+    const after = (await teacher.get(`/api/visits/${id}`)).json;
+    assert.equal(after.visit.status, "cancelled_at_door");
+    assert.equal(after.events.filter((e) => e.step === "cancelled_at_door").length, 1);
+  } finally {
+    await context.close();
+  }
+});

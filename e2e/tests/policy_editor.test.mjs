@@ -97,3 +97,59 @@ test("the visitor cancels at the door with a reason, taps back at school, and is
     await context.close();
   }
 });
+
+test("a head adds an alarm rung and changes a reason's length on the form, sees both in words, and the chair approves", { timeout: 180_000 }, async () => {
+  const headApi = await apiAs(server.url, "head@harton.demo");
+  const school = headApi.me.school_id;
+  const before = (await headApi.get(`/api/schools/${school}/policy`)).json;
+  const n = before.settings.escalation.length + 1;
+  const last = before.settings.escalation[n - 2].after_minutes;
+  const reason = before.settings.reason_categories[0];
+
+  const headCtx = await browser.newContext(DESKTOP);
+  const chairCtx = await browser.newContext(DESKTOP);
+  try {
+    const head = await headCtx.newPage();
+    await signIn(head, server.url, "head@harton.demo");
+    await head.goto(`${server.url}/policy`);
+    await head.locator("#lists").getByRole("button", { name: "Add a rung" }).click();
+    await head.getByLabel(`Rung ${n}: after how many minutes`).waitFor();
+
+    // A rung with nobody to tell is refused, each missing part named on the rung.
+    await head.locator("#lists").getByRole("button", { name: "Save the lists as a draft" }).click();
+    const summary = head.locator("#error-summary");
+    await summary.getByText(`Rung ${n}: choose who is told`).waitFor();
+    await summary.getByText(`Rung ${n}: choose how they are told`).waitFor();
+    await summary.getByText(`Rung ${n}: say what they should do`).waitFor();
+
+    const lists = head.locator("#lists");
+    await lists.getByLabel(`Rung ${n}: after how many minutes`).fill(String(last + 30));
+    await lists.getByRole("group", { name: `Rung ${n}: who is told` }).getByLabel("The headteacher").check();
+    await lists.getByRole("group", { name: `Rung ${n}: how they are told` }).getByLabel("Text message").check();
+    await lists.getByLabel(`Rung ${n}: what they should do`).fill("Ring the police and report the staff missing");
+    await lists.getByLabel("Reason 1: usual length (minutes)").fill("40");
+    await lists.getByLabel("Why the change").fill("Governors asked for a police rung and a usual length.");
+    await lists.getByRole("button", { name: "Save the lists as a draft" }).click();
+    await head.getByRole("status").getByText("Saved as a draft").waitFor();
+    await head.getByText(new RegExp(`^Alarm rung ${n}: none → added \\(after ${last + 30} minutes;.*Ring the police`)).waitFor();
+    await head.getByText(new RegExp(`^Reasons: ${reason.key.replaceAll("_", " ")}, visit: .* → 40 minutes$`)).waitFor();
+    await shot(head, "policy-editor-03-lists-draft");
+
+    const chair = await chairCtx.newPage();
+    await signIn(chair, server.url, "chair@harton.demo");
+    await chair.goto(`${server.url}/policy`);
+    await chair.getByText(new RegExp(`^Alarm rung ${n}: none → added`)).waitFor();
+    await chair.getByRole("button", { name: "Approve this change" }).click();
+    await chair.getByRole("status").getByText("Approved.").waitFor();
+
+    const now = (await headApi.get(`/api/schools/${school}/policy`)).json;
+    assert.equal(now.version, before.version + 1);
+    assert.equal(now.settings.escalation.length, n);
+    assert.deepEqual(now.settings.escalation[n - 1].notify, ["headteacher"]);
+    assert.deepEqual(now.settings.escalation[n - 1].channels, ["sms"]);
+    assert.equal(now.settings.reasons[reason.key].visit_minutes, 40);
+  } finally {
+    await headCtx.close();
+    await chairCtx.close();
+  }
+});

@@ -22,6 +22,7 @@ mod sso;
 mod sso_settings;
 mod staff;
 mod term_dates;
+mod trust_adoption;
 
 pub use household_list::{household_visits, households};
 pub use households::{
@@ -66,3 +67,4 @@ pub use staff::{
     staff_list, staff_member, validate_staff, vehicles,
 };
 pub use term_dates::{import_term_dates, terms_from_ics};
+pub use trust_adoption::{AdoptInput, adopt_trust_policy, trust_policy_status};

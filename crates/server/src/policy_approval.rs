@@ -6,10 +6,11 @@ use crate::auth::CurrentStaff;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, Id};
 use app::school_admin::{
-    self as uc, AcknowledgementStatus, ApproveInput, DraftView, TrustPolicyInput,
+    self as uc, AcknowledgementStatus, AdoptInput, ApproveInput, DraftView, TrustPolicyInput,
 };
 use axum::Json;
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use domain::SchoolId;
 use domain::policy::changes::SettingChange;
 use serde::Serialize;
@@ -25,6 +26,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(acknowledge))
         .routes(routes!(acknowledgements))
         .routes(routes!(trust_policy))
+        .routes(routes!(adopt_trust_policy))
 }
 
 /// Changes to the school's policy waiting for approval (or approved, not yet in force).
@@ -139,4 +141,19 @@ async fn trust_policy(
     Ok(Json(TrustPolicy {
         schools: schools.into_iter().map(|s| s.0).collect(),
     }))
+}
+
+/// The school adopts its trust's policy (G3): a draft that copies the trust's settings and keeps
+/// the school's own values of what the trust lets it change; the trust board approves it.
+#[utoipa::path(post, path = "/api/schools/{id}/policy/adopt-trust", tag = "policy", params(("id" = i64, Path)),
+    request_body = AdoptInput,
+    responses((status = 201, body = DraftView), (status = 403), (status = 404), (status = 409), (status = 422)))]
+async fn adopt_trust_policy(
+    State(state): State<AppState>,
+    CurrentStaff(me): CurrentStaff,
+    Id(id): Id,
+    ApiJson(input): ApiJson<AdoptInput>,
+) -> Result<(StatusCode, Json<DraftView>), ApiError> {
+    let draft = uc::adopt_trust_policy(&state, &me, SchoolId(id), &input, state.now()).await?;
+    Ok((StatusCode::CREATED, Json(draft)))
 }

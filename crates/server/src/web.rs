@@ -31,6 +31,7 @@ mod page;
 mod plan;
 mod policy;
 mod policy_editor;
+mod policy_lists;
 mod record;
 mod reports;
 mod risk;

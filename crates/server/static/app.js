@@ -1,6 +1,7 @@
 // Doorstep's page script. Everything here is an enhancement: every form also works without it.
 //
-// 1. The offline action queue. A form marked `data-api` (the one-tap actions on Today) is sent to
+// 1. The offline action queue. A form marked `data-api` (the one-tap actions on Today, and the
+//    cancel at the door, which the server takes once however often it is sent) is sent to
 //    the JSON API with fetch. With no signal, or when the server cannot answer, the action is
 //    kept in localStorage and sent, in order, as soon as the phone is back online. Each action
 //    carries a `client_ref` (a fresh uuid per tap) where the API takes one, so an action sent
@@ -61,6 +62,8 @@
   function bodyOf(form) {
     var body = {};
     form.querySelectorAll("[data-json]").forEach(function (el) {
+      // Of a group of radio buttons, only the chosen one is sent (the door's reason).
+      if (el.type === "radio" && !el.checked) return;
       var v = el.value.trim();
       var t = el.getAttribute("data-type");
       if (t === "bool") body[el.dataset.json] = v === "true";
@@ -129,7 +132,8 @@
   }
 
   var DONE = { "sign-out": "signed-out", "arrived": "arrived", "nobody-home": "nobody-home", "left": "left",
-    "returned": "returned", "panic": "panic", "duress": "duress", "observation": "observation" };
+    "returned": "returned", "panic": "panic", "duress": "duress", "observation": "observation",
+    "cancel-at-door": "cancelled-at-door" };
 
   document.addEventListener("submit", function (e) {
     var form = e.target;

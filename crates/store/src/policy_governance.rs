@@ -29,9 +29,11 @@ pub struct PolicyDraft {
     pub approved_on: Option<NaiveDate>,
     pub takes_effect_on: Option<NaiveDate>,
     pub in_force_at: Option<DateTime<Utc>>,
+    /// Adopting the trust's policy: once approved, the school joins it (G3).
+    pub adopts_trust_id: Option<i64>,
 }
 
-const DRAFT_COLUMNS: &str = "id, school_id, base_version, preset, settings, change_note, for_trust, drafted_by, drafted_at, approved_by, approved_by_name, approved_on, takes_effect_on, in_force_at";
+const DRAFT_COLUMNS: &str = "id, school_id, base_version, preset, settings, change_note, for_trust, drafted_by, drafted_at, approved_by, approved_by_name, approved_on, takes_effect_on, in_force_at, adopts_trust_id";
 
 /// A new draft, as the use case checked it.
 pub struct NewPolicyDraft<'a> {
@@ -41,6 +43,8 @@ pub struct NewPolicyDraft<'a> {
     pub settings: &'a PolicySettings,
     pub change_note: &'a str,
     pub for_trust: bool,
+    /// Adopting the trust's policy (G3).
+    pub adopts_trust: Option<TrustId>,
     pub by: StaffId,
     pub at: DateTime<Utc>,
 }
@@ -64,12 +68,13 @@ pub struct ApprovedVersion<'a> {
 impl Tx {
     pub async fn add_policy_draft(&mut self, d: &NewPolicyDraft<'_>) -> Result<PolicyDraft> {
         let q = sqlx::AssertSqlSafe(format!(
-            "insert into policy_drafts (school_id, base_version, preset, settings, change_note, for_trust, drafted_by, drafted_at) \
-             values ($1, $2, $3, $4, $5, $6, $7, $8) returning {DRAFT_COLUMNS}"
+            "insert into policy_drafts (school_id, base_version, preset, settings, change_note, for_trust, drafted_by, drafted_at, adopts_trust_id) \
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning {DRAFT_COLUMNS}"
         ));
         Ok(with_tx!(self, c => sqlx::query_as(q)
             .bind(d.school.0).bind(d.base_version).bind(d.preset).bind(Json(d.settings))
             .bind(d.change_note).bind(d.for_trust).bind(d.by.0).bind(d.at)
+            .bind(d.adopts_trust.map(|t| t.0))
             .fetch_one(c).await)?)
     }
 
@@ -138,6 +143,14 @@ impl Tx {
         Ok(())
     }
 
+    /// The school joins its trust's policy (an approved adoption); joining twice is once.
+    pub async fn join_trust_policy(&mut self, school: SchoolId, trust: TrustId) -> Result<()> {
+        const Q: &str = "insert into trust_policy_schools (school_id, trust_id) values ($1, $2) \
+                         on conflict (school_id) do update set trust_id = excluded.trust_id";
+        with_tx!(self, c => sqlx::query(Q).bind(school.0).bind(trust.0).execute(c).await.map(|_| ()))?;
+        Ok(())
+    }
+
     /// Records that a person has read a version; reading it twice keeps the first time.
     pub async fn acknowledge_policy(
         &mut self,
@@ -201,6 +214,14 @@ impl Db {
         let row: Option<(i64, Json<Vec<String>>)> =
             with_pool!(self, p => sqlx::query_as(Q).bind(school.0).fetch_optional(p).await)?;
         Ok(row.map(|(t, Json(paths))| (TrustId(t), paths)))
+    }
+
+    /// The settings a trust lets its schools change, if the trust has a policy of its own.
+    pub async fn trust_policy(&self, trust: TrustId) -> Result<Option<Vec<String>>> {
+        const Q: &str = "select school_may_change from trust_policies where trust_id = $1";
+        let row: Option<Json<Vec<String>>> =
+            with_pool!(self, p => sqlx::query_scalar(Q).bind(trust.0).fetch_optional(p).await)?;
+        Ok(row.map(|Json(paths)| paths))
     }
 
     /// The schools that adopted the trust's policy.

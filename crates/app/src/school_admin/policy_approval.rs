@@ -45,7 +45,7 @@ pub fn approving_body(draft: &PolicyDraft) -> ApprovingBody {
     }
 }
 
-async fn view(db: &Db, draft: PolicyDraft) -> Result<DraftView> {
+pub(super) async fn view(db: &Db, draft: PolicyDraft) -> Result<DraftView> {
     let base = db
         .policy_versions(draft.school_id)
         .await?
@@ -109,6 +109,7 @@ pub(super) async fn draft_change(
             settings: &d.settings,
             change_note: d.note,
             for_trust,
+            adopts_trust: None,
             by: me.id,
             at: now,
         })
@@ -256,13 +257,23 @@ async fn bring_into_force(db: &Db, draft: i64, now: DateTime<Utc>) -> Result<boo
     ) else {
         return Ok(false);
     };
-    let schools = match (d.for_trust, db.trust_policy_of_school(d.school_id).await?) {
-        (true, Some((trust, allowed))) => targets(db, trust, d.school_id, allowed).await?,
+    // An adoption changes the adopting school only (the others already hold the trust's
+    // settings); any other trust change reaches every adopting school.
+    let adopts = d.adopts_trust_id.map(TrustId);
+    let schools = match (
+        d.for_trust,
+        adopts,
+        db.trust_policy_of_school(d.school_id).await?,
+    ) {
+        (true, None, Some((trust, allowed))) => targets(db, trust, d.school_id, allowed).await?,
         _ => vec![(d.school_id, None)],
     };
     let mut tx = db.begin().await?;
     if !tx.claim_draft_in_force(d.id, now).await? {
         return Ok(false);
+    }
+    if let Some(trust) = adopts {
+        tx.join_trust_policy(d.school_id, trust).await?;
     }
     for (school, allowed) in schools {
         let mine = tx.current_policy(school).await?;

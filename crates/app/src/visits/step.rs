@@ -64,6 +64,12 @@ pub(super) async fn take(
     let mut tx = app.db().begin().await?;
     tx.lock_visit(visit.id).await?;
     let visit = tx.visit(visit.id).await?;
+    // The same cancel at the door sent again by the phone's offline queue (its answer was lost):
+    // nothing more is written, and the visit is answered as it stands.
+    if visit.state.repeats(&record.step) {
+        drop(tx);
+        return detail(app, me, visit).await;
+    }
     let acknowledge = cautions_on_household(&mut tx, &visit, &record.acknowledge).await?;
     let next = apply(&visit.state, record.step, now)?;
     let mut advised = vec![];

@@ -2,6 +2,8 @@
 //! two versions in plain words ("Check-in interval: 30 → 20 minutes"), and laying a trust's
 //! policy over a school's own values for the settings the trust lets the school change.
 
+mod lists;
+
 use super::PolicySettings;
 use crate::inputs::FieldError;
 use serde_json::Value;
@@ -160,10 +162,18 @@ pub fn diff(before: &PolicySettings, after: &PolicySettings) -> Vec<SettingChang
     let none = Value::Null;
     paths
         .into_iter()
-        .filter_map(|p| {
+        .flat_map(|p| {
             let (x, y) = (a.get(p).unwrap_or(&none), b.get(p).unwrap_or(&none));
-            if x == y {
-                return None;
+            // An empty list where there was none (a reason's `led_by`) is no change.
+            let blank = |v: &Value| v.is_null() || v.as_array().is_some_and(|a| a.is_empty());
+            if x == y || (blank(x) && blank(y)) {
+                return Vec::new();
+            }
+            // A list of entries (rungs, reasons) is told entry by entry.
+            if let (Value::Array(xs), Value::Array(ys)) = (x, y)
+                && xs.iter().chain(ys).any(Value::is_object)
+            {
+                return lists::entries(p, xs, ys);
             }
             let (mut before, mut after) = (in_words(p, x), in_words(p, y));
             if before == after {
@@ -177,7 +187,7 @@ pub fn diff(before: &PolicySettings, after: &PolicySettings) -> Vec<SettingChang
                 words: String::new(),
             };
             change.words = change.to_string();
-            Some(change)
+            vec![change]
         })
         .collect()
 }
@@ -324,5 +334,34 @@ mod tests {
             &school_held(&[])
         ));
         assert!(covered("calendar.working_hours.starts", &school_held(&[])));
+    }
+
+    #[test]
+    fn a_rung_added_and_a_rung_changed_are_told_rung_by_rung() {
+        let before = presets::preset("harton").expect("preset");
+        let mut after = before.clone();
+        let mut last = after.escalation.last().expect("a rung").clone();
+        last.after_minutes += 30;
+        last.instruction = "Ring the police".into();
+        after.escalation.push(last);
+        after.escalation[0].after_minutes += 2;
+        let words: Vec<String> = diff(&before, &after).into_iter().map(|c| c.words).collect();
+        let n = before.escalation.len() + 1;
+        assert!(
+            words.iter().any(
+                |w| w.starts_with(&format!("Alarm rung {n}: none → added (after "))
+                    && w.contains("Ring the police")
+            ),
+            "{words:?}"
+        );
+        let first = before.escalation[0].after_minutes;
+        assert!(
+            words.contains(&format!(
+                "Alarm rung 1, after: {first} → {} minutes",
+                first + 2
+            )),
+            "{words:?}"
+        );
+        assert_eq!(words.len(), 2, "{words:?}");
     }
 }

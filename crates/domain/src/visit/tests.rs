@@ -118,3 +118,25 @@ fn states_survive_serialisation() {
     assert!(json.contains("\"status\":\"authorised\""));
     assert_eq!(serde_json::from_str::<VisitState>(&json).unwrap(), s);
 }
+
+#[test]
+fn a_cancel_at_the_door_sent_twice_is_the_same_cancel_and_a_different_one_is_not() {
+    let arrived = VisitState::Arrived { arrived_at: now() };
+    let step = VisitStep::CancelAtDoor {
+        reason: DoorReason::ChildAlone,
+        note: Some("Two children, no adult".into()),
+    };
+    let at_door = apply(&arrived, step.clone(), now()).unwrap();
+    assert!(at_door.repeats(&step));
+    let other = VisitStep::CancelAtDoor {
+        reason: DoorReason::AnimalsNotSecured,
+        note: None,
+    };
+    assert!(!at_door.repeats(&other));
+    assert!(!arrived.repeats(&step));
+    let back = apply(&at_door, VisitStep::Return { at_home: false }, now()).unwrap();
+    assert!(
+        back.repeats(&step),
+        "a late resend after the return changes nothing either"
+    );
+}

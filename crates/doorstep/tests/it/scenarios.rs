@@ -19,6 +19,7 @@ mod sessions;
 mod staffing;
 mod stream_sessions;
 mod texts_in;
+mod trust_adoption;
 mod vocabulary;
 
 use crate::helpers::{

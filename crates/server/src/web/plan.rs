@@ -149,9 +149,15 @@ async fn new_page(ctx: Ctx, Query(q): Query<NewQuery>) -> Result<Response, WebEr
     let local = ctx.local().await?;
     let mut form = PlanForm::blank(&ctx.me, ctx.state.clock().now(), &local);
     form.pupil_id = opt_id(q.pupil_id);
-    Ok(render(
-        &page(&ctx, school, None, form, Errors::none()).await?,
-    ))
+    let mut new = page(&ctx, school, None, form, Errors::none()).await?;
+    // Where the policy gives reasons a usual length (St Joseph's nursery visits: "around 30
+    // minutes"), the end times start blank: without script, the reason chosen fills them on
+    // saving; a reason with no usual length has the field named.
+    if !new.length_hint.is_empty() {
+        new.form.planned_leave_property.clear();
+        new.form.planned_return.clear();
+    }
+    Ok(render(&new))
 }
 
 /// A refusal the person can fix on the form, placed by its field; anything else is an error page.

@@ -7,6 +7,7 @@
 use super::form::FormData;
 use super::page::{Choice, Chrome, Ctx, Errors, WebError, render, render_with, see_other};
 use super::policy_editor::{DraftRow, SettingField, draft_rows, fields, settings_from_form};
+use super::policy_lists::ListsForm;
 use crate::AppState;
 use app::Refusal;
 use app::permissions::SCHOOL_ADMINS;
@@ -38,7 +39,7 @@ struct VersionRow {
 
 #[derive(Template)]
 #[template(path = "policy.html")]
-struct PolicyPage {
+pub(super) struct PolicyPage {
     chrome: Chrome,
     flash: bool,
     errors: Errors,
@@ -67,6 +68,10 @@ struct PolicyPage {
     may_read: bool,
     /// For the head: who has not confirmed reading this version.
     not_read: Option<Vec<String>>,
+    /// The trust has a policy of its own: whether this school is on it (G3).
+    on_trust_policy: Option<bool>,
+    /// The alarm rungs and visit reasons as rows of controls.
+    lists: ListsForm,
 }
 
 #[derive(Deserialize)]
@@ -77,7 +82,7 @@ struct PolicyQuery {
     read: Option<String>,
 }
 
-async fn build(
+pub(super) async fn build(
     ctx: &Ctx,
     school_id: Option<i64>,
     errors: Errors,
@@ -149,6 +154,12 @@ async fn build(
             Ok(s) => Some(s.not_yet),
             Err(_) => None,
         },
+        on_trust_policy: uc::trust_policy_status(&ctx.state, &ctx.me, school).await?,
+        // The lists as posted when the lists form sent this page, otherwise as the policy has them.
+        lists: match f {
+            Some(f) if f.opt("rung_count").is_some() => ListsForm::posted(f),
+            _ => ListsForm::of(&current.settings),
+        },
     })
 }
 
@@ -156,6 +167,7 @@ async fn policy_page(ctx: Ctx, Query(q): Query<PolicyQuery>) -> Result<Response,
     let mut page = build(&ctx, q.school_id, Errors::none(), None).await?;
     page.flash = q.changed.is_some() || q.approved.is_some() || q.read.is_some();
     page.done = match (q.changed, q.approved, q.read) {
+        (Some(c), _, _) if c == "adopt" => "adopt",
         (Some(_), _, _) => "draft",
         (_, Some(_), _) => "approved",
         (_, _, Some(_)) => "read",
@@ -189,6 +201,8 @@ fn place(e: Refusal, kind: &str) -> Errors {
             }
             "check-ins" => "interval_minutes",
             "form" => field.trim_start_matches("settings."),
+            "lists" if field.contains("reason") => "reasons",
+            "lists" => "rungs",
             _ => "toml",
         };
         return Errors::one(on, format!("{field}: {reason}"));
@@ -196,7 +210,7 @@ fn place(e: Refusal, kind: &str) -> Errors {
     Errors::from_refusal(e, &[], "change_note")
 }
 
-/// One of the four ways to change the policy, each a draft (the same use case as the JSON
+/// One of the five ways to change the policy, each a draft (the same use case as the JSON
 /// API's).
 async fn change(
     ctx: Ctx,
@@ -218,6 +232,21 @@ async fn change(
         "form" => {
             let current = uc::current_policy(&ctx.state, &ctx.me, SchoolId(school)).await?;
             match settings_from_form(&current.settings, &f) {
+                Ok(settings) => Some(PolicyChange::Settings(Box::new(settings))),
+                Err(e) => {
+                    errors = e;
+                    None
+                }
+            }
+        }
+        // A row added, removed or moved: the form again, nothing saved yet.
+        "lists" if !matches!(f.get("do"), "" | "save") => {
+            let page = build(&ctx, Some(school), Errors::none(), Some(&f)).await?;
+            return Ok(render(&page));
+        }
+        "lists" => {
+            let current = uc::current_policy(&ctx.state, &ctx.me, SchoolId(school)).await?;
+            match ListsForm::posted(&f).settings(&current.settings) {
                 Ok(settings) => Some(PolicyChange::Settings(Box::new(settings))),
                 Err(e) => {
                     errors = e;

@@ -1,14 +1,17 @@
 //! The policy editor heads use (#13 item 5): every single-valued setting as a labelled form
 //! control with its help beside it; saving makes a draft (G1) whose changes are shown in words;
 //! the approving body's role approves it on the same page; staff confirm reading the version in
-//! force (G2). Lists of entries (escalation rungs, reasons) stay in the TOML import/export.
+//! force (G2). The lists (alarm rungs, visit reasons) have their own controls in
+//! [`super::policy_lists`].
 
 use super::form::FormData;
-use super::page::{Ctx, Errors, WebError, see_other};
+use super::page::{Ctx, Errors, WebError, render_with, see_other};
+use super::policy_lists::edited_as_list;
 use app::Refusal;
-use app::school_admin::{self as uc, ApproveInput, DraftView};
+use app::school_admin::{self as uc, AdoptInput, ApproveInput, DraftView};
 use axum::Router;
 use axum::extract::Path;
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::post;
 use chrono::NaiveDate;
@@ -21,6 +24,7 @@ pub fn router() -> Router<crate::AppState> {
     Router::new()
         .route("/policy/drafts/{id}/approve", post(approve))
         .route("/policy/{school}/acknowledge", post(acknowledge))
+        .route("/policy/{school}/adopt-trust", post(adopt_trust))
 }
 
 /// Help shown beside a setting, from the policies' own sentences where one fits.
@@ -71,6 +75,7 @@ pub struct SettingField {
 pub fn fields(settings: &PolicySettings, typed: Option<&FormData>) -> Vec<SettingField> {
     flatten(settings)
         .into_iter()
+        .filter(|(path, _)| !edited_as_list(path))
         .filter_map(|(path, value)| {
             let kind = match &value {
                 Value::Bool(_) => "checkbox",
@@ -114,6 +119,9 @@ pub fn settings_from_form(
     let mut errors = Errors::none();
     let mut json = serde_json::to_value(current).map_err(|e| Errors::one("form", e.to_string()))?;
     for (path, old) in flatten(current) {
+        if edited_as_list(&path) {
+            continue;
+        }
         let new = match &old {
             Value::Bool(_) => Value::Bool(f.checked(&path)),
             Value::Number(_) => match f.get(&path).trim().parse::<u32>() {
@@ -241,4 +249,24 @@ async fn approve(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response,
 async fn acknowledge(ctx: Ctx, Path(school): Path<i64>) -> Result<Response, WebError> {
     uc::acknowledge_policy(&ctx.state, &ctx.me, SchoolId(school), ctx.state.now()).await?;
     Ok(see_other(&format!("/policy?school_id={school}&read=1")))
+}
+
+/// G3: "adopt the trust policy" — a draft taking the trust's settings and keeping the school's
+/// own values of what the trust lets it change; a refusal is shown on the page, naming why.
+async fn adopt_trust(ctx: Ctx, Path(school): Path<i64>, f: FormData) -> Result<Response, WebError> {
+    let input = AdoptInput {
+        change_note: f.opt("change_note").map(str::to_string),
+    };
+    let now = ctx.state.now();
+    match uc::adopt_trust_policy(&ctx.state, &ctx.me, SchoolId(school), &input, now).await {
+        Ok(_) => Ok(see_other(&format!(
+            "/policy?school_id={school}&changed=adopt"
+        ))),
+        Err(e) if e.is_fixable() => {
+            let errors = Errors::from_refusal(e, &["change_note"], "trust_policy");
+            let page = super::policy::build(&ctx, Some(school), errors, Some(&f)).await?;
+            Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
