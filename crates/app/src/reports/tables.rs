@@ -1,7 +1,7 @@
 //! The report's tables, laid out once: the page, each CSV download and the PDF show these rows,
 //! so a figure cannot differ between them.
 
-use super::{Count, GovernorsReport};
+use super::{Count, GovernorsReport, StaffRead};
 use serde::Serialize;
 
 /// One table of the report: its name in a CSV file name (`visits_by_reason`), its heading, its
@@ -32,7 +32,7 @@ fn minutes(m: Option<i64>) -> String {
 
 impl GovernorsReport {
     /// The names of every table, in the order they are shown (the CSV `table` choices).
-    pub const TABLE_NAMES: [&'static str; 11] = [
+    pub const TABLE_NAMES: [&'static str; 12] = [
         "visits_by_reason",
         "visits_by_outcome",
         "staffing",
@@ -44,6 +44,7 @@ impl GovernorsReport {
         "incidents",
         "actions_and_blocks",
         "policy",
+        "acknowledgement",
     ];
 
     /// Every table of the report, in [`GovernorsReport::TABLE_NAMES`] order, then the schools'
@@ -191,6 +192,7 @@ impl GovernorsReport {
                     })
                     .collect(),
             },
+            self.acknowledgement_table(),
         ];
         if self.schools.len() > 1 {
             tables.push(Table {
@@ -213,6 +215,34 @@ impl GovernorsReport {
             });
         }
         tables
+    }
+
+    /// G2: per school, staff who have confirmed reading the current policy version, of the
+    /// staff asked to; a last "All schools" row when the report covers more than one school.
+    fn acknowledgement_table(&self) -> Table {
+        let row = |school: &str, version: String, r: StaffRead| {
+            vec![
+                school.to_string(),
+                version,
+                r.acknowledged.to_string(),
+                r.staff.to_string(),
+                r.not_yet().to_string(),
+            ]
+        };
+        let mut rows: Vec<Vec<String>> = self
+            .policies
+            .iter()
+            .map(|p| row(&p.school, p.version.to_string(), p.staff_read))
+            .collect();
+        if self.policies.len() > 1 {
+            rows.push(row("All schools", String::new(), self.staff_read));
+        }
+        Table {
+            name: "acknowledgement",
+            heading: "Staff who have read the current policy",
+            headers: vec!["School", "Version", "Have read it", "Staff", "Not yet"],
+            rows,
+        }
     }
 
     /// One table by its name, for a CSV download; `None` for a name not in the report.
