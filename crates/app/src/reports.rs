@@ -26,9 +26,9 @@ use store::{ReportFacts, Staff};
 pub use crate::school_admin::{
     AcknowledgementStatus, acknowledgement_status_of as policy_acknowledgements,
 };
-pub use domain::reports::{DEFAULT_TERMS_NOTE, parse_range};
 pub use acknowledgement::StaffRead;
-pub use tables::Table;
+pub use domain::reports::{DEFAULT_TERMS_NOTE, parse_range};
+pub use tables::{Chart, Table};
 
 /// A label and how many.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]

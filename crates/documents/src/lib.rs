@@ -19,7 +19,7 @@ mod fonts;
 mod layout;
 mod report;
 
-pub use report::{GovernorsReport, ReportTable, governors_report};
+pub use report::{GovernorsReport, ReportChart, ReportTable, governors_report};
 mod pages;
 
 use layout::{Face, Layout};

@@ -14,6 +14,16 @@ pub struct Table {
     pub rows: Vec<Vec<String>>,
 }
 
+/// One bar chart of the report, drawn on the page (SVG) and in the PDF from these figures: its
+/// id on the page, its heading, what its bars count and the bars.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Chart {
+    pub id: &'static str,
+    pub heading: &'static str,
+    pub unit: &'static str,
+    pub bars: Vec<Count>,
+}
+
 fn counted(name: &'static str, heading: &'static str, first: &'static str, c: &[Count]) -> Table {
     Table {
         name,
@@ -245,6 +255,38 @@ impl GovernorsReport {
         }
     }
 
+    /// The report's charts: visits by reason, visits by outcome, alarms raised by kind.
+    pub fn charts(&self) -> Vec<Chart> {
+        let alarms = self
+            .alarms
+            .iter()
+            .map(|a| Count {
+                label: a.kind.clone(),
+                count: a.raised,
+            })
+            .collect();
+        vec![
+            Chart {
+                id: "chart-reason",
+                heading: "Visits by reason",
+                unit: "Visits",
+                bars: self.visits_by_reason.clone(),
+            },
+            Chart {
+                id: "chart-outcome",
+                heading: "Visits by outcome",
+                unit: "Visits",
+                bars: self.visits_by_outcome.clone(),
+            },
+            Chart {
+                id: "chart-alarms",
+                heading: "Alarms by kind",
+                unit: "Alarms raised",
+                bars: alarms,
+            },
+        ]
+    }
+
     /// One table by its name, for a CSV download; `None` for a name not in the report.
     pub fn table(&self, name: &str) -> Option<Table> {
         self.tables().into_iter().find(|t| t.name == name)
@@ -282,11 +324,21 @@ impl GovernorsReport {
         lines
     }
 
-    /// The whole report as a PDF (every table of [`GovernorsReport::tables`]).
+    /// The whole report as a PDF: every chart of [`GovernorsReport::charts`], drawn as bars,
+    /// then every table of [`GovernorsReport::tables`].
     pub fn pdf(&self) -> Vec<u8> {
         documents::governors_report(&documents::GovernorsReport {
             title: self.title.clone(),
             lines: self.lines(),
+            charts: self
+                .charts()
+                .into_iter()
+                .map(|c| documents::ReportChart {
+                    heading: c.heading.to_string(),
+                    unit: c.unit.to_string(),
+                    bars: c.bars.into_iter().map(|b| (b.label, b.count)).collect(),
+                })
+                .collect(),
             tables: self
                 .tables()
                 .into_iter()
