@@ -26,8 +26,9 @@ use store::{ReportFacts, Staff};
 pub use crate::school_admin::{
     AcknowledgementStatus, acknowledgement_status_of as policy_acknowledgements,
 };
+pub use acknowledgement::StaffRead;
 pub use domain::reports::{DEFAULT_TERMS_NOTE, parse_range};
-pub use tables::Table;
+pub use tables::{Chart, Table};
 
 /// A label and how many.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -58,7 +59,7 @@ pub struct SlipFigures {
     pub waiting: i64,
 }
 
-/// One school's policy (G1) and whether staff acknowledgement of it is recorded (G2).
+/// One school's policy (G1) and how many of its staff have confirmed reading it (G2).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct PolicyLine {
     pub school: String,
@@ -68,6 +69,9 @@ pub struct PolicyLine {
     pub review_due: NaiveDate,
     /// The review date has passed.
     pub review_overdue: bool,
+    /// Staff who have confirmed reading this version, of the staff asked to.
+    pub staff_read: StaffRead,
+    /// The same as a sentence, e.g. "31 of 34 staff have read it (3 not yet)".
     pub acknowledgement: String,
 }
 
@@ -113,12 +117,11 @@ pub struct GovernorsReport {
     /// Follow-up actions (A3) not done and past their due day, as at the report's making.
     pub actions_overdue: i64,
     pub policies: Vec<PolicyLine>,
+    /// G2 across every school of the report: staff who have read their school's current
+    /// policy, of all the staff asked to.
+    pub staff_read: StaffRead,
     pub schools: Vec<SchoolLine>,
 }
-
-/// Said for every school until staff acknowledgement of the policy is recorded in Doorstep.
-pub const ACKNOWLEDGEMENT_NOT_RECORDED: &str =
-    "not recorded: Doorstep does not yet record staff acknowledgement of the policy";
 
 /// Statuses in which staff went out to the house.
 const WENT_OUT: [&str; 6] = [
@@ -167,6 +170,7 @@ pub async fn governors_report(
             incidents: facts.incidents.len() as i64,
             actions_overdue: facts.actions_overdue,
         });
+        let staff_read = acknowledgement::staff_read(app, school.id).await?;
         policies.push(PolicyLine {
             school: school.name.clone(),
             version: policy.version,
@@ -174,8 +178,8 @@ pub async fn governors_report(
             approved_on: policy.approved_on,
             review_due: policy.review_due,
             review_overdue: policy.review_due < today,
-            acknowledgement: acknowledgement::staff_acknowledgement(app, school.id, &policy)
-                .await?,
+            staff_read,
+            acknowledgement: staff_read.sentence(),
         });
         tally.add(app, &facts, &labels, now).await?;
     }
@@ -378,6 +382,10 @@ impl Tally {
             households_blocked_now: self.blocked_now,
             households_blocked_in_range: self.blocked_in_range,
             actions_overdue: self.actions_overdue,
+            staff_read: policies.iter().fold(StaffRead::default(), |mut all, p| {
+                all.add(p.staff_read);
+                all
+            }),
             policies,
             schools,
         }

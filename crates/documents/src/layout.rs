@@ -9,6 +9,8 @@ use printpdf::{
     Color, Line, LinePoint, Mm, Op, PdfDocument, PdfPage, PdfSaveOptions, Point, Pt, Rgb,
 };
 
+mod chart;
+
 use crate::fonts::{self, Run};
 use crate::pages::{Item, embed_fonts, page_ops};
 

@@ -22,7 +22,7 @@ mod layout;
 mod report;
 
 pub use child_missing::{ChildMissingPack, child_missing_pack};
-pub use report::{GovernorsReport, ReportTable, governors_report};
+pub use report::{GovernorsReport, ReportChart, ReportTable, governors_report};
 mod pages;
 
 use layout::{Face, Layout};

@@ -12,16 +12,27 @@ pub struct ReportTable {
     pub rows: Vec<Vec<String>>,
 }
 
+/// One bar chart of the report: its heading, what its bars count (e.g. "Visits") and each
+/// bar's label and figure.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReportChart {
+    pub heading: String,
+    pub unit: String,
+    pub bars: Vec<(String, i64)>,
+}
+
 /// The report to print: its title ("Test School" or "Trust — all schools"), the lines under it
-/// (the period, when it was made, the note about default terms) and its tables.
+/// (the period, when it was made, the note about default terms), its charts and its tables.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct GovernorsReport {
     pub title: String,
     pub lines: Vec<String>,
+    pub charts: Vec<ReportChart>,
     pub tables: Vec<ReportTable>,
 }
 
-/// The report as a PDF: A4, each page footed "Home visits report for governors" and its number.
+/// The report as a PDF: A4, the charts drawn with printpdf's own rectangles and the embedded
+/// fonts (no SVG converter), then the tables; each page footed "Home visits report for governors" and its number.
 pub fn governors_report(r: &GovernorsReport) -> Vec<u8> {
     let mut l = Layout::new(
         &format!("Home visits report - {}", r.title),
@@ -31,6 +42,14 @@ pub fn governors_report(r: &GovernorsReport) -> Vec<u8> {
     l.paragraph("Home visits report for governors", Face::Bold, 14.0);
     for line in &r.lines {
         l.paragraph(line, Face::Regular, 10.0);
+    }
+    // The charts first, as on the page; a chart with no bars says so, as its table does.
+    for c in &r.charts {
+        l.heading(&format!("Chart: {}", c.heading));
+        if c.bars.is_empty() {
+            l.paragraph("None in this period.", Face::Regular, 10.0);
+        }
+        l.bar_chart(&c.unit, &c.bars);
     }
     for t in &r.tables {
         l.heading(&t.heading);

@@ -1,21 +1,48 @@
-//! G2 in the governors' report: how many staff have acknowledged the school's current policy.
-//! Doorstep does not record acknowledgement yet (it is being built separately); this is the one
-//! place the report asks for it, so the figures arrive in the JSON, page, CSV and PDF at once.
+//! G2 in the governors' report: how many of each school's staff have confirmed reading the
+//! current version of its policy, and the same summed across the trust. Counts only: the
+//! governors' version names nobody (the head sees who has not read it on the policy page).
 
-use super::ACKNOWLEDGEMENT_NOT_RECORDED;
+use super::policy_acknowledgements;
 use crate::{App, Result};
 use domain::SchoolId;
+use serde::Serialize;
 
-/// The "Staff acknowledgement" cell of the policy table for `policy`, the current version of
-/// `school`'s policy: today always [`ACKNOWLEDGEMENT_NOT_RECORDED`].
-///
-/// Hook for the acknowledgement work: once staff acknowledge a policy version, read here how
-/// many of the school's staff have acknowledged `policy.version` of how many who must, and
-/// answer e.g. "31 of 34 staff (3 not yet)". The report's other parts need no change.
-pub(super) async fn staff_acknowledgement(
-    _app: &App,
-    _school: SchoolId,
-    _policy: &store::PolicyVersion,
-) -> Result<String> {
-    Ok(ACKNOWLEDGEMENT_NOT_RECORDED.to_string())
+/// Staff who have confirmed reading the current policy version, of the staff asked to (the
+/// school's active staff, not governors or trust administrators).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct StaffRead {
+    pub acknowledged: i64,
+    pub staff: i64,
+}
+
+impl StaffRead {
+    /// Those still to confirm.
+    pub fn not_yet(self) -> i64 {
+        self.staff - self.acknowledged
+    }
+
+    /// The policy table's cell, e.g. "31 of 34 staff have read it (3 not yet)".
+    pub fn sentence(self) -> String {
+        format!(
+            "{} of {} staff have read it ({} not yet)",
+            self.acknowledged,
+            self.staff,
+            self.not_yet()
+        )
+    }
+
+    pub(super) fn add(&mut self, other: StaffRead) {
+        self.acknowledged += other.acknowledged;
+        self.staff += other.staff;
+    }
+}
+
+/// The counts for `school`'s current policy version, read through
+/// [`policy_acknowledgements`]. Errors: as the store (the school and its policy exist here).
+pub(super) async fn staff_read(app: &App, school: SchoolId) -> Result<StaffRead> {
+    let status = policy_acknowledgements(app.db(), school).await?;
+    Ok(StaffRead {
+        acknowledged: status.acknowledged as i64,
+        staff: status.staff as i64,
+    })
 }

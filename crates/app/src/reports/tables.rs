@@ -1,7 +1,7 @@
 //! The report's tables, laid out once: the page, each CSV download and the PDF show these rows,
 //! so a figure cannot differ between them.
 
-use super::{Count, GovernorsReport};
+use super::{Count, GovernorsReport, StaffRead};
 use serde::Serialize;
 
 /// One table of the report: its name in a CSV file name (`visits_by_reason`), its heading, its
@@ -12,6 +12,16 @@ pub struct Table {
     pub heading: &'static str,
     pub headers: Vec<&'static str>,
     pub rows: Vec<Vec<String>>,
+}
+
+/// One bar chart of the report, drawn on the page (SVG) and in the PDF from these figures: its
+/// id on the page, its heading, what its bars count and the bars.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Chart {
+    pub id: &'static str,
+    pub heading: &'static str,
+    pub unit: &'static str,
+    pub bars: Vec<Count>,
 }
 
 fn counted(name: &'static str, heading: &'static str, first: &'static str, c: &[Count]) -> Table {
@@ -32,7 +42,7 @@ fn minutes(m: Option<i64>) -> String {
 
 impl GovernorsReport {
     /// The names of every table, in the order they are shown (the CSV `table` choices).
-    pub const TABLE_NAMES: [&'static str; 11] = [
+    pub const TABLE_NAMES: [&'static str; 12] = [
         "visits_by_reason",
         "visits_by_outcome",
         "staffing",
@@ -44,6 +54,7 @@ impl GovernorsReport {
         "incidents",
         "actions_and_blocks",
         "policy",
+        "acknowledgement",
     ];
 
     /// Every table of the report, in [`GovernorsReport::TABLE_NAMES`] order, then the schools'
@@ -191,6 +202,7 @@ impl GovernorsReport {
                     })
                     .collect(),
             },
+            self.acknowledgement_table(),
         ];
         if self.schools.len() > 1 {
             tables.push(Table {
@@ -213,6 +225,66 @@ impl GovernorsReport {
             });
         }
         tables
+    }
+
+    /// G2: per school, staff who have confirmed reading the current policy version, of the
+    /// staff asked to; a last "All schools" row when the report covers more than one school.
+    fn acknowledgement_table(&self) -> Table {
+        let row = |school: &str, version: String, r: StaffRead| {
+            vec![
+                school.to_string(),
+                version,
+                r.acknowledged.to_string(),
+                r.staff.to_string(),
+                r.not_yet().to_string(),
+            ]
+        };
+        let mut rows: Vec<Vec<String>> = self
+            .policies
+            .iter()
+            .map(|p| row(&p.school, p.version.to_string(), p.staff_read))
+            .collect();
+        if self.policies.len() > 1 {
+            rows.push(row("All schools", String::new(), self.staff_read));
+        }
+        Table {
+            name: "acknowledgement",
+            heading: "Staff who have read the current policy",
+            headers: vec!["School", "Version", "Have read it", "Staff", "Not yet"],
+            rows,
+        }
+    }
+
+    /// The report's charts: visits by reason, visits by outcome, alarms raised by kind.
+    pub fn charts(&self) -> Vec<Chart> {
+        let alarms = self
+            .alarms
+            .iter()
+            .map(|a| Count {
+                label: a.kind.clone(),
+                count: a.raised,
+            })
+            .collect();
+        vec![
+            Chart {
+                id: "chart-reason",
+                heading: "Visits by reason",
+                unit: "Visits",
+                bars: self.visits_by_reason.clone(),
+            },
+            Chart {
+                id: "chart-outcome",
+                heading: "Visits by outcome",
+                unit: "Visits",
+                bars: self.visits_by_outcome.clone(),
+            },
+            Chart {
+                id: "chart-alarms",
+                heading: "Alarms by kind",
+                unit: "Alarms raised",
+                bars: alarms,
+            },
+        ]
     }
 
     /// One table by its name, for a CSV download; `None` for a name not in the report.
@@ -252,11 +324,21 @@ impl GovernorsReport {
         lines
     }
 
-    /// The whole report as a PDF (every table of [`GovernorsReport::tables`]).
+    /// The whole report as a PDF: every chart of [`GovernorsReport::charts`], drawn as bars,
+    /// then every table of [`GovernorsReport::tables`].
     pub fn pdf(&self) -> Vec<u8> {
         documents::governors_report(&documents::GovernorsReport {
             title: self.title.clone(),
             lines: self.lines(),
+            charts: self
+                .charts()
+                .into_iter()
+                .map(|c| documents::ReportChart {
+                    heading: c.heading.to_string(),
+                    unit: c.unit.to_string(),
+                    bars: c.bars.into_iter().map(|b| (b.label, b.count)).collect(),
+                })
+                .collect(),
             tables: self
                 .tables()
                 .into_iter()

@@ -294,6 +294,13 @@ async fn governors_report_counts_a_term_and_names_no_child() {
     for backend in backends() {
         let app = TestApp::start(backend, "harton").await;
         build_term(&app).await;
+        // G2: two staff confirm reading the policy (the office twice: counted once).
+        for who in [app.people.teacher, app.people.office, app.people.office] {
+            let who = app.staff(who).await;
+            app::school_admin::acknowledge_policy(&app.app(), &who, app.school, app.now())
+                .await
+                .unwrap();
+        }
         let head = app.staff(app.people.head).await;
         let range = parse_range(Some("this"), None, None, app.now().date_naive()).unwrap();
         let report = governors_report(&app.app(), &head, None, range.clone())

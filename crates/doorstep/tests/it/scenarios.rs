@@ -6,6 +6,7 @@ mod board_push;
 mod demo_outbox;
 mod feed_push;
 mod hand_over;
+mod import_upload;
 mod imports;
 mod in_progress;
 mod need_to_know;

@@ -7,7 +7,7 @@ use super::page::{Choice, Chrome, Ctx, Errors, WebError, render, render_with};
 use crate::AppState;
 mod chart;
 
-use app::reports::{Count, GovernorsReport, ReportQuery, Table, governors_report_for};
+use app::reports::{GovernorsReport, ReportQuery, Table, governors_report_for};
 use askama::Template;
 use axum::Router;
 use axum::extract::Query;
@@ -92,33 +92,11 @@ async fn page(ctx: Ctx, Query(q): Query<ReportQuery>) -> Result<Response, WebErr
             query.push(format!("from={}&to={}", report.range.from, report.range.to));
             page.query = query.join("&");
             page.lines = report.lines();
-            page.charts = vec![
-                bar_chart(
-                    "chart-reason",
-                    "Visits by reason",
-                    "Visits",
-                    &report.visits_by_reason,
-                ),
-                bar_chart(
-                    "chart-outcome",
-                    "Visits by outcome",
-                    "Visits",
-                    &report.visits_by_outcome,
-                ),
-                bar_chart(
-                    "chart-alarms",
-                    "Alarms by kind",
-                    "Alarms raised",
-                    &report
-                        .alarms
-                        .iter()
-                        .map(|a| Count {
-                            label: a.kind.clone(),
-                            count: a.raised,
-                        })
-                        .collect::<Vec<_>>(),
-                ),
-            ];
+            page.charts = report
+                .charts()
+                .iter()
+                .map(|c| bar_chart(c.id, c.heading, c.unit, &c.bars))
+                .collect();
             page.tables = report.tables();
             page.report = Some(report);
             Ok(render(&page))

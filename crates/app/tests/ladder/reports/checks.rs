@@ -93,7 +93,14 @@ pub(super) fn check_figures(r: &GovernorsReport, backend: &str) {
         NaiveDate::from_ymd_opt(2027, 9, 1).unwrap()
     );
     assert!(!r.policies[0].review_overdue);
-    assert!(r.policies[0].acknowledgement.starts_with("not recorded"));
+    // Two of the school's seven staff confirmed reading the current version (G2).
+    let read = r.policies[0].staff_read;
+    assert_eq!((read.acknowledged, read.staff, read.not_yet()), (2, 7, 5));
+    assert_eq!(
+        r.policies[0].acknowledgement,
+        "2 of 7 staff have read it (5 not yet)"
+    );
+    assert_eq!(r.staff_read, read, "one school: the total is the school's");
 }
 
 /// Every child's name, address and household name the test wrote, none of which may appear.
@@ -109,6 +116,11 @@ pub(super) fn check_csv(r: &GovernorsReport) {
     assert!(
         alarms.contains("emergency: staff pressed the panic button,3,3,4,10\n"),
         "{alarms}"
+    );
+    let read = r.table("acknowledgement").unwrap().to_csv();
+    assert_eq!(
+        read,
+        "School,Version,Have read it,Staff,Not yet\nTest School,1,2,7,5\n"
     );
     let slips = r.table("slips").unwrap().to_csv();
     assert!(slips.contains("unanswered by the deadline,1\n"), "{slips}");
@@ -132,12 +144,15 @@ pub(super) fn check_pdf(r: &GovernorsReport) {
         .unwrap();
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
+    // Each line with its runs of spaces (table columns) made single.
+    let lines: Vec<String> = text
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
     let line = |label: &str| {
-        let l = text.lines().find(|l| l.trim_start().starts_with(label));
+        let l = lines.iter().find(|l| l.starts_with(label));
         l.unwrap_or_else(|| panic!("no line with {label}: {text}"))
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
+            .clone()
     };
     assert!(text.contains("Home visits report for governors"), "{text}");
     assert_eq!(line("Attendance concern"), "Attendance concern 4");
@@ -153,7 +168,27 @@ pub(super) fn check_pdf(r: &GovernorsReport) {
     );
     assert_eq!(line("authorised"), "authorised 5");
     assert!(line("[child] is being seen").ends_with(" 1"), "{text}");
-    assert!(line("emergency:").ends_with("3 3 4 10"), "{text}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("emergency:") && l.ends_with("3 3 4 10")),
+        "{text}"
+    );
+    // The charts, drawn as bars, give each label and figure as text: once in the chart and
+    // once in its table.
+    for heading in ["Visits by reason", "Visits by outcome", "Alarms by kind"] {
+        let chart = format!("Chart: {heading}");
+        assert!(lines.contains(&chart), "no {chart}: {text}");
+    }
+    for bar in [
+        "Attendance concern 4",
+        "Refusing school 1",
+        "nobody home (slip left) 3",
+        "visit made 1",
+    ] {
+        let times = lines.iter().filter(|l| *l == bar).count();
+        assert_eq!(times, 2, "{bar} in the chart and the table: {text}");
+    }
     assert_eq!(
         line("unanswered by the deadline"),
         "unanswered by the deadline 1"
@@ -164,6 +199,12 @@ pub(super) fn check_pdf(r: &GovernorsReport) {
     );
     assert_eq!(line("households blocked now"), "households blocked now 1");
     assert!(text.contains("2027-09-01"), "{text}");
+    assert!(
+        text.contains("Staff who have read the current policy"),
+        "{text}"
+    );
+    assert_eq!(line("Test School 1 2"), "Test School 1 2 7 5");
+
     assert!(text.contains("Autumn term 2026"), "{text}");
     for never in NEVER {
         assert!(!text.contains(never), "the PDF names {never}: {text}");

@@ -177,10 +177,60 @@ async fn the_trust_report_sums_its_schools() {
         app.walk_visit(&teacher, visit).await;
 
         let admin = app.login(TRUST_ADMIN).await;
-        let trust = app
-            .get(&admin, &format!("/api/reports/governors?{}", range()))
-            .await
-            .expect_status(OK);
+        let report = format!("/api/reports/governors?{}", range());
+        let before = app.get(&admin, &report).await.expect_status(OK);
+        // G2: Harton's teacher confirms reading the policy; the trust's count moves by one.
+        app.post(
+            &teacher,
+            &format!("/api/schools/{}/policy/acknowledge", harton.id),
+            json!({}),
+        )
+        .await
+        .expect_status(OK);
+        let trust = app.get(&admin, &report).await.expect_status(OK);
+        let read = |r: &Value, f: &str| r["staff_read"][f].as_i64().unwrap_or(-1);
+        assert_eq!(
+            read(&trust, "acknowledged"),
+            read(&before, "acknowledged") + 1
+        );
+        assert_eq!(read(&trust, "staff"), read(&before, "staff"), "{trust}");
+        let policies = trust["policies"].as_array().cloned().unwrap_or_default();
+        for f in ["acknowledged", "staff"] {
+            let sum: i64 = policies.iter().map(|p| read(p, f)).sum();
+            assert_eq!(read(&trust, f), sum, "{f}: {trust}");
+        }
+        let harton_line = policies.iter().find(|p| p["school"] == "Harton Academy");
+        let harton_line = harton_line.unwrap_or_else(|| panic!("Harton's policy line: {trust}"));
+        assert!(read(harton_line, "acknowledged") >= 1, "{trust}");
+        assert_eq!(
+            harton_line["acknowledgement"],
+            format!(
+                "{} of {} staff have read it ({} not yet)",
+                read(harton_line, "acknowledged"),
+                read(harton_line, "staff"),
+                read(harton_line, "staff") - read(harton_line, "acknowledged")
+            ),
+            "{trust}"
+        );
+        // The acknowledgement table as CSV: a row a school and the trust's total.
+        let csv = app
+            .download(
+                &admin,
+                &format!(
+                    "/api/reports/governors.csv?table=acknowledgement&{}",
+                    range()
+                ),
+            )
+            .await;
+        let text = String::from_utf8(csv.bytes).expect("CSV is UTF-8");
+        let total = format!(
+            "All schools,,{},{},{}",
+            read(&trust, "acknowledged"),
+            read(&trust, "staff"),
+            read(&trust, "staff") - read(&trust, "acknowledged")
+        );
+        assert!(text.lines().any(|l| l == total), "{total}: {text}");
+        assert_eq!(text.lines().count(), policies.len() + 2, "{text}");
         let lines = trust["schools"].as_array().cloned().unwrap_or_default();
         assert!(lines.len() >= 2, "every school of the trust: {trust}");
         let mut visits = 0;
