@@ -17,6 +17,7 @@ mod board_events;
 mod chronology;
 mod concerns;
 mod demo_outbox;
+mod drills;
 mod exports;
 mod failure;
 mod form;
@@ -59,6 +60,7 @@ pub fn router() -> Router<AppState> {
         .merge(today::router())
         .merge(board_events::router())
         .merge(demo_outbox::router())
+        .merge(drills::router())
         .merge(plan::router())
         .merge(visit::router())
         .merge(record::router())
