@@ -30,7 +30,8 @@ pub use records::{
     readable_incident, visible_alarm,
 };
 pub use schools::{
-    calendar_feed_allowed, manages_calendar_links, report_schools, visits_to_export,
+    calendar_feed_allowed, drill_report_school, manages_calendar_links, may_run_drills,
+    report_schools, visits_to_export,
 };
 pub use visit::{sees_school_visits, visible_visit, visit_to_act_on, watches_school};
 

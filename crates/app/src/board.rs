@@ -32,10 +32,20 @@ async fn audited_change(
     now: DateTime<Utc>,
 ) -> Result<AlarmView> {
     let alarm = access::visible_alarm(app, me, id).await?;
+    if alarm.drill && action == "alarm.resolve" {
+        // Only the head or DSL ends a drill (#11 item 9); anyone alerted may acknowledge it.
+        access::may_run_drills(me, SchoolId(alarm.school_id))?;
+    }
     let mut tx = app.db().begin().await?;
     let alarm = match action {
         "alarm.acknowledge" => ladder::acknowledge_in(&mut tx, alarm.id, me, text, now).await?,
         _ => ladder::resolve_in(&mut tx, alarm.id, me, text, now).await?,
+    };
+    // A drill's acknowledgement is audited as the drill's, so the trail never reads as a real alarm.
+    let action = match (alarm.drill, action) {
+        (true, "alarm.acknowledge") => "drill.acknowledge",
+        (true, _) => "drill.end",
+        (false, a) => a,
     };
     let mut e = audit::entry(
         app,

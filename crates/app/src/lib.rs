@@ -18,6 +18,7 @@ pub mod board;
 pub mod clock;
 mod context;
 pub mod demo_outbox;
+pub mod drills;
 mod group_commit;
 pub mod health;
 pub mod import;

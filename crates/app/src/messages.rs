@@ -4,6 +4,7 @@
 //! no address; the pack does, and goes by e-mail only on the rung the policy marks for the police
 //! contact. Everything else links to the pack behind sign-in ([`Links`]).
 
+pub mod drill;
 mod email;
 pub mod gsm7;
 mod pack;

@@ -65,6 +65,10 @@ pub const REPORT_READERS: [Role; 5] = [
     Role::TrustAdmin,
 ];
 
+/// Start and end practice alarms (drills, #11 item 9): the head and the DSL, who answer for the
+/// school's alarm ladder. A drill sends the school's real ladder to real people, so nobody else.
+pub const DRILL_RUNNERS: [Role; 2] = [Role::Headteacher, Role::Dsl];
+
 /// Change the school's policy, add staff.
 pub const SCHOOL_ADMINS: [Role; 2] = [Role::Headteacher, Role::TrustAdmin];
 

@@ -9,6 +9,7 @@ mod alarms;
 mod audit_api;
 mod auth;
 mod door;
+mod drills;
 mod edge;
 mod error;
 pub mod exports;
@@ -274,6 +275,7 @@ pub fn build_router(state: AppState) -> Router {
         .merge(audit_api::router())
         .merge(after_visit::router())
         .merge(reports::router())
+        .merge(drills::router())
         .split_for_parts();
     let spec = Arc::new(openapi::finish(spec));
     // The pages call the same use cases as the JSON routes (see `web`).

@@ -19,6 +19,7 @@ mod child_missing;
 mod chronology;
 mod concerns;
 mod demo_outbox;
+mod drills;
 mod exports;
 mod failure;
 mod form;
@@ -65,6 +66,7 @@ pub fn router() -> Router<AppState> {
         .merge(today::router())
         .merge(board_events::router())
         .merge(demo_outbox::router())
+        .merge(drills::router())
         .merge(plan::router())
         .merge(visit::router())
         .merge(record::router())

@@ -13,6 +13,7 @@ use sqlx::types::Json;
 
 mod alarm_writes;
 pub mod channels;
+mod drills;
 mod in_tx;
 mod reads;
 mod writes;
@@ -105,6 +106,9 @@ pub struct Alarm {
     pub resolved_at: Option<DateTime<Utc>>,
     pub outcome: Option<String>,
     pub all_channels_failed: bool,
+    /// A practice alarm (drill) started by the head or DSL: its messages say DRILL and it is left
+    /// out of the real alarm figures (migration 0021).
+    pub drill: bool,
 }
 
 pub struct NewAlarm<'a> {
@@ -140,6 +144,8 @@ pub struct Notification {
     pub sent_at: Option<DateTime<Utc>>,
     /// When the first attempt failed (kept after a later success).
     pub first_failed_at: Option<DateTime<Utc>>,
+    /// `doorstep demo` kept it in the demo outbox instead of sending it (migration 0020).
+    pub demo_outbox: bool,
 }
 
 pub struct NewNotification<'a> {
@@ -164,9 +170,9 @@ pub struct MonitorPass {
 }
 
 const ALARM_COLUMNS: &str = "id, school_id, visit_id, kind, dedupe_key, raised_at, raised_by, detail, state, next_level, next_level_at, \
-    acknowledged_by, acknowledged_at, acknowledgement, resolved_by, resolved_at, outcome, all_channels_failed";
+    acknowledged_by, acknowledged_at, acknowledgement, resolved_by, resolved_at, outcome, all_channels_failed, drill";
 pub(crate) const NOTIFICATION_COLUMNS: &str = "id, alarm_id, visit_id, staff_id, channel, address, subject, body, idempotency_key, state, attempts, \
-    next_attempt_at, last_error, created_at, sent_at, first_failed_at";
+    next_attempt_at, last_error, created_at, sent_at, first_failed_at, demo_outbox";
 const DEADLINE_COLUMNS: &str =
     "id, visit_id, school_id, kind, due_at, fires_at, remind_at, reminded, state";
 const WATCH_COLUMNS: &str = "visit_id, school_id, signed_out_at, last_contact_at, extended_until, arrived, left_property, last_latitude, \

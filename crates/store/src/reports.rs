@@ -77,8 +77,9 @@ impl Db {
             case when v.status = 'declined' then (select d.comment from visit_decisions d where d.visit_id = v.id \
                 and d.decision = 'declined' order by d.decided_at desc, d.id desc limit 1) end as declined_why \
             from visits v where v.school_id = $1 and v.planned_leave_school >= $2 and v.planned_leave_school < $3 order by v.id";
+        // Drills (practice alarms) are never counted as real alarms.
         const ALARMS: &str = "select kind, raised_at, acknowledged_at, acknowledged_by from alarms \
-            where school_id = $1 and raised_at >= $2 and raised_at < $3 order by id";
+            where school_id = $1 and raised_at >= $2 and raised_at < $3 and drill = $4 order by id";
         const SLIPS: &str = "select respond_by, responded_at from home_visit_slips \
             where school_id = $1 and left_at >= $2 and left_at < $3 order by id";
         const INCIDENTS: &str = "select kind, household_blocked from incidents \
@@ -93,7 +94,7 @@ impl Db {
         let s = school.0;
         with_pool!(self, p => {
             let visits = sqlx::query_as(VISITS).bind(s).bind(from).bind(to).fetch_all(p).await?;
-            let alarms = sqlx::query_as(ALARMS).bind(s).bind(from).bind(to).fetch_all(p).await?;
+            let alarms = sqlx::query_as(ALARMS).bind(s).bind(from).bind(to).bind(false).fetch_all(p).await?;
             let slips = sqlx::query_as(SLIPS).bind(s).bind(from).bind(to).fetch_all(p).await?;
             let incidents = sqlx::query_as(INCIDENTS).bind(s).bind(from).bind(to).fetch_all(p).await?;
             let households_blocked_now = sqlx::query_scalar(BLOCKED_NOW).bind(s).bind(true).fetch_one(p).await?;

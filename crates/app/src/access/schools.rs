@@ -41,6 +41,32 @@ pub async fn report_schools(app: &App, staff: &Staff, named: Option<i64>) -> Res
     }
 }
 
+/// #11 item 9: the school whose drills the person may start and end — their own school, and
+/// they are among [`permissions::DRILL_RUNNERS`] (the head, the DSL). Errors: `Forbidden` for
+/// anyone else, or for another school.
+pub fn may_run_drills(staff: &Staff, school: SchoolId) -> Result<()> {
+    require_any(staff, &permissions::DRILL_RUNNERS, "start or end a drill")?;
+    if staff.school_id == Some(school) {
+        Ok(())
+    } else {
+        Err(Refusal::forbidden(
+            "a drill may only be run at your own school",
+        ))
+    }
+}
+
+/// #11 item 9: the school whose drill report the person may read: the drill runners and the
+/// governors' report readers (the head shows it to governors) of their own school; a trust
+/// administrator names one school of the trust. Errors: as [`school_in_scope`]; `Forbidden`.
+pub async fn drill_report_school(app: &App, staff: &Staff, named: Option<i64>) -> Result<SchoolId> {
+    let school = school_in_scope(app, staff, named).await?;
+    if staff.roles.any_of(&permissions::DRILL_RUNNERS) {
+        return Ok(school);
+    }
+    require_any(staff, &permissions::REPORT_READERS, "read the drill report")?;
+    Ok(school)
+}
+
 /// P7: whether the person sees and revokes every calendar link of `school` (its head), not
 /// just the links they made.
 pub fn manages_calendar_links(staff: &Staff, school: SchoolId) -> bool {

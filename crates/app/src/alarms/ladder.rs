@@ -108,8 +108,11 @@ async fn read_climb<'a>(db: &Db, alarm: &'a Alarm, now: DateTime<Utc>) -> Result
         &household.address,
         &household.postcode,
     );
-    // The information pack takes several reads; only levels that send it need it.
-    let pack = if due.iter().any(|(_, l)| l.information_pack) {
+    // The information pack takes several reads; only levels that send it need it. A drill never
+    // sends the real pack: its police-contact rung says so instead (#11 item 9).
+    let pack = if alarm.drill {
+        messages::drill::DRILL_PACK.to_string()
+    } else if due.iter().any(|(_, l)| l.information_pack) {
         messages::information_pack(
             db,
             &visit,
@@ -164,7 +167,10 @@ async fn write_climb(
             whereabouts: &c.whereabouts,
             links,
         };
-        let message = messages::alarm_message(&facts, level, pack);
+        let mut message = messages::alarm_message(&facts, level, pack);
+        if alarm.drill {
+            message = messages::drill::marked(message);
+        }
         let subject = message.subject.as_str();
         // One topic per alarm and level: each person is told once per level and channel.
         let topic = format!("alarm:{}:level:{}", alarm.id, level_index);

@@ -155,6 +155,7 @@ mod tests {
             created_at: at,
             sent_at: (state == DeliveryState::Sent).then_some(at),
             first_failed_at: error.map(|_| at),
+            demo_outbox: false,
         }
     }
 

@@ -25,8 +25,12 @@ pub struct AlarmView {
 impl From<Alarm> for AlarmView {
     fn from(alarm: Alarm) -> Self {
         AlarmView {
-            label: alarm.kind.label().to_string(),
-            urgent: alarm.kind.starts_at_top(),
+            // A drill is labelled as one wherever an alarm is shown (#11 item 9).
+            label: match alarm.drill {
+                true => format!("DRILL — {} (practice alarm)", alarm.kind.label()),
+                false => alarm.kind.label().to_string(),
+            },
+            urgent: alarm.kind.starts_at_top() && !alarm.drill,
             reach: super::Reach::default(),
             told: Vec::new(),
             alarm,

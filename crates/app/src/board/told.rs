@@ -18,10 +18,12 @@ pub struct Told {
     pub channel: String,
     /// When it went out, or when it was queued if it has not (UTC).
     pub at: DateTime<Utc>,
-    /// "delivered", "waiting to be sent", "not delivered yet, trying again: …", "failed: …",
-    /// or "not sent: no mobile number on record for …".
+    /// "delivered", "kept in the demo outbox" (`doorstep demo` with the channel not set up),
+    /// "waiting to be sent", "not delivered yet, trying again: …", "failed: …", or "not sent: no
+    /// mobile number on record for …".
     pub outcome: String,
-    /// Whether it reached the person's phone, inbox or screen (handed to the gateway or server).
+    /// Whether it reached the person's phone, inbox or screen (handed to the gateway or server);
+    /// false for a message the demo outbox kept.
     pub delivered: bool,
     /// All of it in one line, at the school's local time: "Helen Head — text message — 10:32 —
     /// delivered".
@@ -42,6 +44,7 @@ pub fn channel_words(channel: &str) -> &str {
 fn outcome(n: &Notification) -> String {
     let error = n.last_error.as_deref().unwrap_or("no detail");
     match n.state.as_str() {
+        "sent" if n.demo_outbox => "kept in the demo outbox".to_string(),
         "sent" => "delivered".to_string(),
         "failed" if n.address == store::UNREACHABLE => format!("not sent: {error}"),
         "failed" => format!("failed: {error}"),
@@ -79,7 +82,7 @@ pub async fn told(db: &Db, deliveries: &[Notification], tz: chrono_tz::Tz) -> Re
             who,
             channel,
             at,
-            delivered: n.state == DeliveryState::Sent,
+            delivered: n.state == DeliveryState::Sent && !n.demo_outbox,
             outcome,
             line,
         });

@@ -15,6 +15,7 @@ mod channel_test;
 mod child_missing;
 mod deadlines;
 mod delivery;
+mod drills;
 mod duress_pin;
 mod group_commit;
 mod health;

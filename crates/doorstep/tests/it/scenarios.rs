@@ -4,6 +4,7 @@
 mod authorisation;
 mod board_push;
 mod demo_outbox;
+mod drills;
 mod feed_push;
 mod hand_over;
 mod import_upload;

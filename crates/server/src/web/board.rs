@@ -35,6 +35,8 @@ struct AlarmRow {
     visit_id: i64,
     label: String,
     urgent: bool,
+    /// A practice alarm (drill): shown as one.
+    drill: bool,
     raised: String,
     who: String,
     where_: String,
@@ -169,6 +171,7 @@ async fn live_part(
                 visit_id: a.alarm.visit_id.unwrap_or_default(),
                 label: a.label.clone(),
                 urgent: a.urgent,
+                drill: a.alarm.drill,
                 raised: when(a.alarm.raised_at),
                 who: out.map_or(String::new(), |o| o.staff.join(", ")),
                 where_: out.map_or(String::new(), |o| {

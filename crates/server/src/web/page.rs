@@ -141,6 +141,7 @@ impl Ctx {
                 nav: self.with_approvals(vec![
                     NavItem::new("/head-only", "For the head", "head-only"),
                     NavItem::new("/reports/governors", "Governors' report", "reports"),
+                    NavItem::new("/drills", "Drills", "drills"),
                 ]),
                 current,
             };
@@ -177,6 +178,17 @@ impl Ctx {
                 "Governors' report",
                 "reports",
             ));
+            // The drill report is read by the same people; the head and DSL also run drills.
+            nav.push(NavItem::new("/drills", "Drills", "drills"));
+        }
+        // `doorstep demo` only: the messages kept instead of sent, for those who may read them.
+        if self.state.demo_outbox()
+            && self
+                .me
+                .roles
+                .any_of(&app::permissions::DEMO_OUTBOX_READERS)
+        {
+            nav.push(NavItem::new("/outbox", "Demo outbox", "outbox"));
         }
         if self.me.roles.any_of(&app::permissions::MIS_IMPORTERS) {
             nav.push(NavItem::new("/imports", "Import", "imports"));

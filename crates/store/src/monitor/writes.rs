@@ -240,6 +240,9 @@ impl Tx {
             let found: Vec<Alarm> = with_tx!(self, x => {
                 let mut q = sqlx::QueryBuilder::new(format!("select {ALARM_COLUMNS} from alarms where kind = "));
                 q.push_bind(kind);
+                // A drill is answered only by acknowledging or ending it, never by a check-in.
+                q.push(" and drill = ");
+                q.push_bind(false);
                 q.push(" and state <> 'resolved' and visit_id in (");
                 let mut list = q.separated(", ");
                 for v in chunk {

@@ -4,7 +4,7 @@
 use super::*;
 
 /// A visit of Harton's teacher, signed out now; its id.
-async fn out(app: &TestApp) -> i64 {
+pub(super) async fn out(app: &TestApp) -> i64 {
     let school = app.school("harton.demo").await;
     let teacher = app.login(&school.email("teacher")).await;
     let senior = app.login(&school.email("senior")).await;
@@ -80,7 +80,27 @@ async fn a_demo_alarm_s_texts_and_e_mails_wait_in_the_outbox_for_the_office_and_
             "the text itself is shown: {first_line} in {page}"
         );
 
-        // Only the office and the head; a teacher is refused.
+        // Who was told says the messages were kept, not delivered nor failed.
+        let alarm = app
+            .get(&office, &format!("/api/alarms/{}", raised["alarm_id"]))
+            .await
+            .expect_status(OK);
+        let told = alarm["told"].as_array().cloned().unwrap_or_default();
+        assert!(
+            told.iter()
+                .filter(|t| t["channel"] == "text message")
+                .all(|t| t["outcome"] == "kept in the demo outbox" && t["delivered"] == false),
+            "{told:?}"
+        );
+        assert!(told.iter().any(|t| t["outcome"] == "kept in the demo outbox"));
+
+        // The office and head find it in the navigation; a teacher neither sees nor reads it.
+        for who in [&office, &head] {
+            let (_, page) = app.get(who, "/today").await;
+            assert!(page.as_str().unwrap_or("").contains("href=\"/outbox\""), "{page}");
+        }
+        let (_, page) = app.get(&teacher, "/today").await;
+        assert!(!page.as_str().unwrap_or("").contains("href=\"/outbox\""));
         app.get(&teacher, "/outbox").await.expect_status(FORBIDDEN);
     })
     .await;
