@@ -10,7 +10,7 @@ mod ladder;
 mod pack;
 mod repeat;
 
-pub use crate::stored::{AlarmState, DeadlineState, DeliveryState};
+pub use crate::stored::{AlarmState, CheckInKind, DeadlineState, DeliveryState};
 pub use deadlines::{Deadline, Timeline, deadlines, extend};
 pub use ladder::{
     RecipientRef, VisitPeople, ladder_for, ladder_for_policy, levels_due, next_level_at,
