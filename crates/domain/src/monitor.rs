@@ -11,7 +11,7 @@ mod ladder;
 mod pack;
 mod repeat;
 
-pub use crate::stored::{AlarmState, DeadlineState, DeliveryState};
+pub use crate::stored::{AlarmState, CheckInKind, DeadlineState, DeliveryState};
 pub use child_missing::{ChildMissingPack, ContactTried, FamilyContact, LastSeen, SlipLeftAt};
 pub use deadlines::{Deadline, Timeline, deadlines, extend};
 pub use ladder::{

@@ -1,5 +1,6 @@
 //! The names the store keeps for the domain's small enums (alarm kind and state, deadline kind and
-//! state, a message's channel and delivery state), and the checked way back from a stored name.
+//! state, a message's channel and delivery state, a check-in's kind), and the checked way back
+//! from a stored name.
 //!
 //! The store decodes each of these columns once, through `TryFrom<String>`: a name Doorstep does
 //! not know (a newer version wrote it, or the row was edited by hand) is an error naming the value,
@@ -27,9 +28,17 @@ macro_rules! stored_name {
         }
 
         // Lets tests and pages written against the stored names compare with them (`kind ==
-        // "panic"`) while they move to the enum; new code matches on the variants.
+        // "panic"`) while they move to the enum; new code matches on the variants. A name that
+        // is none of the values is a typo that makes the comparison always false (the Today
+        // page once filtered deadlines on a state "done" that never existed): debug builds and
+        // tests stop at it.
         impl PartialEq<&str> for $ty {
             fn eq(&self, other: &&str) -> bool {
+                debug_assert!(
+                    <$ty>::ALL.into_iter().any(|k| k.as_str() == *other),
+                    "'{other}' is not {} Doorstep knows: compare with the enum's variants",
+                    $what
+                );
                 self.as_str() == *other
             }
         }
@@ -52,6 +61,7 @@ stored_name!(Channel, "a channel");
 stored_name!(AlarmState, "an alarm state");
 stored_name!(DeadlineState, "a deadline state");
 stored_name!(DeliveryState, "a delivery state");
+stored_name!(CheckInKind, "a check-in kind");
 
 impl Channel {
     pub const ALL: [Channel; 4] = [
@@ -149,6 +159,29 @@ impl DeliveryState {
     }
 }
 
+/// What a visitor's word from the visit said (D3, D4, D8): "I'm OK", "I'm OK" with the duress PIN
+/// (looks the same on the phone; raises a covert alarm), or "need more time".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckInKind {
+    Ok,
+    Duress,
+    Extend,
+}
+
+impl CheckInKind {
+    pub const ALL: [CheckInKind; 3] = [CheckInKind::Ok, CheckInKind::Duress, CheckInKind::Extend];
+
+    /// The name kept in storage.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckInKind::Ok => "ok",
+            CheckInKind::Duress => "duress",
+            CheckInKind::Extend => "extend",
+        }
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)] // a panic is how a test fails
 mod tests {
@@ -181,6 +214,17 @@ mod tests {
             assert_eq!(DeliveryState::try_from(s.to_string()).unwrap(), s);
             assert_eq!(serde_json::to_value(s).unwrap(), s.as_str());
         }
+        for k in CheckInKind::ALL {
+            assert_eq!(CheckInKind::try_from(k.to_string()).unwrap(), k);
+            assert_eq!(serde_json::to_value(k).unwrap(), k.as_str());
+        }
+    }
+
+    #[test]
+    #[cfg(debug_assertions)]
+    #[should_panic(expected = "'done' is not a deadline state Doorstep knows")]
+    fn comparing_with_a_name_that_is_no_state_stops_a_debug_build() {
+        let _ = DeadlineState::Fired != "done";
     }
 
     #[test]

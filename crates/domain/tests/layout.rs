@@ -1,10 +1,11 @@
 //! Files a reader can hold (issue #9, item 5): no Rust source file under `crates/*/src` may grow
-//! past 450 lines (house style aims for ~400; the margin keeps small edits from failing builds).
+//! past 400 lines (house style: files under ~400 lines). A file that grows past it is split along
+//! a seam of meaning (a submodule for one rule or one step), not at a line count.
 //! It lives in `domain` only because that crate builds fastest; it reads the whole workspace.
 
 use std::path::{Path, PathBuf};
 
-const MAX_LINES: usize = 450;
+const MAX_LINES: usize = 400;
 
 fn rust_files(dir: &Path, found: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {

@@ -5,7 +5,9 @@
 use crate::db::{Db, Result, StoreError, Tx, with_pool, with_tx};
 use crate::stored::Stored;
 use chrono::{DateTime, Utc};
-use domain::monitor::{AlarmKind, AlarmState, DeadlineKind, DeadlineState, DeliveryState};
+use domain::monitor::{
+    AlarmKind, AlarmState, CheckInKind, DeadlineKind, DeadlineState, DeliveryState,
+};
 use domain::policy::Channel;
 use domain::{SchoolId, StaffId, VisitId};
 use serde::Serialize;
@@ -23,7 +25,8 @@ pub struct CheckIn {
     pub id: i64,
     pub visit_id: i64,
     pub staff_id: Option<i64>,
-    pub kind: String,
+    #[sqlx(try_from = "Stored<CheckInKind>")]
+    pub kind: CheckInKind,
     pub at: DateTime<Utc>,
     pub note: Option<String>,
     pub latitude: Option<f64>,
@@ -34,7 +37,7 @@ pub struct CheckIn {
 pub struct NewCheckIn<'a> {
     pub visit: VisitId,
     pub staff: Option<StaffId>,
-    pub kind: &'a str,
+    pub kind: CheckInKind,
     pub at: DateTime<Utc>,
     pub note: Option<&'a str>,
     pub latitude: Option<f64>,

@@ -1,5 +1,5 @@
 //! Decoding the domain's small enums (alarm kind and state, deadline kind and state, a message's
-//! channel and delivery state) once, at the store boundary.
+//! channel and delivery state, a check-in's kind) once, at the store boundary.
 //!
 //! A row field marked `#[sqlx(try_from = "Stored<AlarmKind>")]` is read as text and checked by
 //! the domain's `TryFrom<String>`; a name Doorstep does not know fails the read with
@@ -7,7 +7,9 @@
 //! row silently skipped or shown as something else. (The check runs inside `Decode`: sqlx's own
 //! `try_from` error path prints the source as "unprintable error".)
 
-use domain::monitor::{AlarmKind, AlarmState, DeadlineKind, DeadlineState, DeliveryState};
+use domain::monitor::{
+    AlarmKind, AlarmState, CheckInKind, DeadlineKind, DeadlineState, DeliveryState,
+};
 use domain::policy::Channel;
 use sqlx::error::BoxDynError;
 use sqlx::{Database, Decode, Type};
@@ -56,5 +58,6 @@ unwrap_stored!(
     DeadlineKind,
     DeadlineState,
     Channel,
-    DeliveryState
+    DeliveryState,
+    CheckInKind
 );

@@ -12,119 +12,12 @@
 //! A pupil with any element that cannot be read is not imported at all (nothing half-written)
 //! and is reported with the element's path and the reason.
 
+mod xml;
+
 use chrono::NaiveDate;
 use domain::inputs::{self, PhoneNumber, Postcode};
 use domain::{FieldError, Upn};
-use serde::Deserialize;
-
-#[derive(Debug, Default, Deserialize)]
-struct CtFile {
-    #[serde(rename = "Header", default)]
-    header: Option<Header>,
-    #[serde(rename = "CTFpupilData", default)]
-    data: Option<PupilData>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-struct Header {
-    /// "full" or "partial" (CTF specification, message header).
-    #[serde(rename = "DocumentQualifier", default)]
-    qualifier: Option<String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-struct PupilData {
-    #[serde(rename = "Pupil", default)]
-    pupils: Vec<XPupil>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct XPupil {
-    #[serde(rename = "UPN")]
-    upn: Option<String>,
-    application_reference: Option<String>,
-    surname: Option<String>,
-    forename: Option<String>,
-    #[serde(rename = "DOB")]
-    dob: Option<String>,
-    #[serde(rename = "NCyearActual")]
-    nc_year: Option<String>,
-    address: Option<XAddress>,
-    phones: Option<XPhones>,
-    email: Option<String>,
-    contacts: Option<XContacts>,
-}
-
-#[derive(Debug, Default, Deserialize, Clone)]
-#[serde(rename_all = "PascalCase")]
-struct XAddress {
-    #[serde(rename = "BS7666Address")]
-    bs7666: Option<Bs7666>,
-    address_lines: Option<AddressLines>,
-    post_code: Option<String>,
-}
-
-#[derive(Debug, Default, Deserialize, Clone)]
-#[serde(rename_all = "PascalCase")]
-struct Bs7666 {
-    #[serde(rename = "SAON")]
-    saon: Option<String>,
-    #[serde(rename = "PAON")]
-    paon: Option<String>,
-    street: Option<String>,
-    locality: Option<String>,
-    town: Option<String>,
-    post_town: Option<String>,
-    post_code: Option<String>,
-}
-
-#[derive(Debug, Default, Deserialize, Clone)]
-struct AddressLines {
-    #[serde(rename = "AddressLine1")]
-    l1: Option<String>,
-    #[serde(rename = "AddressLine2")]
-    l2: Option<String>,
-    #[serde(rename = "AddressLine3")]
-    l3: Option<String>,
-    #[serde(rename = "AddressLine4")]
-    l4: Option<String>,
-    #[serde(rename = "AddressLine5")]
-    l5: Option<String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-struct XPhones {
-    #[serde(rename = "Phone", default)]
-    phones: Vec<XPhone>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct XPhone {
-    telephone_type: Option<String>,
-    phone_no: Option<String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-struct XContacts {
-    #[serde(rename = "Contact", default)]
-    contacts: Vec<XContact>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct XContact {
-    order: Option<String>,
-    title: Option<String>,
-    surname: Option<String>,
-    forename: Option<String>,
-    relationship: Option<String>,
-    responsibility: Option<String>,
-    phones: Option<XPhones>,
-    email: Option<String>,
-    address: Option<XAddress>,
-}
+use xml::{CtFile, XAddress, XContact, XPhones, XPupil};
 
 /// A home address: its lines joined with ", " and its postcode.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -79,7 +79,7 @@ pub async fn extend(
         .record_check_in(&NewCheckIn {
             visit: visit.id,
             staff: Some(me.id),
-            kind: "extend",
+            kind: domain::monitor::CheckInKind::Extend,
             at: now,
             note: Some(&reason),
             latitude: None,

@@ -144,7 +144,11 @@ pub async fn apply_check_ins(
         .map(|p| NewCheckIn {
             visit: p.visit.id,
             staff: Some(p.staff),
-            kind: if p.duress { "duress" } else { "ok" },
+            kind: if p.duress {
+                monitor::CheckInKind::Duress
+            } else {
+                monitor::CheckInKind::Ok
+            },
             at: p.now,
             note: p.note.as_deref(),
             latitude: p.latitude,

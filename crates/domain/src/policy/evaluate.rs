@@ -1,6 +1,7 @@
 //! The evaluator: every unmet rule for a visit at a stage, each with its requirement id and a
 //! sentence a headteacher would understand. It never stops at the first problem.
 
+mod staffing;
 mod travel;
 
 use super::{CodeWordRule, PolicySettings, RiskAssessmentRequiredFor};
@@ -122,7 +123,7 @@ pub fn evaluate(
 ) -> Vec<Unmet> {
     let mut out = Vec::new();
     check_plan(policy, visit, &mut out);
-    check_staffing(policy, visit, &mut out);
+    staffing::check_staffing(policy, visit, &mut out);
     super::calendar::check_visit(
         policy,
         visit.planned_leave_school,
@@ -220,92 +221,6 @@ fn check_plan(policy: &PolicySettings, visit: &VisitFacts, out: &mut Vec<Unmet>)
                 v.name
             ),
         ));
-    }
-}
-
-fn check_staffing(policy: &PolicySettings, visit: &VisitFacts, out: &mut Vec<Unmet>) {
-    let staffing = &policy.staffing;
-    let count = visit.visitors.len() as u32;
-    if count == 0 {
-        out.push(unmet(
-            "P12",
-            "staffing.minimum",
-            "Name the staff making the visit.",
-        ));
-        return;
-    }
-    let needed = if visit.first_visit_to_household {
-        staffing.first_visit_minimum
-    } else {
-        staffing.minimum
-    };
-    if count < needed {
-        let lone_allowed = count == 1
-            && !visit.first_visit_to_household
-            && ((staffing.lone_when_joint_with_agency && visit.joint_with_agency)
-                || (staffing.lone_when_low_risk_after_controls
-                    && visit
-                        .risk_assessment
-                        .as_ref()
-                        .is_some_and(|r| r.signed_off && r.risk_after_controls == RiskLevel::Low)));
-        if !lone_allowed {
-            let which = if visit.first_visit_to_household {
-                "A first visit to a household"
-            } else {
-                "A visit"
-            };
-            let mut why =
-                format!("{which} needs at least {needed} members of staff; {count} named.");
-            if count == 1 && !visit.first_visit_to_household {
-                let mut ways = Vec::new();
-                if staffing.lone_when_low_risk_after_controls {
-                    ways.push("a signed-off risk assessment finds it low risk after controls");
-                }
-                if staffing.lone_when_joint_with_agency {
-                    ways.push("it is a joint visit with another agency");
-                }
-                if !ways.is_empty() {
-                    why.push_str(&format!(
-                        " A lone visit is allowed only when {}.",
-                        ways.join(" or ")
-                    ));
-                }
-            }
-            out.push(unmet("P12", "staffing.minimum", why));
-        }
-    }
-    if let Some(evening) = &staffing.evening {
-        let span = (visit.planned_leave_school, visit.planned_leave_property);
-        let alone = count == 1 && !visit.joint_with_agency;
-        super::evening::check(
-            evening,
-            policy.tz(),
-            span,
-            alone,
-            visit.backup_at_school,
-            out,
-        );
-    }
-    super::reasons::check_reason_staffing(policy, visit, out);
-    for lead in staffing
-        .category_leads
-        .iter()
-        .filter(|l| l.category == visit.reason_category)
-    {
-        if !visit.visitors.iter().any(|v| v.roles.has(lead.role)) || count < lead.minimum_staff {
-            let label = policy
-                .category(&lead.category)
-                .map_or(lead.category.as_str(), |c| c.label.as_str());
-            out.push(unmet(
-                "P12",
-                "staffing.category_leads",
-                format!(
-                    "A '{label}' visit is made by {} with at least {} staff in all.",
-                    lead.role.title(),
-                    lead.minimum_staff
-                ),
-            ));
-        }
     }
 }
 

@@ -14,6 +14,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
+use domain::monitor::{DeadlineKind, DeadlineState};
 use domain::{StaffId, VisitId};
 use serde::Deserialize;
 use store::{DeadlineRow, VisitSummary};
@@ -264,10 +265,17 @@ async fn build(
     })
 }
 
-fn first_of<'a>(deadlines: &'a [DeadlineRow], kind: &str) -> Option<&'a DeadlineRow> {
+/// The visit's deadline of `kind` the visitor still owes. A deadline that is met is not kept (the
+/// next check-in replaces it, leaving the property swaps it for the return, being back ends the
+/// watch), so every stored one is owed: still pending, or fired and shown overdue next to the
+/// missed-check-in box, since the visitor must still check in, leave or get back.
+fn first_of(deadlines: &[DeadlineRow], kind: DeadlineKind) -> Option<&DeadlineRow> {
+    let still_owed = |state: DeadlineState| match state {
+        DeadlineState::Pending | DeadlineState::Fired => true,
+    };
     deadlines
         .iter()
-        .filter(|d| d.kind == kind && d.state != "done")
+        .filter(|d| d.kind == kind && still_owed(d.state))
         .min_by_key(|d| d.due_at)
 }
 
@@ -307,7 +315,7 @@ async fn card(
     } else {
         (None, None)
     };
-    let due = |kind: &str| first_of(&deadlines, kind).map(|d| Due::new(d.due_at, now, &local));
+    let due = |kind| first_of(&deadlines, kind).map(|d| Due::new(d.due_at, now, &local));
     let card = Card {
         id: visit.id.0,
         status: visit.status.clone(),
@@ -333,9 +341,9 @@ async fn card(
         leave_property: local.time(visit.planned_leave_property),
         back: local.time(visit.planned_return),
         returns_home: visit.returns_to == "home",
-        next_due: due("check_in"),
-        leave_by: due("leave_property"),
-        back_by: due("return"),
+        next_due: due(DeadlineKind::CheckIn),
+        leave_by: due(DeadlineKind::LeaveProperty),
+        back_by: due(DeadlineKind::Return),
         last_contact: watch
             .as_ref()
             .map(|w| local.time(w.last_contact_at))

@@ -209,7 +209,7 @@ async fn build(
         // A covert duress check-in looks like any other to everyone but the monitor.
         .map(|c| Event {
             at: local.day_time(c.at),
-            what: if c.kind == "extend" {
+            what: if c.kind == domain::monitor::CheckInKind::Extend {
                 "More time".into()
             } else {
                 "I'm OK".into()

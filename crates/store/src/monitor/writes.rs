@@ -11,7 +11,7 @@ impl Tx {
         Ok(with_tx!(self, x => sqlx::query_scalar(Q)
             .bind(c.visit.0)
             .bind(c.staff.map(|s| s.0))
-            .bind(c.kind)
+            .bind(c.kind.as_str())
             .bind(c.at)
             .bind(c.note)
             .bind(c.latitude)
@@ -146,7 +146,7 @@ impl Tx {
                 q.push_values(chunk, |mut b, c| {
                     b.push_bind(c.visit.0)
                         .push_bind(c.staff.map(|s| s.0))
-                        .push_bind(c.kind)
+                        .push_bind(c.kind.as_str())
                         .push_bind(c.at)
                         .push_bind(c.note)
                         .push_bind(c.latitude)

@@ -156,3 +156,71 @@ async fn the_phone_shows_who_took_charge_of_a_panic_and_nothing_of_duress() {
     })
     .await;
 }
+
+/// One pass of the safety monitor at the test clock's time.
+async fn monitor_pass(app: &TestApp) {
+    app::monitor::Monitor::new(
+        app.db.clone(),
+        server::Clock::manual(app.now()),
+        app::monitor::Channels::default(),
+        app::monitor::MonitorSettings::new("test"),
+    )
+    .run_once(app.now())
+    .await
+    .expect("a pass");
+}
+
+/// The "Next check-in" line of a Today card (the paragraph, with its class).
+fn next_check_in(today: &str) -> &str {
+    let start = today
+        .find("<p class=\"next-due")
+        .expect("a next check-in line");
+    let end = today[start..]
+        .find("</p>")
+        .map_or(today.len(), |e| start + e);
+    &today[start..end]
+}
+
+#[tokio::test]
+async fn a_missed_check_in_stays_on_the_card_as_overdue_until_the_visitor_checks_in() {
+    for_each_backend(|app| async move {
+        let visit = out(&app).await;
+        let school = app.school("harton.demo").await;
+        let teacher = app.login(&school.email("teacher")).await;
+        let due = app.now() + chrono::Duration::minutes(30);
+
+        // Harton: a check-in every 30 minutes, 5 minutes' grace; 36 minutes on, the alarm is up.
+        app.advance(36);
+        monitor_pass(&app).await;
+        let (status, today) = app.get(&teacher, "/today").await;
+        assert_eq!(status, OK);
+        let today = today.as_str().unwrap_or("");
+        assert!(today.contains("Check-in missed."), "{today}");
+        let line = next_check_in(today);
+        assert!(line.contains("next-due overdue"), "{line}");
+        assert!(
+            line.contains(&format!("datetime=\"{}", due.format("%Y-%m-%dT%H:%M"))),
+            "{line}"
+        );
+
+        // "I'm OK": the card counts to the next one, 30 minutes from now.
+        app.post(
+            &teacher,
+            &format!("/api/visits/{visit}/check-in"),
+            json!({}),
+        )
+        .await
+        .expect_status(OK);
+        let next = app.now() + chrono::Duration::minutes(30);
+        let (_, today) = app.get(&teacher, "/today").await;
+        let today = today.as_str().unwrap_or("");
+        let line = next_check_in(today);
+        assert!(!line.contains("overdue"), "{line}");
+        assert!(
+            line.contains(&format!("datetime=\"{}", next.format("%Y-%m-%dT%H:%M"))),
+            "{line}"
+        );
+        assert!(!today.contains("Check-in missed."), "{today}");
+    })
+    .await;
+}
