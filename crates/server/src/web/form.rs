@@ -77,3 +77,22 @@ pub fn typed<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
         .find(|(k, _)| k == name)
         .map_or("", |(_, v)| v.as_str())
 }
+
+impl FormData {
+    /// The value as a checked text ([`domain::text::Text`]), or a refusal naming the field:
+    /// empty, too long, or a line break in a one-line box.
+    pub fn text<const MAX: usize, const MULTI: bool>(
+        &self,
+        name: &str,
+    ) -> Result<domain::text::Text<MAX, MULTI>, domain::FieldError> {
+        domain::text::Text::parse(name, self.get(name))
+    }
+
+    /// Like [`FormData::text`], but an empty box is `None`.
+    pub fn opt_text<const MAX: usize, const MULTI: bool>(
+        &self,
+        name: &str,
+    ) -> Result<Option<domain::text::Text<MAX, MULTI>>, domain::FieldError> {
+        domain::text::Text::parse_optional(name, self.get(name))
+    }
+}
