@@ -209,7 +209,10 @@ async fn decide(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, 
             (r, "authorised")
         }
         "decline" => match comment() {
-            Ok(c) => (visits::decline(&ctx.state, &ctx.me, visit, c).await, "declined"),
+            Ok(c) => (
+                visits::decline(&ctx.state, &ctx.me, visit, c).await,
+                "declined",
+            ),
             Err(e) => (Err(e), "declined"),
         },
         "changes" => match comment() {

@@ -303,62 +303,65 @@ async fn act(
 ) -> Result<Response, WebError> {
     let (app, me, now) = (&ctx.state, &ctx.me, ctx.state.now());
     let household = HouseholdId(id);
-    let done: app::Result<()> = async { match action.as_str() {
-        "members" => {
-            let input = MemberInput {
-                name: f.text("member.name")?,
-                relationship: f.text("member.relationship")?,
-                parental_responsibility: f.checked("member.parental_responsibility"),
-                lives_at_address: f.checked("member.lives_at_address"),
-                phone: opt(&f, "member.phone"),
-                email: opt(&f, "member.email"),
-                notes: f.opt_text("member.notes")?,
-            };
-            uc::add_member(app, me, household, &input).await.map(drop)
-        }
-        "cautions" => {
-            let input = CautionInput {
-                description: f.text("description")?,
-                source: f.text("source")?,
-            };
-            uc::add_caution(app, me, household, &input, now)
-                .await
-                .map(drop)
-        }
-        "pupils" => match NaiveDate::parse_from_str(f.get("date_of_birth"), "%Y-%m-%d") {
-            Ok(date_of_birth) => {
-                let input = NewPupilInput {
-                    household_id: id,
-                    name: f.text("name")?,
-                    date_of_birth,
-                    height_cm: f.get("height_cm").parse::<i64>().ok(),
-                    year_group: f.opt_text("year_group")?,
+    let done: app::Result<()> = async {
+        match action.as_str() {
+            "members" => {
+                let input = MemberInput {
+                    name: f.text("member.name")?,
+                    relationship: f.text("member.relationship")?,
+                    parental_responsibility: f.checked("member.parental_responsibility"),
+                    lives_at_address: f.checked("member.lives_at_address"),
+                    phone: opt(&f, "member.phone"),
+                    email: opt(&f, "member.email"),
+                    notes: f.opt_text("member.notes")?,
                 };
-                uc::create_pupil(app, me, &input, now).await.map(drop)
+                uc::add_member(app, me, household, &input).await.map(drop)
             }
-            Err(_) => Err(Refusal::bad_request(
-                "date_of_birth",
-                "Enter the date of birth",
-            )),
-        },
-        "block" => {
-            let input = ReasonInput {
-                reason: f.text("reason")?,
-            };
-            uc::block_household(app, me, household, &input, now)
-                .await
-                .map(drop)
+            "cautions" => {
+                let input = CautionInput {
+                    description: f.text("description")?,
+                    source: f.text("source")?,
+                };
+                uc::add_caution(app, me, household, &input, now)
+                    .await
+                    .map(drop)
+            }
+            "pupils" => match NaiveDate::parse_from_str(f.get("date_of_birth"), "%Y-%m-%d") {
+                Ok(date_of_birth) => {
+                    let input = NewPupilInput {
+                        household_id: id,
+                        name: f.text("name")?,
+                        date_of_birth,
+                        height_cm: f.get("height_cm").parse::<i64>().ok(),
+                        year_group: f.opt_text("year_group")?,
+                    };
+                    uc::create_pupil(app, me, &input, now).await.map(drop)
+                }
+                Err(_) => Err(Refusal::bad_request(
+                    "date_of_birth",
+                    "Enter the date of birth",
+                )),
+            },
+            "block" => {
+                let input = ReasonInput {
+                    reason: f.text("reason")?,
+                };
+                uc::block_household(app, me, household, &input, now)
+                    .await
+                    .map(drop)
+            }
+            "review" => {
+                let input = ReviewInput {
+                    note: f.text("note")?,
+                };
+                uc::review_household(app, me, household, &input, now)
+                    .await
+                    .map(drop)
+            }
+            _ => Err(Refusal::not_found("page")),
         }
-        "review" => {
-            let input = ReviewInput {
-                note: f.text("note")?,
-            };
-            uc::review_household(app, me, household, &input, now)
-                .await
-                .map(drop)
-        }
-        _ => Err(Refusal::not_found("page")),
-    } }.await;
+    }
+    .await;
     match done {
         Ok(()) => Ok(see_other(&format!("/households/{id}"))),
         Err(e) if e.is_fixable() => {

@@ -293,8 +293,10 @@ impl PlanForm {
             rear_seat: self.rear_seat,
         });
         let purpose = checked!(Text::parse("purpose", &self.purpose));
-        let parents_come_in_note =
-            checked!(Text::parse_optional("parents_come_in_note", &self.parents_come_in_note));
+        let parents_come_in_note = checked!(Text::parse_optional(
+            "parents_come_in_note",
+            &self.parents_come_in_note
+        ));
         let appointment = if self.appointment == "unannounced" {
             checked!(Text::parse("appointment.reason", &self.unannounced_reason))
                 .map(|reason| AppointmentInput::Unannounced { reason })
