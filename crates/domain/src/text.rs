@@ -86,6 +86,14 @@ impl<const MAX: usize, const MULTI: bool> Text<MAX, MULTI> {
     }
 }
 
+impl<const MAX: usize, const MULTI: bool> std::str::FromStr for Text<MAX, MULTI> {
+    type Err = FieldError;
+    /// As [`Text::parse`], for a text with no field to name (the refusal names "text").
+    fn from_str(value: &str) -> Result<Self, FieldError> {
+        Self::parse("text", value)
+    }
+}
+
 impl<const MAX: usize, const MULTI: bool> std::ops::Deref for Text<MAX, MULTI> {
     type Target = str;
     fn deref(&self) -> &str {
