@@ -15,10 +15,12 @@ pub mod roles;
 pub mod safeguarding;
 pub mod sms_reply;
 pub mod stored;
+pub mod text;
 pub mod upn;
 pub mod visit;
 
 pub use ids::*;
 pub use inputs::FieldError;
 pub use roles::{Role, RoleSet};
+pub use text::{Line, MultiLine};
 pub use upn::Upn;

@@ -12,6 +12,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::response::IntoResponse;
 use axum::response::sse::{Event, KeepAlive, Sse};
+use domain::MultiLine;
 use domain::VisitId;
 use serde::Deserialize;
 use std::time::Duration;
@@ -57,7 +58,7 @@ async fn get_alarm(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct NoteBody {
-    note: String,
+    note: MultiLine<2000>,
 }
 
 /// A named person takes charge: the ladder stops climbing and everyone alerted is told.
@@ -78,7 +79,7 @@ async fn acknowledge(
 #[serde(deny_unknown_fields)]
 struct OutcomeBody {
     /// e.g. "contact made, staff safe", "police called".
-    outcome: String,
+    outcome: MultiLine<2000>,
 }
 
 #[utoipa::path(post, path = "/api/alarms/{id}/resolve", tag = "alarms", params(("id" = i64, Path)), request_body = OutcomeBody,

@@ -78,16 +78,16 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     }
 }
 
-enum Body {
+pub(crate) enum Body {
     Whole(axum::body::Bytes),
     /// The first [`crate::BODY_LIMIT_BYTES`] of a longer body.
     Cut(Vec<u8>),
 }
-use Body::{Cut, Whole};
+pub(crate) use Body::{Cut, Whole};
 
 /// Reads a body up to the limit, keeping what came before it when it is longer, so the field
 /// being written when the limit was reached can be named.
-async fn read_limited(body: axum::body::Body) -> Result<Body, ApiError> {
+pub(crate) async fn read_limited(body: axum::body::Body) -> Result<Body, ApiError> {
     use futures_util::StreamExt;
     let limit = crate::BODY_LIMIT_BYTES;
     let mut stream = body.into_data_stream();

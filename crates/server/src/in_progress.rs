@@ -14,7 +14,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use domain::monitor::AlarmKind;
-use domain::{StaffId, VisitId};
+use domain::{Line, MultiLine, StaffId, VisitId};
 use serde::{Deserialize, Serialize};
 use store::Staff;
 use utoipa_axum::router::OpenApiRouter;
@@ -37,14 +37,22 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Deserialize, utoipa::ToSchema, Default)]
 #[serde(deny_unknown_fields)]
 struct CheckInBody {
-    note: Option<String>,
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
+    note: Option<MultiLine<1000>>,
+    /// Degrees north (WGS 84); with `longitude`, or neither.
+    #[schema(minimum = -90, maximum = 90)]
     latitude: Option<f64>,
+    /// Degrees east (WGS 84).
+    #[schema(minimum = -180, maximum = 180)]
     longitude: Option<f64>,
+    /// How far off the position may be, in metres (the phone's radius).
+    #[schema(minimum = 0, maximum = 100000)]
     accuracy_m: Option<f64>,
     /// Optional PIN. Your duress PIN raises a silent alarm and looks like an ordinary check-in.
     pin: Option<String>,
     /// The phone's id for this action: a retried action is applied once.
-    client_ref: Option<String>,
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
+    client_ref: Option<Line<100>>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -64,12 +72,12 @@ async fn check_in(
     ApiJson(body): ApiJson<CheckInBody>,
 ) -> Result<Json<CheckInAnswer>, ApiError> {
     let input = CheckInInput {
-        note: body.note,
+        note: body.note.map(String::from),
         latitude: body.latitude,
         longitude: body.longitude,
         accuracy_m: body.accuracy_m,
         pin: body.pin,
-        client_ref: body.client_ref,
+        client_ref: body.client_ref.map(String::from),
     };
     let outcome = out_on_visit::check_in(&state, &me, VisitId(id), &input, state.now()).await?;
     Ok(Json(CheckInAnswer {
@@ -82,9 +90,11 @@ async fn check_in(
 #[serde(deny_unknown_fields)]
 struct ExtendBody {
     /// Defaults to the policy's one-tap extension (15 minutes in the presets).
+    #[schema(minimum = 1, maximum = 240)]
     minutes: Option<u32>,
-    reason: String,
-    client_ref: Option<String>,
+    reason: MultiLine<1000>,
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
+    client_ref: Option<Line<100>>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -104,8 +114,8 @@ async fn extend(
 ) -> Result<Json<ExtendAnswer>, ApiError> {
     let input = out_on_visit::ExtendInput {
         minutes: body.minutes,
-        reason: body.reason,
-        client_ref: body.client_ref,
+        reason: body.reason.into(),
+        client_ref: body.client_ref.map(String::from),
     };
     let done = out_on_visit::extend(&state, &me, VisitId(id), &input, state.now()).await?;
     Ok(Json(ExtendAnswer {
@@ -117,12 +127,17 @@ async fn extend(
 #[derive(Deserialize, utoipa::ToSchema, Default)]
 #[serde(deny_unknown_fields)]
 struct AlarmBody {
-    note: Option<String>,
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
+    note: Option<MultiLine<2000>>,
+    /// Degrees north (WGS 84). A panic is never refused for a bad reading: one off the earth
+    /// is left out.
     latitude: Option<f64>,
+    /// Degrees east (WGS 84).
     longitude: Option<f64>,
     /// The phone's own id for this tap: sent again (say from its offline queue), it raises no
     /// second alarm and gets the first one's answer.
-    client_ref: Option<String>,
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
+    client_ref: Option<Line<100>>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -140,10 +155,10 @@ async fn raise(
     body: AlarmBody,
 ) -> Result<(StatusCode, Json<Raised>), ApiError> {
     let input = out_on_visit::AlarmInput {
-        note: body.note,
+        note: body.note.map(String::from),
         latitude: body.latitude,
         longitude: body.longitude,
-        client_ref: body.client_ref,
+        client_ref: body.client_ref.map(String::from),
     };
     let raised =
         out_on_visit::raise_alarm(state, me, VisitId(id), kind, &input, state.now()).await?;
@@ -198,9 +213,11 @@ enum Observation {
 #[serde(deny_unknown_fields)]
 struct ObservationBody {
     kind: Observation,
-    note: Option<String>,
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
+    note: Option<MultiLine<2000>>,
     /// As for panic: the same tap sent twice raises one alarm.
-    client_ref: Option<String>,
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
+    client_ref: Option<Line<100>>,
 }
 
 /// D6: something on the doorstep that needs action now; the safeguarding team is told at once.

@@ -9,14 +9,15 @@ use crate::words::short_date;
 use crate::{App, Refusal, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::records::check_action_due;
-use domain::{FieldError, StaffId, VisitId, inputs};
+use domain::text::MultiLine;
+use domain::{FieldError, StaffId, VisitId};
 use serde::Deserialize;
 use store::{FollowUpAction, NewAction, Pupil, Staff, Tx, Visit};
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActionInput {
-    pub description: String,
+    pub description: MultiLine<1000>,
     /// The member of staff who will do it.
     pub owner_staff_id: i64,
     pub due_on: NaiveDate,
@@ -25,7 +26,8 @@ pub struct ActionInput {
 #[derive(Debug, Deserialize, utoipa::ToSchema, Default)]
 #[serde(deny_unknown_fields)]
 pub struct DoneInput {
-    pub note: Option<String>,
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
+    pub note: Option<MultiLine<1000>>,
 }
 
 /// Who writes a visit's record: the staff on it (and its buddy), the DSL and the head.
@@ -54,7 +56,7 @@ pub(super) async fn check_action(
     field: &str,
     a: &ActionInput,
 ) -> Result<CheckedAction> {
-    let description = inputs::text(&format!("{field}.description"), &a.description, 1000)?;
+    let description = a.description.to_string();
     let owner = found(app.db().staff(StaffId(a.owner_staff_id)).await)?
         .filter(|s| s.active && s.school_id == Some(visit.school_id))
         .ok_or_else(|| {
@@ -196,7 +198,7 @@ pub async fn complete_action(
             "only the action's owner, the staff on its visit, the DSL or the headteacher may mark it done",
         ));
     }
-    let note = inputs::optional_text("note", input.note.as_deref().unwrap_or(""), 1000)?;
+    let note = input.note.as_deref().map(str::to_string);
     let now = app.now();
     let mut tx = app.db().begin().await?;
     tx.complete_action(action.id, me.id, note.as_deref(), now)

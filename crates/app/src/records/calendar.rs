@@ -8,7 +8,8 @@ use crate::access::{
 use crate::audit::entry;
 use crate::{App, Refusal, Result};
 use chrono::{DateTime, Duration, Utc};
-use domain::{StaffId, inputs};
+use domain::StaffId;
+use domain::text::Line;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use store::{CalendarLink, NewCalendarLink, Staff, VisitRow, VisitRowFilter};
@@ -27,7 +28,8 @@ pub enum LinkScope {
 pub struct NewLinkInput {
     pub scope: LinkScope,
     pub school_id: Option<i64>,
-    pub label: Option<String>,
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
+    pub label: Option<Line<100>>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -59,7 +61,10 @@ pub async fn create_calendar_link(app: &App, me: &Staff, input: NewLinkInput) ->
             None
         }
     };
-    let label = inputs::optional_text("label", input.label.as_deref().unwrap_or(""), 100)?
+    let label = input
+        .label
+        .as_deref()
+        .map(str::to_string)
         .unwrap_or_else(|| match staff {
             Some(_) => format!("{}'s visits", me.name),
             None => "School calendar of whereabouts".to_string(),

@@ -9,8 +9,9 @@ use super::slips::{SlipView, slip_view};
 use crate::access::readable_visit_record;
 use crate::audit::entry;
 use crate::{App, Refusal, Result};
+use domain::VisitId;
 use domain::records::has_happened;
-use domain::{VisitId, inputs};
+use domain::text::{Line, MultiLine};
 use serde::{Deserialize, Serialize};
 use store::{FollowUpAction, NewOutcome, Staff, Visit, VisitOutcome};
 
@@ -31,10 +32,12 @@ pub struct VisitRecordView {
 #[serde(deny_unknown_fields)]
 pub struct OutcomeInput {
     /// "Outcome of Home Visit".
-    pub outcome: String,
+    pub outcome: MultiLine<5000>,
     /// "Action Required", in the visitor's words.
-    pub action_required: Option<String>,
-    pub people_seen: Option<String>,
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
+    pub action_required: Option<MultiLine<2000>>,
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
+    pub people_seen: Option<Line<500>>,
     /// The outcome's revision when changing it; leave out when recording it first.
     pub revision: Option<i64>,
     /// Follow-up actions to add, each with an owner and a due date.
@@ -102,17 +105,9 @@ pub async fn record_outcome(
     if !has_happened(&visit.status) {
         return Err(not_happened(&visit.status));
     }
-    let outcome = inputs::text("outcome", &input.outcome, 5000)?;
-    let action_required = inputs::optional_text(
-        "action_required",
-        input.action_required.as_deref().unwrap_or(""),
-        2000,
-    )?;
-    let people_seen = inputs::optional_text(
-        "people_seen",
-        input.people_seen.as_deref().unwrap_or(""),
-        500,
-    )?;
+    let outcome = input.outcome.to_string();
+    let action_required = input.action_required.as_deref().map(str::to_string);
+    let people_seen = input.people_seen.as_deref().map(str::to_string);
     let mut checked: Vec<CheckedAction> = Vec::new();
     for (i, a) in input.actions.iter().enumerate() {
         checked.push(check_action(app, &visit, &format!("actions[{i}]"), a).await?);

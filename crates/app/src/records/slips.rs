@@ -7,11 +7,12 @@ use crate::audit::entry;
 use crate::words::{clock_time, long_date};
 use crate::{App, Refusal, Result};
 use chrono::{DateTime, Utc};
+use domain::VisitId;
 use domain::monitor::{AlarmKind, AlarmState};
 use domain::records::{
     SlipStatus, check_slip_left_at, check_slip_response_at, fill_slip_wording, slip_first_name,
 };
-use domain::{VisitId, inputs};
+use domain::text::{Line, MultiLine};
 use serde::{Deserialize, Serialize};
 use store::{NewSlip, School, Slip, Staff, Visit};
 
@@ -187,8 +188,9 @@ pub async fn slip(app: &App, me: &Staff, id: VisitId) -> Result<SlipView> {
 #[serde(deny_unknown_fields)]
 pub struct ResponseInput {
     /// Who got in touch, and how ("Jo Smith (mother) rang the office").
-    pub from: String,
-    pub note: Option<String>,
+    pub from: Line<300>,
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
+    pub note: Option<MultiLine<2000>>,
     /// When they got in touch; now if left out.
     pub responded_at: Option<DateTime<Utc>>,
 }
@@ -213,8 +215,8 @@ pub async fn record_slip_response(
         .slip_of_visit(visit.id)
         .await?
         .ok_or_else(|| Refusal::not_found("Home Visit Slip"))?;
-    let from = inputs::text("from", &input.from, 300)?;
-    let note = inputs::optional_text("note", input.note.as_deref().unwrap_or(""), 2000)?;
+    let from = input.from.to_string();
+    let note = input.note.as_deref().map(str::to_string);
     let responded_at = input.responded_at.unwrap_or(now);
     check_slip_response_at(responded_at, slip.left_at, now)?;
     tx.record_slip_response(&slip, &from, note.as_deref(), responded_at, me.id)

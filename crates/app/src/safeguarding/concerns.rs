@@ -10,7 +10,8 @@ use crate::words::short_datetime;
 use crate::{App, Refusal, Result, outbox};
 use chrono::{DateTime, Utc};
 use domain::safeguarding::{ConcernSource, not_in_future};
-use domain::{FieldError, PupilId, Role, VisitId, inputs};
+use domain::text::MultiLine;
+use domain::{FieldError, PupilId, Role, VisitId};
 use serde::{Deserialize, Serialize};
 use store::{NewSafeguardingConcern, SafeguardingConcern, School, Staff};
 
@@ -19,7 +20,7 @@ use store::{NewSafeguardingConcern, SafeguardingConcern, School, Staff};
 // Named apart from the visit's `ConcernInput` (a safety concern about a visit).
 #[schema(as = SafeguardingConcernInput)]
 pub struct ConcernInput {
-    pub concern: String,
+    pub concern: MultiLine<5000>,
     /// visit, doorstep_observation or other; "visit" when a visit is named, else "other".
     pub source: Option<ConcernSource>,
     pub visit_id: Option<i64>,
@@ -71,7 +72,7 @@ pub async fn raise_concern(
     if !can_see_school(me, school.id, school.trust_id) {
         return Err(Refusal::not_found("pupil"));
     }
-    let concern = inputs::text("concern", &input.concern, 5000)?;
+    let concern = input.concern.to_string();
     let now = app.now();
     let observed_at = input.observed_at.unwrap_or(now);
     not_in_future("observed_at", observed_at, now)?;
@@ -171,7 +172,7 @@ pub async fn concern(app: &App, me: &Staff, id: i64) -> Result<SafeguardingConce
 #[serde(deny_unknown_fields)]
 pub struct AcknowledgeInput {
     /// What the DSL decided or did (referral to social care, monitor, no further action...).
-    pub note: String,
+    pub note: MultiLine<5000>,
 }
 
 /// The DSL (or the safeguarding team, or the head) has the concern in hand and records what they
@@ -189,7 +190,7 @@ pub async fn acknowledge_concern(
         &SAFEGUARDING_LEADS,
         "acknowledge a safeguarding concern",
     )?;
-    let note = inputs::text("note", &input.note, 5000)?;
+    let note = input.note.to_string();
     let now = app.now();
     let mut tx = app.db().begin().await?;
     tx.acknowledge_safeguarding_concern(c.id, me.id, &note, now)

@@ -18,7 +18,8 @@ use crate::words::short_datetime;
 use crate::{App, Refusal, Result, outbox, second_factor};
 use chrono::{DateTime, Utc};
 use domain::safeguarding::{HeadOnlyKind, not_in_future};
-use domain::{FieldError, PupilId, Role, StaffId, VisitId, inputs};
+use domain::text::{Line, MultiLine};
+use domain::{FieldError, PupilId, Role, StaffId, VisitId};
 use serde::{Deserialize, Serialize};
 use store::{HeadOnlyRecord, NewHeadOnlyRecord, School, Staff};
 
@@ -31,10 +32,10 @@ pub struct RecordInput {
     /// The member of staff an allegation is about.
     pub about_staff_id: Option<i64>,
     /// Who made it ("Jo Smith, mother, by phone").
-    pub raised_by_name: String,
+    pub raised_by_name: Line<300>,
     /// When it was received; now if left out.
     pub received_at: Option<DateTime<Utc>>,
-    pub account: String,
+    pub account: MultiLine<10000>,
 }
 
 /// What the person who recorded it is told: that it reached the head, not its content.
@@ -121,8 +122,8 @@ pub async fn record_head_only(app: &App, me: &Staff, input: &RecordInput) -> Res
         ),
         None => None,
     };
-    let raised_by_name = inputs::text("raised_by_name", &input.raised_by_name, 300)?;
-    let account = inputs::text("account", &input.account, 10_000)?;
+    let raised_by_name = input.raised_by_name.to_string();
+    let account = input.account.to_string();
     let now = app.now();
     let received_at = input.received_at.unwrap_or(now);
     not_in_future("received_at", received_at, now)?;
@@ -244,7 +245,7 @@ pub async fn head_only_records(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CloseInput {
-    pub outcome: String,
+    pub outcome: MultiLine<5000>,
 }
 
 /// Its reader records how it was dealt with. Errors: `NotFound("record")`; `Invalid("outcome")`;
@@ -257,7 +258,7 @@ pub async fn close_head_only(
 ) -> Result<HeadOnlyRecord> {
     let r = readable_head_only(app, me, id).await?;
     second_factor::require(app, me, r.school_id).await?;
-    let outcome = inputs::text("outcome", &input.outcome, 5000)?;
+    let outcome = input.outcome.to_string();
     let now = app.now();
     let mut tx = app.db().begin().await?;
     tx.close_head_only_record(r.id, me.id, &outcome, now)

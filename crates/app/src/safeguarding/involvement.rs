@@ -9,6 +9,7 @@ use crate::audit::entry;
 use crate::permissions::RECORD_OVERSEERS;
 use crate::{App, Refusal, Result, outbox};
 use chrono::{DateTime, Duration, Utc};
+use domain::text::MultiLine;
 use domain::{PupilId, StaffId, inputs};
 use serde::Deserialize;
 use store::{BreakGlass, InvolvementGrant, NewGrant, Pupil, School, Staff};
@@ -18,7 +19,7 @@ use store::{BreakGlass, InvolvementGrant, NewGrant, Pupil, School, Staff};
 #[serde(deny_unknown_fields)]
 pub struct BreakGlassInput {
     /// At least 10 characters, e.g. "Covering Year 3 while Mrs Khan is off; visit on Friday".
-    pub reason: String,
+    pub reason: MultiLine<1000>,
 }
 
 /// The DSL or the head lets a member of staff read one child's records until `ends_at`.
@@ -28,7 +29,7 @@ pub struct GrantInput {
     pub staff_id: i64,
     /// When the involvement ends (UTC); at most a year ahead.
     pub ends_at: DateTime<Utc>,
-    pub reason: String,
+    pub reason: MultiLine<1000>,
 }
 
 fn reason(text: &str) -> Result<String> {

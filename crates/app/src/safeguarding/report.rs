@@ -7,7 +7,8 @@ use crate::permissions::{redact_code_word, visit_read_action};
 use crate::{App, Refusal, Result};
 use chrono::{DateTime, Utc};
 use domain::safeguarding::{IncidentKind, check_occurred_at};
-use domain::{FieldError, HouseholdId, PupilId, SchoolId, VisitId, inputs};
+use domain::text::{Line, MultiLine};
+use domain::{FieldError, HouseholdId, PupilId, SchoolId, VisitId};
 use serde::Deserialize;
 use store::{Household, IncidentDraft, Staff, Visit};
 
@@ -16,11 +17,15 @@ use store::{Household, IncidentDraft, Staff, Visit};
 pub struct ReportInput {
     pub kind: IncidentKind,
     pub occurred_at: DateTime<Utc>,
-    pub location: Option<String>,
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
+    pub location: Option<Line<300>>,
     /// What happened, factually. May be completed later, but before the report is shared.
-    pub account: Option<String>,
-    pub people_involved: Option<String>,
-    pub injuries: Option<String>,
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
+    pub account: Option<MultiLine<10000>>,
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
+    pub people_involved: Option<MultiLine<1000>>,
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
+    pub injuries: Option<MultiLine<1000>>,
     #[serde(default)]
     pub police_called: bool,
 }
@@ -53,16 +58,13 @@ impl CheckedReport {
 /// more than a month ago), `location`, `account`, `people_involved`, `injuries` (too long).
 pub(super) fn check_report(r: &ReportInput, now: DateTime<Utc>) -> Result<CheckedReport> {
     check_occurred_at(r.occurred_at, now)?;
-    let opt = |field: &str, v: &Option<String>, max| {
-        inputs::optional_text(field, v.as_deref().unwrap_or(""), max)
-    };
     Ok(CheckedReport {
         kind: r.kind,
         occurred_at: r.occurred_at,
-        location: opt("location", &r.location, 300)?,
-        account: opt("account", &r.account, 10_000)?.unwrap_or_default(),
-        people_involved: opt("people_involved", &r.people_involved, 1000)?,
-        injuries: opt("injuries", &r.injuries, 1000)?,
+        location: r.location.as_deref().map(str::to_string),
+        account: r.account.as_deref().map(str::to_string).unwrap_or_default(),
+        people_involved: r.people_involved.as_deref().map(str::to_string),
+        injuries: r.injuries.as_deref().map(str::to_string),
         police_called: r.police_called,
     })
 }

@@ -6,6 +6,7 @@ use crate::{App, Refusal, Result, audit};
 use chrono::{DateTime, Utc};
 use domain::inputs::{self, PhoneNumber, Postcode};
 use domain::policy::PolicySettings;
+use domain::text::{Line, MultiLine};
 use domain::{FieldError, HouseholdId, Role};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -26,37 +27,40 @@ pub const HOUSEHOLD_BLOCKERS: [Role; 5] = [
 /// The most people recorded in one household at once.
 const MAX_MEMBERS: usize = 30;
 
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MemberInput {
-    pub name: String,
+    pub name: Line<200>,
     /// e.g. "mother", "stepfather", "grandmother", "lodger".
-    pub relationship: String,
+    pub relationship: Line<100>,
     pub parental_responsibility: bool,
     pub lives_at_address: bool,
     pub phone: Option<String>,
     pub email: Option<String>,
-    pub notes: Option<String>,
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
+    pub notes: Option<MultiLine<2000>>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CautionInput {
-    pub description: String,
+    pub description: MultiLine<2000>,
     /// Where the advice came from: "social care", "police", "previous visit"...
-    pub source: String,
+    pub source: Line<200>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewHouseholdInput {
     pub school_id: Option<i64>,
-    pub family_name: String,
-    pub address: String,
+    pub family_name: Line<200>,
+    pub address: MultiLine<500>,
     pub postcode: String,
     pub landline: Option<String>,
-    pub language_notes: Option<String>,
-    pub pets: Option<String>,
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
+    pub language_notes: Option<MultiLine<2000>>,
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
+    pub pets: Option<Line<500>>,
     #[serde(default)]
     pub members: Vec<MemberInput>,
     #[serde(default)]
@@ -66,13 +70,13 @@ pub struct NewHouseholdInput {
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReasonInput {
-    pub reason: String,
+    pub reason: MultiLine<2000>,
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReviewInput {
-    pub note: String,
+    pub note: MultiLine<2000>,
 }
 
 /// A household with everything a visitor should know before going.
@@ -98,18 +102,14 @@ async fn insert_member(
     m: &MemberInput,
     field: &str,
 ) -> Result<()> {
-    let name = inputs::text(&format!("{field}.name"), &m.name, 200)?;
-    let relationship = inputs::text(&format!("{field}.relationship"), &m.relationship, 100)?;
+    let name = m.name.to_string();
+    let relationship = m.relationship.to_string();
     let phone = opt_phone(&format!("{field}.phone"), m.phone.as_deref())?;
     let email = match m.email.as_deref() {
         Some(e) if !e.trim().is_empty() => Some(inputs::email(&format!("{field}.email"), e)?),
         _ => None,
     };
-    let notes = inputs::optional_text(
-        &format!("{field}.notes"),
-        m.notes.as_deref().unwrap_or(""),
-        2000,
-    )?;
+    let notes = m.notes.as_deref().map(str::to_string);
     tx.add_member(
         household,
         &NewMember {
@@ -135,16 +135,12 @@ pub async fn create_household(
     now: DateTime<Utc>,
 ) -> Result<Household> {
     let school = school_in_scope(app, me, input.school_id).await?;
-    let family_name = inputs::text("family_name", &input.family_name, 200)?;
-    let address = inputs::text("address", &input.address, 500)?;
+    let family_name = input.family_name.to_string();
+    let address = input.address.to_string();
     let postcode = Postcode::parse("postcode", &input.postcode)?;
     let landline = opt_phone("landline", input.landline.as_deref())?;
-    let language_notes = inputs::optional_text(
-        "language_notes",
-        input.language_notes.as_deref().unwrap_or(""),
-        2000,
-    )?;
-    let pets = inputs::optional_text("pets", input.pets.as_deref().unwrap_or(""), 500)?;
+    let language_notes = input.language_notes.as_deref().map(str::to_string);
+    let pets = input.pets.as_deref().map(str::to_string);
     if input.members.len() > MAX_MEMBERS {
         return Err(FieldError::new("members", "at most 30 people per household").into());
     }
@@ -166,10 +162,9 @@ pub async fn create_household(
     for (i, m) in input.members.iter().enumerate() {
         insert_member(&mut tx, id, m, &format!("members[{i}]")).await?;
     }
-    for (i, c) in input.cautions.iter().enumerate() {
-        let description =
-            inputs::text(&format!("cautions[{i}].description"), &c.description, 2000)?;
-        let source = inputs::text(&format!("cautions[{i}].source"), &c.source, 200)?;
+    for c in &input.cautions {
+        let description = c.description.to_string();
+        let source = c.source.to_string();
         tx.add_caution(id, &description, &source, me.id, now)
             .await?;
     }
@@ -246,8 +241,8 @@ pub async fn add_caution(
     now: DateTime<Utc>,
 ) -> Result<Vec<CautionFlag>> {
     let household = access::visible_household(app, me, id).await?;
-    let description = inputs::text("description", &input.description, 2000)?;
-    let source = inputs::text("source", &input.source, 200)?;
+    let description = input.description.to_string();
+    let source = input.source.to_string();
     let mut tx = app.db().begin().await?;
     let flag = tx
         .add_caution(household.id, &description, &source, me.id, now)
@@ -288,7 +283,7 @@ pub async fn block_household(
 ) -> Result<Household> {
     let household = access::visible_household(app, me, id).await?;
     require_any(me, &HOUSEHOLD_BLOCKERS, "block a household")?;
-    let reason = inputs::text("reason", &input.reason, 2000)?;
+    let reason = input.reason.to_string();
     let mut tx = app.db().begin().await?;
     tx.block_household(household.id, &reason, now).await?;
     let e = audit::entry(
@@ -333,7 +328,7 @@ pub async fn review_household(
             "this household is not blocked",
         ));
     }
-    let note = inputs::text("note", &input.note, 2000)?;
+    let note = input.note.to_string();
     tx.review_household(household.id, me.id, &note, now).await?;
     let e = audit::entry(
         app,

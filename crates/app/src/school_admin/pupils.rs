@@ -4,7 +4,8 @@ use super::household_list::household_visits;
 use crate::access::{self, can_see_school, found, school_in_scope};
 use crate::{App, Refusal, Result, audit};
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::{FieldError, HouseholdId, PupilId, inputs};
+use domain::text::Line;
+use domain::{FieldError, HouseholdId, PupilId};
 use serde::Deserialize;
 use serde_json::json;
 use store::{Household, NewPupil, Pupil, Staff, VisitSummary};
@@ -13,11 +14,12 @@ use store::{Household, NewPupil, Pupil, Staff, VisitSummary};
 #[serde(deny_unknown_fields)]
 pub struct NewPupilInput {
     pub household_id: i64,
-    pub name: String,
+    pub name: Line<200>,
     #[schema(value_type = String, format = Date)]
     pub date_of_birth: NaiveDate,
     pub height_cm: Option<i64>,
-    pub year_group: Option<String>,
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
+    pub year_group: Option<Line<20>>,
 }
 
 /// The school roll: pupils of the school named (or the person's own).
@@ -44,7 +46,7 @@ pub async fn create_pupil(
     if !can_see_school(me, school.id, school.trust_id) {
         return Err(no_such());
     }
-    let name = inputs::text("name", &input.name, 200)?;
+    let name = input.name.to_string();
     let today = now.date_naive();
     let earliest = NaiveDate::from_ymd_opt(1990, 1, 1).unwrap_or(input.date_of_birth);
     if input.date_of_birth > today || input.date_of_birth < earliest {
@@ -53,8 +55,7 @@ pub async fn create_pupil(
     if input.height_cm.is_some_and(|h| !(30..=250).contains(&h)) {
         return Err(FieldError::new("height_cm", "must be between 30 and 250 cm").into());
     }
-    let year_group =
-        inputs::optional_text("year_group", input.year_group.as_deref().unwrap_or(""), 20)?;
+    let year_group = input.year_group.as_deref().map(str::to_string);
     let mut tx = app.db().begin().await?;
     let id = tx
         .create_pupil(&NewPupil {

@@ -8,7 +8,8 @@ use crate::access::{self, found, hide_as, require_any};
 use crate::{App, Refusal, Result, audit};
 use chrono::{DateTime, Utc};
 use domain::risk::RiskAssessmentInput;
-use domain::{FieldError, HouseholdId, RiskAssessmentId, StaffId, VisitId, inputs};
+use domain::text::MultiLine;
+use domain::{FieldError, HouseholdId, RiskAssessmentId, StaffId, VisitId};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use store::{Household, NewRiskAssessment, RiskAssessment, Staff, StoreError};
@@ -31,7 +32,8 @@ pub struct AssessmentDetail {
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignOffInput {
-    pub comment: Option<String>,
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
+    pub comment: Option<MultiLine<2000>>,
 }
 
 async fn detail(app: &App, id: RiskAssessmentId) -> Result<AssessmentDetail> {
@@ -162,7 +164,7 @@ pub async fn sign_off_assessment(
         &policy.settings.risk_assessment.sign_off_roles,
         "sign off a risk assessment",
     )?;
-    let comment = inputs::optional_text("comment", input.comment.as_deref().unwrap_or(""), 2000)?;
+    let comment = input.comment.as_deref().map(str::to_string);
     tx.sign_off_risk_assessment(ra.id, me.id, comment.as_deref(), now)
         .await?;
     let e = audit::entry(

@@ -7,6 +7,7 @@ use crate::permissions::SCHOOL_ADMINS;
 use crate::{App, Refusal, Result, audit};
 use chrono::{DateTime, Months, NaiveDate, Utc};
 use domain::policy::{PolicySettings, presets};
+use domain::text::{Line, MultiLine};
 use domain::{FieldError, Role, SchoolId, StaffId, TrustId, inputs};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -94,7 +95,7 @@ pub async fn create_school_on_preset(
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewSchoolInput {
-    pub name: String,
+    pub name: Line<200>,
     pub phone: Option<String>,
     pub preset: String,
 }
@@ -117,7 +118,7 @@ pub async fn create_school(
     now: DateTime<Utc>,
 ) -> Result<School> {
     require_any(me, &[Role::TrustAdmin], "add a school")?;
-    let name = inputs::text("name", &input.name, 200)?;
+    let name = input.name.to_string();
     let phone = match input.phone.as_deref() {
         Some(p) if !p.trim().is_empty() => {
             Some(inputs::PhoneNumber::parse("phone", p)?.to_string())
@@ -171,7 +172,7 @@ pub struct PolicyChangeInput {
     /// Start again from a preset (its settings are used unless `settings` is also given).
     pub preset: Option<String>,
     pub settings: Option<PolicySettings>,
-    pub change_note: String,
+    pub change_note: MultiLine<1000>,
 }
 
 /// How the web page changes a policy: one of its three forms.

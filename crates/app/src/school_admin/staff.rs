@@ -6,18 +6,20 @@ use crate::permissions::{SCHOOL_ADMINS, STAFF_RECORD_KEEPERS};
 use crate::{App, Refusal, Result, audit};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::inputs::{self, CarRegistration, PhoneNumber};
+use domain::text::Line;
 use domain::{FieldError, Role, RoleSet, StaffId};
 use serde::Deserialize;
 use serde_json::json;
 use store::{NewStaff, NewVehicle, Staff, Vehicle};
 
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewStaffInput {
-    pub name: String,
+    pub name: Line<200>,
     pub email: String,
     pub mobile: Option<String>,
-    pub job_title: Option<String>,
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
+    pub job_title: Option<Line<200>>,
     pub roles: Vec<Role>,
     pub password: String,
     /// Omit for trust-level staff (trust administrators).
@@ -38,14 +40,13 @@ pub struct ValidStaff {
 /// [`crate::accounts::check_new_password`]).
 /// Errors: `Invalid` naming `name`, `email`, `mobile`, `job_title`, `roles` or `password`.
 pub async fn validate_staff(input: &NewStaffInput) -> Result<ValidStaff> {
-    let name = inputs::text("name", &input.name, 200)?;
+    let name = input.name.to_string();
     let email = inputs::email("email", &input.email)?;
     let mobile = match input.mobile.as_deref() {
         Some(m) if !m.trim().is_empty() => Some(PhoneNumber::parse("mobile", m)?.to_string()),
         _ => None,
     };
-    let job_title =
-        inputs::optional_text("job_title", input.job_title.as_deref().unwrap_or(""), 200)?;
+    let job_title = input.job_title.as_deref().map(str::to_string);
     if input.roles.is_empty() {
         return Err(FieldError::new("roles", "give at least one role").into());
     }
@@ -159,11 +160,12 @@ pub async fn vehicles(app: &App, me: &Staff, driver: StaffId) -> Result<Vec<Vehi
     Ok(app.db().vehicles_of(driver.id).await?)
 }
 
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewVehicleInput {
     pub registration: String,
-    pub make_model: Option<String>,
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
+    pub make_model: Option<Line<100>>,
     #[schema(value_type = Option<String>, format = Date)]
     pub licence_expires: Option<NaiveDate>,
     #[schema(value_type = Option<String>, format = Date)]
@@ -187,8 +189,7 @@ pub async fn add_vehicle(
         require_any(me, &STAFF_RECORD_KEEPERS, "record another person's vehicle")?;
     }
     let registration = CarRegistration::parse("registration", &input.registration)?;
-    let make_model =
-        inputs::optional_text("make_model", input.make_model.as_deref().unwrap_or(""), 100)?;
+    let make_model = input.make_model.as_deref().map(str::to_string);
     let mut tx = app.db().begin().await?;
     let vehicle = tx
         .add_vehicle(&NewVehicle {

@@ -95,7 +95,10 @@ pub async fn import_term_dates(
     let input = PolicyChangeInput {
         preset: None,
         settings: Some(settings),
-        change_note: note.chars().take(1000).collect(),
+        change_note: domain::MultiLine::parse(
+            "change_note",
+            &note.chars().take(1000).collect::<String>(),
+        )?,
     };
     change_policy(app, me, school, &input, now).await
 }

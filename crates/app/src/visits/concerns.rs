@@ -4,7 +4,7 @@
 
 use crate::access::{hide_as, require_any, visible_visit, visit_to_act_on};
 use crate::{App, Result, audit};
-use domain::inputs;
+use domain::text::MultiLine;
 use domain::{SafetyConcernId, VisitId};
 use serde::Deserialize;
 use serde_json::json;
@@ -14,7 +14,7 @@ use store::{SafetyConcern, Staff};
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConcernInput {
-    pub concern: String,
+    pub concern: MultiLine<2000>,
 }
 
 /// P11: a member of staff refuses or raises a safety concern; the visit waits until it is dealt
@@ -27,7 +27,7 @@ pub async fn raise_concern(
     input: ConcernInput,
 ) -> Result<SafetyConcern> {
     let visit = visit_to_act_on(app, me, id, "raise a concern about this visit").await?;
-    let concern = inputs::text("concern", &input.concern, 2000)?;
+    let concern = input.concern.to_string();
     let now = app.now();
     let mut tx = app.db().begin().await?;
     // A step of this visit waits for the concern, and then sees it.
@@ -62,7 +62,7 @@ pub async fn raise_concern(
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResolveInput {
-    pub resolution: String,
+    pub resolution: MultiLine<2000>,
 }
 
 /// The visit a concern is about, for pages that come back to it. Errors:
@@ -92,7 +92,7 @@ pub async fn resolve_concern(
         &policy.settings.authorisation.roles,
         "resolve a safety concern",
     )?;
-    let resolution = inputs::text("resolution", &input.resolution, 2000)?;
+    let resolution = input.resolution.to_string();
     let now = app.now();
     let mut tx = app.db().begin().await?;
     tx.lock_visit(visit.id).await?;

@@ -5,7 +5,7 @@
 use crate::access::{found, school_in_scope};
 use crate::{App, Refusal, Result};
 use chrono::{DateTime, Duration, Utc};
-use domain::inputs;
+use domain::text::{Line, MultiLine};
 use domain::visit::{ReturnsTo, TransportPlan};
 use domain::{FieldError, PupilId, SchoolId, StaffId, VehicleId, VisitId};
 use serde::Deserialize;
@@ -15,9 +15,12 @@ use store::{PolicyVersion, Pupil, Staff, Tx, VisitorOnPlan};
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum AppointmentInput {
     /// P4: agreed with the family.
-    Agreed { agenda: Option<String> },
+    Agreed {
+        #[serde(default, deserialize_with = "domain::text::blank_as_none")]
+        agenda: Option<MultiLine<2000>>,
+    },
     /// P4: unannounced, with the reason recorded.
-    Unannounced { reason: String },
+    Unannounced { reason: MultiLine<1000> },
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -25,7 +28,7 @@ pub enum AppointmentInput {
 pub struct VisitorInput {
     pub staff_id: i64,
     /// e.g. "class teacher", "family liaison officer".
-    pub role_on_visit: String,
+    pub role_on_visit: Line<100>,
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -33,13 +36,15 @@ pub struct VisitorInput {
 pub struct VisitPlanInput {
     pub pupil_id: i64,
     pub reason_category: String,
-    pub purpose: String,
+    pub purpose: MultiLine<2000>,
     /// P2: could the parents come into school instead?
     pub parents_could_come_in: Option<bool>,
-    pub parents_come_in_note: Option<String>,
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
+    pub parents_come_in_note: Option<MultiLine<1000>>,
     pub appointment: AppointmentInput,
     /// Who the visit expects to see.
-    pub expect_to_see: Option<String>,
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
+    pub expect_to_see: Option<Line<500>>,
     pub planned_leave_school: DateTime<Utc>,
     pub planned_arrive: DateTime<Utc>,
     /// When the visitors leave the house. Left out: arrival plus the reason's usual length
@@ -52,13 +57,15 @@ pub struct VisitPlanInput {
     pub planned_return: Option<DateTime<Utc>>,
     pub returns_to: ReturnsTo,
     /// Another agency's professional attending at the same time (e.g. "Education Welfare Officer").
-    pub joint_agency: Option<String>,
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
+    pub joint_agency: Option<Line<200>>,
     pub transport: Option<TransportPlan>,
     pub visitors: Vec<VisitorInput>,
     pub buddy_staff_id: Option<i64>,
     /// Someone at school for the whole visit to back up and report back to, if not the buddy.
     pub backup_staff_id: Option<i64>,
-    pub code_word: Option<String>,
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
+    pub code_word: Option<Line<200>>,
     /// The vehicle used; its owner is the driver and must be on the visit.
     pub vehicle_id: Option<i64>,
 }
@@ -140,36 +147,17 @@ pub async fn check(
         )
         .into());
     }
-    let purpose = inputs::text("purpose", &input.purpose, 2000)?;
-    let parents_come_in_note = inputs::optional_text(
-        "parents_come_in_note",
-        input.parents_come_in_note.as_deref().unwrap_or(""),
-        1000,
-    )?;
+    let purpose = input.purpose.to_string();
+    let parents_come_in_note = input.parents_come_in_note.as_deref().map(str::to_string);
     let (appointment, agenda, unannounced_reason) = match &input.appointment {
-        AppointmentInput::Agreed { agenda } => (
-            "agreed",
-            inputs::optional_text("appointment.agenda", agenda.as_deref().unwrap_or(""), 2000)?,
-            None,
-        ),
-        AppointmentInput::Unannounced { reason } => (
-            "unannounced",
-            None,
-            inputs::optional_text("appointment.reason", reason, 1000)?,
-        ),
+        AppointmentInput::Agreed { agenda } => {
+            ("agreed", agenda.as_deref().map(str::to_string), None)
+        }
+        AppointmentInput::Unannounced { reason } => ("unannounced", None, Some(reason.to_string())),
     };
-    let expect_to_see = inputs::optional_text(
-        "expect_to_see",
-        input.expect_to_see.as_deref().unwrap_or(""),
-        500,
-    )?;
-    let joint_agency = inputs::optional_text(
-        "joint_agency",
-        input.joint_agency.as_deref().unwrap_or(""),
-        200,
-    )?;
-    let code_word =
-        inputs::optional_text("code_word", input.code_word.as_deref().unwrap_or(""), 200)?;
+    let expect_to_see = input.expect_to_see.as_deref().map(str::to_string);
+    let joint_agency = input.joint_agency.as_deref().map(str::to_string);
+    let code_word = input.code_word.as_deref().map(str::to_string);
     let (planned_leave_property, planned_return) = end_times(&policy.settings, input)?;
     check_times(input, planned_leave_property, planned_return, now)?;
     if let Some(t) = &input.transport {
@@ -213,11 +201,7 @@ pub async fn check(
                 FieldError::new(field, "this member of staff is already on the visit").into(),
             );
         }
-        let role_on_visit = inputs::text(
-            &format!("visitors[{i}].role_on_visit"),
-            &v.role_on_visit,
-            100,
-        )?;
+        let role_on_visit = v.role_on_visit.to_string();
         visitors.push(VisitorOnPlan {
             staff: staff.id,
             role_on_visit,

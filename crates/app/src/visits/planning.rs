@@ -7,6 +7,7 @@ use super::read::{VisitDetail, detail};
 use crate::access::{visible_visit, visit_to_act_on};
 use crate::{App, Refusal, Result, audit};
 use chrono::{DateTime, Utc};
+use domain::text::Text;
 use domain::visit::{ReturnsTo, VisitStep, apply};
 use domain::{FieldError, VisitId};
 use serde::Deserialize;
@@ -147,7 +148,7 @@ pub async fn reschedule(
         new_visit: VisitId(0),
     };
     apply(&old.state, placeholder, now)?;
-    let plan_input = same_plan(&old, &input);
+    let plan_input = same_plan(&old, &input)?;
     let checked = plan::check(&mut tx, pupil, &plan_input, None, now).await?;
     let new_id = tx
         .create_visit(&checked.as_new_visit(&plan_input, Some(old.id)), me.id, now)
@@ -185,23 +186,35 @@ pub async fn reschedule(
     detail(app, me, visit).await
 }
 
-/// The old visit's plan at the new times.
-fn same_plan(old: &Visit, at: &RescheduleInput) -> VisitPlanInput {
-    VisitPlanInput {
+/// The old visit's plan at the new times; its texts are checked again as a new plan's are.
+fn same_plan(old: &Visit, at: &RescheduleInput) -> std::result::Result<VisitPlanInput, FieldError> {
+    Ok(VisitPlanInput {
         pupil_id: old.pupil_id.0,
         reason_category: old.reason_category.clone(),
-        purpose: old.purpose.clone(),
+        purpose: Text::parse("purpose", &old.purpose)?,
         parents_could_come_in: old.parents_could_come_in,
-        parents_come_in_note: old.parents_come_in_note.clone(),
+        parents_come_in_note: Text::parse_optional(
+            "parents_come_in_note",
+            old.parents_come_in_note.as_deref().unwrap_or(""),
+        )?,
         appointment: match old.appointment.as_str() {
             "unannounced" => AppointmentInput::Unannounced {
-                reason: old.unannounced_reason.clone().unwrap_or_default(),
+                reason: Text::parse(
+                    "appointment.reason",
+                    old.unannounced_reason.as_deref().unwrap_or(""),
+                )?,
             },
             _ => AppointmentInput::Agreed {
-                agenda: old.agenda.clone(),
+                agenda: Text::parse_optional(
+                    "appointment.agenda",
+                    old.agenda.as_deref().unwrap_or(""),
+                )?,
             },
         },
-        expect_to_see: old.expect_to_see.clone(),
+        expect_to_see: Text::parse_optional(
+            "expect_to_see",
+            old.expect_to_see.as_deref().unwrap_or(""),
+        )?,
         planned_leave_school: at.planned_leave_school,
         planned_arrive: at.planned_arrive,
         planned_leave_property: Some(at.planned_leave_property),
@@ -211,19 +224,28 @@ fn same_plan(old: &Visit, at: &RescheduleInput) -> VisitPlanInput {
         } else {
             ReturnsTo::School
         },
-        joint_agency: old.joint_agency.clone(),
+        joint_agency: Text::parse_optional(
+            "joint_agency",
+            old.joint_agency.as_deref().unwrap_or(""),
+        )?,
         transport: old.transport.as_ref().map(|t| t.0.clone()),
         visitors: old
             .staff
             .iter()
-            .map(|s| VisitorInput {
-                staff_id: s.staff_id.0,
-                role_on_visit: s.role_on_visit.clone(),
+            .enumerate()
+            .map(|(i, s)| {
+                Ok(VisitorInput {
+                    staff_id: s.staff_id.0,
+                    role_on_visit: Text::parse(
+                        &format!("visitors[{i}].role_on_visit"),
+                        &s.role_on_visit,
+                    )?,
+                })
             })
-            .collect(),
+            .collect::<std::result::Result<_, FieldError>>()?,
         buddy_staff_id: old.buddy_staff_id,
         backup_staff_id: old.backup_staff_id,
-        code_word: old.code_word.clone(),
+        code_word: Text::parse_optional("code_word", old.code_word.as_deref().unwrap_or(""))?,
         vehicle_id: old.vehicle_id,
-    }
+    })
 }

@@ -9,6 +9,7 @@ use crate::access::{require_any, visible_visit, visit_to_act_on};
 use crate::{App, Result};
 use domain::inputs;
 use domain::policy::{Stage, check_advisory_reason};
+use domain::text::MultiLine;
 use domain::visit::DoorReason;
 use domain::visit::VisitStep;
 use domain::{FieldError, VisitId};
@@ -22,8 +23,8 @@ use store::Staff;
 pub struct RequestInput {
     /// Why the visit goes ahead although a rule the policy only advises is unmet ("in pairs
     /// where possible"): a few words, kept with the visit and shown to the authoriser.
-    #[serde(default)]
-    pub advisory_reason: Option<String>,
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
+    pub advisory_reason: Option<MultiLine<2000>>,
 }
 
 /// Asks for authorisation. Errors: `Forbidden` for someone not on the visit nor of its school's
@@ -52,7 +53,8 @@ pub async fn request(
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AuthoriseInput {
-    pub comment: Option<String>,
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
+    pub comment: Option<MultiLine<2000>>,
     /// P10: the caution flags the authoriser has read and acknowledges.
     #[serde(default)]
     pub acknowledge_cautions: Vec<i64>,
@@ -75,7 +77,7 @@ pub async fn authorise(
         &policy.settings.authorisation.roles,
         "authorise a visit under this school's policy",
     )?;
-    let comment = inputs::optional_text("comment", input.comment.as_deref().unwrap_or(""), 2000)?;
+    let comment = input.comment.as_deref().map(str::to_string);
     let record = StepRecord {
         step: VisitStep::Authorise { by: me.id },
         event: "authorised",
@@ -93,7 +95,7 @@ pub async fn authorise(
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CommentInput {
-    pub comment: String,
+    pub comment: MultiLine<2000>,
 }
 
 /// P9: the authoriser declines, saying why. Errors as [`authorise`]; `Invalid("comment")` when
@@ -189,13 +191,14 @@ pub struct LeftInput {
     /// D7: left early because staff felt unsafe.
     #[serde(default)]
     pub early_for_safety: bool,
-    pub note: Option<String>,
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
+    pub note: Option<MultiLine<2000>>,
 }
 
 /// A1: left the property (D7: early, for safety). Errors: `Invalid("note")` over 2000
 /// characters; `IllegalStep` unless at the property or nobody was home.
 pub async fn left(app: &App, me: &Staff, id: VisitId, input: LeftInput) -> Result<VisitDetail> {
-    let note = inputs::optional_text("note", input.note.as_deref().unwrap_or(""), 2000)?;
+    let note = input.note.as_deref().map(str::to_string);
     let visit = visit_to_act_on(app, me, id, "record leaving").await?;
     let step = VisitStep::LeaveProperty {
         early_for_safety: input.early_for_safety,
@@ -252,13 +255,13 @@ pub async fn complete_record(app: &App, me: &Staff, id: VisitId) -> Result<Visit
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CancelInput {
-    pub reason: String,
+    pub reason: MultiLine<1000>,
 }
 
 /// Cancels a visit that has not started (A7: it should then be rescheduled).
 /// Errors: `Invalid("reason")` when empty or over 1000 characters; `IllegalStep` once out.
 pub async fn cancel(app: &App, me: &Staff, id: VisitId, input: CancelInput) -> Result<VisitDetail> {
-    let reason = inputs::text("reason", &input.reason, 1000)?;
+    let reason = input.reason.to_string();
     let visit = visit_to_act_on(app, me, id, "cancel this visit").await?;
     let step = VisitStep::Cancel {
         reason: reason.clone(),
@@ -280,7 +283,8 @@ pub struct CancelAtDoorInput {
     /// `animals_not_secured`, `no_responsible_adult`, `child_alone` or `other`.
     pub reason: String,
     /// What happened, in the staff's words; required for `other`.
-    pub note: Option<String>,
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
+    pub note: Option<MultiLine<1000>>,
 }
 
 /// D6: the visitors at the door do not go in (SEN Trust Southend: "cancel the visit if the
@@ -306,7 +310,7 @@ pub async fn cancel_at_door(
         )
         .into());
     };
-    let note = inputs::optional_text("note", input.note.as_deref().unwrap_or(""), 1000)?;
+    let note = input.note.as_deref().map(str::to_string);
     if reason == DoorReason::Other && note.is_none() {
         return Err(FieldError::new("note", "say why the visit was called off at the door").into());
     }

@@ -194,7 +194,9 @@ async fn build_term(app: &TestApp) {
     .await;
     let head = app.staff(p.head).await;
     let comment = app::visits::CommentInput {
-        comment: "Ava Smith is being seen by social care this week".into(),
+        comment: "Ava Smith is being seen by social care this week"
+            .parse()
+            .unwrap(),
     };
     app::visits::decline(&app.app(), &head, d.id, comment)
         .await

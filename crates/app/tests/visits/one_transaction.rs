@@ -122,7 +122,7 @@ async fn a_step_whose_audit_row_cannot_be_written_is_not_taken() {
             &teacher,
             visit.id,
             ConcernInput {
-                concern: "Raised voices inside".into(),
+                concern: "Raised voices inside".parse().unwrap(),
             },
         )
         .await;

@@ -11,7 +11,9 @@ pub(crate) fn plan(t: &TestApp, reason: &str) -> VisitPlanInput {
     VisitPlanInput {
         pupil_id: t.pupil().0,
         reason_category: reason.into(),
-        purpose: "Meet the family before the child starts nursery".into(),
+        purpose: "Meet the family before the child starts nursery"
+            .parse()
+            .unwrap(),
         parents_could_come_in: Some(false),
         parents_come_in_note: None,
         appointment: AppointmentInput::Agreed { agenda: None },
@@ -26,11 +28,11 @@ pub(crate) fn plan(t: &TestApp, reason: &str) -> VisitPlanInput {
         visitors: vec![
             VisitorInput {
                 staff_id: t.people.teacher.0,
-                role_on_visit: "Nursery teacher".into(),
+                role_on_visit: "Nursery teacher".parse().unwrap(),
             },
             VisitorInput {
                 staff_id: t.people.liaison.0,
-                role_on_visit: "Nursery practitioner".into(),
+                role_on_visit: "Nursery practitioner".parse().unwrap(),
             },
         ],
         buddy_staff_id: Some(t.people.buddy.0),

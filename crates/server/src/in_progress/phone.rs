@@ -11,6 +11,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use domain::VisitId;
+use domain::{Line, MultiLine};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -27,8 +28,10 @@ pub fn router() -> OpenApiRouter<AppState> {
 struct PhonedInBody {
     /// The visiting member of staff who phoned.
     caller_staff_id: i64,
-    note: Option<String>,
-    client_ref: Option<String>,
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
+    note: Option<MultiLine<500>>,
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
+    client_ref: Option<Line<100>>,
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -48,8 +51,8 @@ async fn phoned_in(
 ) -> Result<Json<PhonedInAnswer>, ApiError> {
     let input = out_on_visit::PhonedInInput {
         caller: Some(domain::StaffId(body.caller_staff_id)),
-        note: body.note,
-        client_ref: body.client_ref,
+        note: body.note.map(String::from),
+        client_ref: body.client_ref.map(String::from),
     };
     let done = out_on_visit::phoned_in(&state, &me, VisitId(id), &input, state.now()).await?;
     Ok(Json(PhonedInAnswer {

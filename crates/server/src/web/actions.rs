@@ -55,7 +55,7 @@ async fn mine(ctx: Ctx, Query(q): Query<DoneQuery>) -> Result<Response, WebError
 /// Marks an action done and goes back where the button was.
 async fn done(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
     let input = DoneInput {
-        note: f.opt("note").map(str::to_string),
+        note: f.opt_text("note")?,
     };
     records::complete_action(&ctx.state, &ctx.me, id, input).await?;
     let back = local_path(f.get("return_to"), "/actions");

@@ -187,30 +187,41 @@ async fn request_page(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, WebErro
 
 async fn decide(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
     let visit = VisitId(id);
-    let comment = || CommentInput {
-        comment: f.get("comment").to_string(),
+    let comment = || -> app::Result<CommentInput> {
+        Ok(CommentInput {
+            comment: f.text("comment")?,
+        })
     };
     let (result, done) = match f.get("decision") {
         "approve" => {
-            let input = AuthoriseInput {
-                comment: f.opt("comment").map(str::to_string),
-                acknowledge_cautions: f
-                    .all("acknowledge_cautions")
-                    .iter()
-                    .filter_map(|v| v.parse().ok())
-                    .collect(),
-            };
-            let r = visits::authorise(&ctx.state, &ctx.me, visit, input).await;
+            let r = async {
+                let input = AuthoriseInput {
+                    comment: f.opt_text("comment")?,
+                    acknowledge_cautions: f
+                        .all("acknowledge_cautions")
+                        .iter()
+                        .filter_map(|v| v.parse().ok())
+                        .collect(),
+                };
+                visits::authorise(&ctx.state, &ctx.me, visit, input).await
+            }
+            .await;
             (r, "authorised")
         }
-        "decline" => (
-            visits::decline(&ctx.state, &ctx.me, visit, comment()).await,
-            "declined",
-        ),
-        "changes" => (
-            visits::request_changes(&ctx.state, &ctx.me, visit, comment()).await,
-            "changes",
-        ),
+        "decline" => match comment() {
+            Ok(c) => (
+                visits::decline(&ctx.state, &ctx.me, visit, c).await,
+                "declined",
+            ),
+            Err(e) => (Err(e), "declined"),
+        },
+        "changes" => match comment() {
+            Ok(c) => (
+                visits::request_changes(&ctx.state, &ctx.me, visit, c).await,
+                "changes",
+            ),
+            Err(e) => (Err(e), "changes"),
+        },
         _ => {
             let page = build(
                 &ctx,

@@ -247,11 +247,14 @@ async fn closed(
 /// reason kept, when it is refused.
 async fn break_glass(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
     let reason = f.get("reason").to_string();
-    let input = BreakGlassInput {
-        reason: reason.clone(),
-    };
     let pupil = PupilId(id);
-    match open_records(&ctx.state, &ctx.me, pupil, &input, ctx.state.now()).await {
+    let opened = async {
+        let input = BreakGlassInput {
+            reason: domain::MultiLine::parse("reason", &reason)?,
+        };
+        open_records(&ctx.state, &ctx.me, pupil, &input, ctx.state.now()).await
+    };
+    match opened.await {
         Ok(_) => Ok(see_other(&format!("/pupils/{id}/chronology"))),
         Err(e) if e.is_fixable() && !matches!(e, Refusal::NotFound(_)) => {
             let errors = Errors::from_refusal(e, &["reason"], "reason");

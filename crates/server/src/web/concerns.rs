@@ -163,8 +163,13 @@ async fn list(ctx: Ctx, Query(q): Query<DoneQuery>) -> Result<Response, WebError
 async fn acknowledge(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
     let field = format!("note-{id}");
     let note = f.get(&field).to_string();
-    let input = AcknowledgeInput { note: note.clone() };
-    match acknowledge_concern(&ctx.state, &ctx.me, id, &input).await {
+    let done = async {
+        let input = AcknowledgeInput {
+            note: domain::MultiLine::parse(&field, &note)?,
+        };
+        acknowledge_concern(&ctx.state, &ctx.me, id, &input).await
+    };
+    match done.await {
         Ok(_) => Ok(see_other("/safeguarding?done=acknowledged")),
         Err(e) if e.is_fixable() => {
             let errors = Errors::from_refusal(e, &[field.as_str()], &field);

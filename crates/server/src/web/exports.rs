@@ -195,7 +195,7 @@ async fn create_link(ctx: Ctx, f: FormData) -> Result<Response, WebError> {
             LinkScope::Mine
         },
         school_id: None,
-        label: f.opt("label").map(str::to_string),
+        label: f.opt_text("label")?,
     };
     match records::create_calendar_link(&ctx.state, &ctx.me, input).await {
         Ok(link) => {

@@ -192,6 +192,8 @@ impl From<store::StoreError> for WebError {
 #[template(path = "error.html")]
 struct ErrorPage {
     title: &'static str,
+    /// The box the refusal is about (`visitors[0].role_on_visit`), when it names one.
+    field: Option<String>,
     reason: String,
     unmet: Vec<Unmet>,
 }
@@ -222,6 +224,7 @@ impl IntoResponse for WebError {
                 };
                 let page = ErrorPage {
                     title,
+                    field: f.field.filter(|name| !name.is_empty()),
                     reason: f.reason,
                     unmet: f.unmet,
                 };

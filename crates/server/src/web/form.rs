@@ -10,10 +10,23 @@ pub struct FormData(Vec<(String, String)>);
 impl<S: Send + Sync> FromRequest<S> for FormData {
     type Rejection = WebError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, WebError> {
-        let bytes = axum::body::Bytes::from_request(req, state)
-            .await
-            .map_err(|e| ApiError::bad_request("form", e.body_text()))?;
+    async fn from_request(req: Request, _state: &S) -> Result<Self, WebError> {
+        use crate::extract::{Cut, Whole, read_limited};
+        let bytes = match read_limited(req.into_body()).await? {
+            Whole(bytes) => bytes,
+            // The box being sent when the limit was reached is the one too long.
+            Cut(prefix) => {
+                let field = form_urlencoded::parse(&prefix)
+                    .last()
+                    .map_or_else(|| "form".to_string(), |(k, _)| k.into_owned());
+                let limit_kb = crate::BODY_LIMIT_BYTES / 1024;
+                return Err(ApiError::bad_request(
+                    field,
+                    format!("is too long: a form may send at most {limit_kb} KB in all"),
+                )
+                .into());
+            }
+        };
         let pairs: Vec<(String, String)> = form_urlencoded::parse(&bytes)
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
@@ -76,4 +89,23 @@ pub fn typed<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
         .rev()
         .find(|(k, _)| k == name)
         .map_or("", |(_, v)| v.as_str())
+}
+
+impl FormData {
+    /// The value as a checked text ([`domain::text::Text`]), or a refusal naming the field:
+    /// empty, too long, or a line break in a one-line box.
+    pub fn text<const MAX: usize, const MULTI: bool>(
+        &self,
+        name: &str,
+    ) -> Result<domain::text::Text<MAX, MULTI>, domain::FieldError> {
+        domain::text::Text::parse(name, self.get(name))
+    }
+
+    /// Like [`FormData::text`], but an empty box is `None`.
+    pub fn opt_text<const MAX: usize, const MULTI: bool>(
+        &self,
+        name: &str,
+    ) -> Result<Option<domain::text::Text<MAX, MULTI>>, domain::FieldError> {
+        domain::text::Text::parse_optional(name, self.get(name))
+    }
 }

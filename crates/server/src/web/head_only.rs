@@ -122,10 +122,13 @@ async fn list(ctx: Ctx, Query(q): Query<DoneQuery>) -> Result<Response, WebError
 async fn close(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
     let field = format!("outcome-{id}");
     let outcome = f.get(&field).to_string();
-    let input = CloseInput {
-        outcome: outcome.clone(),
+    let closed = async {
+        let input = CloseInput {
+            outcome: domain::MultiLine::parse(&field, &outcome)?,
+        };
+        close_head_only(&ctx.state, &ctx.me, id, &input).await
     };
-    match close_head_only(&ctx.state, &ctx.me, id, &input).await {
+    match closed.await {
         Ok(_) => Ok(see_other("/head-only?done=closed")),
         Err(e) if e.is_fixable() => {
             let errors = Errors::from_refusal(e, &[field.as_str()], &field);
@@ -233,16 +236,19 @@ async fn record(ctx: Ctx, f: FormData) -> Result<Response, WebError> {
         let page = form(&ctx, f.pairs(), errors, String::new()).await?;
         return Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page));
     };
-    let input = RecordInput {
-        kind,
-        visit_id: id("visit_id"),
-        pupil_id: None,
-        about_staff_id: id("about_staff_id"),
-        raised_by_name: f.get("raised_by_name").to_string(),
-        received_at: None,
-        account: f.get("account").to_string(),
+    let recorded = async {
+        let input = RecordInput {
+            kind,
+            visit_id: id("visit_id"),
+            pupil_id: None,
+            about_staff_id: id("about_staff_id"),
+            raised_by_name: f.text("raised_by_name")?,
+            received_at: None,
+            account: f.text("account")?,
+        };
+        record_head_only(&ctx.state, &ctx.me, &input).await
     };
-    match record_head_only(&ctx.state, &ctx.me, &input).await {
+    match recorded.await {
         Ok(receipt) => {
             let to = if receipt.to_chair { "chair" } else { "head" };
             Ok(see_other(&format!("/head-only/new?to={to}")))

@@ -107,12 +107,12 @@ fn opt(f: &FormData, name: &str) -> Option<String> {
 }
 
 /// The new-household form: one adult and one caution flag at most.
-fn new_household(f: &FormData) -> NewHouseholdInput {
+fn new_household(f: &FormData) -> Result<NewHouseholdInput, domain::FieldError> {
     let mut members = vec![];
     if f.opt("members[0].name").is_some() {
         members.push(MemberInput {
-            name: f.get("members[0].name").to_string(),
-            relationship: f.get("members[0].relationship").to_string(),
+            name: f.text("members[0].name")?,
+            relationship: f.text("members[0].relationship")?,
             parental_responsibility: f.checked("members[0].parental_responsibility"),
             lives_at_address: true,
             phone: opt(f, "members[0].phone"),
@@ -123,26 +123,29 @@ fn new_household(f: &FormData) -> NewHouseholdInput {
     let mut cautions = vec![];
     if f.opt("cautions[0].description").is_some() {
         cautions.push(CautionInput {
-            description: f.get("cautions[0].description").to_string(),
-            source: f.get("cautions[0].source").to_string(),
+            description: f.text("cautions[0].description")?,
+            source: f.text("cautions[0].source")?,
         });
     }
-    NewHouseholdInput {
+    Ok(NewHouseholdInput {
         school_id: f.get("school_id").parse::<i64>().ok(),
-        family_name: f.get("family_name").to_string(),
-        address: f.get("address").to_string(),
+        family_name: f.text("family_name")?,
+        address: f.text("address")?,
         postcode: f.get("postcode").to_string(),
         landline: opt(f, "landline"),
-        language_notes: opt(f, "language_notes"),
-        pets: opt(f, "pets"),
+        language_notes: f.opt_text("language_notes")?,
+        pets: f.opt_text("pets")?,
         members,
         cautions,
-    }
+    })
 }
 
 async fn create(ctx: Ctx, f: FormData) -> Result<Response, WebError> {
-    let input = new_household(&f);
-    match uc::create_household(&ctx.state, &ctx.me, &input, ctx.state.now()).await {
+    let created = async {
+        let input = new_household(&f)?;
+        uc::create_household(&ctx.state, &ctx.me, &input, ctx.state.now()).await
+    };
+    match created.await {
         Ok(h) => Ok(see_other(&format!("/households/{}", h.id.0))),
         Err(e) if e.is_fixable() => {
             let mut v: Vec<(&'static str, String)> = NEW_FIELDS
@@ -300,62 +303,65 @@ async fn act(
 ) -> Result<Response, WebError> {
     let (app, me, now) = (&ctx.state, &ctx.me, ctx.state.now());
     let household = HouseholdId(id);
-    let done = match action.as_str() {
-        "members" => {
-            let input = MemberInput {
-                name: f.get("member.name").to_string(),
-                relationship: f.get("member.relationship").to_string(),
-                parental_responsibility: f.checked("member.parental_responsibility"),
-                lives_at_address: f.checked("member.lives_at_address"),
-                phone: opt(&f, "member.phone"),
-                email: opt(&f, "member.email"),
-                notes: opt(&f, "member.notes"),
-            };
-            uc::add_member(app, me, household, &input).await.map(drop)
-        }
-        "cautions" => {
-            let input = CautionInput {
-                description: f.get("description").to_string(),
-                source: f.get("source").to_string(),
-            };
-            uc::add_caution(app, me, household, &input, now)
-                .await
-                .map(drop)
-        }
-        "pupils" => match NaiveDate::parse_from_str(f.get("date_of_birth"), "%Y-%m-%d") {
-            Ok(date_of_birth) => {
-                let input = NewPupilInput {
-                    household_id: id,
-                    name: f.get("name").to_string(),
-                    date_of_birth,
-                    height_cm: f.get("height_cm").parse::<i64>().ok(),
-                    year_group: opt(&f, "year_group"),
+    let done: app::Result<()> = async {
+        match action.as_str() {
+            "members" => {
+                let input = MemberInput {
+                    name: f.text("member.name")?,
+                    relationship: f.text("member.relationship")?,
+                    parental_responsibility: f.checked("member.parental_responsibility"),
+                    lives_at_address: f.checked("member.lives_at_address"),
+                    phone: opt(&f, "member.phone"),
+                    email: opt(&f, "member.email"),
+                    notes: f.opt_text("member.notes")?,
                 };
-                uc::create_pupil(app, me, &input, now).await.map(drop)
+                uc::add_member(app, me, household, &input).await.map(drop)
             }
-            Err(_) => Err(Refusal::bad_request(
-                "date_of_birth",
-                "Enter the date of birth",
-            )),
-        },
-        "block" => {
-            let input = ReasonInput {
-                reason: f.get("reason").to_string(),
-            };
-            uc::block_household(app, me, household, &input, now)
-                .await
-                .map(drop)
+            "cautions" => {
+                let input = CautionInput {
+                    description: f.text("description")?,
+                    source: f.text("source")?,
+                };
+                uc::add_caution(app, me, household, &input, now)
+                    .await
+                    .map(drop)
+            }
+            "pupils" => match NaiveDate::parse_from_str(f.get("date_of_birth"), "%Y-%m-%d") {
+                Ok(date_of_birth) => {
+                    let input = NewPupilInput {
+                        household_id: id,
+                        name: f.text("name")?,
+                        date_of_birth,
+                        height_cm: f.get("height_cm").parse::<i64>().ok(),
+                        year_group: f.opt_text("year_group")?,
+                    };
+                    uc::create_pupil(app, me, &input, now).await.map(drop)
+                }
+                Err(_) => Err(Refusal::bad_request(
+                    "date_of_birth",
+                    "Enter the date of birth",
+                )),
+            },
+            "block" => {
+                let input = ReasonInput {
+                    reason: f.text("reason")?,
+                };
+                uc::block_household(app, me, household, &input, now)
+                    .await
+                    .map(drop)
+            }
+            "review" => {
+                let input = ReviewInput {
+                    note: f.text("note")?,
+                };
+                uc::review_household(app, me, household, &input, now)
+                    .await
+                    .map(drop)
+            }
+            _ => Err(Refusal::not_found("page")),
         }
-        "review" => {
-            let input = ReviewInput {
-                note: f.get("note").to_string(),
-            };
-            uc::review_household(app, me, household, &input, now)
-                .await
-                .map(drop)
-        }
-        _ => Err(Refusal::not_found("page")),
-    };
+    }
+    .await;
     match done {
         Ok(()) => Ok(see_other(&format!("/households/{id}"))),
         Err(e) if e.is_fixable() => {

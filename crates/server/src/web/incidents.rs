@@ -226,14 +226,13 @@ fn report_input(f: &FormData, local: &Local) -> Result<ReportInput, Errors> {
             "Enter the day and time it happened, like 14:30",
         ));
     };
-    let text = |name: &str| f.opt(name).map(str::to_string);
     Ok(ReportInput {
         kind,
         occurred_at,
-        location: text("location"),
-        account: text("account"),
-        people_involved: text("people_involved"),
-        injuries: text("injuries"),
+        location: f.opt_text("location")?,
+        account: f.opt_text("account")?,
+        people_involved: f.opt_text("people_involved")?,
+        injuries: f.opt_text("injuries")?,
         police_called: f.checked("police_called"),
     })
 }

@@ -317,6 +317,13 @@ pub fn anchor(name: &str) -> String {
         .replace(']', "")
 }
 
+impl From<domain::FieldError> for Errors {
+    /// A text refused before any use case ran, next to its box.
+    fn from(e: domain::FieldError) -> Self {
+        Errors::one(&e.field, e.reason)
+    }
+}
+
 impl Errors {
     pub fn none() -> Self {
         Errors::default()

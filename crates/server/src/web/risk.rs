@@ -311,7 +311,7 @@ async fn create(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, 
 async fn sign_off(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
     let back = local_path(f.get("return_to"), "/");
     let input = SignOffInput {
-        comment: f.opt("comment").map(str::to_string),
+        comment: f.opt_text("comment")?,
     };
     let now = ctx.state.now();
     uc::sign_off_assessment(&ctx.state, &ctx.me, RiskAssessmentId(id), &input, now).await?;

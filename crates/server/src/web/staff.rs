@@ -129,16 +129,19 @@ async fn create(ctx: Ctx, f: FormData) -> Result<Response, WebError> {
     let school = f.get("school_id").parse::<i64>().ok();
     let created = match roles(&f) {
         Ok(roles) => {
-            let input = NewStaffInput {
-                name: f.get("name").to_string(),
-                email: f.get("email").to_string(),
-                mobile: f.opt("mobile").map(str::to_string),
-                job_title: f.opt("job_title").map(str::to_string),
-                roles,
-                password: f.get("password").to_string(),
-                school_id: school,
-            };
-            uc::create_staff(&ctx.state, &ctx.me, &input, ctx.state.now()).await
+            async {
+                let input = NewStaffInput {
+                    name: f.text("name")?,
+                    email: f.get("email").to_string(),
+                    mobile: f.opt("mobile").map(str::to_string),
+                    job_title: f.opt_text("job_title")?,
+                    roles,
+                    password: f.get("password").to_string(),
+                    school_id: school,
+                };
+                uc::create_staff(&ctx.state, &ctx.me, &input, ctx.state.now()).await
+            }
+            .await
         }
         Err(e) => Err(e),
     };
@@ -304,7 +307,7 @@ fn date(f: &FormData, name: &str) -> Result<Option<NaiveDate>, Refusal> {
 fn new_vehicle(f: &FormData) -> Result<NewVehicleInput, Refusal> {
     Ok(NewVehicleInput {
         registration: f.get("registration").to_string(),
-        make_model: f.opt("make_model").map(str::to_string),
+        make_model: f.opt_text("make_model")?,
         licence_expires: date(f, "licence_expires")?,
         mot_expires: date(f, "mot_expires")?,
         insurance_expires: date(f, "insurance_expires")?,

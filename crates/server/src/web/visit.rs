@@ -325,27 +325,35 @@ async fn after<T>(
 
 /// P9: asks for authorisation; a refusal lists every unmet rule.
 async fn request(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
-    let input = visits::RequestInput {
-        advisory_reason: Some(f.get("advisory_reason").to_string()),
-    };
-    let r: app::Result<VisitDetail> =
-        visits::request(&ctx.state, &ctx.me, VisitId(id), input).await;
+    let r: app::Result<VisitDetail> = async {
+        let input = visits::RequestInput {
+            advisory_reason: f.opt_text("advisory_reason")?,
+        };
+        visits::request(&ctx.state, &ctx.me, VisitId(id), input).await
+    }
+    .await;
     after(&ctx, id, r, "requested", "request").await
 }
 
 async fn cancel(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
-    let input = CancelInput {
-        reason: f.get("reason").to_string(),
-    };
-    let r = visits::cancel(&ctx.state, &ctx.me, VisitId(id), input).await;
+    let r = async {
+        let input = CancelInput {
+            reason: f.text("reason")?,
+        };
+        visits::cancel(&ctx.state, &ctx.me, VisitId(id), input).await
+    }
+    .await;
     after(&ctx, id, r, "cancelled", "reason").await
 }
 
 async fn concern(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
-    let input = ConcernInput {
-        concern: f.get("concern").to_string(),
-    };
-    let r = visits::raise_concern(&ctx.state, &ctx.me, VisitId(id), input).await;
+    let r = async {
+        let input = ConcernInput {
+            concern: f.text("concern")?,
+        };
+        visits::raise_concern(&ctx.state, &ctx.me, VisitId(id), input).await
+    }
+    .await;
     after(&ctx, id, r, "concern", "concern").await
 }
 
@@ -364,9 +372,12 @@ async fn phoned_in(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Respons
 async fn resolve_concern(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
     let id = SafetyConcernId(id);
     let visit = visits::visit_of_concern(&ctx.state, &ctx.me, id).await?;
-    let input = ResolveInput {
-        resolution: f.get("resolution").to_string(),
-    };
-    let r = visits::resolve_concern(&ctx.state, &ctx.me, id, input).await;
+    let r = async {
+        let input = ResolveInput {
+            resolution: f.text("resolution")?,
+        };
+        visits::resolve_concern(&ctx.state, &ctx.me, id, input).await
+    }
+    .await;
     after(&ctx, visit.0, r, "resolved", "resolution").await
 }

@@ -6,6 +6,7 @@ use super::super::page::{Choice, Errors};
 use super::super::time::Local;
 use app::visits::{AppointmentInput, VisitPlanInput, VisitorInput};
 use chrono::{DateTime, Duration, Timelike, Utc};
+use domain::text::Text;
 use domain::visit::{ReturnsTo, TransportPlan};
 use store::Visit;
 
@@ -223,6 +224,18 @@ impl PlanForm {
             }
         }
         let [leave, arrive, leave_property, back] = parsed;
+        // A text that cannot be kept is named next to its box; the rest are still checked.
+        macro_rules! checked {
+            ($r:expr) => {
+                match $r {
+                    Ok(v) => Some(v),
+                    Err(e) => {
+                        errors.add(&e.field, e.reason);
+                        None
+                    }
+                }
+            };
+        }
         let mut rows = Vec::new();
         let mut visitors = Vec::new();
         for (i, (staff, role)) in self.visitors.iter().enumerate() {
@@ -230,11 +243,16 @@ impl PlanForm {
                 continue;
             }
             let field = format!("visitors[{i}].staff_id");
-            if let Some(sid) = id(&mut errors, &field, staff, "a member of staff") {
+            let role_field = format!("visitors[{i}].role_on_visit");
+            let role_on_visit = checked!(Text::parse(&role_field, role));
+            if let (Some(sid), Some(role_on_visit)) = (
+                id(&mut errors, &field, staff, "a member of staff"),
+                role_on_visit,
+            ) {
                 rows.push(i);
                 visitors.push(VisitorInput {
                     staff_id: sid,
-                    role_on_visit: role.clone(),
+                    role_on_visit,
                 });
             }
         }
@@ -274,34 +292,57 @@ impl PlanForm {
             car_seat: self.car_seat,
             rear_seat: self.rear_seat,
         });
+        let purpose = checked!(Text::parse("purpose", &self.purpose));
+        let parents_come_in_note = checked!(Text::parse_optional(
+            "parents_come_in_note",
+            &self.parents_come_in_note
+        ));
+        let appointment = if self.appointment == "unannounced" {
+            checked!(Text::parse("appointment.reason", &self.unannounced_reason))
+                .map(|reason| AppointmentInput::Unannounced { reason })
+        } else {
+            checked!(Text::parse_optional("appointment.agenda", &self.agenda))
+                .map(|agenda| AppointmentInput::Agreed { agenda })
+        };
+        let expect_to_see = checked!(Text::parse_optional("expect_to_see", &self.expect_to_see));
+        let joint_agency = checked!(Text::parse_optional("joint_agency", &self.joint_agency));
+        let code_word = checked!(Text::parse_optional("code_word", &self.code_word));
         // Each of these is named above when it is missing or unreadable.
         let (true, Some(pupil_id), Some(planned_leave_school), Some(planned_arrive)) =
             (errors.is_empty(), pupil, leave, arrive)
         else {
             return Err(errors);
         };
-        let text = |v: &str| (!v.is_empty()).then(|| v.to_string());
-        let appointment = if self.appointment == "unannounced" {
-            AppointmentInput::Unannounced {
-                reason: self.unannounced_reason.clone(),
-            }
-        } else {
-            AppointmentInput::Agreed {
-                agenda: text(&self.agenda),
-            }
+        let (
+            Some(purpose),
+            Some(parents_come_in_note),
+            Some(appointment),
+            Some(expect_to_see),
+            Some(joint_agency),
+            Some(code_word),
+        ) = (
+            purpose,
+            parents_come_in_note,
+            appointment,
+            expect_to_see,
+            joint_agency,
+            code_word,
+        )
+        else {
+            return Err(errors);
         };
         let input = VisitPlanInput {
             pupil_id,
             reason_category: self.reason_category.clone(),
-            purpose: self.purpose.clone(),
+            purpose,
             parents_could_come_in: match self.parents_could_come_in.as_str() {
                 "yes" => Some(true),
                 "no" => Some(false),
                 _ => None,
             },
-            parents_come_in_note: text(&self.parents_come_in_note),
+            parents_come_in_note,
             appointment,
-            expect_to_see: text(&self.expect_to_see),
+            expect_to_see,
             planned_leave_school,
             planned_arrive,
             planned_leave_property: leave_property,
@@ -311,12 +352,12 @@ impl PlanForm {
             } else {
                 ReturnsTo::School
             },
-            joint_agency: text(&self.joint_agency),
+            joint_agency,
             transport,
             visitors,
             buddy_staff_id: buddy,
             backup_staff_id: backup,
-            code_word: text(&self.code_word),
+            code_word,
             vehicle_id: vehicle,
         };
         Ok((input, rows))

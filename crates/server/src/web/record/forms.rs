@@ -74,18 +74,18 @@ fn action_typed(f: &FormData, prefix: &str) -> Result<ActionInput, Errors> {
     if due_on.is_none() {
         errors.add(&due, "Enter the day it is due by");
     }
-    match (owner_staff_id, due_on) {
-        (Some(owner_staff_id), Some(due_on)) => Ok(ActionInput {
-            description: f.get(&format!("{prefix}.description")).to_string(),
+    let field = format!("{prefix}.description");
+    let description = domain::MultiLine::parse(&field, f.get(&field))
+        .map_err(|e| errors.add(&e.field, e.reason))
+        .ok();
+    match (owner_staff_id, due_on, description) {
+        (Some(owner_staff_id), Some(due_on), Some(description)) => Ok(ActionInput {
+            description,
             owner_staff_id,
             due_on,
         }),
         _ => Err(errors),
     }
-}
-
-fn text(f: &FormData, name: &str) -> Option<String> {
-    f.opt(name).map(str::to_string)
 }
 
 /// A3: the outcome, with a first follow-up action if one is written.
@@ -97,14 +97,17 @@ async fn outcome(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response,
             Err(errors) => return refused(&ctx, id, errors, f.pairs()).await,
         }
     }
-    let input = OutcomeInput {
-        outcome: f.get("outcome").to_string(),
-        action_required: text(&f, "action_required"),
-        people_seen: text(&f, "people_seen"),
-        revision: f.get("revision").parse::<i64>().ok(),
-        actions,
-    };
-    let r = records::record_outcome(&ctx.state, &ctx.me, VisitId(id), input).await;
+    let r = async {
+        let input = OutcomeInput {
+            outcome: f.text("outcome")?,
+            action_required: f.opt_text("action_required")?,
+            people_seen: f.opt_text("people_seen")?,
+            revision: f.get("revision").parse::<i64>().ok(),
+            actions,
+        };
+        records::record_outcome(&ctx.state, &ctx.me, VisitId(id), input).await
+    }
+    .await;
     // Someone else changed it meanwhile: say so by the outcome, not by the hidden revision.
     back(&ctx, id, r, "outcome", &[("revision", "outcome")], &f).await
 }
@@ -132,12 +135,15 @@ async fn leave_slip(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Respon
 
 /// A6: the family got in touch; the slip's deadline is disarmed.
 async fn slip_response(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
-    let input = ResponseInput {
-        from: f.get("from").to_string(),
-        note: text(&f, "slip_note"),
-        responded_at: None,
-    };
-    let r = records::record_slip_response(&ctx.state, &ctx.me, VisitId(id), input).await;
+    let r = async {
+        let input = ResponseInput {
+            from: f.text("from")?,
+            note: domain::MultiLine::parse_optional("note", f.get("slip_note"))?,
+            responded_at: None,
+        };
+        records::record_slip_response(&ctx.state, &ctx.me, VisitId(id), input).await
+    }
+    .await;
     back(&ctx, id, r, "slip-answered", &[("note", "slip_note")], &f).await
 }
 
@@ -209,14 +215,17 @@ async fn again(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, W
 /// route).
 async fn safeguarding(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
     let visit = seen_visit(&ctx, id).await?;
-    let input = app::safeguarding::ConcernInput {
-        concern: f.get("safeguarding").to_string(),
-        source: Some(domain::safeguarding::ConcernSource::Visit),
-        visit_id: Some(id),
-        alarm_id: None,
-        observed_at: None,
-    };
-    let r = app::safeguarding::raise_concern(&ctx.state, &ctx.me, visit.pupil_id, &input).await;
+    let r = async {
+        let input = app::safeguarding::ConcernInput {
+            concern: domain::MultiLine::parse("concern", f.get("safeguarding"))?,
+            source: Some(domain::safeguarding::ConcernSource::Visit),
+            visit_id: Some(id),
+            alarm_id: None,
+            observed_at: None,
+        };
+        app::safeguarding::raise_concern(&ctx.state, &ctx.me, visit.pupil_id, &input).await
+    }
+    .await;
     back(
         &ctx,
         id,

@@ -118,14 +118,14 @@ async fn step(ctx: &Ctx, id: i64, action: &str, form: &FormData) -> Result<Respo
         }
         // D6: called off at the door, with the reason; the card then offers to plan it again.
         "cancel-at-door" => {
-            let input = visits::CancelAtDoorInput {
-                reason: form.get("reason").to_string(),
-                note: form.opt("note").map(str::to_string),
+            let cancelled = async {
+                let input = visits::CancelAtDoorInput {
+                    reason: form.get("reason").to_string(),
+                    note: form.opt_text("note")?,
+                };
+                visits::cancel_at_door(app, me, visit, input).await
             };
-            (
-                visits::cancel_at_door(app, me, visit, input).await,
-                "cancelled-at-door",
-            )
+            (cancelled.await, "cancelled-at-door")
         }
         _ => {
             let input = visits::ReturnedInput {
