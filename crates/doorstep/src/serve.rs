@@ -175,7 +175,10 @@ pub(crate) async fn serve(db: Db, args: &ServeArgs, demo: bool) -> Result<()> {
         if stored {
             tracing::info!(sso.issuer = %b.issuer, trust.id = b.trust.0, "sign-in with school accounts set from DOORSTEP_SSO_*");
         } else {
-            tracing::info!(trust.id = b.trust.0, "the trust's stored sign-in settings are kept; DOORSTEP_SSO_* is not used");
+            tracing::info!(
+                trust.id = b.trust.0,
+                "the trust's stored sign-in settings are kept; DOORSTEP_SSO_* is not used"
+            );
         }
     }
     // One shutdown signal for both: the server drains its requests, the monitor finishes its pass.

@@ -10,7 +10,6 @@
 //! so any instance can finish a sign-in another started.
 
 use domain::TrustId;
-use store::TrustSso;
 use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
 use openidconnect::{
     AuthorizationCode, ClientId, ClientSecret, CsrfToken, HttpRequest, HttpResponse, IssuerUrl,
@@ -18,6 +17,7 @@ use openidconnect::{
 };
 use std::future::Future;
 use std::pin::Pin;
+use store::TrustSso;
 
 /// A client built from discovery: authorization endpoint set, token and userinfo as advertised.
 type DiscoveredClient = CoreClient<

@@ -57,8 +57,7 @@ impl Db {
     pub async fn trusts_with_sso(&self) -> Result<Vec<(TrustId, String)>> {
         const Q: &str = "select t.id, t.name from trust_sso s join trusts t on t.id = s.trust_id \
             order by t.name";
-        let rows: Vec<(i64, String)> =
-            with_pool!(self, p => sqlx::query_as(Q).fetch_all(p).await)?;
+        let rows: Vec<(i64, String)> = with_pool!(self, p => sqlx::query_as(Q).fetch_all(p).await)?;
         Ok(rows.into_iter().map(|(id, n)| (TrustId(id), n)).collect())
     }
 }

@@ -118,7 +118,12 @@ where
             "The issuer URL must start with https:// (from your Microsoft Entra or Google Workspace app registration)",
         ));
     }
-    let client_id = typed("client_id", "client (application) id", &input.client_id, 255)?;
+    let client_id = typed(
+        "client_id",
+        "client (application) id",
+        &input.client_id,
+        255,
+    )?;
     let before = app.db().trust_sso(me.trust_id).await?;
     let secret = match input.client_secret.as_deref().map(str::trim) {
         Some(s) if !s.is_empty() => Some(typed("client_secret", "client secret", s, 1000)?),
@@ -133,7 +138,9 @@ where
     check(&issuer).await.map_err(|why| {
         Refusal::invalid(
             "issuer",
-            format!("Doorstep could not read the provider's sign-in settings at this issuer: {why}"),
+            format!(
+                "Doorstep could not read the provider's sign-in settings at this issuer: {why}"
+            ),
         )
     })?;
     let secret_word = match (&before, &secret) {
@@ -157,7 +164,8 @@ where
     } else {
         "sso.settings_set"
     };
-    let detail = serde_json::json!({ "issuer": issuer, "client_id": client_id, "secret": secret_word });
+    let detail =
+        serde_json::json!({ "issuer": issuer, "client_id": client_id, "secret": secret_word });
     let mut e = audit::entry(app, me, action, "trust", me.trust_id.0, None, detail);
     e.school = None;
     e.at = now;

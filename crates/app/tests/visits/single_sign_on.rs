@@ -41,9 +41,10 @@ async fn a_verified_address_on_the_staff_list_signs_that_person_in_and_is_audite
             t.backend
         );
         // "My sessions" names the phone, not "an unknown device".
-        let mine = app::accounts::my_sessions(&app, &teacher, &token_hash(&signed_in.token), t.now())
-            .await
-            .unwrap();
+        let mine =
+            app::accounts::my_sessions(&app, &teacher, &token_hash(&signed_in.token), t.now())
+                .await
+                .unwrap();
         assert_eq!(
             mine.first().map(|s| s.device.as_str()),
             Some("Chrome on Android"),

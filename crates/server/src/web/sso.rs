@@ -147,7 +147,8 @@ async fn callback(
         issuer: sso.issuer().to_string(),
         verified_email: email.clone(),
     };
-    let resp = match uc::sign_in_verified(&state, &account, user_agent(&headers), state.now()).await {
+    let resp = match uc::sign_in_verified(&state, &account, user_agent(&headers), state.now()).await
+    {
         Ok(Ok(signed_in)) => with_cookie(
             Redirect::to(&next).into_response(),
             &session_cookie(&state, &signed_in.token),

@@ -128,19 +128,44 @@ async fn the_sign_in_settings_page_shows_a_wrong_issuer_next_to_its_field() {
         let app = with_sso(app);
         let admin = app.login(TRUST_ADMIN).await;
         let (_, today) = app.send(&admin, Method::GET, "/today", None).await;
-        assert!(today.as_str().unwrap_or_default().contains("href=\"/trust/sign-in\""), "[{b}] linked for the administrator");
+        assert!(
+            today
+                .as_str()
+                .unwrap_or_default()
+                .contains("href=\"/trust/sign-in\""),
+            "[{b}] linked for the administrator"
+        );
         let form = "issuer=ftp%3A%2F%2Fidp.example&client_id=doorstep&client_secret=abc";
         let (status, page) = app
-            .send_raw(&admin, Method::POST, "/trust/sign-in", Some("application/x-www-form-urlencoded"), form)
+            .send_raw(
+                &admin,
+                Method::POST,
+                "/trust/sign-in",
+                Some("application/x-www-form-urlencoded"),
+                form,
+            )
             .await;
         let page = page.as_str().unwrap_or_default().to_string();
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "[{b}]");
-        assert!(page.contains("issuer-error") && page.contains("must start with https://"), "[{b}] {page}");
-        assert!(page.contains("ftp://idp.example"), "[{b}] what was typed stays");
-        assert!(!page.contains("value=\"abc\""), "[{b}] the secret is not put back");
+        assert!(
+            page.contains("issuer-error") && page.contains("must start with https://"),
+            "[{b}] {page}"
+        );
+        assert!(
+            page.contains("ftp://idp.example"),
+            "[{b}] what was typed stays"
+        );
+        assert!(
+            !page.contains("value=\"abc\""),
+            "[{b}] the secret is not put back"
+        );
         let head = app.login("head@harton.demo").await;
         let (status, _) = app.send(&head, Method::GET, "/trust/sign-in", None).await;
-        assert_eq!(status, StatusCode::FORBIDDEN, "[{b}] only the trust administrator");
+        assert_eq!(
+            status,
+            StatusCode::FORBIDDEN,
+            "[{b}] only the trust administrator"
+        );
     })
     .await;
 }
