@@ -191,6 +191,15 @@ async fn every_sms_of_every_preset_is_gsm7_short_and_names_no_child_or_street() 
                 kinds_by_sms.len() >= AlarmKind::ALL.len() - 1,
                 "[{b}] {preset}: every alarm but the slip's goes by SMS: {kinds_by_sms:?}"
             );
+            // An unanswered slip's alarm links to the child-missing pack (#13), the rest to the
+            // information pack.
+            let slip_alarms: Vec<i64> = app
+                .alarms_of(&visit)
+                .await
+                .iter()
+                .filter(|a| a.kind == AlarmKind::SlipDeadlinePassed.as_str())
+                .map(|a| a.id)
+                .collect();
             for n in &sms {
                 let body = &n.body;
                 assert!(is_gsm7(body), "[{b}] {preset}: not GSM-7: {body}");
@@ -208,10 +217,15 @@ async fn every_sms_of_every_preset_is_gsm7_short_and_names_no_child_or_street() 
                 assert!(body.contains("Wasik-Lukaszewska family"), "{body}");
                 assert!(body.contains("Harton"), "[{b}] the place in a word: {body}");
                 assert!(body.contains(PUBLIC_URL), "[{b}] a link: {body}");
-                if n.alarm_id.is_some() {
+                if let Some(alarm) = n.alarm_id {
+                    let pack = if slip_alarms.contains(&alarm) {
+                        "child-missing"
+                    } else {
+                        "pack"
+                    };
                     assert!(
-                        body.contains(&format!("{PUBLIC_URL}/visits/{}/pack", visit.id)),
-                        "[{b}] the link to the pack: {body}"
+                        body.contains(&format!("{PUBLIC_URL}/visits/{}/{pack}", visit.id)),
+                        "[{b}] the link to the {pack}: {body}"
                     );
                     assert!(
                         body.contains("Dabrowska-Szczesna") && body.contains("Llwyd-Williams"),
