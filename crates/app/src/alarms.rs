@@ -199,10 +199,8 @@ async fn tell_everyone_alerted(
     now: DateTime<Utc>,
 ) -> Result<()> {
     let sent = tx.notifications_of_alarm(alarm.id).await?;
-    let subject = crate::messages::drill::subject(
-        alarm.drill,
-        format!("Update: {}", alarm.kind.label()),
-    );
+    let subject =
+        crate::messages::drill::subject(alarm.drill, format!("Update: {}", alarm.kind.label()));
     let text = match alarm.drill {
         true => format!("DRILL — {text}"),
         false => text.to_string(),

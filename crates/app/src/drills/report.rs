@@ -5,8 +5,8 @@
 use crate::reports::{ReportQuery, Table, parse_range};
 use crate::{App, Result, access, audit};
 use chrono::{DateTime, TimeZone, Utc};
-use domain::reports::ReportRange;
 use domain::StaffId;
+use domain::reports::ReportRange;
 use serde::Serialize;
 use store::{Alarm, Staff};
 
@@ -210,4 +210,3 @@ impl DrillReport {
         }
     }
 }
-

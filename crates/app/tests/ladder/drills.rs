@@ -44,9 +44,16 @@ async fn a_drill_climbs_the_real_ladder_on_time_marked_drill_and_times_the_ackno
         let visit = app.out_on_a_visit().await;
         let head = app.staff(app.people.head).await;
         let t0 = app.now();
-        let id = drills::start(&app.app(), &head, &StartDrill { visit_id: visit.id.0 }, t0)
-            .await
-            .unwrap();
+        let id = drills::start(
+            &app.app(),
+            &head,
+            &StartDrill {
+                visit_id: visit.id.0,
+            },
+            t0,
+        )
+        .await
+        .unwrap();
         let drill = app.db.alarm(id).await.unwrap();
         assert!(drill.drill, "[{b}]");
 
@@ -55,17 +62,27 @@ async fn a_drill_climbs_the_real_ladder_on_time_marked_drill_and_times_the_ackno
         assert_eq!(s.levels_fired, 1, "[{b}] {s:?}");
         let sent = texts(&gateway);
         assert_eq!(sent.len(), 2, "[{b}] both visitors: {sent:?}");
-        assert!(sent.iter().all(|t| t.starts_with("DRILL ")), "[{b}] {sent:?}");
+        assert!(
+            sent.iter().all(|t| t.starts_with("DRILL ")),
+            "[{b}] {sent:?}"
+        );
 
         // Rung 2 is not due a minute early, and is five minutes on.
         app.set(t0 + minutes(5) - chrono::Duration::seconds(1));
         assert_eq!(app.pass(&monitor).await.levels_fired, 0, "[{b}]");
         app.set(t0 + minutes(5));
         assert_eq!(app.pass(&monitor).await.levels_fired, 1, "[{b}]");
-        assert_eq!(app.told_at_level(&drill, 1).await.len(), 2, "[{b}] buddy, office");
+        assert_eq!(
+            app.told_at_level(&drill, 1).await.len(),
+            2,
+            "[{b}] buddy, office"
+        );
         let sent = texts(&gateway);
         assert_eq!(sent.len(), 4, "[{b}]");
-        assert!(sent.iter().all(|t| t.starts_with("DRILL ")), "[{b}] {sent:?}");
+        assert!(
+            sent.iter().all(|t| t.starts_with("DRILL ")),
+            "[{b}] {sent:?}"
+        );
         let mails = mail.received();
         assert_eq!(mails.len(), 2, "[{b}] buddy and office by e-mail");
         assert!(mails.iter().all(|m| m.data.contains("DRILL")), "[{b}]");
@@ -82,10 +99,19 @@ async fn a_drill_climbs_the_real_ladder_on_time_marked_drill_and_times_the_ackno
             .unwrap();
         app.set(t0 + minutes(25));
         app.pass(&monitor).await;
-        assert_eq!(app.levels_fired(&drill).await, [0, 1], "[{b}] stopped at rung 2");
+        assert_eq!(
+            app.levels_fired(&drill).await,
+            [0, 1],
+            "[{b}] stopped at rung 2"
+        );
 
-        let range = parse_range(None, Some("2026-11-23"), Some("2026-11-23"), t0.date_naive())
-            .unwrap();
+        let range = parse_range(
+            None,
+            Some("2026-11-23"),
+            Some("2026-11-23"),
+            t0.date_naive(),
+        )
+        .unwrap();
         let report = drills::report(&app.app(), &head, None, range.clone())
             .await
             .unwrap();
@@ -106,13 +132,21 @@ async fn a_drill_climbs_the_real_ladder_on_time_marked_drill_and_times_the_ackno
         );
         assert_eq!(report.median_seconds_to_acknowledge, Some(420));
         let csv = report.table().to_csv();
-        assert!(csv.contains(",2,2026-11-23 10:05,2026-11-23 10:07,"), "[{b}] {csv}");
+        assert!(
+            csv.contains(",2,2026-11-23 10:05,2026-11-23 10:07,"),
+            "[{b}] {csv}"
+        );
 
         // The head ends it; the governors' real alarm figures leave it out.
         drills::end(&app.app(), &head, id, app.now()).await.unwrap();
         let again = drills::end(&app.app(), &head, id, app.now()).await;
-        assert!(matches!(again, Err(Refusal::Conflict { .. })), "[{b}] {again:?}");
-        let governors = governors_report(&app.app(), &head, None, range).await.unwrap();
+        assert!(
+            matches!(again, Err(Refusal::Conflict { .. })),
+            "[{b}] {again:?}"
+        );
+        let governors = governors_report(&app.app(), &head, None, range)
+            .await
+            .unwrap();
         assert_eq!(governors.alarms.len(), 0, "[{b}] {:?}", governors.alarms);
         let trail = app
             .db
@@ -121,7 +155,11 @@ async fn a_drill_climbs_the_real_ladder_on_time_marked_drill_and_times_the_ackno
             .unwrap();
         let mut actions: Vec<_> = trail.iter().map(|e| e.action.as_str()).collect();
         actions.sort_unstable();
-        assert_eq!(actions, ["drill.acknowledge", "drill.end", "drill.start"], "[{b}]");
+        assert_eq!(
+            actions,
+            ["drill.acknowledge", "drill.end", "drill.start"],
+            "[{b}]"
+        );
         gateway.stop().await;
         mail.stop().await;
     }
@@ -137,9 +175,16 @@ async fn a_drills_police_rung_carries_no_real_pack_and_an_ended_drill_goes_quiet
         let visit = app.out_on_a_visit().await;
         let dsl = app.staff(app.people.dsl).await;
         let t0 = app.now();
-        let id = drills::start(&app.app(), &dsl, &StartDrill { visit_id: visit.id.0 }, t0)
-            .await
-            .unwrap();
+        let id = drills::start(
+            &app.app(),
+            &dsl,
+            &StartDrill {
+                visit_id: visit.id.0,
+            },
+            t0,
+        )
+        .await
+        .unwrap();
         let drill = app.db.alarm(id).await.unwrap();
         for at in [0, 5, 15, 30] {
             app.set(t0 + minutes(at));
@@ -149,15 +194,26 @@ async fn a_drills_police_rung_carries_no_real_pack_and_an_ended_drill_goes_quiet
         let top = app.level_messages(&drill, 3).await;
         assert!(!top.is_empty(), "[{b}]");
         for n in top.iter().filter(|n| n.channel == "email") {
-            assert!(n.body.contains("Do not phone the police"), "[{b}] {}", n.body);
-            assert!(!n.body.contains("Westoe Road") && !n.body.contains("NE33"), "[{b}]");
+            assert!(
+                n.body.contains("Do not phone the police"),
+                "[{b}] {}",
+                n.body
+            );
+            assert!(
+                !n.body.contains("Westoe Road") && !n.body.contains("NE33"),
+                "[{b}]"
+            );
         }
 
         drills::end(&app.app(), &dsl, id, app.now()).await.unwrap();
         // Past the top rung's repeat (every 5 minutes in the presets): nothing more climbs.
         app.set(t0 + minutes(36));
         app.pass(&monitor).await;
-        assert_eq!(app.levels_fired(&drill).await, [0, 1, 2, 3], "[{b}] no repeat");
+        assert_eq!(
+            app.levels_fired(&drill).await,
+            [0, 1, 2, 3],
+            "[{b}] no repeat"
+        );
         // Everyone it reached hears it ended, marked DRILL, and the texts were sent.
         let updates: Vec<_> = app
             .notifications(&drill)
@@ -165,9 +221,15 @@ async fn a_drills_police_rung_carries_no_real_pack_and_an_ended_drill_goes_quiet
             .into_iter()
             .filter(|n| n.idempotency_key.contains(":resolved:"))
             .collect();
-        assert!(updates.iter().any(|n| n.channel == "sms"), "[{b}] {updates:?}");
+        assert!(
+            updates.iter().any(|n| n.channel == "sms"),
+            "[{b}] {updates:?}"
+        );
         for n in &updates {
-            assert!(n.subject.starts_with("DRILL") && n.body.starts_with("DRILL"), "[{b}] {n:?}");
+            assert!(
+                n.subject.starts_with("DRILL") && n.body.starts_with("DRILL"),
+                "[{b}] {n:?}"
+            );
             assert_eq!(n.state, "sent", "[{b}] {n:?}");
         }
         gateway.stop().await;
@@ -186,10 +248,16 @@ async fn only_the_head_and_dsl_start_or_end_a_drill_and_only_on_a_visit_that_is_
         };
         let teacher = app.staff(app.people.teacher).await;
         let refused = drills::start(&app.app(), &teacher, &start, app.now()).await;
-        assert!(matches!(refused, Err(Refusal::Forbidden(_))), "[{b}] {refused:?}");
+        assert!(
+            matches!(refused, Err(Refusal::Forbidden(_))),
+            "[{b}] {refused:?}"
+        );
         let office = app.staff(app.people.office).await;
         let refused = drills::start(&app.app(), &office, &start, app.now()).await;
-        assert!(matches!(refused, Err(Refusal::Forbidden(_))), "[{b}] {refused:?}");
+        assert!(
+            matches!(refused, Err(Refusal::Forbidden(_))),
+            "[{b}] {refused:?}"
+        );
 
         let not_out = app.authorised_visit(60, 90).await;
         let head = app.staff(app.people.head).await;
@@ -212,10 +280,19 @@ async fn only_the_head_and_dsl_start_or_end_a_drill_and_only_on_a_visit_that_is_
             .await
             .unwrap();
         let refused = app::board::resolve(&app.app(), &office, id, "done", app.now()).await;
-        assert!(matches!(refused, Err(Refusal::Forbidden(_))), "[{b}] {refused:?}");
+        assert!(
+            matches!(refused, Err(Refusal::Forbidden(_))),
+            "[{b}] {refused:?}"
+        );
         let refused = drills::end(&app.app(), &office, id, app.now()).await;
-        assert!(matches!(refused, Err(Refusal::Forbidden(_))), "[{b}] {refused:?}");
-        assert!(app.db.alarm(id).await.unwrap().resolved_at.is_none(), "[{b}]");
+        assert!(
+            matches!(refused, Err(Refusal::Forbidden(_))),
+            "[{b}] {refused:?}"
+        );
+        assert!(
+            app.db.alarm(id).await.unwrap().resolved_at.is_none(),
+            "[{b}]"
+        );
         // A real alarm cannot be ended as a drill.
         let real = app::raise(
             &app.db,
@@ -230,6 +307,9 @@ async fn only_the_head_and_dsl_start_or_end_a_drill_and_only_on_a_visit_that_is_
         .await
         .unwrap();
         let refused = drills::end(&app.app(), &head, real, app.now()).await;
-        assert!(matches!(refused, Err(Refusal::NotFound(_))), "[{b}] {refused:?}");
+        assert!(
+            matches!(refused, Err(Refusal::NotFound(_))),
+            "[{b}] {refused:?}"
+        );
     }
 }

@@ -180,7 +180,14 @@ async fn start(ctx: Ctx, f: FormData) -> Result<Response, WebError> {
         let page = build(&ctx, &ReportQuery::default(), errors).await?;
         return Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page));
     };
-    match drills::start(&ctx.state, &ctx.me, &StartDrill { visit_id }, ctx.state.now()).await {
+    match drills::start(
+        &ctx.state,
+        &ctx.me,
+        &StartDrill { visit_id },
+        ctx.state.now(),
+    )
+    .await
+    {
         Ok(_) => Ok(see_other("/drills")),
         Err(r) => refused(&ctx, r, "visit_id").await,
     }
@@ -192,4 +199,3 @@ async fn end(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, WebError> {
         Err(r) => refused(&ctx, r, "drill").await,
     }
 }
-

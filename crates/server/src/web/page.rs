@@ -182,11 +182,7 @@ impl Ctx {
             nav.push(NavItem::new("/drills", "Drills", "drills"));
         }
         // `doorstep demo` only: the messages kept instead of sent, for those who may read them.
-        if self.state.demo_outbox()
-            && self
-                .me
-                .roles
-                .any_of(&app::permissions::DEMO_OUTBOX_READERS)
+        if self.state.demo_outbox() && self.me.roles.any_of(&app::permissions::DEMO_OUTBOX_READERS)
         {
             nav.push(NavItem::new("/outbox", "Demo outbox", "outbox"));
         }

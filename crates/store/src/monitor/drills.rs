@@ -24,6 +24,8 @@ impl Db {
             "select {ALARM_COLUMNS} from alarms where school_id = $1 and drill = $2 \
              and raised_at >= $3 and raised_at < $4 order by raised_at desc, id desc"
         ));
-        Ok(with_pool!(self, p => sqlx::query_as(q).bind(school.0).bind(true).bind(from).bind(to).fetch_all(p).await)?)
+        Ok(
+            with_pool!(self, p => sqlx::query_as(q).bind(school.0).bind(true).bind(from).bind(to).fetch_all(p).await)?,
+        )
     }
 }

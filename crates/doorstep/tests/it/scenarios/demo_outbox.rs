@@ -92,12 +92,18 @@ async fn a_demo_alarm_s_texts_and_e_mails_wait_in_the_outbox_for_the_office_and_
                 .all(|t| t["outcome"] == "kept in the demo outbox" && t["delivered"] == false),
             "{told:?}"
         );
-        assert!(told.iter().any(|t| t["outcome"] == "kept in the demo outbox"));
+        assert!(
+            told.iter()
+                .any(|t| t["outcome"] == "kept in the demo outbox")
+        );
 
         // The office and head find it in the navigation; a teacher neither sees nor reads it.
         for who in [&office, &head] {
             let (_, page) = app.get(who, "/today").await;
-            assert!(page.as_str().unwrap_or("").contains("href=\"/outbox\""), "{page}");
+            assert!(
+                page.as_str().unwrap_or("").contains("href=\"/outbox\""),
+                "{page}"
+            );
         }
         let (_, page) = app.get(&teacher, "/today").await;
         assert!(!page.as_str().unwrap_or("").contains("href=\"/outbox\""));

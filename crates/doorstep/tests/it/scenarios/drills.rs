@@ -24,10 +24,19 @@ async fn the_head_runs_a_drill_the_board_says_drill_and_the_report_times_the_ack
         let (status, page) = app.get(&head, "/drills").await;
         assert_eq!(status, OK);
         let page = page.as_str().unwrap_or("").to_string();
-        assert!(page.contains("<label for=\"visit_id\">Visit to run the drill on</label>"), "{page}");
+        assert!(
+            page.contains("<label for=\"visit_id\">Visit to run the drill on</label>"),
+            "{page}"
+        );
         assert!(page.contains(&format!("value=\"{visit}\"")), "{page}");
         let (status, _) = app
-            .send_raw(&head, Method::POST, "/drills", FORM, format!("visit_id={visit}"))
+            .send_raw(
+                &head,
+                Method::POST,
+                "/drills",
+                FORM,
+                format!("visit_id={visit}"),
+            )
             .await;
         assert_eq!(status, StatusCode::SEE_OTHER);
         let report = app.get(&head, "/api/drills").await.expect_status(OK);
@@ -36,15 +45,26 @@ async fn the_head_runs_a_drill_the_board_says_drill_and_the_report_times_the_ack
         let board = app.get(&office, "/api/board").await.expect_status(OK);
         let shown = board["alarms"].as_array().cloned().unwrap_or_default();
         let drill = shown.iter().find(|a| a["id"] == id).expect("on the board");
-        assert!(drill["label"].as_str().unwrap_or("").starts_with("DRILL"), "{drill}");
+        assert!(
+            drill["label"].as_str().unwrap_or("").starts_with("DRILL"),
+            "{drill}"
+        );
         assert_eq!(drill["drill"], true);
         let (_, page) = app.get(&office, "/board").await;
-        assert!(page.as_str().unwrap_or("").contains("DRILL</strong>: a practice alarm"));
+        assert!(
+            page.as_str()
+                .unwrap_or("")
+                .contains("DRILL</strong>: a practice alarm")
+        );
 
         app.advance(2);
-        app.post(&office, &format!("/api/alarms/{id}/acknowledge"), json!({ "note": "Phoned the staff" }))
-            .await
-            .expect_status(OK);
+        app.post(
+            &office,
+            &format!("/api/alarms/{id}/acknowledge"),
+            json!({ "note": "Phoned the staff" }),
+        )
+        .await
+        .expect_status(OK);
         app.post(&office, &format!("/api/drills/{id}/end"), json!({}))
             .await
             .expect_status(StatusCode::FORBIDDEN);
@@ -67,9 +87,16 @@ async fn the_head_runs_a_drill_the_board_says_drill_and_the_report_times_the_ack
             .expect_field_error(StatusCode::CONFLICT, "drill");
         let (status, csv) = app.get(&head, "/api/drills.csv").await;
         assert_eq!(status, OK);
-        assert!(csv.as_str().unwrap_or("").contains("seconds from start to acknowledgement"));
+        assert!(
+            csv.as_str()
+                .unwrap_or("")
+                .contains("seconds from start to acknowledgement")
+        );
         // The governors' report counts no alarm: the drill was the only one.
-        let governors = app.get(&head, "/api/reports/governors").await.expect_status(OK);
+        let governors = app
+            .get(&head, "/api/reports/governors")
+            .await
+            .expect_status(OK);
         assert_eq!(governors["alarms"], json!([]), "{governors}");
     })
     .await;
