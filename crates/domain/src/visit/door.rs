@@ -94,6 +94,22 @@ pub fn door_options(policy: &PolicySettings) -> Vec<DoorOption> {
         .collect()
 }
 
+impl super::VisitState {
+    /// True when `step` is the very step that brought the visit here: the phone's offline queue
+    /// sends a cancel at the door again after a lost answer, and the second send must change
+    /// nothing and not be refused. Only the cancel at the door repeats; other steps answer
+    /// which steps are allowed.
+    pub fn repeats(&self, step: &super::VisitStep) -> bool {
+        matches!(
+            (self, step),
+            (
+                super::VisitState::CancelledAtDoor { reason, note, .. },
+                super::VisitStep::CancelAtDoor { reason: again, note: again_note },
+            ) if reason == again && note == again_note
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,21 +145,5 @@ mod tests {
             assert_eq!(DoorReason::parse(r.as_str()), Some(r));
         }
         assert_eq!(DoorReason::parse("dog"), None);
-    }
-}
-
-impl super::VisitState {
-    /// True when `step` is the very step that brought the visit here: the phone's offline queue
-    /// sends a cancel at the door again after a lost answer, and the second send must change
-    /// nothing and not be refused. Only the cancel at the door repeats; other steps answer
-    /// which steps are allowed.
-    pub fn repeats(&self, step: &super::VisitStep) -> bool {
-        matches!(
-            (self, step),
-            (
-                super::VisitState::CancelledAtDoor { reason, note, .. },
-                super::VisitStep::CancelAtDoor { reason: again, note: again_note },
-            ) if reason == again && note == again_note
-        )
     }
 }
