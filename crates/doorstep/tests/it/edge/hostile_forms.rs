@@ -5,7 +5,7 @@
 //! error next to it (422), or a page naming it (400) — never a 500, and no table gains or loses
 //! a row.
 
-use crate::helpers::{TestApp, for_each_backend};
+use crate::helpers::for_each_backend;
 use axum::http::{Method, StatusCode};
 
 const FORM: Option<&str> = Some("application/x-www-form-urlencoded");
