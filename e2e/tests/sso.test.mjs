@@ -89,7 +89,7 @@ test("a teacher signs in with the school account and signs out", { timeout: 120_
     assert.equal(me.email, "teacher@harton.demo");
     await shot(page, "sso-01-signed-in");
 
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("button", { name: "Log out of Doorstep" }).click();
     await page.waitForURL((u) => u.pathname === "/login");
     const endSession = page.getByRole("link", { name: "Sign out of your school account too" });
     const href = await endSession.getAttribute("href");

@@ -24,13 +24,16 @@ pub use household::{
 };
 pub use pupil::{readable_concern, readable_pupil, readable_visit_record, reading_pupil};
 pub use records::{
-    incident_readers, is_about_head, may_read_audit, may_read_head_only, readable_head_only,
-    readable_incident, visible_alarm,
+    duress_hidden_from, incident_readers, is_about_head, may_read_audit, may_read_head_only,
+    readable_head_only, readable_incident, visible_alarm,
 };
 pub use schools::{
     calendar_feed_allowed, manages_calendar_links, report_schools, visits_to_export,
 };
-pub use visit::{sees_school_visits, visible_visit, visit_to_act_on, watches_school};
+pub use visit::{
+    authorises_not_own, sees_school_visits, visible_visit, visit_as_visitor, visit_for_pack,
+    visit_to_act_on, watches_school,
+};
 
 use crate::{App, Refusal, Result};
 use domain::{Role, SchoolId, TrustId};

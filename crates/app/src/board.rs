@@ -16,7 +16,6 @@ pub use channels::{ChannelState, Reach, reach};
 pub use read::{AlarmDetail, AlarmView, Board, LevelFired, OutNow, alarm, alarms, board};
 pub use told::{Told, channel_words, told};
 
-use crate::permissions::ALARM_WATCHERS;
 use crate::{App, Result, access, alarms as ladder, audit};
 use chrono::{DateTime, Utc};
 use domain::monitor::AlarmKind;
@@ -37,6 +36,11 @@ async fn audited_change(
         "alarm.acknowledge" => ladder::acknowledge_in(&mut tx, alarm.id, me, text, now).await?,
         _ => ladder::resolve_in(&mut tx, alarm.id, me, text, now).await?,
     };
+    if alarm.kind == AlarmKind::MissedCheckIn
+        && let Some(visit) = alarm.visit_id
+    {
+        restart_check_in_clock(app, &mut tx, VisitId(visit), now).await?;
+    }
     let mut e = audit::entry(
         app,
         me,
@@ -51,6 +55,29 @@ async fn audited_change(
     tx.commit().await?;
     app.wake_monitor();
     Ok(AlarmView::from(alarm))
+}
+
+/// Tester's A3: once someone has a missed check-in in hand (acknowledged or resolved) while the
+/// staff are still out, the check-in clock starts again from `now`, so a further silence raises
+/// a new alarm one check-in interval later rather than nothing until the leave-the-house
+/// deadline. The watch's last contact is the clock's start (the monitor counts from it).
+async fn restart_check_in_clock(
+    app: &App,
+    tx: &mut store::Tx,
+    visit: VisitId,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let Some(w) = tx.watch_locked(visit).await? else {
+        return Ok(()); // back already: nothing to watch
+    };
+    let visit = app.visit(visit).await?;
+    let policy = app.policy_version(visit.policy_version_id).await?;
+    let w = store::Watch {
+        last_contact_at: w.last_contact_at.max(now),
+        ..w
+    };
+    tx.put_watch(&w).await?;
+    crate::watch::store_deadlines(tx, &visit, &w, &policy.settings).await
 }
 
 /// A named person takes charge of an alarm with a note: the ladder stops climbing and everyone
@@ -82,19 +109,16 @@ pub async fn resolve(
 }
 
 /// A2: the information pack for the police, as plain text, for the visit's latest alarm (or, with
-/// none, as for an overdue return raised `now`). Those on the visit may read it; others need to
-/// be an alarm watcher who sees the visit. Every read is audited ("visit.information_pack.read").
-/// Errors: `NotFound("visit")`, `Forbidden`.
+/// none, as for an overdue return raised `now`), once the visit has left school; who may read
+/// it is [`access::visit_for_pack`]. Every read is audited ("visit.information_pack.read").
+/// Errors: `NotFound("visit")`, `Forbidden` (not allowed, or not yet signed out).
 pub async fn information_pack(
     app: &App,
     me: &Staff,
     visit: VisitId,
     now: DateTime<Utc>,
 ) -> Result<String> {
-    let visit = access::visible_visit(app, me, visit).await?;
-    if !visit.involves(me.id) {
-        access::require_any(me, &ALARM_WATCHERS, "read the information pack")?;
-    }
+    let visit = access::visit_for_pack(app, me, visit).await?;
     let db = app.db();
     let policy = app.policy_version(visit.policy_version_id).await?;
     let watch = db.watch(visit.id).await?;

@@ -5,7 +5,9 @@
 
 use super::read::VisitDetail;
 use super::step::{StepRecord, take};
-use crate::access::{require_any, visible_visit, visit_to_act_on};
+use crate::access::{
+    authorises_not_own, require_any, visible_visit, visit_as_visitor, visit_to_act_on,
+};
 use crate::{App, Result};
 use domain::inputs;
 use domain::policy::{Stage, check_advisory_reason};
@@ -59,7 +61,8 @@ pub struct AuthoriseInput {
 }
 
 /// P9: the authoriser approves, acknowledging each caution flag (P10). Errors: `Forbidden`
-/// unless the person holds a role the policy names to authorise; `Invalid("comment")` over 2000
+/// unless the person holds a role the policy names to authorise, or when they are one of the
+/// visitors ([`authorises_not_own`]); `Invalid("comment")` over 2000
 /// characters; `Invalid("acknowledge_cautions[i]")` for a flag not on the household;
 /// `IllegalStep` unless requested; `Unmet` for every rule still unmet at the authorise stage.
 pub async fn authorise(
@@ -75,6 +78,7 @@ pub async fn authorise(
         &policy.settings.authorisation.roles,
         "authorise a visit under this school's policy",
     )?;
+    authorises_not_own(me, &visit)?;
     let comment = inputs::optional_text("comment", input.comment.as_deref().unwrap_or(""), 2000)?;
     let record = StepRecord {
         step: VisitStep::Authorise { by: me.id },
@@ -165,7 +169,7 @@ pub async fn sign_out(app: &App, me: &Staff, id: VisitId) -> Result<VisitDetail>
 
 /// D2: arrived at the property. Errors: `IllegalStep` unless signed out.
 pub async fn arrived(app: &App, me: &Staff, id: VisitId) -> Result<VisitDetail> {
-    let visit = visit_to_act_on(app, me, id, "record arrival").await?;
+    let visit = visit_as_visitor(app, me, id, "record arrival").await?;
     take(
         app,
         me,
@@ -177,7 +181,7 @@ pub async fn arrived(app: &App, me: &Staff, id: VisitId) -> Result<VisitDetail> 
 
 /// D9: nobody answered; a slip or card is left. Errors: `IllegalStep` unless out.
 pub async fn nobody_home(app: &App, me: &Staff, id: VisitId) -> Result<VisitDetail> {
-    let visit = visit_to_act_on(app, me, id, "record that nobody was home").await?;
+    let visit = visit_as_visitor(app, me, id, "record that nobody was home").await?;
     let record = StepRecord::simple(VisitStep::NobodyHome, "nobody_home");
     take(app, me, &visit, record).await
 }
@@ -196,7 +200,7 @@ pub struct LeftInput {
 /// characters; `IllegalStep` unless at the property or nobody was home.
 pub async fn left(app: &App, me: &Staff, id: VisitId, input: LeftInput) -> Result<VisitDetail> {
     let note = inputs::optional_text("note", input.note.as_deref().unwrap_or(""), 2000)?;
-    let visit = visit_to_act_on(app, me, id, "record leaving").await?;
+    let visit = visit_as_visitor(app, me, id, "record leaving").await?;
     let step = VisitStep::LeaveProperty {
         early_for_safety: input.early_for_safety,
     };
@@ -227,7 +231,7 @@ pub async fn returned(
     id: VisitId,
     input: ReturnedInput,
 ) -> Result<VisitDetail> {
-    let visit = visit_to_act_on(app, me, id, "record the return").await?;
+    let visit = visit_as_visitor(app, me, id, "record the return").await?;
     let step = VisitStep::Return {
         at_home: input.at_home,
     };

@@ -4,6 +4,7 @@
 //! administrator, senior roles waiting for a second person, the limit on wrong second-factor
 //! codes and an administrator's reset of a lost authenticator.
 
+mod out_on_visit;
 mod passwords;
 mod roles_and_codes;
 mod sessions;
