@@ -31,15 +31,22 @@ async fn audited_change(
     now: DateTime<Utc>,
 ) -> Result<AlarmView> {
     let alarm = access::visible_alarm(app, me, id).await?;
+    // Read before the transaction opens (SQLite has one writer; nothing else is read inside it).
+    let watched = match alarm.visit_id {
+        Some(v) if alarm.kind == AlarmKind::MissedCheckIn => {
+            let visit = app.visit(VisitId(v)).await?;
+            let policy = app.policy_version(visit.policy_version_id).await?;
+            Some((visit, policy))
+        }
+        _ => None,
+    };
     let mut tx = app.db().begin().await?;
     let alarm = match action {
         "alarm.acknowledge" => ladder::acknowledge_in(&mut tx, alarm.id, me, text, now).await?,
         _ => ladder::resolve_in(&mut tx, alarm.id, me, text, now).await?,
     };
-    if alarm.kind == AlarmKind::MissedCheckIn
-        && let Some(visit) = alarm.visit_id
-    {
-        restart_check_in_clock(app, &mut tx, VisitId(visit), now).await?;
+    if let Some((visit, policy)) = &watched {
+        restart_check_in_clock(&mut tx, visit, &policy.settings, now).await?;
     }
     let mut e = audit::entry(
         app,
@@ -62,22 +69,20 @@ async fn audited_change(
 /// a new alarm one check-in interval later rather than nothing until the leave-the-house
 /// deadline. The watch's last contact is the clock's start (the monitor counts from it).
 async fn restart_check_in_clock(
-    app: &App,
     tx: &mut store::Tx,
-    visit: VisitId,
+    visit: &store::Visit,
+    settings: &domain::policy::PolicySettings,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let Some(w) = tx.watch_locked(visit).await? else {
+    let Some(w) = tx.watch_locked(visit.id).await? else {
         return Ok(()); // back already: nothing to watch
     };
-    let visit = app.visit(visit).await?;
-    let policy = app.policy_version(visit.policy_version_id).await?;
     let w = store::Watch {
         last_contact_at: w.last_contact_at.max(now),
         ..w
     };
     tx.put_watch(&w).await?;
-    crate::watch::store_deadlines(tx, &visit, &w, &policy.settings).await
+    crate::watch::store_deadlines(tx, visit, &w, settings).await
 }
 
 /// A named person takes charge of an alarm with a note: the ladder stops climbing and everyone
