@@ -115,7 +115,7 @@ test("a teacher signs in with the school account and signs out", { timeout: 120_
     assert.match(device, /^Chrome on Linux/, device);
     await page.goto(`${server.url}/today`);
 
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("button", { name: "Log out of Doorstep" }).click();
     await page.waitForURL((u) => u.pathname === "/login");
     const endSession = page.getByRole("link", { name: "Sign out of your school account too" });
     const href = await endSession.getAttribute("href");

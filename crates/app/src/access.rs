@@ -26,14 +26,17 @@ pub use pupil::{
     child_missing_reader, readable_concern, readable_pupil, readable_visit_record, reading_pupil,
 };
 pub use records::{
-    incident_readers, is_about_head, may_read_audit, may_read_head_only, readable_head_only,
-    readable_incident, visible_alarm,
+    duress_hidden_from, incident_readers, is_about_head, may_read_audit, may_read_head_only,
+    readable_head_only, readable_incident, visible_alarm,
 };
 pub use schools::{
     calendar_feed_allowed, drill_report_school, manages_calendar_links, may_run_drills,
     report_schools, visits_to_export,
 };
-pub use visit::{sees_school_visits, visible_visit, visit_to_act_on, watches_school};
+pub use visit::{
+    authorises_not_own, sees_school_visits, visible_visit, visit_as_visitor, visit_for_pack,
+    visit_to_act_on, watches_school,
+};
 
 use crate::{App, Refusal, Result};
 use domain::{Role, SchoolId, TrustId};

@@ -16,7 +16,6 @@ pub use channels::{ChannelState, Reach, reach};
 pub use read::{AlarmDetail, AlarmView, Board, LevelFired, OutNow, alarm, alarms, board};
 pub use told::{Told, channel_words, told};
 
-use crate::permissions::ALARM_WATCHERS;
 use crate::{App, Result, access, alarms as ladder, audit};
 use chrono::{DateTime, Utc};
 use domain::monitor::AlarmKind;
@@ -36,6 +35,15 @@ async fn audited_change(
         // Only the head or DSL ends a drill (#11 item 9); anyone alerted may acknowledge it.
         access::may_run_drills(me, SchoolId(alarm.school_id))?;
     }
+    // Read before the transaction opens (SQLite has one writer; nothing else is read inside it).
+    let watched = match alarm.visit_id {
+        Some(v) if alarm.kind == AlarmKind::MissedCheckIn => {
+            let visit = app.visit(VisitId(v)).await?;
+            let policy = app.policy_version(visit.policy_version_id).await?;
+            Some((visit, policy))
+        }
+        _ => None,
+    };
     let mut tx = app.db().begin().await?;
     let alarm = match action {
         "alarm.acknowledge" => ladder::acknowledge_in(&mut tx, alarm.id, me, text, now).await?,
@@ -47,6 +55,9 @@ async fn audited_change(
         (true, _) => "drill.end",
         (false, a) => a,
     };
+    if let Some((visit, policy)) = &watched {
+        restart_check_in_clock(&mut tx, visit, &policy.settings, now).await?;
+    }
     let mut e = audit::entry(
         app,
         me,
@@ -61,6 +72,27 @@ async fn audited_change(
     tx.commit().await?;
     app.wake_monitor();
     Ok(AlarmView::from(alarm))
+}
+
+/// Tester's A3: once someone has a missed check-in in hand (acknowledged or resolved) while the
+/// staff are still out, the check-in clock starts again from `now`, so a further silence raises
+/// a new alarm one check-in interval later rather than nothing until the leave-the-house
+/// deadline. The watch's last contact is the clock's start (the monitor counts from it).
+async fn restart_check_in_clock(
+    tx: &mut store::Tx,
+    visit: &store::Visit,
+    settings: &domain::policy::PolicySettings,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let Some(w) = tx.watch_locked(visit.id).await? else {
+        return Ok(()); // back already: nothing to watch
+    };
+    let w = store::Watch {
+        last_contact_at: w.last_contact_at.max(now),
+        ..w
+    };
+    tx.put_watch(&w).await?;
+    crate::watch::store_deadlines(tx, visit, &w, settings).await
 }
 
 /// A named person takes charge of an alarm with a note: the ladder stops climbing and everyone
@@ -92,19 +124,16 @@ pub async fn resolve(
 }
 
 /// A2: the information pack for the police, as plain text, for the visit's latest alarm (or, with
-/// none, as for an overdue return raised `now`). Those on the visit may read it; others need to
-/// be an alarm watcher who sees the visit. Every read is audited ("visit.information_pack.read").
-/// Errors: `NotFound("visit")`, `Forbidden`.
+/// none, as for an overdue return raised `now`), once the visit has left school; who may read
+/// it is [`access::visit_for_pack`]. Every read is audited ("visit.information_pack.read").
+/// Errors: `NotFound("visit")`, `Forbidden` (not allowed, or not yet signed out).
 pub async fn information_pack(
     app: &App,
     me: &Staff,
     visit: VisitId,
     now: DateTime<Utc>,
 ) -> Result<String> {
-    let visit = access::visible_visit(app, me, visit).await?;
-    if !visit.involves(me.id) {
-        access::require_any(me, &ALARM_WATCHERS, "read the information pack")?;
-    }
+    let visit = access::visit_for_pack(app, me, visit).await?;
     let db = app.db();
     let policy = app.policy_version(visit.policy_version_id).await?;
     let watch = db.watch(visit.id).await?;

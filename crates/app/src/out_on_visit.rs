@@ -33,8 +33,8 @@ use store::Staff;
 /// answered missed-check-in alarm and the audit row are written together.
 ///
 /// The answer is the same for an ordinary and a duress check-in (the duress PIN raises a silent
-/// alarm and wakes the monitor). Errors: `NotFound("visit")`, `Forbidden` (not on the visit nor
-/// watching it), `Conflict("status")` when staff are not out, `Invalid` for the note, location
+/// alarm and wakes the monitor). Errors: `NotFound("visit")`, `Forbidden` (not one of the visiting
+/// staff: others record a [`phoned_in`] check-in), `Conflict("status")` when staff are not out, `Invalid` for the note, location
 /// or client_ref, `Unavailable` when the group-commit writer has stopped (the phone retries).
 pub async fn check_in(
     app: &App,
@@ -43,16 +43,28 @@ pub async fn check_in(
     input: &CheckInInput,
     now: DateTime<Utc>,
 ) -> Result<CheckInOutcome> {
-    let visit = access::visit_to_act_on(app, me, visit, "check in").await?;
+    let visit = access::visit_as_visitor(app, me, visit, "check in").await?;
+    write_check_in(app, me, &visit, input, now).await
+}
+
+/// The check-in itself, for a visit already decided on: the visitors' own ([`check_in`]) or one
+/// phoned in ([`phoned_in`]).
+async fn write_check_in(
+    app: &App,
+    me: &Staff,
+    visit: &store::Visit,
+    input: &CheckInInput,
+    now: DateTime<Utc>,
+) -> Result<CheckInOutcome> {
     let policy = app.policy_version(visit.policy_version_id).await?;
     let outcome = match app.check_in_writer() {
         Some(writer) => {
             writer
-                .check_in(&visit, me.id, input, &policy.settings, now)
+                .check_in(visit, me.id, input, &policy.settings, now)
                 .await?
         }
         None => {
-            crate::watch::check_in(app.db(), &visit, me.id, input, &policy.settings, now).await?
+            crate::watch::check_in(app.db(), visit, me.id, input, &policy.settings, now).await?
         }
     };
     if outcome.duress_alarm.is_some() {

@@ -54,7 +54,7 @@ pub use schools::{
 pub(crate) use session::verify_password;
 pub use session::{
     LoginInput, SESSION_COOKIE_HOURS, SESSION_IDLE_HOURS, SESSION_MAX_HOURS, SignIn, SignedIn,
-    hash_password, live_session, may_tap_while_out, sign_in, sign_out, token_hash,
+    hash_password, is_out_visiting, live_session, may_tap_while_out, sign_in, sign_out, token_hash,
 };
 pub use session_limits::{MIN_IDLE_MINUTES, SessionLimits};
 pub use sso::{SsoRefused, VerifiedAccount, sign_in_verified};

@@ -111,6 +111,22 @@ impl Tx {
         Ok(done)
     }
 
+    /// Ends the person's sessions but `keep` (a token hash) by making them lapse at `now` rather
+    /// than deleting them: a lapsed session signs its holder in to nothing, but the server still
+    /// takes the safety taps of a visitor who is out with it (#11 item 5). The number ended (those
+    /// that had not lapsed already).
+    pub async fn lapse_sessions_of(
+        &mut self,
+        staff: StaffId,
+        keep: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<u64> {
+        const Q: &str = "update sessions set expires_at = $3 \
+            where staff_id = $1 and token_hash <> $2 and expires_at > $3";
+        let done = with_tx!(self, c => sqlx::query(Q).bind(staff.0).bind(keep.unwrap_or("")).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
+        Ok(done)
+    }
+
     /// Ends one of the person's sessions; `false` when they have none with this hash.
     pub async fn end_session_of(&mut self, staff: StaffId, token_hash: &str) -> Result<bool> {
         const Q: &str = "delete from sessions where staff_id = $1 and token_hash = $2";

@@ -98,6 +98,9 @@ pub fn may_read_audit(staff: &Staff) -> Result<Scope> {
 /// [`RecordClass::Alarm`](super::RecordClass::Alarm): the school's alarm watchers and the visit's people.
 pub async fn visible_alarm(app: &App, staff: &Staff, id: i64) -> Result<Alarm> {
     let alarm = app.db().alarm(id).await?;
+    if duress_hidden_from(app, staff, &alarm).await? {
+        return Err(Refusal::not_found("alarm"));
+    }
     let visit_involves = match alarm.visit_id {
         Some(v) => app.visit(VisitId(v)).await?.involves(staff.id),
         None => false,
@@ -107,4 +110,20 @@ pub async fn visible_alarm(app: &App, staff: &Staff, id: i64) -> Result<Alarm> {
     } else {
         Err(Refusal::not_found("alarm"))
     }
+}
+
+/// [`RecordClass::Alarm`](super::RecordClass::Alarm), D4: a duress alarm is covert, so it is
+/// hidden from the staff visiting on it even when they also watch the board (an attendance lead
+/// out on a visit): their phone, in the hand of whoever they are with, must not show it.
+pub async fn duress_hidden_from(app: &App, staff: &Staff, alarm: &Alarm) -> Result<bool> {
+    if alarm.kind != domain::monitor::AlarmKind::Duress {
+        return Ok(false);
+    }
+    Ok(match alarm.visit_id {
+        Some(v) => {
+            let visit = app.visit(VisitId(v)).await?;
+            visit.staff.iter().any(|s| s.staff_id == staff.id)
+        }
+        None => false,
+    })
 }

@@ -43,3 +43,53 @@ pub async fn visit_to_act_on(app: &App, staff: &Staff, id: VisitId, doing: &str)
         )))
     }
 }
+
+/// [`RecordClass::Visit`](super::RecordClass::Visit), the visitors' own safety taps ("I'm OK",
+/// "need more time", arrived, nobody home, left, back): only the staff named as visiting. A buddy,
+/// the office or a leader who hears from them records a phoned-in check-in instead, which names
+/// who phoned (D3). Anyone else who may see the visit gets `Forbidden`; others `NotFound`.
+pub async fn visit_as_visitor(app: &App, staff: &Staff, id: VisitId, doing: &str) -> Result<Visit> {
+    let visit = visible_visit(app, staff, id).await?;
+    if visit.staff.iter().any(|s| s.staff_id == staff.id) {
+        Ok(visit)
+    } else {
+        Err(Refusal::forbidden(format!(
+            "only the staff visiting may {doing}; if they phoned, record a phoned-in check-in, which names who phoned"
+        )))
+    }
+}
+
+/// [`RecordClass::Visit`](super::RecordClass::Visit), the information pack (A2: what the police
+/// are read when staff are missing): only for a visit that has left school — out now, or back
+/// with an alarm on record — and only to the people on it or an alarm watcher who sees it. A
+/// visit being planned opens nothing of the family beyond the planner's view
+/// ([`super::household_for_planning`]). Errors: `NotFound("visit")`; `Forbidden` for anyone else,
+/// or before the visit has been signed out.
+pub async fn visit_for_pack(app: &App, staff: &Staff, id: VisitId) -> Result<Visit> {
+    let visit = visible_visit(app, staff, id).await?;
+    if !visit.involves(staff.id) {
+        super::require_any(staff, &ALARM_WATCHERS, "read the information pack")?;
+    }
+    let left_school = visit.state.is_out() || !app.db().alarms_of_visit(visit.id).await?.is_empty();
+    if left_school {
+        Ok(visit)
+    } else {
+        Err(Refusal::forbidden(
+            "the information pack opens once the visit is signed out (or after one with an alarm); \
+             while planning, the visit's page shows what planners may read of the family",
+        ))
+    }
+}
+
+/// P9 (Harton/HSP: visits are "authorised by the headteacher or other senior manager"): the
+/// authorisation is a second person's check, so nobody authorises a visit they are going on,
+/// whatever their role. Errors: `Forbidden`, naming who else may.
+pub fn authorises_not_own(staff: &Staff, visit: &Visit) -> Result<()> {
+    if visit.staff.iter().any(|s| s.staff_id == staff.id) {
+        Err(Refusal::forbidden(
+            "you are going on this visit: another of the people the policy names must authorise it",
+        ))
+    } else {
+        Ok(())
+    }
+}

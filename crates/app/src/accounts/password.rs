@@ -81,9 +81,10 @@ pub async fn change_password(
         ));
     }
     let hash = hash_password(input.new_password.clone()).await?;
+    let lapse = crate::school_admin::is_out_visiting(app, me).await?;
     let mut tx = app.db().begin().await?;
     tx.set_password_hash(me.id, &hash).await?;
-    let ended = tx.end_sessions_of(me.id, Some(current)).await?;
+    let ended = super::sessions::end_sessions(&mut tx, me, Some(current), lapse, now).await?;
     let detail = serde_json::json!({ "other_sessions_ended": ended });
     let mut e = audit::entry(
         app,

@@ -217,12 +217,13 @@ pub async fn complete_reset(
     let holder = reset_holder(app, token, now).await?;
     check_new_password("new_password", &input.new_password, &holder.email)?;
     let hash = hash_password(input.new_password.clone()).await?;
+    let lapse = crate::school_admin::is_out_visiting(app, &holder).await?;
     let mut tx = app.db().begin().await?;
     if tx.take_password_reset(&token_hash(token), now).await? != Some(holder.id) {
         return Err(spent());
     }
     tx.set_password_hash(holder.id, &hash).await?;
-    let ended = tx.end_sessions_of(holder.id, None).await?;
+    let ended = super::sessions::end_sessions(&mut tx, &holder, None, lapse, now).await?;
     tx.clear_sign_in_failures(&guard::account_key(&holder.email.to_lowercase()))
         .await?;
     let detail = serde_json::json!({ "sessions_ended": ended });

@@ -102,7 +102,8 @@ pub async fn sign_out_session(
     Ok(found.token_hash == current)
 }
 
-/// Ends every session of mine but this one (`current`: its token hash), at once; audited
+/// Ends every session of mine but this one (`current`: its token hash), at once (while I am out
+/// visiting they lapse instead: [`end_sessions`]); audited
 /// `session.others_ended` with how many. Answers how many ended. Errors: only the store's.
 pub async fn sign_out_others(
     app: &App,
@@ -110,8 +111,9 @@ pub async fn sign_out_others(
     current: &str,
     now: DateTime<Utc>,
 ) -> Result<u64> {
+    let lapse = crate::school_admin::is_out_visiting(app, me).await?;
     let mut tx = app.db().begin().await?;
-    let ended = tx.end_sessions_of(me.id, Some(current)).await?;
+    let ended = end_sessions(&mut tx, me, Some(current), lapse, now).await?;
     let detail = serde_json::json!({ "ended": ended });
     let mut e = audit::entry(
         app,
@@ -126,4 +128,22 @@ pub async fn sign_out_others(
     tx.append_audit(&e).await?;
     tx.commit().await?;
     Ok(ended)
+}
+
+/// Ends `staff`'s sessions but `keep` (a token hash). With `lapse` (they are out visiting:
+/// [`crate::school_admin::is_out_visiting`]) the sessions lapse instead of going: each signs in
+/// to nothing, but the phone a visitor is out with still sends "I'm OK" and panic for the visit
+/// that is out (README: safety taps work however old the sign-in). The number ended.
+pub(crate) async fn end_sessions(
+    tx: &mut store::Tx,
+    staff: &Staff,
+    keep: Option<&str>,
+    lapse: bool,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    Ok(if lapse {
+        tx.lapse_sessions_of(staff.id, keep, now).await?
+    } else {
+        tx.end_sessions_of(staff.id, keep).await?
+    })
 }

@@ -39,10 +39,14 @@ impl From<Alarm> for AlarmView {
 }
 
 /// The school's unresolved alarms with how their messages are doing.
-async fn unresolved(app: &App, school: domain::SchoolId) -> Result<Vec<AlarmView>> {
+/// A duress alarm is left out for the staff visiting on it ([`access::duress_hidden_from`]).
+async fn unresolved(app: &App, me: &Staff, school: domain::SchoolId) -> Result<Vec<AlarmView>> {
     let tz = app.db().current_policy(school).await?.settings.tz();
     let mut alarms = Vec::new();
     for alarm in app.db().unresolved_alarms(school).await? {
+        if access::duress_hidden_from(app, me, &alarm).await? {
+            continue;
+        }
         alarms.push(view_with_deliveries(app, alarm, tz).await?.0);
     }
     Ok(alarms)
@@ -123,7 +127,7 @@ pub struct Board {
 pub async fn alarms(app: &App, me: &Staff, school_id: Option<i64>) -> Result<Vec<AlarmView>> {
     access::require_any(me, &ALARM_WATCHERS, "watch the school's alarms")?;
     let school = access::school_in_scope(app, me, school_id).await?;
-    let mut alarms = unresolved(app, school).await?;
+    let mut alarms = unresolved(app, me, school).await?;
     alarms.sort_by_key(|a| (!a.urgent, a.alarm.raised_at));
     Ok(alarms)
 }
@@ -166,7 +170,7 @@ pub async fn board(
     access::require_any(me, &ALARM_WATCHERS, "see the office board")?;
     let school = access::school_in_scope(app, me, school_id).await?;
     let db = app.db();
-    let mut alarms = unresolved(app, school).await?;
+    let mut alarms = unresolved(app, me, school).await?;
     alarms.sort_by_key(|a| (!a.urgent, !a.reach.nobody_told, a.alarm.raised_at));
     let alarmed: HashSet<i64> = alarms.iter().filter_map(|a| a.alarm.visit_id).collect();
     let mut out: Vec<OutNow> = db

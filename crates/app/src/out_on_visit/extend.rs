@@ -53,7 +53,7 @@ async fn watch_in(tx: &mut Tx, visit: &Visit) -> Result<Watch> {
 /// D8: "need more time", with a reason: moves leaving and return by the same amount and counts
 /// as contact. Open missed-check-in and overdue alarms are resolved with the reason. Written with
 /// its audit row ("visit.extend") in one transaction.
-/// Errors: `NotFound("visit")`, `Forbidden`, `Invalid("minutes")` outside 1–240,
+/// Errors: `NotFound("visit")`, `Forbidden` unless one of the visiting staff, `Invalid("minutes")` outside 1–240,
 /// `Invalid("reason")` when empty, `Conflict("status")` when staff are not out (also when they
 /// came back while this was being written).
 pub async fn extend(
@@ -63,7 +63,7 @@ pub async fn extend(
     input: &ExtendInput,
     now: DateTime<Utc>,
 ) -> Result<Extended> {
-    let visit = access::visit_to_act_on(app, me, visit, "extend this visit").await?;
+    let visit = access::visit_as_visitor(app, me, visit, "ask for more time").await?;
     let policy = app.policy_version(visit.policy_version_id).await?;
     let minutes = input
         .minutes

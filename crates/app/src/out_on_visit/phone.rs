@@ -219,5 +219,5 @@ pub async fn phoned_in(
         client_ref: input.client_ref.clone(),
         ..Default::default()
     };
-    super::check_in(app, me, visit, &check_in, now).await
+    super::write_check_in(app, me, &found, &check_in, now).await
 }

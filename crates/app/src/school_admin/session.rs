@@ -242,3 +242,42 @@ pub async fn may_tap_while_out(app: &App, staff: &Staff, visit: VisitId) -> Resu
     };
     Ok(visit.state.is_out() && visit.staff.iter().any(|s| s.staff_id == staff.id))
 }
+
+/// Whether `staff` is one of the visitors of a visit that is out now: then ending their other
+/// sessions (signing out elsewhere, a new password, a reset) lets those sessions lapse rather
+/// than deleting them, so the phone a visit was signed out from keeps its safety taps
+/// ([`may_tap_while_out`]) and nothing else. Errors: only the store's.
+pub async fn is_out_visiting(app: &App, staff: &Staff) -> Result<bool> {
+    let filter = store::VisitFilter {
+        involving: Some(staff.id),
+        limit: Some(500),
+        ..Default::default()
+    };
+    let under_way: Vec<VisitId> = app
+        .db()
+        .visits(&filter)
+        .await?
+        .into_iter()
+        .filter(|v| {
+            !matches!(
+                v.status.as_str(),
+                "draft"
+                    | "changes_requested"
+                    | "requested"
+                    | "authorised"
+                    | "declined"
+                    | "cancelled"
+                    | "returned"
+                    | "record_completed"
+            )
+        })
+        .map(|v| v.id)
+        .collect();
+    if under_way.is_empty() {
+        return Ok(false);
+    }
+    let visits = app.db().visits_by_id(&under_way).await?;
+    Ok(visits
+        .iter()
+        .any(|v| v.state.is_out() && v.staff.iter().any(|s| s.staff_id == staff.id)))
+}

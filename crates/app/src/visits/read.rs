@@ -5,6 +5,7 @@ use super::facts::{self, Pool};
 use crate::access::{school_in_scope, scope, sees_school_visits, visible_visit};
 use crate::permissions::{redact_code_word, visit_read_action};
 use crate::{App, Refusal, Result, audit};
+use domain::monitor::CheckInKind;
 use domain::policy::{Stage, Unmet};
 use domain::{CautionFlagId, Role, SchoolId, VisitId};
 use serde::{Deserialize, Serialize};
@@ -108,15 +109,16 @@ pub async fn list(app: &App, me: &Staff, q: VisitQuery) -> Result<Vec<VisitSumma
 /// One visit with its decisions, events, concerns and check-ins. Errors: `NotFound("visit")`
 /// for a visit this person may not see.
 pub async fn get(app: &App, me: &Staff, id: VisitId) -> Result<VisitDetail> {
-    let visit = visible_visit(app, me, id).await?;
-    detail(app, me, visit).await
+    visible_visit(app, me, id).await?;
+    // Judged as it is (C1); [`detail`] hides the code word from the answer.
+    detail(app, me, app.visit(id).await?).await
 }
 
 /// The visit as this person may see it: the code word only for the people on it and the buddy
 /// (P5). The look is audited, naming whether the code word was shown (A9).
-pub async fn detail(app: &App, me: &Staff, mut visit: Visit) -> Result<VisitDetail> {
-    let action = visit_read_action(redact_code_word(&mut visit, me));
-    audit::audit_read(app, me, action, "visit", visit.id.0, visit.school_id).await?;
+/// A duress check-in is shown as an ordinary "ok" one to everyone (D4: covert; the other visitor
+/// or a colleague at the door may be looking at the phone); the monitor reads the store.
+pub async fn detail(app: &App, me: &Staff, visit: Visit) -> Result<VisitDetail> {
     let db = app.db();
     let unmet = if matches!(
         visit.status.as_str(),
@@ -131,6 +133,17 @@ pub async fn detail(app: &App, me: &Staff, mut visit: Visit) -> Result<VisitDeta
     } else {
         vec![]
     };
+    // The rules above are judged on the visit as it is; the answer hides the code word (P5).
+    let mut visit = visit;
+    let action = visit_read_action(redact_code_word(&mut visit, me));
+    audit::audit_read(app, me, action, "visit", visit.id.0, visit.school_id).await?;
+    let mut check_ins = db.check_ins_of(visit.id).await?;
+    for c in check_ins
+        .iter_mut()
+        .filter(|c| c.kind == CheckInKind::Duress)
+    {
+        c.kind = CheckInKind::Ok;
+    }
     let events = db.visit_events(visit.id).await?;
     let advisory_reason = advisory_reason_of(&events);
     Ok(VisitDetail {
@@ -139,7 +152,7 @@ pub async fn detail(app: &App, me: &Staff, mut visit: Visit) -> Result<VisitDeta
         advisory_reason,
         safety_concerns: db.safety_concerns(visit.id).await?,
         acknowledged_cautions: db.acknowledged_cautions(visit.id).await?,
-        check_ins: db.check_ins_of(visit.id).await?,
+        check_ins,
         unmet,
         visit,
     })
@@ -180,7 +193,10 @@ pub async fn policy_check(
     id: VisitId,
     stage: Option<Stage>,
 ) -> Result<PolicyCheck> {
-    let visit = visible_visit(app, me, id).await?;
+    visible_visit(app, me, id).await?;
+    // The rules are judged on the visit as it is (tester's C1: a code word hidden from the
+    // reader is still agreed); the answer names rules only, never the word.
+    let visit = app.visit(id).await?;
     let stage = stage.unwrap_or_else(|| next_stage(&visit));
     let authoriser = (stage == Stage::Authorise).then_some(&me.roles);
     let policy = app.policy_version(visit.policy_version_id).await?;

@@ -5,7 +5,9 @@
 
 use super::read::VisitDetail;
 use super::step::{StepRecord, take};
-use crate::access::{require_any, visible_visit, visit_to_act_on};
+use crate::access::{
+    authorises_not_own, require_any, visible_visit, visit_as_visitor, visit_to_act_on,
+};
 use crate::{App, Result};
 use domain::inputs;
 use domain::policy::{Stage, check_advisory_reason};
@@ -61,7 +63,8 @@ pub struct AuthoriseInput {
 }
 
 /// P9: the authoriser approves, acknowledging each caution flag (P10). Errors: `Forbidden`
-/// unless the person holds a role the policy names to authorise; `Invalid("comment")` over 2000
+/// unless the person holds a role the policy names to authorise, or when they are one of the
+/// visitors ([`authorises_not_own`]); `Invalid("comment")` over 2000
 /// characters; `Invalid("acknowledge_cautions[i]")` for a flag not on the household;
 /// `IllegalStep` unless requested; `Unmet` for every rule still unmet at the authorise stage.
 pub async fn authorise(
@@ -77,6 +80,7 @@ pub async fn authorise(
         &policy.settings.authorisation.roles,
         "authorise a visit under this school's policy",
     )?;
+    authorises_not_own(me, &visit)?;
     let comment = input.comment.as_deref().map(str::to_string);
     let record = StepRecord {
         step: VisitStep::Authorise { by: me.id },
@@ -167,7 +171,7 @@ pub async fn sign_out(app: &App, me: &Staff, id: VisitId) -> Result<VisitDetail>
 
 /// D2: arrived at the property. Errors: `IllegalStep` unless signed out.
 pub async fn arrived(app: &App, me: &Staff, id: VisitId) -> Result<VisitDetail> {
-    let visit = visit_to_act_on(app, me, id, "record arrival").await?;
+    let visit = visit_as_visitor(app, me, id, "record arrival").await?;
     take(
         app,
         me,
@@ -179,7 +183,7 @@ pub async fn arrived(app: &App, me: &Staff, id: VisitId) -> Result<VisitDetail> 
 
 /// D9: nobody answered; a slip or card is left. Errors: `IllegalStep` unless out.
 pub async fn nobody_home(app: &App, me: &Staff, id: VisitId) -> Result<VisitDetail> {
-    let visit = visit_to_act_on(app, me, id, "record that nobody was home").await?;
+    let visit = visit_as_visitor(app, me, id, "record that nobody was home").await?;
     let record = StepRecord::simple(VisitStep::NobodyHome, "nobody_home");
     take(app, me, &visit, record).await
 }
@@ -199,7 +203,7 @@ pub struct LeftInput {
 /// characters; `IllegalStep` unless at the property or nobody was home.
 pub async fn left(app: &App, me: &Staff, id: VisitId, input: LeftInput) -> Result<VisitDetail> {
     let note = input.note.as_deref().map(str::to_string);
-    let visit = visit_to_act_on(app, me, id, "record leaving").await?;
+    let visit = visit_as_visitor(app, me, id, "record leaving").await?;
     let step = VisitStep::LeaveProperty {
         early_for_safety: input.early_for_safety,
     };
@@ -230,7 +234,7 @@ pub async fn returned(
     id: VisitId,
     input: ReturnedInput,
 ) -> Result<VisitDetail> {
-    let visit = visit_to_act_on(app, me, id, "record the return").await?;
+    let visit = visit_as_visitor(app, me, id, "record the return").await?;
     let step = VisitStep::Return {
         at_home: input.at_home,
     };

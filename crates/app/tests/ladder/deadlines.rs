@@ -158,3 +158,58 @@ async fn visitors_are_reminded_by_app_and_text_five_minutes_before_a_check_in_is
         gateway.stop().await;
     }
 }
+
+/// Tester's A3: a missed check-in resolved by hand while the staff are still out (the office
+/// rang, no answer yet) restarts the check-in clock, so a further silence raises a new alarm one
+/// interval on, not nothing until the leave-the-house deadline.
+#[tokio::test]
+async fn a_missed_check_in_resolved_while_out_starts_the_check_in_clock_again() {
+    for backend in backends() {
+        let app = TestApp::start(backend, "harton").await;
+        let b = app.backend;
+        let monitor = app.monitor(Channels::default());
+        let t0 = app.now();
+        // Harton: check in every 30 minutes, 5 minutes' grace; leave the house at 12:00.
+        let visit = app.authorised_visit(120, 150).await;
+        let visit = app.step(&visit, VisitStep::SignOut).await;
+        app.set(t0 + minutes(36));
+        assert_eq!(app.pass(&monitor).await.deadlines_fired, 1, "[{b}]");
+        let first = app.the_alarm_of(&visit).await;
+        assert_eq!(first.kind, "missed_check_in", "[{b}]");
+
+        let senior = app.staff(app.people.senior).await;
+        app.set(t0 + minutes(40));
+        app::board::resolve(
+            &app.app(),
+            &senior,
+            first.id,
+            "Rang Tom, no answer yet",
+            app.now(),
+        )
+        .await
+        .unwrap();
+        let next = due(&app, &visit, DeadlineKind::CheckIn).await;
+        assert_eq!(
+            next.due_at,
+            t0 + minutes(70),
+            "[{b}] 30 minutes from the resolution"
+        );
+
+        app.set(t0 + minutes(74));
+        assert_eq!(
+            app.pass(&monitor).await.deadlines_fired,
+            0,
+            "[{b}] in the grace"
+        );
+        app.set(t0 + minutes(76));
+        assert_eq!(
+            app.pass(&monitor).await.deadlines_fired,
+            1,
+            "[{b}] silent again"
+        );
+        let alarms = app.alarms_of(&visit).await;
+        assert_eq!(alarms.len(), 2, "[{b}] {alarms:?}");
+        assert_eq!(alarms[1].kind, "missed_check_in", "[{b}]");
+        assert!(alarms[1].resolved_at.is_none(), "[{b}]");
+    }
+}

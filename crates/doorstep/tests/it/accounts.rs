@@ -5,6 +5,7 @@
 //! codes and an administrator's reset of a lost authenticator.
 
 mod approvals;
+mod out_on_visit;
 mod passwords;
 mod roles_and_codes;
 mod sessions;

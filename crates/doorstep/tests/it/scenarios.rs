@@ -20,6 +20,7 @@ mod session_settings;
 mod sessions;
 mod staffing;
 mod stream_sessions;
+mod tester_report;
 mod texts_in;
 mod trust_adoption;
 mod vocabulary;

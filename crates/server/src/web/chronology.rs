@@ -195,14 +195,14 @@ async fn bad_filter(
     Ok((StatusCode::BAD_REQUEST, errors, all))
 }
 
-/// The records closed to this person: a child of their own school gets the break-glass form
-/// (the child's name is in the school's directory anyway); anyone else "not found".
+/// The records closed to this person: a child of their own school gets the break-glass form,
+/// which does not name the child (tester's B4: trying ids must not read the roll); anyone else
+/// "not found".
 #[derive(Template)]
 #[template(path = "records_closed.html")]
 struct Closed {
     chrome: Chrome,
     id: i64,
-    name: String,
     minutes: u32,
     errors: Errors,
     reason: String,
@@ -215,8 +215,7 @@ async fn closed(
     errors: Errors,
     reason: &str,
 ) -> Result<Response, WebError> {
-    // The break-glass offer names the child as the school's roll does, and nothing more.
-    let Ok((name, school)) = app::school::pupil_name(&ctx.state, &ctx.me, pupil).await else {
+    let Ok((_, school)) = app::school::pupil_name(&ctx.state, &ctx.me, pupil).await else {
         return Err(refusal.into());
     };
     if ctx.me.school_id != Some(school) {
@@ -230,7 +229,6 @@ async fn closed(
     let page = Closed {
         chrome: ctx.chrome("households"),
         id: pupil.0,
-        name,
         minutes,
         errors,
         reason: reason.to_string(),

@@ -109,6 +109,13 @@ struct Card {
     watched: bool,
 }
 
+impl TodayPage {
+    /// I am one of the visitors of a visit that is out: the page warns against logging out.
+    fn out_visiting(&self) -> bool {
+        self.cards.iter().any(|c| c.i_visit && c.out())
+    }
+}
+
 impl Card {
     fn out(&self) -> bool {
         UNDER_WAY.contains(&self.status.as_str()) || self.walking_away()

@@ -292,7 +292,10 @@ async fn build(
         can_resolve: ctx.me.roles.any_of(&settings.authorisation.roles),
         pack: visit.state.is_out() && (involved || ctx.me.roles.any_of(&WATCHERS)),
         authorisers: authorisers.join(" or "),
-        phoned_in: if visit.state.is_out() && ctx.me.roles.any_of(&WATCHERS) {
+        // The office, leaders and the buddy take calls; the visitors tap "I'm OK" themselves.
+        phoned_in: if visit.state.is_out()
+            && (ctx.me.roles.any_of(&WATCHERS) || visit.buddy_staff_id == Some(ctx.me.id.0))
+        {
             visit
                 .staff
                 .iter()
