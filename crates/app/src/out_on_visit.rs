@@ -43,6 +43,8 @@ pub async fn check_in(
     input: &CheckInInput,
     now: DateTime<Utc>,
 ) -> Result<CheckInOutcome> {
+    // The position is checked first, whoever sends it: it says nothing about the visit.
+    domain::inputs::position(input.latitude, input.longitude, input.accuracy_m)?;
     let visit = access::visit_as_visitor(app, me, visit, "check in").await?;
     write_check_in(app, me, &visit, input, now).await
 }

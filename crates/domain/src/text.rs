@@ -29,6 +29,14 @@ pub type MultiLine<const MAX: usize> = Text<MAX, true>;
 
 /// Why `value` cannot be a text of at most `max` characters, in a school office's words; `None`
 /// when it can. `value` is already trimmed.
+/// Whether a refusal message (as serde passes it on, perhaps followed by its place in the
+/// body) says a text was empty or too long, rather than unreadable: such a value is for the
+/// school to change (HTTP 422), as the use cases' own checks answer it.
+pub fn is_value_refusal(message: &str) -> bool {
+    message.starts_with("must not be empty")
+        || (message.starts_with("is ") && message.contains(" characters long; at most "))
+}
+
 fn refusal(value: &str, max: usize, multi: bool) -> Option<String> {
     if value.is_empty() {
         return Some("must not be empty".into());

@@ -72,9 +72,19 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
                 }
                 let field = words::field_of(&path, &message);
                 let reason = words::reason(&field, &message);
-                Err(ApiError::bad_request(field, reason))
+                Err(refused(field, reason, &message))
             }
         }
+    }
+}
+
+/// A text that is readable but empty or too long is a value the school must change (422, as the
+/// use cases answer it); anything else the request could not be read as (400).
+fn refused(field: String, reason: String, message: &str) -> ApiError {
+    if domain::text::is_value_refusal(message) {
+        ApiError::Invalid(domain::FieldError { field, reason })
+    } else {
+        ApiError::bad_request(field, reason)
     }
 }
 
@@ -141,7 +151,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
                     field
                 };
                 let reason = words::reason(&field, &message);
-                Err(ApiError::bad_request(field, reason))
+                Err(refused(field, reason, &message))
             }
         }
     }

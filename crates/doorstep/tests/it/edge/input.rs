@@ -85,7 +85,8 @@ async fn a_nul_in_a_text_field_is_refused_naming_it_and_nothing_is_written() {
         assert_eq!(body["field"], "label", "[{b}] {body}");
         let (_, after) = app.get(&head, "/api/calendar-links").await;
         assert_eq!(before, after, "[{b}] nothing written");
-        // A line break in free text is not a control character to refuse.
+        // A label is one line (#12: line breaks only in boxes of several lines): refused
+        // naming it, in words that say what to do.
         let (status, body) = app
             .post(
                 &head,
@@ -93,7 +94,12 @@ async fn a_nul_in_a_text_field_is_refused_naming_it_and_nothing_is_written() {
                 json!({ "scope": "mine", "label": "Kitchen\nwall" }),
             )
             .await;
-        assert_ne!(status, StatusCode::BAD_REQUEST, "[{b}] {body}");
+        assert_eq!(status, StatusCode::BAD_REQUEST, "[{b}] {body}");
+        assert_eq!(body["field"], "label", "[{b}] {body}");
+        assert!(
+            body["reason"].as_str().unwrap_or("").contains("one line"),
+            "[{b}] {body}"
+        );
     })
     .await;
 }
