@@ -1,5 +1,6 @@
 //! The names the store keeps for the domain's small enums (alarm kind and state, deadline kind and
-//! state, a message's channel and delivery state, a check-in's kind), and the checked way back
+//! state, a message's channel and delivery state, a check-in's kind, a visit's status, an
+//! incident's kind, a record for the head's kind), and the checked way back
 //! from a stored name.
 //!
 //! The store decodes each of these columns once, through `TryFrom<String>`: a name Doorstep does
@@ -62,6 +63,15 @@ stored_name!(AlarmState, "an alarm state");
 stored_name!(DeadlineState, "a deadline state");
 stored_name!(DeliveryState, "a delivery state");
 stored_name!(CheckInKind, "a check-in kind");
+stored_name!(crate::visit::VisitStatus, "a visit status");
+stored_name!(
+    crate::safeguarding::IncidentKind,
+    "an incident kind"
+);
+stored_name!(
+    crate::safeguarding::HeadOnlyKind,
+    "a record kind for the head"
+);
 
 impl Channel {
     pub const ALL: [Channel; 4] = [
@@ -216,6 +226,20 @@ mod tests {
         }
         for k in CheckInKind::ALL {
             assert_eq!(CheckInKind::try_from(k.to_string()).unwrap(), k);
+            assert_eq!(serde_json::to_value(k).unwrap(), k.as_str());
+        }
+        for k in crate::safeguarding::IncidentKind::ALL {
+            assert_eq!(
+                crate::safeguarding::IncidentKind::try_from(k.to_string()).unwrap(),
+                k
+            );
+            assert_eq!(serde_json::to_value(k).unwrap(), k.as_str());
+        }
+        for k in crate::safeguarding::HeadOnlyKind::ALL {
+            assert_eq!(
+                crate::safeguarding::HeadOnlyKind::try_from(k.to_string()).unwrap(),
+                k
+            );
             assert_eq!(serde_json::to_value(k).unwrap(), k.as_str());
         }
     }

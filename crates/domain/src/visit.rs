@@ -6,10 +6,12 @@
 //! what it returns and the safety monitor reacts to it.
 
 mod door;
+mod status;
 #[cfg(test)]
 mod tests;
 
 pub use door::{DoorOption, DoorReason, door_options};
+pub use status::VisitStatus;
 
 use crate::ids::{StaffId, VisitId};
 use chrono::{DateTime, Utc};
@@ -155,22 +157,23 @@ fn allowed_list(allowed: &[&'static str]) -> String {
 }
 
 impl VisitState {
-    pub fn status(&self) -> &'static str {
+    /// The status column's value for this state.
+    pub fn status(&self) -> VisitStatus {
         match self {
-            VisitState::Draft => "draft",
-            VisitState::Requested { .. } => "requested",
-            VisitState::ChangesRequested { .. } => "changes_requested",
-            VisitState::Declined { .. } => "declined",
-            VisitState::Authorised { .. } => "authorised",
-            VisitState::SignedOut { .. } => "signed_out",
-            VisitState::Arrived { .. } => "arrived",
-            VisitState::NobodyHome { .. } => "nobody_home",
-            VisitState::LeftProperty { .. } => "left_property",
-            VisitState::Returned { .. } => "returned",
-            VisitState::RecordCompleted { .. } => "record_completed",
-            VisitState::Cancelled { .. } => "cancelled",
-            VisitState::CancelledAtDoor { .. } => "cancelled_at_door",
-            VisitState::Rescheduled { .. } => "rescheduled",
+            VisitState::Draft => VisitStatus::Draft,
+            VisitState::Requested { .. } => VisitStatus::Requested,
+            VisitState::ChangesRequested { .. } => VisitStatus::ChangesRequested,
+            VisitState::Declined { .. } => VisitStatus::Declined,
+            VisitState::Authorised { .. } => VisitStatus::Authorised,
+            VisitState::SignedOut { .. } => VisitStatus::SignedOut,
+            VisitState::Arrived { .. } => VisitStatus::Arrived,
+            VisitState::NobodyHome { .. } => VisitStatus::NobodyHome,
+            VisitState::LeftProperty { .. } => VisitStatus::LeftProperty,
+            VisitState::Returned { .. } => VisitStatus::Returned,
+            VisitState::RecordCompleted { .. } => VisitStatus::RecordCompleted,
+            VisitState::Cancelled { .. } => VisitStatus::Cancelled,
+            VisitState::CancelledAtDoor { .. } => VisitStatus::CancelledAtDoor,
+            VisitState::Rescheduled { .. } => VisitStatus::Rescheduled,
         }
     }
 
@@ -316,7 +319,7 @@ pub fn apply(
         (from, step) => {
             return Err(IllegalStep {
                 step: step.name(),
-                from: from.status(),
+                from: from.status().as_str(),
                 allowed: from.allowed_steps(),
             });
         }

@@ -3,7 +3,7 @@
 
 use crate::FieldError;
 use chrono::{DateTime, Duration, Utc};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// Where a safeguarding concern came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
@@ -37,7 +37,7 @@ impl ConcernSource {
 }
 
 /// A10: what a record for the head is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum HeadOnlyKind {
     AllegationAgainstStaff,
@@ -45,6 +45,11 @@ pub enum HeadOnlyKind {
 }
 
 impl HeadOnlyKind {
+    pub const ALL: [HeadOnlyKind; 2] = [
+        HeadOnlyKind::AllegationAgainstStaff,
+        HeadOnlyKind::ParentConcern,
+    ];
+
     /// The kind as stored.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -55,12 +60,7 @@ impl HeadOnlyKind {
 
     /// The kind as stored back; `None` for a word that is not a kind.
     pub fn parse(s: &str) -> Option<HeadOnlyKind> {
-        [
-            HeadOnlyKind::AllegationAgainstStaff,
-            HeadOnlyKind::ParentConcern,
-        ]
-        .into_iter()
-        .find(|k| k.as_str() == s)
+        HeadOnlyKind::ALL.into_iter().find(|k| k.as_str() == s)
     }
 
     /// What the message to its reader says is waiting (never its content).
