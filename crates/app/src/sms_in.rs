@@ -134,7 +134,6 @@ pub async fn receive(app: &App, sms: &InboundSms, now: DateTime<Utc>) -> Result<
 /// The visit this member of staff is out on as a visitor (signed out, not yet back); the one
 /// that left school last when there are several.
 async fn visit_out_on(app: &App, me: &store::Staff) -> Result<Option<VisitId>> {
-    const OUT: [&str; 4] = ["signed_out", "arrived", "nobody_home", "left_property"];
     let mut mine = app
         .db()
         .visits(&VisitFilter {
@@ -144,7 +143,7 @@ async fn visit_out_on(app: &App, me: &store::Staff) -> Result<Option<VisitId>> {
             ..Default::default()
         })
         .await?;
-    mine.retain(|v| OUT.contains(&v.status.as_str()));
+    mine.retain(|v| v.status.is_under_way());
     mine.sort_by_key(|v| std::cmp::Reverse(v.planned_leave_school));
     for v in mine {
         // The buddy is "involved" too, but texts in only as a visitor.

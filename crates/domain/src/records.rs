@@ -5,20 +5,19 @@
 //! No clock and no database: `now` and "today" are passed in, in UTC or the school's local date.
 
 use crate::FieldError;
+use crate::visit::VisitStatus;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
-/// Visit statuses in which staff have been to the house, so there is an outcome to record.
-pub const HAPPENED: [&str; 4] = [
-    "nobody_home",
-    "left_property",
-    "returned",
-    "record_completed",
-];
-
-/// Whether a visit in `status` has happened (staff went to the house), so its outcome (A3) may be
-/// written.
-pub fn has_happened(status: &str) -> bool {
-    HAPPENED.contains(&status)
+/// Whether a visit in `status` has happened (staff went to the house: nobody home, left the
+/// property, back, record completed), so its outcome (A3) may be written.
+pub fn has_happened(status: VisitStatus) -> bool {
+    matches!(
+        status,
+        VisitStatus::NobodyHome
+            | VisitStatus::LeftProperty
+            | VisitStatus::Returned
+            | VisitStatus::RecordCompleted
+    )
 }
 
 /// A follow-up action is overdue when it is not done and its due day (the school's local date)
@@ -138,8 +137,8 @@ pub fn fill_slip_wording(
 
 /// A7: a visit where nobody was home is planned again (a new linked draft) once staff are no
 /// longer out on it. `nobody_home_seen`: "nobody home" is in the visit's event log.
-pub fn may_revisit(nobody_home_seen: bool, status: &str) -> bool {
-    nobody_home_seen && status != "signed_out" && status != "arrived"
+pub fn may_revisit(nobody_home_seen: bool, status: VisitStatus) -> bool {
+    nobody_home_seen && !matches!(status, VisitStatus::SignedOut | VisitStatus::Arrived)
 }
 
 /// The four planned times of a visit, in UTC.
@@ -285,13 +284,14 @@ mod tests {
 
     #[test]
     fn only_a_visit_where_nobody_was_home_is_planned_again_once_staff_are_back() {
-        assert!(may_revisit(true, "nobody_home"));
-        assert!(may_revisit(true, "returned"));
-        assert!(!may_revisit(true, "arrived"));
-        assert!(!may_revisit(true, "signed_out"));
-        assert!(!may_revisit(false, "returned"));
-        assert!(has_happened("record_completed"));
-        assert!(!has_happened("authorised"));
+        use VisitStatus as S;
+        assert!(may_revisit(true, S::NobodyHome));
+        assert!(may_revisit(true, S::Returned));
+        assert!(!may_revisit(true, S::Arrived));
+        assert!(!may_revisit(true, S::SignedOut));
+        assert!(!may_revisit(false, S::Returned));
+        assert!(has_happened(S::RecordCompleted));
+        assert!(!has_happened(S::Authorised));
     }
 
     #[test]

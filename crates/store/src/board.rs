@@ -4,12 +4,13 @@
 use crate::db::{Backend, Db, Result, with_pool};
 use chrono::{DateTime, Utc};
 use domain::SchoolId;
+use domain::visit::VisitStatus;
 
 /// One visit the monitor is watching, with what the board shows about it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OutNowRow {
     pub visit_id: i64,
-    pub status: String,
+    pub status: VisitStatus,
     pub family_name: String,
     pub address: String,
     pub postcode: String,
@@ -36,7 +37,8 @@ pub struct OutNowRow {
 #[derive(sqlx::FromRow)]
 struct Row {
     visit_id: i64,
-    status: String,
+    #[sqlx(try_from = "crate::stored::Stored<VisitStatus>")]
+    status: VisitStatus,
     family_name: String,
     address: String,
     postcode: String,

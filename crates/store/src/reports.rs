@@ -6,13 +6,17 @@
 use crate::db::{Db, Result, with_pool};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::SchoolId;
+use domain::monitor::AlarmKind;
+use domain::safeguarding::IncidentKind;
+use domain::visit::VisitStatus;
 
 /// One visit planned to leave school within the range.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ReportVisit {
     pub reason_category: String,
     /// The visit's status (`returned`, `nobody_home`, `declined`, ...).
-    pub status: String,
+    #[sqlx(try_from = "crate::stored::Stored<VisitStatus>")]
+    pub status: VisitStatus,
     /// How many staff were on it.
     pub staff_count: i64,
     /// Authorised at some point (it may have been cancelled since).
@@ -24,7 +28,8 @@ pub struct ReportVisit {
 /// One alarm raised within the range.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ReportAlarm {
-    pub kind: String,
+    #[sqlx(try_from = "crate::stored::Stored<AlarmKind>")]
+    pub kind: AlarmKind,
     pub raised_at: DateTime<Utc>,
     pub acknowledged_at: Option<DateTime<Utc>>,
     pub acknowledged_by: Option<i64>,
@@ -40,7 +45,8 @@ pub struct ReportSlip {
 /// One incident that happened within the range.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ReportIncident {
-    pub kind: String,
+    #[sqlx(try_from = "crate::stored::Stored<IncidentKind>")]
+    pub kind: IncidentKind,
     pub household_blocked: bool,
 }
 

@@ -1,5 +1,6 @@
 //! Decoding the domain's small enums (alarm kind and state, deadline kind and state, a message's
-//! channel and delivery state, a check-in's kind) once, at the store boundary.
+//! channel and delivery state, a check-in's kind, a visit's status, an incident's kind, a record
+//! for the head's kind) once, at the store boundary.
 //!
 //! A row field marked `#[sqlx(try_from = "Stored<AlarmKind>")]` is read as text and checked by
 //! the domain's `TryFrom<String>`; a name Doorstep does not know fails the read with
@@ -11,6 +12,8 @@ use domain::monitor::{
     AlarmKind, AlarmState, CheckInKind, DeadlineKind, DeadlineState, DeliveryState,
 };
 use domain::policy::Channel;
+use domain::safeguarding::{HeadOnlyKind, IncidentKind};
+use domain::visit::VisitStatus;
 use sqlx::error::BoxDynError;
 use sqlx::{Database, Decode, Type};
 
@@ -59,5 +62,8 @@ unwrap_stored!(
     DeadlineState,
     Channel,
     DeliveryState,
-    CheckInKind
+    CheckInKind,
+    VisitStatus,
+    IncidentKind,
+    HeadOnlyKind
 );

@@ -3,7 +3,7 @@
 
 use crate::db::{Db, Result, StoreError, Tx, with_pool, with_tx};
 use chrono::{DateTime, Utc};
-use domain::visit::{TransportPlan, VisitState};
+use domain::visit::{TransportPlan, VisitState, VisitStatus};
 use domain::{
     CautionFlagId, HouseholdId, PolicyVersionId, PupilId, SafetyConcernId, SchoolId, StaffId,
     TrustId, VehicleId, VisitId,
@@ -97,7 +97,8 @@ pub struct Visit {
     /// Only ever shown to the people on the visit and the buddy (P5).
     pub code_word: Option<String>,
     pub vehicle_id: Option<i64>,
-    pub status: String,
+    #[sqlx(try_from = "crate::stored::Stored<VisitStatus>")]
+    pub status: VisitStatus,
     #[schema(value_type = VisitState)]
     pub state: Json<VisitState>,
     pub rescheduled_from: Option<i64>,
@@ -127,7 +128,8 @@ pub struct VisitSummary {
     pub family_name: String,
     pub postcode: String,
     pub reason_category: String,
-    pub status: String,
+    #[sqlx(try_from = "crate::stored::Stored<VisitStatus>")]
+    pub status: VisitStatus,
     pub planned_leave_school: DateTime<Utc>,
     pub planned_return: DateTime<Utc>,
 }
@@ -222,7 +224,7 @@ impl Tx {
             .bind(v.backup.map(|s| s.0))
             .bind(code_word.as_deref())
             .bind(v.vehicle.map(|x| x.0))
-            .bind(state.status())
+            .bind(state.status().as_str())
             .bind(Json(&state))
             .bind(v.rescheduled_from.map(|x| x.0))
             .bind(created_by.0)
@@ -307,7 +309,7 @@ impl Tx {
         now: DateTime<Utc>,
     ) -> Result<i64> {
         const Q: &str = "update visits set status = $1, state = $2, updated_at = $3, revision = revision + 1 where id = $4 and revision = $5";
-        let n = with_tx!(self, c => sqlx::query(Q).bind(state.status()).bind(Json(state)).bind(now).bind(id.0).bind(revision).execute(c).await.map(|r| r.rows_affected()))?;
+        let n = with_tx!(self, c => sqlx::query(Q).bind(state.status().as_str()).bind(Json(state)).bind(now).bind(id.0).bind(revision).execute(c).await.map(|r| r.rows_affected()))?;
         if n == 0 {
             return Err(stale());
         }

@@ -87,7 +87,7 @@ pub struct LevelFired {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct OutNow {
     pub visit_id: i64,
-    pub status: String,
+    pub status: domain::visit::VisitStatus,
     pub staff: Vec<String>,
     /// Each visitor's mobile number, in the order of `staff` (empty when none is on record).
     /// Shown to the board's users, who phone the staff when an alarm says so.

@@ -39,7 +39,7 @@ pub struct HelpComing {
 pub struct Missed {
     pub alarm_id: i64,
     /// `missed_check_in`, `overdue_leaving` or `overdue_return`.
-    pub kind: String,
+    pub kind: AlarmKind,
     /// When the deadline was found missed (UTC).
     pub raised_at: DateTime<Utc>,
     /// The instruction of the highest rung fired so far that tells the visitors, in the
@@ -121,7 +121,7 @@ pub async fn phone_status(
             };
             Some(Missed {
                 alarm_id: a.id,
-                kind: kind.as_str().to_string(),
+                kind: *kind,
                 raised_at: a.raised_at,
                 instruction: rung.map(|r| r.instruction.clone()).unwrap_or_default(),
                 buddy_name: buddy.as_ref().map(|b| b.name.clone()),

@@ -88,7 +88,7 @@ pub async fn visit_record_document(app: &App, me: &Staff, id: VisitId) -> Result
     let record = VisitRecord {
         header,
         reference: format!("Visit {}", visit.id),
-        status: visit.status.replace('_', " "),
+        status: visit.status.as_str().replace('_', " "),
         authorised_by: authorised
             .as_ref()
             .map_or_else(String::new, |d| d.decided_by_name.clone()),

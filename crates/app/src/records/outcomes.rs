@@ -11,6 +11,7 @@ use crate::audit::entry;
 use crate::{App, Refusal, Result};
 use domain::VisitId;
 use domain::records::has_happened;
+use domain::visit::VisitStatus;
 use domain::text::{Line, MultiLine};
 use serde::{Deserialize, Serialize};
 use store::{FollowUpAction, NewOutcome, Staff, Visit, VisitOutcome};
@@ -20,7 +21,7 @@ use store::{FollowUpAction, NewOutcome, Staff, Visit, VisitOutcome};
 pub struct VisitRecordView {
     pub visit_id: i64,
     pub pupil_id: i64,
-    pub status: String,
+    pub status: VisitStatus,
     pub outcome: Option<VisitOutcome>,
     pub actions: Vec<FollowUpAction>,
     pub slip: Option<SlipView>,
@@ -54,7 +55,7 @@ async fn view(app: &App, visit: &Visit) -> Result<VisitRecordView> {
     Ok(VisitRecordView {
         visit_id: visit.id.0,
         pupil_id: visit.pupil_id.0,
-        status: visit.status.clone(),
+        status: visit.status,
         outcome: db.outcome(visit.id).await?,
         actions: db.actions_of_visit(visit.id).await?,
         slip,
@@ -81,7 +82,7 @@ pub async fn visit_record(app: &App, me: &Staff, id: VisitId) -> Result<VisitRec
     Ok(record)
 }
 
-fn not_happened(status: &str) -> Refusal {
+fn not_happened(status: VisitStatus) -> Refusal {
     Refusal::conflict(
         "status",
         format!("the visit is {status}; record the outcome once staff have been to the house"),
@@ -102,8 +103,8 @@ pub async fn record_outcome(
 ) -> Result<VisitRecordView> {
     let (visit, pupil, school) = readable_visit_record(app, me, id).await?;
     require_writer(&visit, me)?;
-    if !has_happened(&visit.status) {
-        return Err(not_happened(&visit.status));
+    if !has_happened(visit.status) {
+        return Err(not_happened(visit.status));
     }
     let outcome = input.outcome.to_string();
     let action_required = input.action_required.as_deref().map(str::to_string);
@@ -117,8 +118,8 @@ pub async fn record_outcome(
     tx.lock_visit(visit.id).await?;
     // Checked again under the lock: the visit's state is what the write depends on.
     let status = tx.visit_status(visit.id).await?;
-    if !has_happened(&status) {
-        return Err(not_happened(&status));
+    if !has_happened(status) {
+        return Err(not_happened(status));
     }
     let revision = tx
         .put_outcome(

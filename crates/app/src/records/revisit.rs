@@ -28,7 +28,7 @@ pub struct Revisit {
     /// The new draft visit.
     pub visit_id: i64,
     pub rescheduled_from: i64,
-    pub status: String,
+    pub status: domain::visit::VisitStatus,
 }
 
 /// A7: nobody was home, so plan the visit again: a new draft with the same plan at new times,
@@ -45,7 +45,7 @@ pub async fn revisit(app: &App, me: &Staff, id: VisitId, input: RevisitInput) ->
     // (P5), and the new plan keeps the visitors' word.
     let old = tx.visit(old.id).await?;
     let nobody_home = tx.first_step_at(old.id, "nobody_home").await?.is_some();
-    if !may_revisit(nobody_home, &tx.visit_status(old.id).await?) {
+    if !may_revisit(nobody_home, tx.visit_status(old.id).await?) {
         return Err(Refusal::conflict(
             "status",
             "only a visit where nobody was home is planned again this way; a cancelled or declined visit is rescheduled",
@@ -128,6 +128,6 @@ pub async fn revisit(app: &App, me: &Staff, id: VisitId, input: RevisitInput) ->
     Ok(Revisit {
         visit_id: new_id.0,
         rescheduled_from: old.id.0,
-        status: "draft".into(),
+        status: domain::visit::VisitStatus::Draft,
     })
 }

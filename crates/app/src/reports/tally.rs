@@ -9,22 +9,20 @@ use super::{
 };
 use crate::{App, Result};
 use chrono::{DateTime, Utc};
-use domain::monitor::AlarmKind;
 use domain::reports::{ReportRange, median_and_p90, without_names};
+use domain::visit::VisitStatus;
 use domain::{Role, StaffId};
 use std::collections::{BTreeMap, HashMap};
-use std::str::FromStr;
 use store::{ReportFacts, Staff};
 
-/// Statuses in which staff went out to the house.
-const WENT_OUT: [&str; 6] = [
-    "signed_out",
-    "arrived",
-    "nobody_home",
-    "left_property",
-    "returned",
-    "record_completed",
-];
+/// Staff went out to the house: signed out and anything after it but calling off.
+fn went_out(status: VisitStatus) -> bool {
+    use VisitStatus as S;
+    matches!(
+        status,
+        S::SignedOut | S::Arrived | S::NobodyHome | S::LeftProperty | S::Returned | S::RecordCompleted
+    )
+}
 
 #[derive(Default)]
 pub(super) struct Tally {
@@ -49,15 +47,18 @@ pub(super) struct Tally {
 
 /// How a visit ended, in the school's words (never the outcome's free text, which may name the
 /// child).
-fn outcome_label(status: &str) -> &'static str {
+fn outcome_label(status: VisitStatus) -> &'static str {
+    use VisitStatus as S;
     match status {
-        "returned" | "record_completed" | "left_property" => "visit made",
-        "nobody_home" => "nobody home (slip left)",
-        "signed_out" | "arrived" => "staff out now",
-        "declined" => "declined",
-        "cancelled" => "cancelled",
-        "rescheduled" => "rescheduled",
-        _ => "not yet made",
+        S::Returned | S::RecordCompleted | S::LeftProperty => "visit made",
+        S::NobodyHome => "nobody home (slip left)",
+        S::SignedOut | S::Arrived => "staff out now",
+        S::Declined => "declined",
+        S::Cancelled => "cancelled",
+        S::Rescheduled => "rescheduled",
+        S::Draft | S::Requested | S::ChangesRequested | S::Authorised | S::CancelledAtDoor => {
+            "not yet made"
+        }
     }
 }
 
@@ -96,8 +97,8 @@ impl Tally {
                 .cloned()
                 .unwrap_or_else(|| v.reason_category.replace('_', " "));
             *self.by_reason.entry(reason).or_default() += 1;
-            *self.by_outcome.entry(outcome_label(&v.status)).or_default() += 1;
-            if WENT_OUT.contains(&v.status.as_str()) {
+            *self.by_outcome.entry(outcome_label(v.status)).or_default() += 1;
+            if went_out(v.status) {
                 if v.staff_count <= 1 {
                     self.lone += 1;
                 } else {
@@ -107,7 +108,7 @@ impl Tally {
             if v.authorised {
                 self.authorised += 1;
             }
-            if v.status == "declined" {
+            if v.status == VisitStatus::Declined {
                 self.declined += 1;
                 let why = v.declined_why.as_deref().unwrap_or("no reason recorded");
                 *self
@@ -117,8 +118,7 @@ impl Tally {
             }
         }
         for a in &f.alarms {
-            let kind = AlarmKind::from_str(&a.kind)
-                .map_or_else(|_| a.kind.clone(), |k| k.label().to_string());
+            let kind = a.kind.label().to_string();
             let line = self.ack_minutes.entry(kind).or_default();
             line.0 += 1;
             if let (Some(at), Some(by)) = (a.acknowledged_at, a.acknowledged_by) {
@@ -143,7 +143,7 @@ impl Tally {
             }
         }
         for i in &f.incidents {
-            *self.incidents.entry(i.kind.replace('_', " ")).or_default() += 1;
+            *self.incidents.entry(i.kind.as_str().replace('_', " ")).or_default() += 1;
             if i.household_blocked {
                 self.incidents_blocking += 1;
             }

@@ -187,7 +187,7 @@ async fn entries(
         push(
             at,
             "visit",
-            format!("Home visit ({})", v.status.replace('_', " ")),
+            format!("Home visit ({})", v.status.as_str().replace('_', " ")),
             format!(
                 "{}: {} Staff: {}.",
                 v.reason_category.replace('_', " "),
@@ -277,7 +277,7 @@ async fn entries(
         push(
             i.occurred_at,
             "incident",
-            format!("Incident: {}", i.kind.replace('_', " ")),
+            format!("Incident: {}", i.kind.as_str().replace('_', " ")),
             i.account.clone(),
             i.visit_id,
             i.id,

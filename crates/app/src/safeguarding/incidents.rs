@@ -248,7 +248,7 @@ pub async fn submit_incident(app: &App, me: &Staff, id: i64) -> Result<IncidentV
     let subject = format!(
         "Incident report {}: {} at the {} household",
         i.id,
-        i.kind.replace('_', " "),
+        i.kind.as_str().replace('_', " "),
         household.family_name
     );
     let body = format!(

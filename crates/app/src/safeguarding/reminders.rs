@@ -46,7 +46,7 @@ async fn remind(db: &Db, incident: &Incident, now: DateTime<Utc>) -> Result<bool
     {
         return Ok(false);
     }
-    let kind = incident.kind.replace('_', " ");
+    let kind = incident.kind.as_str().replace('_', " ");
     let when = incident.occurred_at.with_timezone(&policy.settings.tz());
     let subject = format!(
         "Overdue: incident report {} ({kind}) has not been shared with {}",

@@ -259,16 +259,17 @@ pub async fn is_out_visiting(app: &App, staff: &Staff) -> Result<bool> {
         .await?
         .into_iter()
         .filter(|v| {
+            use domain::visit::VisitStatus as S;
             !matches!(
-                v.status.as_str(),
-                "draft"
-                    | "changes_requested"
-                    | "requested"
-                    | "authorised"
-                    | "declined"
-                    | "cancelled"
-                    | "returned"
-                    | "record_completed"
+                v.status,
+                S::Draft
+                    | S::ChangesRequested
+                    | S::Requested
+                    | S::Authorised
+                    | S::Declined
+                    | S::Cancelled
+                    | S::Returned
+                    | S::RecordCompleted
             )
         })
         .map(|v| v.id)

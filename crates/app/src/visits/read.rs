@@ -7,6 +7,7 @@ use crate::permissions::{redact_code_word, visit_read_action};
 use crate::{App, Refusal, Result, audit};
 use domain::monitor::CheckInKind;
 use domain::policy::{Stage, Unmet};
+use domain::visit::VisitStatus;
 use domain::{CautionFlagId, Role, SchoolId, VisitId};
 use serde::{Deserialize, Serialize};
 use store::{Decision, SafetyConcern, Staff, Visit, VisitEvent, VisitFilter, VisitSummary};
@@ -50,9 +51,9 @@ pub struct PolicyCheck {
 /// The stage the visit's next step is checked at: authorise once requested, sign out once
 /// authorised, otherwise the request.
 pub fn next_stage(visit: &Visit) -> Stage {
-    match visit.status.as_str() {
-        "requested" => Stage::Authorise,
-        "authorised" => Stage::SignOut,
+    match visit.status {
+        VisitStatus::Requested => Stage::Authorise,
+        VisitStatus::Authorised => Stage::SignOut,
         _ => Stage::Request,
     }
 }
@@ -121,8 +122,11 @@ pub async fn get(app: &App, me: &Staff, id: VisitId) -> Result<VisitDetail> {
 pub async fn detail(app: &App, me: &Staff, visit: Visit) -> Result<VisitDetail> {
     let db = app.db();
     let unmet = if matches!(
-        visit.status.as_str(),
-        "draft" | "changes_requested" | "requested" | "authorised"
+        visit.status,
+        VisitStatus::Draft
+            | VisitStatus::ChangesRequested
+            | VisitStatus::Requested
+            | VisitStatus::Authorised
     ) {
         facts::check(app, &mut Pool(db), &visit, next_stage(&visit), None, &[])
             .await?

@@ -3,6 +3,7 @@
 
 use crate::db::{Db, Result, StoreError, Tx, with_pool, with_tx};
 use chrono::{DateTime, Utc};
+use domain::safeguarding::HeadOnlyKind;
 use domain::{PupilId, SchoolId, StaffId, VisitId};
 use serde::Serialize;
 
@@ -47,7 +48,8 @@ pub struct HeadOnlyRecord {
     #[sqlx(try_from = "i64")]
     pub school_id: SchoolId,
     /// allegation_against_staff or parent_concern
-    pub kind: String,
+    #[sqlx(try_from = "crate::stored::Stored<HeadOnlyKind>")]
+    pub kind: HeadOnlyKind,
     pub visit_id: Option<i64>,
     pub pupil_id: Option<i64>,
     pub about_staff_id: Option<i64>,

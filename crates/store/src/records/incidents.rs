@@ -4,6 +4,7 @@
 
 use crate::db::{Db, Result, StoreError, Tx, with_pool, with_tx};
 use chrono::{DateTime, Duration, Utc};
+use domain::safeguarding::IncidentKind;
 use domain::{HouseholdId, PupilId, SchoolId, StaffId, VisitId};
 use serde::Serialize;
 
@@ -17,7 +18,9 @@ pub struct Incident {
     pub pupil_id: Option<i64>,
     pub visit_id: Option<i64>,
     /// trip, fall, accident, verbal_abuse, threat, aggression
-    pub kind: String,
+    #[sqlx(try_from = "crate::stored::Stored<IncidentKind>")]
+    #[schema(value_type = IncidentKind)]
+    pub kind: IncidentKind,
     pub occurred_at: DateTime<Utc>,
     pub location: Option<String>,
     /// What happened, factually.

@@ -4,6 +4,7 @@
 
 use crate::db::{Db, Result, with_pool};
 use chrono::{DateTime, NaiveDate, Utc};
+use domain::visit::VisitStatus;
 use domain::{PupilId, SchoolId, StaffId, TrustId};
 use serde::Serialize;
 use sqlx::types::Json;
@@ -36,7 +37,8 @@ pub struct VisitRow {
     pub reason_category: String,
     pub purpose: String,
     pub appointment: String,
-    pub status: String,
+    #[sqlx(try_from = "crate::stored::Stored<VisitStatus>")]
+    pub status: VisitStatus,
     pub planned_leave_school: DateTime<Utc>,
     pub planned_arrive: DateTime<Utc>,
     pub planned_leave_property: DateTime<Utc>,

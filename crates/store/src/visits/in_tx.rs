@@ -73,9 +73,12 @@ impl Tx {
     }
 
     /// The visit's status as stored now, inside the transaction. Errors: `NotFound("visit")`.
-    pub async fn visit_status(&mut self, id: VisitId) -> Result<String> {
+    pub async fn visit_status(&mut self, id: VisitId) -> Result<VisitStatus> {
         const Q: &str = "select status from visits where id = $1";
-        with_tx!(self, c => sqlx::query_scalar(Q).bind(id.0).fetch_optional(c).await)?
+        let found: Option<crate::stored::Stored<VisitStatus>> =
+            with_tx!(self, c => sqlx::query_scalar(Q).bind(id.0).fetch_optional(c).await)?;
+        found
+            .map(VisitStatus::from)
             .ok_or_else(StoreError::not_found("visit", id.0))
     }
 
