@@ -143,7 +143,7 @@ fn write_csv(
                 r.reason_category.clone(),
                 r.purpose.clone(),
                 r.appointment.clone(),
-                r.status.clone(),
+                r.status.to_string(),
                 r.staff
                     .iter()
                     .map(|(n, _)| n.as_str())
@@ -195,15 +195,16 @@ pub fn visits_ical(name: &str, rows: &[VisitRow], now: DateTime<Utc>) -> String 
     for r in rows {
         let staff: Vec<&str> = r.staff.iter().map(|(n, _)| n.as_str()).collect();
         let outward = r.postcode.split(' ').next().unwrap_or_default();
-        let status = match r.status.as_str() {
-            "cancelled" | "declined" | "rescheduled" => EventStatus::Cancelled,
-            "draft" | "requested" | "changes_requested" => EventStatus::Tentative,
+        use domain::visit::VisitStatus as S;
+        let status = match r.status {
+            S::Cancelled | S::Declined | S::Rescheduled => EventStatus::Cancelled,
+            S::Draft | S::Requested | S::ChangesRequested => EventStatus::Tentative,
             _ => EventStatus::Confirmed,
         };
         let description = format!(
             "Home visit {} ({}). Staff: {}. Buddy: {}. Afterwards: {}.",
             r.id,
-            r.status.replace('_', " "),
+            r.status.as_str().replace('_', " "),
             staff.join(", "),
             r.buddy_name.as_deref().unwrap_or("none named"),
             if r.returns_to == "home" {

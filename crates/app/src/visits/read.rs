@@ -121,13 +121,7 @@ pub async fn get(app: &App, me: &Staff, id: VisitId) -> Result<VisitDetail> {
 /// or a colleague at the door may be looking at the phone); the monitor reads the store.
 pub async fn detail(app: &App, me: &Staff, visit: Visit) -> Result<VisitDetail> {
     let db = app.db();
-    let unmet = if matches!(
-        visit.status,
-        VisitStatus::Draft
-            | VisitStatus::ChangesRequested
-            | VisitStatus::Requested
-            | VisitStatus::Authorised
-    ) {
+    let unmet = if visit.status.is_planning() {
         facts::check(app, &mut Pool(db), &visit, next_stage(&visit), None, &[])
             .await?
             .into_iter()

@@ -96,6 +96,18 @@ impl VisitStatus {
         )
     }
 
+    /// Still being planned: a draft, changes asked for, waiting for authorisation or authorised
+    /// (not yet signed out). The plan's policy check is shown, and it may be cancelled.
+    pub fn is_planning(self) -> bool {
+        matches!(
+            self,
+            VisitStatus::Draft
+                | VisitStatus::ChangesRequested
+                | VisitStatus::Requested
+                | VisitStatus::Authorised
+        )
+    }
+
     /// Waiting for someone allowed to authorise it.
     pub fn is_requested(self) -> bool {
         self == VisitStatus::Requested

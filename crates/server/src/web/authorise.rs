@@ -6,7 +6,8 @@ use super::form::FormData;
 use super::page::{Chrome, Ctx, Errors, WebError, render_with, see_other};
 use super::risk::{RiskSummary, summary};
 use super::time::Local;
-use super::visit::{Line, facts, seen_visit, status_label};
+use super::visit::{Line, facts, seen_visit};
+use domain::visit::VisitStatus;
 use crate::AppState;
 use app::access::require_any;
 use app::permissions::DECIDERS;
@@ -112,8 +113,7 @@ struct RequestPage {
     errors: Errors,
     id: i64,
     title: String,
-    status: String,
-    status_label: &'static str,
+    status: VisitStatus,
     facts: Vec<Line>,
     cautions: Vec<Caution>,
     blocked: String,
@@ -155,10 +155,9 @@ async fn build(
         errors,
         id,
         title: format!("{} — {} family", pupil.name, household.family_name),
-        status_label: status_label(&visit.status),
-        may_decide: visit.status == "requested"
+        may_decide: visit.status.is_requested()
             && ctx.me.roles.any_of(&settings.authorisation.roles),
-        status: visit.status.clone(),
+        status: visit.status,
         facts,
         cautions,
         blocked: if household.blocked {

@@ -223,7 +223,7 @@ async fn live_part(
         .iter()
         .map(|o| OutRow {
             visit_id: o.visit_id,
-            status: super::visit::status_label(&o.status),
+            status: o.status.label(),
             staff: o.staff.join(", "),
             family: o.family_name.clone(),
             address: format!("{}, {}", o.address, o.postcode),

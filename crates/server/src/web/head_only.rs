@@ -26,10 +26,10 @@ pub fn router() -> Router<AppState> {
         .route("/head-only/{id}/close", post(close))
 }
 
-fn kind_label(kind: &str) -> &'static str {
+fn kind_label(kind: HeadOnlyKind) -> &'static str {
     match kind {
-        "allegation_against_staff" => "Allegation against a member of staff",
-        _ => "A parent's concern about a home visit",
+        HeadOnlyKind::AllegationAgainstStaff => "Allegation against a member of staff",
+        HeadOnlyKind::ParentConcern => "A parent's concern about a home visit",
     }
 }
 
@@ -83,7 +83,7 @@ async fn page(
         };
         rows.push(Row {
             id: r.id,
-            kind: kind_label(&r.kind),
+            kind: kind_label(r.kind),
             about,
             raised: format!(
                 "{}, received {} (recorded {})",

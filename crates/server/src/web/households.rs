@@ -8,7 +8,6 @@ use super::form::FormData;
 use super::page::{Choice, Chrome, Ctx, Errors, WebError, render, render_with, see_other};
 use super::risk::{RiskSummary, summary};
 use super::time::Local;
-use super::visit::status_label;
 use crate::AppState;
 use app::Refusal;
 use app::school_admin::{
@@ -196,7 +195,7 @@ impl VisitRow {
             id: v.id.0,
             pupil: v.pupil_name,
             when: local.day_time(v.planned_leave_school),
-            status: status_label(&v.status),
+            status: v.status.label(),
         }
     }
 }

@@ -40,9 +40,6 @@ fn kinds(chosen: &str) -> Vec<Choice> {
         .collect()
 }
 
-fn kind_label(kind: &str) -> &'static str {
-    IncidentKind::parse(kind).map_or("An incident", IncidentKind::label)
-}
 
 pub struct Row {
     pub id: i64,
@@ -96,7 +93,7 @@ async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> Result<Response, WebError
         let (status, overdue) = status(&i, now);
         rows.push(Row {
             id: i.id,
-            kind: kind_label(&i.kind),
+            kind: i.kind.label(),
             when: local.day_time(i.occurred_at),
             household: format!("{family} family"),
             status,

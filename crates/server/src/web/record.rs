@@ -12,6 +12,7 @@ use super::time::Local;
 use app::Refusal;
 use chrono::{Duration, NaiveDate};
 use domain::records::{SlipStatus, action_overdue, has_happened};
+use domain::visit::VisitStatus;
 use store::FollowUpAction;
 
 mod forms;
@@ -183,12 +184,16 @@ pub async fn panel(
             pdf: s.pdf,
         }
     });
-    let status = visit.status.as_str();
+    let status = visit.status;
     let again = if nobody_home_seen && has_happened(status) {
         "revisit"
     } else if matches!(
         status,
-        "requested" | "authorised" | "cancelled" | "declined" | "cancelled_at_door"
+        VisitStatus::Requested
+            | VisitStatus::Authorised
+            | VisitStatus::Cancelled
+            | VisitStatus::Declined
+            | VisitStatus::CancelledAtDoor
     ) {
         "reschedule"
     } else {
@@ -206,7 +211,7 @@ pub async fn panel(
         action_owners,
         leave_slip: nobody_home_seen && slip.is_none(),
         slip,
-        nobody_home_now: matches!(status, "signed_out" | "arrived"),
+        nobody_home_now: matches!(status, VisitStatus::SignedOut | VisitStatus::Arrived),
         again,
         record_pdf: record.record_pdf,
         v,

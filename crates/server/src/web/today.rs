@@ -5,7 +5,8 @@
 
 use super::page::{Chrome, Ctx, Errors, WebError, render_with};
 use super::time::{Local, iso, relative};
-use super::visit::{status_label, visit_to_show};
+use super::visit::visit_to_show;
+use domain::visit::VisitStatus;
 use crate::AppState;
 use askama::Template;
 use axum::Router;
@@ -29,8 +30,6 @@ pub fn router() -> Router<AppState> {
         .route("/today/{id}/panic-confirm", get(alarm::confirm))
 }
 
-/// Under way, or ready to go today: these get the big buttons.
-const UNDER_WAY: [&str; 4] = ["signed_out", "arrived", "nobody_home", "left_property"];
 /// More than this many cards and a phone screen is useless; the rest are listed.
 const MAX_CARDS: usize = 6;
 /// How far ahead an authorised visit on tomorrow's date is already on Today's cards.
@@ -72,8 +71,7 @@ pub struct Person {
 
 struct Card {
     id: i64,
-    status: String,
-    status_label: &'static str,
+    status: VisitStatus,
     pupil: String,
     family: String,
     address: String,
@@ -118,30 +116,30 @@ impl TodayPage {
 
 impl Card {
     fn out(&self) -> bool {
-        UNDER_WAY.contains(&self.status.as_str()) || self.walking_away()
+        self.status.is_under_way() || self.walking_away()
     }
     /// D6: cancelled at the door, and not yet back.
     fn walking_away(&self) -> bool {
-        self.status == "cancelled_at_door" && self.watched
+        self.status == VisitStatus::CancelledAtDoor && self.watched
     }
     fn can_cancel_at_door(&self) -> bool {
-        self.status == "arrived" && self.i_visit
+        self.status == VisitStatus::Arrived && self.i_visit
     }
     /// Back from a door where the visit was called off: it may be planned again.
     fn may_reschedule(&self) -> bool {
-        self.status == "cancelled_at_door" && !self.watched && self.i_visit
+        self.status == VisitStatus::CancelledAtDoor && !self.watched && self.i_visit
     }
     fn can_sign_out(&self) -> bool {
-        self.status == "authorised" && self.i_visit
+        self.status == VisitStatus::Authorised && self.i_visit
     }
     fn can_arrive(&self) -> bool {
-        self.status == "signed_out" && self.i_visit
+        self.status == VisitStatus::SignedOut && self.i_visit
     }
     fn can_leave(&self) -> bool {
-        (self.status == "arrived" || self.status == "nobody_home") && self.i_visit
+        matches!(self.status, VisitStatus::Arrived | VisitStatus::NobodyHome) && self.i_visit
     }
     fn can_return(&self) -> bool {
-        (self.status == "left_property" || self.walking_away()) && self.i_visit
+        (self.status == VisitStatus::LeftProperty || self.walking_away()) && self.i_visit
     }
     fn observations(&self) -> [(&'static str, &'static str); 4] {
         [
@@ -224,10 +222,11 @@ async fn build(
     let today = local.date_of(now);
     // Ready to go: today's, and an evening visit leaving just after midnight.
     let ready = |v: &VisitSummary| {
-        UNDER_WAY.contains(&v.status.as_str())
+        // Under way, or ready to go today: these get the big buttons.
+        v.status.is_under_way()
             // D6: called off at the door today: back at school to tap, then the reschedule offer.
-            || (v.status == "cancelled_at_door" && local.date_of(v.planned_leave_school) == today)
-            || (v.status == "authorised"
+            || (v.status == VisitStatus::CancelledAtDoor && local.date_of(v.planned_leave_school) == today)
+            || (v.status == VisitStatus::Authorised
                 && (local.date_of(v.planned_leave_school) <= today
                     || v.planned_leave_school <= now + READY_AHEAD))
     };
@@ -238,7 +237,7 @@ async fn build(
     let mut sorted: Vec<&VisitSummary> = mine.iter().collect();
     sorted.sort_by_key(|v| {
         (
-            !UNDER_WAY.contains(&v.status.as_str()),
+            !v.status.is_under_way(),
             v.planned_leave_school,
         )
     });
@@ -248,8 +247,11 @@ async fn build(
             cards.push(card);
             reads.push(read);
         } else if !matches!(
-            v.status.as_str(),
-            "record_completed" | "cancelled" | "rescheduled" | "declined"
+            v.status,
+            VisitStatus::RecordCompleted
+                | VisitStatus::Cancelled
+                | VisitStatus::Rescheduled
+                | VisitStatus::Declined
         ) || local.date_of(v.planned_leave_school) == today
         {
             others.push(Row {
@@ -257,7 +259,7 @@ async fn build(
                 pupil: v.pupil_name.clone(),
                 family: v.family_name.clone(),
                 when: local.day_time(v.planned_leave_school),
-                status_label: status_label(&v.status),
+                status_label: v.status.label(),
             });
         }
     }
@@ -325,8 +327,7 @@ async fn card(
     let due = |kind| first_of(&deadlines, kind).map(|d| Due::new(d.due_at, now, &local));
     let card = Card {
         id: visit.id.0,
-        status: visit.status.clone(),
-        status_label: status_label(&visit.status),
+        status: visit.status,
         pupil,
         family: household.family_name,
         address: household.address,

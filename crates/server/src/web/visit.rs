@@ -8,7 +8,6 @@ mod labels;
 
 pub use check::{PolicyPanel, policy_panel};
 pub use facts::{Line, facts};
-pub use labels::status_label;
 use labels::step_label;
 
 use super::form::FormData;
@@ -27,6 +26,7 @@ use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
+use domain::visit::VisitStatus;
 use domain::{SafetyConcernId, VisitId};
 use serde::Deserialize;
 
@@ -62,8 +62,7 @@ struct VisitPage {
     errors: Errors,
     id: i64,
     title: String,
-    status: String,
-    status_label: &'static str,
+    status: VisitStatus,
     household_id: i64,
     pupil_id: i64,
     facts: Vec<Line>,
@@ -235,10 +234,7 @@ async fn build(
             },
         })
         .collect();
-    let planning = matches!(
-        visit.status.as_str(),
-        "draft" | "changes_requested" | "requested" | "authorised"
-    );
+    let planning = visit.status.is_planning();
     let check = if planning {
         Some(policy_panel(ctx, &visit, "").await?)
     } else {
@@ -266,8 +262,7 @@ async fn build(
         errors,
         id,
         title: format!("{} — {} family", pupil.name, household.family_name),
-        status_label: status_label(&visit.status),
-        status: visit.status.clone(),
+        status: visit.status,
         household_id: household.id,
         pupil_id: pupil.id,
         facts,
@@ -285,10 +280,7 @@ async fn build(
         can_edit: visit.state.is_editable(),
         can_request: visit.state.is_editable(),
         asks_reason,
-        can_cancel: matches!(
-            visit.status.as_str(),
-            "draft" | "changes_requested" | "requested" | "authorised"
-        ),
+        can_cancel: visit.status.is_planning(),
         can_resolve: ctx.me.roles.any_of(&settings.authorisation.roles),
         pack: visit.state.is_out() && (involved || ctx.me.roles.any_of(&WATCHERS)),
         authorisers: authorisers.join(" or "),

@@ -234,7 +234,7 @@ async fn school_year(
                 V::B(i.is_multiple_of(7)),
                 V::OI(Some(head.0)),
                 V::OS(None),
-                V::S(st.status().into()),
+                V::S(st.status().as_str().into()),
                 V::J(serde_json::to_value(&st)?),
                 V::I(visitor.0),
                 V::T(t - Duration::days(2)),

@@ -133,7 +133,7 @@ pub(super) async fn insert_visits(
             V::B(false),
             V::OI(Some(plan.buddy.0)),
             V::OS(Some("heron".into())),
-            V::S(state.status().into()),
+            V::S(state.status().as_str().into()),
             V::J(serde_json::to_value(&state)?),
             V::I(visitor.0),
             V::T(planned_at),

@@ -3,7 +3,7 @@
 
 use super::super::form::FormData;
 use super::super::page::{Choice, Chrome, Ctx, Errors, WebError, render, render_with, see_other};
-use super::{kind_label, kinds, local_of, report_input, status};
+use super::{kinds, local_of, report_input, status};
 use app::safeguarding::{incident, submit_incident, update_incident};
 use askama::Template;
 use axum::extract::{Path, Query};
@@ -50,7 +50,7 @@ async fn page(
     let (family, postcode) = app::safeguarding::incident_family(&ctx.state, &ctx.me, i.id).await?;
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
     let mut v: Vec<(String, String)> = vec![
-        ("kind".into(), i.kind.clone()),
+        ("kind".into(), i.kind.as_str().to_string()),
         ("occurred_on".into(), local.date_input(i.occurred_at)),
         ("occurred_at".into(), local.time_input(i.occurred_at)),
         ("location".into(), opt(&i.location)),
@@ -100,7 +100,7 @@ async fn page(
         errors,
         flash,
         id: i.id,
-        kind: kind_label(&i.kind),
+        kind: i.kind.label(),
         facts,
         account: i.account.clone(),
         status,

@@ -1,25 +1,4 @@
-//! A visit's state and its steps in the words the pages use.
-
-/// A visit's status as the school would say it.
-pub fn status_label(status: &str) -> &'static str {
-    match status {
-        "draft" => "Draft",
-        "requested" => "Waiting for authorisation",
-        "changes_requested" => "Changes asked for",
-        "declined" => "Declined",
-        "authorised" => "Authorised",
-        "signed_out" => "Signed out, on the way",
-        "arrived" => "At the house",
-        "nobody_home" => "Nobody home",
-        "left_property" => "Left the house",
-        "returned" => "Back",
-        "record_completed" => "Record completed",
-        "cancelled" => "Cancelled",
-        "cancelled_at_door" => "Cancelled at the door",
-        "rescheduled" => "Rescheduled",
-        _ => "Unknown",
-    }
-}
+//! A visit's steps in the words the pages use (its status has `VisitStatus::label`).
 
 pub(super) fn step_label(step: &str) -> String {
     match step {
