@@ -98,6 +98,16 @@ impl Refusal {
         Refusal::Internal(detail.to_string().into())
     }
 
+    /// "Not that record" (not found, or not allowed to see it) said as `instead`, for a caller
+    /// that answers both the same way; every other refusal, above all the database failing, is
+    /// kept with its cause (issue #9 item 8: an outage must not read as "no such pupil").
+    pub fn absent_as(self, instead: impl FnOnce() -> Refusal) -> Refusal {
+        match self {
+            Refusal::NotFound(_) | Refusal::Forbidden(_) => instead(),
+            other => other,
+        }
+    }
+
     /// Whether the person can put this right by changing what they typed or chose (the form is
     /// shown again with the refusal by its field), as opposed to "not allowed", "not found",
     /// "try again" or a fault of ours, which get their own page.

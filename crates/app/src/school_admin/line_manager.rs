@@ -45,7 +45,7 @@ pub async fn set_line_manager(
             }
             let manager = staff_member(app, me, StaffId(id))
                 .await
-                .map_err(|_| wrong("no such colleague"))?;
+                .map_err(|e| e.absent_as(|| wrong("no such colleague")))?;
             if !manager.active {
                 return Err(wrong("this colleague's account is not active"));
             }

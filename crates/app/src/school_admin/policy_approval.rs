@@ -134,7 +134,7 @@ pub async fn policy_draft(app: &App, me: &Staff, draft: i64) -> Result<DraftView
     let d = app.db().policy_draft(draft).await?;
     school(app, me, d.school_id)
         .await
-        .map_err(|_| Refusal::not_found("policy draft"))?;
+        .map_err(|e| e.absent_as(|| Refusal::not_found("policy draft")))?;
     view(app.db(), d).await
 }
 

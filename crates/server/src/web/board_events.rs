@@ -38,16 +38,21 @@ struct EventsQuery {
 }
 
 /// Where to resume: the browser's `Last-Event-ID` on a reconnect, else the page's `after`, else
-/// from now.
-async fn resume_from(state: &AppState, headers: &HeaderMap, after: Option<i64>) -> i64 {
+/// from now. A database fault reading "now" is answered (the browser retries), never a stream
+/// from the very first change.
+async fn resume_from(
+    state: &AppState,
+    headers: &HeaderMap,
+    after: Option<i64>,
+) -> Result<i64, WebError> {
     let last = headers
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<i64>().ok());
-    match last.or(after) {
+    Ok(match last.or(after) {
         Some(id) => id.max(0),
-        None => feed::cursor(state).await.unwrap_or(0),
-    }
+        None => feed::cursor(state).await?,
+    })
 }
 
 async fn board_events(
@@ -56,7 +61,7 @@ async fn board_events(
     Query(q): Query<EventsQuery>,
 ) -> Result<Response, WebError> {
     let scope = feed::board_scope(&ctx.state, &ctx.me, q.school_id).await?;
-    let from = resume_from(&ctx.state, &headers, q.after).await;
+    let from = resume_from(&ctx.state, &headers, q.after).await?;
     // Ctx let this request in, so its cookie is there; without one there is nothing to stream.
     let Some(watch) = SessionWatch::of(&headers) else {
         return Ok(axum::http::StatusCode::UNAUTHORIZED.into_response());
@@ -71,7 +76,7 @@ async fn today_events(
     Query(q): Query<EventsQuery>,
 ) -> Result<Response, WebError> {
     let scope = feed::today::today_scope(&ctx.state, &ctx.me).await?;
-    let from = resume_from(&ctx.state, &headers, q.after).await;
+    let from = resume_from(&ctx.state, &headers, q.after).await?;
     let Some(watch) = SessionWatch::of(&headers) else {
         return Ok(axum::http::StatusCode::UNAUTHORIZED.into_response());
     };

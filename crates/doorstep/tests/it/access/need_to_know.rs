@@ -312,3 +312,29 @@ async fn the_pupil_page_offers_break_glass_saying_it_is_recorded_and_the_dsl_rev
     })
     .await;
 }
+
+/// Issue #9 item 8: a database that cannot read its pupils is a fault of ours (500/503, logged
+/// with its cause), never "no such pupil" — which would tell a teacher the child is not on roll.
+#[tokio::test]
+async fn breaking_the_glass_while_the_database_cannot_read_pupils_is_a_fault_not_no_such_pupil() {
+    for_each_backend(|app| async move {
+        let w = World::create(&app).await;
+        let liaison = &w.sessions["liaison"];
+        // A half-restored database: signing in works, the pupils cannot be read.
+        const BREAK: &str = "alter table pupils rename to pupils_unreadable";
+        match &app.db {
+            store::Db::Sqlite(p, _) => sqlx::raw_sql(BREAK).execute(p).await.map(|_| ()),
+            store::Db::Pg(p, _) => sqlx::raw_sql(BREAK).execute(p).await.map(|_| ()),
+        }
+        .expect("the pupils table is renamed");
+        let reason = "Covering Year 3 while Mrs Khan is off; visit booked for Friday";
+        let open = format!("/api/pupils/{}/break-glass", w.pupil.0);
+        let (status, body) = app.post(liaison, &open, json!({ "reason": reason })).await;
+        assert!(
+            status.is_server_error(),
+            "{}: a database fault answers 500 or 503, not {status}: {body}",
+            app.backend
+        );
+    })
+    .await;
+}
