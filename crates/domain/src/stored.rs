@@ -63,6 +63,7 @@ stored_name!(AlarmState, "an alarm state");
 stored_name!(DeadlineState, "a deadline state");
 stored_name!(DeliveryState, "a delivery state");
 stored_name!(CheckInKind, "a check-in kind");
+stored_name!(BoardChangeKind, "a board change kind");
 stored_name!(crate::visit::VisitStatus, "a visit status");
 stored_name!(
     crate::safeguarding::IncidentKind,
@@ -192,6 +193,43 @@ impl CheckInKind {
     }
 }
 
+/// What changed, as the board feed records it (written by the database's triggers, migration
+/// 0015): a check-in, an alarm raised, an alarm's new state, a visit's step, its watch (extended,
+/// buddy handed over) or a message's delivery.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum BoardChangeKind {
+    CheckIn,
+    Alarm,
+    AlarmState,
+    VisitStep,
+    Watch,
+    Delivery,
+}
+
+impl BoardChangeKind {
+    pub const ALL: [BoardChangeKind; 6] = [
+        BoardChangeKind::CheckIn,
+        BoardChangeKind::Alarm,
+        BoardChangeKind::AlarmState,
+        BoardChangeKind::VisitStep,
+        BoardChangeKind::Watch,
+        BoardChangeKind::Delivery,
+    ];
+
+    /// The name the triggers store.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BoardChangeKind::CheckIn => "check_in",
+            BoardChangeKind::Alarm => "alarm",
+            BoardChangeKind::AlarmState => "alarm_state",
+            BoardChangeKind::VisitStep => "visit_step",
+            BoardChangeKind::Watch => "watch",
+            BoardChangeKind::Delivery => "delivery",
+        }
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)] // a panic is how a test fails
 mod tests {
@@ -226,6 +264,10 @@ mod tests {
         }
         for k in CheckInKind::ALL {
             assert_eq!(CheckInKind::try_from(k.to_string()).unwrap(), k);
+            assert_eq!(serde_json::to_value(k).unwrap(), k.as_str());
+        }
+        for k in BoardChangeKind::ALL {
+            assert_eq!(BoardChangeKind::try_from(k.to_string()).unwrap(), k);
             assert_eq!(serde_json::to_value(k).unwrap(), k.as_str());
         }
         for k in crate::safeguarding::IncidentKind::ALL {

@@ -3,6 +3,7 @@
 
 use crate::db::{Db, Result, with_pool};
 use chrono::{DateTime, Utc};
+use domain::stored::BoardChangeKind;
 
 /// One change the board shows.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize)]
@@ -12,9 +13,10 @@ pub struct BoardChange {
     pub school_id: i64,
     pub visit_id: Option<i64>,
     pub alarm_id: Option<i64>,
-    /// "check_in", "alarm" (raised), "alarm_state" (acknowledged, resolved), "visit_step",
-    /// "watch" (extended, buddy handed over) or "delivery" (a message sent or given up).
-    pub kind: String,
+    /// A check-in, an alarm raised, an alarm's new state (acknowledged, resolved), a visit's
+    /// step, its watch (extended, buddy handed over) or a delivery (a message sent or given up).
+    #[sqlx(try_from = "crate::stored::Stored<BoardChangeKind>")]
+    pub kind: BoardChangeKind,
     /// The check-in's kind, the alarm's kind or new state, the visit's step, the delivery's state.
     pub detail: Option<String>,
 }

@@ -11,6 +11,7 @@
 use domain::monitor::{
     AlarmKind, AlarmState, CheckInKind, DeadlineKind, DeadlineState, DeliveryState,
 };
+use domain::stored::BoardChangeKind;
 use domain::policy::Channel;
 use domain::safeguarding::{HeadOnlyKind, IncidentKind};
 use domain::visit::VisitStatus;
@@ -65,5 +66,6 @@ unwrap_stored!(
     CheckInKind,
     VisitStatus,
     IncidentKind,
-    HeadOnlyKind
+    HeadOnlyKind,
+    BoardChangeKind
 );

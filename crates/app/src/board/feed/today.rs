@@ -7,6 +7,7 @@
 use crate::{App, Result};
 use domain::SchoolId;
 use domain::monitor::AlarmKind;
+use domain::stored::BoardChangeKind;
 use std::collections::{BTreeMap, BTreeSet};
 use store::{BoardChange, Staff, VisitFilter};
 
@@ -66,7 +67,10 @@ impl TodayScope {
             return Ok(None);
         }
         if !self.visits.contains(&visit) {
-            if !matches!(change.kind.as_str(), "visit_step" | "watch") {
+            if !matches!(
+                change.kind,
+                BoardChangeKind::VisitStep | BoardChangeKind::Watch
+            ) {
                 return Ok(None);
             }
             self.visits = visits_of(app, &self.staff).await?;
@@ -84,7 +88,7 @@ impl TodayScope {
             school_id: change.school_id,
             visit_id: change.visit_id,
             alarm_id: None,
-            kind: change.kind.clone(),
+            kind: change.kind,
             detail: None,
         }))
     }
@@ -93,10 +97,10 @@ impl TodayScope {
         if let Some(known) = self.duress.get(&alarm) {
             return Ok(*known);
         }
-        let duress = if change.kind == "alarm" {
+        let duress = if change.kind == BoardChangeKind::Alarm {
             change.detail.as_deref() == Some(AlarmKind::Duress.as_str())
         } else {
-            app.db().alarm(alarm).await?.kind == AlarmKind::Duress.as_str()
+            app.db().alarm(alarm).await?.kind == AlarmKind::Duress
         };
         self.duress.insert(alarm, duress);
         Ok(duress)
