@@ -41,6 +41,7 @@ pub struct Count {
 /// acknowledging (median and 90th percentile, nearest rank; `None` when none was acknowledged).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct AlarmLine {
+    /// The alarm's kind in the school's words (`AlarmKind::label`), as the report prints it.
     pub kind: String,
     pub raised: i64,
     pub acknowledged: i64,

@@ -99,6 +99,7 @@ pub struct VisitRecord {
     pub header: VisitHeader,
     /// "Visit 42"
     pub reference: String,
+    /// The visit's status in words, as printed ("left property"); the caller decodes it.
     pub status: String,
     pub authorised_by: String,
     pub authorised_date: String,
@@ -116,6 +117,7 @@ pub struct VisitRecord {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ChronologyLine {
     pub when: String,
+    /// What the entry is, in words, as printed ("Home visit", "Incident").
     pub kind: String,
     pub summary: String,
 }
