@@ -291,6 +291,31 @@ async fn a_visit_is_planned_moved_and_audited_on_every_backend() {
                 .map(|_| ()),
         };
         assert!(tamper.is_err(), "{name}: audit log accepted a change");
+
+        // A status this version does not know (a newer version wrote it, or the row was edited
+        // by hand) fails the read naming the column and the value: never a default, never
+        // a visit silently left out of a list.
+        const UNKNOWN: &str = "update visits set status = 'on_hold'";
+        match &db {
+            Db::Sqlite(p, _) => sqlx::query(UNKNOWN).execute(p).await.map(|_| ()),
+            Db::Pg(p, _) => sqlx::query(UNKNOWN).execute(p).await.map(|_| ()),
+        }
+        .unwrap();
+        let one = db.visit(visit).await.unwrap_err().to_string();
+        let listed = db
+            .visits(&VisitFilter {
+                involving: Some(ann),
+                ..Default::default()
+            })
+            .await
+            .unwrap_err()
+            .to_string();
+        for e in [one, listed] {
+            assert!(
+                e.contains("status") && e.contains("'on_hold' is not a visit status Doorstep knows"),
+                "{name}: {e}"
+            );
+        }
     }
 }
 
