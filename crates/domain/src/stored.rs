@@ -65,10 +65,7 @@ stored_name!(DeliveryState, "a delivery state");
 stored_name!(CheckInKind, "a check-in kind");
 stored_name!(BoardChangeKind, "a board change kind");
 stored_name!(crate::visit::VisitStatus, "a visit status");
-stored_name!(
-    crate::safeguarding::IncidentKind,
-    "an incident kind"
-);
+stored_name!(crate::safeguarding::IncidentKind, "an incident kind");
 stored_name!(
     crate::safeguarding::HeadOnlyKind,
     "a record kind for the head"

@@ -11,9 +11,9 @@
 use domain::monitor::{
     AlarmKind, AlarmState, CheckInKind, DeadlineKind, DeadlineState, DeliveryState,
 };
-use domain::stored::BoardChangeKind;
 use domain::policy::Channel;
 use domain::safeguarding::{HeadOnlyKind, IncidentKind};
+use domain::stored::BoardChangeKind;
 use domain::visit::VisitStatus;
 use sqlx::error::BoxDynError;
 use sqlx::{Database, Decode, Type};

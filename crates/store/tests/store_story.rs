@@ -312,7 +312,8 @@ async fn a_visit_is_planned_moved_and_audited_on_every_backend() {
             .to_string();
         for e in [one, listed] {
             assert!(
-                e.contains("status") && e.contains("'on_hold' is not a visit status Doorstep knows"),
+                e.contains("status")
+                    && e.contains("'on_hold' is not a visit status Doorstep knows"),
                 "{name}: {e}"
             );
         }

@@ -11,8 +11,8 @@ use crate::audit::entry;
 use crate::{App, Refusal, Result};
 use domain::VisitId;
 use domain::records::has_happened;
-use domain::visit::VisitStatus;
 use domain::text::{Line, MultiLine};
+use domain::visit::VisitStatus;
 use serde::{Deserialize, Serialize};
 use store::{FollowUpAction, NewOutcome, Staff, Visit, VisitOutcome};
 

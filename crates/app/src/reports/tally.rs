@@ -20,7 +20,12 @@ fn went_out(status: VisitStatus) -> bool {
     use VisitStatus as S;
     matches!(
         status,
-        S::SignedOut | S::Arrived | S::NobodyHome | S::LeftProperty | S::Returned | S::RecordCompleted
+        S::SignedOut
+            | S::Arrived
+            | S::NobodyHome
+            | S::LeftProperty
+            | S::Returned
+            | S::RecordCompleted
     )
 }
 
@@ -143,7 +148,10 @@ impl Tally {
             }
         }
         for i in &f.incidents {
-            *self.incidents.entry(i.kind.as_str().replace('_', " ")).or_default() += 1;
+            *self
+                .incidents
+                .entry(i.kind.as_str().replace('_', " "))
+                .or_default() += 1;
             if i.household_blocked {
                 self.incidents_blocking += 1;
             }

@@ -136,6 +136,9 @@ mod tests {
     #[test]
     fn an_unknown_stored_status_is_an_error_naming_it() {
         let e = VisitStatus::try_from("on_hold".to_string()).unwrap_err();
-        assert_eq!(e.to_string(), "'on_hold' is not a visit status Doorstep knows");
+        assert_eq!(
+            e.to_string(),
+            "'on_hold' is not a visit status Doorstep knows"
+        );
     }
 }

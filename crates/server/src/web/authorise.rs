@@ -7,7 +7,6 @@ use super::page::{Chrome, Ctx, Errors, WebError, render_with, see_other};
 use super::risk::{RiskSummary, summary};
 use super::time::Local;
 use super::visit::{Line, facts, seen_visit};
-use domain::visit::VisitStatus;
 use crate::AppState;
 use app::access::require_any;
 use app::permissions::DECIDERS;
@@ -20,6 +19,7 @@ use axum::response::Response;
 use axum::routing::get;
 use domain::VisitId;
 use domain::policy::{Stage, Unmet};
+use domain::visit::VisitStatus;
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {

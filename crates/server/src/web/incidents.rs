@@ -40,7 +40,6 @@ fn kinds(chosen: &str) -> Vec<Choice> {
         .collect()
 }
 
-
 pub struct Row {
     pub id: i64,
     pub kind: &'static str,

@@ -6,7 +6,6 @@
 use super::page::{Chrome, Ctx, Errors, WebError, render_with};
 use super::time::{Local, iso, relative};
 use super::visit::visit_to_show;
-use domain::visit::VisitStatus;
 use crate::AppState;
 use askama::Template;
 use axum::Router;
@@ -16,6 +15,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
 use domain::monitor::{DeadlineKind, DeadlineState};
+use domain::visit::VisitStatus;
 use domain::{StaffId, VisitId};
 use serde::Deserialize;
 use store::{DeadlineRow, VisitSummary};
@@ -235,12 +235,7 @@ async fn build(
     let mut others = Vec::new();
     // Under way first, then ready to go, soonest first.
     let mut sorted: Vec<&VisitSummary> = mine.iter().collect();
-    sorted.sort_by_key(|v| {
-        (
-            !v.status.is_under_way(),
-            v.planned_leave_school,
-        )
-    });
+    sorted.sort_by_key(|v| (!v.status.is_under_way(), v.planned_leave_school));
     for v in sorted {
         if ready(v) && cards.len() < MAX_CARDS {
             let (card, read) = card(ctx, v.id, now).await?;
