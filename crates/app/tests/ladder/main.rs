@@ -32,3 +32,5 @@ mod school;
 mod slow_channel;
 mod take_over;
 mod told;
+mod urgent;
+mod words;
