@@ -30,6 +30,7 @@ mod reports;
 mod scale_out;
 mod school;
 mod slow_channel;
+mod sms_text;
 mod take_over;
 mod told;
 mod urgent;
