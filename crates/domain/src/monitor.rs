@@ -148,7 +148,7 @@ impl AlarmKind {
             AlarmKind::MissedCheckIn => DeadlineKind::CheckIn.label(),
             AlarmKind::OverdueLeaving => DeadlineKind::LeaveProperty.label(),
             AlarmKind::OverdueReturn => DeadlineKind::Return.label(),
-            AlarmKind::Duress => "duress: staff need help",
+            AlarmKind::Duress => "duress code word used: staff need help",
             AlarmKind::Panic => "emergency: staff pressed the panic button",
             AlarmKind::ChildAlone => "child alone or unsupervised",
             AlarmKind::ChildInDanger => "child in immediate danger",

@@ -5,6 +5,7 @@
 
 use super::gsm7::{segments, transliterate};
 use super::{AlarmFacts, ReminderFacts, capitalised};
+use domain::monitor::Audience;
 
 /// The most segments an SMS may take: longer messages are cut or dropped by some gateways.
 pub const MAX_SEGMENTS: usize = 3;
@@ -14,14 +15,20 @@ pub const MAX_SEGMENTS: usize = 3;
 /// cannot fit [`MAX_SEGMENTS`] — the link leads to all of it.
 pub fn alarm(f: &AlarmFacts<'_>) -> String {
     let label = capitalised(f.kind.title_for(f.audience));
+    // The compact form keeps the visitors' own words (what to do about their visit) and gives
+    // everyone at school the kind's label, so the rung's instruction fits.
+    let short = match f.audience {
+        Audience::Visitors => label.clone(),
+        Audience::Buddy | Audience::Office => capitalised(f.kind.label()),
+    };
     let rung = (f.rungs > 1).then(|| (f.rung + 1, f.rungs));
     let full_head = match rung {
         Some((n, of)) => format!("ALARM (step {n} of {of}): {label}."),
         None => format!("ALARM: {label}."),
     };
     let compact_head = match rung {
-        Some((n, of)) => format!("ALARM {n}/{of} {label}:"),
-        None => format!("ALARM {label}:"),
+        Some((n, of)) => format!("ALARM {n}/{of} {short}:"),
+        None => format!("ALARM {short}:"),
     };
     let link = f.links.for_alarm(f.kind, f.visit);
     let full = format!(
