@@ -15,6 +15,7 @@ mod channel_test;
 mod child_missing;
 mod deadlines;
 mod delivery;
+mod drill_webhook;
 mod drills;
 mod duress_pin;
 mod group_commit;
