@@ -80,7 +80,7 @@ test("a late check-in is amber, a panic reaches another browser's board live and
     // Someone takes charge: the board goes quiet.
     await alarm.getByLabel("What you are doing").fill("Ringing Tom now");
     await alarm.getByRole("button", { name: "Acknowledge: I am dealing with it" }).click();
-    await office.locator("#board").getByText(/took charge at .*Ringing Tom now/).waitFor();
+    await office.locator("#board").getByText(/is dealing with this alarm \(since .*\): Ringing Tom now/).waitFor();
     await office.waitForFunction(() => document.title === "Office board – Doorstep");
 
     // Without JavaScript the board still works: it says it reloads itself, and does.

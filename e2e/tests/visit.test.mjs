@@ -125,7 +125,7 @@ for (const [device, options] of [["desktop", DESKTOP], ["phone", PHONE]]) {
       // The office takes charge.
       await alarm.getByLabel("What you are doing").fill("Ringing Tom now");
       await alarm.getByRole("button", { name: "Acknowledge: I am dealing with it" }).click();
-      await office.locator("#board").getByText(/Olive Office took charge at .*Ringing Tom now/).waitFor();
+      await office.locator("#board").getByText(/Olive Office is dealing with this alarm \(since .*\): Ringing Tom now/).waitFor();
       await shot(office, n(10, "board-acknowledged"));
 
       // The teacher leaves and is back at school: the visit is closed and the alarm with it.

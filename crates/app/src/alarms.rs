@@ -10,6 +10,7 @@ pub use reminders::{remind, remind_all};
 use crate::{Refusal, Result};
 use chrono::{DateTime, Utc};
 use domain::monitor::AlarmKind;
+use domain::policy::Channel;
 use domain::{SchoolId, StaffId, VisitId, inputs};
 use store::{Alarm, Db, DeadlineRow, NewAlarm, NewNotification, Tx, Visit};
 
@@ -217,6 +218,11 @@ async fn tell_everyone_alerted(
             Some(staff) => format!("{topic}:staff:{staff}:{}", n.channel),
             None => format!("{topic}:{}:{}", n.channel, n.address),
         };
+        // The office's own words go by text too: GSM-7 within the segment limit (C11).
+        let body = match n.channel {
+            Channel::Sms => crate::messages::sms::plain(text),
+            _ => text.to_string(),
+        };
         tx.enqueue_notification(&NewNotification {
             alarm: Some(alarm.id),
             visit: alarm.visit_id.map(VisitId),
@@ -224,7 +230,7 @@ async fn tell_everyone_alerted(
             channel: n.channel,
             address: &n.address,
             subject: &subject,
-            body: text,
+            body: &body,
             idempotency_key: &key,
             at: now,
         })
@@ -234,9 +240,11 @@ async fn tell_everyone_alerted(
 }
 
 /// Acknowledges the alarm inside `tx`: read (and on PostgreSQL locked) there, marked as in
-/// hand by `by`, everyone alerted told who. Returns the alarm as it now stands.
-/// Errors: `Invalid("note")` when the note is empty or over 2,000 characters; `NotFound("alarm")`;
-/// `Conflict("alarm")` when it is no longer open.
+/// hand by `by`, everyone alerted told who. The note (what they are doing) is optional, as on
+/// the board; the outcome of [`resolve_in`] is not. Returns the alarm as it now stands.
+/// Errors: `Invalid("note")` over 2,000 characters; `NotFound("alarm")`; `Conflict("alarm")`
+/// naming who is already dealing with it and since when on the school's clock ("Olive Office
+/// is already dealing with this alarm (since 16:35)"), or saying it is resolved.
 pub(crate) async fn acknowledge_in(
     tx: &mut Tx,
     alarm_id: i64,
@@ -244,15 +252,47 @@ pub(crate) async fn acknowledge_in(
     note: &str,
     now: DateTime<Utc>,
 ) -> Result<Alarm> {
-    let note = inputs::text("note", note, 2000)?;
+    let note = inputs::optional_text("note", note, 2000)?.unwrap_or_default();
     let alarm = tx.alarm_locked(alarm_id).await?;
+    if let Some(why) = not_open(tx, &alarm, by).await? {
+        return Err(Refusal::conflict("alarm", why));
+    }
     tx.acknowledge_alarm(alarm.id, by.id, &note, now).await?;
-    let text = format!(
-        "{} has acknowledged this alarm and is dealing with it: {note}",
-        by.name
-    );
+    let text = match note.is_empty() {
+        true => format!(
+            "{} has acknowledged this alarm and is dealing with it.",
+            by.name
+        ),
+        false => format!(
+            "{} has acknowledged this alarm and is dealing with it: {note}",
+            by.name
+        ),
+    };
     tell_everyone_alerted(tx, &alarm, "acknowledged", &text, now).await?;
     Ok(tx.alarm_locked(alarm.id).await?)
+}
+
+/// Why an alarm cannot be acknowledged, in words for the person trying (C13): who already has
+/// it and since when, on the school's clock; `None` while it is open.
+async fn not_open(tx: &mut Tx, alarm: &Alarm, me: &store::Staff) -> Result<Option<String>> {
+    if alarm.resolved_at.is_some() {
+        return Ok(Some("this alarm is already resolved".into()));
+    }
+    let (Some(who), Some(at)) = (alarm.acknowledged_by, alarm.acknowledged_at) else {
+        return Ok(None);
+    };
+    let tz = tx
+        .current_policy(SchoolId(alarm.school_id))
+        .await?
+        .settings
+        .tz();
+    let since = crate::words::clock_time(at, tz);
+    Ok(Some(if who == me.id.0 {
+        format!("You are already dealing with this alarm (since {since})")
+    } else {
+        let name = tx.staff(StaffId(who)).await?.name;
+        format!("{name} is already dealing with this alarm (since {since})")
+    }))
 }
 
 /// Resolves the alarm inside `tx` with an outcome; everyone alerted is told.

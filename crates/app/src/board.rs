@@ -98,8 +98,9 @@ async fn restart_check_in_clock(
 /// A named person takes charge of an alarm with a note: the ladder stops climbing and everyone
 /// alerted is told who. Anyone who sees the alarm may (those on the visit, and the school's
 /// alarm watchers, attendance leads included). Audited ("alarm.acknowledge") in the same
-/// transaction. Errors: `NotFound("alarm")` (also for an alarm the person may not see),
-/// `Invalid("note")` when empty or over 2,000 characters, `Conflict("alarm")` when not open.
+/// transaction. The note is optional (the outcome of [`resolve`] is not). Errors:
+/// `NotFound("alarm")` (also for an alarm the person may not see), `Invalid("note")` over 2,000
+/// characters, `Conflict("alarm")` naming who is already dealing with it and since when.
 pub async fn acknowledge(
     app: &App,
     me: &Staff,

@@ -16,7 +16,7 @@ use chrono::DateTime;
 use domain::FieldError;
 use domain::VisitId;
 use domain::inputs::Postcode;
-use domain::monitor::AlarmKind;
+use domain::monitor::{AlarmKind, Audience};
 use domain::policy::{Channel, EscalationLevel};
 use std::fmt;
 
@@ -155,6 +155,8 @@ impl fmt::Display for Whereabouts {
 pub struct AlarmFacts<'a> {
     pub visit: VisitId,
     pub kind: AlarmKind,
+    /// Who reads it: the title is the kind's words for them ([`AlarmKind::title_for`]).
+    pub audience: Audience,
     /// The rung's instruction, in the policy's words.
     pub instruction: &'a str,
     /// This rung (from 0) of how many.

@@ -66,6 +66,11 @@ pub fn key(topic: &str, person: &Staff, channel: Channel) -> String {
 /// then, `true` when queued to be sent.
 pub async fn queue(tx: &mut Tx, m: &Outgoing<'_>, now: DateTime<Utc>) -> Result<bool> {
     let address = address(m.channel, m.to, m.webhook);
+    // Every text goes out in GSM-7 within its segment limit, whoever wrote it (C11).
+    let body = match m.channel {
+        Channel::Sms => crate::messages::sms::plain(m.body),
+        _ => m.body.to_string(),
+    };
     let n = NewNotification {
         alarm: m.alarm,
         visit: m.visit,
@@ -73,7 +78,7 @@ pub async fn queue(tx: &mut Tx, m: &Outgoing<'_>, now: DateTime<Utc>) -> Result<
         channel: m.channel,
         address: address.as_deref().unwrap_or(store::UNREACHABLE),
         subject: m.subject,
-        body: m.body,
+        body: &body,
         idempotency_key: &key(m.topic, m.to, m.channel),
         at: now,
     };

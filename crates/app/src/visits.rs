@@ -10,6 +10,7 @@
 mod concerns;
 mod facts;
 mod history;
+mod left_early;
 mod plan;
 mod planning;
 mod read;
@@ -18,11 +19,12 @@ mod steps;
 
 pub use concerns::{ConcernInput, ResolveInput, raise_concern, resolve_concern, visit_of_concern};
 pub use history::{VisitHistory, cautions, decisions, events, history, vehicle, watch};
+pub use left_early::incident_form;
 pub use plan::{AppointmentInput, VisitPlanInput, VisitorInput, pupil_in_scope};
 pub use planning::{RescheduleInput, UpdateVisitInput, create, reschedule, update};
 pub use read::{
-    PolicyCheck, VisitDetail, VisitQuery, advisory_reason_of, detail, get, list, next_stage,
-    policy_check, policy_check_named, stage_named,
+    PolicyCheck, VisitDetail, VisitQuery, advisory_reason_of, detail, get, left_early, list,
+    next_stage, policy_check, policy_check_named, stage_named,
 };
 pub use steps::{
     AuthoriseInput, CancelAtDoorInput, CancelInput, CommentInput, LeftInput, RequestInput,

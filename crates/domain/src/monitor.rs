@@ -10,6 +10,7 @@ mod deadlines;
 mod ladder;
 mod pack;
 mod repeat;
+mod words;
 
 pub use crate::stored::{AlarmState, CheckInKind, DeadlineState, DeliveryState};
 pub use child_missing::{ChildMissingPack, ContactTried, FamilyContact, LastSeen, SlipLeftAt};
@@ -22,6 +23,7 @@ pub use pack::{
     Fix, InformationPack, Moment, PackStaff, PackTimes, ReadOut, Recorded, SENIOR_LEADER_CHECKLIST,
 };
 pub use repeat::{next_repeat_at, repeat_due, repeat_rung};
+pub use words::Audience;
 
 use crate::inputs::FieldError;
 use std::str::FromStr;
@@ -77,6 +79,15 @@ impl FromStr for DeadlineKind {
             .find(|k| k.as_str() == s)
             .ok_or_else(|| FieldError::new("deadline_kind", format!("'{s}' is not a deadline")))
     }
+}
+
+/// How loudly an alarm is treated; see [`AlarmKind::urgency`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Urgency {
+    /// Someone is in immediate danger: the office, buddy and DSL at once; first on the board.
+    Urgent,
+    /// The alarm climbs its ladder in order.
+    Routine,
 }
 
 /// Why an alarm was raised.
@@ -137,7 +148,7 @@ impl AlarmKind {
             AlarmKind::MissedCheckIn => DeadlineKind::CheckIn.label(),
             AlarmKind::OverdueLeaving => DeadlineKind::LeaveProperty.label(),
             AlarmKind::OverdueReturn => DeadlineKind::Return.label(),
-            AlarmKind::Duress => "duress: staff need help",
+            AlarmKind::Duress => "duress code word used: staff need help",
             AlarmKind::Panic => "emergency: staff pressed the panic button",
             AlarmKind::ChildAlone => "child alone or unsupervised",
             AlarmKind::ChildInDanger => "child in immediate danger",
@@ -154,6 +165,31 @@ impl AlarmKind {
             DeadlineKind::Return => AlarmKind::OverdueReturn,
             DeadlineKind::SlipResponse => AlarmKind::SlipDeadlinePassed,
         }
+    }
+
+    /// How loudly the board, the ladder and the phone treat this kind: the one place it is decided.
+    ///
+    /// Urgent: staff or a child in immediate danger, where someone must phone 999 now — duress and
+    /// panic (D4, D5: REAch2 "During the home visit", SEN Trust 6.3) and a child in immediate
+    /// danger (D6: Harton 6.3 and St Joseph's "contact emergency services 999"; the DSL must hear
+    /// at once). An urgent alarm tells the office too, and leads the board. Everything else is
+    /// routine: it climbs its ladder, or tells the safeguarding team, in order.
+    pub fn urgency(self) -> Urgency {
+        match self {
+            AlarmKind::Duress | AlarmKind::Panic | AlarmKind::ChildInDanger => Urgency::Urgent,
+            AlarmKind::MissedCheckIn
+            | AlarmKind::OverdueLeaving
+            | AlarmKind::OverdueReturn
+            | AlarmKind::ChildAlone
+            | AlarmKind::NotInvitedIn
+            | AlarmKind::AnimalsNotSecured
+            | AlarmKind::SlipDeadlinePassed => Urgency::Routine,
+        }
+    }
+
+    /// Whether [`AlarmKind::urgency`] is [`Urgency::Urgent`].
+    pub fn is_urgent(self) -> bool {
+        self.urgency() == Urgency::Urgent
     }
 
     /// Duress and panic skip the ladder's lower rungs: see [`levels_due`].
@@ -280,6 +316,31 @@ mod tests {
         assert!(!AlarmKind::MissedCheckIn.is_observation());
         assert!(AlarmKind::Duress.starts_at_top() && AlarmKind::Panic.starts_at_top());
         assert!(!AlarmKind::OverdueReturn.starts_at_top());
+    }
+
+    #[test]
+    fn every_alarm_kind_has_one_urgency_and_danger_to_anyone_is_urgent() {
+        let urgent: Vec<AlarmKind> = AlarmKind::ALL
+            .into_iter()
+            .filter(|k| k.is_urgent())
+            .collect();
+        assert_eq!(
+            urgent,
+            [
+                AlarmKind::Duress,
+                AlarmKind::Panic,
+                AlarmKind::ChildInDanger
+            ]
+        );
+        for k in AlarmKind::ALL {
+            let expected = match k {
+                AlarmKind::Duress | AlarmKind::Panic | AlarmKind::ChildInDanger => Urgency::Urgent,
+                _ => Urgency::Routine,
+            };
+            assert_eq!(k.urgency(), expected, "{}", k.as_str());
+            // Starting at the top of the ladder is only ever for an urgent alarm.
+            assert!(!k.starts_at_top() || k.is_urgent(), "{}", k.as_str());
+        }
     }
 
     #[test]

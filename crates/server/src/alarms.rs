@@ -58,10 +58,13 @@ async fn get_alarm(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct NoteBody {
-    note: MultiLine<2000>,
+    /// What the person is doing ("Phoning the staff now"); optional, as on the board.
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
+    note: Option<MultiLine<2000>>,
 }
 
-/// A named person takes charge: the ladder stops climbing and everyone alerted is told.
+/// A named person takes charge: the ladder stops climbing and everyone alerted is told. The note
+/// is optional; 409 names who is already dealing with the alarm and since when.
 #[utoipa::path(post, path = "/api/alarms/{id}/acknowledge", tag = "alarms", params(("id" = i64, Path)), request_body = NoteBody,
     responses((status = 200, body = AlarmView), (status = 404), (status = 409)))]
 async fn acknowledge(
@@ -71,7 +74,14 @@ async fn acknowledge(
     ApiJson(body): ApiJson<NoteBody>,
 ) -> Result<Json<AlarmView>, ApiError> {
     Ok(Json(
-        board::acknowledge(&state, &me, id, &body.note, state.now()).await?,
+        board::acknowledge(
+            &state,
+            &me,
+            id,
+            body.note.as_deref().unwrap_or(""),
+            state.now(),
+        )
+        .await?,
     ))
 }
 

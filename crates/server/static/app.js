@@ -231,7 +231,7 @@
       var m = el("div", "missed-box");
       m.setAttribute("role", "alert");
       var p = el("p");
-      p.appendChild(el("strong", "", "Check-in missed."));
+      p.appendChild(el("strong", "", s.missed.heading || "Check-in missed."));
       p.appendChild(document.createTextNode(" " + s.missed.instruction));
       m.appendChild(p);
       if (s.missed.buddy_mobile) {

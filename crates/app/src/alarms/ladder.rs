@@ -8,7 +8,7 @@ use crate::people::visit_people;
 use chrono::{DateTime, Utc};
 use domain::FieldError;
 use domain::VisitId;
-use domain::monitor::{self, AlarmKind};
+use domain::monitor::{self, AlarmKind, Audience};
 use domain::policy::{Channel, EscalationLevel};
 use store::{Alarm, Db, NewNotification, Tx, Visit};
 
@@ -157,33 +157,39 @@ async fn write_climb(
             continue;
         }
         count += 1;
-        let facts = AlarmFacts {
-            visit: visit.id,
-            kind,
-            instruction: &level.instruction,
-            rung: *level_index,
-            rungs: ladder.len(),
-            staff: &names,
-            whereabouts: &c.whereabouts,
-            links,
+        // Each audience reads its own words for the kind (C10): the visitors what to do about
+        // their own visit, the buddy to phone them, everyone else at school what happened.
+        let message_for = |audience: Audience| {
+            let facts = AlarmFacts {
+                visit: visit.id,
+                kind,
+                audience,
+                instruction: &level.instruction,
+                rung: *level_index,
+                rungs: ladder.len(),
+                staff: &names,
+                whereabouts: &c.whereabouts,
+                links,
+            };
+            let message = messages::alarm_message(&facts, level, pack);
+            match alarm.drill {
+                true => messages::drill::marked(message),
+                false => message,
+            }
         };
-        let mut message = messages::alarm_message(&facts, level, pack);
-        if alarm.drill {
-            message = messages::drill::marked(message);
-        }
-        let subject = message.subject.as_str();
         // One topic per alarm and level: each person is told once per level and channel.
         let topic = format!("alarm:{}:level:{}", alarm.id, level_index);
         for recipient in monitor::resolve_recipients(level, people) {
             let Some(person) = staff.iter().find(|s| s.id == recipient.staff) else {
                 continue;
             };
+            let message = message_for(Audience::of(recipient.because));
             for channel in level.channels.iter().filter(|c| **c != Channel::Webhook) {
                 let m = Outgoing {
                     topic: &topic,
                     to: person,
                     channel: *channel,
-                    subject,
+                    subject: &message.subject,
                     body: message.body_for(*channel),
                     visit: Some(visit.id),
                     alarm: Some(alarm.id),
@@ -194,6 +200,8 @@ async fn write_climb(
         }
         if let Some(url) = webhook.filter(|_| level.channels.contains(&Channel::Webhook)) {
             // The school's webhook is no person, so not an `Outgoing`; its key is the level's topic.
+            let message = message_for(Audience::Office);
+            let subject = message.subject.as_str();
             let key = format!("{topic}:webhook");
             tx.enqueue_notification(&NewNotification {
                 alarm: Some(alarm.id),

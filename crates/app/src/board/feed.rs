@@ -9,7 +9,8 @@ pub mod today;
 
 use crate::{App, Result, access};
 use domain::SchoolId;
-use std::collections::BTreeSet;
+use domain::monitor::CheckInKind;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::Duration;
 use store::{Backend, BoardChange, Staff};
@@ -106,8 +107,10 @@ impl FeedHub {
 /// Which changes one open page may receive.
 #[derive(Debug, Clone)]
 pub enum FeedScope {
-    /// An office board: every change of the school (the board's own access decision).
-    School(SchoolId),
+    /// An office board: every change of the school (the board's own access decision), except
+    /// that a person who is a visitor on a visit never receives its duress alarm, even its kind
+    /// (covert, D4; tester A9), and sees its duress check-in as an ordinary one.
+    School(Box<BoardScope>),
     /// A person's Today page: only the visits they are on, never a duress alarm (see
     /// [`today::TodayScope`]).
     Today(Box<today::TodayScope>),
@@ -118,9 +121,66 @@ pub enum FeedScope {
 /// of scope.
 pub async fn board_scope(app: &App, me: &Staff, school_id: Option<i64>) -> Result<FeedScope> {
     access::require_any(me, &ALARM_WATCHERS, "see the office board")?;
-    Ok(FeedScope::School(
-        access::school_in_scope(app, me, school_id).await?,
-    ))
+    Ok(FeedScope::School(Box::new(BoardScope {
+        school: access::school_in_scope(app, me, school_id).await?,
+        staff: me.clone(),
+        hidden: BTreeMap::new(),
+        visiting: BTreeMap::new(),
+    })))
+}
+
+/// One office board's feed: its school, and what its person may not be told.
+#[derive(Debug, Clone)]
+pub struct BoardScope {
+    school: SchoolId,
+    staff: Staff,
+    /// Alarms looked up so far: whether each is hidden from this person
+    /// ([`access::duress_hidden_from`]).
+    hidden: BTreeMap<i64, bool>,
+    /// Visits looked up so far: whether this person is one of its visitors.
+    visiting: BTreeMap<i64, bool>,
+}
+
+impl BoardScope {
+    async fn admit(&mut self, app: &App, change: &BoardChange) -> Result<Option<BoardChange>> {
+        if change.school_id != self.school.0 {
+            return Ok(None);
+        }
+        if let Some(alarm) = change.alarm_id {
+            let hidden = match self.hidden.get(&alarm) {
+                Some(known) => *known,
+                None => {
+                    let a = app.db().alarm(alarm).await?;
+                    let hidden = access::duress_hidden_from(app, &self.staff, &a).await?;
+                    self.hidden.insert(alarm, hidden);
+                    hidden
+                }
+            };
+            if hidden {
+                return Ok(None);
+            }
+        }
+        let mut change = change.clone();
+        if let (Some(visit), "check_in", Some("duress")) = (
+            change.visit_id,
+            change.kind.as_str(),
+            change.detail.as_deref(),
+        ) && self.visits(app, visit).await?
+        {
+            change.detail = Some(CheckInKind::Ok.as_str().to_string());
+        }
+        Ok(Some(change))
+    }
+
+    async fn visits(&mut self, app: &App, visit: i64) -> Result<bool> {
+        if let Some(known) = self.visiting.get(&visit) {
+            return Ok(*known);
+        }
+        let v = app.visit(domain::VisitId(visit)).await?;
+        let on_it = v.staff.iter().any(|s| s.staff_id == self.staff.id);
+        self.visiting.insert(visit, on_it);
+        Ok(on_it)
+    }
 }
 
 impl FeedScope {
@@ -128,7 +188,7 @@ impl FeedScope {
     /// no alarm ids or details: see [`today::TodayScope::admit`]). Errors: the store failed.
     pub async fn admit(&mut self, app: &App, change: &BoardChange) -> Result<Option<BoardChange>> {
         match self {
-            FeedScope::School(s) => Ok((change.school_id == s.0).then(|| change.clone())),
+            FeedScope::School(s) => s.admit(app, change).await,
             FeedScope::Today(t) => t.admit(app, change).await,
         }
     }
@@ -136,7 +196,7 @@ impl FeedScope {
     /// The school whose missed changes are read (`None`: any, filtered by [`Self::admit`]).
     pub fn school(&self) -> Option<i64> {
         match self {
-            FeedScope::School(s) => Some(s.0),
+            FeedScope::School(s) => Some(s.school.0),
             FeedScope::Today(t) => t.school(),
         }
     }

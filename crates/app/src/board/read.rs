@@ -14,7 +14,7 @@ pub struct AlarmView {
     #[serde(flatten)]
     pub alarm: Alarm,
     pub label: String,
-    /// Duress and panic first.
+    /// Duress, panic and a child in immediate danger first ([`domain::monitor::AlarmKind::urgency`]).
     pub urgent: bool,
     /// Which outside channels are failing, and whether anyone outside the app has been told.
     pub reach: super::Reach,
@@ -30,7 +30,7 @@ impl From<Alarm> for AlarmView {
                 true => format!("DRILL — {} (practice alarm)", alarm.kind.label()),
                 false => alarm.kind.label().to_string(),
             },
-            urgent: alarm.kind.starts_at_top() && !alarm.drill,
+            urgent: alarm.kind.is_urgent() && !alarm.drill,
             reach: super::Reach::default(),
             told: Vec::new(),
             alarm,
@@ -105,6 +105,10 @@ pub struct OutNow {
     pub next_due: Option<DateTime<Utc>>,
     pub due_back: DateTime<Utc>,
     pub overdue: bool,
+    /// What the visit is overdue for, when an alarm is open on it: the oldest open alarm's label
+    /// ("not left the property on time") and when it was raised (UTC). The board shows this in
+    /// place of the next check-in (tester C10).
+    pub overdue_for: Option<(String, DateTime<Utc>)>,
     /// A check-in (or the return) is due and not yet made, but its grace has not run out: no
     /// alarm yet (the policy's grace, D3). Never set together with `overdue`.
     pub late_in_grace: bool,
@@ -173,6 +177,13 @@ pub async fn board(
     let mut alarms = unresolved(app, me, school).await?;
     alarms.sort_by_key(|a| (!a.urgent, !a.reach.nobody_told, a.alarm.raised_at));
     let alarmed: HashSet<i64> = alarms.iter().filter_map(|a| a.alarm.visit_id).collect();
+    let overdue_for = |visit: i64| {
+        alarms
+            .iter()
+            .filter(|a| a.alarm.visit_id == Some(visit))
+            .min_by_key(|a| a.alarm.raised_at)
+            .map(|a| (a.label.clone(), a.alarm.raised_at))
+    };
     let mut out: Vec<OutNow> = db
         .out_now(school, now)
         .await?
@@ -197,6 +208,7 @@ pub async fn board(
                 next_due: row.next_due,
                 due_back: row.return_due.unwrap_or(row.planned_return),
                 overdue,
+                overdue_for: overdue_for(row.visit_id),
                 late_in_grace: !overdue && row.next_due.is_some_and(|d| d <= now),
             }
         })

@@ -8,7 +8,7 @@ use super::{AlarmFacts, ReminderFacts, capitalised};
 /// Subject and body of an alarm rung. `pack`: the information pack's text, given only on the
 /// police-contact rung.
 pub fn alarm(f: &AlarmFacts<'_>, pack: Option<&str>) -> (String, String) {
-    let label = capitalised(f.kind.label());
+    let label = capitalised(f.kind.title_for(f.audience));
     let staff = f.staff.join(" and ");
     let subject = format!("ALARM: {label} — {staff} ({})", f.whereabouts);
     let step = if f.rungs > 1 {

@@ -5,6 +5,7 @@
 
 use super::gsm7::{segments, transliterate};
 use super::{AlarmFacts, ReminderFacts, capitalised};
+use domain::monitor::Audience;
 
 /// The most segments an SMS may take: longer messages are cut or dropped by some gateways.
 pub const MAX_SEGMENTS: usize = 3;
@@ -13,15 +14,21 @@ pub const MAX_SEGMENTS: usize = 3;
 /// one does not; the policy's instruction is cut (at a word, with "...") only when even that
 /// cannot fit [`MAX_SEGMENTS`] — the link leads to all of it.
 pub fn alarm(f: &AlarmFacts<'_>) -> String {
-    let label = capitalised(f.kind.label());
+    let label = capitalised(f.kind.title_for(f.audience));
+    // The compact form keeps the visitors' own words (what to do about their visit) and gives
+    // everyone at school the kind's label, so the rung's instruction fits.
+    let short = match f.audience {
+        Audience::Visitors => label.clone(),
+        Audience::Buddy | Audience::Office => capitalised(f.kind.label()),
+    };
     let rung = (f.rungs > 1).then(|| (f.rung + 1, f.rungs));
     let full_head = match rung {
         Some((n, of)) => format!("ALARM (step {n} of {of}): {label}."),
         None => format!("ALARM: {label}."),
     };
     let compact_head = match rung {
-        Some((n, of)) => format!("ALARM {n}/{of} {label}:"),
-        None => format!("ALARM {label}:"),
+        Some((n, of)) => format!("ALARM {n}/{of} {short}:"),
+        None => format!("ALARM {short}:"),
     };
     let link = f.links.for_alarm(f.kind, f.visit);
     let full = format!(
@@ -62,6 +69,34 @@ pub fn reminder(f: &ReminderFacts<'_>) -> String {
     );
     let today = f.links.today();
     best_of(&[(text, today.clone()), (compact, today)])
+}
+
+/// What stands in for words a text message cannot carry (Arabic, Chinese...): the full text is
+/// in Doorstep, where the office typed it.
+pub const SEE_DOORSTEP: &str = "(see Doorstep)";
+
+/// Any text as an SMS body (tester C11): the office's own words (an outcome, an update) and every
+/// message not written by the templates above. GSM-7 only ([`transliterate`]: "—" → "-", curly
+/// quotes → straight, accents dropped); a run of words in a script GSM-7 cannot carry becomes
+/// [`SEE_DOORSTEP`] once, rather than "?"s or a UCS-2 message; then cut at a word to fit
+/// [`MAX_SEGMENTS`]. A body that is already GSM-7 and fits is left as it is.
+pub fn plain(text: &str) -> String {
+    let mut words: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        let plain = transliterate(word);
+        // More "?" than the word had: letters with no Latin form were lost.
+        let lost = plain.matches('?').count() > word.matches('?').count();
+        if !lost {
+            words.push(plain);
+        } else if words.last().map(String::as_str) != Some(SEE_DOORSTEP) {
+            words.push(SEE_DOORSTEP.to_string());
+        }
+    }
+    let body = words.join(" ");
+    if segments(&body).is_some_and(|n| n <= MAX_SEGMENTS) {
+        return body;
+    }
+    cut_to_fit(&body, "")
 }
 
 /// "Ann Teacher" → "A Teacher": the given names as initials, the family name whole.
@@ -130,6 +165,21 @@ mod tests {
         let body = best_of(&[(text, "https://doorstep.example.org/visits/7/pack".into())]);
         assert!(segments(&body).is_some_and(|n| n <= MAX_SEGMENTS), "{body}");
         assert!(body.ends_with("word... https://doorstep.example.org/visits/7/pack"));
+    }
+
+    #[test]
+    fn typed_text_becomes_gsm7_and_other_scripts_point_to_doorstep() {
+        assert_eq!(
+            plain("Resolved by Olive Office: staff safe — “fine”, café"),
+            "Resolved by Olive Office: staff safe - \"fine\", cafe"
+        );
+        assert_eq!(
+            plain("Outcome: تم الاتصال بالموظفين now"),
+            "Outcome: (see Doorstep) now"
+        );
+        let long = plain(&"Łukasz ".repeat(200));
+        assert!(segments(&long).is_some_and(|n| n <= MAX_SEGMENTS), "{long}");
+        assert_eq!(plain("Is she safe?"), "Is she safe?");
     }
 
     #[test]

@@ -328,11 +328,22 @@ async fn send(inner: &Inner, n: &Notification) -> Result<(), Failure> {
         },
         Channel::Webhook => match &c.webhook {
             Some((hook, _)) => {
+                // A school's system tells a practice alarm from a real one without reading the
+                // words (#11 item 9); unread, the delivery is tried again rather than guessed.
+                let drill = match n.alarm_id {
+                    Some(id) => inner.db.alarm(id).await.map(|a| a.drill).map_err(|e| {
+                        Failure::Delivery(DeliveryError::Temporary(format!(
+                            "cannot read the alarm: {e}"
+                        )))
+                    })?,
+                    None => false,
+                };
                 let event = WebhookEvent {
                     idempotency_key: n.idempotency_key.clone(),
                     payload: serde_json::json!({
                         "alarm_id": n.alarm_id,
                         "visit_id": n.visit_id,
+                        "drill": drill,
                         "subject": n.subject,
                         "body": n.body,
                     }),

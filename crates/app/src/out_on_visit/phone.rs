@@ -6,7 +6,7 @@
 
 use crate::{App, Result, access, audit};
 use chrono::{DateTime, Utc};
-use domain::monitor::{AlarmKind, ladder_for_policy};
+use domain::monitor::{AlarmKind, Audience, ladder_for_policy};
 use domain::policy::Recipient;
 use domain::{StaffId, VisitId};
 use serde::Serialize;
@@ -42,6 +42,10 @@ pub struct Missed {
     pub kind: AlarmKind,
     /// When the deadline was found missed (UTC).
     pub raised_at: DateTime<Utc>,
+    /// The red box's heading on the visitors' card, naming the deadline ("Not left the property
+    /// on time."), and on the buddy's card ("The visitors are not back on time.").
+    pub heading: String,
+    pub buddy_heading: String,
     /// The instruction of the highest rung fired so far that tells the visitors, in the
     /// policy's words (REAch2: "… Phone your buddy now.").
     pub instruction: String,
@@ -123,6 +127,8 @@ pub async fn phone_status(
                 alarm_id: a.id,
                 kind: *kind,
                 raised_at: a.raised_at,
+                heading: kind.heading_on_today(Audience::Visitors).to_string(),
+                buddy_heading: kind.heading_on_today(Audience::Buddy).to_string(),
                 instruction: rung.map(|r| r.instruction.clone()).unwrap_or_default(),
                 buddy_name: buddy.as_ref().map(|b| b.name.clone()),
                 buddy_mobile: buddy.and_then(|b| b.mobile),

@@ -28,6 +28,10 @@ pub struct VisitDetail {
     /// Why the visit goes ahead although rules the policy advises are unmet, as staff typed it
     /// when they last requested it (shown to the authoriser).
     pub advisory_reason: Option<String>,
+    /// D7: after leaving early because they felt unsafe, the incident form for this visit
+    /// ("/incidents/new?visit_id=7"), which the phone and the visit page offer as "Report an
+    /// incident"; `None` otherwise.
+    pub report_incident: Option<String>,
 }
 
 /// Which visits to list.
@@ -144,7 +148,9 @@ pub async fn detail(app: &App, me: &Staff, visit: Visit) -> Result<VisitDetail> 
     }
     let events = db.visit_events(visit.id).await?;
     let advisory_reason = advisory_reason_of(&events);
+    let report_incident = left_early(&events).then(|| super::incident_form(&visit));
     Ok(VisitDetail {
+        report_incident,
         decisions: db.decisions(visit.id).await?,
         events,
         advisory_reason,
@@ -167,6 +173,18 @@ pub fn advisory_reason_of(events: &[VisitEvent]) -> Option<String> {
         .and_then(|d| d.0.get("advisory_reason"))
         .and_then(|r| r.as_str())
         .map(str::to_string)
+}
+
+/// D7: whether the visitors left the property early because they felt unsafe.
+pub fn left_early(events: &[VisitEvent]) -> bool {
+    events.iter().any(|e| {
+        e.step == "left_property"
+            && e.detail
+                .as_ref()
+                .and_then(|d| d.0.get("early_for_safety"))
+                .and_then(|v| v.as_bool())
+                .unwrap_or(false)
+    })
 }
 
 /// [`policy_check`] at a stage named in a query ("request", "authorise", "sign_out"). Errors:

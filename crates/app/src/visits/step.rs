@@ -30,6 +30,9 @@ pub(super) struct StepRecord {
     /// Request: why the visit goes ahead although rules the policy advises are unmet; kept in
     /// the event's detail (`advisory_reason`) and shown to the authoriser.
     pub advisory_reason: Option<String>,
+    /// D7: left early because staff felt unsafe: the buddy and the DSL are told in the same
+    /// transaction, and the event names who ([`super::left_early`]).
+    pub left_early: bool,
 }
 
 impl StepRecord {
@@ -48,6 +51,7 @@ impl StepRecord {
             stage: None,
             office_log: false,
             advisory_reason: None,
+            left_early: false,
         }
     }
 }
@@ -92,6 +96,22 @@ pub(super) async fn take(
     }
     let policy = app.policy_version(visit.policy_version_id).await?;
     let watch = tx.watches_of_visits(&[visit.id]).await?.pop();
+    if record.left_early {
+        let tz = policy.settings.tz();
+        let told = super::left_early::tell_buddy_and_dsl(
+            &mut tx,
+            app.db(),
+            &visit,
+            watch.as_ref(),
+            me,
+            tz,
+            now,
+        )
+        .await?;
+        if let Some(d) = detail_of_step.as_object_mut() {
+            d.insert("told".into(), json!(told));
+        }
+    }
     tx.set_visit_state(visit.id, visit.revision, &next, now)
         .await?;
     // The monitor starts, moves or stops watching in the same transaction as the step.

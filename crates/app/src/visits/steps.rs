@@ -91,6 +91,7 @@ pub async fn authorise(
         stage: Some(Stage::Authorise),
         office_log: false,
         advisory_reason: None,
+        left_early: false,
     };
     take(app, me, &visit, record).await
 }
@@ -199,8 +200,11 @@ pub struct LeftInput {
     pub note: Option<MultiLine<2000>>,
 }
 
-/// A1: left the property (D7: early, for safety). Errors: `Invalid("note")` over 2000
-/// characters; `IllegalStep` unless at the property or nobody was home.
+/// A1: left the property. D7: early, for safety — the buddy and the DSL are told at once in the
+/// app, by text and by e-mail (durably, with the step), the event's detail names them (`told`),
+/// and the answer's `report_incident` links to the incident form. Audited as
+/// "visit.left_property". Errors: `Invalid("note")` over 2000 characters; `IllegalStep` unless
+/// at the property or nobody was home.
 pub async fn left(app: &App, me: &Staff, id: VisitId, input: LeftInput) -> Result<VisitDetail> {
     let note = input.note.as_deref().map(str::to_string);
     let visit = visit_as_visitor(app, me, id, "record leaving").await?;
@@ -208,13 +212,9 @@ pub async fn left(app: &App, me: &Staff, id: VisitId, input: LeftInput) -> Resul
         early_for_safety: input.early_for_safety,
     };
     let detail = json!({ "early_for_safety": input.early_for_safety, "note": note });
-    take(
-        app,
-        me,
-        &visit,
-        StepRecord::with_detail(step, "left_property", detail),
-    )
-    .await
+    let mut record = StepRecord::with_detail(step, "left_property", detail);
+    record.left_early = input.early_for_safety;
+    take(app, me, &visit, record).await
 }
 
 /// Back at school, or home safely.

@@ -53,7 +53,12 @@ async fn the_top_rung_repeats_every_five_minutes_to_the_responders_until_someone
                 "[{b}] {}",
                 n.body
             );
-            assert!(n.body.contains(top_instruction.as_str()), "[{b}]");
+            assert!(
+                n.body.contains(top_instruction.as_str()),
+                "[{b}] {}: {}",
+                n.channel,
+                n.body
+            );
         }
         assert_eq!(app.pass(&monitor).await.levels_fired, 0, "[{b}] once");
 

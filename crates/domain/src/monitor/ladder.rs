@@ -12,7 +12,9 @@ use chrono::{DateTime, Duration, Utc};
 ///   and the office (who read the information pack to the police) added, and the visitors taken
 ///   off: the alarm is silent, and a message ringing on a visitor's phone could give them away.
 /// - Doorstep observations (D6): one rung at once to the DSL, the safeguarding team and the buddy,
-///   over the channels of the policy's top rung; nobody reminds the visitor of anything.
+///   over the channels of the policy's top rung; nobody reminds the visitor of anything. An urgent
+///   one (a child in immediate danger, see [`AlarmKind::urgency`]) tells the office too, as duress
+///   and panic do: someone at school must be ready to help with the 999 call.
 /// - Slip deadline passed (A6): one rung at once to the DSL, in the app and by e-mail.
 pub fn ladder_for(kind: AlarmKind, policy_ladder: &[EscalationLevel]) -> Vec<EscalationLevel> {
     let urgent_channels = policy_ladder.last().map_or_else(
@@ -51,11 +53,14 @@ pub fn ladder_for(kind: AlarmKind, policy_ladder: &[EscalationLevel]) -> Vec<Esc
         }
         one_rung(notify, urgent_channels, true, extra)
     } else if kind.is_observation() {
-        let notify = vec![
+        let mut notify = vec![
             Recipient::Dsl,
             Recipient::SafeguardingTeam,
             Recipient::Buddy,
         ];
+        if kind.is_urgent() {
+            notify.push(Recipient::Office);
+        }
         one_rung(notify, urgent_channels, false, "")
     } else if kind == AlarmKind::SlipDeadlinePassed {
         one_rung(

@@ -10,6 +10,7 @@ mod hand_over;
 mod import_upload;
 mod imports;
 mod in_progress;
+mod left_early;
 mod need_to_know;
 mod phone;
 mod policy_approval;

@@ -185,13 +185,21 @@ async fn live_part(
                     a.alarm.acknowledged_by,
                     a.alarm.acknowledged_at,
                 ) {
-                    ("acknowledged", by, Some(at)) => format!(
-                        "{} took charge at {}: {}",
-                        by.and_then(|b| names.get(&b).cloned())
-                            .unwrap_or_else(|| "Someone".into()),
-                        local.time(at),
-                        a.alarm.acknowledgement.clone().unwrap_or_default()
-                    ),
+                    // The same words as the 409 a second acknowledger gets (C13).
+                    ("acknowledged", by, Some(at)) => {
+                        let note = a.alarm.acknowledgement.clone().unwrap_or_default();
+                        format!(
+                            "{} is dealing with this alarm (since {}){}",
+                            by.and_then(|b| names.get(&b).cloned())
+                                .unwrap_or_else(|| "Someone".into()),
+                            local.time(at),
+                            if note.is_empty() {
+                                String::new()
+                            } else {
+                                format!(": {note}")
+                            }
+                        )
+                    }
                     _ => String::new(),
                 },
                 failed: a.reach.nobody_told,
@@ -232,7 +240,11 @@ async fn live_part(
                 (None, _) => "No buddy on site: the office is watching".into(),
             },
             last_contact: when(o.last_contact_at),
-            next_due: o.next_due.map(when).unwrap_or_else(|| "—".into()),
+            // An open alarm says what was missed, not a check-in still to come (C10).
+            next_due: match &o.overdue_for {
+                Some((what, since)) => format!("Overdue: {what} (since {})", local.time(*since)),
+                None => o.next_due.map(when).unwrap_or_else(|| "—".into()),
+            },
             due_back: when(o.due_back),
             overdue: o.overdue,
             late_in_grace: o.late_in_grace,

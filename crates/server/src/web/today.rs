@@ -40,6 +40,8 @@ const READY_AHEAD: chrono::Duration = chrono::Duration::hours(3);
 struct TodayPage {
     chrome: Chrome,
     flash: Option<&'static str>,
+    /// D7: after "Left early — felt unsafe", the incident form for that visit.
+    report_incident: Option<String>,
     cards: Vec<Card>,
     others: Vec<Row>,
     errors: Errors,
@@ -175,6 +177,8 @@ struct Row {
 #[derive(Deserialize)]
 struct TodayQuery {
     done: Option<String>,
+    /// The visit the step was taken on (after leaving early for safety).
+    visit: Option<String>,
 }
 
 fn flash(done: Option<&str>) -> Option<&'static str> {
@@ -183,6 +187,9 @@ fn flash(done: Option<&str>) -> Option<&'static str> {
         "arrived" => "Arrival recorded.",
         "nobody-home" => "Recorded that nobody was home. Leave the slip or card.",
         "left" => "Recorded that you have left the property.",
+        "left-early" => {
+            "Recorded that you left early because you felt unsafe. Your buddy and the DSL have been told: get somewhere safe, then report what happened."
+        }
         "cancelled-at-door" => {
             "Visit cancelled at the door. Tap Back at school or Home safe when you are."
         }
@@ -198,7 +205,14 @@ fn flash(done: Option<&str>) -> Option<&'static str> {
 }
 
 async fn today(ctx: Ctx, Query(q): Query<TodayQuery>) -> Result<Response, WebError> {
-    let page = build(&ctx, flash(q.done.as_deref()), Errors::none(), 0).await?;
+    let mut page = build(&ctx, flash(q.done.as_deref()), Errors::none(), 0).await?;
+    if q.done.as_deref() == Some("left-early") {
+        // The incident form checks who may report on the visit; a bad number shows no link.
+        page.report_incident = q
+            .visit
+            .and_then(|v| v.parse::<i64>().ok())
+            .map(|v| format!("/incidents/new?visit_id={v}"));
+    }
     Ok(render_with(StatusCode::OK, &page))
 }
 
@@ -262,6 +276,7 @@ async fn build(
     Ok(TodayPage {
         chrome: ctx.chrome("today"),
         flash,
+        report_incident: None,
         cards,
         others,
         errors,

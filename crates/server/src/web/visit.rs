@@ -88,6 +88,8 @@ struct VisitPage {
     /// While staff are out, for the office and leaders: the visitors who may phone in a check-in
     /// (id, name); empty: no form.
     phoned_in: Vec<(i64, String)>,
+    /// D7: left early for safety: the visitors are prompted for an incident report.
+    report_incident: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -193,6 +195,9 @@ async fn build(
     };
     let raw_events = history.events;
     let nobody_home_seen = raw_events.iter().any(|e| e.step == "nobody_home");
+    let report_incident = (visit.staff.iter().any(|s| s.staff_id == ctx.me.id)
+        && app::visits::left_early(&raw_events))
+    .then(|| app::visits::incident_form(&visit));
     let events = raw_events
         .into_iter()
         .map(|e| Event {
@@ -259,6 +264,7 @@ async fn build(
     Ok(VisitPage {
         chrome: ctx.chrome("today"),
         flash,
+        report_incident,
         errors,
         id,
         title: format!("{} — {} family", pupil.name, household.family_name),

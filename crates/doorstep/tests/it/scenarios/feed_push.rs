@@ -285,3 +285,79 @@ async fn a_day_old_feed_is_pruned_and_a_board_resuming_from_before_it_is_told_to
     })
     .await;
 }
+
+/// Tester A9: a visitor who also watches the board (Lina is an attendance lead) is never pushed
+/// the duress alarm of her own visit on the board's stream, not even its kind, and sees the
+/// duress check-in as an ordinary one; the office's board gets both.
+#[tokio::test]
+async fn a_visitor_watching_the_board_is_never_pushed_their_own_visits_duress() {
+    for_each_backend(|app| async move {
+        let visit = out(&app).await;
+        let school = app.school("harton.demo").await;
+        let teacher = app.login(&school.email("teacher")).await;
+        let lina = app.login(&school.email("liaison")).await;
+        let office = app.login(&school.email("office")).await;
+        app.post(&teacher, "/api/me/duress-pin", json!({ "pin": "9911" }))
+            .await
+            .expect_status(StatusCode::NO_CONTENT);
+        let events = format!("/board/events?school_id={}", school.id);
+        let (status, mut hers) = app.open_stream(&lina, &events, None).await;
+        assert_eq!(status, OK, "an attendance lead may watch the board");
+        let (_, mut board) = app.open_stream(&office, &events, None).await;
+        let (mut on_hers, mut on_board) = (String::new(), String::new());
+
+        app.advance(5);
+        app.post(
+            &teacher,
+            &format!("/api/visits/{visit}/check-in"),
+            json!({ "pin": "9911" }),
+        )
+        .await
+        .expect_status(OK);
+        monitor(&app).run_once(app.now()).await.expect("a pass");
+        app.advance(5);
+        app.post(
+            &teacher,
+            &format!("/api/visits/{visit}/check-in"),
+            json!({}),
+        )
+        .await
+        .expect_status(OK);
+
+        let mut board_saw: Vec<Sse> = Vec::new();
+        while board_saw
+            .iter()
+            .filter(|e| e.data["kind"] == "check_in")
+            .count()
+            < 2
+        {
+            board_saw.push(next_event(&mut board, &mut on_board).await);
+        }
+        assert!(
+            board_saw
+                .iter()
+                .any(|e| e.data["kind"] == "alarm" && e.data["detail"] == "duress"),
+            "the office's board is told of the duress alarm"
+        );
+        let last = board_saw.last().map(|e| e.id).unwrap_or_default();
+        let mut she_saw: Vec<Sse> = Vec::new();
+        while she_saw.last().is_none_or(|e| e.id < last) {
+            she_saw.push(next_event(&mut hers, &mut on_hers).await);
+        }
+        let all: Vec<String> = she_saw.iter().map(|e| e.data.to_string()).collect();
+        assert!(!all.concat().contains("duress"), "{all:?}");
+        assert!(
+            !she_saw.iter().any(|e| e.data["alarm_id"].is_i64()),
+            "nothing of the alarm reaches her: {all:?}"
+        );
+        assert_eq!(
+            she_saw
+                .iter()
+                .filter(|e| e.data["kind"] == "check_in")
+                .count(),
+            2,
+            "both check-ins reach her board, alike: {all:?}"
+        );
+    })
+    .await;
+}

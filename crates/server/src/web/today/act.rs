@@ -110,11 +110,17 @@ async fn step(ctx: &Ctx, id: i64, action: &str, form: &FormData) -> Result<Respo
         "arrived" => (visits::arrived(app, me, visit).await, "arrived"),
         "nobody-home" => (visits::nobody_home(app, me, visit).await, "nobody-home"),
         "left" => {
+            let early_for_safety = form.get("early_for_safety") == "true";
             let input = visits::LeftInput {
-                early_for_safety: form.get("early_for_safety") == "true",
+                early_for_safety,
                 note: None,
             };
-            (visits::left(app, me, visit, input).await, "left")
+            let done = if early_for_safety {
+                "left-early"
+            } else {
+                "left"
+            };
+            (visits::left(app, me, visit, input).await, done)
         }
         // D6: called off at the door, with the reason; the card then offers to plan it again.
         "cancel-at-door" => {
@@ -135,6 +141,10 @@ async fn step(ctx: &Ctx, id: i64, action: &str, form: &FormData) -> Result<Respo
         }
     };
     match result {
+        // D7: the Today page then offers the incident form for this visit.
+        Ok(_) if done == "left-early" => Ok(see_other(&format!(
+            "/today?done={done}&visit={id}#visit-{id}"
+        ))),
         Ok(_) => Ok(see_other(&format!("/today?done={done}#visit-{id}"))),
         Err(r) if r.is_fixable() => {
             let errors = Errors::from_refusal(r, &[], "status");

@@ -22,6 +22,8 @@ pub struct HelpLine {
 
 /// What the card says about a missed check-in.
 pub struct MissedBox {
+    pub heading: String,
+    pub buddy_heading: String,
     pub instruction: String,
     pub buddy_name: String,
     pub buddy_mobile: String,
@@ -35,6 +37,8 @@ pub fn lines(status: &PhoneStatus, local: &Local) -> (Option<HelpLine>, Option<M
         taken: h.taken_by.is_some(),
     });
     let missed = status.missed.as_ref().map(|m| MissedBox {
+        heading: m.heading.clone(),
+        buddy_heading: m.buddy_heading.clone(),
         instruction: m.instruction.clone(),
         buddy_name: m.buddy_name.clone().unwrap_or_default(),
         buddy_mobile: m.buddy_mobile.clone().unwrap_or_default(),
