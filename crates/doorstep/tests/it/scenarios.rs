@@ -13,6 +13,7 @@ mod in_progress;
 mod need_to_know;
 mod phone;
 mod policy_approval;
+mod policy_editing;
 mod reports;
 mod risk_and_travel;
 mod school_admin;
