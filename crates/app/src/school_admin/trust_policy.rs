@@ -66,7 +66,10 @@ pub async fn set_trust_policy(
     changes::check_setting_paths(&input.school_may_change, &theirs.settings)?;
     let held = changes::school_held(&input.school_may_change);
     let mut copies = Vec::new();
-    for s in schools.iter().filter(|s| **s != source && !already.contains(s)) {
+    for s in schools
+        .iter()
+        .filter(|s| **s != source && !already.contains(s))
+    {
         let mine = db.current_policy(*s).await?;
         let settings = changes::keep_school_settings(&theirs.settings, &mine.settings, &held)?;
         if !changes::diff(&mine.settings, &settings).is_empty() || mine.preset != theirs.preset {
@@ -104,7 +107,15 @@ pub async fn set_trust_policy(
         "copied_from": source.0,
         "copied_to": copied,
     });
-    let e = audit::entry(app, me, "policy.trust", "trust", me.trust_id.0, None, detail);
+    let e = audit::entry(
+        app,
+        me,
+        "policy.trust",
+        "trust",
+        me.trust_id.0,
+        None,
+        detail,
+    );
     tx.append_audit(&e).await?;
     tx.commit().await?;
     Ok(schools)

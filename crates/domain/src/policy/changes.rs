@@ -72,7 +72,10 @@ const LABELS: &[(&str, &str)] = &[
     ("safety_responders", "Told by every repeat of the top rung"),
     ("advisory_rules", "Rules that advise rather than require"),
     ("authorisation.roles", "Who authorises a visit"),
-    ("risk_assessment.sign_off_roles", "Who signs off a risk assessment"),
+    (
+        "risk_assessment.sign_off_roles",
+        "Who signs off a risk assessment",
+    ),
     ("household.review_roles", "Who reviews a blocked household"),
 ];
 

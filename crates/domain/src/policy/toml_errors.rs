@@ -46,10 +46,7 @@ fn section_at(before: &str) -> Option<String> {
         .rev()
         .map(str::trim)
         .find(|l| l.starts_with('['))?;
-    if let Some(name) = header
-        .strip_prefix("[[")
-        .and_then(|h| h.split("]]").next())
-    {
+    if let Some(name) = header.strip_prefix("[[").and_then(|h| h.split("]]").next()) {
         let name = name.trim();
         let nth = before
             .lines()
@@ -86,7 +83,12 @@ fn key_before(line: &str) -> Option<String> {
 /// What to type instead, for the setting at `path`.
 fn in_words(message: &str, path: &str) -> String {
     let last = path.rsplit('.').next().unwrap_or(path);
-    let integer = ["expected u32", "expected u64", "expected i64", "expected an integer"];
+    let integer = [
+        "expected u32",
+        "expected u64",
+        "expected i64",
+        "expected an integer",
+    ];
     if integer.iter().any(|m| message.contains(m)) {
         let (unit, like) = match last.rsplit('_').next() {
             Some("minutes") => (" of minutes", "30"),
@@ -172,7 +174,10 @@ mod tests {
         let text = harton_with("code_word = \"when_paired\"", "code_word = \"sometimes\"");
         let (field, reason) = error_of(&text);
         assert_eq!(field, "buddy.code_word");
-        assert!(reason.contains("\"sometimes\" is not one of the choices"), "{reason}");
+        assert!(
+            reason.contains("\"sometimes\" is not one of the choices"),
+            "{reason}"
+        );
         assert!(reason.contains("when_paired"), "{reason}");
     }
 
