@@ -23,6 +23,7 @@ mod sso_settings;
 mod staff;
 mod term_dates;
 mod trust_adoption;
+mod trust_policy;
 
 pub use household_list::{household_visits, households};
 pub use households::{
@@ -33,9 +34,8 @@ pub use households::{
 pub use line_manager::{LineManagerInput, set_line_manager};
 pub use planning::{household_for_planning, visit_household};
 pub use policy_approval::{
-    ApproveInput, DraftView, TrustPolicyInput, approve_policy, approving_body,
-    bring_policies_into_force, may_draft, policy_draft, policy_drafts, set_trust_policy,
-    version_changes,
+    ApproveInput, DraftView, approve_policy, approving_body, bring_policies_into_force, may_draft,
+    policy_draft, policy_drafts, version_changes,
 };
 pub use policy_reading::{
     AcknowledgementStatus, acknowledge_policy, acknowledgement_status, acknowledgement_status_of,
@@ -68,3 +68,4 @@ pub use staff::{
 };
 pub use term_dates::{import_term_dates, terms_from_ics};
 pub use trust_adoption::{AdoptInput, adopt_trust_policy, trust_policy_status};
+pub use trust_policy::{TrustPolicyInput, set_trust_policy};

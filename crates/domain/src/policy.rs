@@ -16,6 +16,7 @@ mod reasons;
 mod records_access;
 mod second_factor;
 mod slip;
+mod toml_errors;
 
 pub use advisory::{ADVISABLE, check_advisory_reason};
 pub use calendar::{CalendarRule, Term, WorkingHours, next_time_on_school_day};
@@ -299,10 +300,12 @@ pub enum Channel {
 }
 
 impl PolicySettings {
-    /// Parses settings from TOML, then checks they make sense together.
+    /// Parses settings from TOML, then checks they make sense together. Errors: the setting's
+    /// path and what to type instead (`check_in.interval_minutes`: "enter a whole number of
+    /// minutes, like 30"), or `settings` naming the line of a mistake in the text itself.
     pub fn from_toml(text: &str) -> Result<Self, FieldError> {
-        let settings: PolicySettings = toml::from_str(text)
-            .map_err(|e| FieldError::new("settings", e.message().to_string()))?;
+        let settings: PolicySettings =
+            toml::from_str(text).map_err(|e| toml_errors::explain(text, &e))?;
         settings.check()?;
         Ok(settings)
     }

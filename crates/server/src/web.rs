@@ -32,6 +32,7 @@ mod page;
 mod plan;
 mod policy;
 mod policy_editor;
+mod policy_help;
 mod policy_lists;
 mod record;
 mod reports;

@@ -268,6 +268,12 @@ async fn bring_into_force(db: &Db, draft: i64, now: DateTime<Utc>) -> Result<boo
         (true, None, Some((trust, allowed))) => targets(db, trust, d.school_id, allowed).await?,
         _ => vec![(d.school_id, None)],
     };
+    // An adoption approved after a trust change takes the trust's settings as they are now,
+    // not as they were when the school drafted it.
+    let latest = match adopts {
+        Some(trust) => super::trust_policy::latest_trust_settings(db, trust, d.school_id).await?,
+        None => None,
+    };
     let mut tx = db.begin().await?;
     if !tx.claim_draft_in_force(d.id, now).await? {
         return Ok(false);
@@ -277,9 +283,14 @@ async fn bring_into_force(db: &Db, draft: i64, now: DateTime<Utc>) -> Result<boo
     }
     for (school, allowed) in schools {
         let mine = tx.current_policy(school).await?;
-        let settings = match &allowed {
-            Some(allowed) => changes::keep_school_settings(&d.settings, &mine.settings, allowed)?,
-            None => d.settings.0.clone(),
+        let settings = match (&allowed, &latest) {
+            (Some(allowed), _) => {
+                changes::keep_school_settings(&d.settings, &mine.settings, allowed)?
+            }
+            (None, Some((trust, allowed))) => {
+                changes::keep_school_settings(trust, &mine.settings, allowed)?
+            }
+            (None, None) => d.settings.0.clone(),
         };
         let review_due = on
             .checked_add_months(Months::new(settings.review_every_months))
@@ -317,65 +328,6 @@ async fn targets(
         .into_iter()
         .map(|s| (s, (s != drafted).then(|| changes::school_held(&allowed))))
         .collect())
-}
-
-/// A trust's policy: the schools that adopt it and the settings each may change.
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct TrustPolicyInput {
-    /// Ids of the trust's schools that adopt the trust's policy.
-    pub schools: Vec<i64>,
-    /// Setting paths (or sections) a school may change, e.g. `check_in.grace_minutes`.
-    pub school_may_change: Vec<String>,
-}
-
-/// G3: makes the trust's policy the one the named schools adopt; every setting not in
-/// `school_may_change` is then the trust's, changed only by a trust administrator and reaching
-/// every adopting school once approved. Audited as `policy.trust`.
-/// Errors: `Forbidden` unless a trust administrator; `Invalid("schools")` for a school not of
-/// the trust or none; `Invalid("school_may_change")` naming an entry that is not a setting.
-pub async fn set_trust_policy(
-    app: &App,
-    me: &Staff,
-    input: &TrustPolicyInput,
-    now: DateTime<Utc>,
-) -> Result<Vec<SchoolId>> {
-    require_any(me, &[Role::TrustAdmin], "set the trust's policy")?;
-    let ours = app.db().schools_of_trust(me.trust_id).await?;
-    let mut schools = Vec::new();
-    for id in &input.schools {
-        let s = ours.iter().find(|s| s.id.0 == *id).ok_or_else(|| {
-            Refusal::invalid(
-                "schools",
-                format!("school {id} is not one of the trust's schools"),
-            )
-        })?;
-        schools.push(s.id);
-    }
-    let Some(first) = schools.first() else {
-        return Err(Refusal::invalid(
-            "schools",
-            "name at least one school that adopts the trust's policy",
-        ));
-    };
-    let example = app.db().current_policy(*first).await?;
-    changes::check_setting_paths(&input.school_may_change, &example.settings)?;
-    let mut tx = app.db().begin().await?;
-    tx.set_trust_policy(me.trust_id, &input.school_may_change, &schools, me.id, now)
-        .await?;
-    let detail = json!({ "schools": input.schools, "school_may_change": input.school_may_change });
-    let e = audit::entry(
-        app,
-        me,
-        "policy.trust",
-        "trust",
-        me.trust_id.0,
-        None,
-        detail,
-    );
-    tx.append_audit(&e).await?;
-    tx.commit().await?;
-    Ok(schools)
 }
 
 /// Whether this person may draft changes to the school's policy (the head, trust administrators).

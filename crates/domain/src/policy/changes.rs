@@ -69,6 +69,14 @@ const LABELS: &[(&str, &str)] = &[
         "repeat_top_rung_every_minutes",
         "Repeat the top rung of the alarm every",
     ),
+    ("safety_responders", "Told by every repeat of the top rung"),
+    ("advisory_rules", "Rules that advise rather than require"),
+    ("authorisation.roles", "Who authorises a visit"),
+    (
+        "risk_assessment.sign_off_roles",
+        "Who signs off a risk assessment",
+    ),
+    ("household.review_roles", "Who reviews a blocked household"),
 ];
 
 /// Every setting as a path and its value; lists are single settings.
@@ -164,8 +172,13 @@ pub fn diff(before: &PolicySettings, after: &PolicySettings) -> Vec<SettingChang
         .into_iter()
         .flat_map(|p| {
             let (x, y) = (a.get(p).unwrap_or(&none), b.get(p).unwrap_or(&none));
-            // An empty list where there was none (a reason's `led_by`) is no change.
-            let blank = |v: &Value| v.is_null() || v.as_array().is_some_and(|a| a.is_empty());
+            // An empty list where there was none (a reason's `led_by`) is no change, nor an
+            // empty table (no alarm instructions) where its first entry now stands.
+            let blank = |v: &Value| {
+                v.is_null()
+                    || v.as_array().is_some_and(|a| a.is_empty())
+                    || v.as_object().is_some_and(|o| o.is_empty())
+            };
             if x == y || (blank(x) && blank(y)) {
                 return Vec::new();
             }

@@ -4,6 +4,9 @@
 use super::{PolicySettings, Recipient, RiskAssessmentRequiredFor};
 use crate::inputs::FieldError;
 
+/// The longest policy title (`name`), in characters (C6).
+pub const NAME_MAX_CHARS: usize = 120;
+
 impl PolicySettings {
     /// Settings a school submits are checked as a whole; the first problem is named.
     pub fn check(&self) -> Result<(), FieldError> {
@@ -11,6 +14,20 @@ impl PolicySettings {
         self.second_factor.check()?;
         if self.name.trim().is_empty() {
             return Err(FieldError::new("name", "must not be empty"));
+        }
+        // The title heads every page and document of the policy: one line, a title's length.
+        if self.name.contains(['\n', '\r']) {
+            return Err(FieldError::new(
+                "name",
+                "must be one line: the policy's title, without line breaks",
+            ));
+        }
+        let long = self.name.chars().count();
+        if long > NAME_MAX_CHARS {
+            return Err(FieldError::new(
+                "name",
+                format!("is {long} characters long; a policy title has at most {NAME_MAX_CHARS}"),
+            ));
         }
         if self.timezone.parse::<chrono_tz::Tz>().is_err() {
             return Err(FieldError::new(

@@ -14,6 +14,7 @@ mod left_early;
 mod need_to_know;
 mod phone;
 mod policy_approval;
+mod policy_editing;
 mod reports;
 mod risk_and_travel;
 mod school_admin;

@@ -145,7 +145,8 @@ pub(super) async fn build(
             })
             .collect(),
         may_change: ctx.me.roles.any_of(&SCHOOL_ADMINS),
-        fields: fields(&current.settings, f),
+        // Only the settings form's own post is shown back in it (the others post no `name`).
+        fields: fields(&current.settings, f.filter(|f| f.opt("name").is_some())),
         drafts: draft_rows(ctx, uc::policy_drafts(&ctx.state, &ctx.me, school).await?),
         done: String::new(),
         may_read: ctx.me.school_id == Some(school)
@@ -163,6 +164,15 @@ pub(super) async fn build(
     })
 }
 
+impl PolicyPage {
+    /// After a refused approval: the date the chair typed, back on that draft's form.
+    pub(super) fn keep_typed_date(&mut self, draft: i64, typed: String) {
+        if let Some(d) = self.drafts.iter_mut().find(|d| d.id == draft) {
+            d.typed_date = typed;
+        }
+    }
+}
+
 async fn policy_page(ctx: Ctx, Query(q): Query<PolicyQuery>) -> Result<Response, WebError> {
     let mut page = build(&ctx, q.school_id, Errors::none(), None).await?;
     page.flash = q.changed.is_some() || q.approved.is_some() || q.read.is_some();
@@ -178,10 +188,14 @@ async fn policy_page(ctx: Ctx, Query(q): Query<PolicyQuery>) -> Result<Response,
 }
 
 fn minutes(f: &FormData, name: &str, errors: &mut Errors) -> u32 {
-    match f.get(name).parse::<u32>() {
+    match f.get(name).trim().parse::<u32>() {
         Ok(n) => n,
         Err(_) => {
-            errors.add(name, "Enter a whole number of minutes");
+            let setting = domain::policy::changes::label(&format!("check_in.{name}"));
+            errors.add(
+                name,
+                format!("{setting}: enter a whole number of minutes, like 30"),
+            );
             0
         }
     }
@@ -257,7 +271,13 @@ async fn change(
         "settings" => match PolicySettings::from_toml(f.get("toml")) {
             Ok(settings) => Some(PolicyChange::Settings(Box::new(settings))),
             Err(e) => {
-                errors.add("toml", format!("{}: {}", e.field, e.reason));
+                // A mistake in the text itself names its line; anything else, its setting.
+                let shown = if e.field == "settings" {
+                    e.reason
+                } else {
+                    format!("{}: {}", e.field, e.reason)
+                };
+                errors.add("toml", shown);
                 None
             }
         },
@@ -294,9 +314,14 @@ pub fn rules_in_words(p: &PolicySettings) -> Vec<String> {
     if p.ask_parents_come_in_first {
         out.push("Say first whether the parents could come into school instead.".to_string());
     }
+    let staff = |n: u32| match n {
+        1 => "1 member of staff".to_string(),
+        n => format!("{n} members of staff"),
+    };
     out.push(format!(
-        "At least {} member(s) of staff go; {} on a first visit to a household.",
-        p.staffing.minimum, p.staffing.first_visit_minimum
+        "At least {} go; {} on a first visit to a household.",
+        staff(p.staffing.minimum),
+        staff(p.staffing.first_visit_minimum)
     ));
     if let Some(e) = &p.staffing.evening
         && e.lone_needs_backup_at_school

@@ -6,7 +6,8 @@
 
 use super::form::FormData;
 use super::page::{Ctx, Errors, WebError, render_with, see_other};
-use super::policy_lists::edited_as_list;
+use super::policy_help::help;
+use super::policy_lists::{Tick, alarm_kinds, choices, edited_as_list, ticks};
 use app::Refusal;
 use app::school_admin::{self as uc, AdoptInput, ApproveInput, DraftView};
 use axum::Router;
@@ -27,66 +28,49 @@ pub fn router() -> Router<crate::AppState> {
         .route("/policy/{school}/adopt-trust", post(adopt_trust))
 }
 
-/// Help shown beside a setting, from the policies' own sentences where one fits.
-const HELP: &[(&str, &str)] = &[
-    (
-        "check_in.interval_minutes",
-        "REAch2: \"staff will check in with the office at agreed intervals\". 1–1440 minutes.",
-    ),
-    (
-        "check_in.grace_minutes",
-        "Minutes after a missed check-in before the alarm ladder starts.",
-    ),
-    (
-        "staffing.minimum",
-        "\"Home visits should be made in pairs\": 2; 1 where lone visits are allowed.",
-    ),
-    (
-        "staffing.first_visit_minimum",
-        "A first visit to a household is never made alone in most policies.",
-    ),
-    (
-        "review_every_months",
-        "SEN Trust Southend: \"reviewed every 3 years by the trust board\": 36.",
-    ),
-    (
-        "approver",
-        "The body that approves the policy; its chair or the trust administrator records approval.",
-    ),
-    (
-        "acknowledgement.before_sign_out",
-        "Staff confirm they have read the version in force before they sign out.",
-    ),
-];
-
 /// One setting on the form.
 pub struct SettingField {
     /// The form name: the setting's path, e.g. `check_in.interval_minutes`.
     pub name: String,
     pub label: String,
     pub help: String,
-    /// `checkbox`, `number` or `text`.
+    /// `checkbox`, `number`, `text`, `textarea` or `ticks` (a list of choices).
     pub kind: &'static str,
     pub value: String,
     pub checked: bool,
+    /// The choices of a `ticks` setting, those in the list ticked.
+    pub ticks: Vec<Tick>,
 }
 
-/// The form's controls for `settings`, showing what was typed after a refusal.
+/// The form's controls for `settings`, showing what was typed after a refusal: every
+/// single-valued setting, every list of choices (roles, who is told, advisory rules) as tick
+/// boxes, and an instruction box per alarm kind.
 pub fn fields(settings: &PolicySettings, typed: Option<&FormData>) -> Vec<SettingField> {
-    flatten(settings)
+    let mut out: Vec<SettingField> = flatten(settings)
         .into_iter()
-        .filter(|(path, _)| !edited_as_list(path))
+        .filter(|(path, _)| !edited_as_list(path) && !path.starts_with("alarm_instructions"))
         .filter_map(|(path, value)| {
+            let options = choices(&path);
             let kind = match &value {
                 Value::Bool(_) => "checkbox",
                 Value::Number(_) => "number",
                 Value::String(_) => "text",
+                Value::Array(_) if options.is_some() => "ticks",
                 _ => return None,
             };
-            let help = HELP
-                .iter()
-                .find(|(p, _)| *p == path)
-                .map_or_else(|| format!("Setting {path}."), |(_, h)| (*h).to_string());
+            let ticked = match (&value, &options) {
+                (Value::Array(on), Some(options)) => {
+                    let on: Vec<String> = match typed {
+                        Some(f) => f.all(&path).into_iter().map(str::to_string).collect(),
+                        None => on
+                            .iter()
+                            .filter_map(|v| v.as_str().map(str::to_string))
+                            .collect(),
+                    };
+                    ticks(options, &on)
+                }
+                _ => Vec::new(),
+            };
             let shown = match &value {
                 Value::String(s) => s.clone(),
                 v => v.to_string(),
@@ -100,14 +84,32 @@ pub fn fields(settings: &PolicySettings, typed: Option<&FormData>) -> Vec<Settin
             };
             Some(SettingField {
                 label: label(&path),
+                help: help(&path).unwrap_or_else(|| format!("Setting {path}.")),
                 name: path,
-                help,
                 kind,
                 value,
                 checked,
+                ticks: ticked,
             })
         })
-        .collect()
+        .collect();
+    for (kind, _) in alarm_kinds() {
+        let path = format!("alarm_instructions.{kind}");
+        let stored = settings.alarm_instructions.get(kind).cloned();
+        let value = typed
+            .and_then(|f| f.opt(&path))
+            .map_or(stored.unwrap_or_default(), str::to_string);
+        out.push(SettingField {
+            label: label(&path),
+            help: help(&path).unwrap_or_default(),
+            name: path,
+            kind: "textarea",
+            value,
+            checked: false,
+            ticks: Vec::new(),
+        });
+    }
+    out
 }
 
 /// The settings the form describes, laid on `current` one setting at a time so each problem is
@@ -119,7 +121,7 @@ pub fn settings_from_form(
     let mut errors = Errors::none();
     let mut json = serde_json::to_value(current).map_err(|e| Errors::one("form", e.to_string()))?;
     for (path, old) in flatten(current) {
-        if edited_as_list(&path) {
+        if edited_as_list(&path) || path.starts_with("alarm_instructions") {
             continue;
         }
         let new = match &old {
@@ -132,6 +134,9 @@ pub fn settings_from_form(
                 }
             },
             Value::String(_) => Value::String(f.get(&path).trim().to_string()),
+            Value::Array(_) if choices(&path).is_some() => {
+                Value::Array(f.all(&path).into_iter().map(Value::from).collect())
+            }
             _ => continue,
         };
         if new == old {
@@ -147,6 +152,18 @@ pub fn settings_from_form(
             ),
         }
     }
+    // An empty box: Doorstep's general guidance for that alarm.
+    let mut instructions = serde_json::Map::new();
+    for (kind, _) in alarm_kinds() {
+        let path = format!("alarm_instructions.{kind}");
+        let text = f.get(&path).trim();
+        if text.chars().count() > 1000 {
+            errors.add(&path, format!("{}: at most 1000 characters", label(&path)));
+        } else if !text.is_empty() {
+            instructions.insert(kind.to_string(), Value::from(text));
+        }
+    }
+    json["alarm_instructions"] = Value::Object(instructions);
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -193,6 +210,8 @@ pub struct DraftRow {
     pub waiting_for: String,
     pub approved: Option<String>,
     pub may_approve: bool,
+    /// The date the chair typed, kept after a refused approval.
+    pub typed_date: String,
 }
 
 pub fn draft_rows(ctx: &Ctx, drafts: Vec<DraftView>) -> Vec<DraftRow> {
@@ -218,32 +237,56 @@ pub fn draft_rows(ctx: &Ctx, drafts: Vec<DraftView>) -> Vec<DraftRow> {
                 )
             }),
             may_approve: d.draft.approved_by.is_none() && ctx.me.roles.has(d.approved_by_role),
+            typed_date: String::new(),
         })
         .collect()
 }
 
+/// The chair's approval. A refusal that can be put right (a day before today, a day that is not
+/// one, a draft overtaken by a later change) shows the page again with the message next to this
+/// draft's date and the typed date kept (tester C5), never a dead end.
 async fn approve(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
-    let on = f.get("takes_effect_on").trim();
-    let takes_effect_on = if on.is_empty() {
+    let typed = f.get("takes_effect_on").trim().to_string();
+    let date_field = format!("drafts[{id}].takes_effect_on");
+    let takes_effect_on = if typed.is_empty() {
         None
     } else {
-        Some(NaiveDate::parse_from_str(on, "%Y-%m-%d").map_err(|_| {
-            Refusal::invalid(
-                "takes_effect_on",
-                "enter the day it takes effect, e.g. 2027-01-05",
-            )
-        })?)
+        match NaiveDate::parse_from_str(&typed, "%Y-%m-%d") {
+            Ok(on) => Some(on),
+            Err(_) => {
+                let errors = Errors::one(
+                    &date_field,
+                    "Takes effect on: enter the day it takes effect, like 2027-01-05",
+                );
+                return refused(&ctx, id, typed, errors).await;
+            }
+        }
     };
-    let done = uc::approve_policy(
-        &ctx.state,
-        &ctx.me,
-        id,
-        &ApproveInput { takes_effect_on },
-        ctx.state.now(),
-    )
-    .await?;
-    let school = done.draft.school_id.0;
-    Ok(see_other(&format!("/policy?school_id={school}&approved=1")))
+    let input = ApproveInput { takes_effect_on };
+    match uc::approve_policy(&ctx.state, &ctx.me, id, &input, ctx.state.now()).await {
+        Ok(done) => {
+            let school = done.draft.school_id.0;
+            Ok(see_other(&format!("/policy?school_id={school}&approved=1")))
+        }
+        Err(e) if e.is_fixable() => {
+            let errors = match &e {
+                Refusal::Invalid { field, reason } if field == "takes_effect_on" => {
+                    Errors::one(&date_field, format!("Takes effect on: {reason}"))
+                }
+                _ => Errors::from_refusal(e, &[], &format!("drafts[{id}]")),
+            };
+            refused(&ctx, id, typed, errors).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The policy page again after a refused approval, the chair's date kept on its draft.
+async fn refused(ctx: &Ctx, id: i64, typed: String, errors: Errors) -> Result<Response, WebError> {
+    let d = uc::policy_draft(&ctx.state, &ctx.me, id).await?;
+    let mut page = super::policy::build(ctx, Some(d.draft.school_id.0), errors, None).await?;
+    page.keep_typed_date(id, typed);
+    Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
 }
 
 async fn acknowledge(ctx: Ctx, Path(school): Path<i64>) -> Result<Response, WebError> {

@@ -24,6 +24,7 @@ const RECIPIENTS: &[(&str, &str)] = &[
     ("safeguarding_team", "The safeguarding team"),
     ("headteacher", "The headteacher"),
     ("attendance_lead", "The attendance lead"),
+    ("ewo", "The education welfare officer"),
     ("line_manager", "Each visitor's line manager"),
 ];
 
@@ -41,7 +42,7 @@ pub struct Tick {
     pub checked: bool,
 }
 
-fn ticks(options: &[(&'static str, String)], on: &[String]) -> Vec<Tick> {
+pub(super) fn ticks(options: &[(&'static str, String)], on: &[String]) -> Vec<Tick> {
     options
         .iter()
         .map(|(value, label)| Tick {
@@ -69,6 +70,32 @@ fn role_options() -> Vec<(&'static str, String)> {
         .filter(|r| !matches!(r, Role::TrustAdmin | Role::ChairOfGovernors))
         .map(|r| (r.as_str(), r.title().to_string()))
         .collect()
+}
+
+/// The choices of a setting that is a list of them (roles, who is told, how, which rules are
+/// advisory), shown as tick boxes; `None` for any other setting.
+pub(super) fn choices(path: &str) -> Option<Vec<(&'static str, String)>> {
+    match path {
+        "authorisation.roles" | "risk_assessment.sign_off_roles" | "household.review_roles" => {
+            Some(role_options())
+        }
+        "safety_responders" | "slip.unanswered.notify" => Some(recipient_options()),
+        "slip.unanswered.channels" => Some(channel_options()),
+        "advisory_rules" => Some(
+            domain::policy::ADVISABLE
+                .iter()
+                .map(|r| (*r, domain::policy::changes::label(r)))
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+/// Every alarm kind, by its stored name, with what a school calls it.
+pub(super) fn alarm_kinds() -> impl Iterator<Item = (&'static str, String)> {
+    domain::monitor::AlarmKind::ALL
+        .iter()
+        .map(|k| (k.as_str(), k.as_str().replace('_', " ")))
 }
 
 /// One rung of the alarm ladder as typed.
