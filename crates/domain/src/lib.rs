@@ -14,6 +14,7 @@ pub mod risk;
 pub mod roles;
 pub mod safeguarding;
 pub mod sms_reply;
+pub mod tap;
 pub mod stored;
 pub mod text;
 pub mod upn;

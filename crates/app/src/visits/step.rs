@@ -9,7 +9,8 @@ use crate::{App, Refusal, Result, audit};
 use chrono::{DateTime, Utc};
 use domain::policy::Stage;
 use domain::visit::{VisitStep, apply};
-use domain::{CautionFlagId, FieldError, VehicleId};
+use domain::policy::Channel;
+use domain::{CautionFlagId, FieldError, StaffId, VehicleId};
 use serde_json::{Value, json};
 use store::{Staff, Tx, Visit};
 
@@ -30,6 +31,13 @@ pub(super) struct StepRecord {
     /// Request: why the visit goes ahead although rules the policy advises are unmet; kept in
     /// the event's detail (`advisory_reason`) and shown to the authoriser.
     pub advisory_reason: Option<String>,
+    /// A tap kept on the phone with no signal: when it was tapped (UTC). The step is recorded
+    /// then, within [`domain::tap::tap_time`]'s bounds, and the time it reached the server is
+    /// kept in the event's detail (`received_at`).
+    pub tapped_at: Option<DateTime<Utc>>,
+    /// A message (subject, text) for the visit's buddy (the current one, after any hand-over),
+    /// in the app and by SMS, queued in the step's transaction.
+    pub tell_buddy: Option<(&'static str, String)>,
 }
 
 impl StepRecord {
@@ -48,7 +56,15 @@ impl StepRecord {
             stage: None,
             office_log: false,
             advisory_reason: None,
+            tapped_at: None,
+            tell_buddy: None,
         }
+    }
+
+    /// The same step, tapped at `tapped_at` (see [`StepRecord::tapped_at`]).
+    pub fn tapped(mut self, tapped_at: Option<DateTime<Utc>>) -> Self {
+        self.tapped_at = tapped_at;
+        self
     }
 }
 
@@ -60,10 +76,13 @@ pub(super) async fn take(
     visit: &Visit,
     record: StepRecord,
 ) -> Result<VisitDetail> {
-    let now = app.now();
+    let received = app.now();
     let mut tx = app.db().begin().await?;
     tx.lock_visit(visit.id).await?;
     let visit = tx.visit(visit.id).await?;
+    let watch = tx.watches_of_visits(&[visit.id]).await?.pop();
+    let signed_out_at = watch.as_ref().map(|w| w.signed_out_at);
+    let now = domain::tap::tap_time(record.tapped_at, signed_out_at, received)?;
     // The same cancel at the door sent again by the phone's offline queue (its answer was lost):
     // nothing more is written, and the visit is answered as it stands.
     if visit.state.repeats(&record.step) {
@@ -90,8 +109,16 @@ pub(super) async fn take(
         d.insert("advisory_reason".into(), json!(reason));
         d.insert("advisory_rules".into(), json!(advised));
     }
+    if now < received
+        && let Some(d) = detail_of_step.as_object_mut()
+    {
+        d.insert("tapped_at".into(), json!(now));
+        d.insert("received_at".into(), json!(received));
+    }
     let policy = app.policy_version(visit.policy_version_id).await?;
-    let watch = tx.watches_of_visits(&[visit.id]).await?.pop();
+    let buddy = watch
+        .as_ref()
+        .map_or(visit.buddy_staff_id, |w| w.buddy_staff_id);
     tx.set_visit_state(visit.id, visit.revision, &next, now)
         .await?;
     // The monitor starts, moves or stops watching in the same transaction as the step.
@@ -115,6 +142,11 @@ pub(super) async fn take(
     }
     tx.add_visit_event(visit.id, record.event, Some(me.id), now, &detail_of_step)
         .await?;
+    if let (Some((subject, body)), Some(buddy)) = (&record.tell_buddy, buddy) {
+        let topic = format!("visit:{}:{}", visit.id, record.event);
+        let to = tx.staff(StaffId(buddy)).await?;
+        tell_buddy(&mut tx, &visit, &to, &topic, subject, body, now).await?;
+    }
     tx.append_audit(&audit::entry(
         app,
         me,
@@ -128,6 +160,32 @@ pub(super) async fn take(
     tx.commit().await?;
     let visit = app.db().visit(visit.id).await?;
     detail(app, me, visit).await
+}
+
+/// Tells the buddy in the app and by SMS, once per `topic` (the visit and its event).
+async fn tell_buddy(
+    tx: &mut Tx,
+    visit: &Visit,
+    to: &store::Staff,
+    topic: &str,
+    subject: &str,
+    body: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    for channel in [Channel::InApp, Channel::Sms] {
+        let m = crate::outbox::Outgoing {
+            topic,
+            to,
+            channel,
+            subject,
+            body,
+            visit: Some(visit.id),
+            alarm: None,
+            webhook: None,
+        };
+        crate::outbox::queue(tx, &m, now).await?;
+    }
+    Ok(())
 }
 
 /// P7, P12, required or advisory: a required unmet rule refuses the step. Advisory unmet rules

@@ -15,6 +15,8 @@ use domain::text::MultiLine;
 use domain::visit::DoorReason;
 use domain::visit::VisitStep;
 use domain::{FieldError, VisitId};
+use super::TapInput;
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::json;
 use store::Staff;
@@ -91,6 +93,8 @@ pub async fn authorise(
         stage: Some(Stage::Authorise),
         office_log: false,
         advisory_reason: None,
+        tapped_at: None,
+        tell_buddy: None,
     };
     take(app, me, &visit, record).await
 }
@@ -169,23 +173,14 @@ pub async fn sign_out(app: &App, me: &Staff, id: VisitId) -> Result<VisitDetail>
     take(app, me, &visit, record).await
 }
 
-/// D2: arrived at the property. Errors: `IllegalStep` unless signed out.
+/// D2: arrived at the property, now. Errors: `IllegalStep` unless signed out.
 pub async fn arrived(app: &App, me: &Staff, id: VisitId) -> Result<VisitDetail> {
-    let visit = visit_as_visitor(app, me, id, "record arrival").await?;
-    take(
-        app,
-        me,
-        &visit,
-        StepRecord::simple(VisitStep::Arrive, "arrived"),
-    )
-    .await
+    super::arrived_tapped(app, me, id, TapInput::default()).await
 }
 
 /// D9: nobody answered; a slip or card is left. Errors: `IllegalStep` unless out.
 pub async fn nobody_home(app: &App, me: &Staff, id: VisitId) -> Result<VisitDetail> {
-    let visit = visit_as_visitor(app, me, id, "record that nobody was home").await?;
-    let record = StepRecord::simple(VisitStep::NobodyHome, "nobody_home");
-    take(app, me, &visit, record).await
+    super::nobody_home_tapped(app, me, id, TapInput::default()).await
 }
 
 /// Leaving the property.
@@ -197,10 +192,15 @@ pub struct LeftInput {
     pub early_for_safety: bool,
     #[serde(default, deserialize_with = "domain::text::blank_as_none")]
     pub note: Option<MultiLine<2000>>,
+    /// When it was tapped (UTC), for a tap sent later from the phone's offline queue.
+    #[serde(default)]
+    pub tapped_at: Option<DateTime<Utc>>,
 }
 
-/// A1: left the property (D7: early, for safety). Errors: `Invalid("note")` over 2000
-/// characters; `IllegalStep` unless at the property or nobody was home.
+/// A1: left the property (D7: early, for safety), at `tapped_at` when sent later from the
+/// phone's offline queue. Errors: `Invalid("note")` over 2000 characters; `Invalid("tapped_at")`
+/// outside [`domain::tap::tap_time`]'s bounds; `IllegalStep` unless at the property or nobody
+/// was home.
 pub async fn left(app: &App, me: &Staff, id: VisitId, input: LeftInput) -> Result<VisitDetail> {
     let note = input.note.as_deref().map(str::to_string);
     let visit = visit_as_visitor(app, me, id, "record leaving").await?;
@@ -212,7 +212,7 @@ pub async fn left(app: &App, me: &Staff, id: VisitId, input: LeftInput) -> Resul
         app,
         me,
         &visit,
-        StepRecord::with_detail(step, "left_property", detail),
+        StepRecord::with_detail(step, "left_property", detail).tapped(input.tapped_at),
     )
     .await
 }
@@ -224,10 +224,15 @@ pub struct ReturnedInput {
     /// true: home safely rather than back at school.
     #[serde(default)]
     pub at_home: bool,
+    /// When it was tapped (UTC), for a tap sent later from the phone's offline queue.
+    #[serde(default)]
+    pub tapped_at: Option<DateTime<Utc>>,
 }
 
 /// A1: back at school (signed in) or home safely; the safety monitor stops watching and open
-/// alarms of lateness are resolved. Errors: `IllegalStep` unless the visitors left the property.
+/// alarms of lateness are resolved; at `tapped_at` when sent later from the phone's offline
+/// queue. Errors: `Invalid("tapped_at")` outside [`domain::tap::tap_time`]'s bounds;
+/// `IllegalStep` unless the visitors left the property (or called the visit off on the way).
 pub async fn returned(
     app: &App,
     me: &Staff,
@@ -243,7 +248,7 @@ pub async fn returned(
         app,
         me,
         &visit,
-        StepRecord::with_detail(step, "returned", detail),
+        StepRecord::with_detail(step, "returned", detail).tapped(input.tapped_at),
     )
     .await
 }

@@ -31,7 +31,8 @@ pub fn router() -> Router<AppState> {
 
 /// Under way, or ready to go today: these get the big buttons.
 const UNDER_WAY: [&str; 4] = ["signed_out", "arrived", "nobody_home", "left_property"];
-/// More than this many cards and a phone screen is useless; the rest are listed.
+/// More than this many cards of visits not yet under way and a phone screen is useless; the
+/// rest are listed. A visit under way always has its card: its panic button must be there (A8).
 const MAX_CARDS: usize = 6;
 /// How far ahead an authorised visit on tomorrow's date is already on Today's cards.
 const READY_AHEAD: chrono::Duration = chrono::Duration::hours(3);
@@ -242,8 +243,11 @@ async fn build(
             v.planned_leave_school,
         )
     });
+    let mut waiting = 0;
     for v in sorted {
-        if ready(v) && cards.len() < MAX_CARDS {
+        let out = UNDER_WAY.contains(&v.status.as_str()) || v.status == "cancelled_at_door";
+        if ready(v) && (out || waiting < MAX_CARDS) {
+            waiting += usize::from(!out);
             let (card, read) = card(ctx, v.id, now).await?;
             cards.push(card);
             reads.push(read);
