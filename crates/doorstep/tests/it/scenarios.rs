@@ -12,6 +12,8 @@ mod imports;
 mod in_progress;
 mod need_to_know;
 mod phone;
+mod phone_out;
+mod turn_back;
 mod policy_approval;
 mod reports;
 mod risk_and_travel;

@@ -188,7 +188,12 @@ pub async fn panel(
         "revisit"
     } else if matches!(
         status,
-        "requested" | "authorised" | "cancelled" | "declined" | "cancelled_at_door"
+        "requested"
+            | "authorised"
+            | "cancelled"
+            | "declined"
+            | "cancelled_at_door"
+            | "turned_back"
     ) {
         "reschedule"
     } else {

@@ -121,16 +121,20 @@ impl Card {
     fn out(&self) -> bool {
         UNDER_WAY.contains(&self.status.as_str()) || self.walking_away()
     }
-    /// D6: cancelled at the door, and not yet back.
+    /// D6: cancelled at the door, or A9: turned back on the way, and not yet back.
     fn walking_away(&self) -> bool {
-        self.status == "cancelled_at_door" && self.watched
+        called_off(&self.status) && self.watched
+    }
+    /// A9: on the way and not yet at the house.
+    fn can_turn_back(&self) -> bool {
+        self.status == "signed_out" && self.i_visit
     }
     fn can_cancel_at_door(&self) -> bool {
         self.status == "arrived" && self.i_visit
     }
-    /// Back from a door where the visit was called off: it may be planned again.
+    /// Back from a visit called off at the door or on the way: it may be planned again.
     fn may_reschedule(&self) -> bool {
-        self.status == "cancelled_at_door" && !self.watched && self.i_visit
+        called_off(&self.status) && !self.watched && self.i_visit
     }
     fn can_sign_out(&self) -> bool {
         self.status == "authorised" && self.i_visit
@@ -167,6 +171,11 @@ impl Card {
     }
 }
 
+/// Called off after leaving school (D6 at the door, A9 on the way): watched until back.
+fn called_off(status: &str) -> bool {
+    status == "cancelled_at_door" || status == "turned_back"
+}
+
 struct Row {
     id: i64,
     pupil: String,
@@ -188,6 +197,9 @@ fn flash(done: Option<&str>) -> Option<&'static str> {
         "left" => "Recorded that you have left the property.",
         "cancelled-at-door" => {
             "Visit cancelled at the door. Tap Back at school or Home safe when you are."
+        }
+        "turned-back" => {
+            "Recorded that you turned back; your buddy has been told. Tap Back at school or Home safe when you are."
         }
         "returned" => "Welcome back. The visit is closed for the office.",
         "checked-in" => "Check-in sent.",
@@ -227,7 +239,7 @@ async fn build(
     let ready = |v: &VisitSummary| {
         UNDER_WAY.contains(&v.status.as_str())
             // D6: called off at the door today: back at school to tap, then the reschedule offer.
-            || (v.status == "cancelled_at_door" && local.date_of(v.planned_leave_school) == today)
+            || (called_off(&v.status) && local.date_of(v.planned_leave_school) == today)
             || (v.status == "authorised"
                 && (local.date_of(v.planned_leave_school) <= today
                     || v.planned_leave_school <= now + READY_AHEAD))
@@ -245,7 +257,7 @@ async fn build(
     });
     let mut waiting = 0;
     for v in sorted {
-        let out = UNDER_WAY.contains(&v.status.as_str()) || v.status == "cancelled_at_door";
+        let out = UNDER_WAY.contains(&v.status.as_str()) || called_off(&v.status);
         if ready(v) && (out || waiting < MAX_CARDS) {
             waiting += usize::from(!out);
             let (card, read) = card(ctx, v.id, now).await?;
