@@ -206,7 +206,9 @@ fn flash(done: Option<&str>) -> Option<&'static str> {
         "extended" => "More time recorded; your times have moved on.",
         "panic" => "Alarm raised: school is being alerted now. If you are in danger, call 999.",
         "panic-cancelled" => "Panic cancelled: no alarm was sent.",
-        "duress" => "Alarm raised silently: senior staff are being alerted now.",
+        "duress" => {
+            "Silent alarm raised: senior staff are being alerted now. Call 999 now and ask for the police. Keep the visitors talking if you can, and do not tell them an alarm was raised."
+        }
         "observation" => "Reported: the safeguarding team is being told now.",
         _ => return None,
     })

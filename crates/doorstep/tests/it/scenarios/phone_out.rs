@@ -1,6 +1,7 @@
 //! The visitor's phone while out (#11, tester's A6, A8, A9): every visit out keeps its card and
 //! panic button; a tap kept offline is recorded when it was tapped; a visit can be turned back
-//! before reaching the house; a safety tap needs no body.
+//! before reaching the house; a safety tap needs no body; the buddy's code-word alarm asks to
+//! confirm and then says what to do next (A4).
 
 use super::*;
 use axum::http::Method;
@@ -208,6 +209,35 @@ async fn a_panic_or_an_arrival_with_no_body_is_taken() {
             .await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
         assert_eq!(body["field"], "content-type", "{body}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_buddy_confirms_the_code_word_and_is_told_what_to_do_next() {
+    for_each_backend(|app| async move {
+        let visit = out(&app).await;
+        let school = app.school("harton.demo").await;
+        let buddy = app.login(&school.email("office")).await;
+        let (_, page) = app.get(&buddy, "/today").await;
+        let page = page.as_str().unwrap_or("");
+        assert!(page.contains("They said the code word"), "{page}");
+        assert!(page.contains("Yes — raise the silent alarm"), "{page}");
+        let (status, _) = app
+            .send_raw(
+                &buddy,
+                Method::POST,
+                &format!("/today/{visit}/duress"),
+                Some("application/x-www-form-urlencoded"),
+                "client_ref=code-word-1",
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let (_, page) = app.get(&buddy, "/today?done=duress").await;
+        let page = page.as_str().unwrap_or("");
+        assert!(page.contains("Call 999 now and ask for the police"), "{page}");
+        let board = app.get(&buddy, "/api/board").await.expect_status(OK);
+        assert_eq!(board["alarms"][0]["kind"], "duress", "{board}");
     })
     .await;
 }
