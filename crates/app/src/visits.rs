@@ -18,8 +18,8 @@ mod step;
 mod steps;
 
 pub use concerns::{ConcernInput, ResolveInput, raise_concern, resolve_concern, visit_of_concern};
-pub use on_the_way::{TapInput, TurnBackInput, arrived_tapped, nobody_home_tapped, turn_back};
 pub use history::{VisitHistory, cautions, decisions, events, history, vehicle, watch};
+pub use on_the_way::{TapInput, TurnBackInput, arrived_tapped, nobody_home_tapped, turn_back};
 pub use plan::{AppointmentInput, VisitPlanInput, VisitorInput, pupil_in_scope};
 pub use planning::{RescheduleInput, UpdateVisitInput, create, reschedule, update};
 pub use read::{

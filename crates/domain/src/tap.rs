@@ -67,14 +67,23 @@ mod tests {
     fn a_tap_kept_offline_is_recorded_when_it_was_tapped() {
         let out = Some(at(14, 0));
         assert_eq!(tap_time(None, out, at(16, 30)).unwrap(), at(16, 30));
-        assert_eq!(tap_time(Some(at(16, 0)), out, at(16, 30)).unwrap(), at(16, 0));
-        assert_eq!(tap_time(Some(at(14, 0)), out, at(16, 30)).unwrap(), at(14, 0));
+        assert_eq!(
+            tap_time(Some(at(16, 0)), out, at(16, 30)).unwrap(),
+            at(16, 0)
+        );
+        assert_eq!(
+            tap_time(Some(at(14, 0)), out, at(16, 30)).unwrap(),
+            at(14, 0)
+        );
     }
 
     #[test]
     fn a_phone_clock_a_little_ahead_is_the_school_s_now_and_further_ahead_is_refused() {
         let out = Some(at(14, 0));
-        assert_eq!(tap_time(Some(at(16, 32)), out, at(16, 30)).unwrap(), at(16, 30));
+        assert_eq!(
+            tap_time(Some(at(16, 32)), out, at(16, 30)).unwrap(),
+            at(16, 30)
+        );
         let e = tap_time(Some(at(16, 33)), out, at(16, 30)).unwrap_err();
         assert_eq!(e.field, "tapped_at");
         assert!(e.reason.contains("3 minutes ahead"), "{}", e.reason);

@@ -87,10 +87,7 @@ impl<S: Send + Sync, T: DeserializeOwned + Default> FromRequest<S> for OptionalJ
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        if req
-            .headers()
-            .contains_key(axum::http::header::CONTENT_TYPE)
-        {
+        if req.headers().contains_key(axum::http::header::CONTENT_TYPE) {
             return ApiJson::from_request(req, state)
                 .await
                 .map(|ApiJson(v)| OptionalJson(v));

@@ -3,20 +3,20 @@
 //! record completed and cancelled (A7), cancelled at the door (D6). Each is one transaction ([`super::step::take`]) and
 //! answers with the visit as the person may see it.
 
+use super::TapInput;
 use super::read::VisitDetail;
 use super::step::{StepRecord, take};
 use crate::access::{
     authorises_not_own, require_any, visible_visit, visit_as_visitor, visit_to_act_on,
 };
 use crate::{App, Result};
+use chrono::{DateTime, Utc};
 use domain::inputs;
 use domain::policy::{Stage, check_advisory_reason};
 use domain::text::MultiLine;
 use domain::visit::DoorReason;
 use domain::visit::VisitStep;
 use domain::{FieldError, VisitId};
-use super::TapInput;
-use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::json;
 use store::Staff;

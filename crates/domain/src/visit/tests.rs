@@ -153,7 +153,10 @@ fn a_visit_on_the_way_turns_back_is_watched_until_back_then_may_be_planned_again
     let turned = apply(&signed_out, step.clone(), now()).unwrap();
     assert_eq!(turned.status(), "turned_back");
     assert!(turned.is_out(), "staff are still out until they are back");
-    assert!(turned.repeats(&step), "the same tap sent again changes nothing");
+    assert!(
+        turned.repeats(&step),
+        "the same tap sent again changes nothing"
+    );
     let err = apply(&turned, VisitStep::Arrive, now()).unwrap_err();
     assert_eq!(err.allowed, vec!["back at school or home safe"]);
     let later = now() + chrono::Duration::minutes(20);

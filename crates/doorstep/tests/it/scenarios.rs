@@ -13,7 +13,6 @@ mod in_progress;
 mod need_to_know;
 mod phone;
 mod phone_out;
-mod turn_back;
 mod policy_approval;
 mod reports;
 mod risk_and_travel;
@@ -25,6 +24,7 @@ mod stream_sessions;
 mod tester_report;
 mod texts_in;
 mod trust_adoption;
+mod turn_back;
 mod vocabulary;
 
 use crate::helpers::{

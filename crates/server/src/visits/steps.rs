@@ -128,7 +128,9 @@ pub(super) async fn turn_back(
     Id(id): Id,
     ApiJson(input): ApiJson<TurnBackInput>,
 ) -> Result<Json<VisitDetail>, ApiError> {
-    Ok(Json(visits::turn_back(&state, &me, VisitId(id), input).await?))
+    Ok(Json(
+        visits::turn_back(&state, &me, VisitId(id), input).await?,
+    ))
 }
 
 /// A1: left the property (D7: early, for safety).

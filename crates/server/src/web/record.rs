@@ -188,12 +188,7 @@ pub async fn panel(
         "revisit"
     } else if matches!(
         status,
-        "requested"
-            | "authorised"
-            | "cancelled"
-            | "declined"
-            | "cancelled_at_door"
-            | "turned_back"
+        "requested" | "authorised" | "cancelled" | "declined" | "cancelled_at_door" | "turned_back"
     ) {
         "reschedule"
     } else {

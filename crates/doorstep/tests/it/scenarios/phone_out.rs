@@ -135,7 +135,11 @@ async fn a_tap_time_in_the_future_or_before_the_sign_out_is_refused_naming_it() 
         let office = app.login(&school.email("office")).await;
         let future = (app.now() + Duration::minutes(10)).to_rfc3339();
         let before = (app.now() - Duration::minutes(5)).to_rfc3339();
-        for (path, when) in [("panic", &future), ("check-in", &before), ("arrived", &future)] {
+        for (path, when) in [
+            ("panic", &future),
+            ("check-in", &before),
+            ("arrived", &future),
+        ] {
             let refused = app
                 .post(
                     &teacher,
@@ -155,7 +159,10 @@ async fn a_tap_time_in_the_future_or_before_the_sign_out_is_refused_naming_it() 
             .await
             .1;
         assert!(
-            reason["reason"].as_str().unwrap_or("").contains("ahead of the school's clock"),
+            reason["reason"]
+                .as_str()
+                .unwrap_or("")
+                .contains("ahead of the school's clock"),
             "{reason}"
         );
         // Nothing was written: no alarm, and the visit is still on the way.
@@ -235,7 +242,10 @@ async fn the_buddy_confirms_the_code_word_and_is_told_what_to_do_next() {
         assert_eq!(status, StatusCode::SEE_OTHER);
         let (_, page) = app.get(&buddy, "/today?done=duress").await;
         let page = page.as_str().unwrap_or("");
-        assert!(page.contains("Call 999 now and ask for the police"), "{page}");
+        assert!(
+            page.contains("Call 999 now and ask for the police"),
+            "{page}"
+        );
         let board = app.get(&buddy, "/api/board").await.expect_status(OK);
         assert_eq!(board["alarms"][0]["kind"], "duress", "{board}");
     })

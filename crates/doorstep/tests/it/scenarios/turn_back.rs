@@ -35,14 +35,22 @@ async fn a_visit_turned_back_on_the_way_is_watched_until_back_and_the_buddy_is_t
             .expect_status(StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(empty["field"], "reason", "{empty}");
         let turned = app
-            .post(&teacher, &path, json!({ "reason": "Road closed at the bridge" }))
+            .post(
+                &teacher,
+                &path,
+                json!({ "reason": "Road closed at the bridge" }),
+            )
             .await
             .expect_status(OK);
         assert_eq!(turned["visit"]["status"], "turned_back", "{turned}");
         // The same tap again (the offline queue after a lost answer) changes nothing.
-        app.post(&teacher, &path, json!({ "reason": "Road closed at the bridge" }))
-            .await
-            .expect_status(OK);
+        app.post(
+            &teacher,
+            &path,
+            json!({ "reason": "Road closed at the bridge" }),
+        )
+        .await
+        .expect_status(OK);
         let refused = app
             .step(&teacher, visit, "arrived")
             .await
@@ -80,7 +88,10 @@ async fn a_visit_turned_back_on_the_way_is_watched_until_back_and_the_buddy_is_t
         // Today says so and offers the way back.
         let (_, page) = app.get(&teacher, "/today").await;
         let page = page.as_str().unwrap_or("");
-        assert!(page.contains("Turned back — did not reach the house"), "{page}");
+        assert!(
+            page.contains("Turned back — did not reach the house"),
+            "{page}"
+        );
         assert!(page.contains("Back at school"), "{page}");
 
         app.advance(20);
@@ -92,7 +103,12 @@ async fn a_visit_turned_back_on_the_way_is_watched_until_back_and_the_buddy_is_t
         .await
         .expect_status(OK);
         assert!(db.watch(VisitId(visit)).await.expect("watch").is_none());
-        assert!(db.deadlines_of(VisitId(visit)).await.expect("deadlines").is_empty());
+        assert!(
+            db.deadlines_of(VisitId(visit))
+                .await
+                .expect("deadlines")
+                .is_empty()
+        );
 
         let trail = app
             .get(
