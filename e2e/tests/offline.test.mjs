@@ -1,9 +1,10 @@
 // The offline queue: "I'm OK" tapped with no signal is kept on the phone and reaches the server
 // exactly once when the signal is back — and sending it again (a retry after a lost answer)
-// changes nothing.
+// changes nothing. With no signal the page says first to call 999 if in danger, and a panic kept
+// on the phone is raised at the time it was tapped, not when the signal came back (A6).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, visitThroughApi } from "../lib/server.mjs";
+import { startServer, visitThroughApi, apiAs } from "../lib/server.mjs";
 import { launch, shot, signIn, PHONE } from "../lib/browser.mjs";
 
 let server;
@@ -38,7 +39,7 @@ test("a check-in tapped offline reaches the server once when the phone is back o
     await context.setOffline(true);
     await card.getByRole("button", { name: "I'm OK" }).click();
     const status = page.locator("#queue-status");
-    await status.getByText(/No signal: 1 action saved on this phone/).waitFor();
+    await status.getByText(/^No signal — if you are in danger call 999 now\. 1 action saved on this phone/).waitFor();
     const queued = await page.evaluate(() => JSON.parse(localStorage.getItem("doorstep.queue.v1")));
     assert.equal(queued.length, 1);
     assert.equal(queued[0].url, `/api/visits/${id}/check-in`);
@@ -85,7 +86,7 @@ test("a cancel at the door tapped with no signal is kept, sent once the signal i
     await card.getByLabel("Child alone").check();
     await card.getByLabel("What happened").fill("Two children answered; no adult at home");
     await card.getByRole("button", { name: "Cancel the visit at the door" }).click();
-    await page.locator("#queue-status").getByText(/No signal: 1 action saved on this phone \(Cancel the visit at the door\)/).waitFor();
+    await page.locator("#queue-status").getByText(/No signal — if you are in danger call 999 now\. 1 action saved on this phone \(Cancel the visit at the door\)/).waitFor();
     const queued = await page.evaluate(() => JSON.parse(localStorage.getItem("doorstep.queue.v1")));
     assert.equal(queued.length, 1);
     assert.equal(queued[0].url, `/api/visits/${id}/cancel-at-door`);
@@ -108,6 +109,45 @@ test("a cancel at the door tapped with no signal is kept, sent once the signal i
     const after = (await teacher.get(`/api/visits/${id}`)).json;
     assert.equal(after.visit.status, "cancelled_at_door");
     assert.equal(after.events.filter((e) => e.step === "cancelled_at_door").length, 1);
+  } finally {
+    await context.close();
+  }
+});
+
+test("with no signal the phone says to call 999, and a panic kept offline is raised at its tap time", { timeout: 120_000 }, async () => {
+  const { id } = await visitThroughApi(server.url);
+  const context = await browser.newContext(PHONE);
+  try {
+    const page = await context.newPage();
+    await signIn(page, server.url, "teacher@harton.demo");
+    await page.goto(`${server.url}/today`);
+    const card = page.locator(`#visit-${id}`);
+    await card.getByRole("button", { name: "I'm OK" }).waitFor();
+
+    await context.setOffline(true);
+    const status = page.locator("#queue-status");
+    await status.getByText("No signal — if you are in danger call 999 now.", { exact: false }).waitFor();
+    await card.getByRole("button", { name: "Panic — I need help" }).click();
+    await card.getByText("Tap again to send the alarm").waitFor();
+    await card.getByRole("button", { name: "Panic — I need help" }).click();
+    await status.getByText(/^No signal — if you are in danger call 999 now\. 1 action saved on this phone \(Panic — I need help\)/).waitFor();
+    const queued = await page.evaluate(() => JSON.parse(localStorage.getItem("doorstep.queue.v1")));
+    assert.equal(queued.length, 1);
+    await shot(page, "offline-06-panic-queued");
+
+    // Some seconds without signal, then the alarm goes and says when it was tapped.
+    await page.waitForTimeout(3000);
+    const reconnected = Date.now();
+    await context.setOffline(false);
+    await page.getByText(/Sent 1 saved action: Panic — I need help/).waitFor({ timeout: 30_000 });
+    const office = await apiAs(server.url, "office@harton.demo");
+    const alarm = (await office.get("/api/alarms")).json.find((a) => a.visit_id === id && a.kind === "panic");
+    assert.ok(alarm, "the panic reached school");
+    assert.equal(Date.parse(alarm.raised_at), Date.parse(queued[0].at), "raised at the tap time");
+    assert.ok(Date.parse(alarm.raised_at) < reconnected - 2000);
+    const visit = (await office.get(`/api/visits/${id}`)).json;
+    const received = visit.events.find((e) => e.step === "alarm_received");
+    assert.ok(received && Date.parse(received.at) >= reconnected - 1000, "when it reached school is kept");
   } finally {
     await context.close();
   }

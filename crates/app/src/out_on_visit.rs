@@ -20,7 +20,7 @@ pub use phone::{
     phoned_in,
 };
 pub use pin::set_duress_pin;
-pub use raise::{AlarmInput, Raised, raise_alarm};
+pub use raise::{AlarmInput, Raised, raise_alarm, raise_alarm_tapped};
 
 use crate::{App, Result, access};
 use chrono::{DateTime, Utc};
@@ -43,10 +43,40 @@ pub async fn check_in(
     input: &CheckInInput,
     now: DateTime<Utc>,
 ) -> Result<CheckInOutcome> {
+    check_in_tapped(app, me, visit, input, None, now).await
+}
+
+/// [`check_in`] kept on the phone with no signal and sent later: recorded at `tapped_at` (UTC)
+/// within [`domain::tap::tap_time`]'s bounds (not before the visit was signed out, at most 2
+/// minutes ahead of `now`). Errors as [`check_in`]; `Invalid("tapped_at")` outside the bounds.
+pub async fn check_in_tapped(
+    app: &App,
+    me: &Staff,
+    visit: VisitId,
+    input: &CheckInInput,
+    tapped_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<CheckInOutcome> {
     // The position is checked first, whoever sends it: it says nothing about the visit.
     domain::inputs::position(input.latitude, input.longitude, input.accuracy_m)?;
     let visit = access::visit_as_visitor(app, me, visit, "check in").await?;
-    write_check_in(app, me, &visit, input, now).await
+    let at = tap_time(app, &visit, tapped_at, now).await?;
+    write_check_in(app, me, &visit, input, at).await
+}
+
+/// When a tap on `visit` is recorded: `now`, or `tapped_at` within the visit's time out (see
+/// [`domain::tap::tap_time`]). Reads the watch only for a tap sent later.
+pub(crate) async fn tap_time(
+    app: &App,
+    visit: &store::Visit,
+    tapped_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<DateTime<Utc>> {
+    let signed_out_at = match tapped_at {
+        Some(_) => app.db().watch(visit.id).await?.map(|w| w.signed_out_at),
+        None => None,
+    };
+    Ok(domain::tap::tap_time(tapped_at, signed_out_at, now)?)
 }
 
 /// The check-in itself, for a visit already decided on: the visitors' own ([`check_in`]) or one

@@ -1,6 +1,6 @@
 //! Visits: plan one, read it, ask for and give authorisation, and record each step of its life
-//! (sign out, arrived, nobody home, left, back, record completed, cancelled, rescheduled), with
-//! staff safety concerns (P11). The JSON API and the web pages both call these functions.
+//! (sign out, arrived, nobody home, turned back, left, back, record completed, cancelled,
+//! rescheduled), with staff safety concerns (P11). The JSON API and the web pages both call these functions.
 //!
 //! Every use case that changes a visit is one transaction: on PostgreSQL the visit's row is
 //! locked first; then its reads, the step's policy check, its writes and its audit row. So a
@@ -11,6 +11,7 @@ mod concerns;
 mod facts;
 mod history;
 mod left_early;
+mod on_the_way;
 mod plan;
 mod planning;
 mod read;
@@ -20,6 +21,7 @@ mod steps;
 pub use concerns::{ConcernInput, ResolveInput, raise_concern, resolve_concern, visit_of_concern};
 pub use history::{VisitHistory, cautions, decisions, events, history, vehicle, watch};
 pub use left_early::incident_form;
+pub use on_the_way::{TapInput, TurnBackInput, arrived_tapped, nobody_home_tapped, turn_back};
 pub use plan::{AppointmentInput, VisitPlanInput, VisitorInput, pupil_in_scope};
 pub use planning::{RescheduleInput, UpdateVisitInput, create, reschedule, update};
 pub use read::{

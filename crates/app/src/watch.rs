@@ -95,6 +95,10 @@ pub async fn after_step_in(
         | VisitState::CancelledAtDoor {
             returned_at: Some(_),
             ..
+        }
+        | VisitState::TurnedBack {
+            returned_at: Some(_),
+            ..
         } => {
             tx.end_watch(visit.id).await?;
             let at_home = matches!(next, VisitState::Returned { at_home: true, .. });
@@ -131,13 +135,17 @@ pub async fn after_step_in(
             w.arrived = true;
             w.left_property = true;
         }
+        // A9: turned back on the way: nothing is due at the house any more, getting back is.
+        VisitState::TurnedBack { .. } => w.left_property = true,
         _ => {}
     }
     tx.put_watch(&w).await?;
     store_deadlines(tx, visit, &w, policy).await?;
     if matches!(
         next,
-        VisitState::LeftProperty { .. } | VisitState::CancelledAtDoor { .. }
+        VisitState::LeftProperty { .. }
+            | VisitState::CancelledAtDoor { .. }
+            | VisitState::TurnedBack { .. }
     ) {
         alarms::resolve_open_of_kind(
             tx,

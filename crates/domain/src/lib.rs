@@ -15,6 +15,7 @@ pub mod roles;
 pub mod safeguarding;
 pub mod sms_reply;
 pub mod stored;
+pub mod tap;
 pub mod text;
 pub mod upn;
 pub mod visit;

@@ -2,7 +2,7 @@
 //!
 //! draft → requested → authorised / declined / changes requested → signed out → arrived →
 //! left the property → back at school or home safe → record completed; plus cancelled,
-//! rescheduled and nobody home. [`apply`] is the only way a visit moves; the store persists
+//! rescheduled, nobody home, cancelled at the door and turned back on the way. [`apply`] is the only way a visit moves; the store persists
 //! what it returns and the safety monitor reacts to it.
 
 mod door;
@@ -78,6 +78,13 @@ pub enum VisitState {
         rescheduled_at: DateTime<Utc>,
         new_visit: VisitId,
     },
+    /// Called off on the way, before reaching the house (A9: "Turned back — did not reach the
+    /// house"). The staff are still out, watched for getting back until `returned_at`.
+    TurnedBack {
+        turned_back_at: DateTime<Utc>,
+        reason: String,
+        returned_at: Option<DateTime<Utc>>,
+    },
 }
 
 /// What somebody does to a visit.
@@ -117,6 +124,9 @@ pub enum VisitStep {
     Reschedule {
         new_visit: VisitId,
     },
+    TurnBack {
+        reason: String,
+    },
 }
 
 impl VisitStep {
@@ -135,6 +145,7 @@ impl VisitStep {
             VisitStep::Cancel { .. } => "cancel",
             VisitStep::CancelAtDoor { .. } => "cancel at the door",
             VisitStep::Reschedule { .. } => "reschedule",
+            VisitStep::TurnBack { .. } => "turn back",
         }
     }
 }
@@ -174,6 +185,7 @@ impl VisitState {
             VisitState::Cancelled { .. } => VisitStatus::Cancelled,
             VisitState::CancelledAtDoor { .. } => VisitStatus::CancelledAtDoor,
             VisitState::Rescheduled { .. } => VisitStatus::Rescheduled,
+            VisitState::TurnedBack { .. } => VisitStatus::TurnedBack,
         }
     }
 
@@ -186,6 +198,10 @@ impl VisitState {
                 | VisitState::NobodyHome { .. }
                 | VisitState::LeftProperty { .. }
                 | VisitState::CancelledAtDoor {
+                    returned_at: None,
+                    ..
+                }
+                | VisitState::TurnedBack {
                     returned_at: None,
                     ..
                 }
@@ -214,11 +230,14 @@ impl VisitState {
                 ]
             }
             VisitState::Authorised { .. } => vec!["sign out", "cancel", "reschedule"],
-            VisitState::SignedOut { .. } => vec!["arrived", "nobody home"],
+            VisitState::SignedOut { .. } => vec!["arrived", "nobody home", "turn back"],
             VisitState::Arrived { .. } => {
                 vec!["nobody home", "left the property", "cancel at the door"]
             }
             VisitState::CancelledAtDoor {
+                returned_at: None, ..
+            }
+            | VisitState::TurnedBack {
                 returned_at: None, ..
             } => vec!["back at school or home safe"],
             VisitState::NobodyHome { .. } => vec!["left the property"],
@@ -226,7 +245,8 @@ impl VisitState {
             VisitState::Returned { .. } => vec!["complete the record"],
             VisitState::Cancelled { .. }
             | VisitState::Declined { .. }
-            | VisitState::CancelledAtDoor { .. } => vec!["reschedule"],
+            | VisitState::CancelledAtDoor { .. }
+            | VisitState::TurnedBack { .. } => vec!["reschedule"],
             VisitState::RecordCompleted { .. } | VisitState::Rescheduled { .. } => vec![],
         }
     }
@@ -294,6 +314,23 @@ pub fn apply(
             note: note.clone(),
             returned_at: Some(now),
         },
+        (S::SignedOut { .. }, E::TurnBack { reason }) => S::TurnedBack {
+            turned_back_at: now,
+            reason,
+            returned_at: None,
+        },
+        (
+            S::TurnedBack {
+                turned_back_at,
+                reason,
+                returned_at: None,
+            },
+            E::Return { .. },
+        ) => S::TurnedBack {
+            turned_back_at: *turned_back_at,
+            reason: reason.clone(),
+            returned_at: Some(now),
+        },
         (S::Returned { .. }, E::CompleteRecord) => S::RecordCompleted { completed_at: now },
         (
             S::Draft | S::ChangesRequested { .. } | S::Requested { .. } | S::Authorised { .. },
@@ -308,6 +345,10 @@ pub fn apply(
             | S::Cancelled { .. }
             | S::Declined { .. }
             | S::CancelledAtDoor {
+                returned_at: Some(_),
+                ..
+            }
+            | S::TurnedBack {
                 returned_at: Some(_),
                 ..
             },

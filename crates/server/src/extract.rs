@@ -78,6 +78,32 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     }
 }
 
+/// A JSON body that may be left out: a safety tap (`/panic`, `/check-in`, `/arrived`…) sent
+/// with no body and no Content-Type is read as the input's defaults, as the phone's one-tap
+/// buttons and `curl -X POST` send it. A body that is there is read as [`ApiJson`] reads it.
+pub struct OptionalJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Default> FromRequest<S> for OptionalJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        if req.headers().contains_key(axum::http::header::CONTENT_TYPE) {
+            return ApiJson::from_request(req, state)
+                .await
+                .map(|ApiJson(v)| OptionalJson(v));
+        }
+        match read_limited(req.into_body()).await? {
+            Whole(bytes) if bytes.iter().all(u8::is_ascii_whitespace) => {
+                Ok(OptionalJson(T::default()))
+            }
+            _ => Err(ApiError::bad_request(
+                "content-type",
+                "send the body as application/json",
+            )),
+        }
+    }
+}
+
 /// A text that is readable but empty or too long is a value the school must change (422, as the
 /// use cases answer it); anything else the request could not be read as (400).
 fn refused(field: String, reason: String, message: &str) -> ApiError {

@@ -7,7 +7,7 @@
 use crate::AppState;
 use crate::auth::{CurrentStaff, TapStaff};
 use crate::error::ApiError;
-use crate::extract::{ApiJson, Id};
+use crate::extract::{ApiJson, Id, OptionalJson};
 use app::out_on_visit::{self, CheckInInput};
 use axum::Json;
 use axum::extract::State;
@@ -53,6 +53,10 @@ struct CheckInBody {
     /// The phone's id for this action: a retried action is applied once.
     #[serde(default, deserialize_with = "domain::text::blank_as_none")]
     client_ref: Option<Line<100>>,
+    /// When it was tapped (UTC): a tap kept on the phone with no signal is recorded then, if
+    /// within the visit's time out and at most 2 minutes ahead of the school's clock.
+    #[serde(default)]
+    tapped_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -69,7 +73,7 @@ async fn check_in(
     State(state): State<AppState>,
     TapStaff(me): TapStaff,
     Id(id): Id,
-    ApiJson(body): ApiJson<CheckInBody>,
+    OptionalJson(body): OptionalJson<CheckInBody>,
 ) -> Result<Json<CheckInAnswer>, ApiError> {
     let input = CheckInInput {
         note: body.note.map(String::from),
@@ -79,7 +83,9 @@ async fn check_in(
         pin: body.pin,
         client_ref: body.client_ref.map(String::from),
     };
-    let outcome = out_on_visit::check_in(&state, &me, VisitId(id), &input, state.now()).await?;
+    let (visit, now) = (VisitId(id), state.now());
+    let outcome =
+        out_on_visit::check_in_tapped(&state, &me, visit, &input, body.tapped_at, now).await?;
     Ok(Json(CheckInAnswer {
         recorded_at: outcome.recorded_at,
         next_check_in_due: outcome.next_check_in_due,
@@ -138,6 +144,10 @@ struct AlarmBody {
     /// second alarm and gets the first one's answer.
     #[serde(default, deserialize_with = "domain::text::blank_as_none")]
     client_ref: Option<Line<100>>,
+    /// When it was tapped (UTC): a tap kept on the phone with no signal is recorded then, if
+    /// within the visit's time out and at most 2 minutes ahead of the school's clock.
+    #[serde(default)]
+    tapped_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -160,8 +170,10 @@ async fn raise(
         longitude: body.longitude,
         client_ref: body.client_ref.map(String::from),
     };
+    let (visit, now) = (VisitId(id), state.now());
     let raised =
-        out_on_visit::raise_alarm(state, me, VisitId(id), kind, &input, state.now()).await?;
+        out_on_visit::raise_alarm_tapped(state, me, visit, kind, &input, body.tapped_at, now)
+            .await?;
     let status = if raised.newly_raised {
         StatusCode::CREATED
     } else {
@@ -176,14 +188,15 @@ async fn raise(
     ))
 }
 
-/// D5: panic — straight to the top of the ladder, with the information pack.
+/// D5: panic — straight to the top of the ladder, with the information pack. The body may be
+/// left out (no Content-Type), as for every safety tap that needs nothing more.
 #[utoipa::path(post, path = "/api/visits/{id}/panic", tag = "visit in progress", params(("id" = i64, Path)), request_body = AlarmBody,
     responses((status = 201, body = Raised), (status = 200, description = "the same tap (client_ref) was already received", body = Raised), (status = 404)))]
 async fn panic(
     State(state): State<AppState>,
     TapStaff(me): TapStaff,
     Id(id): Id,
-    ApiJson(body): ApiJson<AlarmBody>,
+    OptionalJson(body): OptionalJson<AlarmBody>,
 ) -> Result<(StatusCode, Json<Raised>), ApiError> {
     raise(&state, &me, id, AlarmKind::Panic, body).await
 }
@@ -195,7 +208,7 @@ async fn duress(
     State(state): State<AppState>,
     TapStaff(me): TapStaff,
     Id(id): Id,
-    ApiJson(body): ApiJson<AlarmBody>,
+    OptionalJson(body): OptionalJson<AlarmBody>,
 ) -> Result<(StatusCode, Json<Raised>), ApiError> {
     raise(&state, &me, id, AlarmKind::Duress, body).await
 }
@@ -218,6 +231,10 @@ struct ObservationBody {
     /// As for panic: the same tap sent twice raises one alarm.
     #[serde(default, deserialize_with = "domain::text::blank_as_none")]
     client_ref: Option<Line<100>>,
+    /// When it was tapped (UTC): a tap kept on the phone with no signal is recorded then, if
+    /// within the visit's time out and at most 2 minutes ahead of the school's clock.
+    #[serde(default)]
+    tapped_at: Option<DateTime<Utc>>,
 }
 
 /// D6: something on the doorstep that needs action now; the safeguarding team is told at once.
@@ -243,6 +260,7 @@ async fn observation(
         AlarmBody {
             note: body.note,
             client_ref: body.client_ref,
+            tapped_at: body.tapped_at,
             ..Default::default()
         },
     )

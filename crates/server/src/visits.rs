@@ -19,9 +19,10 @@ use serde::Deserialize;
 use steps::{
     __path_arrived, __path_authorise_visit, __path_cancel_at_door, __path_cancel_visit,
     __path_complete_record, __path_decline_visit, __path_left_property, __path_nobody_home,
-    __path_request_changes, __path_request_visit, __path_returned, __path_sign_out, arrived,
-    authorise_visit, cancel_at_door, cancel_visit, complete_record, decline_visit, left_property,
-    nobody_home, request_changes, request_visit, returned, sign_out,
+    __path_request_changes, __path_request_visit, __path_returned, __path_sign_out,
+    __path_turn_back, arrived, authorise_visit, cancel_at_door, cancel_visit, complete_record,
+    decline_visit, left_property, nobody_home, request_changes, request_visit, returned, sign_out,
+    turn_back,
 };
 use store::{SafetyConcern, VisitSummary};
 use utoipa_axum::router::OpenApiRouter;
@@ -44,6 +45,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(complete_record))
         .routes(routes!(cancel_visit))
         .routes(routes!(cancel_at_door))
+        .routes(routes!(turn_back))
         .routes(routes!(reschedule_visit))
         .routes(routes!(raise_concern))
         .routes(routes!(resolve_concern))

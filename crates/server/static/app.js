@@ -54,9 +54,15 @@
       status("The school's server could not save this yet: " + saved +
         ". They will be sent automatically. If you need help now, phone your buddy or the school office.");
     } else {
-      status("No signal: " + saved + ". They will be sent automatically when you have signal.");
+      status(NO_SIGNAL + " " + saved + ". They will be sent automatically when you have signal.");
     }
   }
+  // Said first whenever the phone has no signal: the queue cannot help someone in danger now.
+  var NO_SIGNAL = "No signal — if you are in danger call 999 now.";
+  window.addEventListener("offline", function () {
+    if (load().length > 0) showQueue();
+    else status(NO_SIGNAL + " Taps you make are kept on this phone and sent when you have signal.");
+  });
 
   // The JSON body of a form: inputs marked data-json, typed by data-type.
   function bodyOf(form) {
@@ -88,7 +94,7 @@
         if (res.ok) return { kind: "ok", json: json };
         if (res.status === 401) return { kind: "auth" };
         if (res.status >= 500 || res.status === 408 || res.status === 429) return { kind: "offline", server: true };
-        return { kind: "rejected", reason: (json && json.reason) || ("refused (" + res.status + ")") };
+        return { kind: "rejected", field: json && json.field, reason: (json && json.reason) || ("refused (" + res.status + ")") };
       });
     }, function () { return { kind: "offline" }; });
   }
@@ -133,7 +139,20 @@
 
   var DONE = { "sign-out": "signed-out", "arrived": "arrived", "nobody-home": "nobody-home", "left": "left",
     "returned": "returned", "panic": "panic", "duress": "duress", "observation": "observation",
-    "cancel-at-door": "cancelled-at-door" };
+    "cancel-at-door": "cancelled-at-door", "turn-back": "turned-back" };
+
+  // A6: a tap sent from the queue says when it was tapped (UTC), so school records that time
+  // (an alarm raised at the tap, not when the signal came back). A phone whose clock is far off
+  // is refused naming tapped_at: the tap is then sent without it, at the time it reaches school.
+  var TAPPED = { "check-in": 1, "panic": 1, "duress": 1, "observation": 1, "arrived": 1,
+    "nobody-home": 1, "left": 1, "returned": 1, "turn-back": 1 };
+  function sendQueued(item) {
+    if (!TAPPED[item.action] || !item.at) return send(item);
+    var body = Object.assign({}, item.body, { tapped_at: item.at });
+    return send(Object.assign({}, item, { body: body })).then(function (r) {
+      return r.kind === "rejected" && r.field === "tapped_at" ? send(item) : r;
+    });
+  }
 
   document.addEventListener("submit", function (e) {
     var form = e.target;
@@ -287,7 +306,7 @@
       var q = load();
       if (q.length === 0) return Promise.resolve("empty");
       var item = q[0];
-      return send(item).then(function (r) {
+      return sendQueued(item).then(function (r) {
         if (r.kind === "ok" || r.kind === "rejected") {
           var rest = load().filter(function (i) { return i.id !== item.id; });
           save(rest);

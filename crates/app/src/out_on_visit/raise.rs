@@ -56,7 +56,25 @@ pub async fn raise_alarm(
     input: &AlarmInput,
     now: DateTime<Utc>,
 ) -> Result<Raised> {
+    raise_alarm_tapped(app, me, visit, kind, input, None, now).await
+}
+
+/// [`raise_alarm`] for a tap kept on the phone with no signal and sent later (A6): the alarm is
+/// raised at `tapped_at` (UTC, within [`domain::tap::tap_time`]'s bounds), and the time it
+/// reached the server, `now`, is kept as the visit event `alarm_received`. Errors as
+/// [`raise_alarm`]; `Invalid("tapped_at")` before the visit was signed out or more than 2
+/// minutes ahead of `now`.
+pub async fn raise_alarm_tapped(
+    app: &App,
+    me: &Staff,
+    visit: VisitId,
+    kind: AlarmKind,
+    input: &AlarmInput,
+    tapped_at: Option<DateTime<Utc>>,
+    received: DateTime<Utc>,
+) -> Result<Raised> {
     let visit = access::visit_to_act_on(app, me, visit, doing(kind)?).await?;
+    let now = super::tap_time(app, &visit, tapped_at, received).await?;
     let note = inputs::optional_text("note", input.note.as_deref().unwrap_or(""), 2000)?;
     let client_ref =
         inputs::optional_text("client_ref", input.client_ref.as_deref().unwrap_or(""), 100)?;
@@ -85,6 +103,11 @@ pub async fn raise_alarm(
         );
         e.at = now;
         tx.append_audit(&e).await?;
+        if now < received {
+            let detail = serde_json::json!({ "alarm_id": raised.alarm_id, "kind": kind.as_str(), "tapped_at": now, "received_at": received });
+            tx.add_visit_event(visit.id, "alarm_received", Some(me.id), received, &detail)
+                .await?;
+        }
     }
     tx.commit().await?;
     if raised.newly_raised {

@@ -7,9 +7,10 @@ use super::facts;
 use super::read::{VisitDetail, detail};
 use crate::{App, Refusal, Result, audit};
 use chrono::{DateTime, Utc};
+use domain::policy::Channel;
 use domain::policy::Stage;
 use domain::visit::{VisitStep, apply};
-use domain::{CautionFlagId, FieldError, VehicleId};
+use domain::{CautionFlagId, FieldError, StaffId, VehicleId};
 use serde_json::{Value, json};
 use store::{Staff, Tx, Visit};
 
@@ -33,6 +34,13 @@ pub(super) struct StepRecord {
     /// D7: left early because staff felt unsafe: the buddy and the DSL are told in the same
     /// transaction, and the event names who ([`super::left_early`]).
     pub left_early: bool,
+    /// A tap kept on the phone with no signal: when it was tapped (UTC). The step is recorded
+    /// then, within [`domain::tap::tap_time`]'s bounds, and the time it reached the server is
+    /// kept in the event's detail (`received_at`).
+    pub tapped_at: Option<DateTime<Utc>>,
+    /// A message (subject, text) for the visit's buddy (the current one, after any hand-over),
+    /// in the app and by SMS, queued in the step's transaction.
+    pub tell_buddy: Option<(&'static str, String)>,
 }
 
 impl StepRecord {
@@ -52,7 +60,15 @@ impl StepRecord {
             office_log: false,
             advisory_reason: None,
             left_early: false,
+            tapped_at: None,
+            tell_buddy: None,
         }
+    }
+
+    /// The same step, tapped at `tapped_at` (see [`StepRecord::tapped_at`]).
+    pub fn tapped(mut self, tapped_at: Option<DateTime<Utc>>) -> Self {
+        self.tapped_at = tapped_at;
+        self
     }
 }
 
@@ -64,10 +80,13 @@ pub(super) async fn take(
     visit: &Visit,
     record: StepRecord,
 ) -> Result<VisitDetail> {
-    let now = app.now();
+    let received = app.now();
     let mut tx = app.db().begin().await?;
     tx.lock_visit(visit.id).await?;
     let visit = tx.visit(visit.id).await?;
+    let watch = tx.watches_of_visits(&[visit.id]).await?.pop();
+    let signed_out_at = watch.as_ref().map(|w| w.signed_out_at);
+    let now = domain::tap::tap_time(record.tapped_at, signed_out_at, received)?;
     // The same cancel at the door sent again by the phone's offline queue (its answer was lost):
     // nothing more is written, and the visit is answered as it stands.
     if visit.state.repeats(&record.step) {
@@ -94,8 +113,13 @@ pub(super) async fn take(
         d.insert("advisory_reason".into(), json!(reason));
         d.insert("advisory_rules".into(), json!(advised));
     }
+    if now < received
+        && let Some(d) = detail_of_step.as_object_mut()
+    {
+        d.insert("tapped_at".into(), json!(now));
+        d.insert("received_at".into(), json!(received));
+    }
     let policy = app.policy_version(visit.policy_version_id).await?;
-    let watch = tx.watches_of_visits(&[visit.id]).await?.pop();
     if record.left_early {
         let tz = policy.settings.tz();
         let told = super::left_early::tell_buddy_and_dsl(
@@ -112,6 +136,9 @@ pub(super) async fn take(
             d.insert("told".into(), json!(told));
         }
     }
+    let buddy = watch
+        .as_ref()
+        .map_or(visit.buddy_staff_id, |w| w.buddy_staff_id);
     tx.set_visit_state(visit.id, visit.revision, &next, now)
         .await?;
     // The monitor starts, moves or stops watching in the same transaction as the step.
@@ -135,6 +162,11 @@ pub(super) async fn take(
     }
     tx.add_visit_event(visit.id, record.event, Some(me.id), now, &detail_of_step)
         .await?;
+    if let (Some((subject, body)), Some(buddy)) = (&record.tell_buddy, buddy) {
+        let topic = format!("visit:{}:{}", visit.id, record.event);
+        let to = tx.staff(StaffId(buddy)).await?;
+        tell_buddy(&mut tx, &visit, &to, &topic, subject, body, now).await?;
+    }
     tx.append_audit(&audit::entry(
         app,
         me,
@@ -148,6 +180,32 @@ pub(super) async fn take(
     tx.commit().await?;
     let visit = app.db().visit(visit.id).await?;
     detail(app, me, visit).await
+}
+
+/// Tells the buddy in the app and by SMS, once per `topic` (the visit and its event).
+async fn tell_buddy(
+    tx: &mut Tx,
+    visit: &Visit,
+    to: &store::Staff,
+    topic: &str,
+    subject: &str,
+    body: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    for channel in [Channel::InApp, Channel::Sms] {
+        let m = crate::outbox::Outgoing {
+            topic,
+            to,
+            channel,
+            subject,
+            body,
+            visit: Some(visit.id),
+            alarm: None,
+            webhook: None,
+        };
+        crate::outbox::queue(tx, &m, now).await?;
+    }
+    Ok(())
 }
 
 /// P7, P12, required or advisory: a required unmet rule refuses the step. Advisory unmet rules

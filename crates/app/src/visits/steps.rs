@@ -3,12 +3,14 @@
 //! record completed and cancelled (A7), cancelled at the door (D6). Each is one transaction ([`super::step::take`]) and
 //! answers with the visit as the person may see it.
 
+use super::TapInput;
 use super::read::VisitDetail;
 use super::step::{StepRecord, take};
 use crate::access::{
     authorises_not_own, require_any, visible_visit, visit_as_visitor, visit_to_act_on,
 };
 use crate::{App, Result};
+use chrono::{DateTime, Utc};
 use domain::inputs;
 use domain::policy::{Stage, check_advisory_reason};
 use domain::text::MultiLine;
@@ -92,6 +94,8 @@ pub async fn authorise(
         office_log: false,
         advisory_reason: None,
         left_early: false,
+        tapped_at: None,
+        tell_buddy: None,
     };
     take(app, me, &visit, record).await
 }
@@ -170,23 +174,14 @@ pub async fn sign_out(app: &App, me: &Staff, id: VisitId) -> Result<VisitDetail>
     take(app, me, &visit, record).await
 }
 
-/// D2: arrived at the property. Errors: `IllegalStep` unless signed out.
+/// D2: arrived at the property, now. Errors: `IllegalStep` unless signed out.
 pub async fn arrived(app: &App, me: &Staff, id: VisitId) -> Result<VisitDetail> {
-    let visit = visit_as_visitor(app, me, id, "record arrival").await?;
-    take(
-        app,
-        me,
-        &visit,
-        StepRecord::simple(VisitStep::Arrive, "arrived"),
-    )
-    .await
+    super::arrived_tapped(app, me, id, TapInput::default()).await
 }
 
 /// D9: nobody answered; a slip or card is left. Errors: `IllegalStep` unless out.
 pub async fn nobody_home(app: &App, me: &Staff, id: VisitId) -> Result<VisitDetail> {
-    let visit = visit_as_visitor(app, me, id, "record that nobody was home").await?;
-    let record = StepRecord::simple(VisitStep::NobodyHome, "nobody_home");
-    take(app, me, &visit, record).await
+    super::nobody_home_tapped(app, me, id, TapInput::default()).await
 }
 
 /// Leaving the property.
@@ -198,12 +193,17 @@ pub struct LeftInput {
     pub early_for_safety: bool,
     #[serde(default, deserialize_with = "domain::text::blank_as_none")]
     pub note: Option<MultiLine<2000>>,
+    /// When it was tapped (UTC), for a tap sent later from the phone's offline queue.
+    #[serde(default)]
+    pub tapped_at: Option<DateTime<Utc>>,
 }
 
 /// A1: left the property. D7: early, for safety — the buddy and the DSL are told at once in the
 /// app, by text and by e-mail (durably, with the step), the event's detail names them (`told`),
 /// and the answer's `report_incident` links to the incident form. Audited as
-/// "visit.left_property". Errors: `Invalid("note")` over 2000 characters; `IllegalStep` unless
+/// "visit.left_property". At `tapped_at` when sent later from the phone's offline queue.
+/// Errors: `Invalid("note")` over 2000 characters; `Invalid("tapped_at")` outside
+/// [`domain::tap::tap_time`]'s bounds; `IllegalStep` unless
 /// at the property or nobody was home.
 pub async fn left(app: &App, me: &Staff, id: VisitId, input: LeftInput) -> Result<VisitDetail> {
     let note = input.note.as_deref().map(str::to_string);
@@ -212,7 +212,8 @@ pub async fn left(app: &App, me: &Staff, id: VisitId, input: LeftInput) -> Resul
         early_for_safety: input.early_for_safety,
     };
     let detail = json!({ "early_for_safety": input.early_for_safety, "note": note });
-    let mut record = StepRecord::with_detail(step, "left_property", detail);
+    let mut record =
+        StepRecord::with_detail(step, "left_property", detail).tapped(input.tapped_at);
     record.left_early = input.early_for_safety;
     take(app, me, &visit, record).await
 }
@@ -224,10 +225,15 @@ pub struct ReturnedInput {
     /// true: home safely rather than back at school.
     #[serde(default)]
     pub at_home: bool,
+    /// When it was tapped (UTC), for a tap sent later from the phone's offline queue.
+    #[serde(default)]
+    pub tapped_at: Option<DateTime<Utc>>,
 }
 
 /// A1: back at school (signed in) or home safely; the safety monitor stops watching and open
-/// alarms of lateness are resolved. Errors: `IllegalStep` unless the visitors left the property.
+/// alarms of lateness are resolved; at `tapped_at` when sent later from the phone's offline
+/// queue. Errors: `Invalid("tapped_at")` outside [`domain::tap::tap_time`]'s bounds;
+/// `IllegalStep` unless the visitors left the property (or called the visit off on the way).
 pub async fn returned(
     app: &App,
     me: &Staff,
@@ -243,7 +249,7 @@ pub async fn returned(
         app,
         me,
         &visit,
-        StepRecord::with_detail(step, "returned", detail),
+        StepRecord::with_detail(step, "returned", detail).tapped(input.tapped_at),
     )
     .await
 }

@@ -196,7 +196,8 @@ pub async fn apply_check_ins(
         } else {
             None
         };
-        w.last_contact_at = p.now;
+        // A check-in kept offline and sent after a later contact does not move contact back.
+        w.last_contact_at = w.last_contact_at.max(p.now);
         if p.latitude.is_some() {
             w.last_latitude = p.latitude;
             w.last_longitude = p.longitude;

@@ -96,17 +96,22 @@ pub fn door_options(policy: &PolicySettings) -> Vec<DoorOption> {
 
 impl super::VisitState {
     /// True when `step` is the very step that brought the visit here: the phone's offline queue
-    /// sends a cancel at the door again after a lost answer, and the second send must change
-    /// nothing and not be refused. Only the cancel at the door repeats; other steps answer
-    /// which steps are allowed.
+    /// sends a cancel at the door (or a turn back) again after a lost answer, and the second
+    /// send must change nothing and not be refused. Only these repeat; other steps answer which
+    /// steps are allowed.
     pub fn repeats(&self, step: &super::VisitStep) -> bool {
-        matches!(
-            (self, step),
+        use super::{VisitState as S, VisitStep as E};
+        match (self, step) {
             (
-                super::VisitState::CancelledAtDoor { reason, note, .. },
-                super::VisitStep::CancelAtDoor { reason: again, note: again_note },
-            ) if reason == again && note == again_note
-        )
+                S::CancelledAtDoor { reason, note, .. },
+                E::CancelAtDoor {
+                    reason: again,
+                    note: again_note,
+                },
+            ) => reason == again && note == again_note,
+            (S::TurnedBack { reason, .. }, E::TurnBack { reason: again }) => reason == again,
+            _ => false,
+        }
     }
 }
 

@@ -23,10 +23,12 @@ pub enum VisitStatus {
     Cancelled,
     CancelledAtDoor,
     Rescheduled,
+    /// A9: signed out, called off on the way before reaching the house; watched until back.
+    TurnedBack,
 }
 
 impl VisitStatus {
-    pub const ALL: [VisitStatus; 14] = [
+    pub const ALL: [VisitStatus; 15] = [
         VisitStatus::Draft,
         VisitStatus::Requested,
         VisitStatus::ChangesRequested,
@@ -41,6 +43,7 @@ impl VisitStatus {
         VisitStatus::Cancelled,
         VisitStatus::CancelledAtDoor,
         VisitStatus::Rescheduled,
+        VisitStatus::TurnedBack,
     ];
 
     /// The name kept in storage and sent in JSON.
@@ -60,6 +63,7 @@ impl VisitStatus {
             VisitStatus::Cancelled => "cancelled",
             VisitStatus::CancelledAtDoor => "cancelled_at_door",
             VisitStatus::Rescheduled => "rescheduled",
+            VisitStatus::TurnedBack => "turned_back",
         }
     }
 
@@ -80,6 +84,7 @@ impl VisitStatus {
             VisitStatus::Cancelled => "Cancelled",
             VisitStatus::CancelledAtDoor => "Cancelled at the door",
             VisitStatus::Rescheduled => "Rescheduled",
+            VisitStatus::TurnedBack => "Turned back — did not reach the house",
         }
     }
 

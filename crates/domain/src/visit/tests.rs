@@ -140,3 +140,38 @@ fn a_cancel_at_the_door_sent_twice_is_the_same_cancel_and_a_different_one_is_not
         "a late resend after the return changes nothing either"
     );
 }
+
+#[test]
+fn a_visit_on_the_way_turns_back_is_watched_until_back_then_may_be_planned_again() {
+    let signed_out = VisitState::SignedOut {
+        signed_out_at: now(),
+    };
+    assert!(signed_out.allowed_steps().contains(&"turn back"));
+    let step = VisitStep::TurnBack {
+        reason: "Road closed".into(),
+    };
+    let turned = apply(&signed_out, step.clone(), now()).unwrap();
+    assert_eq!(turned.status(), "turned_back");
+    assert!(turned.is_out(), "staff are still out until they are back");
+    assert!(
+        turned.repeats(&step),
+        "the same tap sent again changes nothing"
+    );
+    let err = apply(&turned, VisitStep::Arrive, now()).unwrap_err();
+    assert_eq!(err.allowed, vec!["back at school or home safe"]);
+    let later = now() + chrono::Duration::minutes(20);
+    let back = apply(&turned, VisitStep::Return { at_home: true }, later).unwrap();
+    assert!(!back.is_out());
+    assert!(matches!(
+        &back,
+        VisitState::TurnedBack { reason, returned_at: Some(at), .. }
+            if reason == "Road closed" && *at == later
+    ));
+    let again = VisitStep::Reschedule {
+        new_visit: VisitId(9),
+    };
+    assert_eq!(apply(&back, again, later).unwrap().status(), "rescheduled");
+    // Only on the way: at the house the visit is called off at the door instead.
+    let arrived = VisitState::Arrived { arrived_at: now() };
+    assert!(apply(&arrived, step, now()).is_err());
+}

@@ -13,6 +13,7 @@ mod in_progress;
 mod left_early;
 mod need_to_know;
 mod phone;
+mod phone_out;
 mod policy_approval;
 mod policy_editing;
 mod reports;
@@ -25,6 +26,7 @@ mod stream_sessions;
 mod tester_report;
 mod texts_in;
 mod trust_adoption;
+mod turn_back;
 mod vocabulary;
 
 use crate::helpers::{

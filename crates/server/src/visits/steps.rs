@@ -7,10 +7,10 @@
 use crate::AppState;
 use crate::auth::{CurrentStaff, TapStaff};
 use crate::error::ApiError;
-use crate::extract::{ApiJson, Id};
+use crate::extract::{ApiJson, Id, OptionalJson};
 use app::visits::{
     self, AuthoriseInput, CancelAtDoorInput, CancelInput, CommentInput, LeftInput, RequestInput,
-    ReturnedInput, VisitDetail,
+    ReturnedInput, TapInput, TurnBackInput, VisitDetail,
 };
 use axum::Json;
 use axum::extract::State;
@@ -92,26 +92,45 @@ pub(super) async fn sign_out(
     Ok(Json(visits::sign_out(&state, &me, VisitId(id)).await?))
 }
 
-/// D2: arrived at the property.
-#[utoipa::path(post, path = "/api/visits/{id}/arrived", tag = "visit in progress", params(("id" = i64, Path)),
-    responses((status = 200, body = VisitDetail), (status = 409)))]
+/// D2: arrived at the property (the body may be left out; `tapped_at` for a tap sent later).
+#[utoipa::path(post, path = "/api/visits/{id}/arrived", tag = "visit in progress", params(("id" = i64, Path)), request_body = TapInput,
+    responses((status = 200, body = VisitDetail), (status = 409), (status = 422)))]
 pub(super) async fn arrived(
     State(state): State<AppState>,
     TapStaff(me): TapStaff,
     Id(id): Id,
+    OptionalJson(input): OptionalJson<TapInput>,
 ) -> Result<Json<VisitDetail>, ApiError> {
-    Ok(Json(visits::arrived(&state, &me, VisitId(id)).await?))
+    let detail = visits::arrived_tapped(&state, &me, VisitId(id), input).await?;
+    Ok(Json(detail))
 }
 
-/// D9: nobody answered; a slip or card is left.
-#[utoipa::path(post, path = "/api/visits/{id}/nobody-home", tag = "visit in progress", params(("id" = i64, Path)),
-    responses((status = 200, body = VisitDetail), (status = 409)))]
+/// D9: nobody answered; a slip or card is left (the body may be left out).
+#[utoipa::path(post, path = "/api/visits/{id}/nobody-home", tag = "visit in progress", params(("id" = i64, Path)), request_body = TapInput,
+    responses((status = 200, body = VisitDetail), (status = 409), (status = 422)))]
 pub(super) async fn nobody_home(
     State(state): State<AppState>,
     TapStaff(me): TapStaff,
     Id(id): Id,
+    OptionalJson(input): OptionalJson<TapInput>,
 ) -> Result<Json<VisitDetail>, ApiError> {
-    Ok(Json(visits::nobody_home(&state, &me, VisitId(id)).await?))
+    let detail = visits::nobody_home_tapped(&state, &me, VisitId(id), input).await?;
+    Ok(Json(detail))
+}
+
+/// A9: turned back before reaching the house, with the reason; the staff are watched until
+/// they tap back at school or home safe (`POST /api/visits/{id}/returned`); the buddy is told.
+#[utoipa::path(post, path = "/api/visits/{id}/turn-back", tag = "visit in progress", params(("id" = i64, Path)), request_body = TurnBackInput,
+    responses((status = 200, body = VisitDetail), (status = 409), (status = 422)))]
+pub(super) async fn turn_back(
+    State(state): State<AppState>,
+    TapStaff(me): TapStaff,
+    Id(id): Id,
+    ApiJson(input): ApiJson<TurnBackInput>,
+) -> Result<Json<VisitDetail>, ApiError> {
+    Ok(Json(
+        visits::turn_back(&state, &me, VisitId(id), input).await?,
+    ))
 }
 
 /// A1: left the property (D7: early, for safety).
@@ -121,7 +140,7 @@ pub(super) async fn left_property(
     State(state): State<AppState>,
     TapStaff(me): TapStaff,
     Id(id): Id,
-    ApiJson(input): ApiJson<LeftInput>,
+    OptionalJson(input): OptionalJson<LeftInput>,
 ) -> Result<Json<VisitDetail>, ApiError> {
     Ok(Json(visits::left(&state, &me, VisitId(id), input).await?))
 }
@@ -133,7 +152,7 @@ pub(super) async fn returned(
     State(state): State<AppState>,
     TapStaff(me): TapStaff,
     Id(id): Id,
-    ApiJson(input): ApiJson<ReturnedInput>,
+    OptionalJson(input): OptionalJson<ReturnedInput>,
 ) -> Result<Json<VisitDetail>, ApiError> {
     Ok(Json(
         visits::returned(&state, &me, VisitId(id), input).await?,

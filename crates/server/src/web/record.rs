@@ -194,6 +194,7 @@ pub async fn panel(
             | VisitStatus::Cancelled
             | VisitStatus::Declined
             | VisitStatus::CancelledAtDoor
+            | VisitStatus::TurnedBack
     ) {
         "reschedule"
     } else {

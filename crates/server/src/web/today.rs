@@ -30,7 +30,8 @@ pub fn router() -> Router<AppState> {
         .route("/today/{id}/panic-confirm", get(alarm::confirm))
 }
 
-/// More than this many cards and a phone screen is useless; the rest are listed.
+/// More than this many cards of visits not yet under way and a phone screen is useless; the
+/// rest are listed. A visit under way always has its card: its panic button must be there (A8).
 const MAX_CARDS: usize = 6;
 /// How far ahead an authorised visit on tomorrow's date is already on Today's cards.
 const READY_AHEAD: chrono::Duration = chrono::Duration::hours(3);
@@ -120,16 +121,20 @@ impl Card {
     fn out(&self) -> bool {
         self.status.is_under_way() || self.walking_away()
     }
-    /// D6: cancelled at the door, and not yet back.
+    /// D6: cancelled at the door, or A9: turned back on the way, and not yet back.
     fn walking_away(&self) -> bool {
-        self.status == VisitStatus::CancelledAtDoor && self.watched
+        called_off(self.status) && self.watched
+    }
+    /// A9: on the way and not yet at the house.
+    fn can_turn_back(&self) -> bool {
+        self.status == VisitStatus::SignedOut && self.i_visit
     }
     fn can_cancel_at_door(&self) -> bool {
         self.status == VisitStatus::Arrived && self.i_visit
     }
-    /// Back from a door where the visit was called off: it may be planned again.
+    /// Back from a visit called off at the door or on the way: it may be planned again.
     fn may_reschedule(&self) -> bool {
-        self.status == VisitStatus::CancelledAtDoor && !self.watched && self.i_visit
+        called_off(self.status) && !self.watched && self.i_visit
     }
     fn can_sign_out(&self) -> bool {
         self.status == VisitStatus::Authorised && self.i_visit
@@ -166,6 +171,11 @@ impl Card {
     }
 }
 
+/// Called off after leaving school (D6 at the door, A9 on the way): watched until back.
+fn called_off(status: VisitStatus) -> bool {
+    matches!(status, VisitStatus::CancelledAtDoor | VisitStatus::TurnedBack)
+}
+
 struct Row {
     id: i64,
     pupil: String,
@@ -193,12 +203,17 @@ fn flash(done: Option<&str>) -> Option<&'static str> {
         "cancelled-at-door" => {
             "Visit cancelled at the door. Tap Back at school or Home safe when you are."
         }
+        "turned-back" => {
+            "Recorded that you turned back; your buddy has been told. Tap Back at school or Home safe when you are."
+        }
         "returned" => "Welcome back. The visit is closed for the office.",
         "checked-in" => "Check-in sent.",
         "extended" => "More time recorded; your times have moved on.",
         "panic" => "Alarm raised: school is being alerted now. If you are in danger, call 999.",
         "panic-cancelled" => "Panic cancelled: no alarm was sent.",
-        "duress" => "Alarm raised silently: senior staff are being alerted now.",
+        "duress" => {
+            "Silent alarm raised: senior staff are being alerted now. Call 999 now and ask for the police. Keep the visitors talking if you can, and do not tell them an alarm was raised."
+        }
         "observation" => "Reported: the safeguarding team is being told now.",
         _ => return None,
     })
@@ -239,7 +254,7 @@ async fn build(
         // Under way, or ready to go today: these get the big buttons.
         v.status.is_under_way()
             // D6: called off at the door today: back at school to tap, then the reschedule offer.
-            || (v.status == VisitStatus::CancelledAtDoor && local.date_of(v.planned_leave_school) == today)
+            || (called_off(v.status) && local.date_of(v.planned_leave_school) == today)
             || (v.status == VisitStatus::Authorised
                 && (local.date_of(v.planned_leave_school) <= today
                     || v.planned_leave_school <= now + READY_AHEAD))
@@ -250,8 +265,11 @@ async fn build(
     // Under way first, then ready to go, soonest first.
     let mut sorted: Vec<&VisitSummary> = mine.iter().collect();
     sorted.sort_by_key(|v| (!v.status.is_under_way(), v.planned_leave_school));
+    let mut waiting = 0;
     for v in sorted {
-        if ready(v) && cards.len() < MAX_CARDS {
+        let out = v.status.is_under_way() || called_off(v.status);
+        if ready(v) && (out || waiting < MAX_CARDS) {
+            waiting += usize::from(!out);
             let (card, read) = card(ctx, v.id, now).await?;
             cards.push(card);
             reads.push(read);

@@ -21,7 +21,8 @@ pub(super) async fn act(
     let text = |name: &str| form.opt(name).map(str::to_string);
     let (app, me, now, visit) = (&ctx.state, &ctx.me, ctx.state.now(), VisitId(id));
     let done: Result<&str, Refusal> = match action.as_str() {
-        "sign-out" | "arrived" | "nobody-home" | "left" | "returned" | "cancel-at-door" => {
+        "sign-out" | "arrived" | "nobody-home" | "left" | "returned" | "cancel-at-door"
+        | "turn-back" => {
             return step(&ctx, id, &action, &form).await;
         }
         // The pocket-tap guard: the first tap is recorded and asks for a second.
@@ -100,8 +101,8 @@ fn observation(kind: &str) -> Option<AlarmKind> {
     })
 }
 
-/// A step of the visit's lifecycle (signed out, arrived, nobody home, left, back): the same use
-/// cases as the JSON routes.
+/// A step of the visit's lifecycle (signed out, arrived, nobody home, turned back, left, back):
+/// the same use cases as the JSON routes.
 async fn step(ctx: &Ctx, id: i64, action: &str, form: &FormData) -> Result<Response, WebError> {
     use app::visits;
     let (app, me, visit) = (&ctx.state, &ctx.me, VisitId(id));
@@ -113,7 +114,7 @@ async fn step(ctx: &Ctx, id: i64, action: &str, form: &FormData) -> Result<Respo
             let early_for_safety = form.get("early_for_safety") == "true";
             let input = visits::LeftInput {
                 early_for_safety,
-                note: None,
+                ..Default::default()
             };
             let done = if early_for_safety {
                 "left-early"
@@ -133,9 +134,21 @@ async fn step(ctx: &Ctx, id: i64, action: &str, form: &FormData) -> Result<Respo
             };
             (cancelled.await, "cancelled-at-door")
         }
+        // A9: turned back on the way, with the reason; then Back at school or Home safe.
+        "turn-back" => {
+            let turned = async {
+                let input = visits::TurnBackInput {
+                    reason: form.text("reason")?,
+                    tapped_at: None,
+                };
+                visits::turn_back(app, me, visit, input).await
+            };
+            (turned.await, "turned-back")
+        }
         _ => {
             let input = visits::ReturnedInput {
                 at_home: form.get("at_home") == "true",
+                ..Default::default()
             };
             (visits::returned(app, me, visit, input).await, "returned")
         }

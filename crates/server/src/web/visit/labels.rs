@@ -16,6 +16,8 @@ pub(super) fn step_label(step: &str) -> String {
         "record_completed" => "Record completed".into(),
         "cancelled" => "Cancelled".into(),
         "cancelled_at_door" => "Cancelled at the door".into(),
+        "turned_back" => "Turned back — did not reach the house".into(),
+        "alarm_received" => "Alarm tapped with no signal reached school".into(),
         "rescheduled" => "Rescheduled".into(),
         "safety_concern_raised" => "Safety concern raised".into(),
         "safety_concern_resolved" => "Safety concern dealt with".into(),
