@@ -115,7 +115,8 @@ pub const BUDDIES: [Role; 8] = [
 /// Hand the buddy role over on the buddy's behalf (a buddy taken ill, or whose phone died): the
 /// office, who keep the sign-out log, and the DSL, a deputy DSL and the head. Recorded as done on
 /// the buddy's behalf.
-pub const BUDDY_STAND_INS: [Role; 4] = [Role::Office, Role::Dsl, Role::DeputyDsl, Role::Headteacher];
+pub const BUDDY_STAND_INS: [Role; 4] =
+    [Role::Office, Role::Dsl, Role::DeputyDsl, Role::Headteacher];
 
 /// Go out on visits.
 pub const VISITORS: [Role; 3] = [Role::VisitingStaff, Role::AttendanceLead, Role::Ewo];

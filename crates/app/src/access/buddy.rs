@@ -36,7 +36,8 @@ pub async fn visit_to_hand_over(
     if visit.buddy_staff_id == Some(staff.id.0) {
         return Ok((visit, HandingOver::Buddy));
     }
-    if staff.roles.any_of(&BUDDY_STAND_INS) && sees_school_visits(app, staff, visit.school_id).await?
+    if staff.roles.any_of(&BUDDY_STAND_INS)
+        && sees_school_visits(app, staff, visit.school_id).await?
     {
         return Ok((visit, HandingOver::OnBehalf));
     }
@@ -51,10 +52,16 @@ pub async fn visit_to_hand_over(
 /// of the visitors, with a mobile number the visitors can phone. Answers why not, in a school's
 /// words naming the person, for the caller to put against its field (`buddy_staff_id`,
 /// `to_staff_id`).
-pub fn may_be_buddy(candidate: &Staff, school: SchoolId, visitors: &[StaffId]) -> Result<(), String> {
+pub fn may_be_buddy(
+    candidate: &Staff,
+    school: SchoolId,
+    visitors: &[StaffId],
+) -> Result<(), String> {
     let name = &candidate.name;
     if candidate.school_id != Some(school) || !candidate.active {
-        return Err(format!("{name} is not an active member of staff at this school"));
+        return Err(format!(
+            "{name} is not an active member of staff at this school"
+        ));
     }
     if visitors.contains(&candidate.id) {
         return Err(format!(
@@ -66,7 +73,11 @@ pub fn may_be_buddy(candidate: &Staff, school: SchoolId, visitors: &[StaffId]) -
             "{name} is not a member of staff based at school, so cannot be the buddy (the policy: \"a member of staff based at school who is accessible and available throughout the visit\")"
         ));
     }
-    if candidate.mobile.as_deref().is_none_or(|m| m.trim().is_empty()) {
+    if candidate
+        .mobile
+        .as_deref()
+        .is_none_or(|m| m.trim().is_empty())
+    {
         return Err(format!(
             "{name} has no mobile number: add one on the staff page first"
         ));

@@ -63,7 +63,11 @@ mod tests {
         });
         assert_eq!(gsm7::segments(&m.sms), Some(1), "{}", m.sms);
         assert!(m.sms.contains("Lukasz Nowak, 07700900777"), "{}", m.sms);
-        assert!(!m.sms.contains("Marsden"), "no address in a text: {}", m.sms);
+        assert!(
+            !m.sms.contains("Marsden"),
+            "no address in a text: {}",
+            m.sms
+        );
         assert!(
             m.body
                 .starts_with("Buddy handed over from Lina Liaison to Łukasz Nowak at 16:40."),

@@ -57,7 +57,8 @@ pub async fn hand_over_buddy(
     };
     let Some(next) = found(app.db().staff(to).await)?.filter(|s| s.trust_id == me.trust_id) else {
         return Err(field(
-            "Choose who takes over as buddy: there is no such member of staff at this school".into(),
+            "Choose who takes over as buddy: there is no such member of staff at this school"
+                .into(),
         ));
     };
     if visit.buddy_staff_id == Some(next.id.0) {

@@ -9,8 +9,8 @@ mod labels;
 
 pub use check::{PolicyPanel, policy_panel};
 pub use facts::{Line, facts};
-pub use labels::status_label;
 use hand_over::HandOverBox;
+pub use labels::status_label;
 use labels::{event_label, flash};
 
 use super::form::FormData;

@@ -2,8 +2,8 @@
 //! reaches through the JSON API; a refusal is shown on the card it came from.
 
 use super::super::form::FormData;
-use super::super::visit::hand_over;
 use super::super::page::{Ctx, Errors, TapCtx, WebError, render_with, see_other};
+use super::super::visit::hand_over;
 use app::Refusal;
 use app::out_on_visit::{self, CheckInInput};
 use axum::extract::Path;
@@ -36,7 +36,8 @@ pub(super) async fn act(
                 Ok(_) => Ok(see_other("/today?done=buddy-handed-over")),
                 Err(r) if r.is_fixable() => {
                     let errors = Errors::from_refusal(r, &[], "to_staff_id");
-                    let page = super::build(&ctx, None, hand_over::anchored(errors, id), id).await?;
+                    let page =
+                        super::build(&ctx, None, hand_over::anchored(errors, id), id).await?;
                     Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
                 }
                 Err(r) => Err(r.into()),

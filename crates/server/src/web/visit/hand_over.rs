@@ -49,15 +49,16 @@ pub async fn hand_over_box(ctx: &Ctx, visit: &Visit) -> Result<Option<HandOverBo
 
 /// The hand-over a form asks for: the chosen colleague (`to_staff_id`, blank when none is
 /// chosen, which the use case refuses by name) once the confirm box (`confirm`) is ticked.
-/// Errors: `Invalid("confirm")` when it is not ticked.
+/// Errors: the use case's, and `Invalid("confirm")` when someone is chosen but it is not ticked.
 pub async fn from_form(ctx: &Ctx, id: i64, form: &FormData) -> app::Result<HandedOver> {
-    if form.get("confirm").is_empty() {
+    let to = form.get("to_staff_id").parse::<i64>().ok().map(StaffId);
+    // Nobody chosen is the use case's refusal (after its access check); the tick comes next.
+    if to.is_some() && form.get("confirm").is_empty() {
         return Err(Refusal::invalid(
             "confirm",
             "Tick to confirm the new buddy knows and can be phoned for the rest of the visit",
         ));
     }
-    let to = form.get("to_staff_id").parse::<i64>().ok().map(StaffId);
     let now = ctx.state.now();
     app::out_on_visit::hand_over_buddy(&ctx.state, &ctx.me, VisitId(id), to, now).await
 }

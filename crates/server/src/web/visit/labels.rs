@@ -55,7 +55,7 @@ pub(super) fn event_label(e: &store::VisitEvent) -> String {
         ("buddy_handover", Some(d)) => {
             let summary = d["summary"].as_str().unwrap_or("Buddy handed over");
             if d["on_behalf"].as_bool() == Some(true) {
-                format!("{summary}, on the buddy's behalf")
+                format!("{summary}, on behalf of the buddy")
             } else {
                 summary.to_string()
             }
