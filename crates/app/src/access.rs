@@ -13,12 +13,14 @@
 //! [`household`] (the household and the planner's view of it), [`records`] (incidents, records
 //! for the head, the audit trail, alarms) and [`schools`] (exports, reports, calendar links).
 
+mod buddy;
 mod household;
 mod pupil;
 mod records;
 mod schools;
 mod visit;
 
+pub use buddy::{HandingOver, eligible_buddies, may_be_buddy, visit_to_hand_over};
 pub use household::{
     HouseholdForPlanning, PlanningPupil, household_for_planning, visible_household,
 };

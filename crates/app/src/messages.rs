@@ -7,6 +7,7 @@
 pub mod drill;
 mod email;
 pub mod gsm7;
+pub mod handover;
 mod pack;
 pub mod sms;
 

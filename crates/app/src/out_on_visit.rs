@@ -9,12 +9,14 @@
 //! it returns. No HTTP and no SQL here.
 
 mod extend;
+mod hand_over;
 mod phone;
 mod pin;
 mod raise;
 
 pub use crate::watch::{CheckInInput, CheckInOutcome};
-pub use extend::{ExtendInput, Extended, extend, hand_over_buddy};
+pub use extend::{ExtendInput, Extended, extend};
+pub use hand_over::{HandedOver, hand_over_buddy};
 pub use phone::{
     HelpComing, Missed, PhoneStatus, PhonedInInput, panic_cancelled, panic_pressed, phone_status,
     phoned_in,

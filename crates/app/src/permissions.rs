@@ -97,6 +97,27 @@ pub const MIS_IMPORTERS: [Role; 3] = [Role::Office, Role::Headteacher, Role::Tru
 /// Read the demo outbox (`doorstep demo` only): the office and the head, who watch alarms.
 pub const DEMO_OUTBOX_READERS: [Role; 2] = [Role::Office, Role::Headteacher];
 
+/// May be a visit's buddy: a member of staff based at school (REAch2: "a 'buddy', i.e. a member
+/// of staff based at school who is accessible and available throughout the full duration of the
+/// visit"). Not the chair of governors, a trust administrator or the EWO, who are not based at
+/// the school; whoever it is must also have a mobile ([`crate::access::may_be_buddy`]).
+pub const BUDDIES: [Role; 8] = [
+    Role::VisitingStaff,
+    Role::Office,
+    Role::SeniorLeader,
+    Role::Dsl,
+    Role::DeputyDsl,
+    Role::SafeguardingTeam,
+    Role::Headteacher,
+    Role::AttendanceLead,
+];
+
+/// Hand the buddy role over on the buddy's behalf (a buddy taken ill, or whose phone died): the
+/// office, who keep the sign-out log, and the DSL, a deputy DSL and the head. Recorded as done on
+/// the buddy's behalf.
+pub const BUDDY_STAND_INS: [Role; 4] =
+    [Role::Office, Role::Dsl, Role::DeputyDsl, Role::Headteacher];
+
 /// Go out on visits.
 pub const VISITORS: [Role; 3] = [Role::VisitingStaff, Role::AttendanceLead, Role::Ewo];
 

@@ -270,12 +270,16 @@ async fn observation(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct HandOverBody {
-    /// The colleague taking over as buddy; null when the buddy leaves with nobody to take over.
+    /// The colleague taking over as buddy (required: a buddy leaves only when someone takes
+    /// over): staff based at this school, not visiting, with a mobile number.
+    #[serde(default)]
     to_staff_id: Option<i64>,
 }
 
-/// A buddy who leaves site hands the visit to a named colleague; without one the board shows the
-/// visit as unwatched and alarms go to the office instead.
+/// The buddy (or the office, the DSL or the head on their behalf) hands a visit that is out to
+/// a named colleague; both buddies and the visitors are told in the app and by text. Answers the
+/// watch as written; 422 naming `to_staff_id` when nobody, or someone who may not be buddy, is
+/// chosen.
 #[utoipa::path(post, path = "/api/visits/{id}/buddy-handover", tag = "visit in progress", params(("id" = i64, Path)), request_body = HandOverBody,
     responses((status = 200, body = store::Watch), (status = 409), (status = 422)))]
 async fn hand_over(
@@ -285,8 +289,8 @@ async fn hand_over(
     ApiJson(body): ApiJson<HandOverBody>,
 ) -> Result<Json<store::Watch>, ApiError> {
     let to = body.to_staff_id.map(StaffId);
-    let w = out_on_visit::hand_over_buddy(&state, &me, VisitId(id), to, state.now()).await?;
-    Ok(Json(w))
+    let done = out_on_visit::hand_over_buddy(&state, &me, VisitId(id), to, state.now()).await?;
+    Ok(Json(done.watch))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

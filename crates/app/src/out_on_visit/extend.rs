@@ -1,4 +1,4 @@
-//! "Need more time" and the buddy's hand-over: both change the watch of a visit that is out, so
+//! "Need more time" (and the buddy's hand-over, in [`super::hand_over`]): both change the watch of a visit that is out, so
 //! both read the watch inside the transaction that writes it (the visit row locked on
 //! PostgreSQL). A visit that came back meanwhile is refused, and its watch and deadlines stay
 //! gone: no false overdue alarm.
@@ -8,7 +8,7 @@ use crate::watch::{store_deadlines, timeline};
 use crate::{App, Refusal, Result, access, audit};
 use chrono::{DateTime, Utc};
 use domain::monitor::{self, AlarmKind};
-use domain::{FieldError, StaffId, VisitId, inputs};
+use domain::{FieldError, VisitId, inputs};
 use store::{NewCheckIn, Staff, Tx, Visit, Watch};
 
 /// D8: more time, with a reason.
@@ -31,7 +31,7 @@ pub struct Extended {
     pub watch: Watch,
 }
 
-fn refuse_unless_out(visit: &Visit) -> Result<()> {
+pub(super) fn refuse_unless_out(visit: &Visit) -> Result<()> {
     if visit.state.is_out() {
         Ok(())
     } else {
@@ -44,7 +44,7 @@ fn refuse_unless_out(visit: &Visit) -> Result<()> {
 
 /// The watch as it stands in `tx` (visit row locked on PostgreSQL); a conflict when the visit
 /// is no longer out (it came back, or was never signed out).
-async fn watch_in(tx: &mut Tx, visit: &Visit) -> Result<Watch> {
+pub(super) async fn watch_in(tx: &mut Tx, visit: &Visit) -> Result<Watch> {
     tx.watch_locked(visit.id).await?.ok_or_else(|| {
         Refusal::not_out("this visit is no longer out: staff are back, so nothing was changed")
     })
@@ -133,79 +133,4 @@ pub async fn extend(
         back_by: visit.planned_return + shift,
         watch: w,
     })
-}
-
-/// The buddy leaves site: hands the visit to a named colleague (`to`), or with `None` records
-/// that the buddy has gone, so the board shows the visit as unwatched and the ladder uses the
-/// office. The visit's buddy becomes `to` (none when nobody takes over): the new buddy reads the
-/// visit and its code word, raises duress and shows on Today; the one who left no longer does.
-/// Written with the watch's change and its audit row ("visit.buddy_handover", with the buddy
-/// before and after) in one transaction.
-/// Errors: `NotFound("visit")`, `Forbidden`, `Invalid("to_staff_id")` for nobody by that id or
-/// someone not at the school or already on the visit, `Conflict("status")` when staff are not
-/// out (also when they came back meanwhile).
-pub async fn hand_over_buddy(
-    app: &App,
-    me: &Staff,
-    visit: VisitId,
-    to: Option<StaffId>,
-    now: DateTime<Utc>,
-) -> Result<Watch> {
-    let visit = access::visit_to_act_on(app, me, visit, "hand over the buddy role").await?;
-    let to = match to {
-        Some(id) => {
-            let next = app
-                .db()
-                .staff(id)
-                .await
-                .map_err(Refusal::from)
-                .map_err(access::unknown("to_staff_id", "no such member of staff"))?;
-            if next.school_id != Some(visit.school_id)
-                || visit.staff.iter().any(|s| s.staff_id == next.id)
-            {
-                return Err(FieldError::new(
-                    "to_staff_id",
-                    "must be a colleague at school who is not on the visit",
-                )
-                .into());
-            }
-            Some(next.id)
-        }
-        None => None,
-    };
-    refuse_unless_out(&visit)?;
-    let mut tx = app.db().begin().await?;
-    let w = watch_in(&mut tx, &visit).await?;
-    let w = match to {
-        Some(next) => Watch {
-            buddy_staff_id: Some(next.0),
-            buddy_left_at: None,
-            ..w
-        },
-        None => Watch {
-            buddy_left_at: Some(now),
-            ..w
-        },
-    };
-    tx.put_watch(&w).await?;
-    // The visit's buddy is the one value access, the code word, duress and Today read: it moves
-    // with the watch, so the new buddy has all of it and the one who left none of it.
-    tx.set_visit_buddy(visit.id, to, now).await?;
-    let detail = serde_json::json!({
-        "from_staff_id": visit.buddy_staff_id,
-        "to_staff_id": to.map(|s| s.0),
-    });
-    let mut e = audit::entry(
-        app,
-        me,
-        "visit.buddy_handover",
-        "visit",
-        visit.id.0,
-        Some(visit.school_id),
-        detail,
-    );
-    e.at = now;
-    tx.append_audit(&e).await?;
-    tx.commit().await?;
-    Ok(w)
 }

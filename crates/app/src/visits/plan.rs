@@ -220,13 +220,19 @@ pub async fn check(
         ("backup_staff_id", input.backup_staff_id),
     ] {
         if let Some(id) = id {
-            colleague(tx, school, id, field).await?;
+            let person = colleague(tx, school, id, field).await?;
             if visitors.iter().any(|v| v.staff.0 == id) {
                 return Err(FieldError::new(
                     field,
                     "must be someone staying at school, not one of the visiting staff",
                 )
                 .into());
+            }
+            // The buddy is the person the visitors phone (A4): based at school, with a mobile.
+            if field == "buddy_staff_id" {
+                let going: Vec<StaffId> = visitors.iter().map(|v| v.staff).collect();
+                crate::access::may_be_buddy(&person, school, &going)
+                    .map_err(|why| FieldError::new(field, why))?;
             }
         }
     }

@@ -95,6 +95,9 @@ pub(super) async fn take(
     }
     let acknowledge = cautions_on_household(&mut tx, &visit, &record.acknowledge).await?;
     let next = apply(&visit.state, record.step, now)?;
+    if matches!(record.stage, Some(Stage::Request | Stage::Authorise)) {
+        buddy_still_one(&mut tx, &visit).await?;
+    }
     let mut advised = vec![];
     if let Some(stage) = record.stage {
         let authoriser = (stage == Stage::Authorise).then_some(&me.roles);
@@ -206,6 +209,19 @@ async fn tell_buddy(
         crate::outbox::queue(tx, &m, now).await?;
     }
     Ok(())
+}
+
+/// A4: the buddy named at planning must still be one when the visit is asked for and authorised
+/// (a mobile removed since, a role changed): refused naming `buddy_staff_id`, whatever the
+/// policy, since a buddy nobody can phone watches over no one.
+async fn buddy_still_one(tx: &mut Tx, visit: &Visit) -> Result<()> {
+    let Some(id) = visit.buddy_staff_id else {
+        return Ok(());
+    };
+    let buddy = tx.staff(domain::StaffId(id)).await?;
+    let going: Vec<_> = visit.staff.iter().map(|s| s.staff_id).collect();
+    crate::access::may_be_buddy(&buddy, visit.school_id, &going)
+        .map_err(|why| FieldError::new("buddy_staff_id", why).into())
 }
 
 /// P7, P12, required or advisory: a required unmet rule refuses the step. Advisory unmet rules

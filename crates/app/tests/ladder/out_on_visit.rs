@@ -96,9 +96,9 @@ async fn a_buddy_hand_over_while_staff_sign_back_in_brings_no_watch_back() {
         let app = TestApp::start(backend, "harton").await;
         let visit = out_and_left(&app).await;
         let (ctx, buddy, now) = (app.app(), app.staff(app.people.buddy).await, app.now());
-        let id = visit.id;
+        let (id, cover) = (visit.id, app.people.senior);
         let handed = racing_a_return(&app, &visit, async move {
-            out_on_visit::hand_over_buddy(&ctx, &buddy, id, None, now).await
+            out_on_visit::hand_over_buddy(&ctx, &buddy, id, Some(cover), now).await
         })
         .await;
         assert!(

@@ -3,6 +3,7 @@
 
 mod authorisation;
 mod board_push;
+mod buddy_rules;
 mod demo_outbox;
 mod drills;
 mod feed_push;

@@ -12,6 +12,8 @@ fn ask(leaf: &str) -> (&'static str, String) {
         "planned_leave_property" => Some(("Enter", "when you plan to leave the house")),
         "planned_return" => Some(("Enter", "when you plan to be back at school")),
         "school_id" => Some(("Choose", "the school")),
+        "to_staff_id" => Some(("Choose", "who takes over as buddy")),
+        "buddy_staff_id" => Some(("Choose", "the buddy")),
         "staff_id" | "owner_staff_id" | "about_staff_id" => Some(("Choose", "the member of staff")),
         "household_id" | "household" => Some(("Choose", "the household")),
         "pupil_id" => Some(("Choose", "the pupil")),

@@ -108,6 +108,8 @@ struct Card {
     missed: Option<alarm::MissedBox>,
     /// The safety monitor watches the visitors (a visit cancelled at the door until they are back).
     watched: bool,
+    /// For the buddy while staff are out: "Hand over to another buddy".
+    hand_over: Option<super::visit::hand_over::HandOverBox>,
 }
 
 impl TodayPage {
@@ -215,6 +217,9 @@ fn flash(done: Option<&str>) -> Option<&'static str> {
             "Silent alarm raised: senior staff are being alerted now. Call 999 now and ask for the police. Keep the visitors talking if you can, and do not tell them an alarm was raised."
         }
         "observation" => "Reported: the safeguarding team is being told now.",
+        "buddy-handed-over" => {
+            "The buddy role is handed over: the new buddy and the visitors have been told."
+        }
         _ => return None,
     })
 }
@@ -352,6 +357,7 @@ async fn card(
     } else {
         (None, None)
     };
+    let hand_over = super::visit::hand_over::hand_over_box(ctx, &visit).await?;
     let due = |kind| first_of(&deadlines, kind).map(|d| Due::new(d.due_at, now, &local));
     let card = Card {
         id: visit.id.0,
@@ -393,6 +399,7 @@ async fn card(
         help,
         missed,
         watched: watch.is_some(),
+        hand_over,
     };
     Ok((card, read))
 }

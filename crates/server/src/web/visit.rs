@@ -4,11 +4,13 @@
 
 mod check;
 mod facts;
+pub(super) mod hand_over;
 mod labels;
 
 pub use check::{PolicyPanel, policy_panel};
 pub use facts::{Line, facts};
-use labels::step_label;
+use hand_over::HandOverBox;
+use labels::{event_label, flash};
 
 use super::form::FormData;
 use super::page::{Chrome, Ctx, Errors, WATCHERS, WebError, render_with, see_other};
@@ -37,6 +39,7 @@ pub fn router() -> Router<AppState> {
         .route("/visits/{id}/cancel", post(cancel))
         .route("/visits/{id}/concerns", post(concern))
         .route("/visits/{id}/phoned-in", post(phoned_in))
+        .route("/visits/{id}/buddy-handover", post(buddy_handover))
         .route("/concerns/{id}/resolve", post(resolve_concern))
 }
 
@@ -90,39 +93,14 @@ struct VisitPage {
     phoned_in: Vec<(i64, String)>,
     /// D7: left early for safety: the visitors are prompted for an incident report.
     report_incident: Option<String>,
+    /// While staff are out, for the buddy and those who may stand in for them: the hand-over.
+    hand_over: Option<HandOverBox>,
 }
 
 #[derive(Deserialize)]
-struct DoneQuery {
+pub(super) struct DoneQuery {
     done: Option<String>,
     saved: Option<String>,
-}
-
-fn flash(q: &DoneQuery) -> Option<&'static str> {
-    if q.saved.is_some() {
-        return Some("Saved. The policy check below shows anything still to do.");
-    }
-    Some(match q.done.as_deref()? {
-        "requested" => "Sent for authorisation.",
-        "cancelled" => "The visit is cancelled.",
-        "concern" => "Your concern is recorded; the visit waits until it is dealt with.",
-        "resolved" => "The concern is dealt with.",
-        "risk-assessed" => "The risk assessment is saved.",
-        "outcome" => "The outcome is recorded on the pupil's chronology.",
-        "action" => "The follow-up action is added; its owner is told.",
-        "action-done" => "The action is marked done.",
-        "nobody-home" => "Recorded that nobody was home. Leave the Home Visit Slip.",
-        "slip" => {
-            "The slip is recorded. The DSL is alerted if the family has not responded by the deadline."
-        }
-        "slip-answered" => "The family's response is recorded; the slip's deadline is closed.",
-        "safeguarding" => "The concern has gone to the DSL.",
-        "phoned-in" => "The phoned-in check-in is recorded.",
-        "planned-again" => {
-            "A new visit is planned, linked to the first. Check it and request authorisation."
-        }
-        _ => return None,
-    })
 }
 
 async fn visit_page(
@@ -202,7 +180,7 @@ async fn build(
         .into_iter()
         .map(|e| Event {
             at: local.day_time(e.at),
-            what: step_label(&e.step),
+            what: event_label(&e),
             who: name(e.actor_staff_id),
             note: String::new(),
         })
@@ -261,6 +239,7 @@ async fn build(
         .iter()
         .map(|r| r.title())
         .collect();
+    let hand_over = hand_over::hand_over_box(ctx, &visit).await?;
     Ok(VisitPage {
         chrome: ctx.chrome("today"),
         flash,
@@ -302,6 +281,7 @@ async fn build(
         } else {
             vec![]
         },
+        hand_over,
     })
 }
 
@@ -316,7 +296,7 @@ async fn after<T>(
     match result {
         Ok(_) => Ok(see_other(&format!("/visits/{id}?done={done}"))),
         Err(refusal) if refusal.is_fixable() => {
-            let errors = Errors::from_refusal(refusal, &[], fallback);
+            let errors = hand_over::anchored(Errors::from_refusal(refusal, &[], fallback), id);
             let page = build(ctx, id, None, errors, vec![]).await?;
             Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
@@ -381,4 +361,13 @@ async fn resolve_concern(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<R
     }
     .await;
     after(&ctx, visit.0, r, "resolved", "resolution").await
+}
+
+/// The buddy role handed over from the visit's page. The buddy who handed over no longer sees
+/// the visit, so they go to Today; anyone who handed over for them comes back here.
+async fn buddy_handover(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
+    match hand_over::from_form(&ctx, id, &f).await {
+        Ok(done) if !done.on_behalf => Ok(see_other("/today?done=buddy-handed-over")),
+        r => after(&ctx, id, r, "buddy-handed-over", "to_staff_id").await,
+    }
 }

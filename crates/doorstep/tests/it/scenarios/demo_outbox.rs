@@ -24,7 +24,7 @@ pub(super) async fn out(app: &TestApp) -> i64 {
     visit
 }
 
-fn monitor(app: &TestApp, demo: bool) -> app::monitor::Monitor {
+pub(super) fn monitor(app: &TestApp, demo: bool) -> app::monitor::Monitor {
     let mut settings = app::monitor::MonitorSettings::new("test");
     settings.demo_outbox = demo;
     app::monitor::Monitor::new(

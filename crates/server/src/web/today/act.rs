@@ -3,6 +3,7 @@
 
 use super::super::form::FormData;
 use super::super::page::{Ctx, Errors, TapCtx, WebError, render_with, see_other};
+use super::super::visit::hand_over;
 use app::Refusal;
 use app::out_on_visit::{self, CheckInInput};
 use axum::extract::Path;
@@ -29,6 +30,19 @@ pub(super) async fn act(
         "panic-pressed" => {
             out_on_visit::panic_pressed(app, me, visit, now).await?;
             return Ok(see_other(&format!("/today/{id}/panic-confirm")));
+        }
+        // The buddy (or a stand-in) hands over; they no longer see the visit, so no anchor.
+        "buddy-handover" => {
+            return match hand_over::from_form(&ctx, id, &form).await {
+                Ok(_) => Ok(see_other("/today?done=buddy-handed-over")),
+                Err(r) if r.is_fixable() => {
+                    let errors = Errors::from_refusal(r, &[], "to_staff_id");
+                    let page =
+                        super::build(&ctx, None, hand_over::anchored(errors, id), id).await?;
+                    Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
+                }
+                Err(r) => Err(r.into()),
+            };
         }
         "panic-cancelled" => out_on_visit::panic_cancelled(app, me, visit, now)
             .await
