@@ -93,7 +93,7 @@ pub async fn record_head_only(app: &App, me: &Staff, input: &RecordInput) -> Res
         Some(p) => Some(
             db.pupil(PupilId(p))
                 .await
-                .map_err(|e| unknown("pupil_id", "no such pupil")(e.into()))?,
+                .map_err(|e| unknown("pupil_id", "Choose a pupil on your school's roll")(e.into()))?,
         ),
         None => None,
     };

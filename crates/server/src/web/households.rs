@@ -4,7 +4,7 @@
 
 mod pupil;
 
-use super::form::FormData;
+use super::form::{FormData, Posted};
 use super::page::{Choice, Chrome, Ctx, Errors, WebError, render, render_with, see_other};
 use super::risk::{RiskSummary, summary};
 use super::time::Local;
@@ -140,33 +140,48 @@ fn new_household(f: &FormData) -> Result<NewHouseholdInput, domain::FieldError> 
     })
 }
 
-async fn create(ctx: Ctx, f: FormData) -> Result<Response, WebError> {
+async fn create(ctx: Ctx, f: Posted) -> Result<Response, WebError> {
+    // A box refused before it was read: the form again, the refusal by it.
+    let f = match f {
+        Ok(f) => f,
+        Err(r) => {
+            let (errors, typed) = r.on_page()?;
+            return Ok(new_again(&ctx, &FormData::from_pairs(typed), errors));
+        }
+    };
     let created = async {
         let input = new_household(&f)?;
         uc::create_household(&ctx.state, &ctx.me, &input, ctx.state.now()).await
     };
     match created.await {
         Ok(h) => Ok(see_other(&format!("/households/{}", h.id.0))),
-        Err(e) if e.is_fixable() => {
-            let mut v: Vec<(&'static str, String)> = NEW_FIELDS
-                .iter()
-                .map(|n| (*n, f.get(n).to_string()))
-                .collect();
-            v.push((
-                "cautions[0].source",
-                f.get("cautions[0].source").to_string(),
-            ));
-            let page = NewPage {
-                chrome: ctx.chrome("households"),
-                school_id: f.get("school_id").parse().unwrap_or_default(),
-                errors: Errors::from_refusal(e, &[], "family_name"),
-                v,
-                parental: f.checked("members[0].parental_responsibility"),
-            };
-            Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
-        }
+        Err(e) if e.is_fixable() => Ok(new_again(
+            &ctx,
+            &f,
+            Errors::from_refusal(e, &[], "family_name"),
+        )),
         Err(e) => Err(e.into()),
     }
+}
+
+/// The new-household form again, as typed, with the errors by their boxes (422).
+fn new_again(ctx: &Ctx, f: &FormData, errors: Errors) -> Response {
+    let mut v: Vec<(&'static str, String)> = NEW_FIELDS
+        .iter()
+        .map(|n| (*n, f.get(n).to_string()))
+        .collect();
+    v.push((
+        "cautions[0].source",
+        f.get("cautions[0].source").to_string(),
+    ));
+    let page = NewPage {
+        chrome: ctx.chrome("households"),
+        school_id: f.get("school_id").parse().unwrap_or_default(),
+        errors,
+        v,
+        parental: f.checked("members[0].parental_responsibility"),
+    };
+    render_with(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
 
 struct Member {
@@ -299,8 +314,16 @@ async fn detail(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, WebError> {
 async fn act(
     ctx: Ctx,
     Path((id, action)): Path<(i64, String)>,
-    f: FormData,
+    f: Posted,
 ) -> Result<Response, WebError> {
+    let f = match f {
+        Ok(f) => f,
+        Err(r) => {
+            let (errors, _) = r.on_page()?;
+            let page = build(&ctx, id, errors).await?;
+            return Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page));
+        }
+    };
     let (app, me, now) = (&ctx.state, &ctx.me, ctx.state.now());
     let household = HouseholdId(id);
     let done: app::Result<()> = async {
