@@ -250,7 +250,8 @@ pub(crate) fn illegal_step_words(e: &IllegalStep) -> String {
 /// An address Doorstep does not have: 404 in the JSON of every 4xx, naming no field (there is
 /// no id to correct, only the address).
 pub async fn not_found_fallback() -> Response {
-    let reason = "There is no such address in Doorstep: check the link, or start from the home page";
+    let reason =
+        "There is no such address in Doorstep: check the link, or start from the home page";
     (
         StatusCode::NOT_FOUND,
         Json(json!({ "error": "not_found", "field": null, "reason": reason })),

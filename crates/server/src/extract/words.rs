@@ -222,28 +222,46 @@ pub fn reason(field: &str, message: &str) -> String {
     message.to_string()
 }
 
-/// The path (`hazards[0].level`) of the string a decoder refused as an unknown choice, found in
-/// the body itself: a `#[serde(flatten)]` part of a body loses its path, and "body" names
-/// nothing a school can correct. `None` when the message is not about a choice or the value is
-/// not found.
+/// The path (`hazards[0].level`) of the string a decoder refused, found in the body itself: a
+/// `#[serde(flatten)]` part of a body loses its path, and "body" names nothing a school can
+/// correct. Found by what the message says of it: an unknown choice (its value), a text too long
+/// (its length), on several lines, or empty. `None` when the message says none of these or no
+/// string fits.
 pub fn holder_of(body: &[u8], message: &str) -> Option<String> {
-    let given = message.strip_prefix("unknown variant `")?.split('`').next()?;
+    type Fits = Box<dyn Fn(&str) -> bool>;
+    let fits: Fits = if let Some(rest) = message.strip_prefix("unknown variant `") {
+        let given = rest.split('`').next()?.to_string();
+        Box::new(move |s| s == given)
+    } else if let Some(rest) = message.strip_prefix("is ") {
+        let count: usize = rest.split(' ').next()?.parse().ok()?;
+        Box::new(move |s| s.trim().chars().count() == count)
+    } else if message.starts_with("must be on one line") {
+        Box::new(|s| s.contains(['\n', '\r', '\t']))
+    } else if message.starts_with("must not be empty") {
+        Box::new(|s| s.trim().is_empty())
+    } else {
+        return None;
+    };
     let value: serde_json::Value = serde_json::from_slice(body).ok()?;
-    fn find(v: &serde_json::Value, given: &str, at: String) -> Option<String> {
+    fn find(v: &serde_json::Value, fits: &dyn Fn(&str) -> bool, at: String) -> Option<String> {
         match v {
-            serde_json::Value::String(s) if s == given => Some(at),
+            serde_json::Value::String(s) if fits(s) => Some(at),
             serde_json::Value::Object(map) => map.iter().find_map(|(k, v)| {
-                let at = if at.is_empty() { k.clone() } else { format!("{at}.{k}") };
-                find(v, given, at)
+                let at = if at.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{at}.{k}")
+                };
+                find(v, fits, at)
             }),
             serde_json::Value::Array(items) => items
                 .iter()
                 .enumerate()
-                .find_map(|(i, v)| find(v, given, format!("{at}[{i}]"))),
+                .find_map(|(i, v)| find(v, fits, format!("{at}[{i}]"))),
             _ => None,
         }
     }
-    find(&value, given, String::new()).filter(|p| !p.is_empty())
+    find(&value, &*fits, String::new()).filter(|p| !p.is_empty())
 }
 
 /// Every refusal's reason as a school office reads it, whatever layer wrote it (the one place

@@ -167,7 +167,6 @@ pub async fn visit_to_show(ctx: &Ctx, id: i64) -> Result<(store::Visit, Read), W
     Ok((visit, read))
 }
 
-
 async fn build(
     ctx: &Ctx,
     id: i64,

@@ -7,7 +7,7 @@
 
 use crate::helpers::{TestApp, for_each_backend};
 use axum::http::{Method, StatusCode};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 /// One write operation with a JSON body: method, path with ids filled in, each body property
 /// with its schema resolved ([`Field`]), and the required properties.

@@ -19,7 +19,10 @@ pub(super) async fn out(app: &TestApp, teacher: &Session) -> i64 {
     assert_eq!(app.sign_off(&senior, assessment).await.0, StatusCode::OK);
     let visit = app.planned_visit(teacher, "harton.demo", json!({})).await;
     assert_eq!(app.request(teacher, visit).await.0, StatusCode::OK);
-    assert_eq!(app.authorise(&head, visit, json!({})).await.0, StatusCode::OK);
+    assert_eq!(
+        app.authorise(&head, visit, json!({})).await.0,
+        StatusCode::OK
+    );
     assert_eq!(app.step(teacher, visit, "sign-out").await.0, StatusCode::OK);
     visit
 }
@@ -56,10 +59,20 @@ async fn need_more_time_with_minutes_no_one_can_mean_is_refused_by_the_minutes_b
                 "[{b}] minutes={minutes}: the error is not by the box"
             );
             assert!(!html.contains("done=extended"), "[{b}] {minutes}");
-            assert_eq!(check_ins().await, 0, "[{b}] minutes={minutes} moved time on");
+            assert_eq!(
+                check_ins().await,
+                0,
+                "[{b}] minutes={minutes} moved time on"
+            );
         }
         let (status, _) = app
-            .send_raw(&teacher, Method::POST, &path, FORM, "minutes=30&reason=Running+on")
+            .send_raw(
+                &teacher,
+                Method::POST,
+                &path,
+                FORM,
+                "minutes=30&reason=Running+on",
+            )
             .await;
         assert_eq!(status, StatusCode::SEE_OTHER, "[{b}]");
         assert_eq!(check_ins().await, 1, "[{b}] 30 minutes were not recorded");

@@ -66,10 +66,7 @@ async fn refusals_speak_a_school_s_words_and_name_the_box() {
         let said = send(&app, &teacher, "/api/visits", &body).await;
         let (field, reason) = plain(&format!("[{b}] times"), &said);
         assert_eq!(field, "planned_arrive", "[{b}] {said}");
-        assert!(
-            !reason.contains("planned_leave_school"),
-            "[{b}] {reason}"
-        );
+        assert!(!reason.contains("planned_leave_school"), "[{b}] {reason}");
 
         // Another school's pupil.
         let body = plan(json!({ "pupil_id": other.ava }));
@@ -87,7 +84,13 @@ async fn refusals_speak_a_school_s_words_and_name_the_box() {
         assert!(reason.contains("low, medium, high"), "[{b}] {reason}");
 
         // An empty CTF.
-        let said = send(&app, &office, "/api/imports/ctf", r#"{"xml": "", "dry_run": true}"#).await;
+        let said = send(
+            &app,
+            &office,
+            "/api/imports/ctf",
+            r#"{"xml": "", "dry_run": true}"#,
+        )
+        .await;
         let (field, _) = plain(&format!("[{b}] empty CTF"), &said);
         assert_eq!(field, "xml", "[{b}] {said}");
 
@@ -102,7 +105,13 @@ async fn refusals_speak_a_school_s_words_and_name_the_box() {
         // A step the visit cannot take now.
         let path = format!("/api/visits/{visit}/returned");
         let (status, said) = app
-            .send_raw(&teacher, Method::POST, &path, Some("application/json"), "{}")
+            .send_raw(
+                &teacher,
+                Method::POST,
+                &path,
+                Some("application/json"),
+                "{}",
+            )
             .await;
         assert_eq!(status, StatusCode::CONFLICT, "[{b}] {said}");
         plain(&format!("[{b}] step"), &said);
@@ -123,7 +132,9 @@ async fn refusals_speak_a_school_s_words_and_name_the_box() {
         let head = app.login(&school.email("head")).await;
         let form = Some("application/x-www-form-urlencoded");
         let path = format!("/households/{}/review", school.smith);
-        let (status, page) = app.send_raw(&head, Method::POST, &path, form, "note=").await;
+        let (status, page) = app
+            .send_raw(&head, Method::POST, &path, form, "note=")
+            .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "[{b}]");
         let html = page.as_str().unwrap_or_default();
         assert!(!html.contains("must not be empty"), "[{b}] review note");

@@ -194,7 +194,10 @@ fn checked_text(name: &str, text: &str) -> Result<(), Refused> {
 /// The line (from 1) of the first control character other than a line break or tab.
 pub(crate) fn control_line(text: &str) -> Option<usize> {
     text.split('\n')
-        .position(|line| line.chars().any(|c| c.is_control() && c != '\r' && c != '\t'))
+        .position(|line| {
+            line.chars()
+                .any(|c| c.is_control() && c != '\r' && c != '\t')
+        })
         .map(|i| i + 1)
 }
 
