@@ -58,8 +58,9 @@ pub fn has_control(text: &str, multi_line: bool) -> bool {
 pub const CONTROL_REASON: &str =
     "contains a hidden control character (such as a NUL byte); type it again without it";
 
-/// Refuses a query string holding a control character, naming the parameter (400), before any
-/// handler or database sees it. Query parameters are single-line.
+/// Refuses a query string holding a control character (400) or a parameter longer than
+/// [`query_limit`] (422), naming the parameter, before any handler or database sees it. Query
+/// parameters are single-line.
 pub async fn refuse_control_in_query(req: Request, next: Next) -> Response {
     if let Some(query) = req.uri().query() {
         let bad = form_urlencoded::parse(query.as_bytes())
@@ -72,8 +73,30 @@ pub async fn refuse_control_in_query(req: Request, next: Next) -> Response {
             };
             return ApiError::bad_request(field, CONTROL_REASON).into_response();
         }
+        // The same length limits as a body's texts (422, naming the parameter): no handler
+        // reads a 1 MB `from`.
+        let long = form_urlencoded::parse(query.as_bytes())
+            .map(|(k, v)| (query_limit(&k), k, v.trim().chars().count()))
+            .find(|(max, _, count)| count > max);
+        if let Some((max, name, count)) = long {
+            let reason = format!("is {count} characters long; at most {max} are allowed");
+            let e = domain::FieldError::new(name.into_owned(), reason);
+            return ApiError::Invalid(e).into_response();
+        }
     }
     next.run(req).await
+}
+
+/// The most characters a query parameter takes: dates and times (`from`, `to`: 2026-09-01 or
+/// 2026-09-01T09:30:00Z), a term (`this`, `last`), a list of kinds, a table's or scope's name,
+/// and 2,048 for anything else (a `next` path, a sign-in provider's `code` and `state`).
+pub fn query_limit(name: &str) -> usize {
+    match name {
+        "from" | "to" | "at" | "since" | "until" | "date" => 32,
+        "term" => 10,
+        "kind" | "table" | "scope" | "stage" | "status" => 200,
+        _ => 2048,
+    }
 }
 
 /// The first string in a JSON value (keys too) holding a control character other than a line

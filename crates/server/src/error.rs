@@ -116,11 +116,11 @@ impl IntoResponse for ApiError {
         let (status, body) = match &self {
             ApiError::BadRequest { field, reason } => (
                 StatusCode::BAD_REQUEST,
-                json!({ "error": "bad_request", "field": field, "reason": reason }),
+                json!({ "error": "bad_request", "field": field, "reason": plain(field, reason) }),
             ),
             ApiError::Invalid(e) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
-                json!({ "error": "invalid", "field": e.field, "reason": e.reason }),
+                json!({ "error": "invalid", "field": e.field, "reason": plain(&e.field, &e.reason) }),
             ),
             ApiError::Unauthenticated => (
                 StatusCode::UNAUTHORIZED,
@@ -140,7 +140,7 @@ impl IntoResponse for ApiError {
             ),
             ApiError::Conflict { field, reason } => (
                 StatusCode::CONFLICT,
-                json!({ "error": "conflict", "field": field, "reason": reason }),
+                json!({ "error": "conflict", "field": field, "reason": plain(field, reason) }),
             ),
             ApiError::Refused(unmet) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -153,7 +153,7 @@ impl IntoResponse for ApiError {
             ),
             ApiError::IllegalStep(e) => (
                 StatusCode::CONFLICT,
-                json!({ "error": "illegal_step", "field": "status", "reason": e.to_string(), "allowed": e.allowed }),
+                json!({ "error": "illegal_step", "field": "status", "reason": illegal_step_words(e), "allowed": e.allowed }),
             ),
             ApiError::Unavailable(reason) => {
                 // The cause (a full disk, a lock) is logged where it happens, once per run.
@@ -230,8 +230,33 @@ pub(crate) fn too_many_attempts_reason(seconds: i64) -> String {
     )
 }
 
-pub async fn not_found_fallback() -> ApiError {
-    ApiError::NotFound("page".into())
+use crate::extract::words::plain;
+
+/// A step the visit cannot take now, in a school's words: "This visit is signed out, on the way:
+/// “back at school or home safe” cannot be recorded yet. What can happen next: arrived, …".
+pub(crate) fn illegal_step_words(e: &IllegalStep) -> String {
+    let now = crate::web::status_label(e.from).to_lowercase();
+    let next = if e.allowed.is_empty() {
+        "nothing more (the visit is finished)".to_string()
+    } else {
+        e.allowed.join(", ")
+    };
+    format!(
+        "This visit is {now}: “{}” cannot be recorded now. What can happen next: {next}",
+        e.step
+    )
+}
+
+/// An address Doorstep does not have: 404 in the JSON of every 4xx, naming no field (there is
+/// no id to correct, only the address).
+pub async fn not_found_fallback() -> Response {
+    let reason =
+        "There is no such address in Doorstep: check the link, or start from the home page";
+    (
+        StatusCode::NOT_FOUND,
+        Json(json!({ "error": "not_found", "field": null, "reason": reason })),
+    )
+        .into_response()
 }
 
 /// A known address asked with a method it does not take: the same JSON shape as every 4xx.

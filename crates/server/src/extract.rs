@@ -5,7 +5,7 @@ use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
-mod words;
+pub(crate) mod words;
 
 /// A JSON body. A wrong content type, unreadable JSON or a wrong field is a 400 naming the field
 /// by its path (`visitors[1].staff_id`) with the reason in a school office's words
@@ -70,7 +70,13 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
                         format!("is not readable JSON (line {line}, column {column})"),
                     ));
                 }
-                let field = words::field_of(&path, &message);
+                let mut field = words::field_of(&path, &message);
+                // A flattened part of the body loses its path: find the value refused.
+                if field == "body"
+                    && let Some(found) = words::holder_of(&bytes, &message)
+                {
+                    field = found;
+                }
                 let reason = words::reason(&field, &message);
                 Err(refused(field, reason, &message))
             }

@@ -77,9 +77,15 @@ pub struct CtfFile {
 /// Reads a CTF. Errors: a `Problem` naming `CTfile` when the text is not a CTF at all (not
 /// XML, or no `CTFpupilData`). `today` bounds dates of birth.
 pub fn read(xml: &str, today: NaiveDate) -> Result<CtfFile, Problem> {
+    // quick-xml's own words ("unexpected `Event::Eof`") mean nothing to a school office.
     let file: CtFile = quick_xml::de::from_str(xml).map_err(|e| Problem {
         element: "CTfile".into(),
-        reason: format!("is not a Common Transfer File the MIS exported: {e}"),
+        reason: if xml.trim().is_empty() || e.to_string().contains("Eof") {
+            "is empty or stops before its end: export the Common Transfer File from the MIS again"
+                .into()
+        } else {
+            "is not a Common Transfer File the MIS exported: choose the .xml file it wrote".into()
+        },
     })?;
     let data = file.data.ok_or_else(|| Problem {
         element: "CTfile/CTFpupilData".into(),

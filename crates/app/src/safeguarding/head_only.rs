@@ -89,14 +89,13 @@ pub async fn record_head_only(app: &App, me: &Staff, input: &RecordInput) -> Res
         ),
         None => None,
     };
-    let pupil = match input.pupil_id {
-        Some(p) => Some(
-            db.pupil(PupilId(p))
-                .await
-                .map_err(|e| unknown("pupil_id", "no such pupil")(e.into()))?,
-        ),
-        None => None,
-    };
+    let pupil =
+        match input.pupil_id {
+            Some(p) => Some(db.pupil(PupilId(p)).await.map_err(|e| {
+                unknown("pupil_id", "Choose a pupil on your school's roll")(e.into())
+            })?),
+            None => None,
+        };
     let school = visit
         .as_ref()
         .map(|v| v.school_id)

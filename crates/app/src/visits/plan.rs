@@ -108,10 +108,15 @@ async fn colleague(tx: &mut Tx, school: SchoolId, id: i64, field: &str) -> Resul
 }
 
 /// The pupil the plan is about and their school, if this person works there.
-/// Errors: `Invalid("pupil_id", "no such pupil")` for a pupil that does not exist or is of a
+/// Errors: `Invalid("pupil_id", "Choose a pupil on your school's roll")` for a pupil that does not exist or is of a
 /// school they do not work in; a store fault is `Internal`.
 pub async fn pupil_in_scope(app: &App, me: &Staff, id: i64) -> Result<(Pupil, SchoolId)> {
-    let no_such = || Refusal::from(FieldError::new("pupil_id", "no such pupil"));
+    let no_such = || {
+        Refusal::from(FieldError::new(
+            "pupil_id",
+            "Choose a pupil on your school's roll",
+        ))
+    };
     let Some(pupil) = found(app.db().pupil(PupilId(id)).await)? else {
         return Err(no_such());
     };

@@ -74,7 +74,10 @@ async fn impossible_dates_and_a_return_before_leaving_are_refused() {
             .await
             .expect_field_error(UNPROCESSABLE, "planned_return");
         assert!(
-            body["reason"].as_str().unwrap_or_default().contains("planned_leave_property"),
+            body["reason"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("when you plan to leave the house"),
             "{body}"
         );
 

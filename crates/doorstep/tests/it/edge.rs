@@ -6,3 +6,5 @@ mod headers;
 mod hostile_forms;
 mod hostile_input;
 mod input;
+mod more_time;
+mod words;

@@ -35,7 +35,10 @@ fn ask(leaf: &str) -> (&'static str, String) {
         "phone" | "landline" => Some(("Enter", "the phone number")),
         "mobile" => Some(("Enter", "the mobile number")),
         "status" => Some(("Choose", "the status")),
-        "outcome" => Some(("Choose", "the outcome")),
+        "outcome" => Some(("Enter", "the outcome")),
+        "caller" | "caller_staff_id" => Some(("Choose", "who phoned in")),
+        "appointment" => Some(("Give", "the appointment")),
+        "level" | "risk_level" | "overall" => Some(("Choose", "the risk level")),
         "concern" => Some(("Enter", "the concern")),
         "label" => Some(("Enter", "a name for the link")),
         "scope" => Some(("Choose", "whose visits to show")),
@@ -101,6 +104,9 @@ fn expected_words(expected: &str, leaf: &str) -> String {
         _ if e.contains("date") || e.contains("time") || e.contains("NaiveDate") => {
             date_words(leaf)
         }
+        _ if e.contains("tagged enum") => {
+            "a group of fields (a JSON object) saying which kind it is".into()
+        }
         _ if e.starts_with("struct ") || e.starts_with("a map") || e.starts_with("map") => {
             "a group of fields (a JSON object)".into()
         }
@@ -145,6 +151,10 @@ pub fn field_of(path: &str, message: &str) -> String {
 /// it). Messages it does not recognise (a newtype's own refusal) are kept as written.
 pub fn reason(field: &str, message: &str) -> String {
     let leaf = leaf(field);
+    // The whole request was the wrong shape (a list, a single value, nothing).
+    if field == "body" && !message.starts_with("unknown field `") {
+        return "Send the request's fields as one JSON object, e.g. {\"purpose\": \"…\"}".into();
+    }
     let (verb, what) = ask(leaf);
     let message = message.split(" at line ").next().unwrap_or(message);
     if message.starts_with("missing field `") || message.starts_with("invalid type: null") {
@@ -165,6 +175,13 @@ pub fn reason(field: &str, message: &str) -> String {
     if let Some(rest) = message.strip_prefix("invalid type: ") {
         let expected = rest.split_once(", expected ").map_or("", |(_, e)| e);
         return format!("{verb} {what} as {}", expected_words(expected, leaf));
+    }
+    if let Some(rest) = message.strip_prefix("invalid length ") {
+        let expected = rest.split_once(", expected ").map_or("", |(_, e)| e);
+        return format!("{verb} {what} as {}", expected_words(expected, leaf));
+    }
+    if message.contains("Event::") {
+        return format!("{verb} {what}: the text stops before it is complete");
     }
     if let Some(rest) = message.strip_prefix("invalid value: ") {
         let expected = rest.split_once(", expected ").map_or("", |(_, e)| e);
@@ -205,6 +222,81 @@ pub fn reason(field: &str, message: &str) -> String {
         return format!("{verb} {what} as true or false");
     }
     message.to_string()
+}
+
+/// The path (`hazards[0].level`) of the string a decoder refused, found in the body itself: a
+/// `#[serde(flatten)]` part of a body loses its path, and "body" names nothing a school can
+/// correct. Found by what the message says of it: an unknown choice (its value), a text too long
+/// (its length), on several lines, or empty. `None` when the message says none of these or no
+/// string fits.
+pub fn holder_of(body: &[u8], message: &str) -> Option<String> {
+    type Fits = Box<dyn Fn(&str) -> bool>;
+    let fits: Fits = if let Some(rest) = message.strip_prefix("unknown variant `") {
+        let given = rest.split('`').next()?.to_string();
+        Box::new(move |s| s == given)
+    } else if let Some(rest) = message.strip_prefix("is ") {
+        let count: usize = rest.split(' ').next()?.parse().ok()?;
+        Box::new(move |s| s.trim().chars().count() == count)
+    } else if message.starts_with("must be on one line") {
+        Box::new(|s| s.contains(['\n', '\r', '\t']))
+    } else if message.starts_with("must not be empty") {
+        Box::new(|s| s.trim().is_empty())
+    } else {
+        return None;
+    };
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    fn find(v: &serde_json::Value, fits: &dyn Fn(&str) -> bool, at: String) -> Option<String> {
+        match v {
+            serde_json::Value::String(s) if fits(s) => Some(at),
+            serde_json::Value::Object(map) => map.iter().find_map(|(k, v)| {
+                let at = if at.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{at}.{k}")
+                };
+                find(v, fits, at)
+            }),
+            serde_json::Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .find_map(|(i, v)| find(v, fits, format!("{at}[{i}]"))),
+            _ => None,
+        }
+    }
+    find(&value, &*fits, String::new()).filter(|p| !p.is_empty())
+}
+
+/// Every refusal's reason as a school office reads it, whatever layer wrote it (the one place
+/// developer words are turned into a school's): a bare "must not be empty" says which box, a
+/// field's name inside a reason becomes its words, and a decoder's words that slipped through
+/// become what is wanted.
+pub fn plain(field: &str, reason: &str) -> String {
+    let (verb, what) = ask(leaf(field));
+    if reason == "must not be empty" {
+        return format!("{verb} {what}");
+    }
+    // "must not be before planned_leave_school": the other box by its words too.
+    let is_name = |s: &str| s.contains('_') && !s.contains(' ');
+    for order in ["before", "after"] {
+        if let Some(other) = reason.strip_prefix(&format!("must not be {order} "))
+            && is_name(other.trim())
+        {
+            let (_, other_what) = ask(leaf(other.trim()));
+            return format!("{verb} {what}: it must not be {order} {other_what}");
+        }
+    }
+    let developer = [
+        "invalid type: ",
+        "invalid value: ",
+        "invalid length ",
+        "missing field `",
+        "unknown field `",
+        "unknown variant `",
+    ];
+    if developer.iter().any(|d| reason.starts_with(d)) || reason.contains("Event::") {
+        return self::reason(field, reason);
+    }
+    reason.to_string()
 }
 
 #[cfg(test)]

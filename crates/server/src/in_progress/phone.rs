@@ -54,7 +54,16 @@ async fn phoned_in(
         note: body.note.map(String::from),
         client_ref: body.client_ref.map(String::from),
     };
-    let done = out_on_visit::phoned_in(&state, &me, VisitId(id), &input, state.now()).await?;
+    let done = out_on_visit::phoned_in(&state, &me, VisitId(id), &input, state.now())
+        .await
+        .map_err(|r| match r {
+            // The use case's `caller` is this body's `caller_staff_id`.
+            app::Refusal::Invalid { field, reason } if field == "caller" => app::Refusal::Invalid {
+                field: "caller_staff_id".into(),
+                reason,
+            },
+            other => other,
+        })?;
     Ok(Json(PhonedInAnswer {
         recorded_at: done.recorded_at,
         next_check_in_due: done.next_check_in_due,

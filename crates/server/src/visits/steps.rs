@@ -20,7 +20,7 @@ use domain::VisitId;
 
 /// Asks for authorisation. Refused, naming every unmet rule, if the plan breaks the policy; a
 /// rule the policy only advises is passed with `advisory_reason`. The body may be left out
-/// (no Content-Type): nothing but the request.
+/// (no Content-Type, or an empty body): nothing but the request.
 #[utoipa::path(post, path = "/api/visits/{id}/request", tag = "visits", params(("id" = i64, Path)), request_body = RequestInput,
     responses((status = 200, body = VisitDetail), (status = 400), (status = 409), (status = 422)))]
 pub(super) async fn request_visit(
@@ -29,10 +29,17 @@ pub(super) async fn request_visit(
     Id(id): Id,
     req: Request,
 ) -> Result<Json<VisitDetail>, ApiError> {
-    // A request sent with no JSON body (older clients) has nothing to say beyond "request it".
-    let input = if !req.headers().contains_key(CONTENT_TYPE) {
+    // A request sent with no body (older clients, or a JSON content type and nothing after
+    // it) has nothing to say beyond "request it".
+    let (parts, body) = req.into_parts();
+    let most = 8 * crate::BODY_LIMIT_BYTES;
+    let bytes = axum::body::to_bytes(body, most).await.map_err(|_| {
+        ApiError::bad_request("advisory_reason", "is too long: send a shorter reason")
+    })?;
+    let input = if !parts.headers.contains_key(CONTENT_TYPE) || bytes.trim_ascii().is_empty() {
         RequestInput::default()
     } else {
+        let req = Request::from_parts(parts, axum::body::Body::from(bytes));
         ApiJson::<RequestInput>::from_request(req, &state).await?.0
     };
     Ok(Json(

@@ -2,6 +2,7 @@
 //! every unmet rule of the policy.
 
 use crate::error::ApiError;
+use crate::extract::words::plain;
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -69,15 +70,15 @@ impl From<ApiError> for WebError {
             ApiError::BadRequest { field, reason } => (
                 StatusCode::BAD_REQUEST,
                 "bad_request",
-                Some(field),
-                reason,
+                Some(field.clone()),
+                plain(&field, &reason),
                 vec![],
             ),
             ApiError::Invalid(f) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid",
-                Some(f.field),
-                f.reason,
+                Some(f.field.clone()),
+                plain(&f.field, &f.reason),
                 vec![],
             ),
             ApiError::Forbidden(reason) => {
@@ -93,8 +94,8 @@ impl From<ApiError> for WebError {
             ApiError::Conflict { field, reason } => (
                 StatusCode::CONFLICT,
                 "conflict",
-                Some(field),
-                reason,
+                Some(field.clone()),
+                plain(&field, &reason),
                 vec![],
             ),
             ApiError::Refused(unmet) => (
@@ -131,7 +132,7 @@ impl From<ApiError> for WebError {
                 StatusCode::CONFLICT,
                 "illegal_step",
                 Some("status".to_string()),
-                e.to_string(),
+                crate::error::illegal_step_words(&e),
                 vec![],
             ),
             ApiError::Unavailable(reason) => (

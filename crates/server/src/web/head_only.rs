@@ -3,7 +3,7 @@
 //! headteacher reads them back — or, when the allegation is about a headteacher, the chair of
 //! governors and the trust's administrators (`app::safeguarding` decides, and audits each read).
 
-use super::form::FormData;
+use super::form::{FormData, Posted};
 use super::page::{Choice, Chrome, Ctx, Errors, WebError, render, render_with, see_other};
 use super::time::Local;
 use crate::AppState;
@@ -226,13 +226,32 @@ async fn new_page(ctx: Ctx, Query(q): Query<NewQuery>) -> Result<Response, WebEr
 }
 
 /// A10: the record goes to the head (or the chair); the person who made it cannot read it back.
-async fn record(ctx: Ctx, f: FormData) -> Result<Response, WebError> {
+async fn record(ctx: Ctx, f: Posted) -> Result<Response, WebError> {
+    // A box refused before it was read: the form again, the refusal by it.
+    let f = match f {
+        Ok(f) => f,
+        Err(r) => {
+            let (errors, typed) = r.on_page()?;
+            let page = form(&ctx, typed, errors, String::new()).await?;
+            return Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page));
+        }
+    };
     let id = |name: &str| f.get(name).parse::<i64>().ok();
-    let Some(kind) = f.opt("kind").and_then(HeadOnlyKind::parse) else {
-        let errors = Errors::one(
-            "kind",
-            "Choose whether it is an allegation or a parent's concern",
-        );
+    // Every box is checked before the page is shown again, so each refusal is by its box.
+    let kind = f.opt("kind").and_then(HeadOnlyKind::parse);
+    let raised_by_name = f.text("raised_by_name");
+    let account = f.text("account");
+    let (Some(kind), Ok(raised_by_name), Ok(account)) = (kind, &raised_by_name, &account) else {
+        let mut errors = Errors::none();
+        if kind.is_none() {
+            errors.add(
+                "kind",
+                "Choose whether it is an allegation or a parent's concern",
+            );
+        }
+        for e in [raised_by_name.err(), account.err()].into_iter().flatten() {
+            errors.add(&e.field, e.reason);
+        }
         let page = form(&ctx, f.pairs(), errors, String::new()).await?;
         return Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page));
     };
@@ -242,9 +261,9 @@ async fn record(ctx: Ctx, f: FormData) -> Result<Response, WebError> {
             visit_id: id("visit_id"),
             pupil_id: None,
             about_staff_id: id("about_staff_id"),
-            raised_by_name: f.text("raised_by_name")?,
+            raised_by_name: raised_by_name.clone(),
             received_at: None,
-            account: f.text("account")?,
+            account: account.clone(),
         };
         record_head_only(&ctx.state, &ctx.me, &input).await
     };

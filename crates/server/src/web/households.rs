@@ -2,9 +2,12 @@
 //! caution flags and their source, the block after aggression and its review; the pupil page.
 //! Each form calls the same [`app::school_admin`] use case as the JSON API.
 
+mod new;
 mod pupil;
 
-use super::form::FormData;
+use new::{create, new_page};
+
+use super::form::{FormData, Posted};
 use super::page::{Choice, Chrome, Ctx, Errors, WebError, render, render_with, see_other};
 use super::risk::{RiskSummary, summary};
 use super::time::Local;
@@ -58,114 +61,8 @@ async fn list(ctx: Ctx, Query(q): Query<SchoolQuery>) -> Result<Response, WebErr
     }))
 }
 
-#[derive(Template)]
-#[template(path = "household_new.html")]
-struct NewPage {
-    chrome: Chrome,
-    school_id: i64,
-    errors: Errors,
-    v: Vec<(&'static str, String)>,
-    parental: bool,
-}
-
-impl NewPage {
-    fn value(&self, name: &str) -> &str {
-        self.v
-            .iter()
-            .find(|(k, _)| *k == name)
-            .map_or("", |(_, v)| v.as_str())
-    }
-}
-
-const NEW_FIELDS: [&str; 10] = [
-    "family_name",
-    "address",
-    "postcode",
-    "landline",
-    "language_notes",
-    "pets",
-    "members[0].name",
-    "members[0].relationship",
-    "members[0].phone",
-    "cautions[0].description",
-];
-
-async fn new_page(ctx: Ctx, Query(q): Query<SchoolQuery>) -> Result<Response, WebError> {
-    let school = ctx.school(q.school_id).await?;
-    Ok(render(&NewPage {
-        chrome: ctx.chrome("households"),
-        school_id: school.0,
-        errors: Errors::none(),
-        v: vec![("cautions[0].source", String::new())],
-        parental: true,
-    }))
-}
-
 fn opt(f: &FormData, name: &str) -> Option<String> {
     f.opt(name).map(str::to_string)
-}
-
-/// The new-household form: one adult and one caution flag at most.
-fn new_household(f: &FormData) -> Result<NewHouseholdInput, domain::FieldError> {
-    let mut members = vec![];
-    if f.opt("members[0].name").is_some() {
-        members.push(MemberInput {
-            name: f.text("members[0].name")?,
-            relationship: f.text("members[0].relationship")?,
-            parental_responsibility: f.checked("members[0].parental_responsibility"),
-            lives_at_address: true,
-            phone: opt(f, "members[0].phone"),
-            email: None,
-            notes: None,
-        });
-    }
-    let mut cautions = vec![];
-    if f.opt("cautions[0].description").is_some() {
-        cautions.push(CautionInput {
-            description: f.text("cautions[0].description")?,
-            source: f.text("cautions[0].source")?,
-        });
-    }
-    Ok(NewHouseholdInput {
-        school_id: f.get("school_id").parse::<i64>().ok(),
-        family_name: f.text("family_name")?,
-        address: f.text("address")?,
-        postcode: f.get("postcode").to_string(),
-        landline: opt(f, "landline"),
-        language_notes: f.opt_text("language_notes")?,
-        pets: f.opt_text("pets")?,
-        members,
-        cautions,
-    })
-}
-
-async fn create(ctx: Ctx, f: FormData) -> Result<Response, WebError> {
-    let created = async {
-        let input = new_household(&f)?;
-        uc::create_household(&ctx.state, &ctx.me, &input, ctx.state.now()).await
-    };
-    match created.await {
-        Ok(h) => Ok(see_other(&format!("/households/{}", h.id.0))),
-        Err(e) if e.is_fixable() => {
-            let mut v: Vec<(&'static str, String)> = NEW_FIELDS
-                .iter()
-                .map(|n| (*n, f.get(n).to_string()))
-                .collect();
-            v.push((
-                "cautions[0].source",
-                f.get("cautions[0].source").to_string(),
-            ));
-            let page = NewPage {
-                chrome: ctx.chrome("households"),
-                school_id: f.get("school_id").parse().unwrap_or_default(),
-                errors: Errors::from_refusal(e, &[], "family_name"),
-                v,
-                parental: f.checked("members[0].parental_responsibility"),
-            };
-            Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
-        }
-        Err(e) => Err(e.into()),
-    }
 }
 
 struct Member {
@@ -298,8 +195,16 @@ async fn detail(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, WebError> {
 async fn act(
     ctx: Ctx,
     Path((id, action)): Path<(i64, String)>,
-    f: FormData,
+    f: Posted,
 ) -> Result<Response, WebError> {
+    let f = match f {
+        Ok(f) => f,
+        Err(r) => {
+            let (errors, _) = r.on_page()?;
+            let page = build(&ctx, id, errors).await?;
+            return Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page));
+        }
+    };
     let (app, me, now) = (&ctx.state, &ctx.me, ctx.state.now());
     let household = HouseholdId(id);
     let done: app::Result<()> = async {

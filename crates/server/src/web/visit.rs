@@ -6,13 +6,15 @@ mod check;
 mod facts;
 pub(super) mod hand_over;
 mod labels;
+mod refused;
 
 pub use check::{PolicyPanel, policy_panel};
 pub use facts::{Line, facts};
 use hand_over::HandOverBox;
 use labels::{event_label, flash};
+pub(super) use refused::{form_or_page, refused};
 
-use super::form::FormData;
+use super::form::{FormData, Posted};
 use super::page::{Chrome, Ctx, Errors, WATCHERS, WebError, render_with, see_other};
 use super::record::{Record, panel};
 use super::risk::{RiskSummary, summary};
@@ -84,6 +86,8 @@ struct VisitPage {
     can_request: bool,
     /// A rule the policy advises is unmet: the request asks why it goes ahead.
     asks_reason: bool,
+    /// The reason typed into a refused request, shown again.
+    typed_reason: String,
     can_cancel: bool,
     can_resolve: bool,
     pack: bool,
@@ -140,17 +144,6 @@ pub async fn visit_to_show(ctx: &Ctx, id: i64) -> Result<(store::Visit, Read), W
         school: visit.school_id,
     };
     Ok((visit, read))
-}
-
-/// The visit's page again, with a refused form's errors next to its fields and what was typed.
-pub(super) async fn refused(
-    ctx: &Ctx,
-    id: i64,
-    errors: Errors,
-    typed: Vec<(String, String)>,
-) -> Result<Response, WebError> {
-    let page = build(ctx, id, None, errors, typed).await?;
-    Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
 }
 
 async fn build(
@@ -229,6 +222,7 @@ async fn build(
     let visitor = visit.staff.iter().any(|s| s.staff_id == ctx.me.id);
     let return_to = format!("/visits/{id}");
     let risk = summary(ctx, visit.household_id, settings, visitor, &return_to).await?;
+    let typed_reason = super::form::typed(&typed, "advisory_reason").to_string();
     let record = panel(ctx, &visit, &local, nobody_home_seen, typed).await?;
     let slip_call = record.is_none()
         && nobody_home_seen
@@ -265,6 +259,7 @@ async fn build(
         can_edit: visit.state.is_editable(),
         can_request: visit.state.is_editable(),
         asks_reason,
+        typed_reason,
         can_cancel: visit.status.is_planning(),
         can_resolve: ctx.me.roles.any_of(&settings.authorisation.roles),
         pack: visit.state.is_out() && (involved || ctx.me.roles.any_of(&WATCHERS)),
@@ -292,12 +287,13 @@ async fn after<T>(
     result: app::Result<T>,
     done: &str,
     fallback: &str,
+    typed: Vec<(String, String)>,
 ) -> Result<Response, WebError> {
     match result {
         Ok(_) => Ok(see_other(&format!("/visits/{id}?done={done}"))),
         Err(refusal) if refusal.is_fixable() => {
             let errors = hand_over::anchored(Errors::from_refusal(refusal, &[], fallback), id);
-            let page = build(ctx, id, None, errors, vec![]).await?;
+            let page = build(ctx, id, None, errors, typed).await?;
             Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
         Err(refusal) => Err(refusal.into()),
@@ -305,7 +301,11 @@ async fn after<T>(
 }
 
 /// P9: asks for authorisation; a refusal lists every unmet rule.
-async fn request(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
+async fn request(ctx: Ctx, Path(id): Path<i64>, f: Posted) -> Result<Response, WebError> {
+    let f = match form_or_page(&ctx, id, f).await? {
+        Ok(f) => f,
+        Err(page) => return Ok(page),
+    };
     let r: app::Result<VisitDetail> = async {
         let input = visits::RequestInput {
             advisory_reason: f.opt_text("advisory_reason")?,
@@ -313,10 +313,14 @@ async fn request(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response,
         visits::request(&ctx.state, &ctx.me, VisitId(id), input).await
     }
     .await;
-    after(&ctx, id, r, "requested", "request").await
+    after(&ctx, id, r, "requested", "request", f.pairs()).await
 }
 
-async fn cancel(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
+async fn cancel(ctx: Ctx, Path(id): Path<i64>, f: Posted) -> Result<Response, WebError> {
+    let f = match form_or_page(&ctx, id, f).await? {
+        Ok(f) => f,
+        Err(page) => return Ok(page),
+    };
     let r = async {
         let input = CancelInput {
             reason: f.text("reason")?,
@@ -324,10 +328,14 @@ async fn cancel(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, 
         visits::cancel(&ctx.state, &ctx.me, VisitId(id), input).await
     }
     .await;
-    after(&ctx, id, r, "cancelled", "reason").await
+    after(&ctx, id, r, "cancelled", "reason", f.pairs()).await
 }
 
-async fn concern(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
+async fn concern(ctx: Ctx, Path(id): Path<i64>, f: Posted) -> Result<Response, WebError> {
+    let f = match form_or_page(&ctx, id, f).await? {
+        Ok(f) => f,
+        Err(page) => return Ok(page),
+    };
     let r = async {
         let input = ConcernInput {
             concern: f.text("concern")?,
@@ -335,7 +343,7 @@ async fn concern(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response,
         visits::raise_concern(&ctx.state, &ctx.me, VisitId(id), input).await
     }
     .await;
-    after(&ctx, id, r, "concern", "concern").await
+    after(&ctx, id, r, "concern", "concern", f.pairs()).await
 }
 
 /// A check-in phoned in to school, taken by the office (the same use case as the JSON route).
@@ -347,7 +355,7 @@ async fn phoned_in(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Respons
     };
     let now = ctx.state.now();
     let r = app::out_on_visit::phoned_in(&ctx.state, &ctx.me, VisitId(id), &input, now).await;
-    after(&ctx, id, r, "phoned-in", "caller").await
+    after(&ctx, id, r, "phoned-in", "caller", f.pairs()).await
 }
 
 async fn resolve_concern(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
@@ -360,7 +368,7 @@ async fn resolve_concern(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<R
         visits::resolve_concern(&ctx.state, &ctx.me, id, input).await
     }
     .await;
-    after(&ctx, visit.0, r, "resolved", "resolution").await
+    after(&ctx, visit.0, r, "resolved", "resolution", f.pairs()).await
 }
 
 /// The buddy role handed over from the visit's page. The buddy who handed over no longer sees
@@ -368,6 +376,6 @@ async fn resolve_concern(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<R
 async fn buddy_handover(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
     match hand_over::from_form(&ctx, id, &f).await {
         Ok(done) if !done.on_behalf => Ok(see_other("/today?done=buddy-handed-over")),
-        r => after(&ctx, id, r, "buddy-handed-over", "to_staff_id").await,
+        r => after(&ctx, id, r, "buddy-handed-over", "to_staff_id", f.pairs()).await,
     }
 }

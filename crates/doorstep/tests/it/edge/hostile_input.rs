@@ -1,16 +1,55 @@
 //! Hostile input over every write route of the API (#12 item 5), on SQLite and PostgreSQL: each
 //! POST, PUT and DELETE the OpenAPI description lists with a JSON body is sent, for each text
-//! field of its body, a NUL, a hidden control character and a 1 MB string; for each whole-number
-//! field, a number no id or count can be. Every one is a 4xx JSON `{error, field, reason}` naming
-//! that field, and no table gains or loses a row.
+//! field of its body (following `$ref` to the `Line…`/`MultiLine…` components), a NUL, a hidden
+//! control character, a 1 MB string and one character over its documented `maxLength`; for each
+//! whole-number field, a number no id or count can be. Every one is a 4xx JSON
+//! `{error, field, reason}` naming that field, and no table gains or loses a row.
 
 use crate::helpers::{TestApp, for_each_backend};
 use axum::http::{Method, StatusCode};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
-/// The write operations with a JSON body: (method, path with ids filled in, body properties,
-/// required properties).
-async fn write_routes(app: &TestApp) -> Vec<(Method, String, Map<String, Value>, Vec<String>)> {
+/// One write operation with a JSON body: method, path with ids filled in, each body property
+/// with its schema resolved ([`Field`]), and the required properties.
+type Route = (Method, String, Vec<(String, Field)>, Vec<String>);
+
+/// What a property's schema says, after following `$ref` (e.g. to a `Line100` or
+/// `MultiLine2000` component) and `oneOf`/`anyOf`/`allOf` (an optional text is `null` or one).
+#[derive(Default, Debug)]
+struct Field {
+    types: Vec<String>,
+    max_length: Option<u64>,
+}
+
+fn field_of(schema: &Value, schemas: &Value, depth: u8) -> Field {
+    let mut f = Field::default();
+    if depth > 8 {
+        return f;
+    }
+    if let Some(r) = schema["$ref"].as_str() {
+        let name = r.trim_start_matches("#/components/schemas/");
+        return field_of(&schemas[name], schemas, depth + 1);
+    }
+    match &schema["type"] {
+        Value::String(t) => f.types.push(t.clone()),
+        Value::Array(ts) => f
+            .types
+            .extend(ts.iter().filter_map(|t| t.as_str().map(str::to_string))),
+        _ => {}
+    }
+    f.max_length = schema["maxLength"].as_u64();
+    for key in ["oneOf", "anyOf", "allOf"] {
+        for part in schema[key].as_array().into_iter().flatten() {
+            let inner = field_of(part, schemas, depth + 1);
+            f.types.extend(inner.types);
+            f.max_length = f.max_length.or(inner.max_length);
+        }
+    }
+    f
+}
+
+/// The write operations with a JSON body, from the OpenAPI description.
+async fn write_routes(app: &TestApp) -> Vec<Route> {
     let head = app.login("head@harton.demo").await;
     let (_, doc) = app.get(&head, "/api/openapi.json").await;
     let schemas = doc["components"]["schemas"].clone();
@@ -46,21 +85,14 @@ async fn write_routes(app: &TestApp) -> Vec<(Method, String, Map<String, Value>,
                         .collect()
                 })
                 .unwrap_or_default();
-            routes.push((method, path.replace("{id}", "1"), props, required));
+            let fields = props
+                .iter()
+                .map(|(name, schema)| (name.clone(), field_of(schema, &schemas, 0)))
+                .collect();
+            routes.push((method, path.replace("{id}", "1"), fields, required));
         }
     }
     routes
-}
-
-fn types_of(schema: &Value) -> Vec<String> {
-    match &schema["type"] {
-        Value::String(t) => vec![t.clone()],
-        Value::Array(ts) => ts
-            .iter()
-            .filter_map(|t| t.as_str().map(str::to_string))
-            .collect(),
-        _ => Vec::new(),
-    }
 }
 
 #[tokio::test]
@@ -77,14 +109,20 @@ async fn hostile_input_to_every_write_route_is_refused_naming_the_field_and_chan
         let before = app.db.row_counts().await.expect("row counts");
         let mega = "x".repeat(1024 * 1024);
         let mut tried = 0;
+        let mut at_limit = 0;
         for (method, path, props, required) in &routes {
             for (field, schema) in props {
-                let types = types_of(schema);
+                let types = &schema.types;
                 let mut hostile: Vec<(&str, Value)> = Vec::new();
                 if types.iter().any(|t| t == "string") {
                     hostile.push(("a NUL", json!(format!("a\u{0}b"))));
                     hostile.push(("a hidden control character", json!("a\u{7}b")));
                     hostile.push(("a 1 MB string", json!(mega)));
+                    // One character over the limit the document gives the box.
+                    if let Some(max) = schema.max_length.and_then(|m| usize::try_from(m).ok()) {
+                        hostile.push(("one character too many", json!("z".repeat(max + 1))));
+                        at_limit += 1;
+                    }
                 }
                 if types.iter().any(|t| t == "integer") {
                     hostile.push(("a number out of range", json!(1e300)));
@@ -109,6 +147,10 @@ async fn hostile_input_to_every_write_route_is_refused_naming_the_field_and_chan
             }
         }
         assert!(tried > 100, "[{b}] only {tried} hostile requests sent");
+        assert!(
+            at_limit > 50,
+            "[{b}] only {at_limit} texts fuzzed at their documented limit"
+        );
         let after = app.db.row_counts().await.expect("row counts");
         assert_eq!(
             before, after,

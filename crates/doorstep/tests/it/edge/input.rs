@@ -132,3 +132,55 @@ async fn a_hostile_next_never_sends_a_signed_in_person_off_the_site() {
     })
     .await;
 }
+
+/// Query parameters get the length checks of body texts (#12 item 5): a 60 KB `from` (about
+/// the most an address can hold), a long
+/// `term` or `kind` is refused naming the parameter (422, as a too-long body text), on pages
+/// and the API alike, before any report or chronology is read.
+#[tokio::test]
+async fn a_query_parameter_too_long_is_refused_naming_it() {
+    for_each_backend(|app| async move {
+        let b = app.backend;
+        let school = app.school("harton.demo").await;
+        let head = app.login(&school.email("head")).await;
+        let mega = "2".repeat(60_000);
+        let ava = school.ava;
+        for (path, param) in [
+            (
+                format!("/api/reports/governors?from={mega}&to=2026-12-01"),
+                "from",
+            ),
+            (
+                format!("/api/reports/governors?term={}", "t".repeat(11)),
+                "term",
+            ),
+            (format!("/reports?to={}", "9".repeat(33)), "to"),
+            (
+                format!("/api/pupils/{ava}/chronology?kind={}", "k".repeat(201)),
+                "kind",
+            ),
+            (
+                format!("/api/visits?anything={}", "a".repeat(2049)),
+                "anything",
+            ),
+        ] {
+            let (status, body) = app.get(&head, &path).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "[{b}] {param}");
+            assert_eq!(body["field"], param, "[{b}] {body}");
+            let reason = body["reason"].as_str().unwrap_or_default();
+            assert!(
+                reason.contains("characters long; at most"),
+                "[{b}] {reason}"
+            );
+        }
+        // Within the limits, the report is read.
+        let (status, _) = app
+            .get(
+                &head,
+                "/api/reports/governors?from=2026-09-01&to=2026-12-01",
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "[{b}]");
+    })
+    .await;
+}

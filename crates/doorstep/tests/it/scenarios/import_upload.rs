@@ -233,3 +233,39 @@ async fn the_head_checks_a_staff_csv_file_before_importing_it() {
     })
     .await;
 }
+
+/// Pasted text holding a control character (item 4 of #12) is named beside the text box with
+/// the line it is on, not "the form could not be read"; so is a pasted box of the multipart form.
+#[tokio::test]
+async fn pasted_text_with_a_control_character_is_named_with_its_line() {
+    for_each_backend(|app| async move {
+        let b = app.backend;
+        let school = app.school("harton.demo").await;
+        let office = app.login(&school.email("office")).await;
+        let pasted = "<?xml version=\"1.0\"?>%0A<CTfile>%0A<Header>%07</Header>%0A</CTfile>";
+        let form = Some("application/x-www-form-urlencoded");
+        let body = format!("action=check&xml={pasted}");
+        let (status, html) = app
+            .send_raw(&office, Method::POST, "/imports/ctf", form, body)
+            .await;
+        let html = html.as_str().unwrap_or_default();
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "[{b}] {html}");
+        assert_eq!(
+            error_beside(html, "xml"),
+            "<span class=\"visually-hidden\">Error: </span>The pasted text has a control \
+             character on line 3: paste it again from the original file",
+            "[{b}] {html}"
+        );
+        assert!(!html.contains("could not be read"), "[{b}]");
+
+        let csv = "name,email,mobile,roles\r\nAl Jones,al@harton.demo,,teacher\u{0}\r\n";
+        let parts = [Part::Text("csv", csv), Part::Text("action", "check")];
+        let (status, html) = post(&app, &office, "/imports/staff", &parts).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "[{b}] {html}");
+        assert!(
+            error_beside(&html, "csv").contains("control character on line 2"),
+            "[{b}] {html}"
+        );
+    })
+    .await;
+}

@@ -5,7 +5,6 @@
 //!
 //! Decides nothing about CTF or CSV: the use cases read the text.
 
-use crate::web::form::FormData;
 use axum::extract::{FromRequest, Multipart, Request};
 use axum::http::header::CONTENT_TYPE;
 use sha2::{Digest, Sha256};
@@ -54,15 +53,7 @@ impl Posted {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("multipart/form-data"));
         if !multipart {
-            let form = FormData::from_request(req, &())
-                .await
-                .map_err(|_| refused("form", "The form could not be read: send it again"))?;
-            let fields = form
-                .pairs()
-                .into_iter()
-                .map(|(k, v)| (k, v.trim().to_string()))
-                .collect();
-            return Ok(Posted { fields, file: None });
+            return read_pasted(req).await;
         }
         let mut parts = Multipart::from_request(req, &()).await.map_err(|e| {
             refused(
@@ -115,9 +106,7 @@ impl Posted {
                 None => {
                     let text = String::from_utf8(bytes)
                         .map_err(|_| refused(&name, "This is not text: send the form again"))?;
-                    if crate::edge::has_control(&text, true) {
-                        return Err(refused(&name, crate::edge::CONTROL_REASON));
-                    }
+                    checked_text(&name, &text)?;
                     posted.fields.push((name, text.trim().to_string()));
                 }
             }
@@ -168,6 +157,48 @@ impl Posted {
         }
         Ok((text.trim().to_string(), name.clone()))
     }
+}
+
+/// The urlencoded form (pasted text): read up to [`FORM_LIMIT_BYTES`], each box checked for
+/// control characters and named with the line holding one.
+async fn read_pasted(req: Request) -> Result<Posted, Refused> {
+    let bytes = axum::body::to_bytes(req.into_body(), FORM_LIMIT_BYTES)
+        .await
+        .map_err(|_| too_large("form"))?;
+    let mut fields = Vec::new();
+    for (name, value) in form_urlencoded::parse(&bytes) {
+        if crate::edge::has_control(&name, false) {
+            return Err(refused("form", "The form could not be read: send it again"));
+        }
+        checked_text(&name, &value)?;
+        fields.push((name.into_owned(), value.trim().to_string()));
+    }
+    Ok(Posted { fields, file: None })
+}
+
+/// Refuses a text box holding a control character (line breaks and tabs are text), naming the
+/// box and the line (from 1) it is on, so the office knows where to look.
+fn checked_text(name: &str, text: &str) -> Result<(), Refused> {
+    match control_line(text) {
+        None => Ok(()),
+        Some(line) => Err(refused(
+            name,
+            format!(
+                "The pasted text has a control character on line {line}: paste it again from \
+                 the original file"
+            ),
+        )),
+    }
+}
+
+/// The line (from 1) of the first control character other than a line break or tab.
+pub(crate) fn control_line(text: &str) -> Option<usize> {
+    text.split('\n')
+        .position(|line| {
+            line.chars()
+                .any(|c| c.is_control() && c != '\r' && c != '\t')
+        })
+        .map(|i| i + 1)
 }
 
 fn too_large(field: &str) -> Refused {

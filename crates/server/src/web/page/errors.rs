@@ -43,11 +43,12 @@ impl Errors {
         e
     }
 
+    /// Adds a message by `field`, in a school's words ([`crate::extract::words::plain`]).
     pub fn add(&mut self, field: &str, message: impl Into<String>) {
         self.list.push(FieldMessage {
             field: field.to_string(),
             anchor: anchor(field),
-            message: message.into(),
+            message: crate::extract::words::plain(field, &message.into()),
         });
     }
 

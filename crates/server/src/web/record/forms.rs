@@ -5,10 +5,10 @@
 //! "Nobody home", rescheduling and a safeguarding concern belong to other rooms (visits,
 //! safeguarding) and still go through their JSON routes until those have use cases.
 
-use super::super::form::FormData;
+use super::super::form::{FormData, Posted};
 use super::super::page::{Ctx, Errors, WebError, anchor, see_other};
 use super::super::time::Local;
-use super::super::visit::{refused, seen_visit};
+use super::super::visit::{form_or_page, refused, seen_visit};
 use crate::AppState;
 use app::Refusal;
 use app::records::{self, ActionInput, LeaveSlipInput, OutcomeInput, ResponseInput, RevisitInput};
@@ -89,7 +89,11 @@ fn action_typed(f: &FormData, prefix: &str) -> Result<ActionInput, Errors> {
 }
 
 /// A3: the outcome, with a first follow-up action if one is written.
-async fn outcome(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
+async fn outcome(ctx: Ctx, Path(id): Path<i64>, f: Posted) -> Result<Response, WebError> {
+    let f = match form_or_page(&ctx, id, f).await? {
+        Ok(f) => f,
+        Err(page) => return Ok(page),
+    };
     let mut actions = vec![];
     if f.opt("actions[0].description").is_some() {
         match action_typed(&f, "actions[0]") {
@@ -112,7 +116,11 @@ async fn outcome(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response,
     back(&ctx, id, r, "outcome", &[("revision", "outcome")], &f).await
 }
 
-async fn add_action(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
+async fn add_action(ctx: Ctx, Path(id): Path<i64>, f: Posted) -> Result<Response, WebError> {
+    let f = match form_or_page(&ctx, id, f).await? {
+        Ok(f) => f,
+        Err(page) => return Ok(page),
+    };
     let input = match action_typed(&f, "action") {
         Ok(a) => a,
         Err(errors) => return refused(&ctx, id, errors, f.pairs()).await,
@@ -134,7 +142,11 @@ async fn leave_slip(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Respon
 }
 
 /// A6: the family got in touch; the slip's deadline is disarmed.
-async fn slip_response(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
+async fn slip_response(ctx: Ctx, Path(id): Path<i64>, f: Posted) -> Result<Response, WebError> {
+    let f = match form_or_page(&ctx, id, f).await? {
+        Ok(f) => f,
+        Err(page) => return Ok(page),
+    };
     let r = async {
         let input = ResponseInput {
             from: f.text("from")?,

@@ -58,16 +58,20 @@ pub(super) async fn act(
                 .await
                 .map(|_| "checked-in")
         }
-        "extend" => {
-            let input = out_on_visit::ExtendInput {
-                minutes: form.get("minutes").parse::<u32>().ok(),
-                reason: form.get("reason").to_string(),
-                client_ref: text("client_ref"),
-            };
-            out_on_visit::extend(app, me, visit, &input, now)
-                .await
-                .map(|_| "extended")
-        }
+        "extend" => match extra_minutes(form.get("minutes")) {
+            // C9: a number no one can mean is refused by the box, never taken as the default.
+            Err(r) => Err(r),
+            Ok(minutes) => {
+                let input = out_on_visit::ExtendInput {
+                    minutes,
+                    reason: form.get("reason").to_string(),
+                    client_ref: text("client_ref"),
+                };
+                out_on_visit::extend(app, me, visit, &input, now)
+                    .await
+                    .map(|_| "extended")
+            }
+        },
         "panic" | "duress" | "observation" => {
             let (kind, done) = match action.as_str() {
                 "panic" => (Some(AlarmKind::Panic), "panic"),
@@ -101,6 +105,22 @@ pub(super) async fn act(
             Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
         Err(r) => Err(r.into()),
+    }
+}
+
+/// The extra time chosen on "Need more time": blank takes the policy's one-tap extension;
+/// otherwise a whole number of minutes, 1 to 240 (as the JSON route's `minutes`), or a refusal
+/// naming the box.
+fn extra_minutes(typed: &str) -> Result<Option<u32>, Refusal> {
+    if typed.is_empty() {
+        return Ok(None);
+    }
+    match typed.parse::<u32>() {
+        Ok(m) if (1..=240).contains(&m) => Ok(Some(m)),
+        _ => Err(Refusal::invalid(
+            "minutes",
+            "Choose the extra time: a whole number of minutes from 1 to 240",
+        )),
     }
 }
 
