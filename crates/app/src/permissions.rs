@@ -97,6 +97,17 @@ pub const MIS_IMPORTERS: [Role; 3] = [Role::Office, Role::Headteacher, Role::Tru
 /// Read the demo outbox (`doorstep demo` only): the office and the head, who watch alarms.
 pub const DEMO_OUTBOX_READERS: [Role; 2] = [Role::Office, Role::Headteacher];
 
+/// Open a child's records outside their involvement by giving a reason ("break the glass", A9):
+/// staff who may have to cover a colleague's visit to the child — those who go out on visits and
+/// the senior leaders who decide on them. The office, governors and the trust administrator
+/// have no such need; the safeguarding leads read the records already.
+pub const GLASS_BREAKERS: [Role; 4] = [
+    Role::VisitingStaff,
+    Role::AttendanceLead,
+    Role::Ewo,
+    Role::SeniorLeader,
+];
+
 /// Go out on visits.
 pub const VISITORS: [Role; 3] = [Role::VisitingStaff, Role::AttendanceLead, Role::Ewo];
 
