@@ -4,8 +4,8 @@
 use crate::access::{found, hide_as, readable_pupil, readable_visit_record};
 use crate::audit::entry;
 use crate::outbox::tell;
-use crate::words::a_pupil;
 use crate::permissions::reads_every_child;
+use crate::words::a_pupil;
 use crate::words::short_date;
 use crate::{App, Refusal, Result};
 use chrono::{DateTime, NaiveDate, Utc};

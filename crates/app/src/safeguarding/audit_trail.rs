@@ -47,7 +47,10 @@ pub async fn audit_trail(app: &App, me: &Staff, q: &AuditQuery) -> Result<Vec<Au
     if let (Some(from), Some(to)) = (q.from, q.to)
         && to < from
     {
-        return Err(Refusal::invalid("to", "is before the day the trail is read from"));
+        return Err(Refusal::invalid(
+            "to",
+            "is before the day the trail is read from",
+        ));
     }
     let day = |d: NaiveDate| d.and_time(NaiveTime::MIN).and_utc();
     let filter = AuditFilter {

@@ -11,8 +11,8 @@ use crate::{App, Refusal, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use domain::PupilId;
-use domain::visit::VisitState;
 use domain::safeguarding::ChronologyFilter;
+use domain::visit::VisitState;
 use serde::{Deserialize, Serialize};
 use store::{Household, Pupil, RecordRead, School, Staff, VisitRowFilter};
 
@@ -181,7 +181,10 @@ async fn entries(
         .await?;
     // A draft was never asked for: it is a plan on someone's desk, not part of the child's
     // history (tester's C12). Requested, declined and cancelled visits stay: someone decided.
-    for v in rows.iter().filter(|v| v.status != VisitState::Draft.status()) {
+    for v in rows
+        .iter()
+        .filter(|v| v.status != VisitState::Draft.status())
+    {
         let at = v
             .arrived_at
             .or(v.nobody_home_at)

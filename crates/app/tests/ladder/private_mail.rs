@@ -52,22 +52,29 @@ async fn safeguarding_emails_say_something_is_waiting_and_carry_no_name_text_or_
             alarm_id: None,
             observed_at: None,
         };
-        raise_concern(&uc, &teacher, app.pupil, &concern).await.unwrap();
+        raise_concern(&uc, &teacher, app.pupil, &concern)
+            .await
+            .unwrap();
 
         let senior = app.staff(app.people.senior).await;
         let reason = "Covering Year 3 while Mrs Khan is off; visit to the Smiths on Friday";
         let glass = BreakGlassInput {
             reason: MultiLine::parse("reason", reason).unwrap(),
         };
-        break_glass(&uc, &senior, app.pupil, &glass, app.now()).await.unwrap();
+        break_glass(&uc, &senior, app.pupil, &glass, app.now())
+            .await
+            .unwrap();
 
         let report = ReportInput {
             kind: IncidentKind::VerbalAbuse,
             occurred_at: app.now(),
             location: Some(Line::parse("location", "12 Westoe Road").unwrap()),
             account: Some(
-                MultiLine::parse("account", "Mr Nowak shouted at us on the step of 3 Marsden Lane")
-                    .unwrap(),
+                MultiLine::parse(
+                    "account",
+                    "Mr Nowak shouted at us on the step of 3 Marsden Lane",
+                )
+                .unwrap(),
             ),
             people_involved: None,
             injuries: None,
@@ -80,7 +87,9 @@ async fn safeguarding_emails_say_something_is_waiting_and_carry_no_name_text_or_
             report,
         };
         let recorded = record_incident(&uc, &teacher, &incident).await.unwrap();
-        submit_incident(&uc, &teacher, recorded.incident.id).await.unwrap();
+        submit_incident(&uc, &teacher, recorded.incident.id)
+            .await
+            .unwrap();
 
         let office = app.staff(app.people.office).await;
         let allegation = RecordInput {
@@ -99,7 +108,12 @@ async fn safeguarding_emails_say_something_is_waiting_and_carry_no_name_text_or_
         let mail = smtp.received();
         let subjects: Vec<String> = mail
             .iter()
-            .filter_map(|m| m.data.lines().find(|l| l.starts_with("Subject:")).map(str::to_string))
+            .filter_map(|m| {
+                m.data
+                    .lines()
+                    .find(|l| l.starts_with("Subject:"))
+                    .map(str::to_string)
+            })
             .collect();
         for expected in [
             "A safeguarding concern has been raised",
@@ -115,15 +129,33 @@ async fn safeguarding_emails_say_something_is_waiting_and_carry_no_name_text_or_
         }
         let concern_mail = mail
             .iter()
-            .find(|m| m.data.contains("A safeguarding concern about a pupil in Year 4 was raised by Tom Teacher at"))
+            .find(|m| {
+                m.data.contains(
+                    "A safeguarding concern about a pupil in Year 4 was raised by Tom Teacher at",
+                )
+            })
             .unwrap_or_else(|| panic!("[{b}] the DSL's e-mail: {mail:?}"));
-        assert!(concern_mail.data.contains("open Doorstep to read it"), "[{b}]");
-        assert!(concern_mail.data.contains("/safeguarding"), "[{b}] with a link");
+        assert!(
+            concern_mail.data.contains("open Doorstep to read it"),
+            "[{b}]"
+        );
+        assert!(
+            concern_mail.data.contains("/safeguarding"),
+            "[{b}] with a link"
+        );
         for m in &mail {
             for secret in SECRETS {
-                assert!(!m.data.contains(secret), "[{b}] {secret:?} was e-mailed: {}", m.data);
+                assert!(
+                    !m.data.contains(secret),
+                    "[{b}] {secret:?} was e-mailed: {}",
+                    m.data
+                );
             }
-            assert!(!m.data.contains("(P10)") && !m.data.contains("(A8)"), "[{b}] {}", m.data);
+            assert!(
+                !m.data.contains("(P10)") && !m.data.contains("(A8)"),
+                "[{b}] {}",
+                m.data
+            );
         }
         smtp.stop().await;
     }

@@ -14,10 +14,20 @@ async fn a_draft_is_not_on_the_chronology_and_after_the_visit_waits_until_staff_
         let dsl = app.login(&school.email("dsl")).await;
         let path = format!("/api/pupils/{}/chronology?kind=visit", school.ava);
         let chron = expect(app.get(&dsl, &path).await, StatusCode::OK);
-        let visits: Vec<i64> = chron["entries"].as_array().unwrap().iter().filter_map(|e| e["visit_id"].as_i64()).collect();
+        let visits: Vec<i64> = chron["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|e| e["visit_id"].as_i64())
+            .collect();
         assert!(!visits.contains(&draft), "the draft is listed: {chron}");
-        assert!(visits.contains(&visit), "the authorised visit is listed: {chron}");
-        let (_, html) = app.get(&dsl, &format!("/pupils/{}/chronology", school.ava)).await;
+        assert!(
+            visits.contains(&visit),
+            "the authorised visit is listed: {chron}"
+        );
+        let (_, html) = app
+            .get(&dsl, &format!("/pupils/{}/chronology", school.ava))
+            .await;
         let html = html.as_str().unwrap_or("");
         assert!(html.contains("Home visit (authorised)"), "{html}");
         assert!(!html.contains("Home visit (draft)"), "{html}");
@@ -36,7 +46,10 @@ async fn a_draft_is_not_on_the_chronology_and_after_the_visit_waits_until_staff_
         app.steps(&teacher, visit, &["sign-out"]).await;
         let (_, page) = app.get(&teacher, &format!("/visits/{visit}")).await;
         let page = page.as_str().unwrap_or("");
-        assert!(page.contains("After the visit") && page.contains("Report an incident"), "{page}");
+        assert!(
+            page.contains("After the visit") && page.contains("Report an incident"),
+            "{page}"
+        );
     })
     .await;
 }

@@ -99,9 +99,9 @@ async fn aggression_blocks_the_household_until_a_senior_leader_reviews_it() {
         // Leaders are asked to review the block and update the risk assessment (A8).
         let told = app.messages_to(&school.email("senior")).await;
         assert!(
-            told.iter().any(
-                |(_, s, b)| s.starts_with("A household has been blocked") && b.contains("risk assessment")
-            ),
+            told.iter()
+                .any(|(_, s, b)| s.starts_with("A household has been blocked")
+                    && b.contains("risk assessment")),
             "{told:?}"
         );
 

@@ -134,7 +134,10 @@ async fn page(ctx: Ctx, Query(filter): Query<Filter>) -> Result<Response, WebErr
     // A page shorter than asked for may still have older rows (some were hidden), so the link
     // follows the last row the store gave whenever the page came back full.
     let older = (rows.len() as i64 >= PAGE)
-        .then(|| rows.last().map(|r| format!("/audit?{}", filter.query_before(r.id))))
+        .then(|| {
+            rows.last()
+                .map(|r| format!("/audit?{}", filter.query_before(r.id)))
+        })
         .flatten();
     let rows = rows
         .into_iter()
@@ -142,7 +145,12 @@ async fn page(ctx: Ctx, Query(filter): Query<Filter>) -> Result<Response, WebErr
             when: local.day_time(r.at),
             who: r.actor_staff_id.map_or_else(
                 || "Doorstep".to_string(),
-                |id| names.get(&id).cloned().unwrap_or_else(|| format!("staff {id}")),
+                |id| {
+                    names
+                        .get(&id)
+                        .cloned()
+                        .unwrap_or_else(|| format!("staff {id}"))
+                },
             ),
             action: r.action,
             about: match r.subject_id {

@@ -11,8 +11,8 @@ use crate::AppState;
 use app::Refusal;
 use app::permissions::reads_every_child;
 use app::safeguarding::{
-    BreakGlassInput, ChronologyQuery, break_glass as open_records, break_glass_offer, chronology as read_chronology,
-    record_reads,
+    BreakGlassInput, ChronologyQuery, break_glass as open_records, break_glass_offer,
+    chronology as read_chronology, record_reads,
 };
 use askama::Template;
 use axum::Router;

@@ -21,36 +21,74 @@ async fn the_audit_page_filters_pages_hides_what_the_reader_may_not_read_and_rec
         let (status, html) = app.get(head, "/audit?action=head_only_record.create").await;
         assert_eq!(status, StatusCode::OK);
         let html = html.as_str().unwrap_or("");
-        assert!(html.contains(&format!("head only record {}", w.about_staff)), "{html}");
-        assert!(!html.contains(&format!("head only record {}<", w.about_head)), "{html}");
-        assert!(html.contains("href=\"/audit\""), "in the navigation: {html}");
+        assert!(
+            html.contains(&format!("head only record {}", w.about_staff)),
+            "{html}"
+        );
+        assert!(
+            !html.contains(&format!("head only record {}<", w.about_head)),
+            "{html}"
+        );
+        assert!(
+            html.contains("href=\"/audit\""),
+            "in the navigation: {html}"
+        );
 
         // By person: only what they did.
         let liaison = w.people["liaison"].id.0;
-        let mine = app.get(head, &format!("/api/audit?actor_staff_id={liaison}")).await.expect_status(StatusCode::OK);
+        let mine = app
+            .get(head, &format!("/api/audit?actor_staff_id={liaison}"))
+            .await
+            .expect_status(StatusCode::OK);
         assert!(!rows(&mine).is_empty());
-        assert!(rows(&mine).iter().all(|r| r["actor_staff_id"] == liaison), "{mine}");
+        assert!(
+            rows(&mine).iter().all(|r| r["actor_staff_id"] == liaison),
+            "{mine}"
+        );
         let (status, _) = app.get(head, &format!("/audit?person={liaison}")).await;
         assert_eq!(status, StatusCode::OK);
         // By day: nothing tomorrow.
         let tomorrow = today().succ_opt().unwrap();
-        let later = app.get(head, &format!("/api/audit?from={tomorrow}")).await.expect_status(StatusCode::OK);
+        let later = app
+            .get(head, &format!("/api/audit?from={tomorrow}"))
+            .await
+            .expect_status(StatusCode::OK);
         assert!(rows(&later).is_empty(), "{later}");
         let (status, html) = app.get(head, "/audit?from=yesterday").await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(html.as_str().unwrap_or("").contains("is not a date like 2026-09-01"));
+        assert!(
+            html.as_str()
+                .unwrap_or("")
+                .contains("is not a date like 2026-09-01")
+        );
         // A page at a time: the next page holds only older rows.
-        let first = app.get(head, "/api/audit?limit=3").await.expect_status(StatusCode::OK);
-        let last = rows(&first).last().and_then(|r| r["id"].as_i64()).expect("a full page");
-        let next = app.get(head, &format!("/api/audit?limit=3&before_id={last}")).await.expect_status(StatusCode::OK);
+        let first = app
+            .get(head, "/api/audit?limit=3")
+            .await
+            .expect_status(StatusCode::OK);
+        let last = rows(&first)
+            .last()
+            .and_then(|r| r["id"].as_i64())
+            .expect("a full page");
+        let next = app
+            .get(head, &format!("/api/audit?limit=3&before_id={last}"))
+            .await
+            .expect_status(StatusCode::OK);
         assert!(!rows(&next).is_empty());
-        assert!(rows(&next).iter().all(|r| r["id"].as_i64() < Some(last)), "{next}");
+        assert!(
+            rows(&next).iter().all(|r| r["id"].as_i64() < Some(last)),
+            "{next}"
+        );
 
         // Every look is in the trail, with its filter.
-        let looks = app.get(&w.sessions["dsl"], "/api/audit?action=audit_trail.viewed").await.expect_status(StatusCode::OK);
+        let looks = app
+            .get(&w.sessions["dsl"], "/api/audit?action=audit_trail.viewed")
+            .await
+            .expect_status(StatusCode::OK);
         let head_id = w.people["head"].id.0;
         assert!(
-            rows(&looks).iter().any(|r| r["actor_staff_id"] == head_id && r["detail"]["action"] == "head_only_record.create"),
+            rows(&looks).iter().any(|r| r["actor_staff_id"] == head_id
+                && r["detail"]["action"] == "head_only_record.create"),
             "{looks}"
         );
         // Anyone else: refused, on the page as on the API.

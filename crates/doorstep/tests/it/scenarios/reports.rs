@@ -6,7 +6,14 @@ use super::*;
 use app::reports::GovernorsReport;
 
 /// The demo's Smith pupil and household address, which a governors' report must never show.
-const NEVER: [&str; 6] = ["Ava", "Zara", "Westoe Road", "Ocean Road", "Okafor", "Marsden"];
+const NEVER: [&str; 6] = [
+    "Ava",
+    "Zara",
+    "Westoe Road",
+    "Ocean Road",
+    "Okafor",
+    "Marsden",
+];
 
 fn range() -> String {
     format!("from={}&to={}", today(), today())
