@@ -25,7 +25,8 @@ pub use household::{
     HouseholdForPlanning, PlanningPupil, household_for_planning, visible_household,
 };
 pub use pupil::{
-    child_missing_reader, readable_concern, readable_pupil, readable_visit_record, reading_pupil,
+    child_missing_reader, may_break_glass, readable_concern, readable_pupil, readable_visit_record,
+    reading_pupil,
 };
 pub use records::{
     duress_hidden_from, incident_readers, is_about_head, may_read_audit, may_read_head_only,

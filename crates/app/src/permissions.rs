@@ -118,6 +118,17 @@ pub const BUDDIES: [Role; 8] = [
 pub const BUDDY_STAND_INS: [Role; 4] =
     [Role::Office, Role::Dsl, Role::DeputyDsl, Role::Headteacher];
 
+/// Open a child's records outside their involvement by giving a reason ("break the glass", A9):
+/// staff who may have to cover a colleague's visit to the child — those who go out on visits and
+/// the senior leaders who decide on them. The office, governors and the trust administrator
+/// have no such need; the safeguarding leads read the records already.
+pub const GLASS_BREAKERS: [Role; 4] = [
+    Role::VisitingStaff,
+    Role::AttendanceLead,
+    Role::Ewo,
+    Role::SeniorLeader,
+];
+
 /// Go out on visits.
 pub const VISITORS: [Role; 3] = [Role::VisitingStaff, Role::AttendanceLead, Role::Ewo];
 

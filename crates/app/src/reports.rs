@@ -1,7 +1,7 @@
 //! G5: the report for governors and the trust board — home-visit practice of one school, or of
 //! every school of the trust, over a term or a range of days. Counts only: no child is named
-//! (nor an address, nor a UPN); the one piece of free text it quotes, why a visit was declined,
-//! has every pupil's name taken out ([`domain::reports::without_names`]).
+//! (nor an address, nor a UPN) and it quotes no free text: declined visits are counted by the
+//! visit's reason category, never by the decider's words, which may name a family or a street.
 //!
 //! Who reads it is decided in [`crate::access::report_schools`]; every read is audited
 //! (`report.read`). The JSON API, the page, the CSV tables and the PDF all show this one typed
@@ -104,7 +104,8 @@ pub struct GovernorsReport {
     pub paired_visits: i64,
     pub authorised: i64,
     pub declined: i64,
-    /// Why visits were declined, as the decider wrote it with children's names taken out.
+    /// Declined visits by the visit's reason category (the decider's words are never shown: they
+    /// may name an adult or give an address).
     pub declined_reasons: Vec<Count>,
     pub alarms: Vec<AlarmLine>,
     /// Who acknowledged alarms, by role (never by name).

@@ -35,8 +35,8 @@ pub use incidents::{
     submit_incident, update_incident,
 };
 pub use involvement::{
-    BreakGlassInput, GrantInput, break_glass, break_glass_list, grant_involvement,
-    involvement_grants, revoke_involvement,
+    BreakGlassInput, GrantInput, break_glass, break_glass_list, break_glass_offer,
+    grant_involvement, involvement_grants, revoke_involvement,
 };
 pub use reminders::remind_overdue_incidents;
 pub use report::{NewIncidentInput, ReportInput, ReportPlace, incident_households, report_place};

@@ -63,8 +63,9 @@ pub use sso_settings::{
     sso_of_trust, trust_sso_settings, trusts_offering_sso,
 };
 pub use staff::{
-    NewStaffInput, NewVehicleInput, ValidStaff, add_vehicle, create_staff, set_my_duress_pin,
-    staff_list, staff_member, validate_staff, vehicles,
+    NewStaffInput, NewVehicleInput, StaffCreated, ValidStaff, add_vehicle, awaiting_note,
+    create_staff, roles_awaiting_approval, set_my_duress_pin, staff_list, staff_member,
+    validate_staff, vehicles,
 };
 pub use term_dates::{import_term_dates, terms_from_ics};
 pub use trust_adoption::{AdoptInput, adopt_trust_policy, trust_policy_status};

@@ -22,3 +22,20 @@ pub fn short_datetime(at: DateTime<Utc>, tz: Tz) -> String {
 pub fn short_date(d: NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
 }
+
+/// A child as a message may name them: "a pupil in Year 4" ("a pupil" without a year group).
+/// E-mail and text are not secure channels for safeguarding information, which KCSIE treats as
+/// special category data, so messages never carry a child's name; the reader opens Doorstep.
+pub fn a_pupil(year_group: Option<&str>) -> String {
+    match year_group.map(str::trim).filter(|y| !y.is_empty()) {
+        Some(year) => format!("a pupil in {year}"),
+        None => "a pupil".to_string(),
+    }
+}
+
+/// Where a message sends its reader: `path` (e.g. `/safeguarding`) on the server's public
+/// address (the `DOORSTEP_PUBLIC_URL` setting), behind sign-in.
+pub fn open_in_doorstep(app: &crate::App, path: &str) -> String {
+    let links = app.links().cloned().unwrap_or_default();
+    format!("{}{path}", links.base())
+}

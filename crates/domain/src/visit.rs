@@ -208,6 +208,19 @@ impl VisitState {
         )
     }
 
+    /// Staff have been out on this visit (they are out now, or came back): only then is there
+    /// anything to record "after the visit" (outcome, Home Visit Form, incident). A visit
+    /// rescheduled after a cancellation at the door counts as not out: the new visit carries on.
+    pub fn has_been_out(&self) -> bool {
+        self.is_out()
+            || matches!(
+                self,
+                VisitState::Returned { .. }
+                    | VisitState::RecordCompleted { .. }
+                    | VisitState::CancelledAtDoor { .. }
+            )
+    }
+
     /// The plan may still be edited (before the request, or when changes were asked for).
     pub fn is_editable(&self) -> bool {
         matches!(

@@ -38,14 +38,15 @@ async fn list_staff(
     Ok(Json(uc::staff_list(&state, &me, q.school_id).await?))
 }
 
-/// Adds a member of staff with their roles.
+/// Adds a member of staff with their roles; senior roles given by anyone but a trust
+/// administrator are listed in `roles_awaiting_approval` (with a `note`) until approved.
 #[utoipa::path(post, path = "/api/staff", tag = "staff", request_body = NewStaffInput,
-    responses((status = 201, body = Staff), (status = 403), (status = 409), (status = 422)))]
+    responses((status = 201, body = uc::StaffCreated), (status = 403), (status = 409), (status = 422)))]
 async fn create_staff(
     State(state): State<AppState>,
     CurrentStaff(me): CurrentStaff,
     ApiJson(input): ApiJson<NewStaffInput>,
-) -> Result<(StatusCode, Json<Staff>), ApiError> {
+) -> Result<(StatusCode, Json<uc::StaffCreated>), ApiError> {
     let staff = uc::create_staff(&state, &me, &input, state.now()).await?;
     Ok((StatusCode::CREATED, Json(staff)))
 }

@@ -12,6 +12,7 @@ mod accounts;
 mod actions;
 mod approvals;
 mod assets;
+mod audit;
 mod authorise;
 mod board;
 mod board_events;
@@ -63,6 +64,7 @@ pub fn router() -> Router<AppState> {
         .merge(login::router())
         .merge(accounts::router())
         .merge(approvals::router())
+        .merge(audit::router())
         .merge(sso::router())
         .merge(sso_settings::router())
         .merge(today::router())

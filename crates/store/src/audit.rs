@@ -92,22 +92,82 @@ impl Db {
         subject: Option<(&str, i64)>,
         limit: i64,
     ) -> Result<Vec<AuditRow>> {
+        self.audit_trail_filtered(&AuditFilter {
+            trust,
+            school,
+            subject,
+            limit,
+            ..AuditFilter::of(trust)
+        })
+        .await
+    }
+
+    /// Newest first, as [`AuditFilter`] narrows it: a page of at most `limit` rows.
+    pub async fn audit_trail_filtered(&self, f: &AuditFilter<'_>) -> Result<Vec<AuditRow>> {
         const Q: &str = "select a.id, a.at, a.actor_staff_id, a.school_id, a.action, a.subject_type, a.subject_id, a.detail \
             from audit_log a left join staff s on s.id = a.actor_staff_id \
             where (a.school_id in (select id from schools where trust_id = $1) or (a.school_id is null and s.trust_id = $1) \
                    or (a.actor_staff_id is null and a.subject_type = 'trust' and a.subject_id = $1)) \
               and ($2 = 0 or a.school_id = $2) \
               and ($3 = '' or a.subject_type = $3) and ($4 = 0 or a.subject_id = $4) \
-            order by a.id desc limit $5";
+              and ($5 = 0 or a.actor_staff_id = $5) and ($6 = '' or a.action = $6) \
+              and ($7 = 0 or a.id < $7) and a.at >= $8 and a.at < $9 \
+            order by a.id desc limit $10";
+        // Bounds both backends hold and SQLite's text timestamps compare in order (4-digit years).
+        let from = f.from.unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
+        let to = f.to.unwrap_or_else(|| {
+            DateTime::parse_from_rfc3339("9999-12-31T00:00:00Z")
+                .map_or(DateTime::<Utc>::UNIX_EPOCH, |d| d.with_timezone(&Utc))
+        });
         Ok(with_pool!(self, p => {
             sqlx::query_as(Q)
-                .bind(trust.0)
-                .bind(school.map_or(0, |s| s.0))
-                .bind(subject.map_or("", |s| s.0))
-                .bind(subject.map_or(0, |s| s.1))
-                .bind(limit)
+                .bind(f.trust.0)
+                .bind(f.school.map_or(0, |s| s.0))
+                .bind(f.subject.map_or("", |s| s.0))
+                .bind(f.subject.map_or(0, |s| s.1))
+                .bind(f.actor.map_or(0, |a| a.0))
+                .bind(f.action.unwrap_or(""))
+                .bind(f.before_id.unwrap_or(0))
+                .bind(from)
+                .bind(to)
+                .bind(f.limit)
                 .fetch_all(p)
                 .await
         })?)
+    }
+}
+
+/// What a page of the audit trail is narrowed to. Times are UTC; `to` is exclusive.
+#[derive(Debug, Clone)]
+pub struct AuditFilter<'a> {
+    pub trust: domain::TrustId,
+    pub school: Option<domain::SchoolId>,
+    /// A subject type and id (0: any of that type).
+    pub subject: Option<(&'a str, i64)>,
+    /// Only what this member of staff did.
+    pub actor: Option<domain::StaffId>,
+    /// Only this action, e.g. `chronology.read`.
+    pub action: Option<&'a str>,
+    /// Only rows older than this row (the next page).
+    pub before_id: Option<i64>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    pub limit: i64,
+}
+
+impl AuditFilter<'_> {
+    /// Everything of the trust, 200 rows.
+    pub fn of(trust: domain::TrustId) -> Self {
+        AuditFilter {
+            trust,
+            school: None,
+            subject: None,
+            actor: None,
+            action: None,
+            before_id: None,
+            from: None,
+            to: None,
+            limit: 200,
+        }
     }
 }

@@ -32,7 +32,7 @@ mod trust_sso;
 mod visits;
 
 pub use accounts::{RoleGrant, SessionSummary};
-pub use audit::{AuditEntry, AuditRow};
+pub use audit::{AuditEntry, AuditFilter, AuditRow};
 pub use board::OutNowRow;
 pub use board_feed::BoardChange;
 pub use db::{Backend, Db, StoreError, Tx};

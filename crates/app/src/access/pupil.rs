@@ -3,7 +3,7 @@
 //! records, read only by the involved (granted, never self-declared) and the safeguarding leads.
 
 use super::{can_see_school, hide_as};
-use crate::permissions::{self, CHILD_MISSING_READERS, SAFEGUARDING_LEADS};
+use crate::permissions::{self, CHILD_MISSING_READERS, GLASS_BREAKERS, SAFEGUARDING_LEADS};
 use crate::{App, Refusal, Result};
 use domain::{PupilId, VisitId};
 use store::{Pupil, SafeguardingConcern, School, Staff, Visit};
@@ -33,6 +33,15 @@ pub async fn readable_pupil(app: &App, staff: &Staff, id: PupilId) -> Result<(Pu
     } else {
         Err(Refusal::not_found("pupil"))
     }
+}
+
+/// Whether `staff` may break the glass on a child of `school` (A9): one of the school's own
+/// people whose work may need it ([`GLASS_BREAKERS`]). Everyone else is told "not found", as for
+/// any record closed to them, and is never offered the break-glass form.
+pub fn may_break_glass(staff: &Staff, school: &School) -> bool {
+    staff.trust_id == school.trust_id
+        && staff.school_id == Some(school.id)
+        && staff.roles.any_of(&GLASS_BREAKERS)
 }
 
 /// Whether `staff` is involved with the child now, as the school granted it (A9, #10): in the

@@ -5,6 +5,7 @@ use crate::access::{found, hide_as, readable_pupil, readable_visit_record};
 use crate::audit::entry;
 use crate::outbox::tell;
 use crate::permissions::reads_every_child;
+use crate::words::a_pupil;
 use crate::words::short_date;
 use crate::{App, Refusal, Result};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -115,10 +116,15 @@ pub(super) async fn notify_owners(
             continue;
         }
         let due = short_date(a.due_on);
-        let subject = format!("Follow-up action for {} by {due}", pupil.name);
+        // The action's words and the child's name stay in Doorstep (e-mail is not a secure
+        // channel; "refer to MASH" says why a child needs help).
+        let subject = format!(
+            "Follow-up action for {} by {due}",
+            a_pupil(pupil.year_group.as_deref())
+        );
         let body = format!(
-            "{} asked you to follow up visit {}: {}\nDue by {due}.",
-            me.name, visit.id, a.description
+            "{} asked you to follow up visit {}: open Doorstep's Actions page to read it.\nDue by {due}.",
+            me.name, visit.id
         );
         let owners = [a.owner.clone()];
         let topic = format!("action:{id}");

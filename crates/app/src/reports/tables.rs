@@ -70,11 +70,11 @@ impl GovernorsReport {
         incidents.headers = vec!["Kind", "Incidents"];
         let mut declined = counted(
             "declined_reasons",
-            "Why visits were declined",
-            "Reason",
+            "Declined visits, by reason for the visit",
+            "Reason for the visit",
             &self.declined_reasons,
         );
-        declined.headers = vec!["Reason (children's names removed)", "Visits"];
+        declined.headers = vec!["Reason for the visit", "Declined"];
         let mut acknowledged = counted(
             "acknowledged_by",
             "Who acknowledged alarms (by role)",

@@ -1,7 +1,7 @@
 //! Counting a school's report facts into the governors' report: visits by reason and by how they
 //! ended, lone and paired, authorised and declined, alarms and how soon they were acknowledged,
-//! slips, incidents and blocks. Labels only, never a child's name (declined reasons are passed
-//! through [`without_names`]).
+//! slips, incidents and blocks. Labels only, never a child's name and never free text (declined
+//! visits are counted by their reason category).
 
 use super::{
     AlarmLine, Count, DEFAULT_TERMS_NOTE, GovernorsReport, PolicyLine, SchoolLine, SlipFigures,
@@ -9,7 +9,8 @@ use super::{
 };
 use crate::{App, Result};
 use chrono::{DateTime, Utc};
-use domain::reports::{ReportRange, median_and_p90, without_names};
+use domain::monitor::AlarmKind;
+use domain::reports::{ReportRange, median_and_p90};
 use domain::visit::VisitStatus;
 use domain::{Role, StaffId};
 use std::collections::{BTreeMap, HashMap};
@@ -101,7 +102,7 @@ impl Tally {
                 .get(&v.reason_category)
                 .cloned()
                 .unwrap_or_else(|| v.reason_category.replace('_', " "));
-            *self.by_reason.entry(reason).or_default() += 1;
+            *self.by_reason.entry(reason.clone()).or_default() += 1;
             *self.by_outcome.entry(outcome_label(v.status)).or_default() += 1;
             if went_out(v.status) {
                 if v.staff_count <= 1 {
@@ -115,11 +116,9 @@ impl Tally {
             }
             if v.status == VisitStatus::Declined {
                 self.declined += 1;
-                let why = v.declined_why.as_deref().unwrap_or("no reason recorded");
-                *self
-                    .declined_reasons
-                    .entry(without_names(why, &f.pupil_names))
-                    .or_default() += 1;
+                // By the visit's reason category, never the decider's words: free text can
+                // name an adult or give an address that no list of pupils' names catches.
+                *self.declined_reasons.entry(reason).or_default() += 1;
             }
         }
         for a in &f.alarms {

@@ -12,6 +12,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use domain::PupilId;
 use domain::safeguarding::ChronologyFilter;
+use domain::visit::VisitState;
 use serde::{Deserialize, Serialize};
 use store::{Household, Pupil, RecordRead, School, Staff, VisitRowFilter};
 
@@ -178,7 +179,12 @@ async fn entries(
             ..VisitRowFilter::default()
         })
         .await?;
-    for v in &rows {
+    // A draft was never asked for: it is a plan on someone's desk, not part of the child's
+    // history (tester's C12). Requested, declined and cancelled visits stay: someone decided.
+    for v in rows
+        .iter()
+        .filter(|v| v.status != VisitState::Draft.status())
+    {
         let at = v
             .arrived_at
             .or(v.nobody_home_at)

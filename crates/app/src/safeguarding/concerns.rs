@@ -6,7 +6,7 @@ use crate::access::{can_see_school, found, readable_concern, require_any, school
 use crate::audit::entry;
 use crate::permissions::{SAFEGUARDING_LEADS, reads_every_child};
 use crate::school::{school_tz, staff_with};
-use crate::words::short_datetime;
+use crate::words::{a_pupil, clock_time, open_in_doorstep};
 use crate::{App, Refusal, Result, outbox};
 use chrono::{DateTime, Utc};
 use domain::safeguarding::{ConcernSource, not_in_future};
@@ -112,17 +112,16 @@ pub async fn raise_concern(
             now,
         )
         .await?;
-    let subject = format!(
-        "Safeguarding concern: {} ({})",
-        pupil.name,
-        pupil.year_group.as_deref().unwrap_or("pupil")
-    );
+    // The message says only that a concern is waiting, about whom in a school's broad terms, and
+    // who raised it when: e-mail is not a secure channel and a concern is special category data
+    // (KCSIE), so its text and the child's name stay behind sign-in (and the second factor).
+    let about = a_pupil(pupil.year_group.as_deref());
+    let subject = "A safeguarding concern has been raised".to_string();
     let body = format!(
-        "{} raised a safeguarding concern about {} (concern {id}, {} at {}).\n\n{concern}\n\nPlease read it in Doorstep and record what you decide.",
+        "A safeguarding concern about {about} was raised by {} at {}: open Doorstep to read it.\n\n{}\n\nPlease record what you decide.",
         me.name,
-        pupil.name,
-        source.as_str().replace('_', " "),
-        short_datetime(observed_at, tz)
+        clock_time(now, tz),
+        open_in_doorstep(app, "/safeguarding"),
     );
     let topic = format!("safeguarding:{id}");
     outbox::tell(&mut tx, &dsl, &topic, &subject, &body, visit, now).await?;

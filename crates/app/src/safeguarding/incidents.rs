@@ -9,7 +9,7 @@ use crate::access::{incident_readers, readable_incident, school_in_scope};
 use crate::audit::entry;
 use crate::permissions::reads_every_child;
 use crate::school::staff_with;
-use crate::words::short_datetime;
+use crate::words::{open_in_doorstep, short_datetime};
 use crate::{App, Refusal, Result, outbox};
 use domain::safeguarding::{ReportStatus, RiskReview, report_due};
 use domain::{FieldError, Role, VisitId};
@@ -110,27 +110,23 @@ pub async fn record_incident(
         )
         .await?;
     }
+    // No family name, postcode or account by e-mail (not a secure channel; a block is a flag
+    // on a family): the leaders read the report in Doorstep.
     let subject = if block {
-        format!(
-            "Household blocked after an incident: {} family ({})",
-            household.family_name, household.postcode
-        )
+        "A household has been blocked after an incident".to_string()
     } else {
-        format!(
-            "Risk assessment to update: {} family ({})",
-            household.family_name, household.postcode
-        )
+        "A household's risk assessment needs updating after an incident".to_string()
     };
     let mut body = format!(
-        "{} reported {} at the {} household on {when} (incident report {id}).\n\n",
+        "{} reported {} at a household on {when} (incident report {id}): open Doorstep to read it.\n\n{}\n\n",
         me.name,
         report.kind.label().to_lowercase(),
-        household.family_name
+        open_in_doorstep(app, &format!("/incidents/{id}")),
     );
     if block {
-        body.push_str("The household is blocked for new appointments until a senior leader reviews the case (P10).\n");
+        body.push_str("The household is blocked for new appointments until a senior leader has reviewed the case.\n");
     }
-    body.push_str("Please update the household's risk assessment and sign it off (A8).");
+    body.push_str("Please update the household's risk assessment and sign it off.");
     let topic = format!("incident:{id}:recorded");
     outbox::tell(&mut tx, &leaders, &topic, &subject, &body, at.visit, now).await?;
     let detail = serde_json::json!({ "incident": id, "kind": report.kind.as_str(), "household_blocked": block, "pupil": at.pupil });
@@ -232,7 +228,6 @@ pub async fn submit_incident(app: &App, me: &Staff, id: i64) -> Result<IncidentV
     let tz = policy.settings.tz();
     let due_to = policy.settings.incident_report.due_to;
     let heads = staff_with(app, &school, &[due_to], Some(me.id)).await?;
-    let household = db.household(i.household_id).await?;
     let now = app.now();
     let mut tx = db.begin().await?;
     // Read again inside the transaction: the account must be there as it is shared.
@@ -245,23 +240,18 @@ pub async fn submit_incident(app: &App, me: &Staff, id: i64) -> Result<IncidentV
         .into());
     }
     tx.submit_incident(i.id, now).await?;
+    // The factual account, injuries and place stay in Doorstep (e-mail is not a secure channel).
     let subject = format!(
-        "Incident report {}: {} at the {} household",
+        "Incident report {}: {} shared with you",
         i.id,
-        i.kind.as_str().replace('_', " "),
-        household.family_name
+        i.kind.as_str().replace('_', " ")
     );
     let body = format!(
-        "From {}. Happened {}{}.\n\n{}\n\nInjuries: {}\nPolice called: {}",
+        "{} shared the incident report of {} (report {}): open Doorstep to read it.\n\n{}",
         me.name,
         short_datetime(i.occurred_at, tz),
-        i.location
-            .as_deref()
-            .map(|l| format!(" at {l}"))
-            .unwrap_or_default(),
-        i.account,
-        i.injuries.as_deref().unwrap_or("none recorded"),
-        if i.police_called { "yes" } else { "no" }
+        i.id,
+        open_in_doorstep(app, &format!("/incidents/{}", i.id)),
     );
     let topic = format!("incident:{}:shared", i.id);
     outbox::tell(

@@ -38,7 +38,6 @@ async fn remind(db: &Db, incident: &Incident, now: DateTime<Utc>) -> Result<bool
     let policy = db.current_policy(school.id).await?;
     let due_to = policy.settings.incident_report.due_to;
     let staff = db.staff_list(school.trust_id, Some(school.id)).await?;
-    let household = db.household(incident.household_id).await?;
     let mut tx = db.begin().await?;
     if !tx
         .claim_incident_reminder(incident.id, incident.reminders, now)
@@ -53,11 +52,10 @@ async fn remind(db: &Db, incident: &Incident, now: DateTime<Utc>) -> Result<bool
         incident.id,
         due_to.title()
     );
+    // No family name or postcode by e-mail (not a secure channel): the report is in Doorstep.
     let body = format!(
-        "The incident report for the {kind} at the {} household ({}) on {} was due to {} by the end of the working day and has not been shared yet.\n\n\
-         Complete the factual report and share it now (REAch2: \"All incident report forms must be shared with the Headteacher by the end of the working day\").",
-        household.family_name,
-        household.postcode,
+        "The incident report for the {kind} on {} was due to {} by the end of the working day and has not been shared yet.\n\n\
+         Open Doorstep's Incidents page, complete the factual report and share it now.",
         when.format("%A %-d %B %Y at %H:%M"),
         due_to.title(),
     );

@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use domain::inputs::{self, CarRegistration, PhoneNumber};
 use domain::text::Line;
 use domain::{FieldError, Role, RoleSet, StaffId};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use store::{NewStaff, NewVehicle, Staff, Vehicle};
 
@@ -83,7 +83,7 @@ pub async fn create_staff(
     me: &Staff,
     input: &NewStaffInput,
     now: DateTime<Utc>,
-) -> Result<Staff> {
+) -> Result<StaffCreated> {
     require_any(me, &SCHOOL_ADMINS, "add staff")?;
     let trust_admin = me.roles.has(Role::TrustAdmin);
     let school = match input.school_id {
@@ -134,7 +134,48 @@ pub async fn create_staff(
     let created = tx.staff(id).await?;
     crate::accounts::request_grants(app, &mut tx, me, &created, &waiting, now).await?;
     tx.commit().await?;
-    Ok(app.db().staff(id).await?)
+    Ok(StaffCreated {
+        staff: app.db().staff(id).await?,
+        note: awaiting_note(&waiting),
+        roles_awaiting_approval: waiting,
+    })
+}
+
+/// A new member of staff as stored, and the senior roles asked for that are not theirs yet.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct StaffCreated {
+    #[serde(flatten)]
+    pub staff: Staff,
+    /// Senior roles (head, DSL, chair of governors, trust administrator) that wait for a second
+    /// senior person's approval on the Approvals page (#12 item 3); `roles` lacks them until then.
+    pub roles_awaiting_approval: Vec<Role>,
+    /// The same in words, e.g. "Waiting for a second senior person's approval on the Approvals
+    /// page: the designated safeguarding lead"; absent when nothing waits.
+    pub note: Option<String>,
+}
+
+/// The waiting roles in a sentence, `None` when there are none.
+pub fn awaiting_note(waiting: &[Role]) -> Option<String> {
+    if waiting.is_empty() {
+        return None;
+    }
+    let titles: Vec<&str> = waiting.iter().map(|r| r.title()).collect();
+    Some(format!(
+        "Waiting for a second senior person's approval on the Approvals page: {}",
+        titles.join(", ")
+    ))
+}
+
+/// The senior roles of a member of staff this person may see that still wait for approval.
+/// Errors: `NotFound("member of staff")` as [`staff_member`].
+pub async fn roles_awaiting_approval(app: &App, me: &Staff, id: StaffId) -> Result<Vec<Role>> {
+    let other = staff_member(app, me, id).await?;
+    let grants = app.db().pending_role_grants(other.trust_id).await?;
+    Ok(grants
+        .into_iter()
+        .filter(|g| g.staff == other.id)
+        .map(|g| g.role)
+        .collect())
 }
 
 /// A member of staff this person may see: themself, colleagues of their school, trust-level

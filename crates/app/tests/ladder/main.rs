@@ -26,6 +26,7 @@ mod out_on_visit;
 mod pack;
 mod phone;
 mod presets;
+mod private_mail;
 mod repeats;
 mod reports;
 mod scale_out;

@@ -194,7 +194,8 @@ async fn build_term(app: &TestApp) {
     .await;
     let head = app.staff(p.head).await;
     let comment = app::visits::CommentInput {
-        comment: "Ava Smith is being seen by social care this week"
+        // An adult with another surname and an address: no list of pupils' names catches them.
+        comment: "Ava Smith is staying with Mr Okafor at 3 Marsden Lane this week"
             .parse()
             .unwrap(),
     };

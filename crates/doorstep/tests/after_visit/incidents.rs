@@ -60,7 +60,9 @@ async fn an_incident_at_four_is_overdue_at_the_end_of_the_day_and_reminds_the_au
         let shared = expect(app.post(&senior, &format!("/api/incidents/{id}/submit"), json!({})).await, StatusCode::OK);
         assert_eq!(shared["status"], "shared");
         let told = app.messages_to(&school.email("head")).await;
-        assert!(told.iter().any(|(_, s, b)| s.starts_with(&format!("Incident report {id}:")) && b.contains("loose paving slab")), "{told:?}");
+        assert!(told.iter().any(|(_, s, _)| s.starts_with(&format!("Incident report {id}:"))), "{told:?}");
+        // The account stays in Doorstep: e-mail is not a secure channel.
+        assert!(told.iter().all(|(_, _, b)| !b.contains("loose paving slab")), "{told:?}");
         app.advance(24 * 60);
         assert_eq!(app.monitor_pass().await.2, 0);
         // A shared report can no longer be changed.
@@ -97,9 +99,9 @@ async fn aggression_blocks_the_household_until_a_senior_leader_reviews_it() {
         // Leaders are asked to review the block and update the risk assessment (A8).
         let told = app.messages_to(&school.email("senior")).await;
         assert!(
-            told.iter().any(
-                |(_, s, b)| s.starts_with("Household blocked") && b.contains("risk assessment")
-            ),
+            told.iter()
+                .any(|(_, s, b)| s.starts_with("A household has been blocked")
+                    && b.contains("risk assessment")),
             "{told:?}"
         );
 

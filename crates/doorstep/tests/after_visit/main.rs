@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod concerns;
+mod drafts;
 mod exports;
 mod harness;
 mod incidents;

@@ -2,6 +2,7 @@
 //! demo role, with exactly the access each role has today. A record class added to
 //! `RecordClass::ALL` without a test here fails [`every_record_class_has_its_decision_tested`].
 
+mod audit_page;
 mod code_word;
 mod need_to_know;
 mod planner;

@@ -11,8 +11,8 @@ use crate::AppState;
 use app::Refusal;
 use app::permissions::reads_every_child;
 use app::safeguarding::{
-    BreakGlassInput, ChronologyQuery, break_glass as open_records, chronology as read_chronology,
-    record_reads,
+    BreakGlassInput, ChronologyQuery, break_glass as open_records, break_glass_offer,
+    chronology as read_chronology, record_reads,
 };
 use askama::Template;
 use axum::Router;
@@ -195,9 +195,10 @@ async fn bad_filter(
     Ok((StatusCode::BAD_REQUEST, errors, all))
 }
 
-/// The records closed to this person: a child of their own school gets the break-glass form,
-/// which does not name the child (tester's B4: trying ids must not read the roll); anyone else
-/// "not found".
+/// The records closed to this person: "not found", exactly as the API and the pupil page answer
+/// it (no name, no 403, so trying ids does not read the school's roll); those who may break the
+/// glass ([`app::access::may_break_glass`]) get the break-glass form with it, which does not name
+/// the child either.
 #[derive(Template)]
 #[template(path = "records_closed.html")]
 struct Closed {
@@ -215,17 +216,9 @@ async fn closed(
     errors: Errors,
     reason: &str,
 ) -> Result<Response, WebError> {
-    let Ok((_, school)) = app::school::pupil_name(&ctx.state, &ctx.me, pupil).await else {
+    let Ok(Some(minutes)) = break_glass_offer(&ctx.state, &ctx.me, pupil).await else {
         return Err(refusal.into());
     };
-    if ctx.me.school_id != Some(school) {
-        return Err(refusal.into());
-    }
-    let minutes = app::school::current_policy(&ctx.state, &ctx.me, school)
-        .await?
-        .settings
-        .records_access
-        .break_glass_minutes;
     let page = Closed {
         chrome: ctx.chrome("households"),
         id: pupil.0,
@@ -234,7 +227,7 @@ async fn closed(
         reason: reason.to_string(),
     };
     let status = if page.errors.is_empty() {
-        StatusCode::FORBIDDEN
+        StatusCode::NOT_FOUND
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };

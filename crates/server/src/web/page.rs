@@ -184,6 +184,9 @@ impl Ctx {
             // The drill report is read by the same people; the head and DSL also run drills.
             nav.push(NavItem::new("/drills", "Drills", "drills"));
         }
+        if self.me.roles.any_of(&app::permissions::AUDIT_READERS) {
+            nav.push(NavItem::new("/audit", "Audit trail", "audit"));
+        }
         // `doorstep demo` only: the messages kept instead of sent, for those who may read them.
         if self.state.demo_outbox() && self.me.roles.any_of(&app::permissions::DEMO_OUTBOX_READERS)
         {

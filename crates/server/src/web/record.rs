@@ -97,7 +97,7 @@ fn owners(staff: &[store::Staff], selected: &str) -> Vec<Choice> {
 }
 
 /// The visit's record as this person may see it (the read audited by the use case); `None` when
-/// it is not theirs to read.
+/// it is not theirs to read, or before staff have been out on the visit.
 pub async fn panel(
     ctx: &Ctx,
     visit: &store::Visit,
@@ -105,6 +105,10 @@ pub async fn panel(
     nobody_home_seen: bool,
     typed: Vec<(String, String)>,
 ) -> Result<Option<Record>, WebError> {
+    // Before staff have been out there is nothing to record (tester's C12).
+    if !visit.state.0.has_been_out() {
+        return Ok(None);
+    }
     let record = match app::records::visit_record(&ctx.state, &ctx.me, visit.id).await {
         Ok(record) => record,
         Err(Refusal::NotFound(_) | Refusal::Forbidden(_)) => return Ok(None),

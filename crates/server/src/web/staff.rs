@@ -146,7 +146,7 @@ async fn create(ctx: Ctx, f: FormData) -> Result<Response, WebError> {
         Err(e) => Err(e),
     };
     match created {
-        Ok(staff) => Ok(see_other(&format!("/staff/{}", staff.id.0))),
+        Ok(created) => Ok(see_other(&format!("/staff/{}", created.staff.id.0))),
         Err(e) if e.is_fixable() => {
             let errors = Errors::from_refusal(e, &[], "name");
             let page = page(&ctx, school, errors, Some(&f)).await?;
@@ -223,6 +223,7 @@ async fn build_with(
     authenticator_reset: bool,
 ) -> Result<DetailPage, WebError> {
     let s = uc::staff_member(&ctx.state, &ctx.me, StaffId(id)).await?;
+    let waiting = uc::roles_awaiting_approval(&ctx.state, &ctx.me, s.id).await?;
     let vehicles = uc::vehicles(&ctx.state, &ctx.me, s.id).await?;
     let today = ctx.local().await?.date_of(ctx.state.clock().now());
     let vehicles = vehicles
@@ -258,6 +259,10 @@ async fn build_with(
         facts: vec![
             ("Job", s.job_title.unwrap_or_default()),
             ("Roles", titles(&s.roles)),
+            (
+                "Waiting for approval",
+                uc::awaiting_note(&waiting).unwrap_or_else(|| "nothing".into()),
+            ),
             ("E-mail", s.email),
             ("Mobile", s.mobile.unwrap_or_else(|| "none on file".into())),
         ],

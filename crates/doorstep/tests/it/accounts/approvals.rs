@@ -32,6 +32,17 @@ async fn a_second_senior_person_refuses_one_role_and_approves_the_other_from_the
             )
             .await;
         assert_eq!(status, StatusCode::CREATED, "[{b}] {made}");
+        // The answer says which roles wait, not just `roles` without them (tester's D).
+        assert_eq!(made["roles"], json!(["visiting_staff"]), "[{b}] {made}");
+        let mut waiting: Vec<&str> = made["roles_awaiting_approval"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+        waiting.sort_unstable();
+        assert_eq!(waiting, ["dsl", "headteacher"], "[{b}] {made}");
+        let note = made["note"].as_str().unwrap_or("");
+        assert!(note.starts_with("Waiting for a second senior person's approval on the Approvals page: "), "[{b}] {made}");
+        assert!(note.contains("the headteacher") && note.contains("the designated safeguarding lead"), "[{b}] {made}");
+        // So does the person's page.
+        let (_, html) = page(&app, &head, &format!("/staff/{}", made["id"])).await;
+        assert!(html.contains("Waiting for a second senior person") && html.contains("the designated safeguarding lead"), "[{b}] {html}");
         let grants: Vec<Value> = app.get(&head, "/api/role-grants").await.1["grants"]
             .as_array()
             .unwrap()
