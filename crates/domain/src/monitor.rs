@@ -32,6 +32,8 @@ use std::str::FromStr;
 pub enum DeadlineKind {
     /// The next check-in while out (D3).
     CheckIn,
+    /// #13: the "arrived" tap, when the policy requires it, by the planned arrival.
+    Arrive,
     /// Expected to have left the property (A1).
     LeaveProperty,
     /// Expected back at school, or home safe (A1).
@@ -41,8 +43,9 @@ pub enum DeadlineKind {
 }
 
 impl DeadlineKind {
-    pub const ALL: [DeadlineKind; 4] = [
+    pub const ALL: [DeadlineKind; 5] = [
         DeadlineKind::CheckIn,
+        DeadlineKind::Arrive,
         DeadlineKind::LeaveProperty,
         DeadlineKind::Return,
         DeadlineKind::SlipResponse,
@@ -52,6 +55,7 @@ impl DeadlineKind {
     pub fn as_str(self) -> &'static str {
         match self {
             DeadlineKind::CheckIn => "check_in",
+            DeadlineKind::Arrive => "arrive",
             DeadlineKind::LeaveProperty => "leave_property",
             DeadlineKind::Return => "return",
             DeadlineKind::SlipResponse => "slip_response",
@@ -62,6 +66,7 @@ impl DeadlineKind {
     pub fn label(self) -> &'static str {
         match self {
             DeadlineKind::CheckIn => "missed check-in",
+            DeadlineKind::Arrive => "no word of arrival",
             DeadlineKind::LeaveProperty => "not left the property on time",
             DeadlineKind::Return => "not back on time",
             DeadlineKind::SlipResponse => "no reply to the Home Visit Slip in time",
@@ -84,6 +89,8 @@ impl FromStr for DeadlineKind {
 #[serde(rename_all = "snake_case")]
 pub enum AlarmKind {
     MissedCheckIn,
+    /// #13: no "arrived" tap by the planned arrival, where the policy requires one.
+    OverdueArrival,
     OverdueLeaving,
     OverdueReturn,
     /// D4: the code word said to the buddy, or the covert duress action in the app.
@@ -103,8 +110,9 @@ pub enum AlarmKind {
 }
 
 impl AlarmKind {
-    pub const ALL: [AlarmKind; 10] = [
+    pub const ALL: [AlarmKind; 11] = [
         AlarmKind::MissedCheckIn,
+        AlarmKind::OverdueArrival,
         AlarmKind::OverdueLeaving,
         AlarmKind::OverdueReturn,
         AlarmKind::Duress,
@@ -120,6 +128,7 @@ impl AlarmKind {
     pub fn as_str(self) -> &'static str {
         match self {
             AlarmKind::MissedCheckIn => "missed_check_in",
+            AlarmKind::OverdueArrival => "overdue_arrival",
             AlarmKind::OverdueLeaving => "overdue_leaving",
             AlarmKind::OverdueReturn => "overdue_return",
             AlarmKind::Duress => "duress",
@@ -135,6 +144,7 @@ impl AlarmKind {
     pub fn label(self) -> &'static str {
         match self {
             AlarmKind::MissedCheckIn => DeadlineKind::CheckIn.label(),
+            AlarmKind::OverdueArrival => DeadlineKind::Arrive.label(),
             AlarmKind::OverdueLeaving => DeadlineKind::LeaveProperty.label(),
             AlarmKind::OverdueReturn => DeadlineKind::Return.label(),
             AlarmKind::Duress => "duress: staff need help",
@@ -150,11 +160,21 @@ impl AlarmKind {
     pub fn from_deadline(kind: DeadlineKind) -> AlarmKind {
         match kind {
             DeadlineKind::CheckIn => AlarmKind::MissedCheckIn,
+            DeadlineKind::Arrive => AlarmKind::OverdueArrival,
             DeadlineKind::LeaveProperty => AlarmKind::OverdueLeaving,
             DeadlineKind::Return => AlarmKind::OverdueReturn,
             DeadlineKind::SlipResponse => AlarmKind::SlipDeadlinePassed,
         }
     }
+
+    /// The alarms of a visitor who has gone quiet: all closed by "need more time" and when they
+    /// are back; each also by its own answer (a check-in, "arrived", "left").
+    pub const OVERDUE: [AlarmKind; 4] = [
+        AlarmKind::MissedCheckIn,
+        AlarmKind::OverdueArrival,
+        AlarmKind::OverdueLeaving,
+        AlarmKind::OverdueReturn,
+    ];
 
     /// Duress and panic skip the ladder's lower rungs: see [`levels_due`].
     pub fn starts_at_top(self) -> bool {
@@ -179,6 +199,10 @@ impl AlarmKind {
             // Harton 6.3.
             AlarmKind::MissedCheckIn => {
                 "Make sure you make contact with the Academy via phone (email/text/phone call) at every check-in and at the end of the home visit."
+            }
+            // REAch2, "Before the home visit" and "After the home visit".
+            AlarmKind::OverdueArrival => {
+                "Staff have not confirmed they arrived at the home visit by the time they were expected to arrive. The buddy must make all reasonable attempts to contact each staff member."
             }
             // REAch2, "After the home visit".
             AlarmKind::OverdueLeaving => {

@@ -8,7 +8,7 @@ use super::read::{VisitDetail, detail};
 use crate::{App, Refusal, Result, audit};
 use chrono::{DateTime, Utc};
 use domain::policy::Stage;
-use domain::visit::{VisitStep, apply};
+use domain::visit::{VisitStep, apply_under};
 use domain::{CautionFlagId, FieldError, VehicleId};
 use serde_json::{Value, json};
 use store::{Staff, Tx, Visit};
@@ -71,7 +71,10 @@ pub(super) async fn take(
         return detail(app, me, visit).await;
     }
     let acknowledge = cautions_on_household(&mut tx, &visit, &record.acknowledge).await?;
-    let next = apply(&visit.state, record.step, now)?;
+    let policy = app.policy_version(visit.policy_version_id).await?;
+    // #13: where "arrived" is optional, staff may tap "left" straight from signed out.
+    let arrival = policy.settings.check_in.arrived;
+    let next = apply_under(&visit.state, record.step, now, arrival)?;
     let mut advised = vec![];
     if let Some(stage) = record.stage {
         let authoriser = (stage == Stage::Authorise).then_some(&me.roles);
@@ -90,7 +93,6 @@ pub(super) async fn take(
         d.insert("advisory_reason".into(), json!(reason));
         d.insert("advisory_rules".into(), json!(advised));
     }
-    let policy = app.policy_version(visit.policy_version_id).await?;
     let watch = tx.watches_of_visits(&[visit.id]).await?.pop();
     tx.set_visit_state(visit.id, visit.revision, &next, now)
         .await?;

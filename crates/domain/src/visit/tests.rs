@@ -140,3 +140,34 @@ fn a_cancel_at_the_door_sent_twice_is_the_same_cancel_and_a_different_one_is_not
         "a late resend after the return changes nothing either"
     );
 }
+
+#[test]
+fn left_before_arrived_is_refused_where_arrival_is_required_and_allowed_where_optional() {
+    let signed_out = VisitState::SignedOut {
+        signed_out_at: now(),
+    };
+    let left = VisitStep::LeaveProperty {
+        early_for_safety: false,
+    };
+    let err = apply_under(&signed_out, left.clone(), now(), ArrivalRule::Required).unwrap_err();
+    assert_eq!(err.allowed, vec!["arrived", "nobody home"]);
+    assert!(apply(&signed_out, left.clone(), now()).is_err());
+
+    let next = apply_under(&signed_out, left, now(), ArrivalRule::Optional).unwrap();
+    assert_eq!(next.status(), "left_property");
+    assert!(
+        signed_out
+            .allowed_steps_under(ArrivalRule::Optional)
+            .contains(&"left the property")
+    );
+    // Optional does not open any other shortcut: a drafted visit still cannot be left.
+    let draft = apply_under(
+        &VisitState::Draft,
+        VisitStep::LeaveProperty {
+            early_for_safety: false,
+        },
+        now(),
+        ArrivalRule::Optional,
+    );
+    assert!(draft.is_err());
+}

@@ -38,6 +38,10 @@ const HELP: &[(&str, &str)] = &[
         "Minutes after a missed check-in before the alarm ladder starts.",
     ),
     (
+        "check_in.arrived",
+        "Required: staff tap \"Arrived\" at the house; if no tap comes by the planned arrival time plus the grace minutes, the buddy and office are alerted (\"no word of arrival\"), and \"Leaving now\" waits for \"Arrived\". Optional: staff may tap \"Leaving now\" without \"Arrived\", and no arrival alert is sent. REAch2 records \"the time you are expected to arrive\"; Harton asks only for contact \"every 30 minutes/at the end of the home visit(s)\".",
+    ),
+    (
         "staffing.minimum",
         "\"Home visits should be made in pairs\": 2; 1 where lone visits are allowed.",
     ),
@@ -59,14 +63,26 @@ const HELP: &[(&str, &str)] = &[
     ),
 ];
 
+/// Settings with a fixed set of answers, shown as a choice rather than a text box:
+/// (path, [(value, what the school sees)]).
+const CHOICES: &[(&str, &[(&str, &str)])] = &[(
+    "check_in.arrived",
+    &[
+        ("required", "Required: staff must tap Arrived"),
+        ("optional", "Optional: staff may skip Arrived"),
+    ],
+)];
+
 /// One setting on the form.
 pub struct SettingField {
     /// The form name: the setting's path, e.g. `check_in.interval_minutes`.
     pub name: String,
     pub label: String,
     pub help: String,
-    /// `checkbox`, `number` or `text`.
+    /// `checkbox`, `number`, `text` or `select` (see [`SettingField::choices`]).
     pub kind: &'static str,
+    /// For `select`: (value, label) of each answer.
+    pub choices: &'static [(&'static str, &'static str)],
     pub value: String,
     pub checked: bool,
 }
@@ -77,9 +93,14 @@ pub fn fields(settings: &PolicySettings, typed: Option<&FormData>) -> Vec<Settin
         .into_iter()
         .filter(|(path, _)| !edited_as_list(path))
         .filter_map(|(path, value)| {
+            let choices = CHOICES
+                .iter()
+                .find(|(p, _)| *p == path)
+                .map_or(&[][..], |(_, c)| *c);
             let kind = match &value {
                 Value::Bool(_) => "checkbox",
                 Value::Number(_) => "number",
+                Value::String(_) if !choices.is_empty() => "select",
                 Value::String(_) => "text",
                 _ => return None,
             };
@@ -103,6 +124,7 @@ pub fn fields(settings: &PolicySettings, typed: Option<&FormData>) -> Vec<Settin
                 name: path,
                 help,
                 kind,
+                choices,
                 value,
                 checked,
             })

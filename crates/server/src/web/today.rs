@@ -15,6 +15,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
 use domain::monitor::{DeadlineKind, DeadlineState};
+use domain::policy::ArrivalRule;
 use domain::{StaffId, VisitId};
 use serde::Deserialize;
 use store::{DeadlineRow, VisitSummary};
@@ -94,6 +95,8 @@ struct Card {
     last_contact: String,
     check_ins: usize,
     extend_minutes: u32,
+    /// #13: the school's policy lets staff tap "left" without "arrived".
+    arrival_optional: bool,
     client_ref: String,
     extend_ref: String,
     /// Panic, duress and observations: the alarm's kind is part of its key, so one id per card
@@ -138,7 +141,8 @@ impl Card {
         self.status == "signed_out" && self.i_visit
     }
     fn can_leave(&self) -> bool {
-        (self.status == "arrived" || self.status == "nobody_home") && self.i_visit
+        let from_signed_out = self.status == "signed_out" && self.arrival_optional;
+        (self.status == "arrived" || self.status == "nobody_home" || from_signed_out) && self.i_visit
     }
     fn can_return(&self) -> bool {
         (self.status == "left_property" || self.walking_away()) && self.i_visit
@@ -357,6 +361,7 @@ async fn card(
             .unwrap_or_default(),
         check_ins,
         extend_minutes: policy.settings.check_in.extend_minutes,
+        arrival_optional: policy.settings.check_in.arrived == ArrivalRule::Optional,
         client_ref: uuid::Uuid::new_v4().to_string(),
         extend_ref: uuid::Uuid::new_v4().to_string(),
         alarm_ref: uuid::Uuid::new_v4().to_string(),
