@@ -11,6 +11,7 @@ mod check;
 mod evaluate;
 mod evening;
 mod governance;
+mod office_hours;
 pub mod presets;
 mod reasons;
 mod records_access;
@@ -26,6 +27,7 @@ pub use evaluate::{
 };
 pub use evening::spans_evening;
 pub use governance::{AcknowledgementRule, ApprovingBody};
+pub use office_hours::within_working_hours;
 pub use reasons::ReasonDefaults;
 pub use records_access::RecordsAccess;
 pub use second_factor::SecondFactorRule;

@@ -1,6 +1,7 @@
 //! Scenarios from the five school policies, as a member of staff would live them through the API:
 //! what is refused, which rule the refusal names, and what lets the visit go ahead.
 
+mod arrival;
 mod authorisation;
 mod board_push;
 mod demo_outbox;
