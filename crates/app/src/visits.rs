@@ -10,6 +10,7 @@
 mod concerns;
 mod facts;
 mod history;
+mod not_past;
 mod plan;
 mod planning;
 mod read;

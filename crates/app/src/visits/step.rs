@@ -74,6 +74,18 @@ pub(super) async fn take(
     let policy = app.policy_version(visit.policy_version_id).await?;
     // #13: where "arrived" is optional, staff may tap "left" straight from signed out.
     let arrival = policy.settings.check_in.arrived;
+    // A7: a plan that has run out is not requested, authorised or signed out.
+    if matches!(
+        record.step,
+        VisitStep::Request { .. } | VisitStep::Authorise { .. } | VisitStep::SignOut
+    ) {
+        super::not_past::still_ahead(
+            visit.planned_leave_property,
+            visit.planned_return,
+            now,
+            policy.settings.tz(),
+        )?;
+    }
     let next = apply_under(&visit.state, record.step, now, arrival)?;
     let mut advised = vec![];
     if let Some(stage) = record.stage {

@@ -13,6 +13,7 @@ mod imports;
 mod in_progress;
 mod need_to_know;
 mod phone;
+mod plan_times;
 mod policy_approval;
 mod reports;
 mod risk_and_travel;
