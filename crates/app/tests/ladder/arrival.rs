@@ -13,7 +13,8 @@ fn left() -> LeftInput {
 }
 
 #[tokio::test]
-async fn no_word_of_arrival_by_the_planned_arrival_climbs_the_ladder_where_the_policy_requires_it() {
+async fn no_word_of_arrival_by_the_planned_arrival_climbs_the_ladder_where_the_policy_requires_it()
+{
     for backend in backends() {
         // REAch2 records "the time you are expected to arrive": arrival is required.
         let app = TestApp::start(backend, "reach2").await;

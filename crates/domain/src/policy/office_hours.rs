@@ -58,7 +58,9 @@ pub fn within_working_hours(
         .filter(|d| cal.is_school_day(*d))
         .filter_map(|d| Some((local(d, hours.starts)?, local(d, hours.ends)?)))
         .find(|(_, ends)| *ends > due)
-        .map_or(due, |(starts, ends)| (starts.max(due) + remaining).min(ends))
+        .map_or(due, |(starts, ends)| {
+            (starts.max(due) + remaining).min(ends)
+        })
 }
 
 fn is_open(cal: &CalendarRule, hours: WorkingHours, tz: Tz, t: DateTime<Utc>) -> bool {
@@ -90,13 +92,21 @@ mod tests {
     }
 
     fn moved(cal: &CalendarRule, left: DateTime<Utc>, hours: i64) -> DateTime<Utc> {
-        within_working_hours(cal, chrono_tz::Europe::London, left, left + Duration::hours(hours))
+        within_working_hours(
+            cal,
+            chrono_tz::Europe::London,
+            left,
+            left + Duration::hours(hours),
+        )
     }
 
     #[test]
     fn a_deadline_inside_working_hours_stays_where_it_is() {
         assert_eq!(moved(&cal(), at(26, 9, 40), 2), at(26, 11, 40));
-        assert_eq!(moved(&CalendarRule::default(), at(26, 16, 55), 2), at(26, 18, 55));
+        assert_eq!(
+            moved(&CalendarRule::default(), at(26, 16, 55), 2),
+            at(26, 18, 55)
+        );
     }
 
     #[test]
@@ -122,8 +132,16 @@ mod tests {
         let mut c = cal();
         let day = |d| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
         c.terms = vec![
-            Term { name: "Autumn 1".into(), first_day: day(2), last_day: day(26) },
-            Term { name: "Autumn 2".into(), first_day: day(30), last_day: NaiveDate::from_ymd_opt(2026, 12, 18).unwrap() },
+            Term {
+                name: "Autumn 1".into(),
+                first_day: day(2),
+                last_day: day(26),
+            },
+            Term {
+                name: "Autumn 2".into(),
+                first_day: day(30),
+                last_day: NaiveDate::from_ymd_opt(2026, 12, 18).unwrap(),
+            },
         ];
         // Thursday 26th is the last day before a Friday training day: Monday 30th.
         assert_eq!(moved(&c, at(26, 16, 0), 2), at(30, 9, 30));

@@ -176,4 +176,14 @@ mod tests {
         assert!(a.is_some() && b.is_none());
         assert_eq!(london.parse_day("2 Dec", ["14:00"]), [None]);
     }
+
+    #[test]
+    fn without_past_midnight_every_time_is_on_the_visits_date() {
+        let london = Local {
+            tz: chrono_tz::Europe::London,
+        };
+        let [leave, arrive] = london.parse_on_day("2026-12-02", ["15:00", "14:00"], false);
+        assert_eq!(iso(leave.unwrap()), "2026-12-02T15:00:00Z");
+        assert_eq!(iso(arrive.unwrap()), "2026-12-02T14:00:00Z");
+    }
 }

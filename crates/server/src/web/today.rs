@@ -142,7 +142,8 @@ impl Card {
     }
     fn can_leave(&self) -> bool {
         let from_signed_out = self.status == "signed_out" && self.arrival_optional;
-        (self.status == "arrived" || self.status == "nobody_home" || from_signed_out) && self.i_visit
+        (self.status == "arrived" || self.status == "nobody_home" || from_signed_out)
+            && self.i_visit
     }
     fn can_return(&self) -> bool {
         (self.status == "left_property" || self.walking_away()) && self.i_visit

@@ -12,11 +12,24 @@ async fn a_head_makes_arrived_optional_and_the_draft_says_so_in_words() {
         let path = format!("/api/schools/{}/policy", reach2.id);
         let policy = app.get(&head, &path).await.expect_status(StatusCode::OK);
         assert_eq!(policy["settings"]["check_in"]["arrived"], "required");
+        // The editor shows it as a choice of the two answers, with its help.
+        let (_, page) = app.get(&head, "/policy").await;
+        let page = page.as_str().unwrap_or_default();
+        assert!(
+            page.contains("name=\"check_in.arrived\"")
+                && page.contains("<option value=\"optional\""),
+            "{page}"
+        );
+        assert!(page.contains("Optional: staff may skip Arrived"), "{page}");
 
         let mut settings = policy["settings"].clone();
         settings["check_in"]["arrived"] = json!("sometimes");
         let (status, body) = app
-            .put(&head, &path, json!({ "settings": settings, "change_note": "Trial" }))
+            .put(
+                &head,
+                &path,
+                json!({ "settings": settings, "change_note": "Trial" }),
+            )
             .await;
         assert!(status.is_client_error(), "{status} {body}");
         let reason = body.to_string();
@@ -27,7 +40,11 @@ async fn a_head_makes_arrived_optional_and_the_draft_says_so_in_words() {
 
         settings["check_in"]["arrived"] = json!("optional");
         let draft = app
-            .put(&head, &path, json!({ "settings": settings, "change_note": "Trial" }))
+            .put(
+                &head,
+                &path,
+                json!({ "settings": settings, "change_note": "Trial" }),
+            )
             .await
             .expect_status(StatusCode::CREATED);
         let words: Vec<&str> = draft["changes"]

@@ -34,7 +34,9 @@ async fn a_plan_whose_times_have_passed_is_refused_and_a_late_sign_out_raises_no
 
         // Planned 10:00 to 11:20, authorised, then nobody signs out until 11:30.
         let visit = app.planned_visit(&teacher, "harton.demo", json!({})).await;
-        app.request(&teacher, visit).await.expect_status(StatusCode::OK);
+        app.request(&teacher, visit)
+            .await
+            .expect_status(StatusCode::OK);
         app.authorise(&head, visit, json!({}))
             .await
             .expect_status(StatusCode::OK);
@@ -51,7 +53,10 @@ async fn a_plan_whose_times_have_passed_is_refused_and_a_late_sign_out_raises_no
             "{refused}"
         );
         super::phone::monitor_pass(&app).await;
-        let alarms = app.get(&head, "/api/alarms").await.expect_status(StatusCode::OK);
+        let alarms = app
+            .get(&head, "/api/alarms")
+            .await
+            .expect_status(StatusCode::OK);
         let mine = alarms
             .as_array()
             .map(|a| a.iter().filter(|a| a["visit_id"] == json!(visit)).count());
@@ -67,7 +72,9 @@ async fn leaving_school_late_is_fine_while_the_house_and_return_are_ahead() {
         let teacher = app.login(&school.email("teacher")).await;
         let head = app.login(&school.email("head")).await;
         let visit = app.planned_visit(&teacher, "harton.demo", json!({})).await;
-        app.request(&teacher, visit).await.expect_status(StatusCode::OK);
+        app.request(&teacher, visit)
+            .await
+            .expect_status(StatusCode::OK);
         app.authorise(&head, visit, json!({}))
             .await
             .expect_status(StatusCode::OK);

@@ -25,9 +25,17 @@ pub(super) fn read(
         form.past_midnight,
     );
     let boxes = [
-        ("planned_leave_school", "when you leave school", "Leaving school"),
+        (
+            "planned_leave_school",
+            "when you leave school",
+            "Leaving school",
+        ),
         ("planned_arrive", "when you arrive", "Arriving"),
-        ("planned_leave_property", "when you leave the house", "Leaving the house"),
+        (
+            "planned_leave_property",
+            "when you leave the house",
+            "Leaving the house",
+        ),
         ("planned_return", "when you will be back", "Being back"),
     ];
     // Leaving the house and coming back may be left blank: the use case fills them from the
