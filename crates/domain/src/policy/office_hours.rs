@@ -3,7 +3,7 @@
 //! call can reach somebody and the DSL's "no reply to the slip" alarm comes while staff are in.
 
 use super::calendar::{CalendarRule, WorkingHours};
-use chrono::{DateTime, Days, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
 /// The slip deadline `due` (UTC; `left_at` plus the policy's `slip.response_hours`) moved into
