@@ -5,7 +5,6 @@
 use crate::helpers::{TestApp, backends, minutes};
 use app::Refusal;
 use app::visits::{self, CancelAtDoorInput, RescheduleInput, ReturnedInput};
-use domain::visit::VisitStep;
 
 #[tokio::test]
 async fn an_arrived_visit_cancelled_for_animals_not_secured_is_watched_until_back_and_rescheduled()
