@@ -12,6 +12,7 @@ mod facts;
 mod history;
 mod left_early;
 mod on_the_way;
+mod not_past;
 mod plan;
 mod planning;
 mod read;

@@ -20,6 +20,7 @@ use store::{Db, NewDeadline, Tx, Visit, Watch};
 
 pub(crate) fn timeline(visit: &Visit, w: &Watch) -> Timeline {
     Timeline {
+        planned_arrive: visit.planned_arrive,
         planned_leave_property: visit.planned_leave_property,
         planned_return: visit.planned_return,
         last_contact: w.last_contact_at,
@@ -107,11 +108,7 @@ pub async fn after_step_in(
             } else {
                 "back at school"
             };
-            for kind in [
-                AlarmKind::MissedCheckIn,
-                AlarmKind::OverdueLeaving,
-                AlarmKind::OverdueReturn,
-            ] {
+            for kind in AlarmKind::OVERDUE {
                 alarms::resolve_open_of_kind(
                     tx,
                     visit,
@@ -141,6 +138,17 @@ pub async fn after_step_in(
     }
     tx.put_watch(&w).await?;
     store_deadlines(tx, visit, &w, policy).await?;
+    if w.arrived {
+        alarms::resolve_open_of_kind(
+            tx,
+            visit,
+            AlarmKind::OverdueArrival,
+            actor,
+            "Staff have arrived.",
+            now,
+        )
+        .await?;
+    }
     if matches!(
         next,
         VisitState::LeftProperty { .. }

@@ -34,6 +34,8 @@ use std::str::FromStr;
 pub enum DeadlineKind {
     /// The next check-in while out (D3).
     CheckIn,
+    /// #13: the "arrived" tap, when the policy requires it, by the planned arrival.
+    Arrive,
     /// Expected to have left the property (A1).
     LeaveProperty,
     /// Expected back at school, or home safe (A1).
@@ -43,8 +45,9 @@ pub enum DeadlineKind {
 }
 
 impl DeadlineKind {
-    pub const ALL: [DeadlineKind; 4] = [
+    pub const ALL: [DeadlineKind; 5] = [
         DeadlineKind::CheckIn,
+        DeadlineKind::Arrive,
         DeadlineKind::LeaveProperty,
         DeadlineKind::Return,
         DeadlineKind::SlipResponse,
@@ -54,6 +57,7 @@ impl DeadlineKind {
     pub fn as_str(self) -> &'static str {
         match self {
             DeadlineKind::CheckIn => "check_in",
+            DeadlineKind::Arrive => "arrive",
             DeadlineKind::LeaveProperty => "leave_property",
             DeadlineKind::Return => "return",
             DeadlineKind::SlipResponse => "slip_response",
@@ -64,6 +68,7 @@ impl DeadlineKind {
     pub fn label(self) -> &'static str {
         match self {
             DeadlineKind::CheckIn => "missed check-in",
+            DeadlineKind::Arrive => "no word of arrival",
             DeadlineKind::LeaveProperty => "not left the property on time",
             DeadlineKind::Return => "not back on time",
             DeadlineKind::SlipResponse => "no reply to the Home Visit Slip in time",
@@ -95,6 +100,8 @@ pub enum Urgency {
 #[serde(rename_all = "snake_case")]
 pub enum AlarmKind {
     MissedCheckIn,
+    /// #13: no "arrived" tap by the planned arrival, where the policy requires one.
+    OverdueArrival,
     OverdueLeaving,
     OverdueReturn,
     /// D4: the code word said to the buddy, or the covert duress action in the app.
@@ -114,8 +121,9 @@ pub enum AlarmKind {
 }
 
 impl AlarmKind {
-    pub const ALL: [AlarmKind; 10] = [
+    pub const ALL: [AlarmKind; 11] = [
         AlarmKind::MissedCheckIn,
+        AlarmKind::OverdueArrival,
         AlarmKind::OverdueLeaving,
         AlarmKind::OverdueReturn,
         AlarmKind::Duress,
@@ -131,6 +139,7 @@ impl AlarmKind {
     pub fn as_str(self) -> &'static str {
         match self {
             AlarmKind::MissedCheckIn => "missed_check_in",
+            AlarmKind::OverdueArrival => "overdue_arrival",
             AlarmKind::OverdueLeaving => "overdue_leaving",
             AlarmKind::OverdueReturn => "overdue_return",
             AlarmKind::Duress => "duress",
@@ -146,6 +155,7 @@ impl AlarmKind {
     pub fn label(self) -> &'static str {
         match self {
             AlarmKind::MissedCheckIn => DeadlineKind::CheckIn.label(),
+            AlarmKind::OverdueArrival => DeadlineKind::Arrive.label(),
             AlarmKind::OverdueLeaving => DeadlineKind::LeaveProperty.label(),
             AlarmKind::OverdueReturn => DeadlineKind::Return.label(),
             AlarmKind::Duress => "duress code word used: staff need help",
@@ -161,6 +171,7 @@ impl AlarmKind {
     pub fn from_deadline(kind: DeadlineKind) -> AlarmKind {
         match kind {
             DeadlineKind::CheckIn => AlarmKind::MissedCheckIn,
+            DeadlineKind::Arrive => AlarmKind::OverdueArrival,
             DeadlineKind::LeaveProperty => AlarmKind::OverdueLeaving,
             DeadlineKind::Return => AlarmKind::OverdueReturn,
             DeadlineKind::SlipResponse => AlarmKind::SlipDeadlinePassed,
@@ -178,6 +189,7 @@ impl AlarmKind {
         match self {
             AlarmKind::Duress | AlarmKind::Panic | AlarmKind::ChildInDanger => Urgency::Urgent,
             AlarmKind::MissedCheckIn
+            | AlarmKind::OverdueArrival
             | AlarmKind::OverdueLeaving
             | AlarmKind::OverdueReturn
             | AlarmKind::ChildAlone
@@ -191,6 +203,15 @@ impl AlarmKind {
     pub fn is_urgent(self) -> bool {
         self.urgency() == Urgency::Urgent
     }
+
+    /// The alarms of a visitor who has gone quiet: all closed by "need more time" and when they
+    /// are back; each also by its own answer (a check-in, "arrived", "left").
+    pub const OVERDUE: [AlarmKind; 4] = [
+        AlarmKind::MissedCheckIn,
+        AlarmKind::OverdueArrival,
+        AlarmKind::OverdueLeaving,
+        AlarmKind::OverdueReturn,
+    ];
 
     /// Duress and panic skip the ladder's lower rungs: see [`levels_due`].
     pub fn starts_at_top(self) -> bool {
@@ -215,6 +236,10 @@ impl AlarmKind {
             // Harton 6.3.
             AlarmKind::MissedCheckIn => {
                 "Make sure you make contact with the Academy via phone (email/text/phone call) at every check-in and at the end of the home visit."
+            }
+            // REAch2, "Before the home visit" and "After the home visit".
+            AlarmKind::OverdueArrival => {
+                "Staff have not confirmed they arrived at the home visit by the time they were expected to arrive. The buddy must make all reasonable attempts to contact each staff member."
             }
             // REAch2, "After the home visit".
             AlarmKind::OverdueLeaving => {

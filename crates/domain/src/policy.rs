@@ -11,6 +11,7 @@ mod check;
 mod evaluate;
 mod evening;
 mod governance;
+mod office_hours;
 pub mod presets;
 mod reasons;
 mod records_access;
@@ -27,6 +28,7 @@ pub use evaluate::{
 };
 pub use evening::spans_evening;
 pub use governance::{AcknowledgementRule, ApprovingBody};
+pub use office_hours::within_working_hours;
 pub use reasons::ReasonDefaults;
 pub use records_access::RecordsAccess;
 pub use second_factor::SecondFactorRule;
@@ -241,6 +243,27 @@ pub struct CheckInRule {
     pub grace_minutes: u32,
     pub remind_before_minutes: u32,
     pub extend_minutes: u32,
+    /// #13: whether staff must tap "arrived" at the house. Settings stored before this rule
+    /// read as required (the monitor then raises "no word of arrival").
+    #[serde(default)]
+    pub arrived: ArrivalRule,
+}
+
+/// #13: the "arrived" tap, required or optional.
+///
+/// - `Required`: staff tap "arrived" at the house; with no tap by the planned arrival plus the
+///   grace minutes the monitor raises "no word of arrival" and climbs the ladder; "left the
+///   property" is refused until they have arrived. REAch2: "the time you are expected to arrive
+///   and leave the property" is recorded before staff leave.
+/// - `Optional`: the policy asks only for contact during and after the visit (Harton 6.3 "every
+///   30 minutes/at the end of the home visit(s)"); staff may tap "left" without "arrived", and
+///   no arrival alarm is raised.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ArrivalRule {
+    #[default]
+    Required,
+    Optional,
 }
 
 /// A5: the incident report and when it is due.

@@ -14,6 +14,7 @@ pub use door::{DoorOption, DoorReason, door_options};
 pub use status::VisitStatus;
 
 use crate::ids::{StaffId, VisitId};
+use crate::policy::ArrivalRule;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -229,9 +230,19 @@ impl VisitState {
         )
     }
 
-    /// The steps that can be taken from here, in the order a person would take them.
+    /// The steps that can be taken from here, in the order a person would take them, where the
+    /// policy requires the "arrived" tap; see [`VisitState::allowed_steps_under`].
     pub fn allowed_steps(&self) -> Vec<&'static str> {
+        self.allowed_steps_under(ArrivalRule::Required)
+    }
+
+    /// The steps that can be taken from here under the policy's arrival rule: where "arrived" is
+    /// optional, staff signed out may tap "left the property" straight away (#13).
+    pub fn allowed_steps_under(&self, arrival: ArrivalRule) -> Vec<&'static str> {
         match self {
+            VisitState::SignedOut { .. } if arrival == ArrivalRule::Optional => {
+                vec!["arrived", "nobody home", "left the property"]
+            }
             VisitState::Draft | VisitState::ChangesRequested { .. } => vec!["request", "cancel"],
             VisitState::Requested { .. } => {
                 vec![
@@ -265,15 +276,36 @@ impl VisitState {
     }
 }
 
-/// Moves a visit one step, or says which steps are allowed from where it is.
+/// Moves a visit one step, or says which steps are allowed from where it is, where the policy
+/// requires the "arrived" tap ("left" before "arrived" is refused). See [`apply_under`].
 pub fn apply(
     state: &VisitState,
     step: VisitStep,
     now: DateTime<Utc>,
 ) -> Result<VisitState, IllegalStep> {
+    apply_under(state, step, now, ArrivalRule::Required)
+}
+
+/// [`apply`] under the school's arrival rule (#13): where "arrived" is optional, a signed-out
+/// visit may go straight to "left the property". Errors: [`IllegalStep`] naming the steps
+/// allowed from where the visit is, under that rule.
+pub fn apply_under(
+    state: &VisitState,
+    step: VisitStep,
+    now: DateTime<Utc>,
+    arrival: ArrivalRule,
+) -> Result<VisitState, IllegalStep> {
     use VisitState as S;
     use VisitStep as E;
     let next = match (state, step) {
+        (S::SignedOut { .. }, E::LeaveProperty { early_for_safety })
+            if arrival == ArrivalRule::Optional =>
+        {
+            S::LeftProperty {
+                left_at: now,
+                early_for_safety,
+            }
+        }
         (S::Draft | S::ChangesRequested { .. }, E::Request { by }) => S::Requested {
             requested_at: now,
             requested_by: by,
@@ -374,7 +406,7 @@ pub fn apply(
             return Err(IllegalStep {
                 step: step.name(),
                 from: from.status().as_str(),
-                allowed: from.allowed_steps(),
+                allowed: from.allowed_steps_under(arrival),
             });
         }
     };

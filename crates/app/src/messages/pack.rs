@@ -81,6 +81,7 @@ pub async fn information_pack(
         visiting.push(format!("expected to see: {expect}"));
     }
     let timeline = watch.map(|w| Timeline {
+        planned_arrive: visit.planned_arrive,
         planned_leave_property: visit.planned_leave_property,
         planned_return: visit.planned_return,
         last_contact: w.last_contact_at,

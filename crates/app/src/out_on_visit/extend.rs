@@ -101,11 +101,7 @@ pub async fn extend(
         tx.put_watch(&w).await?;
         store_deadlines(&mut tx, &visit, &w, &policy.settings).await?;
         let note = format!("Extended by {minutes} minutes: {reason}");
-        for kind in [
-            AlarmKind::MissedCheckIn,
-            AlarmKind::OverdueLeaving,
-            AlarmKind::OverdueReturn,
-        ] {
+        for kind in AlarmKind::OVERDUE {
             alarms::resolve_open_of_kind(&mut tx, &visit, kind, Some(me.id), &note, now).await?;
         }
         let detail = serde_json::json!({ "minutes": minutes, "reason": reason });

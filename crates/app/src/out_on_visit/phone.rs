@@ -38,7 +38,7 @@ pub struct HelpComing {
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Missed {
     pub alarm_id: i64,
-    /// `missed_check_in`, `overdue_leaving` or `overdue_return`.
+    /// `missed_check_in`, `overdue_arrival`, `overdue_leaving` or `overdue_return`.
     pub kind: AlarmKind,
     /// When the deadline was found missed (UTC).
     pub raised_at: DateTime<Utc>,
@@ -56,11 +56,7 @@ pub struct Missed {
     pub taken_by: Option<String>,
 }
 
-const OVERDUE: [AlarmKind; 3] = [
-    AlarmKind::MissedCheckIn,
-    AlarmKind::OverdueLeaving,
-    AlarmKind::OverdueReturn,
-];
+const OVERDUE: [AlarmKind; 4] = AlarmKind::OVERDUE;
 
 /// The visit's open panic and overdue alarm as the people on the visit see them on Today.
 /// Duress alarms are left out for everyone (covert, D4). Nothing here is sensitive (no child's

@@ -165,6 +165,12 @@ pub async fn check(
     let code_word = input.code_word.as_deref().map(str::to_string);
     let (planned_leave_property, planned_return) = end_times(&policy.settings, input)?;
     check_times(input, planned_leave_property, planned_return, now)?;
+    super::not_past::still_ahead(
+        planned_leave_property,
+        planned_return,
+        now,
+        policy.settings.tz(),
+    )?;
     if let Some(t) = &input.transport {
         if t.pupil_age_years.is_some_and(|a| a > 25) {
             return Err(

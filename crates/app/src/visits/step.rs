@@ -9,7 +9,7 @@ use crate::{App, Refusal, Result, audit};
 use chrono::{DateTime, Utc};
 use domain::policy::Channel;
 use domain::policy::Stage;
-use domain::visit::{VisitStep, apply};
+use domain::visit::{VisitStep, apply_under};
 use domain::{CautionFlagId, FieldError, StaffId, VehicleId};
 use serde_json::{Value, json};
 use store::{Staff, Tx, Visit};
@@ -94,7 +94,22 @@ pub(super) async fn take(
         return detail(app, me, visit).await;
     }
     let acknowledge = cautions_on_household(&mut tx, &visit, &record.acknowledge).await?;
-    let next = apply(&visit.state, record.step, now)?;
+    let policy = app.policy_version(visit.policy_version_id).await?;
+    // #13: where "arrived" is optional, staff may tap "left" straight from signed out.
+    let arrival = policy.settings.check_in.arrived;
+    // A7: a plan that has run out is not requested, authorised or signed out.
+    if matches!(
+        record.step,
+        VisitStep::Request { .. } | VisitStep::Authorise { .. } | VisitStep::SignOut
+    ) {
+        super::not_past::still_ahead(
+            visit.planned_leave_property,
+            visit.planned_return,
+            now,
+            policy.settings.tz(),
+        )?;
+    }
+    let next = apply_under(&visit.state, record.step, now, arrival)?;
     if matches!(record.stage, Some(Stage::Request | Stage::Authorise)) {
         buddy_still_one(&mut tx, &visit).await?;
     }
@@ -122,7 +137,6 @@ pub(super) async fn take(
         d.insert("tapped_at".into(), json!(now));
         d.insert("received_at".into(), json!(received));
     }
-    let policy = app.policy_version(visit.policy_version_id).await?;
     if record.left_early {
         let tz = policy.settings.tz();
         let told = super::left_early::tell_buddy_and_dsl(

@@ -10,6 +10,7 @@
 extern crate doorstep_app as app;
 
 mod alarms;
+mod arrival;
 mod channel_recovery;
 mod channel_test;
 mod child_missing;

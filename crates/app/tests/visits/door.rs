@@ -5,7 +5,6 @@
 use crate::helpers::{TestApp, backends, minutes};
 use app::Refusal;
 use app::visits::{self, CancelAtDoorInput, RescheduleInput, ReturnedInput};
-use domain::visit::VisitStep;
 
 #[tokio::test]
 async fn an_arrived_visit_cancelled_for_animals_not_secured_is_watched_until_back_and_rescheduled()
@@ -14,8 +13,7 @@ async fn an_arrived_visit_cancelled_for_animals_not_secured_is_watched_until_bac
         let t = TestApp::start(backend, "sen-trust-southend").await;
         let app = t.app();
         let teacher = t.staff(t.people.teacher).await;
-        let out = t.out_on_a_visit().await;
-        let arrived = t.step(&out, VisitStep::Arrive).await;
+        let arrived = t.out_on_a_visit().await;
 
         let unknown = CancelAtDoorInput {
             reason: "dog".into(),

@@ -106,7 +106,9 @@ async fn a_step_whose_audit_row_cannot_be_written_is_not_taken() {
     for backend in backends() {
         let t = TestApp::start(backend, "harton").await;
         let app = app_of(&t);
-        let visit = t.out_on_a_visit().await;
+        // Signed out, not yet arrived: the arrival is the step refused.
+        let visit = t.authorised_visit(240, 270).await;
+        let visit = t.step(&visit, domain::visit::VisitStep::SignOut).await;
         let teacher = t.db.staff(t.people.teacher).await.unwrap();
         refuse_audit_of(&t.db, "'visit.arrived', 'visit.safety_concern.raise'").await;
         let events_before = t.db.visit_events(visit.id).await.unwrap().len();

@@ -2,12 +2,14 @@
 //! D8 "need more time".
 
 use super::DeadlineKind;
-use crate::policy::CheckInRule;
+use crate::policy::{ArrivalRule, CheckInRule};
 use chrono::{DateTime, Duration, Utc};
 
 /// The times that matter for a visit that is out (signed out, not yet back).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Timeline {
+    /// When the plan says the visitors reach the house (#13: the "arrived" tap is due then).
+    pub planned_arrive: DateTime<Utc>,
     pub planned_leave_property: DateTime<Utc>,
     pub planned_return: DateTime<Utc>,
     /// Sign-out, or the latest check-in or "need more time".
@@ -76,9 +78,15 @@ impl Deadline {
 /// - Until they have left the property, leaving is due at the planned (or extended) time,
 ///   whether or not they have arrived: a visitor who never arrives is still missed.
 /// - Once they have left, getting back is due instead.
+/// - #13: where the policy requires the "arrived" tap ([`ArrivalRule::Required`]), it is due at
+///   the planned arrival until they tap it (or "nobody home", or leave); with the grace minutes
+///   after it the "no word of arrival" alarm starts. Never where arrival is optional.
 pub fn deadlines(rule: &CheckInRule, t: &Timeline) -> Vec<Deadline> {
     let check_in = t.last_contact + minutes(rule.interval_minutes);
     let mut out = vec![Deadline::new(DeadlineKind::CheckIn, check_in, rule)];
+    if rule.arrived == ArrivalRule::Required && !t.arrived && !t.left_property {
+        out.push(Deadline::new(DeadlineKind::Arrive, t.planned_arrive, rule));
+    }
     out.push(if t.left_property {
         Deadline::new(DeadlineKind::Return, t.return_due(), rule)
     } else {
@@ -123,6 +131,7 @@ mod tests {
 
     fn out_at_ten() -> Timeline {
         Timeline {
+            planned_arrive: at(10, 15),
             planned_leave_property: at(11, 0),
             planned_return: at(11, 30),
             last_contact: at(10, 0),
@@ -160,6 +169,10 @@ mod tests {
             (at(11, 0), at(11, 5), None)
         );
         assert!(due(&ds, DeadlineKind::Return).is_none());
+        assert!(
+            due(&ds, DeadlineKind::Arrive).is_none(),
+            "Harton asks for contact, not an arrival tap"
+        );
 
         t.left_property = true;
         let ds = deadlines(&rule, &t);
@@ -201,5 +214,28 @@ mod tests {
                 .fires_at,
             at(12, 25)
         );
+    }
+
+    #[test]
+    fn a_required_arrival_is_due_at_the_planned_arrival_plus_grace_until_they_arrive() {
+        let mut rule = preset("reach2").unwrap().check_in;
+        assert_eq!(rule.arrived, ArrivalRule::Required);
+        let mut t = out_at_ten();
+        t.arrived = false;
+        let arrive = due(&deadlines(&rule, &t), DeadlineKind::Arrive).unwrap();
+        assert_eq!(arrive.due_at, at(10, 15));
+        assert_eq!(
+            arrive.fires_at,
+            at(10, 15) + minutes(rule.grace_minutes),
+            "the policy's grace before the ladder starts"
+        );
+        assert_eq!(arrive.remind_at, None);
+
+        t.arrived = true;
+        assert!(due(&deadlines(&rule, &t), DeadlineKind::Arrive).is_none());
+
+        t.arrived = false;
+        rule.arrived = ArrivalRule::Optional;
+        assert!(due(&deadlines(&rule, &t), DeadlineKind::Arrive).is_none());
     }
 }

@@ -51,6 +51,7 @@ const LABELS: &[(&str, &str)] = &[
         "Reminder before a check-in",
     ),
     ("check_in.extend_minutes", "Extension asked for"),
+    ("check_in.arrived", "Staff tap \"Arrived\" at the house"),
     ("staffing.minimum", "Staff on every visit"),
     ("staffing.first_visit_minimum", "Staff on a first visit"),
     ("buddy.required", "A buddy at school"),

@@ -5,6 +5,7 @@
 //! missing"). Pure settings and the deadline's one function.
 
 use super::calendar::next_time_on_school_day;
+use super::office_hours::within_working_hours;
 use super::{Channel, PolicySettings, Recipient};
 use crate::inputs::FieldError;
 use chrono::{DateTime, Duration, NaiveTime, Utc};
@@ -45,6 +46,8 @@ pub struct UnansweredSlip {
 
 impl SlipRule {
     /// When the family must answer by (UTC). `typed`: the time staff wrote on the slip, if any.
+    /// Hours after leaving that end while the school is shut are moved into its working hours
+    /// (see [`within_working_hours`], C3).
     /// Errors name `respond_by`: a typed time the policy does not ask for, none when it does,
     /// or one not after the slip was left, or more than a week after.
     pub fn respond_by(
@@ -73,7 +76,13 @@ impl SlipRule {
             )),
             (false, None) => Ok(match self.respond_by_time {
                 Some(time) => next_time_on_school_day(&policy.calendar, policy.tz(), left_at, time),
-                None => left_at + Duration::hours(i64::from(self.response_hours)),
+                // C3: an answer can only reach the school while it is open.
+                None => within_working_hours(
+                    &policy.calendar,
+                    policy.tz(),
+                    left_at,
+                    left_at + Duration::hours(i64::from(self.response_hours)),
+                ),
             }),
         }
     }

@@ -151,7 +151,7 @@ fn a_visit_on_the_way_turns_back_is_watched_until_back_then_may_be_planned_again
         reason: "Road closed".into(),
     };
     let turned = apply(&signed_out, step.clone(), now()).unwrap();
-    assert_eq!(turned.status(), "turned_back");
+    assert_eq!(turned.status(), VisitStatus::TurnedBack);
     assert!(turned.is_out(), "staff are still out until they are back");
     assert!(
         turned.repeats(&step),
@@ -170,8 +170,39 @@ fn a_visit_on_the_way_turns_back_is_watched_until_back_then_may_be_planned_again
     let again = VisitStep::Reschedule {
         new_visit: VisitId(9),
     };
-    assert_eq!(apply(&back, again, later).unwrap().status(), "rescheduled");
+    assert_eq!(apply(&back, again, later).unwrap().status(), VisitStatus::Rescheduled);
     // Only on the way: at the house the visit is called off at the door instead.
     let arrived = VisitState::Arrived { arrived_at: now() };
     assert!(apply(&arrived, step, now()).is_err());
+}
+
+#[test]
+fn left_before_arrived_is_refused_where_arrival_is_required_and_allowed_where_optional() {
+    let signed_out = VisitState::SignedOut {
+        signed_out_at: now(),
+    };
+    let left = VisitStep::LeaveProperty {
+        early_for_safety: false,
+    };
+    let err = apply_under(&signed_out, left.clone(), now(), ArrivalRule::Required).unwrap_err();
+    assert_eq!(err.allowed, vec!["arrived", "nobody home"]);
+    assert!(apply(&signed_out, left.clone(), now()).is_err());
+
+    let next = apply_under(&signed_out, left, now(), ArrivalRule::Optional).unwrap();
+    assert_eq!(next.status(), "left_property");
+    assert!(
+        signed_out
+            .allowed_steps_under(ArrivalRule::Optional)
+            .contains(&"left the property")
+    );
+    // Optional does not open any other shortcut: a drafted visit still cannot be left.
+    let draft = apply_under(
+        &VisitState::Draft,
+        VisitStep::LeaveProperty {
+            early_for_safety: false,
+        },
+        now(),
+        ArrivalRule::Optional,
+    );
+    assert!(draft.is_err());
 }

@@ -1,6 +1,7 @@
 //! Scenarios from the five school policies, as a member of staff would live them through the API:
 //! what is refused, which rule the refusal names, and what lets the visit go ahead.
 
+mod arrival;
 mod authorisation;
 mod board_push;
 mod buddy_rules;
@@ -15,6 +16,7 @@ mod left_early;
 mod need_to_know;
 mod phone;
 mod phone_out;
+mod plan_times;
 mod policy_approval;
 mod policy_editing;
 mod reports;

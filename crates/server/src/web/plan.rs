@@ -6,6 +6,7 @@
 
 mod form;
 mod options;
+mod times;
 
 use super::failure::Failure;
 use super::form::FormData;

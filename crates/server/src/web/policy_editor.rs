@@ -28,14 +28,27 @@ pub fn router() -> Router<crate::AppState> {
         .route("/policy/{school}/adopt-trust", post(adopt_trust))
 }
 
+/// Settings with a fixed set of answers, shown as a choice rather than a text box:
+/// (path, [(value, what the school sees)]).
+const CHOICES: &[(&str, &[(&str, &str)])] = &[(
+    "check_in.arrived",
+    &[
+        ("required", "Required: staff must tap Arrived"),
+        ("optional", "Optional: staff may skip Arrived"),
+    ],
+)];
+
 /// One setting on the form.
 pub struct SettingField {
     /// The form name: the setting's path, e.g. `check_in.interval_minutes`.
     pub name: String,
     pub label: String,
     pub help: String,
-    /// `checkbox`, `number`, `text`, `textarea` or `ticks` (a list of choices).
+    /// `checkbox`, `number`, `text`, `textarea`, `ticks` (a list of choices) or `select` (see
+    /// [`SettingField::choices`]).
     pub kind: &'static str,
+    /// For `select`: (value, label) of each answer.
+    pub choices: &'static [(&'static str, &'static str)],
     pub value: String,
     pub checked: bool,
     /// The choices of a `ticks` setting, those in the list ticked.
@@ -51,9 +64,14 @@ pub fn fields(settings: &PolicySettings, typed: Option<&FormData>) -> Vec<Settin
         .filter(|(path, _)| !edited_as_list(path) && !path.starts_with("alarm_instructions"))
         .filter_map(|(path, value)| {
             let options = choices(&path);
+            let select = CHOICES
+                .iter()
+                .find(|(p, _)| *p == path)
+                .map_or(&[][..], |(_, c)| *c);
             let kind = match &value {
                 Value::Bool(_) => "checkbox",
                 Value::Number(_) => "number",
+                Value::String(_) if !select.is_empty() => "select",
                 Value::String(_) => "text",
                 Value::Array(_) if options.is_some() => "ticks",
                 _ => return None,
@@ -87,6 +105,7 @@ pub fn fields(settings: &PolicySettings, typed: Option<&FormData>) -> Vec<Settin
                 help: help(&path).unwrap_or_else(|| format!("Setting {path}.")),
                 name: path,
                 kind,
+                choices,
                 value,
                 checked,
                 ticks: ticked,
@@ -106,6 +125,7 @@ pub fn fields(settings: &PolicySettings, typed: Option<&FormData>) -> Vec<Settin
             kind: "textarea",
             value,
             checked: false,
+            choices: &[],
             ticks: Vec::new(),
         });
     }

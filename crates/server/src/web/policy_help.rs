@@ -145,6 +145,10 @@ const HELP: &[(&str, &str)] = &[
         "Minutes after a missed check-in before the alarm ladder starts.",
     ),
     (
+        "check_in.arrived",
+        "Required: staff tap \"Arrived\" at the house, and if no tap comes by the planned arrival time plus the grace minutes the buddy and office are alerted. Optional: staff may tap \"Leaving now\" without \"Arrived\", and no arrival alert is sent.",
+    ),
+    (
         "check_in.remind_before_minutes",
         "Minutes before a check-in is due that the visiting staff are reminded.",
     ),

@@ -75,6 +75,18 @@ impl Local {
         date: &str,
         times: [&str; N],
     ) -> [Option<DateTime<Utc>>; N] {
+        self.parse_on_day(date, times, true)
+    }
+
+    /// [`Local::parse_day`] where `past_midnight` says whether a time earlier than the one
+    /// before it is on the next day; without it every time is on `date` (C4: a plan typed out of
+    /// order is then refused, not read as tomorrow).
+    pub fn parse_on_day<const N: usize>(
+        &self,
+        date: &str,
+        times: [&str; N],
+        past_midnight: bool,
+    ) -> [Option<DateTime<Utc>>; N] {
         let mut out = [None; N];
         let mut day = match NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d") {
             Ok(d) => d,
@@ -83,7 +95,7 @@ impl Local {
         let mut last: Option<NaiveTime> = None;
         for (slot, time) in out.iter_mut().zip(times) {
             let Some(t) = read_time(time) else { continue };
-            if last.is_some_and(|before| t < before) {
+            if past_midnight && last.is_some_and(|before| t < before) {
                 day = day.succ_opt().unwrap_or(day);
             }
             last = Some(t);
@@ -163,5 +175,15 @@ mod tests {
         let [a, b] = london.parse_day("2026-12-02", ["14:00", "half past"]);
         assert!(a.is_some() && b.is_none());
         assert_eq!(london.parse_day("2 Dec", ["14:00"]), [None]);
+    }
+
+    #[test]
+    fn without_past_midnight_every_time_is_on_the_visits_date() {
+        let london = Local {
+            tz: chrono_tz::Europe::London,
+        };
+        let [leave, arrive] = london.parse_on_day("2026-12-02", ["15:00", "14:00"], false);
+        assert_eq!(iso(leave.unwrap()), "2026-12-02T15:00:00Z");
+        assert_eq!(iso(arrive.unwrap()), "2026-12-02T14:00:00Z");
     }
 }

@@ -15,6 +15,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
 use domain::monitor::{DeadlineKind, DeadlineState};
+use domain::policy::ArrivalRule;
 use domain::visit::VisitStatus;
 use domain::{StaffId, VisitId};
 use serde::Deserialize;
@@ -95,6 +96,8 @@ struct Card {
     last_contact: String,
     check_ins: usize,
     extend_minutes: u32,
+    /// #13: the school's policy lets staff tap "left" without "arrived".
+    arrival_optional: bool,
     client_ref: String,
     extend_ref: String,
     /// Panic, duress and observations: the alarm's kind is part of its key, so one id per card
@@ -145,7 +148,9 @@ impl Card {
         self.status == VisitStatus::SignedOut && self.i_visit
     }
     fn can_leave(&self) -> bool {
-        matches!(self.status, VisitStatus::Arrived | VisitStatus::NobodyHome) && self.i_visit
+        let from_signed_out = self.status == VisitStatus::SignedOut && self.arrival_optional;
+        (matches!(self.status, VisitStatus::Arrived | VisitStatus::NobodyHome) || from_signed_out)
+            && self.i_visit
     }
     fn can_return(&self) -> bool {
         (self.status == VisitStatus::LeftProperty || self.walking_away()) && self.i_visit
@@ -392,6 +397,7 @@ async fn card(
             .unwrap_or_default(),
         check_ins,
         extend_minutes: policy.settings.check_in.extend_minutes,
+        arrival_optional: policy.settings.check_in.arrived == ArrivalRule::Optional,
         client_ref: uuid::Uuid::new_v4().to_string(),
         extend_ref: uuid::Uuid::new_v4().to_string(),
         alarm_ref: uuid::Uuid::new_v4().to_string(),

@@ -158,7 +158,7 @@ async fn the_phone_shows_who_took_charge_of_a_panic_and_nothing_of_duress() {
 }
 
 /// One pass of the safety monitor at the test clock's time.
-async fn monitor_pass(app: &TestApp) {
+pub(super) async fn monitor_pass(app: &TestApp) {
     app::monitor::Monitor::new(
         app.db.clone(),
         server::Clock::manual(app.now()),

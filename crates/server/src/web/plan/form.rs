@@ -40,6 +40,8 @@ pub struct PlanForm {
     pub planned_arrive: String,
     pub planned_leave_property: String,
     pub planned_return: String,
+    /// C4: the visit runs past midnight, so a later time may be earlier on the clock.
+    pub past_midnight: bool,
     pub returns_to: String,
     pub revision: String,
 }
@@ -123,6 +125,8 @@ impl PlanForm {
             planned_arrive: local.time_input(v.planned_arrive),
             planned_leave_property: local.time_input(v.planned_leave_property),
             planned_return: local.time_input(v.planned_return),
+            past_midnight: local.date_input(v.planned_return)
+                != local.date_input(v.planned_leave_school),
             returns_to: v.returns_to.clone(),
             revision: v.revision.to_string(),
         }
@@ -164,6 +168,7 @@ impl PlanForm {
             planned_arrive: s("planned_arrive"),
             planned_leave_property: s("planned_leave_property"),
             planned_return: s("planned_return"),
+            past_midnight: f.checked("past_midnight"),
             returns_to: s("returns_to"),
             revision: s("revision"),
         }
@@ -192,37 +197,7 @@ impl PlanForm {
         if self.visit_date.is_empty() {
             errors.add("visit_date", "Enter the date of the visit");
         }
-        // Times after midnight are on the next day (an evening visit that runs late).
-        let parsed = local.parse_day(
-            &self.visit_date,
-            [
-                self.planned_leave_school.as_str(),
-                &self.planned_arrive,
-                &self.planned_leave_property,
-                &self.planned_return,
-            ],
-        );
-        let labels = [
-            ("planned_leave_school", "when you leave school"),
-            ("planned_arrive", "when you arrive"),
-            ("planned_leave_property", "when you leave the house"),
-            ("planned_return", "when you will be back"),
-        ];
-        // Leaving the house and coming back may be left blank: the use case fills them from the
-        // reason's usual length (St Joseph's nursery visits: 30 minutes) or names the field.
-        let typed = [
-            true,
-            true,
-            !self.planned_leave_property.trim().is_empty(),
-            !self.planned_return.trim().is_empty(),
-        ];
-        if !self.visit_date.is_empty() {
-            for (((field, label), at), typed) in labels.iter().zip(&parsed).zip(typed) {
-                if typed && at.is_none() {
-                    errors.add(field, format!("Enter {label} as a time, like 14:30"));
-                }
-            }
-        }
+        let parsed = super::times::read(self, local, &mut errors);
         let [leave, arrive, leave_property, back] = parsed;
         // A text that cannot be kept is named next to its box; the rest are still checked.
         macro_rules! checked {
