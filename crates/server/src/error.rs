@@ -235,7 +235,9 @@ use crate::extract::words::plain;
 /// A step the visit cannot take now, in a school's words: "This visit is signed out, on the way:
 /// “back at school or home safe” cannot be recorded yet. What can happen next: arrived, …".
 pub(crate) fn illegal_step_words(e: &IllegalStep) -> String {
-    let now = crate::web::status_label(e.from).to_lowercase();
+    let now = domain::visit::VisitStatus::try_from(e.from.to_string())
+        .map_or(e.from, |s| s.label())
+        .to_lowercase();
     let next = if e.allowed.is_empty() {
         "nothing more (the visit is finished)".to_string()
     } else {

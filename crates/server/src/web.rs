@@ -55,7 +55,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 
 pub(crate) use page::{Ctx, WebError};
-pub(crate) use visit::status_label;
 
 /// The pages, their form handlers and the static assets.
 pub fn router() -> Router<AppState> {

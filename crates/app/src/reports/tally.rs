@@ -9,7 +9,6 @@ use super::{
 };
 use crate::{App, Result};
 use chrono::{DateTime, Utc};
-use domain::monitor::AlarmKind;
 use domain::reports::{ReportRange, median_and_p90};
 use domain::visit::VisitStatus;
 use domain::{Role, StaffId};
@@ -62,6 +61,7 @@ fn outcome_label(status: VisitStatus) -> &'static str {
         S::Declined => "declined",
         S::Cancelled => "cancelled",
         S::Rescheduled => "rescheduled",
+        S::TurnedBack => "turned back before reaching the house",
         S::Draft | S::Requested | S::ChangesRequested | S::Authorised | S::CancelledAtDoor => {
             "not yet made"
         }

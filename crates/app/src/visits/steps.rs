@@ -212,8 +212,7 @@ pub async fn left(app: &App, me: &Staff, id: VisitId, input: LeftInput) -> Resul
         early_for_safety: input.early_for_safety,
     };
     let detail = json!({ "early_for_safety": input.early_for_safety, "note": note });
-    let mut record =
-        StepRecord::with_detail(step, "left_property", detail).tapped(input.tapped_at);
+    let mut record = StepRecord::with_detail(step, "left_property", detail).tapped(input.tapped_at);
     record.left_early = input.early_for_safety;
     take(app, me, &visit, record).await
 }

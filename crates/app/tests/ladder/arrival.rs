@@ -8,7 +8,7 @@ use domain::visit::VisitStep;
 fn left() -> LeftInput {
     LeftInput {
         early_for_safety: false,
-        note: None,
+        ..Default::default()
     }
 }
 

@@ -44,6 +44,11 @@ impl AlarmKind {
             }
             (K::MissedCheckIn, A::Buddy) => "missed check-in: phone the visiting staff now",
             (K::MissedCheckIn, A::Office) => "missed check-in",
+            (K::OverdueArrival, A::Visitors) => {
+                "no word that you have arrived: tap Arrived if you are safe"
+            }
+            (K::OverdueArrival, A::Buddy) => "no word of arrival: phone the visiting staff now",
+            (K::OverdueArrival, A::Office) => "no word of arrival",
             (K::OverdueLeaving, A::Visitors) => {
                 "you were due to leave the property: tap Left the property if you are safe"
             }
@@ -81,6 +86,8 @@ impl AlarmKind {
         match (self, audience) {
             (K::MissedCheckIn, Audience::Visitors) => "Check-in missed.",
             (K::MissedCheckIn, _) => "The visitors have missed a check-in.",
+            (K::OverdueArrival, Audience::Visitors) => "No word that you have arrived.",
+            (K::OverdueArrival, _) => "No word that the visitors have arrived.",
             (K::OverdueLeaving, Audience::Visitors) => "Not left the property on time.",
             (K::OverdueLeaving, _) => "The visitors have not left the property on time.",
             (K::OverdueReturn, Audience::Visitors) => "Not back on time.",

@@ -170,7 +170,10 @@ fn a_visit_on_the_way_turns_back_is_watched_until_back_then_may_be_planned_again
     let again = VisitStep::Reschedule {
         new_visit: VisitId(9),
     };
-    assert_eq!(apply(&back, again, later).unwrap().status(), VisitStatus::Rescheduled);
+    assert_eq!(
+        apply(&back, again, later).unwrap().status(),
+        VisitStatus::Rescheduled
+    );
     // Only on the way: at the house the visit is called off at the door instead.
     let arrived = VisitState::Arrived { arrived_at: now() };
     assert!(apply(&arrived, step, now()).is_err());

@@ -105,7 +105,7 @@ pub fn fields(settings: &PolicySettings, typed: Option<&FormData>) -> Vec<Settin
                 help: help(&path).unwrap_or_else(|| format!("Setting {path}.")),
                 name: path,
                 kind,
-                choices,
+                choices: select,
                 value,
                 checked,
                 ticks: ticked,

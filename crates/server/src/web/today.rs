@@ -180,7 +180,10 @@ impl Card {
 
 /// Called off after leaving school (D6 at the door, A9 on the way): watched until back.
 fn called_off(status: VisitStatus) -> bool {
-    matches!(status, VisitStatus::CancelledAtDoor | VisitStatus::TurnedBack)
+    matches!(
+        status,
+        VisitStatus::CancelledAtDoor | VisitStatus::TurnedBack
+    )
 }
 
 struct Row {
