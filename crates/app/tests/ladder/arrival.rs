@@ -47,7 +47,7 @@ async fn no_word_of_arrival_by_the_planned_arrival_climbs_the_ladder_where_the_p
         assert!(
             first
                 .iter()
-                .any(|n| n.subject.to_lowercase().contains("no word of arrival")),
+                .any(|n| n.subject.to_lowercase().contains("no word")),
             "[{b}] the message says what is wrong: {:?}",
             first.iter().map(|n| &n.subject).collect::<Vec<_>>()
         );

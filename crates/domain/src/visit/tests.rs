@@ -188,7 +188,7 @@ fn left_before_arrived_is_refused_where_arrival_is_required_and_allowed_where_op
         early_for_safety: false,
     };
     let err = apply_under(&signed_out, left.clone(), now(), ArrivalRule::Required).unwrap_err();
-    assert_eq!(err.allowed, vec!["arrived", "nobody home"]);
+    assert_eq!(err.allowed, vec!["arrived", "nobody home", "turn back"]);
     assert!(apply(&signed_out, left.clone(), now()).is_err());
 
     let next = apply_under(&signed_out, left, now(), ArrivalRule::Optional).unwrap();

@@ -23,6 +23,9 @@ use store::{DeadlineRow, VisitSummary};
 
 mod act;
 mod alarm;
+mod card_rules;
+
+use card_rules::called_off;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -120,70 +123,6 @@ impl TodayPage {
     fn out_visiting(&self) -> bool {
         self.cards.iter().any(|c| c.i_visit && c.out())
     }
-}
-
-impl Card {
-    fn out(&self) -> bool {
-        self.status.is_under_way() || self.walking_away()
-    }
-    /// D6: cancelled at the door, or A9: turned back on the way, and not yet back.
-    fn walking_away(&self) -> bool {
-        called_off(self.status) && self.watched
-    }
-    /// A9: on the way and not yet at the house.
-    fn can_turn_back(&self) -> bool {
-        self.status == VisitStatus::SignedOut && self.i_visit
-    }
-    fn can_cancel_at_door(&self) -> bool {
-        self.status == VisitStatus::Arrived && self.i_visit
-    }
-    /// Back from a visit called off at the door or on the way: it may be planned again.
-    fn may_reschedule(&self) -> bool {
-        called_off(self.status) && !self.watched && self.i_visit
-    }
-    fn can_sign_out(&self) -> bool {
-        self.status == VisitStatus::Authorised && self.i_visit
-    }
-    fn can_arrive(&self) -> bool {
-        self.status == VisitStatus::SignedOut && self.i_visit
-    }
-    fn can_leave(&self) -> bool {
-        let from_signed_out = self.status == VisitStatus::SignedOut && self.arrival_optional;
-        (matches!(self.status, VisitStatus::Arrived | VisitStatus::NobodyHome) || from_signed_out)
-            && self.i_visit
-    }
-    fn can_return(&self) -> bool {
-        (self.status == VisitStatus::LeftProperty || self.walking_away()) && self.i_visit
-    }
-    fn observations(&self) -> [(&'static str, &'static str); 4] {
-        [
-            ("child_alone", "A child is alone or unsupervised"),
-            (
-                "child_in_danger",
-                "A child is in immediate danger (call 999)",
-            ),
-            ("not_invited_in", "Not invited in by a responsible adult"),
-            ("animals_not_secured", "Animals not put away"),
-        ]
-    }
-    fn extend_choices(&self) -> Vec<(u32, bool)> {
-        let mut mins = vec![15, 30, 45, 60];
-        if !mins.contains(&self.extend_minutes) {
-            mins.push(self.extend_minutes);
-            mins.sort_unstable();
-        }
-        mins.into_iter()
-            .map(|m| (m, m == self.extend_minutes))
-            .collect()
-    }
-}
-
-/// Called off after leaving school (D6 at the door, A9 on the way): watched until back.
-fn called_off(status: VisitStatus) -> bool {
-    matches!(
-        status,
-        VisitStatus::CancelledAtDoor | VisitStatus::TurnedBack
-    )
 }
 
 struct Row {

@@ -167,7 +167,21 @@ pub(super) fn check_pdf(r: &GovernorsReport) {
         "paired (two or more staff) 4"
     );
     assert_eq!(line("authorised"), "authorised 5");
-    assert!(line("[child] is being seen").ends_with(" 1"), "{text}");
+    // Declined visits are counted by the visit's reason, never the decider's words (B3).
+    let declined = lines
+        .iter()
+        .skip_while(|l| !l.starts_with("Declined visits, by reason"))
+        .take(4)
+        .cloned()
+        .collect::<Vec<_>>();
+    assert!(
+        declined.contains(&"Refusing school 1".to_string()),
+        "{text}"
+    );
+    assert!(
+        !text.contains("being seen"),
+        "the decider's words stay out: {text}"
+    );
     assert!(
         lines
             .iter()

@@ -203,7 +203,7 @@ async fn the_office_records_a_check_in_phoned_in_naming_who_took_the_call() {
             .post(&office, &path, json!({ "caller_staff_id": school.staff("head") }))
             .await
             .expect_status(StatusCode::UNPROCESSABLE_ENTITY);
-        assert_eq!(refused["field"], "caller", "{refused}");
+        assert_eq!(refused["field"], "caller_staff_id", "{refused}");
         assert_eq!(check_ins(&app, visit).await, 0);
 
         let body = json!({ "caller_staff_id": school.staff("teacher"), "note": "All fine, 20 minutes more" });
