@@ -72,6 +72,8 @@ pub struct Record {
     /// "revisit" (nobody was home), "reschedule" (cancelled, declined, not yet gone) or "".
     pub again: &'static str,
     pub record_pdf: String,
+    /// Staff have been out on the visit: the record's forms are shown (tester's C12).
+    pub been_out: bool,
 }
 
 impl Record {
@@ -97,7 +99,7 @@ fn owners(staff: &[store::Staff], selected: &str) -> Vec<Choice> {
 }
 
 /// The visit's record as this person may see it (the read audited by the use case); `None` when
-/// it is not theirs to read, or before staff have been out on the visit.
+/// it is not theirs to read.
 pub async fn panel(
     ctx: &Ctx,
     visit: &store::Visit,
@@ -105,10 +107,9 @@ pub async fn panel(
     nobody_home_seen: bool,
     typed: Vec<(String, String)>,
 ) -> Result<Option<Record>, WebError> {
-    // Before staff have been out there is nothing to record (tester's C12).
-    if !visit.state.0.has_been_out() {
-        return Ok(None);
-    }
+    // Before staff have been out there is nothing to record (tester's C12): only the
+    // reschedule offer and the concern form are shown.
+    let been_out = visit.state.0.has_been_out();
     let record = match app::records::visit_record(&ctx.state, &ctx.me, visit.id).await {
         Ok(record) => record,
         Err(Refusal::NotFound(_) | Refusal::Forbidden(_)) => return Ok(None),
@@ -205,6 +206,7 @@ pub async fn panel(
         ""
     };
     Ok(Some(Record {
+        been_out,
         recorded,
         can_write: has_happened(status),
         actions: record
