@@ -272,7 +272,8 @@ test("a teacher not involved with a child finds the chronology closed, breaks th
     const page = await ctx.newPage();
     await signIn(page, url, "teacher@harton.demo");
     const res = await page.goto(`${url}/pupils/${leo.id}/chronology`);
-    assert.equal(res.status(), 403);
+    // Answered as "not found", like the API and the pupil page (B4), with the break-glass form.
+    assert.equal(res.status(), 404);
     await page.getByRole("heading", { name: /records are closed to you/ }).waitFor();
     // Nothing of the child's history is on the page; it says plainly the opening is recorded.
     assert.equal(await page.locator("#chronology").count(), 0);
@@ -401,6 +402,8 @@ test("an authorised visit is rescheduled from its page, linked to the first", { 
     await page.getByLabel("Arrive").fill("");
     await page.getByRole("button", { name: "Plan the visit again" }).click();
     await page.locator("#planned_arrive-error").waitFor();
+    // A day ahead: a plan whose times have already passed today is refused (A7).
+    await page.getByLabel("Day").fill(new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10));
     await page.getByLabel("Arrive").fill("10:15");
     await page.getByLabel("Leave school").fill("10:00");
     await page.getByLabel("Leave the house").fill("11:00");

@@ -38,6 +38,9 @@ test("a nursery visit planned without JavaScript and no end time lasts the polic
     await page.getByLabel("Reason", { exact: true }).selectOption("nursery_transition");
     await page.getByLabel("Purpose of the visit").fill("Meet the family before Ava starts nursery.");
     await page.getByLabel("No — a visit is needed").check();
+    // Tomorrow: a plan whose times have already passed today is refused (A7).
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    await page.getByLabel("Date").fill(tomorrow);
     await page.getByLabel("Arrive").fill("10:15");
     await page.getByLabel("Leave school").fill("10:00");
     await page.getByRole("button", { name: "Save and check against the policy" }).click();
