@@ -93,20 +93,31 @@ impl<S: Send + Sync, T: DeserializeOwned + Default> FromRequest<S> for OptionalJ
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        if req.headers().contains_key(axum::http::header::CONTENT_TYPE) {
-            return ApiJson::from_request(req, state)
-                .await
-                .map(|ApiJson(v)| OptionalJson(v));
-        }
-        match read_limited(req.into_body()).await? {
+        let (parts, body) = req.into_parts();
+        let typed = parts.headers.contains_key(axum::http::header::CONTENT_TYPE);
+        // An empty body is "nothing to add", whatever the content type: a panic is never
+        // refused for how an empty request was labelled.
+        let bytes = match read_limited(body).await? {
             Whole(bytes) if bytes.iter().all(u8::is_ascii_whitespace) => {
-                Ok(OptionalJson(T::default()))
+                return Ok(OptionalJson(T::default()));
             }
-            _ => Err(ApiError::bad_request(
+            Whole(bytes) => bytes.to_vec(),
+            // Still over the limit when read again, so the refusal names the same field.
+            Cut(mut bytes) => {
+                bytes.push(b' ');
+                bytes
+            }
+        };
+        if !typed {
+            return Err(ApiError::bad_request(
                 "content-type",
                 "send the body as application/json",
-            )),
+            ));
         }
+        let req = Request::from_parts(parts, axum::body::Body::from(bytes));
+        ApiJson::from_request(req, state)
+            .await
+            .map(|ApiJson(v)| OptionalJson(v))
     }
 }
 

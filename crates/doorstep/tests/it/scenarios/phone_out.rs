@@ -204,6 +204,17 @@ async fn a_panic_or_an_arrival_with_no_body_is_taken() {
             )
             .await;
         assert_eq!(status, OK, "{body}");
+        // Labelled JSON but empty (as some phones send a tap): taken, not "not readable JSON".
+        let (status, body) = app
+            .send_raw(
+                &teacher,
+                Method::POST,
+                &format!("/api/visits/{visit}/check-in"),
+                Some("application/json"),
+                "",
+            )
+            .await;
+        assert_eq!(status, OK, "{body}");
         // A body with no Content-Type is still refused, naming it.
         let (status, body) = app
             .send_raw(
