@@ -46,7 +46,9 @@ fn doing(kind: AlarmKind) -> Result<&'static str> {
 /// alarm (D4: silent, top level) or a doorstep observation (D6: the safeguarding team is told at
 /// once), with its audit row ("visit.panic", "visit.duress", "visit.child_alone"…) in the same
 /// transaction, and wakes the monitor so the first level goes out at once.
-/// Errors: `NotFound("visit")`, `Forbidden`, `Invalid("note")` over 2,000 characters,
+/// Errors: `NotFound("visit")`, `Forbidden` (an observation from anyone but the visitors),
+/// `Conflict("visit")` for an observation or duress on a visit nobody is out on (a panic is
+/// never refused), `Invalid("note")` over 2,000 characters,
 /// `Invalid("client_ref")` over 100, `BadRequest("kind")` for a kind only the monitor raises.
 pub async fn raise_alarm(
     app: &App,
@@ -73,7 +75,20 @@ pub async fn raise_alarm_tapped(
     tapped_at: Option<DateTime<Utc>>,
     received: DateTime<Utc>,
 ) -> Result<Raised> {
-    let visit = access::visit_to_act_on(app, me, visit, doing(kind)?).await?;
+    let doing = doing(kind)?;
+    // D6: what staff saw at the door is reported by the staff at the door, not their buddy.
+    let visit = if kind.is_observation() {
+        access::visit_as_visitor(app, me, visit, doing).await?
+    } else {
+        access::visit_to_act_on(app, me, visit, doing).await?
+    };
+    // A panic is never refused; a report from the door or a duress code word needs staff out.
+    if kind != AlarmKind::Panic && !visit.state.is_out() {
+        return Err(Refusal::conflict(
+            "visit",
+            format!("you can {doing} only while staff are out on the visit"),
+        ));
+    }
     let now = super::tap_time(app, &visit, tapped_at, received).await?;
     let note = inputs::optional_text("note", input.note.as_deref().unwrap_or(""), 2000)?;
     let client_ref =

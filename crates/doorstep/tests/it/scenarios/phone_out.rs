@@ -268,3 +268,38 @@ fn parse(s: &str) -> chrono::DateTime<chrono::Utc> {
         .unwrap_or_else(|e| panic!("{s}: {e}"))
         .with_timezone(&chrono::Utc)
 }
+
+/// Tester (session 22): what staff saw at the door is reported by the visitors only, and only
+/// while they are out; a panic is never refused.
+#[tokio::test]
+async fn a_doorstep_report_comes_from_the_visitors_while_out_and_nobody_else() {
+    for_each_backend(|app| async move {
+        let school = app.school("harton.demo").await;
+        let teacher = app.login(&school.email("teacher")).await;
+        let buddy = app.login(&school.email("office")).await;
+        let seen = json!({ "kind": "child_alone" });
+        let planned = authorised(&app).await;
+        let path = format!("/api/visits/{planned}/observations");
+        let refused = app
+            .post(&teacher, &path, seen.clone())
+            .await
+            .expect_status(StatusCode::CONFLICT);
+        assert!(
+            refused.to_string().contains("only while staff are out"),
+            "{refused}"
+        );
+        let duress = format!("/api/visits/{planned}/duress");
+        app.post(&buddy, &duress, json!({}))
+            .await
+            .expect_status(StatusCode::CONFLICT);
+        let visit = out(&app).await;
+        let path = format!("/api/visits/{visit}/observations");
+        app.post(&buddy, &path, seen.clone())
+            .await
+            .expect_status(StatusCode::FORBIDDEN);
+        app.post(&teacher, &path, seen)
+            .await
+            .expect_status(StatusCode::CREATED);
+    })
+    .await;
+}
