@@ -5,6 +5,7 @@ import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
 import { createHmac } from "node:crypto";
+import { serverNow } from "./clock.mjs";
 
 export const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), "..", "artifacts");
 mkdirSync(ARTIFACTS, { recursive: true });
@@ -98,23 +99,23 @@ export async function stepUp(page, url, email) {
   if (await setUp.count()) {
     await setUp.click();
     const secret = (await page.locator(".totp-secret").textContent()).trim();
-    await page.getByLabel("The 6-digit code the app shows now").fill(totp(secret));
+    await page.getByLabel("The 6-digit code the app shows now").fill(totp(secret, serverNow(url)));
     await page.getByRole("button", { name: "Finish setting up" }).click();
     await page.getByRole("heading", { name: "Your recovery codes" }).waitFor();
     const codes = await page.locator(".recovery-codes code").allTextContents();
-    authenticators.set(key, { secret, step: Math.floor(Date.now() / 30_000), codes });
+    authenticators.set(key, { secret, step: Math.floor(serverNow(url) / 30_000), codes });
     return;
   }
   const a = authenticators.get(key);
   if (!a) throw new Error(`${email} has an authenticator this test did not set up`);
-  const step = Math.floor(Date.now() / 30_000);
+  const step = Math.floor(serverNow(url) / 30_000);
   let code;
-  if (step > a.step) { a.step = step; code = totp(a.secret); }
+  if (step > a.step) { a.step = step; code = totp(a.secret, serverNow(url)); }
   else if (a.codes.length) code = a.codes.shift();
   else {
-    await new Promise((r) => setTimeout(r, 30_000 - (Date.now() % 30_000) + 50));
-    a.step = Math.floor(Date.now() / 30_000);
-    code = totp(a.secret);
+    await new Promise((r) => setTimeout(r, 30_000 - (serverNow(url) % 30_000) + 50));
+    a.step = Math.floor(serverNow(url) / 30_000);
+    code = totp(a.secret, serverNow(url));
   }
   await page.getByLabel("Code", { exact: true }).fill(code);
   await page.getByRole("button", { name: "Continue" }).click();

@@ -6,6 +6,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
+import { shiftedClock } from "./clock.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const BINARY = process.env.DOORSTEP_BIN || join(ROOT, "target", "debug", "doorstep");
@@ -28,6 +29,7 @@ export async function startServer({ port, env = {} } = {}) {
   if (!existsSync(BINARY)) throw new Error(`${BINARY} is missing: run cargo build -p doorstep first`);
   const dataDir = mkdtempSync(join(tmpdir(), "doorstep-e2e-"));
   port ??= await freePort();
+  const startedAt = Date.now();
   const child = spawn(BINARY, ["demo", "--data-dir", dataDir, "--port", String(port)], {
     stdio: ["ignore", "pipe", "pipe"],
     // The address the browser opens, as a school sets it: links Doorstep writes start with it.
@@ -52,6 +54,7 @@ export async function startServer({ port, env = {} } = {}) {
     if (Date.now() > deadline) { child.kill("SIGKILL"); throw new Error(`doorstep did not start:\n${log}`); }
     await new Promise((r) => setTimeout(r, 100));
   }
+  if (env.DOORSTEP_CLOCK_START) shiftedClock(url, env.DOORSTEP_CLOCK_START, startedAt);
   return {
     url,
     log: () => log,
