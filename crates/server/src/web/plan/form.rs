@@ -5,7 +5,7 @@ use super::super::form::FormData;
 use super::super::page::{Choice, Errors};
 use super::super::time::Local;
 use app::visits::{AppointmentInput, VisitPlanInput, VisitorInput};
-use chrono::{DateTime, Duration, Timelike, Utc};
+use chrono::{DateTime, Duration, Utc};
 use domain::text::Text;
 use domain::visit::{ReturnsTo, TransportPlan};
 use store::Visit;
@@ -46,33 +46,13 @@ pub struct PlanForm {
     pub revision: String,
 }
 
-/// When a new plan suggests leaving school: the next half hour at least 30 minutes from `now`
-/// (UTC); or 09:30 on the school's clock when that visit (75 minutes) would run past midnight,
-/// which the form refuses unless ticked (C4), or start before 07:00.
-fn suggested_start(now: DateTime<Utc>, local: &Local) -> DateTime<Utc> {
-    let start = now + Duration::minutes(30);
-    let start = start
-        - Duration::minutes(i64::from(start.minute() % 30))
-        - Duration::seconds(i64::from(start.second()));
-    let day = if local.date_of(start) != local.date_of(start + Duration::minutes(75)) {
-        start + Duration::days(1)
-    } else if local.time(start).as_str() < "07:00" {
-        start
-    } else {
-        return start;
-    };
-    local
-        .parse(&local.date_input(day), "09:30")
-        .unwrap_or(start)
-}
-
 pub(super) fn opt_id(v: Option<i64>) -> String {
     v.map(|i| i.to_string()).unwrap_or_default()
 }
 
 impl PlanForm {
     pub(super) fn blank(me: &store::Staff, now: DateTime<Utc>, local: &Local) -> Self {
-        let start = suggested_start(now, local);
+        let start = super::times::suggested_start(now, local);
         let mut visitors = vec![(
             me.id.0.to_string(),
             me.job_title
@@ -376,32 +356,5 @@ impl PlanForm {
             Choice::new("school", "Back to school", v != "home"),
             Choice::new("home", "Home afterwards", v == "home"),
         ]
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::TimeZone;
-
-    fn london() -> Local {
-        Local::of(&domain::policy::presets::preset("harton").expect("the Harton preset"))
-    }
-
-    #[test]
-    fn a_plan_begun_in_the_afternoon_leaves_on_the_next_half_hour() {
-        let now = Utc.with_ymd_and_hms(2026, 12, 3, 14, 10, 0).unwrap();
-        let start = suggested_start(now, &london());
-        assert_eq!(start, Utc.with_ymd_and_hms(2026, 12, 3, 14, 30, 0).unwrap());
-    }
-
-    #[test]
-    fn a_plan_begun_late_in_the_evening_is_offered_tomorrow_morning_not_past_midnight() {
-        let now = Utc.with_ymd_and_hms(2026, 12, 3, 22, 40, 0).unwrap();
-        let start = suggested_start(now, &london());
-        assert_eq!(start, Utc.with_ymd_and_hms(2026, 12, 4, 9, 30, 0).unwrap());
-        let after_midnight = Utc.with_ymd_and_hms(2026, 12, 3, 23, 50, 0).unwrap();
-        let start = suggested_start(after_midnight, &london());
-        assert_eq!(start, Utc.with_ymd_and_hms(2026, 12, 4, 9, 30, 0).unwrap());
     }
 }

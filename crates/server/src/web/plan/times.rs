@@ -5,7 +5,7 @@
 use super::form::PlanForm;
 use crate::web::page::Errors;
 use crate::web::time::Local;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Timelike, Utc};
 
 /// The form's times (leave school, arrive, leave the house, back) as UTC; `None` for a box left
 /// blank or unreadable. Each problem is added to `errors` by the box's name.
@@ -76,4 +76,51 @@ pub(super) fn read(
         before = Some((i, at));
     }
     parsed
+}
+
+/// When a new plan suggests leaving school: the next half hour at least 30 minutes from `now`
+/// (UTC); or 09:30 on the school's clock when that visit (75 minutes) would run past midnight,
+/// which the form refuses unless ticked (C4), or start before 07:00.
+pub(super) fn suggested_start(now: DateTime<Utc>, local: &Local) -> DateTime<Utc> {
+    let start = now + Duration::minutes(30);
+    let start = start
+        - Duration::minutes(i64::from(start.minute() % 30))
+        - Duration::seconds(i64::from(start.second()));
+    let day = if local.date_of(start) != local.date_of(start + Duration::minutes(75)) {
+        start + Duration::days(1)
+    } else if local.time(start).as_str() < "07:00" {
+        start
+    } else {
+        return start;
+    };
+    local
+        .parse(&local.date_input(day), "09:30")
+        .unwrap_or(start)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn london() -> Local {
+        Local::of(&domain::policy::presets::preset("harton").expect("the Harton preset"))
+    }
+
+    #[test]
+    fn a_plan_begun_in_the_afternoon_leaves_on_the_next_half_hour() {
+        let now = Utc.with_ymd_and_hms(2026, 12, 3, 14, 10, 0).unwrap();
+        let start = suggested_start(now, &london());
+        assert_eq!(start, Utc.with_ymd_and_hms(2026, 12, 3, 14, 30, 0).unwrap());
+    }
+
+    #[test]
+    fn a_plan_begun_late_in_the_evening_is_offered_tomorrow_morning_not_past_midnight() {
+        let now = Utc.with_ymd_and_hms(2026, 12, 3, 22, 40, 0).unwrap();
+        let start = suggested_start(now, &london());
+        assert_eq!(start, Utc.with_ymd_and_hms(2026, 12, 4, 9, 30, 0).unwrap());
+        let after_midnight = Utc.with_ymd_and_hms(2026, 12, 3, 23, 50, 0).unwrap();
+        let start = suggested_start(after_midnight, &london());
+        assert_eq!(start, Utc.with_ymd_and_hms(2026, 12, 4, 9, 30, 0).unwrap());
+    }
 }
