@@ -24,7 +24,7 @@ const HSTS: &str = "max-age=31536000";
 
 /// Adds the security headers to every answer. Everything is personal (pages, JSON, PDFs, CSV,
 /// calendar feeds) and gets `Cache-Control: no-store`, unless the answer says it is `public`
-/// (static assets).
+/// (static assets). Every answer also says school's time in [`SCHOOL_TIME`].
 pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let mut resp = next.run(req).await;
     let h = resp.headers_mut();
@@ -42,8 +42,20 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
     if !public {
         h.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
+    // School's clock (UTC, RFC 3339, milliseconds), which the pages count down against instead
+    // of the phone's own clock (static/app.js).
+    let now = state
+        .app()
+        .now()
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    if let Ok(v) = HeaderValue::from_str(&now) {
+        h.insert(SCHOOL_TIME, v);
+    }
     resp
 }
+
+/// The header that carries school's time on every answer.
+pub const SCHOOL_TIME: &str = "x-doorstep-time";
 
 /// Whether `text` holds a control character: NUL, the other C0 controls and DEL (which
 /// PostgreSQL refuses, or which hide text), and, unless `multi_line`, line breaks and tabs too.

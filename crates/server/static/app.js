@@ -6,7 +6,7 @@
 //    kept in localStorage and sent, in order, as soon as the phone is back online. Each action
 //    carries a `client_ref` (a fresh uuid per tap) where the API takes one, so an action sent
 //    twice — a retry after a lost answer — is applied once.
-// 2. The countdown to the next check-in.
+// 2. The countdown to the next check-in, on school's clock.
 // 3. Registering the service worker (offline shell, installable app).
 // 4. The panic button's pocket-tap guard: the first tap asks for a second within a few seconds;
 //    the tap and a cancel (or no second tap) are recorded, and only a second tap sends.
@@ -18,6 +18,23 @@
 
   var KEY = "doorstep.queue.v1";
   var flushing = false;
+
+  // School's clock, not the phone's: a phone set minutes or hours wrong would count down to the
+  // wrong moment and stamp queued taps with the wrong time. Every answer carries school's time
+  // (x-doorstep-time, edge.rs); the offset is kept for when there is no signal.
+  var SKEW_KEY = "doorstep.clock-offset-ms";
+  var skew = Number(localStorage.getItem(SKEW_KEY)) || 0;
+  function schoolNow() { return Date.now() + skew; }
+  function learnClock() {
+    var t0 = Date.now();
+    // A HEAD is never answered by the service worker, so this always asks the server.
+    return fetch("/static/icons/icon.svg", { method: "HEAD", cache: "no-store" }).then(function (r) {
+      var at = Date.parse(r.headers.get("x-doorstep-time") || "");
+      if (isNaN(at)) return;
+      skew = Math.round(at - (t0 + Date.now()) / 2);
+      try { localStorage.setItem(SKEW_KEY, String(skew)); } catch (e) { /* private mode */ }
+    }, function () { /* no signal: keep the last offset */ });
+  }
 
   function uuid() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -178,7 +195,7 @@
       visit: m ? m[1] : "",
       label: (button && button.textContent.trim()) || form.getAttribute("data-action"),
       reload: form.hasAttribute("data-reload"),
-      at: new Date().toISOString()
+      at: new Date(schoolNow()).toISOString()
     };
     if (button) { button.disabled = true; setTimeout(function () { button.disabled = false; }, 1500); }
     // Anything already waiting goes first, so actions reach the server in the order tapped.
@@ -344,13 +361,20 @@
     document.querySelectorAll("[data-countdown]").forEach(function (el) {
       var due = Date.parse(el.getAttribute("data-countdown"));
       if (isNaN(due)) return;
-      var left = due - Date.now();
+      var left = due - schoolNow();
       el.textContent = left > 0 ? "in " + fmt(left) : "overdue by " + fmt(-left);
       var box = el.closest(".next-due");
       if (box) box.classList.toggle("overdue", left <= 0);
     });
   }
-  setInterval(tick, 1000);
+  // The first count waits for school's time (or a second, with no signal).
+  var clockKnown = document.querySelector("[data-countdown], form[data-api]") ? learnClock() : null;
+  if (clockKnown && document.querySelector("[data-countdown]")) {
+    var started = false;
+    var start = function () { if (!started) { started = true; tick(); setInterval(tick, 1000); } };
+    clockKnown.then(start, start);
+    setTimeout(start, 1000);
+  }
 
   // The live board pauses while someone is typing into one of its forms.
   window.doorstepIdle = function (root) {

@@ -184,3 +184,27 @@ async fn no_page_carries_inline_script_or_style() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn every_answer_says_schools_time_so_a_phone_with_a_wrong_clock_counts_down_right() {
+    for_each_backend(|app| async move {
+        let b = app.backend;
+        // School's clock is hours away from the machine's: the header follows school's.
+        app.advance(5 * 60);
+        let want = app.now();
+        for path in ["/static/icons/icon.svg", "/login", "/api/me"] {
+            let (_, headers, _) = get_as(&app, None, path).await;
+            let said = headers
+                .get("x-doorstep-time")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| chrono::DateTime::parse_from_rfc3339(v).ok())
+                .map(|t| t.with_timezone(&chrono::Utc));
+            let off = said.map(|t| (t - want).num_seconds().abs());
+            assert!(
+                off.is_some_and(|s| s < 60),
+                "[{b}] {path}: x-doorstep-time {said:?}, school's clock {want}"
+            );
+        }
+    })
+    .await;
+}
