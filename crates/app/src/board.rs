@@ -8,6 +8,7 @@
 //! [`crate::permissions::ALARM_WATCHERS`]. Writes carry their audit row in their transaction.
 
 mod channels;
+pub(crate) mod closed;
 pub mod feed;
 mod read;
 mod told;
@@ -44,6 +45,17 @@ async fn audited_change(
         }
         _ => None,
     };
+    let resolving = action == "alarm.resolve";
+    let visitors = match resolving {
+        true => closed::visitors_to_tell(app, &alarm).await?,
+        false => Vec::new(),
+    };
+    let tz = app
+        .db()
+        .current_policy(SchoolId(alarm.school_id))
+        .await?
+        .settings
+        .tz();
     let mut tx = app.db().begin().await?;
     let alarm = match action {
         "alarm.acknowledge" => ladder::acknowledge_in(&mut tx, alarm.id, me, text, now).await?,
@@ -57,6 +69,9 @@ async fn audited_change(
     };
     if let Some((visit, policy)) = &watched {
         restart_check_in_clock(&mut tx, visit, &policy.settings, now).await?;
+    }
+    if resolving {
+        closed::tell_visitors(&mut tx, &alarm, &visitors, tz, now).await?;
     }
     let mut e = audit::entry(
         app,

@@ -39,3 +39,14 @@ pub fn open_in_doorstep(app: &crate::App, path: &str) -> String {
     let links = app.links().cloned().unwrap_or_default();
     format!("{}{path}", links.base())
 }
+
+/// What the visitors are told, in the app and on Today, when school closes a missed check-in or
+/// overdue alarm of their visit while they are still out (tester C2): "School has closed the
+/// alarm for your visit at 14:10: tap I'm OK at your next check-in." `at` is when it was closed
+/// (UTC), written on the school's clock.
+pub fn alarm_closed_for_visitors(at: DateTime<Utc>, tz: Tz) -> String {
+    format!(
+        "School has closed the alarm for your visit at {}: tap I'm OK at your next check-in.",
+        clock_time(at, tz)
+    )
+}

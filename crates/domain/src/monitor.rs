@@ -5,6 +5,7 @@
 //! Pure: no clock, no database, no sending. `now` is always passed in; the monitor loop in `app`
 //! claims due deadlines, calls these functions and records what it sent.
 
+mod attention;
 mod child_missing;
 mod deadlines;
 mod ladder;
@@ -13,6 +14,7 @@ mod repeat;
 mod words;
 
 pub use crate::stored::{AlarmState, CheckInKind, DeadlineState, DeliveryState};
+pub use attention::{Attention, attention_order};
 pub use child_missing::{ChildMissingPack, ContactTried, FamilyContact, LastSeen, SlipLeftAt};
 pub use deadlines::{Deadline, Timeline, deadlines, extend};
 pub use ladder::{
@@ -20,7 +22,8 @@ pub use ladder::{
     resolve_recipients,
 };
 pub use pack::{
-    Fix, InformationPack, Moment, PackStaff, PackTimes, ReadOut, Recorded, SENIOR_LEADER_CHECKLIST,
+    ARRIVED_NEVER_TAPPED, Fix, InformationPack, Moment, PackStaff, PackTimes, ReadOut, Recorded,
+    SENIOR_LEADER_CHECKLIST,
 };
 pub use repeat::{next_repeat_at, repeat_due, repeat_rung};
 pub use words::Audience;

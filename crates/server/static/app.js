@@ -282,6 +282,11 @@
       if (s.missed.taken_by) m.appendChild(el("p", "", s.missed.taken_by + " is dealing with it."));
       parts.push(m);
     }
+    if (s.closed) {
+      var c = el("p", "alarm-closed", s.closed);
+      c.setAttribute("role", "status");
+      parts.push(c);
+    }
     if (s.help) {
       var h = s.help;
       var text = "Sent at " + hhmm(h.sent_at, tz) + " · " + (h.taken_by

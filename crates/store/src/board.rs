@@ -26,7 +26,8 @@ pub struct OutNowRow {
     pub staff: Vec<String>,
     /// Each visitor's mobile number in the order of `staff` (empty when none is on record).
     pub staff_mobiles: Vec<String>,
-    /// The earliest deadline still pending.
+    /// The earliest deadline the visitors still owe (next check-in, arrival, leave-by or
+    /// back-by, whichever is first; not a Home Visit Slip's, which the family owes).
     pub next_due: Option<DateTime<Utc>>,
     /// When the "back" deadline falls, if there is one.
     pub return_due: Option<DateTime<Utc>>,
@@ -81,7 +82,7 @@ fn query(backend: Backend) -> String {
          from watches w join visits v on v.id = w.visit_id join households h on h.id = v.household_id \
          left join staff b on b.id = w.buddy_staff_id \
          left join (select d.visit_id, \
-                min(case when d.state = 'pending' then d.due_at end) as next_due, \
+                min(case when d.state = 'pending' and d.kind <> 'slip_response' then d.due_at end) as next_due, \
                 min(case when d.kind = 'return' then d.due_at end) as return_due, \
                 sum(case when d.state = 'fired' or d.fires_at <= $2 then 1 else 0 end) as late \
               from watches wd join deadlines d on d.visit_id = wd.visit_id \

@@ -4,6 +4,7 @@
 use crate::permissions::ALARM_WATCHERS;
 use crate::{App, Result, access};
 use chrono::{DateTime, Utc};
+use domain::monitor::{Attention, attention_order};
 use serde::Serialize;
 use std::collections::HashSet;
 use store::{Alarm, Notification, Staff};
@@ -102,6 +103,8 @@ pub struct OutNow {
     pub buddy_missing: bool,
     pub signed_out_at: DateTime<Utc>,
     pub last_contact_at: DateTime<Utc>,
+    /// The earliest deadline the visitors owe (UTC): the next check-in, arrival, leave-by or
+    /// back-by, whichever is first.
     pub next_due: Option<DateTime<Utc>>,
     pub due_back: DateTime<Utc>,
     pub overdue: bool,
@@ -163,7 +166,8 @@ pub async fn alarm(app: &App, me: &Staff, id: i64) -> Result<AlarmDetail> {
 }
 
 /// The board at `now`: alarms (urgent, then those no channel reached, then oldest) and everyone
-/// out (overdue first, then the next due soonest), in one read of the visits however many are
+/// out, the one that needs a person first on top ([`domain::monitor::attention_order`]: open
+/// urgent alarms, other open alarms, overdue, late in grace, then the earliest deadline owed), in one read of the visits however many are
 /// out. Errors: `Forbidden` without an alarm watcher's role or for a school out of scope.
 pub async fn board(
     app: &App,
@@ -184,7 +188,7 @@ pub async fn board(
             .min_by_key(|a| a.alarm.raised_at)
             .map(|a| (a.label.clone(), a.alarm.raised_at))
     };
-    let mut out: Vec<OutNow> = db
+    let out: Vec<OutNow> = db
         .out_now(school, now)
         .await?
         .into_iter()
@@ -213,7 +217,29 @@ pub async fn board(
             }
         })
         .collect();
-    out.sort_by_key(|o| (!o.overdue, o.next_due));
+    // Tester C9/C10: the row that needs a person first on top (domain::monitor::attention_order).
+    let rows: Vec<Attention> = out
+        .iter()
+        .map(|o| {
+            let on_visit = || {
+                alarms
+                    .iter()
+                    .filter(|a| a.alarm.visit_id == Some(o.visit_id))
+            };
+            Attention {
+                urgent_alarm: on_visit().any(|a| a.urgent),
+                open_alarm: on_visit().next().is_some(),
+                overdue: o.overdue,
+                late_in_grace: o.late_in_grace,
+                next_due: o.next_due,
+            }
+        })
+        .collect();
+    let mut slots: Vec<Option<OutNow>> = out.into_iter().map(Some).collect();
+    let out: Vec<OutNow> = attention_order(&rows)
+        .into_iter()
+        .filter_map(|i| slots[i].take())
+        .collect();
     let channel_test = crate::monitor::latest_channel_test(db, &db.school(school).await?).await?;
     Ok(Board {
         school_id: school.0,

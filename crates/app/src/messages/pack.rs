@@ -33,6 +33,25 @@ fn first(visit: &Visit, events: &[VisitEvent], step: &str) -> Option<DateTime<Ut
     recorded.or(current)
 }
 
+/// A4: the visitors went past the arrival without tapping it: they tapped "Left" or cancelled
+/// at the door (arrived optional, `check_in.arrived`), or the visit is over. Not while they are
+/// still on their way (signed out, nothing since), when arrival is "not yet".
+pub(crate) fn past_arrival(visit: &Visit, events: &[VisitEvent]) -> bool {
+    let gone_past = [
+        "left_property",
+        "cancelled_at_door",
+        "nobody_home",
+        "returned",
+    ];
+    events.iter().any(|e| gone_past.contains(&e.step.as_str()))
+        || matches!(
+            visit.state.0,
+            VisitState::LeftProperty { .. }
+                | VisitState::NobodyHome { .. }
+                | VisitState::Returned { .. }
+        )
+}
+
 /// The pack a senior leader reads to the police: each visitor's name, role and mobile, the
 /// buddy now and their mobile, car, address, who was visited, the planned and actual times of
 /// leaving school, arriving (the time of meeting), leaving the property and returning, the last
@@ -89,28 +108,33 @@ pub async fn information_pack(
         arrived: w.arrived,
         left_property: w.left_property,
     });
+    let arrived = first(visit, &events, "arrived");
     let signed_out = first(visit, &events, "signed_out").or(watch.map(|w| w.signed_out_at));
     let times = PackTimes {
         leave_school: Moment {
             planned: visit.planned_leave_school,
             now_due: None,
             actual: signed_out,
+            never_tapped: false,
         },
         arrive: Moment {
             planned: visit.planned_arrive,
             now_due: None,
-            actual: first(visit, &events, "arrived"),
+            actual: arrived,
+            never_tapped: arrived.is_none() && past_arrival(visit, &events),
         },
         // "Need more time" moves both: the pack gives when the visitors are now expected too.
         leave_property: Moment {
             planned: visit.planned_leave_property,
             now_due: timeline.map(|t| t.leave_property_due()),
             actual: first(visit, &events, "left_property"),
+            never_tapped: false,
         },
         back: Moment {
             planned: visit.planned_return,
             now_due: timeline.map(|t| t.return_due()),
             actual: first(visit, &events, "returned"),
+            never_tapped: false,
         },
     };
     let last_contact = watch.map_or_else(

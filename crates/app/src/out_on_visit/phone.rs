@@ -20,6 +20,10 @@ pub struct PhoneStatus {
     pub help: Option<HelpComing>,
     /// A missed check-in (or overdue leaving or return) still open: the Today card turns red.
     pub missed: Option<Missed>,
+    /// Tester C2: school closed the visit's missed check-in or overdue alarm and nobody has
+    /// checked in since: "School has closed the alarm for your visit at 14:10: tap I'm OK at
+    /// your next check-in." (school's clock). `None` while an overdue alarm is still open.
+    pub closed: Option<String>,
 }
 
 /// A panic the school has received.
@@ -70,10 +74,10 @@ pub async fn phone_status(
 ) -> Result<PhoneStatus> {
     let visit = access::visit_to_act_on(app, me, visit, "see the visit's alarms").await?;
     let db = app.db();
-    let open: Vec<(Alarm, AlarmKind)> = db
-        .alarms_of_visit(visit.id)
-        .await?
-        .into_iter()
+    let all = db.alarms_of_visit(visit.id).await?;
+    let open: Vec<(Alarm, AlarmKind)> = all
+        .iter()
+        .cloned()
         .filter(|a| a.resolved_at.is_none())
         .map(|a| {
             let k = a.kind;
@@ -133,11 +137,50 @@ pub async fn phone_status(
         }
         None => None,
     };
+    let closed = match missed {
+        Some(_) => None,
+        None => closed_line(app, &visit, &all).await?,
+    };
     Ok(PhoneStatus {
         visit_id: visit.id.0,
         help,
         missed,
+        closed,
     })
+}
+
+/// The line for an overdue alarm school closed while the visitors are out, until the next
+/// check-in: the newest such alarm closed by someone not on the visit, when no check-in has been
+/// recorded since and the visit is still watched. Never a duress alarm or a drill.
+async fn closed_line(app: &App, visit: &store::Visit, alarms: &[Alarm]) -> Result<Option<String>> {
+    let visitors: Vec<StaffId> = visit.staff.iter().map(|s| s.staff_id).collect();
+    let Some(closed_at) = alarms
+        .iter()
+        .filter(|a| crate::board::closed::is_told(a))
+        .filter(|a| crate::board::closed::closed_by_school(a, &visitors))
+        .filter_map(|a| a.resolved_at)
+        .max()
+    else {
+        return Ok(None);
+    };
+    let db = app.db();
+    if db.watch(visit.id).await?.is_none() {
+        return Ok(None);
+    }
+    let answered = db
+        .check_ins_of(visit.id)
+        .await?
+        .iter()
+        .any(|c| c.at >= closed_at);
+    if answered {
+        return Ok(None);
+    }
+    let tz = app
+        .policy_version(visit.policy_version_id)
+        .await?
+        .settings
+        .tz();
+    Ok(Some(crate::words::alarm_closed_for_visitors(closed_at, tz)))
 }
 
 /// The first tap on the panic button (the pocket-tap guard): recorded as `visit.panic_pressed`,

@@ -134,10 +134,12 @@ pub async fn apply_check_ins(
     }
     // The watches as they stand in this transaction; updated as each check-in is applied.
     let mut watches: Vec<Watch> = tx.watches_of_visits(&ids).await?;
+    let folded = bursts(tx, group, &ids).await?;
     let watched: Vec<&PreparedCheckIn> = group
         .iter()
-        .copied()
-        .filter(|p| watches.iter().any(|w| w.visit_id == p.visit.id.0))
+        .zip(&folded)
+        .filter(|(p, f)| f.is_none() && watches.iter().any(|w| w.visit_id == p.visit.id.0))
+        .map(|(p, _)| *p)
         .collect();
     let rows: Vec<NewCheckIn<'_>> = watched
         .iter()
@@ -163,11 +165,20 @@ pub async fn apply_check_ins(
     let mut audit: Vec<AuditEntry> = Vec::new();
     // The visits written to, each with the first check-in that was stored for it.
     let mut touched: Vec<(VisitId, &PreparedCheckIn)> = Vec::new();
-    for p in group {
+    for (p, first) in group.iter().zip(&folded) {
         let Some(w) = watches.iter_mut().find(|w| w.visit_id == p.visit.id.0) else {
             outcomes.push(Err(not_watched()));
             continue;
         };
+        if let Some(first) = first {
+            // A second tap of a burst: answered as the first, nothing new written.
+            outcomes.push(Ok(CheckInOutcome {
+                recorded_at: *first,
+                next_check_in_due: next_check_in_due(p, w),
+                duress_alarm: None,
+            }));
+            continue;
+        }
         if recorded.next() != Some(true) {
             // The phone sent this action before; it was applied then.
             outcomes.push(Ok(CheckInOutcome {
@@ -268,6 +279,54 @@ pub async fn apply_check_ins(
         alarms::resolve_alarms(tx, &answered, Some(p.staff), &said, p.now).await?;
     }
     Ok(outcomes)
+}
+
+/// How close together (seconds) two ordinary taps of "I'm OK" by one person on one visit are one
+/// tap: a shaky hand, or a double tap on the page without JavaScript (#11 C5).
+pub const BURST_SECONDS: i64 = 5;
+
+/// For each check-in of `group`, when it is the second tap of a burst, the time of the check-in
+/// it repeats (UTC): one recorded, or written earlier in the group, by the same person on the
+/// same visit within [`BURST_SECONDS`]. Only an ordinary check-in with no `client_ref` is folded
+/// (one with a `client_ref` is matched by it); a duress check-in is never folded, whatever came
+/// before, so the silent alarm is always raised.
+async fn bursts(
+    tx: &mut Tx,
+    group: &[&PreparedCheckIn],
+    ids: &[VisitId],
+) -> Result<Vec<Option<DateTime<Utc>>>> {
+    let window = chrono::Duration::seconds(BURST_SECONDS);
+    let foldable = |p: &PreparedCheckIn| !p.duress && p.client_ref.is_none();
+    let Some(since) = group
+        .iter()
+        .filter(|p| foldable(p))
+        .map(|p| p.now - window)
+        .min()
+    else {
+        return Ok(vec![None; group.len()]);
+    };
+    let mut earlier: Vec<(VisitId, Option<StaffId>, DateTime<Utc>)> = tx
+        .check_ins_since(ids, since)
+        .await?
+        .into_iter()
+        .map(|c| (VisitId(c.visit_id), c.staff_id.map(StaffId), c.at))
+        .collect();
+    let mut folded = Vec::with_capacity(group.len());
+    for p in group {
+        let first = earlier
+            .iter()
+            .filter(|(v, s, at)| {
+                *v == p.visit.id && *s == Some(p.staff) && (p.now - *at).abs() <= window
+            })
+            .map(|(_, _, at)| *at)
+            .min()
+            .filter(|_| foldable(p));
+        if first.is_none() {
+            earlier.push((p.visit.id, Some(p.staff), p.now));
+        }
+        folded.push(first);
+    }
+    Ok(folded)
 }
 
 /// D3: a check-in in its own transaction. Durable before it returns.

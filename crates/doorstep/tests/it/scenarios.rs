@@ -27,6 +27,7 @@ mod sessions;
 mod staffing;
 mod stream_sessions;
 mod tester_report;
+mod tester_taps;
 mod texts_in;
 mod trust_adoption;
 mod turn_back;

@@ -112,6 +112,8 @@ struct Card {
     help: Option<alarm::HelpLine>,
     /// An open missed check-in: the card is red with the ladder's instruction.
     missed: Option<alarm::MissedBox>,
+    /// School closed the visit's overdue alarm and nobody has checked in since (tester C2).
+    closed: Option<String>,
     /// The safety monitor watches the visitors (a visit cancelled at the door until they are back).
     watched: bool,
     /// For the buddy while staff are out: "Hand over to another buddy".
@@ -299,10 +301,12 @@ async fn card(
         }
         None => None,
     };
-    let (help, missed) = if watch.is_some() {
-        alarm::lines(&alarm::status_of(ctx, id, now).await?, &local)
+    let (help, missed, closed) = if watch.is_some() {
+        let status = alarm::status_of(ctx, id, now).await?;
+        let (help, missed) = alarm::lines(&status, &local);
+        (help, missed, status.closed)
     } else {
-        (None, None)
+        (None, None, None)
     };
     let hand_over = super::visit::hand_over::hand_over_box(ctx, &visit).await?;
     let due = |kind| first_of(&deadlines, kind).map(|d| Due::new(d.due_at, now, &local));
@@ -346,6 +350,7 @@ async fn card(
         tz: local.tz_name(),
         help,
         missed,
+        closed,
         watched: watch.is_some(),
         hand_over,
     };

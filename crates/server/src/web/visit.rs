@@ -169,11 +169,12 @@ async fn build(
     let report_incident = (visit.staff.iter().any(|s| s.staff_id == ctx.me.id)
         && app::visits::left_early(&raw_events))
     .then(|| app::visits::incident_form(&visit));
+    let arrived_seen = raw_events.iter().any(|e| e.step == "arrived");
     let events = raw_events
         .into_iter()
         .map(|e| Event {
             at: local.day_time(e.at),
-            what: event_label(&e),
+            what: labels::with_arrival(event_label(&e), &e.step, arrived_seen),
             who: name(e.actor_staff_id),
             note: String::new(),
         })

@@ -2,9 +2,10 @@
 //! is what they write over: the watch of a visit (with the visit row locked on PostgreSQL), an
 //! alarm and the messages it sent. No writes here; those are in the parent module.
 
-use super::{ALARM_COLUMNS, NOTIFICATION_COLUMNS, WATCH_COLUMNS, sql};
+use super::{ALARM_COLUMNS, NOTIFICATION_COLUMNS, WATCH_COLUMNS, padded_lists, sql};
 use crate::db::{Result, StoreError, Tx, with_tx};
-use crate::{Alarm, Notification, Watch};
+use crate::{Alarm, CheckIn, Notification, Watch};
+use chrono::{DateTime, Utc};
 use domain::VisitId;
 
 impl Tx {
@@ -52,5 +53,32 @@ impl Tx {
     pub async fn alarm_id_by_dedupe_key(&mut self, dedupe_key: &str) -> Result<Option<i64>> {
         const Q: &str = "select id from alarms where dedupe_key = $1";
         Ok(with_tx!(self, x => sqlx::query_scalar(Q).bind(dedupe_key).fetch_optional(x).await)?)
+    }
+
+    /// The check-ins of `visits` recorded at or after `since` (UTC), oldest first, read inside
+    /// this transaction: what a burst of taps is folded into.
+    pub async fn check_ins_since(
+        &mut self,
+        visits: &[VisitId],
+        since: DateTime<Utc>,
+    ) -> Result<Vec<CheckIn>> {
+        let mut out = Vec::new();
+        for chunk in padded_lists(visits) {
+            let found: Vec<CheckIn> = with_tx!(self, x => {
+                let mut q = sqlx::QueryBuilder::new(
+                    "select id, visit_id, staff_id, kind, at, note, latitude, longitude, accuracy_m from check_ins where at >= ",
+                );
+                q.push_bind(since);
+                q.push(" and visit_id in (");
+                let mut list = q.separated(", ");
+                for v in chunk {
+                    list.push_bind(v.0);
+                }
+                q.push(") order by at, id");
+                q.build_query_as().fetch_all(x).await
+            })?;
+            out.extend(found);
+        }
+        Ok(out)
     }
 }

@@ -75,3 +75,14 @@ pub(super) fn flash(q: &DoneQuery) -> Option<&'static str> {
         _ => return None,
     })
 }
+
+/// A4: "Left the house — Arrived was never tapped" on the step that went past the arrival when
+/// nobody tapped "Arrived" (the policy makes it optional), so the record does not read as if the
+/// arrival were lost. Other lines are returned as they are.
+pub(super) fn with_arrival(label: String, step: &str, arrived_seen: bool) -> String {
+    let past = matches!(step, "left_property" | "cancelled_at_door" | "nobody_home");
+    match past && !arrived_seen {
+        true => format!("{label} — {}", domain::monitor::ARRIVED_NEVER_TAPPED),
+        false => label,
+    }
+}
