@@ -287,7 +287,8 @@ pub const BURST_SECONDS: i64 = 5;
 
 /// For each check-in of `group`, when it is the second tap of a burst, the time of the check-in
 /// it repeats (UTC): one recorded, or written earlier in the group, by the same person on the
-/// same visit within [`BURST_SECONDS`]. Only an ordinary check-in with no `client_ref` is folded
+/// same visit with the same note within [`BURST_SECONDS`] (a phoned-in check-in with its own note
+/// is a record of its own). Only an ordinary check-in with no `client_ref` is folded
 /// (one with a `client_ref` is matched by it); a duress check-in is never folded, whatever came
 /// before, so the silent alarm is always raised.
 async fn bursts(
@@ -305,24 +306,28 @@ async fn bursts(
     else {
         return Ok(vec![None; group.len()]);
     };
-    let mut earlier: Vec<(VisitId, Option<StaffId>, DateTime<Utc>)> = tx
+    let mut earlier: Vec<(VisitId, Option<StaffId>, DateTime<Utc>, Option<String>)> = tx
         .check_ins_since(ids, since)
         .await?
         .into_iter()
-        .map(|c| (VisitId(c.visit_id), c.staff_id.map(StaffId), c.at))
+        .map(|c| (VisitId(c.visit_id), c.staff_id.map(StaffId), c.at, c.note))
         .collect();
     let mut folded = Vec::with_capacity(group.len());
     for p in group {
+        // The same tap repeated: same person, same visit, same note (none, from a phone), close.
         let first = earlier
             .iter()
-            .filter(|(v, s, at)| {
-                *v == p.visit.id && *s == Some(p.staff) && (p.now - *at).abs() <= window
+            .filter(|(v, s, at, note)| {
+                *v == p.visit.id
+                    && *s == Some(p.staff)
+                    && *note == p.note
+                    && (p.now - *at).abs() <= window
             })
-            .map(|(_, _, at)| *at)
+            .map(|(_, _, at, _)| *at)
             .min()
             .filter(|_| foldable(p));
         if first.is_none() {
-            earlier.push((p.visit.id, Some(p.staff), p.now));
+            earlier.push((p.visit.id, Some(p.staff), p.now, p.note.clone()));
         }
         folded.push(first);
     }
