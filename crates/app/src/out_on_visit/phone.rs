@@ -77,8 +77,8 @@ pub async fn phone_status(
     let all = db.alarms_of_visit(visit.id).await?;
     let open: Vec<(Alarm, AlarmKind)> = all
         .iter()
-        .cloned()
         .filter(|a| a.resolved_at.is_none())
+        .cloned()
         .map(|a| {
             let k = a.kind;
             (a, k)

@@ -306,7 +306,9 @@ async fn bursts(
     else {
         return Ok(vec![None; group.len()]);
     };
-    let mut earlier: Vec<(VisitId, Option<StaffId>, DateTime<Utc>, Option<String>)> = tx
+    /// A check-in already taken: visit, person, when (UTC) and note.
+    type Taken = (VisitId, Option<StaffId>, DateTime<Utc>, Option<String>);
+    let mut earlier: Vec<Taken> = tx
         .check_ins_since(ids, since)
         .await?
         .into_iter()
