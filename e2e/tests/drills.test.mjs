@@ -59,3 +59,37 @@ test("the head starts a drill, the board shows DRILL, the office acknowledges, t
     await officeCtx.close();
   }
 });
+
+test("the head starts a panic drill on a practice visit from the page; a refusal keeps the ticks", { timeout: 180_000 }, async () => {
+  const url = server.url;
+  const headCtx = await browser.newContext(DESKTOP);
+  try {
+    const head = await headCtx.newPage();
+    await signIn(head, url, "head@harton.demo");
+    await head.goto(`${url}/drills`);
+    const form = head.locator("form").filter({ has: head.getByRole("button", { name: "Start the practice drill" }) });
+    await form.getByLabel("Tom Teacher").check();
+    await form.getByLabel("Lina Liaison").check();
+    await form.getByLabel("Alarm to practise").selectOption("panic");
+    // No buddy chosen: refused next to the buddy's box, the ticks and the alarm kept.
+    await form.getByRole("button", { name: "Start the practice drill" }).click();
+    await head.locator("#buddy_staff_id-error").getByText("choose a buddy at school").waitFor();
+    const kept = head.locator("form").filter({ has: head.getByRole("button", { name: "Start the practice drill" }) });
+    assert.equal(await kept.getByLabel("Tom Teacher").isChecked(), true);
+    assert.equal(await kept.getByLabel("Lina Liaison").isChecked(), true);
+    assert.equal(await kept.getByLabel("Alarm to practise").inputValue(), "panic");
+    await shot(head, "drills-04-practice-refused");
+
+    await kept.getByLabel("Buddy at school").selectOption({ label: "Sam Senior" });
+    await kept.getByRole("button", { name: "Start the practice drill" }).click();
+    await head.waitForURL(`${url}/drills`);
+    const report = head.locator("section.drill-report").first();
+    await report.getByRole("heading", { name: /\(practice visit, emergency: staff pressed the panic button\): running$/ }).waitFor();
+    await shot(head, "drills-05-practice-started");
+    await report.getByRole("button", { name: /^End drill \d+$/ }).click();
+    await head.waitForURL(`${url}/drills`);
+    await head.locator("section.drill-report").first().getByRole("heading", { name: /: ended$/ }).waitFor();
+  } finally {
+    await headCtx.close();
+  }
+});

@@ -1,4 +1,5 @@
-//! Practice alarms (drills, #11 item 9) as JSON and CSV: start one on a visit that is out, end
+//! Practice alarms (drills, #11 item 9) as JSON and CSV: start one on a visit that is out or on a
+//! practice visit, end
 //! it, and the drill report for governors. Thin adapters over `app::drills`, which decides who
 //! may and audits each start, acknowledgement, end and report read. Drills are acknowledged
 //! like any alarm (`/api/alarms/{id}/acknowledge`).
@@ -71,8 +72,13 @@ pub(crate) fn csv_response(report: &DrillReport) -> Response {
     csv_download(bytes, &file)
 }
 
-/// Starts a drill on a visit that is out: the school's real ladder, every message marked DRILL,
-/// the police-contact rung without the real information pack. Head and DSL only.
+/// Starts a drill: `{"visit_id": N, "kind": K}` on a visit that is out, or
+/// `{"practice": {"visitor_ids": [..], "buddy_staff_id": N}, "kind": K}` on a new practice visit
+/// (no pupil, household or address; never in the chronology, governors' report, exports or
+/// calendar feeds). `kind`: `missed_check_in` (when left out), `panic`, `overdue_return`,
+/// `overdue_leaving` or `duress`. The school's real ladder for that kind, every message marked
+/// DRILL, the police-contact rung without the real information pack. Head and DSL only; 422
+/// names the field (`visit_id`, `practice.visitor_ids[0]`, `practice.buddy_staff_id`, `kind`).
 #[utoipa::path(post, path = "/api/drills", tag = "drills", request_body = StartDrill,
     responses((status = 201, body = Started), (status = 403), (status = 422)))]
 async fn start(

@@ -46,6 +46,7 @@ pub use imports::{
 };
 pub use inbound_sms::NewInboundSms;
 pub use monitor::channels::{NOT_CONFIGURED, UNREACHABLE};
+pub use monitor::practice::PracticeVisit;
 pub use monitor::{
     Alarm, CheckIn, DeadlineRow, Delivery, MonitorPass, NewAlarm, NewCheckIn, NewDeadline,
     NewNotification, Notification, VisitDeadlines, Watch,

@@ -17,6 +17,7 @@ mod alarm_writes;
 pub mod channels;
 mod drills;
 mod in_tx;
+pub mod practice;
 mod reads;
 mod writes;
 
@@ -112,6 +113,8 @@ pub struct Alarm {
     /// A practice alarm (drill) started by the head or DSL: its messages say DRILL and it is left
     /// out of the real alarm figures (migration 0021).
     pub drill: bool,
+    /// The practice visit a drill runs on when it has no real visit (migration 0025).
+    pub practice_visit_id: Option<i64>,
 }
 
 pub struct NewAlarm<'a> {
@@ -173,7 +176,7 @@ pub struct MonitorPass {
 }
 
 const ALARM_COLUMNS: &str = "id, school_id, visit_id, kind, dedupe_key, raised_at, raised_by, detail, state, next_level, next_level_at, \
-    acknowledged_by, acknowledged_at, acknowledgement, resolved_by, resolved_at, outcome, all_channels_failed, drill";
+    acknowledged_by, acknowledged_at, acknowledgement, resolved_by, resolved_at, outcome, all_channels_failed, drill, practice_visit_id";
 pub(crate) const NOTIFICATION_COLUMNS: &str = "id, alarm_id, visit_id, staff_id, channel, address, subject, body, idempotency_key, state, attempts, \
     next_attempt_at, last_error, created_at, sent_at, first_failed_at, demo_outbox";
 const DEADLINE_COLUMNS: &str =

@@ -101,9 +101,15 @@ pub async fn visible_alarm(app: &App, staff: &Staff, id: i64) -> Result<Alarm> {
     if duress_hidden_from(app, staff, &alarm).await? {
         return Err(Refusal::not_found("alarm"));
     }
-    let visit_involves = match alarm.visit_id {
-        Some(v) => app.visit(VisitId(v)).await?.involves(staff.id),
-        None => false,
+    let visit_involves = match (alarm.visit_id, alarm.practice_visit_id) {
+        (Some(v), _) => app.visit(VisitId(v)).await?.involves(staff.id),
+        // A drill's practice visit (#11 item 9): its visitors and buddy, as on a real visit.
+        (None, Some(p)) => {
+            let practice = app.db().practice_visit(p).await?;
+            practice.visitor_ids.contains(&staff.id.0)
+                || practice.buddy_staff_id == Some(staff.id.0)
+        }
+        (None, None) => false,
     };
     if visit_involves || watches_school(app, staff, SchoolId(alarm.school_id)).await? {
         Ok(alarm)

@@ -4,13 +4,13 @@
 use crate::Result;
 use crate::messages::{self, AlarmFacts, Links, Whereabouts};
 use crate::outbox::{self, Outgoing};
-use crate::people::visit_people;
+use crate::people::{people_of, visit_people};
 use chrono::{DateTime, Utc};
 use domain::FieldError;
-use domain::VisitId;
 use domain::monitor::{self, AlarmKind, Audience};
 use domain::policy::{Channel, EscalationLevel};
-use store::{Alarm, Db, NewNotification, Tx, Visit};
+use domain::{SchoolId, StaffId, VisitId};
+use store::{Alarm, Db, NewNotification, Tx};
 
 /// Fires every level of the alarm's ladder that has come due and was not fired yet, queueing its
 /// messages; returns how many levels fired. Safe to call from several instances at once.
@@ -56,7 +56,10 @@ pub async fn fire_due_levels_of_all(
 struct Climb<'a> {
     alarm: &'a Alarm,
     kind: AlarmKind,
-    visit: Visit,
+    /// The real visit; `None` for a drill on a practice visit (#11 item 9).
+    visit: Option<VisitId>,
+    /// The visitors' names, as the messages give them.
+    names: Vec<String>,
     ladder: Vec<EscalationLevel>,
     /// Levels fired so far, with their times (UTC).
     fired: Vec<(usize, DateTime<Utc>)>,
@@ -71,13 +74,17 @@ struct Climb<'a> {
 
 async fn read_climb<'a>(db: &Db, alarm: &'a Alarm, now: DateTime<Utc>) -> Result<Climb<'a>> {
     let kind = alarm.kind;
-    let visit = match alarm.visit_id {
-        Some(id) => db.visit(VisitId(id)).await?,
-        None => {
+    let visit = match (alarm.visit_id, alarm.practice_visit_id) {
+        (Some(id), _) => Some(db.visit(VisitId(id)).await?),
+        (None, Some(_)) if alarm.drill => None,
+        (None, _) => {
             return Err(FieldError::new("alarm", "an alarm without a visit has no ladder").into());
         }
     };
-    let policy = db.policy_version(visit.policy_version_id).await?;
+    let policy = match &visit {
+        Some(v) => db.policy_version(v.policy_version_id).await?,
+        None => db.current_policy(SchoolId(alarm.school_id)).await?,
+    };
     let ladder = monitor::ladder_for_policy(kind, &policy.settings);
     let fired: Vec<(usize, DateTime<Utc>)> = db
         .alarm_levels_fired(alarm.id)
@@ -100,6 +107,33 @@ async fn read_climb<'a>(db: &Db, alarm: &'a Alarm, now: DateTime<Utc>) -> Result
             monitor::repeat_rung(&ladder, level, responders, repeat_every).map(|r| (level, r)),
         );
     }
+    let Some(visit) = visit else {
+        // A practice visit: its chosen visitors and buddy, no household, no address.
+        let practice = db
+            .practice_visit(alarm.practice_visit_id.unwrap_or_default())
+            .await?;
+        let visitors: Vec<StaffId> = practice.visitor_ids.iter().copied().map(StaffId).collect();
+        let buddy = practice.buddy_staff_id.map(StaffId);
+        let (people, staff) = people_of(db, SchoolId(alarm.school_id), &visitors, buddy).await?;
+        let names = visitors
+            .iter()
+            .filter_map(|v| staff.iter().find(|s| s.id == *v).map(|s| s.name.clone()))
+            .collect();
+        return Ok(Climb {
+            alarm,
+            kind,
+            visit: None,
+            names,
+            ladder,
+            fired,
+            due,
+            repeat_every,
+            people,
+            staff,
+            whereabouts: messages::drill::practice_whereabouts(),
+            pack: messages::drill::DRILL_PACK.to_string(),
+        });
+    };
     let watch = db.watch(visit.id).await?;
     let (people, staff) = visit_people(db, &visit, watch.as_ref()).await?;
     let household = db.household(visit.household_id).await?;
@@ -128,7 +162,8 @@ async fn read_climb<'a>(db: &Db, alarm: &'a Alarm, now: DateTime<Utc>) -> Result
     Ok(Climb {
         alarm,
         kind,
-        visit,
+        visit: Some(visit.id),
+        names: visit.staff.iter().map(|s| s.name.clone()).collect(),
         ladder,
         fired,
         due,
@@ -147,9 +182,9 @@ async fn write_climb(
     links: &Links,
     now: DateTime<Utc>,
 ) -> Result<usize> {
-    let (alarm, kind, visit, ladder) = (c.alarm, c.kind, &c.visit, &c.ladder);
+    let (alarm, kind, visit, ladder) = (c.alarm, c.kind, c.visit, &c.ladder);
     let (fired, due, people, staff, pack) = (&c.fired, &c.due, &c.people, &c.staff, &c.pack);
-    let names: Vec<String> = visit.staff.iter().map(|s| s.name.clone()).collect();
+    let names = &c.names;
     let mut count = 0;
     for (level_index, level) in due {
         let level_no = i64::try_from(*level_index).unwrap_or(i64::MAX);
@@ -161,20 +196,21 @@ async fn write_climb(
         // their own visit, the buddy to phone them, everyone else at school what happened.
         let message_for = |audience: Audience| {
             let facts = AlarmFacts {
-                visit: visit.id,
+                visit: visit.unwrap_or(messages::drill::PRACTICE_VISIT),
                 kind,
                 audience,
                 instruction: &level.instruction,
                 rung: *level_index,
                 rungs: ladder.len(),
-                staff: &names,
+                staff: names,
                 whereabouts: &c.whereabouts,
                 links,
             };
             let message = messages::alarm_message(&facts, level, pack);
-            match alarm.drill {
-                true => messages::drill::marked(message),
-                false => message,
+            match (alarm.drill, visit) {
+                (true, Some(_)) => messages::drill::marked(message),
+                (true, None) => messages::drill::marked(messages::drill::practice(message, links)),
+                (false, _) => message,
             }
         };
         // One topic per alarm and level: each person is told once per level and channel.
@@ -191,7 +227,7 @@ async fn write_climb(
                     channel: *channel,
                     subject: &message.subject,
                     body: message.body_for(*channel),
-                    visit: Some(visit.id),
+                    visit,
                     alarm: Some(alarm.id),
                     webhook: None,
                 };
@@ -205,7 +241,7 @@ async fn write_climb(
             let key = format!("{topic}:webhook");
             tx.enqueue_notification(&NewNotification {
                 alarm: Some(alarm.id),
-                visit: Some(visit.id),
+                visit,
                 staff: None,
                 channel: Channel::Webhook,
                 address: url,

@@ -27,7 +27,12 @@ pub struct DrillRung {
 pub struct DrillLine {
     /// The drill's alarm id (acknowledge it on the board like any alarm).
     pub drill_id: i64,
+    /// The real visit the drill ran on; `None` on a practice visit.
     pub visit_id: Option<i64>,
+    /// The practice visit the drill ran on (no pupil, no household), if it ran on one.
+    pub practice_visit_id: Option<i64>,
+    /// The alarm kind practised.
+    pub kind: domain::monitor::AlarmKind,
     pub started_at: DateTime<Utc>,
     pub started_by: Option<String>,
     /// "running", "acknowledged" or "ended".
@@ -141,6 +146,8 @@ async fn line(app: &App, alarm: Alarm) -> Result<DrillLine> {
     Ok(DrillLine {
         drill_id: alarm.id,
         visit_id: alarm.visit_id,
+        practice_visit_id: alarm.practice_visit_id,
+        kind: alarm.kind,
         started_at: alarm.raised_at,
         started_by: name(app, alarm.raised_by).await?,
         state,

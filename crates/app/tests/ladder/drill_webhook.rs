@@ -31,7 +31,8 @@ async fn the_webhook_body_says_whether_the_alarm_is_a_drill() {
             &app.app(),
             &head,
             &StartDrill {
-                visit_id: practice.id.0,
+                visit_id: Some(practice.id.0),
+                ..StartDrill::default()
             },
             app.now(),
         )

@@ -48,7 +48,8 @@ async fn a_drill_climbs_the_real_ladder_on_time_marked_drill_and_times_the_ackno
             &app.app(),
             &head,
             &StartDrill {
-                visit_id: visit.id.0,
+                visit_id: Some(visit.id.0),
+                ..StartDrill::default()
             },
             t0,
         )
@@ -179,7 +180,8 @@ async fn a_drills_police_rung_carries_no_real_pack_and_an_ended_drill_goes_quiet
             &app.app(),
             &dsl,
             &StartDrill {
-                visit_id: visit.id.0,
+                visit_id: Some(visit.id.0),
+                ..StartDrill::default()
             },
             t0,
         )
@@ -244,7 +246,8 @@ async fn only_the_head_and_dsl_start_or_end_a_drill_and_only_on_a_visit_that_is_
         let b = app.backend;
         let visit = app.out_on_a_visit().await;
         let start = StartDrill {
-            visit_id: visit.id.0,
+            visit_id: Some(visit.id.0),
+            ..StartDrill::default()
         };
         let teacher = app.staff(app.people.teacher).await;
         let refused = drills::start(&app.app(), &teacher, &start, app.now()).await;
@@ -265,7 +268,8 @@ async fn only_the_head_and_dsl_start_or_end_a_drill_and_only_on_a_visit_that_is_
             &app.app(),
             &head,
             &StartDrill {
-                visit_id: not_out.id.0,
+                visit_id: Some(not_out.id.0),
+                ..StartDrill::default()
             },
             app.now(),
         )
