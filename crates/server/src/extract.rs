@@ -194,6 +194,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
                     field
                 };
                 let reason = words::reason(&field, &message);
+                // A well-formed value that is none of the filter's choices (`?status=gone`) is
+                // refused like a form's bad answer: 422 naming the parameter and its choices.
+                if message.starts_with("unknown variant `") {
+                    return Err(ApiError::Invalid(domain::FieldError { field, reason }));
+                }
                 Err(refused(field, reason, &message))
             }
         }

@@ -3,13 +3,15 @@
 
 use crate::db::{Db, Result, with_pool};
 use chrono::{DateTime, Utc};
+use domain::policy::Channel;
 
 /// One kept message, as the outbox page shows it.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize)]
 pub struct KeptMessage {
     pub id: i64,
-    /// "email", "sms" or "webhook".
-    pub channel: String,
+    /// E-mail, SMS or webhook; a stored name Doorstep does not know fails the read naming it.
+    #[sqlx(try_from = "crate::stored::Stored<Channel>")]
+    pub channel: Channel,
     /// The e-mail address, mobile number or webhook URL it would have gone to.
     pub address: String,
     /// The person it was for, when it was for a person.

@@ -140,7 +140,7 @@ pub struct VisitFilter {
     pub trust: Option<TrustId>,
     pub school: Option<SchoolId>,
     pub involving: Option<StaffId>,
-    pub status: Option<String>,
+    pub status: Option<VisitStatus>,
     pub limit: Option<i64>,
 }
 

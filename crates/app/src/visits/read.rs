@@ -38,9 +38,26 @@ pub struct VisitDetail {
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 pub struct VisitQuery {
     pub school_id: Option<i64>,
-    pub status: Option<String>,
+    /// Only visits at this step (`requested`, `signed_out`…); left out or empty: every step.
+    /// Parsed once here: a name that is no step is refused naming `status` with the steps allowed.
+    #[serde(default, deserialize_with = "blank_is_none")]
+    #[param(value_type = Option<VisitStatus>)]
+    pub status: Option<VisitStatus>,
     /// Only visits I am on or buddy for.
     pub mine: Option<bool>,
+}
+
+/// `?status=` as the step it names; empty or left out is `None` (every step).
+fn blank_is_none<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<VisitStatus>, D::Error> {
+    use serde::de::IntoDeserializer;
+    let given: Option<String> = Option::deserialize(d)?;
+    match given.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(name) => {
+            let de: serde::de::value::StrDeserializer<'_, D::Error> = name.into_deserializer();
+            VisitStatus::deserialize(de).map(Some)
+        }
+    }
 }
 
 /// The policy check of a visit at one stage.
@@ -105,7 +122,7 @@ pub async fn list(app: &App, me: &Staff, q: VisitQuery) -> Result<Vec<VisitSumma
         trust: Some(me.trust_id),
         school,
         involving,
-        status: q.status.filter(|s| !s.is_empty()),
+        status: q.status,
         limit: Some(500),
     };
     Ok(app.db().visits(&filter).await?)

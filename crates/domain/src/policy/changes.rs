@@ -3,6 +3,9 @@
 //! policy over a school's own values for the settings the trust lets the school change.
 
 mod lists;
+mod setting;
+
+pub use setting::{SettingValue, settings_by_path};
 
 use super::PolicySettings;
 use crate::inputs::FieldError;

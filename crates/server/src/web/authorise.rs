@@ -63,7 +63,7 @@ async fn queue(ctx: Ctx, Query(q): Query<DoneQuery>) -> Result<Response, WebErro
         &ctx.me,
         visits::VisitQuery {
             school_id: school.map(|s| s.0),
-            status: Some("requested".into()),
+            status: Some(domain::visit::VisitStatus::Requested),
             mine: None,
         },
     )

@@ -10,6 +10,7 @@ use axum::extract::Query;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use domain::policy::Channel;
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
@@ -39,12 +40,12 @@ struct Page {
     rows: Vec<Row>,
 }
 
-fn channel_label(channel: &str) -> &'static str {
+fn channel_label(channel: Channel) -> &'static str {
     match channel {
-        "email" => "E-mail",
-        "sms" => "Text (SMS)",
-        "webhook" => "Webhook",
-        _ => "Other",
+        Channel::Email => "E-mail",
+        Channel::Sms => "Text (SMS)",
+        Channel::Webhook => "Webhook",
+        Channel::InApp => "In Doorstep",
     }
 }
 
@@ -54,7 +55,7 @@ async fn page(ctx: Ctx, Query(q): Query<Q>) -> Result<Response, WebError> {
     let rows = kept
         .into_iter()
         .map(|m| Row {
-            channel: channel_label(&m.channel),
+            channel: channel_label(m.channel),
             to: match m.recipient {
                 Some(name) => format!("{name} ({})", m.address),
                 None => m.address,

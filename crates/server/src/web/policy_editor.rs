@@ -18,8 +18,7 @@ use axum::routing::post;
 use chrono::NaiveDate;
 use domain::SchoolId;
 use domain::policy::PolicySettings;
-use domain::policy::changes::{flatten, label};
-use serde_json::Value;
+use domain::policy::changes::{SettingValue, label, settings_by_path};
 
 pub fn router() -> Router<crate::AppState> {
     Router::new()
@@ -59,7 +58,7 @@ pub struct SettingField {
 /// single-valued setting, every list of choices (roles, who is told, advisory rules) as tick
 /// boxes, and an instruction box per alarm kind.
 pub fn fields(settings: &PolicySettings, typed: Option<&FormData>) -> Vec<SettingField> {
-    let mut out: Vec<SettingField> = flatten(settings)
+    let mut out: Vec<SettingField> = settings_by_path(settings)
         .into_iter()
         .filter(|(path, _)| !edited_as_list(path) && !path.starts_with("alarm_instructions"))
         .filter_map(|(path, value)| {
@@ -69,33 +68,26 @@ pub fn fields(settings: &PolicySettings, typed: Option<&FormData>) -> Vec<Settin
                 .find(|(p, _)| *p == path)
                 .map_or(&[][..], |(_, c)| *c);
             let kind = match &value {
-                Value::Bool(_) => "checkbox",
-                Value::Number(_) => "number",
-                Value::String(_) if !select.is_empty() => "select",
-                Value::String(_) => "text",
-                Value::Array(_) if options.is_some() => "ticks",
-                _ => return None,
+                SettingValue::Flag(_) => "checkbox",
+                SettingValue::Number(_) => "number",
+                SettingValue::Text(_) if !select.is_empty() => "select",
+                SettingValue::Text(_) => "text",
+                SettingValue::Names(_) if options.is_some() => "ticks",
+                SettingValue::Names(_) => return None,
             };
             let ticked = match (&value, &options) {
-                (Value::Array(on), Some(options)) => {
+                (SettingValue::Names(on), Some(options)) => {
                     let on: Vec<String> = match typed {
                         Some(f) => f.all(&path).into_iter().map(str::to_string).collect(),
-                        None => on
-                            .iter()
-                            .filter_map(|v| v.as_str().map(str::to_string))
-                            .collect(),
+                        None => on.clone(),
                     };
                     ticks(options, &on)
                 }
                 _ => Vec::new(),
             };
-            let shown = match &value {
-                Value::String(s) => s.clone(),
-                v => v.to_string(),
-            };
             let value = typed
                 .and_then(|f| f.opt(&path))
-                .map_or(shown, str::to_string);
+                .map_or_else(|| value.shown(), str::to_string);
             let checked = match typed {
                 Some(f) => f.checked(&path),
                 None => value == "true",
@@ -139,87 +131,54 @@ pub fn settings_from_form(
     f: &FormData,
 ) -> Result<PolicySettings, Errors> {
     let mut errors = Errors::none();
-    let mut json = serde_json::to_value(current).map_err(|e| Errors::one("form", e.to_string()))?;
-    for (path, old) in flatten(current) {
+    let mut settings = current.clone();
+    for (path, old) in settings_by_path(current) {
         if edited_as_list(&path) || path.starts_with("alarm_instructions") {
             continue;
         }
         let new = match &old {
-            Value::Bool(_) => Value::Bool(f.checked(&path)),
-            Value::Number(_) => match f.get(&path).trim().parse::<u32>() {
-                Ok(n) => Value::from(n),
+            SettingValue::Flag(_) => SettingValue::Flag(f.checked(&path)),
+            SettingValue::Number(_) => match f.get(&path).trim().parse::<u32>() {
+                Ok(n) => SettingValue::Number(n.into()),
                 Err(_) => {
                     errors.add(&path, format!("{}: enter a whole number", label(&path)));
                     continue;
                 }
             },
-            Value::String(_) => Value::String(f.get(&path).trim().to_string()),
-            Value::Array(_) if choices(&path).is_some() => {
-                Value::Array(f.all(&path).into_iter().map(Value::from).collect())
+            SettingValue::Text(_) => SettingValue::Text(f.get(&path).trim().to_string()),
+            SettingValue::Names(_) if choices(&path).is_some() => {
+                SettingValue::Names(f.all(&path).into_iter().map(str::to_string).collect())
             }
-            _ => continue,
+            SettingValue::Names(_) => continue,
         };
         if new == old {
             continue;
         }
-        let mut tried = json.clone();
-        set(&mut tried, &path, new);
-        match serde_json::from_value::<PolicySettings>(tried.clone()) {
-            Ok(_) => json = tried,
-            Err(e) => errors.add(
-                &path,
-                format!("{}: {}", label(&path), plain(&e.to_string())),
-            ),
+        match settings.with_setting(&path, new) {
+            Ok(tried) => settings = tried,
+            Err(e) => errors.add(&path, format!("{}: {}", label(&path), e.reason)),
         }
     }
     // An empty box: Doorstep's general guidance for that alarm.
-    let mut instructions = serde_json::Map::new();
+    settings.alarm_instructions.clear();
     for (kind, _) in alarm_kinds() {
         let path = format!("alarm_instructions.{kind}");
         let text = f.get(&path).trim();
         if text.chars().count() > 1000 {
             errors.add(&path, format!("{}: at most 1000 characters", label(&path)));
         } else if !text.is_empty() {
-            instructions.insert(kind.to_string(), Value::from(text));
+            settings
+                .alarm_instructions
+                .insert(kind.to_string(), text.to_string());
         }
     }
-    json["alarm_instructions"] = Value::Object(instructions);
     if !errors.is_empty() {
         return Err(errors);
     }
-    let settings: PolicySettings =
-        serde_json::from_value(json).map_err(|e| Errors::one("form", e.to_string()))?;
     settings
         .check()
         .map_err(|e| Errors::one(&e.field, format!("{}: {}", label(&e.field), e.reason)))?;
     Ok(settings)
-}
-
-/// serde's "unknown variant `x`, expected one of `a`, `b`" in a school's words.
-fn plain(e: &str) -> String {
-    match e.split_once("expected one of ") {
-        Some((_, one_of)) => format!(
-            "choose one of {}",
-            one_of
-                .replace('`', "")
-                .replace('_', " ")
-                .split(" at line")
-                .next()
-                .unwrap_or("")
-        ),
-        None => e.to_string(),
-    }
-}
-
-fn set(v: &mut Value, path: &str, new: Value) {
-    let mut at = v;
-    for k in path.split('.') {
-        match at.get_mut(k) {
-            Some(next) => at = next,
-            None => return,
-        }
-    }
-    *at = new;
 }
 
 /// A draft on the page: its changes in words, and whether this person may approve it.

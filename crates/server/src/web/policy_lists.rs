@@ -126,10 +126,12 @@ pub struct ListsForm {
     pub reasons: Vec<ReasonRow>,
 }
 
-fn key_of<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
+/// The option key (`senior_leader`) that names `v`, among `options`: the one that reads back as it.
+fn key_of<T: DeserializeOwned + PartialEq>(options: &[(&str, &str)], v: &T) -> String {
+    options
+        .iter()
+        .find(|(k, _)| parse_one::<T>(k).as_ref() == Some(v))
+        .map(|(k, _)| k.to_string())
         .unwrap_or_default()
 }
 
@@ -145,11 +147,17 @@ impl ListsForm {
                 after: l.after_minutes.to_string(),
                 notify: ticks(
                     &recipient_options(),
-                    &l.notify.iter().map(key_of).collect::<Vec<_>>(),
+                    &l.notify
+                        .iter()
+                        .map(|r| key_of(RECIPIENTS, r))
+                        .collect::<Vec<_>>(),
                 ),
                 channels: ticks(
                     &channel_options(),
-                    &l.channels.iter().map(key_of).collect::<Vec<_>>(),
+                    &l.channels
+                        .iter()
+                        .map(|c| key_of(CHANNELS, c))
+                        .collect::<Vec<_>>(),
                 ),
                 instruction: l.instruction.clone(),
                 pack: l.information_pack,
@@ -310,8 +318,16 @@ fn parse_all<T: DeserializeOwned>(ticks: &[Tick]) -> Vec<T> {
     ticks
         .iter()
         .filter(|t| t.checked)
-        .filter_map(|t| serde_json::from_value(serde_json::Value::from(t.value)).ok())
+        .filter_map(|t| parse_one(t.value))
         .collect()
+}
+
+/// A tick box's value (`senior_leader`) as the choice it names; `None` for a value that is none.
+fn parse_one<T: DeserializeOwned>(key: &str) -> Option<T> {
+    use serde::de::IntoDeserializer;
+    let de: serde::de::value::StrDeserializer<'_, serde::de::value::Error> =
+        key.into_deserializer();
+    T::deserialize(de).ok()
 }
 
 /// A stored key for a reason added on the form: its name in lower case, words joined by `_`.

@@ -74,7 +74,7 @@ impl Db {
             .bind(f.trust.map_or(0, |t| t.0))
             .bind(f.school.map_or(0, |s| s.0))
             .bind(f.involving.map_or(0, |s| s.0))
-            .bind(f.status.as_deref().unwrap_or(""))
+            .bind(f.status.map_or("", VisitStatus::as_str))
             .bind(f.limit.unwrap_or(500))
             .fetch_all(p)
             .await)?)

@@ -177,3 +177,45 @@ async fn bad_query_strings_and_methods_are_refused_naming_the_parameter() {
     })
     .await;
 }
+
+/// `?status=` is parsed once into a visit's step: the listing filters by it, an empty one lists
+/// every step, and a name that is no step is refused with 422 naming `status` and the steps allowed.
+#[tokio::test]
+async fn the_visit_list_status_filter_takes_only_a_step_doorstep_knows() {
+    for_each_backend(|app| async move {
+        let (_school, teacher) = harton_teacher(&app).await;
+        let visit = app.planned_visit(&teacher, "harton.demo", json!({})).await;
+        let drafts = app
+            .get(&teacher, "/api/visits?status=draft")
+            .await
+            .expect_status(StatusCode::OK);
+        let ids: Vec<i64> = drafts
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["id"].as_i64().unwrap())
+            .collect();
+        assert!(ids.contains(&visit), "the draft is listed: {drafts}");
+        let requested = app
+            .get(&teacher, "/api/visits?status=requested")
+            .await
+            .expect_status(StatusCode::OK);
+        assert!(
+            !requested.to_string().contains(&format!("\"id\":{visit},")),
+            "a draft is not a requested visit: {requested}"
+        );
+        app.get(&teacher, "/api/visits?status=")
+            .await
+            .expect_status(StatusCode::OK);
+        let body = app
+            .get(&teacher, "/api/visits?status=gone")
+            .await
+            .expect_field_error(UNPROCESSABLE, "status");
+        let words = body.to_string();
+        assert!(
+            words.contains("requested") && words.contains("signed_out") && words.contains("gone"),
+            "the refusal lists the steps allowed and what was typed: {body}"
+        );
+    })
+    .await;
+}
