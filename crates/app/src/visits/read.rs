@@ -43,6 +43,28 @@ pub struct VisitQuery {
     pub mine: Option<bool>,
 }
 
+/// A `status` filter as typed: blank is none; one that is not a visit status is refused naming
+/// `status` (it would only ever list nothing).
+fn known_status(status: Option<String>) -> Result<Option<String>> {
+    let Some(status) = status
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+    else {
+        return Ok(None);
+    };
+    let all = VisitStatus::ALL.map(VisitStatus::as_str);
+    if all.contains(&status.as_str()) {
+        return Ok(Some(status));
+    }
+    Err(Refusal::invalid(
+        "status",
+        format!(
+            "'{status}' is not a visit's status: one of {}",
+            all.join(", ")
+        ),
+    ))
+}
+
 /// The policy check of a visit at one stage.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PolicyCheck {
@@ -105,7 +127,7 @@ pub async fn list(app: &App, me: &Staff, q: VisitQuery) -> Result<Vec<VisitSumma
         trust: Some(me.trust_id),
         school,
         involving,
-        status: q.status.filter(|s| !s.is_empty()),
+        status: known_status(q.status)?,
         limit: Some(500),
     };
     Ok(app.db().visits(&filter).await?)

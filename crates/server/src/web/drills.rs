@@ -8,11 +8,12 @@ use super::form::FormData;
 use super::page::{Choice, Chrome, Ctx, Errors, WebError, render_with, see_other};
 use super::time::Local;
 use crate::AppState;
+use crate::web::PageQuery;
 use app::drills::{self, DrillReport, StartDrill};
 use app::reports::ReportQuery;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -150,7 +151,7 @@ async fn build(ctx: &Ctx, q: &ReportQuery, mut errors: Errors) -> Result<Page, W
     Ok(page)
 }
 
-async fn page(ctx: Ctx, Query(q): Query<ReportQuery>) -> Result<Response, WebError> {
+async fn page(ctx: Ctx, PageQuery(q): PageQuery<ReportQuery>) -> Result<Response, WebError> {
     let page = build(&ctx, &q, Errors::none()).await?;
     let status = match page.errors.is_empty() {
         true => StatusCode::OK,
@@ -159,7 +160,7 @@ async fn page(ctx: Ctx, Query(q): Query<ReportQuery>) -> Result<Response, WebErr
     Ok(render_with(status, &page))
 }
 
-async fn csv(ctx: Ctx, Query(q): Query<ReportQuery>) -> Result<Response, WebError> {
+async fn csv(ctx: Ctx, PageQuery(q): PageQuery<ReportQuery>) -> Result<Response, WebError> {
     let report = drills::report_for(&ctx.state, &ctx.me, &q).await?;
     Ok(crate::drills::csv_response(&report))
 }
