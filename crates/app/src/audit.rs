@@ -1,6 +1,8 @@
 //! Writing the audit trail: every write, and every read of sensitive data, is one row.
 //! Inside a use case's transaction the row is written with it; a read's row is its own.
 
+pub mod words;
+
 use crate::{App, Result};
 use domain::SchoolId;
 use store::{AuditEntry, Staff};

@@ -5,8 +5,11 @@
 //! Parsing trims the text and refuses it when it is empty, longer than its limit (counted in
 //! characters, as JSON Schema's `maxLength` counts them), or holds a control character: NUL and
 //! the other C0/C1 controls and DEL always (PostgreSQL refuses NUL in text; hidden characters
-//! have no place in a school's records), and line breaks and tabs in a [`Line`]. Script or SQL
-//! in text is stored as typed and escaped wherever it is shown; it is not an error.
+//! have no place in a school's records), and line breaks and tabs in a [`Line`]. It also refuses
+//! the invisible characters that make text read differently from what is stored ("Trojan
+//! Source", CVE-2021-42574; [`is_hidden_reordering`]), keeping the marks and joiners that
+//! Arabic, Persian and Indic names and emoji need. Script or SQL in text is stored as typed and
+//! escaped wherever it is shown; it is not an error.
 
 use crate::inputs::FieldError;
 use serde::{Deserialize, Deserializer, Serialize};
@@ -37,6 +40,29 @@ pub fn is_value_refusal(message: &str) -> bool {
         || (message.starts_with("is ") && message.contains(" characters long; at most "))
 }
 
+/// Whether `c` is a character that changes how text reads without being seen: the bidi
+/// embeddings and overrides (U+202A–U+202E) and isolates (U+2066–U+2069), the zero-width space
+/// (U+200B), the word joiner (U+2060) and a byte-order mark inside text (U+FEFF). Not refused:
+/// the left-to-right and right-to-left marks (U+200E, U+200F), the zero-width joiner and
+/// non-joiner (U+200D, U+200C) and the soft hyphen (U+00AD), which names in Arabic, Persian and
+/// Indic scripts and emoji need.
+pub fn is_hidden_reordering(c: char) -> bool {
+    matches!(
+        c,
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200B}' | '\u{2060}' | '\u{FEFF}'
+    )
+}
+
+/// The reason given for a [`is_hidden_reordering`] character, in a school office's words.
+pub const HIDDEN_REASON: &str =
+    "contains a hidden character that changes how text reads; type it again";
+
+/// `text` without a byte-order mark (U+FEFF) at its start, as spreadsheets and the MIS write one
+/// at the start of an exported file (CSV, CTF, iCalendar): stripped, not refused.
+pub fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{FEFF}').unwrap_or(text)
+}
+
 fn refusal(value: &str, max: usize, multi: bool) -> Option<String> {
     if value.is_empty() {
         return Some("must not be empty".into());
@@ -59,6 +85,7 @@ fn refusal(value: &str, max: usize, multi: bool) -> Option<String> {
             "contains a hidden control character (such as a NUL byte); type it again without it"
                 .into(),
         ),
+        None if value.chars().any(is_hidden_reordering) => Some(HIDDEN_REASON.into()),
         None => None,
     }
 }
@@ -156,11 +183,12 @@ pub fn blank_as_none<'de, D: Deserializer<'de>, const MAX: usize, const MULTI: b
 }
 
 /// Characters a [`Line`] may not hold (JSON Schema `pattern`, ECMA 262): C0 and C1 controls
-/// and DEL, line breaks and tabs among them.
-const LINE_PATTERN: &str = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$";
+/// and DEL, line breaks and tabs among them, and the hidden characters of
+/// [`is_hidden_reordering`].
+const LINE_PATTERN: &str =
+    "^[^\\u0000-\\u001f\\u007f-\\u009f\\u200b\\u202a-\\u202e\\u2060\\u2066-\\u2069\\ufeff]*$";
 /// As [`LINE_PATTERN`], but line breaks and tabs are allowed.
-const MULTI_LINE_PATTERN: &str =
-    "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$";
+const MULTI_LINE_PATTERN: &str = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\u200b\\u202a-\\u202e\\u2060\\u2066-\\u2069\\ufeff]*$";
 
 impl<const MAX: usize, const MULTI: bool> utoipa::PartialSchema for Text<MAX, MULTI> {
     fn schema() -> RefOr<Schema> {
@@ -174,7 +202,9 @@ impl<const MAX: usize, const MULTI: bool> utoipa::PartialSchema for Text<MAX, MU
             .max_length(Some(MAX))
             .pattern(Some(pattern))
             .description(Some(format!(
-                "{what}, at most {MAX} characters; trimmed; no control characters."
+                "{what}, at most {MAX} characters; trimmed; no control characters and no \
+                 hidden characters that change how text reads (bidi overrides and isolates, \
+                 zero-width space, word joiner)."
             )))
             .into()
     }
@@ -228,6 +258,43 @@ mod tests {
         );
         let err = Line::<20>::parse("name", "one\ntwo").unwrap_err();
         assert!(err.reason.contains("one line"), "{err}");
+    }
+
+    #[test]
+    fn hidden_characters_that_change_how_text_reads_are_refused_but_marks_and_joiners_kept() {
+        for hostile in [
+            "Ann\u{202E}eno",
+            "a\u{202A}b",
+            "a\u{202D}b",
+            "a\u{2066}b\u{2069}",
+            "a\u{2067}b",
+            "a\u{2068}b",
+            "zero\u{200B}width",
+            "word\u{2060}joiner",
+            "in\u{FEFF}side",
+        ] {
+            let err = Line::<40>::parse("full_name", hostile).unwrap_err();
+            assert_eq!(err.field, "full_name");
+            assert_eq!(err.reason, HIDDEN_REASON, "{hostile:?}");
+            assert!(
+                MultiLine::<40>::parse("note", hostile).is_err(),
+                "{hostile:?}"
+            );
+        }
+        for kept in [
+            "\u{0645}\u{062D}\u{0645}\u{062F}\u{200F} Ali",
+            "Ann\u{200E} Smith",
+            "\u{0645}\u{06CC}\u{200C}\u{062E}\u{0648}\u{0627}\u{0647}\u{0645}",
+            "\u{0915}\u{094D}\u{200D}\u{0937}",
+            "family \u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}",
+            "co\u{00AD}operate",
+        ] {
+            assert_eq!(Line::<40>::parse("full_name", kept).unwrap().as_str(), kept);
+        }
+        let err = serde_json::from_str::<Form>(r#"{"name":"a\u202eb"}"#).unwrap_err();
+        assert!(err.to_string().contains("changes how text reads"), "{err}");
+        assert_eq!(without_bom("\u{FEFF}name,email"), "name,email");
+        assert_eq!(without_bom("name,email"), "name,email");
     }
 
     #[derive(Debug, Deserialize, utoipa::ToSchema)]

@@ -70,7 +70,8 @@ pub fn has_control(text: &str, multi_line: bool) -> bool {
 pub const CONTROL_REASON: &str =
     "contains a hidden control character (such as a NUL byte); type it again without it";
 
-/// Refuses a query string holding a control character (400) or a parameter longer than
+/// Refuses a query string holding a control character or a hidden character that changes how
+/// text reads ([`domain::text::is_hidden_reordering`]) (400), or a parameter longer than
 /// [`query_limit`] (422), naming the parameter, before any handler or database sees it. Query
 /// parameters are single-line.
 pub async fn refuse_control_in_query(req: Request, next: Next) -> Response {
@@ -84,6 +85,18 @@ pub async fn refuse_control_in_query(req: Request, next: Next) -> Response {
                 name.into_owned()
             };
             return ApiError::bad_request(field, CONTROL_REASON).into_response();
+        }
+        // Bidi overrides and isolates, zero-width spaces and word joiners make a parameter
+        // read differently from what it is (the same rule as every text, `domain::text`).
+        let hidden = |t: &str| t.chars().any(domain::text::is_hidden_reordering);
+        let bad = form_urlencoded::parse(query.as_bytes()).find(|(k, v)| hidden(k) || hidden(v));
+        if let Some((name, _)) = bad {
+            let field = if hidden(&name) {
+                "query".to_string()
+            } else {
+                name.into_owned()
+            };
+            return ApiError::bad_request(field, domain::text::HIDDEN_REASON).into_response();
         }
         // The same length limits as a body's texts (422, naming the parameter): no handler
         // reads a 1 MB `from`.

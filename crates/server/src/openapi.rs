@@ -179,6 +179,39 @@ fn fix_parameters(path: &str, op: &mut Value) {
         if in_path && name == "id" {
             p["schema"] = json!({ "type": "integer", "format": "int64", "minimum": 1 });
         }
+        if p.get("in").and_then(Value::as_str) == Some("query") {
+            limit_query_text(path, &name, &mut p["schema"]);
+        }
+    }
+}
+
+/// A text query parameter's documented limits, so clients (and schemathesis) send values the
+/// edge takes: its `maxLength` is the edge's ([`crate::edge::query_limit`]), and a parameter
+/// with a fixed set of values lists them (`enum`), e.g. a visit's `status`.
+fn limit_query_text(path: &str, name: &str, schema: &mut Value) {
+    if schema.get("type").and_then(Value::as_str) != Some("string") {
+        return;
+    }
+    let values: Option<Vec<&str>> = match (path, name) {
+        ("/api/visits", "status") => Some(
+            domain::visit::VisitStatus::ALL
+                .iter()
+                .map(|s| s.as_str())
+                .collect(),
+        ),
+        ("/api/visits/{id}/policy-check", "stage") => {
+            Some(vec!["request", "authorise", "sign_out"])
+        }
+        ("/api/reports/governors.csv", "table") => {
+            Some(app::reports::GovernorsReport::TABLE_NAMES.to_vec())
+        }
+        _ => None,
+    };
+    if let Some(values) = values {
+        schema["enum"] = json!(values);
+    }
+    if schema.get("maxLength").is_none() {
+        schema["maxLength"] = json!(crate::edge::query_limit(name));
     }
 }
 
@@ -250,5 +283,21 @@ mod tests {
             assert_eq!(schema["$ref"], error, "{status}");
         }
         assert!(op["responses"].get("429").is_none());
+    }
+
+    #[test]
+    fn query_texts_document_the_edge_s_limit_and_their_values() {
+        let mut op = json!({ "parameters": [
+            { "name": "status", "in": "path", "required": true, "schema": { "type": ["string", "null"] } },
+            { "name": "next", "in": "path", "required": true, "schema": { "type": ["string", "null"] } },
+            { "name": "school_id", "in": "path", "required": true, "schema": { "type": ["integer", "null"] } }
+        ] });
+        fix_parameters("/api/visits", &mut op);
+        let status = &op["parameters"][0]["schema"];
+        assert_eq!(status["maxLength"], crate::edge::query_limit("status"));
+        let values = status["enum"].as_array().unwrap();
+        assert!(values.contains(&json!("signed_out")), "{status}");
+        assert_eq!(op["parameters"][1]["schema"]["maxLength"], 2048);
+        assert!(op["parameters"][2]["schema"].get("maxLength").is_none());
     }
 }

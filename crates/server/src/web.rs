@@ -35,6 +35,7 @@ mod policy;
 mod policy_editor;
 mod policy_help;
 mod policy_lists;
+mod query;
 mod record;
 mod reports;
 mod risk;
@@ -55,6 +56,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 
 pub(crate) use page::{Ctx, WebError};
+pub(crate) use query::PageQuery;
 
 /// The pages, their form handlers and the static assets.
 pub fn router() -> Router<AppState> {

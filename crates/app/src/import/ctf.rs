@@ -77,6 +77,8 @@ pub struct CtfFile {
 /// Reads a CTF. Errors: a `Problem` naming `CTfile` when the text is not a CTF at all (not
 /// XML, or no `CTFpupilData`). `today` bounds dates of birth.
 pub fn read(xml: &str, today: NaiveDate) -> Result<CtfFile, Problem> {
+    // A byte-order mark at the start of the file is stripped, not refused.
+    let xml = domain::text::without_bom(xml);
     // quick-xml's own words ("unexpected `Event::Eof`") mean nothing to a school office.
     let file: CtFile = quick_xml::de::from_str(xml).map_err(|e| Problem {
         element: "CTfile".into(),

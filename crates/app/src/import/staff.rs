@@ -46,6 +46,8 @@ fn problem(line: u64, column: &str, reason: String) -> Problem {
 /// Reads the file: every readable row, and every unreadable one with its line, column and why.
 /// Errors: `Invalid("csv")` when the first line is not the header.
 pub fn read(text: &str) -> Result<(Vec<StaffRow>, Vec<Problem>)> {
+    // A byte-order mark at the start of the file (as spreadsheets write one) is stripped.
+    let text = domain::text::without_bom(text);
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(text.as_bytes());

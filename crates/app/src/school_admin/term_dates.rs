@@ -20,7 +20,7 @@ const MAX_TERMS: usize = 60;
 /// that ends before it starts, more than 60 terms.
 pub fn terms_from_ics(text: &str) -> std::result::Result<Vec<Term>, FieldError> {
     let bad = |why: String| FieldError::new("ics", why);
-    let unfolded = icalendar::parser::unfold(text);
+    let unfolded = icalendar::parser::unfold(domain::text::without_bom(text));
     let calendar = icalendar::parser::read_calendar(&unfolded)
         .map_err(|_| bad("is not an iCalendar file (BEGIN:VCALENDAR … END:VCALENDAR)".into()))?;
     let events = calendar

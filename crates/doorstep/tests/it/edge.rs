@@ -7,4 +7,5 @@ mod hostile_forms;
 mod hostile_input;
 mod input;
 mod more_time;
+mod query_types;
 mod words;

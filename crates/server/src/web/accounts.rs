@@ -7,12 +7,13 @@ use super::form::FormData;
 use super::page::{Chrome, Ctx, Errors, WebError, render, render_with, see_other};
 use crate::AppState;
 use crate::auth::{ClientAddress, cleared_cookie, session_token};
+use crate::web::PageQuery;
 use app::Refusal;
 use app::accounts::{self as uc, ChangePasswordInput, NewPasswordInput, ResetRequest};
 use app::school_admin::token_hash;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
@@ -97,7 +98,7 @@ async fn build(
 async fn sessions_page(
     ctx: Ctx,
     headers: HeaderMap,
-    Query(q): Query<DoneQuery>,
+    PageQuery(q): PageQuery<DoneQuery>,
 ) -> Result<Response, WebError> {
     let hash = current(&headers)?;
     let done = q.done.unwrap_or_default();

@@ -6,10 +6,11 @@ use super::page::{Chrome, Ctx, WebError, local_path, render, see_other};
 use super::record::ActionRow;
 use super::time::Local;
 use crate::AppState;
+use crate::web::PageQuery;
 use app::records::{self, DoneInput};
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query};
+use axum::extract::Path;
 use axum::response::Response;
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -34,7 +35,7 @@ struct DoneQuery {
     done: Option<String>,
 }
 
-async fn mine(ctx: Ctx, Query(q): Query<DoneQuery>) -> Result<Response, WebError> {
+async fn mine(ctx: Ctx, PageQuery(q): PageQuery<DoneQuery>) -> Result<Response, WebError> {
     let school = ctx.school(None).await?;
     let policy = app::school::current_policy(&ctx.state, &ctx.me, school).await?;
     let local = Local::of(&policy.settings);

@@ -5,10 +5,11 @@
 
 use super::page::{Chrome, Ctx, WebError, render, see_other};
 use crate::AppState;
+use crate::web::PageQuery;
 use app::accounts as uc;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query};
+use axum::extract::Path;
 use axum::response::Response;
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -44,7 +45,10 @@ struct DoneQuery {
     done: Option<String>,
 }
 
-async fn approvals_page(ctx: Ctx, Query(q): Query<DoneQuery>) -> Result<Response, WebError> {
+async fn approvals_page(
+    ctx: Ctx,
+    PageQuery(q): PageQuery<DoneQuery>,
+) -> Result<Response, WebError> {
     let local = ctx.local().await?;
     let rows = uc::grants_needing_approval(&ctx.state, &ctx.me)
         .await?

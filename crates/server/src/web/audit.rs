@@ -6,11 +6,11 @@
 
 use super::page::{Choice, Chrome, Ctx, Errors, WebError, render_with};
 use crate::AppState;
+use crate::web::PageQuery;
 use app::Refusal;
 use app::safeguarding::{AuditQuery, audit_trail};
 use askama::Template;
 use axum::Router;
-use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
@@ -88,6 +88,9 @@ impl Filter {
 struct Row {
     when: String,
     who: String,
+    /// What was done in plain words ("authorised a visit"), D5.
+    words: String,
+    /// The action's key (`visit.authorised`), as the API and exports give it.
     action: String,
     about: String,
 }
@@ -106,7 +109,7 @@ struct Page {
     older: Option<String>,
 }
 
-async fn page(ctx: Ctx, Query(filter): Query<Filter>) -> Result<Response, WebError> {
+async fn page(ctx: Ctx, PageQuery(filter): PageQuery<Filter>) -> Result<Response, WebError> {
     let (status, errors, rows) = match filter.checked() {
         Ok(q) => match audit_trail(&ctx.state, &ctx.me, &q).await {
             Ok(rows) => (StatusCode::OK, Errors::none(), rows),
@@ -152,6 +155,7 @@ async fn page(ctx: Ctx, Query(filter): Query<Filter>) -> Result<Response, WebErr
                         .unwrap_or_else(|| format!("staff {id}"))
                 },
             ),
+            words: app::audit::words::action_words(&r.action),
             action: r.action,
             about: match r.subject_id {
                 Some(id) => format!("{} {id}", r.subject_type.replace('_', " ")),

@@ -8,12 +8,13 @@ use super::risk::{RiskSummary, summary};
 use super::time::Local;
 use super::visit::{Line, facts, seen_visit};
 use crate::AppState;
+use crate::web::PageQuery;
 use app::access::require_any;
 use app::permissions::DECIDERS;
 use app::visits::{self, AuthoriseInput, CommentInput};
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
@@ -50,7 +51,7 @@ struct DoneQuery {
     done: Option<String>,
 }
 
-async fn queue(ctx: Ctx, Query(q): Query<DoneQuery>) -> Result<Response, WebError> {
+async fn queue(ctx: Ctx, PageQuery(q): PageQuery<DoneQuery>) -> Result<Response, WebError> {
     require_any(&ctx.me, &DECIDERS, "authorise visits")?;
     let school = ctx.me.school_id;
     let policy = match school {

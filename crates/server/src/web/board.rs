@@ -9,10 +9,11 @@ use super::form::FormData;
 use super::page::{Choice, Chrome, Ctx, Errors, WebError, render, render_with, see_other};
 use super::time::{Local, relative};
 use crate::AppState;
+use crate::web::PageQuery;
 use app::board;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -284,11 +285,11 @@ async fn page(
     })
 }
 
-async fn board(ctx: Ctx, Query(q): Query<SchoolQuery>) -> Result<Response, WebError> {
+async fn board(ctx: Ctx, PageQuery(q): PageQuery<SchoolQuery>) -> Result<Response, WebError> {
     Ok(render(&page(&ctx, q.school_id, Errors::none(), 0).await?))
 }
 
-async fn live(ctx: Ctx, Query(q): Query<SchoolQuery>) -> Result<Response, WebError> {
+async fn live(ctx: Ctx, PageQuery(q): PageQuery<SchoolQuery>) -> Result<Response, WebError> {
     Ok(render(
         &live_part(&ctx, q.school_id, Errors::none(), 0).await?,
     ))

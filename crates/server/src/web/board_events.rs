@@ -9,9 +9,9 @@
 use super::page::{Ctx, WebError};
 use crate::AppState;
 use crate::session_watch::{RECHECK, SessionWatch};
+use crate::web::PageQuery;
 use app::board::feed::{self, FeedScope, Resume};
 use axum::Router;
-use axum::extract::Query;
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
@@ -58,7 +58,7 @@ async fn resume_from(
 async fn board_events(
     ctx: Ctx,
     headers: HeaderMap,
-    Query(q): Query<EventsQuery>,
+    PageQuery(q): PageQuery<EventsQuery>,
 ) -> Result<Response, WebError> {
     let scope = feed::board_scope(&ctx.state, &ctx.me, q.school_id).await?;
     let from = resume_from(&ctx.state, &headers, q.after).await?;
@@ -73,7 +73,7 @@ async fn board_events(
 async fn today_events(
     ctx: Ctx,
     headers: HeaderMap,
-    Query(q): Query<EventsQuery>,
+    PageQuery(q): PageQuery<EventsQuery>,
 ) -> Result<Response, WebError> {
     let scope = feed::today::today_scope(&ctx.state, &ctx.me).await?;
     let from = resume_from(&ctx.state, &headers, q.after).await?;

@@ -8,6 +8,7 @@ use super::form::FormData;
 use super::page::{Choice, Chrome, Ctx, Errors, WebError, render_with, see_other};
 use super::time::Local;
 use crate::AppState;
+use crate::web::PageQuery;
 use app::Refusal;
 use app::permissions::reads_every_child;
 use app::safeguarding::{
@@ -16,7 +17,7 @@ use app::safeguarding::{
 };
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -118,7 +119,7 @@ fn kind_label(kind: &str) -> &'static str {
 async fn chronology(
     ctx: Ctx,
     Path(id): Path<i64>,
-    Query(filter): Query<Filter>,
+    PageQuery(filter): PageQuery<Filter>,
 ) -> Result<Response, WebError> {
     let query = filter.query();
     let chosen = filter.kind.clone().unwrap_or_default();

@@ -7,12 +7,13 @@ use super::form::FormData;
 use super::page::{Chrome, Ctx, Errors, WebError, render, render_with, see_other};
 use super::time::Local;
 use crate::AppState;
+use crate::web::PageQuery;
 use app::safeguarding::{
     AcknowledgeInput, ConcernQuery, acknowledge_concern, break_glass_list, list_concerns,
 };
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -154,7 +155,7 @@ async fn page(
     })
 }
 
-async fn list(ctx: Ctx, Query(q): Query<DoneQuery>) -> Result<Response, WebError> {
+async fn list(ctx: Ctx, PageQuery(q): PageQuery<DoneQuery>) -> Result<Response, WebError> {
     Ok(render(
         &page(&ctx, q.done.is_some(), Errors::none(), None).await?,
     ))

@@ -5,8 +5,8 @@
 
 use super::page::{Chrome, Ctx, WebError, render};
 use crate::AppState;
+use crate::web::PageQuery;
 use askama::Template;
-use axum::extract::Query;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -49,7 +49,7 @@ fn channel_label(channel: Channel) -> &'static str {
     }
 }
 
-async fn page(ctx: Ctx, Query(q): Query<Q>) -> Result<Response, WebError> {
+async fn page(ctx: Ctx, PageQuery(q): PageQuery<Q>) -> Result<Response, WebError> {
     let kept = app::demo_outbox::kept_messages(&ctx.state, &ctx.me, q.school_id).await?;
     let local = ctx.local().await?;
     let rows = kept
@@ -72,7 +72,7 @@ async fn page(ctx: Ctx, Query(q): Query<Q>) -> Result<Response, WebError> {
     }))
 }
 
-async fn json(ctx: Ctx, Query(q): Query<Q>) -> Result<Response, WebError> {
+async fn json(ctx: Ctx, PageQuery(q): PageQuery<Q>) -> Result<Response, WebError> {
     let kept = app::demo_outbox::kept_messages(&ctx.state, &ctx.me, q.school_id).await?;
     Ok(Json(kept).into_response())
 }

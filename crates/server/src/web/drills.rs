@@ -9,11 +9,12 @@ use super::form::FormData;
 use super::page::{Choice, Chrome, Ctx, Errors, WebError, render_with, see_other};
 use super::time::Local;
 use crate::AppState;
+use crate::web::PageQuery;
 use app::drills::{self, DrillReport, PracticeDrill, StartDrill};
 use app::reports::ReportQuery;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -221,7 +222,7 @@ async fn build(
     Ok(page)
 }
 
-async fn page(ctx: Ctx, Query(q): Query<ReportQuery>) -> Result<Response, WebError> {
+async fn page(ctx: Ctx, PageQuery(q): PageQuery<ReportQuery>) -> Result<Response, WebError> {
     let page = build(&ctx, &q, Errors::none(), &Typed::default()).await?;
     let status = match page.errors.is_empty() {
         true => StatusCode::OK,
@@ -230,7 +231,7 @@ async fn page(ctx: Ctx, Query(q): Query<ReportQuery>) -> Result<Response, WebErr
     Ok(render_with(status, &page))
 }
 
-async fn csv(ctx: Ctx, Query(q): Query<ReportQuery>) -> Result<Response, WebError> {
+async fn csv(ctx: Ctx, PageQuery(q): PageQuery<ReportQuery>) -> Result<Response, WebError> {
     let report = drills::report_for(&ctx.state, &ctx.me, &q).await?;
     Ok(crate::drills::csv_response(&report))
 }

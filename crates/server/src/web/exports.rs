@@ -8,12 +8,13 @@ use super::page::{Choice, Chrome, Ctx, Errors, WebError, render, render_with, se
 use super::time::Local;
 use crate::AppState;
 use crate::exports::{csv_download, encode_csv};
+use crate::web::PageQuery;
 use app::Refusal;
 use app::permissions::RECORD_OVERSEERS;
 use app::records::{self, ExportInput, LinkScope, NewLinkInput};
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -125,7 +126,7 @@ async fn build(ctx: &Ctx, q: &Q, errors: Errors, new_url: String) -> Result<Page
     })
 }
 
-async fn page(ctx: Ctx, Query(q): Query<Q>) -> Result<Response, WebError> {
+async fn page(ctx: Ctx, PageQuery(q): PageQuery<Q>) -> Result<Response, WebError> {
     Ok(render(
         &build(&ctx, &q, Errors::none(), String::new()).await?,
     ))
@@ -142,7 +143,7 @@ fn date(q: &Option<String>, field: &'static str) -> Result<Option<NaiveDate>, Re
 }
 
 /// G4: the CSV downloaded; a filter the use case refuses comes back next to its field.
-async fn csv(ctx: Ctx, Query(q): Query<Q>) -> Result<Response, WebError> {
+async fn csv(ctx: Ctx, PageQuery(q): PageQuery<Q>) -> Result<Response, WebError> {
     let school = ctx.school(None).await?;
     let export = match (date(&q.from, "from"), date(&q.to, "to")) {
         (Ok(from), Ok(to)) => {

@@ -7,12 +7,13 @@ use super::form::{FormData, Posted};
 use super::page::{Choice, Chrome, Ctx, Errors, WebError, render, render_with, see_other};
 use super::time::Local;
 use crate::AppState;
+use crate::web::PageQuery;
 use app::safeguarding::{
     CloseInput, HeadOnlyQuery, RecordInput, close_head_only, head_only_records, record_head_only,
 };
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -113,7 +114,7 @@ async fn page(
     })
 }
 
-async fn list(ctx: Ctx, Query(q): Query<DoneQuery>) -> Result<Response, WebError> {
+async fn list(ctx: Ctx, PageQuery(q): PageQuery<DoneQuery>) -> Result<Response, WebError> {
     Ok(render(
         &page(&ctx, q.done.is_some(), Errors::none(), None).await?,
     ))
@@ -206,7 +207,7 @@ async fn form(
     })
 }
 
-async fn new_page(ctx: Ctx, Query(q): Query<NewQuery>) -> Result<Response, WebError> {
+async fn new_page(ctx: Ctx, PageQuery(q): PageQuery<NewQuery>) -> Result<Response, WebError> {
     let v = vec![(
         "visit_id".to_string(),
         q.visit_id.map(|i| i.to_string()).unwrap_or_default(),

@@ -5,6 +5,7 @@
 mod new;
 mod pupil;
 
+use crate::web::PageQuery;
 use new::{create, new_page};
 
 use super::form::{FormData, Posted};
@@ -19,7 +20,7 @@ use app::school_admin::{
 };
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -51,7 +52,7 @@ struct SchoolQuery {
 }
 
 /// The households this person may see: the use case decides.
-async fn list(ctx: Ctx, Query(q): Query<SchoolQuery>) -> Result<Response, WebError> {
+async fn list(ctx: Ctx, PageQuery(q): PageQuery<SchoolQuery>) -> Result<Response, WebError> {
     let school = ctx.school(q.school_id).await?;
     let households = uc::households(&ctx.state, &ctx.me, Some(school.0)).await?;
     Ok(render(&ListPage {

@@ -7,13 +7,13 @@ use super::form::FormData;
 use super::page::{Choice, Chrome, Ctx, Errors, WebError, render, render_with, see_other};
 use super::time::Local;
 use crate::AppState;
+use crate::web::PageQuery;
 use app::safeguarding::{
     IncidentQuery, NewIncidentInput, ReportInput, incident_households, list_incidents,
     record_incident, report_place,
 };
 use askama::Template;
 use axum::Router;
-use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -76,7 +76,7 @@ struct ListQuery {
     overdue: Option<String>,
 }
 
-async fn list(ctx: Ctx, Query(q): Query<ListQuery>) -> Result<Response, WebError> {
+async fn list(ctx: Ctx, PageQuery(q): PageQuery<ListQuery>) -> Result<Response, WebError> {
     let school = ctx.school(None).await?;
     let local = local_of(&ctx, school).await?;
     let overdue_only = q.overdue.is_some_and(|o| !o.is_empty());
@@ -192,7 +192,7 @@ async fn new_form(
     })
 }
 
-async fn new_page(ctx: Ctx, Query(q): Query<NewQuery>) -> Result<Response, WebError> {
+async fn new_page(ctx: Ctx, PageQuery(q): PageQuery<NewQuery>) -> Result<Response, WebError> {
     let typed = q
         .household_id
         .map(|h| vec![("household_id".to_string(), h.to_string())])

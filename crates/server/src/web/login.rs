@@ -8,10 +8,11 @@ use crate::auth::{
 };
 use crate::error::ApiError;
 use crate::error::too_many_attempts_reason;
+use crate::web::PageQuery;
 use app::school_admin::{self as uc, LoginInput};
 use askama::Template;
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::header::{RETRY_AFTER, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -76,7 +77,7 @@ async fn sso_choices(state: &AppState, only: Option<i64>) -> Result<Vec<SsoChoic
         .collect())
 }
 
-async fn login_page(State(state): State<AppState>, Query(q): Query<NextQuery>) -> Response {
+async fn login_page(State(state): State<AppState>, PageQuery(q): PageQuery<NextQuery>) -> Response {
     // Just signed out of a trust with single sign-on: offer its provider's sign-out too.
     let end_session = match (state.sso(), q.signed_out.is_some(), q.trust) {
         (Some(provider), true, Some(trust)) => {

@@ -14,10 +14,11 @@ use super::page::{Choice, Chrome, Ctx, Errors, WebError, render, render_with, se
 use super::time::Local;
 use super::visit::{PolicyPanel, policy_panel, seen_visit};
 use crate::AppState;
+use crate::web::PageQuery;
 use app::visits::{self, UpdateVisitInput};
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -145,7 +146,7 @@ struct NewQuery {
     pupil_id: Option<i64>,
 }
 
-async fn new_page(ctx: Ctx, Query(q): Query<NewQuery>) -> Result<Response, WebError> {
+async fn new_page(ctx: Ctx, PageQuery(q): PageQuery<NewQuery>) -> Result<Response, WebError> {
     let school = ctx.school(q.school_id).await?;
     let local = ctx.local().await?;
     let mut form = PlanForm::blank(&ctx.me, ctx.state.clock().now(), &local);

@@ -9,12 +9,13 @@ use super::page::{Choice, Chrome, Ctx, Errors, WebError, render, render_with, se
 use super::policy_editor::{DraftRow, SettingField, draft_rows, fields, settings_from_form};
 use super::policy_lists::ListsForm;
 use crate::AppState;
+use crate::web::PageQuery;
 use app::Refusal;
 use app::permissions::SCHOOL_ADMINS;
 use app::school_admin::{self as uc, PolicyChange};
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -173,7 +174,7 @@ impl PolicyPage {
     }
 }
 
-async fn policy_page(ctx: Ctx, Query(q): Query<PolicyQuery>) -> Result<Response, WebError> {
+async fn policy_page(ctx: Ctx, PageQuery(q): PageQuery<PolicyQuery>) -> Result<Response, WebError> {
     let mut page = build(&ctx, q.school_id, Errors::none(), None).await?;
     page.flash = q.changed.is_some() || q.approved.is_some() || q.read.is_some();
     page.done = match (q.changed, q.approved, q.read) {

@@ -5,12 +5,12 @@
 
 use super::page::{Choice, Chrome, Ctx, Errors, WebError, render, render_with};
 use crate::AppState;
+use crate::web::PageQuery;
 mod chart;
 
 use app::reports::{GovernorsReport, ReportQuery, Table, governors_report_for};
 use askama::Template;
 use axum::Router;
-use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
@@ -47,7 +47,7 @@ fn encode(v: &str) -> String {
         .collect()
 }
 
-async fn page(ctx: Ctx, Query(q): Query<ReportQuery>) -> Result<Response, WebError> {
+async fn page(ctx: Ctx, PageQuery(q): PageQuery<ReportQuery>) -> Result<Response, WebError> {
     let trust_admin = ctx.me.roles.has(Role::TrustAdmin);
     let mut schools = Vec::new();
     if trust_admin {

@@ -8,11 +8,12 @@ use super::page::{
     Choice, Chrome, Ctx, Errors, WebError, local_path, render, render_with, see_other,
 };
 use crate::AppState;
+use crate::web::PageQuery;
 use app::Refusal;
 use app::school_admin::{self as uc, NewAssessmentInput, SignOffInput};
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -157,7 +158,7 @@ struct NewQuery {
 async fn new_page(
     ctx: Ctx,
     Path(id): Path<i64>,
-    Query(q): Query<NewQuery>,
+    PageQuery(q): PageQuery<NewQuery>,
 ) -> Result<Response, WebError> {
     let household =
         app::access::household_for_planning(&ctx.state, &ctx.me, HouseholdId(id)).await?;

@@ -8,11 +8,12 @@ use super::page::{Chrome, Ctx, Errors, WebError, local_path, render, render_with
 use super::time::Local;
 use crate::AppState;
 use crate::auth::session_token;
+use crate::web::PageQuery;
 use app::school_admin::token_hash;
 use app::second_factor::{self as uc, CodeInput};
 use askama::Template;
 use axum::Router;
-use axum::extract::{Query, Request};
+use axum::extract::Request;
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -108,7 +109,7 @@ struct NextQuery {
     next: Option<String>,
 }
 
-async fn page(ctx: Ctx, Query(q): Query<NextQuery>) -> Result<Response, WebError> {
+async fn page(ctx: Ctx, PageQuery(q): PageQuery<NextQuery>) -> Result<Response, WebError> {
     let page = Page::new(&ctx, q.next.as_deref().unwrap_or("/"), Errors::none()).await?;
     Ok(render(&page))
 }

@@ -7,10 +7,11 @@ use super::page::{local_path, render_with};
 use crate::AppState;
 use crate::auth::{session_cookie, user_agent};
 use crate::sso::{FLOW_SECONDS, Flow, Sso, SsoError};
+use crate::web::PageQuery;
 use app::school_admin::{self as uc, VerifiedAccount};
 use askama::Template;
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -59,7 +60,7 @@ async fn trust_sso(state: &AppState, trust: TrustId) -> Result<Option<Sso>, Resp
     }
 }
 
-async fn start(State(state): State<AppState>, Query(q): Query<StartQuery>) -> Response {
+async fn start(State(state): State<AppState>, PageQuery(q): PageQuery<StartQuery>) -> Response {
     let trust = match q.trust {
         Some(t) => TrustId(t),
         // Without `?trust=`: the deployment's one trust offering it (the sign-in page's link).
@@ -110,7 +111,7 @@ struct CallbackQuery {
 async fn callback(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Query(q): Query<CallbackQuery>,
+    PageQuery(q): PageQuery<CallbackQuery>,
 ) -> Response {
     let cleared = format!("{FLOW_COOKIE}=; HttpOnly; SameSite=Lax; Path=/login/sso; Max-Age=0");
     let Some((flow, trust, next)) = flow_cookie(&headers) else {

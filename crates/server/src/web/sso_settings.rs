@@ -6,10 +6,10 @@ use super::form::FormData;
 use super::page::{Chrome, Ctx, Errors, WebError, render, render_with, see_other};
 use crate::AppState;
 use crate::sso_settings::check_issuer;
+use crate::web::PageQuery;
 use app::school_admin::{self as uc, SsoSettingsInput};
 use askama::Template;
 use axum::Router;
-use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -67,7 +67,7 @@ async fn page(
     })
 }
 
-async fn settings_page(ctx: Ctx, Query(q): Query<DoneQuery>) -> Result<Response, WebError> {
+async fn settings_page(ctx: Ctx, PageQuery(q): PageQuery<DoneQuery>) -> Result<Response, WebError> {
     let done = match q.done.as_deref() {
         Some("saved") => "Saved: your staff can sign in with their school account.",
         Some("cleared") => "Cleared: your staff sign in with their Doorstep password.",

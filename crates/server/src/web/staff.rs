@@ -3,12 +3,13 @@
 use super::form::FormData;
 use super::page::{Choice, Chrome, Ctx, Errors, WebError, render, render_with, see_other};
 use crate::AppState;
+use crate::web::PageQuery;
 use app::Refusal;
 use app::permissions::{SCHOOL_ADMINS, STAFF_RECORD_KEEPERS};
 use app::school_admin::{self as uc, NewStaffInput, NewVehicleInput};
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -108,7 +109,7 @@ async fn page(
     })
 }
 
-async fn list(ctx: Ctx, Query(q): Query<SchoolQuery>) -> Result<Response, WebError> {
+async fn list(ctx: Ctx, PageQuery(q): PageQuery<SchoolQuery>) -> Result<Response, WebError> {
     Ok(render(
         &page(&ctx, q.school_id, Errors::none(), None).await?,
     ))
@@ -285,7 +286,7 @@ struct DetailQuery {
 async fn detail(
     ctx: Ctx,
     Path(id): Path<i64>,
-    Query(q): Query<DetailQuery>,
+    PageQuery(q): PageQuery<DetailQuery>,
 ) -> Result<Response, WebError> {
     Ok(render(
         &build_with(

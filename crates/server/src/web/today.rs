@@ -7,9 +7,9 @@ use super::page::{Chrome, Ctx, Errors, WebError, render_with};
 use super::time::{Local, iso, relative};
 use super::visit::visit_to_show;
 use crate::AppState;
+use crate::web::PageQuery;
 use askama::Template;
 use axum::Router;
-use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -173,7 +173,7 @@ fn flash(done: Option<&str>) -> Option<&'static str> {
     })
 }
 
-async fn today(ctx: Ctx, Query(q): Query<TodayQuery>) -> Result<Response, WebError> {
+async fn today(ctx: Ctx, PageQuery(q): PageQuery<TodayQuery>) -> Result<Response, WebError> {
     let mut page = build(&ctx, flash(q.done.as_deref()), Errors::none(), 0).await?;
     if q.done.as_deref() == Some("left-early") {
         // The incident form checks who may report on the visit; a bad number shows no link.

@@ -8,6 +8,7 @@ pub(super) mod hand_over;
 mod labels;
 mod refused;
 
+use crate::web::PageQuery;
 pub use check::{PolicyPanel, policy_panel};
 pub use facts::{Line, facts};
 use hand_over::HandOverBox;
@@ -26,7 +27,7 @@ use app::permissions::{redact_code_word, visit_read_action};
 use app::visits::{self, CancelInput, ConcernInput, ResolveInput, VisitDetail};
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -110,7 +111,7 @@ pub(super) struct DoneQuery {
 async fn visit_page(
     ctx: Ctx,
     Path(id): Path<i64>,
-    Query(q): Query<DoneQuery>,
+    PageQuery(q): PageQuery<DoneQuery>,
 ) -> Result<Response, WebError> {
     let page = build(&ctx, id, flash(&q), Errors::none(), vec![]).await?;
     Ok(render_with(StatusCode::OK, &page))

@@ -29,6 +29,12 @@ async fn the_audit_page_filters_pages_hides_what_the_reader_may_not_read_and_rec
             !html.contains(&format!("head only record {}<", w.about_head)),
             "{html}"
         );
+        // D5: each action in words, its key beside it (as the export gives it).
+        assert!(
+            html.contains("made a record only the head reads")
+                && html.contains("<code class=\"action-key\">head_only_record.create</code>"),
+            "{html}"
+        );
         assert!(
             html.contains("href=\"/audit\""),
             "in the navigation: {html}"

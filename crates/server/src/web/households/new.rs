@@ -1,6 +1,7 @@
 //! A new household (P3): the form, checked box by box, and the same use case as the JSON API.
 
 use super::*;
+use crate::web::PageQuery;
 
 #[derive(Template)]
 #[template(path = "household_new.html")]
@@ -34,7 +35,10 @@ const NEW_FIELDS: [&str; 10] = [
     "cautions[0].description",
 ];
 
-pub(super) async fn new_page(ctx: Ctx, Query(q): Query<SchoolQuery>) -> Result<Response, WebError> {
+pub(super) async fn new_page(
+    ctx: Ctx,
+    PageQuery(q): PageQuery<SchoolQuery>,
+) -> Result<Response, WebError> {
     let school = ctx.school(q.school_id).await?;
     Ok(render(&NewPage {
         chrome: ctx.chrome("households"),

@@ -4,9 +4,10 @@
 use super::super::form::FormData;
 use super::super::page::{Choice, Chrome, Ctx, Errors, WebError, render, render_with, see_other};
 use super::{kinds, local_of, report_input, status};
+use crate::web::PageQuery;
 use app::safeguarding::{incident, submit_incident, update_incident};
 use askama::Template;
-use axum::extract::{Path, Query};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
@@ -121,7 +122,7 @@ pub(super) struct DoneQuery {
 pub(super) async fn detail(
     ctx: Ctx,
     Path(id): Path<i64>,
-    Query(q): Query<DoneQuery>,
+    PageQuery(q): PageQuery<DoneQuery>,
 ) -> Result<Response, WebError> {
     let flash = match q.done.as_deref() {
         Some("recorded") => {
