@@ -42,7 +42,7 @@ async fn the_code_word_shown_again_the_same_day_is_recorded_once_per_person() {
         assert_eq!(code_word_reads(&app, &w, buddy).await, 0);
         for _ in 0..2 {
             let shown = app.get(buddy, &visit).await.expect_status(StatusCode::OK);
-            assert_eq!(shown["code_word"], super::CODE_WORD);
+            assert!(shown.to_string().contains(super::CODE_WORD), "{shown}");
         }
         assert_eq!(code_word_reads(&app, &w, buddy).await, 1);
         // Past midnight UTC a look is recorded again, once.

@@ -9,8 +9,9 @@ use serde_json::Value;
 
 /// The world's pupil as `who` reads it in `/api/pupils`.
 async fn listed_pupil(app: &TestApp, w: &World, who: &str) -> Value {
+    let school = w.people["head"].school_id.expect("a school").0;
     let all = app
-        .get(&w.sessions[who], "/api/pupils")
+        .get(&w.sessions[who], &format!("/api/pupils?school_id={school}"))
         .await
         .expect_status(StatusCode::OK);
     let all = all.as_array().expect("a list of pupils").clone();
@@ -21,8 +22,12 @@ async fn listed_pupil(app: &TestApp, w: &World, who: &str) -> Value {
 
 /// The world's household as `who` reads it in `/api/households`.
 async fn listed_household(app: &TestApp, w: &World, who: &str) -> Option<Value> {
+    let school = w.people["head"].school_id.expect("a school").0;
     let all = app
-        .get(&w.sessions[who], "/api/households")
+        .get(
+            &w.sessions[who],
+            &format!("/api/households?school_id={school}"),
+        )
         .await
         .expect_status(StatusCode::OK);
     let all = all.as_array().expect("a list of households").clone();
