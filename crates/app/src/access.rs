@@ -11,12 +11,14 @@
 //! One file per record class: [`visit`] (visits, the school's board and alarms it watches),
 //! [`pupil`] (a child's records: chronology, a visit's record, safeguarding concerns),
 //! [`household`] (the household and the planner's view of it), [`records`] (incidents, records
-//! for the head, the audit trail, alarms) and [`schools`] (exports, reports, calendar links).
+//! for the head, the audit trail, alarms), [`schools`] (exports, reports, calendar links) and
+//! [`roll`] (the lists of a school's pupils and households).
 
 mod buddy;
 mod household;
 mod pupil;
 mod records;
+mod roll;
 mod schools;
 mod visit;
 
@@ -31,6 +33,9 @@ pub use pupil::{
 pub use records::{
     duress_hidden_from, incident_readers, is_about_head, may_read_audit, may_read_head_only,
     readable_head_only, readable_incident, visible_alarm,
+};
+pub use roll::{
+    Detail, HouseholdName, PupilName, RegisterHousehold, RollPupil, household_register, roll,
 };
 pub use schools::{
     calendar_feed_allowed, drill_report_school, manages_calendar_links, may_run_drills,
@@ -57,10 +62,14 @@ pub enum RecordClass {
     HeadOnly,
     AuditRow,
     Alarm,
+    /// The list of a school's pupils ([`roll`]).
+    Roll,
+    /// The list of a school's households ([`household_register`]).
+    HouseholdRegister,
 }
 
 impl RecordClass {
-    pub const ALL: [RecordClass; 8] = [
+    pub const ALL: [RecordClass; 10] = [
         RecordClass::Visit,
         RecordClass::Chronology,
         RecordClass::Household,
@@ -69,6 +78,8 @@ impl RecordClass {
         RecordClass::HeadOnly,
         RecordClass::AuditRow,
         RecordClass::Alarm,
+        RecordClass::Roll,
+        RecordClass::HouseholdRegister,
     ];
 }
 

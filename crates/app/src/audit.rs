@@ -50,12 +50,19 @@ pub struct Read {
 }
 
 /// Records several reads made for one page in one transaction (one flush, not one per read).
+/// A code-word read ([`once_a_day`]) already recorded today is not written again.
 pub async fn audit_reads(app: &App, staff: &Staff, reads: &[Read]) -> Result<()> {
-    if reads.is_empty() {
+    let mut new = Vec::new();
+    for r in reads {
+        if !already_recorded_today(app, staff, r.action, r.subject_type, r.subject_id).await? {
+            new.push(r);
+        }
+    }
+    if new.is_empty() {
         return Ok(());
     }
     let mut tx = app.db().begin().await?;
-    for r in reads {
+    for r in new {
         let e = entry(
             app,
             staff,
@@ -70,7 +77,42 @@ pub async fn audit_reads(app: &App, staff: &Staff, reads: &[Read]) -> Result<()>
     Ok(tx.commit().await?)
 }
 
-/// Like [`audit`] for a record of a known school.
+/// Reads recorded once per record per person per UTC day (C7): the code word shown with a visit
+/// (`visit.read_with_code_word`). The visitors and the buddy look at the Today page again and
+/// again while out; one row a day still says who was shown the word, and the first read of
+/// anyone new is always written.
+pub const ONCE_A_DAY: [&str; 1] = ["visit.read_with_code_word"];
+
+/// Whether `action` is one of [`ONCE_A_DAY`].
+pub fn once_a_day(action: &str) -> bool {
+    ONCE_A_DAY.contains(&action)
+}
+
+/// Whether a [`once_a_day`] read by `staff` of the subject is already in the trail since
+/// midnight UTC today (always `false` for any other action).
+async fn already_recorded_today(
+    app: &App,
+    staff: &Staff,
+    action: &str,
+    subject_type: &str,
+    subject_id: i64,
+) -> Result<bool> {
+    if !once_a_day(action) {
+        return Ok(false);
+    }
+    let midnight = app
+        .now()
+        .date_naive()
+        .and_time(chrono::NaiveTime::MIN)
+        .and_utc();
+    Ok(app
+        .db()
+        .audited_since(staff.id, action, (subject_type, subject_id), midnight)
+        .await?)
+}
+
+/// Like [`audit`] for a record of a known school. A code-word read ([`once_a_day`]) already
+/// recorded today is not written again.
 pub async fn audit_read(
     app: &App,
     staff: &Staff,
@@ -79,6 +121,9 @@ pub async fn audit_read(
     subject_id: i64,
     school: SchoolId,
 ) -> Result<()> {
+    if already_recorded_today(app, staff, action, subject_type, subject_id).await? {
+        return Ok(());
+    }
     let e = entry(
         app,
         staff,

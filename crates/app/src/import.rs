@@ -96,6 +96,9 @@ pub struct ImportReport {
     /// Staff rows that would grant a role only the trust administrator grants (headteacher,
     /// DSL, chair of governors, trust administrator): not imported, line and column named.
     pub needs_trust_admin: Vec<Problem>,
+    /// What the import did not change and why, in words ("mobile left as it was for …": an
+    /// empty cell keeps what Doorstep holds).
+    pub notes: Vec<String>,
 }
 
 impl ImportReport {
@@ -132,6 +135,9 @@ impl ImportReport {
                 "needs the trust administrator, {}: {}\n",
                 p.element, p.reason
             ));
+        }
+        for n in &self.notes {
+            out.push_str(&format!("note: {n}\n"));
         }
         out.push_str(&format!(
             "{}{} added, {} changed, {} left, {} unchanged, {} unreadable{}{}\n",
@@ -206,7 +212,8 @@ pub struct StaffCsvInput {
 /// `import.staff` for the file; nothing is written on a dry run. `now` (UTC) stamps the rows.
 /// Errors: `Invalid("csv")` when the first line is not the header; `Invalid("school")`/
 /// `Forbidden` from [`access::may_import_staff`]. Unreadable rows are not errors: they are in
-/// the report's problems with their line and column.
+/// the report's problems with their line and column. An empty mobile cell keeps the mobile
+/// Doorstep holds (C8), said in the report's notes ("mobile left as it was for …").
 pub async fn import_staff(
     app: &App,
     by: Importer<'_>,

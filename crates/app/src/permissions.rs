@@ -47,6 +47,28 @@ pub const AUDIT_READERS: [Role; 4] = [
 /// See who has read a child's records, and make school-wide calendar links.
 pub const RECORD_OVERSEERS: [Role; 3] = [Role::Dsl, Role::DeputyDsl, Role::Headteacher];
 
+/// List the school's pupils with everything the roll holds (date of birth, household): the
+/// office and the attendance lead, who keep the roll and chase absence, the safeguarding leads
+/// and a trust administrator, who imports it ([`crate::access::roll`]).
+pub const ROLL_KEEPERS: [Role; 7] = [
+    Role::Office,
+    Role::AttendanceLead,
+    Role::Dsl,
+    Role::DeputyDsl,
+    Role::SafeguardingTeam,
+    Role::Headteacher,
+    Role::TrustAdmin,
+];
+
+/// List the school's pupils and households by name only: staff who plan, decide on and go on
+/// visits. Not the chair of governors, who has no need to know individual children.
+pub const ROLL_NAME_READERS: [Role; 3] = [Role::VisitingStaff, Role::Ewo, Role::SeniorLeader];
+
+/// List the school's households with their addresses: those who manage households (the office,
+/// the DSL, a deputy DSL and the head, [`crate::access::household_register`]).
+pub const HOUSEHOLD_KEEPERS: [Role; 4] =
+    [Role::Office, Role::Dsl, Role::DeputyDsl, Role::Headteacher];
+
 /// Read the child-missing pack of an unanswered Home Visit Slip (A6, #13): those who ring 101
 /// and report the child missing (example absence protocol, section 5: "the DSL (or a Deputy
 /// DSL) … The Headteacher is told").

@@ -93,7 +93,8 @@ pub async fn colleague(app: &App, me: &Staff, id: StaffId) -> Result<Staff> {
 }
 
 /// One pupil on the school's roll as the plan form offers them: name, year group, and the
-/// family name and postcode that tell two pupils of one name apart.
+/// family name and postcode (empty for those who read names only) that tell two pupils of one
+/// name apart.
 pub struct RollEntry {
     pub pupil: PupilId,
     pub name: String,
@@ -102,10 +103,14 @@ pub struct RollEntry {
     pub postcode: String,
 }
 
-/// The school's roll for planning a visit, for someone in its scope (every member of staff
-/// plans with it). Errors: `NotFound("school")`.
+/// The school's roll for planning a visit, as [`crate::access::roll`] lets the person list it:
+/// the postcode only for those who read whole entries (a planner tells two pupils of one name
+/// apart by family name and year group). Errors: `NotFound("school")`; `Forbidden` as
+/// [`crate::access::roll`].
 pub async fn roll(app: &App, me: &Staff, school: SchoolId) -> Result<Vec<RollEntry>> {
     in_scope(app, me, school).await?;
+    let (_, detail) = crate::access::roll(app, me, Some(school.0)).await?;
+    let full = detail == crate::access::Detail::Full;
     let households = app.db().households_of_school(school).await?;
     Ok(app
         .db()
@@ -119,7 +124,9 @@ pub async fn roll(app: &App, me: &Staff, school: SchoolId) -> Result<Vec<RollEnt
                 name: p.name,
                 year_group: p.year_group,
                 family_name: h.map_or(String::new(), |h| h.family_name.clone()),
-                postcode: h.map_or(String::new(), |h| h.postcode.clone()),
+                postcode: h
+                    .filter(|_| full)
+                    .map_or(String::new(), |h| h.postcode.clone()),
             }
         })
         .collect())

@@ -6,7 +6,7 @@ use crate::AppState;
 use crate::auth::CurrentStaff;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery, Id};
-use app::access::HouseholdForPlanning;
+use app::access::{HouseholdForPlanning, RegisterHousehold, RollPupil};
 use app::school_admin::{
     self as uc, CautionInput, HouseholdDetail, MemberInput, NewHouseholdInput, NewPupilInput,
     ReasonInput, ReviewInput,
@@ -38,13 +38,15 @@ struct SchoolQuery {
     school_id: Option<i64>,
 }
 
-/// Households this person may see.
-#[utoipa::path(get, path = "/api/households", tag = "households", params(SchoolQuery), responses((status = 200, body = Vec<Household>)))]
+/// Households this person may see: with their addresses for the office, the DSL, a deputy DSL
+/// and the head; by family name for other staff; 403 for the chair of governors.
+#[utoipa::path(get, path = "/api/households", tag = "households", params(SchoolQuery),
+    responses((status = 200, body = Vec<RegisterHousehold>), (status = 403)))]
 async fn list_households(
     State(state): State<AppState>,
     CurrentStaff(me): CurrentStaff,
     ApiQuery(q): ApiQuery<SchoolQuery>,
-) -> Result<Json<Vec<Household>>, ApiError> {
+) -> Result<Json<Vec<RegisterHousehold>>, ApiError> {
     Ok(Json(uc::households(&state, &me, q.school_id).await?))
 }
 
@@ -141,13 +143,16 @@ async fn review_household(
     ))
 }
 
-/// The school roll: pupils of the school.
-#[utoipa::path(get, path = "/api/pupils", tag = "pupils", params(SchoolQuery), responses((status = 200, body = Vec<Pupil>)))]
+/// The school roll: pupils of the school, whole for the office, the attendance lead, the
+/// safeguarding leads and the trust; name and year group only for other staff; 403 for the
+/// chair of governors.
+#[utoipa::path(get, path = "/api/pupils", tag = "pupils", params(SchoolQuery),
+    responses((status = 200, body = Vec<RollPupil>), (status = 403)))]
 async fn list_pupils(
     State(state): State<AppState>,
     CurrentStaff(me): CurrentStaff,
     ApiQuery(q): ApiQuery<SchoolQuery>,
-) -> Result<Json<Vec<Pupil>>, ApiError> {
+) -> Result<Json<Vec<RollPupil>>, ApiError> {
     Ok(Json(uc::pupils(&state, &me, q.school_id).await?))
 }
 
@@ -162,11 +167,13 @@ async fn create_pupil(
     Ok((StatusCode::CREATED, Json(pupil)))
 }
 
-#[utoipa::path(get, path = "/api/pupils/{id}", tag = "pupils", params(("id" = i64, Path)), responses((status = 200, body = Pupil), (status = 404)))]
+/// One pupil of the roll, as [`list_pupils`] lists them.
+#[utoipa::path(get, path = "/api/pupils/{id}", tag = "pupils", params(("id" = i64, Path)),
+    responses((status = 200, body = RollPupil), (status = 403), (status = 404)))]
 async fn get_pupil(
     State(state): State<AppState>,
     CurrentStaff(me): CurrentStaff,
     Id(id): Id,
-) -> Result<Json<Pupil>, ApiError> {
+) -> Result<Json<RollPupil>, ApiError> {
     Ok(Json(uc::pupil(&state, &me, PupilId(id)).await?))
 }

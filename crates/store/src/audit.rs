@@ -83,6 +83,30 @@ impl Db {
         tx.commit().await
     }
 
+    /// Whether `actor` already has an entry of `action` about the subject at or after `since`
+    /// (UTC): a repeated read that need not be written again.
+    pub async fn audited_since(
+        &self,
+        actor: domain::StaffId,
+        action: &str,
+        subject: (&str, i64),
+        since: DateTime<Utc>,
+    ) -> Result<bool> {
+        const Q: &str = "select count(*) from audit_log where actor_staff_id = $1 and action = $2 \
+                         and subject_type = $3 and subject_id = $4 and at >= $5";
+        let n: i64 = with_pool!(self, p => {
+            sqlx::query_scalar(Q)
+                .bind(actor.0)
+                .bind(action)
+                .bind(subject.0)
+                .bind(subject.1)
+                .bind(since)
+                .fetch_one(p)
+                .await
+        })?;
+        Ok(n > 0)
+    }
+
     /// Newest first: one trust's entries, optionally one school's and one subject's. The trust's
     /// entries include those with no actor about the trust itself (a refused single sign-on).
     pub async fn audit_trail(

@@ -61,6 +61,8 @@ pub struct Pupil {
     pub date_of_birth: NaiveDate,
     pub height_cm: Option<i64>,
     pub year_group: Option<String>,
+    /// When a full import from the MIS found the pupil no longer on roll (UTC); `None` on roll.
+    pub left_at: Option<DateTime<Utc>>,
 }
 
 pub struct NewHousehold<'a> {
@@ -95,7 +97,7 @@ pub struct NewPupil<'a> {
 const HOUSEHOLD_COLUMNS: &str = "id, school_id, family_name, address, postcode, landline, language_notes, pets, blocked, \
     blocked_reason, blocked_at, reviewed_by, reviewed_at, review_note";
 const PUPIL_COLUMNS: &str =
-    "id, school_id, household_id, name, date_of_birth, height_cm, year_group";
+    "id, school_id, household_id, name, date_of_birth, height_cm, year_group, left_at";
 
 impl Tx {
     /// The household as this transaction sees it, its row locked until commit on PostgreSQL

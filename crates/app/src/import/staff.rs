@@ -243,11 +243,23 @@ pub(super) async fn apply(
                 ("add", id, Vec::new())
             }
             Some(e) => {
+                // An empty cell keeps what Doorstep holds: a CSV without mobiles must not wipe
+                // the numbers the alarm ladder rings (C8).
+                let mobile = match (&r.mobile, &e.mobile) {
+                    (None, Some(kept)) => {
+                        report.notes.push(format!(
+                            "mobile left as it was for {} <{}> (line {}: the cell is empty)",
+                            r.name, r.email, r.line
+                        ));
+                        Some(kept.clone())
+                    }
+                    (given, _) => given.clone(),
+                };
                 let mut changed = Vec::new();
                 if e.name != r.name {
                     changed.push("name");
                 }
-                if e.mobile != r.mobile {
+                if e.mobile != mobile {
                     changed.push("mobile");
                 }
                 if e.roles != roles {
@@ -258,7 +270,7 @@ pub(super) async fn apply(
                     continue;
                 }
                 if !dry_run {
-                    tx.set_staff_name_and_mobile(e.id, &r.name, r.mobile.as_deref())
+                    tx.set_staff_name_and_mobile(e.id, &r.name, mobile.as_deref())
                         .await?;
                     tx.set_roles(e.id, &roles).await?;
                 }

@@ -155,11 +155,15 @@ pub async fn report_place(app: &App, me: &Staff, visit: VisitId) -> Result<Repor
 }
 
 /// The households of `school` this person may report an incident about: the households they may
-/// see ([`crate::school_admin::households`]).
+/// list ([`crate::school_admin::households`]), with addresses only for those who read them; none
+/// for those who may list none (they report an incident from a visit).
 pub async fn incident_households(
     app: &App,
     me: &Staff,
     school: Option<i64>,
-) -> Result<Vec<Household>> {
-    crate::school_admin::households(app, me, school).await
+) -> Result<Vec<crate::access::RegisterHousehold>> {
+    match crate::school_admin::households(app, me, school).await {
+        Err(Refusal::Forbidden(_)) => Ok(Vec::new()),
+        other => other,
+    }
 }

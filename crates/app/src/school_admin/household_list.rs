@@ -1,19 +1,30 @@
 //! Which households a person sees, and which visits to one: the lists the household pages and
 //! the incident form offer, each entry behind [`access::visible_household`].
 
-use crate::access::{self, school_in_scope, sees_school_visits};
+use crate::access::{self, RegisterHousehold, sees_school_visits};
 use crate::{App, Refusal, Result};
 use store::{Household, Staff, VisitFilter, VisitSummary};
 
 /// The households of a school (`school_id`, or the person's own) this person may see: all of
 /// them for those who see the school's visits, otherwise those they are involved with
-/// ([`access::visible_household`]).
-/// Errors: `Invalid("school_id")` for a school they do not work in.
-pub async fn households(app: &App, me: &Staff, school_id: Option<i64>) -> Result<Vec<Household>> {
-    let school = school_in_scope(app, me, school_id).await?;
+/// ([`access::visible_household`]); each with its address only for those who keep the
+/// households ([`access::household_register`]), by family name for other staff.
+/// Errors: `Invalid("school_id")` for a school they do not work in; `Forbidden` for those with
+/// no need to know the school's families (the chair of governors).
+pub async fn households(
+    app: &App,
+    me: &Staff,
+    school_id: Option<i64>,
+) -> Result<Vec<RegisterHousehold>> {
+    let (school, detail) = access::household_register(app, me, school_id).await?;
+    let listed = |all: Vec<Household>| {
+        all.into_iter()
+            .map(|h| RegisterHousehold::of(h, detail))
+            .collect()
+    };
     let all = app.db().households_of_school(school).await?;
     if sees_school_visits(app, me, school).await? {
-        return Ok(all);
+        return Ok(listed(all));
     }
     let mine = app
         .db()
@@ -35,7 +46,7 @@ pub async fn households(app: &App, me: &Staff, school_id: Option<i64>) -> Result
             Err(e) => return Err(e),
         }
     }
-    Ok(seen)
+    Ok(listed(seen))
 }
 
 /// The visits to this household the person sees (all the school's for those who see them,

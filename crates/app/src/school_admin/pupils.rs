@@ -1,7 +1,7 @@
 //! Pupils (P3): the school roll, adding a pupil to a household, and the pupil's page.
 
 use super::household_list::household_visits;
-use crate::access::{self, can_see_school, found, school_in_scope};
+use crate::access::{self, can_see_school, found};
 use crate::{App, Refusal, Result, audit};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::text::Line;
@@ -22,11 +22,22 @@ pub struct NewPupilInput {
     pub year_group: Option<Line<20>>,
 }
 
-/// The school roll: pupils of the school named (or the person's own).
-/// Errors: `Invalid("school_id")` for a school they do not work in.
-pub async fn pupils(app: &App, me: &Staff, school_id: Option<i64>) -> Result<Vec<Pupil>> {
-    let school = school_in_scope(app, me, school_id).await?;
-    Ok(app.db().pupils_of_school(school).await?)
+/// The school roll: pupils of the school named (or the person's own), each whole or by name and
+/// year group only as [`access::roll`] decides. Errors: `Invalid("school_id")` for a school they
+/// do not work in; `Forbidden` for those with no need to know the school's children.
+pub async fn pupils(
+    app: &App,
+    me: &Staff,
+    school_id: Option<i64>,
+) -> Result<Vec<access::RollPupil>> {
+    let (school, detail) = access::roll(app, me, school_id).await?;
+    Ok(app
+        .db()
+        .pupils_of_school(school)
+        .await?
+        .into_iter()
+        .map(|p| access::RollPupil::of(p, detail))
+        .collect())
 }
 
 /// Adds a pupil to a household of a school the person works in, audited as `pupil.create`.
@@ -81,15 +92,17 @@ pub async fn create_pupil(
     Ok(app.db().pupil(id).await?)
 }
 
-/// A pupil of a school the person works in. Errors: `NotFound("pupil")` otherwise.
-pub async fn pupil(app: &App, me: &Staff, id: PupilId) -> Result<Pupil> {
+/// A pupil of a school the person works in, whole or by name and year group only as
+/// [`access::roll`] decides. Errors: `NotFound("pupil")` for a pupil of another school;
+/// `Forbidden` as [`access::roll`].
+pub async fn pupil(app: &App, me: &Staff, id: PupilId) -> Result<access::RollPupil> {
     let pupil = app.db().pupil(id).await?;
     let school = app.db().school(pupil.school_id).await?;
-    if can_see_school(me, school.id, school.trust_id) {
-        Ok(pupil)
-    } else {
-        Err(Refusal::not_found("pupil"))
+    if !can_see_school(me, school.id, school.trust_id) {
+        return Err(Refusal::not_found("pupil"));
     }
+    let (_, detail) = access::roll(app, me, Some(school.id.0)).await?;
+    Ok(access::RollPupil::of(pupil, detail))
 }
 
 /// What the pupil's page shows.

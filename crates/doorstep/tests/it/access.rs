@@ -4,6 +4,8 @@
 
 mod audit_page;
 mod code_word;
+mod code_word_audit;
+mod lists;
 mod need_to_know;
 mod planner;
 mod routes;
@@ -45,8 +47,10 @@ pub(crate) enum Got {
     Hidden,
     /// Signed in, may see the list, may not do this.
     Refused,
+    /// A list by name only: no date of birth, no address.
+    Names,
 }
-use Got::{Hidden, Refused, Yes};
+use Got::{Hidden, Names, Refused, Yes};
 
 fn got<T>(r: Result<T, Refusal>) -> Got {
     match r {
@@ -54,6 +58,17 @@ fn got<T>(r: Result<T, Refusal>) -> Got {
         Err(Refusal::NotFound(_)) => Hidden,
         Err(Refusal::Forbidden(_)) => Refused,
         Err(other) => panic!("an access decision failed: {}", other.chain()),
+    }
+}
+
+/// What one person gets from a list's decision: the whole entries, names only, refused, or
+/// "no such school" for a school they do not work in.
+fn listed(r: Result<(domain::SchoolId, access::Detail), Refusal>) -> Got {
+    match r {
+        Ok((_, access::Detail::Full)) => Yes,
+        Ok((_, access::Detail::NamesOnly)) => Names,
+        Err(Refusal::Invalid { field, .. }) if field == "school_id" => Hidden,
+        Err(other) => got::<()>(Err(other)),
     }
 }
 
@@ -183,6 +198,11 @@ impl World {
         }
     }
 
+    /// The world's school.
+    fn school(&self) -> i64 {
+        self.people["head"].school_id.expect("the head's school").0
+    }
+
     /// What each person gets from one decision of `class`.
     pub async fn ask(&self, app: &app::App, class: RecordClass, who: &store::Staff) -> Vec<Got> {
         match class {
@@ -211,6 +231,10 @@ impl World {
             ],
             RecordClass::AuditRow => vec![got(access::may_read_audit(who))],
             RecordClass::Alarm => vec![got(access::visible_alarm(app, who, self.alarm).await)],
+            RecordClass::Roll => vec![listed(access::roll(app, who, Some(self.school())).await)],
+            RecordClass::HouseholdRegister => vec![listed(
+                access::household_register(app, who, Some(self.school())).await,
+            )],
         }
     }
 }
@@ -252,6 +276,14 @@ fn expected(class: RecordClass) -> [Vec<Got>; 9] {
         // the attendance lead, who watches the board: before the one list of watchers they saw
         // the alarm there and got "not found" acknowledging it.
         RecordClass::Alarm => one([Yes, Yes, Yes, Yes, Yes, Yes, Hidden, Yes, Hidden]),
+        // B1: the office, the attendance lead (the liaison officer), the safeguarding leads and
+        // the trust read the whole roll; the teacher and the senior leader names and year
+        // groups; the chair of governors has no need to know individual children.
+        RecordClass::Roll => one([Names, Yes, Yes, Names, Yes, Yes, Refused, Yes, Hidden]),
+        // B2: addresses for those who keep the households (office, DSL, deputy DSL, head).
+        RecordClass::HouseholdRegister => {
+            one([Names, Names, Yes, Names, Yes, Yes, Refused, Names, Hidden])
+        }
     }
 }
 
@@ -317,6 +349,16 @@ async fn an_alarm_is_seen_by_the_schools_watchers_and_the_visits_people() {
     each_role_gets_todays_access(RecordClass::Alarm).await;
 }
 
+#[tokio::test]
+async fn the_pupil_roll_is_listed_whole_by_those_who_keep_it_and_by_name_to_planners() {
+    each_role_gets_todays_access(RecordClass::Roll).await;
+}
+
+#[tokio::test]
+async fn household_addresses_are_listed_to_those_who_keep_the_households() {
+    each_role_gets_todays_access(RecordClass::HouseholdRegister).await;
+}
+
 #[test]
 fn every_record_class_has_its_decision_tested() {
     // `expected` and `World::ask` match on the class without a wildcard, so a new class does not
@@ -330,6 +372,8 @@ fn every_record_class_has_its_decision_tested() {
         RecordClass::HeadOnly,
         RecordClass::AuditRow,
         RecordClass::Alarm,
+        RecordClass::Roll,
+        RecordClass::HouseholdRegister,
     ];
     assert_eq!(RecordClass::ALL.len(), tested.len());
     for class in RecordClass::ALL {

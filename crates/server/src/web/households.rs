@@ -27,7 +27,7 @@ use axum::routing::{get, post};
 use chrono::NaiveDate;
 use domain::HouseholdId;
 use serde::Deserialize;
-use store::{Household, VisitSummary};
+use store::VisitSummary;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -43,7 +43,15 @@ pub fn router() -> Router<AppState> {
 struct ListPage {
     chrome: Chrome,
     schools: Vec<Choice>,
-    households: Vec<Household>,
+    households: Vec<HouseholdLine>,
+}
+
+/// A line of the households page: the address only for those who read it.
+struct HouseholdLine {
+    id: i64,
+    family_name: String,
+    address: String,
+    blocked: bool,
 }
 
 #[derive(Deserialize)]
@@ -58,7 +66,18 @@ async fn list(ctx: Ctx, PageQuery(q): PageQuery<SchoolQuery>) -> Result<Response
     Ok(render(&ListPage {
         chrome: ctx.chrome("households"),
         schools: ctx.school_choices(school).await?,
-        households,
+        households: households
+            .iter()
+            .map(|h| HouseholdLine {
+                id: h.id(),
+                family_name: h.family_name().to_string(),
+                address: h
+                    .address()
+                    .map(|(a, p)| format!("{a}, {p}"))
+                    .unwrap_or_default(),
+                blocked: h.blocked(),
+            })
+            .collect(),
     }))
 }
 

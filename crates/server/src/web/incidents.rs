@@ -157,13 +157,13 @@ async fn new_form(
             .unwrap_or_default();
         households.push(Choice::new("", "Choose the household", chosen.is_empty()));
         households.extend(list.into_iter().map(|h| {
-            let id = h.id.0.to_string();
+            let id = h.id().to_string();
             let selected = id == chosen;
-            Choice::new(
-                id,
-                format!("{} family, {}", h.family_name, h.postcode),
-                selected,
-            )
+            let label = match h.address() {
+                Some((_, postcode)) => format!("{} family, {postcode}", h.family_name()),
+                None => format!("{} family", h.family_name()),
+            };
+            Choice::new(id, label, selected)
         }));
     }
     let now = ctx.state.clock().now();

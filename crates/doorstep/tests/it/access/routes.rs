@@ -40,7 +40,8 @@ pub(super) fn reads(path: &str) -> Option<Reads> {
     }
     if let Some(rest) = after("/api/pupils/{id}").or_else(|| after("/pupils/{id}")) {
         return match rest {
-            "" if path.starts_with("/api") => Some(Reads::Directory),
+            // One entry of the roll (B1): whole, by name, or refused as the roll's decision.
+            "" if path.starts_with("/api") => class(Roll),
             // The pupil's page shows their household's visits.
             "" => class(Household),
             _ => class(Chronology),
@@ -154,6 +155,8 @@ pub(super) fn fill(path: &str, class: RecordClass, world: &World) -> String {
         RecordClass::HeadOnly => world.about_staff,
         RecordClass::AuditRow => 0,
         RecordClass::Alarm => world.alarm,
+        RecordClass::Roll => world.pupil.0,
+        RecordClass::HouseholdRegister => world.household.0,
     };
     path.replacen("{id}", &id.to_string(), 1)
 }
@@ -194,7 +197,8 @@ async fn every_route_that_reads_a_record_by_id_asks_its_access_decision() {
                     .send(&world.sessions[who], Method::GET, &uri, None)
                     .await;
                 let refused = status == StatusCode::NOT_FOUND || status == StatusCode::FORBIDDEN;
-                if decided != Got::Yes && !refused {
+                // A list's entry by name only is an answer the decision allows.
+                if decided != Got::Yes && decided != Got::Names && !refused {
                     let answer: String = answer.to_string().chars().take(160).collect();
                     leaks.push(format!(
                         "{who} GET {uri}: {status} {answer} (decision: {decided:?})"

@@ -31,16 +31,18 @@ pub(super) async fn options(
         form.pupil_id.is_empty(),
     )];
     for p in app::school::roll(&ctx.state, &ctx.me, school).await? {
-        let label = format!(
-            "{}{} — {} family, {}",
+        let mut label = format!(
+            "{}{} — {} family",
             p.name,
             p.year_group
                 .as_deref()
                 .map(|y| format!(" ({y})"))
                 .unwrap_or_default(),
             p.family_name,
-            p.postcode,
         );
+        if !p.postcode.is_empty() {
+            label.push_str(&format!(", {}", p.postcode));
+        }
         let value = p.pupil.0.to_string();
         let selected = value == form.pupil_id;
         pupils.push(Choice::new(value, label, selected));
