@@ -111,7 +111,7 @@ pub struct HouseholdName {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[serde(untagged)]
 pub enum RegisterHousehold {
-    Full(Household),
+    Full(Box<Household>),
     NamesOnly(HouseholdName),
 }
 
@@ -119,7 +119,7 @@ impl RegisterHousehold {
     /// `h` as `detail` allows.
     pub fn of(h: Household, detail: Detail) -> RegisterHousehold {
         match detail {
-            Detail::Full => RegisterHousehold::Full(h),
+            Detail::Full => RegisterHousehold::Full(Box::new(h)),
             Detail::NamesOnly => RegisterHousehold::NamesOnly(HouseholdName {
                 id: h.id.0,
                 school_id: h.school_id.0,
