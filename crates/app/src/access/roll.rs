@@ -65,13 +65,16 @@ pub async fn household_register(
     }
 }
 
-/// A pupil as listed to those who read names only.
+/// A pupil as listed to those who read names only (and the household to plan for).
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PupilName {
     pub id: i64,
     pub school_id: i64,
     pub name: String,
     pub year_group: Option<String>,
+    /// Which household to plan for: a number only; what a planner reads of the household is
+    /// [`super::household_for_planning`]'s, asked and audited there.
+    pub household_id: i64,
 }
 
 /// A pupil of the roll as the person reads it ([`roll`]): the whole entry or name and year
@@ -91,6 +94,7 @@ impl RollPupil {
             Detail::NamesOnly => RollPupil::NamesOnly(PupilName {
                 id: p.id.0,
                 school_id: p.school_id.0,
+                household_id: p.household_id.0,
                 name: p.name,
                 year_group: p.year_group,
             }),

@@ -194,6 +194,8 @@ mod tests {
         "appointment.reason",
         "doorstep.harton.sch.uk",
         "j.smithxxx",
+        "practice.buddy_staff_id",
+        "practice.visitor_ids",
         "transport.pupil_age_years",
         "transport.pupil_height_cm",
     ];

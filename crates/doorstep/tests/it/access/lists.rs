@@ -47,7 +47,9 @@ async fn the_roll_is_listed_whole_to_its_keepers_by_name_to_planners_and_not_to_
             let p = listed_pupil(&app, &w, who).await;
             assert_eq!(p["name"], "Ali Access", "{who}");
             assert!(p.get("date_of_birth").is_none(), "{who}: {p}");
-            assert!(p.get("household_id").is_none(), "{who}: {p}");
+            // The household to plan a visit for, by number: its address is the planner's view's.
+            assert_eq!(p["household_id"], w.household.0, "{who}");
+            assert!(p.get("upn").is_none(), "{who}: {p}");
             let one = app
                 .get(&w.sessions[who], &format!("/api/pupils/{}", w.pupil.0))
                 .await
