@@ -67,6 +67,8 @@ pub async fn household_register(
 
 /// A pupil as listed to those who read names only (and the household to plan for).
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+// Closed in the API description, so a whole entry is never read as this one too (oneOf).
+#[serde(deny_unknown_fields)]
 pub struct PupilName {
     pub id: i64,
     pub school_id: i64,
@@ -104,6 +106,8 @@ impl RollPupil {
 
 /// A household as listed to those who read names only.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+// Closed in the API description, so a whole entry is never read as this one too (oneOf).
+#[serde(deny_unknown_fields)]
 pub struct HouseholdName {
     pub id: i64,
     pub school_id: i64,
