@@ -154,6 +154,8 @@ async fn a_check_in_the_stopped_writer_cannot_write_answers_503_not_409() {
         app.post(&teacher, &check_in, json!({}))
             .await
             .expect_status(OK);
+        let (status, health) = app.get(&Session::anonymous(), "/healthz").await;
+        assert_eq!(status, OK, "healthy while the writer runs: {health}");
 
         writer.stop_for_test();
         writer.closed().await;
@@ -164,6 +166,18 @@ async fn a_check_in_the_stopped_writer_cannot_write_answers_503_not_409() {
         assert!(
             body["reason"].as_str().is_some_and(|r| !r.is_empty()),
             "{body}"
+        );
+        // The technician's probe sees it too, so the service manager restarts Doorstep.
+        let (status, health) = app.get(&Session::anonymous(), "/healthz").await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{health}");
+        assert_eq!(health["healthy"], false, "{health}");
+        assert!(
+            health["problems"]
+                .as_array()
+                .is_some_and(|p| p.iter().any(|p| p
+                    .as_str()
+                    .is_some_and(|p| p.contains("check-in writer has stopped")))),
+            "{health}"
         );
     })
     .await;
