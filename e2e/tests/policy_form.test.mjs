@@ -1,7 +1,8 @@
 // The policy editor without TOML (#13 item 5): the head ticks who is told by every repeat of
-// the top rung and writes the panic alarm's instruction in the school's words, sees both in the
-// draft's changes; the chair's approval dated in the past is refused next to the date with the
-// date kept (tester C5), and approved once the date is put right.
+// the top rung, writes the panic alarm's instruction in the school's words and switches on an
+// evening rule from 17:30, sees all three in the draft's changes; the chair's approval dated in
+// the past is refused next to the date with the date kept (tester C5), and approved once the date
+// is put right.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startServer, apiAs } from "../lib/server.mjs";
@@ -37,11 +38,15 @@ test("a head ticks a responder and writes an alarm instruction; the chair's past
     await responders.getByText(/^Everyone told by each repeat/).waitFor();
     await responders.getByLabel("The headteacher").check();
     await form.getByLabel("Alarm instructions: panic").fill("Ring 999 at once, then the headteacher.");
+    // An optional part of the policy, switched on with a time typed as a school writes it.
+    await form.getByLabel("Use an evening rule").check();
+    await form.getByLabel("Staffing: evening, starts", { exact: true }).fill("17:30");
     await form.getByLabel("Why the change").fill("Governors' annual review.");
     await form.getByRole("button", { name: "Save as a draft" }).click();
     await head.getByRole("status").getByText("Saved as a draft").waitFor();
     await head.getByText(/Told by every repeat of the top rung: .* → .*headteacher/).waitFor();
     await head.getByText(/Alarm instructions: panic: none → Ring 999 at once, then the headteacher\./).waitFor();
+    await head.getByText("Staffing: evening, starts: none → 17:30:00").waitFor();
     await shot(head, "policy-form-01-draft");
 
     const chair = await chairCtx.newPage();
@@ -61,6 +66,7 @@ test("a head ticks a responder and writes an alarm instruction; the chair's past
     assert.equal(now.version, before.version + 1);
     assert.ok(now.settings.safety_responders.includes("headteacher"));
     assert.equal(now.settings.alarm_instructions.panic, "Ring 999 at once, then the headteacher.");
+    assert.equal(now.settings.staffing.evening?.starts, "17:30:00");
   } finally {
     await headCtx.close();
     await chairCtx.close();

@@ -3,8 +3,10 @@
 //! policy over a school's own values for the settings the trust lets the school change.
 
 mod lists;
+mod sections;
 mod setting;
 
+pub use sections::{OPTIONAL_SECTIONS, OptionalSection, optional_section, section_of};
 pub use setting::{SettingValue, settings_by_path};
 
 use super::PolicySettings;

@@ -19,6 +19,7 @@ mod phone_out;
 mod plan_times;
 mod policy_approval;
 mod policy_editing;
+mod policy_sections;
 mod practice_drills;
 mod reports;
 mod risk_and_travel;

@@ -18,7 +18,9 @@ use axum::routing::post;
 use chrono::NaiveDate;
 use domain::SchoolId;
 use domain::policy::PolicySettings;
-use domain::policy::changes::{SettingValue, label, settings_by_path};
+use domain::policy::changes::{
+    OPTIONAL_SECTIONS, SettingValue, label, section_of, settings_by_path,
+};
 
 pub fn router() -> Router<crate::AppState> {
     Router::new()
@@ -43,8 +45,9 @@ pub struct SettingField {
     pub name: String,
     pub label: String,
     pub help: String,
-    /// `checkbox`, `number`, `text`, `textarea`, `ticks` (a list of choices) or `select` (see
-    /// [`SettingField::choices`]).
+    /// `checkbox`, `number`, `text`, `textarea`, `ticks` (a list of choices), `select` (see
+    /// [`SettingField::choices`]) or `section`: the tick box that switches an optional part of
+    /// the policy on or off, named `use.` and its path, before that part's own settings.
     pub kind: &'static str,
     /// For `select`: (value, label) of each answer.
     pub choices: &'static [(&'static str, &'static str)],
@@ -52,13 +55,39 @@ pub struct SettingField {
     pub checked: bool,
     /// The choices of a `ticks` setting, those in the list ticked.
     pub ticks: Vec<Tick>,
+    /// The optional part of the policy this setting belongs to, e.g. `staffing.evening`.
+    pub section: Option<&'static str>,
+}
+
+/// The form name of the tick box that switches the optional part at `path` on.
+fn switch(path: &str) -> String {
+    format!("use.{path}")
+}
+
+/// Whether the optional part at `path` is on: as ticked when the form offered its tick box
+/// (a hidden `offered` names it, since an unticked box sends nothing), else as `current` has it.
+fn section_on(current: &PolicySettings, f: Option<&FormData>, path: &str) -> bool {
+    match f {
+        Some(f) if f.all("offered").contains(&path) => f.checked(&switch(path)),
+        _ => current.has_section(path),
+    }
+}
+
+/// A time of day as typed ("18:00", "6:00", "18:00:00") in the form settings keep ("18:00:00").
+fn time_of_day(typed: &str) -> Option<String> {
+    ["%H:%M", "%H:%M:%S"]
+        .iter()
+        .find_map(|f| chrono::NaiveTime::parse_from_str(typed.trim(), f).ok())
+        .map(|t| t.format("%H:%M:%S").to_string())
 }
 
 /// The form's controls for `settings`, showing what was typed after a refusal: every
 /// single-valued setting, every list of choices (roles, who is told, advisory rules) as tick
 /// boxes, and an instruction box per alarm kind.
 pub fn fields(settings: &PolicySettings, typed: Option<&FormData>) -> Vec<SettingField> {
-    let mut out: Vec<SettingField> = settings_by_path(settings)
+    // Optional parts that are off show their starting values under an unticked box.
+    let shown = settings.with_every_section();
+    let mut out: Vec<SettingField> = settings_by_path(&shown)
         .into_iter()
         .filter(|(path, _)| !edited_as_list(path) && !path.starts_with("alarm_instructions"))
         .filter_map(|(path, value)| {
@@ -92,6 +121,7 @@ pub fn fields(settings: &PolicySettings, typed: Option<&FormData>) -> Vec<Settin
                 Some(f) => f.checked(&path),
                 None => value == "true",
             };
+            let section = section_of(&path).map(|s| s.path);
             Some(SettingField {
                 label: label(&path),
                 help: help(&path).unwrap_or_else(|| format!("Setting {path}.")),
@@ -101,9 +131,31 @@ pub fn fields(settings: &PolicySettings, typed: Option<&FormData>) -> Vec<Settin
                 value,
                 checked,
                 ticks: ticked,
+                section,
             })
         })
         .collect();
+    for section in OPTIONAL_SECTIONS.iter().rev() {
+        let at = out
+            .iter()
+            .position(|f| f.section == Some(section.path))
+            .unwrap_or(out.len());
+        let on = section_on(settings, typed, section.path);
+        out.insert(
+            at,
+            SettingField {
+                name: switch(section.path),
+                label: section.label.to_string(),
+                help: section.help.to_string(),
+                kind: "section",
+                choices: &[],
+                value: section.path.to_string(),
+                checked: on,
+                ticks: Vec::new(),
+                section: Some(section.path),
+            },
+        );
+    }
     for (kind, _) in alarm_kinds() {
         let path = format!("alarm_instructions.{kind}");
         let stored = settings.alarm_instructions.get(kind).cloned();
@@ -119,6 +171,7 @@ pub fn fields(settings: &PolicySettings, typed: Option<&FormData>) -> Vec<Settin
             checked: false,
             choices: &[],
             ticks: Vec::new(),
+            section: None,
         });
     }
     out
@@ -131,12 +184,30 @@ pub fn settings_from_form(
     f: &FormData,
 ) -> Result<PolicySettings, Errors> {
     let mut errors = Errors::none();
-    let mut settings = current.clone();
-    for (path, old) in settings_by_path(current) {
+    let on = |path: &str| section_on(current, Some(f), path);
+    let base = current.with_every_section();
+    let mut settings = base.clone();
+    for (path, old) in settings_by_path(&base) {
         if edited_as_list(&path) || path.starts_with("alarm_instructions") {
             continue;
         }
+        if section_of(&path).is_some_and(|s| !on(s.path)) {
+            continue;
+        }
         let new = match &old {
+            SettingValue::Text(t) if time_of_day(t).is_some() => match time_of_day(f.get(&path)) {
+                Some(time) => SettingValue::Text(time),
+                None => {
+                    errors.add(
+                        &path,
+                        format!(
+                            "{}: enter a time of day on the school's clock, like 18:00",
+                            label(&path)
+                        ),
+                    );
+                    continue;
+                }
+            },
             SettingValue::Flag(_) => SettingValue::Flag(f.checked(&path)),
             SettingValue::Number(_) => match f.get(&path).trim().parse::<u32>() {
                 Ok(n) => SettingValue::Number(n.into()),
@@ -157,6 +228,12 @@ pub fn settings_from_form(
         match settings.with_setting(&path, new) {
             Ok(tried) => settings = tried,
             Err(e) => errors.add(&path, format!("{}: {}", label(&path), e.reason)),
+        }
+    }
+    for section in OPTIONAL_SECTIONS {
+        match settings.with_section(section.path, on(section.path)) {
+            Ok(switched) => settings = switched,
+            Err(e) => errors.add(section.path, format!("{}: {}", section.label, e.reason)),
         }
     }
     // An empty box: Doorstep's general guidance for that alarm.

@@ -66,7 +66,7 @@ const HELP: &[(&str, &str)] = &[
     ),
     (
         "staffing.evening.starts",
-        "The time of day (school clock, HH:MM:SS) from which a visit counts as an evening visit, judged on the whole visit, across midnight.",
+        "The time of day (school clock, HH:MM) from which a visit counts as an evening visit, judged on the whole visit, across midnight.",
     ),
     (
         "staffing.evening.lone_needs_backup_at_school",
@@ -162,7 +162,7 @@ const HELP: &[(&str, &str)] = &[
     ),
     (
         "slip.respond_by_time",
-        "The time of day (school clock, HH:MM:SS) by which the family answers, like \"contact the school by 11:00\".",
+        "The time of day (school clock, HH:MM) by which the family answers, like \"contact the school by 11:00\".",
     ),
     (
         "slip.staff_write_the_deadline",
@@ -190,7 +190,7 @@ const HELP: &[(&str, &str)] = &[
     ),
     (
         "incident_report.working_day_ends",
-        "The end of the working day (school clock, HH:MM:SS); an incident report is due by then.",
+        "The end of the working day (school clock, HH:MM); an incident report is due by then.",
     ),
     (
         "records_access.involvement_after_visit_days",
@@ -214,11 +214,11 @@ const HELP: &[(&str, &str)] = &[
     ),
     (
         "calendar.working_hours.starts",
-        "When the working day starts (school clock, HH:MM:SS).",
+        "When the working day starts (school clock, HH:MM).",
     ),
     (
         "calendar.working_hours.ends",
-        "When the working day ends (school clock, HH:MM:SS).",
+        "When the working day ends (school clock, HH:MM).",
     ),
     (
         "calendar.visits_only_on_school_days",
