@@ -35,7 +35,7 @@ fn encode(s: &str) -> String {
         .collect()
 }
 
-fn body(pairs: &[(String, String)]) -> String {
+pub(super) fn body(pairs: &[(String, String)]) -> String {
     let parts: Vec<String> = pairs
         .iter()
         .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
@@ -44,7 +44,7 @@ fn body(pairs: &[(String, String)]) -> String {
 }
 
 /// The settings form as the page sends it for `settings`: every control, filled in as stored.
-fn settings_form(settings: &PolicySettings) -> Vec<(String, String)> {
+pub(super) fn settings_form(settings: &PolicySettings) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for (path, value) in flatten(settings) {
         match value {
@@ -67,18 +67,27 @@ fn set(form: &mut Vec<(String, String)>, name: &str, value: &str) {
     form.push((name.to_string(), value.to_string()));
 }
 
-async fn post_form(app: &TestApp, who: &Session, path: &str, form: String) -> (StatusCode, String) {
+pub(super) async fn post_form(
+    app: &TestApp,
+    who: &Session,
+    path: &str,
+    form: String,
+) -> (StatusCode, String) {
     let (status, page) = app.send_raw(who, Method::POST, path, FORM, form).await;
     (status, page.as_str().unwrap_or_default().to_string())
 }
 
-async fn page(app: &TestApp, who: &Session, path: &str) -> String {
+pub(super) async fn page(app: &TestApp, who: &Session, path: &str) -> String {
     let (status, html) = app.get(who, path).await;
     assert_eq!(status, OK, "{path}");
     html.as_str().unwrap_or_default().to_string()
 }
 
-async fn settings_of(app: &TestApp, who: &Session, school: &DemoSchool) -> (i64, PolicySettings) {
+pub(super) async fn settings_of(
+    app: &TestApp,
+    who: &Session,
+    school: &DemoSchool,
+) -> (i64, PolicySettings) {
     let p = app
         .get(who, &format!("/api/schools/{}/policy", school.id))
         .await
