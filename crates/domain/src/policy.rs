@@ -23,8 +23,8 @@ pub use advisory::{ADVISABLE, check_advisory_reason};
 pub use calendar::{CalendarRule, Term, WorkingHours, next_time_on_school_day};
 use evaluate::unmet;
 pub use evaluate::{
-    Appointment, RiskFacts, Stage, TransportFacts, Unmet, VehicleFacts, VisitFacts, VisitorFacts,
-    evaluate,
+    Appointment, BuddyFacts, RiskFacts, Stage, TransportFacts, Unmet, VehicleFacts, VisitFacts,
+    VisitorFacts, evaluate,
 };
 pub use evening::spans_evening;
 pub use governance::{AcknowledgementRule, ApprovingBody};
@@ -177,6 +177,24 @@ pub struct CategoryLead {
 pub struct BuddyRule {
     pub required: bool,
     pub code_word: CodeWordRule,
+    /// P5, #13: who may be the buddy, by role; a named buddy must hold one of them. Empty: any
+    /// member of staff based at school (REAch2: "a member of staff based at school who is
+    /// accessible"); schools often narrow it ("a member of SLT or the office"). Settings stored
+    /// before this rule, and every preset, read as empty.
+    #[serde(default)]
+    pub roles: Vec<Role>,
+}
+
+impl BuddyRule {
+    /// Roles never based at school, so never a buddy, whatever a policy lists (the EWO, a trust
+    /// administrator, the chair of governors).
+    pub const NOT_AT_SCHOOL: [Role; 3] = [Role::Ewo, Role::TrustAdmin, Role::ChairOfGovernors];
+
+    /// Whether someone holding `roles` may be the buddy: any of [`BuddyRule::roles`], or anyone
+    /// when it is empty.
+    pub fn allows(&self, roles: &crate::RoleSet) -> bool {
+        self.roles.is_empty() || roles.any_of(&self.roles)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]

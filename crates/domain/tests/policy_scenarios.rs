@@ -6,8 +6,8 @@
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use doorstep_domain::policy::presets::{self, preset};
 use doorstep_domain::policy::{
-    Appointment, RiskFacts, Stage, TransportFacts, Unmet, VehicleFacts, VisitFacts, VisitorFacts,
-    evaluate,
+    Appointment, BuddyFacts, RiskFacts, Stage, TransportFacts, Unmet, VehicleFacts, VisitFacts,
+    VisitorFacts, evaluate,
 };
 use doorstep_domain::risk::RiskLevel;
 use doorstep_domain::{CautionFlagId, Role, RoleSet};
@@ -48,7 +48,10 @@ fn good_visit() -> VisitFacts {
         joint_with_agency: false,
         planned_leave_school: at(10, 0),
         planned_leave_property: at(11, 0),
-        has_buddy: true,
+        buddy: Some(BuddyFacts {
+            name: "Olive Office".into(),
+            roles: RoleSet::new(vec![Role::Office]),
+        }),
         has_code_word: true,
         backup_at_school: true,
         vehicle: None,
@@ -116,7 +119,7 @@ fn hsp_lone_evening_visit_is_refused_without_backup_at_school() {
     v.visitors.truncate(1);
     v.planned_leave_school = at(18, 30);
     v.planned_leave_property = at(19, 15);
-    v.has_buddy = false;
+    v.buddy = None;
     v.backup_at_school = false;
     let unmet = check("hsp", &v, Stage::Request);
     assert_eq!(rules(&unmet), ["staffing.evening"]);

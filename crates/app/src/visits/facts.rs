@@ -6,8 +6,8 @@
 
 use crate::{App, Result};
 use domain::policy::{
-    Appointment, RiskFacts, Stage, TransportFacts, Unmet, VehicleFacts, VisitFacts, VisitorFacts,
-    evaluate,
+    Appointment, BuddyFacts, RiskFacts, Stage, TransportFacts, Unmet, VehicleFacts, VisitFacts,
+    VisitorFacts, evaluate,
 };
 use domain::{CautionFlagId, HouseholdId, RoleSet, StaffId, VehicleId, VisitId};
 use store::{
@@ -147,6 +147,17 @@ async fn gather(
         }
         None => None,
     };
+    // P5: the buddy's roles, judged against the roles the policy lists for the buddy.
+    let buddy = match visit.buddy_staff_id {
+        Some(id) => {
+            let b = db.staff(StaffId(id)).await?;
+            Some(BuddyFacts {
+                name: b.name,
+                roles: b.roles,
+            })
+        }
+        None => None,
+    };
     let mut acknowledged = db.acknowledged(visit.id).await?;
     acknowledged.extend_from_slice(extra_acknowledged);
     let open_concerns = db
@@ -177,7 +188,7 @@ async fn gather(
         joint_with_agency: visit.joint_agency.is_some(),
         planned_leave_school: visit.planned_leave_school,
         planned_leave_property: visit.planned_leave_property,
-        has_buddy: visit.buddy_staff_id.is_some(),
+        buddy,
         has_code_word: visit.code_word.is_some(),
         backup_at_school: visit.buddy_staff_id.is_some() || visit.backup_staff_id.is_some(),
         vehicle,

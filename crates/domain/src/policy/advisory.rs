@@ -7,14 +7,16 @@
 use super::{PolicySettings, Unmet};
 use crate::inputs::FieldError;
 
-/// The staffing and timing rules a policy may make advisory, by their setting names.
-pub const ADVISABLE: [&str; 9] = [
+/// The staffing and timing rules a policy may make advisory, by their setting names; who may be
+/// the buddy counts as staffing ("ideally a member of SLT").
+pub const ADVISABLE: [&str; 10] = [
     "staffing.minimum",
     "staffing.evening",
     "staffing.category_leads",
     "reasons.minimum_staff",
     "reasons.led_by",
     "travel.transport_minimum_staff",
+    "buddy.roles",
     "calendar.visits_only_on_school_days",
     "calendar.visits_only_within_working_hours",
     "calendar.no_weekend_visits",

@@ -61,6 +61,7 @@ const LABELS: &[(&str, &str)] = &[
     ("staffing.first_visit_minimum", "Staff on a first visit"),
     ("buddy.required", "A buddy at school"),
     ("buddy.code_word", "Code word"),
+    ("buddy.roles", "Who may be the buddy at school"),
     ("animals.must_be_secured", "Animals put away"),
     (
         "ask_parents_come_in_first",
@@ -156,6 +157,10 @@ pub fn in_words(path: &str, value: &Value) -> String {
         Value::String(s) => s.replace('_', " "),
         Value::Array(items) if items.iter().all(|i| !i.is_object() && !i.is_array()) => {
             if items.is_empty() {
+                // No roles listed for the buddy: anyone at school may be it (P5).
+                if path == "buddy.roles" {
+                    return "any member of staff at school".into();
+                }
                 return "none".into();
             }
             let words: Vec<_> = items.iter().map(|i| in_words("", i)).collect();

@@ -1,7 +1,7 @@
 //! Settings a school submits are checked as a whole before they are stored; the first problem
 //! is named by its setting (e.g. `check_in.interval_minutes`), in the words the editor shows.
 
-use super::{PolicySettings, Recipient, RiskAssessmentRequiredFor};
+use super::{BuddyRule, PolicySettings, Recipient, RiskAssessmentRequiredFor};
 use crate::inputs::FieldError;
 
 /// The longest policy title (`name`), in characters (C6).
@@ -71,6 +71,20 @@ impl PolicySettings {
             return Err(FieldError::new(
                 "authorisation.roles",
                 "name at least one role who may authorise visits",
+            ));
+        }
+        if let Some(r) = self
+            .buddy
+            .roles
+            .iter()
+            .find(|r| BuddyRule::NOT_AT_SCHOOL.contains(r))
+        {
+            return Err(FieldError::new(
+                "buddy.roles",
+                format!(
+                    "{} is not based at school, so cannot be the buddy: tick roles of staff at school, or none for any of them",
+                    r.title()
+                ),
             ));
         }
         if self.staffing.minimum == 0 || self.staffing.first_visit_minimum == 0 {

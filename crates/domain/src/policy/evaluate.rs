@@ -1,6 +1,7 @@
 //! The evaluator: every unmet rule for a visit at a stage, each with its requirement id and a
 //! sentence a headteacher would understand. It never stops at the first problem.
 
+mod buddy;
 mod staffing;
 mod travel;
 
@@ -62,6 +63,13 @@ pub struct VisitorFacts {
     pub acknowledged_risk_assessment: bool,
 }
 
+/// P5: the buddy named on the plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuddyFacts {
+    pub name: String,
+    pub roles: RoleSet,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RiskFacts {
     pub risk_after_controls: RiskLevel,
@@ -100,7 +108,8 @@ pub struct VisitFacts {
     pub joint_with_agency: bool,
     pub planned_leave_school: DateTime<Utc>,
     pub planned_leave_property: DateTime<Utc>,
-    pub has_buddy: bool,
+    /// P5: the buddy at school, `None` when the plan names none.
+    pub buddy: Option<BuddyFacts>,
     pub has_code_word: bool,
     /// Someone is at school for the whole visit to back up and be reported back to.
     pub backup_at_school: bool,
@@ -193,13 +202,7 @@ fn check_plan(policy: &PolicySettings, visit: &VisitFacts, out: &mut Vec<Unmet>)
             "An unannounced visit must record why the family was not told.",
         ));
     }
-    if policy.buddy.required && !visit.has_buddy {
-        out.push(unmet(
-            "P5",
-            "buddy.required",
-            "Name a buddy at school who is reachable for the whole visit.",
-        ));
-    }
+    buddy::check_buddy(policy, visit, out);
     let code_word_needed = match policy.buddy.code_word {
         CodeWordRule::Always => true,
         CodeWordRule::WhenPaired => visit.visitors.len() >= 2,

@@ -4,6 +4,7 @@
 mod arrival;
 mod authorisation;
 mod board_push;
+mod buddy_roles;
 mod buddy_rules;
 mod demo_outbox;
 mod drills;

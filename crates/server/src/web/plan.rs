@@ -117,7 +117,7 @@ async fn page(
     Ok(PlanPage {
         chrome: ctx.chrome("plan"),
         visit_id: visit.map_or(0, |v| v.id.0),
-        buddies: pick(&o.staff, "No buddy", &form.buddy_staff_id),
+        buddies: pick(&o.buddies, "No buddy", &form.buddy_staff_id),
         backups: pick(&o.staff, "Nobody else", &form.backup_staff_id),
         vehicles: pick(
             &o.vehicles,

@@ -335,6 +335,9 @@ pub fn rules_in_words(p: &PolicySettings) -> Vec<String> {
     if p.buddy.required {
         out.push("Name a buddy at school, reachable for the whole visit.".to_string());
     }
+    if !p.buddy.roles.is_empty() {
+        out.push(format!("The buddy is {}.", roles(&p.buddy.roles)));
+    }
     match p.buddy.code_word {
         CodeWordRule::Always => out.push("Agree a code word.".to_string()),
         CodeWordRule::WhenPaired => {

@@ -81,6 +81,10 @@ const HELP: &[(&str, &str)] = &[
         "When the visitors agree a code word with the buddy: always, when_paired (two or more go) or optional.",
     ),
     (
+        "buddy.roles",
+        "Who may be the buddy at school; any one of the ticked roles. Tick none for any member of staff based at school.",
+    ),
+    (
         "risk_assessment.required_for",
         "Which visits need a signed-off risk assessment before they are authorised: never, first_visit or every_visit.",
     ),

@@ -79,6 +79,17 @@ pub(super) fn choices(path: &str) -> Option<Vec<(&'static str, String)>> {
         "authorisation.roles" | "risk_assessment.sign_off_roles" | "household.review_roles" => {
             Some(role_options())
         }
+        // None ticked: any member of staff at school may be the buddy.
+        "buddy.roles" => Some(
+            role_options()
+                .into_iter()
+                .filter(|(v, _)| {
+                    !domain::policy::BuddyRule::NOT_AT_SCHOOL
+                        .iter()
+                        .any(|r| r.as_str() == *v)
+                })
+                .collect(),
+        ),
         "safety_responders" | "slip.unanswered.notify" => Some(recipient_options()),
         "slip.unanswered.channels" => Some(channel_options()),
         "advisory_rules" => Some(

@@ -110,6 +110,7 @@ fn plain(e: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Role;
     use crate::policy::presets::preset;
 
     #[test]
@@ -139,5 +140,54 @@ mod tests {
             "{}",
             e.reason
         );
+    }
+
+    #[test]
+    fn buddy_roles_read_as_anyone_at_school_when_none_are_listed() {
+        let before = preset("reach2").expect("preset");
+        let mut after = before.clone();
+        after.buddy.roles = vec![crate::Role::Office, crate::Role::SeniorLeader];
+        let words: Vec<String> = crate::policy::changes::diff(&before, &after)
+            .into_iter()
+            .map(|c| c.words)
+            .collect();
+        assert_eq!(
+            words,
+            [
+                "Who may be the buddy at school: any member of staff at school → office, senior leader"
+            ]
+        );
+        let back: Vec<String> = crate::policy::changes::diff(&after, &before)
+            .into_iter()
+            .map(|c| c.words)
+            .collect();
+        assert_eq!(
+            back,
+            [
+                "Who may be the buddy at school: office, senior leader → any member of staff at school"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_empty_list_of_buddy_roles_is_a_setting_the_form_can_tick_on_and_off() {
+        let p = preset("harton").unwrap();
+        let roles = settings_by_path(&p)
+            .into_iter()
+            .find(|(path, _)| path == "buddy.roles")
+            .map(|(_, v)| v);
+        assert_eq!(roles, Some(SettingValue::Names(vec![])));
+        let names = |v: &[&str]| SettingValue::Names(v.iter().map(|s| s.to_string()).collect());
+        let on = p
+            .with_setting("buddy.roles", names(&["office", "senior_leader"]))
+            .unwrap();
+        assert_eq!(on.buddy.roles, [Role::Office, Role::SeniorLeader]);
+        let off = on.with_setting("buddy.roles", names(&[])).unwrap();
+        assert!(off.buddy.roles.is_empty());
+        let e = p
+            .with_setting("buddy.roles", names(&["caretaker"]))
+            .unwrap_err();
+        assert_eq!(e.field, "buddy.roles");
+        assert!(e.reason.contains("choose one of"), "{}", e.reason);
     }
 }

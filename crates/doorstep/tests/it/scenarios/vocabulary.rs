@@ -10,7 +10,7 @@ use axum::http::Method;
 /// The school's policy changed by its head: `change` edits the current settings. The change is
 /// a draft until the body the policy names approves it (G1): the chair of governors for a
 /// governing body, else the trust administrator for a trust board.
-async fn change_policy(app: &TestApp, domain: &str, change: impl FnOnce(&mut Value)) {
+pub(super) async fn change_policy(app: &TestApp, domain: &str, change: impl FnOnce(&mut Value)) {
     let school = app.school(domain).await;
     let head = app.login(&school.email("head")).await;
     let path = format!("/api/schools/{}/policy", school.id);

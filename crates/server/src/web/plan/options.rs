@@ -11,6 +11,10 @@ pub struct Options {
     pub pupils: Vec<Choice>,
     pub reasons: Vec<Choice>,
     pub staff: Vec<(String, String)>,
+    /// The staff who may be the buddy (P5, `buddy.roles`): those holding a role the policy
+    /// lists, or everyone when it lists none; and whoever the plan names already, so a save
+    /// does not drop them unseen (the policy check then names the rule).
+    pub buddies: Vec<(String, String)>,
     pub vehicles: Vec<(String, String)>,
     pub rules: Vec<String>,
     /// Reasons with a usual length (minutes at the house), as JSON for the page script that
@@ -109,20 +113,26 @@ pub(super) async fn options(
             )
         })
         .collect();
-    let staff = colleagues
-        .into_iter()
-        .map(|s| {
-            let label = match &s.job_title {
-                Some(t) => format!("{} — {t}", s.name),
-                None => s.name.clone(),
-            };
-            (s.id.0.to_string(), label)
+    let choice = |s: &store::Staff| {
+        let label = match &s.job_title {
+            Some(t) => format!("{} — {t}", s.name),
+            None => s.name.clone(),
+        };
+        (s.id.0.to_string(), label)
+    };
+    let buddies = colleagues
+        .iter()
+        .filter(|s| {
+            policy.settings.buddy.allows(&s.roles) || s.id.0.to_string() == form.buddy_staff_id
         })
+        .map(choice)
         .collect();
+    let staff = colleagues.iter().map(choice).collect();
     Ok(Options {
         pupils,
         reasons,
         staff,
+        buddies,
         vehicles,
         visit_lengths: serde_json::to_string(&lengths).unwrap_or_default(),
         length_hint,
