@@ -190,7 +190,7 @@ pub fn diff(before: &PolicySettings, after: &PolicySettings) -> Vec<SettingChang
                     || v.as_array().is_some_and(|a| a.is_empty())
                     || v.as_object().is_some_and(|o| o.is_empty())
             };
-            if x == y || (blank(x) && blank(y)) {
+            if x == y || (blank(x) && blank(y)) || lists::same_names(x, y) {
                 return Vec::new();
             }
             // A list of entries (rungs, reasons) is told entry by entry.

@@ -90,3 +90,45 @@ pub(super) fn entries(path: &str, before: &[Value], after: &[Value]) -> Vec<Sett
     }
     out
 }
+
+/// Two lists of names (roles, who is told, channels) holding the same names in another order:
+/// the order a form ticks them in means nothing, so it is no change for anyone to approve.
+pub(super) fn same_names(x: &Value, y: &Value) -> bool {
+    fn names(v: &Value) -> Option<Vec<&str>> {
+        let mut out: Vec<&str> = v
+            .as_array()?
+            .iter()
+            .map(Value::as_str)
+            .collect::<Option<_>>()?;
+        out.sort_unstable();
+        Some(out)
+    }
+    matches!((names(x), names(y)), (Some(a), Some(b)) if a == b)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::policy::Role;
+    use crate::policy::changes::diff;
+    use crate::policy::presets::preset;
+
+    #[test]
+    fn the_same_roles_ticked_in_another_order_are_no_change_but_a_new_role_is() {
+        let hsp = preset("hsp").unwrap();
+        let mut reordered = hsp.clone();
+        reordered.authorisation.roles.reverse();
+        assert!(reordered.authorisation.roles.len() > 1, "a list to reorder");
+        assert_eq!(
+            diff(&hsp, &reordered),
+            vec![],
+            "nothing for the chair to approve"
+        );
+        reordered.authorisation.roles.push(Role::Office);
+        let words: Vec<String> = diff(&hsp, &reordered)
+            .into_iter()
+            .map(|c| c.words)
+            .collect();
+        assert_eq!(words.len(), 1, "{words:?}");
+        assert!(words[0].starts_with("Who authorises a visit:"), "{words:?}");
+    }
+}
