@@ -35,7 +35,7 @@ pub use line_manager::{LineManagerInput, set_line_manager};
 pub use planning::{household_for_planning, visit_household};
 pub use policy_approval::{
     ApproveInput, DraftView, approve_policy, approving_body, bring_policies_into_force, may_draft,
-    policy_draft, policy_drafts, version_changes,
+    policy_draft, policy_drafts, version_changes, withdraw_policy,
 };
 pub use policy_reading::{
     AcknowledgementStatus, acknowledge_policy, acknowledgement_status, acknowledgement_status_of,

@@ -22,6 +22,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(drafts))
         .routes(routes!(draft))
         .routes(routes!(approve))
+        .routes(routes!(withdraw))
         .routes(routes!(version_changes))
         .routes(routes!(acknowledge))
         .routes(routes!(acknowledgements))
@@ -64,6 +65,19 @@ async fn approve(
     Ok(Json(
         uc::approve_policy(&state, &me, id, &input, state.now()).await?,
     ))
+}
+
+/// Withdraws a change not yet approved (out of date, or no longer wanted): the head, a trust
+/// administrator or the approving body's role. 204 once withdrawn.
+#[utoipa::path(post, path = "/api/policy-drafts/{id}/withdraw", tag = "policy", params(("id" = i64, Path)),
+    responses((status = 204), (status = 403), (status = 404), (status = 409)))]
+async fn withdraw(
+    State(state): State<AppState>,
+    CurrentStaff(me): CurrentStaff,
+    Id(id): Id,
+) -> Result<StatusCode, ApiError> {
+    uc::withdraw_policy(&state, &me, id, state.now()).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// What a version changed from the one before, in plain words.

@@ -32,6 +32,7 @@ mod login;
 mod page;
 mod plan;
 mod policy;
+mod policy_drafts;
 mod policy_editor;
 mod policy_help;
 mod policy_lists;
@@ -90,6 +91,7 @@ pub fn router() -> Router<AppState> {
         .merge(staff::router())
         .merge(policy::router())
         .merge(policy_editor::router())
+        .merge(policy_drafts::router())
         .merge(second_factor::router())
         .merge(reports::router())
         .merge(assets::router())

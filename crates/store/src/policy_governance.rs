@@ -31,9 +31,11 @@ pub struct PolicyDraft {
     pub in_force_at: Option<DateTime<Utc>>,
     /// Adopting the trust's policy: once approved, the school joins it (G3).
     pub adopts_trust_id: Option<i64>,
+    /// Withdrawn before approval (UTC): never comes into force.
+    pub withdrawn_at: Option<DateTime<Utc>>,
 }
 
-const DRAFT_COLUMNS: &str = "id, school_id, base_version, preset, settings, change_note, for_trust, drafted_by, drafted_at, approved_by, approved_by_name, approved_on, takes_effect_on, in_force_at, adopts_trust_id";
+const DRAFT_COLUMNS: &str = "id, school_id, base_version, preset, settings, change_note, for_trust, drafted_by, drafted_at, approved_by, approved_by_name, approved_on, takes_effect_on, in_force_at, adopts_trust_id, withdrawn_at";
 
 /// A new draft, as the use case checked it.
 pub struct NewPolicyDraft<'a> {
@@ -88,8 +90,21 @@ impl Tx {
         takes_effect_on: NaiveDate,
     ) -> Result<bool> {
         const Q: &str = "update policy_drafts set approved_by = $2, approved_by_name = $3, approved_on = $4, takes_effect_on = $5 \
-                         where id = $1 and approved_by is null";
+                         where id = $1 and approved_by is null and withdrawn_at is null";
         let done = with_tx!(self, c => sqlx::query(Q).bind(draft).bind(by.0).bind(by_name).bind(on).bind(takes_effect_on).execute(c).await.map(|r| r.rows_affected()))?;
+        Ok(done == 1)
+    }
+
+    /// Withdraws a draft not yet approved; `false` when it is approved or already withdrawn.
+    pub async fn withdraw_policy_draft(
+        &mut self,
+        draft: i64,
+        by: StaffId,
+        at: DateTime<Utc>,
+    ) -> Result<bool> {
+        const Q: &str = "update policy_drafts set withdrawn_at = $2, withdrawn_by = $3 \
+                         where id = $1 and approved_by is null and withdrawn_at is null";
+        let done = with_tx!(self, c => sqlx::query(Q).bind(draft).bind(at).bind(by.0).execute(c).await.map(|r| r.rows_affected()))?;
         Ok(done == 1)
     }
 
@@ -190,7 +205,7 @@ impl Db {
     /// The school's drafts not yet in force, newest first.
     pub async fn open_policy_drafts(&self, school: SchoolId) -> Result<Vec<PolicyDraft>> {
         let q = sqlx::AssertSqlSafe(format!(
-            "select {DRAFT_COLUMNS} from policy_drafts where school_id = $1 and in_force_at is null order by id desc"
+            "select {DRAFT_COLUMNS} from policy_drafts where school_id = $1 and in_force_at is null and withdrawn_at is null order by id desc"
         ));
         Ok(with_pool!(self, p => sqlx::query_as(q).bind(school.0).fetch_all(p).await)?)
     }

@@ -144,6 +144,7 @@ fn known(action: &str) -> Option<&'static str> {
         // Policy and the school.
         "policy.draft" => "drafted a policy change",
         "policy.approve" => "approved a policy change",
+        "policy.withdraw" => "withdrew a policy change",
         "policy.trust" => "changed the trust's policy",
         "policy.adopt_trust" => "asked to adopt the trust's policy",
         "policy.acknowledge" => "confirmed reading the policy",

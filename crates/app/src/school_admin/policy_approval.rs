@@ -26,6 +26,10 @@ pub struct DraftView {
     pub approving_body: ApprovingBody,
     /// The role that records the approval (chair of governors, trust administrator).
     pub approved_by_role: Role,
+    /// The version now in force when it is not the one this draft was written on: the draft
+    /// can no longer be approved, only withdrawn and written again. None while it is current
+    /// (or once approved).
+    pub out_of_date_since: Option<i64>,
 }
 
 /// Why a change needs a draft, and what it lays over the current settings.
@@ -56,10 +60,13 @@ pub(super) async fn view(db: &Db, draft: PolicyDraft) -> Result<DraftView> {
         None => Vec::new(),
     };
     let body = approving_body(&draft);
+    let current = db.current_policy(draft.school_id).await?.version;
     Ok(DraftView {
         changes,
         approving_body: body,
         approved_by_role: body.role(),
+        out_of_date_since: (draft.approved_by.is_none() && current != draft.base_version)
+            .then_some(current),
         draft,
     })
 }
@@ -196,7 +203,7 @@ pub async fn approve_policy(
         return Err(Refusal::conflict(
             "draft",
             format!(
-                "the policy has changed since this draft was written (now version {}); write the change again",
+                "The policy has changed since this change was written (it is now version {}): withdraw it and write the change again",
                 current.version
             ),
         ));
@@ -227,6 +234,36 @@ pub async fn approve_policy(
         bring_into_force(app.db(), d.id, now).await?;
     }
     policy_draft(app, me, draft).await
+}
+
+/// Withdraws a change not yet approved (G1): out of date, or no longer wanted. The head or a
+/// trust administrator who may change the policy, or the body's approver, may withdraw it.
+/// Audited as `policy.withdraw`. Errors: `NotFound("policy draft")`; `Forbidden` for anyone
+/// else; `Conflict("draft")` once approved or already withdrawn.
+pub async fn withdraw_policy(app: &App, me: &Staff, draft: i64, now: DateTime<Utc>) -> Result<()> {
+    let d = policy_draft(app, me, draft).await?.draft;
+    let mut may: Vec<Role> = SCHOOL_ADMINS.to_vec();
+    may.push(approving_body(&d).role());
+    require_any(me, &may, "withdraw a change to this policy")?;
+    let mut tx = app.db().begin().await?;
+    if !tx.withdraw_policy_draft(d.id, me.id, now).await? {
+        return Err(Refusal::conflict(
+            "draft",
+            "This change is already approved or withdrawn",
+        ));
+    }
+    let e = audit::entry(
+        app,
+        me,
+        "policy.withdraw",
+        "school",
+        d.school_id.0,
+        Some(d.school_id),
+        json!({ "draft": d.id }),
+    );
+    tx.append_audit(&e).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Brings every approved change whose day has come (in each school's time zone) into force: a

@@ -21,6 +21,7 @@ mod plan_times;
 mod policy_approval;
 mod policy_editing;
 mod policy_sections;
+mod policy_withdrawal;
 mod practice_drills;
 mod reports;
 mod risk_and_travel;

@@ -6,7 +6,8 @@
 
 use super::form::FormData;
 use super::page::{Choice, Chrome, Ctx, Errors, WebError, render, render_with, see_other};
-use super::policy_editor::{DraftRow, SettingField, draft_rows, fields, settings_from_form};
+use super::policy_drafts::{DraftRow, draft_rows};
+use super::policy_editor::{SettingField, fields, settings_from_form};
 use super::policy_lists::ListsForm;
 use crate::AppState;
 use crate::web::PageQuery;
@@ -63,7 +64,7 @@ pub(super) struct PolicyPage {
     /// Every single-valued setting as a form control.
     fields: Vec<SettingField>,
     drafts: Vec<DraftRow>,
-    /// What the last form did: "draft", "approved", "read".
+    /// What the last form did: "draft", "approved", "read", "withdrawn".
     done: String,
     /// A member of the school's staff who has not yet confirmed reading this version.
     may_read: bool,
@@ -81,6 +82,7 @@ struct PolicyQuery {
     changed: Option<String>,
     approved: Option<String>,
     read: Option<String>,
+    withdrawn: Option<String>,
 }
 
 pub(super) async fn build(
@@ -176,12 +178,14 @@ impl PolicyPage {
 
 async fn policy_page(ctx: Ctx, PageQuery(q): PageQuery<PolicyQuery>) -> Result<Response, WebError> {
     let mut page = build(&ctx, q.school_id, Errors::none(), None).await?;
-    page.flash = q.changed.is_some() || q.approved.is_some() || q.read.is_some();
-    page.done = match (q.changed, q.approved, q.read) {
-        (Some(c), _, _) if c == "adopt" => "adopt",
-        (Some(_), _, _) => "draft",
-        (_, Some(_), _) => "approved",
-        (_, _, Some(_)) => "read",
+    page.flash =
+        q.changed.is_some() || q.approved.is_some() || q.read.is_some() || q.withdrawn.is_some();
+    page.done = match (q.changed, q.approved, q.read, q.withdrawn) {
+        (Some(c), _, _, _) if c == "adopt" => "adopt",
+        (Some(_), _, _, _) => "draft",
+        (_, Some(_), _, _) => "approved",
+        (_, _, Some(_), _) => "read",
+        (_, _, _, Some(_)) => "withdrawn",
         _ => "",
     }
     .to_string();

@@ -8,14 +8,12 @@ use super::form::FormData;
 use super::page::{Ctx, Errors, WebError, render_with, see_other};
 use super::policy_help::help;
 use super::policy_lists::{Tick, alarm_kinds, choices, edited_as_list, ticks};
-use app::Refusal;
-use app::school_admin::{self as uc, AdoptInput, ApproveInput, DraftView};
+use app::school_admin::{self as uc, AdoptInput};
 use axum::Router;
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::post;
-use chrono::NaiveDate;
 use domain::SchoolId;
 use domain::policy::PolicySettings;
 use domain::policy::changes::{
@@ -24,7 +22,6 @@ use domain::policy::changes::{
 
 pub fn router() -> Router<crate::AppState> {
     Router::new()
-        .route("/policy/drafts/{id}/approve", post(approve))
         .route("/policy/{school}/acknowledge", post(acknowledge))
         .route("/policy/{school}/adopt-trust", post(adopt_trust))
 }
@@ -256,93 +253,6 @@ pub fn settings_from_form(
         .check()
         .map_err(|e| Errors::one(&e.field, format!("{}: {}", label(&e.field), e.reason)))?;
     Ok(settings)
-}
-
-/// A draft on the page: its changes in words, and whether this person may approve it.
-pub struct DraftRow {
-    pub id: i64,
-    pub note: String,
-    pub changes: Vec<String>,
-    pub waiting_for: String,
-    pub approved: Option<String>,
-    pub may_approve: bool,
-    /// The date the chair typed, kept after a refused approval.
-    pub typed_date: String,
-}
-
-pub fn draft_rows(ctx: &Ctx, drafts: Vec<DraftView>) -> Vec<DraftRow> {
-    drafts
-        .into_iter()
-        .map(|d| DraftRow {
-            id: d.draft.id,
-            note: d.draft.change_note.clone(),
-            changes: d.changes.iter().map(|c| c.words.clone()).collect(),
-            waiting_for: format!(
-                "{} ({})",
-                d.draft.settings.approver,
-                d.approved_by_role.title()
-            ),
-            approved: d.draft.approved_by_name.as_ref().map(|who| {
-                let from = d
-                    .draft
-                    .takes_effect_on
-                    .map(|on| on.format("%-d %B %Y").to_string());
-                format!(
-                    "Approved by {who}; in force from {}",
-                    from.unwrap_or_default()
-                )
-            }),
-            may_approve: d.draft.approved_by.is_none() && ctx.me.roles.has(d.approved_by_role),
-            typed_date: String::new(),
-        })
-        .collect()
-}
-
-/// The chair's approval. A refusal that can be put right (a day before today, a day that is not
-/// one, a draft overtaken by a later change) shows the page again with the message next to this
-/// draft's date and the typed date kept (tester C5), never a dead end.
-async fn approve(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
-    let typed = f.get("takes_effect_on").trim().to_string();
-    let date_field = format!("drafts[{id}].takes_effect_on");
-    let takes_effect_on = if typed.is_empty() {
-        None
-    } else {
-        match NaiveDate::parse_from_str(&typed, "%Y-%m-%d") {
-            Ok(on) => Some(on),
-            Err(_) => {
-                let errors = Errors::one(
-                    &date_field,
-                    "Takes effect on: enter the day it takes effect, like 2027-01-05",
-                );
-                return refused(&ctx, id, typed, errors).await;
-            }
-        }
-    };
-    let input = ApproveInput { takes_effect_on };
-    match uc::approve_policy(&ctx.state, &ctx.me, id, &input, ctx.state.now()).await {
-        Ok(done) => {
-            let school = done.draft.school_id.0;
-            Ok(see_other(&format!("/policy?school_id={school}&approved=1")))
-        }
-        Err(e) if e.is_fixable() => {
-            let errors = match &e {
-                Refusal::Invalid { field, reason } if field == "takes_effect_on" => {
-                    Errors::one(&date_field, format!("Takes effect on: {reason}"))
-                }
-                _ => Errors::from_refusal(e, &[], &format!("drafts[{id}]")),
-            };
-            refused(&ctx, id, typed, errors).await
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-/// The policy page again after a refused approval, the chair's date kept on its draft.
-async fn refused(ctx: &Ctx, id: i64, typed: String, errors: Errors) -> Result<Response, WebError> {
-    let d = uc::policy_draft(&ctx.state, &ctx.me, id).await?;
-    let mut page = super::policy::build(ctx, Some(d.draft.school_id.0), errors, None).await?;
-    page.keep_typed_date(id, typed);
-    Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
 }
 
 async fn acknowledge(ctx: Ctx, Path(school): Path<i64>) -> Result<Response, WebError> {

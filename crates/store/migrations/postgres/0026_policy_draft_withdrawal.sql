@@ -1,0 +1,4 @@
+-- G1 (PostgreSQL): a change nobody will approve (out of date, or no longer wanted) is withdrawn
+-- rather than left waiting for ever. Kept in lockstep with ../sqlite/0026_policy_draft_withdrawal.sql.
+alter table policy_drafts add column withdrawn_at timestamptz;
+alter table policy_drafts add column withdrawn_by bigint references staff(id);
