@@ -4,6 +4,8 @@
 
 use crate::db::{Result, Tx, with_tx};
 use chrono::{DateTime, NaiveDate, Utc};
+use domain::inputs::Postcode;
+use domain::recorded::Recorded;
 use domain::{HouseholdId, HouseholdMemberId, PupilId, SchoolId};
 
 /// A pupil of the school as an import compares it.
@@ -26,7 +28,8 @@ pub struct ImportedHousehold {
     pub import_key: Option<String>,
     pub family_name: String,
     pub address: String,
-    pub postcode: String,
+    #[sqlx(try_from = "crate::stored::StoredText<Recorded<Postcode>>")]
+    pub postcode: Recorded<Postcode>,
 }
 
 /// A contact an earlier import wrote, with its phones as "kind number" in priority order.

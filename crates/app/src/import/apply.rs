@@ -180,7 +180,7 @@ pub(super) async fn apply(
             Some(h) => {
                 claimed.insert(h.id);
                 let mut changed = Vec::new();
-                if h.address != address.lines || h.postcode != address.postcode.as_str() {
+                if h.address != address.lines || h.postcode.checked() != Some(&address.postcode) {
                     changed.push("address");
                 }
                 if h.import_key.as_deref() != Some(g.key.as_str()) && changed.is_empty() {
