@@ -19,6 +19,7 @@ use domain::VisitId;
 use domain::inputs::Postcode;
 use domain::monitor::{AlarmKind, Audience};
 use domain::policy::{Channel, EscalationLevel};
+use domain::recorded::Recorded;
 use std::fmt;
 
 /// "missed check-in" → "Missed check-in".
@@ -113,8 +114,9 @@ pub struct Whereabouts {
 }
 
 impl Whereabouts {
-    /// From the household's family name, address and postcode as stored.
-    pub fn of(family: &str, address: &str, postcode: &str) -> Self {
+    /// From the household's family name, address and postcode as stored (a postcode today's
+    /// parser refuses gives no district).
+    pub fn of(family: &str, address: &str, postcode: &Recorded<Postcode>) -> Self {
         let parts: Vec<&str> = address
             .split([',', '\n'])
             .map(str::trim)
@@ -125,8 +127,8 @@ impl Whereabouts {
             .filter(|_| parts.len() >= 2)
             .filter(|p| !p.chars().any(|c| c.is_ascii_digit()) && p.chars().count() <= 30)
             .map(|p| p.to_string());
-        let district = Postcode::parse("postcode", postcode)
-            .ok()
+        let district = postcode
+            .checked()
             .and_then(|p| p.as_str().split_whitespace().next().map(str::to_string));
         Whereabouts {
             place: town.or(district),
@@ -223,13 +225,21 @@ pub fn reminder(f: &ReminderFacts<'_>) -> Composed {
 mod tests {
     use super::*;
 
+    fn stored(postcode: &str) -> Recorded<Postcode> {
+        Recorded::from_stored(postcode)
+    }
+
     #[test]
     fn the_place_is_the_town_or_the_postcode_district_never_the_street() {
-        let w = Whereabouts::of("Smith", "12 Westoe Road, South Shields", "ne33 3ab");
+        let w = Whereabouts::of(
+            "Smith",
+            "12 Westoe Road, South Shields",
+            &stored("ne33 3ab"),
+        );
         assert_eq!(w.to_string(), "South Shields visit, Smith family");
-        let w = Whereabouts::of("Smith", "12 Westoe Road", "NE33 3AB");
+        let w = Whereabouts::of("Smith", "12 Westoe Road", &stored("NE33 3AB"));
         assert_eq!(w.to_string(), "NE33 visit, Smith family");
-        let w = Whereabouts::of("Smith", "Flat 2, 12 Westoe Road", "");
+        let w = Whereabouts::of("Smith", "Flat 2, 12 Westoe Road", &stored(""));
         assert_eq!(w.to_string(), "Smith family");
     }
 

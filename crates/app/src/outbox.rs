@@ -7,6 +7,7 @@ use crate::Result;
 use chrono::{DateTime, Utc};
 use domain::VisitId;
 use domain::policy::Channel;
+use domain::recorded::Recorded;
 use store::{NewNotification, Staff, Tx};
 
 /// One message to one person on one channel.
@@ -40,7 +41,13 @@ pub fn address(channel: Channel, person: &Staff, webhook: Option<&str>) -> Optio
     match channel {
         Channel::InApp => Some(store::in_app_address(person.id)),
         Channel::Email => given(&person.email),
-        Channel::Sms => person.mobile.as_deref().and_then(given),
+        // A text goes to a checked number only: one stored before the parser was stricter is
+        // recorded as unreachable with the number as stored (see `unreachable_reason`).
+        Channel::Sms => person
+            .mobile
+            .as_ref()
+            .and_then(Recorded::checked)
+            .map(|m| m.as_str().to_string()),
         Channel::Webhook => webhook.and_then(given),
     }
 }
@@ -48,7 +55,13 @@ pub fn address(channel: Channel, person: &Staff, webhook: Option<&str>) -> Optio
 /// Why a person cannot be reached on `channel`, as the office would say it.
 pub fn unreachable_reason(channel: Channel, person: &Staff) -> String {
     match channel {
-        Channel::Sms => format!("no mobile number on record for {}", person.name),
+        Channel::Sms => match &person.mobile {
+            Some(m) => format!(
+                "the mobile number on record for {}, \"{m}\", is not a phone number a text can go to: correct it on the staff page",
+                person.name
+            ),
+            None => format!("no mobile number on record for {}", person.name),
+        },
         Channel::Email => format!("no e-mail address on record for {}", person.name),
         Channel::Webhook => "no webhook address is set up".to_string(),
         Channel::InApp => format!("{} cannot be told in Doorstep", person.name),

@@ -126,7 +126,7 @@ pub async fn roll(app: &App, me: &Staff, school: SchoolId) -> Result<Vec<RollEnt
                 family_name: h.map_or(String::new(), |h| h.family_name.clone()),
                 postcode: h
                     .filter(|_| full)
-                    .map_or(String::new(), |h| h.postcode.clone()),
+                    .map_or(String::new(), |h| h.postcode.to_string()),
             }
         })
         .collect())

@@ -91,7 +91,7 @@ pub async fn receive(app: &App, sms: &InboundSms, now: DateTime<Utc>) -> Result<
         .staff_mobiles()
         .await?
         .into_iter()
-        .find(|(_, m)| PhoneNumber::parse("mobile", m).is_ok_and(|m| m.national() == from))
+        .find(|(_, m)| m.checked().is_some_and(|m| m.national() == from))
         .map(|(id, _)| StaffId(id));
     let Some(staff) = staff else {
         tracing::warn!(sms.id = %id, "a text from a number that is no member of staff's mobile");

@@ -8,6 +8,7 @@ pub mod ids;
 pub mod inputs;
 pub mod monitor;
 pub mod policy;
+pub mod recorded;
 pub mod records;
 pub mod reports;
 pub mod risk;

@@ -139,7 +139,7 @@ fn write_csv(
                 r.date_of_birth.to_string(),
                 r.family_name.clone(),
                 r.address.clone(),
-                r.postcode.clone(),
+                r.postcode.to_string(),
                 r.reason_category.clone(),
                 r.purpose.clone(),
                 r.appointment.clone(),
@@ -194,7 +194,7 @@ pub fn visits_ical(name: &str, rows: &[VisitRow], now: DateTime<Utc>) -> String 
     cal.name(name);
     for r in rows {
         let staff: Vec<&str> = r.staff.iter().map(|(n, _)| n.as_str()).collect();
-        let outward = r.postcode.split(' ').next().unwrap_or_default();
+        let outward = r.postcode.as_str().split(' ').next().unwrap_or_default();
         use domain::visit::VisitStatus as S;
         let status = match r.status {
             S::Cancelled | S::Declined | S::Rescheduled => EventStatus::Cancelled,

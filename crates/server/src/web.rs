@@ -124,3 +124,11 @@ pub async fn fallback(uri: axum::http::Uri, headers: axum::http::HeaderMap) -> R
         crate::error::not_found_fallback().await.into_response()
     }
 }
+
+/// A stored phone number as a page shows it: the checked number, the number as stored when
+/// today's parser refuses it (never hidden), or empty when none is on record.
+pub(crate) fn shown<T: domain::recorded::ReadOut>(
+    v: Option<&domain::recorded::Recorded<T>>,
+) -> String {
+    v.map_or_else(String::new, ToString::to_string)
+}

@@ -4,6 +4,8 @@
 use crate::db::{Backend, Db, Result, with_pool};
 use chrono::{DateTime, Utc};
 use domain::SchoolId;
+use domain::inputs::{PhoneNumber, Postcode};
+use domain::recorded::Recorded;
 use domain::visit::VisitStatus;
 
 /// One visit the monitor is watching, with what the board shows about it.
@@ -13,19 +15,19 @@ pub struct OutNowRow {
     pub status: VisitStatus,
     pub family_name: String,
     pub address: String,
-    pub postcode: String,
+    pub postcode: Recorded<Postcode>,
     /// The buddy's name, when the visit has one.
     pub buddy_name: Option<String>,
     /// The buddy's mobile number, when on record.
-    pub buddy_mobile: Option<String>,
+    pub buddy_mobile: Option<Recorded<PhoneNumber>>,
     pub buddy_left_at: Option<DateTime<Utc>>,
     pub signed_out_at: DateTime<Utc>,
     pub last_contact_at: DateTime<Utc>,
     pub planned_return: DateTime<Utc>,
     /// The visiting staff, the driver first.
     pub staff: Vec<String>,
-    /// Each visitor's mobile number in the order of `staff` (empty when none is on record).
-    pub staff_mobiles: Vec<String>,
+    /// Each visitor's mobile number in the order of `staff` (`None` when none is on record).
+    pub staff_mobiles: Vec<Option<Recorded<PhoneNumber>>>,
     /// The earliest deadline the visitors still owe (next check-in, arrival, leave-by or
     /// back-by, whichever is first; not a Home Visit Slip's, which the family owes).
     pub next_due: Option<DateTime<Utc>>,
@@ -42,9 +44,11 @@ struct Row {
     status: VisitStatus,
     family_name: String,
     address: String,
-    postcode: String,
+    #[sqlx(try_from = "crate::stored::StoredText<Recorded<Postcode>>")]
+    postcode: Recorded<Postcode>,
     buddy_name: Option<String>,
-    buddy_mobile: Option<String>,
+    #[sqlx(try_from = "crate::stored::StoredText<Option<Recorded<PhoneNumber>>>")]
+    buddy_mobile: Option<Recorded<PhoneNumber>>,
     buddy_left_at: Option<DateTime<Utc>>,
     signed_out_at: DateTime<Utc>,
     last_contact_at: DateTime<Utc>,
@@ -118,7 +122,11 @@ impl Db {
                     .unwrap_or_default(),
                 staff_mobiles: r
                     .staff_mobiles
-                    .map(|s| s.split(SEPARATOR).map(str::to_string).collect())
+                    .map(|s| {
+                        s.split(SEPARATOR)
+                            .map(|m| Recorded::from_stored_optional(Some(m)))
+                            .collect()
+                    })
                     .unwrap_or_default(),
                 next_due: r.next_due,
                 return_due: r.return_due,

@@ -3,6 +3,8 @@
 
 use crate::db::{Db, Result, StoreError, Tx, with_pool, with_tx};
 use chrono::{DateTime, NaiveDate, Utc};
+use domain::inputs::{PhoneNumber, Postcode};
+use domain::recorded::Recorded;
 use domain::{CautionFlagId, HouseholdId, HouseholdMemberId, PupilId, SchoolId, StaffId};
 use serde::Serialize;
 
@@ -14,8 +16,12 @@ pub struct Household {
     pub school_id: SchoolId,
     pub family_name: String,
     pub address: String,
-    pub postcode: String,
-    pub landline: Option<String>,
+    #[sqlx(try_from = "crate::stored::StoredText<Recorded<Postcode>>")]
+    #[schema(value_type = String)]
+    pub postcode: Recorded<Postcode>,
+    #[sqlx(try_from = "crate::stored::StoredText<Option<Recorded<PhoneNumber>>>")]
+    #[schema(value_type = Option<String>)]
+    pub landline: Option<Recorded<PhoneNumber>>,
     pub language_notes: Option<String>,
     pub pets: Option<String>,
     pub blocked: bool,
@@ -34,7 +40,9 @@ pub struct HouseholdMember {
     pub relationship: String,
     pub parental_responsibility: bool,
     pub lives_at_address: bool,
-    pub phone: Option<String>,
+    #[sqlx(try_from = "crate::stored::StoredText<Option<Recorded<PhoneNumber>>>")]
+    #[schema(value_type = Option<String>)]
+    pub phone: Option<Recorded<PhoneNumber>>,
     pub email: Option<String>,
     pub notes: Option<String>,
 }

@@ -3,7 +3,10 @@
 //! into Doorstep (caution flags, blocks, notes, adults added by hand) are never written here.
 
 use crate::db::{Result, Tx, with_tx};
+use crate::stored::StoredText;
 use chrono::{DateTime, NaiveDate, Utc};
+use domain::inputs::{PhoneNumber, Postcode};
+use domain::recorded::Recorded;
 use domain::{HouseholdId, HouseholdMemberId, PupilId, SchoolId};
 
 /// A pupil of the school as an import compares it.
@@ -26,7 +29,8 @@ pub struct ImportedHousehold {
     pub import_key: Option<String>,
     pub family_name: String,
     pub address: String,
-    pub postcode: String,
+    #[sqlx(try_from = "crate::stored::StoredText<Recorded<Postcode>>")]
+    pub postcode: Recorded<Postcode>,
 }
 
 /// A contact an earlier import wrote, with its phones as "kind number" in priority order.
@@ -40,7 +44,7 @@ pub struct ImportedContact {
     pub contact_order: Option<i64>,
     pub email: Option<String>,
     #[sqlx(skip)]
-    pub phones: Vec<(String, String)>,
+    pub phones: Vec<(String, Recorded<PhoneNumber>)>,
 }
 
 /// A pupil as the import writes it.
@@ -61,7 +65,7 @@ pub struct ContactFromMis<'a> {
     pub lives_at_address: bool,
     pub contact_order: i64,
     pub email: Option<&'a str>,
-    pub phones: &'a [(String, String)],
+    pub phones: &'a [(String, PhoneNumber)],
 }
 
 impl Tx {
@@ -91,7 +95,7 @@ impl Tx {
                               where h.school_id = $1 order by p.member_id, p.position";
         let mut contacts: Vec<ImportedContact> =
             with_tx!(self, c => sqlx::query_as(Q).bind(school.0).bind(true).fetch_all(c).await)?;
-        let phones: Vec<(i64, String, String)> =
+        let phones: Vec<(i64, String, StoredText<Recorded<PhoneNumber>>)> =
             with_tx!(self, c => sqlx::query_as(PHONES).bind(school.0).fetch_all(c).await)?;
         let by_id: std::collections::HashMap<i64, usize> = contacts
             .iter()
@@ -100,7 +104,7 @@ impl Tx {
             .collect();
         for (member, kind, number) in phones {
             if let Some(i) = by_id.get(&member) {
-                contacts[*i].phones.push((kind, number));
+                contacts[*i].phones.push((kind, number.into()));
             }
         }
         Ok(contacts)
@@ -182,24 +186,30 @@ impl Tx {
     async fn write_phones(
         &mut self,
         member: HouseholdMemberId,
-        phones: &[(String, String)],
+        phones: &[(String, PhoneNumber)],
     ) -> Result<()> {
         const Q: &str =
             "insert into member_phones (member_id, kind, number, position) values ($1, $2, $3, $4)";
         for (i, (kind, number)) in phones.iter().enumerate() {
             let position = i64::try_from(i).unwrap_or(i64::MAX);
-            with_tx!(self, c => sqlx::query(Q).bind(member.0).bind(kind).bind(number).bind(position).execute(c).await.map(|_| ()))?;
+            with_tx!(self, c => sqlx::query(Q).bind(member.0).bind(kind).bind(number.as_str()).bind(position).execute(c).await.map(|_| ()))?;
         }
         Ok(())
     }
 }
 
 impl crate::Db {
-    /// A household member's phones as (kind, number), in the MIS's priority order.
-    pub async fn member_phones(&self, member: HouseholdMemberId) -> Result<Vec<(String, String)>> {
+    /// A household member's phones as (kind, number), in the MIS's priority order; each number
+    /// checked, or as stored when typed before the parser was stricter.
+    pub async fn member_phones(
+        &self,
+        member: HouseholdMemberId,
+    ) -> Result<Vec<(String, Recorded<PhoneNumber>)>> {
         const Q: &str =
             "select kind, number from member_phones where member_id = $1 order by position";
-        Ok(crate::db::with_pool!(self, p => sqlx::query_as(Q).bind(member.0).fetch_all(p).await)?)
+        let rows: Vec<(String, StoredText<Recorded<PhoneNumber>>)> =
+            crate::db::with_pool!(self, p => sqlx::query_as(Q).bind(member.0).fetch_all(p).await)?;
+        Ok(rows.into_iter().map(|(k, n)| (k, n.into())).collect())
     }
 
     /// The pupil's UPN and when they left the roll (`None`: on roll).

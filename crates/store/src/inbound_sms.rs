@@ -2,7 +2,10 @@
 //! and one row per gateway message id so a message delivered twice is acted on once.
 
 use crate::db::{Db, Result, Tx, with_pool, with_tx};
+use crate::stored::StoredText;
 use chrono::{DateTime, Utc};
+use domain::inputs::PhoneNumber;
+use domain::recorded::Recorded;
 use domain::{StaffId, VisitId};
 
 /// One message as received, with what was done about it.
@@ -19,11 +22,14 @@ pub struct NewInboundSms<'a> {
 }
 
 impl Db {
-    /// Every active member of staff with a mobile, as typed: the caller compares normalised
-    /// numbers (`07700 900105` and `+447700900105` are the same phone).
-    pub async fn staff_mobiles(&self) -> Result<Vec<(i64, String)>> {
+    /// Every active member of staff with a mobile, decoded: the caller compares the checked
+    /// numbers' national forms (`07700 900105` and `+447700900105` are the same phone); one
+    /// stored before the parser was stricter is `AsStored` and matches no sender.
+    pub async fn staff_mobiles(&self) -> Result<Vec<(i64, Recorded<PhoneNumber>)>> {
         const Q: &str = "select id, mobile from staff where active = $1 and mobile is not null and mobile <> ''";
-        Ok(with_pool!(self, p => sqlx::query_as(Q).bind(true).fetch_all(p).await)?)
+        let rows: Vec<(i64, StoredText<Recorded<PhoneNumber>>)> =
+            with_pool!(self, p => sqlx::query_as(Q).bind(true).fetch_all(p).await)?;
+        Ok(rows.into_iter().map(|(id, m)| (id, m.into())).collect())
     }
 
     /// Whether a message with this gateway id has been received before.

@@ -2,7 +2,9 @@
 
 use crate::db::{Db, Result, StoreError, Tx, with_pool, with_tx};
 use chrono::{DateTime, NaiveDate, Utc};
+use domain::inputs::PhoneNumber;
 use domain::policy::PolicySettings;
+use domain::recorded::Recorded;
 use domain::{PolicyVersionId, SchoolId, StaffId, TrustId};
 use serde::Serialize;
 use sqlx::types::Json;
@@ -21,7 +23,9 @@ pub struct School {
     #[sqlx(try_from = "i64")]
     pub trust_id: TrustId,
     pub name: String,
-    pub phone: Option<String>,
+    #[sqlx(try_from = "crate::stored::StoredText<Option<Recorded<PhoneNumber>>>")]
+    #[schema(value_type = Option<String>)]
+    pub phone: Option<Recorded<PhoneNumber>>,
     pub preset: String,
 }
 

@@ -2,6 +2,8 @@
 
 use crate::db::{Db, Result, StoreError, Tx, with_pool, with_tx};
 use chrono::{DateTime, NaiveDate, Utc};
+use domain::inputs::{CarRegistration, PhoneNumber};
+use domain::recorded::Recorded;
 use domain::{Role, RoleSet, SchoolId, StaffId, TrustId, VehicleId};
 use serde::Serialize;
 
@@ -12,7 +14,10 @@ pub struct Staff {
     pub school_id: Option<SchoolId>,
     pub name: String,
     pub email: String,
-    pub mobile: Option<String>,
+    // Checked, or as stored when typed before the parser was stricter (the doc would change
+    // the API description).
+    #[schema(value_type = Option<String>)]
+    pub mobile: Option<Recorded<PhoneNumber>>,
     pub job_title: Option<String>,
     pub roles: RoleSet,
     pub active: bool,
@@ -51,7 +56,7 @@ impl StaffRow {
             school_id: self.school_id.map(SchoolId),
             name: self.name,
             email: self.email,
-            mobile: self.mobile,
+            mobile: Recorded::from_stored_optional(self.mobile.as_deref()),
             job_title: self.job_title,
             roles,
             active: self.active,
@@ -83,7 +88,9 @@ pub struct Vehicle {
     pub id: VehicleId,
     #[sqlx(try_from = "i64")]
     pub staff_id: StaffId,
-    pub registration: String,
+    #[sqlx(try_from = "crate::stored::StoredText<Recorded<CarRegistration>>")]
+    #[schema(value_type = String)]
+    pub registration: Recorded<CarRegistration>,
     pub make_model: Option<String>,
     pub licence_expires: Option<NaiveDate>,
     pub mot_expires: Option<NaiveDate>,

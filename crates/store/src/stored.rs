@@ -12,6 +12,7 @@ use domain::monitor::{
     AlarmKind, AlarmState, CheckInKind, DeadlineKind, DeadlineState, DeliveryState,
 };
 use domain::policy::Channel;
+use domain::recorded::{ReadOut, Recorded};
 use domain::safeguarding::{HeadOnlyKind, IncidentKind};
 use domain::stored::BoardChangeKind;
 use domain::visit::VisitStatus;
@@ -69,3 +70,55 @@ unwrap_stored!(
     HeadOnlyKind,
     BoardChangeKind
 );
+
+/// A stored phone number, postcode or registration, decoded once with today's parser: a field
+/// marked `#[sqlx(try_from = "StoredText<Recorded<Postcode>>")]` (or `Option<Recorded<…>>` for a
+/// column that may be NULL) is read as text and becomes `Recorded::Checked`, or
+/// `Recorded::AsStored` when the value was typed before the parser was stricter. Never an error,
+/// never dropped: the office still sees what was typed.
+pub struct StoredText<T>(T);
+
+impl<DB: Database, T> Type<DB> for StoredText<T>
+where
+    String: Type<DB>,
+{
+    fn type_info() -> DB::TypeInfo {
+        <String as Type<DB>>::type_info()
+    }
+
+    fn compatible(ty: &DB::TypeInfo) -> bool {
+        <String as Type<DB>>::compatible(ty)
+    }
+}
+
+impl<'r, DB: Database, T: ReadOut> Decode<'r, DB> for StoredText<Recorded<T>>
+where
+    String: Decode<'r, DB>,
+{
+    fn decode(value: DB::ValueRef<'r>) -> Result<Self, BoxDynError> {
+        let text = <String as Decode<'r, DB>>::decode(value)?;
+        Ok(StoredText(Recorded::from_stored(&text)))
+    }
+}
+
+impl<'r, DB: Database, T: ReadOut> Decode<'r, DB> for StoredText<Option<Recorded<T>>>
+where
+    Option<String>: Decode<'r, DB>,
+{
+    fn decode(value: DB::ValueRef<'r>) -> Result<Self, BoxDynError> {
+        let text = <Option<String> as Decode<'r, DB>>::decode(value)?;
+        Ok(StoredText(Recorded::from_stored_optional(text.as_deref())))
+    }
+}
+
+impl<T> From<StoredText<Recorded<T>>> for Recorded<T> {
+    fn from(stored: StoredText<Recorded<T>>) -> Self {
+        stored.0
+    }
+}
+
+impl<T> From<StoredText<Option<Recorded<T>>>> for Option<Recorded<T>> {
+    fn from(stored: StoredText<Option<Recorded<T>>>) -> Self {
+        stored.0
+    }
+}

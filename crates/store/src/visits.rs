@@ -7,6 +7,8 @@ use domain::visit::{TransportPlan, VisitState, VisitStatus};
 use domain::{
     CautionFlagId, HouseholdId, PolicyVersionId, PupilId, SafetyConcernId, SchoolId, StaffId,
     TrustId, VehicleId, VisitId,
+    inputs::{PhoneNumber, Postcode},
+    recorded::Recorded,
 };
 use serde::Serialize;
 use sqlx::types::Json;
@@ -58,7 +60,9 @@ pub struct VisitStaff {
     #[sqlx(try_from = "i64")]
     pub staff_id: StaffId,
     pub name: String,
-    pub mobile: Option<String>,
+    #[sqlx(try_from = "crate::stored::StoredText<Option<Recorded<PhoneNumber>>>")]
+    #[schema(value_type = Option<String>)]
+    pub mobile: Option<Recorded<PhoneNumber>>,
     pub role_on_visit: String,
     pub is_driver: bool,
 }
@@ -126,7 +130,9 @@ pub struct VisitSummary {
     pub household_id: HouseholdId,
     pub pupil_name: String,
     pub family_name: String,
-    pub postcode: String,
+    #[sqlx(try_from = "crate::stored::StoredText<Recorded<Postcode>>")]
+    #[schema(value_type = String)]
+    pub postcode: Recorded<Postcode>,
     pub reason_category: String,
     #[sqlx(try_from = "crate::stored::Stored<VisitStatus>")]
     pub status: VisitStatus,

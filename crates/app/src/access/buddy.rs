@@ -73,11 +73,9 @@ pub fn may_be_buddy(
             "{name} is not a member of staff based at school, so cannot be the buddy (the policy: \"a member of staff based at school who is accessible and available throughout the visit\")"
         ));
     }
-    if candidate
-        .mobile
-        .as_deref()
-        .is_none_or(|m| m.trim().is_empty())
-    {
+    // The store reads a blank number as none; one typed before the parser was stricter still
+    // counts: the office can read it and ring it.
+    if candidate.mobile.is_none() {
         return Err(format!(
             "{name} has no mobile number: add one on the staff page first"
         ));

@@ -6,6 +6,8 @@ use super::pupil::involved;
 use super::{can_see_school, sees_school_visits};
 use crate::{App, Refusal, Result};
 use domain::HouseholdId;
+use domain::inputs::Postcode;
+use domain::recorded::Recorded;
 use serde::Serialize;
 use store::{Household, Staff};
 
@@ -39,7 +41,8 @@ pub struct HouseholdForPlanning {
     pub id: i64,
     pub family_name: String,
     pub address: String,
-    pub postcode: String,
+    #[schema(value_type = String)]
+    pub postcode: Recorded<Postcode>,
     pub pupils: Vec<PlanningPupil>,
     /// Each caution's words, as raised (its source and who raised it are left out).
     pub cautions: Vec<String>,

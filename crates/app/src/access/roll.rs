@@ -161,7 +161,7 @@ impl RegisterHousehold {
     /// The address and postcode, for those who read them.
     pub fn address(&self) -> Option<(&str, &str)> {
         match self {
-            RegisterHousehold::Full(h) => Some((&h.address, &h.postcode)),
+            RegisterHousehold::Full(h) => Some((&h.address, h.postcode.as_str())),
             RegisterHousehold::NamesOnly(_) => None,
         }
     }

@@ -4,7 +4,9 @@
 use crate::permissions::ALARM_WATCHERS;
 use crate::{App, Result, access};
 use chrono::{DateTime, Utc};
+use domain::inputs::{PhoneNumber, Postcode};
 use domain::monitor::{Attention, attention_order};
+use domain::recorded::Recorded;
 use serde::Serialize;
 use std::collections::HashSet;
 use store::{Alarm, Notification, Staff};
@@ -92,13 +94,16 @@ pub struct OutNow {
     pub staff: Vec<String>,
     /// Each visitor's mobile number, in the order of `staff` (empty when none is on record).
     /// Shown to the board's users, who phone the staff when an alarm says so.
+    // Checked, or as stored when typed before the parser was stricter (never hidden).
     pub staff_mobiles: Vec<String>,
     pub family_name: String,
     pub address: String,
-    pub postcode: String,
+    #[schema(value_type = String)]
+    pub postcode: Recorded<Postcode>,
     pub buddy: Option<String>,
     /// The buddy's mobile number, when on record (and the buddy is still on site).
-    pub buddy_mobile: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub buddy_mobile: Option<Recorded<PhoneNumber>>,
     /// The buddy left site with nobody taking over.
     pub buddy_missing: bool,
     pub signed_out_at: DateTime<Utc>,
@@ -200,7 +205,11 @@ pub async fn board(
                 visit_id: row.visit_id,
                 status: row.status,
                 staff: row.staff,
-                staff_mobiles: row.staff_mobiles,
+                staff_mobiles: row
+                    .staff_mobiles
+                    .iter()
+                    .map(|m| m.as_ref().map_or_else(String::new, ToString::to_string))
+                    .collect(),
                 buddy_mobile: row.buddy_mobile.filter(|_| on_site),
                 family_name: row.family_name,
                 address: row.address,

@@ -8,6 +8,8 @@ use super::ctf::{Contact, CtfFile, CtfPupil};
 use super::{ImportLine, ImportReport, Importer};
 use crate::{App, Result};
 use chrono::{DateTime, Utc};
+use domain::inputs::PhoneNumber;
+use domain::recorded::Recorded;
 use domain::{HouseholdId, HouseholdMemberId, PupilId, SchoolId};
 use serde_json::json;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -180,7 +182,7 @@ pub(super) async fn apply(
             Some(h) => {
                 claimed.insert(h.id);
                 let mut changed = Vec::new();
-                if h.address != address.lines || h.postcode != address.postcode.as_str() {
+                if h.address != address.lines || h.postcode.checked() != Some(&address.postcode) {
                     changed.push("address");
                 }
                 if h.import_key.as_deref() != Some(g.key.as_str()) && changed.is_empty() {
@@ -354,7 +356,7 @@ async fn contacts_of(
                 if e.email != c.email {
                     changed.push("e-mail");
                 }
-                if e.phones != c.phones {
+                if !same_phones(&e.phones, &c.phones) {
                     changed.push("phones");
                 }
                 if changed.is_empty() {
@@ -370,4 +372,15 @@ async fn contacts_of(
         }
     }
     Ok(())
+}
+
+/// Whether the phones an earlier import wrote are the MIS's now: same kinds, same checked
+/// numbers, same order (a number stored before the parser was stricter never matches, so the
+/// import writes the MIS's checked one).
+fn same_phones(stored: &[(String, Recorded<PhoneNumber>)], read: &[(String, PhoneNumber)]) -> bool {
+    stored.len() == read.len()
+        && stored
+            .iter()
+            .zip(read)
+            .all(|((sk, sn), (rk, rn))| sk == rk && sn.checked() == Some(rn))
 }

@@ -35,7 +35,7 @@ pub struct Contact {
     pub relationship: String,
     pub parental_responsibility: bool,
     /// (kind, number), kind in words: "home", "mobile", "work"…
-    pub phones: Vec<(String, String)>,
+    pub phones: Vec<(String, PhoneNumber)>,
     pub email: Option<String>,
     /// `None`: the contact lives at the pupil's address.
     pub address: Option<Address>,
@@ -52,7 +52,7 @@ pub struct CtfPupil {
     pub date_of_birth: NaiveDate,
     pub year_group: Option<String>,
     pub address: Address,
-    pub phones: Vec<(String, String)>,
+    pub phones: Vec<(String, PhoneNumber)>,
     pub contacts: Vec<Contact>,
 }
 
@@ -257,7 +257,7 @@ fn phone_kind(code: &str) -> Option<&'static str> {
     })
 }
 
-fn phones(at: &str, p: Option<&XPhones>) -> Result<Vec<(String, String)>, FieldError> {
+fn phones(at: &str, p: Option<&XPhones>) -> Result<Vec<(String, PhoneNumber)>, FieldError> {
     let mut out = Vec::new();
     for (i, ph) in p
         .map(|p| p.phones.as_slice())
@@ -277,7 +277,7 @@ fn phones(at: &str, p: Option<&XPhones>) -> Result<Vec<(String, String)>, FieldE
             &format!("{here}/PhoneNo"),
             ph.phone_no.as_deref().unwrap_or(""),
         )?;
-        out.push((kind.to_string(), number.as_str().to_string()));
+        out.push((kind.to_string(), number));
     }
     Ok(out)
 }

@@ -6,6 +6,7 @@ use super::{ImportLine, ImportReport, Importer, Problem};
 use crate::{App, Refusal, Result};
 use chrono::{DateTime, Utc};
 use domain::inputs::{self, PhoneNumber};
+use domain::recorded::Recorded;
 use domain::{Role, RoleSet, SchoolId};
 use serde_json::json;
 use store::{AuditEntry, NewStaff};
@@ -32,7 +33,7 @@ pub struct StaffRow {
     pub line: u64,
     pub name: String,
     pub email: String,
-    pub mobile: Option<String>,
+    pub mobile: Option<PhoneNumber>,
     pub roles: Vec<Role>,
 }
 
@@ -130,7 +131,7 @@ fn row(line: u64, r: &csv::StringRecord) -> std::result::Result<StaffRow, Proble
             if !(national.starts_with("07") && national.len() == 11) {
                 return Err(not_uk());
             }
-            Some(p.to_string())
+            Some(p)
         }
     };
     let mut roles = Vec::new();
@@ -233,7 +234,7 @@ pub(super) async fn apply(
                         school: Some(school),
                         name: &r.name,
                         email: &r.email,
-                        mobile: r.mobile.as_deref(),
+                        mobile: r.mobile.as_ref().map(PhoneNumber::as_str),
                         job_title: None,
                         password_hash: NO_PASSWORD,
                         roles: &roles,
@@ -253,7 +254,7 @@ pub(super) async fn apply(
                         ));
                         Some(kept.clone())
                     }
-                    (given, _) => given.clone(),
+                    (given, _) => given.clone().map(Recorded::Checked),
                 };
                 let mut changed = Vec::new();
                 if e.name != r.name {
@@ -270,8 +271,12 @@ pub(super) async fn apply(
                     continue;
                 }
                 if !dry_run {
-                    tx.set_staff_name_and_mobile(e.id, &r.name, mobile.as_deref())
-                        .await?;
+                    tx.set_staff_name_and_mobile(
+                        e.id,
+                        &r.name,
+                        mobile.as_ref().map(|m| m.as_str()),
+                    )
+                    .await?;
                     tx.set_roles(e.id, &roles).await?;
                 }
                 ("change", Some(e.id.0), changed)

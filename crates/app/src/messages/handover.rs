@@ -50,10 +50,15 @@ pub fn hand_over(f: &HandOverFacts<'_>) -> Composed {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use domain::recorded::Recorded;
 
     #[test]
     fn the_text_names_the_new_buddy_and_mobile_and_fits_one_segment() {
-        let w = Whereabouts::of("Wiśniewski", "3 Marsden Lane, Harton", "NE34 6AA");
+        let w = Whereabouts::of(
+            "Wiśniewski",
+            "3 Marsden Lane, Harton",
+            &Recorded::from_stored("NE34 6AA"),
+        );
         let m = hand_over(&HandOverFacts {
             from: Some("Lina Liaison"),
             to: "Łukasz Nowak",

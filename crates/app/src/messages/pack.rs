@@ -5,19 +5,10 @@
 use crate::Result;
 use chrono::{DateTime, Utc};
 use domain::VehicleId;
-use domain::inputs::{CarRegistration, PhoneNumber, Postcode};
-use domain::monitor::{
-    AlarmKind, Fix, InformationPack, Moment, PackStaff, PackTimes, Recorded, Timeline,
-};
+use domain::monitor::{AlarmKind, Fix, InformationPack, Moment, PackStaff, PackTimes, Timeline};
 use domain::policy::PolicySettings;
 use domain::visit::{ReturnsTo, VisitState};
 use store::{Db, Visit, VisitEvent, Watch};
-
-/// A stored phone number for the pack: checked, or as stored when today's parser refuses it
-/// (numbers typed before it was stricter), never dropped.
-fn phone(stored: Option<&str>, field: &str) -> Option<Recorded<PhoneNumber>> {
-    Recorded::read_optional(stored, |p| PhoneNumber::parse(field, p))
-}
 
 /// When the visit first took `step` ("signed_out", "arrived", "left_property", "returned"):
 /// from its record of steps, or from its state when that step is the one it is in.
@@ -85,7 +76,7 @@ pub async fn information_pack(
             Some(PackStaff {
                 name: b.name,
                 role: Some("buddy".into()),
-                mobile: phone(b.mobile.as_deref(), "mobile"),
+                mobile: b.mobile,
             })
         }
         None => None,
@@ -167,7 +158,7 @@ pub async fn information_pack(
         .map(|l| l.instruction.clone());
     let pack = InformationPack {
         school: school.name,
-        school_phone: phone(school.phone.as_deref(), "phone"),
+        school_phone: school.phone,
         alarm: kind,
         raised_at,
         staff: visit
@@ -176,21 +167,16 @@ pub async fn information_pack(
             .map(|s| PackStaff {
                 name: s.name.clone(),
                 role: Some(s.role_on_visit.clone()).filter(|r| !r.trim().is_empty()),
-                mobile: phone(s.mobile.as_deref(), "mobile"),
+                mobile: s.mobile.clone(),
             })
             .collect(),
         buddy,
         vehicle_description: vehicle.as_ref().and_then(|v| v.make_model.clone()),
-        vehicle: vehicle.and_then(|v| {
-            Recorded::read_optional(Some(&v.registration), |r| {
-                CarRegistration::parse("registration", r)
-            })
-        }),
+        // The store decoded each value once (checked, or as stored): a blank one is not recorded.
+        vehicle: vehicle.map(|v| v.registration).filter(|r| !r.is_blank()),
         address: household.address,
-        postcode: Recorded::read_optional(Some(&household.postcode), |p| {
-            Postcode::parse("postcode", p)
-        }),
-        family_landline: phone(household.landline.as_deref(), "landline"),
+        postcode: Some(household.postcode).filter(|p| !p.is_blank()),
+        family_landline: household.landline,
         visiting,
         cautions: cautions
             .into_iter()

@@ -145,23 +145,31 @@ async fn queue_for_school(
             if channel == Channel::Webhook && person.id != people[0].id {
                 continue;
             }
-            let Some(address) = outbox::address(channel, person, webhook) else {
-                continue; // no mobile: the board's test lists only who could be sent one
-            };
+            let address = outbox::address(channel, person, webhook);
+            // No mobile: the board's test lists only who could be sent one. A mobile stored
+            // before the parser was stricter is listed as not reached, with the number.
+            let untextable = channel == Channel::Sms && person.mobile.is_some();
+            if address.is_none() && !untextable {
+                continue;
+            }
             let body = body(school, channel);
-            let fresh = tx
-                .enqueue_notification(&NewNotification {
-                    alarm: None,
-                    visit: None,
-                    staff: Some(person.id),
-                    channel,
-                    address: &address,
-                    subject: &subject,
-                    body: &body,
-                    idempotency_key: &outbox::key(&topic, person, channel),
-                    at: now,
-                })
-                .await?;
+            let n = NewNotification {
+                alarm: None,
+                visit: None,
+                staff: Some(person.id),
+                channel,
+                address: address.as_deref().unwrap_or(store::UNREACHABLE),
+                subject: &subject,
+                body: &body,
+                idempotency_key: &outbox::key(&topic, person, channel),
+                at: now,
+            };
+            if address.is_none() {
+                let reason = outbox::unreachable_reason(channel, person);
+                tx.record_unreachable(&n, &reason).await?;
+                continue;
+            }
+            let fresh = tx.enqueue_notification(&n).await?;
             // Another instance may have queued today's test first: count only ours.
             if fresh {
                 queued += 1;

@@ -88,7 +88,7 @@ pub async fn hand_over_buddy(
     let facts = HandOverFacts {
         from: from.as_ref().map(|f| f.name.as_str()),
         to: &next.name,
-        to_mobile: next.mobile.as_deref().unwrap_or_default(),
+        to_mobile: next.mobile.as_ref().map_or("", |m| m.as_str()),
         at: &at,
         whereabouts: &whereabouts,
     };

@@ -6,8 +6,10 @@
 
 use crate::{App, Result, access, audit};
 use chrono::{DateTime, Utc};
+use domain::inputs::PhoneNumber;
 use domain::monitor::{AlarmKind, Audience, ladder_for_policy};
 use domain::policy::Recipient;
+use domain::recorded::Recorded;
 use domain::{StaffId, VisitId};
 use serde::Serialize;
 use store::{Alarm, Staff};
@@ -55,7 +57,10 @@ pub struct Missed {
     pub instruction: String,
     /// The buddy now (after a hand-over, the new one), to phone.
     pub buddy_name: Option<String>,
-    pub buddy_mobile: Option<String>,
+    // Checked, or as stored when typed before the parser was stricter (the doc would change
+    // the API description).
+    #[schema(value_type = Option<String>)]
+    pub buddy_mobile: Option<Recorded<PhoneNumber>>,
     /// Who acknowledged the alarm, once someone has.
     pub taken_by: Option<String>,
 }

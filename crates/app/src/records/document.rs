@@ -148,7 +148,7 @@ pub async fn slip_document(app: &App, me: &Staff, id: VisitId) -> Result<HomeVis
     };
     Ok(HomeVisitSlip {
         header,
-        school_phone: school.phone.clone(),
+        school_phone: school.phone.as_ref().map(ToString::to_string),
         message: slip.message.clone(),
         respond_by: deadline_words(slip.respond_by, tz),
     })

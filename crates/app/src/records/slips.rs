@@ -113,7 +113,7 @@ pub async fn leave_slip(
         slip_first_name(&pupil.name),
         &deadline_words(respond_by, tz),
         &school.name,
-        school.phone.as_deref(),
+        school.phone.as_ref().map(|p| p.as_str()),
     );
     let slip_id = tx
         .create_slip(

@@ -155,7 +155,7 @@ pub async fn record_incident(
 pub async fn incident_family(app: &App, me: &Staff, id: i64) -> Result<(String, String)> {
     let i = readable_incident(app, me, id).await?;
     let h = app.db().household(i.household_id).await?;
-    Ok((h.family_name, h.postcode))
+    Ok((h.family_name, h.postcode.to_string()))
 }
 
 /// One report, for its author, the school's incident readers and those who may read the child's

@@ -137,7 +137,7 @@ async fn gather(
             let v = db.vehicle(VehicleId(id)).await?;
             let driver = db.staff(v.staff_id).await?;
             Some(VehicleFacts {
-                registration: v.registration,
+                registration: v.registration.to_string(),
                 driver_name: driver.name,
                 licence_expires: v.licence_expires,
                 mot_expires: v.mot_expires,

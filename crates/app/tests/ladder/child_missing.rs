@@ -151,7 +151,12 @@ async fn the_pack_is_about_the_child(
     let phones: Vec<(&str, Option<&str>)> = pack
         .contacts
         .iter()
-        .map(|c| (c.relationship.as_str(), c.phone.as_deref()))
+        .map(|c| {
+            (
+                c.relationship.as_str(),
+                c.phone.as_ref().map(|p| p.as_str()),
+            )
+        })
         .collect();
     assert_eq!(
         phones,

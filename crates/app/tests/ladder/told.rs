@@ -28,6 +28,11 @@ fn channels(smtp: &SmtpServer, sms: &HttpRecorder) -> Channels {
 
 /// A second headteacher with no mobile number on record.
 async fn head_without_a_mobile(app: &TestApp) -> domain::StaffId {
+    second_head(app, "Hana Nomobile", None).await
+}
+
+/// A second headteacher named `name` with `mobile` as stored.
+async fn second_head(app: &TestApp, name: &str, mobile: Option<&str>) -> domain::StaffId {
     let head = app.staff(app.people.head).await;
     let mut tx = app.db.begin().await.unwrap();
     let id = tx
@@ -35,9 +40,9 @@ async fn head_without_a_mobile(app: &TestApp) -> domain::StaffId {
             &NewStaff {
                 trust: head.trust_id,
                 school: head.school_id,
-                name: "Hana Nomobile",
+                name,
                 email: "hana@school.test",
-                mobile: None,
+                mobile,
                 job_title: None,
                 password_hash: "not-a-real-hash",
                 roles: &RoleSet::new(vec![Role::Headteacher]),
@@ -138,5 +143,60 @@ async fn a_head_with_no_mobile_is_a_failed_text_with_the_reason_never_tried_nor_
             "[{b}]"
         );
         assert!(!detail.alarm.reach.nobody_told, "[{b}]");
+    }
+}
+
+#[tokio::test]
+async fn a_mobile_stored_before_the_parser_was_stricter_is_a_failed_text_naming_the_number() {
+    for backend in backends() {
+        let app = TestApp::start(backend, "harton").await;
+        let b = app.backend;
+        let (smtp, sms) = (SmtpServer::start().await, HttpRecorder::start().await);
+        let monitor = app.monitor(channels(&smtp, &sms));
+        // Typed before Doorstep checked phone numbers: no gateway can text it.
+        let hana = second_head(&app, "Hana Oldnumber", Some("ext. 214")).await;
+        let visit = app.out_on_a_visit().await;
+        let request = AlarmRequest {
+            kind: AlarmKind::Panic,
+            raised_by: Some(app.people.teacher),
+            detail: serde_json::json!({ "how": "panic button" }),
+        };
+        let id = app::raise(&app.db, &visit, &request, app.now())
+            .await
+            .unwrap();
+        app.pass(&monitor).await;
+
+        let reason = "the mobile number on record for Hana Oldnumber, \"ext. 214\", is not a phone number a text can go to: correct it on the staff page";
+        let texts = app
+            .level_messages(&app.db.alarm(id).await.unwrap(), 0)
+            .await;
+        let hanas = texts
+            .iter()
+            .find(|n| n.channel == "sms" && n.staff_id == Some(hana.0))
+            .expect("her text is recorded, not dropped");
+        assert_eq!(
+            (
+                hanas.state.as_str(),
+                hanas.attempts,
+                hanas.last_error.as_deref()
+            ),
+            ("failed", 0, Some(reason)),
+            "[{b}] {hanas:?}"
+        );
+        assert_eq!(sms.requests().len(), 5, "[{b}] never sent to the gateway");
+
+        let office = app.staff(app.people.office).await;
+        let detail = app::board::alarm(&app.app(), &office, id).await.unwrap();
+        let sms_reach = detail
+            .alarm
+            .reach
+            .channels
+            .iter()
+            .find(|c| c.channel == "sms");
+        assert_eq!(
+            sms_reach.unwrap().unreachable,
+            vec![reason.to_string()],
+            "[{b}] the office sees the number as stored"
+        );
     }
 }

@@ -5,6 +5,8 @@
 //! the slip was left and by whom, who was tried and who else can be tried, the school's
 //! instruction and the cautions on the household.
 
+use crate::inputs::{PhoneNumber, Postcode};
+use crate::recorded::Recorded;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
@@ -15,7 +17,10 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ChildMissingPack {
     pub school: String,
-    pub school_phone: Option<String>,
+    // Checked, or as stored when typed before the parser was stricter (the doc would change
+    // the API description).
+    #[schema(value_type = Option<String>)]
+    pub school_phone: Option<Recorded<PhoneNumber>>,
     /// The child's name as the school holds it.
     pub child: String,
     pub year_group: Option<String>,
@@ -53,7 +58,8 @@ pub struct SlipLeftAt {
     pub left_at: DateTime<Utc>,
     pub respond_by: DateTime<Utc>,
     pub address: String,
-    pub postcode: String,
+    #[schema(value_type = String)]
+    pub postcode: Recorded<Postcode>,
     /// The name of the member of staff who left it.
     pub left_by: String,
     /// Whether the family has answered since (then the pack is history).
@@ -76,7 +82,8 @@ pub struct FamilyContact {
     /// "mother"; empty for the landline.
     pub relationship: String,
     /// As recorded; `None`: no number held.
-    pub phone: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub phone: Option<Recorded<PhoneNumber>>,
 }
 
 impl ChildMissingPack {
@@ -127,7 +134,10 @@ impl ChildMissingPack {
                 } else {
                     format!("{} ({})", c.name, c.relationship)
                 };
-                format!("{who}: {}", c.phone.as_deref().unwrap_or("no number held"))
+                format!(
+                    "{who}: {}",
+                    c.phone.as_ref().map_or("no number held", |p| p.as_str())
+                )
             })
             .collect();
         let cautions = if self.cautions.is_empty() {
@@ -149,7 +159,10 @@ impl ChildMissingPack {
 impl fmt::Display for ChildMissingPack {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "CHILD MISSING: HOME VISIT SLIP UNANSWERED")?;
-        let phone = self.school_phone.as_deref().unwrap_or("not recorded");
+        let phone = self
+            .school_phone
+            .as_ref()
+            .map_or("not recorded", |p| p.as_str());
         writeln!(f, "School: {} (telephone {phone})", self.school)?;
         writeln!(f, "Times are {} time.", self.tz.name())?;
         for (heading, lines) in self.sections() {

@@ -2,6 +2,7 @@
 
 use super::AlarmKind;
 use crate::inputs::{CarRegistration, PhoneNumber, Postcode};
+pub use crate::recorded::{ReadOut, Recorded};
 use crate::visit::ReturnsTo;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -15,73 +16,6 @@ pub const SENIOR_LEADER_CHECKLIST: [&str; 4] = [
     "Look for signs of an incident.",
     "Contact the police to report the individuals missing.",
 ];
-
-/// A value as it was recorded: checked by today's parser, or, when it was stored before the
-/// parser became stricter (or typed in another form), exactly as stored. The pack reads a
-/// number out to the police either way: a value that does not parse is never dropped.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Recorded<T> {
-    Checked(T),
-    AsStored(String),
-}
-
-impl<T: ReadOut> Recorded<T> {
-    /// Decodes a stored value once: `parse` is the newtype's parser (e.g. `PhoneNumber::parse`).
-    pub fn read<E>(stored: &str, parse: impl FnOnce(&str) -> Result<T, E>) -> Self {
-        match parse(stored) {
-            Ok(v) => Recorded::Checked(v),
-            Err(_) => Recorded::AsStored(stored.trim().to_string()),
-        }
-    }
-
-    /// Like [`Recorded::read`] for a value that may be missing or blank (`None` then).
-    pub fn read_optional<E>(
-        stored: Option<&str>,
-        parse: impl FnOnce(&str) -> Result<T, E>,
-    ) -> Option<Self> {
-        stored
-            .filter(|s| !s.trim().is_empty())
-            .map(|s| Recorded::read(s, parse))
-    }
-}
-
-/// A checked value as it is read out: its normal form.
-pub trait ReadOut {
-    fn read_out(&self) -> &str;
-}
-
-impl ReadOut for PhoneNumber {
-    fn read_out(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl ReadOut for Postcode {
-    fn read_out(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl ReadOut for CarRegistration {
-    fn read_out(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl<T> From<T> for Recorded<T> {
-    fn from(v: T) -> Self {
-        Recorded::Checked(v)
-    }
-}
-
-impl<T: ReadOut> fmt::Display for Recorded<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Recorded::Checked(v) => f.write_str(v.read_out()),
-            Recorded::AsStored(s) => f.write_str(s),
-        }
-    }
-}
 
 /// A member of staff as the police need them: a name, their part and a number to ring.
 #[derive(Debug, Clone, PartialEq, Eq)]

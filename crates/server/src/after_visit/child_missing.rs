@@ -54,7 +54,7 @@ async fn pack_pdf(
 pub(crate) fn document(pack: &ChildMissingPack) -> documents::ChildMissingPack {
     documents::ChildMissingPack {
         school: pack.school.clone(),
-        school_phone: pack.school_phone.clone(),
+        school_phone: pack.school_phone.as_ref().map(ToString::to_string),
         child: pack.child.clone(),
         times_note: format!("Times are {} time.", pack.time_zone),
         sections: pack

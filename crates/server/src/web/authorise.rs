@@ -76,7 +76,7 @@ async fn queue(ctx: Ctx, PageQuery(q): PageQuery<DoneQuery>) -> Result<Response,
             id: v.id.0,
             pupil: v.pupil_name,
             family: v.family_name,
-            postcode: v.postcode,
+            postcode: v.postcode.to_string(),
             reason: policy
                 .as_ref()
                 .and_then(|p| p.settings.category(&v.reason_category))

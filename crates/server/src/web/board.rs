@@ -87,9 +87,9 @@ fn phones(o: &board::OutNow) -> Vec<Phone> {
         .map(|(name, m)| phone(name, "visiting", m.trim()))
         .collect();
     if let (Some(b), Some(m)) = (&o.buddy, &o.buddy_mobile)
-        && !m.trim().is_empty()
+        && !m.is_blank()
     {
-        list.push(phone(b, "buddy", m.trim()));
+        list.push(phone(b, "buddy", m.as_str()));
     }
     list
 }

@@ -146,7 +146,7 @@ async fn build(ctx: &Ctx, id: i64, errors: Errors) -> Result<DetailPage, WebErro
         format!("{}, {}", h.address, h.postcode),
     )];
     if let Some(l) = &h.landline {
-        facts.push(("Landline".into(), l.clone()));
+        facts.push(("Landline".into(), l.to_string()));
     }
     if let Some(p) = &h.pets {
         facts.push(("Pets".into(), p.clone()));
@@ -162,7 +162,7 @@ async fn build(ctx: &Ctx, id: i64, errors: Errors) -> Result<DetailPage, WebErro
             relationship: m.relationship,
             parental: m.parental_responsibility,
             lives_here: m.lives_at_address,
-            phone: m.phone.unwrap_or_default(),
+            phone: crate::web::shown(m.phone.as_ref()),
             notes: m.notes.unwrap_or_default(),
         })
         .collect();

@@ -84,7 +84,7 @@ async fn page(
             name: s.name,
             job: s.job_title.unwrap_or_default(),
             roles: titles(&s.roles),
-            mobile: s.mobile.unwrap_or_default(),
+            mobile: crate::web::shown(s.mobile.as_ref()),
         })
         .collect();
     let chosen: Vec<&str> = f.map(|f| f.all("roles")).unwrap_or_default();
@@ -230,7 +230,7 @@ async fn build_with(
     let vehicles = vehicles
         .into_iter()
         .map(|v| VehicleView {
-            registration: v.registration,
+            registration: v.registration.to_string(),
             make_model: v.make_model.unwrap_or_default(),
             documents: vec![
                 document("Driving licence", v.licence_expires, today),
@@ -265,7 +265,11 @@ async fn build_with(
                 uc::awaiting_note(&waiting).unwrap_or_else(|| "nothing".into()),
             ),
             ("E-mail", s.email),
-            ("Mobile", s.mobile.unwrap_or_else(|| "none on file".into())),
+            (
+                "Mobile",
+                s.mobile
+                    .map_or_else(|| "none on file".into(), |m| m.to_string()),
+            ),
         ],
         name: s.name,
         vehicles,

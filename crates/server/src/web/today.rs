@@ -296,7 +296,7 @@ async fn card(
             let s = app::school::colleague(&ctx.state, &ctx.me, StaffId(b)).await?;
             Some(Person {
                 name: s.name,
-                mobile: s.mobile.unwrap_or_default(),
+                mobile: crate::web::shown(s.mobile.as_ref()),
             })
         }
         None => None,
@@ -316,14 +316,14 @@ async fn card(
         pupil,
         family: household.family_name,
         address: household.address,
-        postcode: household.postcode,
-        landline: household.landline.unwrap_or_default(),
+        postcode: household.postcode.to_string(),
+        landline: crate::web::shown(household.landline.as_ref()),
         staff: visit
             .staff
             .iter()
             .map(|s| Person {
                 name: s.name.clone(),
-                mobile: s.mobile.clone().unwrap_or_default(),
+                mobile: crate::web::shown(s.mobile.as_ref()),
             })
             .collect(),
         buddy,

@@ -4,6 +4,8 @@
 
 use crate::db::{Db, Result, with_pool};
 use chrono::{DateTime, NaiveDate, Utc};
+use domain::inputs::Postcode;
+use domain::recorded::Recorded;
 use domain::visit::VisitStatus;
 use domain::{PupilId, SchoolId, StaffId, TrustId};
 use serde::Serialize;
@@ -33,7 +35,8 @@ pub struct VisitRow {
     pub date_of_birth: NaiveDate,
     pub family_name: String,
     pub address: String,
-    pub postcode: String,
+    #[sqlx(try_from = "crate::stored::StoredText<Recorded<Postcode>>")]
+    pub postcode: Recorded<Postcode>,
     pub reason_category: String,
     pub purpose: String,
     pub appointment: String,

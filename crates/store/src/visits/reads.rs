@@ -1,6 +1,7 @@
 //! Reads of visits outside a use case's transaction: lists, the board's rows, one visit.
 
 use super::*;
+use crate::stored::StoredText;
 
 impl Db {
     /// The visit with its staff, in one read: a row per member of staff on it (or one row with
@@ -51,7 +52,9 @@ impl Db {
                         visit.staff.push(VisitStaff {
                             staff_id: StaffId(staff_id),
                             name: r.try_get("vs_name")?,
-                            mobile: r.try_get("vs_mobile")?,
+                            mobile: r
+                                .try_get::<StoredText<Option<Recorded<PhoneNumber>>>, _>("vs_mobile")?
+                                .into(),
                             role_on_visit: r.try_get("vs_role_on_visit")?,
                             is_driver: r.try_get("vs_is_driver")?,
                         });

@@ -36,7 +36,11 @@ async fn international(app: &TestApp, who: &Session) -> String {
         .await
         .mobile
         .expect("the demo teacher has a mobile");
-    let digits: String = mobile.chars().filter(char::is_ascii_digit).collect();
+    let digits: String = mobile
+        .as_str()
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
     format!("+44{}", &digits[1..])
 }
 

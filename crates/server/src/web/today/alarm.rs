@@ -41,7 +41,7 @@ pub fn lines(status: &PhoneStatus, local: &Local) -> (Option<HelpLine>, Option<M
         buddy_heading: m.buddy_heading.clone(),
         instruction: m.instruction.clone(),
         buddy_name: m.buddy_name.clone().unwrap_or_default(),
-        buddy_mobile: m.buddy_mobile.clone().unwrap_or_default(),
+        buddy_mobile: crate::web::shown(m.buddy_mobile.as_ref()),
         taken_by: m.taken_by.clone().unwrap_or_default(),
     });
     (help, missed)

@@ -40,7 +40,11 @@ pub async fn hand_over_box(ctx: &Ctx, visit: &Visit) -> Result<Option<HandOverBo
             let title = s.job_title.map(|t| format!(" ({t})")).unwrap_or_default();
             Candidate {
                 id: s.id.0,
-                label: format!("{}{title}, {}", s.name, s.mobile.unwrap_or_default()),
+                label: format!(
+                    "{}{title}, {}",
+                    s.name,
+                    crate::web::shown(s.mobile.as_ref())
+                ),
             }
         })
         .collect();
