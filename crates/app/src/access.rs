@@ -22,7 +22,9 @@ mod roll;
 mod schools;
 mod visit;
 
-pub use buddy::{HandingOver, eligible_buddies, may_be_buddy, visit_to_hand_over};
+pub use buddy::{
+    HandingOver, buddies_among, eligible_buddies, may_be_buddy, school_staff, visit_to_hand_over,
+};
 pub use household::{
     HouseholdForPlanning, PlanningPupil, household_for_planning, visible_household,
 };

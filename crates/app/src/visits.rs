@@ -20,7 +20,7 @@ mod step;
 mod steps;
 
 pub use concerns::{ConcernInput, ResolveInput, raise_concern, resolve_concern, visit_of_concern};
-pub use history::{VisitHistory, cautions, decisions, events, history, vehicle, watch};
+pub use history::{VisitHistory, cautions, check_ins, decisions, events, history, vehicle, watch};
 pub use left_early::incident_form;
 pub use on_the_way::{TapInput, TurnBackInput, arrived_tapped, nobody_home_tapped, turn_back};
 pub use plan::{AppointmentInput, VisitPlanInput, VisitorInput, pupil_in_scope};

@@ -86,14 +86,30 @@ pub fn may_be_buddy(
 /// The colleagues who could take over as this visit's buddy (everyone [`may_be_buddy`] allows
 /// but the buddy now), by name, for the hand-over's choice.
 pub async fn eligible_buddies(app: &App, visit: &Visit) -> Result<Vec<Staff>> {
-    let school = app.db().school(visit.school_id).await?;
-    let visitors: Vec<StaffId> = visit.staff.iter().map(|s| s.staff_id).collect();
+    Ok(buddies_among(
+        &school_staff(app, visit.school_id).await?,
+        visit,
+    ))
+}
+
+/// Every member of staff of `school`, for [`buddies_among`]: read once for a page showing
+/// several visits of one school (Today), not once per visit.
+pub async fn school_staff(app: &App, school: SchoolId) -> Result<Vec<Staff>> {
+    let school = app.db().school(school).await?;
     Ok(app
         .db()
         .staff_list(school.trust_id, Some(school.id))
-        .await?
-        .into_iter()
+        .await?)
+}
+
+/// Those of `staff` (the visit's school's, from [`school_staff`]) who could take over as this
+/// visit's buddy, as [`eligible_buddies`].
+pub fn buddies_among(staff: &[Staff], visit: &Visit) -> Vec<Staff> {
+    let visitors: Vec<StaffId> = visit.staff.iter().map(|s| s.staff_id).collect();
+    staff
+        .iter()
         .filter(|s| visit.buddy_staff_id != Some(s.id.0))
         .filter(|s| may_be_buddy(s, visit.school_id, &visitors).is_ok())
-        .collect())
+        .cloned()
+        .collect()
 }

@@ -30,6 +30,12 @@ pub async fn history(app: &App, me: &Staff, id: VisitId) -> Result<VisitHistory>
     })
 }
 
+/// The visit's check-ins, oldest first (the Today card counts them). Errors: `NotFound("visit")`.
+pub async fn check_ins(app: &App, me: &Staff, id: VisitId) -> Result<Vec<CheckIn>> {
+    visible_visit(app, me, id).await?;
+    Ok(app.db().check_ins_of(id).await?)
+}
+
 /// The visit's steps (planned, changed, requested, signed out…), oldest first.
 /// Errors: `NotFound("visit")`.
 pub async fn events(app: &App, me: &Staff, id: VisitId) -> Result<Vec<VisitEvent>> {

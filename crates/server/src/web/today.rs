@@ -213,8 +213,7 @@ async fn build(
                 && (local.date_of(v.planned_leave_school) <= today
                     || v.planned_leave_school <= now + READY_AHEAD))
     };
-    let mut cards = Vec::new();
-    let mut reads = Vec::new();
+    let mut shown = Vec::new();
     let mut others = Vec::new();
     // Under way first, then ready to go, soonest first.
     let mut sorted: Vec<&VisitSummary> = mine.iter().collect();
@@ -224,9 +223,7 @@ async fn build(
         let out = v.status.is_under_way() || called_off(v.status);
         if ready(v) && (out || waiting < MAX_CARDS) {
             waiting += usize::from(!out);
-            let (card, read) = card(ctx, v.id, now).await?;
-            cards.push(card);
-            reads.push(read);
+            shown.push((v.id, v.school_id, v.status.is_under_way()));
         } else if !matches!(
             v.status,
             VisitStatus::RecordCompleted
@@ -244,6 +241,28 @@ async fn build(
             });
         }
     }
+    // The cards' reads overlap on the pool's connections: a visitor out on several visits (a
+    // day of first-day absence calls) waits for the slowest card, not the sum of them.
+    let (cards, reads): (Vec<Card>, Vec<app::audit::Read>) = {
+        // The hand-over's choice of colleagues, read once per school rather than per card.
+        let mut staff = std::collections::HashMap::new();
+        for (_, school, _) in shown.iter().filter(|(_, _, out)| *out) {
+            if !staff.contains_key(school) {
+                staff.insert(
+                    *school,
+                    app::access::school_staff(&ctx.state, *school).await?,
+                );
+            }
+        }
+        futures_util::future::try_join_all(
+            shown
+                .into_iter()
+                .map(|(id, school, _)| card(ctx, id, now, staff.get(&school).map(Vec::as_slice))),
+        )
+        .await?
+        .into_iter()
+        .unzip()
+    };
     app::audit::audit_reads(&ctx.state, &ctx.me, &reads).await?;
     Ok(TodayPage {
         chrome: ctx.chrome("today"),
@@ -275,6 +294,7 @@ async fn card(
     ctx: &Ctx,
     id: VisitId,
     now: DateTime<Utc>,
+    school_staff: Option<&[store::Staff]>,
 ) -> Result<(Card, app::audit::Read), WebError> {
     let (visit, read) = visit_to_show(ctx, id.0).await?;
     let policy = ctx.state.policy_version(visit.policy_version_id).await?;
@@ -284,9 +304,8 @@ async fn card(
     let (pupil, _) = app::school::pupil_name(&ctx.state, &ctx.me, visit.pupil_id).await?;
     let (watch, deadlines) = app::visits::watch(&ctx.state, &ctx.me, visit.id).await?;
     let check_ins = if watch.is_some() {
-        app::visits::history(&ctx.state, &ctx.me, visit.id)
+        app::visits::check_ins(&ctx.state, &ctx.me, visit.id)
             .await?
-            .check_ins
             .len()
     } else {
         0
@@ -308,7 +327,7 @@ async fn card(
     } else {
         (None, None, None)
     };
-    let hand_over = super::visit::hand_over::hand_over_box(ctx, &visit).await?;
+    let hand_over = super::visit::hand_over::hand_over_box_among(ctx, &visit, school_staff).await?;
     let due = |kind| first_of(&deadlines, kind).map(|d| Due::new(d.due_at, now, &local));
     let card = Card {
         id: visit.id.0,

@@ -25,6 +25,16 @@ pub struct HandOverBox {
 /// The box for this person and visit, or `None` when the visit is not out or they may not hand
 /// its buddy role over (a visitor, anyone but the buddy and the office, the DSL and the head).
 pub async fn hand_over_box(ctx: &Ctx, visit: &Visit) -> Result<Option<HandOverBox>, WebError> {
+    hand_over_box_among(ctx, visit, None).await
+}
+
+/// As [`hand_over_box`], choosing among `staff` when the page already read the school's staff
+/// ([`access::school_staff`]) for its other visits.
+pub async fn hand_over_box_among(
+    ctx: &Ctx,
+    visit: &Visit,
+    staff: Option<&[store::Staff]>,
+) -> Result<Option<HandOverBox>, WebError> {
     if !visit.state.is_out() {
         return Ok(None);
     }
@@ -33,8 +43,11 @@ pub async fn hand_over_box(ctx: &Ctx, visit: &Visit) -> Result<Option<HandOverBo
         Err(Refusal::Forbidden(_) | Refusal::NotFound(_)) => return Ok(None),
         Err(e) => return Err(e.into()),
     }
-    let candidates = access::eligible_buddies(&ctx.state, visit)
-        .await?
+    let candidates = match staff {
+        Some(staff) => access::buddies_among(staff, visit),
+        None => access::eligible_buddies(&ctx.state, visit).await?,
+    };
+    let candidates = candidates
         .into_iter()
         .map(|s| {
             let title = s.job_title.map(|t| format!(" ({t})")).unwrap_or_default();
