@@ -46,7 +46,8 @@ const LABELS: &[(&str, &str)] = &[
         "Who signs off a risk assessment",
     ),
     ("household.review_roles", "Who reviews a blocked household"),
-    // Yes/no settings whose names end in a unit word: named whole.
+    // Settings that are not numbers whose names end in a unit word: named whole.
+    ("calendar.school_days", "Calendar: school days"),
     (
         "calendar.visits_only_on_school_days",
         "Calendar: visits only on school days",
@@ -70,12 +71,13 @@ const LABELS: &[(&str, &str)] = &[
     ("incident_report.due_to", "Incident report: sent to"),
 ];
 
-/// What a school would call the setting at `path`, a number's unit in brackets.
+/// What a school would call the setting at `path`.
 pub fn label(path: &str) -> String {
     if let Some((_, l)) = LABELS.iter().find(|(p, _)| *p == path) {
         return (*l).to_string();
     }
-    named(path, true)
+    // The value names a number's unit ("Check-in interval: 30 → 20 minutes").
+    named(path, false)
 }
 
 /// The name of a field inside a list's entry ("after" of a rung), whose value names its unit
@@ -115,7 +117,7 @@ fn named(path: &str, units: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::changes::settings_by_path;
+    use crate::policy::changes::{SettingValue, settings_by_path};
     use crate::policy::presets;
 
     /// Every label of every preset keeps each word of its setting's name: a unit stays as
@@ -124,13 +126,17 @@ mod tests {
     fn every_label_reads_as_whole_words() {
         for name in presets::names() {
             let p = presets::preset(name).expect("preset").with_every_section();
-            for (path, _) in settings_by_path(&p) {
+            for (path, value) in settings_by_path(&p) {
                 if LABELS.iter().any(|(l, _)| *l == path) {
                     continue;
                 }
                 let shown = label(&path).to_lowercase();
                 let last = path.rsplit('.').next().unwrap_or(&path);
-                for word in last.split('_') {
+                // Only a number's unit may go: its value says it ("30 minutes").
+                let unit = strip_unit(last)
+                    .1
+                    .filter(|_| matches!(value, SettingValue::Number(_)));
+                for word in last.split('_').filter(|w| Some(*w) != unit) {
                     assert!(shown.contains(word), "{path}: {shown}");
                 }
             }
@@ -141,7 +147,7 @@ mod tests {
         );
         assert_eq!(
             label("records_access.break_glass_minutes"),
-            "Records access: break glass (minutes)"
+            "Records access: break glass"
         );
     }
 }
