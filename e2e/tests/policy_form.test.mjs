@@ -46,7 +46,7 @@ test("a head ticks a responder and writes an alarm instruction; the chair's past
     await head.getByRole("status").getByText("Saved as a draft").waitFor();
     await head.getByText(/Told by every repeat of the top rung: .* → .*headteacher/).waitFor();
     await head.getByText(/Alarm instructions: panic: none → Ring 999 at once, then the headteacher\./).waitFor();
-    await head.getByText("Staffing: evening, starts: none → 17:30:00").waitFor();
+    await head.getByText("Staffing: evening, starts: none → 17:30").waitFor();
     await shot(head, "policy-form-01-draft");
 
     const chair = await chairCtx.newPage();

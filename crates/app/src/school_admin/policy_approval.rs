@@ -86,7 +86,10 @@ pub(super) async fn draft_change(
     if changed.is_empty() && d.preset == current.preset {
         return Err(FieldError::new(
             "settings",
-            format!("nothing changed from version {}", current.version),
+            format!(
+                "nothing has changed from version {}: change a setting before saving",
+                current.version
+            ),
         )
         .into());
     }

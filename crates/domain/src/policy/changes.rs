@@ -2,10 +2,13 @@
 //! two versions in plain words ("Check-in interval: 30 → 20 minutes"), and laying a trust's
 //! policy over a school's own values for the settings the trust lets the school change.
 
+mod labels;
 mod lists;
 mod sections;
 mod setting;
 
+pub(crate) use labels::entry_label;
+pub use labels::label;
 pub use sections::{OPTIONAL_SECTIONS, OptionalSection, optional_section, section_of};
 pub use setting::{SettingValue, settings_by_path};
 
@@ -42,50 +45,6 @@ impl fmt::Display for SettingChange {
     }
 }
 
-/// Labels for the settings heads change most, in the policies' own words; the rest are named
-/// from their path ("Staffing: first visit minimum").
-const LABELS: &[(&str, &str)] = &[
-    ("name", "Policy title"),
-    ("timezone", "Time zone"),
-    ("review_every_months", "Review every"),
-    ("approver", "Approved by"),
-    ("check_in.interval_minutes", "Check-in interval"),
-    ("check_in.grace_minutes", "Grace before the alarm"),
-    (
-        "check_in.remind_before_minutes",
-        "Reminder before a check-in",
-    ),
-    ("check_in.extend_minutes", "Extension asked for"),
-    ("check_in.arrived", "Staff tap \"Arrived\" at the house"),
-    ("staffing.minimum", "Staff on every visit"),
-    ("staffing.first_visit_minimum", "Staff on a first visit"),
-    ("buddy.required", "A buddy at school"),
-    ("buddy.code_word", "Code word"),
-    ("buddy.roles", "Who may be the buddy at school"),
-    ("animals.must_be_secured", "Animals put away"),
-    (
-        "ask_parents_come_in_first",
-        "Ask whether parents could come in first",
-    ),
-    ("unannounced_needs_reason", "An unannounced visit says why"),
-    (
-        "acknowledgement.before_sign_out",
-        "Staff confirm they have read the policy before signing out",
-    ),
-    (
-        "repeat_top_rung_every_minutes",
-        "Repeat the top rung of the alarm every",
-    ),
-    ("safety_responders", "Told by every repeat of the top rung"),
-    ("advisory_rules", "Rules that advise rather than require"),
-    ("authorisation.roles", "Who authorises a visit"),
-    (
-        "risk_assessment.sign_off_roles",
-        "Who signs off a risk assessment",
-    ),
-    ("household.review_roles", "Who reviews a blocked household"),
-];
-
 /// Every setting as a path and its value; lists are single settings.
 pub fn flatten(settings: &PolicySettings) -> BTreeMap<String, Value> {
     let mut out = BTreeMap::new();
@@ -113,28 +72,7 @@ fn walk(prefix: &str, value: &Value, out: &mut BTreeMap<String, Value>) {
     }
 }
 
-/// What a school would call the setting at `path`.
-pub fn label(path: &str) -> String {
-    if let Some((_, l)) = LABELS.iter().find(|(p, _)| *p == path) {
-        return (*l).to_string();
-    }
-    let mut parts: Vec<String> = path
-        .split('.')
-        .map(|p| strip_unit(p).0.replace('_', " "))
-        .collect();
-    if let Some(first) = parts.first_mut() {
-        let mut c = first.chars();
-        if let Some(h) = c.next() {
-            *first = h.to_uppercase().chain(c).collect();
-        }
-    }
-    match parts.split_first() {
-        Some((section, rest)) if !rest.is_empty() => format!("{section}: {}", rest.join(", ")),
-        _ => parts.join(""),
-    }
-}
-
-fn strip_unit(segment: &str) -> (&str, Option<&'static str>) {
+pub(crate) fn strip_unit(segment: &str) -> (&str, Option<&'static str>) {
     for unit in ["minutes", "months", "hours", "days", "years", "cm"] {
         if let Some(s) = segment.strip_suffix(&format!("_{unit}")) {
             return (s, Some(unit));
@@ -154,6 +92,8 @@ pub fn in_words(path: &str, value: &Value) -> String {
             Some(u) => format!("{n} {u}"),
             None => n.to_string(),
         },
+        // A time of day reads as the form shows it: "17:30", not "17:30:00".
+        Value::String(s) if is_whole_minute(s) => s[..5].to_string(),
         Value::String(s) => s.replace('_', " "),
         Value::Array(items) if items.iter().all(|i| !i.is_object() && !i.is_array()) => {
             if items.is_empty() {
@@ -169,6 +109,11 @@ pub fn in_words(path: &str, value: &Value) -> String {
         Value::Array(items) => format!("{} entries", items.len()),
         Value::Object(_) => "set".into(),
     }
+}
+
+/// Whether `s` is a time of day on the minute, "HH:MM:00".
+fn is_whole_minute(s: &str) -> bool {
+    s.len() == 8 && s.ends_with(":00") && chrono::NaiveTime::parse_from_str(s, "%H:%M:%S").is_ok()
 }
 
 /// The settings that differ from `before` to `after`, in path order, in plain words. When two
@@ -317,6 +262,21 @@ mod tests {
                 "Check-in interval: {} → {} minutes",
                 before.check_in.interval_minutes, after.check_in.interval_minutes
             )
+        );
+    }
+
+    #[test]
+    fn a_time_reads_as_hours_and_minutes() {
+        let before = presets::preset("harton").expect("preset");
+        let mut after = before.clone();
+        after.staffing.evening = Some(crate::policy::EveningRule {
+            starts: chrono::NaiveTime::from_hms_opt(17, 30, 0).expect("time"),
+            lone_needs_backup_at_school: true,
+        });
+        let words: Vec<String> = diff(&before, &after).into_iter().map(|c| c.words).collect();
+        assert!(
+            words.contains(&"Staffing: evening, starts: none → 17:30".to_string()),
+            "{words:?}"
         );
     }
 

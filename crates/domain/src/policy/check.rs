@@ -6,6 +6,22 @@ use crate::inputs::FieldError;
 
 /// The longest policy title (`name`), in characters (C6).
 pub const NAME_MAX_CHARS: usize = 120;
+/// The longest free text of a policy (the slip's wording, an instruction), in characters:
+/// a few paragraphs, so a page or a message still reads whole.
+pub const TEXT_MAX_CHARS: usize = 1000;
+
+/// A problem when `text` (the setting at `path`, called `what`) is longer than `max` characters,
+/// worded as the title's limit is.
+fn too_long(path: &str, text: &str, what: &str, max: usize) -> Result<(), FieldError> {
+    let long = text.chars().count();
+    if long > max {
+        return Err(FieldError::new(
+            path,
+            format!("is {long} characters long; {what} has at most {max}"),
+        ));
+    }
+    Ok(())
+}
 
 impl PolicySettings {
     /// Settings a school submits are checked as a whole; the first problem is named.
@@ -29,6 +45,15 @@ impl PolicySettings {
                 format!("is {long} characters long; a policy title has at most {NAME_MAX_CHARS}"),
             ));
         }
+        // The chair sees "waiting for approval by" this name: it must say who.
+        if self.approver.trim().is_empty() {
+            return Err(FieldError::new(
+                "approver",
+                "must not be empty: name who approves changes to the policy, like the chair of governors",
+            ));
+        }
+        too_long("approver", &self.approver, "who approves", NAME_MAX_CHARS)?;
+        self.check_texts()?;
         if self.timezone.parse::<chrono_tz::Tz>().is_err() {
             return Err(FieldError::new(
                 "timezone",
@@ -127,14 +152,20 @@ impl PolicySettings {
                 "an overdue visitor must alert somebody: add a level",
             ));
         }
-        if self
+        // Rungs are numbered from 1 as the form shows them.
+        if let Some(i) = self
             .escalation
             .windows(2)
-            .any(|w| w[0].after_minutes >= w[1].after_minutes)
+            .position(|w| w[0].after_minutes >= w[1].after_minutes)
         {
+            let (before, rung) = (i + 1, i + 2);
+            // The ladder as a whole is out of order; the words name the rung to move.
             return Err(FieldError::new(
                 "escalation",
-                "levels must be in order of increasing after_minutes",
+                format!(
+                    "Rung {rung}: must come after rung {before}'s minutes (more than {})",
+                    self.escalation[i].after_minutes
+                ),
             ));
         }
         if self
@@ -169,5 +200,87 @@ impl PolicySettings {
             ));
         }
         Ok(())
+    }
+
+    /// The free texts of a policy each within [`TEXT_MAX_CHARS`] (the title has its own limit).
+    fn check_texts(&self) -> Result<(), FieldError> {
+        too_long(
+            "slip.wording",
+            &self.slip.wording,
+            "the slip's wording",
+            TEXT_MAX_CHARS,
+        )?;
+        if let Some(u) = &self.slip.unanswered {
+            too_long(
+                "slip.unanswered.instruction",
+                &u.instruction,
+                "the instruction",
+                TEXT_MAX_CHARS,
+            )?;
+        }
+        for (i, rung) in self.escalation.iter().enumerate() {
+            let n = i + 1;
+            too_long(
+                &format!("escalation[{n}].instruction"),
+                &rung.instruction,
+                "a rung's instruction",
+                TEXT_MAX_CHARS,
+            )
+            .map_err(|e| FieldError::new(e.field, format!("Rung {n}: {}", e.reason)))?;
+        }
+        for (kind, text) in &self.alarm_instructions {
+            too_long(
+                &format!("alarm_instructions.{kind}"),
+                text,
+                "an alarm's instruction",
+                TEXT_MAX_CHARS,
+            )?;
+        }
+        for (i, c) in self.reason_categories.iter().enumerate() {
+            too_long(
+                &format!("reasons[{}].label", i + 1),
+                &c.label,
+                "a reason's name",
+                NAME_MAX_CHARS,
+            )?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::policy::presets::preset;
+
+    #[test]
+    fn an_empty_approver_and_an_overlong_slip_are_refused_naming_them() {
+        let mut p = preset("harton").expect("preset");
+        p.approver = " ".into();
+        let e = p.check().expect_err("no approver");
+        assert_eq!(e.field, "approver");
+        assert!(e.reason.contains("must not be empty"), "{}", e.reason);
+
+        let mut p = preset("harton").expect("preset");
+        p.slip.wording = "x".repeat(5000);
+        let e = p.check().expect_err("a long slip");
+        assert_eq!(e.field, "slip.wording");
+        assert_eq!(
+            e.reason,
+            "is 5000 characters long; the slip's wording has at most 1000"
+        );
+    }
+
+    #[test]
+    fn a_rung_out_of_order_is_named_by_its_number() {
+        let mut p = preset("harton").expect("preset");
+        p.escalation[2].after_minutes = p.escalation[1].after_minutes;
+        let e = p.check().expect_err("out of order");
+        assert_eq!(e.field, "escalation");
+        assert!(
+            e.reason
+                .starts_with("Rung 3: must come after rung 2's minutes"),
+            "{}",
+            e.reason
+        );
     }
 }

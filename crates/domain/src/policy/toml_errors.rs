@@ -110,13 +110,29 @@ fn in_words(message: &str, path: &str) -> String {
     if message.contains("expected a sequence") {
         return "enter a list in square brackets, like [\"office\", \"dsl\"]".into();
     }
+    // Before the choices: an unknown key's message lists the known ones too.
+    if message.starts_with("unknown field") {
+        return format!(
+            "\"{path}\" is not a policy setting; check its spelling and its [section] (the exported TOML lists every setting)"
+        );
+    }
+    // chrono's words for a time that is not one ("25:00").
+    let bad_time = [
+        "input is out of range",
+        "premature end of input",
+        "input contains invalid characters",
+        "trailing input",
+    ];
+    if bad_time.iter().any(|m| message.contains(m)) {
+        if last.contains("day") {
+            return "enter a date like \"2026-09-03\"".into();
+        }
+        return "enter a time of day like \"18:00\"".into();
+    }
     if let Some((head, one_of)) = message.split_once("expected one of ") {
         let typed = quoted_after(head, "unknown variant `").unwrap_or_default();
         let choices = one_of.replace('`', "");
         return format!("\"{typed}\" is not one of the choices; choose one of {choices}");
-    }
-    if message.starts_with("unknown field") {
-        return "is not a setting Doorstep knows; check its spelling and its [section]".into();
     }
     if message.starts_with("missing field") {
         return "is missing; add it (the exported TOML lists every setting)".into();
@@ -179,6 +195,24 @@ mod tests {
             "{reason}"
         );
         assert!(reason.contains("when_paired"), "{reason}");
+    }
+
+    #[test]
+    fn an_hour_past_midnight_and_a_made_up_key_are_named_in_words() {
+        let text = harton_with(
+            "[buddy]",
+            "[staffing.evening]\nstarts = \"25:00\"\nlone_needs_backup_at_school = true\n\n[buddy]",
+        );
+        let (field, reason) = error_of(&text);
+        assert_eq!(field, "staffing.evening.starts");
+        assert_eq!(reason, "enter a time of day like \"18:00\"");
+        let text = format!("foo = 1\n{}", harton_with("[buddy]", "[buddy]"));
+        let (field, reason) = error_of(&text);
+        assert_eq!(field, "foo");
+        assert!(
+            reason.contains("\"foo\" is not a policy setting"),
+            "{reason}"
+        );
     }
 
     #[test]

@@ -20,6 +20,7 @@ mod phone_out;
 mod plan_times;
 mod policy_approval;
 mod policy_editing;
+mod policy_form_errors;
 mod policy_sections;
 mod policy_withdrawal;
 mod practice_drills;

@@ -9,6 +9,7 @@ use super::page::{Choice, Chrome, Ctx, Errors, WebError, render, render_with, se
 use super::policy_drafts::{DraftRow, draft_rows};
 use super::policy_editor::{SettingField, fields, settings_from_form};
 use super::policy_lists::ListsForm;
+pub use super::policy_rules::rules_in_words;
 use crate::AppState;
 use crate::web::PageQuery;
 use app::Refusal;
@@ -21,7 +22,8 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use domain::SchoolId;
-use domain::policy::{CodeWordRule, PolicySettings, RiskAssessmentRequiredFor, presets};
+use domain::policy::changes;
+use domain::policy::{PolicySettings, presets};
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
@@ -74,6 +76,10 @@ pub(super) struct PolicyPage {
     on_trust_policy: Option<bool>,
     /// The alarm rungs and visit reasons as rows of controls.
     lists: ListsForm,
+    /// The form a refused change came from (`form`, `lists`, `check-ins`, `preset`, `settings`,
+    /// `adopt`) and its "Why the change" as typed, shown back on that form only.
+    note_on: String,
+    note: String,
 }
 
 #[derive(Deserialize)]
@@ -148,8 +154,12 @@ pub(super) async fn build(
             })
             .collect(),
         may_change: ctx.me.roles.any_of(&SCHOOL_ADMINS),
-        // Only the settings form's own post is shown back in it (the others post no `name`).
-        fields: fields(&current.settings, f.filter(|f| f.opt("name").is_some())),
+        // Only the settings form's own post is shown back in it: the page's form always posts
+        // its hidden `offered` names, a form sent by hand at least the title (emptied or not).
+        fields: fields(
+            &current.settings,
+            f.filter(|f| f.pairs().iter().any(|(k, _)| k == "offered" || k == "name")),
+        ),
         drafts: draft_rows(ctx, uc::policy_drafts(&ctx.state, &ctx.me, school).await?),
         done: String::new(),
         may_read: ctx.me.school_id == Some(school)
@@ -164,10 +174,19 @@ pub(super) async fn build(
             Some(f) if f.opt("rung_count").is_some() => ListsForm::posted(f),
             _ => ListsForm::of(&current.settings),
         },
+        note_on: String::new(),
+        note: f
+            .map(|f| f.get("change_note").to_string())
+            .unwrap_or_default(),
     })
 }
 
 impl PolicyPage {
+    /// After a refused change: which form sent it, so its "Why the change" is kept there.
+    pub(super) fn refused_from(&mut self, kind: &str) {
+        self.note_on = kind.to_string();
+    }
+
     /// After a refused approval: the date the chair typed, back on that draft's form.
     pub(super) fn keep_typed_date(&mut self, draft: i64, typed: String) {
         if let Some(d) = self.drafts.iter_mut().find(|d| d.id == draft) {
@@ -214,17 +233,27 @@ fn place(e: Refusal, kind: &str) -> Errors {
     | Refusal::Conflict { field, reason } = &e
         && field.starts_with("settings")
     {
+        let path = field.trim_start_matches("settings.");
         let on = match kind {
             "check-ins" if field.contains("check_in.") => {
                 field.rsplit('.').next().unwrap_or("interval_minutes")
             }
             "check-ins" => "interval_minutes",
-            "form" => field.trim_start_matches("settings."),
+            "form" => path,
             "lists" if field.contains("reason") => "reasons",
             "lists" => "rungs",
             _ => "toml",
         };
-        return Errors::one(on, format!("{field}: {reason}"));
+        // "Nothing has changed" is about the whole form, not one setting.
+        if field == "settings" {
+            return Errors::one(on, format!("{}.", uppercase_first(reason)));
+        }
+        // A rung's problem names the rung already, and sits on it on the lists form.
+        if let Some(rung) = rung_field(path, reason) {
+            let on = if kind == "lists" { rung.as_str() } else { on };
+            return Errors::one(on, reason.clone());
+        }
+        return Errors::one(on, format!("{}: {reason}", changes::label(path)));
     }
     Errors::from_refusal(e, &[], "change_note")
 }
@@ -260,7 +289,8 @@ async fn change(
         }
         // A row added, removed or moved: the form again, nothing saved yet.
         "lists" if !matches!(f.get("do"), "" | "save") => {
-            let page = build(&ctx, Some(school), Errors::none(), Some(&f)).await?;
+            let mut page = build(&ctx, Some(school), Errors::none(), Some(&f)).await?;
+            page.refused_from("lists");
             return Ok(render(&page));
         }
         "lists" => {
@@ -277,9 +307,11 @@ async fn change(
             Ok(settings) => Some(PolicyChange::Settings(Box::new(settings))),
             Err(e) => {
                 // A mistake in the text itself names its line; anything else, its setting.
-                let shown = if e.field == "settings" {
+                let shown = if e.field == "settings" || e.reason.contains("is not a policy setting")
+                {
                     e.reason
                 } else {
+                    // The TOML names a setting by its path, as the text does.
                     format!("{}: {}", e.field, e.reason)
                 };
                 errors.add("toml", shown);
@@ -300,76 +332,33 @@ async fn change(
             Err(e) => return Err(e.into()),
         }
     }
-    let page = build(&ctx, Some(school), errors, Some(&f)).await?;
+    let mut page = build(&ctx, Some(school), errors, Some(&f)).await?;
+    page.refused_from(&kind);
     Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
 }
 
-fn roles(list: &[domain::Role]) -> String {
-    let titles: Vec<&str> = list.iter().map(|r| r.title()).collect();
-    match titles.as_slice() {
-        [] => "nobody".into(),
-        [one] => (*one).into(),
-        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+/// The lists form's box for a rung's problem: `escalation[3].instruction` is
+/// `rungs[3].instruction` (both count rungs from 1), and a ladder out of order ("Rung 3: must
+/// come after rung 2's minutes") is that rung's minutes.
+pub(super) fn rung_field(path: &str, reason: &str) -> Option<String> {
+    if let Some(rest) = path
+        .strip_prefix("escalation[")
+        .filter(|rest| rest.contains("]."))
+    {
+        return Some(format!("rungs[{rest}"));
     }
+    let n: usize = reason
+        .strip_prefix("Rung ")?
+        .split(':')
+        .next()?
+        .parse()
+        .ok()?;
+    (path == "escalation").then(|| format!("rungs[{n}].after_minutes"))
 }
 
-/// The school's main rules in a headteacher's words, for the side of the plan form.
-pub fn rules_in_words(p: &PolicySettings) -> Vec<String> {
-    let mut out = Vec::new();
-    if p.ask_parents_come_in_first {
-        out.push("Say first whether the parents could come into school instead.".to_string());
-    }
-    let staff = |n: u32| match n {
-        1 => "1 member of staff".to_string(),
-        n => format!("{n} members of staff"),
-    };
-    out.push(format!(
-        "At least {} go; {} on a first visit to a household.",
-        staff(p.staffing.minimum),
-        staff(p.staffing.first_visit_minimum)
-    ));
-    if let Some(e) = &p.staffing.evening
-        && e.lone_needs_backup_at_school
-    {
-        out.push(format!(
-            "No lone evening visit (from {}) without back-up at school.",
-            e.starts.format("%H:%M")
-        ));
-    }
-    if p.buddy.required {
-        out.push("Name a buddy at school, reachable for the whole visit.".to_string());
-    }
-    if !p.buddy.roles.is_empty() {
-        out.push(format!("The buddy is {}.", roles(&p.buddy.roles)));
-    }
-    match p.buddy.code_word {
-        CodeWordRule::Always => out.push("Agree a code word.".to_string()),
-        CodeWordRule::WhenPaired => {
-            out.push("Agree a code word when two or more of you go.".to_string())
-        }
-        CodeWordRule::Optional => {}
-    }
-    match p.risk_assessment.required_for {
-        RiskAssessmentRequiredFor::Never => {}
-        RiskAssessmentRequiredFor::FirstVisit => out.push(format!(
-            "A first visit needs a risk assessment, signed off by {}.",
-            roles(&p.risk_assessment.sign_off_roles)
-        )),
-        RiskAssessmentRequiredFor::EveryVisit => out.push(format!(
-            "Every visit needs a risk assessment, signed off by {}.",
-            roles(&p.risk_assessment.sign_off_roles)
-        )),
-    }
-    if p.unannounced_needs_reason {
-        out.push("An unannounced visit records why the family was not told.".to_string());
-    }
-    out.push(format!(
-        "Authorised by {} before anyone leaves.",
-        roles(&p.authorisation.roles)
-    ));
-    out.push(format!(
-        "While out, check in every {} minutes.",
-        p.check_in.interval_minutes
-    ));
-    out
+fn uppercase_first(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|h| h.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }

@@ -6,6 +6,7 @@
 
 use super::form::FormData;
 use super::page::{Ctx, Errors, WebError, render_with, see_other};
+use super::policy_choices::choices_of;
 use super::policy_help::help;
 use super::policy_lists::{Tick, alarm_kinds, choices, edited_as_list, ticks};
 use app::school_admin::{self as uc, AdoptInput};
@@ -26,16 +27,6 @@ pub fn router() -> Router<crate::AppState> {
         .route("/policy/{school}/adopt-trust", post(adopt_trust))
 }
 
-/// Settings with a fixed set of answers, shown as a choice rather than a text box:
-/// (path, [(value, what the school sees)]).
-const CHOICES: &[(&str, &[(&str, &str)])] = &[(
-    "check_in.arrived",
-    &[
-        ("required", "Required: staff must tap Arrived"),
-        ("optional", "Optional: staff may skip Arrived"),
-    ],
-)];
-
 /// One setting on the form.
 pub struct SettingField {
     /// The form name: the setting's path, e.g. `check_in.interval_minutes`.
@@ -54,6 +45,9 @@ pub struct SettingField {
     pub ticks: Vec<Tick>,
     /// The optional part of the policy this setting belongs to, e.g. `staffing.evening`.
     pub section: Option<&'static str>,
+    /// For a `section`: its error is shown by its tick box, as no setting of its own shows it
+    /// (the reply-by time is both a part and its one setting).
+    pub own_error: bool,
 }
 
 /// The form name of the tick box that switches the optional part at `path` on.
@@ -78,6 +72,21 @@ fn time_of_day(typed: &str) -> Option<String> {
         .map(|t| t.format("%H:%M:%S").to_string())
 }
 
+/// What the form sent for `name`, an empty box included; none when it sent no such box.
+fn sent(f: &FormData, name: &str) -> Option<String> {
+    f.pairs()
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
+}
+
+/// A stored time ("17:30:00") as the form shows it and hints ask for it ("17:30").
+fn shown_time(stored: &str) -> String {
+    chrono::NaiveTime::parse_from_str(stored, "%H:%M:%S")
+        .map(|t| t.format("%H:%M").to_string())
+        .unwrap_or_else(|_| stored.to_string())
+}
+
 /// The form's controls for `settings`, showing what was typed after a refusal: every
 /// single-valued setting, every list of choices (roles, who is told, advisory rules) as tick
 /// boxes, and an instruction box per alarm kind.
@@ -89,10 +98,7 @@ pub fn fields(settings: &PolicySettings, typed: Option<&FormData>) -> Vec<Settin
         .filter(|(path, _)| !edited_as_list(path) && !path.starts_with("alarm_instructions"))
         .filter_map(|(path, value)| {
             let options = choices(&path);
-            let select = CHOICES
-                .iter()
-                .find(|(p, _)| *p == path)
-                .map_or(&[][..], |(_, c)| *c);
+            let select = choices_of(&path);
             let kind = match &value {
                 SettingValue::Flag(_) => "checkbox",
                 SettingValue::Number(_) => "number",
@@ -111,9 +117,15 @@ pub fn fields(settings: &PolicySettings, typed: Option<&FormData>) -> Vec<Settin
                 }
                 _ => Vec::new(),
             };
-            let value = typed
-                .and_then(|f| f.opt(&path))
-                .map_or_else(|| value.shown(), str::to_string);
+            // What was typed, an emptied box included (a box the form did not send: as stored);
+            // a stored time as typed ("17:30").
+            let value = match typed.and_then(|f| sent(f, &path)) {
+                Some(typed) => typed,
+                None => match &value {
+                    SettingValue::Text(t) if time_of_day(t).is_some() => shown_time(t),
+                    v => v.shown(),
+                },
+            };
             let checked = match typed {
                 Some(f) => f.checked(&path),
                 None => value == "true",
@@ -129,6 +141,7 @@ pub fn fields(settings: &PolicySettings, typed: Option<&FormData>) -> Vec<Settin
                 checked,
                 ticks: ticked,
                 section,
+                own_error: false,
             })
         })
         .collect();
@@ -138,6 +151,7 @@ pub fn fields(settings: &PolicySettings, typed: Option<&FormData>) -> Vec<Settin
             .position(|f| f.section == Some(section.path))
             .unwrap_or(out.len());
         let on = section_on(settings, typed, section.path);
+        let own_error = !out.iter().any(|f| f.name == section.path);
         out.insert(
             at,
             SettingField {
@@ -150,15 +164,17 @@ pub fn fields(settings: &PolicySettings, typed: Option<&FormData>) -> Vec<Settin
                 checked: on,
                 ticks: Vec::new(),
                 section: Some(section.path),
+                own_error,
             },
         );
     }
     for (kind, _) in alarm_kinds() {
         let path = format!("alarm_instructions.{kind}");
         let stored = settings.alarm_instructions.get(kind).cloned();
-        let value = typed
-            .and_then(|f| f.opt(&path))
-            .map_or(stored.unwrap_or_default(), str::to_string);
+        let value = match typed.and_then(|f| sent(f, &path)) {
+            Some(typed) => typed,
+            None => stored.unwrap_or_default(),
+        };
         out.push(SettingField {
             label: label(&path),
             help: help(&path).unwrap_or_default(),
@@ -169,6 +185,7 @@ pub fn fields(settings: &PolicySettings, typed: Option<&FormData>) -> Vec<Settin
             choices: &[],
             ticks: Vec::new(),
             section: None,
+            own_error: false,
         });
     }
     out
@@ -246,13 +263,7 @@ pub fn settings_from_form(
                 .insert(kind.to_string(), text.to_string());
         }
     }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    settings
-        .check()
-        .map_err(|e| Errors::one(&e.field, format!("{}: {}", label(&e.field), e.reason)))?;
-    Ok(settings)
+    super::policy_check::check_all(current, settings, errors)
 }
 
 async fn acknowledge(ctx: Ctx, Path(school): Path<i64>) -> Result<Response, WebError> {
@@ -273,7 +284,8 @@ async fn adopt_trust(ctx: Ctx, Path(school): Path<i64>, f: FormData) -> Result<R
         ))),
         Err(e) if e.is_fixable() => {
             let errors = Errors::from_refusal(e, &["change_note"], "trust_policy");
-            let page = super::policy::build(&ctx, Some(school), errors, Some(&f)).await?;
+            let mut page = super::policy::build(&ctx, Some(school), errors, Some(&f)).await?;
+            page.refused_from("adopt-trust");
             Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
         Err(e) => Err(e.into()),

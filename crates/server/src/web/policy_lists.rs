@@ -309,6 +309,9 @@ impl ListsForm {
             return Err(errors);
         }
         out.check().map_err(|e| {
+            if let Some(rung) = super::policy::rung_field(&e.field, &e.reason) {
+                return Errors::one(&rung, e.reason.clone());
+            }
             let on = if e.field.starts_with("escalation") {
                 "rungs"
             } else if e.field.starts_with("reason") {

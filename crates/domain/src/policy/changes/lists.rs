@@ -1,7 +1,7 @@
 //! A list of entries (the alarm ladder's rungs, the visit reasons) changed, in words entry by
 //! entry: "Alarm rung 2, after: 30 → 40 minutes", "Alarm rung 4: added (after 90 minutes; …)".
 
-use super::{SettingChange, in_words, label};
+use super::{SettingChange, entry_label, in_words, label};
 use serde_json::Value;
 
 /// What one entry of the list is called, 1-based.
@@ -15,7 +15,7 @@ fn entry(path: &str, n: usize) -> String {
 }
 
 fn part(key: &str) -> String {
-    label(key).to_lowercase()
+    entry_label(key).to_lowercase()
 }
 
 /// An entry in a few words: each of its parts and value.

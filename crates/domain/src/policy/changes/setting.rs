@@ -86,19 +86,35 @@ impl PolicySettings {
                 None => return Ok(self.clone()),
             }
         }
+        // A choice typed as read ("when paired") is the stored name ("when_paired").
+        let typed_words = match &value {
+            SettingValue::Text(t) if t.trim().contains(' ') => {
+                Some(t.trim().to_lowercase().replace(' ', "_"))
+            }
+            _ => None,
+        };
         *at = value.into_json();
-        serde_json::from_value(json).map_err(bad)
+        match serde_json::from_value(json) {
+            Ok(done) => Ok(done),
+            Err(e) => {
+                let Some(stored) = typed_words else {
+                    return Err(bad(e));
+                };
+                self.with_setting(path, SettingValue::Text(stored))
+                    .map_err(|_| bad(e))
+            }
+        }
     }
 }
 
-/// serde's "unknown variant `x`, expected one of `a`, `b`" in a school's words.
+/// serde's "unknown variant `x`, expected one of `a`, `b`" in a school's words, each choice as
+/// it is typed (`when_paired`).
 fn plain(e: &str) -> String {
     match e.split_once("expected one of ") {
         Some((_, one_of)) => format!(
             "choose one of {}",
             one_of
                 .replace('`', "")
-                .replace('_', " ")
                 .split(" at line")
                 .next()
                 .unwrap_or("")
@@ -140,6 +156,22 @@ mod tests {
             "{}",
             e.reason
         );
+    }
+
+    #[test]
+    fn a_choice_typed_with_a_space_is_the_choice_with_an_underscore() {
+        let p = preset("harton").unwrap();
+        let changed = p
+            .with_setting("buddy.code_word", SettingValue::Text("when paired".into()))
+            .unwrap();
+        assert_eq!(
+            changed.buddy.code_word,
+            crate::policy::CodeWordRule::WhenPaired
+        );
+        let e = p
+            .with_setting("buddy.code_word", SettingValue::Text("now and then".into()))
+            .unwrap_err();
+        assert!(e.reason.contains("when_paired"), "{}", e.reason);
     }
 
     #[test]
