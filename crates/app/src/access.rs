@@ -41,7 +41,7 @@ pub use roll::{
 };
 pub use schools::{
     calendar_feed_allowed, drill_report_school, manages_calendar_links, may_run_drills,
-    report_schools, visits_to_export,
+    report_schools, visible_school, visits_to_export,
 };
 pub use visit::{
     authorises_not_own, sees_school_visits, visible_visit, visit_as_visitor, visit_for_pack,

@@ -25,6 +25,8 @@ mod term_dates;
 mod trust_adoption;
 mod trust_policy;
 
+/// A school this person works in: [`crate::access::visible_school`].
+pub use crate::access::visible_school as school;
 pub use household_list::{household_visits, households};
 pub use households::{
     CautionInput, HOUSEHOLD_BLOCKERS, HouseholdDetail, MemberInput, NewHouseholdInput, ReasonInput,
@@ -48,8 +50,7 @@ pub use risk::{
 };
 pub use schools::{
     NewSchoolInput, PolicyChange, PolicyChangeInput, Preset, adopt_policy, change_policy,
-    create_school, create_school_on_preset, current_policy, policy_versions, presets, school,
-    schools,
+    create_school, create_school_on_preset, current_policy, policy_versions, presets, schools,
 };
 pub(crate) use session::verify_password;
 pub use session::{

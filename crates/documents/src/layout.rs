@@ -12,14 +12,13 @@ use printpdf::{
 mod chart;
 
 use crate::fonts::{self, Run};
-use crate::pages::{Item, embed_fonts, page_ops};
+use crate::pages::{Item, PT_PER_MM, embed_fonts, page_ops};
 
 const PAGE_W: f32 = 210.0;
 const PAGE_H: f32 = 297.0;
 const MARGIN: f32 = 18.0;
 /// Space kept free at the bottom of each page for the footer.
 const FOOTER: f32 = 14.0;
-pub(crate) const PT_PER_MM: f32 = 72.0 / 25.4;
 
 /// A face of the document font.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,7 +8,9 @@ use printpdf::{
 };
 
 use crate::fonts::{self, FontFile, Run};
-use crate::layout::PT_PER_MM;
+
+/// Points (1/72 inch, PDF's unit) in a millimetre (the layout's unit).
+pub(crate) const PT_PER_MM: f32 = 72.0 / 25.4;
 
 /// Something on a page: a drawing operation, or a line of shaped text whose fonts are only
 /// known once the whole document is laid out (each PDF embeds just the glyphs it uses).

@@ -14,6 +14,8 @@ mod repeat;
 mod words;
 
 pub use crate::stored::{AlarmState, CheckInKind, DeadlineState, DeliveryState};
+crate::stored::stored_name!(AlarmKind, "an alarm kind");
+crate::stored::stored_name!(DeadlineKind, "a deadline kind");
 pub use attention::{Attention, attention_order};
 pub use child_missing::{ChildMissingPack, ContactTried, FamilyContact, LastSeen, SlipLeftAt};
 pub use deadlines::{Deadline, Timeline, deadlines, extend};
@@ -320,9 +322,13 @@ mod tests {
     fn kinds_survive_storage_and_unknown_names_are_refused() {
         for k in DeadlineKind::ALL {
             assert_eq!(k.as_str().parse::<DeadlineKind>(), Ok(k));
+            assert_eq!(DeadlineKind::try_from(k.to_string()).unwrap(), k);
+            assert_eq!(serde_json::to_value(k).unwrap(), k.as_str());
         }
         for k in AlarmKind::ALL {
             assert_eq!(k.as_str().parse::<AlarmKind>(), Ok(k));
+            assert_eq!(AlarmKind::try_from(k.to_string()).unwrap(), k);
+            assert_eq!(serde_json::to_value(k).unwrap(), k.as_str());
             assert!(!k.guidance().is_empty());
         }
         let err = "late".parse::<AlarmKind>().unwrap_err();

@@ -56,8 +56,10 @@ macro_rules! stored_name {
     };
 }
 
-stored_name!(crate::monitor::AlarmKind, "an alarm kind");
-stored_name!(crate::monitor::DeadlineKind, "a deadline kind");
+// The monitor's own kinds (alarm, deadline) name themselves in `monitor.rs`, so this table does
+// not reach back into the module that re-exports it.
+pub(crate) use stored_name;
+
 stored_name!(Channel, "a channel");
 stored_name!(AlarmState, "an alarm state");
 stored_name!(DeadlineState, "a deadline state");
@@ -231,18 +233,9 @@ impl BoardChangeKind {
 #[allow(clippy::unwrap_used)] // a panic is how a test fails
 mod tests {
     use super::*;
-    use crate::monitor::{AlarmKind, DeadlineKind};
 
     #[test]
     fn every_stored_name_reads_back_and_matches_its_json() {
-        for k in AlarmKind::ALL {
-            assert_eq!(AlarmKind::try_from(k.to_string()).unwrap(), k);
-            assert_eq!(serde_json::to_value(k).unwrap(), k.as_str());
-        }
-        for k in DeadlineKind::ALL {
-            assert_eq!(DeadlineKind::try_from(k.to_string()).unwrap(), k);
-            assert_eq!(serde_json::to_value(k).unwrap(), k.as_str());
-        }
         for c in Channel::ALL {
             assert_eq!(Channel::try_from(c.to_string()).unwrap(), c);
             assert_eq!(serde_json::to_value(c).unwrap(), c.as_str());

@@ -32,13 +32,6 @@ mod login;
 mod page;
 mod plan;
 mod policy;
-mod policy_check;
-mod policy_choices;
-mod policy_drafts;
-mod policy_editor;
-mod policy_help;
-mod policy_lists;
-mod policy_rules;
 mod query;
 mod record;
 mod reports;
@@ -93,8 +86,6 @@ pub fn router() -> Router<AppState> {
         .merge(households::router())
         .merge(staff::router())
         .merge(policy::router())
-        .merge(policy_editor::router())
-        .merge(policy_drafts::router())
         .merge(second_factor::router())
         .merge(reports::router())
         .merge(assets::router())

@@ -1,7 +1,7 @@
 //! A school's records as a whole: the visits export (G4), the governors' report (G5) and
 //! calendar links (P7).
 
-use super::{require_any, school_in_scope, sees_school_visits};
+use super::{can_see_school, require_any, school_in_scope, sees_school_visits};
 use crate::permissions;
 use crate::{App, Refusal, Result};
 use domain::{Role, SchoolId};
@@ -85,4 +85,15 @@ pub async fn calendar_feed_allowed(
         && (!whole_school
             || sees_school_visits(app, maker, school).await?
             || permissions::reads_every_child(maker)))
+}
+
+/// A school this person works in (their own, or their trust's for trust-wide roles).
+/// Errors: `NotFound("school")`, also for a school out of their scope.
+pub async fn visible_school(app: &App, me: &Staff, id: SchoolId) -> Result<School> {
+    let school = app.db().school(id).await?;
+    if can_see_school(me, school.id, school.trust_id) {
+        Ok(school)
+    } else {
+        Err(Refusal::not_found("school"))
+    }
 }

@@ -183,7 +183,12 @@ pub async fn board(
     access::require_any(me, &ALARM_WATCHERS, "see the office board")?;
     let school = access::school_in_scope(app, me, school_id).await?;
     let db = app.db();
-    let mut alarms = unresolved(app, me, school).await?;
+    // Independent reads side by side: each is a round trip to the store's worker.
+    let (mut alarms, out_rows, channel_test) = tokio::try_join!(
+        unresolved(app, me, school),
+        async { Ok(db.out_now(school, now).await?) },
+        async { crate::monitor::latest_channel_test(db, &db.school(school).await?).await },
+    )?;
     alarms.sort_by_key(|a| (!a.urgent, !a.reach.nobody_told, a.alarm.raised_at));
     let alarmed: HashSet<i64> = alarms.iter().filter_map(|a| a.alarm.visit_id).collect();
     let overdue_for = |visit: i64| {
@@ -193,9 +198,7 @@ pub async fn board(
             .min_by_key(|a| a.alarm.raised_at)
             .map(|a| (a.label.clone(), a.alarm.raised_at))
     };
-    let out: Vec<OutNow> = db
-        .out_now(school, now)
-        .await?
+    let out: Vec<OutNow> = out_rows
         .into_iter()
         .map(|row| {
             let on_site = row.buddy_left_at.is_none();
@@ -249,7 +252,6 @@ pub async fn board(
         .into_iter()
         .filter_map(|i| slots[i].take())
         .collect();
-    let channel_test = crate::monitor::latest_channel_test(db, &db.school(school).await?).await?;
     Ok(Board {
         school_id: school.0,
         now,

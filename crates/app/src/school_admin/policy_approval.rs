@@ -4,8 +4,8 @@
 //! change only the settings the trust lets it; a trust administrator's change reaches every
 //! adopting school. No SQL here; access is asked of [`crate::access`].
 
-use super::schools::school;
 use crate::access::require_any;
+use crate::access::visible_school as school;
 use crate::permissions::SCHOOL_ADMINS;
 use crate::{App, Refusal, Result, audit};
 use chrono::{DateTime, Duration, Months, NaiveDate, Utc};

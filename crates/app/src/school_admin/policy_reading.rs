@@ -2,8 +2,8 @@
 //! head sees who has not, sign-out can wait for it; and the head is reminded a month before the
 //! policy's review date, once per review.
 
-use super::schools::school;
 use crate::access::require_any;
+use crate::access::visible_school as school;
 use crate::permissions::SCHOOL_ADMINS;
 use crate::{App, Refusal, Result, audit, outbox};
 use chrono::{DateTime, Months, NaiveDate, Utc};

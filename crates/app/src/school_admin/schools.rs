@@ -2,7 +2,7 @@
 //! A new policy is a new version; visits already judged keep theirs.
 
 use super::policy_approval::{DraftView, Drafting, draft_change, policy_draft};
-use crate::access::{can_see_school, require_any};
+use crate::access::{can_see_school, require_any, visible_school as school};
 use crate::permissions::SCHOOL_ADMINS;
 use crate::{App, Refusal, Result, audit};
 use chrono::{DateTime, Months, NaiveDate, Utc};
@@ -142,16 +142,6 @@ pub async fn create_school(
     tx.append_audit(&e).await?;
     tx.commit().await?;
     Ok(app.db().school(id).await?)
-}
-
-/// A school this person works in. Errors: `NotFound("school")`.
-pub async fn school(app: &App, me: &Staff, id: SchoolId) -> Result<School> {
-    let school = app.db().school(id).await?;
-    if can_see_school(me, school.id, school.trust_id) {
-        Ok(school)
-    } else {
-        Err(Refusal::not_found("school"))
-    }
 }
 
 /// The policy the school runs now. Errors: `NotFound("school")`.

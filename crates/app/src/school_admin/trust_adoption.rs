@@ -4,8 +4,8 @@
 //! the trust's policy, so each later trust change reaches it with the others at once.
 
 use super::policy_approval::{DraftView, view};
-use super::schools::school;
 use crate::access::require_any;
+use crate::access::visible_school as school;
 use crate::permissions::SCHOOL_ADMINS;
 use crate::{App, Refusal, Result, audit};
 use chrono::{DateTime, Utc};

@@ -1,15 +1,19 @@
 //! The school's policy (G1): what it asks in plain words, change it — every setting on a form
-//! (see [`super::policy_editor`]), start again from a preset, adjust the check-ins, or import
+//! (see [`editor`]), start again from a preset, adjust the check-ins, or import
 //! TOML — each change a draft until the approving body approves it, and see each version with
 //! who approved it and why. Reading is open to staff; changing is for the head and trust
 //! administrators, approving for the body's role (the use cases decide).
 
+mod check;
+mod choices;
+mod drafts;
+mod editor;
+mod help;
+mod lists;
+mod rules;
+
 use super::form::FormData;
 use super::page::{Choice, Chrome, Ctx, Errors, WebError, render, render_with, see_other};
-use super::policy_drafts::{DraftRow, draft_rows};
-use super::policy_editor::{SettingField, fields, settings_from_form};
-use super::policy_lists::ListsForm;
-pub use super::policy_rules::rules_in_words;
 use crate::AppState;
 use crate::web::PageQuery;
 use app::Refusal;
@@ -24,12 +28,18 @@ use axum::routing::{get, post};
 use domain::SchoolId;
 use domain::policy::changes;
 use domain::policy::{PolicySettings, presets};
+use drafts::{DraftRow, draft_rows};
+use editor::{SettingField, fields, settings_from_form};
+use lists::ListsForm;
+pub use rules::rules_in_words;
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/policy", get(policy_page))
         .route("/policy/{school}/{kind}", post(change))
+        .merge(editor::router())
+        .merge(drafts::router())
 }
 
 struct VersionRow {

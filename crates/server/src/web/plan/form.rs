@@ -193,7 +193,15 @@ impl PlanForm {
         if self.visit_date.is_empty() {
             errors.add("visit_date", "Enter the date of the visit");
         }
-        let parsed = super::times::read(self, local, &mut errors);
+        let typed = super::times::TypedTimes {
+            visit_date: &self.visit_date,
+            planned_leave_school: &self.planned_leave_school,
+            planned_arrive: &self.planned_arrive,
+            planned_leave_property: &self.planned_leave_property,
+            planned_return: &self.planned_return,
+            past_midnight: self.past_midnight,
+        };
+        let parsed = super::times::read(&typed, local, &mut errors);
         let [leave, arrive, leave_property, back] = parsed;
         // A text that cannot be kept is named next to its box; the rest are still checked.
         macro_rules! checked {

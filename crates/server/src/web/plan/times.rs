@@ -2,25 +2,35 @@
 //! to the box that is out of order, not read as the next day — unless the planner ticks "The
 //! visit runs past midnight", the explicit way to plan a late evening visit ending after 00:00.
 
-use super::form::PlanForm;
 use crate::web::page::Errors;
 use crate::web::time::Local;
 use chrono::{DateTime, Duration, Timelike, Utc};
 
+/// The plan form's date and four time boxes as typed (leave school, arrive, leave the house,
+/// back), and whether the visit runs past midnight.
+pub(super) struct TypedTimes<'a> {
+    pub visit_date: &'a str,
+    pub planned_leave_school: &'a str,
+    pub planned_arrive: &'a str,
+    pub planned_leave_property: &'a str,
+    pub planned_return: &'a str,
+    pub past_midnight: bool,
+}
+
 /// The form's times (leave school, arrive, leave the house, back) as UTC; `None` for a box left
 /// blank or unreadable. Each problem is added to `errors` by the box's name.
 pub(super) fn read(
-    form: &PlanForm,
+    form: &TypedTimes<'_>,
     local: &Local,
     errors: &mut Errors,
 ) -> [Option<DateTime<Utc>>; 4] {
     let parsed = local.parse_on_day(
-        &form.visit_date,
+        form.visit_date,
         [
-            form.planned_leave_school.as_str(),
-            &form.planned_arrive,
-            &form.planned_leave_property,
-            &form.planned_return,
+            form.planned_leave_school,
+            form.planned_arrive,
+            form.planned_leave_property,
+            form.planned_return,
         ],
         form.past_midnight,
     );

@@ -3,8 +3,8 @@
 //! usual length, staff, who must go). Rows are added, removed and moved by buttons that post the
 //! form and show it again (no script needed); "Save as a draft" makes a draft like every change.
 
-use super::form::FormData;
-use super::page::Errors;
+use crate::web::form::FormData;
+use crate::web::page::Errors;
 use domain::Role;
 use domain::policy::{
     Channel, EscalationLevel, PolicySettings, ReasonCategory, ReasonDefaults, Recipient,
@@ -309,7 +309,7 @@ impl ListsForm {
             return Err(errors);
         }
         out.check().map_err(|e| {
-            if let Some(rung) = super::policy::rung_field(&e.field, &e.reason) {
+            if let Some(rung) = super::rung_field(&e.field, &e.reason) {
                 return Errors::one(&rung, e.reason.clone());
             }
             let on = if e.field.starts_with("escalation") {

@@ -2,13 +2,13 @@
 //! control with its help beside it; saving makes a draft (G1) whose changes are shown in words;
 //! the approving body's role approves it on the same page; staff confirm reading the version in
 //! force (G2). The lists (alarm rungs, visit reasons) have their own controls in
-//! [`super::policy_lists`].
+//! [`super::lists`].
 
-use super::form::FormData;
-use super::page::{Ctx, Errors, WebError, render_with, see_other};
-use super::policy_choices::choices_of;
-use super::policy_help::help;
-use super::policy_lists::{Tick, alarm_kinds, choices, edited_as_list, ticks};
+use super::choices::choices_of;
+use super::help::help;
+use super::lists::{Tick, alarm_kinds, choices, edited_as_list, ticks};
+use crate::web::form::FormData;
+use crate::web::page::{Ctx, Errors, WebError, render_with, see_other};
 use app::school_admin::{self as uc, AdoptInput};
 use axum::Router;
 use axum::extract::Path;
@@ -263,7 +263,7 @@ pub fn settings_from_form(
                 .insert(kind.to_string(), text.to_string());
         }
     }
-    super::policy_check::check_all(current, settings, errors)
+    super::check::check_all(current, settings, errors)
 }
 
 async fn acknowledge(ctx: Ctx, Path(school): Path<i64>) -> Result<Response, WebError> {
@@ -284,7 +284,7 @@ async fn adopt_trust(ctx: Ctx, Path(school): Path<i64>, f: FormData) -> Result<R
         ))),
         Err(e) if e.is_fixable() => {
             let errors = Errors::from_refusal(e, &["change_note"], "trust_policy");
-            let mut page = super::policy::build(&ctx, Some(school), errors, Some(&f)).await?;
+            let mut page = super::build(&ctx, Some(school), errors, Some(&f)).await?;
             page.refused_from("adopt-trust");
             Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }

@@ -2,8 +2,8 @@
 //! body the policy names, or withdrawn when it is out of date or no longer wanted, so drafts
 //! never pile up waiting for an approval that can no longer be given.
 
-use super::form::FormData;
-use super::page::{Ctx, Errors, WebError, render_with, see_other};
+use crate::web::form::FormData;
+use crate::web::page::{Ctx, Errors, WebError, render_with, see_other};
 use app::Refusal;
 use app::permissions::SCHOOL_ADMINS;
 use app::school_admin::{self as uc, ApproveInput, DraftView};
@@ -114,7 +114,7 @@ async fn approve(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response,
 /// The policy page again after a refused approval, the chair's date kept on its draft.
 async fn refused(ctx: &Ctx, id: i64, typed: String, errors: Errors) -> Result<Response, WebError> {
     let d = uc::policy_draft(&ctx.state, &ctx.me, id).await?;
-    let mut page = super::policy::build(ctx, Some(d.draft.school_id.0), errors, None).await?;
+    let mut page = super::build(ctx, Some(d.draft.school_id.0), errors, None).await?;
     page.keep_typed_date(id, typed);
     Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
 }
@@ -132,7 +132,7 @@ async fn withdraw(ctx: Ctx, Path(id): Path<i64>) -> Result<Response, WebError> {
         ))),
         Err(e) if e.is_fixable() => {
             let errors = Errors::from_refusal(e, &[], &format!("drafts[{id}]"));
-            let page = super::policy::build(&ctx, Some(school), errors, None).await?;
+            let page = super::build(&ctx, Some(school), errors, None).await?;
             Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
         Err(e) => Err(e.into()),

@@ -1,7 +1,7 @@
 //! The policy form's settings checked as a whole (#13 item 5), listing every problem the check
 //! finds with those of single boxes, so a head puts them all right in one go.
 
-use super::page::Errors;
+use crate::web::page::Errors;
 use domain::policy::PolicySettings;
 use domain::policy::changes::{label, settings_by_path};
 
