@@ -26,7 +26,8 @@ pub use buddy::{
     HandingOver, buddies_among, eligible_buddies, may_be_buddy, school_staff, visit_to_hand_over,
 };
 pub use household::{
-    HouseholdForPlanning, PlanningPupil, household_for_planning, visible_household,
+    HouseholdForPlanning, PlanningPupil, household_for_planning, households_of_visits,
+    visible_household,
 };
 pub use pupil::{
     child_missing_reader, may_break_glass, readable_concern, readable_pupil, readable_visit_record,
@@ -44,8 +45,8 @@ pub use schools::{
     report_schools, visible_school, visits_to_export,
 };
 pub use visit::{
-    authorises_not_own, sees_school_visits, visible_visit, visit_as_visitor, visit_for_pack,
-    visit_to_act_on, watches_school,
+    authorises_not_own, sees_school_visits, visible_visit, visible_visits, visit_as_visitor,
+    visit_for_pack, visit_to_act_on, watches_school,
 };
 
 use crate::{App, Refusal, Result};

@@ -8,6 +8,7 @@
 //! [`crate::access`], and writes its change with its audit row in one transaction, durable before
 //! it returns. No HTTP and no SQL here.
 
+mod cards;
 mod extend;
 mod hand_over;
 mod phone;
@@ -15,6 +16,7 @@ mod pin;
 mod raise;
 
 pub use crate::watch::{CheckInInput, CheckInOutcome};
+pub use cards::{CardFacts, cards};
 pub use extend::{ExtendInput, Extended, extend};
 pub use hand_over::{HandedOver, hand_over_buddy};
 pub use phone::{

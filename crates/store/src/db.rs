@@ -1,8 +1,10 @@
 //! The pool enum, connection settings, migrations and transactions.
 
 mod error;
+mod keyed;
 
 pub use error::{Result, StoreError};
+pub(crate) use keyed::rows_by_keys;
 
 use crate::health::{WriteHealth, WriteStatus};
 use crate::secrets::Secrets;

@@ -239,6 +239,20 @@ impl Db {
             .ok_or_else(StoreError::not_found("household", id.0))
     }
 
+    /// The households of these ids (those that exist), in no particular order.
+    pub async fn households_by_id(&self, ids: &[HouseholdId]) -> Result<Vec<Household>> {
+        let keys: Vec<i64> = ids.iter().map(|h| h.0).collect();
+        let head = format!("select {HOUSEHOLD_COLUMNS} from households where id in (");
+        crate::db::rows_by_keys(self, &head, &keys, "").await
+    }
+
+    /// The pupils of these ids (those that exist), in no particular order.
+    pub async fn pupils_by_id(&self, ids: &[PupilId]) -> Result<Vec<Pupil>> {
+        let keys: Vec<i64> = ids.iter().map(|p| p.0).collect();
+        let head = format!("select {PUPIL_COLUMNS} from pupils where id in (");
+        crate::db::rows_by_keys(self, &head, &keys, "").await
+    }
+
     pub async fn households_of_school(&self, school: SchoolId) -> Result<Vec<Household>> {
         let q = sqlx::AssertSqlSafe(format!(
             "select {HOUSEHOLD_COLUMNS} from households where school_id = $1 order by family_name, id"

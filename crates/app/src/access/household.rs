@@ -5,11 +5,12 @@
 use super::pupil::involved;
 use super::{can_see_school, sees_school_visits};
 use crate::{App, Refusal, Result};
-use domain::HouseholdId;
 use domain::inputs::Postcode;
 use domain::recorded::Recorded;
+use domain::{HouseholdId, SchoolId};
 use serde::Serialize;
-use store::{Household, Staff};
+use std::collections::HashMap;
+use store::{Household, Staff, Visit};
 
 /// [`RecordClass::Household`](super::RecordClass::Household), the whole record: the leaders and
 /// the office of its school (who see all its visits), and staff involved with one of its
@@ -30,6 +31,48 @@ pub async fn visible_household(app: &App, staff: &Staff, id: HouseholdId) -> Res
         }
     }
     Err(Refusal::not_found("household"))
+}
+
+/// The household of each of `visits` (visits the person sees, from [`super::visible_visits`]),
+/// in their order, for a page of cards: [`visible_household`]'s decision, with the households
+/// read at once. Being a visitor or the buddy of a visit past authorisation whose planned return
+/// is within the policy's `records_access.involvement_after_visit_days` is involvement with its
+/// child (the same rule the store's involvement check applies), so it opens the household
+/// without a read; anyone else is judged by [`visible_household`] itself.
+/// Errors: `NotFound("household")`.
+pub async fn households_of_visits(
+    app: &App,
+    staff: &Staff,
+    visits: &[Visit],
+) -> Result<Vec<Household>> {
+    let ids: Vec<HouseholdId> = visits.iter().map(|v| v.household_id).collect();
+    let found = app.db().households_by_id(&ids).await?;
+    let mut days: HashMap<SchoolId, i64> = HashMap::new();
+    let now = app.now();
+    let mut out = Vec::with_capacity(visits.len());
+    for visit in visits {
+        let named = visit.involves(staff.id) && visit.status.has_been_authorised();
+        let recent = if named {
+            let days = match days.get(&visit.school_id) {
+                Some(d) => *d,
+                None => {
+                    let policy = app.db().current_policy(visit.school_id).await?;
+                    let d = i64::from(policy.settings.records_access.involvement_after_visit_days);
+                    days.insert(visit.school_id, d);
+                    d
+                }
+            };
+            visit.planned_return >= now - chrono::Duration::days(days)
+        } else {
+            false
+        };
+        let household = match found.iter().position(|h| h.id == visit.household_id) {
+            Some(at) if recent => found[at].clone(),
+            Some(_) | None => visible_household(app, staff, visit.household_id).await?,
+        };
+        out.push(household);
+    }
+    Ok(out)
 }
 
 /// What planning a visit needs of a household, and no more: the family's name, the address

@@ -5,6 +5,7 @@ use super::can_see_school;
 use crate::permissions::{self, ALARM_WATCHERS};
 use crate::{App, Refusal, Result};
 use domain::{SchoolId, VisitId};
+use std::collections::HashMap;
 use store::{Staff, Visit};
 
 /// Whether the person sees the whole of this school's visits (not just visits they are on).
@@ -29,6 +30,37 @@ pub async fn visible_visit(app: &App, staff: &Staff, id: VisitId) -> Result<Visi
     } else {
         Err(Refusal::not_found("visit"))
     }
+}
+
+/// [`visible_visit`] for many visits at once (a page of cards): the visits in one read, and
+/// whether the person sees a school's visits decided once per school. Returned in the order of
+/// `ids`. Errors: `NotFound("visit")` when any of them is missing or not theirs to see.
+pub async fn visible_visits(app: &App, staff: &Staff, ids: &[VisitId]) -> Result<Vec<Visit>> {
+    let mut found = app.db().visits_by_id(ids).await?;
+    let mut schools: HashMap<SchoolId, bool> = HashMap::new();
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        let Some(at) = found.iter().position(|v| v.id == *id) else {
+            return Err(Refusal::not_found("visit"));
+        };
+        let mut visit = found.swap_remove(at);
+        if !visit.involves(staff.id) {
+            let sees = match schools.get(&visit.school_id) {
+                Some(sees) => *sees,
+                None => {
+                    let sees = sees_school_visits(app, staff, visit.school_id).await?;
+                    schools.insert(visit.school_id, sees);
+                    sees
+                }
+            };
+            if !sees {
+                return Err(Refusal::not_found("visit"));
+            }
+        }
+        permissions::redact_code_word(&mut visit, staff);
+        out.push(visit);
+    }
+    Ok(out)
 }
 
 /// [`RecordClass::Visit`](super::RecordClass::Visit), change: the people on it and its buddy, or those who see the school's

@@ -8,7 +8,7 @@ use domain::inputs::{PhoneNumber, Postcode};
 use domain::monitor::{Attention, attention_order};
 use domain::recorded::Recorded;
 use serde::Serialize;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use store::{Alarm, Notification, Staff};
 
 /// An alarm as the board shows it.
@@ -44,13 +44,30 @@ impl From<Alarm> for AlarmView {
 /// The school's unresolved alarms with how their messages are doing.
 /// A duress alarm is left out for the staff visiting on it ([`access::duress_hidden_from`]).
 async fn unresolved(app: &App, me: &Staff, school: domain::SchoolId) -> Result<Vec<AlarmView>> {
-    let tz = app.db().current_policy(school).await?.settings.tz();
-    let mut alarms = Vec::new();
-    for alarm in app.db().unresolved_alarms(school).await? {
-        if access::duress_hidden_from(app, me, &alarm).await? {
-            continue;
+    let db = app.db();
+    let (policy, all) = tokio::try_join!(db.current_policy(school), db.unresolved_alarms(school))?;
+    let tz = policy.settings.tz();
+    let mut shown = Vec::with_capacity(all.len());
+    for alarm in all {
+        if !access::duress_hidden_from(app, me, &alarm).await? {
+            shown.push(alarm);
         }
-        alarms.push(view_with_deliveries(app, alarm, tz).await?.0);
+    }
+    // Every alarm's deliveries in one read, and each person told named once for the board.
+    let ids: Vec<i64> = shown.iter().map(|a| a.id).collect();
+    let deliveries = db.notifications_of_alarms(&ids).await?;
+    let mut names = HashMap::new();
+    let mut alarms = Vec::with_capacity(shown.len());
+    for alarm in shown {
+        let mine: Vec<Notification> = deliveries
+            .iter()
+            .filter(|n| n.alarm_id == Some(alarm.id))
+            .cloned()
+            .collect();
+        let mut view = AlarmView::from(alarm);
+        view.reach = super::reach(&mine);
+        view.told = super::told::told_naming(db, &mine, tz, &mut names).await?;
+        alarms.push(view);
     }
     Ok(alarms)
 }

@@ -57,7 +57,17 @@ fn outcome(n: &Notification) -> String {
 /// The alarm's `deliveries` in plain words, oldest first, times on the school's clock `tz`.
 /// Errors: a store error reading a recipient's name.
 pub async fn told(db: &Db, deliveries: &[Notification], tz: chrono_tz::Tz) -> Result<Vec<Told>> {
-    let mut names: HashMap<i64, String> = HashMap::new();
+    told_naming(db, deliveries, tz, &mut HashMap::new()).await
+}
+
+/// [`told`] with the recipients' names already read (`names`, by staff id), adding those it
+/// reads: the board words many alarms that tell the same few people.
+pub async fn told_naming(
+    db: &Db,
+    deliveries: &[Notification],
+    tz: chrono_tz::Tz,
+    names: &mut HashMap<i64, String>,
+) -> Result<Vec<Told>> {
     let mut out = Vec::with_capacity(deliveries.len());
     for n in deliveries {
         let who = match n.staff_id {

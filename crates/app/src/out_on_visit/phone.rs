@@ -78,8 +78,26 @@ pub async fn phone_status(
     _now: DateTime<Utc>,
 ) -> Result<PhoneStatus> {
     let visit = access::visit_to_act_on(app, me, visit, "see the visit's alarms").await?;
+    let all = app.db().alarms_of_visit(visit.id).await?;
+    status_from(app, &visit, all, None).await
+}
+
+/// What a page showing many visits (Today) already read of one: whether it is watched, and its
+/// check-ins, oldest first.
+pub(crate) struct AlreadyRead<'a> {
+    pub watched: bool,
+    pub check_ins: &'a [store::CheckIn],
+}
+
+/// [`PhoneStatus`] of a visit the person may see, from all its alarms (`all`, oldest first);
+/// the watch and check-ins are read only when a closed alarm needs them and `known` lacks them.
+pub(crate) async fn status_from(
+    app: &App,
+    visit: &store::Visit,
+    all: Vec<Alarm>,
+    known: Option<AlreadyRead<'_>>,
+) -> Result<PhoneStatus> {
     let db = app.db();
-    let all = db.alarms_of_visit(visit.id).await?;
     let open: Vec<(Alarm, AlarmKind)> = all
         .iter()
         .filter(|a| a.resolved_at.is_none())
@@ -144,7 +162,7 @@ pub async fn phone_status(
     };
     let closed = match missed {
         Some(_) => None,
-        None => closed_line(app, &visit, &all).await?,
+        None => closed_line(app, visit, &all, known).await?,
     };
     Ok(PhoneStatus {
         visit_id: visit.id.0,
@@ -157,7 +175,12 @@ pub async fn phone_status(
 /// The line for an overdue alarm school closed while the visitors are out, until the next
 /// check-in: the newest such alarm closed by someone not on the visit, when no check-in has been
 /// recorded since and the visit is still watched. Never a duress alarm or a drill.
-async fn closed_line(app: &App, visit: &store::Visit, alarms: &[Alarm]) -> Result<Option<String>> {
+async fn closed_line(
+    app: &App,
+    visit: &store::Visit,
+    alarms: &[Alarm],
+    known: Option<AlreadyRead<'_>>,
+) -> Result<Option<String>> {
     let visitors: Vec<StaffId> = visit.staff.iter().map(|s| s.staff_id).collect();
     let Some(closed_at) = alarms
         .iter()
@@ -169,14 +192,17 @@ async fn closed_line(app: &App, visit: &store::Visit, alarms: &[Alarm]) -> Resul
         return Ok(None);
     };
     let db = app.db();
-    if db.watch(visit.id).await?.is_none() {
-        return Ok(None);
-    }
-    let answered = db
-        .check_ins_of(visit.id)
-        .await?
-        .iter()
-        .any(|c| c.at >= closed_at);
+    let read;
+    let check_ins = match known {
+        Some(k) if !k.watched => return Ok(None),
+        Some(k) => k.check_ins,
+        None if db.watch(visit.id).await?.is_none() => return Ok(None),
+        None => {
+            read = db.check_ins_of(visit.id).await?;
+            &read
+        }
+    };
+    let answered = check_ins.iter().any(|c| c.at >= closed_at);
     if answered {
         return Ok(None);
     }

@@ -118,6 +118,24 @@ impl VisitStatus {
         self == VisitStatus::Requested
     }
 
+    /// Past authorisation for certain: authorised, out, back or its record written, or called
+    /// off at the door or on the way. (A cancelled or rescheduled visit may or may not have been
+    /// authorised first; only its decisions tell.)
+    pub fn has_been_authorised(self) -> bool {
+        matches!(
+            self,
+            VisitStatus::Authorised
+                | VisitStatus::SignedOut
+                | VisitStatus::Arrived
+                | VisitStatus::NobodyHome
+                | VisitStatus::LeftProperty
+                | VisitStatus::Returned
+                | VisitStatus::RecordCompleted
+                | VisitStatus::CancelledAtDoor
+                | VisitStatus::TurnedBack
+        )
+    }
+
     /// Authorised and not yet signed out.
     pub fn is_authorised(self) -> bool {
         self == VisitStatus::Authorised
@@ -128,6 +146,18 @@ impl VisitStatus {
 #[allow(clippy::unwrap_used)] // a panic is how a test fails
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_visit_that_cannot_have_skipped_authorisation_counts_as_authorised() {
+        for s in VisitStatus::ALL {
+            let before = s.is_planning() && s != VisitStatus::Authorised;
+            let either_way = matches!(
+                s,
+                VisitStatus::Cancelled | VisitStatus::Rescheduled | VisitStatus::Declined
+            );
+            assert_eq!(s.has_been_authorised(), !before && !either_way, "{s}");
+        }
+    }
 
     #[test]
     fn every_status_reads_back_from_its_stored_name_and_matches_its_json() {

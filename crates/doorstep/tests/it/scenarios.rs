@@ -34,6 +34,7 @@ mod stream_sessions;
 mod tester_report;
 mod tester_taps;
 mod texts_in;
+mod today_cards;
 mod trust_adoption;
 mod turn_back;
 mod vocabulary;

@@ -5,7 +5,6 @@
 
 use super::page::{Chrome, Ctx, Errors, WebError, render_with};
 use super::time::{Local, iso, relative};
-use super::visit::visit_to_show;
 use crate::AppState;
 use crate::web::PageQuery;
 use askama::Template;
@@ -14,10 +13,10 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
+use domain::VisitId;
 use domain::monitor::{DeadlineKind, DeadlineState};
 use domain::policy::ArrivalRule;
 use domain::visit::VisitStatus;
-use domain::{StaffId, VisitId};
 use serde::Deserialize;
 use store::{DeadlineRow, VisitSummary};
 
@@ -241,28 +240,33 @@ async fn build(
             });
         }
     }
-    // The cards' reads overlap on the pool's connections: a visitor out on several visits (a
-    // day of first-day absence calls) waits for the slowest card, not the sum of them.
-    let (cards, reads): (Vec<Card>, Vec<app::audit::Read>) = {
-        // The hand-over's choice of colleagues, read once per school rather than per card.
-        let mut staff = std::collections::HashMap::new();
-        for (_, school, _) in shown.iter().filter(|(_, _, out)| *out) {
-            if !staff.contains_key(school) {
-                staff.insert(
-                    *school,
-                    app::access::school_staff(&ctx.state, *school).await?,
-                );
-            }
+    // One read per kind of record for every card together, not a round of reads per card.
+    let ids: Vec<VisitId> = shown.iter().map(|(id, _, _)| *id).collect();
+    let facts = app::out_on_visit::cards(&ctx.state, &ctx.me, &ids).await?;
+    // The hand-over's choice of colleagues, read once per school rather than per card.
+    let mut staff = std::collections::HashMap::new();
+    for (_, school, _) in shown.iter().filter(|(_, _, out)| *out) {
+        if !staff.contains_key(school) {
+            staff.insert(
+                *school,
+                app::access::school_staff(&ctx.state, *school).await?,
+            );
         }
-        futures_util::future::try_join_all(
-            shown
-                .into_iter()
-                .map(|(id, school, _)| card(ctx, id, now, staff.get(&school).map(Vec::as_slice))),
+    }
+    let mut cards = Vec::with_capacity(facts.len());
+    let mut reads = Vec::with_capacity(facts.len());
+    for f in facts {
+        let school = f.visit.school_id;
+        let hand_over = super::visit::hand_over::hand_over_box_among(
+            ctx,
+            &f.visit,
+            staff.get(&school).map(Vec::as_slice),
         )
-        .await?
-        .into_iter()
-        .unzip()
-    };
+        .await?;
+        let (card, read) = card(ctx, f, now, hand_over);
+        cards.push(card);
+        reads.push(read);
+    }
     app::audit::audit_reads(&ctx.state, &ctx.me, &reads).await?;
     Ok(TodayPage {
         chrome: ctx.chrome("today"),
@@ -290,44 +294,42 @@ fn first_of(deadlines: &[DeadlineRow], kind: DeadlineKind) -> Option<&DeadlineRo
 }
 
 /// One visit's card, and the read of it (code word included) for the audit trail.
-async fn card(
+fn card(
     ctx: &Ctx,
-    id: VisitId,
+    f: app::out_on_visit::CardFacts,
     now: DateTime<Utc>,
-    school_staff: Option<&[store::Staff]>,
-) -> Result<(Card, app::audit::Read), WebError> {
-    let (visit, read) = visit_to_show(ctx, id.0).await?;
-    let policy = ctx.state.policy_version(visit.policy_version_id).await?;
+    hand_over: Option<super::visit::hand_over::HandOverBox>,
+) -> (Card, app::audit::Read) {
+    let app::out_on_visit::CardFacts {
+        visit,
+        code_word_shown,
+        policy,
+        household,
+        pupil,
+        watch,
+        deadlines,
+        check_ins,
+        buddy,
+        status,
+    } = f;
+    let read = app::audit::Read {
+        action: app::permissions::visit_read_action(code_word_shown),
+        subject_type: "visit",
+        subject_id: visit.id.0,
+        school: visit.school_id,
+    };
     let local = Local::of(&policy.settings);
-    // A card is of a visit authorised or under way: its people are involved with the household.
-    let household = app::access::visible_household(&ctx.state, &ctx.me, visit.household_id).await?;
-    let (pupil, _) = app::school::pupil_name(&ctx.state, &ctx.me, visit.pupil_id).await?;
-    let (watch, deadlines) = app::visits::watch(&ctx.state, &ctx.me, visit.id).await?;
-    let check_ins = if watch.is_some() {
-        app::visits::check_ins(&ctx.state, &ctx.me, visit.id)
-            .await?
-            .len()
-    } else {
-        0
-    };
-    let buddy = match visit.buddy_staff_id {
-        Some(b) => {
-            let s = app::school::colleague(&ctx.state, &ctx.me, StaffId(b)).await?;
-            Some(Person {
-                name: s.name,
-                mobile: crate::web::shown(s.mobile.as_ref()),
-            })
+    let buddy = buddy.map(|s| Person {
+        name: s.name,
+        mobile: crate::web::shown(s.mobile.as_ref()),
+    });
+    let (help, missed, closed) = match status {
+        Some(status) => {
+            let (help, missed) = alarm::lines(&status, &local);
+            (help, missed, status.closed)
         }
-        None => None,
+        None => (None, None, None),
     };
-    let (help, missed, closed) = if watch.is_some() {
-        let status = alarm::status_of(ctx, id, now).await?;
-        let (help, missed) = alarm::lines(&status, &local);
-        (help, missed, status.closed)
-    } else {
-        (None, None, None)
-    };
-    let hand_over = super::visit::hand_over::hand_over_box_among(ctx, &visit, school_staff).await?;
     let due = |kind| first_of(&deadlines, kind).map(|d| Due::new(d.due_at, now, &local));
     let card = Card {
         id: visit.id.0,
@@ -373,5 +375,5 @@ async fn card(
         watched: watch.is_some(),
         hand_over,
     };
-    Ok((card, read))
+    (card, read)
 }

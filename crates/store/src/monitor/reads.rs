@@ -119,6 +119,12 @@ impl Db {
         Ok(with_pool!(self, p => sqlx::query_as(q).bind(alarm).fetch_all(p).await)?)
     }
 
+    /// The messages of these alarms, each alarm's in the order they were queued.
+    pub async fn notifications_of_alarms(&self, alarms: &[i64]) -> Result<Vec<Notification>> {
+        let head = format!("select {NOTIFICATION_COLUMNS} from notifications where alarm_id in (");
+        crate::db::rows_by_keys(self, &head, alarms, "order by alarm_id, id").await
+    }
+
     /// The messages whose idempotency key starts with `prefix` (e.g. one day's channel tests of a
     /// school), newest first, at most `limit`.
     pub async fn notifications_with_key_prefix(
@@ -153,6 +159,36 @@ impl Db {
             "select {WATCH_COLUMNS} from watches where visit_id = $1"
         ));
         Ok(with_pool!(self, p => sqlx::query_as(q).bind(visit.0).fetch_optional(p).await)?)
+    }
+
+    /// The watches of these visits (those being watched).
+    pub async fn watches_of_visits(&self, visits: &[VisitId]) -> Result<Vec<Watch>> {
+        let head = format!("select {WATCH_COLUMNS} from watches where visit_id in (");
+        crate::db::rows_by_keys(self, &head, &keys_of(visits), "").await
+    }
+
+    /// The deadlines of these visits, each visit's in firing order.
+    pub async fn deadlines_of_visits(&self, visits: &[VisitId]) -> Result<Vec<DeadlineRow>> {
+        let head = format!("select {DEADLINE_COLUMNS} from deadlines where visit_id in (");
+        crate::db::rows_by_keys(self, &head, &keys_of(visits), "order by visit_id, fires_at").await
+    }
+
+    /// The alarms of these visits, each visit's oldest first.
+    pub async fn alarms_of_visits(&self, visits: &[VisitId]) -> Result<Vec<Alarm>> {
+        let head = format!("select {ALARM_COLUMNS} from alarms where visit_id in (");
+        crate::db::rows_by_keys(
+            self,
+            &head,
+            &keys_of(visits),
+            "order by visit_id, raised_at, id",
+        )
+        .await
+    }
+
+    /// The check-ins of these visits, each visit's oldest first.
+    pub async fn check_ins_of_visits(&self, visits: &[VisitId]) -> Result<Vec<CheckIn>> {
+        const HEAD: &str = "select id, visit_id, staff_id, kind, at, note, latitude, longitude, accuracy_m from check_ins where visit_id in (";
+        crate::db::rows_by_keys(self, HEAD, &keys_of(visits), "order by visit_id, at, id").await
     }
 
     pub async fn watches_of_school(&self, school: SchoolId) -> Result<Vec<Watch>> {
@@ -218,4 +254,8 @@ impl Db {
             and duress_pin_hash not like '$%' and duress_pin_hash not like 'sha256+%' order by id";
         Ok(with_pool!(self, p => sqlx::query_as::<_, (i64, String)>(Q).fetch_all(p).await)?)
     }
+}
+
+fn keys_of(visits: &[VisitId]) -> Vec<i64> {
+    visits.iter().map(|v| v.0).collect()
 }

@@ -3,10 +3,10 @@
 //! after a missed check-in; and the no-JavaScript confirm step of the panic button. The same
 //! lines are redrawn by `static/app.js` from `/api/visits/{id}/phone-status`.
 
-use super::super::page::{Chrome, Ctx, WebError, render_with};
+use super::super::page::{Chrome, WebError, render_with};
 use super::super::time::Local;
 use crate::web::page::TapCtx;
-use app::out_on_visit::{self, PhoneStatus};
+use app::out_on_visit::PhoneStatus;
 use askama::Template;
 use axum::extract::Path;
 use axum::http::StatusCode;
@@ -89,13 +89,4 @@ pub(super) async fn confirm(
         client_ref: uuid::Uuid::new_v4().to_string(),
     };
     Ok(render_with(StatusCode::OK, &page))
-}
-
-/// The card's status, or none for a visit not being watched.
-pub(super) async fn status_of(
-    ctx: &Ctx,
-    id: VisitId,
-    now: DateTime<Utc>,
-) -> Result<PhoneStatus, WebError> {
-    Ok(out_on_visit::phone_status(&ctx.state, &ctx.me, id, now).await?)
 }
