@@ -23,7 +23,8 @@ mod schools;
 mod visit;
 
 pub use buddy::{
-    HandingOver, buddies_among, eligible_buddies, may_be_buddy, school_staff, visit_to_hand_over,
+    HandingOver, buddies_among, eligible_buddies, handing_over, may_be_buddy, school_staff,
+    visit_to_hand_over,
 };
 pub use household::{
     HouseholdForPlanning, PlanningPupil, household_for_planning, households_of_visits,

@@ -28,18 +28,25 @@ pub async fn visit_to_hand_over(
     id: VisitId,
 ) -> Result<(Visit, HandingOver)> {
     let visit = visible_visit(app, staff, id).await?;
+    let handing = handing_over(app, staff, &visit).await?;
+    Ok((visit, handing))
+}
+
+/// [`visit_to_hand_over`]'s decision for a visit the person already sees (a page read it through
+/// [`super::visible_visits`]): how they may hand its buddy role over. Errors: `Forbidden`.
+pub async fn handing_over(app: &App, staff: &Staff, visit: &Visit) -> Result<HandingOver> {
     if visit.staff.iter().any(|s| s.staff_id == staff.id) {
         return Err(Refusal::forbidden(
             "you are on this visit: only its buddy (or the office, the DSL or the head for them) hands the buddy role over",
         ));
     }
     if visit.buddy_staff_id == Some(staff.id.0) {
-        return Ok((visit, HandingOver::Buddy));
+        return Ok(HandingOver::Buddy);
     }
     if staff.roles.any_of(&BUDDY_STAND_INS)
         && sees_school_visits(app, staff, visit.school_id).await?
     {
-        return Ok((visit, HandingOver::OnBehalf));
+        return Ok(HandingOver::OnBehalf);
     }
     Err(Refusal::forbidden(
         "only the visit's buddy, or the office, the DSL or the head on their behalf, may hand the buddy role over",

@@ -22,11 +22,17 @@ pub struct VisitHistory {
 pub async fn history(app: &App, me: &Staff, id: VisitId) -> Result<VisitHistory> {
     visible_visit(app, me, id).await?;
     let db = app.db();
+    let (decisions, events, check_ins, safety_concerns) = tokio::try_join!(
+        db.decisions(id),
+        db.visit_events(id),
+        db.check_ins_of(id),
+        db.safety_concerns(id),
+    )?;
     Ok(VisitHistory {
-        decisions: db.decisions(id).await?,
-        events: db.visit_events(id).await?,
-        check_ins: db.check_ins_of(id).await?,
-        safety_concerns: db.safety_concerns(id).await?,
+        decisions,
+        events,
+        check_ins,
+        safety_concerns,
     })
 }
 

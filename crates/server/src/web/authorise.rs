@@ -136,8 +136,16 @@ async fn build(
     let visit = seen_visit(ctx, id).await?;
     let policy = ctx.state.policy_version(visit.policy_version_id).await?;
     let settings = &policy.settings.0;
-    let (facts, _, household, pupil) = facts(ctx, &visit, settings).await?;
-    let (flags, acknowledged) = visits::cautions(&ctx.state, &ctx.me, visit.id).await?;
+    let return_to = format!("/authorise/{id}");
+    let (st, me) = (&ctx.state, &ctx.me);
+    // Independent reads side by side: each is a round trip to the store.
+    let ((facts, _, household, pupil), (flags, acknowledged), check, risk, events) = tokio::try_join!(
+        facts(ctx, &visit, settings),
+        async { Ok::<_, WebError>(visits::cautions(st, me, visit.id).await?) },
+        async { Ok(visits::policy_check(st, me, visit.id, Some(Stage::Authorise)).await?) },
+        summary(ctx, visit.household_id, settings, false, &return_to),
+        async { Ok(visits::events(st, me, visit.id).await?) },
+    )?;
     let ticked: Vec<&str> = f.map(|f| f.all("acknowledge_cautions")).unwrap_or_default();
     let cautions = flags
         .into_iter()
@@ -149,8 +157,6 @@ async fn build(
             source: format!("{}, {}", c.source, Local::of(settings).day(c.raised_at)),
         })
         .collect();
-    let check = visits::policy_check(&ctx.state, &ctx.me, visit.id, Some(Stage::Authorise)).await?;
-    let return_to = format!("/authorise/{id}");
     Ok(RequestPage {
         chrome: ctx.chrome("authorise"),
         errors,
@@ -170,12 +176,9 @@ async fn build(
         } else {
             String::new()
         },
-        risk: summary(ctx, visit.household_id, settings, false, &return_to).await?,
+        risk,
         unmet: check.unmet,
-        advisory_reason: visits::advisory_reason_of(
-            &visits::events(&ctx.state, &ctx.me, visit.id).await?,
-        )
-        .unwrap_or_default(),
+        advisory_reason: visits::advisory_reason_of(&events).unwrap_or_default(),
         comment: f.map(|f| f.get("comment").to_string()).unwrap_or_default(),
     })
 }

@@ -89,7 +89,13 @@ async fn page(
     form: PlanForm,
     errors: Errors,
 ) -> Result<PlanPage, WebError> {
-    let o = options(ctx, school, &form).await?;
+    let check = async {
+        match visit {
+            Some(v) => Ok(Some(policy_panel(ctx, v, "").await?)),
+            None => Ok(None),
+        }
+    };
+    let (o, check) = tokio::try_join!(options(ctx, school, &form), check)?;
     let visitor_rows = form
         .visitors
         .iter()
@@ -110,10 +116,6 @@ async fn page(
             role: role.clone(),
         })
         .collect();
-    let check = match visit {
-        Some(v) => Some(policy_panel(ctx, v, "").await?),
-        None => None,
-    };
     Ok(PlanPage {
         chrome: ctx.chrome("plan"),
         visit_id: visit.map_or(0, |v| v.id.0),

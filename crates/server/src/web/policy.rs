@@ -108,8 +108,27 @@ pub(super) async fn build(
     f: Option<&FormData>,
 ) -> Result<PolicyPage, WebError> {
     let school = ctx.school(school_id).await?;
-    let current = uc::current_policy(&ctx.state, &ctx.me, school).await?;
-    let versions = uc::policy_versions(&ctx.state, &ctx.me, school).await?;
+    let (st, me) = (&ctx.state, &ctx.me);
+    // Independent reads side by side: each is a round trip to the store.
+    let (current, versions, schools, drafts, read_current, not_read, on_trust_policy) = tokio::try_join!(
+        async { Ok::<_, WebError>(uc::current_policy(st, me, school).await?) },
+        async { Ok(uc::policy_versions(st, me, school).await?) },
+        ctx.school_choices(school),
+        async { Ok(uc::policy_drafts(st, me, school).await?) },
+        async {
+            match me.school_id == Some(school) {
+                true => Ok(uc::has_read_current(st, me, school).await?),
+                false => Ok(true),
+            }
+        },
+        async {
+            Ok(uc::acknowledgement_status(st, me, school)
+                .await
+                .ok()
+                .map(|s| s.not_yet))
+        },
+        async { Ok(uc::trust_policy_status(st, me, school).await?) },
+    )?;
     let list = uc::presets()?;
     let local = super::time::Local::of(&current.settings);
     let c = &current.settings.check_in;
@@ -121,7 +140,7 @@ pub(super) async fn build(
         flash: false,
         errors,
         school_id: school.0,
-        schools: ctx.school_choices(school).await?,
+        schools,
         title: current.settings.name.clone(),
         version: current.version,
         preset: current.preset.clone(),
@@ -170,15 +189,11 @@ pub(super) async fn build(
             &current.settings,
             f.filter(|f| f.pairs().iter().any(|(k, _)| k == "offered" || k == "name")),
         ),
-        drafts: draft_rows(ctx, uc::policy_drafts(&ctx.state, &ctx.me, school).await?),
+        drafts: draft_rows(ctx, drafts),
         done: String::new(),
-        may_read: ctx.me.school_id == Some(school)
-            && !uc::has_read_current(&ctx.state, &ctx.me, school).await?,
-        not_read: match uc::acknowledgement_status(&ctx.state, &ctx.me, school).await {
-            Ok(s) => Some(s.not_yet),
-            Err(_) => None,
-        },
-        on_trust_policy: uc::trust_policy_status(&ctx.state, &ctx.me, school).await?,
+        may_read: !read_current,
+        not_read,
+        on_trust_policy,
         // The lists as posted when the lists form sent this page, otherwise as the policy has them.
         lists: match f {
             Some(f) if f.opt("rung_count").is_some() => ListsForm::posted(f),

@@ -13,7 +13,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
-use domain::VisitId;
 use domain::monitor::{DeadlineKind, DeadlineState};
 use domain::policy::ArrivalRule;
 use domain::visit::VisitStatus;
@@ -222,7 +221,7 @@ async fn build(
         let out = v.status.is_under_way() || called_off(v.status);
         if ready(v) && (out || waiting < MAX_CARDS) {
             waiting += usize::from(!out);
-            shown.push((v.id, v.school_id, v.status.is_under_way()));
+            shown.push(v.id);
         } else if !matches!(
             v.status,
             VisitStatus::RecordCompleted
@@ -241,16 +240,15 @@ async fn build(
         }
     }
     // One read per kind of record for every card together, not a round of reads per card.
-    let ids: Vec<VisitId> = shown.iter().map(|(id, _, _)| *id).collect();
-    let facts = app::out_on_visit::cards(&ctx.state, &ctx.me, &ids).await?;
-    // The hand-over's choice of colleagues, read once per school rather than per card.
+    let facts = app::out_on_visit::cards(&ctx.state, &ctx.me, &shown).await?;
+    // The hand-over's choice of colleagues, read once per school rather than per card, and only
+    // for a visit out that the person watches rather than goes on.
     let mut staff = std::collections::HashMap::new();
-    for (_, school, _) in shown.iter().filter(|(_, _, out)| *out) {
-        if !staff.contains_key(school) {
-            staff.insert(
-                *school,
-                app::access::school_staff(&ctx.state, *school).await?,
-            );
+    for f in &facts {
+        let school = f.visit.school_id;
+        let visitor = f.visit.staff.iter().any(|s| s.staff_id == ctx.me.id);
+        if f.visit.state.is_out() && !visitor && !staff.contains_key(&school) {
+            staff.insert(school, app::access::school_staff(&ctx.state, school).await?);
         }
     }
     let mut cards = Vec::with_capacity(facts.len());

@@ -155,12 +155,19 @@ async fn build(
     typed: Vec<(String, String)>,
 ) -> Result<VisitPage, WebError> {
     let visit = seen_visit(ctx, id).await?;
-    let history = app::visits::history(&ctx.state, &ctx.me, visit.id).await?;
     let involved = visit.involves(ctx.me.id);
     let policy = ctx.state.policy_version(visit.policy_version_id).await?;
     let settings = &policy.settings.0;
     let local = Local::of(settings);
-    let (facts, names, household, pupil) = facts(ctx, &visit, settings).await?;
+    let visitor = visit.staff.iter().any(|s| s.staff_id == ctx.me.id);
+    let return_to = format!("/visits/{id}");
+    // Independent reads side by side: each is a round trip to the store.
+    let (history, (facts, names, household, pupil), risk, hand_over) = tokio::try_join!(
+        async { Ok::<_, WebError>(app::visits::history(&ctx.state, &ctx.me, visit.id).await?) },
+        facts(ctx, &visit, settings),
+        summary(ctx, visit.household_id, settings, visitor, &return_to),
+        hand_over::hand_over_box(ctx, &visit),
+    )?;
     let name = |id: Option<i64>| {
         id.and_then(|i| names.get(&i).cloned())
             .unwrap_or_else(|| "—".into())
@@ -221,9 +228,6 @@ async fn build(
     let asks_reason = check
         .as_ref()
         .is_some_and(|c| c.unmet.iter().any(|u| u.advisory));
-    let visitor = visit.staff.iter().any(|s| s.staff_id == ctx.me.id);
-    let return_to = format!("/visits/{id}");
-    let risk = summary(ctx, visit.household_id, settings, visitor, &return_to).await?;
     let typed_reason = super::form::typed(&typed, "advisory_reason").to_string();
     let record = panel(ctx, &visit, &local, nobody_home_seen, typed).await?;
     let slip_call = record.is_none()
@@ -235,7 +239,6 @@ async fn build(
         .iter()
         .map(|r| r.title())
         .collect();
-    let hand_over = hand_over::hand_over_box(ctx, &visit).await?;
     Ok(VisitPage {
         chrome: ctx.chrome("today"),
         flash,

@@ -24,7 +24,7 @@ async fn authorised_with(app: &TestApp, buddy: &str, code_word: &str) -> i64 {
 }
 
 /// The card of `visit` on a Today page: from its section to the next.
-fn card_of<'p>(page: &'p str, visit: i64) -> &'p str {
+fn card_of(page: &str, visit: i64) -> &str {
     let start = page
         .find(&format!("id=\"visit-{visit}\""))
         .unwrap_or_else(|| panic!("no card for visit {visit}: {page}"));

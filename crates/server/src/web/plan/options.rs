@@ -28,13 +28,20 @@ pub(super) async fn options(
     school: SchoolId,
     form: &PlanForm,
 ) -> Result<Options, WebError> {
-    let policy = app::school::current_policy(&ctx.state, &ctx.me, school).await?;
+    let (st, me) = (&ctx.state, &ctx.me);
+    // Independent reads side by side: each is a round trip to the store.
+    let (policy, roll, directory, vehicles) = tokio::try_join!(
+        app::school::current_policy(st, me, school),
+        app::school::roll(st, me, school),
+        app::school::staff_directory(st, me, school),
+        app::school::vehicles(st, me, school),
+    )?;
     let mut pupils = vec![Choice::new(
         "",
         "Choose the pupil",
         form.pupil_id.is_empty(),
     )];
-    for p in app::school::roll(&ctx.state, &ctx.me, school).await? {
+    for p in roll {
         let mut label = format!(
             "{}{} — {} family",
             p.name,
@@ -90,13 +97,8 @@ pub(super) async fn options(
             usual.join("; ")
         )
     };
-    let colleagues: Vec<_> = app::school::staff_directory(&ctx.state, &ctx.me, school)
-        .await?
-        .into_iter()
-        .filter(|s| s.active)
-        .collect();
-    let vehicles = app::school::vehicles(&ctx.state, &ctx.me, school)
-        .await?
+    let colleagues: Vec<_> = directory.into_iter().filter(|s| s.active).collect();
+    let vehicles = vehicles
         .into_iter()
         .map(|v| {
             let driver = colleagues

@@ -34,7 +34,14 @@ pub async fn facts(
 > {
     let local = Local::of(settings);
     // The planner's view (#10): what the page shows of the household, for all who see the visit.
-    let household = app::school_admin::visit_household(&ctx.state, &ctx.me, visit.id).await?;
+    let (st, me) = (&ctx.state, &ctx.me);
+    // Independent reads side by side: each is a round trip to the store.
+    let (household, directory, vehicle, decisions) = tokio::try_join!(
+        app::school_admin::visit_household(st, me, visit.id),
+        app::school::staff_directory(st, me, visit.school_id),
+        app::visits::vehicle(st, me, visit.id),
+        app::visits::decisions(st, me, visit.id),
+    )?;
     let pupil = household
         .pupils
         .iter()
@@ -42,7 +49,7 @@ pub async fn facts(
         .cloned()
         .ok_or(app::Refusal::not_found("pupil"))?;
     let mut names: HashMap<i64, String> = HashMap::new();
-    for s in app::school::staff_directory(&ctx.state, &ctx.me, visit.school_id).await? {
+    for s in directory {
         names.insert(s.id.0, s.name);
     }
     let name = |id: Option<i64>| {
@@ -132,7 +139,7 @@ pub async fn facts(
     if let Some(a) = &visit.joint_agency {
         facts.push(line("With", a.clone()));
     }
-    if let Some(v) = app::visits::vehicle(&ctx.state, &ctx.me, visit.id).await? {
+    if let Some(v) = vehicle {
         facts.push(line(
             "Car",
             format!("{} {}", v.registration, v.make_model.unwrap_or_default()),
@@ -173,7 +180,7 @@ pub async fn facts(
         "First visit to this household",
         if visit.first_visit { "Yes" } else { "No" },
     ));
-    for d in app::visits::decisions(&ctx.state, &ctx.me, visit.id).await? {
+    for d in decisions {
         facts.push(line(
             "Decision",
             format!(

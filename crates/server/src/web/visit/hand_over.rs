@@ -38,7 +38,8 @@ pub async fn hand_over_box_among(
     if !visit.state.is_out() {
         return Ok(None);
     }
-    match access::visit_to_hand_over(&ctx.state, &ctx.me, visit.id).await {
+    // The visit was read through the access check of its page.
+    match access::handing_over(&ctx.state, &ctx.me, visit).await {
         Ok(_) => {}
         Err(Refusal::Forbidden(_) | Refusal::NotFound(_)) => return Ok(None),
         Err(e) => return Err(e.into()),
