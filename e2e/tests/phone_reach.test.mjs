@@ -1,10 +1,12 @@
 // On a 375 × 740 phone (tester): during a visit under way, Panic, I'm OK and Call 999 are on the
 // screen without scrolling — a bar pinned to the bottom that names the visit it acts on and
-// covers nothing — and tapping Panic there raises the alarm.
+// covers nothing — and tapping Panic there raises the alarm. On the office board each person out
+// is a card with their status first, their name and when they are due back, all inside the
+// screen's width, before and after the board updates itself.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startServer, visitThroughApi, apiAs } from "../lib/server.mjs";
-import { launch, shot, signIn } from "../lib/browser.mjs";
+import { launch, shot, signIn, DESKTOP } from "../lib/browser.mjs";
 
 const SMALL = {
   viewport: { width: 375, height: 740 },
@@ -170,5 +172,83 @@ test("without JavaScript the bar's Panic is on screen too, and raises the alarm 
   } finally {
     await context.close();
     await backAtSchool(teacher, id);
+  }
+});
+
+test("on a 375 × 740 phone the board shows each person out as a card, status first, inside the screen's width, also after a live change", { timeout: 120_000 }, async () => {
+  const { id, teacher } = await visitThroughApi(server.url, { pupil: "Ava Smith" });
+  const context = await browser.newContext(SMALL);
+  try {
+    const page = await context.newPage();
+    await signIn(page, server.url, "office@harton.demo");
+    await page.goto(`${server.url}/board`);
+    const card = page.locator(`#board #out-${id}`);
+    await card.waitFor();
+    const loads = [];
+    page.on("load", () => loads.push(Date.now()));
+
+    // Read in one go: the board replaces its live part whenever something changes.
+    const readable = async (status) => {
+      const seen = await page.evaluate((id) => {
+        const row = document.getElementById(`out-${id}`);
+        row.scrollIntoView({ block: "start" });
+        const box = (el) => { const r = el.getBoundingClientRect(); return { x: r.x, y: r.y, right: r.right, bottom: r.bottom }; };
+        const cell = (sel) => row.querySelector(sel);
+        const label = (sel) => getComputedStyle(cell(sel), "::before").content;
+        return {
+          pageWidth: document.scrollingElement.scrollWidth,
+          screen: { w: window.innerWidth, h: window.innerHeight },
+          card: box(row),
+          who: { text: cell("td.who").innerText, ...box(cell("td.who")) },
+          status: { text: cell("td.status").innerText, label: label("td.status"), ...box(cell("td.status")) },
+          dueBack: { text: cell('td[data-label="Due back"]').innerText, label: label('td[data-label="Due back"]'), ...box(cell('td[data-label="Due back"]')) },
+        };
+      }, id);
+      const all = JSON.stringify(seen);
+      assert.ok(seen.pageWidth <= 375, `the page is no wider than the phone: ${all}`);
+      assert.ok(seen.card.x >= 0 && seen.card.right <= 375, `the card is inside the screen: ${all}`);
+      for (const what of ["who", "status", "dueBack"]) {
+        const b = seen[what];
+        assert.ok(b.x >= 0 && b.right <= seen.screen.w && b.y >= 0 && b.bottom <= seen.screen.h, `${what} is on screen: ${all}`);
+      }
+      // The name once; the status first, labelled; due back labelled, with its time.
+      assert.equal(seen.who.text.match(/Tom Teacher/g)?.length, 1, all);
+      assert.equal(seen.status.text, status);
+      assert.ok(seen.status.y < seen.who.y, `status comes first: ${all}`);
+      assert.equal(seen.status.label, '"Status: "');
+      assert.equal(seen.dueBack.label, '"Due back: "');
+      assert.match(seen.dueBack.text, /^\d\d:\d\d \(in \d+ min\)$/);
+      return seen;
+    };
+    await readable("Signed out, on the way");
+    await shot(page, "phone-reach-05-board-card");
+
+    // A live change: the teacher arrives, then presses panic. The card follows, still a card.
+    assert.equal((await teacher.post(`/api/visits/${id}/arrived`, {})).status, 200);
+    await card.locator("td.status", { hasText: "At the house" }).waitFor({ timeout: 15_000 });
+    await readable("At the house");
+    assert.equal((await teacher.post(`/api/visits/${id}/panic`, { note: "test" })).status, 201);
+    await card.locator("td.who strong", { hasText: "OVERDUE" }).waitFor({ timeout: 15_000 });
+    assert.match((await readable("At the house")).who.text, /OVERDUE/);
+    assert.match(await card.getAttribute("class"), /\boverdue\b/);
+    assert.equal(loads.length, 0, "the board changed without a reload");
+    await shot(page, "phone-reach-06-board-card-after-change");
+  } finally {
+    await context.close();
+  }
+
+  // On a desktop the list is still the seven-column table.
+  const desk = await browser.newContext(DESKTOP);
+  try {
+    const page = await desk.newPage();
+    await signIn(page, server.url, "office@harton.demo");
+    await page.goto(`${server.url}/board`);
+    const row = page.locator(`#board #out-${id}`);
+    await row.waitFor();
+    assert.equal(await row.evaluate((r) => getComputedStyle(r).display), "table-row");
+    assert.ok(await page.locator("#board table.out-now thead").isVisible());
+    assert.equal(await page.locator("#board table.out-now thead th").count(), 7);
+  } finally {
+    await desk.close();
   }
 });
