@@ -1,9 +1,11 @@
 //! The office board: everyone out now — who, where, with whom, last contact, next due, due
 //! back — overdue in red, alarms at the top with acknowledge and resolve, the information pack
-//! one click away, and the staff's mobile numbers as `tel:` links. The page follows the board
-//! feed (`board_events`) and re-reads its live part when something commits (waiting while
-//! someone types into it); without JavaScript it reloads itself. The board's content is `app::board::board`, the same as the API's
-//! `/api/board`, so the office and any other client see the same thing.
+//! one click away, and the staff's mobile numbers as `tel:` links (`phones`). On a phone each
+//! person out is a card, status first (`static/app.css`), from the same markup. The page
+//! follows the board feed (`board_events`) and re-reads its live part when something commits
+//! (waiting while someone types into it); without JavaScript it reloads itself. The board's
+//! content is `app::board::board`, the same as the API's `/api/board`, so the office and any
+//! other client see the same thing.
 
 use super::form::FormData;
 use super::page::{Choice, Chrome, Ctx, Errors, WebError, render, render_with, see_other};
@@ -23,7 +25,9 @@ use serde::Deserialize;
 use std::collections::HashMap;
 
 mod channels;
+mod phones;
 use channels::{channel_label, test_lines, unreachable_lines};
+use phones::{Phone, Visitor};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -56,58 +60,21 @@ struct AlarmRow {
     phones: Vec<Phone>,
 }
 
-/// A person to phone: "Tess Teacher (visiting): 07700 900001" as a `tel:` link.
-struct Phone {
-    who: String,
-    role: &'static str,
-    number: String,
-    /// The number for a `tel:` link: digits and a leading +, nothing else.
-    tel: String,
-}
-
-/// The visitors' and buddy's mobiles of a visit out now; people with no mobile on record are
-/// left out (the board's delivery lines say who could not be reached).
-fn phones(o: &board::OutNow) -> Vec<Phone> {
-    let phone = |who: &str, role, number: &str| Phone {
-        who: who.to_string(),
-        role,
-        number: number.to_string(),
-        tel: number
-            .chars()
-            .enumerate()
-            .filter(|(i, c)| c.is_ascii_digit() || (*i == 0 && *c == '+'))
-            .map(|(_, c)| c)
-            .collect(),
-    };
-    let mut list: Vec<Phone> = o
-        .staff
-        .iter()
-        .zip(&o.staff_mobiles)
-        .filter(|(_, m)| !m.trim().is_empty())
-        .map(|(name, m)| phone(name, "visiting", m.trim()))
-        .collect();
-    if let (Some(b), Some(m)) = (&o.buddy, &o.buddy_mobile)
-        && !m.is_blank()
-    {
-        list.push(phone(b, "buddy", m.as_str()));
-    }
-    list
-}
-
 struct OutRow {
     visit_id: i64,
     status: &'static str,
-    staff: String,
+    /// Each visitor once, with their mobile beside the name.
+    visitors: Vec<Visitor>,
     family: String,
     address: String,
     buddy: String,
+    buddy_phone: Option<Phone>,
     last_contact: String,
     next_due: String,
     due_back: String,
     overdue: bool,
     /// Due and not yet made, inside its grace: shown amber with words.
     late_in_grace: bool,
-    phones: Vec<Phone>,
 }
 
 /// One line of the daily channel test, e.g. "E-mail, test of 07:30: received by 2 of 2".
@@ -223,7 +190,7 @@ async fn live_part(
                     .chain(unreachable_lines(&a.reach.channels))
                     .collect(),
                 told: a.told.iter().map(|t| t.line.clone()).collect(),
-                phones: out.map(phones).unwrap_or_default(),
+                phones: out.map(phones::all).unwrap_or_default(),
             }
         })
         .collect();
@@ -233,7 +200,7 @@ async fn live_part(
         .map(|o| OutRow {
             visit_id: o.visit_id,
             status: o.status.label(),
-            staff: o.staff.join(", "),
+            visitors: phones::visitors(o),
             family: o.family_name.clone(),
             address: format!("{}, {}", o.address, o.postcode),
             buddy: match (&o.buddy, o.buddy_missing) {
@@ -246,10 +213,10 @@ async fn live_part(
                 Some((what, since)) => format!("Overdue: {what} (since {})", local.time(*since)),
                 None => o.next_due.map(when).unwrap_or_else(|| "—".into()),
             },
+            buddy_phone: phones::buddy(o),
             due_back: when(o.due_back),
             overdue: o.overdue,
             late_in_grace: o.late_in_grace,
-            phones: phones(o),
         })
         .collect();
     let channel_test = b

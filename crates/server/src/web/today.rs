@@ -1,7 +1,9 @@
 //! Today, for visiting staff on a phone: my visits, and on each one that is under way big
 //! one-tap actions (left school, arrived, I'm OK, need more time, leaving, back, panic) with the
-//! next check-in counting down. With JavaScript the same forms go to the JSON API by `fetch`
-//! and are queued on the phone when there is no signal (`static/app.js`).
+//! next check-in counting down. I'm OK, Panic and Call 999 are a help bar, one per visit; the
+//! bar of the visit in most trouble is pinned to the bottom of the screen
+//! (`card_rules::help_bar`). With JavaScript the same forms go to the JSON API by `fetch` and are
+//! queued on the phone when there is no signal (`static/app.js`).
 
 use super::page::{Chrome, Ctx, Errors, WebError, render_with};
 use super::time::{Local, iso, relative};
@@ -23,7 +25,7 @@ mod act;
 mod alarm;
 mod card_rules;
 
-use card_rules::called_off;
+use card_rules::{called_off, help_bar};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -46,12 +48,16 @@ struct TodayPage {
     /// D7: after "Left early — felt unsafe", the incident form for that visit.
     report_incident: Option<String>,
     cards: Vec<Card>,
+    /// The visit whose help bar is pinned to the bottom of the screen, and how many more I am out on.
+    pinned_visit: i64,
+    others_out: usize,
     others: Vec<Row>,
     errors: Errors,
     error_visit: i64,
 }
 
 pub struct Due {
+    pub at: DateTime<Utc>,
     pub iso: String,
     pub time: String,
     pub relative: String,
@@ -61,6 +67,7 @@ pub struct Due {
 impl Due {
     fn new(at: DateTime<Utc>, now: DateTime<Utc>, local: &Local) -> Self {
         Due {
+            at,
             iso: iso(at),
             time: local.time(at),
             relative: relative(at, now),
@@ -100,6 +107,8 @@ struct Card {
     /// #13: the school's policy lets staff tap "left" without "arrived".
     arrival_optional: bool,
     client_ref: String,
+    /// The check-in with a note or PIN is a form of its own, so a tap of its own.
+    pin_ref: String,
     extend_ref: String,
     /// Panic, duress and observations: the alarm's kind is part of its key, so one id per card
     /// tells a resend from a second tap of a different button.
@@ -266,11 +275,16 @@ async fn build(
         reads.push(read);
     }
     app::audit::audit_reads(&ctx.state, &ctx.me, &reads).await?;
+    let (pinned_visit, others_out) = help_bar(&cards);
+    // The pinned bar's visit is the first card, so the bar and the card at the top agree.
+    cards.sort_by_key(|c| c.id != pinned_visit);
     Ok(TodayPage {
         chrome: ctx.chrome("today"),
         flash,
         report_incident: None,
         cards,
+        pinned_visit,
+        others_out,
         others,
         errors,
         error_visit,
@@ -364,6 +378,7 @@ fn card(
         extend_minutes: policy.settings.check_in.extend_minutes,
         arrival_optional: policy.settings.check_in.arrived == ArrivalRule::Optional,
         client_ref: uuid::Uuid::new_v4().to_string(),
+        pin_ref: uuid::Uuid::new_v4().to_string(),
         extend_ref: uuid::Uuid::new_v4().to_string(),
         alarm_ref: uuid::Uuid::new_v4().to_string(),
         tz: local.tz_name(),

@@ -1,5 +1,5 @@
 //! The visitor's phone while out (#11, tester's A6, A8, A9): every visit out keeps its card and
-//! panic button; a tap kept offline is recorded when it was tapped; a visit can be turned back
+//! one panic button, and the help bar of the visit in most trouble is the pinned one; a tap kept offline is recorded when it was tapped; a visit can be turned back
 //! before reaching the house; a safety tap needs no body; the buddy's code-word alarm asks to
 //! confirm and then says what to do next (A4).
 
@@ -53,12 +53,72 @@ async fn seven_visits_out_at_once_each_have_their_card_and_panic_button_on_today
         assert_eq!(status, OK);
         let page = page.as_str().unwrap_or("");
         for visit in &visits {
-            assert!(
-                page.contains(&format!("data-api=\"/api/visits/{visit}/panic\"")),
-                "visit {visit} has no panic button on Today"
+            assert_eq!(
+                page.matches(&format!("data-api=\"/api/visits/{visit}/panic\""))
+                    .count(),
+                1,
+                "visit {visit} has not exactly one panic button on Today"
             );
         }
         assert!(!page.contains("My other visits"), "{page}");
+        // One help bar is pinned to the screen, and it says the other six have their own.
+        assert_eq!(page.matches("class=\"sos pinned\"").count(), 1, "{page}");
+        assert!(
+            page.contains("also out on 6 more: their buttons are on their cards"),
+            "{page}"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn out_on_two_visits_the_pinned_help_bar_and_the_first_card_are_the_one_with_a_panic() {
+    for_each_backend(|app| async move {
+        let first = out(&app).await;
+        let school = app.school("harton.demo").await;
+        let teacher = app.login(&school.email("teacher")).await;
+        let second = authorised(&app).await;
+        app.advance(1);
+        app.step(&teacher, second, "sign-out")
+            .await
+            .expect_status(OK);
+        // The opening tag of the card holding the pinned bar.
+        let pinned = |page: &str| {
+            let at = page
+                .find("class=\"sos pinned\"")
+                .expect("a pinned help bar");
+            let card = page[..at]
+                .rfind("<section class=\"card")
+                .expect("inside a card");
+            page[card..].split('>').next().unwrap_or("").to_string()
+        };
+        let first_card = |page: &str| {
+            let at = page.find("class=\"card visit-card").expect("a card");
+            page[at..].split('>').next().unwrap_or("").to_string()
+        };
+
+        // Nothing wrong: the check-in owed first (the first out) has the bar.
+        let (_, page) = app.get(&teacher, "/today").await;
+        let page = page.as_str().unwrap_or("");
+        assert!(
+            pinned(page).contains(&format!("id=\"visit-{first}\"")),
+            "{page}"
+        );
+
+        // A panic on the second, from elsewhere: the bar and the top card are the second's.
+        app.post(&teacher, &format!("/api/visits/{second}/panic"), json!({}))
+            .await
+            .expect_status(CREATED);
+        let (_, page) = app.get(&teacher, "/today").await;
+        let page = page.as_str().unwrap_or("");
+        assert!(
+            pinned(page).contains(&format!("id=\"visit-{second}\"")),
+            "{page}"
+        );
+        assert!(
+            first_card(page).contains(&format!("id=\"visit-{second}\"")),
+            "{page}"
+        );
     })
     .await;
 }

@@ -1,4 +1,5 @@
-//! What a card on Today offers, from the visit's status and who is looking.
+//! What a card on Today offers, from the visit's status and who is looking, and which card's
+//! help bar is pinned to the screen.
 
 use super::*;
 
@@ -56,6 +57,37 @@ impl Card {
             .map(|m| (m, m == self.extend_minutes))
             .collect()
     }
+}
+
+/// The visit whose help bar (I'm OK, Panic, Call 999) is pinned to the bottom of the screen,
+/// and how many more visits I am out on (their bars stay on their own cards, so there is one
+/// Panic per visit). Of the visits I am out on: a missed check-in first, then a panic already
+/// sent, then the house I am at, then the soonest time I owe (check-in, leaving the house,
+/// being back). 0: none.
+pub(super) fn help_bar(cards: &[Card]) -> (i64, usize) {
+    let mine: Vec<&Card> = cards.iter().filter(|c| c.out() && c.i_visit).collect();
+    let soonest = |c: &Card| {
+        [&c.next_due, &c.leave_by, &c.back_by]
+            .into_iter()
+            .flatten()
+            .map(|d| d.at)
+            .min()
+    };
+    let pinned = mine
+        .iter()
+        .min_by_key(|c| {
+            (
+                c.missed.is_none(),
+                c.help.is_none(),
+                !matches!(c.status, VisitStatus::Arrived | VisitStatus::NobodyHome),
+                // None sorts first in an Option: owing nothing sorts after owing anything.
+                soonest(c).is_none(),
+                soonest(c),
+                c.id,
+            )
+        })
+        .map_or(0, |c| c.id);
+    (pinned, mine.len().saturating_sub(1))
 }
 
 /// Called off after leaving school (D6 at the door, A9 on the way): watched until back.
