@@ -23,13 +23,14 @@ async fn authorised_with(app: &TestApp, buddy: &str, code_word: &str) -> i64 {
     visit
 }
 
-/// The card of `visit` on a Today page: from its section to the next.
+/// The card of `visit` on a Today page: from its section to the next card (or list).
 fn card_of(page: &str, visit: i64) -> &str {
     let start = page
         .find(&format!("id=\"visit-{visit}\""))
         .unwrap_or_else(|| panic!("no card for visit {visit}: {page}"));
     let rest = &page[start..];
-    let end = rest[1..].find("<section").map_or(rest.len(), |e| e + 1);
+    // Cards are sections at the page's top level; the help bar is a section inside its card.
+    let end = rest.find("\n<section").map_or(rest.len(), |e| e);
     &rest[..end]
 }
 
