@@ -49,7 +49,7 @@ pub struct PolicySettings {
     pub name: String,
     /// IANA time zone the school's clock runs on (evenings, end of the working day).
     pub timezone: String,
-    /// G1: how often the policy is reviewed, and who approves it.
+    /// G1: how often the policy is reviewed (1 to 60 months), and who approves it.
     pub review_every_months: u32,
     pub approver: String,
     /// P1: the reasons a visit may be made.

@@ -207,7 +207,8 @@ mod tests {
 
     #[test]
     fn nonsense_numbers_are_refused_each_naming_its_own_setting() {
-        let cases: [(&str, fn(&mut PolicySettings)); 6] = [
+        type Spoil = fn(&mut PolicySettings);
+        let cases: [(&str, Spoil); 6] = [
             ("staffing.first_visit_minimum", |p| {
                 p.staffing.first_visit_minimum = 0
             }),
