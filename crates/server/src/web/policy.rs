@@ -276,6 +276,8 @@ async fn change(
     Path((school, kind)): Path<(i64, String)>,
     f: FormData,
 ) -> Result<Response, WebError> {
+    // The school in the address first: an unknown one is not found, whatever the boxes hold.
+    uc::school(&ctx.state, &ctx.me, SchoolId(school)).await?;
     let mut errors = Errors::none();
     let asked = match kind.as_str() {
         "preset" => Some(PolicyChange::Preset(f.get("preset").to_string())),
