@@ -11,12 +11,14 @@ mod check;
 mod evaluate;
 mod evening;
 mod governance;
+pub mod limits;
 mod office_hours;
 pub mod presets;
 mod reasons;
 mod records_access;
 mod second_factor;
 mod slip;
+pub mod time_of_day;
 mod toml_errors;
 
 pub use advisory::{ADVISABLE, check_advisory_reason};
@@ -47,7 +49,7 @@ pub struct PolicySettings {
     pub name: String,
     /// IANA time zone the school's clock runs on (evenings, end of the working day).
     pub timezone: String,
-    /// G1: how often the policy is reviewed, and who approves it.
+    /// G1: how often the policy is reviewed (1 to 60 months), and who approves it.
     pub review_every_months: u32,
     pub approver: String,
     /// P1: the reasons a visit may be made.
@@ -159,6 +161,7 @@ pub struct Staffing {
 #[serde(deny_unknown_fields)]
 pub struct EveningRule {
     #[schema(value_type = String)]
+    #[serde(with = "time_of_day")]
     pub starts: NaiveTime,
     pub lone_needs_backup_at_school: bool,
 }
@@ -290,6 +293,7 @@ pub enum ArrivalRule {
 pub struct IncidentReportRule {
     pub due_to: Role,
     #[schema(value_type = String)]
+    #[serde(with = "time_of_day")]
     pub working_day_ends: NaiveTime,
 }
 

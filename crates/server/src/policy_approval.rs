@@ -5,6 +5,7 @@ use crate::AppState;
 use crate::auth::CurrentStaff;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, Id};
+use crate::schools::PathSchool;
 use app::school_admin::{
     self as uc, AcknowledgementStatus, AdoptInput, ApproveInput, DraftView, TrustPolicyInput,
 };
@@ -164,10 +165,9 @@ async fn trust_policy(
     responses((status = 201, body = DraftView), (status = 403), (status = 404), (status = 409), (status = 422)))]
 async fn adopt_trust_policy(
     State(state): State<AppState>,
-    CurrentStaff(me): CurrentStaff,
-    Id(id): Id,
+    PathSchool { me, school }: PathSchool,
     ApiJson(input): ApiJson<AdoptInput>,
 ) -> Result<(StatusCode, Json<DraftView>), ApiError> {
-    let draft = uc::adopt_trust_policy(&state, &me, SchoolId(id), &input, state.now()).await?;
+    let draft = uc::adopt_trust_policy(&state, &me, school, &input, state.now()).await?;
     Ok((StatusCode::CREATED, Json(draft)))
 }

@@ -7,10 +7,11 @@ use crate::error::ApiError;
 use crate::extract::{ApiJson, Id};
 use app::school_admin::{self as uc, DraftView, NewSchoolInput, PolicyChangeInput, Preset};
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{FromRequestParts, State};
 use axum::http::StatusCode;
+use axum::http::request::Parts;
 use domain::SchoolId;
-use store::{PolicyVersion, School};
+use store::{PolicyVersion, School, Staff};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -76,16 +77,35 @@ async fn current_policy(
 
 /// Proposes a change to the school's policy: a draft, in force once the body the policy names
 /// approves it (`/api/policy-drafts/{id}/approve`); visits already judged keep their version.
+/// Settings are sent whole, as `GET /api/schools/{id}/policy` returns them.
 #[utoipa::path(put, path = "/api/schools/{id}/policy", tag = "policy", params(("id" = i64, Path)), request_body = PolicyChangeInput,
-    responses((status = 201, body = DraftView), (status = 403), (status = 422)))]
+    responses((status = 201, body = DraftView), (status = 400), (status = 403), (status = 404), (status = 422)))]
 async fn change_policy(
     State(state): State<AppState>,
-    CurrentStaff(me): CurrentStaff,
-    Id(id): Id,
+    PathSchool { me, school }: PathSchool,
     ApiJson(input): ApiJson<PolicyChangeInput>,
 ) -> Result<(StatusCode, Json<DraftView>), ApiError> {
-    let draft = uc::change_policy(&state, &me, SchoolId(id), &input, state.now()).await?;
+    let draft = uc::change_policy(&state, &me, school, &input, state.now()).await?;
     Ok((StatusCode::CREATED, Json(draft)))
+}
+
+/// The school in the address (`/api/schools/{id}/…`), one the signed-in member of staff works
+/// in, with them. Found before a body is read, so an unknown school is a 404 naming the school
+/// whatever the body holds (#13), never a complaint about the body.
+pub(crate) struct PathSchool {
+    pub me: Staff,
+    pub school: SchoolId,
+}
+
+impl FromRequestParts<AppState> for PathSchool {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let CurrentStaff(me) = CurrentStaff::from_request_parts(parts, state).await?;
+        let Id(id) = Id::from_request_parts(parts, state).await?;
+        let school = uc::school(state, &me, SchoolId(id)).await?.id;
+        Ok(PathSchool { me, school })
+    }
 }
 
 /// Every version of the school's policy, newest first.

@@ -2,14 +2,12 @@
 //! [`app::school_admin::import_term_dates`].
 
 use crate::AppState;
-use crate::auth::CurrentStaff;
 use crate::error::ApiError;
-use crate::extract::Id;
+use crate::schools::PathSchool;
 use app::school_admin as uc;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use domain::SchoolId;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -24,10 +22,9 @@ pub fn router() -> OpenApiRouter<AppState> {
     responses((status = 201, body = uc::DraftView), (status = 403), (status = 404), (status = 422)))]
 async fn import_terms(
     State(state): State<AppState>,
-    CurrentStaff(me): CurrentStaff,
-    Id(id): Id,
+    PathSchool { me, school }: PathSchool,
     body: String,
 ) -> Result<(StatusCode, Json<uc::DraftView>), ApiError> {
-    let draft = uc::import_term_dates(&state, &me, SchoolId(id), &body, state.now()).await?;
+    let draft = uc::import_term_dates(&state, &me, school, &body, state.now()).await?;
     Ok((StatusCode::CREATED, Json(draft)))
 }

@@ -6,6 +6,7 @@ use crate::access::{can_see_school, require_any, visible_school as school};
 use crate::permissions::SCHOOL_ADMINS;
 use crate::{App, Refusal, Result, audit};
 use chrono::{DateTime, Months, NaiveDate, Utc};
+use domain::policy::changes::refusal_words;
 use domain::policy::{PolicySettings, presets};
 use domain::text::{Line, MultiLine};
 use domain::{FieldError, Role, SchoolId, StaffId, TrustId, inputs};
@@ -252,10 +253,14 @@ async fn write_policy(
     let note = inputs::text("change_note", change_note, 1000)?;
     let mut tx = app.db().begin().await?;
     let current = tx.current_policy(school.id).await?;
+    // A problem is said as the policy form says it, its setting's label first.
     let checked = |settings: PolicySettings| -> Result<PolicySettings> {
-        settings
-            .check()
-            .map_err(|e| FieldError::new(format!("settings.{}", e.field), e.reason))?;
+        settings.check().map_err(|e| {
+            FieldError::new(
+                format!("settings.{}", e.field),
+                refusal_words(&e.field, &e.reason),
+            )
+        })?;
         Ok(settings)
     };
     let (preset_name, settings) = match change {

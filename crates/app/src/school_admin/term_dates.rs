@@ -81,8 +81,9 @@ pub async fn import_term_dates(
     ics: &str,
     now: DateTime<Utc>,
 ) -> Result<DraftView> {
-    let terms = terms_from_ics(ics)?;
+    // The school first: an unknown school is not found, whatever the file says.
     let mut settings = current_policy(app, me, school).await?.settings.0;
+    let terms = terms_from_ics(ics)?;
     let note = format!(
         "Term dates imported from the school calendar: {}.",
         terms

@@ -179,7 +179,11 @@ mod tests {
             settings.repeat_top_rung_every_minutes = bad;
             let e = settings.check().unwrap_err();
             assert_eq!(e.field, "repeat_top_rung_every_minutes");
-            assert!(e.reason.contains("1 to 60 minutes"), "{}", e.reason);
+            assert!(
+                e.reason.contains("between 1 and 60 minutes"),
+                "{}",
+                e.reason
+            );
         }
         settings.repeat_top_rung_every_minutes = 60;
         settings.safety_responders.push(Recipient::Visitors);

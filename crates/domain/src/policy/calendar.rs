@@ -74,8 +74,10 @@ pub struct Term {
 #[serde(deny_unknown_fields)]
 pub struct WorkingHours {
     #[schema(value_type = String)]
+    #[serde(with = "super::time_of_day")]
     pub starts: NaiveTime,
     #[schema(value_type = String)]
+    #[serde(with = "super::time_of_day")]
     pub ends: NaiveTime,
 }
 

@@ -8,7 +8,7 @@ mod sections;
 mod setting;
 
 pub(crate) use labels::entry_label;
-pub use labels::label;
+pub use labels::{label, refusal_words};
 pub use sections::{OPTIONAL_SECTIONS, OptionalSection, optional_section, section_of};
 pub use setting::{SettingValue, settings_by_path};
 
@@ -275,7 +275,7 @@ mod tests {
         });
         let words: Vec<String> = diff(&before, &after).into_iter().map(|c| c.words).collect();
         assert!(
-            words.contains(&"Staffing: evening, starts: none → 17:30".to_string()),
+            words.contains(&"Staffing: evening starts: none → 17:30".to_string()),
             "{words:?}"
         );
     }

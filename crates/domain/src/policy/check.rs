@@ -26,8 +26,9 @@ fn too_long(path: &str, text: &str, what: &str, max: usize) -> Result<(), FieldE
 impl PolicySettings {
     /// Settings a school submits are checked as a whole; the first problem is named.
     pub fn check(&self) -> Result<(), FieldError> {
-        self.records_access.check()?;
-        self.second_factor.check()?;
+        // Every whole number first, each within its own limit (records access, the second
+        // factor, the review, staff counts, minutes): see [`super::limits`].
+        self.check_numbers()?;
         if self.name.trim().is_empty() {
             return Err(FieldError::new("name", "must not be empty"));
         }
@@ -112,12 +113,6 @@ impl PolicySettings {
                 ),
             ));
         }
-        if self.staffing.minimum == 0 || self.staffing.first_visit_minimum == 0 {
-            return Err(FieldError::new(
-                "staffing.minimum",
-                "at least one member of staff makes a visit",
-            ));
-        }
         for lead in &self.staffing.category_leads {
             if !keys.contains(&lead.category.as_str()) {
                 return Err(FieldError::new(
@@ -132,12 +127,6 @@ impl PolicySettings {
             return Err(FieldError::new(
                 "risk_assessment.sign_off_roles",
                 "name who signs risk assessments off",
-            ));
-        }
-        if self.check_in.interval_minutes == 0 || self.check_in.interval_minutes > 24 * 60 {
-            return Err(FieldError::new(
-                "check_in.interval_minutes",
-                "must be between 1 and 1440 minutes",
             ));
         }
         if self.check_in.remind_before_minutes >= self.check_in.interval_minutes {
@@ -176,15 +165,6 @@ impl PolicySettings {
             return Err(FieldError::new(
                 "escalation",
                 "every level needs recipients and channels",
-            ));
-        }
-        if !(1..=60).contains(&self.repeat_top_rung_every_minutes) {
-            return Err(FieldError::new(
-                "repeat_top_rung_every_minutes",
-                format!(
-                    "the top rung repeats every 1 to 60 minutes until someone acknowledges the alarm, not every {}",
-                    self.repeat_top_rung_every_minutes
-                ),
             ));
         }
         if self.safety_responders.is_empty() {

@@ -4,6 +4,7 @@
 //! owning an action gives no read access to a child's history.
 
 use super::FieldError;
+use super::limits::within;
 use serde::{Deserialize, Serialize};
 
 /// Who reads a child's records, and for how long. Left out of a policy: the defaults.
@@ -28,21 +29,16 @@ impl Default for RecordsAccess {
 }
 
 impl RecordsAccess {
-    /// Errors name the setting and its range.
+    /// Errors name the setting and its range (see [`super::limits`]).
     pub fn check(&self) -> Result<(), FieldError> {
-        if !(1..=365).contains(&self.involvement_after_visit_days) {
-            return Err(FieldError::new(
-                "records_access.involvement_after_visit_days",
-                "must be between 1 and 365 days",
-            ));
-        }
-        if !(5..=480).contains(&self.break_glass_minutes) {
-            return Err(FieldError::new(
-                "records_access.break_glass_minutes",
-                "must be between 5 and 480 minutes",
-            ));
-        }
-        Ok(())
+        within(
+            "records_access.involvement_after_visit_days",
+            self.involvement_after_visit_days.into(),
+        )?;
+        within(
+            "records_access.break_glass_minutes",
+            self.break_glass_minutes.into(),
+        )
     }
 }
 

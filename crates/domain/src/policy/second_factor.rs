@@ -4,6 +4,7 @@
 //! Issue #10 item 3; CPOMS asks the same before anyone reads safeguarding history.
 
 use super::FieldError;
+use super::limits::within;
 use serde::{Deserialize, Serialize};
 
 /// The second-factor rule. Left out of a policy: on, for 15 minutes.
@@ -27,15 +28,9 @@ impl Default for SecondFactorRule {
 }
 
 impl SecondFactorRule {
-    /// Errors name the setting and its range.
+    /// Errors name the setting and its range (see [`super::limits`]).
     pub fn check(&self) -> Result<(), FieldError> {
-        if !(1..=240).contains(&self.step_up_minutes) {
-            return Err(FieldError::new(
-                "second_factor.step_up_minutes",
-                "must be between 1 and 240 minutes",
-            ));
-        }
-        Ok(())
+        within("second_factor.step_up_minutes", self.step_up_minutes.into())
     }
 }
 

@@ -19,7 +19,7 @@ pub struct SlipRule {
     pub response_hours: u32,
     /// "Contact the school by 11:00": the family answers by this time (school clock) on the day
     /// the slip is left, or on the next school day when it is left after it.
-    #[serde(default)]
+    #[serde(default, with = "super::time_of_day::option")]
     #[schema(value_type = Option<String>)]
     pub respond_by_time: Option<NaiveTime>,
     /// Staff write the deadline on the slip when they leave it ("BEFORE ____") and type it in.
@@ -88,10 +88,15 @@ impl SlipRule {
     }
 
     pub(super) fn check(&self) -> Result<(), FieldError> {
-        if self.response_hours > 168 {
+        // 0 to 168 hours, checked with every number (`super::limits`); the hours are the
+        // deadline itself when no time of day is set and staff write none.
+        if self.response_hours == 0
+            && self.respond_by_time.is_none()
+            && !self.staff_write_the_deadline
+        {
             return Err(FieldError::new(
                 "slip.response_hours",
-                "the family answers within a week (0 to 168 hours)",
+                "must be at least 1 hour when the slip has no time of day to answer by: give the hours the family has, or a time such as 11:00",
             ));
         }
         if self.respond_by_time.is_some() && self.staff_write_the_deadline {
@@ -188,6 +193,26 @@ mod tests {
                 "respond_by"
             );
         }
+    }
+
+    #[test]
+    fn no_hours_to_answer_is_refused_unless_a_time_of_day_sets_the_deadline() {
+        let mut p = preset("st-josephs").unwrap();
+        p.slip.response_hours = 0;
+        let e = p.check().unwrap_err();
+        assert_eq!(e.field, "slip.response_hours");
+        assert!(
+            e.reason.starts_with("must be at least 1 hour"),
+            "{}",
+            e.reason
+        );
+        p.slip.respond_by_time = NaiveTime::from_hms_opt(11, 0, 0);
+        assert_eq!(p.check(), Ok(()));
+        p.slip.response_hours = 169;
+        assert_eq!(
+            p.check().unwrap_err().reason,
+            "must be between 0 and 168 hours"
+        );
     }
 
     #[test]

@@ -90,6 +90,10 @@ fn in_words(message: &str, path: &str) -> String {
         "expected an integer",
     ];
     if integer.iter().any(|m| message.contains(m)) {
+        // A setting with a range says it, as the form and the API do.
+        if super::limits::limit(path).is_some() {
+            return super::limits::ask_number(path);
+        }
         let (unit, like) = match last.rsplit('_').next() {
             Some("minutes") => (" of minutes", "30"),
             Some("hours") => (" of hours", "3"),
@@ -116,7 +120,11 @@ fn in_words(message: &str, path: &str) -> String {
             "\"{path}\" is not a policy setting; check its spelling and its [section] (the exported TOML lists every setting)"
         );
     }
-    // chrono's words for a time that is not one ("25:00").
+    // A time of day on the school's clock that is not one ("25:00", "5pm").
+    if message.contains(super::time_of_day::EXPECTED) {
+        return "enter it as a time on the school clock, in quotes, e.g. \"17:30\"".into();
+    }
+    // chrono's words for a date that is not one ("2026-02-30").
     let bad_time = [
         "input is out of range",
         "premature end of input",
@@ -170,7 +178,7 @@ mod tests {
             error_of(&text),
             (
                 "check_in.interval_minutes".to_string(),
-                "enter a whole number of minutes, like 30".to_string()
+                "enter a whole number between 1 and 1440 minutes".to_string()
             )
         );
     }
@@ -205,7 +213,10 @@ mod tests {
         );
         let (field, reason) = error_of(&text);
         assert_eq!(field, "staffing.evening.starts");
-        assert_eq!(reason, "enter a time of day like \"18:00\"");
+        assert_eq!(
+            reason,
+            "enter it as a time on the school clock, in quotes, e.g. \"17:30\""
+        );
         let text = format!("foo = 1\n{}", harton_with("[buddy]", "[buddy]"));
         let (field, reason) = error_of(&text);
         assert_eq!(field, "foo");

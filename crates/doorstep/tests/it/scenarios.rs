@@ -18,6 +18,7 @@ mod need_to_know;
 mod phone;
 mod phone_out;
 mod plan_times;
+mod policy_api_errors;
 mod policy_approval;
 mod policy_editing;
 mod policy_form_errors;

@@ -2,79 +2,13 @@
 //! "missing field `planned_arrive`" becomes "Enter when you plan to arrive".
 //!
 //! The field is named by its path in the request (`visitors[1].staff_id`); the words come from
-//! a table keyed by the path's last name, with a plain fallback for fields not in it.
+//! a table keyed by the path's last name ([`ask`]), with a plain fallback for fields not in it.
+//! A policy's settings are said as the policy form says them ([`settings`]).
 
-/// How to ask for a field and what it is, e.g. `("Enter", "when you plan to arrive")`.
-fn ask(leaf: &str) -> (&'static str, String) {
-    let known: Option<(&'static str, &'static str)> = match leaf {
-        "planned_arrive" => Some(("Enter", "when you plan to arrive")),
-        "planned_leave_school" => Some(("Enter", "when you plan to leave school")),
-        "planned_leave_property" => Some(("Enter", "when you plan to leave the house")),
-        "planned_return" => Some(("Enter", "when you plan to be back at school")),
-        "school_id" => Some(("Choose", "the school")),
-        "to_staff_id" => Some(("Choose", "who takes over as buddy")),
-        "buddy_staff_id" => Some(("Choose", "the buddy")),
-        "staff_id" | "owner_staff_id" | "about_staff_id" => Some(("Choose", "the member of staff")),
-        "household_id" | "household" => Some(("Choose", "the household")),
-        "pupil_id" => Some(("Choose", "the pupil")),
-        "visit_id" => Some(("Choose", "the visit")),
-        "alarm_id" => Some(("Choose", "the alarm")),
-        "record_id" | "subject_id" => Some(("Choose", "the record")),
-        "email" => Some(("Enter", "the e-mail address")),
-        "password" => Some(("Enter", "the password")),
-        "name" => Some(("Enter", "the name")),
-        "family_name" => Some(("Enter", "the family's name")),
-        "pupil_name" => Some(("Enter", "the pupil's name")),
-        "purpose" => Some(("Enter", "why the visit is needed")),
-        "note" | "notes" | "comment" => Some(("Enter", "the note")),
-        "reason" => Some(("Enter", "the reason")),
-        "kind" | "category" | "reason_category" => Some(("Choose", "what kind it is")),
-        "roles" | "role" => Some(("Choose", "the role")),
-        "postcode" => Some(("Enter", "the postcode, e.g. SS9 4AW")),
-        "address" => Some(("Enter", "the address")),
-        "phone" | "landline" => Some(("Enter", "the phone number")),
-        "mobile" => Some(("Enter", "the mobile number")),
-        "status" => Some(("Choose", "the status")),
-        "outcome" => Some(("Enter", "the outcome")),
-        "caller" | "caller_staff_id" => Some(("Choose", "who phoned in")),
-        "appointment" => Some(("Give", "the appointment")),
-        "level" | "risk_level" | "overall" => Some(("Choose", "the risk level")),
-        "concern" => Some(("Enter", "the concern")),
-        "label" => Some(("Enter", "a name for the link")),
-        "scope" => Some(("Choose", "whose visits to show")),
-        "code" => Some(("Enter", "the 6-digit code from the app")),
-        "code_word" => Some(("Enter", "the code word")),
-        "latitude" => Some(("Give", "the latitude")),
-        "longitude" => Some(("Give", "the longitude")),
-        "accuracy_m" => Some(("Give", "how accurate the location is, in metres")),
-        "visitors" | "staff" | "members" => Some(("Choose", "who is going")),
-        "pupils" => Some(("Choose", "the pupils")),
-        "hazards" | "property_hazards" => Some(("List", "the hazards")),
-        "title" => Some(("Enter", "the title")),
-        "description" | "detail" => Some(("Enter", "what happened")),
-        "severity" => Some(("Choose", "how serious it is")),
-        "occurred_at" => Some(("Enter", "when it happened")),
-        "due_on" | "due_to" => Some(("Enter", "when it is due")),
-        "date_of_birth" => Some(("Enter", "the date of birth")),
-        "year_group" => Some(("Enter", "the year group")),
-        "settings" => Some(("Enter", "the policy settings")),
-        "preset" => Some(("Choose", "the policy to start from")),
-        "minutes" | "extend_minutes" => Some(("Enter", "how many minutes")),
-        "csv" | "xml" => Some(("Attach", "the file")),
-        "next" | "return_to" => Some(("Give", "the page to go back to")),
-        _ => None,
-    };
-    match known {
-        Some((verb, what)) => (verb, what.to_string()),
-        None => {
-            let words = leaf.replace('_', " ");
-            match words.strip_suffix(" id") {
-                Some(thing) => ("Choose", format!("the {thing}")),
-                None => ("Enter", format!("the {words}")),
-            }
-        }
-    }
-}
+mod ask;
+mod settings;
+
+use ask::{ask, whole_number_rule};
 
 /// The last name in a path: `visitors[1].staff_id` → `staff_id`, `hazards[2]` → `hazards`.
 fn leaf(path: &str) -> &str {
@@ -82,19 +16,31 @@ fn leaf(path: &str) -> &str {
     last.split('[').next().unwrap_or(last)
 }
 
-/// Whether the field holds a calendar date rather than a moment (the examples differ).
+/// Whether the field holds a calendar date rather than a moment (the examples differ): the
+/// period filters `from` and `to` are days too.
 fn is_date(leaf: &str) -> bool {
-    leaf.ends_with("_on") || leaf.contains("expires") || leaf == "date_of_birth" || leaf == "date"
+    leaf.ends_with("_on")
+        || leaf.contains("expires")
+        || matches!(leaf, "date_of_birth" | "date" | "from" | "to")
+}
+
+/// Whether a decoder expected a whole number (`u32`, `i64`, "an integer").
+fn is_whole_number(expected: &str) -> bool {
+    let e = expected.trim().trim_matches('`');
+    let int = e.len() > 1
+        && (e.starts_with('i') || e.starts_with('u'))
+        && (e[1..].chars().all(|c| c.is_ascii_digit()) || &e[1..] == "size");
+    int || e.starts_with("an integer")
 }
 
 /// What a decoder expected, in plain words.
 fn expected_words(expected: &str, leaf: &str) -> String {
     let e = expected.trim().trim_matches('`');
-    let int = e.len() > 1
-        && (e.starts_with('i') || e.starts_with('u'))
-        && (e[1..].chars().all(|c| c.is_ascii_digit()) || &e[1..] == "size");
-    if int || e.starts_with("an integer") {
-        return "a whole number".into();
+    if is_whole_number(e) {
+        return whole_number_rule(leaf).unwrap_or("a whole number").into();
+    }
+    if e.contains(domain::policy::time_of_day::EXPECTED) {
+        return domain::policy::time_of_day::EXPECTED.into();
     }
     match e {
         "f32" | "f64" | "a number" => "a number".into(),
@@ -123,6 +69,22 @@ fn date_words(leaf: &str) -> String {
     } else {
         "a date and time in UTC, e.g. 2026-12-03T09:30:00Z".into()
     }
+}
+
+/// "Enter when you plan to arrive as a date and time in UTC, …"; a field already called a date
+/// is not asked for "as a date" ("Enter the date the change takes effect, e.g. 2026-12-03").
+fn wanted(verb: &str, what: &str, words: &str) -> String {
+    match words.strip_prefix("a date, ") {
+        Some(example) if what.contains("date") => format!("{verb} {what}, {example}"),
+        _ => format!("{verb} {what} as {words}"),
+    }
+}
+
+/// How to type the date `field` takes, as the API and the forms both ask for it.
+pub fn date_wanted(field: &str) -> String {
+    let leaf = leaf(field);
+    let (verb, what) = ask(leaf);
+    wanted(verb, &what, &date_words(leaf))
 }
 
 /// The field a decoder's `message` is about, given the `path` where it stopped (`"."` for the
@@ -157,6 +119,11 @@ pub fn reason(field: &str, message: &str) -> String {
     }
     let (verb, what) = ask(leaf);
     let message = message.split(" at line ").next().unwrap_or(message);
+    if let Some(path) = field.strip_prefix("settings.")
+        && let Some(words) = settings::reason(path, message)
+    {
+        return words;
+    }
     if message.starts_with("missing field `") || message.starts_with("invalid type: null") {
         return format!("{verb} {what}");
     }
@@ -174,11 +141,11 @@ pub fn reason(field: &str, message: &str) -> String {
     }
     if let Some(rest) = message.strip_prefix("invalid type: ") {
         let expected = rest.split_once(", expected ").map_or("", |(_, e)| e);
-        return format!("{verb} {what} as {}", expected_words(expected, leaf));
+        return wanted(verb, &what, &expected_words(expected, leaf));
     }
     if let Some(rest) = message.strip_prefix("invalid length ") {
         let expected = rest.split_once(", expected ").map_or("", |(_, e)| e);
-        return format!("{verb} {what} as {}", expected_words(expected, leaf));
+        return wanted(verb, &what, &expected_words(expected, leaf));
     }
     if message.contains("Event::") {
         return format!("{verb} {what}: the text stops before it is complete");
@@ -186,12 +153,14 @@ pub fn reason(field: &str, message: &str) -> String {
     if let Some(rest) = message.strip_prefix("invalid value: ") {
         let expected = rest.split_once(", expected ").map_or("", |(_, e)| e);
         let words = expected_words(expected, leaf);
+        // A negative number where none can be: "0 or more", unless a rule of the field's
+        // narrows it (then that rule, never a contradiction of it).
         let words = if expected.starts_with('u') && words == "a whole number" {
             "a whole number of 0 or more".to_string()
         } else {
             words
         };
-        return format!("{verb} {what} as {words}");
+        return wanted(verb, &what, &words);
     }
     // chrono's and the standard library's parse errors, from JSON strings and query strings.
     let date_error = [
@@ -204,7 +173,7 @@ pub fn reason(field: &str, message: &str) -> String {
         "bad or unsupported format string",
     ];
     if date_error.contains(&message) {
-        return format!("{verb} {what} as {}", date_words(leaf));
+        return wanted(verb, &what, &date_words(leaf));
     }
     let int_error = [
         "invalid digit found in string",
@@ -213,7 +182,8 @@ pub fn reason(field: &str, message: &str) -> String {
         "number too small to fit in target type",
     ];
     if int_error.contains(&message) {
-        return format!("{verb} {what} as a whole number");
+        let words = whole_number_rule(leaf).unwrap_or("a whole number");
+        return format!("{verb} {what} as {words}");
     }
     if message == "invalid float literal" {
         return format!("{verb} {what} as a number");
@@ -339,9 +309,25 @@ mod tests {
             "Enter the visit minutes as a whole number"
         );
         assert_eq!(
-            reason("mot_expires_on", "premature end of input"),
-            "Enter the mot expires on as a date, e.g. 2026-12-03"
+            reason("mot_expires", "premature end of input"),
+            "Enter when the MOT runs out as a date, e.g. 2026-12-03"
         );
         assert_eq!(field_of(".", "expected value"), "body");
+    }
+
+    #[test]
+    fn a_field_already_called_a_date_is_not_asked_for_as_a_date() {
+        assert_eq!(
+            reason("takes_effect_on", "input contains invalid characters"),
+            "Enter the date the change takes effect, e.g. 2026-12-03"
+        );
+        assert_eq!(
+            date_wanted("takes_effect_on"),
+            "Enter the date the change takes effect, e.g. 2026-12-03"
+        );
+        assert_eq!(
+            reason("minutes", "invalid value: integer `-5`, expected u32"),
+            "Enter how many minutes as a whole number between 1 and 240"
+        );
     }
 }

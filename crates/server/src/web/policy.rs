@@ -236,15 +236,16 @@ async fn policy_page(ctx: Ctx, PageQuery(q): PageQuery<PolicyQuery>) -> Result<R
     Ok(render(&page))
 }
 
+/// A check-in setting's minutes as typed; refused in the words the settings form and the API
+/// use, with the setting's rule ("Check-in interval: enter a whole number between 1 and 1440
+/// minutes").
 fn minutes(f: &FormData, name: &str, errors: &mut Errors) -> u32 {
     match f.get(name).trim().parse::<u32>() {
         Ok(n) => n,
         Err(_) => {
-            let setting = domain::policy::changes::label(&format!("check_in.{name}"));
-            errors.add(
-                name,
-                format!("{setting}: enter a whole number of minutes, like 30"),
-            );
+            let path = format!("check_in.{name}");
+            let ask = domain::policy::limits::ask_number(&path);
+            errors.add(name, changes::refusal_words(&path, &ask));
             0
         }
     }
@@ -278,7 +279,7 @@ fn place(e: Refusal, kind: &str) -> Errors {
             let on = if kind == "lists" { rung.as_str() } else { on };
             return Errors::one(on, reason.clone());
         }
-        return Errors::one(on, format!("{}: {reason}", changes::label(path)));
+        return Errors::one(on, changes::refusal_words(path, reason));
     }
     Errors::from_refusal(e, &[], "change_note")
 }
@@ -290,6 +291,8 @@ async fn change(
     Path((school, kind)): Path<(i64, String)>,
     f: FormData,
 ) -> Result<Response, WebError> {
+    // The school in the address first: an unknown one is not found, whatever the boxes hold.
+    uc::school(&ctx.state, &ctx.me, SchoolId(school)).await?;
     let mut errors = Errors::none();
     let asked = match kind.as_str() {
         "preset" => Some(PolicyChange::Preset(f.get("preset").to_string())),

@@ -69,6 +69,18 @@ const LABELS: &[(&str, &str)] = &[
         "Travel: a car seat for a child shorter than (cm)",
     ),
     ("incident_report.due_to", "Incident report: sent to"),
+    // Times of day on the school's clock, named as a school says them.
+    ("staffing.evening.starts", "Staffing: evening starts"),
+    (
+        "calendar.working_hours.starts",
+        "Calendar: working day starts",
+    ),
+    ("calendar.working_hours.ends", "Calendar: working day ends"),
+    ("slip.respond_by_time", "Slip: reply-by time"),
+    (
+        "incident_report.working_day_ends",
+        "Incident report: working day ends",
+    ),
 ];
 
 /// What a school would call the setting at `path`.
@@ -78,6 +90,22 @@ pub fn label(path: &str) -> String {
     }
     // The value names a number's unit ("Check-in interval: 30 → 20 minutes").
     named(path, false)
+}
+
+/// A refusal of the setting at `path` as the policy form and the JSON API both say it: its
+/// label, then the reason ("Check-in interval: must be between 1 and 1440 minutes"). A reason
+/// about an entry of a list (`escalation[2].instruction`, "Rung 2: …") or the settings as a whole
+/// already says where it is, and is said as it is.
+pub fn refusal_words(path: &str, reason: &str) -> String {
+    let whole = path.is_empty() || path == "settings";
+    if whole || path.contains('[') || reason.starts_with("Rung ") {
+        return reason.to_string();
+    }
+    let label = label(path);
+    if reason.starts_with(&format!("{label}: ")) {
+        return reason.to_string();
+    }
+    format!("{label}: {reason}")
 }
 
 /// The name of a field inside a list's entry ("after" of a rung), whose value names its unit

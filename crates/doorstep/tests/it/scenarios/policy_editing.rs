@@ -262,7 +262,9 @@ async fn a_toml_import_and_an_overlong_title_are_refused_naming_the_setting() {
         let (status, html) = post_form(&app, &head, &path, body(&form)).await;
         assert_eq!(status, UNPROCESSABLE, "{html}");
         assert!(
-            html.contains("check_in.interval_minutes: enter a whole number of minutes, like 30"),
+            html.contains(
+                "check_in.interval_minutes: enter a whole number between 1 and 1440 minutes"
+            ),
             "{html}"
         );
         let form = vec![("toml".to_string(), format!("= 1\n{toml}"))];
@@ -341,7 +343,7 @@ async fn an_approval_dated_in_the_past_shows_the_form_again_with_the_chairs_date
         let (status, html) = post_form(&app, &chair, &approve, "takes_effect_on=soon".into()).await;
         assert_eq!(status, UNPROCESSABLE);
         assert!(
-            html.contains("Takes effect on: enter the day it takes effect"),
+            html.contains("Enter the date the change takes effect, e.g. 2026-12-03"),
             "{html}"
         );
 

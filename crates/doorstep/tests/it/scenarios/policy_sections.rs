@@ -81,7 +81,9 @@ async fn a_head_switches_on_an_evening_rule_and_a_reply_by_time_on_the_form_and_
         let (status, html) = post_form(&app, &head, &path, body(&form)).await;
         assert_eq!(status, FORM_REFUSED);
         assert!(
-            html.contains("enter a time of day on the school&#39;s clock, like 18:00"),
+            html.contains(
+                "Staffing: evening starts: enter it as a time on the school clock, e.g. 17:30"
+            ),
             "{html}"
         );
         assert!(
@@ -102,7 +104,7 @@ async fn a_head_switches_on_an_evening_rule_and_a_reply_by_time_on_the_form_and_
         assert!(
             words
                 .iter()
-                .any(|w| w.contains("respond by time") && w.contains("none → 11:00")),
+                .any(|w| w.contains("reply-by time") && w.contains("none → 11:00")),
             "{words:?}"
         );
         assert_eq!(words.len(), 3, "nothing else changed: {words:?}");

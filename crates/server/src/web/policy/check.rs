@@ -3,7 +3,7 @@
 
 use crate::web::page::Errors;
 use domain::policy::PolicySettings;
-use domain::policy::changes::{label, settings_by_path};
+use domain::policy::changes::{refusal_words, settings_by_path};
 
 /// `settings` checked as a whole, every problem found listed with those of single fields:
 /// after each problem the check runs again with that setting as `current` has it, so one bad
@@ -19,7 +19,7 @@ pub fn check_all(
     for _ in 0..stored.len() {
         let Err(e) = probe.check() else { break };
         if !errors.has(&e.field) {
-            errors.add(&e.field, format!("{}: {}", label(&e.field), e.reason));
+            errors.add(&e.field, refusal_words(&e.field, &e.reason));
         }
         let back = stored
             .iter()

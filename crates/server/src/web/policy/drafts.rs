@@ -84,9 +84,10 @@ async fn approve(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response,
         match NaiveDate::parse_from_str(&typed, "%Y-%m-%d") {
             Ok(on) => Some(on),
             Err(_) => {
+                // As the API asks for it.
                 let errors = Errors::one(
                     &date_field,
-                    "Takes effect on: enter the day it takes effect, like 2027-01-05",
+                    crate::extract::words::date_wanted("takes_effect_on"),
                 );
                 return refused(&ctx, id, typed, errors).await;
             }

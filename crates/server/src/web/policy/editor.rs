@@ -16,10 +16,11 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::post;
 use domain::SchoolId;
-use domain::policy::PolicySettings;
 use domain::policy::changes::{
-    OPTIONAL_SECTIONS, SettingValue, label, section_of, settings_by_path,
+    OPTIONAL_SECTIONS, SettingValue, label, refusal_words, section_of, settings_by_path,
 };
+use domain::policy::limits::ask_number;
+use domain::policy::{PolicySettings, time_of_day};
 
 pub fn router() -> Router<crate::AppState> {
     Router::new()
@@ -66,10 +67,7 @@ fn section_on(current: &PolicySettings, f: Option<&FormData>, path: &str) -> boo
 
 /// A time of day as typed ("18:00", "6:00", "18:00:00") in the form settings keep ("18:00:00").
 fn time_of_day(typed: &str) -> Option<String> {
-    ["%H:%M", "%H:%M:%S"]
-        .iter()
-        .find_map(|f| chrono::NaiveTime::parse_from_str(typed.trim(), f).ok())
-        .map(|t| t.format("%H:%M:%S").to_string())
+    domain::policy::time_of_day::parse(typed).map(|t| t.format("%H:%M:%S").to_string())
 }
 
 /// What the form sent for `name`, an empty box included; none when it sent no such box.
@@ -212,13 +210,7 @@ pub fn settings_from_form(
             SettingValue::Text(t) if time_of_day(t).is_some() => match time_of_day(f.get(&path)) {
                 Some(time) => SettingValue::Text(time),
                 None => {
-                    errors.add(
-                        &path,
-                        format!(
-                            "{}: enter a time of day on the school's clock, like 18:00",
-                            label(&path)
-                        ),
-                    );
+                    errors.add(&path, refusal_words(&path, time_of_day::ASK));
                     continue;
                 }
             },
@@ -226,7 +218,7 @@ pub fn settings_from_form(
             SettingValue::Number(_) => match f.get(&path).trim().parse::<u32>() {
                 Ok(n) => SettingValue::Number(n.into()),
                 Err(_) => {
-                    errors.add(&path, format!("{}: enter a whole number", label(&path)));
+                    errors.add(&path, refusal_words(&path, &ask_number(&path)));
                     continue;
                 }
             },
@@ -241,7 +233,7 @@ pub fn settings_from_form(
         }
         match settings.with_setting(&path, new) {
             Ok(tried) => settings = tried,
-            Err(e) => errors.add(&path, format!("{}: {}", label(&path), e.reason)),
+            Err(e) => errors.add(&path, refusal_words(&path, &e.reason)),
         }
     }
     for section in OPTIONAL_SECTIONS {

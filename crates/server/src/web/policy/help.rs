@@ -1,6 +1,7 @@
 //! The sentence beside each setting of the policy editor (#13 item 5): what the setting does, in
-//! a school's words, with its unit. No help quotes a school's policy by name: every school sees
-//! the same words, so none reads another school's policy as if it were its own.
+//! a school's words, with its unit and, for a whole number, the values it takes. No help quotes
+//! a school's policy by name: every school sees the same words, so none reads another school's
+//! policy as if it were its own.
 
 /// Help for every setting the editor shows as one control, by its path.
 const HELP: &[(&str, &str)] = &[
@@ -30,7 +31,7 @@ const HELP: &[(&str, &str)] = &[
     ),
     (
         "repeat_top_rung_every_minutes",
-        "Once the last rung of the alarm has gone out and nobody has acknowledged it, it is sent again every this many minutes (1 to 60).",
+        "Once the last rung of the alarm has gone out and nobody has acknowledged it, it is sent again every this many minutes.",
     ),
     (
         "safety_responders",
@@ -142,7 +143,7 @@ const HELP: &[(&str, &str)] = &[
     ),
     (
         "check_in.interval_minutes",
-        "How often, in minutes, visiting staff check in with school while they are out (1 to 1440).",
+        "How often, in minutes, visiting staff check in with school while they are out.",
     ),
     (
         "check_in.grace_minutes",
@@ -162,7 +163,7 @@ const HELP: &[(&str, &str)] = &[
     ),
     (
         "slip.response_hours",
-        "Hours after the slip goes through the door by which the family should answer (0 to 168), when no time of day is set.",
+        "Hours after the slip goes through the door by which the family should answer, when no time of day is set.",
     ),
     (
         "slip.respond_by_time",
@@ -246,7 +247,11 @@ pub fn help(path: &str) -> Option<String> {
             kind.replace('_', " ")
         ));
     }
+    // A whole number's range is the one the policy check holds it to, never written twice.
     HELP.iter()
         .find(|(p, _)| *p == path)
-        .map(|(_, h)| (*h).to_string())
+        .map(|(_, h)| match domain::policy::limits::limit(path) {
+            Some(l) => format!("{h} From {} to {} {}.", l.min, l.max, l.unit),
+            None => (*h).to_string(),
+        })
 }
