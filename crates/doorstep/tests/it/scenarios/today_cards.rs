@@ -1,6 +1,7 @@
 //! Today with several visits at once (#9): the cards are read together for the whole page, and
 //! each card still shows its own visit — its code word, buddy, check-ins and alarm line — and
-//! never another's; the buddy sees the card of the visit they watch over and no other.
+//! never another's; the buddy sees the card of the visit they watch over, with its panic, and no
+//! other.
 
 use super::*;
 
@@ -119,6 +120,8 @@ async fn each_card_on_today_shows_its_own_visit_when_several_are_out() {
             page.contains("hawthorn") && !page.contains("bluebell"),
             "{page}"
         );
+        // The buddy's card says the visitors pressed Panic (tester: it showed nothing).
+        assert!(page.contains("The visitors pressed Panic."), "{page}");
     })
     .await;
 }
