@@ -180,8 +180,6 @@
     if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-api") || !window.fetch) return;
     e.preventDefault();
     if (form.hasAttribute("data-guard") && !armed(form)) { arm(form); return; }
-    // A double-tap's bounce (a pocket, a shaky finger) is not the deliberate second tap.
-    if (form.hasAttribute("data-guard") && Date.now() - form.doorstepArmedAt < BOUNCE_MS) return;
     if (form.hasAttribute("data-guard")) disarm(form);
     var button = e.submitter || form.querySelector("button");
     var id = uuid();
@@ -217,9 +215,6 @@
 
   // The pocket-tap guard (4). The first tap is recorded and arms the form for GUARD_SECONDS.
   var GUARD_SECONDS = 8;
-  // A second tap sooner than this after the first is the same tap bouncing (tester: a
-  // double-click sent the alarm 4 ms after arming).
-  var BOUNCE_MS = 400;
   function armed(form) { return !!form.doorstepArmed; }
   function note(form, what) {
     send({ url: form.getAttribute("data-guard") + "/" + what, body: {} });
@@ -229,7 +224,6 @@
     var left = GUARD_SECONDS;
     var show = function () { var el = form.querySelector(".panic-left"); if (el) el.textContent = left + " s"; };
     note(form, "panic-pressed");
-    form.doorstepArmedAt = Date.now();
     if (box) box.hidden = false;
     show();
     form.doorstepArmed = setInterval(function () {
