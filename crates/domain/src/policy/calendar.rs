@@ -108,6 +108,18 @@ impl CalendarRule {
                 "name the days of the week the school is open, e.g. [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\"]",
             ));
         }
+        if let Some(day) = self
+            .school_days
+            .iter()
+            .enumerate()
+            .find(|(i, d)| self.school_days[..*i].contains(d))
+            .map(|(_, d)| d)
+        {
+            return Err(FieldError::new(
+                "calendar.school_days",
+                format!("name each day once: {day} is listed twice"),
+            ));
+        }
         if let Some(t) = self.terms.iter().find(|t| t.last_day < t.first_day) {
             return Err(FieldError::new(
                 "calendar.terms",
@@ -237,6 +249,15 @@ mod tests {
         let mut out = vec![];
         check_visit(policy, from, to, &mut out);
         out.iter().map(|u| u.rule).collect()
+    }
+
+    #[test]
+    fn a_school_day_listed_twice_is_refused_naming_it() {
+        let mut p = preset("harton").unwrap();
+        p.calendar.school_days = vec![Weekday::Mon, Weekday::Mon];
+        let e = p.check().unwrap_err();
+        assert_eq!(e.field, "calendar.school_days");
+        assert_eq!(e.reason, "name each day once: Mon is listed twice");
     }
 
     fn strict() -> PolicySettings {

@@ -26,6 +26,9 @@ pub struct ReasonDefaults {
     pub led_by: Vec<Role>,
 }
 
+/// The most reasons a policy lists (the plan form offers them all in one choice).
+pub const MAX_REASONS: usize = 50;
+
 impl PolicySettings {
     /// The usual length of a visit for `reason`, in minutes at the property, if the policy sets one.
     pub fn visit_minutes(&self, reason: &str) -> Option<u32> {
@@ -35,6 +38,34 @@ impl PolicySettings {
     /// Each reason's defaults are for one of the reason categories (their numbers' ranges are
     /// checked with every other number's, in [`super::limits`]).
     pub(super) fn check_reasons(&self) -> Result<(), FieldError> {
+        if self.reason_categories.len() > MAX_REASONS {
+            return Err(FieldError::new(
+                "reason_categories",
+                format!(
+                    "lists {} reasons; a policy has at most {MAX_REASONS}, so the plan form's choice stays usable on a phone",
+                    self.reason_categories.len()
+                ),
+            ));
+        }
+        for (i, c) in self.reason_categories.iter().enumerate() {
+            let n = i + 1;
+            if c.label.trim().is_empty() {
+                return Err(FieldError::new(
+                    format!("reasons[{n}].label"),
+                    format!("Reason {n}: give the reason a name"),
+                ));
+            }
+            let plain = |ch: char| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_';
+            if c.key.is_empty() || !c.key.chars().all(plain) {
+                return Err(FieldError::new(
+                    format!("reasons[{n}].key"),
+                    format!(
+                        "Reason {n} ({}): its key names it in stored visits, so it is lower-case letters, digits and _ only, e.g. attendance_concern",
+                        c.label.trim()
+                    ),
+                ));
+            }
+        }
         for key in self.reasons.keys() {
             if self.category(key).is_none() {
                 return Err(FieldError::new(
@@ -116,5 +147,39 @@ mod tests {
             err.reason.contains("not one of the reason categories"),
             "{err:?}"
         );
+    }
+}
+
+#[cfg(test)]
+mod checks {
+    use crate::policy::presets::preset;
+
+    #[test]
+    fn a_reason_without_a_name_or_a_plain_key_and_too_many_reasons_are_refused_naming_them() {
+        let mut p = preset("harton").expect("preset");
+        p.reason_categories[1].label = "  ".into();
+        let e = p.check().expect_err("no name");
+        assert_eq!(e.field, "reasons[2].label");
+        assert_eq!(e.reason, "Reason 2: give the reason a name");
+
+        for key in ["", "has space/!", "Capital"] {
+            let mut p = preset("harton").expect("preset");
+            p.reason_categories[0].key = key.into();
+            let e = p.check().expect_err(key);
+            assert_eq!(e.field, "reasons[1].key", "{key}");
+            assert!(e.reason.contains("lower-case letters"), "{}", e.reason);
+        }
+
+        let mut p = preset("harton").expect("preset");
+        let first = p.reason_categories[0].clone();
+        p.reason_categories = (0..=super::MAX_REASONS)
+            .map(|i| super::super::ReasonCategory {
+                key: format!("reason_{i}"),
+                ..first.clone()
+            })
+            .collect();
+        let e = p.check().expect_err("too many");
+        assert_eq!(e.field, "reason_categories");
+        assert!(e.reason.contains("at most 50"), "{}", e.reason);
     }
 }

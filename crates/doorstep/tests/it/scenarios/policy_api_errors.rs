@@ -332,3 +332,56 @@ async fn a_date_that_is_not_one_is_asked_for_as_the_date_the_change_takes_effect
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_reason_without_a_name_or_plain_key_a_day_twice_and_too_many_reasons_are_refused() {
+    for_each_backend(|app| async move {
+        let harton = app.school("harton.demo").await;
+        let head = app.login(&harton.email("head")).await;
+        let settings = settings_json(&app, &head, &harton).await;
+        let drafts = format!("/api/schools/{}/policy/drafts", harton.id);
+        let before = app.get(&head, &drafts).await.expect_status(OK);
+        let mut cases: Vec<(Value, &str, &str)> = Vec::new();
+        for (at, value, field, says) in [
+            (
+                "label",
+                json!(" "),
+                "reasons[2].label",
+                "give the reason a name",
+            ),
+            ("key", json!(""), "reasons[2].key", "lower-case letters"),
+            (
+                "key",
+                json!("has space/!"),
+                "reasons[2].key",
+                "lower-case letters",
+            ),
+        ] {
+            let mut bad = settings.clone();
+            bad["reason_categories"][1][at] = value;
+            cases.push((bad, field, says));
+        }
+        let mut twice = settings.clone();
+        twice["calendar"]["school_days"] = json!(["Mon", "Mon"]);
+        cases.push((twice, "calendar.school_days", "name each day once"));
+        let mut many = settings.clone();
+        let first = settings["reason_categories"][0].clone();
+        many["reason_categories"] = (0..2000)
+            .map(|i| {
+                let mut r = first.clone();
+                r["key"] = json!(format!("reason_{i}"));
+                r
+            })
+            .collect();
+        cases.push((many, "reason_categories", "at most 50"));
+        for (bad, field, says) in cases {
+            let refused = put_settings(&app, &head, &harton, &bad)
+                .await
+                .expect_field_error(UNPROCESSABLE, &format!("settings.{field}"));
+            assert!(reason(&refused).contains(says), "{refused}");
+        }
+        // Nothing was proposed by any of them.
+        assert_eq!(app.get(&head, &drafts).await.expect_status(OK), before);
+    })
+    .await;
+}
