@@ -40,13 +40,13 @@ test("a head ticks a responder and writes an alarm instruction; the chair's past
     await form.getByLabel("Alarm instructions: panic").fill("Ring 999 at once, then the headteacher.");
     // An optional part of the policy, switched on with a time typed as a school writes it.
     await form.getByLabel("Use an evening rule").check();
-    await form.getByLabel("Staffing: evening, starts", { exact: true }).fill("17:30");
+    await form.getByLabel("Staffing: evening starts", { exact: true }).fill("17:30");
     await form.getByLabel("Why the change").fill("Governors' annual review.");
     await form.getByRole("button", { name: "Save as a draft" }).click();
     await head.getByRole("status").getByText("Saved as a draft").waitFor();
     await head.getByText(/Told by every repeat of the top rung: .* → .*headteacher/).waitFor();
     await head.getByText(/Alarm instructions: panic: none → Ring 999 at once, then the headteacher\./).waitFor();
-    await head.getByText("Staffing: evening, starts: none → 17:30").waitFor();
+    await head.getByText("Staffing: evening starts: none → 17:30").waitFor();
     await shot(head, "policy-form-01-draft");
 
     const chair = await chairCtx.newPage();
