@@ -86,7 +86,14 @@ async fn audited_change(
     tx.append_audit(&e).await?;
     tx.commit().await?;
     app.wake_monitor();
-    Ok(AlarmView::from(alarm))
+    let in_charge = match alarm.acknowledged_by {
+        Some(by) if by == me.id.0 => Some(me.name.clone()),
+        Some(by) => told::names_of(app.db(), [by]).await?.remove(&by),
+        None => None,
+    };
+    let mut view = AlarmView::from(alarm);
+    view.acknowledged_by_name = in_charge;
+    Ok(view)
 }
 
 /// Tester's A3: once someone has a missed check-in in hand (acknowledged or resolved) while the

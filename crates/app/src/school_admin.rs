@@ -50,7 +50,8 @@ pub use risk::{
 };
 pub use schools::{
     NewSchoolInput, PolicyChange, PolicyChangeInput, Preset, adopt_policy, change_policy,
-    create_school, create_school_on_preset, current_policy, policy_versions, presets, schools,
+    create_school, create_school_on_preset, current_policy, policy_versions, preset_choices,
+    presets, schools,
 };
 pub(crate) use session::verify_password;
 pub use session::{

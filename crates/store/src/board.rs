@@ -54,34 +54,33 @@ struct Row {
     last_contact_at: DateTime<Utc>,
     planned_return: DateTime<Utc>,
     staff: Option<String>,
-    staff_mobiles: Option<String>,
     next_due: Option<DateTime<Utc>>,
     return_due: Option<DateTime<Utc>>,
     late: Option<i64>,
 }
 
-/// Separates the names aggregated into one column (a control character no name contains).
+/// Separates the visitors aggregated into one column (a control character no name contains).
 const SEPARATOR: char = '\u{1f}';
+/// Separates a visitor's name from their mobile within [`SEPARATOR`]'s pieces.
+const NAME_MOBILE: char = '\u{1e}';
 
 fn query(backend: Backend) -> String {
     // The only difference between the dialects is the name of the ordered string aggregate.
-    let (names, mobiles) = match backend {
-        Backend::Sqlite => (
-            "group_concat(s.name, char(31) order by vs.is_driver desc, s.name)",
-            "group_concat(coalesce(s.mobile, ''), char(31) order by vs.is_driver desc, s.name)",
-        ),
-        Backend::Postgres => (
-            "string_agg(s.name, chr(31) order by vs.is_driver desc, s.name)",
-            "string_agg(coalesce(s.mobile, ''), chr(31) order by vs.is_driver desc, s.name)",
-        ),
+    // Each visitor's name and mobile travel together, so one subquery per visit reads both.
+    let visitors = match backend {
+        Backend::Sqlite => {
+            "group_concat(s.name || char(30) || coalesce(s.mobile, ''), char(31) order by vs.is_driver desc, s.name)"
+        }
+        Backend::Postgres => {
+            "string_agg(s.name || chr(30) || coalesce(s.mobile, ''), chr(31) order by vs.is_driver desc, s.name)"
+        }
     };
     // The deadlines are summed per visit before the join, so the group by runs over one
     // integer key rather than every text column of the board.
     format!(
         "select w.visit_id, v.status, h.family_name, h.address, h.postcode, b.name as buddy_name, b.mobile as buddy_mobile, \
          w.buddy_left_at, w.signed_out_at, w.last_contact_at, v.planned_return, \
-         (select {names} from visit_staff vs join staff s on s.id = vs.staff_id where vs.visit_id = w.visit_id) as staff, \
-         (select {mobiles} from visit_staff vs join staff s on s.id = vs.staff_id where vs.visit_id = w.visit_id) as staff_mobiles, \
+         (select {visitors} from visit_staff vs join staff s on s.id = vs.staff_id where vs.visit_id = w.visit_id) as staff, \
          dl.next_due, dl.return_due, dl.late \
          from watches w join visits v on v.id = w.visit_id join households h on h.id = v.household_id \
          left join staff b on b.id = w.buddy_staff_id \
@@ -104,34 +103,47 @@ impl Db {
             with_pool!(self, p => sqlx::query_as(q).bind(school.0).bind(now).fetch_all(p).await)?;
         Ok(rows
             .into_iter()
-            .map(|r| OutNowRow {
-                visit_id: r.visit_id,
-                status: r.status,
-                family_name: r.family_name,
-                address: r.address,
-                postcode: r.postcode,
-                buddy_name: r.buddy_name,
-                buddy_mobile: r.buddy_mobile,
-                buddy_left_at: r.buddy_left_at,
-                signed_out_at: r.signed_out_at,
-                last_contact_at: r.last_contact_at,
-                planned_return: r.planned_return,
-                staff: r
-                    .staff
-                    .map(|s| s.split(SEPARATOR).map(str::to_string).collect())
-                    .unwrap_or_default(),
-                staff_mobiles: r
-                    .staff_mobiles
-                    .map(|s| {
-                        s.split(SEPARATOR)
-                            .map(|m| Recorded::from_stored_optional(Some(m)))
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-                next_due: r.next_due,
-                return_due: r.return_due,
-                late: r.late.unwrap_or(0) > 0,
+            .map(|r| {
+                let (staff, staff_mobiles) = visitors(r.staff.as_deref());
+                OutNowRow {
+                    visit_id: r.visit_id,
+                    status: r.status,
+                    family_name: r.family_name,
+                    address: r.address,
+                    postcode: r.postcode,
+                    buddy_name: r.buddy_name,
+                    buddy_mobile: r.buddy_mobile,
+                    buddy_left_at: r.buddy_left_at,
+                    signed_out_at: r.signed_out_at,
+                    last_contact_at: r.last_contact_at,
+                    planned_return: r.planned_return,
+                    staff,
+                    staff_mobiles,
+                    next_due: r.next_due,
+                    return_due: r.return_due,
+                    late: r.late.unwrap_or(0) > 0,
+                }
             })
             .collect())
     }
+}
+
+type Visitors = (Vec<String>, Vec<Option<Recorded<PhoneNumber>>>);
+
+/// The aggregated visitors column: names, and each one's mobile in the same order (`None` when
+/// none is on record).
+fn visitors(column: Option<&str>) -> Visitors {
+    column
+        .map(|c| {
+            c.split(SEPARATOR)
+                .map(|v| {
+                    let (name, mobile) = v.split_once(NAME_MOBILE).unwrap_or((v, ""));
+                    (
+                        name.to_string(),
+                        Recorded::from_stored_optional(Some(mobile)),
+                    )
+                })
+                .unzip()
+        })
+        .unwrap_or_default()
 }

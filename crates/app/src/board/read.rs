@@ -8,7 +8,7 @@ use domain::inputs::{PhoneNumber, Postcode};
 use domain::monitor::{Attention, attention_order};
 use domain::recorded::Recorded;
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use store::{Alarm, Notification, Staff};
 
 /// An alarm as the board shows it.
@@ -23,6 +23,8 @@ pub struct AlarmView {
     pub reach: super::Reach,
     /// Who was told what, by which channel, when, and whether it was delivered, in plain words.
     pub told: Vec<super::Told>,
+    /// The name of whoever took charge (`acknowledged_by`), when someone has.
+    pub acknowledged_by_name: Option<String>,
 }
 
 impl From<Alarm> for AlarmView {
@@ -36,6 +38,7 @@ impl From<Alarm> for AlarmView {
             urgent: alarm.kind.is_urgent() && !alarm.drill,
             reach: super::Reach::default(),
             told: Vec::new(),
+            acknowledged_by_name: None,
             alarm,
         }
     }
@@ -43,7 +46,12 @@ impl From<Alarm> for AlarmView {
 
 /// The school's unresolved alarms with how their messages are doing.
 /// A duress alarm is left out for the staff visiting on it ([`access::duress_hidden_from`]).
-async fn unresolved(app: &App, me: &Staff, school: domain::SchoolId) -> Result<Vec<AlarmView>> {
+/// Also the school's clock, from the policy read for it.
+async fn unresolved(
+    app: &App,
+    me: &Staff,
+    school: domain::SchoolId,
+) -> Result<(Vec<AlarmView>, chrono_tz::Tz)> {
     let db = app.db();
     let (policy, all) = tokio::try_join!(db.current_policy(school), db.unresolved_alarms(school))?;
     let tz = policy.settings.tz();
@@ -53,10 +61,15 @@ async fn unresolved(app: &App, me: &Staff, school: domain::SchoolId) -> Result<V
             shown.push(alarm);
         }
     }
-    // Every alarm's deliveries in one read, and each person told named once for the board.
+    // Every alarm's deliveries in one read, and everyone told or in charge named in one more.
     let ids: Vec<i64> = shown.iter().map(|a| a.id).collect();
     let deliveries = db.notifications_of_alarms(&ids).await?;
-    let mut names = HashMap::new();
+    let people = deliveries.iter().filter_map(|n| n.staff_id);
+    let names = super::told::names_of(
+        db,
+        people.chain(shown.iter().filter_map(|a| a.acknowledged_by)),
+    )
+    .await?;
     let mut alarms = Vec::with_capacity(shown.len());
     for alarm in shown {
         let mine: Vec<Notification> = deliveries
@@ -66,10 +79,14 @@ async fn unresolved(app: &App, me: &Staff, school: domain::SchoolId) -> Result<V
             .collect();
         let mut view = AlarmView::from(alarm);
         view.reach = super::reach(&mine);
-        view.told = super::told::told_naming(db, &mine, tz, &mut names).await?;
+        view.told = super::told::told_with(&mine, tz, &names);
+        view.acknowledged_by_name = view
+            .alarm
+            .acknowledged_by
+            .and_then(|b| names.get(&b).cloned());
         alarms.push(view);
     }
-    Ok(alarms)
+    Ok((alarms, tz))
 }
 
 /// The alarm with its reach and who was told, in the school's time zone; and its deliveries.
@@ -78,10 +95,17 @@ async fn view_with_deliveries(
     alarm: Alarm,
     tz: chrono_tz::Tz,
 ) -> Result<(AlarmView, Vec<Notification>)> {
-    let deliveries = app.db().notifications_of_alarm(alarm.id).await?;
+    let db = app.db();
+    let deliveries = db.notifications_of_alarm(alarm.id).await?;
+    let people = deliveries.iter().filter_map(|n| n.staff_id);
+    let names = super::told::names_of(db, people.chain(alarm.acknowledged_by)).await?;
     let mut view = AlarmView::from(alarm);
     view.reach = super::reach(&deliveries);
-    view.told = super::told(app.db(), &deliveries, tz).await?;
+    view.told = super::told::told_with(&deliveries, tz, &names);
+    view.acknowledged_by_name = view
+        .alarm
+        .acknowledged_by
+        .and_then(|b| names.get(&b).cloned());
     Ok((view, deliveries))
 }
 
@@ -148,6 +172,9 @@ pub struct Board {
     pub out: Vec<OutNow>,
     /// The newest daily test of the outside channels (when the server runs one).
     pub channel_test: Option<crate::monitor::ChannelTest>,
+    /// The school's clock, for showing these times (the API gives them in UTC).
+    #[serde(skip)]
+    pub tz: chrono_tz::Tz,
 }
 
 /// The school's unresolved alarms, duress and panic first, then oldest first. `school_id` names
@@ -156,7 +183,7 @@ pub struct Board {
 pub async fn alarms(app: &App, me: &Staff, school_id: Option<i64>) -> Result<Vec<AlarmView>> {
     access::require_any(me, &ALARM_WATCHERS, "watch the school's alarms")?;
     let school = access::school_in_scope(app, me, school_id).await?;
-    let mut alarms = unresolved(app, me, school).await?;
+    let (mut alarms, _) = unresolved(app, me, school).await?;
     alarms.sort_by_key(|a| (!a.urgent, a.alarm.raised_at));
     Ok(alarms)
 }
@@ -201,10 +228,10 @@ pub async fn board(
     let school = access::school_in_scope(app, me, school_id).await?;
     let db = app.db();
     // Independent reads side by side: each is a round trip to the store's worker.
-    let (mut alarms, out_rows, channel_test) = tokio::try_join!(
+    let ((mut alarms, tz), out_rows, channel_test) = tokio::try_join!(
         unresolved(app, me, school),
         async { Ok(db.out_now(school, now).await?) },
-        async { crate::monitor::latest_channel_test(db, &db.school(school).await?).await },
+        crate::monitor::latest_channel_test(db, school),
     )?;
     alarms.sort_by_key(|a| (!a.urgent, !a.reach.nobody_told, a.alarm.raised_at));
     let alarmed: HashSet<i64> = alarms.iter().filter_map(|a| a.alarm.visit_id).collect();
@@ -275,5 +302,6 @@ pub async fn board(
         alarms,
         out,
         channel_test,
+        tz,
     })
 }

@@ -55,30 +55,36 @@ fn outcome(n: &Notification) -> String {
 }
 
 /// The alarm's `deliveries` in plain words, oldest first, times on the school's clock `tz`.
-/// Errors: a store error reading a recipient's name.
+/// Errors: a store error reading the recipients' names (one read for all of them).
 pub async fn told(db: &Db, deliveries: &[Notification], tz: chrono_tz::Tz) -> Result<Vec<Told>> {
-    told_naming(db, deliveries, tz, &mut HashMap::new()).await
+    let names = names_of(db, deliveries.iter().filter_map(|n| n.staff_id)).await?;
+    Ok(told_with(deliveries, tz, &names))
 }
 
-/// [`told`] with the recipients' names already read (`names`, by staff id), adding those it
-/// reads: the board words many alarms that tell the same few people.
-pub async fn told_naming(
+/// The names of the staff `ids` by id, in one read however many (the board names everyone told
+/// of twenty alarms, and whoever took charge of each, at once).
+pub(crate) async fn names_of(
     db: &Db,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<HashMap<i64, String>> {
+    let ids: Vec<i64> = ids.into_iter().collect();
+    Ok(db.staff_names(&ids).await?.into_iter().collect())
+}
+
+/// [`told`] with the recipients' names already read (`names`, by staff id; one missing reads
+/// "A former member of staff").
+pub(crate) fn told_with(
     deliveries: &[Notification],
     tz: chrono_tz::Tz,
-    names: &mut HashMap<i64, String>,
-) -> Result<Vec<Told>> {
+    names: &HashMap<i64, String>,
+) -> Vec<Told> {
     let mut out = Vec::with_capacity(deliveries.len());
     for n in deliveries {
         let who = match n.staff_id {
-            Some(id) => match names.get(&id) {
-                Some(name) => name.clone(),
-                None => {
-                    let name = db.staff(domain::StaffId(id)).await?.name;
-                    names.insert(id, name.clone());
-                    name
-                }
-            },
+            Some(id) => names
+                .get(&id)
+                .cloned()
+                .unwrap_or_else(|| "A former member of staff".to_string()),
             None => "The school's alert webhook".to_string(),
         };
         let at = n.sent_at.unwrap_or(n.created_at);
@@ -98,5 +104,5 @@ pub async fn told_naming(
         });
     }
     out.sort_by_key(|t| t.at);
-    Ok(out)
+    out
 }

@@ -13,8 +13,8 @@ use crate::Result;
 use crate::board::{ChannelState, reach};
 use crate::outbox;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
-use domain::Role;
 use domain::policy::Channel;
+use domain::{Role, SchoolId};
 use serde::Serialize;
 use store::{Db, NewNotification, School, Staff};
 
@@ -23,7 +23,12 @@ use store::{Db, NewNotification, School, Staff};
 const LOOK_EVERY_SECONDS: i64 = 60;
 
 fn topic(school: &School, date: NaiveDate) -> String {
-    format!("channel-test:{}:{date}", school.id.0)
+    format!("{}{date}", topic_prefix(school.id))
+}
+
+/// The start of every key of a school's channel tests, whatever the day.
+fn topic_prefix(school: SchoolId) -> String {
+    format!("channel-test:{}:", school.0)
 }
 
 /// When the monitor last looked, and the (school, local date) pairs already queued by this
@@ -214,8 +219,8 @@ pub struct ChannelTest {
 }
 
 /// The school's newest daily test and how each channel did, or `None` before the first.
-pub async fn latest_channel_test(db: &Db, school: &School) -> Result<Option<ChannelTest>> {
-    let prefix = format!("channel-test:{}:", school.id.0);
+pub async fn latest_channel_test(db: &Db, school: SchoolId) -> Result<Option<ChannelTest>> {
+    let prefix = topic_prefix(school);
     let rows = db.notifications_with_key_prefix(&prefix, 200).await?;
     let Some(newest) = rows.first() else {
         return Ok(None);

@@ -22,6 +22,14 @@ pub struct Preset {
     pub settings: PolicySettings,
 }
 
+/// The shipped presets' names and who each was written for, as (name, written for), without
+/// reading their settings (each is TOML merged onto the base and checked): the policy page's list.
+pub fn preset_choices() -> impl Iterator<Item = (&'static str, &'static str)> {
+    presets::PRESETS
+        .iter()
+        .map(|(name, written_for, _)| (*name, *written_for))
+}
+
 /// The five shipped presets with their settings.
 pub fn presets() -> Result<Vec<Preset>> {
     let mut out = Vec::new();

@@ -217,6 +217,28 @@ async fn an_acknowledgement_stops_the_ladder_and_everyone_alerted_hears_who_has_
         .unwrap();
         assert_eq!(acked.state, "acknowledged");
         assert_eq!(acked.acknowledged_by, Some(app.people.senior.0));
+        // The office board names who took charge, and everyone told, by name.
+        let office = app.staff(app.people.office).await;
+        let board = app::board::board(&app.app(), &office, None, app.now())
+            .await
+            .unwrap();
+        let shown = board
+            .alarms
+            .iter()
+            .find(|a| a.alarm.id == alarm.id)
+            .unwrap();
+        assert_eq!(
+            shown.acknowledged_by_name.as_deref(),
+            Some("Sam Senior"),
+            "[{b}]"
+        );
+        assert!(!shown.told.is_empty(), "[{b}]");
+        for t in &shown.told {
+            assert!(
+                !t.who.is_empty() && !t.who.contains("former"),
+                "[{b}] {t:?}"
+            );
+        }
 
         app.advance(minutes(120));
         let later = app.pass(&monitor).await;

@@ -54,21 +54,27 @@ struct DoneQuery {
 async fn queue(ctx: Ctx, PageQuery(q): PageQuery<DoneQuery>) -> Result<Response, WebError> {
     require_any(&ctx.me, &DECIDERS, "authorise visits")?;
     let school = ctx.me.school_id;
-    let policy = match school {
-        Some(s) => Some(app::school::current_policy(&ctx.state, &ctx.me, s).await?),
-        None => None,
+    let query = visits::VisitQuery {
+        school_id: school.map(|s| s.0),
+        status: Some(domain::visit::VisitStatus::Requested),
+        mine: None,
     };
-    let local = ctx.local().await?;
-    let requested = visits::list(
-        &ctx.state,
-        &ctx.me,
-        visits::VisitQuery {
-            school_id: school.map(|s| s.0),
-            status: Some(domain::visit::VisitStatus::Requested),
-            mine: None,
+    // The policy and the queue side by side; the policy's clock is the page's.
+    let (policy, requested) = tokio::try_join!(
+        async {
+            match school {
+                Some(s) => app::school::current_policy(&ctx.state, &ctx.me, s)
+                    .await
+                    .map(Some),
+                None => Ok(None),
+            }
         },
-    )
-    .await?;
+        visits::list(&ctx.state, &ctx.me, query),
+    )?;
+    let local = match &policy {
+        Some(p) => Local::of(&p.settings),
+        None => ctx.local().await?,
+    };
     let waiting = requested
         .into_iter()
         .rev()

@@ -22,7 +22,6 @@ use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
 use domain::VisitId;
 use serde::Deserialize;
-use std::collections::HashMap;
 
 mod channels;
 mod phones;
@@ -118,19 +117,7 @@ async fn live_part(
     error_alarm: i64,
 ) -> Result<Live, WebError> {
     let b = board::board(&ctx.state, &ctx.me, school_id, ctx.state.now()).await?;
-    let school = domain::SchoolId(b.school_id);
-    let local = Local::of(
-        &app::school::current_policy(&ctx.state, &ctx.me, school)
-            .await?
-            .settings,
-    );
-    // Names only for whoever took charge of an alarm, not the whole staff list.
-    let mut names: HashMap<i64, String> = HashMap::new();
-    for by in b.alarms.iter().filter_map(|a| a.alarm.acknowledged_by) {
-        if let std::collections::hash_map::Entry::Vacant(e) = names.entry(by) {
-            e.insert(app::school::staff_name(&ctx.state, &ctx.me, domain::StaffId(by)).await?);
-        }
-    }
+    let local = Local::in_zone(b.tz);
     let when = |at: DateTime<Utc>| format!("{} ({})", local.time(at), relative(at, b.now));
     let alarms = b
         .alarms
@@ -148,18 +135,13 @@ async fn live_part(
                 where_: out.map_or(String::new(), |o| {
                     format!("{} family, {}, {}", o.family_name, o.address, o.postcode)
                 }),
-                acknowledged: match (
-                    a.alarm.state.as_str(),
-                    a.alarm.acknowledged_by,
-                    a.alarm.acknowledged_at,
-                ) {
+                acknowledged: match (a.alarm.state.as_str(), a.alarm.acknowledged_at) {
                     // The same words as the 409 a second acknowledger gets (C13).
-                    ("acknowledged", by, Some(at)) => {
+                    ("acknowledged", Some(at)) => {
                         let note = a.alarm.acknowledgement.clone().unwrap_or_default();
                         format!(
                             "{} is dealing with this alarm (since {}){}",
-                            by.and_then(|b| names.get(&b).cloned())
-                                .unwrap_or_else(|| "Someone".into()),
+                            a.acknowledged_by_name.as_deref().unwrap_or("Someone"),
                             local.time(at),
                             if note.is_empty() {
                                 String::new()

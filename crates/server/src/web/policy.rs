@@ -129,7 +129,6 @@ pub(super) async fn build(
         },
         async { Ok(uc::trust_policy_status(st, me, school).await?) },
     )?;
-    let list = uc::presets()?;
     let local = super::time::Local::of(&current.settings);
     let c = &current.settings.check_in;
     // After a refusal the form shows what was typed.
@@ -151,11 +150,10 @@ pub(super) async fn build(
         ),
         review_due: current.review_due.format("%-d %B %Y").to_string(),
         rules: rules_in_words(&current.settings),
-        presets: list
-            .into_iter()
-            .map(|p| {
-                let selected = p.name == current.preset;
-                Choice::new(p.name, format!("{} ({})", p.written_for, p.name), selected)
+        presets: uc::preset_choices()
+            .map(|(name, written_for)| {
+                let selected = name == current.preset;
+                Choice::new(name, format!("{written_for} ({name})"), selected)
             })
             .collect(),
         interval: value("interval_minutes", c.interval_minutes.to_string()),

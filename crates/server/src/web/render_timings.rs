@@ -5,6 +5,7 @@
 //! `cargo test -p doorstep-server --lib render_timings -- --nocapture` (add `--release` for the
 //! numbers a school's server would see).
 
+mod board_reads;
 mod seed;
 
 use crate::{AppState, Clock, build_router};
@@ -40,7 +41,8 @@ async fn every_page_renders_with_500_visits_out_and_its_time_is_printed() {
         .await
         .expect("watches");
     assert_eq!(out.len(), OUT);
-    let app = build_router(AppState::new(db.clone(), Clock::System));
+    let state = AppState::new(db.clone(), Clock::System);
+    let app = build_router(state.clone());
     let pages: Vec<(&str, String, &str)> = vec![
         ("login", "/login".into(), ""),
         ("today (visiting staff)", "/today".into(), &s.teacher),
@@ -180,6 +182,7 @@ async fn every_page_renders_with_500_visits_out_and_its_time_is_printed() {
         "(store) out_now: the board's reads",
         reads[reads.len() / 2].as_secs_f64() * 1000.0
     );
+    board_reads::print(&state, &db, school, s.office_id, RUNS).await;
     db.close().await;
     let _ = std::fs::remove_dir_all(&dir);
 }

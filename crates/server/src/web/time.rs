@@ -15,6 +15,11 @@ impl Local {
         Local { tz: settings.tz() }
     }
 
+    /// The clock of a zone already read (the board's, from the policy it read).
+    pub fn in_zone(tz: Tz) -> Self {
+        Local { tz }
+    }
+
     /// The IANA name of the school's zone ("Europe/London"), for the phone's script to format
     /// times the same way.
     pub fn tz_name(&self) -> &'static str {

@@ -132,11 +132,22 @@ impl Db {
         prefix: &str,
         limit: i64,
     ) -> Result<Vec<Notification>> {
-        // substr rather than LIKE: a key's '_' must not match any character.
+        // The range (bytewise, as the index orders) reads only the prefix's keys from the index
+        // rather than every message ever sent (the board asks on every refresh); substr rather
+        // than LIKE keeps it exact: a key's '_' must not match any character.
+        let collation = match self {
+            Db::Sqlite(..) => "binary",
+            Db::Pg(..) => "\"C\"",
+        };
         let q = sql(format!(
-            "select {NOTIFICATION_COLUMNS} from notifications where substr(idempotency_key, 1, length($1)) = $1 order by id desc limit $2"
+            "select {NOTIFICATION_COLUMNS} from notifications \
+             where idempotency_key collate {collation} >= $1 and idempotency_key collate {collation} < $3 \
+             and substr(idempotency_key, 1, length($1)) = $1 order by id desc limit $2"
         ));
-        Ok(with_pool!(self, p => sqlx::query_as(q).bind(prefix).bind(limit).fetch_all(p).await)?)
+        let upper = key_prefix_end(prefix);
+        Ok(
+            with_pool!(self, p => sqlx::query_as(q).bind(prefix).bind(limit).bind(&upper).fetch_all(p).await)?,
+        )
     }
 
     /// A person's in-app messages after `after_id`, oldest first.
@@ -258,4 +269,43 @@ impl Db {
 
 fn keys_of(visits: &[VisitId]) -> Vec<i64> {
     visits.iter().map(|v| v.0).collect()
+}
+
+/// The least string after every string that starts with `prefix`, bytewise: the prefix with its
+/// last character raised by one ("channel-test:5:" → "channel-test:5;"); "\u{10FFFF}" and a
+/// character before a surrogate are carried. An empty prefix has no end ("\u{10FFFF}" repeated
+/// would do but is never asked for; every key is below it).
+fn key_prefix_end(prefix: &str) -> String {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    while let Some(last) = chars.pop() {
+        let next = (last as u32 + 1..=0x10FFFF).find_map(char::from_u32);
+        if let Some(next) = next {
+            chars.push(next);
+            return chars.into_iter().collect();
+        }
+    }
+    "\u{10FFFF}".repeat(4)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::key_prefix_end;
+
+    #[test]
+    fn the_end_of_a_prefix_follows_every_key_that_starts_with_it_and_nothing_else() {
+        let end = key_prefix_end("channel-test:5:");
+        assert_eq!(end, "channel-test:5;");
+        for key in [
+            "channel-test:5:",
+            "channel-test:5:2026-12-04:sms:1",
+            "channel-test:5:\u{10FFFF}",
+        ] {
+            assert!(key >= "channel-test:5:" && key < end.as_str(), "{key}");
+        }
+        for key in ["channel-test:50:2026", "channel-test:5;", "channel-test:6:"] {
+            assert!(!(key >= "channel-test:5:" && key < end.as_str()), "{key}");
+        }
+        assert_eq!(key_prefix_end("a\u{D7FF}"), "a\u{E000}");
+        assert_eq!(key_prefix_end("a\u{10FFFF}"), "b");
+    }
 }

@@ -58,6 +58,7 @@ pub(super) struct Seeded {
     pub(super) household: i64,
     pub(super) pupil: i64,
     pub(super) teacher_id: i64,
+    pub(super) office_id: i64,
 }
 
 /// A school on the Harton preset with 500 visits signed out (each to its own household, two
@@ -224,5 +225,6 @@ pub(super) async fn seed(db: &Db) -> Seeded {
         household,
         pupil,
         teacher_id: teacher.0,
+        office_id: office.0,
     }
 }
