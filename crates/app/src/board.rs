@@ -158,9 +158,12 @@ pub async fn information_pack(
 ) -> Result<String> {
     let visit = access::visit_for_pack(app, me, visit).await?;
     let db = app.db();
-    let policy = app.policy_version(visit.policy_version_id).await?;
-    let watch = db.watch(visit.id).await?;
-    let latest = db.alarms_of_visit(visit.id).await?.into_iter().last();
+    let (policy, watch, alarms) = tokio::try_join!(
+        app.policy_version(visit.policy_version_id),
+        async { Ok(db.watch(visit.id).await?) },
+        async { Ok(db.alarms_of_visit(visit.id).await?) },
+    )?;
+    let latest = alarms.into_iter().last();
     let (kind, raised_at) = match &latest {
         Some(a) => (a.kind, a.raised_at),
         None => (AlarmKind::OverdueReturn, now),

@@ -56,31 +56,36 @@ pub async fn information_pack(
     raised_at: DateTime<Utc>,
     policy: &PolicySettings,
 ) -> Result<String> {
-    let school = db.school(visit.school_id).await?;
-    let household = db.household(visit.household_id).await?;
-    let pupil = db.pupil(visit.pupil_id).await?;
-    let members = db.household_members(visit.household_id).await?;
-    let cautions = db.caution_flags(visit.household_id).await?;
-    let events = db.visit_events(visit.id).await?;
-    let check_ins = db.check_ins_of(visit.id).await?;
-    let vehicle = match visit.vehicle_id {
-        Some(id) => Some(db.vehicle(VehicleId(id)).await?),
-        None => None,
-    };
-    let buddy = match watch
+    let buddy_id = watch
         .and_then(|w| w.buddy_staff_id)
-        .or(visit.buddy_staff_id)
-    {
-        Some(id) => {
-            let b = db.staff(domain::StaffId(id)).await?;
-            Some(PackStaff {
-                name: b.name,
-                role: Some("buddy".into()),
-                mobile: b.mobile,
-            })
-        }
-        None => None,
-    };
+        .or(visit.buddy_staff_id);
+    // Independent reads side by side: the pack goes to the police with a panic alarm.
+    let (school, household, pupil, members, cautions, events, check_ins, vehicle, buddy) = tokio::try_join!(
+        db.school(visit.school_id),
+        db.household(visit.household_id),
+        db.pupil(visit.pupil_id),
+        db.household_members(visit.household_id),
+        db.caution_flags(visit.household_id),
+        db.visit_events(visit.id),
+        db.check_ins_of(visit.id),
+        async {
+            match visit.vehicle_id {
+                Some(id) => db.vehicle(VehicleId(id)).await.map(Some),
+                None => Ok(None),
+            }
+        },
+        async {
+            match buddy_id {
+                Some(id) => db.staff(domain::StaffId(id)).await.map(Some),
+                None => Ok(None),
+            }
+        },
+    )?;
+    let buddy = buddy.map(|b| PackStaff {
+        name: b.name,
+        role: Some("buddy".into()),
+        mobile: b.mobile,
+    });
     let mut visiting = vec![format!("{} (pupil)", pupil.name)];
     visiting.extend(
         members

@@ -17,6 +17,7 @@ use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
+use domain::PupilId;
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -72,27 +73,32 @@ async fn page(
     typed: Option<(i64, String)>,
 ) -> Result<ListPage, WebError> {
     let school = ctx.school(None).await?;
-    let local = Local::of(
-        &app::school::current_policy(&ctx.state, &ctx.me, school)
-            .await?
-            .settings,
-    );
     let q = ConcernQuery {
         school_id: Some(school.0),
         open: None,
     };
-    let list = list_concerns(&ctx.state, &ctx.me, &q).await?;
-    // Only the names of the children concerned: the school may have hundreds.
-    let mut names: HashMap<i64, String> = HashMap::new();
-    for c in &list {
-        if let std::collections::hash_map::Entry::Vacant(slot) = names.entry(c.pupil_id.0) {
-            slot.insert(
-                app::school::pupil_name(&ctx.state, &ctx.me, c.pupil_id)
-                    .await?
-                    .0,
-            );
-        }
-    }
+    // Independent reads side by side; a person who may not see break-glass openings has none.
+    let (policy, list, glass) = tokio::try_join!(
+        app::school::current_policy(&ctx.state, &ctx.me, school),
+        list_concerns(&ctx.state, &ctx.me, &q),
+        async {
+            match break_glass_list(&ctx.state, &ctx.me, Some(school.0)).await {
+                Ok(rows) => Ok(Some(rows)),
+                Err(app::Refusal::Forbidden(_)) => Ok(None),
+                Err(e) => Err(e),
+            }
+        },
+    )?;
+    let local = Local::of(&policy.settings);
+    // Only the names of the children concerned (the school may have hundreds), in one read.
+    let mut children: Vec<PupilId> = list.iter().map(|c| c.pupil_id).collect();
+    children.sort_by_key(|p| p.0);
+    children.dedup();
+    let names: HashMap<i64, String> = children
+        .iter()
+        .map(|p| p.0)
+        .zip(app::school::pupil_names(&ctx.state, &ctx.me, &children).await?)
+        .collect();
     let (mut open, mut done) = (vec![], vec![]);
     for c in list {
         let row = Row {
@@ -126,25 +132,21 @@ async fn page(
             done.push(row);
         }
     }
-    let glass = match break_glass_list(&ctx.state, &ctx.me, Some(school.0)).await {
-        Ok(rows) => Some(
-            rows.into_iter()
-                .map(|b| GlassRow {
-                    who: b.staff_name,
-                    pupil: b.pupil_name,
-                    pupil_id: b.pupil_id,
-                    reason: b.reason,
-                    when: format!(
-                        "{} until {}",
-                        local.day_time(b.opened_at),
-                        local.time(b.ends_at)
-                    ),
-                })
-                .collect(),
-        ),
-        Err(app::Refusal::Forbidden(_)) => None,
-        Err(e) => return Err(e.into()),
-    };
+    let glass = glass.map(|rows| {
+        rows.into_iter()
+            .map(|b| GlassRow {
+                who: b.staff_name,
+                pupil: b.pupil_name,
+                pupil_id: b.pupil_id,
+                reason: b.reason,
+                when: format!(
+                    "{} until {}",
+                    local.day_time(b.opened_at),
+                    local.time(b.ends_at)
+                ),
+            })
+            .collect()
+    });
     Ok(ListPage {
         chrome: ctx.chrome("safeguarding"),
         flash,

@@ -20,6 +20,18 @@ use tower::ServiceExt;
 const OUT: usize = 500;
 const RUNS: usize = 7;
 
+/// `DOORSTEP_TIMING_ONLY=board` times only the pages whose name contains it, and
+/// `DOORSTEP_TIMING_RUNS=200` runs each that many times: enough for a profiler to see one page.
+fn only() -> (Option<String>, usize) {
+    let only = std::env::var("DOORSTEP_TIMING_ONLY").ok();
+    let runs = std::env::var("DOORSTEP_TIMING_RUNS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(RUNS)
+        .max(1);
+    (only, runs)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_renders_with_500_visits_out_and_its_time_is_printed() {
     let dir = std::env::temp_dir().join(format!("doorstep-timing-{}", uuid::Uuid::new_v4()));
@@ -123,13 +135,17 @@ async fn every_page_renders_with_500_visits_out_and_its_time_is_printed() {
         ),
         ("exports and calendars", "/exports".into(), &s.head),
     ];
+    let (only, runs) = only();
     println!(
-        "\npage render times through the router, {OUT} visits out (SQLite, {RUNS} runs after one warm-up):"
+        "\npage render times through the router, {OUT} visits out (SQLite, {runs} runs after one warm-up):"
     );
     println!("{:<36} {:>9} {:>9} {:>9}", "page", "min", "median", "max");
     for (name, path, cookie) in pages {
+        if only.as_deref().is_some_and(|o| !name.contains(o)) {
+            continue;
+        }
         let mut times = Vec::new();
-        for run in 0..=RUNS {
+        for run in 0..=runs {
             let mut req = Request::builder().uri(&path).header("accept", "text/html");
             if !cookie.is_empty() {
                 req = req.header("cookie", cookie);
@@ -170,7 +186,7 @@ async fn every_page_renders_with_500_visits_out_and_its_time_is_printed() {
         .expect("visit")
         .school_id;
     let mut reads = Vec::new();
-    for _ in 0..RUNS {
+    for _ in 0..runs {
         let started = Instant::now();
         let rows = db.out_now(school, Utc::now()).await.expect("out now");
         reads.push(started.elapsed());
@@ -182,7 +198,7 @@ async fn every_page_renders_with_500_visits_out_and_its_time_is_printed() {
         "(store) out_now: the board's reads",
         reads[reads.len() / 2].as_secs_f64() * 1000.0
     );
-    board_reads::print(&state, &db, school, s.office_id, RUNS).await;
+    board_reads::print(&state, &db, school, s.office_id, runs).await;
     db.close().await;
     let _ = std::fs::remove_dir_all(&dir);
 }
