@@ -14,6 +14,7 @@ mod concerns;
 mod head_only;
 mod incidents;
 mod involvement;
+mod overview;
 mod reminders;
 mod report;
 
@@ -38,5 +39,6 @@ pub use involvement::{
     BreakGlassInput, GrantInput, break_glass, break_glass_list, break_glass_offer,
     grant_involvement, involvement_grants, revoke_involvement,
 };
+pub use overview::{SafeguardingOverview, safeguarding_overview};
 pub use reminders::remind_overdue_incidents;
 pub use report::{NewIncidentInput, ReportInput, ReportPlace, incident_households, report_place};

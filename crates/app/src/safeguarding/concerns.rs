@@ -13,7 +13,7 @@ use domain::safeguarding::{ConcernSource, not_in_future};
 use domain::text::MultiLine;
 use domain::{FieldError, PupilId, Role, VisitId};
 use serde::{Deserialize, Serialize};
-use store::{NewSafeguardingConcern, SafeguardingConcern, School, Staff};
+use store::{AuditEntry, NewSafeguardingConcern, SafeguardingConcern, School, Staff};
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -225,6 +225,18 @@ pub async fn list_concerns(
     me: &Staff,
     q: &ConcernQuery,
 ) -> Result<Vec<SafeguardingConcern>> {
+    let (list, read) = concerns_of_school(app, me, q).await?;
+    app.db().append_audit(&read).await?;
+    Ok(list)
+}
+
+/// [`list_concerns`] with its audit entry ("safeguarding_concern.list_read") for the caller to
+/// write (with another read's, in one transaction).
+pub(super) async fn concerns_of_school(
+    app: &App,
+    me: &Staff,
+    q: &ConcernQuery,
+) -> Result<(Vec<SafeguardingConcern>, AuditEntry)> {
     let school = school_in_scope(app, me, q.school_id).await?;
     if !(reads_every_child(me) && me.school_id == Some(school)) {
         return Err(Refusal::forbidden(
@@ -245,6 +257,5 @@ pub async fn list_concerns(
         Some(school),
         serde_json::json!({ "count": list.len() }),
     );
-    app.db().append_audit(&e).await?;
-    Ok(list)
+    Ok((list, e))
 }

@@ -15,7 +15,7 @@ use chrono::{DateTime, Duration, Utc};
 use domain::text::MultiLine;
 use domain::{PupilId, StaffId, inputs};
 use serde::Deserialize;
-use store::{BreakGlass, InvolvementGrant, NewGrant, Pupil, School, Staff};
+use store::{AuditEntry, BreakGlass, InvolvementGrant, NewGrant, Pupil, School, Staff};
 
 /// Why someone opens a child's records outside their involvement, in their words.
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -184,11 +184,30 @@ pub async fn break_glass_list(
     me: &Staff,
     school_id: Option<i64>,
 ) -> Result<Vec<BreakGlass>> {
+    let (rows, read) = break_glass_of_school(app, me, school_id).await?;
+    app.db().append_audit(&read).await?;
+    Ok(rows)
+}
+
+/// [`break_glass_list`] with its audit entry ("break_glass.list_read") for the caller to write.
+pub(super) async fn break_glass_of_school(
+    app: &App,
+    me: &Staff,
+    school_id: Option<i64>,
+) -> Result<(Vec<BreakGlass>, AuditEntry)> {
     require_any(me, &RECORD_OVERSEERS, "see who broke the glass")?;
     let school = school_in_scope(app, me, school_id).await?;
     let rows = app.db().break_glass_of_school(school, 500).await?;
-    crate::audit::audit_read(app, me, "break_glass.list_read", "school", school.0, school).await?;
-    Ok(rows)
+    let read = entry(
+        app,
+        me,
+        "break_glass.list_read",
+        "school",
+        school.0,
+        Some(school),
+        serde_json::json!({}),
+    );
+    Ok((rows, read))
 }
 
 /// Grants a member of the child's school involvement until `ends_at`, with a reason; audited

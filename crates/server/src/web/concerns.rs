@@ -8,9 +8,7 @@ use super::page::{Chrome, Ctx, Errors, WebError, render, render_with, see_other}
 use super::time::Local;
 use crate::AppState;
 use crate::web::PageQuery;
-use app::safeguarding::{
-    AcknowledgeInput, ConcernQuery, acknowledge_concern, break_glass_list, list_concerns,
-};
+use app::safeguarding::{AcknowledgeInput, acknowledge_concern, safeguarding_overview};
 use askama::Template;
 use axum::Router;
 use axum::extract::Path;
@@ -73,22 +71,11 @@ async fn page(
     typed: Option<(i64, String)>,
 ) -> Result<ListPage, WebError> {
     let school = ctx.school(None).await?;
-    let q = ConcernQuery {
-        school_id: Some(school.0),
-        open: None,
-    };
-    // Independent reads side by side; a person who may not see break-glass openings has none.
-    let (policy, list, glass) = tokio::try_join!(
+    let (policy, seen) = tokio::try_join!(
         app::school::current_policy(&ctx.state, &ctx.me, school),
-        list_concerns(&ctx.state, &ctx.me, &q),
-        async {
-            match break_glass_list(&ctx.state, &ctx.me, Some(school.0)).await {
-                Ok(rows) => Ok(Some(rows)),
-                Err(app::Refusal::Forbidden(_)) => Ok(None),
-                Err(e) => Err(e),
-            }
-        },
+        safeguarding_overview(&ctx.state, &ctx.me, Some(school.0)),
     )?;
+    let (list, glass) = (seen.concerns, seen.break_glass);
     let local = Local::of(&policy.settings);
     // Only the names of the children concerned (the school may have hundreds), in one read.
     let mut children: Vec<PupilId> = list.iter().map(|c| c.pupil_id).collect();

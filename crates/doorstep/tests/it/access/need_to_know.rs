@@ -177,6 +177,27 @@ async fn breaking_the_glass_needs_a_reason_lasts_the_policys_hour_and_the_dsl_se
         for a in ["pupil.break_glass", "chronology.read", "pupil.read_refused"] {
             assert!(seen.iter().any(|s| s == a), "{a} missing from {seen:?}");
         }
+
+        // The DSL's safeguarding page lists the opening; both of its looks are in the trail.
+        let looks = |trail: &Value, action: &str| {
+            actions(trail)
+                .iter()
+                .filter(|a| a.as_str() == action)
+                .count()
+        };
+        let trail = "/api/audit?limit=1000";
+        let before = app.get(dsl, trail).await.expect_status(StatusCode::OK);
+        let (status, html) = app.get(dsl, "/safeguarding").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.as_str().unwrap_or("").contains(reason), "{html:?}");
+        let after = app.get(dsl, trail).await.expect_status(StatusCode::OK);
+        for action in ["safeguarding_concern.list_read", "break_glass.list_read"] {
+            assert_eq!(
+                looks(&after, action),
+                looks(&before, action) + 1,
+                "{action} once for the page"
+            );
+        }
     })
     .await;
 }
