@@ -111,6 +111,8 @@ test("a pocket tap on panic is taken back: no alarm, and both taps are recorded"
     await card.getByRole("button", { name: "Panic — I need help" }).click();
     await card.getByRole("button", { name: "Cancel — it was a mistake" }).click();
     await page.getByText("Panic cancelled: no alarm was sent.").waitFor();
+    // Focus goes back to Panic, not to the top of the page, for a keyboard or switch user.
+    assert.equal(await page.evaluate(() => document.activeElement && document.activeElement.textContent.trim()), "Panic — I need help");
     await assert.rejects(card.getByText("Tap again to send the alarm").waitFor({ timeout: 1_000 }));
     await shot(page, "phone-04-pocket-tap-cancelled");
     assert.deepEqual(await alarmsOf(id), []);

@@ -27,8 +27,8 @@ pub use buddy::{
     visit_to_hand_over,
 };
 pub use household::{
-    HouseholdForPlanning, PlanningPupil, household_for_planning, households_of_visits,
-    visible_household,
+    HouseholdForPlanning, PlanningPupil, family_name_for_planning, household_for_planning,
+    households_of_visits, visible_household,
 };
 pub use pupil::{
     child_missing_reader, may_break_glass, readable_concern, readable_pupil, readable_visit_record,

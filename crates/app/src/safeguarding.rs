@@ -32,8 +32,8 @@ pub use head_only::{
     head_only_records, record_head_only,
 };
 pub use incidents::{
-    IncidentQuery, IncidentView, incident, incident_family, list_incidents, record_incident,
-    submit_incident, update_incident,
+    IncidentQuery, IncidentView, incident, incident_families, incident_family, list_incidents,
+    record_incident, submit_incident, update_incident,
 };
 pub use involvement::{
     BreakGlassInput, GrantInput, break_glass, break_glass_list, break_glass_offer,

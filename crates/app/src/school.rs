@@ -3,6 +3,7 @@
 use crate::{App, Refusal, Result};
 use chrono_tz::Tz;
 use domain::{PupilId, Role, SchoolId, StaffId};
+use std::collections::HashMap;
 use store::{PolicyVersion, School, Staff, Vehicle};
 
 /// The school's time zone, from its current policy.
@@ -59,6 +60,18 @@ pub async fn staff_name(app: &App, me: &Staff, id: StaffId) -> Result<String> {
     } else {
         Err(Refusal::not_found("staff"))
     }
+}
+
+/// Colleagues' names by staff id, for a page that names the few people on one record (a
+/// visit's staff, buddy, events and check-ins): one read however many, instead of the whole
+/// directory. An id outside the person's trust, or with no account, is left out; the page
+/// shows a dash for it. Errors: a store error only.
+pub async fn staff_names(app: &App, me: &Staff, ids: &[i64]) -> Result<HashMap<i64, String>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let found = app.db().staff_names_in_trust(me.trust_id, ids).await?;
+    Ok(found.into_iter().collect())
 }
 
 /// A pupil's name and school, as the school's roll lists them to all its staff (the plan form

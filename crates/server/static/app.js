@@ -239,7 +239,11 @@
     if (box) box.hidden = true;
   }
   function cancelPanic(form) {
+    // Focus inside the box would fall to the top of the page when it hides: back to Panic.
+    var box = form.querySelector(".panic-confirm");
+    var refocus = box && box.contains(document.activeElement);
     disarm(form);
+    if (refocus) { var p = form.querySelector("button[type=submit]"); if (p) p.focus(); }
     note(form, "panic-cancelled");
     status("Panic cancelled: no alarm was sent.", true);
   }

@@ -110,8 +110,41 @@ pub async fn household_for_planning(
     staff: &Staff,
     id: HouseholdId,
 ) -> Result<HouseholdForPlanning> {
-    let household = match visible_household(app, staff, id).await {
-        Ok(h) => h,
+    let household = plannable(app, staff, id).await?;
+    let db = app.db();
+    let (pupils, cautions) = tokio::try_join!(
+        db.pupils_of_household(household.id),
+        db.caution_flags(household.id),
+    )?;
+    Ok(HouseholdForPlanning {
+        id: household.id.0,
+        pupils: pupils
+            .into_iter()
+            .map(|p| PlanningPupil {
+                id: p.id.0,
+                name: p.name,
+                year_group: p.year_group,
+            })
+            .collect(),
+        cautions: cautions.into_iter().map(|c| c.description).collect(),
+        blocked: household.blocked,
+        family_name: household.family_name,
+        address: household.address,
+        postcode: household.postcode,
+    })
+}
+
+/// [`household_for_planning`]'s decision for a page that shows only whose household it is (the
+/// risk assessment form): the family's name, without reading the children or the cautions.
+/// Errors: `NotFound("household")`, as [`household_for_planning`].
+pub async fn family_name_for_planning(app: &App, staff: &Staff, id: HouseholdId) -> Result<String> {
+    Ok(plannable(app, staff, id).await?.family_name)
+}
+
+/// The household, if the person sees it whole or plans a visit to it.
+async fn plannable(app: &App, staff: &Staff, id: HouseholdId) -> Result<Household> {
+    match visible_household(app, staff, id).await {
+        Ok(h) => Ok(h),
         Err(Refusal::NotFound(_)) => {
             let h = app.db().household(id).await?;
             let school = app.db().school(h.school_id).await?;
@@ -120,32 +153,8 @@ pub async fn household_for_planning(
             {
                 return Err(Refusal::not_found("household"));
             }
-            h
+            Ok(h)
         }
-        Err(e) => return Err(e),
-    };
-    let db = app.db();
-    Ok(HouseholdForPlanning {
-        id: household.id.0,
-        pupils: db
-            .pupils_of_household(household.id)
-            .await?
-            .into_iter()
-            .map(|p| PlanningPupil {
-                id: p.id.0,
-                name: p.name,
-                year_group: p.year_group,
-            })
-            .collect(),
-        cautions: db
-            .caution_flags(household.id)
-            .await?
-            .into_iter()
-            .map(|c| c.description)
-            .collect(),
-        blocked: household.blocked,
-        family_name: household.family_name,
-        address: household.address,
-        postcode: household.postcode,
-    })
+        Err(e) => Err(e),
+    }
 }

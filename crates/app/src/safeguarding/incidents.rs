@@ -12,7 +12,7 @@ use crate::school::staff_with;
 use crate::words::{open_in_doorstep, short_datetime};
 use crate::{App, Refusal, Result, outbox};
 use domain::safeguarding::{ReportStatus, RiskReview, report_due};
-use domain::{FieldError, Role, VisitId};
+use domain::{FieldError, HouseholdId, Role, VisitId};
 use serde::{Deserialize, Serialize};
 use store::{Incident, NewIncident, Staff};
 
@@ -306,4 +306,22 @@ pub async fn list_incidents(app: &App, me: &Staff, q: &IncidentQuery) -> Result<
             .collect()
     };
     Ok(list)
+}
+
+/// The family name of each incident's household, in the order of `list`: the reports
+/// [`list_incidents`] gave this person (its decision is the access), their households read at
+/// once rather than one report at a time. A household gone from the roll reads "—".
+/// Errors: a store error only.
+pub async fn incident_families(app: &App, list: &[Incident]) -> Result<Vec<String>> {
+    let ids: Vec<HouseholdId> = list.iter().map(|i| i.household_id).collect();
+    let found = app.db().households_by_id(&ids).await?;
+    Ok(list
+        .iter()
+        .map(|i| {
+            found
+                .iter()
+                .find(|h| h.id == i.household_id)
+                .map_or_else(|| "—".to_string(), |h| h.family_name.clone())
+        })
+        .collect())
 }

@@ -4,6 +4,8 @@
 use super::concerns::{ConcernQuery, concerns_of_school};
 use super::involvement::break_glass_of_school;
 use crate::{App, Refusal, Result};
+use domain::PupilId;
+use std::collections::HashMap;
 use store::{BreakGlass, SafeguardingConcern, Staff};
 
 /// What the DSL's page shows.
@@ -13,6 +15,8 @@ pub struct SafeguardingOverview {
     /// Who opened a child's records outside their involvement, when the person may see that
     /// ([`super::break_glass_list`]); `None` for anyone else.
     pub break_glass: Option<Vec<BreakGlass>>,
+    /// The name of each child concerned, by pupil id (the roll's name only).
+    pub pupil_names: HashMap<i64, String>,
 }
 
 /// The concerns of `school_id` (the person's own when `None`) and its break-glass openings,
@@ -35,18 +39,22 @@ pub async fn safeguarding_overview(
         }
     })?;
     let (concerns, concerns_read) = concerns;
-    let mut tx = app.db().begin().await?;
-    tx.append_audit(&concerns_read).await?;
-    let break_glass = match glass {
-        Some((rows, read)) => {
-            tx.append_audit(&read).await?;
-            Some(rows)
+    let (break_glass, glass_read) = glass.unzip();
+    let mut children: Vec<PupilId> = concerns.iter().map(|c| c.pupil_id).collect();
+    children.sort_by_key(|p| p.0);
+    children.dedup();
+    // The children's names are read while the looks are committed: the page waits for both.
+    let (names, ()) = tokio::try_join!(crate::school::pupil_names(app, me, &children), async {
+        let mut tx = app.db().begin().await?;
+        tx.append_audit(&concerns_read).await?;
+        if let Some(read) = &glass_read {
+            tx.append_audit(read).await?;
         }
-        None => None,
-    };
-    tx.commit().await?;
+        Ok(tx.commit().await?)
+    })?;
     Ok(SafeguardingOverview {
         concerns,
         break_glass,
+        pupil_names: children.iter().map(|p| p.0).zip(names).collect(),
     })
 }

@@ -23,6 +23,7 @@ mod group_commit;
 mod health;
 mod helpers;
 mod messages;
+mod names;
 mod out_on_visit;
 mod pack;
 mod phone;

@@ -145,7 +145,7 @@ async fn build(
     let return_to = format!("/authorise/{id}");
     let (st, me) = (&ctx.state, &ctx.me);
     // Independent reads side by side: each is a round trip to the store.
-    let ((facts, _, household, pupil), (flags, acknowledged), check, risk, events) = tokio::try_join!(
+    let ((facts, household, pupil), (flags, acknowledged), check, risk, events) = tokio::try_join!(
         facts(ctx, &visit, settings),
         async { Ok::<_, WebError>(visits::cautions(st, me, visit.id).await?) },
         async { Ok(visits::policy_check(st, me, visit.id, Some(Stage::Authorise)).await?) },

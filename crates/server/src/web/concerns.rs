@@ -15,9 +15,7 @@ use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
-use domain::PupilId;
 use serde::Deserialize;
-use std::collections::HashMap;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -75,17 +73,8 @@ async fn page(
         app::school::current_policy(&ctx.state, &ctx.me, school),
         safeguarding_overview(&ctx.state, &ctx.me, Some(school.0)),
     )?;
-    let (list, glass) = (seen.concerns, seen.break_glass);
+    let (list, glass, names) = (seen.concerns, seen.break_glass, seen.pupil_names);
     let local = Local::of(&policy.settings);
-    // Only the names of the children concerned (the school may have hundreds), in one read.
-    let mut children: Vec<PupilId> = list.iter().map(|c| c.pupil_id).collect();
-    children.sort_by_key(|p| p.0);
-    children.dedup();
-    let names: HashMap<i64, String> = children
-        .iter()
-        .map(|p| p.0)
-        .zip(app::school::pupil_names(&ctx.state, &ctx.me, &children).await?)
-        .collect();
     let (mut open, mut done) = (vec![], vec![]);
     for c in list {
         let row = Row {

@@ -65,12 +65,11 @@ struct Q {
 
 async fn build(ctx: &Ctx, q: &Q, errors: Errors, new_url: String) -> Result<Page, WebError> {
     let school = ctx.school(None).await?;
-    let local = Local::of(
-        &app::school::current_policy(&ctx.state, &ctx.me, school)
-            .await?
-            .settings,
-    );
-    let links = records::calendar_links(&ctx.state, &ctx.me, Some(school.0)).await?;
+    let (policy, links) = tokio::try_join!(
+        app::school::current_policy(&ctx.state, &ctx.me, school),
+        records::calendar_links(&ctx.state, &ctx.me, Some(school.0)),
+    )?;
+    let local = Local::of(&policy.settings);
     let me = ctx.me.id.0;
     let links = links
         .into_iter()

@@ -67,21 +67,23 @@ async fn page(
     typed: Option<(i64, String)>,
 ) -> Result<ListPage, WebError> {
     let school = ctx.school(None).await?;
-    let local = Local::of(
-        &app::school::current_policy(&ctx.state, &ctx.me, school)
-            .await?
-            .settings,
-    );
     let q = HeadOnlyQuery {
         school_id: Some(school.0),
     };
-    let list = head_only_records(&ctx.state, &ctx.me, &q).await?;
+    let (st, me) = (&ctx.state, &ctx.me);
+    let (policy, list) = tokio::try_join!(
+        app::school::current_policy(st, me, school),
+        head_only_records(st, me, &q),
+    )?;
+    let local = Local::of(&policy.settings);
+    let abouts: Vec<i64> = list.iter().filter_map(|r| r.about_staff_id).collect();
+    let names = app::school::staff_names(st, me, &abouts).await?;
     let mut rows = vec![];
     for r in list {
-        let about = match r.about_staff_id {
-            Some(id) => app::school::staff_name(&ctx.state, &ctx.me, domain::StaffId(id)).await?,
-            None => String::new(),
-        };
+        let about = r
+            .about_staff_id
+            .map(|id| names.get(&id).cloned().unwrap_or_else(|| "—".into()))
+            .unwrap_or_default();
         rows.push(Row {
             id: r.id,
             kind: kind_label(r.kind),

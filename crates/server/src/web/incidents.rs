@@ -78,17 +78,18 @@ struct ListQuery {
 
 async fn list(ctx: Ctx, PageQuery(q): PageQuery<ListQuery>) -> Result<Response, WebError> {
     let school = ctx.school(None).await?;
-    let local = local_of(&ctx, school).await?;
     let overdue_only = q.overdue.is_some_and(|o| !o.is_empty());
     let q = IncidentQuery {
         school_id: Some(school.0),
         overdue: overdue_only.then_some(true),
     };
-    let list = list_incidents(&ctx.state, &ctx.me, &q).await?;
+    let (local, list) = tokio::try_join!(local_of(&ctx, school), async {
+        Ok(list_incidents(&ctx.state, &ctx.me, &q).await?)
+    })?;
     let now = ctx.state.clock().now();
+    let families = app::safeguarding::incident_families(&ctx.state, &list).await?;
     let mut rows = Vec::new();
-    for i in list {
-        let (family, _) = app::safeguarding::incident_family(&ctx.state, &ctx.me, i.id).await?;
+    for (i, family) in list.into_iter().zip(families) {
         let (status, overdue) = status(&i, now);
         rows.push(Row {
             id: i.id,

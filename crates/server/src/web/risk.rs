@@ -89,7 +89,7 @@ fn options(all: &[&str], current: &str) -> Vec<Choice> {
 
 fn form_page(
     ctx: &Ctx,
-    household: &app::access::HouseholdForPlanning,
+    (household_id, family): (i64, String),
     f: Option<&FormData>,
     errors: Errors,
 ) -> RiskForm {
@@ -137,8 +137,8 @@ fn form_page(
         .collect();
     RiskForm {
         chrome: ctx.chrome("plan"),
-        household_id: household.id,
-        family: household.family_name.clone(),
+        household_id,
+        family,
         visit_id: f.map_or(String::new(), |f| f.get("visit_id").to_string()),
         errors,
         questions,
@@ -160,9 +160,10 @@ async fn new_page(
     Path(id): Path<i64>,
     PageQuery(q): PageQuery<NewQuery>,
 ) -> Result<Response, WebError> {
-    let household =
-        app::access::household_for_planning(&ctx.state, &ctx.me, HouseholdId(id)).await?;
-    let mut page = form_page(&ctx, &household, None, Errors::none());
+    // The form names the family only: no children or cautions are read for it.
+    let family =
+        app::access::family_name_for_planning(&ctx.state, &ctx.me, HouseholdId(id)).await?;
+    let mut page = form_page(&ctx, (id, family), None, Errors::none());
     page.visit_id = q.visit_id.map(|v| v.to_string()).unwrap_or_default();
     Ok(render(&page))
 }
@@ -286,8 +287,8 @@ fn place(e: Refusal, rows: &[usize]) -> Errors {
 }
 
 async fn create(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, WebError> {
-    let household =
-        app::access::household_for_planning(&ctx.state, &ctx.me, HouseholdId(id)).await?;
+    let family =
+        app::access::family_name_for_planning(&ctx.state, &ctx.me, HouseholdId(id)).await?;
     let errors = match to_input(&f) {
         Ok((input, rows)) => {
             let now = ctx.state.now();
@@ -305,7 +306,7 @@ async fn create(ctx: Ctx, Path(id): Path<i64>, f: FormData) -> Result<Response, 
         }
         Err(e) => e,
     };
-    let page = form_page(&ctx, &household, Some(&f), errors);
+    let page = form_page(&ctx, (id, family), Some(&f), errors);
     Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
 }
 

@@ -224,9 +224,13 @@ async fn build_with(
     authenticator_reset: bool,
 ) -> Result<DetailPage, WebError> {
     let s = uc::staff_member(&ctx.state, &ctx.me, StaffId(id)).await?;
-    let waiting = uc::roles_awaiting_approval(&ctx.state, &ctx.me, s.id).await?;
-    let vehicles = uc::vehicles(&ctx.state, &ctx.me, s.id).await?;
-    let today = ctx.local().await?.date_of(ctx.state.clock().now());
+    // Whom the page is about is decided first; its other reads run side by side.
+    let (waiting, vehicles, local) = tokio::try_join!(
+        async { Ok::<_, WebError>(uc::roles_awaiting_approval(&ctx.state, &ctx.me, s.id).await?) },
+        async { Ok(uc::vehicles(&ctx.state, &ctx.me, s.id).await?) },
+        ctx.local(),
+    )?;
+    let today = local.date_of(ctx.state.clock().now());
     let vehicles = vehicles
         .into_iter()
         .map(|v| VehicleView {

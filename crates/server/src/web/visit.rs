@@ -93,6 +93,7 @@ struct VisitPage {
     can_resolve: bool,
     pack: bool,
     authorisers: String,
+    may_authorise: bool,
     /// While staff are out, for the office and leaders: the visitors who may phone in a check-in
     /// (id, name); empty: no form.
     phoned_in: Vec<(i64, String)>,
@@ -162,8 +163,19 @@ async fn build(
     let visitor = visit.staff.iter().any(|s| s.staff_id == ctx.me.id);
     let return_to = format!("/visits/{id}");
     // Independent reads side by side: each is a round trip to the store.
-    let (history, (facts, names, household, pupil), risk, hand_over) = tokio::try_join!(
-        async { Ok::<_, WebError>(app::visits::history(&ctx.state, &ctx.me, visit.id).await?) },
+    let (st, me) = (&ctx.state, &ctx.me);
+    let ((history, names), (facts, household, pupil), risk, hand_over) = tokio::try_join!(
+        async {
+            let history = app::visits::history(st, me, visit.id).await?;
+            // Only the people this visit's history names, not the whole staff directory.
+            let people = (history.events.iter().map(|e| e.actor_staff_id))
+                .chain(history.check_ins.iter().map(|c| c.staff_id))
+                .chain(history.safety_concerns.iter().map(|c| Some(c.raised_by)))
+                .chain(history.safety_concerns.iter().map(|c| c.resolved_by));
+            let people: Vec<i64> = people.flatten().collect();
+            let names = app::school::staff_names(st, me, &people).await?;
+            Ok::<_, WebError>((history, names))
+        },
         facts(ctx, &visit, settings),
         summary(ctx, visit.household_id, settings, visitor, &return_to),
         hand_over::hand_over_box(ctx, &visit),
@@ -269,6 +281,8 @@ async fn build(
         can_resolve: ctx.me.roles.any_of(&settings.authorisation.roles),
         pack: visit.state.is_out() && (involved || ctx.me.roles.any_of(&WATCHERS)),
         authorisers: authorisers.join(" or "),
+        may_authorise: visit.status.is_requested()
+            && ctx.me.roles.any_of(&settings.authorisation.roles),
         // The office, leaders and the buddy take calls; the visitors tap "I'm OK" themselves.
         phoned_in: if visit.state.is_out()
             && (ctx.me.roles.any_of(&WATCHERS) || visit.buddy_staff_id == Some(ctx.me.id.0))

@@ -75,6 +75,13 @@ async fn office_staff_and_teachers_cannot_authorise_a_visit() {
                 "{body}"
             );
         }
+        // The head's page of the waiting visit leads to the decision; the planner's does not.
+        let link = format!("href=\"/authorise/{visit}\"");
+        let head_sees = super::policy_editing::page(&app, &head, &format!("/visits/{visit}")).await;
+        assert!(head_sees.contains(&link), "{head_sees}");
+        let teacher_sees =
+            super::policy_editing::page(&app, &teacher, &format!("/visits/{visit}")).await;
+        assert!(!teacher_sees.contains(&link), "{teacher_sees}");
         let (_, body) = app.get(&head, &format!("/api/visits/{visit}")).await;
         assert_eq!(body["visit"]["status"], "requested");
         assert_eq!(body["decisions"], json!([]));

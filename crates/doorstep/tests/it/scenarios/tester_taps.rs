@@ -273,6 +273,11 @@ async fn the_board_lists_a_panic_first_then_the_soonest_deadline() {
                 .unwrap_or(usize::MAX)
         };
         assert!(at(second) < at(first), "{page}");
+        // Each person's pack link says whose pack it is to a screen reader (not just "pack").
+        for v in [first, second] {
+            let link = format!("href=\"/visits/{v}/pack\" class=\"no-print\"><span class=\"visually-hidden\">Information </span>pack<span class=\"visually-hidden\"> for the ");
+            assert!(page.contains(&link), "{page}");
+        }
     })
     .await;
 }

@@ -4,7 +4,6 @@
 use super::super::page::{Ctx, WebError};
 use super::super::time::Local;
 use app::access::{HouseholdForPlanning, PlanningPupil};
-use std::collections::HashMap;
 
 pub struct Line {
     pub label: String,
@@ -23,22 +22,18 @@ pub async fn facts(
     ctx: &Ctx,
     visit: &store::Visit,
     settings: &domain::policy::PolicySettings,
-) -> Result<
-    (
-        Vec<Line>,
-        HashMap<i64, String>,
-        HouseholdForPlanning,
-        PlanningPupil,
-    ),
-    WebError,
-> {
+) -> Result<(Vec<Line>, HouseholdForPlanning, PlanningPupil), WebError> {
     let local = Local::of(settings);
     // The planner's view (#10): what the page shows of the household, for all who see the visit.
     let (st, me) = (&ctx.state, &ctx.me);
     // Independent reads side by side: each is a round trip to the store.
-    let (household, directory, vehicle, decisions) = tokio::try_join!(
+    let at_school: Vec<i64> = [visit.buddy_staff_id, visit.backup_staff_id]
+        .into_iter()
+        .flatten()
+        .collect();
+    let (household, names, vehicle, decisions) = tokio::try_join!(
         app::school_admin::visit_household(st, me, visit.id),
-        app::school::staff_directory(st, me, visit.school_id),
+        app::school::staff_names(st, me, &at_school),
         app::visits::vehicle(st, me, visit.id),
         app::visits::decisions(st, me, visit.id),
     )?;
@@ -48,10 +43,6 @@ pub async fn facts(
         .find(|p| p.id == visit.pupil_id.0)
         .cloned()
         .ok_or(app::Refusal::not_found("pupil"))?;
-    let mut names: HashMap<i64, String> = HashMap::new();
-    for s in directory {
-        names.insert(s.id.0, s.name);
-    }
     let name = |id: Option<i64>| {
         id.and_then(|i| names.get(&i).cloned())
             .unwrap_or_else(|| "—".into())
@@ -192,5 +183,5 @@ pub async fn facts(
             ),
         ));
     }
-    Ok((facts, names, household, pupil))
+    Ok((facts, household, pupil))
 }
