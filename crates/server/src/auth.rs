@@ -33,6 +33,11 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// 401. Sessions slide with use: see [`app::school_admin::live_session`] for the limits.
 pub struct CurrentStaff(pub Staff);
 
+/// Whether any role grant of the signed-in person's trust waits for approval, as read with their
+/// session by [`CurrentStaff`] (a request extension): pages ask who may approve only when one does.
+#[derive(Clone, Copy)]
+pub struct GrantsWaiting(pub bool);
+
 impl FromRequestParts<AppState> for CurrentStaff {
     type Rejection = ApiError;
 
@@ -44,6 +49,9 @@ impl FromRequestParts<AppState> for CurrentStaff {
         let hash = token_hash(&token);
         match state.session(hash.clone()).await? {
             Some(session) if is_live(state, &hash, &session).await => {
+                parts
+                    .extensions
+                    .insert(GrantsWaiting(session.grants_waiting));
                 Ok(CurrentStaff(session.staff))
             }
             _ => Err(ApiError::Unauthenticated),

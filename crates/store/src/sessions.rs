@@ -17,6 +17,9 @@ pub struct Session {
     pub created_at: DateTime<Utc>,
     /// When it lapses unless used again (UTC); moved on by [`Db::extend_session`].
     pub expires_at: DateTime<Utc>,
+    /// Whether any role grant of the holder's trust waits for a second person's approval, read
+    /// with the session: the Approvals badge then costs no read of its own when none waits.
+    pub grants_waiting: bool,
 }
 
 impl Tx {
@@ -68,7 +71,9 @@ impl Db {
     /// that exist and belong to an active account.
     pub async fn sessions(&self, token_hashes: &[String]) -> Result<Vec<(String, Session)>> {
         const EXTRA: &str = "select ss.token_hash as session_token_hash, ss.created_at as session_created_at, \
-            ss.expires_at as session_expires_at, ss.second_factor_at as session_second_factor_at, ";
+            ss.expires_at as session_expires_at, ss.second_factor_at as session_second_factor_at, \
+            exists (select 1 from role_grants g join staff gs on gs.id = g.staff_id where gs.trust_id = s.trust_id \
+            and g.approved_by is null and g.refused_by is null) as session_grants_waiting, ";
         let mut out = Vec::with_capacity(token_hashes.len());
         for chunk in token_hashes.chunks(64) {
             // Padded to a power of two with the last value, so the statement has few shapes.
@@ -95,6 +100,7 @@ impl Db {
                         let session = Session {
                             created_at: r.try_get("session_created_at")?,
                             expires_at: r.try_get("session_expires_at")?,
+                            grants_waiting: r.try_get("session_grants_waiting")?,
                             staff,
                         };
                         out.push((token, session));

@@ -50,6 +50,7 @@ pub async fn my_sessions(
                 staff: me.clone(),
                 created_at: s.created_at,
                 expires_at: s.expires_at,
+                grants_waiting: false,
             };
             s.token_hash == current || live_session(&probe, limits, now).is_some()
         })

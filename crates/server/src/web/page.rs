@@ -31,7 +31,12 @@ impl FromRequestParts<AppState> for Ctx {
             .await
             .map(|s| s.0);
         let mut ctx = Ctx::signed_in(parts, state, me)?;
-        // Asks the store only for people who may approve (the use case answers others at once).
+        // Asks the store only for people who may approve (the use case answers others at once),
+        // and only when the session's read found a grant waiting in the trust.
+        let waiting = parts.extensions.get::<crate::auth::GrantsWaiting>();
+        if waiting.is_some_and(|w| !w.0) {
+            return Ok(ctx);
+        }
         ctx.approvals = app::accounts::grants_needing_approval(state, &ctx.me)
             .await?
             .grants
