@@ -48,17 +48,18 @@ pub struct OutcomeInput {
 
 async fn view(app: &App, visit: &Visit) -> Result<VisitRecordView> {
     let db = app.db();
-    let slip = db
-        .slip_of_visit(visit.id)
-        .await?
-        .map(|s| slip_view(s, app.now()));
+    let (slip, outcome, actions) = tokio::try_join!(
+        db.slip_of_visit(visit.id),
+        db.outcome(visit.id),
+        db.actions_of_visit(visit.id),
+    )?;
     Ok(VisitRecordView {
         visit_id: visit.id.0,
         pupil_id: visit.pupil_id.0,
         status: visit.status,
-        outcome: db.outcome(visit.id).await?,
-        actions: db.actions_of_visit(visit.id).await?,
-        slip,
+        outcome,
+        actions,
+        slip: slip.map(|s| slip_view(s, app.now())),
         record_pdf: format!("/api/visits/{}/record.pdf", visit.id),
     })
 }

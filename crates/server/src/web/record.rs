@@ -104,13 +104,14 @@ pub async fn panel(
     ctx: &Ctx,
     visit: &store::Visit,
     local: &Local,
-    nobody_home_seen: bool,
+    (nobody_home_seen, found): (bool, app::Result<app::records::VisitRecordView>),
     typed: Vec<(String, String)>,
 ) -> Result<Option<Record>, WebError> {
     // Before staff have been out there is nothing to record (tester's C12): only the
     // reschedule offer and the concern form are shown.
     let been_out = visit.state.0.has_been_out();
-    let record = match app::records::visit_record(&ctx.state, &ctx.me, visit.id).await {
+    // `found` is app::records::visit_record's answer, read (and audited) beside the page's reads.
+    let record = match found {
         Ok(record) => record,
         Err(Refusal::NotFound(_) | Refusal::Forbidden(_)) => return Ok(None),
         Err(e) => return Err(e.into()),

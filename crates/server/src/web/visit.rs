@@ -162,9 +162,8 @@ async fn build(
     let local = Local::of(settings);
     let visitor = visit.staff.iter().any(|s| s.staff_id == ctx.me.id);
     let return_to = format!("/visits/{id}");
-    // Independent reads side by side: each is a round trip to the store.
-    let (st, me) = (&ctx.state, &ctx.me);
-    let ((history, names), (facts, household, pupil), risk, hand_over) = tokio::try_join!(
+    let (st, me) = (&ctx.state, &ctx.me); // Independent reads side by side: a round trip each.
+    let ((history, names), (facts, household, pupil), risk, hand_over, found) = tokio::try_join!(
         async {
             let history = app::visits::history(st, me, visit.id).await?;
             // Only the people this visit's history names, not the whole staff directory.
@@ -179,6 +178,7 @@ async fn build(
         facts(ctx, &visit, settings),
         summary(ctx, visit.household_id, settings, visitor, &return_to),
         hand_over::hand_over_box(ctx, &visit),
+        async { Ok(app::records::visit_record(st, me, visit.id).await) },
     )?;
     let name = |id: Option<i64>| {
         id.and_then(|i| names.get(&i).cloned())
@@ -241,7 +241,7 @@ async fn build(
         .as_ref()
         .is_some_and(|c| c.unmet.iter().any(|u| u.advisory));
     let typed_reason = super::form::typed(&typed, "advisory_reason").to_string();
-    let record = panel(ctx, &visit, &local, nobody_home_seen, typed).await?;
+    let record = panel(ctx, &visit, &local, (nobody_home_seen, found), typed).await?;
     let slip_call = record.is_none()
         && nobody_home_seen
         && access::sees_school_visits(&ctx.state, &ctx.me, visit.school_id).await?;
